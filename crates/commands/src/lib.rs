@@ -1,0 +1,245 @@
+//! # pharmapos-commands
+//!
+//! The one command layer. Every engine operation is listed here exactly once;
+//! the desktop shell, the CLI and the tests all reach the engine through
+//! [`dispatch`], so no operation is wired twice. Each entry carries its name,
+//! summary, required permission, whether it writes, and its request and
+//! response types, from which the UI's TypeScript bindings are generated
+//! (`cargo test -p pharmapos-commands` writes `ui/src/bindings/`; CI fails
+//! when the committed files differ).
+
+#![forbid(unsafe_code)]
+
+use pharmapos_engine::audit::{GetAuditTrail, Verify};
+use pharmapos_engine::auth::Permission;
+use pharmapos_engine::catalogue::categories::{CreateCategory, ListCategories};
+use pharmapos_engine::catalogue::products::{CreateProduct, DeleteProduct, GetProduct, SearchProducts, UpdateProduct};
+use pharmapos_engine::catalogue::stores::{CreateStore, ListStores, UpdateStore};
+use pharmapos_engine::catalogue::suppliers::{CreateSupplier, GetSupplier, ListSuppliers, UpdateSupplier};
+use pharmapos_engine::catalogue::users::{CreateUser, ListUsers, UpdateUser};
+use pharmapos_engine::op::parse_request;
+use pharmapos_engine::stock::adjust::{AdjustStock, ApproveAdjustment, ListAdjustments, RejectAdjustment, WriteoffBatch};
+use pharmapos_engine::stock::allocate::AllocateStockForSale;
+use pharmapos_engine::stock::backorders::{CancelBackorder, CreateBackorder, FulfillBackorder, ListBackorders};
+use pharmapos_engine::stock::expiry::{ExpireBatchesWithinDays, GetExpiredBatches, GetExpiringBatches};
+use pharmapos_engine::stock::queries::{GetBatch, GetProductStock, GetStoreInventory};
+use pharmapos_engine::stock::receive::ReceiveStock;
+use pharmapos_engine::stock::reservations::{
+    ConfirmReservation, ListReservations, ReleaseExpiredReservations, ReleaseReservation, ReserveStock,
+};
+use pharmapos_engine::stock::status::SetBatchStatus;
+use pharmapos_engine::{Db, Error, Operation, Result, Session};
+use serde_json::Value;
+use ts_rs::TS;
+
+/// One command: metadata plus the function that runs it.
+pub struct CommandSpec {
+    /// Name used by the CLI and the UI.
+    pub name: &'static str,
+    /// One-line description.
+    pub summary: &'static str,
+    /// Permission the acting user needs.
+    pub permission: Permission,
+    /// Whether it changes the database (the shell emits "data-changed").
+    pub writes: bool,
+    /// TypeScript declaration of the request.
+    pub request_decl: fn() -> String,
+    /// TypeScript name of the request type.
+    pub request_name: fn() -> String,
+    /// TypeScript name of the response type.
+    pub response_name: fn() -> String,
+    /// Exports the request and response types (and their dependencies) to a folder.
+    pub export_types: fn(&std::path::Path) -> std::result::Result<(), ts_rs::ExportError>,
+    run: fn(&mut Db, &Session, Value) -> Result<Value>,
+}
+
+fn run_op<O>(db: &mut Db, session: &Session, input: Value) -> Result<Value>
+where
+    O: Operation,
+{
+    let op = parse_request::<O>(input)?;
+    let out = db.execute(session, op)?;
+    serde_json::to_value(out).map_err(|e| Error::Internal(format!("encoding response: {e}")))
+}
+
+fn export_types<O>(dir: &std::path::Path) -> std::result::Result<(), ts_rs::ExportError>
+where
+    O: Operation + TS + 'static,
+    O::Output: TS + 'static,
+{
+    O::export_all_to(dir)?;
+    O::Output::export_all_to(dir)
+}
+
+const fn spec<O>() -> CommandSpec
+where
+    O: Operation + TS + 'static,
+    O::Output: TS + 'static,
+{
+    CommandSpec {
+        name: O::NAME,
+        summary: O::SUMMARY,
+        permission: O::PERMISSION,
+        writes: O::WRITES,
+        request_decl: O::decl,
+        request_name: O::name,
+        response_name: <O::Output as TS>::name,
+        export_types: export_types::<O>,
+        run: run_op::<O>,
+    }
+}
+
+/// Every command, in reference order.
+pub static COMMANDS: &[CommandSpec] = &[
+    // Stock (seed 003's InventoryService)
+    spec::<ReceiveStock>(),
+    spec::<AllocateStockForSale>(),
+    spec::<ReserveStock>(),
+    spec::<ReleaseReservation>(),
+    spec::<ConfirmReservation>(),
+    spec::<ReleaseExpiredReservations>(),
+    spec::<ListReservations>(),
+    spec::<AdjustStock>(),
+    spec::<ApproveAdjustment>(),
+    spec::<RejectAdjustment>(),
+    spec::<ListAdjustments>(),
+    spec::<WriteoffBatch>(),
+    spec::<SetBatchStatus>(),
+    spec::<ExpireBatchesWithinDays>(),
+    spec::<GetExpiringBatches>(),
+    spec::<GetExpiredBatches>(),
+    spec::<GetStoreInventory>(),
+    spec::<GetBatch>(),
+    spec::<GetProductStock>(),
+    // Backorders
+    spec::<CreateBackorder>(),
+    spec::<FulfillBackorder>(),
+    spec::<CancelBackorder>(),
+    spec::<ListBackorders>(),
+    // Catalogue
+    spec::<CreateProduct>(),
+    spec::<UpdateProduct>(),
+    spec::<GetProduct>(),
+    spec::<SearchProducts>(),
+    spec::<DeleteProduct>(),
+    spec::<CreateCategory>(),
+    spec::<ListCategories>(),
+    spec::<CreateSupplier>(),
+    spec::<UpdateSupplier>(),
+    spec::<GetSupplier>(),
+    spec::<ListSuppliers>(),
+    // People and stores
+    spec::<CreateStore>(),
+    spec::<UpdateStore>(),
+    spec::<ListStores>(),
+    spec::<CreateUser>(),
+    spec::<UpdateUser>(),
+    spec::<ListUsers>(),
+    // Audit
+    spec::<GetAuditTrail>(),
+    spec::<Verify>(),
+];
+
+/// Looks a command up by name.
+pub fn find(name: &str) -> Option<&'static CommandSpec> {
+    COMMANDS.iter().find(|c| c.name == name)
+}
+
+/// Runs a command by name for the session's user. The input is the request
+/// as JSON (`null` counts as `{}`); the output is the response as JSON.
+pub fn dispatch(db: &mut Db, session: &Session, name: &str, input: Value) -> Result<Value> {
+    let cmd = find(name).ok_or_else(|| Error::InvalidInput {
+        message: format!("unknown command '{name}' (run `pharmapos commands` for the list)"),
+        field: None,
+    })?;
+    (cmd.run)(db, session, input)
+}
+
+/// The TypeScript module mapping each command to its request and response
+/// types (`ui/src/bindings/Commands.ts`). `known` are the type names exported
+/// beside it, imported when a request or response mentions them.
+pub fn commands_ts(known: &[String]) -> String {
+    let mut used: Vec<&str> = Vec::new();
+    let mut body = String::new();
+    for c in COMMANDS {
+        let (req, resp) = ((c.request_name)(), (c.response_name)());
+        for k in known {
+            let mentions = |s: &str| s.split(|ch: char| !ch.is_alphanumeric() && ch != '_').any(|w| w == k);
+            if (mentions(&req) || mentions(&resp)) && !used.contains(&k.as_str()) {
+                used.push(k);
+            }
+        }
+        body.push_str(&format!(
+            "  /** {} (permission: {}{}) */\n  {}: {{ request: {}; response: {} }};\n",
+            c.summary,
+            c.permission.as_str(),
+            if c.writes { ", writes" } else { "" },
+            c.name,
+            req,
+            resp
+        ));
+    }
+    used.sort_unstable();
+    let mut out = String::from("// Generated by pharmapos-commands (cargo test -p pharmapos-commands). Do not edit.\n");
+    for u in &used {
+        out.push_str(&format!("import type {{ {u} }} from \"./{u}\";\n"));
+    }
+    out.push_str("\n/** Every command: its request and response types. */\nexport type Commands = {\n");
+    out.push_str(&body);
+    out.push_str("};\n\n/** Names of the commands that change data. */\nexport const WRITE_COMMANDS = [\n");
+    for c in COMMANDS.iter().filter(|c| c.writes) {
+        out.push_str(&format!("  \"{}\",\n", c.name));
+    }
+    out.push_str("] as const;\n");
+    out
+}
+
+/// Writes every request/response type and `Commands.ts` into `dir`.
+pub fn export_bindings(dir: &std::path::Path) -> std::result::Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    for c in COMMANDS {
+        (c.export_types)(dir).map_err(|e| format!("{}: {e}", c.name))?;
+    }
+    let mut known: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|e| e.to_string())?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".ts")).map(str::to_string))
+        .filter(|n| n != "Commands" && n != "index")
+        .collect();
+    known.sort();
+    std::fs::write(dir.join("Commands.ts"), commands_ts(&known)).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_snake_case() {
+        let mut names: Vec<_> = COMMANDS.iter().map(|c| c.name).collect();
+        names.sort_unstable();
+        let before = names.len();
+        names.dedup();
+        assert_eq!(before, names.len(), "duplicate command names");
+        assert!(names.iter().all(|n| n.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')));
+    }
+
+    /// Regenerates the UI's bindings. CI runs the tests and then fails when
+    /// `git diff` shows the committed bindings changed (stale).
+    #[test]
+    fn export_ui_bindings() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/bindings");
+        export_bindings(&dir).unwrap();
+        let commands = std::fs::read_to_string(dir.join("Commands.ts")).unwrap();
+        assert!(commands.contains("receive_stock: { request: ReceiveStock; response: ReceiveResult }"));
+    }
+
+    #[test]
+    fn unknown_command_is_invalid_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(&dir.path().join("t.db")).unwrap();
+        let s = Session { user_id: pharmapos_engine::ids::UserId::new() };
+        let err = dispatch(&mut db, &s, "nope", Value::Null).unwrap_err();
+        assert_eq!(err.kind(), "invalid_input");
+    }
+}

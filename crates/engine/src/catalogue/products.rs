@@ -1,0 +1,844 @@
+//! Products: the union of both seeds' fields, grouped as the UI shows them
+//! (identity, pricing, injectable details, storage, thresholds, tracking).
+//! SKU and every barcode are unique; deletion is soft (who and when), and a
+//! product with stock on hand cannot be deleted.
+
+use super::{optional_text, required_text};
+use crate::auth::Permission;
+use crate::ids::{CategoryId, ProductId, StoreId};
+use crate::num::{Money, Qty};
+use crate::op::{Ctx, Operation};
+use crate::{Error, Result};
+use rust_decimal::Decimal;
+use rusqlite::{params, OptionalExtension, Row, Transaction};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// The built-in product kinds of both seeds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ProductCategory {
+    /// Botulinum toxins (fractional units).
+    Neurotoxin,
+    /// Dermal fillers.
+    Filler,
+    /// Skincare.
+    Skincare,
+    /// Devices.
+    Device,
+    /// Consumables (syringes, needles…).
+    Consumable,
+    /// Supplements.
+    Supplement,
+    /// Pharmacy medicines.
+    Medicine,
+    /// Anything else.
+    Other,
+}
+
+impl ProductCategory {
+    fn as_str(self) -> &'static str {
+        match self {
+            ProductCategory::Neurotoxin => "neurotoxin",
+            ProductCategory::Filler => "filler",
+            ProductCategory::Skincare => "skincare",
+            ProductCategory::Device => "device",
+            ProductCategory::Consumable => "consumable",
+            ProductCategory::Supplement => "supplement",
+            ProductCategory::Medicine => "medicine",
+            ProductCategory::Other => "other",
+        }
+    }
+}
+
+/// Product lifecycle status (seed 000).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ProductStatus {
+    /// Sold and received.
+    Active,
+    /// No longer stocked.
+    Discontinued,
+    /// Marked out of stock by a manager.
+    OutOfStock,
+    /// Waiting for approval before sale.
+    PendingApproval,
+}
+
+impl ProductStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            ProductStatus::Active => "active",
+            ProductStatus::Discontinued => "discontinued",
+            ProductStatus::OutOfStock => "out_of_stock",
+            ProductStatus::PendingApproval => "pending_approval",
+        }
+    }
+}
+
+/// Injectable-specific details (seed 000's `injectableDetails`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct InjectableDetails {
+    /// e.g. "100 units/vial".
+    #[ts(optional)]
+    pub concentration: Option<String>,
+    /// e.g. "2.5 ml saline".
+    #[ts(optional)]
+    pub dilution_ratio: Option<String>,
+    /// Needs reconstitution before use.
+    #[serde(default)]
+    pub reconstitution_required: bool,
+    /// Units in one vial.
+    #[ts(optional)]
+    pub units_per_vial: Option<Qty>,
+    /// Hours an opened/reconstituted vial stays usable.
+    #[ts(optional)]
+    pub stability_hours: Option<u32>,
+}
+
+/// Storage requirements (seed 000's `storageRequirements`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct StorageRequirements {
+    /// Lowest temperature, °C.
+    #[ts(optional, type = "string")]
+    #[serde(default, with = "rust_decimal::serde::str_option")]
+    pub temperature_min_c: Option<Decimal>,
+    /// Highest temperature, °C.
+    #[ts(optional, type = "string")]
+    #[serde(default, with = "rust_decimal::serde::str_option")]
+    pub temperature_max_c: Option<Decimal>,
+    /// Keep refrigerated.
+    #[serde(default)]
+    pub refrigerated: bool,
+    /// Protect from light.
+    #[serde(default)]
+    pub light_sensitive: bool,
+    /// Other instructions.
+    #[ts(optional)]
+    pub notes: Option<String>,
+}
+
+/// Inventory thresholds.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct Thresholds {
+    /// Reorder when available falls to this.
+    #[ts(optional)]
+    pub reorder_point: Option<Qty>,
+    /// Minimum level.
+    #[ts(optional)]
+    pub min_level: Option<Qty>,
+    /// Maximum level.
+    #[ts(optional)]
+    pub max_level: Option<Qty>,
+    /// Supplier lead time, days.
+    #[ts(optional)]
+    pub lead_time_days: Option<u32>,
+}
+
+/// Tracking flags.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct Tracking {
+    /// Track lots/batches.
+    pub lot: bool,
+    /// Track serial numbers.
+    pub serial: bool,
+    /// Every batch needs an expiry date.
+    pub expiry_required: bool,
+}
+
+impl Default for Tracking {
+    fn default() -> Self {
+        Tracking { lot: true, serial: false, expiry_required: true }
+    }
+}
+
+/// A product.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct Product {
+    /// Id.
+    pub id: ProductId,
+    /// Unique SKU.
+    pub sku: String,
+    /// Name.
+    pub name: String,
+    /// Generic (INN) name.
+    pub generic_name: Option<String>,
+    /// Brand.
+    pub brand: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Built-in kind.
+    pub category: ProductCategory,
+    /// User category.
+    pub category_id: Option<CategoryId>,
+    /// NAFDAC registration number.
+    pub nafdac_number: Option<String>,
+    /// Barcodes / GTINs (unique across products).
+    pub barcodes: Vec<String>,
+    /// Unit of measure (tablet, ml, unit, syringe…).
+    pub unit: String,
+    /// Whether fractional quantities are allowed (12.5 units).
+    pub allow_fractional: bool,
+    /// Sold only against a prescription.
+    pub prescription_only: bool,
+    /// Default cost price.
+    pub cost_price: Money,
+    /// Selling price.
+    pub selling_price: Money,
+    /// Retail (list) price.
+    pub retail_price: Option<Money>,
+    /// Markup, percent.
+    #[ts(type = "string | null")]
+    pub markup_percent: Option<Decimal>,
+    /// Commission rate, percent.
+    #[ts(type = "string | null")]
+    pub commission_rate: Option<Decimal>,
+    /// Tax rate, percent.
+    #[ts(type = "string")]
+    pub tax_rate: Decimal,
+    /// Injectable details.
+    pub injectable: Option<InjectableDetails>,
+    /// Storage requirements.
+    pub storage: Option<StorageRequirements>,
+    /// Thresholds.
+    pub thresholds: Thresholds,
+    /// Tracking flags.
+    pub tracking: Tracking,
+    /// Status.
+    pub status: ProductStatus,
+    /// Created.
+    pub created_at: String,
+    /// Changed.
+    pub updated_at: String,
+    /// Soft-deleted at.
+    pub deleted_at: Option<String>,
+    /// Soft-deleted by.
+    pub deleted_by: Option<String>,
+}
+
+/// The editable product fields (everything optional; `create_product` needs
+/// only `sku` and `name`).
+#[derive(Clone, Debug, Default, Deserialize, TS)]
+#[ts(export)]
+pub struct ProductFields {
+    /// Generic name.
+    #[ts(optional)]
+    pub generic_name: Option<String>,
+    /// Brand.
+    #[ts(optional)]
+    pub brand: Option<String>,
+    /// Description.
+    #[ts(optional)]
+    pub description: Option<String>,
+    /// Built-in kind (default "other").
+    #[ts(optional)]
+    pub category: Option<ProductCategory>,
+    /// User category.
+    #[ts(optional)]
+    pub category_id: Option<CategoryId>,
+    /// NAFDAC number.
+    #[ts(optional)]
+    pub nafdac_number: Option<String>,
+    /// Barcodes (replaces the list).
+    #[ts(optional)]
+    pub barcodes: Option<Vec<String>>,
+    /// Unit of measure (default "unit").
+    #[ts(optional)]
+    pub unit: Option<String>,
+    /// Allow fractional quantities (default false).
+    #[ts(optional)]
+    pub allow_fractional: Option<bool>,
+    /// Prescription only (default false).
+    #[ts(optional)]
+    pub prescription_only: Option<bool>,
+    /// Cost price (default 0).
+    #[ts(optional)]
+    pub cost_price: Option<Money>,
+    /// Selling price (default 0).
+    #[ts(optional)]
+    pub selling_price: Option<Money>,
+    /// Retail price.
+    #[ts(optional)]
+    pub retail_price: Option<Money>,
+    /// Markup percent.
+    #[ts(optional, type = "string")]
+    #[serde(default, with = "rust_decimal::serde::str_option")]
+    pub markup_percent: Option<Decimal>,
+    /// Commission percent.
+    #[ts(optional, type = "string")]
+    #[serde(default, with = "rust_decimal::serde::str_option")]
+    pub commission_rate: Option<Decimal>,
+    /// Tax percent.
+    #[ts(optional, type = "string")]
+    #[serde(default, with = "rust_decimal::serde::str_option")]
+    pub tax_rate: Option<Decimal>,
+    /// Injectable details (replaces the group).
+    #[ts(optional)]
+    pub injectable: Option<InjectableDetails>,
+    /// Storage requirements (replaces the group).
+    #[ts(optional)]
+    pub storage: Option<StorageRequirements>,
+    /// Thresholds (replaces the group).
+    #[ts(optional)]
+    pub thresholds: Option<Thresholds>,
+    /// Tracking flags (replaces the group).
+    #[ts(optional)]
+    pub tracking: Option<Tracking>,
+    /// Status.
+    #[ts(optional)]
+    pub status: Option<ProductStatus>,
+    /// Fields the request named that do not exist (refused).
+    #[serde(flatten)]
+    #[ts(skip)]
+    pub unknown: crate::UnknownFields,
+}
+
+/// `create_product`.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct CreateProduct {
+    /// Unique SKU.
+    pub sku: String,
+    /// Name.
+    pub name: String,
+    /// Everything else.
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub fields: ProductFields,
+}
+
+/// `update_product`: change any fields; omitted fields stay as they are.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct UpdateProduct {
+    /// The product.
+    pub id: ProductId,
+    /// New SKU.
+    #[ts(optional)]
+    pub sku: Option<String>,
+    /// New name.
+    #[ts(optional)]
+    pub name: Option<String>,
+    /// Fields to change.
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub fields: ProductFields,
+}
+
+impl Operation for CreateProduct {
+    const NAME: &'static str = "create_product";
+    const SUMMARY: &'static str = "Create a product (only sku and name are required)";
+    const PERMISSION: Permission = Permission::ManageCatalogue;
+    const WRITES: bool = true;
+    type Output = Product;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<Product> {
+        let sku = required_text("sku", &self.sku, 64)?;
+        let name = required_text("name", &self.name, 200)?;
+        sku_free(ctx.tx, &sku, None)?;
+        let id = ProductId::new();
+        let now = ctx.now_str();
+        ctx.tx.execute(
+            "INSERT INTO products (id, sku, name, created_at, updated_at, created_by, updated_by) VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?5)",
+            params![id, sku, name, now, ctx.actor.id],
+        )?;
+        apply_fields(ctx, id, self.fields)?;
+        get_product(ctx.tx, id)
+    }
+}
+
+impl Operation for UpdateProduct {
+    const NAME: &'static str = "update_product";
+    const SUMMARY: &'static str = "Change a product's fields (omitted fields are kept)";
+    const PERMISSION: Permission = Permission::ManageCatalogue;
+    const WRITES: bool = true;
+    type Output = Product;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<Product> {
+        let cur = get_product(ctx.tx, self.id)?;
+        if cur.deleted_at.is_some() {
+            return Err(Error::invalid_state(format!("product {} is deleted", cur.sku)));
+        }
+        if let Some(s) = &self.sku {
+            let sku = required_text("sku", s, 64)?;
+            sku_free(ctx.tx, &sku, Some(self.id))?;
+            ctx.tx.execute("UPDATE products SET sku = ?2 WHERE id = ?1", params![self.id, sku])?;
+        }
+        if let Some(n) = &self.name {
+            ctx.tx.execute("UPDATE products SET name = ?2 WHERE id = ?1", params![self.id, required_text("name", n, 200)?])?;
+        }
+        if self.fields.allow_fractional == Some(false) && cur.allow_fractional {
+            let fractional: bool = ctx.tx.query_row(
+                "SELECT EXISTS(SELECT 1 FROM batches WHERE product_id = ?1 AND on_hand_milli % 1000 <> 0)",
+                [self.id],
+                |r| r.get(0),
+            )?;
+            if fractional {
+                return Err(Error::conflict("some batches hold fractional quantities; count them to whole units first"));
+            }
+        }
+        apply_fields(ctx, self.id, self.fields)?;
+        get_product(ctx.tx, self.id)
+    }
+}
+
+fn sku_free(tx: &Transaction<'_>, sku: &str, except: Option<ProductId>) -> Result<()> {
+    let taken: bool = tx.query_row(
+        "SELECT EXISTS(SELECT 1 FROM products WHERE sku = ?1 AND (?2 IS NULL OR id <> ?2))",
+        params![sku, except],
+        |r| r.get(0),
+    )?;
+    if taken {
+        return Err(Error::conflict(format!("SKU '{sku}' is already used by another product")));
+    }
+    Ok(())
+}
+
+fn percent(field: &str, v: Option<Decimal>, max: i64) -> Result<Option<String>> {
+    match v {
+        Some(d) if d < Decimal::ZERO || d > Decimal::from(max) => {
+            Err(Error::invalid(field, format!("{field} must be between 0 and {max}")))
+        }
+        Some(d) => Ok(Some(d.normalize().to_string())),
+        None => Ok(None),
+    }
+}
+
+fn money(field: &str, v: Option<Money>) -> Result<Option<i64>> {
+    match v {
+        Some(m) if m.is_negative() => Err(Error::invalid(field, format!("{field} cannot be negative"))),
+        Some(m) => m.to_scaled(field).map(Some),
+        None => Ok(None),
+    }
+}
+
+fn apply_fields(ctx: &Ctx<'_>, id: ProductId, f: ProductFields) -> Result<()> {
+    crate::refuse_unknown(&f.unknown)?;
+    let tx = ctx.tx;
+    let set = |col: &str, v: &dyn rusqlite::ToSql| -> Result<()> {
+        // Column names come from this function's fixed list, never from input.
+        tx.execute(&format!("UPDATE products SET {col} = ?2 WHERE id = ?1"), params![id, v])?;
+        Ok(())
+    };
+    for (col, v, max) in [
+        ("generic_name", &f.generic_name, 200),
+        ("brand", &f.brand, 120),
+        ("description", &f.description, 2000),
+        ("nafdac_number", &f.nafdac_number, 40),
+    ] {
+        if let Some(v) = v {
+            set(col, &optional_text(col, Some(v), max)?)?;
+        }
+    }
+    if let Some(c) = f.category {
+        set("category", &c.as_str())?;
+    }
+    if let Some(c) = f.category_id {
+        crate::catalogue::categories::ensure_exists(ctx, c)?;
+        set("category_id", &c)?;
+    }
+    if let Some(u) = &f.unit {
+        set("unit", &required_text("unit", u, 30)?)?;
+    }
+    if let Some(b) = f.allow_fractional {
+        set("allow_fractional", &b)?;
+    }
+    if let Some(b) = f.prescription_only {
+        set("prescription_only", &b)?;
+    }
+    if let Some(v) = money("cost_price", f.cost_price)? {
+        set("cost_price_e4", &v)?;
+    }
+    if let Some(v) = money("selling_price", f.selling_price)? {
+        set("selling_price_e4", &v)?;
+    }
+    if let Some(v) = money("retail_price", f.retail_price)? {
+        set("retail_price_e4", &v)?;
+    }
+    if let Some(v) = percent("markup_percent", f.markup_percent, 10_000)? {
+        set("markup_percent", &v)?;
+    }
+    if let Some(v) = percent("commission_rate", f.commission_rate, 100)? {
+        set("commission_rate", &v)?;
+    }
+    if let Some(v) = percent("tax_rate", f.tax_rate, 100)? {
+        set("tax_rate", &v)?;
+    }
+    if let Some(inj) = &f.injectable {
+        if inj.units_per_vial.is_some_and(|u| !u.is_positive()) {
+            return Err(Error::invalid("injectable.units_per_vial", "units per vial must be greater than zero"));
+        }
+        set("injectable", &serde_json::to_string(inj)?)?;
+    }
+    if let Some(st) = &f.storage {
+        if let (Some(lo), Some(hi)) = (st.temperature_min_c, st.temperature_max_c) {
+            if lo > hi {
+                return Err(Error::invalid("storage.temperature_min_c", "the lowest temperature is above the highest"));
+            }
+        }
+        set("storage", &serde_json::to_string(st)?)?;
+    }
+    if let Some(t) = &f.thresholds {
+        let q = |field: &str, v: Option<Qty>| -> Result<Option<i64>> {
+            match v {
+                Some(q) if q.is_negative() => Err(Error::invalid(field, format!("{field} cannot be negative"))),
+                Some(q) => q.to_scaled(field).map(Some),
+                None => Ok(None),
+            }
+        };
+        let (min, max) = (q("thresholds.min_level", t.min_level)?, q("thresholds.max_level", t.max_level)?);
+        if let (Some(lo), Some(hi)) = (min, max) {
+            if lo > hi {
+                return Err(Error::invalid("thresholds.min_level", "the minimum level is above the maximum"));
+            }
+        }
+        tx.execute(
+            "UPDATE products SET reorder_point_milli = ?2, min_level_milli = ?3, max_level_milli = ?4, lead_time_days = ?5 WHERE id = ?1",
+            params![id, q("thresholds.reorder_point", t.reorder_point)?, min, max, t.lead_time_days],
+        )?;
+    }
+    if let Some(t) = &f.tracking {
+        tx.execute(
+            "UPDATE products SET track_lot = ?2, track_serial = ?3, expiry_required = ?4 WHERE id = ?1",
+            params![id, t.lot, t.serial, t.expiry_required],
+        )?;
+    }
+    if let Some(s) = f.status {
+        set("status", &s.as_str())?;
+    }
+    if let Some(codes) = &f.barcodes {
+        tx.execute("DELETE FROM product_barcodes WHERE product_id = ?1", [id])?;
+        for code in codes {
+            let code = required_text("barcodes", code, 64)?;
+            if !code.bytes().all(|b| b.is_ascii_graphic()) {
+                return Err(Error::invalid("barcodes", format!("barcode '{code}' has spaces or unprintable characters")));
+            }
+            let owner: Option<String> = tx
+                .query_row(
+                    "SELECT p.sku FROM product_barcodes b JOIN products p ON p.id = b.product_id WHERE b.barcode = ?1",
+                    [&code],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(owner) = owner {
+                return Err(Error::conflict(format!("barcode {code} already belongs to product {owner}")));
+            }
+            tx.execute("INSERT INTO product_barcodes (barcode, product_id) VALUES (?1, ?2)", params![code, id])?;
+        }
+    }
+    tx.execute(
+        "UPDATE products SET updated_at = ?2, updated_by = ?3 WHERE id = ?1",
+        params![id, ctx.now_str(), ctx.actor.id],
+    )?;
+    reindex(tx, id)
+}
+
+/// Rebuilds the product's full-text entry.
+fn reindex(tx: &Transaction<'_>, id: ProductId) -> Result<()> {
+    tx.execute("DELETE FROM product_search WHERE product_id = ?1", [id])?;
+    tx.execute(
+        "INSERT INTO product_search (product_id, name, terms)
+         SELECT p.id, p.name, concat_ws(' ', p.sku, p.generic_name, p.brand, p.nafdac_number,
+                (SELECT group_concat(barcode, ' ') FROM product_barcodes WHERE product_id = p.id))
+           FROM products p WHERE p.id = ?1 AND p.deleted_at IS NULL",
+        [id],
+    )?;
+    Ok(())
+}
+
+/// `get_product`.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct GetProduct {
+    /// The product.
+    pub id: ProductId,
+}
+
+impl Operation for GetProduct {
+    const NAME: &'static str = "get_product";
+    const SUMMARY: &'static str = "One product with all its fields";
+    const PERMISSION: Permission = Permission::ViewInventory;
+    const WRITES: bool = false;
+    type Output = Product;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<Product> {
+        get_product(ctx.tx, self.id)
+    }
+}
+
+/// `delete_product`: soft delete, refused while stock is on hand.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct DeleteProduct {
+    /// The product.
+    pub id: ProductId,
+}
+
+impl Operation for DeleteProduct {
+    const NAME: &'static str = "delete_product";
+    const SUMMARY: &'static str = "Soft-delete a product (refused while any store holds stock of it)";
+    const PERMISSION: Permission = Permission::ManageCatalogue;
+    const WRITES: bool = true;
+    type Output = Product;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<Product> {
+        let p = get_product(ctx.tx, self.id)?;
+        if p.deleted_at.is_some() {
+            return Err(Error::invalid_state(format!("product {} is already deleted", p.sku)));
+        }
+        let on_hand: i64 = ctx.tx.query_row(
+            "SELECT COALESCE(SUM(on_hand_milli), 0) FROM batches WHERE product_id = ?1",
+            [self.id],
+            |r| r.get(0),
+        )?;
+        if on_hand > 0 {
+            return Err(Error::conflict(format!(
+                "product {} still has {} {} on hand; write off or transfer the stock first",
+                p.sku,
+                Qty::from_scaled(on_hand),
+                p.unit
+            )));
+        }
+        ctx.tx.execute(
+            "UPDATE products SET deleted_at = ?2, deleted_by = ?3, updated_at = ?2 WHERE id = ?1",
+            params![self.id, ctx.now_str(), ctx.actor.id],
+        )?;
+        reindex(ctx.tx, self.id)?;
+        get_product(ctx.tx, self.id)
+    }
+}
+
+/// One search hit, with what the till needs to show while typing.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct ProductHit {
+    /// The product.
+    pub product: Product,
+    /// Sellable quantity in the store.
+    pub available: Qty,
+    /// Nearest expiry among sellable batches.
+    pub nearest_expiry: Option<String>,
+}
+
+/// `search_products`: by exact barcode or SKU first, then full-text on name,
+/// generic name, brand, SKU, NAFDAC number and barcodes (prefix match).
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct SearchProducts {
+    /// What was typed or scanned (empty lists products by name).
+    #[serde(default)]
+    pub query: String,
+    /// Store whose stock to show.
+    #[ts(optional)]
+    pub store_id: Option<StoreId>,
+    /// Maximum hits (default 25, at most 200).
+    #[ts(optional)]
+    pub limit: Option<u32>,
+    /// Include soft-deleted products.
+    #[ts(optional)]
+    pub include_deleted: Option<bool>,
+}
+
+impl Operation for SearchProducts {
+    const NAME: &'static str = "search_products";
+    const SUMMARY: &'static str = "Find products by name, SKU or barcode, with available stock and nearest expiry";
+    const PERMISSION: Permission = Permission::ViewInventory;
+    const WRITES: bool = false;
+    type Output = Vec<ProductHit>;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<Vec<ProductHit>> {
+        let store = ctx.store(self.store_id)?;
+        let today = ctx.today(&store).to_string();
+        let limit = self.limit.unwrap_or(25).clamp(1, 200) as usize;
+        let q = self.query.trim();
+        let include_deleted = self.include_deleted.unwrap_or(false);
+        let mut ids: Vec<ProductId> = Vec::new();
+        if !q.is_empty() {
+            let exact: Option<ProductId> = ctx
+                .tx
+                .prepare_cached(
+                    "SELECT product_id FROM product_barcodes WHERE barcode = ?1
+                     UNION ALL SELECT id FROM products WHERE sku = ?1 LIMIT 1",
+                )?
+                .query_row([q], |r| r.get(0))
+                .optional()?;
+            ids.extend(exact);
+            let fts = fts_query(q);
+            if !fts.is_empty() {
+                let mut stmt = ctx.tx.prepare_cached(
+                    "SELECT product_id FROM product_search WHERE product_search MATCH ?1 ORDER BY rank LIMIT ?2",
+                )?;
+                for id in stmt.query_map(params![fts, limit as i64 + 1], |r| r.get::<_, ProductId>(0))? {
+                    let id = id?;
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
+                }
+            }
+        } else {
+            let mut stmt = ctx.tx.prepare_cached(
+                "SELECT id FROM products WHERE deleted_at IS NULL OR ?2 ORDER BY name COLLATE NOCASE LIMIT ?1",
+            )?;
+            for id in stmt.query_map(params![limit as i64, include_deleted], |r| r.get::<_, ProductId>(0))? {
+                ids.push(id?);
+            }
+        }
+        let mut hits = Vec::new();
+        for id in ids {
+            let product = get_product(ctx.tx, id)?;
+            if product.deleted_at.is_some() && !include_deleted {
+                continue;
+            }
+            let (available, nearest): (i64, Option<String>) = ctx
+                .tx
+                .prepare_cached(
+                    "SELECT COALESCE(SUM(on_hand_milli - reserved_milli), 0), MIN(expiry_date) FROM batches
+                      WHERE product_id = ?1 AND store_id = ?2 AND status = 'available' AND expiry_date >= ?3
+                        AND on_hand_milli > reserved_milli",
+                )?
+                .query_row(params![id, store.id, today], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            hits.push(ProductHit {
+                product,
+                available: Qty::from_scaled(available),
+                nearest_expiry: nearest.filter(|d| d != crate::stock::NO_EXPIRY),
+            });
+            if hits.len() == limit {
+                break;
+            }
+        }
+        Ok(hits)
+    }
+}
+
+/// Turns typed text into an FTS5 query: each word a quoted prefix term.
+fn fts_query(q: &str) -> String {
+    q.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{w}\"*"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+const COLUMNS: &str = "id, sku, name, generic_name, brand, description, category, category_id, nafdac_number, unit,
+    allow_fractional, prescription_only, cost_price_e4, selling_price_e4, retail_price_e4, markup_percent, commission_rate,
+    tax_rate, injectable, storage, reorder_point_milli, min_level_milli, max_level_milli, lead_time_days, track_lot,
+    track_serial, expiry_required, status, created_at, updated_at, deleted_at, deleted_by";
+
+fn read_row(r: &Row<'_>) -> rusqlite::Result<Product> {
+    let dec = |s: Option<String>| s.and_then(|s| s.parse::<Decimal>().ok());
+    let json_col = |i: usize| -> rusqlite::Result<Option<String>> { r.get(i) };
+    let category: String = r.get(6)?;
+    let status: String = r.get(27)?;
+    Ok(Product {
+        id: r.get(0)?,
+        sku: r.get(1)?,
+        name: r.get(2)?,
+        generic_name: r.get(3)?,
+        brand: r.get(4)?,
+        description: r.get(5)?,
+        category: serde_json::from_value(serde_json::Value::String(category)).unwrap_or(ProductCategory::Other),
+        category_id: r.get(7)?,
+        nafdac_number: r.get(8)?,
+        barcodes: Vec::new(),
+        unit: r.get(9)?,
+        allow_fractional: r.get(10)?,
+        prescription_only: r.get(11)?,
+        cost_price: Money::from_scaled(r.get(12)?),
+        selling_price: Money::from_scaled(r.get(13)?),
+        retail_price: r.get::<_, Option<i64>>(14)?.map(Money::from_scaled),
+        markup_percent: dec(r.get(15)?),
+        commission_rate: dec(r.get(16)?),
+        tax_rate: dec(r.get(17)?).unwrap_or_default(),
+        injectable: json_col(18)?.and_then(|s| serde_json::from_str(&s).ok()),
+        storage: json_col(19)?.and_then(|s| serde_json::from_str(&s).ok()),
+        thresholds: Thresholds {
+            reorder_point: r.get::<_, Option<i64>>(20)?.map(Qty::from_scaled),
+            min_level: r.get::<_, Option<i64>>(21)?.map(Qty::from_scaled),
+            max_level: r.get::<_, Option<i64>>(22)?.map(Qty::from_scaled),
+            lead_time_days: r.get(23)?,
+        },
+        tracking: Tracking { lot: r.get(24)?, serial: r.get(25)?, expiry_required: r.get(26)? },
+        status: serde_json::from_value(serde_json::Value::String(status)).unwrap_or(ProductStatus::Active),
+        created_at: r.get(28)?,
+        updated_at: r.get(29)?,
+        deleted_at: r.get(30)?,
+        deleted_by: r.get(31)?,
+    })
+}
+
+/// Reads one product (deleted ones too) with its barcodes.
+pub fn get_product(tx: &Transaction<'_>, id: ProductId) -> Result<Product> {
+    let mut p = tx
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM products WHERE id = ?1"))?
+        .query_row([id], read_row)
+        .optional()?
+        .ok_or_else(|| Error::not_found("product", id))?;
+    let mut stmt = tx.prepare_cached("SELECT barcode FROM product_barcodes WHERE product_id = ?1 ORDER BY barcode")?;
+    p.barcodes = stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(p)
+}
+
+/// The product facts stock operations need, in one cheap lookup.
+#[derive(Clone, Debug)]
+pub struct ProductRules {
+    /// Id.
+    pub id: ProductId,
+    /// SKU, for messages.
+    pub sku: String,
+    /// Unit, for messages.
+    pub unit: String,
+    /// Fractions allowed.
+    pub allow_fractional: bool,
+    /// Expiry required on batches.
+    pub expiry_required: bool,
+    /// Usable (not deleted).
+    pub deleted: bool,
+    /// Status.
+    pub status: String,
+}
+
+impl ProductRules {
+    /// Loads them; a deleted product is reported as not found.
+    pub fn load(tx: &Transaction<'_>, id: ProductId) -> Result<ProductRules> {
+        let rules = tx
+            .prepare_cached(
+                "SELECT sku, unit, allow_fractional, expiry_required, deleted_at IS NOT NULL, status FROM products WHERE id = ?1",
+            )?
+            .query_row([id], |r| {
+                Ok(ProductRules {
+                    id,
+                    sku: r.get(0)?,
+                    unit: r.get(1)?,
+                    allow_fractional: r.get(2)?,
+                    expiry_required: r.get(3)?,
+                    deleted: r.get(4)?,
+                    status: r.get(5)?,
+                })
+            })
+            .optional()?
+            .ok_or_else(|| Error::not_found("product", id))?;
+        if rules.deleted {
+            return Err(Error::not_found("product", id));
+        }
+        Ok(rules)
+    }
+
+    /// Checks a positive quantity in this product's unit; returns thousandths.
+    pub fn quantity(&self, field: &str, q: Qty) -> Result<i64> {
+        crate::num::check_quantity(field, q, self.allow_fractional, &self.unit)
+    }
+}

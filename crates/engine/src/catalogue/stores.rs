@@ -1,0 +1,285 @@
+//! Stores: name, code, IANA time zone (for "today"), currency, and the
+//! thresholds above which a non-manager's adjustment waits for approval.
+
+use super::{optional_text, required_text};
+use crate::auth::Permission;
+use crate::ids::StoreId;
+use crate::num::{Money, Qty};
+use crate::op::{Ctx, Operation};
+use crate::{Error, Result};
+use chrono_tz::Tz;
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// A store as returned to callers.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct Store {
+    /// Id.
+    pub id: StoreId,
+    /// Short code (unique), e.g. "LAG-01".
+    pub code: String,
+    /// Display name.
+    pub name: String,
+    /// IANA time zone, e.g. "Africa/Lagos".
+    pub timezone: String,
+    /// ISO 4217 currency code.
+    pub currency: String,
+    /// Address for receipts.
+    pub address: Option<String>,
+    /// Phone for receipts.
+    pub phone: Option<String>,
+    /// Adjustments above this many units need a manager.
+    pub adjustment_approval_units: Qty,
+    /// Adjustments above this value need a manager.
+    pub adjustment_approval_value: Money,
+    /// Active.
+    pub is_active: bool,
+}
+
+/// The store facts an operation needs.
+#[derive(Clone, Debug)]
+pub struct StoreInfo {
+    /// Id.
+    pub id: StoreId,
+    /// Name.
+    pub name: String,
+    /// Parsed time zone.
+    pub tz: Tz,
+    /// Units threshold (thousandths).
+    pub approval_milli: i64,
+    /// Value threshold (ten-thousandths).
+    pub approval_e4: i64,
+}
+
+impl StoreInfo {
+    /// Loads an active store.
+    pub fn load(tx: &Transaction<'_>, id: StoreId) -> Result<StoreInfo> {
+        let row = tx
+            .prepare_cached(
+                "SELECT name, timezone, adjustment_approval_milli, adjustment_approval_e4, is_active FROM stores WHERE id = ?1",
+            )?
+            .query_row([id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?, r.get::<_, bool>(4)?))
+            })
+            .optional()?;
+        let (name, tz, approval_milli, approval_e4, active) = row.ok_or_else(|| Error::not_found("store", id))?;
+        if !active {
+            return Err(Error::invalid_state(format!("store '{name}' is closed")));
+        }
+        let tz = tz.parse::<Tz>().map_err(|_| Error::Internal(format!("store '{name}' has an unknown time zone '{tz}'")))?;
+        Ok(StoreInfo { id, name, tz, approval_milli, approval_e4 })
+    }
+}
+
+/// The store to use when a request names none and the user has no home store.
+pub fn only_store(tx: &Transaction<'_>) -> Result<StoreId> {
+    let mut stmt = tx.prepare_cached("SELECT id FROM stores WHERE is_active = 1 LIMIT 2")?;
+    let ids = stmt.query_map([], |r| r.get::<_, StoreId>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    match ids.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(Error::invalid_state("no store exists yet; run setup first")),
+        _ => Err(Error::invalid("store_id", "this database holds several stores: name the store_id")),
+    }
+}
+
+pub(crate) fn parse_timezone(tz: &str) -> Result<String> {
+    tz.trim()
+        .parse::<Tz>()
+        .map(|t| t.name().to_string())
+        .map_err(|_| Error::invalid("timezone", format!("'{tz}' is not an IANA time zone (e.g. Africa/Lagos)")))
+}
+
+pub(crate) fn parse_currency(c: &str) -> Result<String> {
+    let c = c.trim().to_ascii_uppercase();
+    if c.len() != 3 || !c.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(Error::invalid("currency", format!("'{c}' is not a 3-letter ISO 4217 currency code")));
+    }
+    Ok(c)
+}
+
+/// `create_store`.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct CreateStore {
+    /// Display name.
+    pub name: String,
+    /// Unique short code; derived from the name when omitted.
+    #[ts(optional)]
+    pub code: Option<String>,
+    /// IANA time zone (default "UTC").
+    #[ts(optional)]
+    pub timezone: Option<String>,
+    /// Currency code (default "NGN").
+    #[ts(optional)]
+    pub currency: Option<String>,
+    /// Address.
+    #[ts(optional)]
+    pub address: Option<String>,
+    /// Phone.
+    #[ts(optional)]
+    pub phone: Option<String>,
+}
+
+impl CreateStore {
+    /// Inserts the store (shared with first-time setup, which has no actor).
+    pub(crate) fn insert(self, tx: &Transaction<'_>, now: &str) -> Result<Store> {
+        let name = required_text("name", &self.name, 120)?;
+        let code = match optional_text("code", self.code.as_deref(), 32)? {
+            Some(c) => c.to_ascii_uppercase(),
+            None => name.chars().filter(|c| c.is_ascii_alphanumeric()).take(8).collect::<String>().to_ascii_uppercase(),
+        };
+        if code.is_empty() {
+            return Err(Error::invalid("code", "give the store a code (letters and digits)"));
+        }
+        let timezone = parse_timezone(self.timezone.as_deref().unwrap_or("UTC"))?;
+        let currency = parse_currency(self.currency.as_deref().unwrap_or("NGN"))?;
+        let exists: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM stores WHERE code = ?1)", [&code], |r| r.get(0))?;
+        if exists {
+            return Err(Error::conflict(format!("a store with code '{code}' already exists")));
+        }
+        let id = StoreId::new();
+        tx.execute(
+            "INSERT INTO stores (id, code, name, timezone, currency, address, phone, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+            params![
+                id,
+                code,
+                name,
+                timezone,
+                currency,
+                optional_text("address", self.address.as_deref(), 300)?,
+                optional_text("phone", self.phone.as_deref(), 40)?,
+                now
+            ],
+        )?;
+        get_store(tx, id)
+    }
+}
+
+impl Operation for CreateStore {
+    const NAME: &'static str = "create_store";
+    const SUMMARY: &'static str = "Create a store (name, code, IANA time zone, currency)";
+    const PERMISSION: Permission = Permission::ManageStores;
+    const WRITES: bool = true;
+    type Output = Store;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<Store> {
+        self.insert(ctx.tx, &ctx.now_str())
+    }
+}
+
+/// `update_store`: change a store's details and approval thresholds.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct UpdateStore {
+    /// The store.
+    pub id: StoreId,
+    /// New name.
+    #[ts(optional)]
+    pub name: Option<String>,
+    /// New time zone.
+    #[ts(optional)]
+    pub timezone: Option<String>,
+    /// New currency.
+    #[ts(optional)]
+    pub currency: Option<String>,
+    /// New address.
+    #[ts(optional)]
+    pub address: Option<String>,
+    /// New phone.
+    #[ts(optional)]
+    pub phone: Option<String>,
+    /// Units above which adjustments need approval.
+    #[ts(optional)]
+    pub adjustment_approval_units: Option<Qty>,
+    /// Value above which adjustments need approval.
+    #[ts(optional)]
+    pub adjustment_approval_value: Option<Money>,
+}
+
+impl Operation for UpdateStore {
+    const NAME: &'static str = "update_store";
+    const SUMMARY: &'static str = "Change a store's name, time zone, currency, contact and approval thresholds";
+    const PERMISSION: Permission = Permission::ManageStores;
+    const WRITES: bool = true;
+    type Output = Store;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<Store> {
+        let cur = get_store(ctx.tx, self.id)?;
+        let name = match self.name { Some(n) => required_text("name", &n, 120)?, None => cur.name };
+        let timezone = match self.timezone { Some(t) => parse_timezone(&t)?, None => cur.timezone };
+        let currency = match self.currency { Some(c) => parse_currency(&c)?, None => cur.currency };
+        let address = match self.address { Some(a) => optional_text("address", Some(&a), 300)?, None => cur.address };
+        let phone = match self.phone { Some(p) => optional_text("phone", Some(&p), 40)?, None => cur.phone };
+        let units = self.adjustment_approval_units.unwrap_or(cur.adjustment_approval_units);
+        let value = self.adjustment_approval_value.unwrap_or(cur.adjustment_approval_value);
+        if units.is_negative() || value.is_negative() {
+            return Err(Error::invalid("adjustment_approval_units", "approval thresholds cannot be negative"));
+        }
+        ctx.tx.execute(
+            "UPDATE stores SET name = ?2, timezone = ?3, currency = ?4, address = ?5, phone = ?6,
+                    adjustment_approval_milli = ?7, adjustment_approval_e4 = ?8, updated_at = ?9 WHERE id = ?1",
+            params![
+                self.id,
+                name,
+                timezone,
+                currency,
+                address,
+                phone,
+                units.to_scaled("adjustment_approval_units")?,
+                value.to_scaled("adjustment_approval_value")?,
+                ctx.now_str()
+            ],
+        )?;
+        get_store(ctx.tx, self.id)
+    }
+}
+
+/// `list_stores`.
+#[derive(Clone, Debug, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct ListStores {}
+
+impl Operation for ListStores {
+    const NAME: &'static str = "list_stores";
+    const SUMMARY: &'static str = "All stores in this database";
+    const PERMISSION: Permission = Permission::ViewInventory;
+    const WRITES: bool = false;
+    type Output = Vec<Store>;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<Vec<Store>> {
+        let mut stmt = ctx.tx.prepare("SELECT id FROM stores ORDER BY name")?;
+        let ids = stmt.query_map([], |r| r.get::<_, StoreId>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        ids.into_iter().map(|id| get_store(ctx.tx, id)).collect()
+    }
+}
+
+/// Reads one store.
+pub fn get_store(tx: &Transaction<'_>, id: StoreId) -> Result<Store> {
+    tx.query_row(
+        "SELECT id, code, name, timezone, currency, address, phone, adjustment_approval_milli, adjustment_approval_e4, is_active
+           FROM stores WHERE id = ?1",
+        [id],
+        |r| {
+            Ok(Store {
+                id: r.get(0)?,
+                code: r.get(1)?,
+                name: r.get(2)?,
+                timezone: r.get(3)?,
+                currency: r.get(4)?,
+                address: r.get(5)?,
+                phone: r.get(6)?,
+                adjustment_approval_units: Qty::from_scaled(r.get(7)?),
+                adjustment_approval_value: Money::from_scaled(r.get(8)?),
+                is_active: r.get(9)?,
+            })
+        },
+    )
+    .optional()?
+    .ok_or_else(|| Error::not_found("store", id))
+}

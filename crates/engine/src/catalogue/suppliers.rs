@@ -1,0 +1,338 @@
+//! Suppliers (seed 003) and vendors (seed 000) are one record: contact,
+//! address, account, payment terms, tax id, preferred flag, specialisations,
+//! performance metrics. Every receipt must link to an active supplier.
+
+use super::{optional_text, required_text};
+use crate::auth::Permission;
+use crate::ids::SupplierId;
+use crate::op::{Ctx, Operation};
+use crate::{Error, Result};
+use rust_decimal::Decimal;
+use rusqlite::{params, OptionalExtension, Row, Transaction};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// A supplier.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct Supplier {
+    /// Id.
+    pub id: SupplierId,
+    /// Unique name.
+    pub name: String,
+    /// Contact person.
+    pub contact_person: Option<String>,
+    /// Email.
+    pub email: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Address.
+    pub address: Option<String>,
+    /// Our account number with them.
+    pub account_number: Option<String>,
+    /// e.g. "Net 30", "COD".
+    pub payment_terms: Option<String>,
+    /// Tax id.
+    pub tax_id: Option<String>,
+    /// Preferred vendor.
+    pub is_preferred: bool,
+    /// Specialisations (product categories they supply).
+    pub categories: Vec<String>,
+    /// On-time delivery rate, percent.
+    #[ts(type = "string | null")]
+    pub on_time_delivery_rate: Option<Decimal>,
+    /// Quality rating, 0–5.
+    #[ts(type = "string | null")]
+    pub quality_rating: Option<Decimal>,
+    /// Average lead time in days.
+    pub average_lead_time_days: Option<u32>,
+    /// Notes.
+    pub notes: Option<String>,
+    /// Active (inactive suppliers cannot receive).
+    pub is_active: bool,
+    /// Created.
+    pub created_at: String,
+    /// Last changed.
+    pub updated_at: String,
+}
+
+/// The editable fields of a supplier (all optional for updates).
+#[derive(Clone, Debug, Default, Deserialize, TS)]
+#[ts(export)]
+pub struct SupplierFields {
+    /// Contact person.
+    #[ts(optional)]
+    pub contact_person: Option<String>,
+    /// Email.
+    #[ts(optional)]
+    pub email: Option<String>,
+    /// Phone.
+    #[ts(optional)]
+    pub phone: Option<String>,
+    /// Address.
+    #[ts(optional)]
+    pub address: Option<String>,
+    /// Account number.
+    #[ts(optional)]
+    pub account_number: Option<String>,
+    /// Payment terms.
+    #[ts(optional)]
+    pub payment_terms: Option<String>,
+    /// Tax id.
+    #[ts(optional)]
+    pub tax_id: Option<String>,
+    /// Preferred.
+    #[ts(optional)]
+    pub is_preferred: Option<bool>,
+    /// Specialisations.
+    #[ts(optional)]
+    pub categories: Option<Vec<String>>,
+    /// On-time delivery rate, percent (0–100).
+    #[ts(optional, type = "string")]
+    #[serde(default, with = "rust_decimal::serde::str_option")]
+    pub on_time_delivery_rate: Option<Decimal>,
+    /// Quality rating (0–5).
+    #[ts(optional, type = "string")]
+    #[serde(default, with = "rust_decimal::serde::str_option")]
+    pub quality_rating: Option<Decimal>,
+    /// Average lead time, days.
+    #[ts(optional)]
+    pub average_lead_time_days: Option<u32>,
+    /// Notes.
+    #[ts(optional)]
+    pub notes: Option<String>,
+    /// Fields the request named that do not exist (refused).
+    #[serde(flatten)]
+    #[ts(skip)]
+    pub unknown: crate::UnknownFields,
+}
+
+/// `create_supplier`.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct CreateSupplier {
+    /// Unique name.
+    pub name: String,
+    /// Everything else.
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub fields: SupplierFields,
+}
+
+/// `update_supplier`.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct UpdateSupplier {
+    /// The supplier.
+    pub id: SupplierId,
+    /// New name.
+    #[ts(optional)]
+    pub name: Option<String>,
+    /// Activate or deactivate.
+    #[ts(optional)]
+    pub is_active: Option<bool>,
+    /// Fields to change (blank text clears a field).
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub fields: SupplierFields,
+}
+
+fn check_fields(f: &SupplierFields) -> Result<()> {
+    crate::refuse_unknown(&f.unknown)?;
+    if let Some(e) = f.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        if !e.contains('@') || e.contains(' ') {
+            return Err(Error::invalid("email", format!("'{e}' is not an email address")));
+        }
+    }
+    if let Some(r) = f.on_time_delivery_rate {
+        if r < Decimal::ZERO || r > Decimal::from(100) {
+            return Err(Error::invalid("on_time_delivery_rate", "on-time delivery rate is a percentage from 0 to 100"));
+        }
+    }
+    if let Some(r) = f.quality_rating {
+        if r < Decimal::ZERO || r > Decimal::from(5) {
+            return Err(Error::invalid("quality_rating", "quality rating is from 0 to 5"));
+        }
+    }
+    Ok(())
+}
+
+fn name_taken(tx: &Transaction<'_>, name: &str, except: Option<SupplierId>) -> Result<()> {
+    let taken: bool = tx.query_row(
+        "SELECT EXISTS(SELECT 1 FROM suppliers WHERE name = ?1 AND (?2 IS NULL OR id <> ?2))",
+        params![name, except],
+        |r| r.get(0),
+    )?;
+    if taken {
+        return Err(Error::conflict(format!("a supplier named '{name}' already exists")));
+    }
+    Ok(())
+}
+
+impl Operation for CreateSupplier {
+    const NAME: &'static str = "create_supplier";
+    const SUMMARY: &'static str = "Create a supplier/vendor";
+    const PERMISSION: Permission = Permission::ManageCatalogue;
+    const WRITES: bool = true;
+    type Output = Supplier;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<Supplier> {
+        let name = required_text("name", &self.name, 120)?;
+        check_fields(&self.fields)?;
+        name_taken(ctx.tx, &name, None)?;
+        let id = SupplierId::new();
+        let now = ctx.now_str();
+        ctx.tx.execute(
+            "INSERT INTO suppliers (id, name, created_at, updated_at, created_by, updated_by) VALUES (?1, ?2, ?3, ?3, ?4, ?4)",
+            params![id, name, now, ctx.actor.id],
+        )?;
+        apply_fields(ctx, id, &self.fields)?;
+        get_supplier(ctx.tx, id)
+    }
+}
+
+impl Operation for UpdateSupplier {
+    const NAME: &'static str = "update_supplier";
+    const SUMMARY: &'static str = "Change a supplier's details or deactivate it";
+    const PERMISSION: Permission = Permission::ManageCatalogue;
+    const WRITES: bool = true;
+    type Output = Supplier;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<Supplier> {
+        get_supplier(ctx.tx, self.id)?;
+        check_fields(&self.fields)?;
+        if let Some(n) = &self.name {
+            let name = required_text("name", n, 120)?;
+            name_taken(ctx.tx, &name, Some(self.id))?;
+            ctx.tx.execute("UPDATE suppliers SET name = ?2 WHERE id = ?1", params![self.id, name])?;
+        }
+        if let Some(a) = self.is_active {
+            ctx.tx.execute("UPDATE suppliers SET is_active = ?2 WHERE id = ?1", params![self.id, a])?;
+        }
+        apply_fields(ctx, self.id, &self.fields)?;
+        get_supplier(ctx.tx, self.id)
+    }
+}
+
+fn apply_fields(ctx: &Ctx<'_>, id: SupplierId, f: &SupplierFields) -> Result<()> {
+    let text = |field: &str, v: &Option<String>| -> Result<Option<Option<String>>> {
+        v.as_deref().map(|s| optional_text(field, Some(s), 300)).transpose()
+    };
+    let updates: Vec<(&str, Option<Option<String>>)> = vec![
+        ("contact_person", text("contact_person", &f.contact_person)?),
+        ("email", text("email", &f.email)?),
+        ("phone", text("phone", &f.phone)?),
+        ("address", text("address", &f.address)?),
+        ("account_number", text("account_number", &f.account_number)?),
+        ("payment_terms", text("payment_terms", &f.payment_terms)?),
+        ("tax_id", text("tax_id", &f.tax_id)?),
+        ("notes", text("notes", &f.notes)?),
+        ("on_time_delivery_rate", f.on_time_delivery_rate.map(|d| Some(d.normalize().to_string()))),
+        ("quality_rating", f.quality_rating.map(|d| Some(d.normalize().to_string()))),
+    ];
+    for (col, v) in updates {
+        if let Some(v) = v {
+            // Column names come from the fixed list above, never from input.
+            ctx.tx.execute(&format!("UPDATE suppliers SET {col} = ?2 WHERE id = ?1"), params![id, v])?;
+        }
+    }
+    if let Some(p) = f.is_preferred {
+        ctx.tx.execute("UPDATE suppliers SET is_preferred = ?2 WHERE id = ?1", params![id, p])?;
+    }
+    if let Some(c) = &f.categories {
+        let cleaned: Vec<String> = c.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+        ctx.tx.execute(
+            "UPDATE suppliers SET categories = ?2 WHERE id = ?1",
+            params![id, serde_json::to_string(&cleaned).map_err(|e| Error::Internal(e.to_string()))?],
+        )?;
+    }
+    if let Some(d) = f.average_lead_time_days {
+        ctx.tx.execute("UPDATE suppliers SET average_lead_time_days = ?2 WHERE id = ?1", params![id, d])?;
+    }
+    ctx.tx.execute(
+        "UPDATE suppliers SET updated_at = ?2, updated_by = ?3 WHERE id = ?1",
+        params![id, ctx.now_str(), ctx.actor.id],
+    )?;
+    Ok(())
+}
+
+/// `list_suppliers`.
+#[derive(Clone, Debug, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct ListSuppliers {
+    /// Include deactivated suppliers.
+    #[ts(optional)]
+    pub include_inactive: Option<bool>,
+}
+
+impl Operation for ListSuppliers {
+    const NAME: &'static str = "list_suppliers";
+    const SUMMARY: &'static str = "Suppliers, preferred first";
+    const PERMISSION: Permission = Permission::ViewInventory;
+    const WRITES: bool = false;
+    type Output = Vec<Supplier>;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<Vec<Supplier>> {
+        let mut stmt = ctx.tx.prepare(&format!(
+            "SELECT {COLUMNS} FROM suppliers WHERE is_active = 1 OR ?1 ORDER BY is_preferred DESC, name"
+        ))?;
+        let rows = stmt.query_map([self.include_inactive.unwrap_or(false)], read_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}
+
+/// `get_supplier`.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct GetSupplier {
+    /// The supplier.
+    pub id: SupplierId,
+}
+
+impl Operation for GetSupplier {
+    const NAME: &'static str = "get_supplier";
+    const SUMMARY: &'static str = "One supplier";
+    const PERMISSION: Permission = Permission::ViewInventory;
+    const WRITES: bool = false;
+    type Output = Supplier;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<Supplier> {
+        get_supplier(ctx.tx, self.id)
+    }
+}
+
+const COLUMNS: &str = "id, name, contact_person, email, phone, address, account_number, payment_terms, tax_id, is_preferred,
+    categories, on_time_delivery_rate, quality_rating, average_lead_time_days, notes, is_active, created_at, updated_at";
+
+fn read_row(r: &Row<'_>) -> rusqlite::Result<Supplier> {
+    let dec = |s: Option<String>| s.and_then(|s| s.parse::<Decimal>().ok());
+    Ok(Supplier {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        contact_person: r.get(2)?,
+        email: r.get(3)?,
+        phone: r.get(4)?,
+        address: r.get(5)?,
+        account_number: r.get(6)?,
+        payment_terms: r.get(7)?,
+        tax_id: r.get(8)?,
+        is_preferred: r.get(9)?,
+        categories: serde_json::from_str(&r.get::<_, String>(10)?).unwrap_or_default(),
+        on_time_delivery_rate: dec(r.get(11)?),
+        quality_rating: dec(r.get(12)?),
+        average_lead_time_days: r.get(13)?,
+        notes: r.get(14)?,
+        is_active: r.get(15)?,
+        created_at: r.get(16)?,
+        updated_at: r.get(17)?,
+    })
+}
+
+/// Reads one supplier.
+pub fn get_supplier(tx: &Transaction<'_>, id: SupplierId) -> Result<Supplier> {
+    tx.query_row(&format!("SELECT {COLUMNS} FROM suppliers WHERE id = ?1"), [id], read_row)
+        .optional()?
+        .ok_or_else(|| Error::not_found("supplier", id))
+}

@@ -1,0 +1,203 @@
+//! Opening a store database: file checks, pragmas, migrations, transactions.
+//!
+//! A file is refused *before* anything is written to it when it is not a
+//! SQLite file, not a PharmaPOS database, or was migrated by a newer program:
+//! a till must never "repair" a database it does not understand.
+
+use crate::clock::{Clock, SystemClock};
+use crate::{Error, Result};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+mod embedded {
+    refinery::embed_migrations!("../../migrations");
+}
+
+/// How long a writer waits for another connection's write lock before
+/// retrying; long enough that a busy till never shows "database is locked".
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// SQLite durability level for commits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SyncMode {
+    /// fsync on every commit: a committed sale survives a power cut (default).
+    Full,
+    /// WAL-safe but the last commits may be lost on power loss (benchmarks).
+    Normal,
+}
+
+/// Options for [`Db::open_with`].
+#[derive(Clone)]
+pub struct OpenOptions {
+    /// Commit durability.
+    pub sync: SyncMode,
+    /// Source of "now".
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        Self { sync: SyncMode::Full, clock: Arc::new(SystemClock) }
+    }
+}
+
+/// An open store database. One per thread; `Send` but not `Sync`.
+pub struct Db {
+    pub(crate) conn: Connection,
+    pub(crate) clock: Arc<dyn Clock>,
+    path: PathBuf,
+}
+
+/// The newest schema version this program knows.
+pub fn program_schema_version() -> i64 {
+    embedded::migrations::runner()
+        .get_migrations()
+        .iter()
+        .map(|m| i64::from(m.version()))
+        .max()
+        .unwrap_or(0)
+}
+
+impl Db {
+    /// Opens (creating if missing) the database at `path` with full durability
+    /// and the system clock.
+    pub fn open(path: &Path) -> Result<Db> {
+        Self::open_with(path, OpenOptions::default())
+    }
+
+    /// Opens with explicit options.
+    pub fn open_with(path: &Path, opts: OpenOptions) -> Result<Db> {
+        preflight(path)?;
+        let mut conn = Connection::open(path)?;
+        configure(&conn, opts.sync)?;
+        embedded::migrations::runner().run(&mut conn)?;
+        Ok(Db { conn, clock: opts.clock, path: path.to_path_buf() })
+    }
+
+    /// The file this database lives in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The current instant from the injected clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Replaces the clock (the CLI's `--now`, tests).
+    pub fn set_clock(&mut self, clock: Arc<dyn Clock>) {
+        self.clock = clock;
+    }
+
+    /// True once the first store and its administrator exist.
+    pub fn is_initialized(&self) -> Result<bool> {
+        let n: i64 = self.conn.query_row("SELECT COUNT(*) FROM users WHERE role = 'admin'", [], |r| r.get(0))?;
+        Ok(n > 0)
+    }
+
+    /// Copies the whole database to `dest` with SQLite's online backup, which
+    /// is consistent even while other connections keep writing.
+    pub fn backup_to(&self, dest: &Path) -> Result<()> {
+        if dest == self.path {
+            return Err(Error::invalid("path", "the backup file must differ from the live database"));
+        }
+        let mut out = Connection::open(dest)?;
+        let backup = rusqlite::backup::Backup::new(&self.conn, &mut out)?;
+        backup.run_to_completion(256, Duration::from_millis(5), None)?;
+        Ok(())
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction and commits it; any error
+    /// rolls everything back. The write lock is taken up front, so a
+    /// read-then-write never fails halfway on a lock upgrade.
+    pub fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let tx = begin(&mut self.conn, TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Runs `f` in one read transaction (a consistent snapshot).
+    pub fn read<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let tx = begin(&mut self.conn, TransactionBehavior::Deferred)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// `PRAGMA integrity_check`; `Ok(())` when the file is sound.
+    pub fn integrity_check(&self) -> Result<()> {
+        let res: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if res == "ok" {
+            Ok(())
+        } else {
+            Err(Error::Storage(format!("integrity check failed: {res}")))
+        }
+    }
+}
+
+/// BEGIN; the busy timeout makes a writer queue behind another writer. Writes
+/// always start IMMEDIATE and never upgrade a read lock, which is the one case
+/// where SQLite returns SQLITE_BUSY without waiting.
+fn begin(conn: &mut Connection, behavior: TransactionBehavior) -> Result<Transaction<'_>> {
+    Ok(conn.transaction_with_behavior(behavior)?)
+}
+
+fn configure(conn: &Connection, sync: SyncMode) -> Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(Error::Storage(format!("could not switch to WAL journal (got {mode})")));
+    }
+    conn.pragma_update(None, "synchronous", if sync == SyncMode::Full { "FULL" } else { "NORMAL" })?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.set_prepared_statement_cache_capacity(128);
+    Ok(())
+}
+
+/// Checks an existing file without writing to it.
+fn preflight(path: &Path) -> Result<()> {
+    let not_db = |reason: &str| Error::NotADatabase { path: path.display().to_string(), reason: reason.to_string() };
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::Storage(format!("cannot read {}: {e}", path.display()))),
+    };
+    if meta.is_dir() {
+        return Err(not_db("it is a directory"));
+    }
+    if meta.len() == 0 {
+        return Ok(());
+    }
+    let mut header = [0u8; 16];
+    let mut f = std::fs::File::open(path).map_err(|e| Error::Storage(format!("cannot open {}: {e}", path.display())))?;
+    if f.read_exact(&mut header).is_err() || &header != b"SQLite format 3\0" {
+        return Err(not_db("the file is not an SQLite database"));
+    }
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| not_db(&e.to_string()))?;
+    let tables: i64 = conn
+        .query_row("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))
+        .map_err(|e| not_db(&e.to_string()))?;
+    if tables == 0 {
+        return Ok(());
+    }
+    let ours: Option<String> = conn
+        .query_row("SELECT value FROM pharmapos_meta WHERE key = 'application'", [], |r| r.get(0))
+        .ok();
+    if ours.as_deref() != Some("pharmapos") {
+        return Err(not_db("it holds tables but no PharmaPOS marker"));
+    }
+    let file_version: i64 = conn
+        .query_row("SELECT COALESCE(MAX(version), 0) FROM refinery_schema_history", [], |r| r.get(0))
+        .map_err(|e| not_db(&format!("no schema history: {e}")))?;
+    let program_version = program_schema_version();
+    if file_version > program_version {
+        return Err(Error::SchemaTooNew { file_version, program_version });
+    }
+    Ok(())
+}

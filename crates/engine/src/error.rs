@@ -1,0 +1,174 @@
+//! The engine's one error type.
+//!
+//! Every failure a caller can see has a stable machine-readable `kind` (the UI
+//! and the CLI branch on it), a human message, and structured details. Storage
+//! failures are kept apart from business failures so that front ends can show
+//! "insufficient stock" plainly and log "disk I/O error" for support.
+
+use serde::ser::SerializeStruct;
+use serde_json::{json, Value};
+
+/// Result alias used throughout the engine.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Every business and storage failure of the engine.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A referenced record does not exist (or is soft-deleted).
+    #[error("{entity} {id} was not found")]
+    NotFound { entity: &'static str, id: String },
+    /// The request is malformed or breaks a validation rule.
+    #[error("{message}")]
+    InvalidInput { message: String, field: Option<String> },
+    /// Not enough sellable stock for an all-or-nothing request.
+    #[error("insufficient stock: requested {requested}, available {available}")]
+    InsufficientStock { product_id: Option<String>, batch_id: Option<String>, requested: String, available: String },
+    /// The batch (or date given) is past its expiry date.
+    #[error("batch {batch} expired on {expiry_date}")]
+    ExpiredBatch { batch: String, expiry_date: String },
+    /// The batch is quarantined, recalled, damaged or otherwise not sellable.
+    #[error("batch {batch} is {status} and cannot be used")]
+    BatchUnavailable { batch: String, status: String },
+    /// The acting user's role lacks the permission.
+    #[error("{role} '{user}' is not allowed to {permission}")]
+    Forbidden { user: String, role: String, permission: String },
+    /// The change needs a manager's approval first.
+    #[error("{message}")]
+    ApprovalRequired { message: String },
+    /// The request collides with existing data (duplicate, mismatch).
+    #[error("{message}")]
+    Conflict { message: String },
+    /// The record is not in a state that allows the operation.
+    #[error("{message}")]
+    InvalidState { message: String },
+    /// Unknown user or wrong PIN.
+    #[error("{message}")]
+    Unauthenticated { message: String },
+    /// Too many failed PIN attempts.
+    #[error("user '{user}' is locked until {until} after too many failed PIN attempts")]
+    Locked { user: String, until: String },
+    /// The database was written by a newer PharmaPOS.
+    #[error("this database uses schema version {file_version}, newer than this program's {program_version}; upgrade PharmaPOS to open it")]
+    SchemaTooNew { file_version: i64, program_version: i64 },
+    /// The file is not a PharmaPOS database (or is damaged).
+    #[error("{path} is not a PharmaPOS database: {reason}")]
+    NotADatabase { path: String, reason: String },
+    /// SQLite or I/O failure.
+    #[error("storage error: {0}")]
+    Storage(String),
+    /// A broken invariant inside the engine (a bug).
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// The stable machine-readable kind.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::NotFound { .. } => "not_found",
+            Error::InvalidInput { .. } => "invalid_input",
+            Error::InsufficientStock { .. } => "insufficient_stock",
+            Error::ExpiredBatch { .. } => "expired_batch",
+            Error::BatchUnavailable { .. } => "batch_unavailable",
+            Error::Forbidden { .. } => "forbidden",
+            Error::ApprovalRequired { .. } => "approval_required",
+            Error::Conflict { .. } => "conflict",
+            Error::InvalidState { .. } => "invalid_state",
+            Error::Unauthenticated { .. } => "unauthenticated",
+            Error::Locked { .. } => "locked",
+            Error::SchemaTooNew { .. } => "schema_too_new",
+            Error::NotADatabase { .. } => "not_a_database",
+            Error::Storage(_) => "storage",
+            Error::Internal(_) => "internal",
+        }
+    }
+
+    /// Structured details for the caller (ids, quantities, field names).
+    pub fn details(&self) -> Value {
+        match self {
+            Error::NotFound { entity, id } => json!({"entity": entity, "id": id}),
+            Error::InvalidInput { field, .. } => json!({"field": field}),
+            Error::InsufficientStock { product_id, batch_id, requested, available } => {
+                json!({"product_id": product_id, "batch_id": batch_id, "requested": requested, "available": available})
+            }
+            Error::ExpiredBatch { batch, expiry_date } => json!({"batch": batch, "expiry_date": expiry_date}),
+            Error::BatchUnavailable { batch, status } => json!({"batch": batch, "status": status}),
+            Error::Forbidden { user, role, permission } => json!({"user": user, "role": role, "permission": permission}),
+            Error::Locked { user, until } => json!({"user": user, "until": until}),
+            Error::SchemaTooNew { file_version, program_version } => {
+                json!({"file_version": file_version, "program_version": program_version})
+            }
+            Error::NotADatabase { path, .. } => json!({"path": path}),
+            _ => json!({}),
+        }
+    }
+
+    /// `{"error": {kind, message, details}}`, the shape every front end prints.
+    pub fn to_json(&self) -> Value {
+        json!({"error": {"kind": self.kind(), "message": self.to_string(), "details": self.details()}})
+    }
+
+    /// Shorthand for an [`Error::InvalidInput`] on a named field.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Error::InvalidInput { message: message.into(), field: Some(field.to_string()) }
+    }
+
+    /// Shorthand for [`Error::NotFound`].
+    pub fn not_found(entity: &'static str, id: impl ToString) -> Self {
+        Error::NotFound { entity, id: id.to_string() }
+    }
+
+    /// Shorthand for [`Error::Conflict`].
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Error::Conflict { message: message.into() }
+    }
+
+    /// Shorthand for [`Error::InvalidState`].
+    pub fn invalid_state(message: impl Into<String>) -> Self {
+        Error::InvalidState { message: message.into() }
+    }
+
+    /// True when retrying the same request later may succeed (busy database).
+    pub fn is_busy(&self) -> bool {
+        matches!(self, Error::Storage(m) if m.contains("database is locked") || m.contains("database is busy"))
+    }
+}
+
+impl serde::Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Error", 3)?;
+        s.serialize_field("kind", self.kind())?;
+        s.serialize_field("message", &self.to_string())?;
+        s.serialize_field("details", &self.details())?;
+        s.end()
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        // The CHECK constraints are the last line of defence; if one fires, an
+        // operation's own validation missed a case, and the caller still gets
+        // a business error rather than a storage one.
+        if let rusqlite::Error::SqliteFailure(f, Some(msg)) = &e {
+            if f.code == rusqlite::ErrorCode::ConstraintViolation && msg.contains("CHECK constraint failed") {
+                return Error::InvalidState { message: format!("refused by a database rule: {msg}") };
+            }
+            if f.code == rusqlite::ErrorCode::ConstraintViolation && msg.contains("UNIQUE constraint failed") {
+                return Error::Conflict { message: format!("duplicate: {msg}") };
+            }
+        }
+        Error::Storage(e.to_string())
+    }
+}
+
+impl From<refinery::Error> for Error {
+    fn from(e: refinery::Error) -> Self {
+        Error::Storage(format!("migration failed: {e}"))
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Self {
+        Error::InvalidInput { message: e.to_string(), field: None }
+    }
+}

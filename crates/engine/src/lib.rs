@@ -1,0 +1,47 @@
+//! # pharmapos-engine
+//!
+//! The PharmaPOS inventory engine: every domain rule of the pharmacy and the
+//! medical spa, over one local SQLite file. It is a plain synchronous library:
+//! no Tauri, no tokio, no HTTP, so the desktop shell, the CLI, the server's
+//! tools and the tests all use the very same code.
+//!
+//! Contract:
+//! - every operation is a typed request implementing [`op::Operation`], run by
+//!   [`Db::execute`] in exactly one SQLite transaction (`BEGIN IMMEDIATE` when
+//!   it writes) together with its audit events;
+//! - permissions are checked here for the acting [`Session`] user;
+//! - quantities and money are exact ([`num::Qty`], [`num::Money`]);
+//! - stock never goes negative (checked by the operation and by a `CHECK`);
+//! - the audit ledger is append-only and hash-chained per store
+//!   ([`audit`]); [`audit::verify`] re-derives on-hand from it.
+
+#![forbid(unsafe_code)]
+
+pub mod audit;
+pub mod auth;
+pub mod catalogue;
+pub mod clock;
+mod db;
+mod error;
+pub mod ids;
+pub mod num;
+pub mod op;
+pub mod setup;
+pub mod stock;
+
+pub use db::{program_schema_version, Db, OpenOptions, SyncMode};
+pub use error::{Error, Result};
+pub use op::{Ctx, Operation, Session};
+
+/// Catch-all for request fields that do not exist, used where a request
+/// flattens a group of fields (serde's `deny_unknown_fields` cannot be
+/// combined with `flatten`).
+pub type UnknownFields = std::collections::BTreeMap<String, serde_json::Value>;
+
+/// Refuses a request that named fields that do not exist.
+pub(crate) fn refuse_unknown(unknown: &UnknownFields) -> Result<()> {
+    match unknown.keys().next() {
+        None => Ok(()),
+        Some(k) => Err(Error::invalid(k, format!("unknown field '{k}'"))),
+    }
+}

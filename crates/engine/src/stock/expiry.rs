@@ -1,0 +1,157 @@
+//! Expiry: lists of expiring and expired batches, and marking batches
+//! expired. "Within N days" means an expiry date on or before the store's
+//! local today + N. Marking a batch expired keeps its quantity (the packs
+//! are still on the shelf until written off) but it is never sold again.
+
+use super::{read_view, BatchView, VIEW_SQL};
+use crate::audit::{self, ChangeType, NewEvent};
+use crate::auth::Permission;
+use crate::ids::{BatchId, ProductId, StoreId};
+use crate::op::{Ctx, Operation};
+use crate::{Error, Result};
+use chrono::Duration;
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+fn horizon(days: Option<i64>, default: i64) -> Result<i64> {
+    let d = days.unwrap_or(default);
+    if !(0..=3650).contains(&d) {
+        return Err(Error::invalid("days", "days must be between 0 and 3650"));
+    }
+    Ok(d)
+}
+
+/// `expire_batches_within_days`.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct ExpireBatchesWithinDays {
+    /// Store (default: the user's).
+    #[ts(optional)]
+    pub store_id: Option<StoreId>,
+    /// Expire batches whose expiry date is on or before today + days (0: today and earlier).
+    #[ts(type = "number")]
+    pub days: i64,
+}
+
+/// What was expired.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct ExpireResult {
+    /// Number of batches marked expired.
+    #[ts(type = "number")]
+    pub count: i64,
+    /// Those batches.
+    pub batch_ids: Vec<BatchId>,
+}
+
+impl Operation for ExpireBatchesWithinDays {
+    const NAME: &'static str = "expire_batches_within_days";
+    const SUMMARY: &'static str = "Mark every available batch expiring within N days as expired (never sold again)";
+    const PERMISSION: Permission = Permission::ManageStock;
+    const WRITES: bool = true;
+    type Output = ExpireResult;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<ExpireResult> {
+        let store = ctx.store(self.store_id)?;
+        let cutoff = (ctx.today(&store) + Duration::days(horizon(Some(self.days), 0)?)).to_string();
+        let mut stmt = ctx.tx.prepare(
+            "SELECT id, product_id, on_hand_milli, reserved_milli FROM batches
+              WHERE store_id = ?1 AND status = 'available' AND on_hand_milli > 0 AND expiry_date <= ?2
+              ORDER BY expiry_date, rowid",
+        )?;
+        let found = stmt
+            .query_map(params![store.id, cutoff], |r| {
+                Ok((r.get::<_, BatchId>(0)?, r.get::<_, ProductId>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut ids = Vec::with_capacity(found.len());
+        for (id, product_id, on_hand, reserved) in found {
+            if reserved > 0 {
+                super::reservations::expire_holds_on_batch(ctx, id)?;
+            }
+            ctx.tx.execute(
+                "UPDATE batches SET status = 'expired', status_reason = ?2, updated_at = ?3 WHERE id = ?1",
+                params![id, format!("expiring on or before {cutoff}"), ctx.now_str()],
+            )?;
+            audit::append(
+                ctx,
+                NewEvent {
+                    store_id: store.id,
+                    batch_id: Some(id),
+                    product_id: Some(product_id),
+                    change_type: ChangeType::Expired,
+                    previous_milli: Some(on_hand),
+                    new_milli: Some(on_hand),
+                    reference_id: None,
+                    notes: Some(&format!("expired by {} (cutoff {cutoff})", ctx.actor.name)),
+                },
+            )?;
+            ids.push(id);
+        }
+        Ok(ExpireResult { count: ids.len() as i64, batch_ids: ids })
+    }
+}
+
+/// `get_expiring_batches`.
+#[derive(Clone, Debug, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct GetExpiringBatches {
+    /// Store (default: the user's).
+    #[ts(optional)]
+    pub store_id: Option<StoreId>,
+    /// Horizon in days (default 30).
+    #[ts(optional, type = "number")]
+    pub days: Option<i64>,
+}
+
+impl Operation for GetExpiringBatches {
+    const NAME: &'static str = "get_expiring_batches";
+    const SUMMARY: &'static str = "Batches with stock that are still in date but expire within N days (default 30)";
+    const PERMISSION: Permission = Permission::ViewInventory;
+    const WRITES: bool = false;
+    type Output = Vec<BatchView>;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<Vec<BatchView>> {
+        let store = ctx.store(self.store_id)?;
+        let today = ctx.today(&store);
+        let cutoff = (today + Duration::days(horizon(self.days, 30)?)).to_string();
+        let mut stmt = ctx.tx.prepare(&format!(
+            "{VIEW_SQL} WHERE b.store_id = ?1 AND b.on_hand_milli > 0 AND b.status = 'available'
+                AND b.expiry_date >= ?2 AND b.expiry_date <= ?3 ORDER BY b.expiry_date, b.rowid"
+        ))?;
+        let rows = stmt.query_map(params![store.id, today.to_string(), cutoff], |r| read_view(r, today))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}
+
+/// `get_expired_batches`.
+#[derive(Clone, Debug, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct GetExpiredBatches {
+    /// Store (default: the user's).
+    #[ts(optional)]
+    pub store_id: Option<StoreId>,
+}
+
+impl Operation for GetExpiredBatches {
+    const NAME: &'static str = "get_expired_batches";
+    const SUMMARY: &'static str = "Batches past expiry (or marked expired) that still hold stock";
+    const PERMISSION: Permission = Permission::ViewInventory;
+    const WRITES: bool = false;
+    type Output = Vec<BatchView>;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<Vec<BatchView>> {
+        let store = ctx.store(self.store_id)?;
+        let today = ctx.today(&store);
+        let mut stmt = ctx.tx.prepare(&format!(
+            "{VIEW_SQL} WHERE b.store_id = ?1 AND b.on_hand_milli > 0 AND (b.expiry_date < ?2 OR b.status = 'expired')
+              ORDER BY b.expiry_date, b.rowid"
+        ))?;
+        let rows = stmt.query_map(params![store.id, today.to_string()], |r| read_view(r, today))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}

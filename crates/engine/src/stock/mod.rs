@@ -1,0 +1,322 @@
+//! Stock: batches (lots) and every operation that moves or holds them.
+//!
+//! A batch's on-hand quantity lives on its row for speed; every change goes
+//! through [`move_stock`], which writes the row and its audit event together,
+//! so on-hand can always be recomputed from the ledger. "Sellable" means
+//! status `available` and expiry on or after the store's local today.
+
+pub mod adjust;
+pub mod allocate;
+pub mod backorders;
+pub mod expiry;
+pub mod queries;
+pub mod receive;
+pub mod reservations;
+pub mod status;
+
+use crate::audit::{self, ChangeType, NewEvent};
+use crate::ids::{BatchId, ProductId, StoreId};
+use crate::num::{Money, Qty};
+use crate::op::Ctx;
+use crate::{Error, Result};
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension, Row, Transaction};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Stored expiry of a batch that never expires (consumables, devices): the
+/// far future keeps FEFO a plain index scan.
+pub const NO_EXPIRY: &str = "9999-12-31";
+
+/// A batch's status (seed 000's lot statuses).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum BatchStatus {
+    /// Sellable (if not past expiry).
+    Available,
+    /// Held back for inspection.
+    Quarantine,
+    /// Marked expired.
+    Expired,
+    /// Recalled by the manufacturer or regulator.
+    Recalled,
+    /// Nothing left.
+    Depleted,
+    /// Damaged.
+    Damaged,
+}
+
+impl BatchStatus {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BatchStatus::Available => "available",
+            BatchStatus::Quarantine => "quarantine",
+            BatchStatus::Expired => "expired",
+            BatchStatus::Recalled => "recalled",
+            BatchStatus::Depleted => "depleted",
+            BatchStatus::Damaged => "damaged",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Result<BatchStatus> {
+        serde_json::from_value(serde_json::Value::String(s.to_string()))
+            .map_err(|_| Error::Internal(format!("unknown batch status '{s}'")))
+    }
+}
+
+/// How close a batch is to expiry, for highlighting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ExpiryBand {
+    /// Past its expiry date.
+    Expired,
+    /// Expires within 7 days.
+    Within7Days,
+    /// Within 30 days.
+    Within30Days,
+    /// Within 90 days.
+    Within90Days,
+    /// Later.
+    Ok,
+    /// Never expires.
+    NoExpiry,
+}
+
+/// A batch as shown to users.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct BatchView {
+    /// Batch id.
+    pub batch_id: BatchId,
+    /// Product.
+    pub product_id: ProductId,
+    /// Product name.
+    pub product_name: String,
+    /// Product SKU.
+    pub sku: String,
+    /// Unit of measure.
+    pub unit: String,
+    /// Store.
+    pub store_id: StoreId,
+    /// Batch (lot) number.
+    pub batch_number: String,
+    /// Serial number.
+    pub serial_number: Option<String>,
+    /// Expiry date (None: never expires).
+    pub expiry_date: Option<String>,
+    /// Manufacture date.
+    pub manufacture_date: Option<String>,
+    /// Quantity first received.
+    pub initial_quantity: Qty,
+    /// On hand.
+    pub quantity: Qty,
+    /// Held by reservations.
+    pub reserved: Qty,
+    /// Sellable now (0 unless available and in date).
+    pub available: Qty,
+    /// Unit cost.
+    pub cost_price: Money,
+    /// Supplier.
+    pub supplier_id: Option<crate::ids::SupplierId>,
+    /// Supplier name.
+    pub supplier_name: Option<String>,
+    /// Date received.
+    pub received_date: String,
+    /// Storage location.
+    pub location: Option<String>,
+    /// Status.
+    pub status: BatchStatus,
+    /// Why the status was set (recall notice, quarantine reason…).
+    pub status_reason: Option<String>,
+    /// Days until expiry (negative: days since).
+    #[ts(type = "number | null")]
+    pub days_to_expiry: Option<i64>,
+    /// Highlight band.
+    pub expiry_band: ExpiryBand,
+}
+
+/// The SELECT list and joins [`read_view`] expects.
+pub(crate) const VIEW_SQL: &str = "SELECT b.id, b.product_id, p.name, p.sku, p.unit, b.store_id, b.batch_number, b.serial_number,
+        b.expiry_date, b.manufacture_date, b.initial_milli, b.on_hand_milli, b.reserved_milli, b.cost_price_e4,
+        b.supplier_id, s.name, b.received_date, b.location, b.status, b.status_reason
+   FROM batches b JOIN products p ON p.id = b.product_id LEFT JOIN suppliers s ON s.id = b.supplier_id";
+
+/// Reads a [`VIEW_SQL`] row as seen on `today`.
+pub(crate) fn read_view(r: &Row<'_>, today: NaiveDate) -> rusqlite::Result<BatchView> {
+    let expiry: String = r.get(8)?;
+    let status_s: String = r.get(18)?;
+    let status = BatchStatus::parse(&status_s).unwrap_or(BatchStatus::Quarantine);
+    let on_hand: i64 = r.get(11)?;
+    let reserved: i64 = r.get(12)?;
+    let (expiry_date, days) = if expiry == NO_EXPIRY {
+        (None, None)
+    } else {
+        let d = NaiveDate::parse_from_str(&expiry, "%Y-%m-%d").ok();
+        (Some(expiry.clone()), d.map(|d| (d - today).num_days()))
+    };
+    let band = match days {
+        None => ExpiryBand::NoExpiry,
+        Some(d) if d < 0 => ExpiryBand::Expired,
+        Some(d) if d <= 7 => ExpiryBand::Within7Days,
+        Some(d) if d <= 30 => ExpiryBand::Within30Days,
+        Some(d) if d <= 90 => ExpiryBand::Within90Days,
+        Some(_) => ExpiryBand::Ok,
+    };
+    let sellable = status == BatchStatus::Available && band != ExpiryBand::Expired;
+    Ok(BatchView {
+        batch_id: r.get(0)?,
+        product_id: r.get(1)?,
+        product_name: r.get(2)?,
+        sku: r.get(3)?,
+        unit: r.get(4)?,
+        store_id: r.get(5)?,
+        batch_number: r.get(6)?,
+        serial_number: r.get(7)?,
+        expiry_date,
+        manufacture_date: r.get(9)?,
+        initial_quantity: Qty::from_scaled(r.get(10)?),
+        quantity: Qty::from_scaled(on_hand),
+        reserved: Qty::from_scaled(reserved),
+        available: Qty::from_scaled(if sellable { on_hand - reserved } else { 0 }),
+        cost_price: Money::from_scaled(r.get(13)?),
+        supplier_id: r.get(14)?,
+        supplier_name: r.get(15)?,
+        received_date: r.get(16)?,
+        location: r.get(17)?,
+        status,
+        status_reason: r.get(19)?,
+        days_to_expiry: days,
+        expiry_band: band,
+    })
+}
+
+/// Reads one batch as a [`BatchView`].
+pub fn get_batch_view(tx: &Transaction<'_>, id: BatchId, today: NaiveDate) -> Result<BatchView> {
+    tx.prepare_cached(&format!("{VIEW_SQL} WHERE b.id = ?1"))?
+        .query_row([id], |r| read_view(r, today))
+        .optional()?
+        .ok_or_else(|| Error::not_found("batch", id))
+}
+
+/// The batch fields mutations need.
+#[derive(Clone, Debug)]
+pub struct BatchRow {
+    /// Id.
+    pub id: BatchId,
+    /// Product.
+    pub product_id: ProductId,
+    /// Store.
+    pub store_id: StoreId,
+    /// Batch number.
+    pub batch_number: String,
+    /// Stored expiry (NO_EXPIRY when none).
+    pub expiry_date: String,
+    /// On hand, thousandths.
+    pub on_hand_milli: i64,
+    /// Reserved, thousandths.
+    pub reserved_milli: i64,
+    /// Unit cost, ten-thousandths.
+    pub cost_e4: i64,
+    /// Status.
+    pub status: BatchStatus,
+}
+
+impl BatchRow {
+    /// Loads a batch for a mutation.
+    pub fn load(tx: &Transaction<'_>, id: BatchId) -> Result<BatchRow> {
+        let row = tx
+            .prepare_cached(
+                "SELECT product_id, store_id, batch_number, expiry_date, on_hand_milli, reserved_milli, cost_price_e4, status
+                   FROM batches WHERE id = ?1",
+            )?
+            .query_row([id], |r| {
+                Ok((
+                    r.get::<_, ProductId>(0)?,
+                    r.get::<_, StoreId>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, i64>(4)?,
+                    r.get::<_, i64>(5)?,
+                    r.get::<_, i64>(6)?,
+                    r.get::<_, String>(7)?,
+                ))
+            })
+            .optional()?;
+        let (product_id, store_id, batch_number, expiry_date, on_hand_milli, reserved_milli, cost_e4, status) =
+            row.ok_or_else(|| Error::not_found("batch", id))?;
+        Ok(BatchRow {
+            id,
+            product_id,
+            store_id,
+            batch_number,
+            expiry_date,
+            on_hand_milli,
+            reserved_milli,
+            cost_e4,
+            status: BatchStatus::parse(&status)?,
+        })
+    }
+
+    /// True when past expiry on `today`.
+    pub fn is_expired_on(&self, today: NaiveDate) -> bool {
+        self.expiry_date.as_str() < today.to_string().as_str()
+    }
+
+    /// Refuses the batch unless it is sellable today.
+    pub fn ensure_sellable(&self, today: NaiveDate) -> Result<()> {
+        if self.status == BatchStatus::Expired || self.is_expired_on(today) {
+            return Err(Error::ExpiredBatch { batch: self.batch_number.clone(), expiry_date: self.expiry_date.clone() });
+        }
+        if self.status != BatchStatus::Available {
+            return Err(Error::BatchUnavailable { batch: self.batch_number.clone(), status: self.status.as_str().into() });
+        }
+        Ok(())
+    }
+}
+
+/// Sets a batch's on-hand and appends the matching audit event, in the
+/// operation's transaction. A batch that reaches zero while available
+/// becomes `depleted`; one that gets stock back becomes `available` again.
+pub(crate) fn move_stock(
+    ctx: &Ctx<'_>,
+    batch: &BatchRow,
+    new_milli: i64,
+    change: ChangeType,
+    reference_id: Option<&str>,
+    notes: Option<&str>,
+) -> Result<()> {
+    if new_milli < 0 {
+        return Err(Error::InsufficientStock {
+            product_id: Some(batch.product_id.to_string()),
+            batch_id: Some(batch.id.to_string()),
+            requested: Qty::from_scaled(batch.on_hand_milli - new_milli).to_string(),
+            available: Qty::from_scaled(batch.on_hand_milli).to_string(),
+        });
+    }
+    ctx.tx
+        .prepare_cached(
+            "UPDATE batches SET on_hand_milli = ?2, updated_at = ?3,
+                    status = CASE WHEN ?2 = 0 AND status = 'available' THEN 'depleted'
+                                  WHEN ?2 > 0 AND status = 'depleted' THEN 'available' ELSE status END
+              WHERE id = ?1",
+        )?
+        .execute(params![batch.id, new_milli, ctx.now_str()])?;
+    audit::append(
+        ctx,
+        NewEvent {
+            store_id: batch.store_id,
+            batch_id: Some(batch.id),
+            product_id: Some(batch.product_id),
+            change_type: change,
+            previous_milli: Some(batch.on_hand_milli),
+            new_milli: Some(new_milli),
+            reference_id,
+            notes,
+        },
+    )?;
+    Ok(())
+}

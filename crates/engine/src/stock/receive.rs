@@ -1,0 +1,267 @@
+//! `receive_stock`: a delivery from a supplier becomes a batch (or tops up
+//! the same batch number when its expiry matches), linked to a purchase
+//! receipt, with a `receipt` audit event.
+
+use super::{move_stock, BatchRow, BatchStatus, NO_EXPIRY};
+use crate::audit::ChangeType;
+use crate::auth::Permission;
+use crate::catalogue::products::ProductRules;
+use crate::catalogue::{optional_text, required_text};
+use crate::ids::{BatchId, ProductId, PurchaseReceiptId, StoreId, SupplierId};
+use crate::num::{Money, Qty};
+use crate::op::{Ctx, Operation};
+use crate::{Error, Result};
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// `receive_stock`.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct ReceiveStock {
+    /// Product received.
+    pub product_id: ProductId,
+    /// Receiving store (default: the user's).
+    #[ts(optional)]
+    pub store_id: Option<StoreId>,
+    /// Batch (lot) number printed on the pack.
+    pub batch_number: String,
+    /// Quantity received (> 0; whole unless the product allows fractions).
+    pub quantity: Qty,
+    /// Expiry date (required unless the product does not track expiry).
+    #[ts(optional, type = "string")]
+    pub expiry_date: Option<NaiveDate>,
+    /// Manufacture date.
+    #[ts(optional, type = "string")]
+    pub manufacture_date: Option<NaiveDate>,
+    /// Serial number.
+    #[ts(optional)]
+    pub serial_number: Option<String>,
+    /// Unit cost (default: the product's cost price).
+    #[ts(optional)]
+    pub cost_price: Option<Money>,
+    /// Supplier (must exist and be active).
+    pub supplier_id: SupplierId,
+    /// Supplier invoice / PO number; receipts with the same number share one purchase receipt.
+    #[ts(optional)]
+    pub reference_number: Option<String>,
+    /// Storage location (shelf, fridge…).
+    #[ts(optional)]
+    pub location: Option<String>,
+    /// Notes.
+    #[ts(optional)]
+    pub notes: Option<String>,
+}
+
+/// What `receive_stock` did.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct ReceiveResult {
+    /// The batch received into.
+    pub batch_id: BatchId,
+    /// Product.
+    pub product_id: ProductId,
+    /// Store.
+    pub store_id: StoreId,
+    /// Batch number.
+    pub batch_number: String,
+    /// Quantity received now.
+    pub quantity: Qty,
+    /// Batch on-hand after the receipt.
+    pub on_hand: Qty,
+    /// Expiry date.
+    pub expiry_date: Option<String>,
+    /// Unit cost of the batch (weighted when topped up).
+    pub cost_price: Money,
+    /// True when an existing batch was topped up.
+    pub topped_up: bool,
+    /// The purchase receipt.
+    pub purchase_receipt_id: PurchaseReceiptId,
+    /// Backorders waiting for this product in this store.
+    #[ts(type = "number")]
+    pub pending_backorders: i64,
+}
+
+impl Operation for ReceiveStock {
+    const NAME: &'static str = "receive_stock";
+    const SUMMARY: &'static str = "Receive stock from a supplier into a batch (same batch number tops up when the expiry matches)";
+    const PERMISSION: Permission = Permission::ReceiveStock;
+    const WRITES: bool = true;
+    type Output = ReceiveResult;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<ReceiveResult> {
+        let store = ctx.store(self.store_id)?;
+        let today = ctx.today(&store);
+        let product = ProductRules::load(ctx.tx, self.product_id)?;
+        if product.status == "discontinued" {
+            return Err(Error::invalid_state(format!("product {} is discontinued and cannot be received", product.sku)));
+        }
+        let qty_milli = product.quantity("quantity", self.quantity)?;
+        let batch_number = required_text("batch_number", &self.batch_number, 64)?;
+        let supplier: Option<(String, bool)> = ctx
+            .tx
+            .prepare_cached("SELECT name, is_active FROM suppliers WHERE id = ?1")?
+            .query_row([self.supplier_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        match supplier {
+            None => return Err(Error::not_found("supplier", self.supplier_id)),
+            Some((name, false)) => return Err(Error::invalid_state(format!("supplier '{name}' is inactive"))),
+            Some(_) => {}
+        }
+        let expiry = match self.expiry_date {
+            Some(d) if d < today => {
+                return Err(Error::ExpiredBatch { batch: batch_number, expiry_date: d.to_string() });
+            }
+            Some(d) => d.to_string(),
+            None if product.expiry_required => {
+                return Err(Error::invalid("expiry_date", format!("product {} needs an expiry date on every batch", product.sku)));
+            }
+            None => NO_EXPIRY.to_string(),
+        };
+        if let Some(m) = self.manufacture_date {
+            if m > today {
+                return Err(Error::invalid("manufacture_date", "the manufacture date is in the future"));
+            }
+            if m.to_string() >= expiry {
+                return Err(Error::invalid("manufacture_date", "the manufacture date is not before the expiry date"));
+            }
+        }
+        let cost = match self.cost_price {
+            Some(c) if c.is_negative() => return Err(Error::invalid("cost_price", "cost price cannot be negative")),
+            Some(c) => c.to_scaled("cost_price")?,
+            None => ctx.tx.query_row("SELECT cost_price_e4 FROM products WHERE id = ?1", [self.product_id], |r| r.get(0))?,
+        };
+        let reference = optional_text("reference_number", self.reference_number.as_deref(), 64)?;
+        let notes = optional_text("notes", self.notes.as_deref(), 1000)?;
+        let serial = optional_text("serial_number", self.serial_number.as_deref(), 64)?;
+        let location = optional_text("location", self.location.as_deref(), 64)?;
+        let now = ctx.now_str();
+
+        let receipt_id = purchase_receipt(ctx, &store.id, self.supplier_id, reference.as_deref(), &today, notes.as_deref())?;
+        let line_total = (Money::from_scaled(cost).times(Qty::from_scaled(qty_milli))).to_scaled("total")?;
+        ctx.tx
+            .prepare_cached("UPDATE purchase_receipts SET total_amount_e4 = total_amount_e4 + ?2, updated_at = ?3 WHERE id = ?1")?
+            .execute(params![receipt_id, line_total, now])?;
+
+        let existing: Option<BatchId> = ctx
+            .tx
+            .prepare_cached("SELECT id FROM batches WHERE store_id = ?1 AND product_id = ?2 AND batch_number = ?3")?
+            .query_row(params![store.id, self.product_id, batch_number], |r| r.get(0))
+            .optional()?;
+        let (batch_id, topped_up, cost_after) = match existing {
+            Some(id) => {
+                let b = BatchRow::load(ctx.tx, id)?;
+                if b.expiry_date != expiry {
+                    return Err(Error::conflict(format!(
+                        "batch {batch_number} is already recorded with expiry {}, not {}; check the pack",
+                        shown_expiry(&b.expiry_date),
+                        shown_expiry(&expiry)
+                    )));
+                }
+                if !matches!(b.status, BatchStatus::Available | BatchStatus::Depleted) {
+                    return Err(Error::BatchUnavailable { batch: batch_number, status: b.status.as_str().into() });
+                }
+                // Weighted average: the batch's value stays the sum of what was paid.
+                let total = b.on_hand_milli + qty_milli;
+                let weighted = (i128::from(b.cost_e4) * i128::from(b.on_hand_milli) + i128::from(cost) * i128::from(qty_milli))
+                    / i128::from(total.max(1));
+                let weighted = i64::try_from(weighted).map_err(|_| Error::Internal("cost overflow".into()))?;
+                ctx.tx.execute(
+                    "UPDATE batches SET initial_milli = initial_milli + ?2, cost_price_e4 = ?3, updated_at = ?4 WHERE id = ?1",
+                    params![id, qty_milli, weighted, now],
+                )?;
+                move_stock(ctx, &b, b.on_hand_milli + qty_milli, ChangeType::Receipt, Some(&receipt_id.to_string()), notes.as_deref())?;
+                (id, true, weighted)
+            }
+            None => {
+                let id = BatchId::new();
+                ctx.tx
+                    .prepare_cached(
+                        "INSERT INTO batches (id, product_id, store_id, batch_number, serial_number, expiry_date, manufacture_date,
+                                              initial_milli, on_hand_milli, cost_price_e4, supplier_id, purchase_receipt_id,
+                                              received_date, location, created_at, updated_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
+                    )?
+                    .execute(params![
+                        id,
+                        self.product_id,
+                        store.id,
+                        batch_number,
+                        serial,
+                        expiry,
+                        self.manufacture_date.map(|d| d.to_string()),
+                        qty_milli,
+                        cost,
+                        self.supplier_id,
+                        receipt_id,
+                        today.to_string(),
+                        location,
+                        now
+                    ])?;
+                let b = BatchRow::load(ctx.tx, id)?;
+                move_stock(ctx, &b, qty_milli, ChangeType::Receipt, Some(&receipt_id.to_string()), notes.as_deref())?;
+                (id, false, cost)
+            }
+        };
+        let on_hand: i64 = ctx.tx.query_row("SELECT on_hand_milli FROM batches WHERE id = ?1", [batch_id], |r| r.get(0))?;
+        let pending_backorders: i64 = ctx.tx.query_row(
+            "SELECT COUNT(*) FROM backorders WHERE product_id = ?1 AND store_id = ?2 AND status IN ('pending', 'partial')",
+            params![self.product_id, store.id],
+            |r| r.get(0),
+        )?;
+        Ok(ReceiveResult {
+            batch_id,
+            product_id: self.product_id,
+            store_id: store.id,
+            batch_number,
+            quantity: Qty::from_scaled(qty_milli),
+            on_hand: Qty::from_scaled(on_hand),
+            expiry_date: (expiry != NO_EXPIRY).then_some(expiry),
+            cost_price: Money::from_scaled(cost_after),
+            topped_up,
+            purchase_receipt_id: receipt_id,
+            pending_backorders,
+        })
+    }
+}
+
+fn shown_expiry(e: &str) -> &str {
+    if e == NO_EXPIRY {
+        "none"
+    } else {
+        e
+    }
+}
+
+/// Finds the purchase receipt for this supplier's reference number in this
+/// store, or starts a new one.
+fn purchase_receipt(
+    ctx: &Ctx<'_>,
+    store_id: &StoreId,
+    supplier_id: SupplierId,
+    reference: Option<&str>,
+    today: &NaiveDate,
+    notes: Option<&str>,
+) -> Result<PurchaseReceiptId> {
+    if let Some(r) = reference {
+        let found: Option<PurchaseReceiptId> = ctx
+            .tx
+            .prepare_cached("SELECT id FROM purchase_receipts WHERE store_id = ?1 AND supplier_id = ?2 AND reference_number = ?3")?
+            .query_row(params![store_id, supplier_id, r], |row| row.get(0))
+            .optional()?;
+        if let Some(id) = found {
+            return Ok(id);
+        }
+    }
+    let id = PurchaseReceiptId::new();
+    let now = ctx.now_str();
+    ctx.tx
+        .prepare_cached(
+            "INSERT INTO purchase_receipts (id, supplier_id, store_id, reference_number, received_date, notes, created_by, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+        )?
+        .execute(params![id, supplier_id, store_id, reference, today.to_string(), notes, ctx.actor.id, now])?;
+    Ok(id)
+}
