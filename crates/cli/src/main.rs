@@ -1,1 +1,177 @@
-fn main() {}
+//! `pharmapos`: the command-line front end over the shared command layer.
+//!
+//! For scripting, imports, backups, demos, black-box tests and benchmarks.
+//! Results go to stdout as JSON; failures print `{"error":{kind,message,details}}`
+//! on stderr and exit non-zero. The acting user is `--user` (the CLI is local
+//! tooling on the store PC: whoever can open the file can act as its users).
+
+mod bench;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use clap::{Parser, Subcommand};
+use pharmapos_engine::clock::FixedClock;
+use pharmapos_engine::setup::{initialize, InitRequest};
+use pharmapos_engine::{auth, Db, Error};
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "pharmapos", version, about = "PharmaPOS inventory engine from the command line")]
+struct Cli {
+    /// The store database file.
+    #[arg(long, global = true, env = "PHARMAPOS_DB")]
+    db: Option<PathBuf>,
+    /// The acting user's name.
+    #[arg(long, global = true)]
+    user: Option<String>,
+    /// Fix the clock at this instant (RFC 3339), e.g. 2026-01-01T09:00:00Z.
+    #[arg(long, global = true)]
+    now: Option<DateTime<Utc>>,
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Create a store database with its first store and admin.
+    Init {
+        /// Store name.
+        #[arg(long)]
+        store_name: String,
+        /// Store code (default: from the name).
+        #[arg(long)]
+        store_code: Option<String>,
+        /// IANA time zone (default UTC).
+        #[arg(long)]
+        timezone: Option<String>,
+        /// Currency code (default NGN).
+        #[arg(long)]
+        currency: Option<String>,
+        /// The first admin's name.
+        #[arg(long)]
+        admin: String,
+        /// The admin's PIN (4–12 digits).
+        #[arg(long)]
+        pin: Option<String>,
+    },
+    /// Run one command as --user; JSON request as an argument or `-` for stdin.
+    Call {
+        /// Command name (see `pharmapos commands`).
+        command: String,
+        /// Request JSON, or `-` to read it from stdin (default `{}`).
+        json: Option<String>,
+    },
+    /// Verify the audit chain, conservation of stock and SQLite integrity.
+    Verify,
+    /// Copy the database to a file (online backup, safe while in use).
+    Backup {
+        /// Destination file.
+        dest: PathBuf,
+    },
+    /// List every command with its permission and request fields.
+    Commands,
+    /// Run the shared benchmark workload (../shared/bench) and print one JSON line.
+    Bench(bench::BenchArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let err = match e.downcast::<Error>() {
+                Ok(engine) => engine,
+                Err(other) => Error::InvalidInput { message: format!("{other:#}"), field: None },
+            };
+            eprintln!("{}", err.to_json());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn open(cli: &Cli) -> anyhow::Result<Db> {
+    let path = cli.db.as_ref().context("--db FILE (or PHARMAPOS_DB) is required")?;
+    let mut db = Db::open(path)?;
+    if let Some(now) = cli.now {
+        db.set_clock(Arc::new(FixedClock(now)));
+    }
+    Ok(db)
+}
+
+fn print(v: &impl serde::Serialize) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(v)?);
+    Ok(())
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match &cli.command {
+        Cmd::Init { store_name, store_code, timezone, currency, admin, pin } => {
+            let mut db = open(&cli)?;
+            let res = initialize(
+                &mut db,
+                InitRequest {
+                    store_name: store_name.clone(),
+                    store_code: store_code.clone(),
+                    timezone: timezone.clone(),
+                    currency: currency.clone(),
+                    admin_name: admin.clone(),
+                    admin_pin: pin.clone(),
+                },
+            )?;
+            print(&res)
+        }
+        Cmd::Call { command, json } => {
+            let mut db = open(&cli)?;
+            let user = cli.user.as_deref().context("--user NAME is required for `call`")?;
+            let session = auth::session_for_name(&db, user)?;
+            let text = match json.as_deref() {
+                None => "{}".to_string(),
+                Some("-") => {
+                    let mut s = String::new();
+                    std::io::stdin().read_to_string(&mut s).context("reading the request from stdin")?;
+                    s
+                }
+                Some(s) => s.to_string(),
+            };
+            let input: serde_json::Value = serde_json::from_str(if text.trim().is_empty() { "{}" } else { &text })
+                .map_err(|e| Error::InvalidInput { message: format!("the request is not valid JSON: {e}"), field: None })?;
+            if !input.is_object() {
+                return Err(Error::InvalidInput { message: "the request must be a JSON object".into(), field: None }.into());
+            }
+            let out = pharmapos_commands::dispatch(&mut db, &session, command, input)?;
+            print(&out)
+        }
+        Cmd::Verify => {
+            let mut db = open(&cli)?;
+            db.integrity_check()?;
+            let report = db.verify()?;
+            print(&report)?;
+            if report.ok {
+                Ok(())
+            } else {
+                Err(Error::Conflict { message: format!("verification found {} problem(s)", report.problems.len()) }.into())
+            }
+        }
+        Cmd::Backup { dest } => {
+            let db = open(&cli)?;
+            db.backup_to(dest)?;
+            print(&serde_json::json!({"backup": dest}))
+        }
+        Cmd::Commands => {
+            for c in pharmapos_commands::COMMANDS {
+                println!("{}  [{}{}]\n    {}\n    request: {}\n    response: {}\n",
+                    c.name,
+                    c.permission.as_str(),
+                    if c.writes { ", writes" } else { "" },
+                    c.summary,
+                    (c.request_decl)().trim_start_matches("type ").trim_end_matches(';'),
+                    (c.response_name)());
+            }
+            Ok(())
+        }
+        Cmd::Bench(args) => bench::run(args),
+    }
+}

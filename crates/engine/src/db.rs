@@ -201,3 +201,11 @@ fn preflight(path: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+impl Db {
+    /// Re-hashes the audit chain and recomputes on-hand from the ledger
+    /// (no acting user: this is the operator's tool, as `pharmapos verify`).
+    pub fn verify(&mut self) -> Result<crate::audit::VerifyReport> {
+        self.read(crate::audit::verify)
+    }
+}

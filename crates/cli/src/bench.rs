@@ -1,0 +1,271 @@
+//! `pharmapos bench`: the shared benchmark workload of `../shared/bench/`,
+//! implemented from its definition through the engine's public operations
+//! (`receive_stock`, `allocate_stock_for_sale` via `Db::execute`), printing
+//! the same JSON line as the baselines with `"impl": "pharmapos"`.
+//!
+//! One departure the engine forces: `receive_stock` refuses a batch that is
+//! already expired, and the workload receives 5 % expired batches. The
+//! receive phase therefore runs with the clock at 2024-12-31 (every
+//! generated expiry is on or after 2025-01-01), as if the stock had arrived
+//! a year earlier; the sales phase runs at 2026-01-01 as defined.
+
+use anyhow::{bail, Context};
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use clap::Args;
+use pharmapos_engine::catalogue::products::{CreateProduct, ProductFields};
+use pharmapos_engine::catalogue::suppliers::{CreateSupplier, SupplierFields};
+use pharmapos_engine::clock::FixedClock;
+use pharmapos_engine::ids::ProductId;
+use pharmapos_engine::num::{Money, Qty};
+use pharmapos_engine::setup::{initialize, InitRequest};
+use pharmapos_engine::stock::allocate::AllocateStockForSale;
+use pharmapos_engine::stock::receive::ReceiveStock;
+use pharmapos_engine::{Db, OpenOptions, Session, SyncMode};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// The baselines' arguments.
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// Products.
+    #[arg(long, default_value_t = 2000)]
+    products: u64,
+    /// Batches per product.
+    #[arg(long, default_value_t = 20)]
+    batches_per_product: u64,
+    /// Sales.
+    #[arg(long, default_value_t = 20000)]
+    sales: u64,
+    /// Generator seed.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Database file (deleted first, with its -wal and -shm).
+    #[arg(long = "db", id = "bench_db")]
+    bench_db: PathBuf,
+    /// FULL or NORMAL.
+    #[arg(long, default_value = "FULL")]
+    sync: String,
+    /// Also time product search (name, SKU, barcode) and print its percentiles.
+    #[arg(long)]
+    search: bool,
+}
+
+/// splitmix64, as defined by the workload.
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n
+    }
+}
+
+/// Nearest-rank percentile of sorted nanoseconds, in microseconds.
+fn percentile(sorted: &[u64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1] as f64 / 1000.0
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+pub fn run(a: &BenchArgs) -> anyhow::Result<()> {
+    let sync = match a.sync.to_ascii_uppercase().as_str() {
+        "FULL" => SyncMode::Full,
+        "NORMAL" => SyncMode::Normal,
+        other => bail!("--sync must be FULL or NORMAL, not {other}"),
+    };
+    if a.products == 0 || a.batches_per_product == 0 {
+        bail!("--products and --batches-per-product must be at least 1");
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = a.bench_db.clone().into_os_string();
+        p.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(p));
+    }
+    let today = NaiveDate::from_ymd_opt(2026, 1, 1).context("date")?;
+    let at = |d: NaiveDate| Arc::new(FixedClock(Utc.from_utc_datetime(&d.and_hms_opt(12, 0, 0).unwrap_or_default())));
+
+    // Setup (untimed): store, admin, supplier, products, at NORMAL for speed.
+    let (session, supplier, products) = {
+        let mut db = Db::open_with(&a.bench_db, OpenOptions { sync: SyncMode::Normal, clock: at(today) })?;
+        let init = initialize(
+            &mut db,
+            InitRequest {
+                store_name: "Store 1".into(),
+                store_code: Some("S1".into()),
+                timezone: Some("UTC".into()),
+                currency: None,
+                admin_name: "bench".into(),
+                admin_pin: None,
+            },
+        )?;
+        let session = Session { user_id: init.user_id };
+        let supplier = db
+            .execute(&session, CreateSupplier { name: "Supplier 1".into(), fields: SupplierFields::default() })?
+            .id;
+        let mut products: Vec<ProductId> = Vec::with_capacity(a.products as usize);
+        for i in 1..=a.products {
+            let fields = ProductFields {
+                cost_price: Some(Money::from(10)),
+                selling_price: Some(Money::from(15)),
+                barcodes: a.search.then(|| vec![format!("{:013}", 6_000_000_000_000u64 + i)]),
+                ..ProductFields::default()
+            };
+            let p = db.execute(&session, CreateProduct { sku: format!("SKU-{i:06}"), name: format!("Product {i}"), fields })?;
+            products.push(p.id);
+        }
+        (session, supplier, products)
+    };
+
+    let mut db = Db::open_with(&a.bench_db, OpenOptions { sync, clock: at(today - Duration::days(366)) })?;
+    let mut rng = SplitMix64(a.seed);
+    let mut units_received: i64 = 0;
+    let started = Instant::now();
+    for (idx, product_id) in products.iter().enumerate() {
+        let pid = idx as u64 + 1;
+        for k in 1..=a.batches_per_product {
+            let r = rng.below(100);
+            let d = rng.below(730) as i64;
+            let q = rng.below(181) as i64;
+            let offset = if r < 5 { -(1 + d % 365) } else { d };
+            let quantity = 20 + q;
+            units_received += quantity;
+            db.execute(
+                &session,
+                ReceiveStock {
+                    product_id: *product_id,
+                    store_id: None,
+                    batch_number: format!("B{pid:06}-{k:03}"),
+                    quantity: Qty::from(quantity),
+                    expiry_date: Some(today + Duration::days(offset)),
+                    manufacture_date: None,
+                    serial_number: None,
+                    cost_price: Some(Money::from(10)),
+                    supplier_id: supplier,
+                    reference_number: Some(format!("PO-{pid:06}-{k:03}")),
+                    location: None,
+                    notes: None,
+                },
+            )?;
+        }
+    }
+    let receive_secs = started.elapsed().as_secs_f64();
+
+    db.set_clock(at(today));
+    let mut lat: Vec<u64> = Vec::with_capacity(a.sales as usize);
+    let mut units_allocated = Qty::ZERO;
+    let mut shortages = 0u64;
+    let started = Instant::now();
+    for s in 1..=a.sales {
+        let product_id = products[rng.below(a.products) as usize];
+        let quantity = 1 + rng.below(5) as i64;
+        let t = Instant::now();
+        let res = db.execute(
+            &session,
+            AllocateStockForSale {
+                product_id,
+                store_id: None,
+                quantity: Qty::from(quantity),
+                reference_id: Some(format!("SALE-{s:08}")),
+                allow_partial: None,
+            },
+        )?;
+        lat.push(t.elapsed().as_nanos() as u64);
+        units_allocated = units_allocated + res.allocated_quantity;
+        if res.partial {
+            shortages += 1;
+        }
+    }
+    let sales_secs = started.elapsed().as_secs_f64();
+    lat.sort_unstable();
+
+    // Checks straight on the file, independent of the engine's code paths.
+    let conn = rusqlite::Connection::open(&a.bench_db)?;
+    let (on_hand_milli, negatives, batches): (i64, i64, i64) = conn.query_row(
+        "SELECT COALESCE(SUM(on_hand_milli), 0), COALESCE(SUM(on_hand_milli < 0), 0), COUNT(*) FROM batches",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let audit_allocated_milli: i64 = conn.query_row(
+        "SELECT COALESCE(SUM(previous_milli - new_milli), 0) FROM inventory_audit WHERE change_type = 'allocated'",
+        [],
+        |r| r.get(0),
+    )?;
+    let allocated_milli = units_allocated.to_scaled("units")?;
+    let conserved = units_received * 1000 - allocated_milli == on_hand_milli
+        && negatives == 0
+        && batches as u64 == a.products * a.batches_per_product;
+    let sqlite_version: String = conn.query_row("SELECT sqlite_version()", [], |r| r.get(0))?;
+
+    let mut out = serde_json::json!({
+        "impl": "pharmapos",
+        "products": a.products,
+        "batches": a.products * a.batches_per_product,
+        "sales": a.sales,
+        "receive_per_s": round1((a.products * a.batches_per_product) as f64 / receive_secs),
+        "sales_per_s": round1(a.sales as f64 / sales_secs),
+        "sale_p50_us": round1(percentile(&lat, 50.0)),
+        "sale_p99_us": round1(percentile(&lat, 99.0)),
+        "sale_max_us": round1(lat.last().copied().unwrap_or(0) as f64 / 1000.0),
+        "units_allocated": if allocated_milli % 1000 == 0 { serde_json::json!(allocated_milli / 1000) } else { serde_json::json!(units_allocated.0.to_string()) },
+        "shortages": shortages,
+        "check_units_conserved": conserved,
+        "units_received": units_received,
+        "audit_allocated_matches": audit_allocated_milli == allocated_milli,
+        "seed": a.seed,
+        "sync": a.sync.to_ascii_uppercase(),
+        "begin": "immediate",
+        "sqlite_version": sqlite_version,
+        "rusqlite": "0.37",
+    });
+    if a.search {
+        out["search"] = search_bench(&mut db, &session, a.products, a.seed)?;
+    }
+    println!("{out}");
+    if !conserved {
+        bail!("conservation check failed");
+    }
+    Ok(())
+}
+
+/// Times `search_products` by name word, SKU and barcode (1000 queries each).
+fn search_bench(db: &mut Db, session: &Session, products: u64, seed: u64) -> anyhow::Result<serde_json::Value> {
+    use pharmapos_engine::catalogue::products::SearchProducts;
+    let mut rng = SplitMix64(seed ^ 0x5EA7C4);
+    let mut out = serde_json::Map::new();
+    for kind in ["name", "sku", "barcode"] {
+        let mut lat = Vec::with_capacity(1000);
+        for _ in 0..1000 {
+            let i = 1 + rng.below(products);
+            let query = match kind {
+                "name" => format!("Product {i}"),
+                "sku" => format!("SKU-{i:06}"),
+                _ => format!("{:013}", 6_000_000_000_000u64 + i),
+            };
+            let t = Instant::now();
+            let hits = db.execute(session, SearchProducts { query, store_id: None, limit: Some(10), include_deleted: None })?;
+            lat.push(t.elapsed().as_nanos() as u64);
+            if hits.is_empty() {
+                bail!("search by {kind} found nothing");
+            }
+        }
+        lat.sort_unstable();
+        out.insert(
+            kind.into(),
+            serde_json::json!({"p50_us": round1(percentile(&lat, 50.0)), "p99_us": round1(percentile(&lat, 99.0))}),
+        );
+    }
+    Ok(serde_json::Value::Object(out))
+}
