@@ -30,7 +30,7 @@ use pharmapos_engine::stock::reservations::{
 use pharmapos_engine::stock::status::SetBatchStatus;
 use pharmapos_engine::{Db, Error, Operation, Result, Session};
 use serde_json::Value;
-use ts_rs::TS;
+use ts_rs::{TypeVisitor, TS};
 
 /// One command: metadata plus the function that runs it.
 pub struct CommandSpec {
@@ -68,7 +68,29 @@ where
     O::Output: TS + 'static,
 {
     O::export_all_to(dir)?;
-    O::Output::export_all_to(dir)
+    let mut exporter = Exporter { dir, error: None };
+    exporter.visit::<O::Output>();
+    exporter.error.map_or(Ok(()), Err)
+}
+
+/// Exports a type with its dependencies; a wrapper that cannot be exported
+/// itself (`Vec<T>`, `Option<T>`) exports its type parameters instead.
+struct Exporter<'a> {
+    dir: &'a std::path::Path,
+    error: Option<ts_rs::ExportError>,
+}
+
+impl ts_rs::TypeVisitor for Exporter<'_> {
+    fn visit<T: TS + 'static + ?Sized>(&mut self) {
+        if T::output_path().is_some() {
+            if let Err(e) = T::export_all_to(self.dir) {
+                self.error.get_or_insert(e);
+            }
+        } else {
+            T::visit_generics(self);
+            T::visit_dependencies(self);
+        }
+    }
 }
 
 const fn spec<O>() -> CommandSpec
