@@ -95,11 +95,21 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<()> {
         let _ = std::fs::remove_file(PathBuf::from(p));
     }
     let today = NaiveDate::from_ymd_opt(2026, 1, 1).context("date")?;
-    let at = |d: NaiveDate| Arc::new(FixedClock(Utc.from_utc_datetime(&d.and_hms_opt(12, 0, 0).unwrap_or_default())));
+    let at = |d: NaiveDate| {
+        Arc::new(FixedClock(
+            Utc.from_utc_datetime(&d.and_hms_opt(12, 0, 0).unwrap_or_default()),
+        ))
+    };
 
     // Setup (untimed): store, admin, supplier, products, at NORMAL for speed.
     let (session, supplier, products) = {
-        let mut db = Db::open_with(&a.bench_db, OpenOptions { sync: SyncMode::Normal, clock: at(today) })?;
+        let mut db = Db::open_with(
+            &a.bench_db,
+            OpenOptions {
+                sync: SyncMode::Normal,
+                clock: at(today),
+            },
+        )?;
         let init = initialize(
             &mut db,
             InitRequest {
@@ -111,25 +121,48 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<()> {
                 admin_pin: None,
             },
         )?;
-        let session = Session { user_id: init.user_id };
+        let session = Session {
+            user_id: init.user_id,
+        };
         let supplier = db
-            .execute(&session, CreateSupplier { name: "Supplier 1".into(), fields: SupplierFields::default() })?
+            .execute(
+                &session,
+                CreateSupplier {
+                    name: "Supplier 1".into(),
+                    fields: SupplierFields::default(),
+                },
+            )?
             .id;
         let mut products: Vec<ProductId> = Vec::with_capacity(a.products as usize);
         for i in 1..=a.products {
             let fields = ProductFields {
                 cost_price: Some(Money::from(10)),
                 selling_price: Some(Money::from(15)),
-                barcodes: a.search.then(|| vec![format!("{:013}", 6_000_000_000_000u64 + i)]),
+                barcodes: a
+                    .search
+                    .then(|| vec![format!("{:013}", 6_000_000_000_000u64 + i)]),
                 ..ProductFields::default()
             };
-            let p = db.execute(&session, CreateProduct { sku: format!("SKU-{i:06}"), name: format!("Product {i}"), fields })?;
+            let p = db.execute(
+                &session,
+                CreateProduct {
+                    sku: format!("SKU-{i:06}"),
+                    name: format!("Product {i}"),
+                    fields,
+                },
+            )?;
             products.push(p.id);
         }
         (session, supplier, products)
     };
 
-    let mut db = Db::open_with(&a.bench_db, OpenOptions { sync, clock: at(today - Duration::days(366)) })?;
+    let mut db = Db::open_with(
+        &a.bench_db,
+        OpenOptions {
+            sync,
+            clock: at(today - Duration::days(366)),
+        },
+    )?;
     let mut rng = SplitMix64(a.seed);
     let mut units_received: i64 = 0;
     let started = Instant::now();
@@ -241,7 +274,12 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<()> {
 }
 
 /// Times `search_products` by name word, SKU and barcode (1000 queries each).
-fn search_bench(db: &mut Db, session: &Session, products: u64, seed: u64) -> anyhow::Result<serde_json::Value> {
+fn search_bench(
+    db: &mut Db,
+    session: &Session,
+    products: u64,
+    seed: u64,
+) -> anyhow::Result<serde_json::Value> {
     use pharmapos_engine::catalogue::products::SearchProducts;
     let mut rng = SplitMix64(seed ^ 0x5EA7C4);
     let mut out = serde_json::Map::new();
@@ -255,7 +293,15 @@ fn search_bench(db: &mut Db, session: &Session, products: u64, seed: u64) -> any
                 _ => format!("{:013}", 6_000_000_000_000u64 + i),
             };
             let t = Instant::now();
-            let hits = db.execute(session, SearchProducts { query, store_id: None, limit: Some(10), include_deleted: None })?;
+            let hits = db.execute(
+                session,
+                SearchProducts {
+                    query,
+                    store_id: None,
+                    limit: Some(10),
+                    include_deleted: None,
+                },
+            )?;
             lat.push(t.elapsed().as_nanos() as u64);
             if hits.is_empty() {
                 bail!("search by {kind} found nothing");

@@ -19,7 +19,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 #[derive(Parser)]
-#[command(name = "pharmapos", version, about = "PharmaPOS inventory engine from the command line")]
+#[command(
+    name = "pharmapos",
+    version,
+    about = "PharmaPOS inventory engine from the command line"
+)]
 struct Cli {
     /// The store database file.
     #[arg(long, global = true, env = "PHARMAPOS_DB")]
@@ -84,7 +88,10 @@ fn main() -> ExitCode {
         Err(e) => {
             let err = match e.downcast::<Error>() {
                 Ok(engine) => engine,
-                Err(other) => Error::InvalidInput { message: format!("{other:#}"), field: None },
+                Err(other) => Error::InvalidInput {
+                    message: format!("{other:#}"),
+                    field: None,
+                },
             };
             eprintln!("{}", err.to_json());
             ExitCode::FAILURE
@@ -93,7 +100,10 @@ fn main() -> ExitCode {
 }
 
 fn open(cli: &Cli) -> anyhow::Result<Db> {
-    let path = cli.db.as_ref().context("--db FILE (or PHARMAPOS_DB) is required")?;
+    let path = cli
+        .db
+        .as_ref()
+        .context("--db FILE (or PHARMAPOS_DB) is required")?;
     let mut db = Db::open(path)?;
     if let Some(now) = cli.now {
         db.set_clock(Arc::new(FixedClock(now)));
@@ -108,7 +118,14 @@ fn print(v: &impl serde::Serialize) -> anyhow::Result<()> {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
-        Cmd::Init { store_name, store_code, timezone, currency, admin, pin } => {
+        Cmd::Init {
+            store_name,
+            store_code,
+            timezone,
+            currency,
+            admin,
+            pin,
+        } => {
             let mut db = open(&cli)?;
             let res = initialize(
                 &mut db,
@@ -125,21 +142,35 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Cmd::Call { command, json } => {
             let mut db = open(&cli)?;
-            let user = cli.user.as_deref().context("--user NAME is required for `call`")?;
+            let user = cli
+                .user
+                .as_deref()
+                .context("--user NAME is required for `call`")?;
             let session = auth::session_for_name(&db, user)?;
             let text = match json.as_deref() {
                 None => "{}".to_string(),
                 Some("-") => {
                     let mut s = String::new();
-                    std::io::stdin().read_to_string(&mut s).context("reading the request from stdin")?;
+                    std::io::stdin()
+                        .read_to_string(&mut s)
+                        .context("reading the request from stdin")?;
                     s
                 }
                 Some(s) => s.to_string(),
             };
-            let input: serde_json::Value = serde_json::from_str(if text.trim().is_empty() { "{}" } else { &text })
-                .map_err(|e| Error::InvalidInput { message: format!("the request is not valid JSON: {e}"), field: None })?;
+            let input: serde_json::Value =
+                serde_json::from_str(if text.trim().is_empty() { "{}" } else { &text }).map_err(
+                    |e| Error::InvalidInput {
+                        message: format!("the request is not valid JSON: {e}"),
+                        field: None,
+                    },
+                )?;
             if !input.is_object() {
-                return Err(Error::InvalidInput { message: "the request must be a JSON object".into(), field: None }.into());
+                return Err(Error::InvalidInput {
+                    message: "the request must be a JSON object".into(),
+                    field: None,
+                }
+                .into());
             }
             let out = pharmapos_commands::dispatch(&mut db, &session, command, input)?;
             print(&out)
@@ -152,7 +183,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if report.ok {
                 Ok(())
             } else {
-                Err(Error::Conflict { message: format!("verification found {} problem(s)", report.problems.len()) }.into())
+                Err(Error::Conflict {
+                    message: format!("verification found {} problem(s)", report.problems.len()),
+                }
+                .into())
             }
         }
         Cmd::Backup { dest } => {
@@ -162,13 +196,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Cmd::Commands => {
             for c in pharmapos_commands::COMMANDS {
-                println!("{}  [{}{}]\n    {}\n    request: {}\n    response: {}\n",
+                println!(
+                    "{}  [{}{}]\n    {}\n    request: {}\n    response: {}\n",
                     c.name,
                     c.permission.as_str(),
                     if c.writes { ", writes" } else { "" },
                     c.summary,
-                    (c.request_decl)().trim_start_matches("type ").trim_end_matches(';'),
-                    (c.response_name)());
+                    (c.request_decl)()
+                        .trim_start_matches("type ")
+                        .trim_end_matches(';'),
+                    (c.response_name)()
+                );
             }
             Ok(())
         }

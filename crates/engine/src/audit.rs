@@ -6,10 +6,10 @@
 //! or reordered event breaks every hash after it. The table's triggers refuse
 //! UPDATE and DELETE; corrections are new events. `seq` is also the sync cursor.
 
+use crate::auth::Permission;
 use crate::ids::{BatchId, EventId, ProductId, StoreId, UserId};
 use crate::num::Qty;
 use crate::op::{Ctx, Operation};
-use crate::auth::Permission;
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
@@ -117,7 +117,9 @@ pub struct NewEvent<'a> {
 pub fn append(ctx: &Ctx<'_>, e: NewEvent<'_>) -> Result<EventId> {
     let tx = ctx.tx;
     let (last_seq, prev_hash): (i64, String) = tx
-        .prepare_cached("SELECT seq, hash FROM inventory_audit WHERE store_id = ?1 ORDER BY seq DESC LIMIT 1")?
+        .prepare_cached(
+            "SELECT seq, hash FROM inventory_audit WHERE store_id = ?1 ORDER BY seq DESC LIMIT 1",
+        )?
         .query_row([e.store_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?
         .unwrap_or((0, GENESIS_HASH.to_string()));
@@ -276,15 +278,22 @@ pub struct GetAuditTrail {
 
 impl Operation for GetAuditTrail {
     const NAME: &'static str = "get_audit_trail";
-    const SUMMARY: &'static str = "Audit events filtered by store, product, batch, change type and time";
+    const SUMMARY: &'static str =
+        "Audit events filtered by store, product, batch, change type and time";
     const PERMISSION: Permission = Permission::ViewAudit;
     const WRITES: bool = false;
     type Output = Vec<AuditEvent>;
 
     fn run(self, ctx: &Ctx<'_>) -> Result<Vec<AuditEvent>> {
         let limit = i64::from(self.limit.unwrap_or(200).clamp(1, 5000));
-        let ts = |t: Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
-        let order = if self.oldest_first.unwrap_or(false) { "ASC" } else { "DESC" };
+        let ts = |t: Option<DateTime<Utc>>| {
+            t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        };
+        let order = if self.oldest_first.unwrap_or(false) {
+            "ASC"
+        } else {
+            "DESC"
+        };
         let sql = format!(
             "SELECT a.id, a.store_id, a.seq, a.batch_id, b.batch_number, a.product_id, p.name, a.change_type,
                     a.previous_milli, a.new_milli, a.user_id, u.name, a.reference_id, a.notes, a.created_at, a.hash
@@ -375,7 +384,8 @@ pub struct Verify {}
 
 impl Operation for Verify {
     const NAME: &'static str = "verify";
-    const SUMMARY: &'static str = "Re-hash the audit chain and recompute every batch's on-hand from the ledger";
+    const SUMMARY: &'static str =
+        "Re-hash the audit chain and recompute every batch's on-hand from the ledger";
     const PERMISSION: Permission = Permission::ViewAudit;
     const WRITES: bool = false;
     type Output = VerifyReport;
@@ -419,14 +429,26 @@ pub fn verify(tx: &Transaction<'_>) -> Result<VerifyReport> {
         };
         let mut problem = |kind: &str, message: String| {
             if problems.len() < MAX_PROBLEMS {
-                problems.push(VerifyProblem { kind: kind.into(), store_id: Some(store_id), seq: Some(seq), batch_id, message });
+                problems.push(VerifyProblem {
+                    kind: kind.into(),
+                    store_id: Some(store_id),
+                    seq: Some(seq),
+                    batch_id,
+                    message,
+                });
             }
         };
         if seq != want_seq {
-            problem("chain", format!("expected sequence {want_seq}, found {seq}"));
+            problem(
+                "chain",
+                format!("expected sequence {want_seq}, found {seq}"),
+            );
         }
         if prev_hash != want_prev {
-            problem("chain", format!("event {seq} does not chain from the previous event's hash"));
+            problem(
+                "chain",
+                format!("event {seq} does not chain from the previous event's hash"),
+            );
         }
         let canon = Canonical {
             id: r.get(2)?,
@@ -450,7 +472,11 @@ pub fn verify(tx: &Transaction<'_>) -> Result<VerifyReport> {
             if *cur != prev {
                 problem(
                     "conservation",
-                    format!("event {seq} ({change_type}) starts from {} but the ledger stood at {}", Qty::from_scaled(prev), Qty::from_scaled(*cur)),
+                    format!(
+                        "event {seq} ({change_type}) starts from {} but the ledger stood at {}",
+                        Qty::from_scaled(prev),
+                        Qty::from_scaled(*cur)
+                    ),
                 );
             }
             *cur = new;
@@ -504,5 +530,10 @@ pub fn verify(tx: &Transaction<'_>) -> Result<VerifyReport> {
             });
         }
     }
-    Ok(VerifyReport { ok: problems.is_empty(), events_checked, batches_checked, problems })
+    Ok(VerifyReport {
+        ok: problems.is_empty(),
+        events_checked,
+        batches_checked,
+        problems,
+    })
 }

@@ -6,9 +6,9 @@
 
 use crate::ids::{StoreId, UserId};
 use crate::{Db, Error, Result};
-use password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -133,14 +133,28 @@ impl Actor {
         let row = tx
             .prepare_cached("SELECT name, role, store_id, is_active FROM users WHERE id = ?1")?
             .query_row([id], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<StoreId>>(2)?, r.get::<_, bool>(3)?))
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<StoreId>>(2)?,
+                    r.get::<_, bool>(3)?,
+                ))
             })
             .optional()?;
-        let (name, role, store_id, active) = row.ok_or_else(|| Error::Unauthenticated { message: format!("user {id} does not exist") })?;
+        let (name, role, store_id, active) = row.ok_or_else(|| Error::Unauthenticated {
+            message: format!("user {id} does not exist"),
+        })?;
         if !active {
-            return Err(Error::Unauthenticated { message: format!("user '{name}' is deactivated") });
+            return Err(Error::Unauthenticated {
+                message: format!("user '{name}' is deactivated"),
+            });
         }
-        Ok(Actor { id, name, role: Role::parse(&role)?, store_id })
+        Ok(Actor {
+            id,
+            name,
+            role: Role::parse(&role)?,
+            store_id,
+        })
     }
 
     /// Fails with `forbidden` unless the role grants `p`.
@@ -148,7 +162,11 @@ impl Actor {
         if p.granted_to(self.role) {
             Ok(())
         } else {
-            Err(Error::Forbidden { user: self.name.clone(), role: self.role.as_str().into(), permission: p.as_str().into() })
+            Err(Error::Forbidden {
+                user: self.name.clone(),
+                role: self.role.as_str().into(),
+                permission: p.as_str().into(),
+            })
         }
     }
 }
@@ -172,7 +190,13 @@ pub fn check_pin_format(pin: &str) -> Result<()> {
 }
 
 fn pin_matches(hash: &str, pin: &str) -> bool {
-    PasswordHash::new(hash).map(|h| Argon2::default().verify_password(pin.as_bytes(), &h).is_ok()).unwrap_or(false)
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(pin.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
 }
 
 /// A sign-in request.
@@ -219,34 +243,56 @@ pub fn sign_in(db: &mut Db, req: &SignInRequest) -> Result<SignedInUser> {
     db.write(|tx| {
         let (user, pin_hash, failed, locked_until) = find_for_pin(tx, &req.name)?;
         check_not_locked(&user.name, locked_until.as_deref(), now)?;
-        let ok = pin_hash.as_deref().is_some_and(|h| pin_matches(h, &req.pin));
+        let ok = pin_hash
+            .as_deref()
+            .is_some_and(|h| pin_matches(h, &req.pin));
         if ok {
-            tx.execute("UPDATE users SET failed_pin_attempts = 0, locked_until = NULL WHERE id = ?1", [user.id])?;
+            tx.execute(
+                "UPDATE users SET failed_pin_attempts = 0, locked_until = NULL WHERE id = ?1",
+                [user.id],
+            )?;
             return Ok(Ok(user));
         }
         let failed = failed + 1;
-        let lock = (failed >= MAX_PIN_ATTEMPTS)
-            .then(|| (now + Duration::minutes(LOCK_MINUTES)).to_rfc3339_opts(SecondsFormat::Secs, true));
+        let lock = (failed >= MAX_PIN_ATTEMPTS).then(|| {
+            (now + Duration::minutes(LOCK_MINUTES)).to_rfc3339_opts(SecondsFormat::Secs, true)
+        });
         tx.execute(
             "UPDATE users SET failed_pin_attempts = ?2, locked_until = ?3 WHERE id = ?1",
             params![user.id, if lock.is_some() { 0 } else { failed }, lock],
         )?;
         Ok(Err(match lock {
-            Some(until) => Error::Locked { user: user.name, until },
-            None => Error::Unauthenticated { message: "wrong name or PIN".into() },
+            Some(until) => Error::Locked {
+                user: user.name,
+                until,
+            },
+            None => Error::Unauthenticated {
+                message: "wrong name or PIN".into(),
+            },
         }))
     })?
 }
 
 /// Verifies a manager's PIN for an approval at the till; returns the manager.
-pub fn verify_manager_pin(tx: &Transaction<'_>, name: &str, pin: &str, now: DateTime<Utc>) -> Result<SignedInUser> {
+pub fn verify_manager_pin(
+    tx: &Transaction<'_>,
+    name: &str,
+    pin: &str,
+    now: DateTime<Utc>,
+) -> Result<SignedInUser> {
     let (user, pin_hash, _, locked_until) = find_for_pin(tx, name)?;
     check_not_locked(&user.name, locked_until.as_deref(), now)?;
     if !pin_hash.as_deref().is_some_and(|h| pin_matches(h, pin)) {
-        return Err(Error::Unauthenticated { message: "wrong approver name or PIN".into() });
+        return Err(Error::Unauthenticated {
+            message: "wrong approver name or PIN".into(),
+        });
     }
     if !user.role.is_manager() {
-        return Err(Error::Forbidden { user: user.name, role: user.role.as_str().into(), permission: "approve".into() });
+        return Err(Error::Forbidden {
+            user: user.name,
+            role: user.role.as_str().into(),
+            permission: "approve".into(),
+        });
     }
     Ok(user)
 }
@@ -273,19 +319,36 @@ fn find_for_pin(tx: &Transaction<'_>, name: &str) -> Result<PinRow> {
         )
         .optional()?;
     let Some((id, name, role, store_id, hash, failed, locked, active)) = row else {
-        return Err(Error::Unauthenticated { message: "wrong name or PIN".into() });
+        return Err(Error::Unauthenticated {
+            message: "wrong name or PIN".into(),
+        });
     };
     if !active {
-        return Err(Error::Unauthenticated { message: format!("user '{name}' is deactivated") });
+        return Err(Error::Unauthenticated {
+            message: format!("user '{name}' is deactivated"),
+        });
     }
-    Ok((SignedInUser { id, name, role: Role::parse(&role)?, store_id }, hash, failed, locked))
+    Ok((
+        SignedInUser {
+            id,
+            name,
+            role: Role::parse(&role)?,
+            store_id,
+        },
+        hash,
+        failed,
+        locked,
+    ))
 }
 
 fn check_not_locked(user: &str, locked_until: Option<&str>, now: DateTime<Utc>) -> Result<()> {
     if let Some(until) = locked_until {
         if let Ok(t) = DateTime::parse_from_rfc3339(until) {
             if t.with_timezone(&Utc) > now {
-                return Err(Error::Locked { user: user.to_string(), until: until.to_string() });
+                return Err(Error::Locked {
+                    user: user.to_string(),
+                    until: until.to_string(),
+                });
             }
         }
     }
@@ -294,11 +357,23 @@ fn check_not_locked(user: &str, locked_until: Option<&str>, now: DateTime<Utc>) 
 
 /// Active users for the sign-in picker, by name.
 pub fn list_active_users(db: &Db) -> Result<Vec<UserSummary>> {
-    let mut stmt = db.conn.prepare("SELECT id, name, role FROM users WHERE is_active = 1 ORDER BY name")?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, UserId>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+    let mut stmt = db
+        .conn
+        .prepare("SELECT id, name, role FROM users WHERE is_active = 1 ORDER BY name")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, UserId>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
     rows.map(|r| {
         let (id, name, role) = r?;
-        Ok(UserSummary { id, name, role: Role::parse(&role)? })
+        Ok(UserSummary {
+            id,
+            name,
+            role: Role::parse(&role)?,
+        })
     })
     .collect()
 }
@@ -307,8 +382,14 @@ pub fn list_active_users(db: &Db) -> Result<Vec<UserSummary>> {
 pub fn session_for_name(db: &Db, name: &str) -> Result<crate::Session> {
     let id: Option<UserId> = db
         .conn
-        .query_row("SELECT id FROM users WHERE name = ?1 AND is_active = 1", [name.trim()], |r| r.get(0))
+        .query_row(
+            "SELECT id FROM users WHERE name = ?1 AND is_active = 1",
+            [name.trim()],
+            |r| r.get(0),
+        )
         .optional()?;
     id.map(|user_id| crate::Session { user_id })
-        .ok_or_else(|| Error::Unauthenticated { message: format!("no active user named '{name}'") })
+        .ok_or_else(|| Error::Unauthenticated {
+            message: format!("no active user named '{name}'"),
+        })
 }

@@ -41,7 +41,10 @@ pub struct OpenOptions {
 
 impl Default for OpenOptions {
     fn default() -> Self {
-        Self { sync: SyncMode::Full, clock: Arc::new(SystemClock) }
+        Self {
+            sync: SyncMode::Full,
+            clock: Arc::new(SystemClock),
+        }
     }
 }
 
@@ -75,7 +78,11 @@ impl Db {
         let mut conn = Connection::open(path)?;
         configure(&conn, opts.sync)?;
         embedded::migrations::runner().run(&mut conn)?;
-        Ok(Db { conn, clock: opts.clock, path: path.to_path_buf() })
+        Ok(Db {
+            conn,
+            clock: opts.clock,
+            path: path.to_path_buf(),
+        })
     }
 
     /// The file this database lives in.
@@ -95,7 +102,11 @@ impl Db {
 
     /// True once the first store and its administrator exist.
     pub fn is_initialized(&self) -> Result<bool> {
-        let n: i64 = self.conn.query_row("SELECT COUNT(*) FROM users WHERE role = 'admin'", [], |r| r.get(0))?;
+        let n: i64 =
+            self.conn
+                .query_row("SELECT COUNT(*) FROM users WHERE role = 'admin'", [], |r| {
+                    r.get(0)
+                })?;
         Ok(n > 0)
     }
 
@@ -103,7 +114,10 @@ impl Db {
     /// is consistent even while other connections keep writing.
     pub fn backup_to(&self, dest: &Path) -> Result<()> {
         if dest == self.path {
-            return Err(Error::invalid("path", "the backup file must differ from the live database"));
+            return Err(Error::invalid(
+                "path",
+                "the backup file must differ from the live database",
+            ));
         }
         let mut out = Connection::open(dest)?;
         let backup = rusqlite::backup::Backup::new(&self.conn, &mut out)?;
@@ -131,7 +145,9 @@ impl Db {
 
     /// `PRAGMA integrity_check`; `Ok(())` when the file is sound.
     pub fn integrity_check(&self) -> Result<()> {
-        let res: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        let res: String = self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
         if res == "ok" {
             Ok(())
         } else {
@@ -151,9 +167,19 @@ fn configure(conn: &Connection, sync: SyncMode) -> Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(Error::Storage(format!("could not switch to WAL journal (got {mode})")));
+        return Err(Error::Storage(format!(
+            "could not switch to WAL journal (got {mode})"
+        )));
     }
-    conn.pragma_update(None, "synchronous", if sync == SyncMode::Full { "FULL" } else { "NORMAL" })?;
+    conn.pragma_update(
+        None,
+        "synchronous",
+        if sync == SyncMode::Full {
+            "FULL"
+        } else {
+            "NORMAL"
+        },
+    )?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.set_prepared_statement_cache_capacity(128);
     Ok(())
@@ -161,11 +187,19 @@ fn configure(conn: &Connection, sync: SyncMode) -> Result<()> {
 
 /// Checks an existing file without writing to it.
 fn preflight(path: &Path) -> Result<()> {
-    let not_db = |reason: &str| Error::NotADatabase { path: path.display().to_string(), reason: reason.to_string() };
+    let not_db = |reason: &str| Error::NotADatabase {
+        path: path.display().to_string(),
+        reason: reason.to_string(),
+    };
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(Error::Storage(format!("cannot read {}: {e}", path.display()))),
+        Err(e) => {
+            return Err(Error::Storage(format!(
+                "cannot read {}: {e}",
+                path.display()
+            )))
+        }
     };
     if meta.is_dir() {
         return Err(not_db("it is a directory"));
@@ -174,30 +208,49 @@ fn preflight(path: &Path) -> Result<()> {
         return Ok(());
     }
     let mut header = [0u8; 16];
-    let mut f = std::fs::File::open(path).map_err(|e| Error::Storage(format!("cannot open {}: {e}", path.display())))?;
+    let mut f = std::fs::File::open(path)
+        .map_err(|e| Error::Storage(format!("cannot open {}: {e}", path.display())))?;
     if f.read_exact(&mut header).is_err() || &header != b"SQLite format 3\0" {
         return Err(not_db("the file is not an SQLite database"));
     }
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-        .map_err(|e| not_db(&e.to_string()))?;
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| not_db(&e.to_string()))?;
     let tables: i64 = conn
-        .query_row("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))
+        .query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'",
+            [],
+            |r| r.get(0),
+        )
         .map_err(|e| not_db(&e.to_string()))?;
     if tables == 0 {
         return Ok(());
     }
     let ours: Option<String> = conn
-        .query_row("SELECT value FROM pharmapos_meta WHERE key = 'application'", [], |r| r.get(0))
+        .query_row(
+            "SELECT value FROM pharmapos_meta WHERE key = 'application'",
+            [],
+            |r| r.get(0),
+        )
         .ok();
     if ours.as_deref() != Some("pharmapos") {
         return Err(not_db("it holds tables but no PharmaPOS marker"));
     }
     let file_version: i64 = conn
-        .query_row("SELECT COALESCE(MAX(version), 0) FROM refinery_schema_history", [], |r| r.get(0))
+        .query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM refinery_schema_history",
+            [],
+            |r| r.get(0),
+        )
         .map_err(|e| not_db(&format!("no schema history: {e}")))?;
     let program_version = program_schema_version();
     if file_version > program_version {
-        return Err(Error::SchemaTooNew { file_version, program_version });
+        return Err(Error::SchemaTooNew {
+            file_version,
+            program_version,
+        });
     }
     Ok(())
 }

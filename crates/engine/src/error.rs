@@ -19,10 +19,18 @@ pub enum Error {
     NotFound { entity: &'static str, id: String },
     /// The request is malformed or breaks a validation rule.
     #[error("{message}")]
-    InvalidInput { message: String, field: Option<String> },
+    InvalidInput {
+        message: String,
+        field: Option<String>,
+    },
     /// Not enough sellable stock for an all-or-nothing request.
     #[error("insufficient stock: requested {requested}, available {available}")]
-    InsufficientStock { product_id: Option<String>, batch_id: Option<String>, requested: String, available: String },
+    InsufficientStock {
+        product_id: Option<String>,
+        batch_id: Option<String>,
+        requested: String,
+        available: String,
+    },
     /// The batch (or date given) is past its expiry date.
     #[error("batch {batch} expired on {expiry_date}")]
     ExpiredBatch { batch: String, expiry_date: String },
@@ -31,7 +39,11 @@ pub enum Error {
     BatchUnavailable { batch: String, status: String },
     /// The acting user's role lacks the permission.
     #[error("{role} '{user}' is not allowed to {permission}")]
-    Forbidden { user: String, role: String, permission: String },
+    Forbidden {
+        user: String,
+        role: String,
+        permission: String,
+    },
     /// The change needs a manager's approval first.
     #[error("{message}")]
     ApprovalRequired { message: String },
@@ -49,7 +61,10 @@ pub enum Error {
     Locked { user: String, until: String },
     /// The database was written by a newer PharmaPOS.
     #[error("this database uses schema version {file_version}, newer than this program's {program_version}; upgrade PharmaPOS to open it")]
-    SchemaTooNew { file_version: i64, program_version: i64 },
+    SchemaTooNew {
+        file_version: i64,
+        program_version: i64,
+    },
     /// The file is not a PharmaPOS database (or is damaged).
     #[error("{path} is not a PharmaPOS database: {reason}")]
     NotADatabase { path: String, reason: String },
@@ -88,14 +103,28 @@ impl Error {
         match self {
             Error::NotFound { entity, id } => json!({"entity": entity, "id": id}),
             Error::InvalidInput { field, .. } => json!({"field": field}),
-            Error::InsufficientStock { product_id, batch_id, requested, available } => {
+            Error::InsufficientStock {
+                product_id,
+                batch_id,
+                requested,
+                available,
+            } => {
                 json!({"product_id": product_id, "batch_id": batch_id, "requested": requested, "available": available})
             }
-            Error::ExpiredBatch { batch, expiry_date } => json!({"batch": batch, "expiry_date": expiry_date}),
+            Error::ExpiredBatch { batch, expiry_date } => {
+                json!({"batch": batch, "expiry_date": expiry_date})
+            }
             Error::BatchUnavailable { batch, status } => json!({"batch": batch, "status": status}),
-            Error::Forbidden { user, role, permission } => json!({"user": user, "role": role, "permission": permission}),
+            Error::Forbidden {
+                user,
+                role,
+                permission,
+            } => json!({"user": user, "role": role, "permission": permission}),
             Error::Locked { user, until } => json!({"user": user, "until": until}),
-            Error::SchemaTooNew { file_version, program_version } => {
+            Error::SchemaTooNew {
+                file_version,
+                program_version,
+            } => {
                 json!({"file_version": file_version, "program_version": program_version})
             }
             Error::NotADatabase { path, .. } => json!({"path": path}),
@@ -110,22 +139,32 @@ impl Error {
 
     /// Shorthand for an [`Error::InvalidInput`] on a named field.
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        Error::InvalidInput { message: message.into(), field: Some(field.to_string()) }
+        Error::InvalidInput {
+            message: message.into(),
+            field: Some(field.to_string()),
+        }
     }
 
     /// Shorthand for [`Error::NotFound`].
     pub fn not_found(entity: &'static str, id: impl ToString) -> Self {
-        Error::NotFound { entity, id: id.to_string() }
+        Error::NotFound {
+            entity,
+            id: id.to_string(),
+        }
     }
 
     /// Shorthand for [`Error::Conflict`].
     pub fn conflict(message: impl Into<String>) -> Self {
-        Error::Conflict { message: message.into() }
+        Error::Conflict {
+            message: message.into(),
+        }
     }
 
     /// Shorthand for [`Error::InvalidState`].
     pub fn invalid_state(message: impl Into<String>) -> Self {
-        Error::InvalidState { message: message.into() }
+        Error::InvalidState {
+            message: message.into(),
+        }
     }
 
     /// True when retrying the same request later may succeed (busy database).
@@ -135,7 +174,10 @@ impl Error {
 }
 
 impl serde::Serialize for Error {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
         let mut s = serializer.serialize_struct("Error", 3)?;
         s.serialize_field("kind", self.kind())?;
         s.serialize_field("message", &self.to_string())?;
@@ -150,11 +192,19 @@ impl From<rusqlite::Error> for Error {
         // operation's own validation missed a case, and the caller still gets
         // a business error rather than a storage one.
         if let rusqlite::Error::SqliteFailure(f, Some(msg)) = &e {
-            if f.code == rusqlite::ErrorCode::ConstraintViolation && msg.contains("CHECK constraint failed") {
-                return Error::InvalidState { message: format!("refused by a database rule: {msg}") };
+            if f.code == rusqlite::ErrorCode::ConstraintViolation
+                && msg.contains("CHECK constraint failed")
+            {
+                return Error::InvalidState {
+                    message: format!("refused by a database rule: {msg}"),
+                };
             }
-            if f.code == rusqlite::ErrorCode::ConstraintViolation && msg.contains("UNIQUE constraint failed") {
-                return Error::Conflict { message: format!("duplicate: {msg}") };
+            if f.code == rusqlite::ErrorCode::ConstraintViolation
+                && msg.contains("UNIQUE constraint failed")
+            {
+                return Error::Conflict {
+                    message: format!("duplicate: {msg}"),
+                };
             }
         }
         Error::Storage(e.to_string())
@@ -169,6 +219,9 @@ impl From<refinery::Error> for Error {
 
 impl From<serde_json::Error> for Error {
     fn from(e: serde_json::Error) -> Self {
-        Error::InvalidInput { message: e.to_string(), field: None }
+        Error::InvalidInput {
+            message: e.to_string(),
+            field: None,
+        }
     }
 }

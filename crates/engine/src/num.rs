@@ -138,7 +138,11 @@ impl Qty {
 
     /// The smaller of two quantities.
     pub fn min(self, o: Self) -> Self {
-        if self <= o { self } else { o }
+        if self <= o {
+            self
+        } else {
+            o
+        }
     }
 }
 
@@ -153,11 +157,16 @@ impl Money {
 /// allows fractions, and within the storage scale.
 pub fn check_quantity(field: &str, q: Qty, allow_fractional: bool, unit: &str) -> Result<i64> {
     if !q.is_positive() {
-        return Err(Error::invalid(field, format!("{field} must be greater than zero (got {q})")));
+        return Err(Error::invalid(
+            field,
+            format!("{field} must be greater than zero (got {q})"),
+        ));
     }
     if !allow_fractional && !q.is_whole() {
-        return Err(Error::invalid(field, format!(
-            "{field} {q} must be a whole number: this product is counted in whole {unit}s")));
+        return Err(Error::invalid(
+            field,
+            format!("{field} {q} must be a whole number: this product is counted in whole {unit}s"),
+        ));
     }
     q.to_scaled(field)
 }
@@ -179,11 +188,19 @@ mod tests {
 
     #[test]
     fn scale_is_enforced() {
-        assert_eq!(Qty::from_str("1.234").unwrap().to_scaled("q").unwrap(), 1234);
+        assert_eq!(
+            Qty::from_str("1.234").unwrap().to_scaled("q").unwrap(),
+            1234
+        );
         assert!(Qty::from_str("1.2345").unwrap().to_scaled("q").is_err());
         assert_eq!(Qty::from_scaled(12500).to_string(), "12.5");
         assert!(check_quantity("quantity", Qty::from(-1), true, "unit").is_err());
-        assert!(check_quantity("quantity", Qty::from_str("0.5").unwrap(), false, "tablet").is_err());
-        assert_eq!(check_quantity("quantity", Qty::from_str("0.5").unwrap(), true, "unit").unwrap(), 500);
+        assert!(
+            check_quantity("quantity", Qty::from_str("0.5").unwrap(), false, "tablet").is_err()
+        );
+        assert_eq!(
+            check_quantity("quantity", Qty::from_str("0.5").unwrap(), true, "unit").unwrap(),
+            500
+        );
     }
 }

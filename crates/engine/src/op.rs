@@ -100,7 +100,11 @@ impl Db {
 /// Parses a JSON request into an operation, turning serde's message into an
 /// `invalid_input` error that names the command.
 pub fn parse_request<O: Operation>(input: serde_json::Value) -> Result<O> {
-    let input = if input.is_null() { serde_json::Value::Object(Default::default()) } else { input };
+    let input = if input.is_null() {
+        serde_json::Value::Object(Default::default())
+    } else {
+        input
+    };
     serde_json::from_value(input).map_err(|e| Error::InvalidInput {
         message: format!("invalid request for {}: {e}", O::NAME),
         field: None,

@@ -48,7 +48,10 @@ pub struct InitResult {
 pub fn initialize(db: &mut Db, req: InitRequest) -> Result<InitResult> {
     let now = db.now().to_rfc3339_opts(SecondsFormat::Millis, true);
     db.write(|tx| {
-        let admins: i64 = tx.query_row("SELECT COUNT(*) FROM users WHERE role = 'admin'", [], |r| r.get(0))?;
+        let admins: i64 =
+            tx.query_row("SELECT COUNT(*) FROM users WHERE role = 'admin'", [], |r| {
+                r.get(0)
+            })?;
         if admins > 0 {
             return Err(Error::invalid_state("this database is already set up"));
         }
@@ -61,8 +64,16 @@ pub fn initialize(db: &mut Db, req: InitRequest) -> Result<InitResult> {
             phone: None,
         }
         .insert(tx, &now)?;
-        let user = CreateUser { name: req.admin_name, role: Role::Admin, pin: req.admin_pin, store_id: Some(store.id) }
-            .insert(tx, None, &now)?;
-        Ok(InitResult { store_id: store.id, user_id: user.id })
+        let user = CreateUser {
+            name: req.admin_name,
+            role: Role::Admin,
+            pin: req.admin_pin,
+            store_id: Some(store.id),
+        }
+        .insert(tx, None, &now)?;
+        Ok(InitResult {
+            store_id: store.id,
+            user_id: user.id,
+        })
     })
 }

@@ -55,7 +55,11 @@ impl Operation for CreateCategory {
     fn run(self, ctx: &Ctx<'_>) -> Result<Category> {
         let name = required_text("name", &self.name, 80)?;
         if let Some(p) = self.parent_id {
-            let exists: bool = ctx.tx.query_row("SELECT EXISTS(SELECT 1 FROM categories WHERE id = ?1)", [p], |r| r.get(0))?;
+            let exists: bool = ctx.tx.query_row(
+                "SELECT EXISTS(SELECT 1 FROM categories WHERE id = ?1)",
+                [p],
+                |r| r.get(0),
+            )?;
             if !exists {
                 return Err(Error::not_found("category", p));
             }
@@ -66,7 +70,9 @@ impl Operation for CreateCategory {
             |r| r.get(0),
         )?;
         if dup {
-            return Err(Error::conflict(format!("category '{name}' already exists there")));
+            return Err(Error::conflict(format!(
+                "category '{name}' already exists there"
+            )));
         }
         let id = CategoryId::new();
         ctx.tx.execute(
@@ -80,7 +86,10 @@ impl Operation for CreateCategory {
                 ctx.now_str()
             ],
         )?;
-        list(ctx)?.into_iter().find(|c| c.id == id).ok_or_else(|| Error::Internal("category vanished".into()))
+        list(ctx)?
+            .into_iter()
+            .find(|c| c.id == id)
+            .ok_or_else(|| Error::Internal("category vanished".into()))
     }
 }
 

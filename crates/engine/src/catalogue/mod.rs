@@ -16,7 +16,10 @@ pub(crate) fn required_text(field: &str, v: &str, max: usize) -> Result<String> 
         return Err(Error::invalid(field, format!("{field} must not be empty")));
     }
     if t.chars().count() > max {
-        return Err(Error::invalid(field, format!("{field} is longer than {max} characters")));
+        return Err(Error::invalid(
+            field,
+            format!("{field} is longer than {max} characters"),
+        ));
     }
     Ok(t.to_string())
 }
@@ -25,7 +28,10 @@ pub(crate) fn required_text(field: &str, v: &str, max: usize) -> Result<String> 
 pub(crate) fn optional_text(field: &str, v: Option<&str>, max: usize) -> Result<Option<String>> {
     match v.map(str::trim) {
         None | Some("") => Ok(None),
-        Some(t) if t.chars().count() > max => Err(Error::invalid(field, format!("{field} is longer than {max} characters"))),
+        Some(t) if t.chars().count() > max => Err(Error::invalid(
+            field,
+            format!("{field} is longer than {max} characters"),
+        )),
         Some(t) => Ok(Some(t.to_string())),
     }
 }

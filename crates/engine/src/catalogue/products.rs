@@ -9,8 +9,8 @@ use crate::ids::{CategoryId, ProductId, StoreId};
 use crate::num::{Money, Qty};
 use crate::op::{Ctx, Operation};
 use crate::{Error, Result};
-use rust_decimal::Decimal;
 use rusqlite::{params, OptionalExtension, Row, Transaction};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -158,7 +158,11 @@ pub struct Tracking {
 
 impl Default for Tracking {
     fn default() -> Self {
-        Tracking { lot: true, serial: false, expiry_required: true }
+        Tracking {
+            lot: true,
+            serial: false,
+            expiry_required: true,
+        }
     }
 }
 
@@ -368,15 +372,24 @@ impl Operation for UpdateProduct {
     fn run(self, ctx: &Ctx<'_>) -> Result<Product> {
         let cur = get_product(ctx.tx, self.id)?;
         if cur.deleted_at.is_some() {
-            return Err(Error::invalid_state(format!("product {} is deleted", cur.sku)));
+            return Err(Error::invalid_state(format!(
+                "product {} is deleted",
+                cur.sku
+            )));
         }
         if let Some(s) = &self.sku {
             let sku = required_text("sku", s, 64)?;
             sku_free(ctx.tx, &sku, Some(self.id))?;
-            ctx.tx.execute("UPDATE products SET sku = ?2 WHERE id = ?1", params![self.id, sku])?;
+            ctx.tx.execute(
+                "UPDATE products SET sku = ?2 WHERE id = ?1",
+                params![self.id, sku],
+            )?;
         }
         if let Some(n) = &self.name {
-            ctx.tx.execute("UPDATE products SET name = ?2 WHERE id = ?1", params![self.id, required_text("name", n, 200)?])?;
+            ctx.tx.execute(
+                "UPDATE products SET name = ?2 WHERE id = ?1",
+                params![self.id, required_text("name", n, 200)?],
+            )?;
         }
         if self.fields.allow_fractional == Some(false) && cur.allow_fractional {
             let fractional: bool = ctx.tx.query_row(
@@ -385,7 +398,9 @@ impl Operation for UpdateProduct {
                 |r| r.get(0),
             )?;
             if fractional {
-                return Err(Error::conflict("some batches hold fractional quantities; count them to whole units first"));
+                return Err(Error::conflict(
+                    "some batches hold fractional quantities; count them to whole units first",
+                ));
             }
         }
         apply_fields(ctx, self.id, self.fields)?;
@@ -400,16 +415,19 @@ fn sku_free(tx: &Transaction<'_>, sku: &str, except: Option<ProductId>) -> Resul
         |r| r.get(0),
     )?;
     if taken {
-        return Err(Error::conflict(format!("SKU '{sku}' is already used by another product")));
+        return Err(Error::conflict(format!(
+            "SKU '{sku}' is already used by another product"
+        )));
     }
     Ok(())
 }
 
 fn percent(field: &str, v: Option<Decimal>, max: i64) -> Result<Option<String>> {
     match v {
-        Some(d) if d < Decimal::ZERO || d > Decimal::from(max) => {
-            Err(Error::invalid(field, format!("{field} must be between 0 and {max}")))
-        }
+        Some(d) if d < Decimal::ZERO || d > Decimal::from(max) => Err(Error::invalid(
+            field,
+            format!("{field} must be between 0 and {max}"),
+        )),
         Some(d) => Ok(Some(d.normalize().to_string())),
         None => Ok(None),
     }
@@ -417,7 +435,9 @@ fn percent(field: &str, v: Option<Decimal>, max: i64) -> Result<Option<String>> 
 
 fn money(field: &str, v: Option<Money>) -> Result<Option<i64>> {
     match v {
-        Some(m) if m.is_negative() => Err(Error::invalid(field, format!("{field} cannot be negative"))),
+        Some(m) if m.is_negative() => {
+            Err(Error::invalid(field, format!("{field} cannot be negative")))
+        }
         Some(m) => m.to_scaled(field).map(Some),
         None => Ok(None),
     }
@@ -428,7 +448,10 @@ fn apply_fields(ctx: &Ctx<'_>, id: ProductId, f: ProductFields) -> Result<()> {
     let tx = ctx.tx;
     let set = |col: &str, v: &dyn rusqlite::ToSql| -> Result<()> {
         // Column names come from this function's fixed list, never from input.
-        tx.execute(&format!("UPDATE products SET {col} = ?2 WHERE id = ?1"), params![id, v])?;
+        tx.execute(
+            &format!("UPDATE products SET {col} = ?2 WHERE id = ?1"),
+            params![id, v],
+        )?;
         Ok(())
     };
     for (col, v, max) in [
@@ -477,14 +500,20 @@ fn apply_fields(ctx: &Ctx<'_>, id: ProductId, f: ProductFields) -> Result<()> {
     }
     if let Some(inj) = &f.injectable {
         if inj.units_per_vial.is_some_and(|u| !u.is_positive()) {
-            return Err(Error::invalid("injectable.units_per_vial", "units per vial must be greater than zero"));
+            return Err(Error::invalid(
+                "injectable.units_per_vial",
+                "units per vial must be greater than zero",
+            ));
         }
         set("injectable", &serde_json::to_string(inj)?)?;
     }
     if let Some(st) = &f.storage {
         if let (Some(lo), Some(hi)) = (st.temperature_min_c, st.temperature_max_c) {
             if lo > hi {
-                return Err(Error::invalid("storage.temperature_min_c", "the lowest temperature is above the highest"));
+                return Err(Error::invalid(
+                    "storage.temperature_min_c",
+                    "the lowest temperature is above the highest",
+                ));
             }
         }
         set("storage", &serde_json::to_string(st)?)?;
@@ -492,15 +521,23 @@ fn apply_fields(ctx: &Ctx<'_>, id: ProductId, f: ProductFields) -> Result<()> {
     if let Some(t) = &f.thresholds {
         let q = |field: &str, v: Option<Qty>| -> Result<Option<i64>> {
             match v {
-                Some(q) if q.is_negative() => Err(Error::invalid(field, format!("{field} cannot be negative"))),
+                Some(q) if q.is_negative() => {
+                    Err(Error::invalid(field, format!("{field} cannot be negative")))
+                }
                 Some(q) => q.to_scaled(field).map(Some),
                 None => Ok(None),
             }
         };
-        let (min, max) = (q("thresholds.min_level", t.min_level)?, q("thresholds.max_level", t.max_level)?);
+        let (min, max) = (
+            q("thresholds.min_level", t.min_level)?,
+            q("thresholds.max_level", t.max_level)?,
+        );
         if let (Some(lo), Some(hi)) = (min, max) {
             if lo > hi {
-                return Err(Error::invalid("thresholds.min_level", "the minimum level is above the maximum"));
+                return Err(Error::invalid(
+                    "thresholds.min_level",
+                    "the minimum level is above the maximum",
+                ));
             }
         }
         tx.execute(
@@ -522,7 +559,10 @@ fn apply_fields(ctx: &Ctx<'_>, id: ProductId, f: ProductFields) -> Result<()> {
         for code in codes {
             let code = required_text("barcodes", code, 64)?;
             if !code.bytes().all(|b| b.is_ascii_graphic()) {
-                return Err(Error::invalid("barcodes", format!("barcode '{code}' has spaces or unprintable characters")));
+                return Err(Error::invalid(
+                    "barcodes",
+                    format!("barcode '{code}' has spaces or unprintable characters"),
+                ));
             }
             let owner: Option<String> = tx
                 .query_row(
@@ -532,9 +572,14 @@ fn apply_fields(ctx: &Ctx<'_>, id: ProductId, f: ProductFields) -> Result<()> {
                 )
                 .optional()?;
             if let Some(owner) = owner {
-                return Err(Error::conflict(format!("barcode {code} already belongs to product {owner}")));
+                return Err(Error::conflict(format!(
+                    "barcode {code} already belongs to product {owner}"
+                )));
             }
-            tx.execute("INSERT INTO product_barcodes (barcode, product_id) VALUES (?1, ?2)", params![code, id])?;
+            tx.execute(
+                "INSERT INTO product_barcodes (barcode, product_id) VALUES (?1, ?2)",
+                params![code, id],
+            )?;
         }
     }
     tx.execute(
@@ -589,7 +634,8 @@ pub struct DeleteProduct {
 
 impl Operation for DeleteProduct {
     const NAME: &'static str = "delete_product";
-    const SUMMARY: &'static str = "Soft-delete a product (refused while any store holds stock of it)";
+    const SUMMARY: &'static str =
+        "Soft-delete a product (refused while any store holds stock of it)";
     const PERMISSION: Permission = Permission::ManageCatalogue;
     const WRITES: bool = true;
     type Output = Product;
@@ -597,7 +643,10 @@ impl Operation for DeleteProduct {
     fn run(self, ctx: &Ctx<'_>) -> Result<Product> {
         let p = get_product(ctx.tx, self.id)?;
         if p.deleted_at.is_some() {
-            return Err(Error::invalid_state(format!("product {} is already deleted", p.sku)));
+            return Err(Error::invalid_state(format!(
+                "product {} is already deleted",
+                p.sku
+            )));
         }
         let on_hand: i64 = ctx.tx.query_row(
             "SELECT COALESCE(SUM(on_hand_milli), 0) FROM batches WHERE product_id = ?1",
@@ -655,7 +704,8 @@ pub struct SearchProducts {
 
 impl Operation for SearchProducts {
     const NAME: &'static str = "search_products";
-    const SUMMARY: &'static str = "Find products by name, SKU or barcode, with available stock and nearest expiry";
+    const SUMMARY: &'static str =
+        "Find products by name, SKU or barcode, with available stock and nearest expiry";
     const PERMISSION: Permission = Permission::ViewInventory;
     const WRITES: bool = false;
     type Output = Vec<ProductHit>;
@@ -682,7 +732,9 @@ impl Operation for SearchProducts {
                 let mut stmt = ctx.tx.prepare_cached(
                     "SELECT product_id FROM product_search WHERE product_search MATCH ?1 ORDER BY rank LIMIT ?2",
                 )?;
-                for id in stmt.query_map(params![fts, limit as i64 + 1], |r| r.get::<_, ProductId>(0))? {
+                for id in
+                    stmt.query_map(params![fts, limit as i64 + 1], |r| r.get::<_, ProductId>(0))?
+                {
                     let id = id?;
                     if !ids.contains(&id) {
                         ids.push(id);
@@ -693,7 +745,9 @@ impl Operation for SearchProducts {
             let mut stmt = ctx.tx.prepare_cached(
                 "SELECT id FROM products WHERE deleted_at IS NULL OR ?2 ORDER BY name COLLATE NOCASE LIMIT ?1",
             )?;
-            for id in stmt.query_map(params![limit as i64, include_deleted], |r| r.get::<_, ProductId>(0))? {
+            for id in stmt.query_map(params![limit as i64, include_deleted], |r| {
+                r.get::<_, ProductId>(0)
+            })? {
                 ids.push(id?);
             }
         }
@@ -750,7 +804,8 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<Product> {
         generic_name: r.get(3)?,
         brand: r.get(4)?,
         description: r.get(5)?,
-        category: serde_json::from_value(serde_json::Value::String(category)).unwrap_or(ProductCategory::Other),
+        category: serde_json::from_value(serde_json::Value::String(category))
+            .unwrap_or(ProductCategory::Other),
         category_id: r.get(7)?,
         nafdac_number: r.get(8)?,
         barcodes: Vec::new(),
@@ -771,8 +826,13 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<Product> {
             max_level: r.get::<_, Option<i64>>(22)?.map(Qty::from_scaled),
             lead_time_days: r.get(23)?,
         },
-        tracking: Tracking { lot: r.get(24)?, serial: r.get(25)?, expiry_required: r.get(26)? },
-        status: serde_json::from_value(serde_json::Value::String(status)).unwrap_or(ProductStatus::Active),
+        tracking: Tracking {
+            lot: r.get(24)?,
+            serial: r.get(25)?,
+            expiry_required: r.get(26)?,
+        },
+        status: serde_json::from_value(serde_json::Value::String(status))
+            .unwrap_or(ProductStatus::Active),
         created_at: r.get(28)?,
         updated_at: r.get(29)?,
         deleted_at: r.get(30)?,
@@ -787,8 +847,12 @@ pub fn get_product(tx: &Transaction<'_>, id: ProductId) -> Result<Product> {
         .query_row([id], read_row)
         .optional()?
         .ok_or_else(|| Error::not_found("product", id))?;
-    let mut stmt = tx.prepare_cached("SELECT barcode FROM product_barcodes WHERE product_id = ?1 ORDER BY barcode")?;
-    p.barcodes = stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+    let mut stmt = tx.prepare_cached(
+        "SELECT barcode FROM product_barcodes WHERE product_id = ?1 ORDER BY barcode",
+    )?;
+    p.barcodes = stmt
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
     Ok(p)
 }
 

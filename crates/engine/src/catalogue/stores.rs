@@ -64,23 +64,37 @@ impl StoreInfo {
                 Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?, r.get::<_, bool>(4)?))
             })
             .optional()?;
-        let (name, tz, approval_milli, approval_e4, active) = row.ok_or_else(|| Error::not_found("store", id))?;
+        let (name, tz, approval_milli, approval_e4, active) =
+            row.ok_or_else(|| Error::not_found("store", id))?;
         if !active {
             return Err(Error::invalid_state(format!("store '{name}' is closed")));
         }
-        let tz = tz.parse::<Tz>().map_err(|_| Error::Internal(format!("store '{name}' has an unknown time zone '{tz}'")))?;
-        Ok(StoreInfo { id, name, tz, approval_milli, approval_e4 })
+        let tz = tz.parse::<Tz>().map_err(|_| {
+            Error::Internal(format!("store '{name}' has an unknown time zone '{tz}'"))
+        })?;
+        Ok(StoreInfo {
+            id,
+            name,
+            tz,
+            approval_milli,
+            approval_e4,
+        })
     }
 }
 
 /// The store to use when a request names none and the user has no home store.
 pub fn only_store(tx: &Transaction<'_>) -> Result<StoreId> {
     let mut stmt = tx.prepare_cached("SELECT id FROM stores WHERE is_active = 1 LIMIT 2")?;
-    let ids = stmt.query_map([], |r| r.get::<_, StoreId>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let ids = stmt
+        .query_map([], |r| r.get::<_, StoreId>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     match ids.as_slice() {
         [one] => Ok(*one),
         [] => Err(Error::invalid_state("no store exists yet; run setup first")),
-        _ => Err(Error::invalid("store_id", "this database holds several stores: name the store_id")),
+        _ => Err(Error::invalid(
+            "store_id",
+            "this database holds several stores: name the store_id",
+        )),
     }
 }
 
@@ -88,13 +102,21 @@ pub(crate) fn parse_timezone(tz: &str) -> Result<String> {
     tz.trim()
         .parse::<Tz>()
         .map(|t| t.name().to_string())
-        .map_err(|_| Error::invalid("timezone", format!("'{tz}' is not an IANA time zone (e.g. Africa/Lagos)")))
+        .map_err(|_| {
+            Error::invalid(
+                "timezone",
+                format!("'{tz}' is not an IANA time zone (e.g. Africa/Lagos)"),
+            )
+        })
 }
 
 pub(crate) fn parse_currency(c: &str) -> Result<String> {
     let c = c.trim().to_ascii_uppercase();
     if c.len() != 3 || !c.bytes().all(|b| b.is_ascii_uppercase()) {
-        return Err(Error::invalid("currency", format!("'{c}' is not a 3-letter ISO 4217 currency code")));
+        return Err(Error::invalid(
+            "currency",
+            format!("'{c}' is not a 3-letter ISO 4217 currency code"),
+        ));
     }
     Ok(c)
 }
@@ -129,16 +151,30 @@ impl CreateStore {
         let name = required_text("name", &self.name, 120)?;
         let code = match optional_text("code", self.code.as_deref(), 32)? {
             Some(c) => c.to_ascii_uppercase(),
-            None => name.chars().filter(|c| c.is_ascii_alphanumeric()).take(8).collect::<String>().to_ascii_uppercase(),
+            None => name
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .take(8)
+                .collect::<String>()
+                .to_ascii_uppercase(),
         };
         if code.is_empty() {
-            return Err(Error::invalid("code", "give the store a code (letters and digits)"));
+            return Err(Error::invalid(
+                "code",
+                "give the store a code (letters and digits)",
+            ));
         }
         let timezone = parse_timezone(self.timezone.as_deref().unwrap_or("UTC"))?;
         let currency = parse_currency(self.currency.as_deref().unwrap_or("NGN"))?;
-        let exists: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM stores WHERE code = ?1)", [&code], |r| r.get(0))?;
+        let exists: bool = tx.query_row(
+            "SELECT EXISTS(SELECT 1 FROM stores WHERE code = ?1)",
+            [&code],
+            |r| r.get(0),
+        )?;
         if exists {
-            return Err(Error::conflict(format!("a store with code '{code}' already exists")));
+            return Err(Error::conflict(format!(
+                "a store with code '{code}' already exists"
+            )));
         }
         let id = StoreId::new();
         tx.execute(
@@ -203,22 +239,45 @@ pub struct UpdateStore {
 
 impl Operation for UpdateStore {
     const NAME: &'static str = "update_store";
-    const SUMMARY: &'static str = "Change a store's name, time zone, currency, contact and approval thresholds";
+    const SUMMARY: &'static str =
+        "Change a store's name, time zone, currency, contact and approval thresholds";
     const PERMISSION: Permission = Permission::ManageStores;
     const WRITES: bool = true;
     type Output = Store;
 
     fn run(self, ctx: &Ctx<'_>) -> Result<Store> {
         let cur = get_store(ctx.tx, self.id)?;
-        let name = match self.name { Some(n) => required_text("name", &n, 120)?, None => cur.name };
-        let timezone = match self.timezone { Some(t) => parse_timezone(&t)?, None => cur.timezone };
-        let currency = match self.currency { Some(c) => parse_currency(&c)?, None => cur.currency };
-        let address = match self.address { Some(a) => optional_text("address", Some(&a), 300)?, None => cur.address };
-        let phone = match self.phone { Some(p) => optional_text("phone", Some(&p), 40)?, None => cur.phone };
-        let units = self.adjustment_approval_units.unwrap_or(cur.adjustment_approval_units);
-        let value = self.adjustment_approval_value.unwrap_or(cur.adjustment_approval_value);
+        let name = match self.name {
+            Some(n) => required_text("name", &n, 120)?,
+            None => cur.name,
+        };
+        let timezone = match self.timezone {
+            Some(t) => parse_timezone(&t)?,
+            None => cur.timezone,
+        };
+        let currency = match self.currency {
+            Some(c) => parse_currency(&c)?,
+            None => cur.currency,
+        };
+        let address = match self.address {
+            Some(a) => optional_text("address", Some(&a), 300)?,
+            None => cur.address,
+        };
+        let phone = match self.phone {
+            Some(p) => optional_text("phone", Some(&p), 40)?,
+            None => cur.phone,
+        };
+        let units = self
+            .adjustment_approval_units
+            .unwrap_or(cur.adjustment_approval_units);
+        let value = self
+            .adjustment_approval_value
+            .unwrap_or(cur.adjustment_approval_value);
         if units.is_negative() || value.is_negative() {
-            return Err(Error::invalid("adjustment_approval_units", "approval thresholds cannot be negative"));
+            return Err(Error::invalid(
+                "adjustment_approval_units",
+                "approval thresholds cannot be negative",
+            ));
         }
         ctx.tx.execute(
             "UPDATE stores SET name = ?2, timezone = ?3, currency = ?4, address = ?5, phone = ?6,
@@ -254,7 +313,9 @@ impl Operation for ListStores {
 
     fn run(self, ctx: &Ctx<'_>) -> Result<Vec<Store>> {
         let mut stmt = ctx.tx.prepare("SELECT id FROM stores ORDER BY name")?;
-        let ids = stmt.query_map([], |r| r.get::<_, StoreId>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let ids = stmt
+            .query_map([], |r| r.get::<_, StoreId>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         ids.into_iter().map(|id| get_store(ctx.tx, id)).collect()
     }
 }

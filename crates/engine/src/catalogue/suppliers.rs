@@ -7,8 +7,8 @@ use crate::auth::Permission;
 use crate::ids::SupplierId;
 use crate::op::{Ctx, Operation};
 use crate::{Error, Result};
-use rust_decimal::Decimal;
 use rusqlite::{params, OptionalExtension, Row, Transaction};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -141,17 +141,26 @@ fn check_fields(f: &SupplierFields) -> Result<()> {
     crate::refuse_unknown(&f.unknown)?;
     if let Some(e) = f.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
         if !e.contains('@') || e.contains(' ') {
-            return Err(Error::invalid("email", format!("'{e}' is not an email address")));
+            return Err(Error::invalid(
+                "email",
+                format!("'{e}' is not an email address"),
+            ));
         }
     }
     if let Some(r) = f.on_time_delivery_rate {
         if r < Decimal::ZERO || r > Decimal::from(100) {
-            return Err(Error::invalid("on_time_delivery_rate", "on-time delivery rate is a percentage from 0 to 100"));
+            return Err(Error::invalid(
+                "on_time_delivery_rate",
+                "on-time delivery rate is a percentage from 0 to 100",
+            ));
         }
     }
     if let Some(r) = f.quality_rating {
         if r < Decimal::ZERO || r > Decimal::from(5) {
-            return Err(Error::invalid("quality_rating", "quality rating is from 0 to 5"));
+            return Err(Error::invalid(
+                "quality_rating",
+                "quality rating is from 0 to 5",
+            ));
         }
     }
     Ok(())
@@ -164,7 +173,9 @@ fn name_taken(tx: &Transaction<'_>, name: &str, except: Option<SupplierId>) -> R
         |r| r.get(0),
     )?;
     if taken {
-        return Err(Error::conflict(format!("a supplier named '{name}' already exists")));
+        return Err(Error::conflict(format!(
+            "a supplier named '{name}' already exists"
+        )));
     }
     Ok(())
 }
@@ -204,10 +215,16 @@ impl Operation for UpdateSupplier {
         if let Some(n) = &self.name {
             let name = required_text("name", n, 120)?;
             name_taken(ctx.tx, &name, Some(self.id))?;
-            ctx.tx.execute("UPDATE suppliers SET name = ?2 WHERE id = ?1", params![self.id, name])?;
+            ctx.tx.execute(
+                "UPDATE suppliers SET name = ?2 WHERE id = ?1",
+                params![self.id, name],
+            )?;
         }
         if let Some(a) = self.is_active {
-            ctx.tx.execute("UPDATE suppliers SET is_active = ?2 WHERE id = ?1", params![self.id, a])?;
+            ctx.tx.execute(
+                "UPDATE suppliers SET is_active = ?2 WHERE id = ?1",
+                params![self.id, a],
+            )?;
         }
         apply_fields(ctx, self.id, &self.fields)?;
         get_supplier(ctx.tx, self.id)
@@ -216,7 +233,9 @@ impl Operation for UpdateSupplier {
 
 fn apply_fields(ctx: &Ctx<'_>, id: SupplierId, f: &SupplierFields) -> Result<()> {
     let text = |field: &str, v: &Option<String>| -> Result<Option<Option<String>>> {
-        v.as_deref().map(|s| optional_text(field, Some(s), 300)).transpose()
+        v.as_deref()
+            .map(|s| optional_text(field, Some(s), 300))
+            .transpose()
     };
     let updates: Vec<(&str, Option<Option<String>>)> = vec![
         ("contact_person", text("contact_person", &f.contact_person)?),
@@ -227,27 +246,50 @@ fn apply_fields(ctx: &Ctx<'_>, id: SupplierId, f: &SupplierFields) -> Result<()>
         ("payment_terms", text("payment_terms", &f.payment_terms)?),
         ("tax_id", text("tax_id", &f.tax_id)?),
         ("notes", text("notes", &f.notes)?),
-        ("on_time_delivery_rate", f.on_time_delivery_rate.map(|d| Some(d.normalize().to_string()))),
-        ("quality_rating", f.quality_rating.map(|d| Some(d.normalize().to_string()))),
+        (
+            "on_time_delivery_rate",
+            f.on_time_delivery_rate
+                .map(|d| Some(d.normalize().to_string())),
+        ),
+        (
+            "quality_rating",
+            f.quality_rating.map(|d| Some(d.normalize().to_string())),
+        ),
     ];
     for (col, v) in updates {
         if let Some(v) = v {
             // Column names come from the fixed list above, never from input.
-            ctx.tx.execute(&format!("UPDATE suppliers SET {col} = ?2 WHERE id = ?1"), params![id, v])?;
+            ctx.tx.execute(
+                &format!("UPDATE suppliers SET {col} = ?2 WHERE id = ?1"),
+                params![id, v],
+            )?;
         }
     }
     if let Some(p) = f.is_preferred {
-        ctx.tx.execute("UPDATE suppliers SET is_preferred = ?2 WHERE id = ?1", params![id, p])?;
+        ctx.tx.execute(
+            "UPDATE suppliers SET is_preferred = ?2 WHERE id = ?1",
+            params![id, p],
+        )?;
     }
     if let Some(c) = &f.categories {
-        let cleaned: Vec<String> = c.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+        let cleaned: Vec<String> = c
+            .iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
         ctx.tx.execute(
             "UPDATE suppliers SET categories = ?2 WHERE id = ?1",
-            params![id, serde_json::to_string(&cleaned).map_err(|e| Error::Internal(e.to_string()))?],
+            params![
+                id,
+                serde_json::to_string(&cleaned).map_err(|e| Error::Internal(e.to_string()))?
+            ],
         )?;
     }
     if let Some(d) = f.average_lead_time_days {
-        ctx.tx.execute("UPDATE suppliers SET average_lead_time_days = ?2 WHERE id = ?1", params![id, d])?;
+        ctx.tx.execute(
+            "UPDATE suppliers SET average_lead_time_days = ?2 WHERE id = ?1",
+            params![id, d],
+        )?;
     }
     ctx.tx.execute(
         "UPDATE suppliers SET updated_at = ?2, updated_by = ?3 WHERE id = ?1",
@@ -332,7 +374,11 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<Supplier> {
 
 /// Reads one supplier.
 pub fn get_supplier(tx: &Transaction<'_>, id: SupplierId) -> Result<Supplier> {
-    tx.query_row(&format!("SELECT {COLUMNS} FROM suppliers WHERE id = ?1"), [id], read_row)
-        .optional()?
-        .ok_or_else(|| Error::not_found("supplier", id))
+    tx.query_row(
+        &format!("SELECT {COLUMNS} FROM suppliers WHERE id = ?1"),
+        [id],
+        read_row,
+    )
+    .optional()?
+    .ok_or_else(|| Error::not_found("supplier", id))
 }

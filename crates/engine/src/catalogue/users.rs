@@ -49,15 +49,26 @@ pub struct CreateUser {
 
 impl CreateUser {
     /// Inserts the user (shared with first-time setup).
-    pub(crate) fn insert(self, tx: &Transaction<'_>, created_by: Option<UserId>, now: &str) -> Result<User> {
+    pub(crate) fn insert(
+        self,
+        tx: &Transaction<'_>,
+        created_by: Option<UserId>,
+        now: &str,
+    ) -> Result<User> {
         let name = required_text("name", &self.name, 80)?;
         let pin_hash = self.pin.as_deref().map(hash_pin).transpose()?;
         if let Some(s) = self.store_id {
             crate::catalogue::stores::get_store(tx, s)?;
         }
-        let exists: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM users WHERE name = ?1)", [&name], |r| r.get(0))?;
+        let exists: bool = tx.query_row(
+            "SELECT EXISTS(SELECT 1 FROM users WHERE name = ?1)",
+            [&name],
+            |r| r.get(0),
+        )?;
         if exists {
-            return Err(Error::conflict(format!("a user named '{name}' already exists")));
+            return Err(Error::conflict(format!(
+                "a user named '{name}' already exists"
+            )));
         }
         let id = UserId::new();
         tx.execute(
@@ -71,7 +82,8 @@ impl CreateUser {
 
 impl Operation for CreateUser {
     const NAME: &'static str = "create_user";
-    const SUMMARY: &'static str = "Create a user with a role (cashier, practitioner, manager, admin) and PIN";
+    const SUMMARY: &'static str =
+        "Create a user with a role (cashier, practitioner, manager, admin) and PIN";
     const PERMISSION: Permission = Permission::ManageUsers;
     const WRITES: bool = true;
     type Output = User;
@@ -115,10 +127,15 @@ impl Operation for UpdateUser {
         let role = self.role.unwrap_or(cur.role);
         let active = self.is_active.unwrap_or(cur.is_active);
         if cur.role == Role::Admin && cur.is_active && (role != Role::Admin || !active) {
-            let admins: i64 =
-                ctx.tx.query_row("SELECT COUNT(*) FROM users WHERE role = 'admin' AND is_active = 1", [], |r| r.get(0))?;
+            let admins: i64 = ctx.tx.query_row(
+                "SELECT COUNT(*) FROM users WHERE role = 'admin' AND is_active = 1",
+                [],
+                |r| r.get(0),
+            )?;
             if admins <= 1 {
-                return Err(Error::conflict("this is the last active admin; make another admin first"));
+                return Err(Error::conflict(
+                    "this is the last active admin; make another admin first",
+                ));
             }
         }
         if let Some(s) = self.store_id {
@@ -154,9 +171,13 @@ impl Operation for ListUsers {
     type Output = Vec<User>;
 
     fn run(self, ctx: &Ctx<'_>) -> Result<Vec<User>> {
-        let mut stmt = ctx.tx.prepare("SELECT id FROM users WHERE is_active = 1 OR ?1 ORDER BY name")?;
+        let mut stmt = ctx
+            .tx
+            .prepare("SELECT id FROM users WHERE is_active = 1 OR ?1 ORDER BY name")?;
         let ids = stmt
-            .query_map([self.include_inactive.unwrap_or(false)], |r| r.get::<_, UserId>(0))?
+            .query_map([self.include_inactive.unwrap_or(false)], |r| {
+                r.get::<_, UserId>(0)
+            })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         ids.into_iter().map(|id| get_user(ctx.tx, id)).collect()
     }
@@ -181,6 +202,15 @@ pub fn get_user(tx: &Transaction<'_>, id: UserId) -> Result<User> {
             },
         )
         .optional()?;
-    let (id, name, role, store_id, is_active, has_pin, created_at) = row.ok_or_else(|| Error::not_found("user", id))?;
-    Ok(User { id, name, role: Role::parse(&role)?, store_id, is_active, has_pin, created_at })
+    let (id, name, role, store_id, is_active, has_pin, created_at) =
+        row.ok_or_else(|| Error::not_found("user", id))?;
+    Ok(User {
+        id,
+        name,
+        role: Role::parse(&role)?,
+        store_id,
+        is_active,
+        has_pin,
+        created_at,
+    })
 }

@@ -144,7 +144,10 @@ impl Operation for AdjustStock {
         let store = StoreInfo::load(ctx.tx, b.store_id)?;
         let product = ProductRules::load(ctx.tx, b.product_id)?;
         if self.quantity_change.is_zero() {
-            return Err(Error::invalid("quantity_change", "quantity_change must not be zero"));
+            return Err(Error::invalid(
+                "quantity_change",
+                "quantity_change must not be zero",
+            ));
         }
         let change = if self.quantity_change.is_negative() {
             -product.quantity("quantity_change", -self.quantity_change)?
@@ -153,16 +156,25 @@ impl Operation for AdjustStock {
         };
         let notes = optional_text("notes", self.notes.as_deref(), 1000)?;
         if self.reason == AdjustmentReason::Other && notes.is_none() {
-            return Err(Error::invalid("notes", "explain an adjustment with reason 'other' in the notes"));
+            return Err(Error::invalid(
+                "notes",
+                "explain an adjustment with reason 'other' in the notes",
+            ));
         }
         check_result(&b, change)?;
         let approver = match (&self.approver_name, &self.approver_pin) {
             (Some(n), Some(p)) => Some(verify_manager_pin(ctx.tx, n, p, ctx.now)?.id),
             (None, None) => None,
-            _ => return Err(Error::invalid("approver_pin", "give both the approver's name and PIN")),
+            _ => {
+                return Err(Error::invalid(
+                    "approver_pin",
+                    "give both the approver's name and PIN",
+                ))
+            }
         };
         let value_e4 = i128::from(change.abs()) * i128::from(b.cost_e4) / 1000;
-        let needs_approval = change.abs() > store.approval_milli || value_e4 > i128::from(store.approval_e4);
+        let needs_approval =
+            change.abs() > store.approval_milli || value_e4 > i128::from(store.approval_e4);
         let approved_by = if ctx.actor.role.is_manager() {
             Some(ctx.actor.id)
         } else if needs_approval {
@@ -189,7 +201,12 @@ impl Operation for AdjustStock {
                         previous_milli: None,
                         new_milli: None,
                         reference_id: Some(&id.to_string()),
-                        notes: Some(&format!("{} {} ({})", signed(change), product.unit, self.reason.as_str())),
+                        notes: Some(&format!(
+                            "{} {} ({})",
+                            signed(change),
+                            product.unit,
+                            self.reason.as_str()
+                        )),
                     },
                 )?;
             }
@@ -228,15 +245,33 @@ fn check_result(b: &BatchRow, change: i64) -> Result<()> {
     Ok(())
 }
 
-fn apply(ctx: &Ctx<'_>, id: AdjustmentId, b: &BatchRow, change: i64, approved_by: UserId, decision: Option<&str>) -> Result<()> {
+fn apply(
+    ctx: &Ctx<'_>,
+    id: AdjustmentId,
+    b: &BatchRow,
+    change: i64,
+    approved_by: UserId,
+    decision: Option<&str>,
+) -> Result<()> {
     let new = b.on_hand_milli + change;
-    let reason: String = ctx.tx.query_row("SELECT COALESCE(reason || ': ' || notes, reason) FROM stock_adjustments WHERE id = ?1", [id], |r| r.get(0))?;
+    let reason: String = ctx.tx.query_row(
+        "SELECT COALESCE(reason || ': ' || notes, reason) FROM stock_adjustments WHERE id = ?1",
+        [id],
+        |r| r.get(0),
+    )?;
     ctx.tx.execute(
         "UPDATE stock_adjustments SET status = 'applied', previous_milli = ?2, new_milli = ?3, approved_by = ?4,
                 decided_at = ?5, decision_notes = ?6 WHERE id = ?1",
         params![id, b.on_hand_milli, new, approved_by, ctx.now_str(), decision],
     )?;
-    move_stock(ctx, b, new, ChangeType::Adjustment, Some(&id.to_string()), Some(&reason))
+    move_stock(
+        ctx,
+        b,
+        new,
+        ChangeType::Adjustment,
+        Some(&id.to_string()),
+        Some(&reason),
+    )
 }
 
 /// `approve_adjustment`: apply a pending adjustment (manager).
@@ -263,7 +298,14 @@ impl Operation for ApproveAdjustment {
         let b = BatchRow::load(ctx.tx, batch_id)?;
         check_result(&b, change)?;
         let notes = optional_text("notes", self.notes.as_deref(), 1000)?;
-        apply(ctx, self.adjustment_id, &b, change, ctx.actor.id, notes.as_deref())?;
+        apply(
+            ctx,
+            self.adjustment_id,
+            &b,
+            change,
+            ctx.actor.id,
+            notes.as_deref(),
+        )?;
         get_adjustment(ctx, self.adjustment_id)
     }
 }
@@ -315,13 +357,17 @@ impl Operation for RejectAdjustment {
 fn pending(ctx: &Ctx<'_>, id: AdjustmentId) -> Result<(BatchId, i64)> {
     let (batch_id, change, status): (BatchId, i64, String) = ctx
         .tx
-        .query_row("SELECT batch_id, quantity_change_milli, status FROM stock_adjustments WHERE id = ?1", [id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
+        .query_row(
+            "SELECT batch_id, quantity_change_milli, status FROM stock_adjustments WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
         .optional()?
         .ok_or_else(|| Error::not_found("adjustment", id))?;
     if status != "pending" {
-        return Err(Error::invalid_state(format!("adjustment {id} is already {status}")));
+        return Err(Error::invalid_state(format!(
+            "adjustment {id} is already {status}"
+        )));
     }
     Ok((batch_id, change))
 }
@@ -344,7 +390,8 @@ pub struct ListAdjustments {
 
 impl Operation for ListAdjustments {
     const NAME: &'static str = "list_adjustments";
-    const SUMMARY: &'static str = "Adjustments and write-offs, newest first (filter by status, e.g. pending)";
+    const SUMMARY: &'static str =
+        "Adjustments and write-offs, newest first (filter by status, e.g. pending)";
     const PERMISSION: Permission = Permission::ViewInventory;
     const WRITES: bool = false;
     type Output = Vec<Adjustment>;
@@ -353,13 +400,23 @@ impl Operation for ListAdjustments {
         let store = ctx.store(self.store_id)?;
         if let Some(s) = self.status.as_deref() {
             if !matches!(s, "pending" | "applied" | "rejected") {
-                return Err(Error::invalid("status", "status is pending, applied or rejected"));
+                return Err(Error::invalid(
+                    "status",
+                    "status is pending, applied or rejected",
+                ));
             }
         }
         let mut stmt = ctx.tx.prepare(&format!(
             "{ADJ_SQL} WHERE a.store_id = ?1 AND (?2 IS NULL OR a.status = ?2) ORDER BY a.created_at DESC, a.id DESC LIMIT ?3"
         ))?;
-        let rows = stmt.query_map(params![store.id, self.status, self.limit.unwrap_or(200).clamp(1, 5000)], read_adjustment)?;
+        let rows = stmt.query_map(
+            params![
+                store.id,
+                self.status,
+                self.limit.unwrap_or(200).clamp(1, 5000)
+            ],
+            read_adjustment,
+        )?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 }
@@ -418,7 +475,8 @@ pub struct WriteoffBatch {
 
 impl Operation for WriteoffBatch {
     const NAME: &'static str = "writeoff_batch";
-    const SUMMARY: &'static str = "Write off everything left on a batch (quantity to 0) with a reason";
+    const SUMMARY: &'static str =
+        "Write off everything left on a batch (quantity to 0) with a reason";
     const PERMISSION: Permission = Permission::ManageStock;
     const WRITES: bool = true;
     type Output = Adjustment;
@@ -426,7 +484,10 @@ impl Operation for WriteoffBatch {
     fn run(self, ctx: &Ctx<'_>) -> Result<Adjustment> {
         let b = BatchRow::load(ctx.tx, self.batch_id)?;
         if b.on_hand_milli == 0 {
-            return Err(Error::invalid_state(format!("batch {} has nothing left to write off", b.batch_number)));
+            return Err(Error::invalid_state(format!(
+                "batch {} has nothing left to write off",
+                b.batch_number
+            )));
         }
         if b.reserved_milli > 0 {
             return Err(Error::conflict(format!(
@@ -448,9 +509,19 @@ impl Operation for WriteoffBatch {
             Some(n) => format!("{}: {n}", self.reason.as_str()),
             None => self.reason.as_str().to_string(),
         };
-        move_stock(ctx, &b, 0, ChangeType::Writeoff, Some(&id.to_string()), Some(&event_notes))?;
+        move_stock(
+            ctx,
+            &b,
+            0,
+            ChangeType::Writeoff,
+            Some(&id.to_string()),
+            Some(&event_notes),
+        )?;
         if self.reason == AdjustmentReason::Damage {
-            ctx.tx.execute("UPDATE batches SET status = 'damaged' WHERE id = ?1", [b.id])?;
+            ctx.tx.execute(
+                "UPDATE batches SET status = 'damaged' WHERE id = ?1",
+                [b.id],
+            )?;
         }
         get_adjustment(ctx, id)
     }

@@ -179,12 +179,26 @@ pub(crate) struct Plan {
 }
 
 /// Plans taking `want_milli` from sellable, unreserved stock in FEFO order.
-pub(crate) fn plan_fefo(ctx: &Ctx<'_>, product_id: ProductId, store_id: StoreId, today: NaiveDate, want_milli: i64) -> Result<Plan> {
-    let mut plan = Plan { takes: Vec::new(), skipped: Vec::new(), allocated_milli: 0 };
+pub(crate) fn plan_fefo(
+    ctx: &Ctx<'_>,
+    product_id: ProductId,
+    store_id: StoreId,
+    today: NaiveDate,
+    want_milli: i64,
+) -> Result<Plan> {
+    let mut plan = Plan {
+        takes: Vec::new(),
+        skipped: Vec::new(),
+        allocated_milli: 0,
+    };
     scan_fefo(ctx, product_id, store_id, |c| {
         let b = c.row;
         if let Some(reason) = skip_reason(&b, today) {
-            let unusable = if reason == SkipReason::Reserved { b.reserved_milli } else { b.on_hand_milli };
+            let unusable = if reason == SkipReason::Reserved {
+                b.reserved_milli
+            } else {
+                b.on_hand_milli
+            };
             plan.skipped.push(SkippedBatch {
                 batch_id: b.id,
                 batch_number: b.batch_number.clone(),
@@ -228,7 +242,14 @@ impl Operation for AllocateStockForSale {
         }
         let mut batches = Vec::with_capacity(plan.takes.len());
         for (b, take) in &plan.takes {
-            move_stock(ctx, b, b.on_hand_milli - take, ChangeType::Allocated, Some(&reference), None)?;
+            move_stock(
+                ctx,
+                b,
+                b.on_hand_milli - take,
+                ChangeType::Allocated,
+                Some(&reference),
+                None,
+            )?;
             batches.push(AllocatedBatch {
                 batch_id: b.id,
                 batch_number: b.batch_number.clone(),

@@ -77,7 +77,8 @@ pub struct CreateBackorder {
 
 impl Operation for CreateBackorder {
     const NAME: &'static str = "create_backorder";
-    const SUMMARY: &'static str = "Record unmet demand for a customer, to fulfil when stock arrives";
+    const SUMMARY: &'static str =
+        "Record unmet demand for a customer, to fulfil when stock arrives";
     const PERMISSION: Permission = Permission::Sell;
     const WRITES: bool = true;
     type Output = Backorder;
@@ -155,7 +156,8 @@ impl Operation for FulfillBackorder {
             return Err(Error::invalid_state(format!("backorder is {}", bo.status)));
         }
         let product = ProductRules::load(ctx.tx, bo.product_id)?;
-        let owed = bo.quantity.to_scaled("quantity")? - bo.fulfilled_quantity.to_scaled("quantity")?;
+        let owed =
+            bo.quantity.to_scaled("quantity")? - bo.fulfilled_quantity.to_scaled("quantity")?;
         let q = match self.fulfilled_quantity {
             Some(q) => product.quantity("fulfilled_quantity", q)?,
             None => owed,
@@ -163,7 +165,10 @@ impl Operation for FulfillBackorder {
         if q > owed {
             return Err(Error::invalid(
                 "fulfilled_quantity",
-                format!("only {} is still owed on this backorder", Qty::from_scaled(owed)),
+                format!(
+                    "only {} is still owed on this backorder",
+                    Qty::from_scaled(owed)
+                ),
             ));
         }
         let store = ctx.store(Some(bo.store_id))?;
@@ -179,7 +184,14 @@ impl Operation for FulfillBackorder {
         let reference = self.backorder_id.to_string();
         let mut batches = Vec::new();
         for (b, take) in &plan.takes {
-            move_stock(ctx, b, b.on_hand_milli - take, ChangeType::BackorderFulfilled, Some(&reference), None)?;
+            move_stock(
+                ctx,
+                b,
+                b.on_hand_milli - take,
+                ChangeType::BackorderFulfilled,
+                Some(&reference),
+                None,
+            )?;
             batches.push(AllocatedBatch {
                 batch_id: b.id,
                 batch_number: b.batch_number.clone(),
@@ -194,7 +206,10 @@ impl Operation for FulfillBackorder {
                     fulfilled_date = CASE WHEN ?3 = 'fulfilled' THEN ?4 ELSE fulfilled_date END WHERE id = ?1",
             params![self.backorder_id, q, if done { "fulfilled" } else { "partial" }, ctx.now_str()],
         )?;
-        Ok(FulfillResult { backorder: get(ctx, self.backorder_id)?, batches })
+        Ok(FulfillResult {
+            backorder: get(ctx, self.backorder_id)?,
+            batches,
+        })
     }
 }
 
@@ -256,7 +271,10 @@ impl Operation for ListBackorders {
             "{SQL} WHERE b.store_id = ?1 AND (?2 IS NULL OR b.product_id = ?2)
                 AND (NOT ?3 OR b.status IN ('pending', 'partial')) ORDER BY b.created_at LIMIT 1000"
         ))?;
-        let rows = stmt.query_map(params![store.id, self.product_id, self.open_only.unwrap_or(true)], read)?;
+        let rows = stmt.query_map(
+            params![store.id, self.product_id, self.open_only.unwrap_or(true)],
+            read,
+        )?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 }

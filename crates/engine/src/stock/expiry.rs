@@ -48,7 +48,8 @@ pub struct ExpireResult {
 
 impl Operation for ExpireBatchesWithinDays {
     const NAME: &'static str = "expire_batches_within_days";
-    const SUMMARY: &'static str = "Mark every available batch expiring within N days as expired (never sold again)";
+    const SUMMARY: &'static str =
+        "Mark every available batch expiring within N days as expired (never sold again)";
     const PERMISSION: Permission = Permission::ManageStock;
     const WRITES: bool = true;
     type Output = ExpireResult;
@@ -63,7 +64,12 @@ impl Operation for ExpireBatchesWithinDays {
         )?;
         let found = stmt
             .query_map(params![store.id, cutoff], |r| {
-                Ok((r.get::<_, BatchId>(0)?, r.get::<_, ProductId>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?))
+                Ok((
+                    r.get::<_, BatchId>(0)?,
+                    r.get::<_, ProductId>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut ids = Vec::with_capacity(found.len());
@@ -90,7 +96,10 @@ impl Operation for ExpireBatchesWithinDays {
             )?;
             ids.push(id);
         }
-        Ok(ExpireResult { count: ids.len() as i64, batch_ids: ids })
+        Ok(ExpireResult {
+            count: ids.len() as i64,
+            batch_ids: ids,
+        })
     }
 }
 
@@ -109,7 +118,8 @@ pub struct GetExpiringBatches {
 
 impl Operation for GetExpiringBatches {
     const NAME: &'static str = "get_expiring_batches";
-    const SUMMARY: &'static str = "Batches with stock that are still in date but expire within N days (default 30)";
+    const SUMMARY: &'static str =
+        "Batches with stock that are still in date but expire within N days (default 30)";
     const PERMISSION: Permission = Permission::ViewInventory;
     const WRITES: bool = false;
     type Output = Vec<BatchView>;
@@ -122,7 +132,9 @@ impl Operation for GetExpiringBatches {
             "{VIEW_SQL} WHERE b.store_id = ?1 AND b.on_hand_milli > 0 AND b.status = 'available'
                 AND b.expiry_date >= ?2 AND b.expiry_date <= ?3 ORDER BY b.expiry_date, b.rowid"
         ))?;
-        let rows = stmt.query_map(params![store.id, today.to_string(), cutoff], |r| read_view(r, today))?;
+        let rows = stmt.query_map(params![store.id, today.to_string(), cutoff], |r| {
+            read_view(r, today)
+        })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 }
@@ -151,7 +163,9 @@ impl Operation for GetExpiredBatches {
             "{VIEW_SQL} WHERE b.store_id = ?1 AND b.on_hand_milli > 0 AND (b.expiry_date < ?2 OR b.status = 'expired')
               ORDER BY b.expiry_date, b.rowid"
         ))?;
-        let rows = stmt.query_map(params![store.id, today.to_string()], |r| read_view(r, today))?;
+        let rows = stmt.query_map(params![store.id, today.to_string()], |r| {
+            read_view(r, today)
+        })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 }

@@ -246,8 +246,16 @@ impl BatchRow {
                 ))
             })
             .optional()?;
-        let (product_id, store_id, batch_number, expiry_date, on_hand_milli, reserved_milli, cost_e4, status) =
-            row.ok_or_else(|| Error::not_found("batch", id))?;
+        let (
+            product_id,
+            store_id,
+            batch_number,
+            expiry_date,
+            on_hand_milli,
+            reserved_milli,
+            cost_e4,
+            status,
+        ) = row.ok_or_else(|| Error::not_found("batch", id))?;
         Ok(BatchRow {
             id,
             product_id,
@@ -269,10 +277,16 @@ impl BatchRow {
     /// Refuses the batch unless it is sellable today.
     pub fn ensure_sellable(&self, today: NaiveDate) -> Result<()> {
         if self.status == BatchStatus::Expired || self.is_expired_on(today) {
-            return Err(Error::ExpiredBatch { batch: self.batch_number.clone(), expiry_date: self.expiry_date.clone() });
+            return Err(Error::ExpiredBatch {
+                batch: self.batch_number.clone(),
+                expiry_date: self.expiry_date.clone(),
+            });
         }
         if self.status != BatchStatus::Available {
-            return Err(Error::BatchUnavailable { batch: self.batch_number.clone(), status: self.status.as_str().into() });
+            return Err(Error::BatchUnavailable {
+                batch: self.batch_number.clone(),
+                status: self.status.as_str().into(),
+            });
         }
         Ok(())
     }

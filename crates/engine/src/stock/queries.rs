@@ -30,7 +30,8 @@ pub struct GetStoreInventory {
 
 impl Operation for GetStoreInventory {
     const NAME: &'static str = "get_store_inventory";
-    const SUMMARY: &'static str = "The store's batches in FEFO order (nearest expiry first) with expiry bands";
+    const SUMMARY: &'static str =
+        "The store's batches in FEFO order (nearest expiry first) with expiry bands";
     const PERMISSION: Permission = Permission::ViewInventory;
     const WRITES: bool = false;
     type Output = Vec<BatchView>;
@@ -42,9 +43,14 @@ impl Operation for GetStoreInventory {
             "{VIEW_SQL} WHERE b.store_id = ?1 AND (?2 IS NULL OR b.product_id = ?2) AND (b.on_hand_milli > 0 OR ?3)
               ORDER BY b.expiry_date, b.rowid"
         ))?;
-        let rows = stmt.query_map(params![store.id, self.product_id, self.include_empty.unwrap_or(false)], |r| {
-            read_view(r, today)
-        })?;
+        let rows = stmt.query_map(
+            params![
+                store.id,
+                self.product_id,
+                self.include_empty.unwrap_or(false)
+            ],
+            |r| read_view(r, today),
+        )?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 }

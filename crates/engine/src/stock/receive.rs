@@ -96,7 +96,10 @@ impl Operation for ReceiveStock {
         let today = ctx.today(&store);
         let product = ProductRules::load(ctx.tx, self.product_id)?;
         if product.status == "discontinued" {
-            return Err(Error::invalid_state(format!("product {} is discontinued and cannot be received", product.sku)));
+            return Err(Error::invalid_state(format!(
+                "product {} is discontinued and cannot be received",
+                product.sku
+            )));
         }
         let qty_milli = product.quantity("quantity", self.quantity)?;
         let batch_number = required_text("batch_number", &self.batch_number, 64)?;
@@ -107,31 +110,59 @@ impl Operation for ReceiveStock {
             .optional()?;
         match supplier {
             None => return Err(Error::not_found("supplier", self.supplier_id)),
-            Some((name, false)) => return Err(Error::invalid_state(format!("supplier '{name}' is inactive"))),
+            Some((name, false)) => {
+                return Err(Error::invalid_state(format!(
+                    "supplier '{name}' is inactive"
+                )))
+            }
             Some(_) => {}
         }
         let expiry = match self.expiry_date {
             Some(d) if d < today => {
-                return Err(Error::ExpiredBatch { batch: batch_number, expiry_date: d.to_string() });
+                return Err(Error::ExpiredBatch {
+                    batch: batch_number,
+                    expiry_date: d.to_string(),
+                });
             }
             Some(d) => d.to_string(),
             None if product.expiry_required => {
-                return Err(Error::invalid("expiry_date", format!("product {} needs an expiry date on every batch", product.sku)));
+                return Err(Error::invalid(
+                    "expiry_date",
+                    format!(
+                        "product {} needs an expiry date on every batch",
+                        product.sku
+                    ),
+                ));
             }
             None => NO_EXPIRY.to_string(),
         };
         if let Some(m) = self.manufacture_date {
             if m > today {
-                return Err(Error::invalid("manufacture_date", "the manufacture date is in the future"));
+                return Err(Error::invalid(
+                    "manufacture_date",
+                    "the manufacture date is in the future",
+                ));
             }
             if m.to_string() >= expiry {
-                return Err(Error::invalid("manufacture_date", "the manufacture date is not before the expiry date"));
+                return Err(Error::invalid(
+                    "manufacture_date",
+                    "the manufacture date is not before the expiry date",
+                ));
             }
         }
         let cost = match self.cost_price {
-            Some(c) if c.is_negative() => return Err(Error::invalid("cost_price", "cost price cannot be negative")),
+            Some(c) if c.is_negative() => {
+                return Err(Error::invalid(
+                    "cost_price",
+                    "cost price cannot be negative",
+                ))
+            }
             Some(c) => c.to_scaled("cost_price")?,
-            None => ctx.tx.query_row("SELECT cost_price_e4 FROM products WHERE id = ?1", [self.product_id], |r| r.get(0))?,
+            None => ctx.tx.query_row(
+                "SELECT cost_price_e4 FROM products WHERE id = ?1",
+                [self.product_id],
+                |r| r.get(0),
+            )?,
         };
         let reference = optional_text("reference_number", self.reference_number.as_deref(), 64)?;
         let notes = optional_text("notes", self.notes.as_deref(), 1000)?;
@@ -139,8 +170,16 @@ impl Operation for ReceiveStock {
         let location = optional_text("location", self.location.as_deref(), 64)?;
         let now = ctx.now_str();
 
-        let receipt_id = purchase_receipt(ctx, &store.id, self.supplier_id, reference.as_deref(), &today, notes.as_deref())?;
-        let line_total = (Money::from_scaled(cost).times(Qty::from_scaled(qty_milli))).to_scaled("total")?;
+        let receipt_id = purchase_receipt(
+            ctx,
+            &store.id,
+            self.supplier_id,
+            reference.as_deref(),
+            &today,
+            notes.as_deref(),
+        )?;
+        let line_total =
+            (Money::from_scaled(cost).times(Qty::from_scaled(qty_milli))).to_scaled("total")?;
         ctx.tx
             .prepare_cached("UPDATE purchase_receipts SET total_amount_e4 = total_amount_e4 + ?2, updated_at = ?3 WHERE id = ?1")?
             .execute(params![receipt_id, line_total, now])?;
@@ -161,18 +200,30 @@ impl Operation for ReceiveStock {
                     )));
                 }
                 if !matches!(b.status, BatchStatus::Available | BatchStatus::Depleted) {
-                    return Err(Error::BatchUnavailable { batch: batch_number, status: b.status.as_str().into() });
+                    return Err(Error::BatchUnavailable {
+                        batch: batch_number,
+                        status: b.status.as_str().into(),
+                    });
                 }
                 // Weighted average: the batch's value stays the sum of what was paid.
                 let total = b.on_hand_milli + qty_milli;
-                let weighted = (i128::from(b.cost_e4) * i128::from(b.on_hand_milli) + i128::from(cost) * i128::from(qty_milli))
+                let weighted = (i128::from(b.cost_e4) * i128::from(b.on_hand_milli)
+                    + i128::from(cost) * i128::from(qty_milli))
                     / i128::from(total.max(1));
-                let weighted = i64::try_from(weighted).map_err(|_| Error::Internal("cost overflow".into()))?;
+                let weighted =
+                    i64::try_from(weighted).map_err(|_| Error::Internal("cost overflow".into()))?;
                 ctx.tx.execute(
                     "UPDATE batches SET initial_milli = initial_milli + ?2, cost_price_e4 = ?3, updated_at = ?4 WHERE id = ?1",
                     params![id, qty_milli, weighted, now],
                 )?;
-                move_stock(ctx, &b, b.on_hand_milli + qty_milli, ChangeType::Receipt, Some(&receipt_id.to_string()), notes.as_deref())?;
+                move_stock(
+                    ctx,
+                    &b,
+                    b.on_hand_milli + qty_milli,
+                    ChangeType::Receipt,
+                    Some(&receipt_id.to_string()),
+                    notes.as_deref(),
+                )?;
                 (id, true, weighted)
             }
             None => {
@@ -201,11 +252,22 @@ impl Operation for ReceiveStock {
                         now
                     ])?;
                 let b = BatchRow::load(ctx.tx, id)?;
-                move_stock(ctx, &b, qty_milli, ChangeType::Receipt, Some(&receipt_id.to_string()), notes.as_deref())?;
+                move_stock(
+                    ctx,
+                    &b,
+                    qty_milli,
+                    ChangeType::Receipt,
+                    Some(&receipt_id.to_string()),
+                    notes.as_deref(),
+                )?;
                 (id, false, cost)
             }
         };
-        let on_hand: i64 = ctx.tx.query_row("SELECT on_hand_milli FROM batches WHERE id = ?1", [batch_id], |r| r.get(0))?;
+        let on_hand: i64 = ctx.tx.query_row(
+            "SELECT on_hand_milli FROM batches WHERE id = ?1",
+            [batch_id],
+            |r| r.get(0),
+        )?;
         let pending_backorders: i64 = ctx.tx.query_row(
             "SELECT COUNT(*) FROM backorders WHERE product_id = ?1 AND store_id = ?2 AND status IN ('pending', 'partial')",
             params![self.product_id, store.id],

@@ -9,8 +9,8 @@
 use super::{move_stock, BatchRow};
 use crate::audit::{self, ChangeType, NewEvent};
 use crate::auth::Permission;
-use crate::catalogue::{optional_text, required_text};
 use crate::catalogue::products::ProductRules;
+use crate::catalogue::{optional_text, required_text};
 use crate::ids::{BatchId, ReservationId, StoreId, UserId};
 use crate::num::Qty;
 use crate::op::{Ctx, Operation};
@@ -99,27 +99,49 @@ impl Operation for ReserveStock {
                 |r| r.get(0),
             )?;
             if dup {
-                return Err(Error::conflict(format!("batch {} is already held for this reference", b.batch_number)));
+                return Err(Error::conflict(format!(
+                    "batch {} is already held for this reference",
+                    b.batch_number
+                )));
             }
         }
         let ttl = self.ttl_minutes.unwrap_or(DEFAULT_TTL_MINUTES);
         if ttl == 0 || ttl > 60 * 24 * 30 {
-            return Err(Error::invalid("ttl_minutes", "ttl_minutes must be between 1 and 43200 (30 days)"));
+            return Err(Error::invalid(
+                "ttl_minutes",
+                "ttl_minutes must be between 1 and 43200 (30 days)",
+            ));
         }
-        let expires = (ctx.now + Duration::minutes(i64::from(ttl))).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let expires = (ctx.now + Duration::minutes(i64::from(ttl)))
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let id = ReservationId::new();
         ctx.tx.execute(
             "INSERT INTO stock_reservations (id, batch_id, store_id, quantity_milli, reason, reference_id, user_id, expires_at, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
             params![id, b.id, b.store_id, q, reason, reference, ctx.actor.id, expires, ctx.now_str()],
         )?;
-        ctx.tx.execute("UPDATE batches SET reserved_milli = reserved_milli + ?2 WHERE id = ?1", params![b.id, q])?;
-        hold_event(ctx, &b, ChangeType::Reserved, id, &format!("held {} ({reason})", Qty::from_scaled(q)))?;
+        ctx.tx.execute(
+            "UPDATE batches SET reserved_milli = reserved_milli + ?2 WHERE id = ?1",
+            params![b.id, q],
+        )?;
+        hold_event(
+            ctx,
+            &b,
+            ChangeType::Reserved,
+            id,
+            &format!("held {} ({reason})", Qty::from_scaled(q)),
+        )?;
         get(ctx, id)
     }
 }
 
-fn hold_event(ctx: &Ctx<'_>, b: &BatchRow, change: ChangeType, id: ReservationId, notes: &str) -> Result<()> {
+fn hold_event(
+    ctx: &Ctx<'_>,
+    b: &BatchRow,
+    change: ChangeType,
+    id: ReservationId,
+    notes: &str,
+) -> Result<()> {
     audit::append(
         ctx,
         NewEvent {
@@ -140,13 +162,17 @@ fn hold_event(ctx: &Ctx<'_>, b: &BatchRow, change: ChangeType, id: ReservationId
 fn active(ctx: &Ctx<'_>, id: ReservationId) -> Result<(BatchRow, i64)> {
     let (batch_id, q, status): (BatchId, i64, String) = ctx
         .tx
-        .query_row("SELECT batch_id, quantity_milli, status FROM stock_reservations WHERE id = ?1", [id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
+        .query_row(
+            "SELECT batch_id, quantity_milli, status FROM stock_reservations WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
         .optional()?
         .ok_or_else(|| Error::not_found("reservation", id))?;
     if status != "active" {
-        return Err(Error::invalid_state(format!("reservation {id} is already {status}")));
+        return Err(Error::invalid_state(format!(
+            "reservation {id} is already {status}"
+        )));
     }
     Ok((BatchRow::load(ctx.tx, batch_id)?, q))
 }
@@ -156,7 +182,10 @@ fn end_hold(ctx: &Ctx<'_>, id: ReservationId, b: &BatchRow, q: i64, status: &str
         "UPDATE stock_reservations SET status = ?2, updated_at = ?3 WHERE id = ?1",
         params![id, status, ctx.now_str()],
     )?;
-    ctx.tx.execute("UPDATE batches SET reserved_milli = reserved_milli - ?2 WHERE id = ?1", params![b.id, q])?;
+    ctx.tx.execute(
+        "UPDATE batches SET reserved_milli = reserved_milli - ?2 WHERE id = ?1",
+        params![b.id, q],
+    )?;
     Ok(())
 }
 
@@ -179,7 +208,13 @@ impl Operation for ReleaseReservation {
     fn run(self, ctx: &Ctx<'_>) -> Result<Reservation> {
         let (b, q) = active(ctx, self.reservation_id)?;
         end_hold(ctx, self.reservation_id, &b, q, "released")?;
-        hold_event(ctx, &b, ChangeType::Release, self.reservation_id, &format!("released {}", Qty::from_scaled(q)))?;
+        hold_event(
+            ctx,
+            &b,
+            ChangeType::Release,
+            self.reservation_id,
+            &format!("released {}", Qty::from_scaled(q)),
+        )?;
         get(ctx, self.reservation_id)
     }
 }
@@ -211,7 +246,14 @@ impl Operation for ConfirmReservation {
             .unwrap_or_else(|| self.reservation_id.to_string());
         end_hold(ctx, self.reservation_id, &b, q, "confirmed")?;
         let b = BatchRow::load(ctx.tx, b.id)?;
-        move_stock(ctx, &b, b.on_hand_milli - q, ChangeType::ConfirmReserve, Some(&reference), None)?;
+        move_stock(
+            ctx,
+            &b,
+            b.on_hand_milli - q,
+            ChangeType::ConfirmReserve,
+            Some(&reference),
+            None,
+        )?;
         get(ctx, self.reservation_id)
     }
 }
@@ -238,11 +280,19 @@ impl Operation for ReleaseExpiredReservations {
         let mut stmt = ctx.tx.prepare(
             "SELECT id FROM stock_reservations WHERE store_id = ?1 AND status = 'active' AND expires_at IS NOT NULL AND expires_at <= ?2",
         )?;
-        let ids = stmt.query_map(params![store.id, ctx.now_str()], |r| r.get(0))?.collect::<rusqlite::Result<Vec<ReservationId>>>()?;
+        let ids = stmt
+            .query_map(params![store.id, ctx.now_str()], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<ReservationId>>>()?;
         for id in &ids {
             let (b, q) = active(ctx, *id)?;
             end_hold(ctx, *id, &b, q, "expired")?;
-            hold_event(ctx, &b, ChangeType::Release, *id, &format!("hold lapsed; released {}", Qty::from_scaled(q)))?;
+            hold_event(
+                ctx,
+                &b,
+                ChangeType::Release,
+                *id,
+                &format!("hold lapsed; released {}", Qty::from_scaled(q)),
+            )?;
         }
         Ok(ids)
     }
@@ -250,12 +300,22 @@ impl Operation for ReleaseExpiredReservations {
 
 /// Ends every active hold on a batch that has just become unsellable.
 pub(crate) fn expire_holds_on_batch(ctx: &Ctx<'_>, batch_id: BatchId) -> Result<()> {
-    let mut stmt = ctx.tx.prepare("SELECT id FROM stock_reservations WHERE batch_id = ?1 AND status = 'active'")?;
-    let ids = stmt.query_map([batch_id], |r| r.get(0))?.collect::<rusqlite::Result<Vec<ReservationId>>>()?;
+    let mut stmt = ctx
+        .tx
+        .prepare("SELECT id FROM stock_reservations WHERE batch_id = ?1 AND status = 'active'")?;
+    let ids = stmt
+        .query_map([batch_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<ReservationId>>>()?;
     for id in ids {
         let (b, q) = active(ctx, id)?;
         end_hold(ctx, id, &b, q, "expired")?;
-        hold_event(ctx, &b, ChangeType::Release, id, "batch no longer sellable; hold released")?;
+        hold_event(
+            ctx,
+            &b,
+            ChangeType::Release,
+            id,
+            "batch no longer sellable; hold released",
+        )?;
     }
     Ok(())
 }
@@ -282,8 +342,13 @@ impl Operation for ListReservations {
 
     fn run(self, ctx: &Ctx<'_>) -> Result<Vec<Reservation>> {
         let store = ctx.store(self.store_id)?;
-        let mut stmt = ctx.tx.prepare(&format!("{SQL} WHERE store_id = ?1 AND status = ?2 ORDER BY created_at DESC LIMIT 1000"))?;
-        let rows = stmt.query_map(params![store.id, self.status.as_deref().unwrap_or("active")], read)?;
+        let mut stmt = ctx.tx.prepare(&format!(
+            "{SQL} WHERE store_id = ?1 AND status = ?2 ORDER BY created_at DESC LIMIT 1000"
+        ))?;
+        let rows = stmt.query_map(
+            params![store.id, self.status.as_deref().unwrap_or("active")],
+            read,
+        )?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 }

@@ -32,7 +32,8 @@ pub struct SetBatchStatus {
 
 impl Operation for SetBatchStatus {
     const NAME: &'static str = "set_batch_status";
-    const SUMMARY: &'static str = "Quarantine, release, recall (with class) or mark a batch damaged";
+    const SUMMARY: &'static str =
+        "Quarantine, release, recall (with class) or mark a batch damaged";
     const PERMISSION: Permission = Permission::ManageStock;
     const WRITES: bool = true;
     type Output = BatchView;
@@ -41,11 +42,24 @@ impl Operation for SetBatchStatus {
         let b = BatchRow::load(ctx.tx, self.batch_id)?;
         let store = ctx.store(Some(b.store_id))?;
         let reason = optional_text("reason", self.reason.as_deref(), 500)?;
-        if !matches!(self.status, BatchStatus::Available | BatchStatus::Quarantine | BatchStatus::Recalled | BatchStatus::Damaged) {
-            return Err(Error::invalid("status", "status can be set to available, quarantine, recalled or damaged"));
+        if !matches!(
+            self.status,
+            BatchStatus::Available
+                | BatchStatus::Quarantine
+                | BatchStatus::Recalled
+                | BatchStatus::Damaged
+        ) {
+            return Err(Error::invalid(
+                "status",
+                "status can be set to available, quarantine, recalled or damaged",
+            ));
         }
         if b.status == self.status {
-            return Err(Error::invalid_state(format!("batch {} is already {}", b.batch_number, b.status.as_str())));
+            return Err(Error::invalid_state(format!(
+                "batch {} is already {}",
+                b.batch_number,
+                b.status.as_str()
+            )));
         }
         if self.status == BatchStatus::Available {
             if b.status != BatchStatus::Quarantine {
@@ -56,34 +70,61 @@ impl Operation for SetBatchStatus {
                 )));
             }
             if b.is_expired_on(ctx.today(&store)) {
-                return Err(Error::ExpiredBatch { batch: b.batch_number.clone(), expiry_date: b.expiry_date.clone() });
+                return Err(Error::ExpiredBatch {
+                    batch: b.batch_number.clone(),
+                    expiry_date: b.expiry_date.clone(),
+                });
             }
         }
         let class = match (&self.status, self.recall_class.as_deref()) {
             (BatchStatus::Recalled, Some(c @ ("I" | "II" | "III"))) => Some(c.to_string()),
             (BatchStatus::Recalled, None) => None,
             (BatchStatus::Recalled, Some(c)) => {
-                return Err(Error::invalid("recall_class", format!("recall class is I, II or III, not '{c}'")))
+                return Err(Error::invalid(
+                    "recall_class",
+                    format!("recall class is I, II or III, not '{c}'"),
+                ))
             }
-            (_, Some(_)) => return Err(Error::invalid("recall_class", "a recall class only goes with status recalled")),
+            (_, Some(_)) => {
+                return Err(Error::invalid(
+                    "recall_class",
+                    "a recall class only goes with status recalled",
+                ))
+            }
             (_, None) => None,
         };
         if self.status != BatchStatus::Available && b.reserved_milli > 0 {
             super::reservations::expire_holds_on_batch(ctx, b.id)?;
         }
-        let new_status = if self.status == BatchStatus::Available && b.on_hand_milli == 0 { BatchStatus::Depleted } else { self.status };
+        let new_status = if self.status == BatchStatus::Available && b.on_hand_milli == 0 {
+            BatchStatus::Depleted
+        } else {
+            self.status
+        };
         ctx.tx.execute(
             "UPDATE batches SET status = ?2, status_reason = ?3, recall_class = COALESCE(?4, recall_class), updated_at = ?5 WHERE id = ?1",
             params![b.id, new_status.as_str(), reason, class, ctx.now_str()],
         )?;
-        let notes = format!("{} -> {}{}", b.status.as_str(), new_status.as_str(), reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default());
+        let notes = format!(
+            "{} -> {}{}",
+            b.status.as_str(),
+            new_status.as_str(),
+            reason
+                .as_deref()
+                .map(|r| format!(": {r}"))
+                .unwrap_or_default()
+        );
         audit::append(
             ctx,
             NewEvent {
                 store_id: b.store_id,
                 batch_id: Some(b.id),
                 product_id: Some(b.product_id),
-                change_type: if self.status == BatchStatus::Recalled { ChangeType::Recall } else { ChangeType::StatusChange },
+                change_type: if self.status == BatchStatus::Recalled {
+                    ChangeType::Recall
+                } else {
+                    ChangeType::StatusChange
+                },
                 previous_milli: Some(b.on_hand_milli),
                 new_milli: Some(b.on_hand_milli),
                 reference_id: None,

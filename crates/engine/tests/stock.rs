@@ -1,0 +1,1486 @@
+//! The seed's testing strategy for the inventory engine, on real files:
+//! FEFO, partial allocation, write-off, adjustments, reservations, receipt to
+//! sale with its audit trail, expiry in the store's local time, receiving
+//! rules, backorders, permissions, products, and the audit ledger's
+//! append-only and tamper-evident guarantees; plus refusal of files the
+//! program must not touch.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use chrono::{TimeZone, Utc};
+use common::*;
+use pharmapos_engine::audit::{ChangeType, GetAuditTrail};
+use pharmapos_engine::catalogue::products::{
+    CreateProduct, DeleteProduct, ProductFields, SearchProducts, UpdateProduct,
+};
+use pharmapos_engine::catalogue::suppliers::{CreateSupplier, SupplierFields, UpdateSupplier};
+use pharmapos_engine::ids::{BatchId, ProductId, SupplierId};
+use pharmapos_engine::stock::adjust::{
+    AdjustStock, AdjustmentReason, ApproveAdjustment, RejectAdjustment, WriteoffBatch,
+};
+use pharmapos_engine::stock::allocate::{AllocateStockForSale, AllocationResult, SkipReason};
+use pharmapos_engine::stock::backorders::{CreateBackorder, FulfillBackorder};
+use pharmapos_engine::stock::expiry::{
+    ExpireBatchesWithinDays, GetExpiredBatches, GetExpiringBatches,
+};
+use pharmapos_engine::stock::queries::{GetProductStock, ProductStock};
+use pharmapos_engine::stock::reservations::{ConfirmReservation, ReleaseReservation, ReserveStock};
+use pharmapos_engine::stock::status::SetBatchStatus;
+use pharmapos_engine::stock::BatchStatus;
+use pharmapos_engine::{Db, Session};
+
+fn sell_req(product: ProductId, qty: i64) -> AllocateStockForSale {
+    AllocateStockForSale {
+        product_id: product,
+        store_id: None,
+        quantity: qi(qty),
+        reference_id: None,
+        allow_partial: None,
+    }
+}
+
+fn sell(fx: &mut Fx, product: ProductId, qty: i64) -> AllocationResult {
+    fx.run(sell_req(product, qty))
+}
+
+fn stock(fx: &mut Fx, product: ProductId) -> ProductStock {
+    fx.run(GetProductStock {
+        product_id: product,
+        store_id: None,
+    })
+}
+
+fn taken(r: &AllocationResult) -> Vec<(BatchId, i64)> {
+    r.batches
+        .iter()
+        .map(|b| (b.batch_id, b.quantity.to_scaled("q").unwrap() / 1000))
+        .collect()
+}
+
+fn adjust(batch: BatchId, change: i64, reason: AdjustmentReason) -> AdjustStock {
+    AdjustStock {
+        batch_id: batch,
+        quantity_change: qi(change),
+        reason,
+        notes: None,
+        approver_name: None,
+        approver_pin: None,
+    }
+}
+
+fn reserve(batch: BatchId, qty: i64, reference: Option<&str>) -> ReserveStock {
+    ReserveStock {
+        product_batch_id: batch,
+        quantity: qi(qty),
+        reason: "pending_sale".into(),
+        reference_id: reference.map(str::to_string),
+        ttl_minutes: None,
+    }
+}
+
+fn trail(fx: &mut Fx, product: ProductId) -> Vec<pharmapos_engine::audit::AuditEvent> {
+    fx.run(GetAuditTrail {
+        product_id: Some(product),
+        oldest_first: Some(true),
+        limit: Some(5000),
+        ..Default::default()
+    })
+}
+
+/// Runs `f`, which must fail with `kind`, and checks that nothing was
+/// written: same number of audit events and same batches, byte for byte.
+#[track_caller]
+fn refused<T: std::fmt::Debug>(
+    fx: &mut Fx,
+    kind: &str,
+    f: impl FnOnce(&mut Fx) -> pharmapos_engine::Result<T>,
+) {
+    let events = fx.event_count();
+    let before = snapshot(fx);
+    assert_kind(f(fx), kind);
+    assert_eq!(
+        fx.event_count(),
+        events,
+        "a refused operation appended audit events"
+    );
+    assert_eq!(snapshot(fx), before, "a refused operation changed a table");
+}
+
+/// Every row of the tables an operation may touch, as text.
+fn snapshot(fx: &Fx) -> Vec<String> {
+    let c = fx.raw();
+    let mut out = Vec::new();
+    for table in [
+        "batches",
+        "products",
+        "product_barcodes",
+        "purchase_receipts",
+        "stock_reservations",
+        "stock_adjustments",
+        "backorders",
+        "suppliers",
+    ] {
+        let mut stmt = c
+            .prepare(&format!("SELECT * FROM {table} ORDER BY 1"))
+            .unwrap();
+        let n = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| {
+                let mut s = format!("{table}:");
+                for i in 0..n {
+                    let v: rusqlite::types::Value = r.get(i)?;
+                    s.push_str(&format!("{v:?}|"));
+                }
+                Ok(s)
+            })
+            .unwrap();
+        out.extend(rows.map(Result::unwrap));
+    }
+    out
+}
+
+// ---------------------------------------------------------------- FEFO
+
+#[test]
+fn test_fefo_allocation() {
+    let mut fx = store_a();
+    let p = fx.paracetamol();
+    // Received out of expiry order on purpose.
+    let late = fx.receive(p, "LATE", day(90), 10);
+    let tie1 = fx.receive(p, "TIE-1", day(60), 4);
+    let near = fx.receive(p, "NEAR", day(30), 5);
+    let tie2 = fx.receive(p, "TIE-2", day(60), 4);
+
+    let r = sell(&mut fx, p, 12);
+    assert_eq!(
+        taken(&r),
+        vec![(near, 5), (tie1, 4), (tie2, 3)],
+        "nearest expiry first, ties by the oldest batch"
+    );
+    assert!(!r.partial);
+    assert_eq!(r.shortage, qi(0));
+    assert!(r.skipped.is_empty());
+    assert_eq!(r.allocated_quantity, qi(12));
+    assert_eq!(fx.on_hand(near), qi(0));
+    assert_eq!(fx.batch(near).status, BatchStatus::Depleted);
+    assert_eq!(fx.on_hand(tie1), qi(0));
+    assert_eq!(fx.on_hand(tie2), qi(1));
+    assert_eq!(fx.on_hand(late), qi(10));
+
+    let r = sell(&mut fx, p, 3);
+    assert_eq!(taken(&r), vec![(tie2, 1), (late, 2)]);
+    assert_eq!(stock(&mut fx, p).available, qi(8));
+
+    // The inventory lists batches in FEFO order as well.
+    let inv = fx.inventory();
+    let numbers: Vec<_> = inv.iter().map(|b| b.batch_number.as_str()).collect();
+    assert_eq!(numbers, ["NEAR", "TIE-1", "TIE-2", "LATE"]);
+    fx.assert_verified();
+}
+
+#[test]
+fn test_partial_allocation() {
+    let mut fx = store_a();
+    let p = fx.paracetamol();
+    let b = fx.receive(p, "B1", day(100), 5);
+
+    // All-or-nothing: refused, and nothing at all is written.
+    refused(&mut fx, "insufficient_stock", |fx| {
+        let s = fx.admin;
+        fx.db.execute(
+            &s,
+            AllocateStockForSale {
+                allow_partial: Some(false),
+                ..sell_req(p, 8)
+            },
+        )
+    });
+    assert_eq!(fx.on_hand(b), qi(5));
+
+    let r = sell(&mut fx, p, 8);
+    assert!(r.partial);
+    assert!(r.backorder_suggested);
+    assert_eq!(r.requested_quantity, qi(8));
+    assert_eq!(r.allocated_quantity, qi(5));
+    assert_eq!(r.shortage, qi(3));
+    assert_eq!(taken(&r), vec![(b, 5)]);
+    assert_eq!(fx.on_hand(b), qi(0));
+
+    // Nothing left: a partial request allocates nothing and says so.
+    let r = sell(&mut fx, p, 2);
+    assert!(r.partial && r.backorder_suggested);
+    assert_eq!(r.allocated_quantity, qi(0));
+    assert!(r.batches.is_empty());
+    fx.assert_verified();
+}
+
+// ---------------------------------------------------------------- write-off and adjustments
+
+#[test]
+fn test_writeoff_batch() {
+    let mut fx = store_a();
+    let p = fx.paracetamol();
+    let b = fx.receive(p, "W1", day(100), 10);
+    let other = fx.receive(p, "W2", day(200), 3);
+
+    let adj = fx.run(WriteoffBatch {
+        batch_id: b,
+        reason: AdjustmentReason::Damage,
+        notes: Some("dropped".into()),
+    });
+    assert_eq!(adj.kind, "writeoff");
+    assert_eq!(adj.status, "applied");
+    assert_eq!(adj.quantity_change, qi(-10));
+    assert_eq!(adj.previous_quantity, Some(qi(10)));
+    assert_eq!(adj.new_quantity, Some(qi(0)));
+    assert_eq!(fx.on_hand(b), qi(0));
+    assert_eq!(fx.batch(b).status, BatchStatus::Damaged);
+    assert_eq!(
+        fx.on_hand(other),
+        qi(3),
+        "only the named batch is written off"
+    );
+
+    let ev = trail(&mut fx, p)
+        .into_iter()
+        .filter(|e| e.change_type == "writeoff")
+        .collect::<Vec<_>>();
+    assert_eq!(ev.len(), 1);
+    assert_eq!(ev[0].previous_quantity, Some(qi(10)));
+    assert_eq!(ev[0].new_quantity, Some(qi(0)));
+    assert_eq!(
+        ev[0].reference_id.as_deref(),
+        Some(adj.id.to_string().as_str())
+    );
+    assert_eq!(ev[0].notes.as_deref(), Some("damage: dropped"));
+
+    refused(&mut fx, "invalid_state", |fx| {
+        let s = fx.admin;
+        fx.db.execute(
+            &s,
+            WriteoffBatch {
+                batch_id: b,
+                reason: AdjustmentReason::Loss,
+                notes: None,
+            },
+        )
+    });
+    // A held batch cannot be written off until its holds are released.
+    fx.run(reserve(other, 1, Some("CART-9")));
+    refused(&mut fx, "conflict", |fx| {
+        let s = fx.admin;
+        fx.db.execute(
+            &s,
+            WriteoffBatch {
+                batch_id: other,
+                reason: AdjustmentReason::Expired,
+                notes: None,
+            },
+        )
+    });
+    refused(&mut fx, "not_found", |fx| {
+        let s = fx.admin;
+        fx.db.execute(
+            &s,
+            WriteoffBatch {
+                batch_id: BatchId::new(),
+                reason: AdjustmentReason::Loss,
+                notes: None,
+            },
+        )
+    });
+    fx.assert_verified();
+}
+
+#[test]
+fn test_adjust_stock() {
+    let mut fx = store_a();
+    let p = fx.paracetamol();
+    let b = fx.receive(p, "A1", day(100), 10);
+
+    // Both ways, applied at once for a manager.
+    let (m, c) = (fx.manager, fx.cashier);
+    let up = fx
+        .as_user(m, adjust(b, 5, AdjustmentReason::Found))
+        .unwrap();
+    assert_eq!(
+        (up.status.as_str(), up.previous_quantity, up.new_quantity),
+        ("applied", Some(qi(10)), Some(qi(15)))
+    );
+    assert_eq!(up.approved_by, Some(m.user_id));
+    let down = fx
+        .as_user(m, adjust(b, -3, AdjustmentReason::Correction))
+        .unwrap();
+    assert_eq!(down.new_quantity, Some(qi(12)));
+    assert_eq!(fx.on_hand(b), qi(12));
+
+    // Below zero: refused, nothing written.
+    refused(&mut fx, "insufficient_stock", |fx| {
+        fx.as_user(m, adjust(b, -13, AdjustmentReason::Loss))
+    });
+    refused(&mut fx, "invalid_input", |fx| {
+        fx.as_user(m, adjust(b, 0, AdjustmentReason::Loss))
+    });
+    refused(&mut fx, "invalid_input", |fx| {
+        fx.as_user(m, adjust(b, -1, AdjustmentReason::Other))
+    });
+    refused(&mut fx, "invalid_input", |fx| {
+        fx.as_user(
+            m,
+            AdjustStock {
+                quantity_change: q("-0.5"),
+                ..adjust(b, 0, AdjustmentReason::Loss)
+            },
+        )
+    });
+
+    // A cashier's small change applies at once.
+    let small = fx
+        .as_user(c, adjust(b, -2, AdjustmentReason::Damage))
+        .unwrap();
+    assert_eq!(small.status, "applied");
+    assert_eq!(fx.on_hand(b), qi(10));
+
+    // Above the threshold (10 units) it waits for a manager.
+    let at_threshold = fx
+        .as_user(c, adjust(b, -10, AdjustmentReason::Theft))
+        .unwrap();
+    assert_eq!(
+        at_threshold.status, "applied",
+        "exactly the threshold (10 units) is not above it"
+    );
+    assert_eq!(fx.on_hand(b), qi(0));
+    let b2 = fx.receive(p, "A2", day(100), 30);
+    let pending = fx
+        .as_user(c, adjust(b2, -11, AdjustmentReason::Theft))
+        .unwrap();
+    assert_eq!(pending.status, "pending");
+    assert_eq!(pending.new_quantity, None);
+    assert_eq!(
+        fx.on_hand(b2),
+        qi(30),
+        "a pending adjustment does not move stock"
+    );
+    let requested = trail(&mut fx, p)
+        .into_iter()
+        .filter(|e| e.change_type == "adjustment_requested")
+        .count();
+    assert_eq!(requested, 1);
+    // The cashier cannot approve it.
+    assert_kind(
+        fx.as_user(
+            c,
+            ApproveAdjustment {
+                adjustment_id: pending.id,
+                notes: None,
+            },
+        ),
+        "forbidden",
+    );
+    let approved = fx
+        .as_user(
+            m,
+            ApproveAdjustment {
+                adjustment_id: pending.id,
+                notes: Some("checked CCTV".into()),
+            },
+        )
+        .unwrap();
+    assert_eq!(approved.status, "applied");
+    assert_eq!(approved.approved_by, Some(m.user_id));
+    assert_eq!(
+        (approved.previous_quantity, approved.new_quantity),
+        (Some(qi(30)), Some(qi(19)))
+    );
+    assert_eq!(fx.on_hand(b2), qi(19));
+    refused(&mut fx, "invalid_state", |fx| {
+        fx.as_user(
+            m,
+            ApproveAdjustment {
+                adjustment_id: pending.id,
+                notes: None,
+            },
+        )
+    });
+
+    let pending = fx
+        .as_user(c, adjust(b2, 12, AdjustmentReason::Found))
+        .unwrap();
+    assert_eq!(pending.status, "pending");
+    let rejected = fx
+        .as_user(
+            m,
+            RejectAdjustment {
+                adjustment_id: pending.id,
+                notes: Some("recount".into()),
+            },
+        )
+        .unwrap();
+    assert_eq!(rejected.status, "rejected");
+    assert_eq!(fx.on_hand(b2), qi(19));
+    refused(&mut fx, "invalid_state", |fx| {
+        fx.as_user(
+            m,
+            ApproveAdjustment {
+                adjustment_id: pending.id,
+                notes: None,
+            },
+        )
+    });
+
+    // A manager approves at the till with their PIN: applied at once.
+    let at_till = fx
+        .as_user(
+            c,
+            AdjustStock {
+                approver_name: Some(MANAGER.into()),
+                approver_pin: Some(MANAGER_PIN.into()),
+                ..adjust(b2, -15, AdjustmentReason::Expired)
+            },
+        )
+        .unwrap();
+    assert_eq!(at_till.status, "applied");
+    assert_eq!(at_till.approved_by, Some(m.user_id));
+    assert_eq!(at_till.user_id, c.user_id);
+    assert_eq!(fx.on_hand(b2), qi(4));
+
+    // Wrong PIN, a cashier's PIN, or only half of the pair: refused, nothing written.
+    let with = |name: Option<&str>, pin: Option<&str>| AdjustStock {
+        approver_name: name.map(str::to_string),
+        approver_pin: pin.map(str::to_string),
+        ..adjust(b, -11, AdjustmentReason::Loss)
+    };
+    fx.receive(p, "A1", day(100), 20); // A1 is empty now: top it up so that -11 is possible
+    refused(&mut fx, "unauthenticated", |fx| {
+        fx.as_user(c, with(Some(MANAGER), Some("9999")))
+    });
+    refused(&mut fx, "unauthenticated", |fx| {
+        fx.as_user(c, with(Some("nobody"), Some("9999")))
+    });
+    refused(&mut fx, "forbidden", |fx| {
+        fx.as_user(c, with(Some(CASHIER), Some(CASHIER_PIN)))
+    });
+    refused(&mut fx, "invalid_input", |fx| {
+        fx.as_user(c, with(Some(MANAGER), None))
+    });
+    fx.assert_verified();
+}
+
+// ---------------------------------------------------------------- reservations
+
+#[test]
+fn test_reserve_release() {
+    let mut fx = store_a();
+    let p = fx.paracetamol();
+    let b = fx.receive(p, "R1", day(100), 10);
+    let c = fx.cashier;
+
+    let hold = fx.as_user(c, reserve(b, 4, Some("CART-1"))).unwrap();
+    assert_eq!(hold.status, "active");
+    let s = stock(&mut fx, p);
+    assert_eq!((s.available, s.on_hand, s.reserved), (qi(6), qi(10), qi(4)));
+
+    let released = fx
+        .as_user(
+            c,
+            ReleaseReservation {
+                reservation_id: hold.reservation_id,
+            },
+        )
+        .unwrap();
+    assert_eq!(released.status, "released");
+    let s = stock(&mut fx, p);
+    assert_eq!(
+        (s.available, s.on_hand, s.reserved),
+        (qi(10), qi(10), qi(0))
+    );
+    refused(&mut fx, "invalid_state", |fx| {
+        fx.as_user(
+            c,
+            ReleaseReservation {
+                reservation_id: hold.reservation_id,
+            },
+        )
+    });
+    refused(&mut fx, "invalid_state", |fx| {
+        fx.as_user(
+            c,
+            ConfirmReservation {
+                reservation_id: hold.reservation_id,
+                reference_id: None,
+            },
+        )
+    });
+
+    // Two carts may hold the same batch; the same cart twice may not.
+    let h1 = fx.as_user(c, reserve(b, 3, Some("CART-1"))).unwrap();
+    let h2 = fx.as_user(c, reserve(b, 2, Some("CART-2"))).unwrap();
+    assert_eq!(stock(&mut fx, p).available, qi(5));
+    refused(&mut fx, "conflict", |fx| {
+        fx.as_user(c, reserve(b, 1, Some("CART-1")))
+    });
+    refused(&mut fx, "insufficient_stock", |fx| {
+        fx.as_user(c, reserve(b, 6, Some("CART-3")))
+    });
+    refused(&mut fx, "invalid_input", |fx| {
+        fx.as_user(c, reserve(b, 0, Some("CART-3")))
+    });
+
+    // Confirming a hold deducts the stock.
+    let confirmed = fx
+        .as_user(
+            c,
+            ConfirmReservation {
+                reservation_id: h1.reservation_id,
+                reference_id: Some("SALE-7".into()),
+            },
+        )
+        .unwrap();
+    assert_eq!(confirmed.status, "confirmed");
+    let s = stock(&mut fx, p);
+    assert_eq!((s.available, s.on_hand, s.reserved), (qi(5), qi(7), qi(2)));
+    refused(&mut fx, "invalid_state", |fx| {
+        fx.as_user(
+            c,
+            ReleaseReservation {
+                reservation_id: h1.reservation_id,
+            },
+        )
+    });
+    let ev = trail(&mut fx, p);
+    let conf = ev
+        .iter()
+        .find(|e| e.change_type == "confirm_reserve")
+        .unwrap();
+    assert_eq!(
+        (conf.previous_quantity, conf.new_quantity),
+        (Some(qi(10)), Some(qi(7)))
+    );
+    assert_eq!(conf.reference_id.as_deref(), Some("SALE-7"));
+
+    // A sale cannot take held stock; the batch is reported as reserved when nothing is free.
+    let r = sell(&mut fx, p, 9);
+    assert_eq!(taken(&r), vec![(b, 5)]);
+    assert_eq!(r.shortage, qi(4));
+    let r = sell(&mut fx, p, 1);
+    assert_eq!(r.allocated_quantity, qi(0));
+    assert_eq!(r.skipped.len(), 1);
+    assert_eq!(r.skipped[0].reason, SkipReason::Reserved);
+    assert_eq!(r.skipped[0].quantity, qi(2));
+    // Nor can an adjustment go below the held quantity.
+    let m = fx.manager;
+    refused(&mut fx, "conflict", |fx| {
+        fx.as_user(m, adjust(b, -1, AdjustmentReason::Loss))
+    });
+    fx.as_user(
+        c,
+        ReleaseReservation {
+            reservation_id: h2.reservation_id,
+        },
+    )
+    .unwrap();
+    assert_eq!(stock(&mut fx, p).available, qi(2));
+    fx.assert_verified();
+}
+
+// ---------------------------------------------------------------- receipt to sale
+
+#[test]
+fn test_receipt_to_sale() {
+    let mut fx = store_a();
+    let p = fx.paracetamol();
+    let mut req = fx.receive_req(p, "RS-1", day(200), qi(20));
+    req.reference_number = Some("INV-001".into());
+    let rec = fx.run(req);
+    assert!(!rec.topped_up);
+    assert_eq!(rec.on_hand, qi(20));
+    let c = fx.cashier;
+    let sale = fx
+        .as_user(
+            c,
+            AllocateStockForSale {
+                reference_id: Some("SALE-42".into()),
+                ..sell_req(p, 7)
+            },
+        )
+        .unwrap();
+    assert_eq!(sale.reference_id, "SALE-42");
+
+    let ev = trail(&mut fx, p);
+    assert_eq!(ev.len(), 2, "{ev:#?}");
+    let (r, a) = (&ev[0], &ev[1]);
+    assert_eq!(r.change_type, "receipt");
+    assert_eq!(
+        (r.previous_quantity, r.new_quantity),
+        (Some(qi(0)), Some(qi(20)))
+    );
+    assert_eq!(
+        r.reference_id.as_deref(),
+        Some(rec.purchase_receipt_id.to_string().as_str())
+    );
+    assert_eq!(r.batch_id, Some(rec.batch_id));
+    assert_eq!(r.batch_number.as_deref(), Some("RS-1"));
+    assert_eq!(r.user_name.as_deref(), Some(ADMIN));
+    assert_eq!(a.change_type, "allocated");
+    assert_eq!(
+        (a.previous_quantity, a.new_quantity),
+        (Some(qi(20)), Some(qi(13)))
+    );
+    assert_eq!(a.reference_id.as_deref(), Some("SALE-42"));
+    assert_eq!(a.user_id, c.user_id);
+    assert_eq!(a.seq, r.seq + 1);
+    assert_ne!(a.hash, r.hash);
+    assert_eq!(a.created_at, "2026-01-01T10:00:00.000Z");
+
+    // Filters: by change type and by batch.
+    let only: Vec<_> = fx.run(GetAuditTrail {
+        change_type: Some(ChangeType::Allocated),
+        ..Default::default()
+    });
+    assert_eq!(only.len(), 1);
+    let by_batch: Vec<_> = fx.run(GetAuditTrail {
+        batch_id: Some(rec.batch_id),
+        ..Default::default()
+    });
+    assert_eq!(by_batch.len(), 2);
+    assert_eq!(
+        by_batch[0].change_type, "allocated",
+        "newest first by default"
+    );
+    // The purchase receipt links supplier and store.
+    let (sup, refno): (String, String) = fx
+        .raw()
+        .query_row(
+            "SELECT supplier_id, reference_number FROM purchase_receipts WHERE id = ?1",
+            [rec.purchase_receipt_id.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (sup, refno),
+        (fx.supplier.to_string(), "INV-001".to_string())
+    );
+    fx.assert_verified();
+}
+
+// ---------------------------------------------------------------- expiry
+
+#[test]
+fn expired_quarantined_recalled_damaged_batches_are_never_allocated() {
+    let mut fx = store_a();
+    let p = fx.paracetamol();
+    let expired = fx.receive_backdated(p, "EXP", day(-1), 5);
+    let quarantined = fx.receive(p, "QUA", day(10), 6);
+    let recalled = fx.receive(p, "REC", day(20), 7);
+    let damaged = fx.receive(p, "DMG", day(25), 8);
+    let good = fx.receive(p, "OK", day(100), 5);
+    let set = |id, status, class: Option<&str>| SetBatchStatus {
+        batch_id: id,
+        status,
+        reason: Some("inspection".into()),
+        recall_class: class.map(str::to_string),
+    };
+    fx.run(set(quarantined, BatchStatus::Quarantine, None));
+    fx.run(set(recalled, BatchStatus::Recalled, Some("I")));
+    fx.run(set(damaged, BatchStatus::Damaged, None));
+
+    let s = stock(&mut fx, p);
+    assert_eq!(
+        (s.available, s.on_hand, s.expired, s.unavailable),
+        (qi(5), qi(31), qi(5), qi(21))
+    );
+
+    let r = sell(&mut fx, p, 8);
+    assert_eq!(taken(&r), vec![(good, 5)]);
+    assert_eq!(r.shortage, qi(3));
+    let skipped: Vec<_> = r
+        .skipped
+        .iter()
+        .map(|s| (s.batch_id, s.reason, s.quantity))
+        .collect();
+    assert_eq!(
+        skipped,
+        vec![
+            (expired, SkipReason::Expired, qi(5)),
+            (quarantined, SkipReason::Quarantined, qi(6)),
+            (recalled, SkipReason::Recalled, qi(7)),
+            (damaged, SkipReason::Damaged, qi(8)),
+        ]
+    );
+    for id in [expired, quarantined, recalled, damaged] {
+        assert!(
+            fx.batch(id).quantity.is_positive(),
+            "passed-over batches keep their stock"
+        );
+        refused(
+            &mut fx,
+            if id == expired {
+                "expired_batch"
+            } else {
+                "batch_unavailable"
+            },
+            |fx| {
+                let s = fx.admin;
+                fx.db.execute(&s, reserve(id, 1, None))
+            },
+        );
+    }
+    // A quarantined batch released back becomes sellable again; an expired one cannot be released.
+    fx.run(set(quarantined, BatchStatus::Available, None));
+    assert_eq!(taken(&sell(&mut fx, p, 2)), vec![(quarantined, 2)]);
+    refused(&mut fx, "invalid_state", |fx| {
+        let s = fx.admin;
+        fx.db
+            .execute(&s, set(recalled, BatchStatus::Available, None))
+    });
+    refused(&mut fx, "invalid_input", |fx| {
+        let s = fx.admin;
+        fx.db
+            .execute(&s, set(good, BatchStatus::Recalled, Some("IV")))
+    });
+    fx.assert_verified();
+}
+
+#[test]
+fn expire_batches_within_days_and_expiry_lists() {
+    let mut fx = store_a();
+    let p = fx.paracetamol();
+    let past = fx.receive_backdated(p, "PAST", day(-2), 4);
+    let soon = fx.receive(p, "SOON", day(3), 5);
+    let month = fx.receive(p, "MONTH", day(10), 6);
+    let later = fx.receive(p, "LATER", day(40), 7);
+    let hold = fx.run(reserve(soon, 2, Some("CART-1")));
+
+    let expiring: Vec<_> = fx
+        .run(GetExpiringBatches {
+            store_id: None,
+            days: Some(30),
+        })
+        .into_iter()
+        .map(|b| b.batch_id)
+        .collect();
+    assert_eq!(
+        expiring,
+        vec![soon, month],
+        "in date and within 30 days, nearest first"
+    );
+    let expired: Vec<_> = fx
+        .run(GetExpiredBatches { store_id: None })
+        .into_iter()
+        .map(|b| b.batch_id)
+        .collect();
+    assert_eq!(expired, vec![past]);
+
+    let res = fx.run(ExpireBatchesWithinDays {
+        store_id: None,
+        days: 7,
+    });
+    let mut ids = res.batch_ids.clone();
+    ids.sort();
+    let mut want = vec![past, soon];
+    want.sort();
+    assert_eq!(ids, want, "on or before today + 7: the past one and SOON");
+    assert_eq!(res.count, 2);
+    assert_eq!(fx.batch(soon).status, BatchStatus::Expired);
+    assert_eq!(
+        fx.batch(soon).quantity,
+        qi(5),
+        "marking expired keeps the packs on the books"
+    );
+    assert_eq!(fx.batch(month).status, BatchStatus::Available);
+    // Its hold was released with it.
+    let h: String = fx
+        .raw()
+        .query_row(
+            "SELECT status FROM stock_reservations WHERE id = ?1",
+            [hold.reservation_id.to_string()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(h, "expired");
+    assert_eq!(fx.batch(soon).reserved, qi(0));
+
+    let expired: Vec<_> = fx
+        .run(GetExpiredBatches { store_id: None })
+        .into_iter()
+        .map(|b| b.batch_id)
+        .collect();
+    assert_eq!(expired, vec![past, soon]);
+    let expiring: Vec<_> = fx
+        .run(GetExpiringBatches {
+            store_id: None,
+            days: Some(30),
+        })
+        .into_iter()
+        .map(|b| b.batch_id)
+        .collect();
+    assert_eq!(expiring, vec![month]);
+    let r = sell(&mut fx, p, 8);
+    assert_eq!(taken(&r), vec![(month, 6), (later, 2)]);
+    let ev = trail(&mut fx, p)
+        .into_iter()
+        .filter(|e| e.change_type == "expired")
+        .count();
+    assert_eq!(ev, 2);
+
+    // Running it again finds nothing new; bad horizons are refused.
+    assert_eq!(
+        fx.run(ExpireBatchesWithinDays {
+            store_id: None,
+            days: 7
+        })
+        .count,
+        0
+    );
+    refused(&mut fx, "invalid_input", |fx| {
+        let s = fx.admin;
+        fx.db.execute(
+            &s,
+            ExpireBatchesWithinDays {
+                store_id: None,
+                days: -1,
+            },
+        )
+    });
+    let c = fx.cashier;
+    refused(&mut fx, "forbidden", |fx| {
+        fx.as_user(
+            c,
+            ExpireBatchesWithinDays {
+                store_id: None,
+                days: 30,
+            },
+        )
+    });
+    fx.assert_verified();
+}
+
+/// "Today" is the store's local date: at 23:30 UTC on 31 December it is
+/// already 1 January in Lagos (UTC+1), so a batch expiring on 31 December is
+/// expired there, although it would still be in date in UTC.
+#[test]
+fn today_is_the_stores_local_date() {
+    let mut fx = store_a();
+    let p = fx.paracetamol();
+    let dec31 = chrono::NaiveDate::from_ymd_opt(2025, 12, 31).unwrap();
+    fx.set_now(Utc.with_ymd_and_hms(2025, 12, 1, 9, 0, 0).unwrap());
+    let b = fx.receive(p, "NYE", dec31, 10);
+
+    // 22:30 UTC = 23:30 in Lagos, still 31 December: sellable.
+    fx.set_now(Utc.with_ymd_and_hms(2025, 12, 31, 22, 30, 0).unwrap());
+    assert_eq!(taken(&sell(&mut fx, p, 1)), vec![(b, 1)]);
+    fx.receive(p, "NYE", dec31, 1); // and still receivable
+
+    // 23:30 UTC = 00:30 on 1 January in Lagos: expired.
+    fx.set_now(Utc.with_ymd_and_hms(2025, 12, 31, 23, 30, 0).unwrap());
+    let r = sell(&mut fx, p, 1);
+    assert_eq!(r.allocated_quantity, qi(0));
+    assert_eq!(r.skipped.len(), 1);
+    assert_eq!(r.skipped[0].reason, SkipReason::Expired);
+    assert_eq!(stock(&mut fx, p).expired, qi(10));
+    refused(&mut fx, "expired_batch", |fx| {
+        let req = fx.receive_req(p, "NYE-2", dec31, qi(1));
+        let s = fx.admin;
+        fx.db.execute(&s, req)
+    });
+    let expired: Vec<_> = fx
+        .run(GetExpiredBatches { store_id: None })
+        .into_iter()
+        .map(|b| b.batch_id)
+        .collect();
+    assert_eq!(expired, vec![b]);
+    fx.assert_verified();
+}
+
+// ---------------------------------------------------------------- receiving rules
+
+#[test]
+fn receiving_rules() {
+    let mut fx = store_a();
+    let p = fx.paracetamol();
+    let first = fx.receive_full(p, "LOT-1", day(100), qi(10));
+    let again = fx.receive_full(p, "LOT-1", day(100), qi(5));
+    assert!(again.topped_up);
+    assert_eq!(again.batch_id, first.batch_id);
+    assert_eq!(again.on_hand, qi(15));
+    assert_eq!(fx.batch(first.batch_id).initial_quantity, qi(15));
+    assert_eq!(fx.inventory().len(), 1);
+
+    let admin = fx.admin;
+    let try_receive = |fx: &mut Fx, req| fx.as_user(admin, req);
+    // Same batch number, different expiry: conflict.
+    let req = fx.receive_req(p, "LOT-1", day(101), qi(5));
+    refused(&mut fx, "conflict", |fx| try_receive(fx, req));
+    // Unknown and inactive suppliers.
+    let mut req = fx.receive_req(p, "LOT-2", day(100), qi(5));
+    req.supplier_id = SupplierId::new();
+    refused(&mut fx, "not_found", |fx| try_receive(fx, req));
+    let sup = fx
+        .run(CreateSupplier {
+            name: "Closed Pharma".into(),
+            fields: SupplierFields::default(),
+        })
+        .id;
+    fx.run(UpdateSupplier {
+        id: sup,
+        name: None,
+        is_active: Some(false),
+        fields: SupplierFields::default(),
+    });
+    let mut req = fx.receive_req(p, "LOT-2", day(100), qi(5));
+    req.supplier_id = sup;
+    refused(&mut fx, "invalid_state", |fx| try_receive(fx, req));
+    // Already expired: refused. Expiring today: accepted.
+    let req = fx.receive_req(p, "LOT-3", day(-1), qi(5));
+    refused(&mut fx, "expired_batch", |fx| try_receive(fx, req));
+    fx.receive(p, "LOT-TODAY", day(0), 1);
+    // Quantities: whole tablets only, positive.
+    for bad in ["2.5", "0", "-3", "0.001"] {
+        let req = fx.receive_req(p, "LOT-4", day(100), q(bad));
+        refused(&mut fx, "invalid_input", |fx| try_receive(fx, req));
+    }
+    // No expiry on a product that requires one.
+    let mut req = fx.receive_req(p, "LOT-5", day(100), qi(1));
+    req.expiry_date = None;
+    refused(&mut fx, "invalid_input", |fx| try_receive(fx, req));
+    // Unknown product.
+    let req = fx.receive_req(ProductId::new(), "LOT-6", day(100), qi(1));
+    refused(&mut fx, "not_found", |fx| try_receive(fx, req));
+
+    // Botox: fractional units are fine, to three decimals.
+    let btx = fx.botox();
+    let r = fx.receive_full(btx, "BTX-A", day(300), q("12.5"));
+    assert_eq!(r.on_hand, q("12.5"));
+    assert_eq!(r.quantity.to_string(), "12.5");
+    let req = fx.receive_req(btx, "BTX-B", day(300), q("1.2345"));
+    refused(&mut fx, "invalid_input", |fx| try_receive(fx, req));
+    let sale = fx.run(AllocateStockForSale {
+        quantity: q("2.25"),
+        ..sell_req(btx, 0)
+    });
+    assert_eq!(sale.allocated_quantity, q("2.25"));
+    assert_eq!(fx.on_hand(r.batch_id), q("10.25"));
+    // Tablets cannot be sold in halves either.
+    refused(&mut fx, "invalid_input", |fx| {
+        let s = fx.admin;
+        fx.db.execute(
+            &s,
+            AllocateStockForSale {
+                quantity: q("0.5"),
+                ..sell_req(p, 0)
+            },
+        )
+    });
+    fx.assert_verified();
+}
+
+// ---------------------------------------------------------------- backorders
+
+#[test]
+fn backorders_create_and_fulfil() {
+    let mut fx = store_a();
+    let p = fx.paracetamol();
+    let c = fx.cashier;
+    let bo = fx
+        .as_user(
+            c,
+            CreateBackorder {
+                product_id: p,
+                store_id: None,
+                quantity: qi(10),
+                customer_id: None,
+                customer_name: Some("Mrs Okafor".into()),
+                customer_phone: None,
+                notes: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        (bo.status.as_str(), bo.fulfilled_quantity),
+        ("pending", qi(0))
+    );
+    assert_eq!(
+        trail(&mut fx, p)
+            .iter()
+            .filter(|e| e.change_type == "backorder_created")
+            .count(),
+        1
+    );
+
+    let rec = fx.receive_full(p, "BO-1", day(100), qi(4));
+    assert_eq!(rec.pending_backorders, 1);
+    let f = fx
+        .as_user(
+            c,
+            FulfillBackorder {
+                backorder_id: bo.backorder_id,
+                fulfilled_quantity: Some(qi(3)),
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        (f.backorder.status.as_str(), f.backorder.fulfilled_quantity),
+        ("partial", qi(3))
+    );
+    assert_eq!(taken_bo(&f.batches), vec![(rec.batch_id, 3)]);
+    assert_eq!(fx.on_hand(rec.batch_id), qi(1));
+
+    // More than is owed: refused. More than is in stock: refused. Nothing written.
+    refused(&mut fx, "invalid_input", |fx| {
+        fx.as_user(
+            c,
+            FulfillBackorder {
+                backorder_id: bo.backorder_id,
+                fulfilled_quantity: Some(qi(8)),
+            },
+        )
+    });
+    refused(&mut fx, "insufficient_stock", |fx| {
+        fx.as_user(
+            c,
+            FulfillBackorder {
+                backorder_id: bo.backorder_id,
+                fulfilled_quantity: None,
+            },
+        )
+    });
+    let rec2 = fx.receive_full(p, "BO-2", day(50), qi(20));
+    let f = fx
+        .as_user(
+            c,
+            FulfillBackorder {
+                backorder_id: bo.backorder_id,
+                fulfilled_quantity: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        (f.backorder.status.as_str(), f.backorder.fulfilled_quantity),
+        ("fulfilled", qi(10))
+    );
+    assert_eq!(
+        taken_bo(&f.batches),
+        vec![(rec2.batch_id, 7)],
+        "FEFO: the nearer expiry first"
+    );
+    assert!(f.backorder.fulfilled_date.is_some());
+    refused(&mut fx, "invalid_state", |fx| {
+        fx.as_user(
+            c,
+            FulfillBackorder {
+                backorder_id: bo.backorder_id,
+                fulfilled_quantity: Some(qi(1)),
+            },
+        )
+    });
+    let ev = trail(&mut fx, p)
+        .into_iter()
+        .filter(|e| e.change_type == "backorder_fulfilled")
+        .count();
+    assert_eq!(ev, 2);
+    fx.assert_verified();
+}
+
+fn taken_bo(b: &[pharmapos_engine::stock::allocate::AllocatedBatch]) -> Vec<(BatchId, i64)> {
+    b.iter()
+        .map(|b| (b.batch_id, b.quantity.to_scaled("q").unwrap() / 1000))
+        .collect()
+}
+
+// ---------------------------------------------------------------- permissions
+
+#[test]
+fn cashier_permissions_are_enforced_by_the_engine() {
+    let mut fx = store_a();
+    let p = fx.paracetamol();
+    let b = fx.receive(p, "P1", day(100), 10);
+    let c = fx.cashier;
+    let req = fx.receive_req(p, "P2", day(100), qi(5));
+    refused(&mut fx, "forbidden", |fx| fx.as_user(c, req));
+    refused(&mut fx, "forbidden", |fx| {
+        fx.as_user(
+            c,
+            WriteoffBatch {
+                batch_id: b,
+                reason: AdjustmentReason::Loss,
+                notes: None,
+            },
+        )
+    });
+    refused(&mut fx, "forbidden", |fx| {
+        fx.as_user(
+            c,
+            CreateProduct {
+                sku: "X-1".into(),
+                name: "X".into(),
+                fields: ProductFields::default(),
+            },
+        )
+    });
+    refused(&mut fx, "forbidden", |fx| {
+        fx.as_user(
+            c,
+            CreateSupplier {
+                name: "Cash Pharma".into(),
+                fields: SupplierFields::default(),
+            },
+        )
+    });
+    refused(&mut fx, "forbidden", |fx| {
+        fx.as_user(
+            c,
+            SetBatchStatus {
+                batch_id: b,
+                status: BatchStatus::Quarantine,
+                reason: None,
+                recall_class: None,
+            },
+        )
+    });
+    refused(&mut fx, "forbidden", |fx| {
+        fx.as_user(c, DeleteProduct { id: p })
+    });
+    assert_kind(fx.as_user(c, GetAuditTrail::default()), "forbidden");
+    // An unknown user is not a session at all.
+    let ghost = Session {
+        user_id: pharmapos_engine::ids::UserId::new(),
+    };
+    refused(&mut fx, "unauthenticated", |fx| {
+        fx.as_user(ghost, sell_req(p, 1))
+    });
+    // What a cashier may do.
+    assert_eq!(
+        fx.as_user(c, sell_req(p, 2)).unwrap().allocated_quantity,
+        qi(2)
+    );
+    // And a manager may receive but not manage users.
+    let m = fx.manager;
+    let req = fx.receive_req(p, "P3", day(100), qi(5));
+    fx.as_user(m, req).unwrap();
+    assert_kind(
+        fx.as_user(
+            m,
+            pharmapos_engine::catalogue::users::CreateUser {
+                name: "eve".into(),
+                role: pharmapos_engine::auth::Role::Admin,
+                pin: None,
+                store_id: None,
+            },
+        ),
+        "forbidden",
+    );
+    fx.assert_verified();
+}
+
+// ---------------------------------------------------------------- products
+
+#[test]
+fn products_unique_sku_barcode_search_and_soft_delete() {
+    let mut fx = store_a();
+    let p = fx.paracetamol();
+    let btx = fx.botox();
+    let admin = fx.admin;
+    refused(&mut fx, "conflict", |fx| {
+        fx.as_user(
+            admin,
+            CreateProduct {
+                sku: "PCM-500".into(),
+                name: "Other".into(),
+                fields: ProductFields::default(),
+            },
+        )
+    });
+    refused(&mut fx, "conflict", |fx| {
+        fx.as_user(
+            admin,
+            CreateProduct {
+                sku: "NEW-1".into(),
+                name: "Copycat".into(),
+                fields: ProductFields {
+                    barcodes: Some(vec!["6151100012345".into()]),
+                    ..Default::default()
+                },
+            },
+        )
+    });
+    refused(&mut fx, "conflict", |fx| {
+        fx.as_user(
+            admin,
+            UpdateProduct {
+                id: btx,
+                sku: Some("PCM-500".into()),
+                name: None,
+                fields: ProductFields::default(),
+            },
+        )
+    });
+    refused(&mut fx, "invalid_input", |fx| {
+        fx.as_user(
+            admin,
+            CreateProduct {
+                sku: "  ".into(),
+                name: "Blank".into(),
+                fields: ProductFields::default(),
+            },
+        )
+    });
+
+    let search = |fx: &mut Fx, q: &str| -> Vec<ProductId> {
+        fx.run(SearchProducts {
+            query: q.into(),
+            store_id: None,
+            limit: None,
+            include_deleted: None,
+        })
+        .into_iter()
+        .map(|h| h.product.id)
+        .collect()
+    };
+    assert_eq!(search(&mut fx, "parac"), vec![p], "name prefix");
+    assert_eq!(search(&mut fx, "Botox"), vec![btx]);
+    assert_eq!(search(&mut fx, "BTX-100").first(), Some(&btx), "SKU");
+    assert_eq!(
+        search(&mut fx, "6151100012345").first(),
+        Some(&p),
+        "barcode"
+    );
+    assert!(search(&mut fx, "ibuprofen").is_empty());
+
+    // Soft delete is refused while stock is on hand.
+    let b = fx.receive(p, "D1", day(100), 3);
+    refused(&mut fx, "conflict", |fx| {
+        fx.as_user(admin, DeleteProduct { id: p })
+    });
+    fx.run(WriteoffBatch {
+        batch_id: b,
+        reason: AdjustmentReason::Obsolete,
+        notes: None,
+    });
+    let deleted = fx.run(DeleteProduct { id: p });
+    assert!(deleted.deleted_at.is_some());
+    assert_eq!(
+        deleted.deleted_by.as_deref(),
+        Some(admin.user_id.to_string().as_str())
+    );
+    assert!(search(&mut fx, "parac").is_empty());
+    refused(&mut fx, "not_found", |fx| fx.as_user(admin, sell_req(p, 1)));
+    refused(&mut fx, "invalid_state", |fx| {
+        fx.as_user(admin, DeleteProduct { id: p })
+    });
+    fx.assert_verified();
+}
+
+// ---------------------------------------------------------------- the ledger
+
+#[test]
+fn audit_ledger_is_append_only() {
+    let mut fx = store_a();
+    let p = fx.paracetamol();
+    fx.receive(p, "L1", day(100), 10);
+    sell(&mut fx, p, 3);
+    let n = fx.event_count();
+    assert!(n >= 2);
+    let raw = fx.raw();
+    let upd = raw.execute(
+        "UPDATE inventory_audit SET new_milli = 99000 WHERE seq = 1",
+        [],
+    );
+    assert!(upd.unwrap_err().to_string().contains("append-only"));
+    let del = raw.execute("DELETE FROM inventory_audit", []);
+    assert!(del.unwrap_err().to_string().contains("append-only"));
+    drop(raw);
+    assert_eq!(fx.event_count(), n);
+    fx.assert_verified();
+}
+
+fn drop_triggers(c: &rusqlite::Connection) {
+    c.execute_batch(
+        "DROP TRIGGER inventory_audit_no_update; DROP TRIGGER inventory_audit_no_delete;",
+    )
+    .unwrap();
+}
+
+#[test]
+fn tampering_with_an_event_breaks_the_chain() {
+    let mut fx = store_a();
+    let p = fx.paracetamol();
+    let b = fx.receive(p, "T1", day(100), 10);
+    sell(&mut fx, p, 3);
+    sell(&mut fx, p, 2);
+    fx.assert_verified();
+    let seq: i64 = fx
+        .raw()
+        .query_row(
+            "SELECT seq FROM inventory_audit WHERE change_type = 'allocated' ORDER BY seq LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let raw = fx.raw();
+    drop_triggers(&raw);
+    // Pretend the first sale took 1, not 3.
+    assert_eq!(
+        raw.execute(
+            "UPDATE inventory_audit SET new_milli = 9000 WHERE seq = ?1",
+            [seq]
+        )
+        .unwrap(),
+        1
+    );
+    drop(raw);
+    let r = fx.db.verify().unwrap();
+    assert!(!r.ok);
+    assert!(
+        r.problems
+            .iter()
+            .any(|pr| pr.kind == "chain" && pr.seq == Some(seq)),
+        "the edited event must be reported: {:?}",
+        r.problems
+    );
+    assert!(r.problems.iter().any(|pr| pr.batch_id == Some(b)));
+}
+
+#[test]
+fn tampering_with_a_batch_breaks_conservation() {
+    let mut fx = store_a();
+    let p = fx.paracetamol();
+    let b = fx.receive(p, "T2", day(100), 10);
+    let other = fx.receive(p, "T3", day(200), 10);
+    sell(&mut fx, p, 4);
+    fx.assert_verified();
+    let n = fx
+        .raw()
+        .execute(
+            "UPDATE batches SET on_hand_milli = on_hand_milli + 1000 WHERE id = ?1",
+            [b.to_string()],
+        )
+        .unwrap();
+    assert_eq!(n, 1);
+    let r = fx.db.verify().unwrap();
+    assert!(!r.ok);
+    assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
+    assert_eq!(r.problems[0].kind, "conservation");
+    assert_eq!(r.problems[0].batch_id, Some(b));
+    assert_ne!(r.problems[0].batch_id, Some(other));
+}
+
+#[test]
+fn deleting_an_event_breaks_the_chain() {
+    let mut fx = store_a();
+    let p = fx.paracetamol();
+    fx.receive(p, "T4", day(100), 10);
+    sell(&mut fx, p, 1);
+    sell(&mut fx, p, 1);
+    let raw = fx.raw();
+    drop_triggers(&raw);
+    let seq: i64 = raw
+        .query_row("SELECT MAX(seq) - 1 FROM inventory_audit", [], |r| r.get(0))
+        .unwrap();
+    raw.execute("DELETE FROM inventory_audit WHERE seq = ?1", [seq])
+        .unwrap();
+    drop(raw);
+    let r = fx.db.verify().unwrap();
+    assert!(
+        r.problems.iter().any(|pr| pr.kind == "chain"),
+        "{:?}",
+        r.problems
+    );
+}
+
+// ---------------------------------------------------------------- files the program must not touch
+
+fn files_in(dir: &std::path::Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_newer_schema_is_refused_without_touching_the_file() {
+    let fx = store_a();
+    let Fx { db, path, dir, .. } = fx;
+    drop(db);
+    let c = rusqlite::Connection::open(&path).unwrap();
+    c.execute(
+        "INSERT INTO refinery_schema_history (version, name, applied_on, checksum) VALUES (999, 'from_the_future', '2030-01-01T00:00:00Z', '0')",
+        [],
+    )
+    .unwrap();
+    drop(c);
+    let before = std::fs::read(&path).unwrap();
+    let listing = files_in(dir.path());
+    let err = Db::open(&path)
+        .err()
+        .expect("a newer schema must be refused");
+    assert_eq!(err.kind(), "schema_too_new", "{err}");
+    assert_eq!(err.details()["file_version"], 999);
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the file must be byte-identical"
+    );
+    assert_eq!(files_in(dir.path()), listing, "no -wal/-shm left behind");
+}
+
+#[test]
+fn random_bytes_are_not_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("photo.jpg");
+    let bytes: Vec<u8> = (0..8192u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    std::fs::write(&path, &bytes).unwrap();
+    let err = Db::open(&path).err().expect("random bytes must be refused");
+    assert_eq!(err.kind(), "not_a_database", "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+    assert_eq!(files_in(dir.path()), ["photo.jpg"]);
+}
+
+#[test]
+fn an_unrelated_sqlite_file_is_not_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.sqlite");
+    let c = rusqlite::Connection::open(&path).unwrap();
+    c.execute_batch("CREATE TABLE contacts (name TEXT); INSERT INTO contacts VALUES ('x');")
+        .unwrap();
+    drop(c);
+    let before = std::fs::read(&path).unwrap();
+    let err = Db::open(&path)
+        .err()
+        .expect("a foreign database must be refused");
+    assert_eq!(err.kind(), "not_a_database", "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert_eq!(files_in(dir.path()), ["other.sqlite"]);
+}
+
+#[test]
+fn reopening_a_store_database_keeps_everything() {
+    let mut fx = store_a();
+    let p = fx.paracetamol();
+    let b = fx.receive(p, "K1", day(100), 10);
+    sell(&mut fx, p, 4);
+    let Fx {
+        db,
+        path,
+        admin,
+        dir,
+        ..
+    } = fx;
+    drop(db);
+    let mut db = open(&path);
+    db.integrity_check().unwrap();
+    assert!(db.verify().unwrap().ok);
+    let v = db
+        .execute(
+            &admin,
+            pharmapos_engine::stock::queries::GetBatch { batch_id: b },
+        )
+        .unwrap();
+    assert_eq!(v.quantity, qi(6));
+    drop(dir);
+}
