@@ -111,9 +111,14 @@ fn open(cli: &Cli) -> anyhow::Result<Db> {
     Ok(db)
 }
 
+/// Prints JSON to stdout; a closed pipe (`| head`) is not an error.
 fn print(v: &impl serde::Serialize) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(v)?);
-    Ok(())
+    use std::io::Write;
+    let text = serde_json::to_string_pretty(v)?;
+    match writeln!(std::io::stdout().lock(), "{text}") {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -195,21 +200,41 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             print(&serde_json::json!({"backup": dest}))
         }
         Cmd::Commands => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
             for c in pharmapos_commands::COMMANDS {
-                println!(
-                    "{}  [{}{}]\n    {}\n    request: {}\n    response: {}\n",
+                let written = writeln!(
+                    out,
+                    "{}  [{}{}]\n    {}\n    request:  {}\n    response: {}\n",
                     c.name,
                     c.permission.as_str(),
                     if c.writes { ", writes" } else { "" },
                     c.summary,
-                    (c.request_decl)()
-                        .trim_start_matches("type ")
-                        .trim_end_matches(';'),
+                    compact_decl(&(c.request_decl)()),
                     (c.response_name)()
                 );
+                if written.is_err() {
+                    break;
+                }
             }
             Ok(())
         }
         Cmd::Bench(args) => bench::run(args),
     }
+}
+
+/// `type X = { /** doc */ a: T, b?: U, };` → `{ a: T, b?: U }`.
+fn compact_decl(decl: &str) -> String {
+    let mut out = String::new();
+    let mut rest = decl;
+    while let Some(start) = rest.find("/**") {
+        out.push_str(&rest[..start]);
+        rest = rest[start..]
+            .find("*/")
+            .map_or("", |end| &rest[start + end + 2..]);
+    }
+    out.push_str(rest);
+    let body = out.split_once('=').map_or(out.as_str(), |(_, b)| b);
+    let flat = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    flat.trim_end_matches(';').replace(", }", " }")
 }
