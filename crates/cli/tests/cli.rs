@@ -1,0 +1,679 @@
+//! Black-box tests of the `pharmapos` binary: setup, a demo flow from
+//! supplier to sale to audit trail to `verify`, and bad input. Every bad
+//! request must exit non-zero, print `{"error":{"kind","message","details"}}`
+//! on stderr with the right kind, print nothing on stdout, and write nothing
+//! (every row of every table is compared before and after).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use serde_json::{json, Value};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const NOW: &str = "2026-01-01T10:00:00Z";
+
+struct Store {
+    _dir: tempfile::TempDir,
+    db: PathBuf,
+    product: String,
+    supplier: String,
+    batch: String,
+}
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_pharmapos"))
+}
+
+fn run(db: &Path, args: &[&str]) -> Output {
+    bin().arg("--db").arg(db).args(args).output().unwrap()
+}
+
+/// `call COMMAND JSON` as `user` with the clock at [`NOW`].
+fn call_raw(db: &Path, user: &str, cmd: &str, json: &str) -> Output {
+    run(db, &["--user", user, "--now", NOW, "call", cmd, json])
+}
+
+/// A call that must succeed; returns its JSON result.
+#[track_caller]
+fn call(db: &Path, user: &str, cmd: &str, json: Value) -> Value {
+    let out = call_raw(db, user, cmd, &json.to_string());
+    assert!(
+        out.status.success(),
+        "{cmd} {json} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The error printed by a failed command, after checking its shape.
+#[track_caller]
+fn error_of(out: &Output) -> Value {
+    assert!(
+        !out.status.success(),
+        "expected a failure, got {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "a failure printed on stdout: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let v: Value = serde_json::from_slice(&out.stderr).unwrap_or_else(|e| {
+        panic!(
+            "stderr is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let err = &v["error"];
+    assert!(err["kind"].is_string(), "{v}");
+    assert!(
+        err["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{v}"
+    );
+    assert!(err.get("details").is_some(), "{v}");
+    err.clone()
+}
+
+fn init(dir: &Path) -> (PathBuf, Value) {
+    let db = dir.join("store.db");
+    let out = run(
+        &db,
+        &[
+            "--now",
+            NOW,
+            "init",
+            "--store-name",
+            "Lekki Pharmacy",
+            "--admin",
+            "ada",
+            "--pin",
+            "1234",
+            "--timezone",
+            "Africa/Lagos",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (db, serde_json::from_slice(&out.stdout).unwrap())
+}
+
+/// A store with a supplier, paracetamol (whole tablets) and one batch of 50.
+fn store() -> Store {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = init(dir.path());
+    call(
+        &db,
+        "ada",
+        "create_user",
+        json!({"name": "cate", "role": "cashier", "pin": "5555"}),
+    );
+    let supplier = call(
+        &db,
+        "ada",
+        "create_supplier",
+        json!({"name": "Emzor", "payment_terms": "Net 30"}),
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let product = call(
+        &db,
+        "ada",
+        "create_product",
+        json!({"sku": "PCM-500", "name": "Paracetamol 500mg", "unit": "tablet", "barcodes": ["6151100012345"]}),
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let batch = call(
+        &db,
+        "ada",
+        "receive_stock",
+        json!({"product_id": product, "batch_number": "B1", "quantity": 50, "expiry_date": "2026-06-30", "supplier_id": supplier}),
+    )["batch_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    Store {
+        _dir: dir,
+        db,
+        product,
+        supplier,
+        batch,
+    }
+}
+
+/// Every row of every table, as text.
+fn snapshot(db: &Path) -> Vec<String> {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let tables: Vec<String> = c
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'product_search%' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut out = Vec::new();
+    for t in tables {
+        let mut stmt = c
+            .prepare(&format!("SELECT * FROM \"{t}\" ORDER BY 1"))
+            .unwrap();
+        let n = stmt.column_count();
+        let rows: Vec<String> = stmt
+            .query_map([], |r| {
+                let mut s = format!("{t}:");
+                for i in 0..n {
+                    s.push_str(&format!("{:?}|", r.get::<_, rusqlite::types::Value>(i)?));
+                }
+                Ok(s)
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        out.extend(rows);
+    }
+    out
+}
+
+#[test]
+fn init_prints_the_new_store_and_admin() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, v) = init(dir.path());
+    let obj = v.as_object().unwrap();
+    assert_eq!(obj.len(), 2, "{v}");
+    for k in ["store_id", "user_id"] {
+        let id = v[k].as_str().unwrap();
+        assert_eq!(id.len(), 36, "{k} is a UUID: {id}");
+    }
+    // The store exists with its time zone, and setup cannot run twice.
+    let stores = call(&db, "ada", "list_stores", json!({}));
+    assert_eq!(stores[0]["id"], v["store_id"]);
+    assert_eq!(stores[0]["timezone"], "Africa/Lagos");
+    let before = snapshot(&db);
+    let out = run(&db, &["init", "--store-name", "Again", "--admin", "bob"]);
+    assert_eq!(error_of(&out)["kind"], "invalid_state");
+    assert_eq!(snapshot(&db), before);
+}
+
+#[test]
+fn demo_flow_from_receipt_to_sale_to_verify() {
+    let s = store();
+    let db = &s.db;
+    // A second, nearer-expiry batch: FEFO must take it first.
+    let near = call(
+        db,
+        "ada",
+        "receive_stock",
+        json!({"product_id": s.product, "batch_number": "B0", "quantity": "10", "expiry_date": "2026-02-01",
+               "supplier_id": s.supplier, "reference_number": "INV-7", "cost_price": "0.04"}),
+    );
+    assert_eq!(near["on_hand"], "10");
+    assert_eq!(near["topped_up"], false);
+
+    let sale = call(
+        db,
+        "cate",
+        "allocate_stock_for_sale",
+        json!({"product_id": s.product, "quantity": 12, "reference_id": "SALE-1"}),
+    );
+    assert_eq!(sale["allocated_quantity"], "12");
+    assert_eq!(sale["partial"], false);
+    let batches = sale["batches"].as_array().unwrap();
+    assert_eq!(batches.len(), 2);
+    assert_eq!(
+        (
+            batches[0]["batch_number"].as_str(),
+            batches[0]["quantity"].as_str()
+        ),
+        (Some("B0"), Some("10"))
+    );
+    assert_eq!(
+        (
+            batches[1]["batch_number"].as_str(),
+            batches[1]["quantity"].as_str()
+        ),
+        (Some("B1"), Some("2"))
+    );
+
+    let stock = call(
+        db,
+        "cate",
+        "get_product_stock",
+        json!({"product_id": s.product}),
+    );
+    assert_eq!(stock["available"], "48");
+
+    let trail = call(
+        db,
+        "ada",
+        "get_audit_trail",
+        json!({"product_id": s.product, "oldest_first": true}),
+    );
+    let kinds: Vec<&str> = trail
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["change_type"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["receipt", "receipt", "allocated", "allocated"]);
+    let last = &trail[3];
+    assert_eq!(
+        (
+            last["previous_quantity"].as_str(),
+            last["new_quantity"].as_str()
+        ),
+        (Some("50"), Some("48"))
+    );
+    assert_eq!(last["reference_id"], "SALE-1");
+    assert_eq!(last["user_name"], "cate");
+    assert_eq!(last["created_at"], "2026-01-01T10:00:00.000Z");
+
+    let found = call(
+        db,
+        "cate",
+        "search_products",
+        json!({"query": "6151100012345"}),
+    );
+    assert_eq!(found[0]["product"]["id"].as_str(), Some(s.product.as_str()));
+
+    let out = run(db, &["verify"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["ok"], true);
+    assert_eq!(report["events_checked"], 4);
+
+    let out = bin().arg("commands").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for c in [
+        "receive_stock",
+        "allocate_stock_for_sale",
+        "get_audit_trail",
+        "verify",
+    ] {
+        assert!(text.contains(c), "`pharmapos commands` lacks {c}");
+    }
+}
+
+#[test]
+fn bad_input_is_a_clear_error_and_writes_nothing() {
+    let s = store();
+    let (p, sup, b) = (s.product.as_str(), s.supplier.as_str(), s.batch.as_str());
+    let ghost = "01900000-0000-7000-8000-000000000000";
+    let receive = |extra: Value| {
+        let mut r = json!({"product_id": p, "batch_number": "B2", "quantity": 5, "expiry_date": "2026-09-30", "supplier_id": sup});
+        for (k, v) in extra.as_object().unwrap() {
+            r[k] = v.clone();
+        }
+        r.to_string()
+    };
+    let sell = |q: Value| json!({"product_id": p, "quantity": q}).to_string();
+    let cases: Vec<(&str, &str, String, &str)> = vec![
+        // Malformed JSON, or not an object.
+        (
+            "ada",
+            "receive_stock",
+            "{\"product_id\": ".into(),
+            "invalid_input",
+        ),
+        ("ada", "receive_stock", "[1, 2]".into(), "invalid_input"),
+        (
+            "ada",
+            "allocate_stock_for_sale",
+            "not json".into(),
+            "invalid_input",
+        ),
+        // Unknown fields (plain and flattened requests).
+        (
+            "ada",
+            "allocate_stock_for_sale",
+            json!({"product_id": p, "quantity": 1, "colour": "red"}).to_string(),
+            "invalid_input",
+        ),
+        (
+            "ada",
+            "create_product",
+            json!({"sku": "X-1", "name": "X", "flavour": "mint"}).to_string(),
+            "invalid_input",
+        ),
+        (
+            "ada",
+            "create_supplier",
+            json!({"name": "Y", "fax": "123"}).to_string(),
+            "invalid_input",
+        ),
+        (
+            "ada",
+            "receive_stock",
+            receive(json!({"expiry": "2026-09-30"})),
+            "invalid_input",
+        ),
+        // Wrong types and missing fields.
+        (
+            "ada",
+            "allocate_stock_for_sale",
+            sell(json!(true)),
+            "invalid_input",
+        ),
+        (
+            "ada",
+            "allocate_stock_for_sale",
+            sell(json!("abc")),
+            "invalid_input",
+        ),
+        (
+            "ada",
+            "allocate_stock_for_sale",
+            json!({"product_id": 42, "quantity": 1}).to_string(),
+            "invalid_input",
+        ),
+        (
+            "ada",
+            "allocate_stock_for_sale",
+            json!({"product_id": p}).to_string(),
+            "invalid_input",
+        ),
+        (
+            "ada",
+            "receive_stock",
+            receive(json!({"expiry_date": 20260930})),
+            "invalid_input",
+        ),
+        (
+            "ada",
+            "create_product",
+            json!({"sku": "X-2", "name": "X", "allow_fractional": "yes"}).to_string(),
+            "invalid_input",
+        ),
+        // Negative, zero or fractional quantities where not allowed.
+        (
+            "ada",
+            "receive_stock",
+            receive(json!({"quantity": -5})),
+            "invalid_input",
+        ),
+        (
+            "ada",
+            "receive_stock",
+            receive(json!({"quantity": 0})),
+            "invalid_input",
+        ),
+        (
+            "ada",
+            "receive_stock",
+            receive(json!({"quantity": 2.5})),
+            "invalid_input",
+        ),
+        (
+            "ada",
+            "receive_stock",
+            receive(json!({"quantity": "1e400"})),
+            "invalid_input",
+        ),
+        (
+            "ada",
+            "allocate_stock_for_sale",
+            sell(json!(-1)),
+            "invalid_input",
+        ),
+        (
+            "ada",
+            "allocate_stock_for_sale",
+            sell(json!("0.5")),
+            "invalid_input",
+        ),
+        (
+            "ada",
+            "adjust_stock",
+            json!({"batch_id": b, "quantity_change": "-1.5", "reason": "loss"}).to_string(),
+            "invalid_input",
+        ),
+        (
+            "ada",
+            "adjust_stock",
+            json!({"batch_id": b, "quantity_change": -51, "reason": "loss"}).to_string(),
+            "insufficient_stock",
+        ),
+        (
+            "ada",
+            "reserve_stock",
+            json!({"batch_id": b, "quantity": 0, "reason": "hold"}).to_string(),
+            "invalid_input",
+        ),
+        (
+            "ada",
+            "create_product",
+            json!({"sku": "X-3", "name": "X", "cost_price": "-1"}).to_string(),
+            "invalid_input",
+        ),
+        // Unknown or malformed ids.
+        (
+            "ada",
+            "allocate_stock_for_sale",
+            json!({"product_id": ghost, "quantity": 1}).to_string(),
+            "not_found",
+        ),
+        (
+            "ada",
+            "receive_stock",
+            receive(json!({"supplier_id": ghost})),
+            "not_found",
+        ),
+        (
+            "ada",
+            "receive_stock",
+            receive(json!({"product_id": ghost})),
+            "not_found",
+        ),
+        (
+            "ada",
+            "writeoff_batch",
+            json!({"batch_id": ghost, "reason": "loss"}).to_string(),
+            "not_found",
+        ),
+        (
+            "ada",
+            "release_reservation",
+            json!({"reservation_id": ghost}).to_string(),
+            "not_found",
+        ),
+        (
+            "ada",
+            "allocate_stock_for_sale",
+            json!({"product_id": "not-a-uuid", "quantity": 1}).to_string(),
+            "invalid_input",
+        ),
+        // Expired and impossible dates.
+        (
+            "ada",
+            "receive_stock",
+            receive(json!({"expiry_date": "2025-12-31"})),
+            "expired_batch",
+        ),
+        (
+            "ada",
+            "receive_stock",
+            receive(json!({"expiry_date": "2026-02-30"})),
+            "invalid_input",
+        ),
+        (
+            "ada",
+            "receive_stock",
+            receive(json!({"expiry_date": "30/09/2026"})),
+            "invalid_input",
+        ),
+        (
+            "ada",
+            "receive_stock",
+            receive(json!({"batch_number": "B1"})),
+            "conflict",
+        ),
+        (
+            "ada",
+            "receive_stock",
+            receive(json!({"manufacture_date": "2027-01-01"})),
+            "invalid_input",
+        ),
+        // Unknown enum values, duplicates, bad horizons.
+        (
+            "ada",
+            "writeoff_batch",
+            json!({"batch_id": b, "reason": "vibes"}).to_string(),
+            "invalid_input",
+        ),
+        (
+            "ada",
+            "create_product",
+            json!({"sku": "PCM-500", "name": "Dup"}).to_string(),
+            "conflict",
+        ),
+        (
+            "ada",
+            "create_product",
+            json!({"sku": "X-4", "name": "Dup", "barcodes": ["6151100012345"]}).to_string(),
+            "conflict",
+        ),
+        (
+            "ada",
+            "expire_batches_within_days",
+            json!({"days": -3}).to_string(),
+            "invalid_input",
+        ),
+        (
+            "ada",
+            "create_user",
+            json!({"name": "z", "role": "overlord"}).to_string(),
+            "invalid_input",
+        ),
+        (
+            "ada",
+            "create_user",
+            json!({"name": "z", "role": "cashier", "pin": "12"}).to_string(),
+            "invalid_input",
+        ),
+        // Unknown command, unknown user, and a role that may not.
+        ("ada", "sell_everything", "{}".into(), "invalid_input"),
+        (
+            "nobody",
+            "allocate_stock_for_sale",
+            sell(json!(1)),
+            "unauthenticated",
+        ),
+        ("cate", "receive_stock", receive(json!({})), "forbidden"),
+        (
+            "cate",
+            "writeoff_batch",
+            json!({"batch_id": b, "reason": "loss"}).to_string(),
+            "forbidden",
+        ),
+        (
+            "cate",
+            "create_product",
+            json!({"sku": "X-5", "name": "X"}).to_string(),
+            "forbidden",
+        ),
+    ];
+    let before = snapshot(&s.db);
+    assert!(before.iter().any(|r| r.starts_with("inventory_audit:")));
+    let mut failures = Vec::new();
+    for (user, cmd, input, kind) in &cases {
+        let out = call_raw(&s.db, user, cmd, input);
+        let err = error_of(&out);
+        if err["kind"] != *kind {
+            failures.push(format!("{cmd} {input}: expected {kind}, got {err}"));
+        }
+        if snapshot(&s.db) != before {
+            failures.push(format!("{cmd} {input}: the database changed"));
+            break;
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+
+    // The request can also come on stdin.
+    let mut child = bin()
+        .args([
+            "--db",
+            s.db.to_str().unwrap(),
+            "--user",
+            "ada",
+            "--now",
+            NOW,
+            "call",
+            "receive_stock",
+            "-",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(receive(json!({"quantity": -1})).as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(error_of(&out)["kind"], "invalid_input");
+    assert_eq!(error_of(&out)["details"]["field"], "quantity");
+    assert_eq!(snapshot(&s.db), before);
+
+    // And a good request after all that still works.
+    let ok = call(
+        &s.db,
+        "ada",
+        "receive_stock",
+        serde_json::from_str(&receive(json!({}))).unwrap(),
+    );
+    assert_eq!(ok["on_hand"], "5");
+}
+
+#[test]
+fn missing_arguments_and_foreign_files_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    // No --user for `call`.
+    let (db, _) = init(dir.path());
+    let out = run(&db, &["call", "list_stores"]);
+    assert_eq!(error_of(&out)["kind"], "invalid_input");
+    // A file that is not a database is left alone.
+    let junk = dir.path().join("notes.txt");
+    std::fs::write(&junk, b"shopping list: gauze, syringes").unwrap();
+    let out = run(&junk, &["--user", "ada", "call", "list_stores"]);
+    assert_eq!(error_of(&out)["kind"], "not_a_database");
+    let out = run(&junk, &["verify"]);
+    assert_eq!(error_of(&out)["kind"], "not_a_database");
+    assert_eq!(
+        std::fs::read(&junk).unwrap(),
+        b"shopping list: gauze, syringes"
+    );
+}
+
+#[test]
+fn verify_exits_non_zero_on_a_tampered_file() {
+    let s = store();
+    let out = run(&s.db, &["verify"]);
+    assert!(out.status.success());
+    let c = rusqlite::Connection::open(&s.db).unwrap();
+    c.execute("UPDATE batches SET on_hand_milli = 49000", [])
+        .unwrap();
+    drop(c);
+    let out = run(&s.db, &["verify"]);
+    assert!(!out.status.success());
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["ok"], false);
+    assert_eq!(report["problems"][0]["kind"], "conservation");
+    assert_eq!(
+        report["problems"][0]["batch_id"].as_str(),
+        Some(s.batch.as_str())
+    );
+    let err: Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert!(err["error"]["kind"].is_string());
+}
