@@ -1,0 +1,63 @@
+//! PharmaPOS desktop shell: the Tauri app around the inventory engine.
+//!
+//! The shell is deliberately thin. It owns the window, the store database
+//! handle and the signed-in session, and exposes a handful of Tauri commands
+//! ([`commands`]) that delegate to the shared command layer
+//! (`pharmapos-commands`). Business rules and SQL live in the engine only.
+//!
+//! - [`options`]: where the database lives (`--db`, `PHARMAPOS_DB`, default).
+//! - [`state`]: the database and session, testable without a desktop.
+//! - [`commands`]: the Tauri commands and the `data-changed` event.
+//! - [`error`]: the `{kind, message, details}` error the UI receives.
+
+pub mod commands;
+pub mod error;
+pub mod options;
+pub mod state;
+
+use std::time::Duration;
+
+use tauri::Manager;
+
+pub use options::LaunchOptions;
+use state::{AppState, DEFAULT_IDLE_LOCK};
+
+/// Idle lock from `PHARMAPOS_IDLE_LOCK_SECS` (0 disables), else the default.
+fn idle_lock_from_env() -> Option<Duration> {
+    match std::env::var("PHARMAPOS_IDLE_LOCK_SECS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+    {
+        Some(0) => None,
+        Some(secs) => Some(Duration::from_secs(secs)),
+        None => Some(DEFAULT_IDLE_LOCK),
+    }
+}
+
+/// Builds and runs the app until its window closes.
+pub fn run(options: LaunchOptions) -> Result<(), Box<dyn std::error::Error>> {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .setup(move |app| {
+            let db_path = match options.db_path.clone() {
+                Some(path) => path,
+                None => app.path().app_data_dir()?.join(options::DEFAULT_DB_FILE),
+            };
+            log::info!("store database: {}", db_path.display());
+            app.manage(AppState::new(db_path, idle_lock_from_env()));
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_status,
+            commands::setup_store,
+            commands::list_sign_in_users,
+            commands::sign_in,
+            commands::sign_out,
+            commands::current_session,
+            commands::call,
+            commands::backup_database,
+        ])
+        .run(tauri::generate_context!())?;
+    Ok(())
+}

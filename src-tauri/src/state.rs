@@ -1,0 +1,405 @@
+//! The shell's state: the open store database and who is signed in.
+//!
+//! [`AppState`] is plain Rust with no Tauri types, so every behaviour of the
+//! shell (first start, sign-in, idle lock, command calls, backup) is tested
+//! without a desktop. The Tauri commands in [`crate::commands`] only move a
+//! call onto a blocking thread and emit events.
+//!
+//! The database is opened lazily on the first status request and kept in a
+//! `Mutex<Option<Db>>`: `Db` is `Send` but not `Sync`, and SQLite work is
+//! serialised through this one connection. If the file cannot be opened
+//! (newer schema, not a PharmaPOS file, unreadable) the error is kept and
+//! shown on a dedicated screen; nothing is reset or overwritten.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use pharmapos_engine::auth::{self, Permission, SignInRequest, SignedInUser, UserSummary};
+use pharmapos_engine::setup::{self, InitRequest, InitResult};
+use pharmapos_engine::{Db, Session};
+use serde::Serialize;
+use serde_json::Value;
+use ts_rs::TS;
+
+use crate::error::ApiError;
+
+/// Default idle time after which the session locks.
+pub const DEFAULT_IDLE_LOCK: Duration = Duration::from_secs(5 * 60);
+
+/// Where the app is in its life: what the UI should show first.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, export_to = "shell/")]
+pub enum DbState {
+    /// The database is open but has no store yet: show setup.
+    NeedsSetup,
+    /// The database is open and set up: show sign-in.
+    Ready,
+    /// The database could not be opened: show the error screen.
+    Unavailable,
+}
+
+/// Answer of `app_status`.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export, export_to = "shell/")]
+pub struct AppStatus {
+    /// The database file in use.
+    pub db_path: String,
+    /// What to show.
+    pub state: DbState,
+    /// Why the database is unavailable, when it is.
+    pub error: Option<ApiError>,
+    /// Seconds of inactivity after which the session locks (0: never).
+    #[ts(type = "number")]
+    pub idle_lock_seconds: u64,
+    /// The app's version.
+    pub version: String,
+}
+
+/// Answer of `current_session`.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export, export_to = "shell/")]
+pub struct SessionInfo {
+    /// The signed-in user.
+    pub user: SignedInUser,
+}
+
+struct ActiveSession {
+    user: SignedInUser,
+    last_activity: Instant,
+}
+
+/// The shell's state, managed by Tauri.
+pub struct AppState {
+    db_path: PathBuf,
+    idle_lock: Option<Duration>,
+    db: Mutex<Option<Db>>,
+    open_error: Mutex<Option<ApiError>>,
+    session: Mutex<Option<ActiveSession>>,
+}
+
+fn lock<'a, T>(m: &'a Mutex<T>, what: &str) -> Result<MutexGuard<'a, T>, ApiError> {
+    m.lock()
+        .map_err(|_| ApiError::internal(what, "a previous call panicked while holding the lock"))
+}
+
+impl AppState {
+    /// State for the database at `db_path`; `idle_lock` of `None` never locks.
+    pub fn new(db_path: PathBuf, idle_lock: Option<Duration>) -> AppState {
+        AppState {
+            db_path,
+            idle_lock,
+            db: Mutex::new(None),
+            open_error: Mutex::new(None),
+            session: Mutex::new(None),
+        }
+    }
+
+    /// The database file.
+    pub fn db_path(&self) -> &Path {
+        &self.db_path
+    }
+
+    /// Runs `f` on the open database, opening it first if needed.
+    fn with_db<T>(&self, f: impl FnOnce(&mut Db) -> Result<T, ApiError>) -> Result<T, ApiError> {
+        let mut guard = lock(&self.db, "database lock")?;
+        if guard.is_none() {
+            if let Some(parent) = self.db_path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).map_err(|e| ApiError {
+                    kind: "storage".into(),
+                    message: format!("cannot create the data folder {}: {e}", parent.display()),
+                    details: serde_json::json!({ "path": parent.display().to_string() }),
+                })?;
+            }
+            match Db::open(&self.db_path) {
+                Ok(db) => {
+                    *guard = Some(db);
+                    *lock(&self.open_error, "open error lock")? = None;
+                }
+                Err(e) => {
+                    let err = ApiError::from(e);
+                    log::error!("cannot open {}: {err}", self.db_path.display());
+                    *lock(&self.open_error, "open error lock")? = Some(err.clone());
+                    return Err(err);
+                }
+            }
+        }
+        match guard.as_mut() {
+            Some(db) => f(db),
+            None => Err(ApiError::internal("database", "not open")),
+        }
+    }
+
+    /// Opens the database if needed and says what the UI should show.
+    pub fn status(&self) -> Result<AppStatus, ApiError> {
+        let outcome = self.with_db(|db| Ok(db.is_initialized()?));
+        let (state, error) = match outcome {
+            Ok(true) => (DbState::Ready, None),
+            Ok(false) => (DbState::NeedsSetup, None),
+            Err(e) if e.kind == "internal" => return Err(e),
+            Err(e) => (DbState::Unavailable, Some(e)),
+        };
+        Ok(AppStatus {
+            db_path: self.db_path.display().to_string(),
+            state,
+            error,
+            idle_lock_seconds: self.idle_lock.map_or(0, |d| d.as_secs()),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        })
+    }
+
+    /// Creates the first store and admin; refused once set up.
+    pub fn setup_store(&self, request: InitRequest) -> Result<InitResult, ApiError> {
+        self.with_db(|db| {
+            if db.is_initialized()? {
+                return Err(
+                    pharmapos_engine::Error::invalid_state("this store is already set up").into(),
+                );
+            }
+            Ok(setup::initialize(db, request)?)
+        })
+    }
+
+    /// Active users for the sign-in picker.
+    pub fn sign_in_users(&self) -> Result<Vec<UserSummary>, ApiError> {
+        self.with_db(|db| Ok(auth::list_active_users(db)?))
+    }
+
+    /// Checks the PIN and starts a session (replacing any previous one).
+    pub fn sign_in(&self, request: SignInRequest) -> Result<SignedInUser, ApiError> {
+        // A failed attempt ends the previous session too: the till must not
+        // stay signed in as someone else after a PIN was tried.
+        *lock(&self.session, "session lock")? = None;
+        let user = self.with_db(|db| Ok(auth::sign_in(db, &request)?))?;
+        *lock(&self.session, "session lock")? = Some(ActiveSession {
+            user: user.clone(),
+            last_activity: Instant::now(),
+        });
+        log::info!("signed in: {}", user.name);
+        Ok(user)
+    }
+
+    /// Ends the session.
+    pub fn sign_out(&self) -> Result<(), ApiError> {
+        *lock(&self.session, "session lock")? = None;
+        Ok(())
+    }
+
+    /// The signed-in user, if any and not idle past the limit.
+    pub fn current_session(&self) -> Result<Option<SessionInfo>, ApiError> {
+        let mut guard = lock(&self.session, "session lock")?;
+        self.expire_if_idle(&mut guard);
+        Ok(guard.as_ref().map(|s| SessionInfo {
+            user: s.user.clone(),
+        }))
+    }
+
+    fn expire_if_idle(&self, session: &mut Option<ActiveSession>) {
+        if let (Some(limit), Some(active)) = (self.idle_lock, session.as_ref()) {
+            if active.last_activity.elapsed() >= limit {
+                log::info!(
+                    "session of {} locked after {}s idle",
+                    active.user.name,
+                    limit.as_secs()
+                );
+                *session = None;
+            }
+        }
+    }
+
+    /// The acting user for a command; refreshes the idle timer.
+    fn acting_user(&self) -> Result<SignedInUser, ApiError> {
+        let mut guard = lock(&self.session, "session lock")?;
+        self.expire_if_idle(&mut guard);
+        match guard.as_mut() {
+            Some(active) => {
+                active.last_activity = Instant::now();
+                Ok(active.user.clone())
+            }
+            None => Err(ApiError::unauthenticated(
+                "You are not signed in (or the till locked itself). Sign in to continue.",
+            )),
+        }
+    }
+
+    /// Runs a command of the command layer as the signed-in user. Returns the
+    /// response and whether the command changes data (so the caller can tell
+    /// open screens to refresh).
+    pub fn call(&self, name: &str, input: Value) -> Result<(Value, bool), ApiError> {
+        let Some(command) = pharmapos_commands::COMMANDS.iter().find(|c| c.name == name) else {
+            return Err(ApiError::invalid_input(
+                "name",
+                format!("unknown command '{name}'"),
+            ));
+        };
+        let session = Session {
+            user_id: self.acting_user()?.id,
+        };
+        let response =
+            self.with_db(|db| Ok(pharmapos_commands::dispatch(db, &session, name, input)?))?;
+        Ok((response, command.writes))
+    }
+
+    /// Copies the live database to `destination` (SQLite online backup).
+    /// The copy holds everything, PIN hashes included, so it takes the
+    /// engine's stock-management permission (managers and admins).
+    pub fn backup(&self, destination: &Path) -> Result<String, ApiError> {
+        let user = self.acting_user()?;
+        let needed = Permission::ManageStock;
+        if !needed.granted_to(user.role) {
+            return Err(pharmapos_engine::Error::Forbidden {
+                user: user.name,
+                role: user.role.as_str().to_string(),
+                permission: needed.as_str().to_string(),
+            }
+            .into());
+        }
+        if destination.as_os_str().is_empty() {
+            return Err(ApiError::invalid_input(
+                "path",
+                "choose a file to back up to",
+            ));
+        }
+        if destination.exists() {
+            return Err(ApiError {
+                kind: "conflict".into(),
+                message: format!(
+                    "{} already exists; choose a new file name",
+                    destination.display()
+                ),
+                details: serde_json::json!({ "path": destination.display().to_string() }),
+            });
+        }
+        self.with_db(|db| Ok(db.backup_to(destination)?))?;
+        log::info!("backed up to {}", destination.display());
+        Ok(destination.display().to_string())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn init_request() -> InitRequest {
+        serde_json::from_value(json!({
+            "store_name": "Lekki Pharmacy",
+            "store_code": "LEK",
+            "timezone": "Africa/Lagos",
+            "currency": "NGN",
+            "admin_name": "Ada",
+            "admin_pin": "2580"
+        }))
+        .unwrap()
+    }
+
+    fn sign_in_request(pin: &str) -> SignInRequest {
+        serde_json::from_value(json!({ "name": "Ada", "pin": pin })).unwrap()
+    }
+
+    fn fresh(idle: Option<Duration>) -> (tempfile::TempDir, AppState) {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::new(dir.path().join("data").join("store.db"), idle);
+        (dir, state)
+    }
+
+    fn ready(idle: Option<Duration>) -> (tempfile::TempDir, AppState) {
+        let (dir, state) = fresh(idle);
+        state.setup_store(init_request()).unwrap();
+        (dir, state)
+    }
+
+    #[test]
+    fn first_start_needs_setup_then_is_ready() {
+        let (_dir, state) = fresh(None);
+        let status = state.status().unwrap();
+        assert_eq!(status.state, DbState::NeedsSetup);
+        assert!(status.error.is_none());
+        state.setup_store(init_request()).unwrap();
+        assert_eq!(state.status().unwrap().state, DbState::Ready);
+        let again = state.setup_store(init_request()).unwrap_err();
+        assert_eq!(again.kind, "invalid_state");
+    }
+
+    #[test]
+    fn commands_need_a_signed_in_user() {
+        let (_dir, state) = ready(None);
+        let err = state.call("list_suppliers", json!({})).unwrap_err();
+        assert_eq!(err.kind, "unauthenticated");
+        assert_eq!(
+            state.sign_in(sign_in_request("0000")).unwrap_err().kind,
+            "unauthenticated"
+        );
+        assert!(state.current_session().unwrap().is_none());
+
+        let user = state.sign_in(sign_in_request("2580")).unwrap();
+        assert_eq!(user.name, "Ada");
+        assert_eq!(state.current_session().unwrap().unwrap().user.name, "Ada");
+        let (list, writes) = state.call("list_suppliers", json!({})).unwrap();
+        assert_eq!(list, json!([]));
+        assert!(!writes);
+
+        state.sign_out().unwrap();
+        assert_eq!(
+            state.call("list_suppliers", json!({})).unwrap_err().kind,
+            "unauthenticated"
+        );
+    }
+
+    #[test]
+    fn write_commands_are_flagged_and_errors_keep_their_kind() {
+        let (_dir, state) = ready(None);
+        state.sign_in(sign_in_request("2580")).unwrap();
+        let (supplier, writes) = state
+            .call("create_supplier", json!({ "name": "Emzor" }))
+            .unwrap();
+        assert!(writes);
+        assert_eq!(supplier["name"], "Emzor");
+        let bad = state
+            .call("create_supplier", json!({ "name": "" }))
+            .unwrap_err();
+        assert_eq!(bad.kind, "invalid_input");
+        let unknown = state.call("drop_tables", json!({})).unwrap_err();
+        assert_eq!(unknown.kind, "invalid_input");
+        assert_eq!(unknown.details["field"], "name");
+    }
+
+    #[test]
+    fn idle_session_locks() {
+        let (_dir, state) = ready(Some(Duration::ZERO));
+        state.sign_in(sign_in_request("2580")).unwrap();
+        assert!(state.current_session().unwrap().is_none());
+        assert_eq!(
+            state.call("list_suppliers", json!({})).unwrap_err().kind,
+            "unauthenticated"
+        );
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_reported_not_touched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.db");
+        let garbage = "not a database\n".repeat(200);
+        std::fs::write(&path, &garbage).unwrap();
+        let state = AppState::new(path.clone(), None);
+        let status = state.status().unwrap();
+        assert_eq!(status.state, DbState::Unavailable);
+        assert_eq!(status.error.unwrap().kind, "not_a_database");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), garbage);
+        assert_eq!(state.sign_in_users().unwrap_err().kind, "not_a_database");
+    }
+
+    #[test]
+    fn backup_copies_the_store_and_never_overwrites() {
+        let (dir, state) = ready(None);
+        let target = dir.path().join("backup.db");
+        assert_eq!(state.backup(&target).unwrap_err().kind, "unauthenticated");
+        state.sign_in(sign_in_request("2580")).unwrap();
+        state.backup(&target).unwrap();
+        let copy = AppState::new(target.clone(), None);
+        assert_eq!(copy.status().unwrap().state, DbState::Ready);
+        assert_eq!(state.backup(&target).unwrap_err().kind, "conflict");
+    }
+}

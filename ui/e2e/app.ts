@@ -1,0 +1,134 @@
+// Drives one real PharmaPOS window: opens the app on a fresh database file,
+// finds controls by their visible labels (as a user would), and takes
+// screenshots into docs/screenshots/.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { remote } from "webdriverio";
+
+import { appBinary, DRIVER_PORT, SCREENSHOTS } from "./paths";
+
+export type Browser = WebdriverIO.Browser;
+
+export interface AppSession {
+  browser: Browser;
+  dataDir: string;
+  dbPath: string;
+  close: () => Promise<void>;
+}
+
+/** Starts the app on `dbPath` (default: a fresh temporary folder). */
+export async function startApp(options: { dbPath?: string; dataDir?: string } = {}): Promise<AppSession> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "pharmapos-e2e-"));
+  const dbPath = options.dbPath ?? join(dataDir, "store.db");
+  const browser = await remote({
+    hostname: "127.0.0.1",
+    port: DRIVER_PORT,
+    logLevel: "warn",
+    waitforTimeout: 15_000,
+    connectionRetryCount: 1,
+    capabilities: {
+      // @ts-expect-error tauri-driver's own capability
+      "tauri:options": { application: appBinary(), args: ["--db", dbPath] },
+    },
+  });
+  return {
+    browser,
+    dataDir,
+    dbPath,
+    close: async () => {
+      await browser.deleteSession().catch(() => undefined);
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function xpathLiteral(s: string): string {
+  return s.includes('"') ? `concat("${s.split('"').join('", \'"\', "')}")` : `"${s}"`;
+}
+
+/** The control of the Field labelled `label` (exact label text). */
+export async function field(b: Browser, label: string) {
+  const el = b.$(`//label[normalize-space(.)=${xpathLiteral(label)}]/following-sibling::*[1]`);
+  await el.waitForDisplayed();
+  return el;
+}
+
+/** Types into the field labelled `label`, replacing its content. */
+export async function fill(b: Browser, label: string, value: string): Promise<void> {
+  const el = await field(b, label);
+  await el.clearValue();
+  if (value !== "") await el.setValue(value);
+}
+
+/** Chooses the option of the select labelled `label` whose text contains `text`. */
+export async function choose(b: Browser, label: string, text: string): Promise<void> {
+  const select = await field(b, label);
+  const option = select.$(`.//option[contains(normalize-space(.), ${xpathLiteral(text)})]`);
+  await option.waitForExist();
+  const value = await option.getAttribute("value");
+  await select.selectByAttribute("value", value ?? "");
+}
+
+/** Clicks the enabled button whose accessible text contains `text`. */
+export async function clickButton(b: Browser, text: string, within?: string): Promise<void> {
+  const scope = within ?? "";
+  const el = b.$(`${scope}//button[contains(normalize-space(.), ${xpathLiteral(text)}) or @aria-label=${xpathLiteral(text)}]`);
+  await el.waitForClickable();
+  await el.click();
+}
+
+/** Waits until some element's text contains `text`; returns it. */
+export async function waitForText(b: Browser, text: string, selector = "*") {
+  const el = b.$(`//${selector}[contains(normalize-space(.), ${xpathLiteral(text)})][not(*[contains(normalize-space(.), ${xpathLiteral(text)})])]`);
+  await el.waitForDisplayed();
+  return el;
+}
+
+/** The first visible alert's text (errors are role="alert"). */
+export async function alertText(b: Browser): Promise<string> {
+  const el = b.$('[role="alert"]');
+  await el.waitForDisplayed();
+  return el.getText();
+}
+
+/** Saves a screenshot of the window as docs/screenshots/<name>.png. */
+export async function screenshot(b: Browser, name: string): Promise<void> {
+  await b.saveScreenshot(join(SCREENSHOTS, `${name}.png`));
+}
+
+/** Opens a screen with its Alt+digit shortcut and waits for its heading. */
+export async function goTo(b: Browser, digit: string, title: string): Promise<void> {
+  await b.keys(["Alt", digit]);
+  await b.keys(["Alt"]); // release
+  const heading = b.$(`//h1[normalize-space(.)=${xpathLiteral(title)}]`);
+  await heading.waitForDisplayed();
+}
+
+/** A date `days` from today (local), "YYYY-MM-DD". */
+export function dateIn(days: number): string {
+  const d = new Date();
+  d.setDate(d.getDate() + days);
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+/** First start: creates the store and its admin, then signs in. */
+export async function setUpAndSignIn(b: Browser, opts: { shots?: boolean } = {}): Promise<void> {
+  await b.$("//h1[normalize-space(.)='Welcome to PharmaPOS']").waitForDisplayed({ timeout: 30_000 });
+  await fill(b, "Store name", "Lekki Pharmacy");
+  await fill(b, "Store code", "LEK");
+  await fill(b, "Time zone", "Africa/Lagos");
+  await fill(b, "Currency", "NGN");
+  await fill(b, "Administrator name", "Ada Okafor");
+  await fill(b, "PIN", "2580");
+  await fill(b, "PIN again", "2580");
+  if (opts.shots) await screenshot(b, "01-setup");
+  await clickButton(b, "Create store");
+  await b.$("//h1[normalize-space(.)='Sign in']").waitForDisplayed();
+  await b.$("//label[contains(., 'Ada Okafor')]").waitForDisplayed();
+  await fill(b, "PIN", "2580");
+  if (opts.shots) await screenshot(b, "02-sign-in");
+  await b.keys(["Enter"]);
+  await b.$("//h1[normalize-space(.)='Products']").waitForDisplayed();
+}

@@ -1,0 +1,164 @@
+// The main journey on a fresh store: supplier, product, two batches received
+// out of expiry order, FEFO order with expiry colours, an adjustment, a
+// write-off, the audit trail and a passing ledger verification.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { alertText, choose, clickButton, dateIn, field, fill, goTo, screenshot, setUpAndSignIn, startApp, waitForText, type AppSession } from "./app";
+
+const RECEIVE_FORM = "//form[@aria-label='Receive stock']";
+let app: AppSession;
+let b: WebdriverIO.Browser;
+
+beforeAll(async () => {
+  app = await startApp();
+  b = app.browser;
+  await setUpAndSignIn(b);
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+async function rowOf(batch: string) {
+  const row = b.$(`//table[@aria-label="Batches in FEFO order" or @aria-label="Batches of the product"]//tr[@data-batch="${batch}"]`);
+  await row.waitForDisplayed();
+  return row;
+}
+
+describe("inventory journey", () => {
+  it("creates a supplier", async () => {
+    await goTo(b, "6", "Suppliers");
+    await clickButton(b, "New supplier");
+    await fill(b, "Supplier name", "Emzor Pharmaceuticals");
+    await fill(b, "Contact person", "Chidi");
+    await fill(b, "Phone", "+234 800 000 0000");
+    await fill(b, "Payment terms", "Net 30");
+    await clickButton(b, "Save supplier");
+    await waitForText(b, "Created supplier Emzor Pharmaceuticals");
+    await b.$("//table[@aria-label='Suppliers']//td[contains(., 'Emzor Pharmaceuticals')]").waitForDisplayed();
+  });
+
+  it("creates a product", async () => {
+    await goTo(b, "1", "Products");
+    await b.keys(["Alt", "n"]);
+    await b.keys(["Alt"]);
+    await fill(b, "SKU", "PARA500");
+    await fill(b, "Name", "Paracetamol 500mg");
+    await fill(b, "Generic name", "Paracetamol");
+    await fill(b, "Unit", "tablet");
+    await fill(b, "Cost price", "12.50");
+    await fill(b, "Selling price", "20");
+    await screenshot(b, "04-product-form");
+    await clickButton(b, "Save product");
+    await waitForText(b, "Created Paracetamol 500mg (PARA500)");
+    await b.$("//table[@aria-label='Products']//tr[@data-sku='PARA500']").waitForDisplayed();
+    await screenshot(b, "05-products");
+  });
+
+  it("receives two batches, the later-expiring one first", async () => {
+    await goTo(b, "3", "Receiving");
+    await choose(b, "Supplier", "Emzor");
+    await fill(b, "Delivery / invoice reference", "INV-1001");
+    await fill(b, "Find product", "PARA");
+    await choose(b, "Product", "Paracetamol 500mg");
+    await fill(b, "Batch number", "B-LATE");
+    await fill(b, "Quantity", "100");
+    await fill(b, "Expiry date", dateIn(200));
+    await clickButton(b, "Receive", RECEIVE_FORM);
+    await waitForText(b, "Received new batch B-LATE");
+
+    await choose(b, "Product", "Paracetamol 500mg");
+    await fill(b, "Batch number", "B-SOON");
+    await fill(b, "Quantity", "40");
+    await fill(b, "Expiry date", dateIn(5));
+    await clickButton(b, "Receive", RECEIVE_FORM);
+    await waitForText(b, "Received new batch B-SOON");
+    await screenshot(b, "06-receiving");
+  });
+
+  it("shows the batches in FEFO order with expiry colours", async () => {
+    await goTo(b, "2", "Stock");
+    await fill(b, "Find product", "PARA");
+    await choose(b, "Product", "Paracetamol 500mg");
+    await b.$('[data-testid="stock-available"]').waitForDisplayed();
+    await b.waitUntil(async () => (await b.$('[data-testid="stock-available"]').getText()) === "140", {
+      timeoutMsg: "available should be 140",
+    });
+    const order = await b.$$("//table[@aria-label='Batches in FEFO order']/tbody/tr[@data-batch]").map((r) => r.getAttribute("data-batch"));
+    expect(order).toEqual(["B-SOON", "B-LATE"]);
+    expect(await (await rowOf("B-SOON")).getAttribute("class")).toContain("exp-within7");
+    expect(await (await rowOf("B-SOON")).getText()).toContain("5 days left");
+    expect(await (await rowOf("B-LATE")).getAttribute("class")).not.toContain("exp-");
+    await screenshot(b, "07-stock-fefo");
+  });
+
+  it("adjusts a batch and writes another off", async () => {
+    await goTo(b, "4", "Adjustments and write-offs");
+    await fill(b, "Find product", "PARA");
+    await choose(b, "Product", "Paracetamol 500mg");
+    await clickButton(b, "Select batch B-LATE");
+    await fill(b, "Quantity change", "-3");
+    await choose(b, "Reason", "Correction");
+    await fill(b, "Notes", "Shelf count");
+    await clickButton(b, "Adjust", "//form[@aria-label='Adjust the batch']");
+    await waitForText(b, "Adjusted batch B-LATE by -3");
+    await b.waitUntil(async () => (await (await rowOf("B-LATE")).getText()).includes("97"), { timeoutMsg: "B-LATE should show 97" });
+
+    await clickButton(b, "Select batch B-SOON");
+    const writeOff = "//form[@aria-label='Write off the batch']";
+    await b.$(writeOff).waitForDisplayed();
+    await clickButton(b, "Write off batch", writeOff);
+    await waitForText(b, "Wrote off batch B-SOON");
+    await b.$("//table[@aria-label='Recent adjustments']//td[normalize-space(.)='writeoff']").waitForDisplayed();
+    await screenshot(b, "08-adjustments");
+  });
+
+  it("shows the audit trail and a passing verification", async () => {
+    await goTo(b, "7", "Audit trail");
+    for (const change of ["receipt", "adjustment", "writeoff"]) {
+      await b.$(`//table[@aria-label='Audit events']//tr[@data-change='${change}']`).waitForDisplayed();
+    }
+    await clickButton(b, "Verify ledger");
+    const result = b.$('[data-testid="verify-result"]');
+    await result.waitForDisplayed();
+    expect(await result.getText()).toContain("Ledger verified");
+    await screenshot(b, "10-audit-verified");
+
+    // Filter by change type.
+    await choose(b, "Change type", "writeoff");
+    await b.waitUntil(async () => (await b.$$("//table[@aria-label='Audit events']/tbody/tr[@data-change]").length) === 1, {
+      timeoutMsg: "only the write-off should remain",
+    });
+  });
+
+  it("refuses bad input with a visible message and changes nothing", async () => {
+    await goTo(b, "3", "Receiving");
+    await choose(b, "Supplier", "Emzor");
+    await fill(b, "Find product", "PARA");
+    await choose(b, "Product", "Paracetamol 500mg");
+    await fill(b, "Batch number", "B-BAD");
+    await fill(b, "Quantity", "-5");
+    await fill(b, "Expiry date", dateIn(100));
+    await clickButton(b, "Receive", RECEIVE_FORM);
+    const text = await alertText(b);
+    expect(text).toMatch(/quantity/i);
+    expect(await (await field(b, "Quantity")).getAttribute("aria-invalid")).toBe("true");
+    await screenshot(b, "11-bad-input");
+
+    await fill(b, "Quantity", "ten");
+    await clickButton(b, "Receive", RECEIVE_FORM);
+    await b.waitUntil(async () => /quantity|number|decimal/i.test(await alertText(b)));
+
+    // Nothing was received.
+    await goTo(b, "2", "Stock");
+    await fill(b, "Find product", "PARA");
+    await choose(b, "Product", "Paracetamol 500mg");
+    await b.waitUntil(async () => (await b.$('[data-testid="stock-on-hand"]').getText()) === "97");
+    expect(await b.$$("//tr[@data-batch='B-BAD']").length).toBe(0);
+  });
+
+  it("lists expiring stock on the expiry screen", async () => {
+    await goTo(b, "5", "Expiry");
+    await b.$("//table[@aria-label='Expiring batches']").waitForDisplayed();
+    await screenshot(b, "12-expiry");
+  });
+});

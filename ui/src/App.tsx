@@ -1,0 +1,115 @@
+// The app's phases: loading → (database unavailable | setup | sign-in) → main.
+// The shell decides which from the database's state; the session lives in
+// the shell, so a reload returns to the same place.
+import { useCallback, useEffect, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+
+import { appStatus, currentSession, signOut, type ApiError } from "./api";
+import type { AppStatus } from "./bindings/shell/AppStatus";
+import type { SignedInUser } from "./bindings/SignedInUser";
+import { ErrorMessage } from "./components/ErrorMessage";
+import { SignInScreen } from "./features/auth/SignInScreen";
+import { useIdleLock } from "./features/auth/useIdleLock";
+import { SetupScreen } from "./features/setup/SetupScreen";
+import { MainLayout } from "./features/shell/MainLayout";
+import { UnavailableScreen } from "./features/shell/UnavailableScreen";
+
+type Phase =
+  | { kind: "loading" }
+  | { kind: "failed"; error: unknown }
+  | { kind: "unavailable"; status: AppStatus }
+  | { kind: "setup"; status: AppStatus }
+  | { kind: "sign-in"; status: AppStatus; lastUser?: string; notice?: string }
+  | { kind: "main"; status: AppStatus; user: SignedInUser };
+
+export function App() {
+  const [phase, setPhase] = useState<Phase>({ kind: "loading" });
+  const queryClient = useQueryClient();
+
+  const load = useCallback(async (notice?: string) => {
+    try {
+      const status = await appStatus();
+      if (status.state === "unavailable") return setPhase({ kind: "unavailable", status });
+      if (status.state === "needs_setup") return setPhase({ kind: "setup", status });
+      const session = await currentSession();
+      if (session) return setPhase({ kind: "main", status, user: session.user });
+      setPhase({ kind: "sign-in", status, notice });
+    } catch (error) {
+      setPhase({ kind: "failed", error });
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const lock = useCallback(
+    async (notice: string) => {
+      if (phase.kind !== "main") return;
+      const lastUser = phase.user.name;
+      try {
+        await signOut();
+      } finally {
+        queryClient.clear();
+        setPhase({ kind: "sign-in", status: phase.status, lastUser, notice });
+      }
+    },
+    [phase, queryClient],
+  );
+
+  const idleSeconds = phase.kind === "main" ? phase.status.idle_lock_seconds : 0;
+  useIdleLock(idleSeconds, () => void lock("The till locked itself after a period of inactivity. Enter your PIN."));
+
+  // Any command answering "unauthenticated" means the shell's session ended
+  // (idle lock on the Rust side): go to the lock screen.
+  const onUnauthenticated = useCallback(
+    (e: ApiError) => {
+      if (e.kind === "unauthenticated") void lock("Your session ended. Sign in again.");
+    },
+    [lock],
+  );
+
+  switch (phase.kind) {
+    case "loading":
+      return (
+        <main className="centered" aria-busy="true">
+          <p role="status">Opening the store database…</p>
+        </main>
+      );
+    case "failed":
+      return (
+        <main className="centered">
+          <div className="card">
+            <h1>PharmaPOS could not start</h1>
+            <ErrorMessage error={phase.error} />
+            <button type="button" onClick={() => void load()}>
+              Try again
+            </button>
+          </div>
+        </main>
+      );
+    case "unavailable":
+      return <UnavailableScreen status={phase.status} onRetry={() => void load()} />;
+    case "setup":
+      return <SetupScreen status={phase.status} onDone={() => void load("The store is ready. Sign in as its administrator.")} />;
+    case "sign-in":
+      return (
+        <SignInScreen
+          status={phase.status}
+          lastUser={phase.lastUser}
+          notice={phase.notice}
+          onSignedIn={(user) => setPhase({ kind: "main", status: phase.status, user })}
+        />
+      );
+    case "main":
+      return (
+        <MainLayout
+          status={phase.status}
+          user={phase.user}
+          onLock={() => void lock("Locked. Enter your PIN to continue.")}
+          onSignOut={() => void lock("Signed out.")}
+          onUnauthenticated={onUnauthenticated}
+        />
+      );
+  }
+}

@@ -1,0 +1,75 @@
+// The typed client against a mocked Tauri IPC: argument shapes, and errors
+// narrowed to ApiError whatever the shell rejected with.
+import { afterEach, describe, expect, it } from "vitest";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { emit } from "@tauri-apps/api/event";
+
+import { ApiError, appStatus, backupDatabase, call, onDataChanged, signIn, toApiError } from "./index";
+
+afterEach(() => clearMocks());
+
+describe("typed client", () => {
+  it("sends engine commands as call(name, input)", async () => {
+    const seen: unknown[] = [];
+    mockIPC((cmd, args) => {
+      seen.push([cmd, args]);
+      return [];
+    });
+    const result = await call("list_suppliers", { include_inactive: true });
+    expect(result).toEqual([]);
+    expect(seen).toEqual([["call", { name: "list_suppliers", input: { include_inactive: true } }]]);
+  });
+
+  it("wraps shell requests in `request`", async () => {
+    const seen: unknown[] = [];
+    mockIPC((cmd, args) => {
+      seen.push([cmd, args]);
+      return { id: "u1", name: "Ada", role: "admin", store_id: "s1" };
+    });
+    const user = await signIn({ name: "Ada", pin: "1234" });
+    expect(user.name).toBe("Ada");
+    expect(seen).toEqual([["sign_in", { request: { name: "Ada", pin: "1234" } }]]);
+  });
+
+  it("turns {kind, message, details} rejections into ApiError", async () => {
+    mockIPC(() => {
+      throw { kind: "insufficient_stock", message: "insufficient stock: requested 5, available 2", details: { requested: "5", available: "2" } };
+    });
+    const err = await call("get_product_stock", { product_id: "p" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).kind).toBe("insufficient_stock");
+    expect((err as ApiError).details["available"]).toBe("2");
+  });
+
+  it("treats bare string rejections (Tauri argument errors) as internal", async () => {
+    mockIPC(() => {
+      throw "invalid args `request` for command `sign_in`";
+    });
+    const err = await appStatus().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).kind).toBe("internal");
+    expect((err as ApiError).message).toContain("invalid args");
+  });
+
+  it("passes the backup path through", async () => {
+    mockIPC((cmd, args) => (cmd === "backup_database" ? (args as { path: string }).path : null));
+    await expect(backupDatabase("/tmp/b.db")).resolves.toBe("/tmp/b.db");
+  });
+
+  it("delivers data-changed events", async () => {
+    mockIPC(() => null, { shouldMockEvents: true });
+    const got: string[] = [];
+    const stop = await onDataChanged((c) => got.push(c.command));
+    await emit("data-changed", { command: "receive_stock" });
+    stop();
+    expect(got).toEqual(["receive_stock"]);
+  });
+});
+
+describe("toApiError", () => {
+  it("maps unknown kinds to internal and keeps the field", () => {
+    expect(toApiError({ kind: "weird", message: "m", details: {} }).kind).toBe("internal");
+    expect(toApiError({ kind: "invalid_input", message: "bad", details: { field: "sku" } }).field).toBe("sku");
+    expect(toApiError(new Error("boom")).message).toBe("boom");
+  });
+});

@@ -1,0 +1,93 @@
+// The typed client: the only module that talks to the Tauri shell.
+//
+// Shell commands (status, setup, sign-in, backup) have their own wrappers;
+// every engine operation goes through `call(name, input)`, typed by the
+// generated `Commands` map so that a wrong field name or a wrong response
+// shape is a compile error. The acting user is never sent: the shell uses
+// the signed-in session.
+import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+import { save } from "@tauri-apps/plugin-dialog";
+
+import type { Commands } from "../bindings/Commands";
+import type { InitRequest } from "../bindings/InitRequest";
+import type { InitResult } from "../bindings/InitResult";
+import type { SignInRequest } from "../bindings/SignInRequest";
+import type { SignedInUser } from "../bindings/SignedInUser";
+import type { UserSummary } from "../bindings/UserSummary";
+import type { AppStatus } from "../bindings/shell/AppStatus";
+import type { DataChanged } from "../bindings/shell/DataChanged";
+import type { SessionInfo } from "../bindings/shell/SessionInfo";
+import { toApiError } from "./errors";
+
+/** Every engine command's name. */
+export type CommandName = keyof Commands & string;
+/** What a command takes. */
+export type CommandRequest<K extends CommandName> = Commands[K]["request"];
+/** What a command answers. */
+export type CommandResponse<K extends CommandName> = Commands[K]["response"];
+
+/** Name of the event the shell emits after every committed change. */
+export const DATA_CHANGED = "data-changed";
+
+async function invokeTyped<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (raw) {
+    throw toApiError(raw);
+  }
+}
+
+/** Database path, whether setup is needed, and why the database is unavailable. */
+export function appStatus(): Promise<AppStatus> {
+  return invokeTyped<AppStatus>("app_status");
+}
+
+/** First start: creates the store and its first admin. */
+export function setupStore(request: InitRequest): Promise<InitResult> {
+  return invokeTyped<InitResult>("setup_store", { request });
+}
+
+/** Users for the sign-in picker. */
+export function listSignInUsers(): Promise<UserSummary[]> {
+  return invokeTyped<UserSummary[]>("list_sign_in_users");
+}
+
+/** Checks the PIN and starts the session. */
+export function signIn(request: SignInRequest): Promise<SignedInUser> {
+  return invokeTyped<SignedInUser>("sign_in", { request });
+}
+
+/** Ends the session. */
+export function signOut(): Promise<void> {
+  return invokeTyped<void>("sign_out");
+}
+
+/** The signed-in user, or null when signed out or locked. */
+export function currentSession(): Promise<SessionInfo | null> {
+  return invokeTyped<SessionInfo | null>("current_session");
+}
+
+/** Runs an engine command as the signed-in user. */
+export function call<K extends CommandName>(name: K, input: CommandRequest<K>): Promise<CommandResponse<K>> {
+  return invokeTyped<CommandResponse<K>>("call", { name, input });
+}
+
+/** Backs the live database up to a new file; resolves to its path. */
+export function backupDatabase(path: string): Promise<string> {
+  return invokeTyped<string>("backup_database", { path });
+}
+
+/** Asks the user where to save a backup; null when cancelled. */
+export async function chooseBackupFile(defaultName: string): Promise<string | null> {
+  try {
+    return await save({ defaultPath: defaultName, filters: [{ name: "PharmaPOS backup", extensions: ["db"] }] });
+  } catch (raw) {
+    throw toApiError(raw);
+  }
+}
+
+/** Calls `handler` after every committed change; resolves to an unsubscribe. */
+export async function onDataChanged(handler: (change: DataChanged) => void): Promise<() => void> {
+  return listen<DataChanged>(DATA_CHANGED, (event) => handler(event.payload));
+}

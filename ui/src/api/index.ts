@@ -1,0 +1,3 @@
+// Public surface of the typed client.
+export * from "./client";
+export * from "./errors";

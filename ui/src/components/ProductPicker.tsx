@@ -1,0 +1,49 @@
+// Picks a product by typing part of its name, SKU or barcode, then choosing
+// from the matches (a native select: arrow keys and type-ahead work).
+import { useState } from "react";
+
+import type { ProductHit } from "../bindings/ProductHit";
+import { useCommandQuery } from "../lib/queries";
+import { Field } from "./Field";
+
+export function ProductPicker({
+  value,
+  onChange,
+  label = "Product",
+  allowAll = false,
+  autoFocus = false,
+}: {
+  value: string;
+  onChange: (productId: string, hit: ProductHit | null) => void;
+  label?: string;
+  allowAll?: boolean;
+  autoFocus?: boolean;
+}) {
+  const [filter, setFilter] = useState("");
+  const hits = useCommandQuery("search_products", { query: filter.trim(), limit: 100 });
+  const list = hits.data ?? [];
+  return (
+    <>
+      <Field label={`Find ${label.toLowerCase()}`}>
+        {(id) => <input id={id} type="search" value={filter} onChange={(e) => setFilter(e.target.value)} autoFocus={autoFocus} />}
+      </Field>
+      <Field label={label}>
+        {(id) => (
+          <select
+            id={id}
+            name="product_id"
+            value={value}
+            onChange={(e) => onChange(e.target.value, list.find((h) => h.product.id === e.target.value) ?? null)}
+          >
+            <option value="">{allowAll ? "All products" : "Choose a product…"}</option>
+            {list.map((h) => (
+              <option key={h.product.id} value={h.product.id}>
+                {h.product.name} — {h.product.sku} ({h.available} {h.product.unit} available)
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+    </>
+  );
+}

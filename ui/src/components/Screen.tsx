@@ -1,0 +1,33 @@
+// The frame of one screen: heading, optional toolbar, content.
+import type { ReactNode } from "react";
+
+export function Screen({ title, actions, children }: { title: string; actions?: ReactNode; children: ReactNode }) {
+  return (
+    <section className="screen" aria-labelledby="screen-title">
+      <header className="screen-header">
+        <h1 id="screen-title">{title}</h1>
+        {actions && <div className="screen-actions">{actions}</div>}
+      </header>
+      {children}
+    </section>
+  );
+}
+
+/** A short success note after a change. */
+export function Notice({ children }: { children: ReactNode }) {
+  if (!children) return null;
+  return (
+    <p className="notice" role="status">
+      {children}
+    </p>
+  );
+}
+
+/** Shown while a query loads. */
+export function Loading({ what }: { what: string }) {
+  return (
+    <p className="loading" role="status" aria-live="polite">
+      Loading {what}…
+    </p>
+  );
+}

@@ -1,0 +1,30 @@
+// Entry point: React root, the query client, and the data-changed wiring.
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+
+import { App } from "./App";
+import { wireDataChanged } from "./lib/queries";
+import "./styles.css";
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    // Local engine: no network retries, no background polling; the shell's
+    // data-changed event is what refreshes.
+    queries: { retry: false, refetchOnWindowFocus: false, staleTime: Infinity },
+    mutations: { retry: false },
+  },
+});
+
+void wireDataChanged(queryClient);
+
+const root = document.getElementById("root");
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <QueryClientProvider client={queryClient}>
+        <App />
+      </QueryClientProvider>
+    </StrictMode>,
+  );
+}
