@@ -234,6 +234,8 @@ CREATE TABLE backorders (
 CREATE INDEX ix_backorders_product_status ON backorders(product_id, store_id, status);
 
 -- The audit ledger: append-only, hash-chained per store; seq is the sync cursor.
+-- A rowid table (rows are ~350 bytes, too wide for WITHOUT ROWID to pay off);
+-- appends land at the end of the table's B-tree.
 CREATE TABLE inventory_audit (
     store_id          TEXT NOT NULL REFERENCES stores(id),
     seq               INTEGER NOT NULL,
@@ -249,11 +251,10 @@ CREATE TABLE inventory_audit (
     created_at        TEXT NOT NULL,
     prev_hash         TEXT NOT NULL,
     hash              TEXT NOT NULL,
-    PRIMARY KEY (store_id, seq)
-) WITHOUT ROWID;
-CREATE INDEX ix_inventory_audit_batch ON inventory_audit(batch_id, seq);
-CREATE INDEX ix_inventory_audit_product ON inventory_audit(product_id, seq);
-CREATE INDEX ix_inventory_audit_type ON inventory_audit(change_type, created_at);
+    UNIQUE (store_id, seq)
+);
+CREATE INDEX ix_inventory_audit_batch ON inventory_audit(batch_id) WHERE batch_id IS NOT NULL;
+CREATE INDEX ix_inventory_audit_product ON inventory_audit(product_id) WHERE product_id IS NOT NULL;
 
 CREATE TRIGGER inventory_audit_no_update BEFORE UPDATE ON inventory_audit
 BEGIN
