@@ -301,7 +301,8 @@ impl Operation for GetAuditTrail {
                LEFT JOIN batches b ON b.id = a.batch_id
                LEFT JOIN products p ON p.id = a.product_id
                LEFT JOIN users u ON u.id = a.user_id
-              WHERE (?1 IS NULL OR a.store_id = ?1) AND (?2 IS NULL OR a.product_id = ?2)
+              WHERE (?1 IS NULL OR a.store_id = ?1) AND (?2 IS NULL OR a.batch_id IN (SELECT id FROM batches WHERE product_id = ?2)
+                     OR (a.batch_id IS NULL AND a.product_id = ?2))
                 AND (?3 IS NULL OR a.batch_id = ?3) AND (?4 IS NULL OR a.change_type = ?4)
                 AND (?5 IS NULL OR a.created_at >= ?5) AND (?6 IS NULL OR a.created_at < ?6)
               ORDER BY a.created_at {order}, a.seq {order} LIMIT ?7"
