@@ -234,8 +234,8 @@ CREATE TABLE backorders (
 CREATE INDEX ix_backorders_product_status ON backorders(product_id, store_id, status);
 
 -- The audit ledger: append-only, hash-chained per store; seq is the sync cursor.
--- A rowid table (rows are ~350 bytes, too wide for WITHOUT ROWID to pay off);
--- appends land at the end of the table's B-tree.
+-- Clustered on (store_id, seq): the table is its own chain index, so an
+-- append dirties one tail page instead of a table page plus an index page.
 CREATE TABLE inventory_audit (
     store_id          TEXT NOT NULL REFERENCES stores(id),
     seq               INTEGER NOT NULL,
@@ -251,8 +251,8 @@ CREATE TABLE inventory_audit (
     created_at        TEXT NOT NULL,
     prev_hash         TEXT NOT NULL,
     hash              TEXT NOT NULL,
-    UNIQUE (store_id, seq)
-);
+    PRIMARY KEY (store_id, seq)
+) WITHOUT ROWID;
 -- Every index here costs one more page written per sale, so only two: events by
 -- batch, and the few events that name a product without a batch (backorders).
 -- The trail "by product" goes through the product's batches.
