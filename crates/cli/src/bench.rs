@@ -40,9 +40,6 @@ pub struct BenchArgs {
     /// Generator seed.
     #[arg(long, default_value_t = 42)]
     seed: u64,
-    /// Database file (deleted first, with its -wal and -shm).
-    #[arg(long = "db", id = "bench_db")]
-    bench_db: PathBuf,
     /// FULL or NORMAL.
     #[arg(long, default_value = "FULL")]
     sync: String,
@@ -80,7 +77,8 @@ fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
-pub fn run(a: &BenchArgs) -> anyhow::Result<()> {
+/// Runs the workload on `db_path` (the global `--db`; deleted first, with its -wal and -shm).
+pub fn run(a: &BenchArgs, db_path: &std::path::Path) -> anyhow::Result<()> {
     let sync = match a.sync.to_ascii_uppercase().as_str() {
         "FULL" => SyncMode::Full,
         "NORMAL" => SyncMode::Normal,
@@ -90,7 +88,7 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<()> {
         bail!("--products and --batches-per-product must be at least 1");
     }
     for suffix in ["", "-wal", "-shm"] {
-        let mut p = a.bench_db.clone().into_os_string();
+        let mut p = db_path.to_path_buf().into_os_string();
         p.push(suffix);
         let _ = std::fs::remove_file(PathBuf::from(p));
     }
@@ -104,7 +102,7 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<()> {
     // Setup (untimed): store, admin, supplier, products, at NORMAL for speed.
     let (session, supplier, products) = {
         let mut db = Db::open_with(
-            &a.bench_db,
+            db_path,
             OpenOptions {
                 sync: SyncMode::Normal,
                 clock: at(today),
@@ -157,7 +155,7 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<()> {
     };
 
     let mut db = Db::open_with(
-        &a.bench_db,
+        db_path,
         OpenOptions {
             sync,
             clock: at(today - Duration::days(366)),
@@ -225,7 +223,7 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<()> {
     lat.sort_unstable();
 
     // Checks straight on the file, independent of the engine's code paths.
-    let conn = rusqlite::Connection::open(&a.bench_db)?;
+    let conn = rusqlite::Connection::open(db_path)?;
     let (on_hand_milli, negatives, batches): (i64, i64, i64) = conn.query_row(
         "SELECT COALESCE(SUM(on_hand_milli), 0), COALESCE(SUM(on_hand_milli < 0), 0), COUNT(*) FROM batches",
         [],
@@ -296,7 +294,7 @@ fn search_bench(
             let hits = db.execute(
                 session,
                 SearchProducts {
-                    query,
+                    query: Some(query),
                     store_id: None,
                     limit: Some(10),
                     include_deleted: None,

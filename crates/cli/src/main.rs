@@ -219,7 +219,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Cmd::Bench(args) => bench::run(args),
+        Cmd::Bench(args) => bench::run(
+            args,
+            cli.db
+                .as_deref()
+                .context("--db FILE is required for `bench`")?,
+        ),
     }
 }
 

@@ -58,6 +58,8 @@ pub enum ChangeType {
     StatusChange,
     /// A backorder recorded.
     BackorderCreated,
+    /// A backorder cancelled.
+    BackorderCancelled,
     /// A backorder (partly) fulfilled.
     BackorderFulfilled,
     /// An adjustment waiting for approval.
@@ -86,6 +88,7 @@ impl ChangeType {
             ChangeType::Recall => "recall",
             ChangeType::StatusChange => "status_change",
             ChangeType::BackorderCreated => "backorder_created",
+            ChangeType::BackorderCancelled => "backorder_cancelled",
             ChangeType::BackorderFulfilled => "backorder_fulfilled",
             ChangeType::AdjustmentRequested => "adjustment_requested",
             ChangeType::AdjustmentRejected => "adjustment_rejected",

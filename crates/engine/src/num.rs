@@ -130,6 +130,33 @@ impl serde::de::Visitor<'_> for DecimalVisitor {
     }
 }
 
+/// `deserialize_with` for optional plain decimals (percentages,
+/// temperatures): a JSON number or a string, like quantities and money.
+pub fn opt_decimal<'de, D: Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<Decimal>, D::Error> {
+    struct Opt;
+    impl<'de> serde::de::Visitor<'de> for Opt {
+        type Value = Option<Decimal>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a decimal number, a string holding one, or null")
+        }
+        fn visit_none<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D2: Deserializer<'de>>(
+            self,
+            d: D2,
+        ) -> std::result::Result<Self::Value, D2::Error> {
+            d.deserialize_any(DecimalVisitor).map(Some)
+        }
+    }
+    d.deserialize_option(Opt)
+}
+
 impl Qty {
     /// True when the quantity is a whole number of units.
     pub fn is_whole(self) -> bool {

@@ -1229,7 +1229,7 @@ fn products_unique_sku_barcode_search_and_soft_delete() {
 
     let search = |fx: &mut Fx, q: &str| -> Vec<ProductId> {
         fx.run(SearchProducts {
-            query: q.into(),
+            query: Some(q.into()),
             store_id: None,
             limit: None,
             include_deleted: None,

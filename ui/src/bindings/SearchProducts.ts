@@ -7,9 +7,9 @@ import type { StoreId } from "./StoreId";
  */
 export type SearchProducts = { 
 /**
- * What was typed or scanned (empty lists products by name).
+ * What was typed or scanned (empty or omitted lists products by name).
  */
-query: string, 
+query?: string, 
 /**
  * Store whose stock to show.
  */

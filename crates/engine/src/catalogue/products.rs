@@ -107,11 +107,11 @@ pub struct InjectableDetails {
 pub struct StorageRequirements {
     /// Lowest temperature, °C.
     #[ts(optional, type = "string")]
-    #[serde(default, with = "rust_decimal::serde::str_option")]
+    #[serde(default, deserialize_with = "crate::num::opt_decimal")]
     pub temperature_min_c: Option<Decimal>,
     /// Highest temperature, °C.
     #[ts(optional, type = "string")]
-    #[serde(default, with = "rust_decimal::serde::str_option")]
+    #[serde(default, deserialize_with = "crate::num::opt_decimal")]
     pub temperature_max_c: Option<Decimal>,
     /// Keep refrigerated.
     #[serde(default)]
@@ -277,15 +277,15 @@ pub struct ProductFields {
     pub retail_price: Option<Money>,
     /// Markup percent.
     #[ts(optional, type = "string")]
-    #[serde(default, with = "rust_decimal::serde::str_option")]
+    #[serde(default, deserialize_with = "crate::num::opt_decimal")]
     pub markup_percent: Option<Decimal>,
     /// Commission percent.
     #[ts(optional, type = "string")]
-    #[serde(default, with = "rust_decimal::serde::str_option")]
+    #[serde(default, deserialize_with = "crate::num::opt_decimal")]
     pub commission_rate: Option<Decimal>,
     /// Tax percent.
     #[ts(optional, type = "string")]
-    #[serde(default, with = "rust_decimal::serde::str_option")]
+    #[serde(default, deserialize_with = "crate::num::opt_decimal")]
     pub tax_rate: Option<Decimal>,
     /// Injectable details (replaces the group).
     #[ts(optional)]
@@ -596,7 +596,7 @@ fn reindex(tx: &Transaction<'_>, id: ProductId) -> Result<()> {
         "INSERT INTO product_search (product_id, name, terms)
          SELECT p.id, p.name, concat_ws(' ', p.sku, p.generic_name, p.brand, p.nafdac_number,
                 (SELECT group_concat(barcode, ' ') FROM product_barcodes WHERE product_id = p.id))
-           FROM products p WHERE p.id = ?1 AND p.deleted_at IS NULL",
+           FROM products p WHERE p.id = ?1",
         [id],
     )?;
     Ok(())
@@ -688,9 +688,9 @@ pub struct ProductHit {
 #[serde(deny_unknown_fields)]
 #[ts(export)]
 pub struct SearchProducts {
-    /// What was typed or scanned (empty lists products by name).
-    #[serde(default)]
-    pub query: String,
+    /// What was typed or scanned (empty or omitted lists products by name).
+    #[ts(optional)]
+    pub query: Option<String>,
     /// Store whose stock to show.
     #[ts(optional)]
     pub store_id: Option<StoreId>,
@@ -714,7 +714,7 @@ impl Operation for SearchProducts {
         let store = ctx.store(self.store_id)?;
         let today = ctx.today(&store).to_string();
         let limit = self.limit.unwrap_or(25).clamp(1, 200) as usize;
-        let q = self.query.trim();
+        let q = self.query.as_deref().unwrap_or("").trim();
         let include_deleted = self.include_deleted.unwrap_or(false);
         let mut ids: Vec<ProductId> = Vec::new();
         if !q.is_empty() {

@@ -89,11 +89,11 @@ pub struct SupplierFields {
     pub categories: Option<Vec<String>>,
     /// On-time delivery rate, percent (0–100).
     #[ts(optional, type = "string")]
-    #[serde(default, with = "rust_decimal::serde::str_option")]
+    #[serde(default, deserialize_with = "crate::num::opt_decimal")]
     pub on_time_delivery_rate: Option<Decimal>,
     /// Quality rating (0–5).
     #[ts(optional, type = "string")]
-    #[serde(default, with = "rust_decimal::serde::str_option")]
+    #[serde(default, deserialize_with = "crate::num::opt_decimal")]
     pub quality_rating: Option<Decimal>,
     /// Average lead time, days.
     #[ts(optional)]

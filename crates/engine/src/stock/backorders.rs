@@ -238,6 +238,22 @@ impl Operation for CancelBackorder {
             "UPDATE backorders SET status = 'cancelled', updated_at = ?2 WHERE id = ?1",
             params![self.backorder_id, ctx.now_str()],
         )?;
+        audit::append(
+            ctx,
+            NewEvent {
+                store_id: bo.store_id,
+                batch_id: None,
+                product_id: Some(bo.product_id),
+                change_type: ChangeType::BackorderCancelled,
+                previous_milli: None,
+                new_milli: None,
+                reference_id: Some(&self.backorder_id.to_string()),
+                notes: Some(&format!(
+                    "cancelled; {} of {} handed over",
+                    bo.fulfilled_quantity, bo.quantity
+                )),
+            },
+        )?;
         get(ctx, self.backorder_id)
     }
 }

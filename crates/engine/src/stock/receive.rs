@@ -207,9 +207,11 @@ impl Operation for ReceiveStock {
                 }
                 // Weighted average: the batch's value stays the sum of what was paid.
                 let total = b.on_hand_milli + qty_milli;
-                let weighted = (i128::from(b.cost_e4) * i128::from(b.on_hand_milli)
-                    + i128::from(cost) * i128::from(qty_milli))
-                    / i128::from(total.max(1));
+                let value = i128::from(b.cost_e4) * i128::from(b.on_hand_milli)
+                    + i128::from(cost) * i128::from(qty_milli);
+                let total = i128::from(total.max(1));
+                // Rounded half up to the money scale.
+                let weighted = (2 * value + total) / (2 * total);
                 let weighted =
                     i64::try_from(weighted).map_err(|_| Error::Internal("cost overflow".into()))?;
                 ctx.tx.execute(
