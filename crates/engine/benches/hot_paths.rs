@@ -338,7 +338,7 @@ fn search_products(c: &mut Criterion) {
                     .execute(
                         &admin,
                         SearchProducts {
-                            query: query.into(),
+                            query: Some(query.to_string()),
                             store_id: None,
                             limit: None,
                             include_deleted: None,
