@@ -213,10 +213,25 @@ fn preflight(path: &Path) -> Result<()> {
     if f.read_exact(&mut header).is_err() || &header != b"SQLite format 3\0" {
         return Err(not_db("the file is not an SQLite database"));
     }
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
+    // With no WAL beside it, open the file as immutable: SQLite then creates
+    // no -wal/-shm files, so a refused file is left exactly as it was. With a
+    // WAL present (a crash), read through it so the newest schema rows count.
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    let conn = if Path::new(&wal).exists() {
+        Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+    } else {
+        let uri = format!("file:{}?immutable=1", uri_path(path));
+        Connection::open_with_flags(
+            uri,
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
+        )
+    }
     .map_err(|e| not_db(&e.to_string()))?;
     let tables: i64 = conn
         .query_row(
@@ -261,4 +276,16 @@ impl Db {
     pub fn verify(&mut self) -> Result<crate::audit::VerifyReport> {
         self.read(crate::audit::verify)
     }
+}
+
+/// Percent-encodes the characters that mean something in an SQLite URI.
+fn uri_path(path: &Path) -> String {
+    let mut out = String::new();
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' | '?' | '#' => out.push_str(&format!("%{:02X}", c as u32)),
+            _ => out.push(c),
+        }
+    }
+    out
 }
