@@ -94,6 +94,10 @@ export async function alertText(b: Browser): Promise<string> {
 
 /** Saves a screenshot of the window as docs/screenshots/<name>.png. */
 export async function screenshot(b: Browser, name: string): Promise<void> {
+  // WebKitGTK under Xvfb snapshots the last composited frame, which can lag
+  // behind the DOM: let two frames render and settle first.
+  await b.executeAsync((done: () => void) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
+  await b.pause(250);
   await b.saveScreenshot(join(SCREENSHOTS, `${name}.png`));
 }
 

@@ -15,6 +15,8 @@ const TITLES: Partial<Record<ApiError["kind"], string>> = {
   unauthenticated: "Sign-in failed",
   locked: "Account locked",
   storage: "Database problem",
+  schema_too_new: "Database from a newer PharmaPOS",
+  not_a_database: "Not a PharmaPOS database",
   internal: "Something went wrong",
 };
 
