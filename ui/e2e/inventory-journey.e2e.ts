@@ -54,7 +54,7 @@ describe("inventory journey", () => {
     await screenshot(b, "05-products");
   });
 
-  it("receives two batches, the later-expiring one first", async () => {
+  it("receives three batches, the later-expiring ones first", async () => {
     await goTo(b, "3", "Receiving");
     await choose(b, "Supplier", "Emzor");
     await fill(b, "Delivery / invoice reference", "INV-1001");
@@ -72,6 +72,13 @@ describe("inventory journey", () => {
     await fill(b, "Expiry date", dateIn(5));
     await clickButton(b, "Receive", RECEIVE_FORM);
     await waitForText(b, "Received new batch B-SOON");
+
+    await choose(b, "Product", "Paracetamol 500mg");
+    await fill(b, "Batch number", "B-MID");
+    await fill(b, "Quantity", "20");
+    await fill(b, "Expiry date", dateIn(20));
+    await clickButton(b, "Receive", RECEIVE_FORM);
+    await waitForText(b, "Received new batch B-MID");
     await screenshot(b, "06-receiving");
   });
 
@@ -80,13 +87,14 @@ describe("inventory journey", () => {
     await fill(b, "Find product", "PARA");
     await choose(b, "Product", "Paracetamol 500mg");
     await b.$('[data-testid="stock-available"]').waitForDisplayed();
-    await b.waitUntil(async () => (await b.$('[data-testid="stock-available"]').getText()) === "140", {
-      timeoutMsg: "available should be 140",
+    await b.waitUntil(async () => (await b.$('[data-testid="stock-available"]').getText()) === "160", {
+      timeoutMsg: "available should be 160",
     });
     const order = await b.$$("//table[@aria-label='Batches in FEFO order']/tbody/tr[@data-batch]").map((r) => r.getAttribute("data-batch"));
-    expect(order).toEqual(["B-SOON", "B-LATE"]);
+    expect(order).toEqual(["B-SOON", "B-MID", "B-LATE"]);
     expect(await (await rowOf("B-SOON")).getAttribute("class")).toContain("exp-within7");
     expect(await (await rowOf("B-SOON")).getText()).toContain("5 days left");
+    expect(await (await rowOf("B-MID")).getAttribute("class")).toContain("exp-within30");
     expect(await (await rowOf("B-LATE")).getAttribute("class")).not.toContain("exp-");
     await screenshot(b, "07-stock-fefo");
   });
@@ -152,13 +160,26 @@ describe("inventory journey", () => {
     await goTo(b, "2", "Stock");
     await fill(b, "Find product", "PARA");
     await choose(b, "Product", "Paracetamol 500mg");
-    await b.waitUntil(async () => (await b.$('[data-testid="stock-on-hand"]').getText()) === "97");
+    await b.waitUntil(async () => (await b.$('[data-testid="stock-on-hand"]').getText()) === "117");
     expect(await b.$$("//tr[@data-batch='B-BAD']").length).toBe(0);
   });
 
-  it("lists expiring stock on the expiry screen", async () => {
+  it("lists expiring stock and expires it in one step", async () => {
     await goTo(b, "5", "Expiry");
-    await b.$("//table[@aria-label='Expiring batches']").waitForDisplayed();
+    await b.$("//table[@aria-label='Expiring batches']//tr[@data-batch='B-MID']").waitForDisplayed();
+    expect(await b.$$("//table[@aria-label='Expired batches']//tr[@data-batch]").length).toBe(0);
     await screenshot(b, "12-expiry");
+
+    await fill(b, "Expire batches expiring within (days)", "30");
+    await clickButton(b, "Mark as expired");
+    await waitForText(b, "Marked 1 batch(es) as expired");
+    await b.$("//table[@aria-label='Expired batches']//tr[@data-batch='B-MID']").waitForDisplayed();
+
+    // The ledger still verifies after the expiry events.
+    await goTo(b, "7", "Audit trail");
+    await b.$("//table[@aria-label='Audit events']//tr[@data-change='expired']").waitForDisplayed();
+    await clickButton(b, "Verify ledger");
+    await b.$('[data-testid="verify-result"]').waitForDisplayed();
+    expect(await b.$('[data-testid="verify-result"]').getText()).toContain("Ledger verified");
   });
 });

@@ -43,10 +43,12 @@ export function App() {
     void load();
   }, [load]);
 
+  // Locking keeps the user preselected (they come back with their PIN);
+  // signing out leaves the till for anyone.
   const lock = useCallback(
-    async (notice: string) => {
+    async (notice: string, keepUser = true) => {
       if (phase.kind !== "main") return;
-      const lastUser = phase.user.name;
+      const lastUser = keepUser ? phase.user.name : undefined;
       try {
         await signOut();
       } finally {
@@ -107,7 +109,7 @@ export function App() {
           status={phase.status}
           user={phase.user}
           onLock={() => void lock("Locked. Enter your PIN to continue.")}
-          onSignOut={() => void lock("Signed out.")}
+          onSignOut={() => void lock("Signed out.", false)}
           onUnauthenticated={onUnauthenticated}
         />
       );

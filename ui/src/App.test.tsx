@@ -1,0 +1,73 @@
+// The app's phases from the shell's status: setup, unavailable database,
+// sign-in, and the main window with its status bar.
+import { afterEach, describe, expect, it } from "vitest";
+import { render, screen } from "@testing-library/react";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+
+import { App } from "./App";
+import type { AppStatus } from "./bindings/shell/AppStatus";
+
+afterEach(() => clearMocks());
+
+function status(over: Partial<AppStatus>): AppStatus {
+  return { db_path: "/data/store.db", state: "ready", error: null, idle_lock_seconds: 0, version: "0.1.0", ...over };
+}
+
+function renderApp(handlers: Record<string, (args: unknown) => unknown>) {
+  mockIPC((cmd, args) => {
+    const h = handlers[cmd];
+    if (!h) throw new Error(`unexpected command ${cmd}`);
+    return h(args);
+  });
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  return render(
+    <QueryClientProvider client={client}>
+      <App />
+    </QueryClientProvider>,
+  );
+}
+
+describe("App", () => {
+  it("shows setup on an empty database", async () => {
+    renderApp({ app_status: () => status({ state: "needs_setup" }) });
+    expect(await screen.findByRole("heading", { name: "Welcome to PharmaPOS" })).toBeInTheDocument();
+  });
+
+  it("explains a database from a newer PharmaPOS instead of crashing", async () => {
+    renderApp({
+      app_status: () =>
+        status({
+          state: "unavailable",
+          error: { kind: "schema_too_new", message: "this database uses schema version 9", details: { file_version: 9, program_version: 1 } },
+        }),
+    });
+    expect(await screen.findByRole("heading", { name: "The store database cannot be opened" })).toBeInTheDocument();
+    expect(screen.getByText(/written by a newer version of PharmaPOS/)).toBeInTheDocument();
+    expect(screen.getByRole("alert")).toHaveTextContent("schema version 9");
+  });
+
+  it("goes to sign-in without a session", async () => {
+    renderApp({ app_status: () => status({}), current_session: () => null, list_sign_in_users: () => [] });
+    expect(await screen.findByRole("heading", { name: "Sign in" })).toBeInTheDocument();
+  });
+
+  it("opens the main window for a signed-in user, with shortcuts and the status bar", async () => {
+    renderApp({
+      app_status: () => status({}),
+      current_session: () => ({ user: { id: "u1", name: "Bola", role: "cashier", store_id: "s1" } }),
+      call: (args) => {
+        const { name } = args as { name: string };
+        if (name === "list_stores") return [{ id: "s1", code: "LEK", name: "Lekki Pharmacy" }];
+        if (name === "search_products") return [];
+        throw new Error(`unexpected call ${name}`);
+      },
+    });
+    expect(await screen.findByRole("heading", { name: "Products" })).toBeInTheDocument();
+    expect(await screen.findByText("Lekki Pharmacy (LEK)")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: /Stock/ })).toHaveAttribute("aria-keyshortcuts", "Alt+2");
+    // A cashier sees neither user management nor backup.
+    expect(screen.queryByRole("button", { name: /Users/ })).toBeNull();
+    expect(screen.queryByRole("button", { name: /Backup/ })).toBeNull();
+  });
+});
