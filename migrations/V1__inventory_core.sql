@@ -167,6 +167,7 @@ CREATE TABLE batches (
     status               TEXT NOT NULL DEFAULT 'available'
         CHECK (status IN ('available', 'quarantine', 'expired', 'recalled', 'depleted', 'damaged')),
     status_reason        TEXT,
+    last_event_seq       INTEGER,   -- newest audit event of this batch (see inventory_audit)
     recall_class         TEXT CHECK (recall_class IN ('I', 'II', 'III')),
     created_at           TEXT NOT NULL,
     updated_at           TEXT NOT NULL,
@@ -249,14 +250,14 @@ CREATE TABLE inventory_audit (
     reference_id      TEXT,
     notes             TEXT,
     created_at        TEXT NOT NULL,
-    prev_hash         TEXT NOT NULL,
-    hash              TEXT NOT NULL,
+    batch_prev_seq    INTEGER,         -- this batch's previous event (a per-batch back-link)
+    hash              TEXT NOT NULL,   -- SHA-256(previous event's hash ‖ canonical bytes)
     PRIMARY KEY (store_id, seq)
 ) WITHOUT ROWID;
--- Every index here costs one more page written per sale, so only two: events by
--- batch, and the few events that name a product without a batch (backorders).
--- The trail "by product" goes through the product's batches.
-CREATE INDEX ix_inventory_audit_batch ON inventory_audit(batch_id) WHERE batch_id IS NOT NULL;
+-- Every index here costs one more page written per sale. Events of a batch
+-- are found through back-links instead (batches.last_event_seq, then
+-- batch_prev_seq): the batch row is written by the same change anyway. Only
+-- events naming a product without a batch (backorders, rare) get an index.
 CREATE INDEX ix_inventory_audit_product_only ON inventory_audit(product_id) WHERE batch_id IS NULL;
 
 CREATE TRIGGER inventory_audit_no_update BEFORE UPDATE ON inventory_audit

@@ -2,7 +2,7 @@
 //!
 //! Events are appended in the same transaction as the change they record.
 //! Each store's events form a chain: `seq` counts 1, 2, 3… per store and
-//! `hash = SHA-256(prev_hash ‖ canonical event bytes)`, so an edited, deleted
+//! `hash = SHA-256(previous hash ‖ canonical event bytes)`, so an edited, deleted
 //! or reordered event breaks every hash after it. The table's triggers refuse
 //! UPDATE and DELETE; corrections are new events. `seq` is also the sync cursor.
 
@@ -129,6 +129,14 @@ pub fn append(ctx: &Ctx<'_>, e: NewEvent<'_>) -> Result<EventId> {
     let id = EventId::new();
     let seq = last_seq + 1;
     let created_at = ctx.now_str();
+    let batch_prev_seq: Option<i64> = match e.batch_id {
+        Some(b) => tx
+            .prepare_cached("SELECT last_event_seq FROM batches WHERE id = ?1")?
+            .query_row([b], |r| r.get(0))
+            .optional()?
+            .flatten(),
+        None => None,
+    };
     let canon = Canonical {
         id,
         store_id: e.store_id,
@@ -142,11 +150,12 @@ pub fn append(ctx: &Ctx<'_>, e: NewEvent<'_>) -> Result<EventId> {
         reference_id: e.reference_id,
         notes: e.notes,
         created_at: &created_at,
+        batch_prev_seq,
     };
     let hash = chain_hash(&prev_hash, &canon)?;
     tx.prepare_cached(
         "INSERT INTO inventory_audit (store_id, seq, id, batch_id, product_id, change_type, previous_milli, new_milli,
-                                      user_id, reference_id, notes, created_at, prev_hash, hash)
+                                      user_id, reference_id, notes, created_at, batch_prev_seq, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?
     .execute(params![
@@ -162,9 +171,13 @@ pub fn append(ctx: &Ctx<'_>, e: NewEvent<'_>) -> Result<EventId> {
         e.reference_id,
         e.notes,
         created_at,
-        prev_hash,
+        batch_prev_seq,
         hash
     ])?;
+    if let Some(b) = e.batch_id {
+        tx.prepare_cached("UPDATE batches SET last_event_seq = ?2 WHERE id = ?1")?
+            .execute(params![b, seq])?;
+    }
     Ok(id)
 }
 
@@ -184,6 +197,7 @@ struct Canonical<'a> {
     reference_id: Option<&'a str>,
     notes: Option<&'a str>,
     created_at: &'a str,
+    batch_prev_seq: Option<i64>,
 }
 
 fn chain_hash(prev_hash: &str, c: &Canonical<'_>) -> Result<String> {
@@ -201,6 +215,7 @@ fn chain_hash(prev_hash: &str, c: &Canonical<'_>) -> Result<String> {
         c.reference_id,
         c.notes,
         c.created_at,
+        c.batch_prev_seq,
     ))
     .map_err(|e| Error::Internal(format!("encoding audit event: {e}")))?;
     let mut h = Sha256::new();
@@ -297,15 +312,30 @@ impl Operation for GetAuditTrail {
         } else {
             "DESC"
         };
+        // With a batch or product filter, the events are found through the
+        // per-batch back-links (no index on batch_id: see the migration).
+        let source = if self.batch_id.is_some() || self.product_id.is_some() {
+            "(WITH RECURSIVE chain(store_id, seq) AS (
+                  SELECT store_id, last_event_seq FROM batches
+                   WHERE last_event_seq IS NOT NULL AND (id = ?3 OR (?3 IS NULL AND product_id = ?2))
+                  UNION ALL
+                  SELECT e.store_id, e.batch_prev_seq FROM chain
+                    JOIN inventory_audit e ON e.store_id = chain.store_id AND e.seq = chain.seq
+                   WHERE e.batch_prev_seq IS NOT NULL)
+              SELECT e.* FROM chain JOIN inventory_audit e ON e.store_id = chain.store_id AND e.seq = chain.seq
+              UNION ALL
+              SELECT e.* FROM inventory_audit e WHERE ?3 IS NULL AND e.batch_id IS NULL AND e.product_id = ?2)"
+        } else {
+            "inventory_audit"
+        };
         let sql = format!(
             "SELECT a.id, a.store_id, a.seq, a.batch_id, b.batch_number, a.product_id, p.name, a.change_type,
                     a.previous_milli, a.new_milli, a.user_id, u.name, a.reference_id, a.notes, a.created_at, a.hash
-               FROM inventory_audit a
+               FROM {source} a
                LEFT JOIN batches b ON b.id = a.batch_id
                LEFT JOIN products p ON p.id = a.product_id
                LEFT JOIN users u ON u.id = a.user_id
-              WHERE (?1 IS NULL OR a.store_id = ?1) AND (?2 IS NULL OR a.batch_id IN (SELECT id FROM batches WHERE product_id = ?2)
-                     OR (a.batch_id IS NULL AND a.product_id = ?2))
+              WHERE (?1 IS NULL OR a.store_id = ?1) AND (?2 IS NULL OR a.product_id = ?2)
                 AND (?3 IS NULL OR a.batch_id = ?3) AND (?4 IS NULL OR a.change_type = ?4)
                 AND (?5 IS NULL OR a.created_at >= ?5) AND (?6 IS NULL OR a.created_at < ?6)
               ORDER BY a.created_at {order}, a.seq {order} LIMIT ?7"
@@ -405,12 +435,13 @@ pub fn verify(tx: &Transaction<'_>) -> Result<VerifyReport> {
     const MAX_PROBLEMS: usize = 1000;
     let mut problems = Vec::new();
     let mut events_checked = 0i64;
-    // Running on-hand per batch, replayed in chain order.
+    // Per batch, replayed in chain order: running on-hand and its latest event.
     let mut running: HashMap<BatchId, i64> = HashMap::new();
+    let mut last_of_batch: HashMap<BatchId, i64> = HashMap::new();
     let mut expected: Option<(StoreId, i64, String)> = None;
     let mut stmt = tx.prepare(
         "SELECT store_id, seq, id, batch_id, product_id, change_type, previous_milli, new_milli, user_id,
-                reference_id, notes, created_at, prev_hash, hash
+                reference_id, notes, created_at, batch_prev_seq, hash
            FROM inventory_audit ORDER BY store_id, seq",
     )?;
     let mut rows = stmt.query([])?;
@@ -422,7 +453,7 @@ pub fn verify(tx: &Transaction<'_>) -> Result<VerifyReport> {
         let reference_id: Option<String> = r.get(9)?;
         let notes: Option<String> = r.get(10)?;
         let created_at: String = r.get(11)?;
-        let prev_hash: String = r.get(12)?;
+        let batch_prev_seq: Option<i64> = r.get(12)?;
         let hash: String = r.get(13)?;
         let batch_id: Option<BatchId> = r.get(3)?;
         let previous_milli: Option<i64> = r.get(6)?;
@@ -448,11 +479,14 @@ pub fn verify(tx: &Transaction<'_>) -> Result<VerifyReport> {
                 format!("expected sequence {want_seq}, found {seq}"),
             );
         }
-        if prev_hash != want_prev {
-            problem(
-                "chain",
-                format!("event {seq} does not chain from the previous event's hash"),
-            );
+        if let Some(b) = batch_id {
+            let linked = last_of_batch.insert(b, seq);
+            if linked != batch_prev_seq {
+                problem(
+                    "chain",
+                    format!("event {seq} does not link back to its batch's previous event"),
+                );
+            }
         }
         let canon = Canonical {
             id: r.get(2)?,
@@ -467,8 +501,9 @@ pub fn verify(tx: &Transaction<'_>) -> Result<VerifyReport> {
             reference_id: reference_id.as_deref(),
             notes: notes.as_deref(),
             created_at: &created_at,
+            batch_prev_seq,
         };
-        if chain_hash(&prev_hash, &canon)? != hash {
+        if chain_hash(&want_prev, &canon)? != hash {
             problem("chain", format!("event {seq} ({change_type}) has been altered: its hash does not match its content"));
         }
         if let (Some(b), Some(prev), Some(new)) = (batch_id, previous_milli, new_milli) {
@@ -491,7 +526,8 @@ pub fn verify(tx: &Transaction<'_>) -> Result<VerifyReport> {
     let mut batches_checked = 0i64;
     let mut stmt = tx.prepare(
         "SELECT b.id, b.store_id, b.batch_number, b.on_hand_milli, b.reserved_milli,
-                COALESCE((SELECT SUM(quantity_milli) FROM stock_reservations r WHERE r.batch_id = b.id AND r.status = 'active'), 0)
+                COALESCE((SELECT SUM(quantity_milli) FROM stock_reservations r WHERE r.batch_id = b.id AND r.status = 'active'), 0),
+                b.last_event_seq
            FROM batches b",
     )?;
     let mut rows = stmt.query([])?;
@@ -503,9 +539,19 @@ pub fn verify(tx: &Transaction<'_>) -> Result<VerifyReport> {
         let on_hand: i64 = r.get(3)?;
         let reserved: i64 = r.get(4)?;
         let holds: i64 = r.get(5)?;
+        let last_event_seq: Option<i64> = r.get(6)?;
         let ledger = running.get(&id).copied().unwrap_or(0);
         if problems.len() >= MAX_PROBLEMS {
             continue;
+        }
+        if last_event_seq != last_of_batch.get(&id).copied() {
+            problems.push(VerifyProblem {
+                kind: "chain".into(),
+                store_id: Some(store_id),
+                seq: last_event_seq,
+                batch_id: Some(id),
+                message: format!("batch {number} does not point at its latest audit event"),
+            });
         }
         if ledger != on_hand {
             problems.push(VerifyProblem {

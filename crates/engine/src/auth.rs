@@ -237,12 +237,34 @@ pub struct UserSummary {
 }
 
 /// Checks a name and PIN; counts failures and locks after [`MAX_PIN_ATTEMPTS`].
-/// Failures are committed (the attempt counter must survive the error).
+/// Failures are committed (the attempt counter must survive the error), and
+/// each one is written to the security log.
 pub fn sign_in(db: &mut Db, req: &SignInRequest) -> Result<SignedInUser> {
     let now = db.now();
     db.write(|tx| {
-        let (user, pin_hash, failed, locked_until) = find_for_pin(tx, &req.name)?;
-        check_not_locked(&user.name, locked_until.as_deref(), now)?;
+        let fail = |outcome: &'static str, user_id: Option<UserId>, e: Error| -> Result<Result<SignedInUser>> {
+            crate::sales::security::record(
+                tx,
+                now,
+                &crate::sales::security::Incident::sign_in(&req.name, user_id, outcome, &e),
+            )?;
+            Ok(Err(e))
+        };
+        let (user, pin_hash, failed, locked_until) = match find_for_pin(tx, &req.name) {
+            Ok(found) => found,
+            Err(e @ Error::Unauthenticated { .. }) => {
+                let outcome = if e.to_string().contains("deactivated") {
+                    "deactivated"
+                } else {
+                    "unknown_user"
+                };
+                return fail(outcome, None, e);
+            }
+            Err(e) => return Err(e),
+        };
+        if let Err(e) = check_not_locked(&user.name, locked_until.as_deref(), now) {
+            return fail("locked", Some(user.id), e);
+        }
         let ok = pin_hash
             .as_deref()
             .is_some_and(|h| pin_matches(h, &req.pin));
@@ -253,24 +275,61 @@ pub fn sign_in(db: &mut Db, req: &SignInRequest) -> Result<SignedInUser> {
             )?;
             return Ok(Ok(user));
         }
-        let failed = failed + 1;
-        let lock = (failed >= MAX_PIN_ATTEMPTS).then(|| {
-            (now + Duration::minutes(LOCK_MINUTES)).to_rfc3339_opts(SecondsFormat::Secs, true)
-        });
-        tx.execute(
-            "UPDATE users SET failed_pin_attempts = ?2, locked_until = ?3 WHERE id = ?1",
-            params![user.id, if lock.is_some() { 0 } else { failed }, lock],
-        )?;
-        Ok(Err(match lock {
+        let e = match count_failed_pin(tx, user.id, failed, now)? {
             Some(until) => Error::Locked {
-                user: user.name,
+                user: user.name.clone(),
                 until,
             },
             None => Error::Unauthenticated {
                 message: "wrong name or PIN".into(),
             },
-        }))
+        };
+        fail("wrong_pin", Some(user.id), e)
     })?
+}
+
+/// Counts one more failed PIN for a user (`failed` failures so far) and
+/// locks them at [`MAX_PIN_ATTEMPTS`]; returns the lock's end when it locks.
+pub(crate) fn count_failed_pin(
+    tx: &Transaction<'_>,
+    user_id: UserId,
+    failed: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<String>> {
+    let failed = failed + 1;
+    let lock = (failed >= MAX_PIN_ATTEMPTS).then(|| {
+        (now + Duration::minutes(LOCK_MINUTES)).to_rfc3339_opts(SecondsFormat::Secs, true)
+    });
+    tx.execute(
+        "UPDATE users SET failed_pin_attempts = ?2, locked_until = ?3 WHERE id = ?1",
+        params![user_id, if lock.is_some() { 0 } else { failed }, lock],
+    )?;
+    Ok(lock)
+}
+
+/// Counts a failed approval PIN against the approver named (when that name
+/// is a user), as a failed sign-in would be: approvals cannot be used to
+/// guess a manager's PIN without limit. Returns the lock's end if it locks.
+pub(crate) fn count_failed_approval(
+    tx: &Transaction<'_>,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>> {
+    match find_for_pin(tx, name) {
+        Ok((user, _, failed, _)) => count_failed_pin(tx, user.id, failed, now),
+        Err(_) => Ok(None),
+    }
+}
+
+/// Why a manager's PIN was not accepted, for the security log.
+#[derive(Debug)]
+pub struct PinFailure {
+    /// The error to return.
+    pub error: Error,
+    /// `unknown_user`, `deactivated`, `locked`, `wrong_pin` or `not_a_manager`.
+    pub outcome: &'static str,
+    /// The user the name matched, if any.
+    pub user_id: Option<UserId>,
 }
 
 /// Verifies a manager's PIN for an approval at the till; returns the manager.
@@ -280,19 +339,62 @@ pub fn verify_manager_pin(
     pin: &str,
     now: DateTime<Utc>,
 ) -> Result<SignedInUser> {
-    let (user, pin_hash, _, locked_until) = find_for_pin(tx, name)?;
-    check_not_locked(&user.name, locked_until.as_deref(), now)?;
+    check_manager_pin(tx, name, pin, now).map_err(|f| f.error)
+}
+
+/// [`verify_manager_pin`] that says why it failed. A success clears the
+/// manager's failed-attempt counter, as a sign-in does.
+pub fn check_manager_pin(
+    tx: &Transaction<'_>,
+    name: &str,
+    pin: &str,
+    now: DateTime<Utc>,
+) -> std::result::Result<SignedInUser, PinFailure> {
+    let fail = |error: Error, outcome, user_id| PinFailure {
+        error,
+        outcome,
+        user_id,
+    };
+    let (user, pin_hash, failed, locked_until) = match find_for_pin(tx, name) {
+        Ok(found) => found,
+        Err(e) => {
+            let outcome = if e.to_string().contains("deactivated") {
+                "deactivated"
+            } else {
+                "unknown_user"
+            };
+            return Err(fail(e, outcome, None));
+        }
+    };
+    if let Err(e) = check_not_locked(&user.name, locked_until.as_deref(), now) {
+        return Err(fail(e, "locked", Some(user.id)));
+    }
     if !pin_hash.as_deref().is_some_and(|h| pin_matches(h, pin)) {
-        return Err(Error::Unauthenticated {
-            message: "wrong approver name or PIN".into(),
-        });
+        return Err(fail(
+            Error::Unauthenticated {
+                message: "wrong approver name or PIN".into(),
+            },
+            "wrong_pin",
+            Some(user.id),
+        ));
     }
     if !user.role.is_manager() {
-        return Err(Error::Forbidden {
-            user: user.name,
-            role: user.role.as_str().into(),
-            permission: "approve".into(),
-        });
+        return Err(fail(
+            Error::Forbidden {
+                user: user.name.clone(),
+                role: user.role.as_str().into(),
+                permission: "approve".into(),
+            },
+            "not_a_manager",
+            Some(user.id),
+        ));
+    }
+    if failed > 0 {
+        tx.execute(
+            "UPDATE users SET failed_pin_attempts = 0, locked_until = NULL WHERE id = ?1",
+            [user.id],
+        )
+        .map_err(|e| fail(e.into(), "storage", Some(user.id)))?;
     }
     Ok(user)
 }

@@ -62,4 +62,10 @@ id_type!(
     AdjustmentId,
     BackorderId,
     EventId,
+    CartId,
+    CartLineId,
+    SaleId,
+    SaleLineId,
+    ShiftId,
+    ReturnId,
 );

@@ -16,6 +16,7 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::Transaction;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use std::cell::RefCell;
 
 /// Who is acting: the signed-in user (desktop) or `--user` (CLI). Never a
 /// field of a request, so the UI cannot forge it.
@@ -50,6 +51,9 @@ pub struct Ctx<'a> {
     pub actor: Actor,
     /// "Now", from the injected clock.
     pub now: DateTime<Utc>,
+    /// Failed PIN approvals seen by the operation: written to the security
+    /// log after the transaction, so they survive its rollback.
+    pub(crate) incidents: &'a RefCell<Vec<crate::sales::security::Incident>>,
 }
 
 impl Ctx<'_> {
@@ -83,17 +87,31 @@ impl Db {
     /// Runs one operation for the session's user, in one transaction.
     pub fn execute<O: Operation>(&mut self, session: &Session, op: O) -> Result<O::Output> {
         let now = self.now();
+        let incidents = RefCell::new(Vec::new());
         let run = |tx: &Transaction<'_>| {
             let actor = Actor::load(tx, session.user_id)?;
             actor.require(O::PERMISSION)?;
-            let ctx = Ctx { tx, actor, now };
+            let ctx = Ctx {
+                tx,
+                actor,
+                now,
+                incidents: &incidents,
+            };
             op.run(&ctx)
         };
-        if O::WRITES {
+        let out = if O::WRITES {
             self.write(run)
         } else {
             self.read(run)
+        };
+        let incidents = incidents.take();
+        if !incidents.is_empty() {
+            let logged = self.write(|tx| crate::sales::security::persist(tx, now, &incidents));
+            if let (Err(e), true) = (logged, out.is_ok()) {
+                return Err(e);
+            }
         }
+        out
     }
 }
 

@@ -1,0 +1,197 @@
+//! The security log: failed sign-ins and failed manager approvals.
+//!
+//! A failed approval makes its operation fail, and the operation's
+//! transaction rolls back; a log row written inside it would vanish with it.
+//! So an approval failure is collected on the [`Ctx`] as an [`Incident`] and
+//! [`Db::execute`](crate::Db::execute) writes it in a transaction of its own
+//! after the rollback ([`persist`]), counting a wrong PIN against the
+//! approver exactly like a failed sign-in, so approvals cannot be used to
+//! guess a manager's PIN without limit. Sign-in failures are committed by
+//! `auth::sign_in` itself and logged in that same transaction ([`record`]).
+
+use crate::auth::Permission;
+use crate::ids::{StoreId, UserId};
+use crate::op::{Ctx, Operation};
+use crate::{Error, Result};
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{params, Transaction};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+/// A failed sign-in or approval, waiting to be written.
+#[derive(Clone, Debug)]
+pub struct Incident {
+    /// `sign_in_failed` or `approval_failed`.
+    pub event: &'static str,
+    /// The name typed.
+    pub user_name: String,
+    /// The user that name matched.
+    pub user_id: Option<UserId>,
+    /// Who was signed in (approvals).
+    pub actor_id: Option<UserId>,
+    /// The store, when known.
+    pub store_id: Option<StoreId>,
+    /// What needed the approval ("discount above the cashier limit"…).
+    pub action: Option<String>,
+    /// `wrong_pin`, `unknown_user`, `locked`, `not_a_manager`, `deactivated`.
+    pub outcome: &'static str,
+    /// The error's message.
+    pub detail: String,
+}
+
+impl Incident {
+    /// A failed sign-in.
+    pub(crate) fn sign_in(
+        name: &str,
+        user_id: Option<UserId>,
+        outcome: &'static str,
+        e: &Error,
+    ) -> Incident {
+        Incident {
+            event: "sign_in_failed",
+            user_name: clip(name),
+            user_id,
+            actor_id: None,
+            store_id: None,
+            action: None,
+            outcome,
+            detail: e.to_string(),
+        }
+    }
+}
+
+fn clip(s: &str) -> String {
+    s.trim().chars().take(80).collect()
+}
+
+/// Queues a failed approval on the operation's context.
+pub(crate) fn approval_failed(
+    ctx: &Ctx<'_>,
+    store_id: Option<StoreId>,
+    name: &str,
+    action: &str,
+    f: &crate::auth::PinFailure,
+) {
+    ctx.incidents.borrow_mut().push(Incident {
+        event: "approval_failed",
+        user_name: clip(name),
+        user_id: f.user_id,
+        actor_id: Some(ctx.actor.id),
+        store_id,
+        action: Some(action.to_string()),
+        outcome: f.outcome,
+        detail: f.error.to_string(),
+    });
+}
+
+/// Writes one incident in the caller's transaction.
+pub(crate) fn record(tx: &Transaction<'_>, now: DateTime<Utc>, i: &Incident) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO security_log (id, store_id, occurred_at, event, user_name, user_id, actor_id, action, outcome, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        Uuid::now_v7().to_string(),
+        i.store_id,
+        now.to_rfc3339_opts(SecondsFormat::Millis, true),
+        i.event,
+        i.user_name,
+        i.user_id,
+        i.actor_id,
+        i.action,
+        i.outcome,
+        i.detail
+    ])?;
+    Ok(())
+}
+
+/// Writes the incidents an operation collected, after its transaction, and
+/// counts wrong approval PINs against the approver (which may lock them).
+pub(crate) fn persist(tx: &Transaction<'_>, now: DateTime<Utc>, list: &[Incident]) -> Result<()> {
+    for i in list {
+        let mut i = i.clone();
+        if i.event == "approval_failed" && i.outcome == "wrong_pin" {
+            if let Some(until) = crate::auth::count_failed_approval(tx, &i.user_name, now)? {
+                i.detail = format!("{}; approver locked until {until}", i.detail);
+            }
+        }
+        record(tx, now, &i)?;
+    }
+    Ok(())
+}
+
+/// One security log entry.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct SecurityLogEntry {
+    /// Id.
+    pub id: String,
+    /// When (UTC).
+    pub occurred_at: String,
+    /// `sign_in_failed` or `approval_failed`.
+    pub event: String,
+    /// The name typed.
+    pub user_name: String,
+    /// The user it matched.
+    pub user_id: Option<UserId>,
+    /// Who was signed in when an approval failed.
+    pub actor_id: Option<UserId>,
+    /// Their name.
+    pub actor_name: Option<String>,
+    /// What needed approval.
+    pub action: Option<String>,
+    /// `wrong_pin`, `unknown_user`, `locked`, `not_a_manager`, `deactivated`.
+    pub outcome: String,
+    /// Message shown at the time.
+    pub detail: Option<String>,
+}
+
+/// `list_security_log`: failed sign-ins and approvals, newest first.
+#[derive(Clone, Debug, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct ListSecurityLog {
+    /// From this instant (inclusive).
+    #[ts(optional, type = "string")]
+    pub from: Option<DateTime<Utc>>,
+    /// Maximum entries (default 200, at most 5000).
+    #[ts(optional)]
+    pub limit: Option<u32>,
+}
+
+impl Operation for ListSecurityLog {
+    const NAME: &'static str = "list_security_log";
+    const SUMMARY: &'static str = "Failed sign-ins and failed manager approvals, newest first";
+    const PERMISSION: Permission = Permission::ViewAudit;
+    const WRITES: bool = false;
+    type Output = Vec<SecurityLogEntry>;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<Vec<SecurityLogEntry>> {
+        let limit = i64::from(self.limit.unwrap_or(200).clamp(1, 5000));
+        let from = self
+            .from
+            .map(|t| t.to_rfc3339_opts(SecondsFormat::Millis, true));
+        let mut stmt = ctx.tx.prepare(
+            "SELECT s.id, s.occurred_at, s.event, s.user_name, s.user_id, s.actor_id, u.name, s.action, s.outcome, s.detail
+               FROM security_log s LEFT JOIN users u ON u.id = s.actor_id
+              WHERE ?1 IS NULL OR s.occurred_at >= ?1
+              ORDER BY s.occurred_at DESC, s.id DESC LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![from, limit], |r| {
+            Ok(SecurityLogEntry {
+                id: r.get(0)?,
+                occurred_at: r.get(1)?,
+                event: r.get(2)?,
+                user_name: r.get(3)?,
+                user_id: r.get(4)?,
+                actor_id: r.get(5)?,
+                actor_name: r.get(6)?,
+                action: r.get(7)?,
+                outcome: r.get(8)?,
+                detail: r.get(9)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}
