@@ -22,6 +22,18 @@ use pharmapos_engine::catalogue::suppliers::{
 };
 use pharmapos_engine::catalogue::users::{CreateUser, ListUsers, UpdateUser};
 use pharmapos_engine::op::parse_request;
+use pharmapos_engine::sales::cart::{
+    AddCartLine, CancelCart, GetCart, OpenCart, OverrideLinePrice, RemoveCartLine, SetCartDiscount,
+    SetLineDiscount, UpdateCartLine,
+};
+use pharmapos_engine::sales::complete::CompleteSale;
+use pharmapos_engine::sales::holds::{HoldCart, ListHeldCarts, ResumeCart};
+use pharmapos_engine::sales::receipt::{FindSale, GetReceipt};
+use pharmapos_engine::sales::returns::{ReturnItems, VoidSale};
+use pharmapos_engine::sales::scan::ScanBarcode;
+use pharmapos_engine::sales::security::ListSecurityLog;
+use pharmapos_engine::sales::settings::{GetTillSettings, UpdateTillSettings};
+use pharmapos_engine::sales::shifts::{CloseShift, GetShiftReport, OpenShift};
 use pharmapos_engine::stock::adjust::{
     AdjustStock, ApproveAdjustment, ListAdjustments, RejectAdjustment, WriteoffBatch,
 };
@@ -168,9 +180,34 @@ pub static COMMANDS: &[CommandSpec] = &[
     spec::<CreateUser>(),
     spec::<UpdateUser>(),
     spec::<ListUsers>(),
+    // The till
+    spec::<GetTillSettings>(),
+    spec::<UpdateTillSettings>(),
+    spec::<ScanBarcode>(),
+    spec::<OpenCart>(),
+    spec::<GetCart>(),
+    spec::<AddCartLine>(),
+    spec::<UpdateCartLine>(),
+    spec::<RemoveCartLine>(),
+    spec::<SetLineDiscount>(),
+    spec::<SetCartDiscount>(),
+    spec::<OverrideLinePrice>(),
+    spec::<CancelCart>(),
+    spec::<HoldCart>(),
+    spec::<ResumeCart>(),
+    spec::<ListHeldCarts>(),
+    spec::<CompleteSale>(),
+    spec::<GetReceipt>(),
+    spec::<FindSale>(),
+    spec::<ReturnItems>(),
+    spec::<VoidSale>(),
+    spec::<OpenShift>(),
+    spec::<CloseShift>(),
+    spec::<GetShiftReport>(),
     // Audit
     spec::<GetAuditTrail>(),
     spec::<Verify>(),
+    spec::<ListSecurityLog>(),
 ];
 
 /// Looks a command up by name.

@@ -242,7 +242,10 @@ pub struct UserSummary {
 pub fn sign_in(db: &mut Db, req: &SignInRequest) -> Result<SignedInUser> {
     let now = db.now();
     db.write(|tx| {
-        let fail = |outcome: &'static str, user_id: Option<UserId>, e: Error| -> Result<Result<SignedInUser>> {
+        let fail = |outcome: &'static str,
+                    user_id: Option<UserId>,
+                    e: Error|
+         -> Result<Result<SignedInUser>> {
             crate::sales::security::record(
                 tx,
                 now,

@@ -237,7 +237,10 @@ pub fn gtin_forms(gtin14: &str) -> Vec<String> {
     for len in [13usize, 12, 8] {
         if gtin14.len() == 14 {
             let cut = 14 - len;
-            if gtin14.get(..cut).is_some_and(|p| p.bytes().all(|b| b == b'0')) {
+            if gtin14
+                .get(..cut)
+                .is_some_and(|p| p.bytes().all(|b| b == b'0'))
+            {
                 if let Some(s) = gtin14.get(cut..) {
                     out.push(s.to_string());
                 }
@@ -327,7 +330,9 @@ pub fn parse(input: &str, today: NaiveDate) -> Result<Gs1Data> {
     }
     let mut gs1_symbology = false;
     if let Some(rest) = s.strip_prefix(']') {
-        let id = rest.get(..2).ok_or_else(|| bad("incomplete symbology identifier"))?;
+        let id = rest
+            .get(..2)
+            .ok_or_else(|| bad("incomplete symbology identifier"))?;
         gs1_symbology = matches!(id, "C1" | "d2" | "Q3" | "e0" | "J1");
         s = rest.get(2..).unwrap_or("");
     }
@@ -338,7 +343,9 @@ pub fn parse(input: &str, today: NaiveDate) -> Result<Gs1Data> {
     if s.starts_with('(') {
         return parse_bracketed(s, today);
     }
-    if !gs1_symbology && s.bytes().all(|b| b.is_ascii_digit()) && matches!(s.len(), 8 | 12 | 13 | 14)
+    if !gs1_symbology
+        && s.bytes().all(|b| b.is_ascii_digit())
+        && matches!(s.len(), 8 | 12 | 13 | 14)
     {
         let g = gtin14(s)?;
         let mut d = empty(Gs1Format::PlainGtin);
@@ -524,10 +531,9 @@ fn interpret(format: Gs1Format, elements: Vec<Gs1Element>, today: NaiveDate) -> 
                 if d.count.is_some() {
                     return Err(bad(format!("AI ({}) repeats the count", e.ai)));
                 }
-                let n: u64 = e
-                    .data
-                    .parse()
-                    .map_err(|_| bad(format!("AI ({}) count '{}' is not a number", e.ai, e.data)))?;
+                let n: u64 = e.data.parse().map_err(|_| {
+                    bad(format!("AI ({}) count '{}' is not a number", e.ai, e.data))
+                })?;
                 if n == 0 {
                     return Err(bad(format!("AI ({}) count is zero", e.ai)));
                 }
@@ -580,15 +586,21 @@ mod tests {
     #[test]
     fn day_zero_is_month_end_for_expiry() {
         assert_eq!(
-            parse_date("17", "280200", today(), true).unwrap().to_string(),
+            parse_date("17", "280200", today(), true)
+                .unwrap()
+                .to_string(),
             "2028-02-29"
         );
         assert_eq!(
-            parse_date("17", "271200", today(), true).unwrap().to_string(),
+            parse_date("17", "271200", today(), true)
+                .unwrap()
+                .to_string(),
             "2027-12-31"
         );
         assert_eq!(
-            parse_date("11", "250700", today(), false).unwrap().to_string(),
+            parse_date("11", "250700", today(), false)
+                .unwrap()
+                .to_string(),
             "2025-07-01"
         );
         assert!(parse_date("17", "261301", today(), true).is_err());

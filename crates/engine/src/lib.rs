@@ -23,9 +23,11 @@ pub mod catalogue;
 pub mod clock;
 mod db;
 mod error;
+pub mod gs1;
 pub mod ids;
 pub mod num;
 pub mod op;
+pub mod sales;
 pub mod setup;
 pub mod stock;
 

@@ -84,7 +84,10 @@ impl Discount {
             return Err(Error::invalid(field, "a discount cannot be negative"));
         }
         if self.kind == DiscountKind::Percent && self.value > Money::from(100) {
-            return Err(Error::invalid(field, "a percentage discount is at most 100"));
+            return Err(Error::invalid(
+                field,
+                "a percentage discount is at most 100",
+            ));
         }
         self.value.to_scaled(field)?;
         Ok(())

@@ -109,7 +109,11 @@ pub fn discount_amount(d: &Discount, base: Decimal, field: &str) -> Result<Decim
             if d.value.0 > base {
                 Err(Error::invalid(
                     field,
-                    format!("a discount of {} is more than the amount {}", d.value, round(base)),
+                    format!(
+                        "a discount of {} is more than the amount {}",
+                        d.value,
+                        round(base)
+                    ),
                 ))
             } else {
                 Ok(round(d.value.0))

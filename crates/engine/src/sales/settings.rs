@@ -255,7 +255,9 @@ impl Operation for UpdateTillSettings {
                 "the discount limit is between 0 and 100 percent",
             ));
         }
-        let refund = self.cashier_refund_limit.unwrap_or(cur.cashier_refund_limit);
+        let refund = self
+            .cashier_refund_limit
+            .unwrap_or(cur.cashier_refund_limit);
         if refund.is_negative() {
             return Err(Error::invalid(
                 "cashier_refund_limit",
@@ -264,7 +266,8 @@ impl Operation for UpdateTillSettings {
         }
         let prefix = match self.sale_prefix {
             Some(p) => {
-                let p = crate::catalogue::required_text("sale_prefix", &p, 12)?.to_ascii_uppercase();
+                let p =
+                    crate::catalogue::required_text("sale_prefix", &p, 12)?.to_ascii_uppercase();
                 if !p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
                     return Err(Error::invalid(
                         "sale_prefix",

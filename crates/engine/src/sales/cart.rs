@@ -1,0 +1,985 @@
+//! Carts: the sale being rung up, kept in SQLite line by line.
+//!
+//! A cart belongs to one user on one till (`terminal_id`); `open_cart`
+//! returns that user's open cart on that till, or starts one, so a till that
+//! lost power shows the same cart after the restart. Lines keep the price
+//! they were added at (what the customer was told), the batch a scan named,
+//! the prescription reference, discounts and overrides with their approver.
+//! Every operation here answers the whole cart ([`CartView`]) with totals
+//! computed by [`super::pricing`], so the screen never does arithmetic.
+//!
+//! Editing a resumed cart that still holds stock releases its holds first:
+//! the holds were planned for the old lines, and a half-matching hold would
+//! be worse than none (the sale re-plans from free stock in one transaction).
+
+use super::pricing::{self, LineAmounts, LineInput, Totals};
+use super::settings::{self, TillSettings};
+use super::{authorize, m, terminal, Discount};
+use crate::auth::Permission;
+use crate::catalogue::optional_text;
+use crate::catalogue::products::ProductRules;
+use crate::ids::{BatchId, CartId, CartLineId, ProductId, ReservationId, SaleId, StoreId, UserId};
+use crate::num::{Money, Qty};
+use crate::op::{Ctx, Operation};
+use crate::stock::allocate::shown_expiry;
+use crate::stock::reservations::ReleaseReservation;
+use crate::stock::BatchRow;
+use crate::{Error, Result};
+use rusqlite::{params, OptionalExtension};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// The reservation reason a held cart uses.
+pub const HOLD_REASON: &str = "pending_sale";
+
+/// A cart as stored.
+#[derive(Clone, Debug)]
+pub(crate) struct CartRow {
+    pub id: CartId,
+    pub store_id: StoreId,
+    pub terminal_id: String,
+    pub user_id: UserId,
+    pub status: String,
+    pub discount: Option<Discount>,
+    pub discount_approved_by: Option<UserId>,
+    pub customer_name: Option<String>,
+    pub note: Option<String>,
+    pub held_at: Option<String>,
+    pub hold_expires_at: Option<String>,
+    pub sale_id: Option<SaleId>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl CartRow {
+    pub(crate) fn load(ctx: &Ctx<'_>, id: CartId) -> Result<CartRow> {
+        ctx.tx
+            .prepare_cached(
+                "SELECT store_id, terminal_id, user_id, status, discount_kind, discount_value, discount_approved_by,
+                        customer_name, note, held_at, hold_expires_at, sale_id, created_at, updated_at
+                   FROM carts WHERE id = ?1",
+            )?
+            .query_row([id], |r| {
+                Ok(CartRow {
+                    id,
+                    store_id: r.get(0)?,
+                    terminal_id: r.get(1)?,
+                    user_id: r.get(2)?,
+                    status: r.get(3)?,
+                    discount: Discount::load(r.get(4)?, r.get(5)?),
+                    discount_approved_by: r.get(6)?,
+                    customer_name: r.get(7)?,
+                    note: r.get(8)?,
+                    held_at: r.get(9)?,
+                    hold_expires_at: r.get(10)?,
+                    sale_id: r.get(11)?,
+                    created_at: r.get(12)?,
+                    updated_at: r.get(13)?,
+                })
+            })
+            .optional()?
+            .ok_or_else(|| Error::not_found("cart", id))
+    }
+
+    /// Fails unless the cart is open and the actor may change it (its owner
+    /// or a manager).
+    pub(crate) fn ensure_editable(&self, ctx: &Ctx<'_>) -> Result<()> {
+        if self.status != "open" {
+            return Err(Error::invalid_state(format!(
+                "cart {} is {}, not open",
+                self.id, self.status
+            )));
+        }
+        self.ensure_owner(ctx)
+    }
+
+    pub(crate) fn ensure_owner(&self, ctx: &Ctx<'_>) -> Result<()> {
+        if self.user_id != ctx.actor.id && !ctx.actor.role.is_manager() {
+            return Err(Error::Forbidden {
+                user: ctx.actor.name.clone(),
+                role: ctx.actor.role.as_str().into(),
+                permission: "change another user's cart".into(),
+            });
+        }
+        Ok(())
+    }
+
+    pub(crate) fn touch(&self, ctx: &Ctx<'_>) -> Result<()> {
+        ctx.tx
+            .prepare_cached("UPDATE carts SET updated_at = ?2 WHERE id = ?1")?
+            .execute(params![self.id, ctx.now_str()])?;
+        Ok(())
+    }
+}
+
+/// A cart line with the product facts pricing needs.
+#[derive(Clone, Debug)]
+pub(crate) struct LineRow {
+    pub id: CartLineId,
+    pub line_no: i64,
+    pub product_id: ProductId,
+    pub sku: String,
+    pub name: String,
+    pub unit: String,
+    pub allow_fractional: bool,
+    pub prescription_only: bool,
+    pub tax_rate: Decimal,
+    pub list_price_e4: i64,
+    pub quantity_milli: i64,
+    pub batch_id: Option<BatchId>,
+    pub unit_price_e4: i64,
+    pub price_overridden_by: Option<UserId>,
+    pub discount: Option<Discount>,
+    pub discount_approved_by: Option<UserId>,
+    pub prescription_reference: Option<String>,
+}
+
+impl LineRow {
+    pub(crate) fn input(&self) -> LineInput {
+        LineInput {
+            unit_price: m(self.unit_price_e4).0,
+            quantity: Qty::from_scaled(self.quantity_milli).0,
+            discount: self.discount,
+            tax_rate: self.tax_rate,
+        }
+    }
+}
+
+pub(crate) fn load_lines(ctx: &Ctx<'_>, cart: CartId) -> Result<Vec<LineRow>> {
+    let mut stmt = ctx.tx.prepare_cached(
+        "SELECT l.id, l.line_no, l.product_id, p.sku, p.name, p.unit, p.allow_fractional, p.prescription_only,
+                p.tax_rate, p.selling_price_e4, l.quantity_milli, l.batch_id, l.unit_price_e4,
+                l.price_overridden_by, l.discount_kind, l.discount_value, l.discount_approved_by, l.prescription_reference
+           FROM cart_lines l JOIN products p ON p.id = l.product_id
+          WHERE l.cart_id = ?1 ORDER BY l.line_no",
+    )?;
+    let rows = stmt.query_map([cart], |r| {
+        Ok(LineRow {
+            id: r.get(0)?,
+            line_no: r.get(1)?,
+            product_id: r.get(2)?,
+            sku: r.get(3)?,
+            name: r.get(4)?,
+            unit: r.get(5)?,
+            allow_fractional: r.get(6)?,
+            prescription_only: r.get(7)?,
+            tax_rate: r.get::<_, String>(8)?.parse().unwrap_or_default(),
+            list_price_e4: r.get(9)?,
+            quantity_milli: r.get(10)?,
+            batch_id: r.get(11)?,
+            unit_price_e4: r.get(12)?,
+            price_overridden_by: r.get(13)?,
+            discount: Discount::load(r.get(14)?, r.get(15)?),
+            discount_approved_by: r.get(16)?,
+            prescription_reference: r.get(17)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// A cart's lines priced with the store's settings.
+pub(crate) struct Priced {
+    pub cart: CartRow,
+    pub settings: TillSettings,
+    pub lines: Vec<LineRow>,
+    pub amounts: Vec<LineAmounts>,
+    pub totals: Totals,
+}
+
+pub(crate) fn price(ctx: &Ctx<'_>, cart: CartRow) -> Result<Priced> {
+    let settings = settings::load(ctx.tx, cart.store_id)?;
+    let lines = load_lines(ctx, cart.id)?;
+    let inputs: Vec<LineInput> = lines.iter().map(LineRow::input).collect();
+    let (amounts, totals) = pricing::compute(
+        &inputs,
+        cart.discount.as_ref(),
+        settings.prices_include_tax,
+        settings.rounding_increment.0,
+    )?;
+    Ok(Priced {
+        cart,
+        settings,
+        lines,
+        amounts,
+        totals,
+    })
+}
+
+/// True when a discount of `off` on `base` is above the cashier's limit.
+pub(crate) fn over_limit(settings: &TillSettings, off: Decimal, base: Decimal) -> bool {
+    !off.is_zero() && pricing::percent_of(off, base) > settings.cashier_discount_limit_percent
+}
+
+/// This cart's active holds: (reservation, batch, quantity).
+pub(crate) fn active_holds(
+    ctx: &Ctx<'_>,
+    cart: CartId,
+) -> Result<Vec<(ReservationId, BatchId, i64)>> {
+    let mut stmt = ctx.tx.prepare_cached(
+        "SELECT id, batch_id, quantity_milli FROM stock_reservations
+          WHERE reference_id = ?1 AND reason = ?2 AND status = 'active' ORDER BY created_at, id",
+    )?;
+    let rows = stmt.query_map(params![cart.to_string(), HOLD_REASON], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Releases every active hold of the cart (audit `release` events).
+pub(crate) fn release_holds(ctx: &Ctx<'_>, cart: CartId) -> Result<()> {
+    for (id, _, _) in active_holds(ctx, cart)? {
+        ReleaseReservation { reservation_id: id }.run(ctx)?;
+    }
+    Ok(())
+}
+
+/// One line as shown.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct CartLineView {
+    /// Line id.
+    pub line_id: CartLineId,
+    /// Position (1, 2, …; gaps after removals).
+    #[ts(type = "number")]
+    pub line_no: i64,
+    /// Product.
+    pub product_id: ProductId,
+    /// SKU.
+    pub sku: String,
+    /// Name.
+    pub name: String,
+    /// Unit.
+    pub unit: String,
+    /// Fractions allowed.
+    pub allow_fractional: bool,
+    /// Needs a prescription reference.
+    pub prescription_only: bool,
+    /// The prescription reference given.
+    pub prescription_reference: Option<String>,
+    /// Quantity.
+    pub quantity: Qty,
+    /// The batch a scan named (None: FEFO at completion).
+    pub batch_id: Option<BatchId>,
+    /// Its number.
+    pub batch_number: Option<String>,
+    /// Its expiry.
+    pub batch_expiry: Option<String>,
+    /// The product's current selling price.
+    pub list_price: Money,
+    /// The price charged per unit.
+    pub unit_price: Money,
+    /// Manager who approved a price override.
+    pub price_overridden_by: Option<UserId>,
+    /// The line discount.
+    pub discount: Option<Discount>,
+    /// Manager who approved the line discount (above the cashier limit).
+    pub discount_approved_by: Option<UserId>,
+    /// Unit price × quantity.
+    pub gross: Money,
+    /// The line discount's amount.
+    pub line_discount: Money,
+    /// The line's share of the cart discount.
+    pub cart_discount: Money,
+    /// Tax rate, percent.
+    #[ts(type = "string")]
+    pub tax_rate: Decimal,
+    /// Tax.
+    pub tax: Money,
+    /// The line's total (tax included).
+    pub total: Money,
+    /// Sellable now for this line (its batch, or the product FEFO),
+    /// including what this cart holds.
+    pub available: Qty,
+    /// True when the quantity is more than is available.
+    pub short: bool,
+}
+
+/// Stock a held cart reserves.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct CartHold {
+    /// Reservation.
+    pub reservation_id: ReservationId,
+    /// Batch.
+    pub batch_id: BatchId,
+    /// Quantity held.
+    pub quantity: Qty,
+}
+
+/// A cart with its totals.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct CartView {
+    /// Cart id.
+    pub cart_id: CartId,
+    /// Store.
+    pub store_id: StoreId,
+    /// Till.
+    pub terminal_id: String,
+    /// Owner.
+    pub user_id: UserId,
+    /// Owner's name.
+    pub user_name: String,
+    /// `open`, `held`, `completed` or `cancelled`.
+    pub status: String,
+    /// Customer name (held carts).
+    pub customer_name: Option<String>,
+    /// Note.
+    pub note: Option<String>,
+    /// Cart discount.
+    pub discount: Option<Discount>,
+    /// Manager who approved the cart discount.
+    pub discount_approved_by: Option<UserId>,
+    /// Prices include tax (store setting).
+    pub prices_include_tax: bool,
+    /// Lines.
+    pub lines: Vec<CartLineView>,
+    /// Totals.
+    pub totals: Totals,
+    /// Stock held for this cart.
+    pub holds: Vec<CartHold>,
+    /// When held.
+    pub held_at: Option<String>,
+    /// When the hold lapses.
+    pub hold_expires_at: Option<String>,
+    /// The sale it became.
+    pub sale_id: Option<SaleId>,
+    /// Created.
+    pub created_at: String,
+    /// Changed.
+    pub updated_at: String,
+}
+
+/// Builds the whole cart view.
+pub(crate) fn view(ctx: &Ctx<'_>, id: CartId) -> Result<CartView> {
+    let cart = CartRow::load(ctx, id)?;
+    let store = ctx.store(Some(cart.store_id))?;
+    let today_d = ctx.today(&store);
+    let today = today_d.to_string();
+    let p = price(ctx, cart)?;
+    let holds = active_holds(ctx, id)?;
+    let mut lines = Vec::with_capacity(p.lines.len());
+    for (l, a) in p.lines.iter().zip(&p.amounts) {
+        let held_for = |pred: &dyn Fn(BatchId) -> bool| -> i64 {
+            holds
+                .iter()
+                .filter(|(_, b, _)| pred(*b))
+                .map(|(_, _, q)| *q)
+                .sum()
+        };
+        let (batch_number, batch_expiry, available) = match l.batch_id {
+            Some(b) => {
+                let row = BatchRow::load(ctx.tx, b)?;
+                let free = if row.ensure_sellable(today_d).is_ok() {
+                    row.on_hand_milli - row.reserved_milli + held_for(&|x| x == b)
+                } else {
+                    0
+                };
+                (Some(row.batch_number), shown_expiry(&row.expiry_date), free)
+            }
+            None => {
+                let free: i64 = ctx
+                    .tx
+                    .prepare_cached(
+                        "SELECT COALESCE(SUM(on_hand_milli - reserved_milli), 0) FROM batches
+                          WHERE product_id = ?1 AND store_id = ?2 AND status = 'available' AND expiry_date >= ?3",
+                    )?
+                    .query_row(params![l.product_id, p.cart.store_id, today], |r| r.get(0))?;
+                let mine: i64 = holds
+                    .iter()
+                    .map(|(_, b, q)| {
+                        let same: bool = ctx
+                            .tx
+                            .prepare_cached("SELECT product_id = ?2 FROM batches WHERE id = ?1")?
+                            .query_row(params![b, l.product_id], |r| r.get(0))?;
+                        Ok(if same { *q } else { 0 })
+                    })
+                    .sum::<Result<i64>>()?;
+                (None, None, free + mine)
+            }
+        };
+        lines.push(CartLineView {
+            line_id: l.id,
+            line_no: l.line_no,
+            product_id: l.product_id,
+            sku: l.sku.clone(),
+            name: l.name.clone(),
+            unit: l.unit.clone(),
+            allow_fractional: l.allow_fractional,
+            prescription_only: l.prescription_only,
+            prescription_reference: l.prescription_reference.clone(),
+            quantity: Qty::from_scaled(l.quantity_milli),
+            batch_id: l.batch_id,
+            batch_number,
+            batch_expiry,
+            list_price: m(l.list_price_e4),
+            unit_price: m(l.unit_price_e4),
+            price_overridden_by: l.price_overridden_by,
+            discount: l.discount,
+            discount_approved_by: l.discount_approved_by,
+            gross: Money(a.gross),
+            line_discount: Money(a.line_discount),
+            cart_discount: Money(a.cart_discount),
+            tax_rate: l.tax_rate.normalize(),
+            tax: Money(a.tax),
+            total: Money(a.total),
+            available: Qty::from_scaled(available.max(0)),
+            short: l.quantity_milli > available,
+        });
+    }
+    let user_name: String = ctx.tx.query_row(
+        "SELECT name FROM users WHERE id = ?1",
+        [p.cart.user_id],
+        |r| r.get(0),
+    )?;
+    let c = p.cart;
+    Ok(CartView {
+        cart_id: c.id,
+        store_id: c.store_id,
+        terminal_id: c.terminal_id,
+        user_id: c.user_id,
+        user_name,
+        status: c.status,
+        customer_name: c.customer_name,
+        note: c.note,
+        discount: c.discount,
+        discount_approved_by: c.discount_approved_by,
+        prices_include_tax: p.settings.prices_include_tax,
+        lines,
+        totals: p.totals,
+        holds: holds
+            .into_iter()
+            .map(|(reservation_id, batch_id, q)| CartHold {
+                reservation_id,
+                batch_id,
+                quantity: Qty::from_scaled(q),
+            })
+            .collect(),
+        held_at: c.held_at,
+        hold_expires_at: c.hold_expires_at,
+        sale_id: c.sale_id,
+        created_at: c.created_at,
+        updated_at: c.updated_at,
+    })
+}
+
+/// Checks that a line can be sold as asked: product usable, quantity in its
+/// unit, prescription reference when needed, batch of this product and
+/// store and sellable today.
+pub(crate) fn check_line(
+    ctx: &Ctx<'_>,
+    store_id: StoreId,
+    product: &ProductRules,
+    prescription_only: bool,
+    quantity: Qty,
+    batch_id: Option<BatchId>,
+    prescription: Option<&str>,
+) -> Result<i64> {
+    if product.status == "pending_approval" {
+        return Err(Error::invalid_state(format!(
+            "product {} is waiting for approval and cannot be sold yet",
+            product.sku
+        )));
+    }
+    let q = product.quantity("quantity", quantity)?;
+    if prescription_only && prescription.is_none() {
+        return Err(Error::invalid(
+            "prescription_reference",
+            format!(
+                "{} is prescription-only: enter the prescription reference",
+                product.sku
+            ),
+        ));
+    }
+    if let Some(b) = batch_id {
+        let row = BatchRow::load(ctx.tx, b)?;
+        if row.product_id != product.id || row.store_id != store_id {
+            return Err(Error::invalid(
+                "batch_id",
+                format!(
+                    "batch {} is not {}'s in this store",
+                    row.batch_number, product.sku
+                ),
+            ));
+        }
+        let store = ctx.store(Some(store_id))?;
+        row.ensure_sellable(ctx.today(&store))?;
+    }
+    Ok(q)
+}
+
+/// Loads an editable cart and drops its holds (see the module notes).
+fn editable(ctx: &Ctx<'_>, id: CartId) -> Result<CartRow> {
+    let cart = CartRow::load(ctx, id)?;
+    cart.ensure_editable(ctx)?;
+    release_holds(ctx, id)?;
+    Ok(cart)
+}
+
+/// `open_cart`: this user's open cart on this till, or a new one.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct OpenCart {
+    /// The till (workstation) id.
+    pub terminal_id: String,
+    /// Store (default: the user's).
+    #[ts(optional)]
+    pub store_id: Option<StoreId>,
+}
+
+impl Operation for OpenCart {
+    const NAME: &'static str = "open_cart";
+    const SUMMARY: &'static str =
+        "The user's open cart on this till (found again after a restart), or a new one";
+    const PERMISSION: Permission = Permission::Sell;
+    const WRITES: bool = true;
+    type Output = CartView;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<CartView> {
+        let store = ctx.store(self.store_id)?;
+        let term = terminal("terminal_id", &self.terminal_id)?;
+        let existing: Option<CartId> = ctx
+            .tx
+            .prepare_cached(
+                "SELECT id FROM carts WHERE store_id = ?1 AND terminal_id = ?2 AND user_id = ?3 AND status = 'open'",
+            )?
+            .query_row(params![store.id, term, ctx.actor.id], |r| r.get(0))
+            .optional()?;
+        let id = match existing {
+            Some(id) => id,
+            None => {
+                let id = CartId::new();
+                ctx.tx.execute(
+                    "INSERT INTO carts (id, store_id, terminal_id, user_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+                    params![id, store.id, term, ctx.actor.id, ctx.now_str()],
+                )?;
+                id
+            }
+        };
+        view(ctx, id)
+    }
+}
+
+/// `get_cart`.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct GetCart {
+    /// Cart.
+    pub cart_id: CartId,
+}
+
+impl Operation for GetCart {
+    const NAME: &'static str = "get_cart";
+    const SUMMARY: &'static str = "A cart with its lines, availability, taxes and exact totals";
+    const PERMISSION: Permission = Permission::Sell;
+    const WRITES: bool = false;
+    type Output = CartView;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<CartView> {
+        view(ctx, self.cart_id)
+    }
+}
+
+/// `add_cart_line`.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct AddCartLine {
+    /// Cart.
+    pub cart_id: CartId,
+    /// Product.
+    pub product_id: ProductId,
+    /// Quantity (default 1; fractions only where the product allows).
+    #[ts(optional)]
+    pub quantity: Option<Qty>,
+    /// The batch a scan named (`scan_barcode`'s `use_batch`); None: FEFO.
+    #[ts(optional)]
+    pub batch_id: Option<BatchId>,
+    /// Prescription reference (required for prescription-only products).
+    #[ts(optional)]
+    pub prescription_reference: Option<String>,
+}
+
+impl Operation for AddCartLine {
+    const NAME: &'static str = "add_cart_line";
+    const SUMMARY: &'static str =
+        "Add a product to a cart (a repeat scan of the same product and batch adds to its line)";
+    const PERMISSION: Permission = Permission::Sell;
+    const WRITES: bool = true;
+    type Output = CartView;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<CartView> {
+        let cart = editable(ctx, self.cart_id)?;
+        let product = ProductRules::load(ctx.tx, self.product_id)?;
+        let (prescription_only, price_e4): (bool, i64) = ctx.tx.query_row(
+            "SELECT prescription_only, selling_price_e4 FROM products WHERE id = ?1",
+            [self.product_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let rx = optional_text(
+            "prescription_reference",
+            self.prescription_reference.as_deref(),
+            80,
+        )?;
+        let quantity = self.quantity.unwrap_or(Qty::from(1));
+        let q = check_line(
+            ctx,
+            cart.store_id,
+            &product,
+            prescription_only,
+            quantity,
+            self.batch_id,
+            rx.as_deref(),
+        )?;
+        let same: Option<(CartLineId, i64)> = ctx
+            .tx
+            .prepare_cached(
+                "SELECT id, quantity_milli FROM cart_lines
+                  WHERE cart_id = ?1 AND product_id = ?2 AND batch_id IS ?3 AND prescription_reference IS ?4
+                    AND discount_kind IS NULL AND price_overridden_by IS NULL AND unit_price_e4 = ?5
+                  ORDER BY line_no DESC LIMIT 1",
+            )?
+            .query_row(
+                params![cart.id, self.product_id, self.batch_id, rx, price_e4],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        match same {
+            Some((line, had)) => {
+                ctx.tx.execute(
+                    "UPDATE cart_lines SET quantity_milli = ?2 WHERE id = ?1",
+                    params![line, had + q],
+                )?;
+            }
+            None => {
+                let next: i64 = ctx.tx.query_row(
+                    "SELECT COALESCE(MAX(line_no), 0) + 1 FROM cart_lines WHERE cart_id = ?1",
+                    [cart.id],
+                    |r| r.get(0),
+                )?;
+                ctx.tx.execute(
+                    "INSERT INTO cart_lines (id, cart_id, line_no, product_id, quantity_milli, batch_id, unit_price_e4,
+                                             prescription_reference, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    params![
+                        CartLineId::new(),
+                        cart.id,
+                        next,
+                        self.product_id,
+                        q,
+                        self.batch_id,
+                        price_e4,
+                        rx,
+                        ctx.now_str()
+                    ],
+                )?;
+            }
+        }
+        cart.touch(ctx)?;
+        view(ctx, cart.id)
+    }
+}
+
+fn line_of(ctx: &Ctx<'_>, cart: CartId, line: CartLineId) -> Result<LineRow> {
+    load_lines(ctx, cart)?
+        .into_iter()
+        .find(|l| l.id == line)
+        .ok_or_else(|| Error::not_found("cart line", line))
+}
+
+/// `update_cart_line`: change a line's quantity or prescription reference.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct UpdateCartLine {
+    /// Cart.
+    pub cart_id: CartId,
+    /// Line.
+    pub line_id: CartLineId,
+    /// New quantity.
+    #[ts(optional)]
+    pub quantity: Option<Qty>,
+    /// New prescription reference.
+    #[ts(optional)]
+    pub prescription_reference: Option<String>,
+}
+
+impl Operation for UpdateCartLine {
+    const NAME: &'static str = "update_cart_line";
+    const SUMMARY: &'static str = "Change a cart line's quantity or prescription reference";
+    const PERMISSION: Permission = Permission::Sell;
+    const WRITES: bool = true;
+    type Output = CartView;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<CartView> {
+        let cart = editable(ctx, self.cart_id)?;
+        let l = line_of(ctx, cart.id, self.line_id)?;
+        let product = ProductRules::load(ctx.tx, l.product_id)?;
+        let rx = match &self.prescription_reference {
+            Some(r) => optional_text("prescription_reference", Some(r), 80)?,
+            None => l.prescription_reference.clone(),
+        };
+        let quantity = self.quantity.unwrap_or(Qty::from_scaled(l.quantity_milli));
+        let q = check_line(
+            ctx,
+            cart.store_id,
+            &product,
+            l.prescription_only,
+            quantity,
+            l.batch_id,
+            rx.as_deref(),
+        )?;
+        ctx.tx.execute(
+            "UPDATE cart_lines SET quantity_milli = ?2, prescription_reference = ?3 WHERE id = ?1",
+            params![l.id, q, rx],
+        )?;
+        cart.touch(ctx)?;
+        // An amount discount larger than the new gross fails here, in
+        // pricing, and rolls the change back.
+        view(ctx, cart.id)
+    }
+}
+
+/// `remove_cart_line`.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct RemoveCartLine {
+    /// Cart.
+    pub cart_id: CartId,
+    /// Line.
+    pub line_id: CartLineId,
+}
+
+impl Operation for RemoveCartLine {
+    const NAME: &'static str = "remove_cart_line";
+    const SUMMARY: &'static str = "Remove a line from a cart";
+    const PERMISSION: Permission = Permission::Sell;
+    const WRITES: bool = true;
+    type Output = CartView;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<CartView> {
+        let cart = editable(ctx, self.cart_id)?;
+        let n = ctx.tx.execute(
+            "DELETE FROM cart_lines WHERE id = ?1 AND cart_id = ?2",
+            params![self.line_id, cart.id],
+        )?;
+        if n == 0 {
+            return Err(Error::not_found("cart line", self.line_id));
+        }
+        cart.touch(ctx)?;
+        view(ctx, cart.id)
+    }
+}
+
+/// `set_line_discount`: a percentage or amount off one line; above the
+/// cashier's limit it needs a manager's name and PIN. `discount` omitted or
+/// null removes it.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct SetLineDiscount {
+    /// Cart.
+    pub cart_id: CartId,
+    /// Line.
+    pub line_id: CartLineId,
+    /// The discount (None removes it).
+    #[ts(optional)]
+    pub discount: Option<Discount>,
+    /// Approving manager's name (above the cashier limit).
+    #[ts(optional)]
+    pub approver_name: Option<String>,
+    /// Approving manager's PIN.
+    #[ts(optional)]
+    pub approver_pin: Option<String>,
+}
+
+impl Operation for SetLineDiscount {
+    const NAME: &'static str = "set_line_discount";
+    const SUMMARY: &'static str =
+        "Discount one cart line (percent or amount); above the cashier limit a manager's PIN";
+    const PERMISSION: Permission = Permission::Sell;
+    const WRITES: bool = true;
+    type Output = CartView;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<CartView> {
+        let cart = editable(ctx, self.cart_id)?;
+        let l = line_of(ctx, cart.id, self.line_id)?;
+        let settings = settings::load(ctx.tx, cart.store_id)?;
+        let approved_by = match &self.discount {
+            Some(d) => {
+                let gross = pricing::round(l.input().unit_price * l.input().quantity);
+                let off = pricing::discount_amount(d, gross, "discount")?;
+                authorize(
+                    ctx,
+                    Some(cart.store_id),
+                    over_limit(&settings, off, gross),
+                    self.approver_name.as_deref(),
+                    self.approver_pin.as_deref(),
+                    "a discount above the cashier limit",
+                )?
+            }
+            None => None,
+        };
+        let (kind, value) = Discount::stored(self.discount.as_ref());
+        ctx.tx.execute(
+            "UPDATE cart_lines SET discount_kind = ?2, discount_value = ?3, discount_approved_by = ?4 WHERE id = ?1",
+            params![l.id, kind, value, approved_by],
+        )?;
+        cart.touch(ctx)?;
+        view(ctx, cart.id)
+    }
+}
+
+/// `set_cart_discount`: a percentage or amount off the whole cart, shared
+/// across its lines; above the cashier's limit it needs a manager's PIN.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct SetCartDiscount {
+    /// Cart.
+    pub cart_id: CartId,
+    /// The discount (None removes it).
+    #[ts(optional)]
+    pub discount: Option<Discount>,
+    /// Approving manager's name.
+    #[ts(optional)]
+    pub approver_name: Option<String>,
+    /// Approving manager's PIN.
+    #[ts(optional)]
+    pub approver_pin: Option<String>,
+}
+
+impl Operation for SetCartDiscount {
+    const NAME: &'static str = "set_cart_discount";
+    const SUMMARY: &'static str =
+        "Discount a whole cart (percent or amount); above the cashier limit a manager's PIN";
+    const PERMISSION: Permission = Permission::Sell;
+    const WRITES: bool = true;
+    type Output = CartView;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<CartView> {
+        let cart = editable(ctx, self.cart_id)?;
+        let mut without = cart.clone();
+        without.discount = None;
+        let p = price(ctx, without)?;
+        let approved_by = match &self.discount {
+            Some(d) => {
+                let base = p.totals.subtotal.0 - p.totals.discount.0;
+                let off = pricing::discount_amount(d, base, "discount")?;
+                authorize(
+                    ctx,
+                    Some(cart.store_id),
+                    over_limit(&p.settings, off, base),
+                    self.approver_name.as_deref(),
+                    self.approver_pin.as_deref(),
+                    "a discount above the cashier limit",
+                )?
+            }
+            None => None,
+        };
+        let (kind, value) = Discount::stored(self.discount.as_ref());
+        ctx.tx.execute(
+            "UPDATE carts SET discount_kind = ?2, discount_value = ?3, discount_approved_by = ?4 WHERE id = ?1",
+            params![cart.id, kind, value, approved_by],
+        )?;
+        cart.touch(ctx)?;
+        view(ctx, cart.id)
+    }
+}
+
+/// `override_line_price`: charge another unit price (always a manager's
+/// approval); `unit_price` omitted or null goes back to the list price.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct OverrideLinePrice {
+    /// Cart.
+    pub cart_id: CartId,
+    /// Line.
+    pub line_id: CartLineId,
+    /// New unit price (None: back to the list price).
+    #[ts(optional)]
+    pub unit_price: Option<Money>,
+    /// Approving manager's name.
+    #[ts(optional)]
+    pub approver_name: Option<String>,
+    /// Approving manager's PIN.
+    #[ts(optional)]
+    pub approver_pin: Option<String>,
+}
+
+impl Operation for OverrideLinePrice {
+    const NAME: &'static str = "override_line_price";
+    const SUMMARY: &'static str = "Change a cart line's unit price (manager approval)";
+    const PERMISSION: Permission = Permission::Sell;
+    const WRITES: bool = true;
+    type Output = CartView;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<CartView> {
+        let cart = editable(ctx, self.cart_id)?;
+        let l = line_of(ctx, cart.id, self.line_id)?;
+        let (price_e4, by) = match self.unit_price {
+            Some(p) if p.is_negative() => {
+                return Err(Error::invalid("unit_price", "a price cannot be negative"))
+            }
+            Some(p) if p.to_scaled("unit_price")? != l.list_price_e4 => {
+                let by = authorize(
+                    ctx,
+                    Some(cart.store_id),
+                    true,
+                    self.approver_name.as_deref(),
+                    self.approver_pin.as_deref(),
+                    "a price override",
+                )?;
+                (p.to_scaled("unit_price")?, by)
+            }
+            _ => (l.list_price_e4, None),
+        };
+        ctx.tx.execute(
+            "UPDATE cart_lines SET unit_price_e4 = ?2, price_overridden_by = ?3 WHERE id = ?1",
+            params![l.id, price_e4, by],
+        )?;
+        cart.touch(ctx)?;
+        view(ctx, cart.id)
+    }
+}
+
+/// `cancel_cart`: abandon an open or held cart; its holds are released.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct CancelCart {
+    /// Cart.
+    pub cart_id: CartId,
+}
+
+impl Operation for CancelCart {
+    const NAME: &'static str = "cancel_cart";
+    const SUMMARY: &'static str = "Abandon an open or held cart and release its holds";
+    const PERMISSION: Permission = Permission::Sell;
+    const WRITES: bool = true;
+    type Output = CartView;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<CartView> {
+        let cart = CartRow::load(ctx, self.cart_id)?;
+        if cart.status != "open" && cart.status != "held" {
+            return Err(Error::invalid_state(format!(
+                "cart {} is {} and cannot be cancelled",
+                cart.id, cart.status
+            )));
+        }
+        if cart.status == "open" {
+            cart.ensure_owner(ctx)?;
+        }
+        release_holds(ctx, cart.id)?;
+        ctx.tx.execute(
+            "UPDATE carts SET status = 'cancelled', updated_at = ?2 WHERE id = ?1",
+            params![cart.id, ctx.now_str()],
+        )?;
+        view(ctx, cart.id)
+    }
+}

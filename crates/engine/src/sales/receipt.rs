@@ -1,0 +1,398 @@
+//! `get_receipt`: everything a printed receipt shows, read back from the
+//! stored sale (never recomputed from the cart), so a reprint a month later
+//! prints the same figures. Batch numbers and expiry dates appear when the
+//! store's settings ask for them.
+
+use super::m;
+use super::pricing::TaxLine;
+use super::settings;
+use crate::auth::Permission;
+use crate::ids::{ProductId, SaleId, SaleLineId, StoreId, UserId};
+use crate::num::{Money, Qty};
+use crate::op::{Ctx, Operation};
+use crate::stock::allocate::shown_expiry;
+use crate::{Error, Result};
+use rusqlite::{params, OptionalExtension};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// The store block at the top of a receipt.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct ReceiptStore {
+    /// Store.
+    pub store_id: StoreId,
+    /// Name.
+    pub name: String,
+    /// Code.
+    pub code: String,
+    /// Address.
+    pub address: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Currency code.
+    pub currency: String,
+    /// Extra header text (settings).
+    pub header: Option<String>,
+    /// Footer text (settings).
+    pub footer: Option<String>,
+}
+
+/// Stock a line took from one batch.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct ReceiptBatch {
+    /// Batch number (when the store prints it).
+    pub batch_number: Option<String>,
+    /// Expiry (when the store prints it).
+    pub expiry_date: Option<String>,
+    /// Quantity from this batch.
+    pub quantity: Qty,
+}
+
+/// One sold line.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct ReceiptLine {
+    /// Sale line id (returns refer to it).
+    pub sale_line_id: SaleLineId,
+    /// Position.
+    #[ts(type = "number")]
+    pub line_no: i64,
+    /// Product.
+    pub product_id: ProductId,
+    /// Name.
+    pub name: String,
+    /// SKU.
+    pub sku: String,
+    /// Unit.
+    pub unit: String,
+    /// Quantity.
+    pub quantity: Qty,
+    /// Unit price.
+    pub unit_price: Money,
+    /// Unit price × quantity.
+    pub gross: Money,
+    /// Discounts on the line (its own and its share of the cart's).
+    pub discount: Money,
+    /// Tax rate, percent.
+    #[ts(type = "string")]
+    pub tax_rate: Decimal,
+    /// Tax.
+    pub tax: Money,
+    /// Line total.
+    pub total: Money,
+    /// Prescription reference.
+    pub prescription_reference: Option<String>,
+    /// Quantity already returned.
+    pub returned_quantity: Qty,
+    /// Batches taken.
+    pub batches: Vec<ReceiptBatch>,
+}
+
+/// One payment.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct ReceiptPayment {
+    /// Tender.
+    pub tender: String,
+    /// Amount tendered.
+    pub amount: Money,
+    /// Reference.
+    pub reference: Option<String>,
+}
+
+/// A receipt.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct Receipt {
+    /// Sale id.
+    pub sale_id: SaleId,
+    /// Sale number, e.g. "STA-000123".
+    pub sale_number: String,
+    /// `completed` or `voided`.
+    pub status: String,
+    /// Store block.
+    pub store: ReceiptStore,
+    /// Till.
+    pub terminal_id: String,
+    /// Cashier.
+    pub cashier_id: UserId,
+    /// Cashier's name.
+    pub cashier_name: String,
+    /// When (UTC, RFC 3339).
+    pub created_at: String,
+    /// When, in the store's local time ("2026-01-01 11:00").
+    pub local_time: String,
+    /// Prices include tax.
+    pub prices_include_tax: bool,
+    /// Lines.
+    pub lines: Vec<ReceiptLine>,
+    /// Tax per rate.
+    pub taxes: Vec<TaxLine>,
+    /// Lines at list price.
+    pub subtotal: Money,
+    /// All discounts.
+    pub discount: Money,
+    /// Tax.
+    pub tax: Money,
+    /// Cash rounding.
+    pub rounding: Money,
+    /// Total.
+    pub total: Money,
+    /// Payments.
+    pub payments: Vec<ReceiptPayment>,
+    /// Paid.
+    pub paid: Money,
+    /// Change given.
+    pub change: Money,
+    /// When voided.
+    pub voided_at: Option<String>,
+    /// Why voided.
+    pub void_reason: Option<String>,
+}
+
+/// Reads a stored sale as a receipt.
+pub(crate) fn build(ctx: &Ctx<'_>, sale_id: SaleId) -> Result<Receipt> {
+    type Head = (
+        StoreId,
+        String,
+        String,
+        String,
+        UserId,
+        String,
+        String,
+        bool,
+        [i64; 7],
+        Option<String>,
+        Option<String>,
+    );
+    let head: Head = ctx
+        .tx
+        .prepare_cached(
+            "SELECT s.store_id, s.sale_number, s.status, s.terminal_id, s.cashier_id, u.name, s.created_at,
+                    s.prices_include_tax, s.subtotal_e4, s.discount_e4, s.tax_e4, s.rounding_e4, s.total_e4,
+                    s.paid_e4, s.change_e4, s.voided_at, s.void_reason
+               FROM sales s JOIN users u ON u.id = s.cashier_id WHERE s.id = ?1",
+        )?
+        .query_row([sale_id], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                [
+                    r.get(8)?,
+                    r.get(9)?,
+                    r.get(10)?,
+                    r.get(11)?,
+                    r.get(12)?,
+                    r.get(13)?,
+                    r.get(14)?,
+                ],
+                r.get(15)?,
+                r.get(16)?,
+            ))
+        })
+        .optional()?
+        .ok_or_else(|| Error::not_found("sale", sale_id))?;
+    let (
+        store_id,
+        number,
+        status,
+        terminal_id,
+        cashier_id,
+        cashier_name,
+        created_at,
+        incl,
+        money,
+        voided_at,
+        void_reason,
+    ) = head;
+    let st = crate::catalogue::stores::get_store(ctx.tx, store_id)?;
+    let cfg = settings::load(ctx.tx, store_id)?;
+    let tz: chrono_tz::Tz = st.timezone.parse().unwrap_or(chrono_tz::UTC);
+    let local_time = chrono::DateTime::parse_from_rfc3339(&created_at)
+        .map(|t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_else(|_| created_at.clone());
+    let mut stmt = ctx.tx.prepare_cached(
+        "SELECT id, line_no, product_id, product_name, sku, unit, quantity_milli, unit_price_e4, gross_e4, discount_e4,
+                tax_rate, tax_e4, total_e4, prescription_reference
+           FROM sale_lines WHERE sale_id = ?1 ORDER BY line_no",
+    )?;
+    let mut lines = stmt
+        .query_map([sale_id], |r| {
+            Ok(ReceiptLine {
+                sale_line_id: r.get(0)?,
+                line_no: r.get(1)?,
+                product_id: r.get(2)?,
+                name: r.get(3)?,
+                sku: r.get(4)?,
+                unit: r.get(5)?,
+                quantity: Qty::from_scaled(r.get(6)?),
+                unit_price: m(r.get(7)?),
+                gross: m(r.get(8)?),
+                discount: m(r.get(9)?),
+                tax_rate: r.get::<_, String>(10)?.parse().unwrap_or_default(),
+                tax: m(r.get(11)?),
+                total: m(r.get(12)?),
+                prescription_reference: r.get(13)?,
+                returned_quantity: Qty::ZERO,
+                batches: Vec::new(),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut bstmt = ctx.tx.prepare_cached(
+        "SELECT b.batch_number, b.expiry_date, x.quantity_milli, x.returned_milli
+           FROM sale_line_batches x JOIN batches b ON b.id = x.batch_id
+          WHERE x.sale_line_id = ?1 ORDER BY b.expiry_date, b.batch_number",
+    )?;
+    let mut taxes: Vec<TaxLine> = Vec::new();
+    for l in &mut lines {
+        let mut returned = 0i64;
+        for row in bstmt.query_map([l.sale_line_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })? {
+            let (batch, expiry, q, ret) = row?;
+            returned += ret;
+            l.batches.push(ReceiptBatch {
+                batch_number: cfg.receipt_show_batch.then_some(batch),
+                expiry_date: if cfg.receipt_show_expiry {
+                    shown_expiry(&expiry)
+                } else {
+                    None
+                },
+                quantity: Qty::from_scaled(q),
+            });
+        }
+        l.returned_quantity = Qty::from_scaled(returned);
+        if !l.tax_rate.is_zero() {
+            let rate = l.tax_rate.normalize();
+            match taxes.iter_mut().find(|t| t.rate == rate) {
+                Some(t) => {
+                    t.taxable = t.taxable + l.total - l.tax;
+                    t.tax = t.tax + l.tax;
+                }
+                None => taxes.push(TaxLine {
+                    rate,
+                    taxable: l.total - l.tax,
+                    tax: l.tax,
+                }),
+            }
+        }
+    }
+    taxes.sort_by(|x, y| x.rate.cmp(&y.rate));
+    let mut pstmt = ctx.tx.prepare_cached(
+        "SELECT tender, amount_e4, reference FROM sale_payments WHERE sale_id = ?1 ORDER BY seq",
+    )?;
+    let payments = pstmt
+        .query_map(params![sale_id], |r| {
+            Ok(ReceiptPayment {
+                tender: r.get(0)?,
+                amount: m(r.get(1)?),
+                reference: r.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let [subtotal, discount, tax, rounding, total, paid, change] = money;
+    Ok(Receipt {
+        sale_id,
+        sale_number: number,
+        status,
+        store: ReceiptStore {
+            store_id,
+            name: st.name,
+            code: st.code,
+            address: st.address,
+            phone: st.phone,
+            currency: st.currency,
+            header: cfg.receipt_header,
+            footer: cfg.receipt_footer,
+        },
+        terminal_id,
+        cashier_id,
+        cashier_name,
+        created_at,
+        local_time,
+        prices_include_tax: incl,
+        lines,
+        taxes,
+        subtotal: m(subtotal),
+        discount: m(discount),
+        tax: m(tax),
+        rounding: m(rounding),
+        total: m(total),
+        payments,
+        paid: m(paid),
+        change: m(change),
+        voided_at,
+        void_reason,
+    })
+}
+
+/// `get_receipt`: a sale's receipt (a reprint is the same call).
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct GetReceipt {
+    /// Sale.
+    pub sale_id: SaleId,
+}
+
+impl Operation for GetReceipt {
+    const NAME: &'static str = "get_receipt";
+    const SUMMARY: &'static str =
+        "A sale's receipt: store header, lines with batches, taxes, tenders, change";
+    const PERMISSION: Permission = Permission::Sell;
+    const WRITES: bool = false;
+    type Output = Receipt;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<Receipt> {
+        build(ctx, self.sale_id)
+    }
+}
+
+/// `find_sale`: a sale's receipt by its number (for returns at the till).
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct FindSale {
+    /// Sale number as printed, e.g. "STA-000123".
+    pub sale_number: String,
+    /// Store (default: the user's).
+    #[ts(optional)]
+    pub store_id: Option<StoreId>,
+}
+
+impl Operation for FindSale {
+    const NAME: &'static str = "find_sale";
+    const SUMMARY: &'static str = "A sale's receipt by its printed sale number";
+    const PERMISSION: Permission = Permission::Sell;
+    const WRITES: bool = false;
+    type Output = Receipt;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<Receipt> {
+        let store = ctx.store(self.store_id)?;
+        let n = self.sale_number.trim().to_ascii_uppercase();
+        let id: SaleId = ctx
+            .tx
+            .query_row(
+                "SELECT id FROM sales WHERE store_id = ?1 AND sale_number = ?2",
+                params![store.id, n],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| Error::not_found("sale", &n))?;
+        build(ctx, id)
+    }
+}

@@ -1,0 +1,333 @@
+//! `scan_barcode`: from what the scanner sent to what the till should do.
+//!
+//! The code is first looked up as-is among the products' barcodes (stores
+//! label some goods with their own codes), then parsed as GS1
+//! ([`crate::gs1`]); a GTIN matches a product stored under any of its forms
+//! (GTIN-14, -13, -12, -8). When the symbol carries a batch (AI 10) that
+//! this store holds for the product, the decision is that batch, unless it
+//! is expired, recalled, quarantined or damaged: then the pack is refused
+//! and the till says why. A pack whose own expiry (AI 17) is past is refused
+//! even when its batch is unknown. Otherwise FEFO decides at completion.
+//! A refusal is an answer, not an error: the till shows it.
+//!
+//! A scan reads only; it never writes an expiry or anything else (a pack's
+//! printed expiry that disagrees with the stored batch is reported).
+
+use super::m;
+use crate::auth::Permission;
+use crate::gs1::{self, Gs1Data};
+use crate::ids::{BatchId, ProductId, StoreId};
+use crate::num::{Money, Qty};
+use crate::op::{Ctx, Operation};
+use crate::stock::allocate::shown_expiry;
+use crate::stock::{BatchRow, BatchStatus};
+use crate::{Error, Result};
+use rusqlite::{params, OptionalExtension};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// `scan_barcode`.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct ScanBarcode {
+    /// What the scanner sent (EAN/UPC, GS1 element string with ASCII 29
+    /// separators and optional `]C1`/`]d2`/`]Q3` prefix, or the bracket form).
+    pub code: String,
+    /// Store (default: the user's).
+    #[ts(optional)]
+    pub store_id: Option<StoreId>,
+}
+
+/// What the till should do with the scanned pack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum BatchDecision {
+    /// Sell from the scanned batch (pass its id to `add_cart_line`).
+    UseBatch,
+    /// Batch unknown or not given: FEFO picks at completion.
+    Fefo,
+    /// Do not sell this pack (see `refusal`).
+    Refused,
+}
+
+/// Why a pack is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Refusal {
+    /// Past its expiry (the pack's or the batch's).
+    Expired,
+    /// The batch is recalled.
+    Recalled,
+    /// The batch is in quarantine.
+    Quarantine,
+    /// The batch is damaged.
+    Damaged,
+}
+
+/// The product scanned.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct ScannedProduct {
+    /// Id.
+    pub id: ProductId,
+    /// SKU.
+    pub sku: String,
+    /// Name.
+    pub name: String,
+    /// Unit.
+    pub unit: String,
+    /// Fractions allowed.
+    pub allow_fractional: bool,
+    /// Needs a prescription reference.
+    pub prescription_only: bool,
+    /// Selling price.
+    pub price: Money,
+    /// Tax rate, percent.
+    #[ts(type = "string")]
+    pub tax_rate: Decimal,
+}
+
+/// The batch the symbol named, as this store holds it.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct ScannedBatch {
+    /// Id.
+    pub batch_id: BatchId,
+    /// Number.
+    pub batch_number: String,
+    /// Stored expiry.
+    pub expiry_date: Option<String>,
+    /// Status.
+    pub status: BatchStatus,
+    /// Sellable quantity on it now.
+    pub available: Qty,
+}
+
+/// The answer to a scan.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct ScanResult {
+    /// The code as read (trimmed).
+    pub code: String,
+    /// The GS1 content (None when the code matched a store barcode as-is).
+    pub parsed: Option<Gs1Data>,
+    /// The product.
+    pub product: ScannedProduct,
+    /// The batch named by AI (10), when this store holds it.
+    pub batch: Option<ScannedBatch>,
+    /// Use that batch, let FEFO decide, or refuse the pack.
+    pub decision: BatchDecision,
+    /// Why refused.
+    pub refusal: Option<Refusal>,
+    /// One sentence for the cashier.
+    pub message: String,
+    /// Quantity to add: AI (30)/(37) count, else 1.
+    pub quantity: Qty,
+    /// Needs a prescription reference.
+    pub prescription_only: bool,
+    /// Selling price.
+    pub price: Money,
+    /// Sellable quantity of the product in the store.
+    pub available: Qty,
+}
+
+impl Operation for ScanBarcode {
+    const NAME: &'static str = "scan_barcode";
+    const SUMMARY: &'static str = "Resolve a scan (EAN/UPC, GS1-128, DataMatrix, bracket form) to product, batch decision, quantity and price";
+    const PERMISSION: Permission = Permission::Sell;
+    const WRITES: bool = false;
+    type Output = ScanResult;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<ScanResult> {
+        let store = ctx.store(self.store_id)?;
+        let today = ctx.today(&store);
+        let code = self
+            .code
+            .trim_matches(|c: char| c.is_whitespace())
+            .to_string();
+        if code.is_empty() {
+            return Err(Error::invalid("code", "the barcode is empty"));
+        }
+        let by_barcode = |c: &str| -> Result<Option<ProductId>> {
+            Ok(ctx
+                .tx
+                .prepare_cached("SELECT product_id FROM product_barcodes WHERE barcode = ?1")?
+                .query_row([c], |r| r.get(0))
+                .optional()?)
+        };
+        let (product_id, parsed) = match by_barcode(&code)? {
+            Some(p) if !code.starts_with('(') => (p, gs1::parse(&code, today).ok()),
+            _ => {
+                let parsed = gs1::parse(&code, today)?;
+                let gtin = parsed
+                    .gtin
+                    .clone()
+                    .ok_or_else(|| Error::invalid("code", "the barcode carries no GTIN (AI 01)"))?;
+                let mut found = None;
+                for form in gs1::gtin_forms(&gtin) {
+                    if let Some(p) = by_barcode(&form)? {
+                        found = Some(p);
+                        break;
+                    }
+                }
+                let p = found.ok_or_else(|| Error::not_found("product with barcode", &gtin))?;
+                (p, Some(parsed))
+            }
+        };
+        let product = ctx
+            .tx
+            .query_row(
+                "SELECT sku, name, unit, allow_fractional, prescription_only, selling_price_e4, tax_rate, deleted_at IS NOT NULL
+                   FROM products WHERE id = ?1",
+                [product_id],
+                |r| {
+                    Ok((
+                        ScannedProduct {
+                            id: product_id,
+                            sku: r.get(0)?,
+                            name: r.get(1)?,
+                            unit: r.get(2)?,
+                            allow_fractional: r.get(3)?,
+                            prescription_only: r.get(4)?,
+                            price: m(r.get(5)?),
+                            tax_rate: r.get::<_, String>(6)?.parse().unwrap_or_default(),
+                        },
+                        r.get::<_, bool>(7)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let product = match product {
+            Some((p, false)) => p,
+            _ => return Err(Error::not_found("product", product_id)),
+        };
+        let available: i64 = ctx
+            .tx
+            .prepare_cached(
+                "SELECT COALESCE(SUM(on_hand_milli - reserved_milli), 0) FROM batches
+                  WHERE product_id = ?1 AND store_id = ?2 AND status = 'available' AND expiry_date >= ?3",
+            )?
+            .query_row(params![product_id, store.id, today.to_string()], |r| r.get(0))?;
+        let quantity = parsed
+            .as_ref()
+            .and_then(|p| p.count)
+            .and_then(|c| i64::try_from(c).ok())
+            .map_or(Qty::from(1), Qty::from);
+        let today_s = today.to_string();
+        let pack_expired = parsed
+            .as_ref()
+            .and_then(|p| p.expiry_date.as_deref())
+            .is_some_and(|e| e < today_s.as_str());
+        let batch_number = parsed.as_ref().and_then(|p| p.batch.clone());
+        let stored: Option<BatchRow> = match &batch_number {
+            Some(n) => {
+                let id: Option<BatchId> = ctx
+                    .tx
+                    .prepare_cached(
+                        "SELECT id FROM batches WHERE store_id = ?1 AND product_id = ?2 AND batch_number = ?3",
+                    )?
+                    .query_row(params![store.id, product_id, n], |r| r.get(0))
+                    .optional()?;
+                id.map(|id| BatchRow::load(ctx.tx, id)).transpose()?
+            }
+            None => None,
+        };
+        let refuse = |r: Refusal, msg: String| (BatchDecision::Refused, Some(r), msg);
+        let (decision, refusal, mut message) = match (&stored, &batch_number) {
+            _ if pack_expired => refuse(
+                Refusal::Expired,
+                format!(
+                    "this pack expired on {}: do not sell it",
+                    parsed
+                        .as_ref()
+                        .and_then(|p| p.expiry_date.clone())
+                        .unwrap_or_default()
+                ),
+            ),
+            (Some(b), _) => {
+                let name = &b.batch_number;
+                if b.status == BatchStatus::Expired || b.is_expired_on(today) {
+                    refuse(
+                        Refusal::Expired,
+                        format!("batch {name} expired on {}: do not sell it", b.expiry_date),
+                    )
+                } else {
+                    match b.status {
+                        BatchStatus::Recalled => refuse(
+                            Refusal::Recalled,
+                            format!("batch {name} is recalled: do not sell it, set it aside"),
+                        ),
+                        BatchStatus::Quarantine => refuse(
+                            Refusal::Quarantine,
+                            format!("batch {name} is in quarantine: do not sell it"),
+                        ),
+                        BatchStatus::Damaged => refuse(
+                            Refusal::Damaged,
+                            format!("batch {name} is marked damaged: do not sell it"),
+                        ),
+                        _ if b.on_hand_milli > b.reserved_milli => (
+                            BatchDecision::UseBatch,
+                            None,
+                            format!("sell from batch {name}"),
+                        ),
+                        _ => (
+                            BatchDecision::Fefo,
+                            None,
+                            format!(
+                                "batch {name} shows no free stock here; the sale will take FEFO stock"
+                            ),
+                        ),
+                    }
+                }
+            }
+            (None, Some(n)) => (
+                BatchDecision::Fefo,
+                None,
+                format!("batch {n} is not known in this store; the sale will take FEFO stock"),
+            ),
+            (None, None) => (BatchDecision::Fefo, None, "FEFO".to_string()),
+        };
+        if let (Some(b), Some(e)) = (
+            &stored,
+            parsed.as_ref().and_then(|p| p.expiry_date.as_ref()),
+        ) {
+            if b.expiry_date != *e {
+                message.push_str(&format!(
+                    " (the pack says expiry {e}, the batch record says {}; the record is not changed)",
+                    shown_expiry(&b.expiry_date).unwrap_or_else(|| "none".into())
+                ));
+            }
+        }
+        let batch = stored.map(|b| {
+            let sellable = b.ensure_sellable(today).is_ok();
+            ScannedBatch {
+                batch_id: b.id,
+                expiry_date: shown_expiry(&b.expiry_date),
+                status: b.status,
+                available: Qty::from_scaled(if sellable {
+                    b.on_hand_milli - b.reserved_milli
+                } else {
+                    0
+                }),
+                batch_number: b.batch_number,
+            }
+        });
+        Ok(ScanResult {
+            code,
+            parsed,
+            prescription_only: product.prescription_only,
+            price: product.price,
+            product,
+            batch,
+            decision,
+            refusal,
+            message,
+            quantity,
+            available: Qty::from_scaled(available),
+        })
+    }
+}
