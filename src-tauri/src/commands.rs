@@ -35,9 +35,12 @@ where
     F: FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
 {
     let app = app.clone();
-    tauri::async_runtime::spawn_blocking(move || f(app.state::<AppState>().inner()))
-        .await
-        .map_err(|e| ApiError::internal("background task", e))?
+    tauri::async_runtime::spawn_blocking(move || match app.try_state::<AppState>() {
+        Some(state) => f(state.inner()),
+        None => Err(ApiError::internal("app state", "not initialised yet")),
+    })
+    .await
+    .map_err(|e| ApiError::internal("background task", e))?
 }
 
 fn notify(app: &AppHandle, command: &str) {
