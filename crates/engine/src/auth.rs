@@ -352,11 +352,13 @@ pub fn check_manager_pin(
     name: &str,
     pin: &str,
     now: DateTime<Utc>,
-) -> std::result::Result<SignedInUser, PinFailure> {
-    let fail = |error: Error, outcome, user_id| PinFailure {
-        error,
-        outcome,
-        user_id,
+) -> std::result::Result<SignedInUser, Box<PinFailure>> {
+    let fail = |error: Error, outcome, user_id| {
+        Box::new(PinFailure {
+            error,
+            outcome,
+            user_id,
+        })
     };
     let (user, pin_hash, failed, locked_until) = match find_for_pin(tx, name) {
         Ok(found) => found,

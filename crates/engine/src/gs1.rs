@@ -203,13 +203,11 @@ pub fn check_digit(body: &str) -> Option<u8> {
 
 /// True when `code` is all digits and its last digit is the right check digit.
 pub fn check_digit_ok(code: &str) -> bool {
-    match code.len().checked_sub(1) {
-        Some(n) if n > 0 => {
-            let (body, last) = code.split_at(n);
-            matches!((check_digit(body), last.bytes().next()), (Some(c), Some(l)) if l.is_ascii_digit() && c == l - b'0')
-        }
-        _ => false,
+    if code.len() < 2 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
     }
+    let (body, last) = code.split_at(code.len() - 1);
+    matches!((check_digit(body), last.bytes().next()), (Some(c), Some(l)) if c == l - b'0')
 }
 
 /// Validates an 8, 12, 13 or 14 digit GTIN and returns it as GTIN-14.
@@ -499,10 +497,8 @@ fn interpret(format: Gs1Format, elements: Vec<Gs1Element>, today: NaiveDate) -> 
                 d.gtin_short = Some(short_form(&g));
                 d.gtin = Some(g);
             }
-            "00" => {
-                if !check_digit_ok(&e.data) {
-                    return Err(bad(format!("SSCC {} has a wrong check digit", e.data)));
-                }
+            "00" if !check_digit_ok(&e.data) => {
+                return Err(bad(format!("SSCC {} has a wrong check digit", e.data)));
             }
             "10" => {
                 once(&d.batch)?;

@@ -199,7 +199,7 @@ pub fn compute(
             }
         }
     }
-    taxes.sort_by(|x, y| x.rate.cmp(&y.rate));
+    taxes.sort_by_key(|t| t.rate);
     let subtotal: Decimal = out.iter().map(|a| a.gross).sum();
     let discount: Decimal = out.iter().map(|a| a.line_discount + a.cart_discount).sum();
     let tax: Decimal = out.iter().map(|a| a.tax).sum();

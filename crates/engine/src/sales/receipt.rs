@@ -291,7 +291,7 @@ pub(crate) fn build(ctx: &Ctx<'_>, sale_id: SaleId) -> Result<Receipt> {
             }
         }
     }
-    taxes.sort_by(|x, y| x.rate.cmp(&y.rate));
+    taxes.sort_by_key(|t| t.rate);
     let mut pstmt = ctx.tx.prepare_cached(
         "SELECT tender, amount_e4, reference FROM sale_payments WHERE sale_id = ?1 ORDER BY seq",
     )?;
