@@ -31,8 +31,8 @@ log "clippy (warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 log "Rust tests"
 cargo test --workspace --locked
-log "rustdoc (warnings are errors)"
-RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked -q
+log "rustdoc of the library crates (warnings are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc -p pharmapos-engine -p pharmapos-commands -p pharmapos-cli --no-deps --locked -q
 log "generated TypeScript bindings are committed and current"
 if [ -n "$(git status --porcelain -- ui/src/bindings)" ]; then
   git status --porcelain -- ui/src/bindings
