@@ -1,7 +1,11 @@
 //! Expiry: lists of expiring and expired batches, and marking batches
-//! expired. "Within N days" means an expiry date on or before the store's
-//! local today + N. Marking a batch expired keeps its quantity (the packs
-//! are still on the shelf until written off) but it is never sold again.
+//! expired. A batch is sellable up to and including its expiry date (the
+//! store's local date). `get_expiring_batches` lists in-date batches whose
+//! expiry is on or before today + N; `expire_batches_within_days` marks
+//! expired the batches whose expiry is before today + N, so N = 0 takes only
+//! what is already past expiry. Marking a batch expired keeps its quantity
+//! (the packs are still on the shelf until written off) but it is never sold
+//! again.
 
 use super::{read_view, BatchView, VIEW_SQL};
 use crate::audit::{self, ChangeType, NewEvent};
@@ -30,7 +34,8 @@ pub struct ExpireBatchesWithinDays {
     /// Store (default: the user's).
     #[ts(optional)]
     pub store_id: Option<StoreId>,
-    /// Expire batches whose expiry date is on or before today + days (0: today and earlier).
+    /// Expire batches whose expiry date is before today + days (0: only those
+    /// already past expiry; a batch is still sellable on its expiry date).
     #[ts(type = "number")]
     pub days: i64,
 }
@@ -59,7 +64,7 @@ impl Operation for ExpireBatchesWithinDays {
         let cutoff = (ctx.today(&store) + Duration::days(horizon(Some(self.days), 0)?)).to_string();
         let mut stmt = ctx.tx.prepare(
             "SELECT id, product_id, on_hand_milli, reserved_milli FROM batches
-              WHERE store_id = ?1 AND status = 'available' AND on_hand_milli > 0 AND expiry_date <= ?2
+              WHERE store_id = ?1 AND status = 'available' AND on_hand_milli > 0 AND expiry_date < ?2
               ORDER BY expiry_date, rowid",
         )?;
         let found = stmt
@@ -79,7 +84,7 @@ impl Operation for ExpireBatchesWithinDays {
             }
             ctx.tx.execute(
                 "UPDATE batches SET status = 'expired', status_reason = ?2, updated_at = ?3 WHERE id = ?1",
-                params![id, format!("expiring on or before {cutoff}"), ctx.now_str()],
+                params![id, format!("expiring before {cutoff}"), ctx.now_str()],
             )?;
             audit::append(
                 ctx,
@@ -91,7 +96,10 @@ impl Operation for ExpireBatchesWithinDays {
                     previous_milli: Some(on_hand),
                     new_milli: Some(on_hand),
                     reference_id: None,
-                    notes: Some(&format!("expired by {} (cutoff {cutoff})", ctx.actor.name)),
+                    notes: Some(&format!(
+                        "expired by {} (expiry before {cutoff})",
+                        ctx.actor.name
+                    )),
                 },
             )?;
             ids.push(id);

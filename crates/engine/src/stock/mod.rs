@@ -1,7 +1,7 @@
 //! Stock: batches (lots) and every operation that moves or holds them.
 //!
 //! A batch's on-hand quantity lives on its row for speed; every change goes
-//! through [`move_stock`], which writes the row and its audit event together,
+//! through `move_stock`, which writes the row and its audit event together,
 //! so on-hand can always be recomputed from the ledger. "Sellable" means
 //! status `available` and expiry on or after the store's local today.
 
