@@ -10,6 +10,7 @@ export type ExpireBatchesWithinDays = {
  */
 store_id?: StoreId, 
 /**
- * Expire batches whose expiry date is on or before today + days (0: today and earlier).
+ * Expire batches whose expiry date is before today + days (0: only those
+ * already past expiry; a batch is still sellable on its expiry date).
  */
 days: number, };

@@ -6,7 +6,7 @@
 //!   till that loses power finds the cashier's cart again (`open_cart`
 //!   returns the open cart of this user on this till).
 //! - Stock moves only when a sale completes (or a hold reserves it), always
-//!   through [`crate::stock::move_stock`] so every unit sold, returned or
+//!   through `crate::stock::move_stock` so every unit sold, returned or
 //!   voided has its audit event with the sale number as reference.
 //! - `complete_sale` is one transaction and idempotent on the client's
 //!   `sale_id`: a retry after a lost answer returns the same receipt and

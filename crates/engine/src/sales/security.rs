@@ -4,10 +4,10 @@
 //! transaction rolls back; a log row written inside it would vanish with it.
 //! So an approval failure is collected on the [`Ctx`] as an [`Incident`] and
 //! [`Db::execute`](crate::Db::execute) writes it in a transaction of its own
-//! after the rollback ([`persist`]), counting a wrong PIN against the
+//! after the rollback (`persist`), counting a wrong PIN against the
 //! approver exactly like a failed sign-in, so approvals cannot be used to
 //! guess a manager's PIN without limit. Sign-in failures are committed by
-//! `auth::sign_in` itself and logged in that same transaction ([`record`]).
+//! `auth::sign_in` itself and logged in that same transaction (`record`).
 
 use crate::auth::Permission;
 use crate::ids::{StoreId, UserId};
