@@ -1253,3 +1253,147 @@ fn receipts_show_batches_and_expiry_only_when_the_store_wants_them() {
     assert_eq!(again.store.footer.as_deref(), Some("Thank you"));
     assert_eq!(again.total, r.total);
 }
+
+// ---------------------------------------------------------------- crash
+
+/// The child half of the kill test: sells one unit at a time until killed.
+/// Does nothing unless the parent test started this process.
+#[test]
+fn child_sells_until_killed() {
+    let (Ok(path), Ok(product), Ok(user)) = (
+        std::env::var("PHARMAPOS_TILL_CHILD_DB"),
+        std::env::var("PHARMAPOS_TILL_CHILD_PRODUCT"),
+        std::env::var("PHARMAPOS_TILL_CHILD_USER"),
+    ) else {
+        return;
+    };
+    let product: ProductId = product.parse().unwrap();
+    let who = Session {
+        user_id: user.parse().unwrap(),
+    };
+    let mut db = open(std::path::Path::new(&path));
+    loop {
+        let cart = db
+            .execute(
+                &who,
+                OpenCart {
+                    terminal_id: TILL.into(),
+                    store_id: None,
+                },
+            )
+            .unwrap();
+        if cart.lines.is_empty() {
+            db.execute(&who, add_req(cart.cart_id, product, "1"))
+                .unwrap();
+        }
+        let r = db.execute(
+            &who,
+            CompleteSale {
+                sale_id: SaleId::new(),
+                cart_id: cart.cart_id,
+                payments: vec![cash("10")],
+            },
+        );
+        if r.is_err() {
+            return;
+        }
+    }
+}
+
+#[test]
+fn a_till_killed_mid_sale_keeps_whole_sales_only_and_its_cart() {
+    let mut fx = store_a();
+    let vit = vitamin_c(&mut fx);
+    let batches = [
+        fx.receive(vit, "K1", day(50), 400),
+        fx.receive(vit, "K2", day(90), 400),
+    ];
+    let c = fx.cashier;
+    shift(&mut fx, c, TILL, "0");
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "child_sells_until_killed", "--test-threads=1"])
+        .env("PHARMAPOS_TILL_CHILD_DB", &fx.path)
+        .env("PHARMAPOS_TILL_CHILD_PRODUCT", vit.to_string())
+        .env("PHARMAPOS_TILL_CHILD_USER", c.user_id.to_string())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let raw = fx.raw();
+    let started = std::time::Instant::now();
+    loop {
+        let n: i64 = raw
+            .query_row("SELECT COUNT(*) FROM sales", [], |r| r.get(0))
+            .unwrap();
+        if n >= 25 {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(120),
+            "the child sold only {n} in two minutes"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the child stopped early"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap(); // SIGKILL, mid-whatever it was doing
+    child.wait().unwrap();
+    drop(raw);
+
+    fx.db = open(&fx.path.clone());
+    fx.assert_verified();
+    let raw = fx.raw();
+    let sales: i64 = raw
+        .query_row("SELECT COUNT(*) FROM sales", [], |r| r.get(0))
+        .unwrap();
+    let sold: i64 = raw
+        .query_row(
+            "SELECT COALESCE(SUM(quantity_milli), 0) FROM sale_line_batches",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let on_hand: i64 = batches
+        .iter()
+        .map(|b| fx.on_hand(*b).to_scaled("q").unwrap())
+        .sum();
+    assert_eq!(
+        sold,
+        800_000 - on_hand,
+        "every unit gone is in a whole sale"
+    );
+    assert_eq!(sold, sales * 1000);
+    let referenced: i64 = raw
+        .query_row(
+            "SELECT COUNT(DISTINCT reference_id) FROM inventory_audit WHERE change_type = 'allocated'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(referenced, sales, "no stock event without its sale");
+    let numbers: i64 = raw
+        .query_row(
+            "SELECT MAX(last_sale_number) FROM store_settings",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(numbers, sales, "sale numbers have no gaps");
+    // The till comes back with its cart (possibly mid-way) and sells on.
+    let v = fx
+        .as_user(
+            c,
+            OpenCart {
+                terminal_id: TILL.into(),
+                store_id: None,
+            },
+        )
+        .unwrap();
+    if v.lines.is_empty() {
+        add(&mut fx, c, v.cart_id, vit, "1");
+    }
+    complete(&mut fx, c, v.cart_id, vec![cash("10")]).unwrap();
+    fx.assert_verified();
+}
