@@ -26,7 +26,7 @@ async function rowOf(batch: string) {
 
 describe("inventory journey", () => {
   it("creates a supplier", async () => {
-    await goTo(b, "6", "Suppliers");
+    await goTo(b, "7", "Suppliers");
     await clickButton(b, "New supplier");
     await fill(b, "Supplier name", "Emzor Pharmaceuticals");
     await fill(b, "Contact person", "Chidi");
@@ -38,7 +38,7 @@ describe("inventory journey", () => {
   });
 
   it("creates a product", async () => {
-    await goTo(b, "1", "Products");
+    await goTo(b, "2", "Products");
     await b.keys(["Alt", "n"]);
     await b.keys(["Alt"]);
     await fill(b, "SKU", "PARA500");
@@ -55,7 +55,7 @@ describe("inventory journey", () => {
   });
 
   it("receives three batches, the later-expiring ones first", async () => {
-    await goTo(b, "3", "Receiving");
+    await goTo(b, "4", "Receiving");
     await choose(b, "Supplier", "Emzor");
     await fill(b, "Delivery / invoice reference", "INV-1001");
     await fill(b, "Find product", "PARA");
@@ -83,7 +83,7 @@ describe("inventory journey", () => {
   });
 
   it("shows the batches in FEFO order with expiry colours", async () => {
-    await goTo(b, "2", "Stock");
+    await goTo(b, "3", "Stock");
     await fill(b, "Find product", "PARA");
     await choose(b, "Product", "Paracetamol 500mg");
     await b.$('[data-testid="stock-available"]').waitForDisplayed();
@@ -100,7 +100,7 @@ describe("inventory journey", () => {
   });
 
   it("adjusts a batch and writes another off", async () => {
-    await goTo(b, "4", "Adjustments and write-offs");
+    await goTo(b, "5", "Adjustments and write-offs");
     await fill(b, "Find product", "PARA");
     await choose(b, "Product", "Paracetamol 500mg");
     await clickButton(b, "Select batch B-LATE");
@@ -121,7 +121,7 @@ describe("inventory journey", () => {
   });
 
   it("shows the audit trail and a passing verification", async () => {
-    await goTo(b, "7", "Audit trail");
+    await goTo(b, "8", "Audit trail");
     for (const change of ["receipt", "adjustment", "writeoff"]) {
       await b.$(`//table[@aria-label='Audit events']//tr[@data-change='${change}']`).waitForDisplayed();
     }
@@ -139,7 +139,7 @@ describe("inventory journey", () => {
   });
 
   it("refuses bad input with a visible message and changes nothing", async () => {
-    await goTo(b, "3", "Receiving");
+    await goTo(b, "4", "Receiving");
     await choose(b, "Supplier", "Emzor");
     await fill(b, "Find product", "PARA");
     await choose(b, "Product", "Paracetamol 500mg");
@@ -157,7 +157,7 @@ describe("inventory journey", () => {
     await b.waitUntil(async () => /quantity|number|decimal/i.test(await alertText(b)));
 
     // Nothing was received.
-    await goTo(b, "2", "Stock");
+    await goTo(b, "3", "Stock");
     await fill(b, "Find product", "PARA");
     await choose(b, "Product", "Paracetamol 500mg");
     await b.waitUntil(async () => (await b.$('[data-testid="stock-on-hand"]').getText()) === "117");
@@ -165,7 +165,7 @@ describe("inventory journey", () => {
   });
 
   it("lists expiring stock and expires it in one step", async () => {
-    await goTo(b, "5", "Expiry");
+    await goTo(b, "6", "Expiry");
     await b.$("//table[@aria-label='Expiring batches']//tr[@data-batch='B-MID']").waitForDisplayed();
     expect(await b.$$("//table[@aria-label='Expired batches']//tr[@data-batch]").length).toBe(0);
     await screenshot(b, "12-expiry");
@@ -176,7 +176,7 @@ describe("inventory journey", () => {
     await b.$("//table[@aria-label='Expired batches']//tr[@data-batch='B-MID']").waitForDisplayed();
 
     // The ledger still verifies after the expiry events.
-    await goTo(b, "7", "Audit trail");
+    await goTo(b, "8", "Audit trail");
     await b.$("//table[@aria-label='Audit events']//tr[@data-change='expired']").waitForDisplayed();
     await clickButton(b, "Verify ledger");
     await b.$('[data-testid="verify-result"]').waitForDisplayed();

@@ -60,12 +60,17 @@ describe("App", () => {
         const { name } = args as { name: string };
         if (name === "list_stores") return [{ id: "s1", code: "LEK", name: "Lekki Pharmacy" }];
         if (name === "search_products") return [];
+        // No open shift on this till yet.
+        if (name === "get_shift_report") throw { kind: "invalid_state", message: "till till-1 has no open shift", details: {} };
         throw new Error(`unexpected call ${name}`);
       },
     });
-    expect(await screen.findByRole("heading", { name: "Products" })).toBeInTheDocument();
+    // A cashier starts on the till, which asks for the shift's float first.
+    expect(await screen.findByRole("heading", { name: "Till" })).toBeInTheDocument();
+    expect(await screen.findByRole("form", { name: "Open the shift" })).toBeInTheDocument();
     expect(await screen.findByText("Lekki Pharmacy (LEK)")).toBeInTheDocument();
-    expect(screen.getByRole("button", { name: /Stock/ })).toHaveAttribute("aria-keyshortcuts", "Alt+2");
+    expect(screen.getByRole("button", { name: /Till/ })).toHaveAttribute("aria-keyshortcuts", "Alt+1");
+    expect(screen.getByRole("button", { name: /Stock/ })).toHaveAttribute("aria-keyshortcuts", "Alt+3");
     // A cashier sees neither user management nor backup.
     expect(screen.queryByRole("button", { name: /Users/ })).toBeNull();
     expect(screen.queryByRole("button", { name: /Backup/ })).toBeNull();

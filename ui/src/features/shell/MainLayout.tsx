@@ -15,7 +15,8 @@ import { ReceivingScreen } from "../receiving/ReceivingScreen";
 import { StockScreen } from "../stock/StockScreen";
 import { SuppliersScreen } from "../suppliers/SuppliersScreen";
 import { UsersScreen } from "../users/UsersScreen";
-import { screensFor, type ScreenId } from "./screens";
+import { TillScreen } from "../till/TillScreen";
+import { firstScreen, screensFor, type ScreenId } from "./screens";
 import { StatusBar } from "./StatusBar";
 import { UnauthenticatedContext } from "./session";
 
@@ -33,7 +34,7 @@ export function MainLayout({
   onUnauthenticated: (e: ApiError) => void;
 }) {
   const screens = useMemo(() => screensFor(user.role), [user.role]);
-  const [current, setCurrent] = useState<ScreenId>("products");
+  const [current, setCurrent] = useState<ScreenId>(() => firstScreen(user.role));
   const [showKeys, setShowKeys] = useState(false);
 
   useEffect(() => {
@@ -105,6 +106,7 @@ export function MainLayout({
         </nav>
         <main className="content">
           {showKeys && <KeysHelp onClose={() => setShowKeys(false)} />}
+          {current === "till" && <TillScreen user={user} />}
           {current === "products" && <ProductsScreen user={user} />}
           {current === "stock" && <StockScreen />}
           {current === "receiving" && <ReceivingScreen />}
@@ -127,7 +129,11 @@ function KeysHelp({ onClose }: { onClose: () => void }) {
       <h2>Keyboard</h2>
       <ul>
         <li>
-          <Kbd>Alt+1</Kbd>…<Kbd>Alt+9</Kbd> switch screens (shown in the menu)
+          <Kbd>Alt+1</Kbd>…<Kbd>Alt+0</Kbd> switch screens (shown in the menu); <Kbd>Alt+1</Kbd> is the till
+        </li>
+        <li>
+          Till: scan anywhere, <Kbd>F2</Kbd> or <Kbd>/</Kbd> search, <Kbd>F4</Kbd> pay, <Kbd>F6</Kbd> hold, <Kbd>F7</Kbd> held carts, <Kbd>F8</Kbd> returns,{" "}
+          <Kbd>F9</Kbd> shift
         </li>
         <li>
           <Kbd>Alt+L</Kbd> lock the till

@@ -3,6 +3,7 @@ import type { Role } from "../../bindings/Role";
 
 /** Identifies a screen. */
 export type ScreenId =
+  | "till"
   | "products"
   | "stock"
   | "receiving"
@@ -24,16 +25,22 @@ export interface ScreenEntry {
 }
 
 export const SCREENS: readonly ScreenEntry[] = [
-  { id: "products", label: "Products", key: "1" },
-  { id: "stock", label: "Stock", key: "2" },
-  { id: "receiving", label: "Receiving", key: "3" },
-  { id: "adjustments", label: "Adjustments", key: "4" },
-  { id: "expiry", label: "Expiry", key: "5" },
-  { id: "suppliers", label: "Suppliers", key: "6" },
-  { id: "audit", label: "Audit trail", key: "7" },
-  { id: "users", label: "Users", key: "8", roles: ["admin"] },
-  { id: "backup", label: "Backup", key: "9", roles: ["admin", "manager"] },
+  { id: "till", label: "Till", key: "1" },
+  { id: "products", label: "Products", key: "2" },
+  { id: "stock", label: "Stock", key: "3" },
+  { id: "receiving", label: "Receiving", key: "4" },
+  { id: "adjustments", label: "Adjustments", key: "5" },
+  { id: "expiry", label: "Expiry", key: "6" },
+  { id: "suppliers", label: "Suppliers", key: "7" },
+  { id: "audit", label: "Audit trail", key: "8" },
+  { id: "users", label: "Users", key: "9", roles: ["admin"] },
+  { id: "backup", label: "Backup", key: "0", roles: ["admin", "manager"] },
 ];
+
+/** The screen shown after sign-in: the till for everyone who sells at the counter. */
+export function firstScreen(role: Role): ScreenId {
+  return role === "admin" ? "products" : "till";
+}
 
 /** The screens a role may open. */
 export function screensFor(role: Role): ScreenEntry[] {

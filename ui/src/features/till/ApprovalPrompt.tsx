@@ -1,0 +1,69 @@
+// The manager's PIN, asked right where the cashier is working when the
+// engine answers approval_required. The request is sent again with the
+// approver's name and PIN; a wrong PIN is shown in place.
+import { useState, type FormEvent } from "react";
+
+import { ErrorMessage } from "../../components/ErrorMessage";
+import { Field } from "../../components/Field";
+
+/** What approval-gated commands take in addition to their own fields. */
+export interface Approver {
+  approver_name?: string;
+  approver_pin?: string;
+}
+
+/** An operation waiting for a manager. */
+export interface PendingApproval {
+  /** What is being approved, in words. */
+  what: string;
+  /** The engine's reason. */
+  reason: string;
+  /** Sends the request again with the approver. */
+  run: (approver: Approver) => Promise<unknown>;
+}
+
+export function ApprovalPrompt({ pending, onDone, onCancel }: { pending: PendingApproval; onDone: () => void; onCancel: () => void }) {
+  const [name, setName] = useState("");
+  const [pin, setPin] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await pending.run({ approver_name: name.trim(), approver_pin: pin });
+      onDone();
+    } catch (err) {
+      setError(err);
+      setPin("");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="panel approval" aria-label="Manager approval" onSubmit={submit} onKeyDown={(e) => e.key === "Escape" && onCancel()}>
+      <h2>Manager approval needed</h2>
+      <p>
+        <strong>{pending.what}</strong>: {pending.reason}
+      </p>
+      <div className="grid three">
+        <Field label="Approving manager">{(id) => <input id={id} value={name} onChange={(e) => setName(e.target.value)} autoFocus required />}</Field>
+        <Field label="Manager PIN">
+          {(id) => <input id={id} type="password" inputMode="numeric" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value)} required />}
+        </Field>
+        <div className="form-actions">
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? "Checking…" : "Approve"}
+          </button>
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+        </div>
+      </div>
+      <ErrorMessage error={error} />
+    </form>
+  );
+}

@@ -1,0 +1,145 @@
+// Taking payment: one button per tender the store has enabled, split
+// payments, cash change preview, then complete_sale with an idempotency key
+// minted on the first press and reused on every retry, so a double click or
+// a retry after a lost answer never sells twice.
+import { useRef, useState, type FormEvent } from "react";
+
+import { call } from "../../api";
+import type { CartView } from "../../bindings/CartView";
+import type { PaymentInput } from "../../bindings/PaymentInput";
+import type { Receipt } from "../../bindings/Receipt";
+import { ErrorMessage } from "../../components/ErrorMessage";
+import { Field, Kbd } from "../../components/Field";
+import { formatMoney, parseMoney, sumMoney } from "./money";
+import { tenderLabel } from "./ReceiptView";
+import { newSaleId } from "./terminal";
+
+interface Row {
+  tender: string;
+  amount: string;
+  reference: string;
+}
+
+export function PaymentPanel({
+  cart,
+  tenders,
+  onPaid,
+  onCancel,
+  onError,
+}: {
+  cart: CartView;
+  tenders: readonly string[];
+  onPaid: (r: Receipt) => void;
+  onCancel: () => void;
+  onError?: (e: unknown) => void;
+}) {
+  const total = cart.totals.total;
+  const [rows, setRows] = useState<Row[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const saleId = useRef<{ id: string; cart: string; updated: string } | null>(null);
+
+  const paid = sumMoney(rows.map((r) => r.amount));
+  const due = parseMoney(total) ?? 0n;
+  const remaining = due - paid;
+  const cashPaid = sumMoney(rows.filter((r) => r.tender === "cash").map((r) => r.amount));
+  const change = remaining < 0n && cashPaid > 0n ? -remaining : 0n;
+
+  function addTender(tender: string) {
+    const amount = remaining > 0n ? formatMoney(remaining) : "";
+    setRows((rs) => [...rs, { tender, amount, reference: "" }]);
+    // Focus the new amount so the cashier can type what was handed over.
+    setTimeout(() => {
+      const inputs = document.querySelectorAll<HTMLInputElement>("input[data-payment-amount]");
+      const last = inputs[inputs.length - 1];
+      last?.focus();
+      last?.select();
+    }, 0);
+  }
+
+  async function complete(e?: FormEvent) {
+    e?.preventDefault();
+    if (busy) return;
+    // One key per cart state: a retry of the same cart resends the same id.
+    if (!saleId.current || saleId.current.cart !== cart.cart_id || saleId.current.updated !== cart.updated_at) {
+      saleId.current = { id: newSaleId(), cart: cart.cart_id, updated: cart.updated_at };
+    }
+    const payments: PaymentInput[] = rows
+      .filter((r) => r.amount.trim() !== "")
+      .map((r) => ({ tender: r.tender, amount: r.amount.trim(), reference: r.reference.trim() || undefined }));
+    setBusy(true);
+    setError(null);
+    try {
+      const receipt = await call("complete_sale", { sale_id: saleId.current.id, cart_id: cart.cart_id, payments });
+      saleId.current = null;
+      onPaid(receipt);
+    } catch (err) {
+      setError(err);
+      onError?.(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="panel payment" aria-label="Payment" onSubmit={complete}>
+      <h2>
+        Payment — total <span data-testid="pay-total">{total}</span>
+      </h2>
+      <div className="tenders" role="group" aria-label="Tenders">
+        {tenders.map((t, i) => (
+          <button key={t} type="button" className="tender" onClick={() => addTender(t)} aria-keyshortcuts={`Control+${i + 1}`} data-tender={t}>
+            {tenderLabel(t)}
+          </button>
+        ))}
+      </div>
+      {rows.length === 0 && <p className="muted">Choose a tender. Several tenders split the payment.</p>}
+      {rows.map((r, i) => (
+        <div className="grid four payment-row" key={i} data-tender-row={r.tender}>
+          <Field label={`${tenderLabel(r.tender)} amount`}>
+            {(id) => (
+              <input
+                id={id}
+                data-payment-amount
+                inputMode="decimal"
+                value={r.amount}
+                onChange={(e) => setRows((rs) => rs.map((x, j) => (j === i ? { ...x, amount: e.target.value } : x)))}
+              />
+            )}
+          </Field>
+          {r.tender !== "cash" ? (
+            <Field label={`${tenderLabel(r.tender)} reference`} hint="Card slip, transfer or receipt number">
+              {(id) => (
+                <input id={id} value={r.reference} onChange={(e) => setRows((rs) => rs.map((x, j) => (j === i ? { ...x, reference: e.target.value } : x)))} />
+              )}
+            </Field>
+          ) : (
+            <div />
+          )}
+          <div className="form-actions">
+            <button type="button" onClick={() => setRows((rs) => rs.filter((_, j) => j !== i))} aria-label={`Remove ${tenderLabel(r.tender)} payment`}>
+              Remove
+            </button>
+          </div>
+        </div>
+      ))}
+      <dl className="pay-summary">
+        <dt>Paid</dt>
+        <dd data-testid="pay-paid">{formatMoney(paid)}</dd>
+        <dt>{remaining > 0n ? "Still due" : "Change due"}</dt>
+        <dd data-testid={remaining > 0n ? "pay-due" : "pay-change"} className={remaining > 0n ? "due" : "change"}>
+          {remaining > 0n ? formatMoney(remaining) : formatMoney(change)}
+        </dd>
+      </dl>
+      <ErrorMessage error={error} />
+      <div className="form-actions">
+        <button type="submit" className="primary big" disabled={busy || rows.length === 0}>
+          {busy ? "Completing…" : "Complete sale"} <Kbd>Enter</Kbd>
+        </button>
+        <button type="button" onClick={onCancel}>
+          Back to cart <Kbd>Esc</Kbd>
+        </button>
+      </div>
+    </form>
+  );
+}

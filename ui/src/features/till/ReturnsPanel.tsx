@@ -1,0 +1,208 @@
+// Returns desk: find a sale by its printed number, reprint it, take lines
+// back (restock / quarantine / waste) with a refund, or void the whole sale
+// (manager). Refunds above the cashier's limit and voids ask for a
+// manager's PIN in place.
+import { useState, type FormEvent } from "react";
+
+import { call, toApiError } from "../../api";
+import type { Receipt } from "../../bindings/Receipt";
+import type { ReturnDisposition } from "../../bindings/ReturnDisposition";
+import type { ReturnResult } from "../../bindings/ReturnResult";
+import type { SignedInUser } from "../../bindings/SignedInUser";
+import { ErrorMessage } from "../../components/ErrorMessage";
+import { Field } from "../../components/Field";
+import { Notice } from "../../components/Screen";
+import { ApprovalPrompt, type Approver, type PendingApproval } from "./ApprovalPrompt";
+import { isZeroMoney, parseMoney, subtractMoney } from "./money";
+import { ReceiptView, tenderLabel } from "./ReceiptView";
+
+interface LineDraft {
+  quantity: string;
+  disposition: ReturnDisposition;
+}
+
+export function ReturnsPanel({ terminalId, tenders, user }: { terminalId: string; tenders: readonly string[]; user: SignedInUser }) {
+  const [number, setNumber] = useState("");
+  const [sale, setSale] = useState<Receipt | null>(null);
+  const [drafts, setDrafts] = useState<Record<string, LineDraft>>({});
+  const [tender, setTender] = useState("cash");
+  const [reason, setReason] = useState("");
+  const [voidReason, setVoidReason] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const [result, setResult] = useState<string | null>(null);
+  const [approval, setApproval] = useState<PendingApproval | null>(null);
+
+  async function find(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    setResult(null);
+    try {
+      const r = await call("find_sale", { sale_number: number.trim() });
+      setSale(r);
+      setDrafts({});
+    } catch (err) {
+      setSale(null);
+      setError(err);
+    }
+  }
+
+  async function refresh(saleId: string) {
+    setSale(await call("get_receipt", { sale_id: saleId }));
+    setDrafts({});
+  }
+
+  async function withApproval(what: string, run: (a: Approver) => Promise<void>) {
+    setError(null);
+    try {
+      await run({});
+    } catch (e) {
+      const err = toApiError(e);
+      if (err.kind === "approval_required") setApproval({ what, reason: err.message, run });
+      else setError(err);
+    }
+  }
+
+  function doReturn(e: FormEvent) {
+    e.preventDefault();
+    if (!sale) return;
+    const lines = sale.lines
+      .map((l) => ({ l, d: drafts[l.sale_line_id] }))
+      .filter((x): x is { l: (typeof sale.lines)[number]; d: LineDraft } => !!x.d && (parseMoney(x.d.quantity) ?? 0n) > 0n)
+      .map(({ l, d }) => ({ sale_line_id: l.sale_line_id, quantity: d.quantity.trim(), disposition: d.disposition }));
+    if (lines.length === 0) {
+      setError({ kind: "invalid_input", message: "Enter the quantity coming back on at least one line.", details: {} });
+      return;
+    }
+    void withApproval("Refund", async (a) => {
+      const r: ReturnResult = await call("return_items", { sale_id: sale.sale_id, terminal_id: terminalId, lines, tender, reason: reason.trim() || undefined, ...a });
+      setResult(`Returned ${r.lines.length} portion(s) of ${r.sale_number}: refund ${r.refund} ${tenderLabel(r.tender).toLowerCase()}.`);
+      await refresh(sale.sale_id);
+    });
+  }
+
+  function doVoid(e: FormEvent) {
+    e.preventDefault();
+    if (!sale) return;
+    void withApproval("Void sale", async (a) => {
+      const r = await call("void_sale", { sale_id: sale.sale_id, reason: voidReason.trim(), ...a });
+      setSale(r);
+      setResult(`Voided ${r.sale_number}; every unit went back to its batch.`);
+    });
+  }
+
+  return (
+    <section className="panel" aria-label="Returns and voids">
+      <h2>Returns and voids</h2>
+      <form className="inline-form" aria-label="Find a sale" onSubmit={find}>
+        <Field label="Sale number" hint="As printed on the receipt">
+          {(id) => <input id={id} value={number} onChange={(e) => setNumber(e.target.value)} autoFocus required />}
+        </Field>
+        <button type="submit" className="primary">
+          Find sale
+        </button>
+      </form>
+      {approval && (
+        <ApprovalPrompt
+          pending={approval}
+          onCancel={() => setApproval(null)}
+          onDone={() => {
+            setApproval(null);
+          }}
+        />
+      )}
+      <ErrorMessage error={error} onDismiss={() => setError(null)} />
+      <Notice>{result}</Notice>
+      {sale && (
+        <div className="returns-grid">
+          <div>
+            <ReceiptView receipt={sale} />
+            <div className="form-actions no-print">
+              <button type="button" onClick={() => window.print()}>
+                Reprint receipt
+              </button>
+            </div>
+          </div>
+          <div>
+            {sale.status === "completed" && (
+              <form aria-label="Return items" onSubmit={doReturn}>
+                <table aria-label="Lines to return">
+                  <thead>
+                    <tr>
+                      <th>Line</th>
+                      <th className="num">Sold</th>
+                      <th className="num">Returned</th>
+                      <th>Return now</th>
+                      <th>Goes to</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {sale.lines.map((l) => {
+                      const d = drafts[l.sale_line_id] ?? { quantity: "", disposition: "restock" as ReturnDisposition };
+                      const left = subtractMoney(l.quantity, l.returned_quantity) ?? l.quantity;
+                      const set = (patch: Partial<LineDraft>) => setDrafts((x) => ({ ...x, [l.sale_line_id]: { ...d, ...patch } }));
+                      return (
+                        <tr key={l.sale_line_id} data-sku={l.sku}>
+                          <td>
+                            {l.name} <span className="small muted">{l.sku}</span>
+                          </td>
+                          <td className="num">{l.quantity}</td>
+                          <td className="num">{isZeroMoney(l.returned_quantity) ? "" : l.returned_quantity}</td>
+                          <td>
+                            <input
+                              aria-label={`Return quantity of ${l.name}`}
+                              inputMode="decimal"
+                              size={5}
+                              placeholder={`≤ ${left}`}
+                              value={d.quantity}
+                              onChange={(e) => set({ quantity: e.target.value })}
+                            />
+                          </td>
+                          <td>
+                            <select aria-label={`Where ${l.name} goes`} value={d.disposition} onChange={(e) => set({ disposition: e.target.value as ReturnDisposition })}>
+                              <option value="restock">Back to stock</option>
+                              <option value="quarantine">Quarantine</option>
+                              <option value="waste">Waste</option>
+                            </select>
+                          </td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                </table>
+                <div className="grid three">
+                  <Field label="Refund tender">
+                    {(id) => (
+                      <select id={id} value={tender} onChange={(e) => setTender(e.target.value)}>
+                        {tenders.map((t) => (
+                          <option key={t} value={t}>
+                            {tenderLabel(t)}
+                          </option>
+                        ))}
+                      </select>
+                    )}
+                  </Field>
+                  <Field label="Return reason">{(id) => <input id={id} value={reason} onChange={(e) => setReason(e.target.value)} />}</Field>
+                  <div className="form-actions">
+                    <button type="submit" className="primary">
+                      Return and refund
+                    </button>
+                  </div>
+                </div>
+              </form>
+            )}
+            {sale.status === "completed" && (
+              <form className="void-form" aria-label="Void the sale" onSubmit={doVoid}>
+                <Field label="Void reason" hint={user.role === "manager" || user.role === "admin" ? "Reverses the whole sale" : "A manager's PIN will be asked"}>
+                  {(id) => <input id={id} value={voidReason} onChange={(e) => setVoidReason(e.target.value)} required />}
+                </Field>
+                <button type="submit" className="danger">
+                  Void sale
+                </button>
+              </form>
+            )}
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}

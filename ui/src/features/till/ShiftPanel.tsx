@@ -1,0 +1,122 @@
+// Shifts: open with a cash float, the X report while open, close with the
+// counted cash → Z report with over/short (printable).
+import { useState, type FormEvent } from "react";
+
+import { call } from "../../api";
+import type { ShiftReport } from "../../bindings/ShiftReport";
+import { ErrorMessage } from "../../components/ErrorMessage";
+import { Field } from "../../components/Field";
+import { Loading } from "../../components/Screen";
+import { useCommandQuery } from "../../lib/queries";
+import { ShiftReportView } from "./ReceiptView";
+import { saveTerminalId, validTerminalId } from "./terminal";
+
+export function OpenShiftForm({ terminalId, onTerminalId }: { terminalId: string; onTerminalId: (id: string) => void }) {
+  const [float, setFloat] = useState("");
+  const [till, setTill] = useState(terminalId);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    const id = till.trim();
+    if (!validTerminalId(id)) {
+      setError({ kind: "invalid_input", message: "A till id is letters, digits, “-”, “_” or “.” (e.g. till-1).", details: { field: "terminal_id" } });
+      return;
+    }
+    setBusy(true);
+    try {
+      if (id !== terminalId) {
+        saveTerminalId(id);
+        onTerminalId(id);
+      }
+      await call("open_shift", { terminal_id: id, opening_float: float.trim() || "0" });
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="panel" aria-label="Open the shift" onSubmit={submit}>
+      <h2>Open the shift</h2>
+      <p>This till has no open shift. Count the cash float in the drawer to start selling.</p>
+      <div className="grid three">
+        <Field label="Till id" hint="This workstation's name, kept on this computer">
+          {(id) => <input id={id} value={till} onChange={(e) => setTill(e.target.value)} />}
+        </Field>
+        <Field label="Opening float">{(id) => <input id={id} value={float} onChange={(e) => setFloat(e.target.value)} inputMode="decimal" autoFocus required />}</Field>
+        <div className="form-actions">
+          <button type="submit" className="primary" disabled={busy}>
+            Open shift
+          </button>
+        </div>
+      </div>
+      <ErrorMessage error={error} />
+    </form>
+  );
+}
+
+export function ShiftPanel({ terminalId, onClosed }: { terminalId: string; onClosed: (z: ShiftReport) => void }) {
+  const x = useCommandQuery("get_shift_report", { terminal_id: terminalId }, { retry: false });
+  const [counted, setCounted] = useState("");
+  const [notes, setNotes] = useState("");
+  const [error, setError] = useState<unknown>(null);
+
+  async function close(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    try {
+      onClosed(await call("close_shift", { terminal_id: terminalId, counted_cash: counted.trim(), notes: notes.trim() || undefined }));
+    } catch (err) {
+      setError(err);
+    }
+  }
+
+  return (
+    <section className="panel" aria-label="Shift">
+      <h2>Shift — X report</h2>
+      {x.isLoading && <Loading what="the X report" />}
+      <ErrorMessage error={x.error} />
+      {x.data && <ShiftReportView report={x.data} />}
+      <form aria-label="Close the shift" onSubmit={close} className="no-print">
+        <h3>Close the shift</h3>
+        <div className="grid three">
+          <Field label="Counted cash" hint="Everything in the drawer, float included">
+            {(id) => <input id={id} value={counted} onChange={(e) => setCounted(e.target.value)} inputMode="decimal" required />}
+          </Field>
+          <Field label="Closing notes">{(id) => <input id={id} value={notes} onChange={(e) => setNotes(e.target.value)} />}</Field>
+          <div className="form-actions">
+            <button type="submit" className="primary">
+              Close shift
+            </button>
+            <button type="button" onClick={() => window.print()}>
+              Print X report
+            </button>
+          </div>
+        </div>
+        <ErrorMessage error={error} />
+      </form>
+    </section>
+  );
+}
+
+/** Kept on screen after closing (the shift query then says "no open shift"). */
+export function ZReport({ report, onDismiss }: { report: ShiftReport; onDismiss: () => void }) {
+  return (
+    <section className="panel" aria-label="Z report">
+      <h2>Shift closed — Z report</h2>
+      <ShiftReportView report={report} />
+      <div className="form-actions no-print">
+        <button type="button" onClick={() => window.print()}>
+          Print Z report
+        </button>
+        <button type="button" onClick={onDismiss}>
+          Done
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,680 @@
+// The till: sell (scan or search, cart, payment, receipt), held carts,
+// returns and voids, and the shift (open with a float, X report, close with
+// the counted cash → Z report). Keyboard first: a scanner works without
+// clicking anywhere; F2 or / search; F4 pay; F6 hold; F7 held carts;
+// F8 returns; F9 shift; Esc goes back.
+import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+
+import { ApiError, call, toApiError, type CommandName, type CommandRequest } from "../../api";
+import type { CartLineView } from "../../bindings/CartLineView";
+import type { CartView } from "../../bindings/CartView";
+import type { DiscountKind } from "../../bindings/DiscountKind";
+import type { ProductHit } from "../../bindings/ProductHit";
+import type { Receipt } from "../../bindings/Receipt";
+import type { ScanResult } from "../../bindings/ScanResult";
+import type { ShiftReport } from "../../bindings/ShiftReport";
+import type { SignedInUser } from "../../bindings/SignedInUser";
+import { ErrorMessage } from "../../components/ErrorMessage";
+import { Field, Kbd } from "../../components/Field";
+import { Loading, Notice, Screen } from "../../components/Screen";
+import { COMMAND_KEY, useCommandQuery } from "../../lib/queries";
+import { useShortcut } from "../../lib/useShortcut";
+import { useOnUnauthenticated } from "../shell/session";
+import { ApprovalPrompt, type Approver, type PendingApproval } from "./ApprovalPrompt";
+import { CartTable } from "./CartTable";
+import { HeldCartsPanel } from "./HeldCartsPanel";
+import { PaymentPanel } from "./PaymentPanel";
+import { ReceiptView } from "./ReceiptView";
+import { ReturnsPanel } from "./ReturnsPanel";
+import { OpenShiftForm, ShiftPanel, ZReport } from "./ShiftPanel";
+import { ShortagePanel, type Shortage } from "./ShortagePanel";
+import { loadTerminalId } from "./terminal";
+import { GS } from "./scanner";
+import { SCAN_TARGET_ATTR, useScanner } from "./useScanner";
+
+type Mode = "sale" | "pay" | "receipt" | "held" | "returns" | "shift";
+
+const MODES: { id: Mode; label: string; key: string }[] = [
+  { id: "sale", label: "Sale", key: "Esc" },
+  { id: "held", label: "Held carts", key: "F7" },
+  { id: "returns", label: "Returns & voids", key: "F8" },
+  { id: "shift", label: "Shift", key: "F9" },
+];
+
+export function TillScreen({ user }: { user: SignedInUser }) {
+  const [terminalId, setTerminalId] = useState(loadTerminalId);
+  const shift = useCommandQuery("get_shift_report", { terminal_id: terminalId }, { retry: false });
+  const noShift = shift.error?.kind === "invalid_state" || shift.error?.kind === "not_found";
+  const shiftOpen = shift.data?.status === "open";
+  const [closed, setClosed] = useState<ShiftReport | null>(null);
+
+  return (
+    <Screen
+      title="Till"
+      actions={
+        <span className="muted" data-testid="till-id">
+          Till <strong>{terminalId}</strong>
+          {shiftOpen ? ` · shift open since ${shift.data?.opened_at.slice(11, 16) ?? ""}` : ""}
+        </span>
+      }
+    >
+      {shift.isLoading && <Loading what="the shift" />}
+      {shift.error && !noShift && <ErrorMessage error={shift.error} />}
+      {closed && <ZReport report={closed} onDismiss={() => setClosed(null)} />}
+      {noShift && <OpenShiftForm terminalId={terminalId} onTerminalId={setTerminalId} />}
+      {shiftOpen && <TillSession user={user} terminalId={terminalId} onClosed={setClosed} />}
+    </Screen>
+  );
+}
+
+function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; terminalId: string; onClosed: (z: ShiftReport) => void }) {
+  const qc = useQueryClient();
+  const onUnauthenticated = useOnUnauthenticated();
+  const settings = useCommandQuery("get_till_settings", {});
+  const [mode, setMode] = useState<Mode>("sale");
+  const [cartId, setCartId] = useState<string | null>(null);
+  const cartQ = useCommandQuery("get_cart", { cart_id: cartId ?? "" }, { enabled: cartId !== null });
+  const cart = cartQ.data ?? null;
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [refusal, setRefusal] = useState<ScanResult | null>(null);
+  const [lastScan, setLastScan] = useState<ScanResult | null>(null);
+  const [approval, setApproval] = useState<PendingApproval | null>(null);
+  const [rxFor, setRxFor] = useState<{ productId: string; name: string; quantity?: string; batchId?: string } | null>(null);
+  const [shortage, setShortage] = useState<Shortage | null>(null);
+  const [receipt, setReceipt] = useState<Receipt | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [search, setSearch] = useState("");
+
+  const apply = useCallback(
+    (v: CartView) => {
+      qc.setQueryData([COMMAND_KEY, "get_cart", { cart_id: v.cart_id }], v);
+      setCartId(v.cart_id);
+    },
+    [qc],
+  );
+
+  const fail = useCallback(
+    (e: unknown) => {
+      const err = toApiError(e);
+      if (err.kind === "unauthenticated" && !approval) onUnauthenticated(err);
+      setError(err);
+    },
+    [approval, onUnauthenticated],
+  );
+
+  const openCart = useCallback(async () => {
+    try {
+      apply(await call("open_cart", { terminal_id: terminalId }));
+    } catch (e) {
+      fail(e);
+    }
+  }, [apply, fail, terminalId]);
+
+  useEffect(() => {
+    void openCart();
+  }, [openCart]);
+
+  // A cart that left "open" elsewhere (held, sold, cancelled): start a new one.
+  useEffect(() => {
+    if (cart && cart.status !== "open" && mode === "sale") void openCart();
+  }, [cart, mode, openCart]);
+
+  /** Runs a cart command; an approval_required answer opens the manager prompt. */
+  async function cartOp<K extends CommandName>(
+    name: K,
+    input: CommandRequest<K>,
+    what?: string,
+  ): Promise<boolean> {
+    setError(null);
+    setNotice(null);
+    setBusy(true);
+    try {
+      const v = (await call(name, input)) as unknown as CartView;
+      apply(v);
+      return true;
+    } catch (e) {
+      const err = toApiError(e);
+      if (err.kind === "approval_required" && what) {
+        setApproval({
+          what,
+          reason: err.message,
+          run: async (a: Approver) => apply((await call(name, { ...input, ...a } as CommandRequest<K>)) as unknown as CartView),
+        });
+      } else if (err.kind === "invalid_input" && err.field === "prescription_reference" && name === "add_cart_line") {
+        const i = input as CommandRequest<"add_cart_line">;
+        setRxFor({ productId: i.product_id, name: "this product", quantity: i.quantity, batchId: i.batch_id });
+      } else fail(err);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function addProduct(p: { productId: string; name: string; prescriptionOnly: boolean; quantity?: string; batchId?: string }) {
+    if (!cart) return;
+    if (p.prescriptionOnly) {
+      setRxFor({ productId: p.productId, name: p.name, quantity: p.quantity, batchId: p.batchId });
+      return;
+    }
+    await cartOp("add_cart_line", { cart_id: cart.cart_id, product_id: p.productId, quantity: p.quantity, batch_id: p.batchId });
+  }
+
+  async function onScan(code: string, fromField: HTMLElement | null) {
+    if (fromField) setSearch("");
+    if (mode !== "sale") setMode("sale");
+    setRefusal(null);
+    setLastScan(null);
+    setError(null);
+    try {
+      const r = await call("scan_barcode", { code });
+      if (r.decision === "refused") {
+        setRefusal(r);
+        return;
+      }
+      setLastScan(r);
+      await addProduct({
+        productId: r.product.id,
+        name: r.product.name,
+        prescriptionOnly: r.prescription_only,
+        quantity: r.quantity,
+        batchId: r.decision === "use_batch" ? r.batch?.batch_id : undefined,
+      });
+    } catch (e) {
+      const err = toApiError(e);
+      fail(new ApiError(err.kind, `Scan ${printable(code)}: ${err.message}`, err.details));
+    }
+  }
+
+  const scanEnabled = (mode === "sale" || mode === "held") && !approval && !rxFor;
+  const scanner = useScanner((code, field) => void onScan(code, field), scanEnabled);
+
+  const focusSearch = () => {
+    if (scanner.inBurst()) return;
+    setMode("sale");
+    setTimeout(() => document.querySelector<HTMLInputElement>(`input[${SCAN_TARGET_ATTR}]`)?.focus(), 0);
+  };
+  useShortcut("f2", focusSearch);
+  useShortcut("/", focusSearch, mode === "sale");
+  useShortcut("f4", () => cart && cart.lines.length > 0 && setMode("pay"), mode === "sale");
+  useShortcut("f7", () => setMode("held"));
+  useShortcut("f8", () => setMode("returns"));
+  useShortcut("f9", () => setMode("shift"));
+  useShortcut(
+    "escape",
+    () => {
+      if (approval) return setApproval(null);
+      if (rxFor) return setRxFor(null);
+      if (refusal) return setRefusal(null);
+      if (mode === "receipt") {
+        setReceipt(null);
+        return setMode("sale");
+      }
+      if (mode !== "sale") return setMode("sale");
+    },
+    true,
+  );
+
+  const lineActions = {
+    setQuantity: (l: CartLineView, quantity: string) => void cartOp("update_cart_line", { cart_id: cart?.cart_id ?? "", line_id: l.line_id, quantity }),
+    remove: (l: CartLineView) => void cartOp("remove_cart_line", { cart_id: cart?.cart_id ?? "", line_id: l.line_id }),
+    discount: (l: CartLineView, kind: DiscountKind, value: string | null) =>
+      void cartOp(
+        "set_line_discount",
+        { cart_id: cart?.cart_id ?? "", line_id: l.line_id, discount: value === null ? undefined : { kind, value } },
+        `Discount on ${l.name}`,
+      ),
+    shortage: (l: CartLineView) =>
+      setShortage({ productId: l.product_id, name: l.name, unit: l.unit, requested: l.quantity, available: l.available, lineId: l.line_id }),
+  };
+
+  function onPayError(e: unknown) {
+    const err = toApiError(e);
+    if (err.kind === "insufficient_stock" && cart) {
+      const pid = typeof err.details["product_id"] === "string" ? err.details["product_id"] : null;
+      const line = cart.lines.find((l) => l.product_id === pid) ?? cart.lines.find((l) => l.short);
+      if (line) {
+        setShortage({
+          productId: line.product_id,
+          name: line.name,
+          unit: line.unit,
+          requested: String(err.details["requested"] ?? line.quantity),
+          available: String(err.details["available"] ?? line.available),
+          lineId: line.line_id,
+        });
+        setMode("sale");
+      }
+    }
+  }
+
+  async function hold(customer: string) {
+    if (!cart) return;
+    if (await cartOp("hold_cart", { cart_id: cart.cart_id, customer_name: customer.trim() || undefined })) {
+      setNotice(`Held the cart${customer.trim() ? ` for ${customer.trim()}` : ""}; its stock is reserved.`);
+      await openCart();
+    }
+  }
+
+  async function cancel() {
+    if (!cart) return;
+    if (await cartOp("cancel_cart", { cart_id: cart.cart_id })) {
+      setNotice("Cart cancelled.");
+      await openCart();
+    }
+  }
+
+  const tenders = settings.data?.tenders ?? ["cash", "card"];
+
+  return (
+    <div className="till">
+      <nav className="till-modes" aria-label="Till">
+        {MODES.map((m) => (
+          <button
+            key={m.id}
+            type="button"
+            className={mode === m.id || (m.id === "sale" && (mode === "pay" || mode === "receipt")) ? "active" : ""}
+            aria-pressed={mode === m.id}
+            onClick={() => setMode(m.id)}
+          >
+            {m.label} <Kbd>{m.key}</Kbd>
+          </button>
+        ))}
+      </nav>
+
+      {refusal && <RefusalBanner scan={refusal} onDismiss={() => setRefusal(null)} />}
+      {approval && (
+        <ApprovalPrompt
+          pending={approval}
+          onCancel={() => setApproval(null)}
+          onDone={() => {
+            setApproval(null);
+            setNotice(`${approval.what}: approved.`);
+          }}
+        />
+      )}
+      {rxFor && cart && (
+        <PrescriptionPrompt
+          name={rxFor.name}
+          onCancel={() => setRxFor(null)}
+          onSubmit={async (ref) => {
+            const ok = await cartOp("add_cart_line", {
+              cart_id: cart.cart_id,
+              product_id: rxFor.productId,
+              quantity: rxFor.quantity,
+              batch_id: rxFor.batchId,
+              prescription_reference: ref,
+            });
+            if (ok) setRxFor(null);
+          }}
+        />
+      )}
+      <ErrorMessage error={error} onDismiss={() => setError(null)} />
+      <Notice>{notice}</Notice>
+
+      {mode === "receipt" && receipt && (
+        <div className="receipt-screen">
+          <ReceiptView receipt={receipt} showBatch={settings.data?.receipt_show_batch ?? true} showExpiry={settings.data?.receipt_show_expiry ?? true} />
+          <div className="form-actions no-print">
+            <button type="button" onClick={() => window.print()}>
+              Print receipt
+            </button>
+            <button
+              type="button"
+              className="primary"
+              autoFocus
+              onClick={() => {
+                setReceipt(null);
+                setMode("sale");
+              }}
+            >
+              New sale <Kbd>Esc</Kbd>
+            </button>
+          </div>
+        </div>
+      )}
+
+      {(mode === "sale" || mode === "pay") && (
+        <div className="till-grid">
+          <div className="till-main">
+            {mode === "sale" && (
+              <ProductSearch
+                value={search}
+                onChange={setSearch}
+                onPick={(h) => {
+                  setSearch("");
+                  void addProduct({ productId: h.product.id, name: h.product.name, prescriptionOnly: h.product.prescription_only });
+                }}
+              />
+            )}
+            {lastScan && lastScan.message && (
+              <p className="scan-note" role="status" data-testid="scan-note">
+                {lastScan.product.name}: {lastScan.message}
+              </p>
+            )}
+            {shortage && (
+              <ShortagePanel
+                shortage={shortage}
+                onSellAvailable={async () => {
+                  if (!cart) return;
+                  const ok = await cartOp("update_cart_line", { cart_id: cart.cart_id, line_id: shortage.lineId, quantity: shortage.available });
+                  if (ok) setNotice(`Quantity of ${shortage.name} set to the ${shortage.available} available.`);
+                }}
+                onClose={() => setShortage(null)}
+              />
+            )}
+            {cart ? <CartTable cart={cart} actions={lineActions} busy={busy} /> : <Loading what="the cart" />}
+          </div>
+          <aside className="till-side">
+            {cart && <Totals cart={cart} />}
+            {cart && mode === "sale" && (
+              <CartActions
+                cart={cart}
+                busy={busy}
+                onPay={() => setMode("pay")}
+                onHold={hold}
+                onCancel={cancel}
+                onCartDiscount={(kind, value) =>
+                  void cartOp("set_cart_discount", { cart_id: cart.cart_id, discount: value === null ? undefined : { kind, value } }, "Cart discount")
+                }
+              />
+            )}
+          </aside>
+          {mode === "pay" && cart && (
+            <div className="till-pay">
+              <PaymentPanel
+                cart={cart}
+                tenders={tenders}
+                onCancel={() => setMode("sale")}
+                onError={onPayError}
+                onPaid={(r) => {
+                  setReceipt(r);
+                  setMode("receipt");
+                  setLastScan(null);
+                  void openCart();
+                }}
+              />
+            </div>
+          )}
+        </div>
+      )}
+
+      {mode === "held" && (
+        <HeldCartsPanel
+          terminalId={terminalId}
+          currentCart={cart}
+          onResumed={(v) => {
+            apply(v);
+            setNotice(`Resumed the cart${v.customer_name ? ` of ${v.customer_name}` : ""}.`);
+            setMode("sale");
+          }}
+        />
+      )}
+      {mode === "returns" && <ReturnsPanel terminalId={terminalId} tenders={tenders} user={user} />}
+      {mode === "shift" && <ShiftPanel terminalId={terminalId} onClosed={onClosed} />}
+    </div>
+  );
+}
+
+/** Control characters made visible in messages (GS → ␝). */
+function printable(code: string): string {
+  return code.split(GS).join("␝");
+}
+
+function RefusalBanner({ scan, onDismiss }: { scan: ScanResult; onDismiss: () => void }) {
+  const title: Record<string, string> = {
+    expired: "EXPIRED — do not sell",
+    recalled: "RECALLED — do not sell",
+    quarantine: "IN QUARANTINE — do not sell",
+    damaged: "DAMAGED — do not sell",
+  };
+  return (
+    <div className="refusal" role="alert" data-testid="scan-refusal" data-refusal={scan.refusal ?? ""}>
+      <div className="refusal-title">{title[scan.refusal ?? ""] ?? "REFUSED — do not sell"}</div>
+      <div className="refusal-product">
+        {scan.product.name}
+        {scan.batch ? ` · batch ${scan.batch.batch_number}` : scan.parsed?.batch ? ` · batch ${scan.parsed.batch}` : ""}
+      </div>
+      <p>{scan.message}</p>
+      <p className="small">Put the pack aside for the pharmacist. Scan another pack to continue.</p>
+      <button type="button" onClick={onDismiss}>
+        Understood <Kbd>Esc</Kbd>
+      </button>
+    </div>
+  );
+}
+
+function ProductSearch({ value, onChange, onPick }: { value: string; onChange: (v: string) => void; onPick: (h: ProductHit) => void }) {
+  const q = value.trim();
+  const hits = useCommandQuery("search_products", { query: q, limit: 8 }, { enabled: q.length > 0 });
+  const list = q ? (hits.data ?? []) : [];
+  const [sel, setSel] = useState(0);
+  const [seenQ, setSeenQ] = useState(q);
+  if (seenQ !== q) {
+    setSeenQ(q);
+    setSel(0);
+  }
+  return (
+    <div className="till-search">
+      <Field label="Search products" hint="Name, SKU or barcode — F2 or / to come here, ↑↓ to choose, Enter adds">
+        {(id) => (
+          <input
+            id={id}
+            type="search"
+            {...{ [SCAN_TARGET_ATTR]: "" }}
+            autoComplete="off"
+            value={value}
+            onChange={(e) => onChange(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === "ArrowDown") {
+                e.preventDefault();
+                setSel((s) => Math.min(s + 1, list.length - 1));
+              } else if (e.key === "ArrowUp") {
+                e.preventDefault();
+                setSel((s) => Math.max(s - 1, 0));
+              } else if (e.key === "Enter") {
+                e.preventDefault();
+                const h = list[sel];
+                if (h) onPick(h);
+              } else if (e.key === "Escape") {
+                onChange("");
+                (e.target as HTMLInputElement).blur();
+              }
+            }}
+            aria-controls="till-hits"
+            aria-activedescendant={list[sel] ? `hit-${list[sel].product.id}` : undefined}
+          />
+        )}
+      </Field>
+      {q && (
+        <ul id="till-hits" className="hits" role="listbox" aria-label="Matching products">
+          {list.map((h, i) => (
+            <li
+              key={h.product.id}
+              id={`hit-${h.product.id}`}
+              role="option"
+              aria-selected={i === sel}
+              className={i === sel ? "selected" : ""}
+              onMouseDown={(e) => {
+                e.preventDefault();
+                onPick(h);
+              }}
+              data-sku={h.product.sku}
+            >
+              <span className="hit-name">
+                {h.product.name} <span className="muted small">{h.product.sku}</span>
+                {h.product.prescription_only && <span className="badge rx">Rx</span>}
+              </span>
+              <span className="hit-stock">
+                {h.available} {h.product.unit}
+              </span>
+              <span className="hit-price">{h.product.selling_price}</span>
+              <span className="hit-expiry small">{h.nearest_expiry ? `exp ${h.nearest_expiry}` : "no dated stock"}</span>
+            </li>
+          ))}
+          {hits.isSuccess && list.length === 0 && <li className="muted">No product matches “{q}”.</li>}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function Totals({ cart }: { cart: CartView }) {
+  const t = cart.totals;
+  return (
+    <dl className="totals" aria-label="Totals" data-testid="totals">
+      <dt>Subtotal</dt>
+      <dd data-testid="total-subtotal">{t.subtotal}</dd>
+      <dt>Discounts</dt>
+      <dd data-testid="total-discount">{t.discount}</dd>
+      <dt>Tax {cart.prices_include_tax ? "(included)" : "(added)"}</dt>
+      <dd data-testid="total-tax">{t.tax}</dd>
+      {t.taxes.map((x) => (
+        <TaxLineRow key={x.rate} rate={x.rate} tax={x.tax} />
+      ))}
+      <dt>Rounding</dt>
+      <dd data-testid="total-rounding">{t.rounding}</dd>
+      <dt className="grand">Total</dt>
+      <dd className="grand" data-testid="total-total">
+        {t.total}
+      </dd>
+    </dl>
+  );
+}
+
+function TaxLineRow({ rate, tax }: { rate: string; tax: string }) {
+  return (
+    <>
+      <dt className="small muted">at {rate}%</dt>
+      <dd className="small muted">{tax}</dd>
+    </>
+  );
+}
+
+function CartActions({
+  cart,
+  busy,
+  onPay,
+  onHold,
+  onCancel,
+  onCartDiscount,
+}: {
+  cart: CartView;
+  busy: boolean;
+  onPay: () => void;
+  onHold: (customer: string) => Promise<void>;
+  onCancel: () => Promise<void>;
+  onCartDiscount: (kind: DiscountKind, value: string | null) => void;
+}) {
+  const [holding, setHolding] = useState(false);
+  const [customer, setCustomer] = useState("");
+  const [kind, setKind] = useState<DiscountKind>(cart.discount?.kind ?? "percent");
+  const [value, setValue] = useState(cart.discount?.value ?? "");
+  const [confirmCancel, setConfirmCancel] = useState(false);
+  const empty = cart.lines.length === 0;
+  useShortcut("f6", () => !empty && setHolding(true));
+
+  async function submitHold(e: FormEvent) {
+    e.preventDefault();
+    await onHold(customer);
+    setHolding(false);
+    setCustomer("");
+  }
+
+  return (
+    <div className="cart-actions">
+      <button type="button" className="primary big" onClick={onPay} disabled={empty || busy} aria-keyshortcuts="F4">
+        Pay <Kbd>F4</Kbd>
+      </button>
+      <form
+        className="inline-form"
+        aria-label="Cart discount"
+        onSubmit={(e) => {
+          e.preventDefault();
+          onCartDiscount(kind, value.trim() === "" ? null : value.trim());
+        }}
+      >
+        <label>
+          Cart discount{" "}
+          <select value={kind} onChange={(e) => setKind(e.target.value as DiscountKind)} aria-label="Cart discount kind">
+            <option value="percent">%</option>
+            <option value="amount">amount</option>
+          </select>
+        </label>
+        <input aria-label="Cart discount value" value={value} onChange={(e) => setValue(e.target.value)} inputMode="decimal" size={6} />
+        <button type="submit" disabled={empty}>
+          Apply
+        </button>
+      </form>
+      {holding ? (
+        <form className="inline-form" aria-label="Hold the cart" onSubmit={submitHold}>
+          <label>
+            Customer name <input value={customer} onChange={(e) => setCustomer(e.target.value)} autoFocus />
+          </label>
+          <button type="submit" className="primary">
+            Hold cart
+          </button>
+          <button type="button" onClick={() => setHolding(false)}>
+            Back
+          </button>
+        </form>
+      ) : (
+        <button type="button" onClick={() => setHolding(true)} disabled={empty || busy} aria-keyshortcuts="F6">
+          Hold <Kbd>F6</Kbd>
+        </button>
+      )}
+      {confirmCancel ? (
+        <div className="inline-form" role="group" aria-label="Confirm cancel">
+          <span>Cancel this cart?</span>
+          <button
+            type="button"
+            className="danger"
+            onClick={() => {
+              setConfirmCancel(false);
+              void onCancel();
+            }}
+          >
+            Yes, cancel cart
+          </button>
+          <button type="button" onClick={() => setConfirmCancel(false)}>
+            No
+          </button>
+        </div>
+      ) : (
+        <button type="button" className="danger" onClick={() => setConfirmCancel(true)} disabled={empty || busy}>
+          Cancel cart
+        </button>
+      )}
+    </div>
+  );
+}
+
+function PrescriptionPrompt({ name, onSubmit, onCancel }: { name: string; onSubmit: (ref: string) => Promise<void>; onCancel: () => void }) {
+  const [ref, setRef] = useState("");
+  return (
+    <form
+      className="panel approval"
+      aria-label="Prescription reference"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (ref.trim()) void onSubmit(ref.trim());
+      }}
+    >
+      <h2>Prescription needed</h2>
+      <p>
+        <strong>{name}</strong> is prescription-only. Enter the prescription's reference; it is kept with the sale.
+      </p>
+      <div className="grid three">
+        <Field label="Prescription reference">{(id) => <input id={id} value={ref} onChange={(e) => setRef(e.target.value)} autoFocus required />}</Field>
+        <div className="form-actions">
+          <button type="submit" className="primary">
+            Add to cart
+          </button>
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+        </div>
+      </div>
+    </form>
+  );
+}

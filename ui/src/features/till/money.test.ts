@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+
+import { formatMoney, isZeroMoney, parseMoney, subtractMoney, sumMoney } from "./money";
+
+describe("money previews (exact, no floats)", () => {
+  it("parses and formats decimal strings", () => {
+    expect(parseMoney("12.50")).toBe(125000n);
+    expect(parseMoney("0.1")).toBe(1000n);
+    expect(parseMoney("abc")).toBeNull();
+    expect(parseMoney("")).toBeNull();
+    expect(formatMoney(125000n)).toBe("12.50");
+    expect(formatMoney(-5n * 100n)).toBe("-0.05");
+    expect(formatMoney(12345n)).toBe("1.2345");
+  });
+
+  it("adds where floats would not", () => {
+    expect(formatMoney(sumMoney(["0.1", "0.2"]))).toBe("0.30");
+    expect(subtractMoney("100", "92.35")).toBe("7.65");
+    expect(subtractMoney("10", "x")).toBeNull();
+  });
+
+  it("knows zero in any spelling", () => {
+    expect(isZeroMoney("0")).toBe(true);
+    expect(isZeroMoney("0.00")).toBe(true);
+    expect(isZeroMoney("0.01")).toBe(false);
+  });
+});

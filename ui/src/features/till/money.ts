@@ -1,0 +1,45 @@
+// Exact decimal arithmetic on the engine's money strings, for the payment
+// form's previews only (what is still due, change to hand back). Amounts are
+// scaled integers (BigInt), never floats. Totals, taxes, rounding and the
+// change printed on the receipt always come from the engine.
+
+const SCALE = 4;
+const FACTOR = 10n ** BigInt(SCALE);
+
+/** "12.50" → 125000n (4 decimals); null when not a plain decimal number. */
+export function parseMoney(s: string): bigint | null {
+  const t = s.trim();
+  const m = /^(-)?(\d*)(?:\.(\d*))?$/.exec(t);
+  if (!m || (m[2] === "" && (m[3] ?? "") === "")) return null;
+  const frac = (m[3] ?? "").padEnd(SCALE, "0");
+  if (frac.length > SCALE && /[^0]/.test(frac.slice(SCALE))) return null;
+  const v = BigInt(m[2] || "0") * FACTOR + BigInt(frac.slice(0, SCALE) || "0");
+  return m[1] ? -v : v;
+}
+
+/** 125000n → "12.50" (at least 2 decimals, more only when needed). */
+export function formatMoney(v: bigint): string {
+  const neg = v < 0n;
+  const a = neg ? -v : v;
+  const whole = a / FACTOR;
+  let frac = (a % FACTOR).toString().padStart(SCALE, "0");
+  while (frac.length > 2 && frac.endsWith("0")) frac = frac.slice(0, -1);
+  return `${neg ? "-" : ""}${whole}.${frac}`;
+}
+
+/** Sum of decimal strings (invalid ones count as 0). */
+export function sumMoney(values: readonly string[]): bigint {
+  return values.reduce((acc, s) => acc + (parseMoney(s) ?? 0n), 0n);
+}
+
+/** a − b as a string; null when either is not a number. */
+export function subtractMoney(a: string, b: string): string | null {
+  const x = parseMoney(a);
+  const y = parseMoney(b);
+  return x === null || y === null ? null : formatMoney(x - y);
+}
+
+/** True for "0", "0.00", "-0"… */
+export function isZeroMoney(s: string | null | undefined): boolean {
+  return s === null || s === undefined || parseMoney(s) === 0n;
+}

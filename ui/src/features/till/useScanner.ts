@@ -1,0 +1,60 @@
+// Window-level scanner listener for the till: no field needs focus. Keys
+// typed into ordinary fields (quantities, PINs, payments) are left alone;
+// the product search box is the exception, since the cashier often has it
+// focused when scanning: a burst there is a scan, and the box is cleared.
+import { useEffect, useRef } from "react";
+
+import { DEFAULT_SCAN_OPTIONS, ScanBuffer, type ScanOptions } from "./scanner";
+
+/** Marks the field whose typing may also be a scanner burst. */
+export const SCAN_TARGET_ATTR = "data-scan-target";
+
+function isEditable(el: EventTarget | null): el is HTMLElement {
+  if (!(el instanceof HTMLElement)) return false;
+  return el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable;
+}
+
+export function useScanner(
+  onScan: (code: string, fromField: HTMLElement | null) => void,
+  enabled: boolean,
+  options: ScanOptions = DEFAULT_SCAN_OPTIONS,
+): { inBurst: () => boolean } {
+  const handler = useRef(onScan);
+  useEffect(() => {
+    handler.current = onScan;
+  }, [onScan]);
+  const buffer = useRef<ScanBuffer | null>(null);
+
+  useEffect(() => {
+    if (!enabled) return;
+    const buf = new ScanBuffer(options);
+    buffer.current = buf;
+    function onKey(e: KeyboardEvent) {
+      const target = e.target;
+      const field = isEditable(target) ? target : null;
+      if (field && !field.hasAttribute(SCAN_TARGET_ATTR)) {
+        buf.reset();
+        return;
+      }
+      const now = e.timeStamp || performance.now();
+      const code = buf.key(e.key, now, e.ctrlKey, e.altKey);
+      if (code !== null) {
+        // The Enter ends a scan: it must not submit a form or press a button.
+        e.preventDefault();
+        e.stopPropagation();
+        handler.current(code, field);
+      } else if (!field && e.key.length === 1 && !e.ctrlKey && !e.altKey && !e.metaKey) {
+        // Characters typed outside any field would do nothing anyway; keep
+        // them from scrolling the page or pressing a focused button.
+        if (e.key === " ") e.preventDefault();
+      }
+    }
+    window.addEventListener("keydown", onKey, true);
+    return () => {
+      window.removeEventListener("keydown", onKey, true);
+      buffer.current = null;
+    };
+  }, [enabled, options]);
+
+  return { inBurst: () => buffer.current?.inBurst(performance.now()) ?? false };
+}
