@@ -5,7 +5,7 @@ import { useState, type FormEvent } from "react";
 import type { CartLineView } from "../../bindings/CartLineView";
 import type { CartView } from "../../bindings/CartView";
 import type { DiscountKind } from "../../bindings/DiscountKind";
-import { isZeroMoney } from "./money";
+import { isZeroMoney, showMoney } from "./money";
 
 export interface LineActions {
   setQuantity: (line: CartLineView, quantity: string) => void;
@@ -133,13 +133,13 @@ function LineRow({
           <span className="small muted">{l.unit}</span>
         </td>
         <td className="num">
-          {l.unit_price}
-          {l.unit_price !== l.list_price && <div className="small muted">list {l.list_price}</div>}
+          {showMoney(l.unit_price)}
+          {l.unit_price !== l.list_price && <div className="small muted">list {showMoney(l.list_price)}</div>}
         </td>
-        <td className="num">{lineDiscount ? `−${l.line_discount}${!isZeroMoney(l.cart_discount) ? ` −${l.cart_discount}` : ""}` : ""}</td>
-        <td className="num">{l.tax}</td>
+        <td className="num">{lineDiscount ? `−${showMoney(l.line_discount)}${!isZeroMoney(l.cart_discount) ? ` −${showMoney(l.cart_discount)}` : ""}` : ""}</td>
+        <td className="num">{showMoney(l.tax)}</td>
         <td className="num">
-          <strong>{l.total}</strong>
+          <strong>{showMoney(l.total)}</strong>
         </td>
         <td className="actions">
           <button type="button" onClick={toggleDiscount} aria-label={`Discount ${l.name}`} aria-expanded={discountOpen}>

@@ -8,6 +8,7 @@ import { ErrorMessage } from "../../components/ErrorMessage";
 import { Loading } from "../../components/Screen";
 import { formatInstant } from "../../lib/format";
 import { useCommandQuery } from "../../lib/queries";
+import { showMoney } from "./money";
 
 export function HeldCartsPanel({ terminalId, currentCart, onResumed }: { terminalId: string; currentCart: CartView | null; onResumed: (v: CartView) => void }) {
   const held = useCommandQuery("list_held_carts", {});
@@ -52,7 +53,7 @@ export function HeldCartsPanel({ terminalId, currentCart, onResumed }: { termina
                 <td>{formatInstant(h.held_at)}</td>
                 <td>{h.hold_lapsed ? <span className="badge exp-expired">lapsed — stock no longer reserved</span> : formatInstant(h.hold_expires_at)}</td>
                 <td className="num">{h.lines}</td>
-                <td className="num">{h.total}</td>
+                <td className="num">{showMoney(h.total)}</td>
                 <td>
                   <button type="button" className="primary" onClick={() => void resume(h.cart_id)} autoFocus={i === 0} disabled={blocked}>
                     Resume{h.customer_name ? ` ${h.customer_name}` : ""}

@@ -10,7 +10,7 @@ import type { PaymentInput } from "../../bindings/PaymentInput";
 import type { Receipt } from "../../bindings/Receipt";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field, Kbd } from "../../components/Field";
-import { formatMoney, parseMoney, sumMoney } from "./money";
+import { formatMoney, parseMoney, showMoney, sumMoney } from "./money";
 import { tenderLabel } from "./ReceiptView";
 import { newSaleId } from "./terminal";
 
@@ -84,7 +84,7 @@ export function PaymentPanel({
   return (
     <form className="panel payment" aria-label="Payment" onSubmit={complete}>
       <h2>
-        Payment — total <span data-testid="pay-total">{total}</span>
+        Payment — total <span data-testid="pay-total">{showMoney(total)}</span>
       </h2>
       <div className="tenders" role="group" aria-label="Tenders">
         {tenders.map((t, i) => (

@@ -2,7 +2,8 @@
 // identical). window.print() prints only the receipt (see @media print).
 import type { Receipt } from "../../bindings/Receipt";
 import type { ShiftReport } from "../../bindings/ShiftReport";
-import { isZeroMoney } from "./money";
+import { formatInstant } from "../../lib/format";
+import { isZeroMoney, showMoney } from "./money";
 
 export function ReceiptView({ receipt, showBatch = true, showExpiry = true }: { receipt: Receipt; showBatch?: boolean; showExpiry?: boolean }) {
   const s = receipt.store;
@@ -35,8 +36,8 @@ export function ReceiptView({ receipt, showBatch = true, showExpiry = true }: { 
               <td>
                 {l.name}
                 <div className="small">
-                  {l.quantity} {l.unit} × {l.unit_price}
-                  {!isZeroMoney(l.discount) ? ` − ${l.discount}` : ""}
+                  {l.quantity} {l.unit} × {showMoney(l.unit_price)}
+                  {!isZeroMoney(l.discount) ? ` − ${showMoney(l.discount)}` : ""}
                 </div>
                 {l.batches.map((b, i) => (
                   <div className="small muted" key={i}>
@@ -48,18 +49,18 @@ export function ReceiptView({ receipt, showBatch = true, showExpiry = true }: { 
                 {l.prescription_reference && <div className="small">Rx {l.prescription_reference}</div>}
                 {!isZeroMoney(l.returned_quantity) && <div className="small">Returned {l.returned_quantity}</div>}
               </td>
-              <td className="num">{l.total}</td>
+              <td className="num">{showMoney(l.total)}</td>
             </tr>
           ))}
         </tbody>
       </table>
       <dl className="receipt-totals">
         <dt>Subtotal</dt>
-        <dd>{receipt.subtotal}</dd>
+        <dd>{showMoney(receipt.subtotal)}</dd>
         {!isZeroMoney(receipt.discount) && (
           <>
             <dt>Discount</dt>
-            <dd>−{receipt.discount}</dd>
+            <dd>−{showMoney(receipt.discount)}</dd>
           </>
         )}
         {receipt.taxes.map((t) => (
@@ -68,18 +69,18 @@ export function ReceiptView({ receipt, showBatch = true, showExpiry = true }: { 
         {!isZeroMoney(receipt.rounding) && (
           <>
             <dt>Rounding</dt>
-            <dd>{receipt.rounding}</dd>
+            <dd>{showMoney(receipt.rounding)}</dd>
           </>
         )}
         <dt className="grand">Total {s.currency}</dt>
         <dd className="grand" data-testid="receipt-total">
-          {receipt.total}
+          {showMoney(receipt.total)}
         </dd>
         {receipt.payments.map((p, i) => (
           <PaymentRow key={i} tender={p.tender} amount={p.amount} reference={p.reference} />
         ))}
         <dt>Change</dt>
-        <dd data-testid="receipt-change">{receipt.change}</dd>
+        <dd data-testid="receipt-change">{showMoney(receipt.change)}</dd>
       </dl>
       {s.footer && <footer className="pre">{s.footer}</footer>}
     </article>
@@ -92,7 +93,7 @@ function TaxRow({ rate, tax, inclusive }: { rate: string; tax: string; inclusive
       <dt>
         Tax {rate}% {inclusive ? "(included)" : ""}
       </dt>
-      <dd>{tax}</dd>
+      <dd>{showMoney(tax)}</dd>
     </>
   );
 }
@@ -104,7 +105,7 @@ function PaymentRow({ tender, amount, reference }: { tender: string; amount: str
         Paid {tenderLabel(tender)}
         {reference ? ` (${reference})` : ""}
       </dt>
-      <dd>{amount}</dd>
+      <dd>{showMoney(amount)}</dd>
     </>
   );
 }
@@ -121,7 +122,7 @@ export function ShiftReportView({ report }: { report: ShiftReport }) {
   const row = (label: string, value: string | number | null, testId?: string) => (
     <>
       <dt>{label}</dt>
-      <dd data-testid={testId}>{value ?? "—"}</dd>
+      <dd data-testid={testId}>{typeof value === "string" ? showMoney(value) : (value ?? "—")}</dd>
     </>
   );
   return (
@@ -132,8 +133,8 @@ export function ShiftReportView({ report }: { report: ShiftReport }) {
           Till {report.terminal_id} · opened by {report.opened_by_name}
         </div>
         <div>
-          {report.opened_at}
-          {report.closed_at ? ` → ${report.closed_at}` : ""}
+          {formatInstant(report.opened_at)}
+          {report.closed_at ? ` → ${formatInstant(report.closed_at)}` : ""}
         </div>
       </header>
       <dl className="receipt-totals">
@@ -162,9 +163,9 @@ function TenderRow({ tender, net, sales, refunds }: { tender: string; net: strin
   return (
     <>
       <dt>
-        {tenderLabel(tender)} (in {sales}, out {refunds})
+        {tenderLabel(tender)} (in {showMoney(sales)}, out {showMoney(refunds)})
       </dt>
-      <dd data-testid={`tender-${tender}`}>{net}</dd>
+      <dd data-testid={`tender-${tender}`}>{showMoney(net)}</dd>
     </>
   );
 }

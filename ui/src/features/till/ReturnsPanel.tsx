@@ -13,7 +13,7 @@ import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field } from "../../components/Field";
 import { Notice } from "../../components/Screen";
 import { ApprovalPrompt, type Approver, type PendingApproval } from "./ApprovalPrompt";
-import { isZeroMoney, parseMoney, subtractMoney } from "./money";
+import { isZeroMoney, parseMoney, showMoney, subtractMoney } from "./money";
 import { ReceiptView, tenderLabel } from "./ReceiptView";
 
 interface LineDraft {
@@ -75,7 +75,7 @@ export function ReturnsPanel({ terminalId, tenders, user }: { terminalId: string
     }
     void withApproval("Refund", async (a) => {
       const r: ReturnResult = await call("return_items", { sale_id: sale.sale_id, terminal_id: terminalId, lines, tender, reason: reason.trim() || undefined, ...a });
-      setResult(`Returned ${r.lines.length} portion(s) of ${r.sale_number}: refund ${r.refund} ${tenderLabel(r.tender).toLowerCase()}.`);
+      setResult(`Returned ${r.lines.length} portion(s) of ${r.sale_number}: refund ${showMoney(r.refund)} ${tenderLabel(r.tender).toLowerCase()}.`);
       await refresh(sale.sale_id);
     });
   }

@@ -18,6 +18,7 @@ import type { SignedInUser } from "../../bindings/SignedInUser";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field, Kbd } from "../../components/Field";
 import { Loading, Notice, Screen } from "../../components/Screen";
+import { formatInstant } from "../../lib/format";
 import { COMMAND_KEY, useCommandQuery } from "../../lib/queries";
 import { useShortcut } from "../../lib/useShortcut";
 import { useOnUnauthenticated } from "../shell/session";
@@ -30,6 +31,7 @@ import { ReturnsPanel } from "./ReturnsPanel";
 import { OpenShiftForm, ShiftPanel, ZReport } from "./ShiftPanel";
 import { ShortagePanel, type Shortage } from "./ShortagePanel";
 import { loadTerminalId } from "./terminal";
+import { showMoney } from "./money";
 import { GS } from "./scanner";
 import { SCAN_TARGET_ATTR, useScanner } from "./useScanner";
 
@@ -46,7 +48,8 @@ export function TillScreen({ user }: { user: SignedInUser }) {
   const [terminalId, setTerminalId] = useState(loadTerminalId);
   const shift = useCommandQuery("get_shift_report", { terminal_id: terminalId }, { retry: false });
   const noShift = shift.error?.kind === "invalid_state" || shift.error?.kind === "not_found";
-  const shiftOpen = shift.data?.status === "open";
+  // A failed refetch keeps the old data: the error (no open shift) wins.
+  const shiftOpen = !shift.error && shift.data?.status === "open";
   const [closed, setClosed] = useState<ShiftReport | null>(null);
 
   return (
@@ -55,7 +58,7 @@ export function TillScreen({ user }: { user: SignedInUser }) {
       actions={
         <span className="muted" data-testid="till-id">
           Till <strong>{terminalId}</strong>
-          {shiftOpen ? ` · shift open since ${shift.data?.opened_at.slice(11, 16) ?? ""}` : ""}
+          {shiftOpen ? ` · shift open since ${formatInstant(shift.data?.opened_at)}` : ""}
         </span>
       }
     >
@@ -508,7 +511,7 @@ function ProductSearch({ value, onChange, onPick }: { value: string; onChange: (
               <span className="hit-stock">
                 {h.available} {h.product.unit}
               </span>
-              <span className="hit-price">{h.product.selling_price}</span>
+              <span className="hit-price">{showMoney(h.product.selling_price)}</span>
               <span className="hit-expiry small">{h.nearest_expiry ? `exp ${h.nearest_expiry}` : "no dated stock"}</span>
             </li>
           ))}
@@ -524,19 +527,19 @@ function Totals({ cart }: { cart: CartView }) {
   return (
     <dl className="totals" aria-label="Totals" data-testid="totals">
       <dt>Subtotal</dt>
-      <dd data-testid="total-subtotal">{t.subtotal}</dd>
+      <dd data-testid="total-subtotal">{showMoney(t.subtotal)}</dd>
       <dt>Discounts</dt>
-      <dd data-testid="total-discount">{t.discount}</dd>
+      <dd data-testid="total-discount">{showMoney(t.discount)}</dd>
       <dt>Tax {cart.prices_include_tax ? "(included)" : "(added)"}</dt>
-      <dd data-testid="total-tax">{t.tax}</dd>
+      <dd data-testid="total-tax">{showMoney(t.tax)}</dd>
       {t.taxes.map((x) => (
         <TaxLineRow key={x.rate} rate={x.rate} tax={x.tax} />
       ))}
       <dt>Rounding</dt>
-      <dd data-testid="total-rounding">{t.rounding}</dd>
+      <dd data-testid="total-rounding">{showMoney(t.rounding)}</dd>
       <dt className="grand">Total</dt>
       <dd className="grand" data-testid="total-total">
-        {t.total}
+        {showMoney(t.total)}
       </dd>
     </dl>
   );
@@ -546,7 +549,7 @@ function TaxLineRow({ rate, tax }: { rate: string; tax: string }) {
   return (
     <>
       <dt className="small muted">at {rate}%</dt>
-      <dd className="small muted">{tax}</dd>
+      <dd className="small muted">{showMoney(tax)}</dd>
     </>
   );
 }
@@ -608,9 +611,9 @@ function CartActions({
       </form>
       {holding ? (
         <form className="inline-form" aria-label="Hold the cart" onSubmit={submitHold}>
-          <label>
-            Customer name <input value={customer} onChange={(e) => setCustomer(e.target.value)} autoFocus />
-          </label>
+          <Field label="Customer name" hint="To find the cart again">
+            {(id) => <input id={id} value={customer} onChange={(e) => setCustomer(e.target.value)} autoFocus />}
+          </Field>
           <button type="submit" className="primary">
             Hold cart
           </button>

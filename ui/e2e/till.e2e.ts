@@ -1,0 +1,285 @@
+// The till, end to end on the real app: a cashier opens the shift, sells
+// with a simulated keyboard-wedge scanner (EAN-13 and a GS1 DataMatrix with
+// group separators), answers the prescription prompt, takes a split
+// payment with change, holds and resumes a cart, is refused an expired and
+// a recalled pack, takes a return with a manager's PIN, and closes the
+// shift with a Z report.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { clickButton, dateIn, field, fill, goTo, screenshot, setUpAndSignIn, startApp, waitForText, type AppSession } from "./app";
+
+let app: AppSession;
+let b: WebdriverIO.Browser;
+
+const EAN = "5901234123457"; // Paracetamol, a plain EAN-13
+const GTIN = "09501101530003"; // Amoxicillin, GS1 DataMatrix packs
+const GS = "\u001d";
+const YYMMDD = (iso: string) => iso.slice(2).replace(/-/g, "");
+const AMOX_EXPIRY = dateIn(300);
+
+/** Calls an engine command as the signed-in user, through the same IPC the UI uses. */
+async function api<T = unknown>(name: string, input: Record<string, unknown>): Promise<T> {
+  const r = (await b.executeAsync(
+    (n: string, i: Record<string, unknown>, done: (v: unknown) => void) => {
+      const w = window as unknown as { __TAURI_INTERNALS__: { invoke: (c: string, a: unknown) => Promise<unknown> } };
+      w.__TAURI_INTERNALS__.invoke("call", { name: n, input: i }).then(
+        (ok) => done({ ok }),
+        (err) => done({ err }),
+      );
+    },
+    name,
+    input,
+  )) as { ok?: T; err?: unknown };
+  if (r.err !== undefined) throw new Error(`${name}: ${JSON.stringify(r.err)}`);
+  return r.ok as T;
+}
+
+/**
+ * A keyboard-wedge scanner: the code's keys, then Enter, `gapMs` apart,
+ * sent to whatever has focus (nothing in particular: no field is clicked).
+ * GS (ASCII 29) is sent as the key value a wedge produces for it.
+ */
+async function scan(code: string, gapMs = 6): Promise<void> {
+  await b.executeAsync(
+    (c: string, gap: number, done: () => void) => {
+      const keys = [...c.split(""), "Enter"];
+      const target = document.activeElement ?? document.body;
+      let i = 0;
+      const next = () => {
+        const key = keys[i++];
+        if (key === undefined) return done();
+        target.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true }));
+        target.dispatchEvent(new KeyboardEvent("keyup", { key, bubbles: true, cancelable: true }));
+        setTimeout(next, gap);
+      };
+      next();
+    },
+    code,
+    gapMs,
+  );
+}
+
+async function lineQuantity(sku: string): Promise<string> {
+  const input = b.$(`//table[@aria-label='Cart lines']//tr[@data-sku='${sku}']//input`);
+  await input.waitForDisplayed();
+  return input.getValue();
+}
+
+async function text(testId: string): Promise<string> {
+  const el = b.$(`[data-testid="${testId}"]`);
+  await el.waitForDisplayed();
+  return el.getText();
+}
+
+async function waitText(testId: string, expected: string): Promise<void> {
+  await b.waitUntil(async () => (await text(testId)) === expected, {
+    timeoutMsg: `${testId} should read ${expected} (reads ${await text(testId).catch(() => "?")})`,
+  });
+}
+
+let saleNumber = "";
+
+beforeAll(async () => {
+  app = await startApp();
+  b = app.browser;
+  await setUpAndSignIn(b);
+  // Catalogue and stock, set up by the administrator through the engine's
+  // commands (the inventory journey covers doing this through the screens).
+  const supplier = await api<{ id: string }>("create_supplier", { name: "Emzor Pharmaceuticals" });
+  const para = await api<{ id: string }>("create_product", {
+    sku: "PARA500", name: "Paracetamol 500mg", unit: "pack", selling_price: "20", cost_price: "12", tax_rate: "0", barcodes: [EAN],
+  });
+  const amox = await api<{ id: string }>("create_product", {
+    sku: "AMOX500", name: "Amoxicillin 500mg", unit: "pack", selling_price: "150", cost_price: "90", tax_rate: "7.5",
+    prescription_only: true, barcodes: [GTIN.slice(1)],
+  });
+  await api("receive_stock", { product_id: para.id, supplier_id: supplier.id, batch_number: "P-1", quantity: "50", expiry_date: dateIn(200) });
+  await api("receive_stock", { product_id: amox.id, supplier_id: supplier.id, batch_number: "AMOX-1", quantity: "10", expiry_date: AMOX_EXPIRY });
+  const recalled = await api<{ batch_id: string }>("receive_stock", {
+    product_id: amox.id, supplier_id: supplier.id, batch_number: "AMOX-R", quantity: "5", expiry_date: dateIn(250),
+  });
+  await api("set_batch_status", { batch_id: recalled.batch_id, status: "recalled", reason: "Manufacturer recall 2026-11", recall_class: "II" });
+  await api("update_till_settings", { tenders: ["cash", "card", "transfer"] });
+  await api("create_user", { name: "Bola Ade", role: "cashier", pin: "1357" });
+  // The cashier takes over the till.
+  await clickButton(b, "Sign out");
+  await b.$("//h1[normalize-space(.)='Sign in']").waitForDisplayed();
+  await b.$("//label[contains(., 'Bola Ade')]").click();
+  await fill(b, "PIN", "1357");
+  await b.keys(["Enter"]);
+  await b.$("//h1[normalize-space(.)='Till']").waitForDisplayed();
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+describe("till", () => {
+  it("opens the shift with a cash float", async () => {
+    await fill(b, "Opening float", "5000");
+    await clickButton(b, "Open shift");
+    await b.$("//table[@aria-label='Cart lines']").waitForDisplayed();
+    expect(await text("till-id")).toContain("shift open");
+  });
+
+  it("sells with a scanner without clicking into a field, and types are not scans", async () => {
+    // Focus is nowhere in particular (the page itself).
+    await b.execute(() => (document.activeElement as HTMLElement | null)?.blur());
+    await scan(EAN);
+    expect(await lineQuantity("PARA500")).toBe("1");
+    await scan(EAN);
+    await b.waitUntil(async () => (await lineQuantity("PARA500")) === "2", { timeoutMsg: "a repeat scan adds to the line" });
+    // The same digits typed at a person's pace are not a scan.
+    await scan(EAN, 120);
+    await b.pause(300);
+    expect(await lineQuantity("PARA500")).toBe("2");
+
+    // A real keyboard burst through WebDriver (native key events), typed
+    // into the focused search box: a scan, and the box is cleared.
+    const search = await field(b, "Search products");
+    await search.click();
+    const t0 = Date.now();
+    await b.keys([...EAN.split(""), "Enter"]);
+    const ms = Date.now() - t0;
+    console.log(`WebDriver sent ${EAN.length + 1} keys in ${ms} ms`);
+    if (ms / (EAN.length + 1) < 40) {
+      await b.waitUntil(async () => (await lineQuantity("PARA500")) === "3", { timeoutMsg: "the native burst adds a third pack" });
+      expect(await search.getValue()).toBe("");
+      // Back to two.
+      const qty = b.$("//table[@aria-label='Cart lines']//tr[@data-sku='PARA500']//input");
+      await qty.clearValue();
+      await qty.setValue("2");
+      await b.keys(["Enter"]);
+      await b.waitUntil(async () => (await lineQuantity("PARA500")) === "2");
+    } else {
+      await search.clearValue();
+    }
+  });
+
+  it("scans a GS1 DataMatrix with group separators, asks for the prescription, takes that batch", async () => {
+    await b.execute(() => (document.activeElement as HTMLElement | null)?.blur());
+    await scan(`]d201${GTIN}17${YYMMDD(AMOX_EXPIRY)}10AMOX-1${GS}21SER0001`);
+    await b.$("//form[@aria-label='Prescription reference']").waitForDisplayed();
+    await fill(b, "Prescription reference", "RX-2026-0042");
+    await clickButton(b, "Add to cart");
+    expect(await lineQuantity("AMOX500")).toBe("1");
+    const row = await b.$("//table[@aria-label='Cart lines']//tr[@data-sku='AMOX500']").getText();
+    expect(row).toContain("Batch AMOX-1");
+    expect(row).toContain("RX-2026-0042");
+    // Totals exactly as the engine computed them: 2 × 20 + 150 (7.5 % tax included).
+    await waitText("total-total", "190.00");
+    expect(await text("total-tax")).toBe("10.47");
+    await screenshot(b, "20-till-sale");
+  });
+
+  it("refuses an expired pack and a recalled one, big and clear", async () => {
+    await scan(`]d201${GTIN}10AMOX-9${GS}17${YYMMDD(dateIn(-40))}`);
+    const banner = b.$('[data-testid="scan-refusal"]');
+    await banner.waitForDisplayed();
+    expect(await banner.getAttribute("data-refusal")).toBe("expired");
+    expect(await banner.getText()).toContain("EXPIRED");
+    await screenshot(b, "22-till-refused-pack");
+    await b.keys(["Escape"]);
+    await banner.waitForDisplayed({ reverse: true });
+
+    await scan(`]d201${GTIN}10AMOX-R`);
+    await banner.waitForDisplayed();
+    expect(await banner.getAttribute("data-refusal")).toBe("recalled");
+    expect(await banner.getText()).toContain("RECALLED");
+    await b.keys(["Escape"]);
+    // Nothing was added.
+    expect(await b.$$("//table[@aria-label='Cart lines']/tbody/tr[@data-sku]").length).toBe(2);
+    await waitText("total-total", "190.00");
+  });
+
+  it("takes a split payment (card + cash) with change, and prints a receipt", async () => {
+    await b.keys(["F4"]);
+    await b.$("//form[@aria-label='Payment']").waitForDisplayed();
+    await clickButton(b, "Card", "//div[@aria-label='Tenders']");
+    await fill(b, "Card amount", "100");
+    await fill(b, "Card reference", "SLIP-7781");
+    await clickButton(b, "Cash", "//div[@aria-label='Tenders']");
+    expect(await (await field(b, "Cash amount")).getValue()).toBe("90.00");
+    await fill(b, "Cash amount", "100");
+    await waitText("pay-change", "10.00");
+    await clickButton(b, "Complete sale");
+    await b.$('[data-testid="receipt"]').waitForDisplayed();
+    expect(await text("receipt-total")).toBe("190.00");
+    expect(await text("receipt-change")).toBe("10.00");
+    saleNumber = await text("sale-number");
+    expect(saleNumber).toMatch(/^LEK-\d+$/);
+    const receipt = await b.$('[data-testid="receipt"]').getText();
+    expect(receipt).toContain("SLIP-7781");
+    expect(receipt).toContain("Batch AMOX-1");
+    await screenshot(b, "21-till-receipt");
+    await clickButton(b, "New sale");
+    await b.waitUntil(async () => (await b.$$("//table[@aria-label='Cart lines']/tbody/tr[@data-sku]").length) === 0, {
+      timeoutMsg: "a new, empty cart",
+    });
+  });
+
+  it("holds a cart and resumes it", async () => {
+    await scan(EAN);
+    expect(await lineQuantity("PARA500")).toBe("1");
+    await b.keys(["F6"]);
+    await fill(b, "Customer name", "Mrs Bello");
+    await clickButton(b, "Hold cart");
+    await waitForText(b, "Held the cart for Mrs Bello");
+    await b.waitUntil(async () => (await b.$$("//table[@aria-label='Cart lines']/tbody/tr[@data-sku]").length) === 0);
+
+    await b.keys(["F7"]);
+    await b.$("//table[@aria-label='Held carts']//tr[@data-customer='Mrs Bello']").waitForDisplayed();
+    await clickButton(b, "Resume Mrs Bello");
+    await waitForText(b, "Resumed the cart of Mrs Bello");
+    expect(await lineQuantity("PARA500")).toBe("1");
+
+    // Pay it in cash, exactly.
+    await b.keys(["F4"]);
+    await clickButton(b, "Cash", "//div[@aria-label='Tenders']");
+    await waitText("pay-change", "0.00");
+    await clickButton(b, "Complete sale");
+    await b.$('[data-testid="receipt"]').waitForDisplayed();
+    expect(await text("receipt-total")).toBe("20.00");
+    await b.keys(["Escape"]);
+  });
+
+  it("takes a return against the first sale with a manager's PIN", async () => {
+    await b.keys(["F8"]);
+    await fill(b, "Sale number", saleNumber);
+    await clickButton(b, "Find sale");
+    const qty = b.$("//input[@aria-label='Return quantity of Paracetamol 500mg']");
+    await qty.waitForDisplayed();
+    await qty.setValue("1");
+    await clickButton(b, "Return and refund");
+    // A cashier's refunds need a manager (store default).
+    await b.$("//form[@aria-label='Manager approval']").waitForDisplayed();
+    await fill(b, "Approving manager", "Ada Okafor");
+    await fill(b, "Manager PIN", "9999");
+    await clickButton(b, "Approve");
+    await b.$("//form[@aria-label='Manager approval']//*[@role='alert']").waitForDisplayed();
+    await fill(b, "Manager PIN", "2580");
+    await clickButton(b, "Approve");
+    await waitForText(b, "refund 20.00 cash");
+    expect(await b.$('[data-testid="receipt"]').getText()).toContain("Returned 1");
+  });
+
+  it("closes the shift with the counted cash: Z report with over/short", async () => {
+    await b.keys(["F9"]);
+    await b.$('[data-testid="x-report"]').waitForDisplayed();
+    // 5000 float + 90 (100 cash − 10 change) + 20 − 20 refunded.
+    await waitText("report-expected", "5090.00");
+    await fill(b, "Counted cash", "5085");
+    await clickButton(b, "Close shift");
+    await b.$('[data-testid="z-report"]').waitForDisplayed();
+    expect(await text("report-over-short")).toBe("-5.00");
+    expect(await text("report-sales")).toBe("210.00");
+    expect(await text("tender-card")).toBe("100.00");
+    await screenshot(b, "23-z-report");
+    // The till now asks for a new shift.
+    await b.$("//form[@aria-label='Open the shift']").waitForDisplayed();
+  });
+
+  it("is Alt+1 from anywhere", async () => {
+    await goTo(b, "3", "Stock");
+    await goTo(b, "1", "Till");
+  });
+});
