@@ -166,7 +166,7 @@ function LineRow({
                 Line discount <input value={value} onChange={(e) => setValue(e.target.value)} inputMode="decimal" autoFocus size={8} />
               </label>
               <button type="submit" className="primary">
-                Apply
+                Apply line discount
               </button>
               <span className="small muted">Empty removes the discount.</span>
             </form>

@@ -605,7 +605,7 @@ function CartActions({
           </select>
         </label>
         <input aria-label="Cart discount value" value={value} onChange={(e) => setValue(e.target.value)} inputMode="decimal" size={6} />
-        <button type="submit" disabled={empty}>
+        <button type="submit" disabled={empty} aria-label="Apply cart discount">
           Apply
         </button>
       </form>

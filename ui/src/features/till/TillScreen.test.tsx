@@ -1,0 +1,161 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+
+import type { CartLineView } from "../../bindings/CartLineView";
+import type { CartView } from "../../bindings/CartView";
+import type { ScanResult } from "../../bindings/ScanResult";
+import { TillScreen } from "./TillScreen";
+import { GS } from "./scanner";
+
+afterEach(() => clearMocks());
+
+const USER = { id: "u1", name: "Bola", role: "cashier" as const, store_id: "s1" };
+
+function line(over: Partial<CartLineView>): CartLineView {
+  return {
+    line_id: "l1", line_no: 1, product_id: "p1", sku: "PARA500", name: "Paracetamol 500mg", unit: "pack", allow_fractional: false,
+    prescription_only: false, prescription_reference: null, quantity: "1", batch_id: null, batch_number: null, batch_expiry: null,
+    list_price: "20", unit_price: "20", price_overridden_by: null, discount: null, discount_approved_by: null, gross: "20",
+    line_discount: "0", cart_discount: "0", tax_rate: "0", tax: "0", total: "20", available: "50", short: false, ...over,
+  };
+}
+
+function cart(lines: CartLineView[], total = "0"): CartView {
+  return {
+    cart_id: "c1", store_id: "s1", terminal_id: "till-1", user_id: "u1", user_name: "Bola", status: "open", customer_name: null, note: null,
+    discount: null, discount_approved_by: null, prices_include_tax: true, lines,
+    totals: { subtotal: total, discount: "0", tax: "0", total_before_rounding: total, rounding: "0", total, taxes: [] },
+    holds: [], held_at: null, hold_expires_at: null, sale_id: null, created_at: "2026-11-22T10:00:00Z", updated_at: "2026-11-22T10:00:00Z",
+  };
+}
+
+function scanResult(over: Partial<ScanResult>): ScanResult {
+  return {
+    code: "x", parsed: null,
+    product: { id: "p1", sku: "PARA500", name: "Paracetamol 500mg", unit: "pack", allow_fractional: false, prescription_only: false, price: "20", tax_rate: "0" },
+    batch: null, decision: "fefo", refusal: null, message: "", quantity: "1", prescription_only: false, price: "20", available: "50", ...over,
+  };
+}
+
+type Calls = { name: string; input: Record<string, unknown> }[];
+
+function renderTill(handle: (name: string, input: Record<string, unknown>) => unknown): Calls {
+  const calls: Calls = [];
+  mockIPC((cmd, args) => {
+    if (cmd !== "call") throw new Error(`unexpected ${cmd}`);
+    const { name, input } = args as { name: string; input: Record<string, unknown> };
+    calls.push({ name, input });
+    if (name === "get_shift_report") return { status: "open", opened_at: "2026-11-22T08:00:00Z", terminal_id: "till-1" };
+    if (name === "get_till_settings") return { tenders: ["cash", "card"], receipt_show_batch: true, receipt_show_expiry: true };
+    return handle(name, input);
+  });
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(
+    <QueryClientProvider client={client}>
+      <TillScreen user={USER} />
+    </QueryClientProvider>,
+  );
+  return calls;
+}
+
+/** A scanner: every key at once (jsdom timestamps are all but equal), then Enter. */
+function scanKeys(code: string) {
+  for (const key of code) fireEvent.keyDown(document.body, { key });
+  fireEvent.keyDown(document.body, { key: "Enter" });
+}
+
+describe("TillScreen", () => {
+  it("adds a scanned pack without any field focused, keeping GS1 group separators", async () => {
+    let current = cart([]);
+    const calls = renderTill((name) => {
+      if (name === "open_cart" || name === "get_cart") return current;
+      if (name === "scan_barcode") return scanResult({ decision: "use_batch", batch: { batch_id: "b1", batch_number: "P-1", expiry_date: "2027-01-31", status: "available", available: "50" } });
+      if (name === "add_cart_line") {
+        current = cart([line({ batch_id: "b1", batch_number: "P-1" })], "20");
+        return current;
+      }
+      throw new Error(`unexpected call ${name}`);
+    });
+    await screen.findByRole("table", { name: "Cart lines" });
+    const code = `]d20109501101530003${GS}10P-1`;
+    scanKeys(code);
+    const row = await screen.findByRole("row", { name: /Paracetamol 500mg/ });
+    expect(within(row).getByText(/Batch P-1/)).toBeInTheDocument();
+    expect(calls.find((c) => c.name === "scan_barcode")?.input).toEqual({ code });
+    expect(calls.find((c) => c.name === "add_cart_line")?.input).toMatchObject({ cart_id: "c1", product_id: "p1", batch_id: "b1", quantity: "1" });
+    expect(screen.getByTestId("total-total")).toHaveTextContent("20.00");
+  });
+
+  it("shows a refused pack big and clear and adds nothing", async () => {
+    const calls = renderTill((name) => {
+      if (name === "open_cart" || name === "get_cart") return cart([]);
+      if (name === "scan_barcode") return scanResult({ decision: "refused", refusal: "recalled", message: "batch P-9 is recalled: do not sell it" });
+      throw new Error(`unexpected call ${name}`);
+    });
+    await screen.findByRole("table", { name: "Cart lines" });
+    scanKeys("5901234123457");
+    const banner = await screen.findByTestId("scan-refusal");
+    expect(banner).toHaveTextContent("RECALLED — do not sell");
+    expect(banner).toHaveTextContent("batch P-9 is recalled");
+    expect(calls.some((c) => c.name === "add_cart_line")).toBe(false);
+  });
+
+  it("asks for a manager's PIN when the engine needs approval, and resends with it", async () => {
+    let current = cart([line({})], "20");
+    const calls = renderTill((name, input) => {
+      if (name === "open_cart" || name === "get_cart") return current;
+      if (name === "set_line_discount") {
+        if (!input["approver_pin"]) throw { kind: "approval_required", message: "a 50% discount needs a manager's approval", details: {} };
+        current = cart([line({ line_discount: "10", total: "10", discount: { kind: "percent", value: "50" } })], "10");
+        return current;
+      }
+      throw new Error(`unexpected call ${name}`);
+    });
+    fireEvent.click(await screen.findByRole("button", { name: "Discount Paracetamol 500mg" }));
+    fireEvent.change(screen.getByLabelText("Line discount"), { target: { value: "50" } });
+    fireEvent.click(screen.getByRole("button", { name: "Apply line discount" }));
+    const prompt = await screen.findByRole("form", { name: "Manager approval" });
+    expect(prompt).toHaveTextContent("a 50% discount needs a manager's approval");
+    fireEvent.change(within(prompt).getByLabelText("Approving manager"), { target: { value: "Ada Okafor" } });
+    fireEvent.change(within(prompt).getByLabelText("Manager PIN"), { target: { value: "2580" } });
+    fireEvent.click(within(prompt).getByRole("button", { name: "Approve" }));
+    await waitFor(() => expect(screen.getByTestId("total-total")).toHaveTextContent("10.00"));
+    const sent = calls.filter((c) => c.name === "set_line_discount");
+    expect(sent).toHaveLength(2);
+    expect(sent[1]?.input).toMatchObject({ discount: { kind: "percent", value: "50" }, approver_name: "Ada Okafor", approver_pin: "2580" });
+  });
+
+  it("completes a sale with one idempotency key, reused when the click is retried", async () => {
+    const current = cart([line({})], "20");
+    let attempts = 0;
+    const calls = renderTill((name) => {
+      if (name === "open_cart" || name === "get_cart") return current;
+      if (name === "complete_sale") {
+        attempts++;
+        if (attempts === 1) throw { kind: "storage", message: "database is busy", details: {} };
+        return {
+          sale_id: "x", sale_number: "LEK-000007", status: "completed", store: { name: "Lekki Pharmacy", code: "LEK", address: null, phone: null, currency: "NGN", header: null, footer: null },
+          terminal_id: "till-1", cashier_id: "u1", cashier_name: "Bola", created_at: "", local_time: "2026-11-22 11:00", prices_include_tax: true,
+          lines: [], taxes: [], subtotal: "20", discount: "0", tax: "0", rounding: "0", total: "20", payments: [{ tender: "cash", amount: "50", reference: null }], paid: "50", change: "30",
+          voided_at: null, void_reason: null,
+        };
+      }
+      throw new Error(`unexpected call ${name}`);
+    });
+    fireEvent.click(await screen.findByRole("button", { name: /Pay/ }));
+    fireEvent.click(await screen.findByRole("button", { name: "Cash" }));
+    fireEvent.change(screen.getByLabelText("Cash amount"), { target: { value: "50" } });
+    expect(screen.getByTestId("pay-change")).toHaveTextContent("30.00");
+    fireEvent.click(screen.getByRole("button", { name: /Complete sale/ }));
+    await screen.findByText("database is busy");
+    fireEvent.click(screen.getByRole("button", { name: /Complete sale/ }));
+    expect(await screen.findByTestId("sale-number")).toHaveTextContent("LEK-000007");
+    expect(screen.getByTestId("receipt-change")).toHaveTextContent("30.00");
+    const ids = calls.filter((c) => c.name === "complete_sale").map((c) => c.input["sale_id"]);
+    expect(ids).toHaveLength(2);
+    expect(ids[0]).toBe(ids[1]);
+    expect(calls.find((c) => c.name === "complete_sale")?.input["payments"]).toEqual([{ tender: "cash", amount: "50" }]);
+  });
+});
