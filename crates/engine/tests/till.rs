@@ -1397,3 +1397,69 @@ fn a_till_killed_mid_sale_keeps_whole_sales_only_and_its_cart() {
     complete(&mut fx, c, v.cart_id, vec![cash("10")]).unwrap();
     fx.assert_verified();
 }
+
+// ---------------------------------------------------------------- timing
+
+fn percentile(v: &mut [std::time::Duration], p: f64) -> std::time::Duration {
+    v.sort();
+    let i = ((v.len() as f64 - 1.0) * p).round() as usize;
+    v[i]
+}
+
+/// Prints scan → line and five-line completion latencies (p50/p99) on a
+/// store of 2,000 products × 5 batches. Timing only, no assertion on time:
+/// `cargo test --release -p pharmapos-engine --test till -- --ignored --nocapture`.
+#[test]
+#[ignore = "timing; run in release with --ignored --nocapture"]
+fn till_latencies() {
+    let mut fx = store_a();
+    let c = fx.cashier;
+    let mut products = Vec::new();
+    for i in 0..2000u32 {
+        let body = format!("{:013}", 5_000_000_000_000u64 + u64::from(i));
+        let gtin = format!(
+            "{body}{}",
+            pharmapos_engine::gs1::check_digit(&body).unwrap()
+        );
+        let p = fx.product(
+            &format!("SKU-{i}"),
+            &format!("Product {i}"),
+            ProductFields {
+                selling_price: Some(money("3.50")),
+                tax_rate: Some("7.5".parse().unwrap()),
+                barcodes: Some(vec![gtin.clone()]),
+                ..Default::default()
+            },
+        );
+        for b in 0..5 {
+            fx.receive(p, &format!("B{b}"), day(30 + i64::from(b) * 40), 1000);
+        }
+        products.push((p, gtin));
+    }
+    shift(&mut fx, c, TILL, "0");
+    let mut scan_to_line = Vec::new();
+    let mut completes = Vec::new();
+    for round in 0..200usize {
+        let id = cart(&mut fx, c, TILL);
+        for k in 0..5 {
+            let (p, gtin) = &products[(round * 7 + k * 13) % products.len()];
+            let code = format!("]d201{gtin}17{}10B{}", "270101", k % 5);
+            let t = std::time::Instant::now();
+            let s = scan(&mut fx, &code).unwrap();
+            let mut req = add_req(id, *p, "1");
+            req.batch_id = s.batch.map(|b| b.batch_id);
+            fx.as_user(c, req).unwrap();
+            scan_to_line.push(t.elapsed());
+        }
+        let t = std::time::Instant::now();
+        complete(&mut fx, c, id, vec![cash("20")]).unwrap();
+        completes.push(t.elapsed());
+    }
+    println!(
+        "scan+add_cart_line: p50 {:?} p99 {:?}; complete_sale (5 lines): p50 {:?} p99 {:?}",
+        percentile(&mut scan_to_line, 0.5),
+        percentile(&mut scan_to_line, 0.99),
+        percentile(&mut completes, 0.5),
+        percentile(&mut completes, 0.99)
+    );
+}
