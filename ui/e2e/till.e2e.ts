@@ -262,6 +262,33 @@ describe("till", () => {
     expect(await b.$('[data-testid="receipt"]').getText()).toContain("Returned 1");
   });
 
+  it("shows what it can sell when stock is short, and records a backorder for the rest", async () => {
+    await b.keys(["Escape"]);
+    await b.$("//table[@aria-label='Cart lines']").waitForDisplayed();
+    await b.execute(() => (document.activeElement as HTMLElement | null)?.blur());
+    await scan(EAN);
+    expect(await lineQuantity("PARA500")).toBe("1");
+    const qty = b.$("//table[@aria-label='Cart lines']//tr[@data-sku='PARA500']//input");
+    await qty.clearValue();
+    await qty.setValue("100");
+    await b.keys(["Enter"]);
+    // 50 received − 3 sold + 1 returned to stock = 48.
+    await waitForText(b, "Only 48 pack available");
+    await clickButton(b, "Sell what we have / backorder");
+    await b.$('[data-testid="shortage"]').waitForDisplayed();
+    expect(await (await field(b, "Backorder quantity")).getValue()).toBe("52");
+    await fill(b, "Customer name", "Mr Okon");
+    await fill(b, "Customer phone", "+234 803 000 0000");
+    await clickButton(b, "Create backorder");
+    await waitForText(b, "Backorder recorded: 52 pack of Paracetamol 500mg for Mr Okon");
+    await clickButton(b, "Sell the 48 available");
+    await b.waitUntil(async () => (await lineQuantity("PARA500")) === "48", { timeoutMsg: "the line takes what is available" });
+    await screenshot(b, "24-till-shortage");
+    await clickButton(b, "Cancel cart");
+    await clickButton(b, "Yes, cancel cart");
+    await waitForText(b, "Cart cancelled");
+  });
+
   it("closes the shift with the counted cash: Z report with over/short", async () => {
     await b.keys(["F9"]);
     await b.$('[data-testid="x-report"]').waitForDisplayed();

@@ -11,6 +11,7 @@ export interface LineActions {
   setQuantity: (line: CartLineView, quantity: string) => void;
   remove: (line: CartLineView) => void;
   discount: (line: CartLineView, kind: DiscountKind, value: string | null) => void;
+  overridePrice: (line: CartLineView, unitPrice: string | null) => void;
   shortage: (line: CartLineView) => void;
 }
 
@@ -80,6 +81,7 @@ function LineRow({
   }
   const [kind, setKind] = useState<DiscountKind>(l.discount?.kind ?? "percent");
   const [value, setValue] = useState(l.discount?.value ?? "");
+  const [price, setPrice] = useState("");
   const lineDiscount = !isZeroMoney(l.line_discount) || !isZeroMoney(l.cart_discount);
 
   function commitQty() {
@@ -169,6 +171,21 @@ function LineRow({
                 Apply line discount
               </button>
               <span className="small muted">Empty removes the discount.</span>
+            </form>
+            <form
+              className="inline-form"
+              aria-label={`Price of ${l.name}`}
+              onSubmit={(e) => {
+                e.preventDefault();
+                actions.overridePrice(l, price.trim() === "" ? null : price.trim());
+                toggleDiscount();
+              }}
+            >
+              <label>
+                Unit price <input value={price} onChange={(e) => setPrice(e.target.value)} inputMode="decimal" size={8} placeholder={showMoney(l.list_price)} />
+              </label>
+              <button type="submit">Override price</button>
+              <span className="small muted">Needs a manager. Empty goes back to the list price.</span>
             </form>
           </td>
         </tr>

@@ -13,7 +13,7 @@ import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field } from "../../components/Field";
 import { Notice } from "../../components/Screen";
 import { ApprovalPrompt, type Approver, type PendingApproval } from "./ApprovalPrompt";
-import { isZeroMoney, parseMoney, showMoney, subtractMoney } from "./money";
+import { isZeroMoney, parseMoney, showMoney, subtractQty } from "./money";
 import { ReceiptView, tenderLabel } from "./ReceiptView";
 
 interface LineDraft {
@@ -138,7 +138,7 @@ export function ReturnsPanel({ terminalId, tenders, user }: { terminalId: string
                   <tbody>
                     {sale.lines.map((l) => {
                       const d = drafts[l.sale_line_id] ?? { quantity: "", disposition: "restock" as ReturnDisposition };
-                      const left = subtractMoney(l.quantity, l.returned_quantity) ?? l.quantity;
+                      const left = subtractQty(l.quantity, l.returned_quantity) ?? l.quantity;
                       const set = (patch: Partial<LineDraft>) => setDrafts((x) => ({ ...x, [l.sale_line_id]: { ...d, ...patch } }));
                       return (
                         <tr key={l.sale_line_id} data-sku={l.sku}>

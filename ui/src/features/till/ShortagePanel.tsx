@@ -7,7 +7,7 @@ import type { Backorder } from "../../bindings/Backorder";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field } from "../../components/Field";
 import { Notice } from "../../components/Screen";
-import { parseMoney, subtractMoney } from "./money";
+import { parseMoney, subtractQty } from "./money";
 
 export interface Shortage {
   productId: string;
@@ -19,7 +19,7 @@ export interface Shortage {
 }
 
 export function ShortagePanel({ shortage, onSellAvailable, onClose }: { shortage: Shortage; onSellAvailable: () => Promise<void>; onClose: () => void }) {
-  const rest = subtractMoney(shortage.requested, shortage.available) ?? shortage.requested;
+  const rest = subtractQty(shortage.requested, shortage.available) ?? shortage.requested;
   const [name, setName] = useState("");
   const [phone, setPhone] = useState("");
   const [quantity, setQuantity] = useState(rest);

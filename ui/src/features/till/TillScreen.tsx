@@ -228,6 +228,12 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
         { cart_id: cart?.cart_id ?? "", line_id: l.line_id, discount: value === null ? undefined : { kind, value } },
         `Discount on ${l.name}`,
       ),
+    overridePrice: (l: CartLineView, unitPrice: string | null) =>
+      void cartOp(
+        "override_line_price",
+        { cart_id: cart?.cart_id ?? "", line_id: l.line_id, unit_price: unitPrice ?? undefined },
+        `Price of ${l.name}`,
+      ),
     shortage: (l: CartLineView) =>
       setShortage({ productId: l.product_id, name: l.name, unit: l.unit, requested: l.quantity, available: l.available, lineId: l.line_id }),
   };

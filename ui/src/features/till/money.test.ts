@@ -25,3 +25,12 @@ describe("money previews (exact, no floats)", () => {
     expect(isZeroMoney("0.01")).toBe(false);
   });
 });
+
+describe("quantities", () => {
+  it("subtracts without money decimals", async () => {
+    const { subtractQty } = await import("./money");
+    expect(subtractQty("100", "48")).toBe("52");
+    expect(subtractQty("2.5", "1")).toBe("1.5");
+    expect(subtractQty("3", "3")).toBe("0");
+  });
+});

@@ -55,3 +55,10 @@ export function showMoney(s: string | null | undefined): string {
   if (!m) return s;
   return `${m[1]}.${(m[2] ?? "").padEnd(2, "0")}`;
 }
+
+/** a − b for quantities: "100" − "48" → "52", "2.5" − "1" → "1.5"; null when not numbers. */
+export function subtractQty(a: string, b: string): string | null {
+  const r = subtractMoney(a, b);
+  if (r === null) return null;
+  return r.includes(".") ? r.replace(/\.?0+$/, "") : r;
+}
