@@ -356,7 +356,8 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
                 }}
               />
             )}
-            {lastScan && lastScan.message && (
+            {/* A plain barcode (no batch on it) needs no note: FEFO is invisible to the cashier. */}
+            {lastScan && lastScan.message && !(lastScan.decision === "fefo" && !lastScan.parsed?.batch) && (
               <p className="scan-note" role="status" data-testid="scan-note">
                 {lastScan.product.name}: {lastScan.message}
               </p>
