@@ -23,10 +23,10 @@ use pharmapos_engine::catalogue::suppliers::{
 use pharmapos_engine::catalogue::users::{CreateUser, ListUsers, UpdateUser};
 use pharmapos_engine::op::parse_request;
 use pharmapos_engine::sales::cart::{
-    AddCartLine, CancelCart, GetCart, OpenCart, OverrideLinePrice, RemoveCartLine, SetCartDiscount,
-    SetLineDiscount, UpdateCartLine,
+    AddCartLine, CancelCart, GetCart, OpenCart, RemoveCartLine, UpdateCartLine,
 };
 use pharmapos_engine::sales::complete::CompleteSale;
+use pharmapos_engine::sales::discounts::{OverrideLinePrice, SetCartDiscount, SetLineDiscount};
 use pharmapos_engine::sales::holds::{HoldCart, ListHeldCarts, ResumeCart};
 use pharmapos_engine::sales::receipt::{FindSale, GetReceipt};
 use pharmapos_engine::sales::returns::{ReturnItems, VoidSale};

@@ -17,10 +17,10 @@ use pharmapos_engine::catalogue::products::ProductFields;
 use pharmapos_engine::ids::{BatchId, CartId, ProductId, SaleId};
 use pharmapos_engine::num::Money;
 use pharmapos_engine::sales::cart::{
-    AddCartLine, CartView, GetCart, OpenCart, OverrideLinePrice, RemoveCartLine, SetCartDiscount,
-    SetLineDiscount, UpdateCartLine,
+    AddCartLine, CartView, GetCart, OpenCart, RemoveCartLine, UpdateCartLine,
 };
 use pharmapos_engine::sales::complete::{CompleteSale, PaymentInput};
+use pharmapos_engine::sales::discounts::{OverrideLinePrice, SetCartDiscount, SetLineDiscount};
 use pharmapos_engine::sales::holds::{HoldCart, ListHeldCarts, ResumeCart};
 use pharmapos_engine::sales::receipt::{FindSale, GetReceipt, Receipt};
 use pharmapos_engine::sales::returns::{ReturnDisposition, ReturnItems, ReturnLineInput, VoidSale};

@@ -14,20 +14,19 @@
 
 use super::pricing::{self, LineAmounts, LineInput, Totals};
 use super::settings::{self, TillSettings};
-use super::{authorize, m, terminal, Discount};
+use super::{m, terminal, Discount};
 use crate::auth::Permission;
 use crate::catalogue::optional_text;
 use crate::catalogue::products::ProductRules;
 use crate::ids::{BatchId, CartId, CartLineId, ProductId, ReservationId, SaleId, StoreId, UserId};
-use crate::num::{Money, Qty};
+use crate::num::Qty;
 use crate::op::{Ctx, Operation};
-use crate::stock::allocate::shown_expiry;
 use crate::stock::reservations::ReleaseReservation;
 use crate::stock::BatchRow;
 use crate::{Error, Result};
 use rusqlite::{params, OptionalExtension};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use ts_rs::TS;
 
 /// The reservation reason a held cart uses.
@@ -234,235 +233,8 @@ pub(crate) fn release_holds(ctx: &Ctx<'_>, cart: CartId) -> Result<()> {
     Ok(())
 }
 
-/// One line as shown.
-#[derive(Clone, Debug, Serialize, TS)]
-#[ts(export)]
-pub struct CartLineView {
-    /// Line id.
-    pub line_id: CartLineId,
-    /// Position (1, 2, …; gaps after removals).
-    #[ts(type = "number")]
-    pub line_no: i64,
-    /// Product.
-    pub product_id: ProductId,
-    /// SKU.
-    pub sku: String,
-    /// Name.
-    pub name: String,
-    /// Unit.
-    pub unit: String,
-    /// Fractions allowed.
-    pub allow_fractional: bool,
-    /// Needs a prescription reference.
-    pub prescription_only: bool,
-    /// The prescription reference given.
-    pub prescription_reference: Option<String>,
-    /// Quantity.
-    pub quantity: Qty,
-    /// The batch a scan named (None: FEFO at completion).
-    pub batch_id: Option<BatchId>,
-    /// Its number.
-    pub batch_number: Option<String>,
-    /// Its expiry.
-    pub batch_expiry: Option<String>,
-    /// The product's current selling price.
-    pub list_price: Money,
-    /// The price charged per unit.
-    pub unit_price: Money,
-    /// Manager who approved a price override.
-    pub price_overridden_by: Option<UserId>,
-    /// The line discount.
-    pub discount: Option<Discount>,
-    /// Manager who approved the line discount (above the cashier limit).
-    pub discount_approved_by: Option<UserId>,
-    /// Unit price × quantity.
-    pub gross: Money,
-    /// The line discount's amount.
-    pub line_discount: Money,
-    /// The line's share of the cart discount.
-    pub cart_discount: Money,
-    /// Tax rate, percent.
-    #[ts(type = "string")]
-    pub tax_rate: Decimal,
-    /// Tax.
-    pub tax: Money,
-    /// The line's total (tax included).
-    pub total: Money,
-    /// Sellable now for this line (its batch, or the product FEFO),
-    /// including what this cart holds.
-    pub available: Qty,
-    /// True when the quantity is more than is available.
-    pub short: bool,
-}
-
-/// Stock a held cart reserves.
-#[derive(Clone, Debug, Serialize, TS)]
-#[ts(export)]
-pub struct CartHold {
-    /// Reservation.
-    pub reservation_id: ReservationId,
-    /// Batch.
-    pub batch_id: BatchId,
-    /// Quantity held.
-    pub quantity: Qty,
-}
-
-/// A cart with its totals.
-#[derive(Clone, Debug, Serialize, TS)]
-#[ts(export)]
-pub struct CartView {
-    /// Cart id.
-    pub cart_id: CartId,
-    /// Store.
-    pub store_id: StoreId,
-    /// Till.
-    pub terminal_id: String,
-    /// Owner.
-    pub user_id: UserId,
-    /// Owner's name.
-    pub user_name: String,
-    /// `open`, `held`, `completed` or `cancelled`.
-    pub status: String,
-    /// Customer name (held carts).
-    pub customer_name: Option<String>,
-    /// Note.
-    pub note: Option<String>,
-    /// Cart discount.
-    pub discount: Option<Discount>,
-    /// Manager who approved the cart discount.
-    pub discount_approved_by: Option<UserId>,
-    /// Prices include tax (store setting).
-    pub prices_include_tax: bool,
-    /// Lines.
-    pub lines: Vec<CartLineView>,
-    /// Totals.
-    pub totals: Totals,
-    /// Stock held for this cart.
-    pub holds: Vec<CartHold>,
-    /// When held.
-    pub held_at: Option<String>,
-    /// When the hold lapses.
-    pub hold_expires_at: Option<String>,
-    /// The sale it became.
-    pub sale_id: Option<SaleId>,
-    /// Created.
-    pub created_at: String,
-    /// Changed.
-    pub updated_at: String,
-}
-
-/// Builds the whole cart view.
-pub(crate) fn view(ctx: &Ctx<'_>, id: CartId) -> Result<CartView> {
-    let cart = CartRow::load(ctx, id)?;
-    let store = ctx.store(Some(cart.store_id))?;
-    let today_d = ctx.today(&store);
-    let today = today_d.to_string();
-    let p = price(ctx, cart)?;
-    let holds = active_holds(ctx, id)?;
-    let mut lines = Vec::with_capacity(p.lines.len());
-    for (l, a) in p.lines.iter().zip(&p.amounts) {
-        let held_for = |pred: &dyn Fn(BatchId) -> bool| -> i64 {
-            holds
-                .iter()
-                .filter(|(_, b, _)| pred(*b))
-                .map(|(_, _, q)| *q)
-                .sum()
-        };
-        let (batch_number, batch_expiry, available) = match l.batch_id {
-            Some(b) => {
-                let row = BatchRow::load(ctx.tx, b)?;
-                let free = if row.ensure_sellable(today_d).is_ok() {
-                    row.on_hand_milli - row.reserved_milli + held_for(&|x| x == b)
-                } else {
-                    0
-                };
-                (Some(row.batch_number), shown_expiry(&row.expiry_date), free)
-            }
-            None => {
-                let free: i64 = ctx
-                    .tx
-                    .prepare_cached(
-                        "SELECT COALESCE(SUM(on_hand_milli - reserved_milli), 0) FROM batches
-                          WHERE product_id = ?1 AND store_id = ?2 AND status = 'available' AND expiry_date >= ?3",
-                    )?
-                    .query_row(params![l.product_id, p.cart.store_id, today], |r| r.get(0))?;
-                let mine: i64 = holds
-                    .iter()
-                    .map(|(_, b, q)| {
-                        let same: bool = ctx
-                            .tx
-                            .prepare_cached("SELECT product_id = ?2 FROM batches WHERE id = ?1")?
-                            .query_row(params![b, l.product_id], |r| r.get(0))?;
-                        Ok(if same { *q } else { 0 })
-                    })
-                    .sum::<Result<i64>>()?;
-                (None, None, free + mine)
-            }
-        };
-        lines.push(CartLineView {
-            line_id: l.id,
-            line_no: l.line_no,
-            product_id: l.product_id,
-            sku: l.sku.clone(),
-            name: l.name.clone(),
-            unit: l.unit.clone(),
-            allow_fractional: l.allow_fractional,
-            prescription_only: l.prescription_only,
-            prescription_reference: l.prescription_reference.clone(),
-            quantity: Qty::from_scaled(l.quantity_milli),
-            batch_id: l.batch_id,
-            batch_number,
-            batch_expiry,
-            list_price: m(l.list_price_e4),
-            unit_price: m(l.unit_price_e4),
-            price_overridden_by: l.price_overridden_by,
-            discount: l.discount,
-            discount_approved_by: l.discount_approved_by,
-            gross: Money(a.gross),
-            line_discount: Money(a.line_discount),
-            cart_discount: Money(a.cart_discount),
-            tax_rate: l.tax_rate.normalize(),
-            tax: Money(a.tax),
-            total: Money(a.total),
-            available: Qty::from_scaled(available.max(0)),
-            short: l.quantity_milli > available,
-        });
-    }
-    let user_name: String = ctx.tx.query_row(
-        "SELECT name FROM users WHERE id = ?1",
-        [p.cart.user_id],
-        |r| r.get(0),
-    )?;
-    let c = p.cart;
-    Ok(CartView {
-        cart_id: c.id,
-        store_id: c.store_id,
-        terminal_id: c.terminal_id,
-        user_id: c.user_id,
-        user_name,
-        status: c.status,
-        customer_name: c.customer_name,
-        note: c.note,
-        discount: c.discount,
-        discount_approved_by: c.discount_approved_by,
-        prices_include_tax: p.settings.prices_include_tax,
-        lines,
-        totals: p.totals,
-        holds: holds
-            .into_iter()
-            .map(|(reservation_id, batch_id, q)| CartHold {
-                reservation_id,
-                batch_id,
-                quantity: Qty::from_scaled(q),
-            })
-            .collect(),
-        held_at: c.held_at,
-        hold_expires_at: c.hold_expires_at,
-        sale_id: c.sale_id,
-        created_at: c.created_at,
-        updated_at: c.updated_at,
-    })
-}
+pub(crate) use super::cart_view::view;
+pub use super::cart_view::{CartHold, CartLineView, CartView};
 
 /// Checks that a line can be sold as asked: product usable, quantity in its
 /// unit, prescription reference when needed, batch of this product and
@@ -510,7 +282,7 @@ pub(crate) fn check_line(
 }
 
 /// Loads an editable cart and drops its holds (see the module notes).
-fn editable(ctx: &Ctx<'_>, id: CartId) -> Result<CartRow> {
+pub(crate) fn editable(ctx: &Ctx<'_>, id: CartId) -> Result<CartRow> {
     let cart = CartRow::load(ctx, id)?;
     cart.ensure_editable(ctx)?;
     release_holds(ctx, id)?;
@@ -683,7 +455,7 @@ impl Operation for AddCartLine {
     }
 }
 
-fn line_of(ctx: &Ctx<'_>, cart: CartId, line: CartLineId) -> Result<LineRow> {
+pub(crate) fn line_of(ctx: &Ctx<'_>, cart: CartId, line: CartLineId) -> Result<LineRow> {
     load_lines(ctx, cart)?
         .into_iter()
         .find(|l| l.id == line)
@@ -770,179 +542,6 @@ impl Operation for RemoveCartLine {
         if n == 0 {
             return Err(Error::not_found("cart line", self.line_id));
         }
-        cart.touch(ctx)?;
-        view(ctx, cart.id)
-    }
-}
-
-/// `set_line_discount`: a percentage or amount off one line; above the
-/// cashier's limit it needs a manager's name and PIN. `discount` omitted or
-/// null removes it.
-#[derive(Clone, Debug, Deserialize, TS)]
-#[serde(deny_unknown_fields)]
-#[ts(export)]
-pub struct SetLineDiscount {
-    /// Cart.
-    pub cart_id: CartId,
-    /// Line.
-    pub line_id: CartLineId,
-    /// The discount (None removes it).
-    #[ts(optional)]
-    pub discount: Option<Discount>,
-    /// Approving manager's name (above the cashier limit).
-    #[ts(optional)]
-    pub approver_name: Option<String>,
-    /// Approving manager's PIN.
-    #[ts(optional)]
-    pub approver_pin: Option<String>,
-}
-
-impl Operation for SetLineDiscount {
-    const NAME: &'static str = "set_line_discount";
-    const SUMMARY: &'static str =
-        "Discount one cart line (percent or amount); above the cashier limit a manager's PIN";
-    const PERMISSION: Permission = Permission::Sell;
-    const WRITES: bool = true;
-    type Output = CartView;
-
-    fn run(self, ctx: &Ctx<'_>) -> Result<CartView> {
-        let cart = editable(ctx, self.cart_id)?;
-        let l = line_of(ctx, cart.id, self.line_id)?;
-        let settings = settings::load(ctx.tx, cart.store_id)?;
-        let approved_by = match &self.discount {
-            Some(d) => {
-                let gross = pricing::round(l.input().unit_price * l.input().quantity);
-                let off = pricing::discount_amount(d, gross, "discount")?;
-                authorize(
-                    ctx,
-                    Some(cart.store_id),
-                    over_limit(&settings, off, gross),
-                    self.approver_name.as_deref(),
-                    self.approver_pin.as_deref(),
-                    "a discount above the cashier limit",
-                )?
-            }
-            None => None,
-        };
-        let (kind, value) = Discount::stored(self.discount.as_ref());
-        ctx.tx.execute(
-            "UPDATE cart_lines SET discount_kind = ?2, discount_value = ?3, discount_approved_by = ?4 WHERE id = ?1",
-            params![l.id, kind, value, approved_by],
-        )?;
-        cart.touch(ctx)?;
-        view(ctx, cart.id)
-    }
-}
-
-/// `set_cart_discount`: a percentage or amount off the whole cart, shared
-/// across its lines; above the cashier's limit it needs a manager's PIN.
-#[derive(Clone, Debug, Deserialize, TS)]
-#[serde(deny_unknown_fields)]
-#[ts(export)]
-pub struct SetCartDiscount {
-    /// Cart.
-    pub cart_id: CartId,
-    /// The discount (None removes it).
-    #[ts(optional)]
-    pub discount: Option<Discount>,
-    /// Approving manager's name.
-    #[ts(optional)]
-    pub approver_name: Option<String>,
-    /// Approving manager's PIN.
-    #[ts(optional)]
-    pub approver_pin: Option<String>,
-}
-
-impl Operation for SetCartDiscount {
-    const NAME: &'static str = "set_cart_discount";
-    const SUMMARY: &'static str =
-        "Discount a whole cart (percent or amount); above the cashier limit a manager's PIN";
-    const PERMISSION: Permission = Permission::Sell;
-    const WRITES: bool = true;
-    type Output = CartView;
-
-    fn run(self, ctx: &Ctx<'_>) -> Result<CartView> {
-        let cart = editable(ctx, self.cart_id)?;
-        let mut without = cart.clone();
-        without.discount = None;
-        let p = price(ctx, without)?;
-        let approved_by = match &self.discount {
-            Some(d) => {
-                let base = p.totals.subtotal.0 - p.totals.discount.0;
-                let off = pricing::discount_amount(d, base, "discount")?;
-                authorize(
-                    ctx,
-                    Some(cart.store_id),
-                    over_limit(&p.settings, off, base),
-                    self.approver_name.as_deref(),
-                    self.approver_pin.as_deref(),
-                    "a discount above the cashier limit",
-                )?
-            }
-            None => None,
-        };
-        let (kind, value) = Discount::stored(self.discount.as_ref());
-        ctx.tx.execute(
-            "UPDATE carts SET discount_kind = ?2, discount_value = ?3, discount_approved_by = ?4 WHERE id = ?1",
-            params![cart.id, kind, value, approved_by],
-        )?;
-        cart.touch(ctx)?;
-        view(ctx, cart.id)
-    }
-}
-
-/// `override_line_price`: charge another unit price (always a manager's
-/// approval); `unit_price` omitted or null goes back to the list price.
-#[derive(Clone, Debug, Deserialize, TS)]
-#[serde(deny_unknown_fields)]
-#[ts(export)]
-pub struct OverrideLinePrice {
-    /// Cart.
-    pub cart_id: CartId,
-    /// Line.
-    pub line_id: CartLineId,
-    /// New unit price (None: back to the list price).
-    #[ts(optional)]
-    pub unit_price: Option<Money>,
-    /// Approving manager's name.
-    #[ts(optional)]
-    pub approver_name: Option<String>,
-    /// Approving manager's PIN.
-    #[ts(optional)]
-    pub approver_pin: Option<String>,
-}
-
-impl Operation for OverrideLinePrice {
-    const NAME: &'static str = "override_line_price";
-    const SUMMARY: &'static str = "Change a cart line's unit price (manager approval)";
-    const PERMISSION: Permission = Permission::Sell;
-    const WRITES: bool = true;
-    type Output = CartView;
-
-    fn run(self, ctx: &Ctx<'_>) -> Result<CartView> {
-        let cart = editable(ctx, self.cart_id)?;
-        let l = line_of(ctx, cart.id, self.line_id)?;
-        let (price_e4, by) = match self.unit_price {
-            Some(p) if p.is_negative() => {
-                return Err(Error::invalid("unit_price", "a price cannot be negative"))
-            }
-            Some(p) if p.to_scaled("unit_price")? != l.list_price_e4 => {
-                let by = authorize(
-                    ctx,
-                    Some(cart.store_id),
-                    true,
-                    self.approver_name.as_deref(),
-                    self.approver_pin.as_deref(),
-                    "a price override",
-                )?;
-                (p.to_scaled("unit_price")?, by)
-            }
-            _ => (l.list_price_e4, None),
-        };
-        ctx.tx.execute(
-            "UPDATE cart_lines SET unit_price_e4 = ?2, price_overridden_by = ?3 WHERE id = ?1",
-            params![l.id, price_e4, by],
-        )?;
         cart.touch(ctx)?;
         view(ctx, cart.id)
     }

@@ -19,7 +19,9 @@
 //!   PIN is logged to the security log even though the request fails.
 
 pub mod cart;
+mod cart_view;
 pub mod complete;
+pub mod discounts;
 pub mod holds;
 mod plan;
 pub mod pricing;

@@ -1,0 +1,192 @@
+//! Discounts and price overrides on a cart: the operations that may need a
+//! manager. A discount is compared with the cashier's limit as a percentage
+//! of what it applies to (the line's gross, or the lines after their own
+//! discounts for a cart discount); above it, or for any price override, the
+//! request must come from a manager or carry a manager's name and PIN
+//! (`sales::authorize`), and the approver is stored with the discount or
+//! price. `complete_sale` checks again, since a quantity change can push an
+//! amount discount over the limit.
+
+use super::cart::{editable, line_of, over_limit, price, view, CartView};
+use super::{authorize, pricing, settings, Discount};
+use crate::auth::Permission;
+use crate::ids::{CartId, CartLineId};
+use crate::num::Money;
+use crate::op::{Ctx, Operation};
+use crate::{Error, Result};
+use rusqlite::params;
+use serde::Deserialize;
+use ts_rs::TS;
+
+/// `set_line_discount`: a percentage or amount off one line; above the
+/// cashier's limit it needs a manager's name and PIN. `discount` omitted or
+/// null removes it.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct SetLineDiscount {
+    /// Cart.
+    pub cart_id: CartId,
+    /// Line.
+    pub line_id: CartLineId,
+    /// The discount (None removes it).
+    #[ts(optional)]
+    pub discount: Option<Discount>,
+    /// Approving manager's name (above the cashier limit).
+    #[ts(optional)]
+    pub approver_name: Option<String>,
+    /// Approving manager's PIN.
+    #[ts(optional)]
+    pub approver_pin: Option<String>,
+}
+
+impl Operation for SetLineDiscount {
+    const NAME: &'static str = "set_line_discount";
+    const SUMMARY: &'static str =
+        "Discount one cart line (percent or amount); above the cashier limit a manager's PIN";
+    const PERMISSION: Permission = Permission::Sell;
+    const WRITES: bool = true;
+    type Output = CartView;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<CartView> {
+        let cart = editable(ctx, self.cart_id)?;
+        let l = line_of(ctx, cart.id, self.line_id)?;
+        let settings = settings::load(ctx.tx, cart.store_id)?;
+        let approved_by = match &self.discount {
+            Some(d) => {
+                let gross = pricing::round(l.input().unit_price * l.input().quantity);
+                let off = pricing::discount_amount(d, gross, "discount")?;
+                authorize(
+                    ctx,
+                    Some(cart.store_id),
+                    over_limit(&settings, off, gross),
+                    self.approver_name.as_deref(),
+                    self.approver_pin.as_deref(),
+                    "a discount above the cashier limit",
+                )?
+            }
+            None => None,
+        };
+        let (kind, value) = Discount::stored(self.discount.as_ref());
+        ctx.tx.execute(
+            "UPDATE cart_lines SET discount_kind = ?2, discount_value = ?3, discount_approved_by = ?4 WHERE id = ?1",
+            params![l.id, kind, value, approved_by],
+        )?;
+        cart.touch(ctx)?;
+        view(ctx, cart.id)
+    }
+}
+
+/// `set_cart_discount`: a percentage or amount off the whole cart, shared
+/// across its lines; above the cashier's limit it needs a manager's PIN.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct SetCartDiscount {
+    /// Cart.
+    pub cart_id: CartId,
+    /// The discount (None removes it).
+    #[ts(optional)]
+    pub discount: Option<Discount>,
+    /// Approving manager's name.
+    #[ts(optional)]
+    pub approver_name: Option<String>,
+    /// Approving manager's PIN.
+    #[ts(optional)]
+    pub approver_pin: Option<String>,
+}
+
+impl Operation for SetCartDiscount {
+    const NAME: &'static str = "set_cart_discount";
+    const SUMMARY: &'static str =
+        "Discount a whole cart (percent or amount); above the cashier limit a manager's PIN";
+    const PERMISSION: Permission = Permission::Sell;
+    const WRITES: bool = true;
+    type Output = CartView;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<CartView> {
+        let cart = editable(ctx, self.cart_id)?;
+        let mut without = cart.clone();
+        without.discount = None;
+        let p = price(ctx, without)?;
+        let approved_by = match &self.discount {
+            Some(d) => {
+                let base = p.totals.subtotal.0 - p.totals.discount.0;
+                let off = pricing::discount_amount(d, base, "discount")?;
+                authorize(
+                    ctx,
+                    Some(cart.store_id),
+                    over_limit(&p.settings, off, base),
+                    self.approver_name.as_deref(),
+                    self.approver_pin.as_deref(),
+                    "a discount above the cashier limit",
+                )?
+            }
+            None => None,
+        };
+        let (kind, value) = Discount::stored(self.discount.as_ref());
+        ctx.tx.execute(
+            "UPDATE carts SET discount_kind = ?2, discount_value = ?3, discount_approved_by = ?4 WHERE id = ?1",
+            params![cart.id, kind, value, approved_by],
+        )?;
+        cart.touch(ctx)?;
+        view(ctx, cart.id)
+    }
+}
+
+/// `override_line_price`: charge another unit price (always a manager's
+/// approval); `unit_price` omitted or null goes back to the list price.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct OverrideLinePrice {
+    /// Cart.
+    pub cart_id: CartId,
+    /// Line.
+    pub line_id: CartLineId,
+    /// New unit price (None: back to the list price).
+    #[ts(optional)]
+    pub unit_price: Option<Money>,
+    /// Approving manager's name.
+    #[ts(optional)]
+    pub approver_name: Option<String>,
+    /// Approving manager's PIN.
+    #[ts(optional)]
+    pub approver_pin: Option<String>,
+}
+
+impl Operation for OverrideLinePrice {
+    const NAME: &'static str = "override_line_price";
+    const SUMMARY: &'static str = "Change a cart line's unit price (manager approval)";
+    const PERMISSION: Permission = Permission::Sell;
+    const WRITES: bool = true;
+    type Output = CartView;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<CartView> {
+        let cart = editable(ctx, self.cart_id)?;
+        let l = line_of(ctx, cart.id, self.line_id)?;
+        let (price_e4, by) = match self.unit_price {
+            Some(p) if p.is_negative() => {
+                return Err(Error::invalid("unit_price", "a price cannot be negative"))
+            }
+            Some(p) if p.to_scaled("unit_price")? != l.list_price_e4 => {
+                let by = authorize(
+                    ctx,
+                    Some(cart.store_id),
+                    true,
+                    self.approver_name.as_deref(),
+                    self.approver_pin.as_deref(),
+                    "a price override",
+                )?;
+                (p.to_scaled("unit_price")?, by)
+            }
+            _ => (l.list_price_e4, None),
+        };
+        ctx.tx.execute(
+            "UPDATE cart_lines SET unit_price_e4 = ?2, price_overridden_by = ?3 WHERE id = ?1",
+            params![l.id, price_e4, by],
+        )?;
+        cart.touch(ctx)?;
+        view(ctx, cart.id)
+    }
+}
