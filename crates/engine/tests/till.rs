@@ -582,6 +582,30 @@ fn wrong_approval_pins_lock_the_manager_like_sign_ins_and_sign_in_failures_are_l
     assert!(log.iter().any(|e| e.outcome == "locked"));
 }
 
+#[test]
+fn a_wrong_pin_on_a_stock_adjustment_is_logged_too() {
+    let mut fx = store_a();
+    let vit = vitamin_c(&mut fx);
+    let b = fx.receive(vit, "V1", day(100), 50);
+    let c = fx.cashier;
+    let r = fx.as_user(
+        c,
+        pharmapos_engine::stock::adjust::AdjustStock {
+            batch_id: b,
+            quantity_change: qi(-20),
+            reason: pharmapos_engine::stock::adjust::AdjustmentReason::Damage,
+            notes: None,
+            approver_name: Some(MANAGER.into()),
+            approver_pin: Some("0000".into()),
+        },
+    );
+    assert_kind(r, "unauthenticated");
+    let log = fx.run(ListSecurityLog::default());
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].action.as_deref(), Some("a stock adjustment"));
+    assert_eq!(log[0].outcome, "wrong_pin");
+}
+
 // ---------------------------------------------------------------- selling
 
 #[test]

@@ -134,20 +134,31 @@ pub(crate) fn authorize(
         approver_name.map(str::trim).filter(|s| !s.is_empty()),
         approver_pin,
     ) {
-        (Some(name), Some(pin)) => {
-            match crate::auth::check_manager_pin(ctx.tx, name, pin, ctx.now) {
-                Ok(m) => Ok(Some(m.id)),
-                Err(f) => {
-                    security::approval_failed(ctx, store_id, name, action, &f);
-                    Err(f.error)
-                }
-            }
-        }
+        (Some(name), Some(pin)) => check_approver(ctx, store_id, name, pin, action).map(Some),
         _ => Err(Error::ApprovalRequired {
             message: format!(
                 "{action} needs a manager's approval: give approver_name and approver_pin"
             ),
         }),
+    }
+}
+
+/// Checks the manager name and PIN that came with a request. A failure is
+/// queued for the security log (written after the request's rollback) and
+/// a wrong PIN counts against that manager's attempts.
+pub(crate) fn check_approver(
+    ctx: &Ctx<'_>,
+    store_id: Option<StoreId>,
+    name: &str,
+    pin: &str,
+    action: &str,
+) -> Result<UserId> {
+    match crate::auth::check_manager_pin(ctx.tx, name, pin, ctx.now) {
+        Ok(m) => Ok(m.id),
+        Err(f) => {
+            security::approval_failed(ctx, store_id, name, action, &f);
+            Err(f.error)
+        }
     }
 }
 

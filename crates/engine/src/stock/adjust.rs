@@ -10,7 +10,7 @@
 
 use super::{move_stock, BatchRow};
 use crate::audit::{self, ChangeType, NewEvent};
-use crate::auth::{verify_manager_pin, Permission};
+use crate::auth::Permission;
 use crate::catalogue::optional_text;
 use crate::catalogue::products::ProductRules;
 use crate::catalogue::stores::StoreInfo;
@@ -163,7 +163,13 @@ impl Operation for AdjustStock {
         }
         check_result(&b, change)?;
         let approver = match (&self.approver_name, &self.approver_pin) {
-            (Some(n), Some(p)) => Some(verify_manager_pin(ctx.tx, n, p, ctx.now)?.id),
+            (Some(n), Some(p)) => Some(crate::sales::check_approver(
+                ctx,
+                Some(b.store_id),
+                n,
+                p,
+                "a stock adjustment",
+            )?),
             (None, None) => None,
             _ => {
                 return Err(Error::invalid(
