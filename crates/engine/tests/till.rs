@@ -813,6 +813,117 @@ fn two_tills_race_for_the_last_unit_and_exactly_one_sells_it() {
     fx.assert_verified();
 }
 
+#[test]
+fn completion_checks_everything_again() {
+    let mut fx = store_a();
+    let vit = vitamin_c(&mut fx);
+    let v1 = fx.receive(vit, "V1", day(100), 10);
+    fx.receive(vit, "V2", day(200), 10);
+    let c = fx.cashier;
+    let m = fx.manager;
+    shift(&mut fx, c, TILL, "0");
+    let id = cart(&mut fx, c, TILL);
+    let mut req = add_req(id, vit, "1");
+    req.batch_id = Some(v1);
+    let line = fx.as_user(c, req).unwrap().lines[0].line_id;
+    // The scanned batch is recalled while the customer looks for cash.
+    recall(&mut fx, v1);
+    assert_kind(
+        complete(&mut fx, c, id, vec![cash("10")]),
+        "batch_unavailable",
+    );
+    fx.as_user(
+        c,
+        RemoveCartLine {
+            cart_id: id,
+            line_id: line,
+        },
+    )
+    .unwrap();
+    // A 10 % discount within the limit, then the manager lowers the limit.
+    let line = add(&mut fx, c, id, vit, "1").lines[0].line_id;
+    fx.as_user(
+        c,
+        SetLineDiscount {
+            cart_id: id,
+            line_id: line,
+            discount: Some(Discount {
+                kind: DiscountKind::Percent,
+                value: money("10"),
+            }),
+            approver_name: None,
+            approver_pin: None,
+        },
+    )
+    .unwrap();
+    fx.as_user(
+        m,
+        UpdateTillSettings {
+            cashier_discount_limit_percent: Some("5".parse().unwrap()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_kind(
+        complete(&mut fx, c, id, vec![cash("10")]),
+        "approval_required",
+    );
+    // A tender switched off meanwhile is refused.
+    fx.as_user(
+        m,
+        UpdateTillSettings {
+            cashier_discount_limit_percent: Some("10".parse().unwrap()),
+            tenders: Some(vec!["cash".into()]),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_kind(
+        complete(&mut fx, c, id, vec![card("9", "X")]),
+        "invalid_input",
+    );
+    let r = complete(&mut fx, c, id, vec![cash("9")]).unwrap();
+    assert_eq!(r.total, money("9.00"));
+    assert_eq!(r.lines[0].batches[0].batch_number.as_deref(), Some("V2"));
+    fx.assert_verified();
+}
+
+#[test]
+fn editing_a_resumed_cart_gives_its_holds_back() {
+    let mut fx = store_a();
+    let vit = vitamin_c(&mut fx);
+    let b = fx.receive(vit, "V1", day(100), 5);
+    let c = fx.cashier;
+    let id = cart(&mut fx, c, TILL);
+    add(&mut fx, c, id, vit, "3");
+    fx.as_user(
+        c,
+        HoldCart {
+            cart_id: id,
+            customer_name: None,
+            note: None,
+        },
+    )
+    .unwrap();
+    assert_eq!(fx.batch(b).reserved, qi(3));
+    // A held cart cannot be changed or sold before it is resumed.
+    assert_kind(fx.as_user(c, add_req(id, vit, "1")), "invalid_state");
+    fx.as_user(
+        c,
+        ResumeCart {
+            cart_id: id,
+            terminal_id: TILL2.into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(fx.batch(b).reserved, qi(3), "resuming keeps the holds");
+    let v = add(&mut fx, c, id, vit, "1");
+    assert!(v.holds.is_empty());
+    assert_eq!(fx.batch(b).reserved, qi(0));
+    assert_eq!(v.terminal_id, TILL2);
+    fx.assert_verified();
+}
+
 // ---------------------------------------------------------------- holds
 
 #[test]
