@@ -212,15 +212,13 @@ describe("till", () => {
     expect(receipt).toContain("SLIP-7781");
     expect(receipt).toContain("Batch AMOX-1");
     await screenshot(b, "21-till-receipt");
-    await clickButton(b, "New sale");
-    await b.waitUntil(async () => (await b.$$("//table[@aria-label='Cart lines']/tbody/tr[@data-sku]").length) === 0, {
-      timeoutMsg: "a new, empty cart",
-    });
   });
 
   it("holds a cart and resumes it", async () => {
+    // Scanning while the receipt shows starts the next sale in a new cart.
     await scan(EAN);
     expect(await lineQuantity("PARA500")).toBe("1");
+    expect(await b.$$("//table[@aria-label='Cart lines']/tbody/tr[@data-sku]").length).toBe(1);
     await b.keys(["F6"]);
     await fill(b, "Customer name", "Mrs Bello");
     await clickButton(b, "Hold cart");

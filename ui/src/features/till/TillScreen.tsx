@@ -166,7 +166,10 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
 
   async function onScan(code: string, fromField: HTMLElement | null) {
     if (fromField) setSearch("");
-    if (mode !== "sale") setMode("sale");
+    if (mode !== "sale") {
+      setReceipt(null);
+      setMode("sale");
+    }
     setRefusal(null);
     setLastScan(null);
     setError(null);
@@ -190,7 +193,8 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
     }
   }
 
-  const scanEnabled = (mode === "sale" || mode === "held") && !approval && !rxFor;
+  // Scanning the next customer's first pack while the receipt shows starts the next sale.
+  const scanEnabled = (mode === "sale" || mode === "held" || mode === "receipt") && !approval && !rxFor;
   const scanner = useScanner((code, field) => void onScan(code, field), scanEnabled);
 
   const focusSearch = () => {
