@@ -28,7 +28,7 @@ use pharmapos_engine::sales::cart::{
 use pharmapos_engine::sales::complete::CompleteSale;
 use pharmapos_engine::sales::discounts::{OverrideLinePrice, SetCartDiscount, SetLineDiscount};
 use pharmapos_engine::sales::holds::{HoldCart, ListHeldCarts, ResumeCart};
-use pharmapos_engine::sales::receipt::{FindSale, GetReceipt};
+use pharmapos_engine::sales::receipt::{FindSale, GetReceipt, ListSales};
 use pharmapos_engine::sales::returns::{ReturnItems, VoidSale};
 use pharmapos_engine::sales::scan::ScanBarcode;
 use pharmapos_engine::sales::security::ListSecurityLog;
@@ -199,6 +199,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     spec::<CompleteSale>(),
     spec::<GetReceipt>(),
     spec::<FindSale>(),
+    spec::<ListSales>(),
     spec::<ReturnItems>(),
     spec::<VoidSale>(),
     spec::<OpenShift>(),

@@ -22,7 +22,7 @@ use pharmapos_engine::sales::cart::{
 use pharmapos_engine::sales::complete::{CompleteSale, PaymentInput};
 use pharmapos_engine::sales::discounts::{OverrideLinePrice, SetCartDiscount, SetLineDiscount};
 use pharmapos_engine::sales::holds::{HoldCart, ListHeldCarts, ResumeCart};
-use pharmapos_engine::sales::receipt::{FindSale, GetReceipt, Receipt};
+use pharmapos_engine::sales::receipt::{FindSale, GetReceipt, ListSales, Receipt};
 use pharmapos_engine::sales::returns::{ReturnDisposition, ReturnItems, ReturnLineInput, VoidSale};
 use pharmapos_engine::sales::scan::{BatchDecision, Refusal, ScanBarcode};
 use pharmapos_engine::sales::security::ListSecurityLog;
@@ -730,6 +730,18 @@ fn completion_is_idempotent_and_split_payments_must_cover_the_total() {
         r.sale_number, "STA-000002",
         "numbers are sequential per store"
     );
+    let list = fx
+        .as_user(
+            c,
+            ListSales {
+                terminal_id: Some(TILL.into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0].total, money("10.00"));
+    assert_eq!(list[1].sale_id, sale_id);
 }
 
 #[test]

@@ -46,6 +46,7 @@ import type { ListBackorders } from "./ListBackorders";
 import type { ListCategories } from "./ListCategories";
 import type { ListHeldCarts } from "./ListHeldCarts";
 import type { ListReservations } from "./ListReservations";
+import type { ListSales } from "./ListSales";
 import type { ListSecurityLog } from "./ListSecurityLog";
 import type { ListStores } from "./ListStores";
 import type { ListSuppliers } from "./ListSuppliers";
@@ -69,6 +70,7 @@ import type { ReserveStock } from "./ReserveStock";
 import type { ResumeCart } from "./ResumeCart";
 import type { ReturnItems } from "./ReturnItems";
 import type { ReturnResult } from "./ReturnResult";
+import type { SaleSummary } from "./SaleSummary";
 import type { ScanBarcode } from "./ScanBarcode";
 import type { ScanResult } from "./ScanResult";
 import type { SearchProducts } from "./SearchProducts";
@@ -210,6 +212,8 @@ export type Commands = {
   get_receipt: { request: GetReceipt; response: Receipt };
   /** A sale's receipt by its printed sale number (permission: sell) */
   find_sale: { request: FindSale; response: Receipt };
+  /** The latest sales of a shift (or a till's open shift), newest first (permission: sell) */
+  list_sales: { request: ListSales; response: Array<SaleSummary> };
   /** Take back sold items against the original sale: restock, quarantine or waste; refund from the sale's prices (permission: sell, writes) */
   return_items: { request: ReturnItems; response: ReturnResult };
   /** Void a completed sale within its open shift (manager): every unit goes back to its batch (permission: sell, writes) */

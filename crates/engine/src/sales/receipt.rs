@@ -396,3 +396,91 @@ impl Operation for FindSale {
         build(ctx, id)
     }
 }
+
+/// One sale in a list.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct SaleSummary {
+    /// Sale.
+    pub sale_id: SaleId,
+    /// Number.
+    pub sale_number: String,
+    /// `completed` or `voided`.
+    pub status: String,
+    /// Till.
+    pub terminal_id: String,
+    /// Cashier's name.
+    pub cashier_name: String,
+    /// Total.
+    pub total: Money,
+    /// When (UTC).
+    pub created_at: String,
+    /// Number of lines.
+    #[ts(type = "number")]
+    pub lines: i64,
+}
+
+/// `list_sales`: the latest sales of a shift (default: the open shift of
+/// `terminal_id`), newest first, to reprint, return or void.
+#[derive(Clone, Debug, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct ListSales {
+    /// A shift by id.
+    #[ts(optional)]
+    pub shift_id: Option<crate::ids::ShiftId>,
+    /// Or the open shift of this till.
+    #[ts(optional)]
+    pub terminal_id: Option<String>,
+    /// Store (default: the user's).
+    #[ts(optional)]
+    pub store_id: Option<StoreId>,
+    /// Maximum sales (default 50, at most 1000).
+    #[ts(optional)]
+    pub limit: Option<u32>,
+}
+
+impl Operation for ListSales {
+    const NAME: &'static str = "list_sales";
+    const SUMMARY: &'static str =
+        "The latest sales of a shift (or a till's open shift), newest first";
+    const PERMISSION: Permission = Permission::Sell;
+    const WRITES: bool = false;
+    type Output = Vec<SaleSummary>;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<Vec<SaleSummary>> {
+        let shift = match (self.shift_id, self.terminal_id) {
+            (Some(id), _) => id,
+            (None, Some(t)) => {
+                let store = ctx.store(self.store_id)?;
+                super::shifts::current(ctx, store.id, &super::terminal("terminal_id", &t)?)?
+            }
+            (None, None) => {
+                return Err(Error::invalid(
+                    "shift_id",
+                    "give a shift_id or a terminal_id",
+                ))
+            }
+        };
+        let limit = i64::from(self.limit.unwrap_or(50).clamp(1, 1000));
+        let mut stmt = ctx.tx.prepare_cached(
+            "SELECT s.id, s.sale_number, s.status, s.terminal_id, u.name, s.total_e4, s.created_at,
+                    (SELECT COUNT(*) FROM sale_lines l WHERE l.sale_id = s.id)
+               FROM sales s JOIN users u ON u.id = s.cashier_id
+              WHERE s.shift_id = ?1 ORDER BY s.created_at DESC, s.sale_number DESC LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![shift, limit], |r| {
+            Ok(SaleSummary {
+                sale_id: r.get(0)?,
+                sale_number: r.get(1)?,
+                status: r.get(2)?,
+                terminal_id: r.get(3)?,
+                cashier_name: r.get(4)?,
+                total: m(r.get(5)?),
+                created_at: r.get(6)?,
+                lines: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}
