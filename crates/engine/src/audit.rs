@@ -56,6 +56,10 @@ pub enum ChangeType {
     Recall,
     /// A batch put in or out of quarantine.
     StatusChange,
+    /// Stock returned by a customer onto its batch.
+    Return,
+    /// Stock put back by voiding a sale.
+    Void,
     /// A backorder recorded.
     BackorderCreated,
     /// A backorder cancelled.
@@ -87,6 +91,8 @@ impl ChangeType {
             ChangeType::Waste => "waste",
             ChangeType::Recall => "recall",
             ChangeType::StatusChange => "status_change",
+            ChangeType::Return => "return",
+            ChangeType::Void => "void",
             ChangeType::BackorderCreated => "backorder_created",
             ChangeType::BackorderCancelled => "backorder_cancelled",
             ChangeType::BackorderFulfilled => "backorder_fulfilled",

@@ -18,10 +18,8 @@
 //! the shift the sale belongs to while that shift is open, and only before
 //! any return; every unit goes back onto the batch it came from.
 //!
-//! The ledger has no `return`/`void` change type yet (its owner is tuning
-//! `audit.rs`), so stock coming back is written as `adjustment` events whose
-//! notes say "return"/"void" and whose reference is the sale number;
-//! [`RETURN_CHANGE`] and [`VOID_CHANGE`] are the one place to switch.
+//! Stock coming back is written as `return` / `void` ledger events whose
+//! reference is the sale number.
 
 use super::receipt::{self, Receipt};
 use super::settings::{self, tender_code};
@@ -41,9 +39,9 @@ use std::collections::HashMap;
 use ts_rs::TS;
 
 /// Change type of stock coming back from a customer.
-pub const RETURN_CHANGE: ChangeType = ChangeType::Adjustment;
+pub const RETURN_CHANGE: ChangeType = ChangeType::Return;
 /// Change type of stock coming back when a sale is voided.
-pub const VOID_CHANGE: ChangeType = ChangeType::Adjustment;
+pub const VOID_CHANGE: ChangeType = ChangeType::Void;
 
 /// Where a returned quantity goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
