@@ -182,6 +182,21 @@ describe("till", () => {
     await b.keys(["Escape"]);
     await banner.waitForDisplayed({ reverse: true });
 
+    // The same pack through native key events, the group separator sent as
+    // Ctrl+] (as wedge scanners type it): only with the separator kept is
+    // AI 17 read, and only then is the pack refused as expired.
+    await (await field(b, "Search products")).click();
+    let keys = b.action("key");
+    for (const ch of `]d201${GTIN}10AMOX-9`) keys = keys.down(ch).up(ch);
+    keys = keys.down("\uE009").down("]").up("]").up("\uE009"); // Control+]
+    for (const ch of `17${YYMMDD(dateIn(-40))}`) keys = keys.down(ch).up(ch);
+    await keys.down("\uE007").up("\uE007").perform(); // Enter
+    await banner.waitForDisplayed();
+    expect(await banner.getAttribute("data-refusal")).toBe("expired");
+    await b.keys(["Escape"]);
+    await banner.waitForDisplayed({ reverse: true });
+    await b.execute(() => (document.activeElement as HTMLElement | null)?.blur());
+
     await scan(`]d201${GTIN}10AMOX-R`);
     await banner.waitForDisplayed();
     expect(await banner.getAttribute("data-refusal")).toBe("recalled");

@@ -89,6 +89,7 @@ describe("keyChar", () => {
     expect(keyChar("7", false, false)).toBe("7");
     expect(keyChar("]", true, false)).toBe(GS);
     expect(keyChar(GS, false, false)).toBe(GS);
+    expect(keyChar("Unidentified", false, false)).toBe(GS);
     expect(keyChar("Shift", false, false)).toBe("");
     expect(keyChar("ArrowDown", false, false)).toBeNull();
     expect(keyChar("a", false, true)).toBeNull();

@@ -36,7 +36,9 @@ export function classifyBurst(charTimes: readonly number[], enterTime: number, o
 export function keyChar(key: string, ctrl: boolean, alt: boolean): string | null {
   if (key === "Shift" || key === "Control" || key === "Alt" || key === "AltGraph" || key === "CapsLock") return "";
   if (ctrl && (key === "]" || key === "5")) return GS; // Ctrl+] is GS (some layouts report Ctrl+5)
-  if (key === GS || key === "GroupSeparator") return GS;
+  // ASCII 29 has no key of its own: WebKitGTK reports a typed U+001D as
+  // "Unidentified". Inside a scanner burst that can only be the separator.
+  if (key === GS || key === "GroupSeparator" || key === "Unidentified") return GS;
   if (ctrl || alt) return null;
   if (key.length === 1) return key;
   return null;
