@@ -88,6 +88,28 @@ describe("TillScreen", () => {
     expect(screen.getByTestId("total-total")).toHaveTextContent("20.00");
   });
 
+  it("takes a burst typed into the search box as a scan and clears the box", async () => {
+    let current = cart([]);
+    const calls = renderTill((name) => {
+      if (name === "open_cart" || name === "get_cart") return current;
+      if (name === "search_products") return [];
+      if (name === "scan_barcode") return scanResult({});
+      if (name === "add_cart_line") {
+        current = cart([line({})], "20");
+        return current;
+      }
+      throw new Error(`unexpected call ${name}`);
+    });
+    const box = await screen.findByLabelText("Search products");
+    box.focus();
+    fireEvent.change(box, { target: { value: "5901234123457" } });
+    for (const key of "5901234123457") fireEvent.keyDown(box, { key });
+    fireEvent.keyDown(box, { key: "Enter" });
+    await screen.findByRole("row", { name: /Paracetamol 500mg/ });
+    expect(calls.find((c) => c.name === "scan_barcode")?.input).toEqual({ code: "5901234123457" });
+    expect(box).toHaveValue("");
+  });
+
   it("shows a refused pack big and clear and adds nothing", async () => {
     const calls = renderTill((name) => {
       if (name === "open_cart" || name === "get_cart") return cart([]);

@@ -23,6 +23,7 @@ import { COMMAND_KEY, useCommandQuery } from "../../lib/queries";
 import { useShortcut } from "../../lib/useShortcut";
 import { useOnUnauthenticated } from "../shell/session";
 import { ApprovalPrompt, type Approver, type PendingApproval } from "./ApprovalPrompt";
+import { BatchPicker } from "./BatchPicker";
 import { CartTable } from "./CartTable";
 import { HeldCartsPanel } from "./HeldCartsPanel";
 import { PaymentPanel } from "./PaymentPanel";
@@ -89,6 +90,7 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
   const [receipt, setReceipt] = useState<Receipt | null>(null);
   const [busy, setBusy] = useState(false);
   const [search, setSearch] = useState("");
+  const [pickFor, setPickFor] = useState<ProductHit | null>(null);
 
   const apply = useCallback(
     (v: CartView) => {
@@ -214,6 +216,7 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
       if (approval) return setApproval(null);
       if (rxFor) return setRxFor(null);
       if (refusal) return setRefusal(null);
+      if (pickFor) return setPickFor(null);
       if (mode === "receipt") {
         setReceipt(null);
         return setMode("sale");
@@ -358,6 +361,26 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
                   setSearch("");
                   void addProduct({ productId: h.product.id, name: h.product.name, prescriptionOnly: h.product.prescription_only });
                 }}
+                onPickBatch={(h) => {
+                  setSearch("");
+                  setPickFor(h);
+                }}
+              />
+            )}
+            {pickFor && (
+              <BatchPicker
+                productId={pickFor.product.id}
+                name={pickFor.product.name}
+                onClose={() => setPickFor(null)}
+                onPick={(batch) => {
+                  setPickFor(null);
+                  void addProduct({
+                    productId: pickFor.product.id,
+                    name: pickFor.product.name,
+                    prescriptionOnly: pickFor.product.prescription_only,
+                    batchId: batch.batch_id,
+                  });
+                }}
               />
             )}
             {/* A plain barcode (no batch on it) needs no note: FEFO is invisible to the cashier. */}
@@ -458,7 +481,17 @@ function RefusalBanner({ scan, onDismiss }: { scan: ScanResult; onDismiss: () =>
   );
 }
 
-function ProductSearch({ value, onChange, onPick }: { value: string; onChange: (v: string) => void; onPick: (h: ProductHit) => void }) {
+function ProductSearch({
+  value,
+  onChange,
+  onPick,
+  onPickBatch,
+}: {
+  value: string;
+  onChange: (v: string) => void;
+  onPick: (h: ProductHit) => void;
+  onPickBatch: (h: ProductHit) => void;
+}) {
   const q = value.trim();
   const hits = useCommandQuery("search_products", { query: q, limit: 8 }, { enabled: q.length > 0 });
   const list = q ? (hits.data ?? []) : [];
@@ -470,7 +503,7 @@ function ProductSearch({ value, onChange, onPick }: { value: string; onChange: (
   }
   return (
     <div className="till-search">
-      <Field label="Search products" hint="Name, SKU or barcode — F2 or / to come here, ↑↓ to choose, Enter adds">
+      <Field label="Search products" hint="Name, SKU or barcode — F2 or / to come here, ↑↓ to choose, Enter adds, Shift+Enter chooses the batch">
         {(id) => (
           <input
             id={id}
@@ -489,7 +522,7 @@ function ProductSearch({ value, onChange, onPick }: { value: string; onChange: (
               } else if (e.key === "Enter") {
                 e.preventDefault();
                 const h = list[sel];
-                if (h) onPick(h);
+                if (h) (e.shiftKey ? onPickBatch : onPick)(h);
               } else if (e.key === "Escape") {
                 onChange("");
                 (e.target as HTMLInputElement).blur();
@@ -524,6 +557,19 @@ function ProductSearch({ value, onChange, onPick }: { value: string; onChange: (
               </span>
               <span className="hit-price">{showMoney(h.product.selling_price)}</span>
               <span className="hit-expiry small">{h.nearest_expiry ? `exp ${h.nearest_expiry}` : "no dated stock"}</span>
+              <button
+                type="button"
+                className="link small"
+                tabIndex={-1}
+                aria-label={`Choose the batch of ${h.product.name}`}
+                onMouseDown={(e) => {
+                  e.preventDefault();
+                  e.stopPropagation();
+                  onPickBatch(h);
+                }}
+              >
+                batch…
+              </button>
             </li>
           ))}
           {hits.isSuccess && list.length === 0 && <li className="muted">No product matches “{q}”.</li>}
