@@ -123,7 +123,44 @@ pub struct NewEvent<'a> {
 }
 
 /// Appends one event to its store's chain, inside the operation's transaction.
+/// An event naming a batch links back to that batch's previous event and
+/// becomes the batch's newest (`batches.last_event_seq`).
 pub fn append(ctx: &Ctx<'_>, e: NewEvent<'_>) -> Result<EventId> {
+    let batch_prev_seq: Option<i64> = match e.batch_id {
+        Some(b) => ctx
+            .tx
+            .prepare_cached("SELECT last_event_seq FROM batches WHERE id = ?1")?
+            .query_row([b], |r| r.get(0))
+            .optional()?
+            .flatten(),
+        None => None,
+    };
+    let batch_id = e.batch_id;
+    let (id, seq) = insert_event(ctx, e, batch_prev_seq)?;
+    if let Some(b) = batch_id {
+        ctx.tx
+            .prepare_cached("UPDATE batches SET last_event_seq = ?2 WHERE id = ?1")?
+            .execute(params![b, seq])?;
+    }
+    Ok(id)
+}
+
+/// Appends an event whose batch's previous event the caller knows (read
+/// with the batch row in this operation); the caller then stores the
+/// returned sequence as the batch's `last_event_seq`.
+pub(crate) fn append_linked(
+    ctx: &Ctx<'_>,
+    e: NewEvent<'_>,
+    batch_prev_seq: Option<i64>,
+) -> Result<i64> {
+    insert_event(ctx, e, batch_prev_seq).map(|(_, seq)| seq)
+}
+
+fn insert_event(
+    ctx: &Ctx<'_>,
+    e: NewEvent<'_>,
+    batch_prev_seq: Option<i64>,
+) -> Result<(EventId, i64)> {
     let tx = ctx.tx;
     let (last_seq, prev_hash): (i64, String) = tx
         .prepare_cached(
@@ -135,14 +172,6 @@ pub fn append(ctx: &Ctx<'_>, e: NewEvent<'_>) -> Result<EventId> {
     let id = EventId::new();
     let seq = last_seq + 1;
     let created_at = ctx.now_str();
-    let batch_prev_seq: Option<i64> = match e.batch_id {
-        Some(b) => tx
-            .prepare_cached("SELECT last_event_seq FROM batches WHERE id = ?1")?
-            .query_row([b], |r| r.get(0))
-            .optional()?
-            .flatten(),
-        None => None,
-    };
     let canon = Canonical {
         id,
         store_id: e.store_id,
@@ -180,11 +209,7 @@ pub fn append(ctx: &Ctx<'_>, e: NewEvent<'_>) -> Result<EventId> {
         batch_prev_seq,
         hash
     ])?;
-    if let Some(b) = e.batch_id {
-        tx.prepare_cached("UPDATE batches SET last_event_seq = ?2 WHERE id = ?1")?
-            .execute(params![b, seq])?;
-    }
-    Ok(id)
+    Ok((id, seq))
 }
 
 /// The fields an event's hash covers, in a fixed order. Serialised as a JSON

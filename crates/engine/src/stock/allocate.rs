@@ -5,7 +5,7 @@
 //! stock is short. A shortage allocates what there is and suggests a
 //! backorder, unless the caller asks for all-or-nothing.
 
-use super::{move_stock, BatchRow, BatchStatus, NO_EXPIRY};
+use super::{move_scanned_stock, BatchRow, BatchStatus, NO_EXPIRY};
 use crate::audit::ChangeType;
 use crate::auth::Permission;
 use crate::catalogue::optional_text;
@@ -129,7 +129,7 @@ pub(crate) fn scan_fefo(
     mut visit: impl FnMut(Candidate) -> Result<bool>,
 ) -> Result<()> {
     let mut stmt = ctx.tx.prepare_cached(
-        "SELECT id, batch_number, expiry_date, on_hand_milli, reserved_milli, cost_price_e4, status
+        "SELECT id, batch_number, expiry_date, on_hand_milli, reserved_milli, cost_price_e4, status, last_event_seq
            FROM batches WHERE product_id = ?1 AND store_id = ?2 AND on_hand_milli > 0
           ORDER BY expiry_date, rowid",
     )?;
@@ -146,6 +146,7 @@ pub(crate) fn scan_fefo(
             reserved_milli: r.get(4)?,
             cost_e4: r.get(5)?,
             status: BatchStatus::parse(&status)?,
+            last_event_seq: r.get(7)?,
         };
         if !visit(Candidate { row })? {
             break;
@@ -242,13 +243,12 @@ impl Operation for AllocateStockForSale {
         }
         let mut batches = Vec::with_capacity(plan.takes.len());
         for (b, take) in &plan.takes {
-            move_stock(
+            move_scanned_stock(
                 ctx,
                 b,
                 b.on_hand_milli - take,
                 ChangeType::Allocated,
                 Some(&reference),
-                None,
             )?;
             batches.push(AllocatedBatch {
                 batch_id: b.id,

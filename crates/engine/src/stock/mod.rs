@@ -223,6 +223,8 @@ pub struct BatchRow {
     pub cost_e4: i64,
     /// Status.
     pub status: BatchStatus,
+    /// Sequence of the batch's newest audit event, as read with the row.
+    pub last_event_seq: Option<i64>,
 }
 
 impl BatchRow {
@@ -230,7 +232,8 @@ impl BatchRow {
     pub fn load(tx: &Transaction<'_>, id: BatchId) -> Result<BatchRow> {
         let row = tx
             .prepare_cached(
-                "SELECT product_id, store_id, batch_number, expiry_date, on_hand_milli, reserved_milli, cost_price_e4, status
+                "SELECT product_id, store_id, batch_number, expiry_date, on_hand_milli, reserved_milli, cost_price_e4, status,
+                        last_event_seq
                    FROM batches WHERE id = ?1",
             )?
             .query_row([id], |r| {
@@ -243,6 +246,7 @@ impl BatchRow {
                     r.get::<_, i64>(5)?,
                     r.get::<_, i64>(6)?,
                     r.get::<_, String>(7)?,
+                    r.get::<_, Option<i64>>(8)?,
                 ))
             })
             .optional()?;
@@ -255,6 +259,7 @@ impl BatchRow {
             reserved_milli,
             cost_e4,
             status,
+            last_event_seq,
         ) = row.ok_or_else(|| Error::not_found("batch", id))?;
         Ok(BatchRow {
             id,
@@ -266,6 +271,7 @@ impl BatchRow {
             reserved_milli,
             cost_e4,
             status: BatchStatus::parse(&status)?,
+            last_event_seq,
         })
     }
 
@@ -332,5 +338,44 @@ pub(crate) fn move_stock(
             notes,
         },
     )?;
+    Ok(())
+}
+
+/// [`move_stock`] for a row read by this operation with no audit event for
+/// the batch since (the sale's FEFO scan): its `last_event_seq` is current,
+/// so the event links back without a lookup and the batch row is written
+/// once. This is the sale's hot path.
+pub(crate) fn move_scanned_stock(
+    ctx: &Ctx<'_>,
+    batch: &BatchRow,
+    new_milli: i64,
+    change: ChangeType,
+    reference_id: Option<&str>,
+) -> Result<()> {
+    if new_milli < 0 {
+        return move_stock(ctx, batch, new_milli, change, reference_id, None);
+    }
+    let seq = audit::append_linked(
+        ctx,
+        NewEvent {
+            store_id: batch.store_id,
+            batch_id: Some(batch.id),
+            product_id: Some(batch.product_id),
+            change_type: change,
+            previous_milli: Some(batch.on_hand_milli),
+            new_milli: Some(new_milli),
+            reference_id,
+            notes: None,
+        },
+        batch.last_event_seq,
+    )?;
+    ctx.tx
+        .prepare_cached(
+            "UPDATE batches SET on_hand_milli = ?2, updated_at = ?3, last_event_seq = ?4,
+                    status = CASE WHEN ?2 = 0 AND status = 'available' THEN 'depleted'
+                                  WHEN ?2 > 0 AND status = 'depleted' THEN 'available' ELSE status END
+              WHERE id = ?1",
+        )?
+        .execute(params![batch.id, new_milli, ctx.now_str(), seq])?;
     Ok(())
 }
