@@ -114,7 +114,7 @@ export function ProductForm({
           {text("retail_price", "Retail price", undefined, { inputMode: "decimal" })}
           {text("markup_percent", "Markup %", undefined, { inputMode: "decimal" })}
           {text("commission_rate", "Commission rate", "0 to 1", { inputMode: "decimal" })}
-          {text("tax_rate", "Tax rate", "0 to 1, e.g. 0.075", { inputMode: "decimal" })}
+          {text("tax_rate", "Tax rate", "Percent, 0 to 100, e.g. 7.5 (the till charges this)", { inputMode: "decimal" })}
           <div className="field">
             {flag("allow_fractional", "Fractional quantities (e.g. 12.5 units)")}
             {flag("prescription_only", "Prescription only")}
