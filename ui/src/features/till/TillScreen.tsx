@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 
-import { ApiError, call, toApiError, type CommandName, type CommandRequest } from "../../api";
+import { ApiError, call, toApiError, type CommandName, type CommandRequest, type CommandResponse } from "../../api";
 import type { CartLineView } from "../../bindings/CartLineView";
 import type { CartView } from "../../bindings/CartView";
 import type { DiscountKind } from "../../bindings/DiscountKind";
@@ -35,6 +35,9 @@ import { loadTerminalId } from "./terminal";
 import { showMoney } from "./money";
 import { GS } from "./scanner";
 import { SCAN_TARGET_ATTR, useScanner } from "./useScanner";
+
+/** The commands that answer the cart. */
+type CartCommand = { [K in CommandName]: CommandResponse<K> extends CartView ? K : never }[CommandName];
 
 type Mode = "sale" | "pay" | "receipt" | "held" | "returns" | "shift";
 
@@ -127,7 +130,7 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
   }, [cart, mode, openCart]);
 
   /** Runs a cart command; an approval_required answer opens the manager prompt. */
-  async function cartOp<K extends CommandName>(
+  async function cartOp<K extends CartCommand>(
     name: K,
     input: CommandRequest<K>,
     what?: string,
@@ -136,8 +139,7 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
     setNotice(null);
     setBusy(true);
     try {
-      const v = (await call(name, input)) as unknown as CartView;
-      apply(v);
+      apply(await call(name, input));
       return true;
     } catch (e) {
       const err = toApiError(e);
@@ -145,7 +147,7 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
         setApproval({
           what,
           reason: err.message,
-          run: async (a: Approver) => apply((await call(name, { ...input, ...a } as CommandRequest<K>)) as unknown as CartView),
+          run: async (a: Approver) => apply(await call(name, { ...input, ...a })),
         });
       } else if (err.kind === "invalid_input" && err.field === "prescription_reference" && name === "add_cart_line") {
         const i = input as CommandRequest<"add_cart_line">;
