@@ -3,6 +3,7 @@
 // approver's name and PIN; a wrong PIN is shown in place.
 import { useState, type FormEvent } from "react";
 
+import { toApiError } from "../../api";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field } from "../../components/Field";
 
@@ -47,7 +48,7 @@ export function ApprovalPrompt({ pending, onDone, onCancel }: { pending: Pending
     <form className="panel approval" aria-label="Manager approval" onSubmit={submit} onKeyDown={(e) => e.key === "Escape" && onCancel()}>
       <h2>Manager approval needed</h2>
       <p>
-        <strong>{pending.what}</strong>: {pending.reason}
+        <strong>{pending.what}</strong>: {plainReason(pending.reason)}
       </p>
       <div className="grid three">
         <Field label="Approving manager">{(id) => <input id={id} value={name} onChange={(e) => setName(e.target.value)} autoFocus required />}</Field>
@@ -63,7 +64,28 @@ export function ApprovalPrompt({ pending, onDone, onCancel }: { pending: Pending
           </button>
         </div>
       </div>
-      <ErrorMessage error={error} />
+      {refused(error) ? (
+        <div className="error-message" role="alert" data-kind={toApiError(error).kind}>
+          <div className="error-head">
+            <strong>{toApiError(error).kind === "locked" ? "Manager locked out" : "PIN refused"}</strong>
+          </div>
+          <p className="error-text">{toApiError(error).message}</p>
+        </div>
+      ) : (
+        <ErrorMessage error={error} />
+      )}
     </form>
   );
+}
+
+/** The engine's reason without the API hint ("…: give approver_name and approver_pin"). */
+export function plainReason(reason: string): string {
+  return reason.replace(/:\s*give approver_name and approver_pin\.?$/, ".");
+}
+
+/** A wrong PIN, a non-manager's PIN or a locked manager: said as such, not as a failed sign-in. */
+function refused(error: unknown): boolean {
+  if (error === null || error === undefined) return false;
+  const k = toApiError(error).kind;
+  return k === "unauthenticated" || k === "forbidden" || k === "locked";
 }

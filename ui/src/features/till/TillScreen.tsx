@@ -79,12 +79,23 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
   const qc = useQueryClient();
   const onUnauthenticated = useOnUnauthenticated();
   const settings = useCommandQuery("get_till_settings", {});
-  const [mode, setMode] = useState<Mode>("sale");
+  const [mode, setModeRaw] = useState<Mode>("sale");
+  const [notice, setNotice] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  /** Switches the till's panel; messages about the previous panel go. */
+  const setMode = useCallback(
+    (next: Mode) => {
+      if (next !== mode) {
+        setNotice(null);
+        setError(null);
+      }
+      setModeRaw(next);
+    },
+    [mode],
+  );
   const [cartId, setCartId] = useState<string | null>(null);
   const cartQ = useCommandQuery("get_cart", { cart_id: cartId ?? "" }, { enabled: cartId !== null });
   const cart = cartQ.data ?? null;
-  const [error, setError] = useState<unknown>(null);
-  const [notice, setNotice] = useState<string | null>(null);
   const [refusal, setRefusal] = useState<ScanResult | null>(null);
   const [lastScan, setLastScan] = useState<ScanResult | null>(null);
   const [approval, setApproval] = useState<PendingApproval | null>(null);
@@ -444,8 +455,8 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
           currentCart={cart}
           onResumed={(v) => {
             apply(v);
-            setNotice(`Resumed the cart${v.customer_name ? ` of ${v.customer_name}` : ""}.`);
             setMode("sale");
+            setNotice(`Resumed the cart${v.customer_name ? ` of ${v.customer_name}` : ""}.`);
           }}
         />
       )}
