@@ -6,6 +6,7 @@ import type { CartLineView } from "../../bindings/CartLineView";
 import type { CartView } from "../../bindings/CartView";
 import type { DiscountKind } from "../../bindings/DiscountKind";
 import { isZeroMoney, showMoney } from "./money";
+import { RESTORE_ON_SCAN } from "./useScanner";
 
 export interface LineActions {
   setQuantity: (line: CartLineView, quantity: string) => void;
@@ -118,6 +119,7 @@ function LineRow({
         <td className="num">
           <input
             className="qty"
+            {...RESTORE_ON_SCAN}
             aria-label={`Quantity of ${l.name}`}
             inputMode={l.allow_fractional ? "decimal" : "numeric"}
             title={l.allow_fractional ? `Fractions allowed (${l.unit})` : `Whole ${l.unit}s only`}
@@ -128,6 +130,8 @@ function LineRow({
               if (e.key === "Enter") {
                 e.preventDefault();
                 commitQty();
+                // Back to the page, so the next scan goes to the cart, not here.
+                e.currentTarget.blur();
               } else if (e.key === "Escape") setQty(l.quantity);
             }}
             disabled={busy}
@@ -165,7 +169,7 @@ function LineRow({
                 </select>
               </label>
               <label>
-                Line discount <input value={value} onChange={(e) => setValue(e.target.value)} inputMode="decimal" autoFocus size={8} />
+                Line discount <input {...RESTORE_ON_SCAN} value={value} onChange={(e) => setValue(e.target.value)} inputMode="decimal" autoFocus size={8} />
               </label>
               <button type="submit" className="primary">
                 Apply line discount
@@ -182,7 +186,7 @@ function LineRow({
               }}
             >
               <label>
-                Unit price <input value={price} onChange={(e) => setPrice(e.target.value)} inputMode="decimal" size={8} placeholder={showMoney(l.list_price)} />
+                Unit price <input {...RESTORE_ON_SCAN} value={price} onChange={(e) => setPrice(e.target.value)} inputMode="decimal" size={8} placeholder={showMoney(l.list_price)} />
               </label>
               <button type="submit">Override price</button>
               <span className="small muted">Needs a manager. Empty goes back to the list price.</span>

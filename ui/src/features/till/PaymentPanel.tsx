@@ -13,6 +13,7 @@ import { Field, Kbd } from "../../components/Field";
 import { formatMoney, parseMoney, showMoney, sumMoney } from "./money";
 import { tenderLabel } from "./ReceiptView";
 import { newSaleId } from "./terminal";
+import { RESTORE_ON_SCAN } from "./useScanner";
 
 interface Row {
   tender: string;
@@ -101,6 +102,7 @@ export function PaymentPanel({
               <input
                 id={id}
                 data-payment-amount
+                {...RESTORE_ON_SCAN}
                 inputMode="decimal"
                 value={r.amount}
                 onChange={(e) => setRows((rs) => rs.map((x, j) => (j === i ? { ...x, amount: e.target.value } : x)))}

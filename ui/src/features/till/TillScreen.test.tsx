@@ -110,6 +110,31 @@ describe("TillScreen", () => {
     expect(box).toHaveValue("");
   });
 
+  it("a scan while the cursor sits in a quantity leaves the quantity alone", async () => {
+    let current = cart([line({})], "20");
+    const calls = renderTill((name) => {
+      if (name === "open_cart" || name === "get_cart") return current;
+      if (name === "scan_barcode") return scanResult({ product: { ...scanResult({}).product, id: "p2", sku: "IBU200", name: "Ibuprofen 200mg" } });
+      if (name === "add_cart_line") {
+        current = cart([line({}), line({ line_id: "l2", line_no: 2, product_id: "p2", sku: "IBU200", name: "Ibuprofen 200mg" })], "40");
+        return current;
+      }
+      throw new Error(`unexpected call ${name}`);
+    });
+    const qty = await screen.findByLabelText("Quantity of Paracetamol 500mg");
+    qty.focus();
+    const code = "4006381333931";
+    fireEvent.keyDown(qty, { key: code[0] });
+    // What the browser would have typed into the field during the burst.
+    fireEvent.change(qty, { target: { value: `1${code}` } });
+    for (const key of code.slice(1)) fireEvent.keyDown(qty, { key });
+    fireEvent.keyDown(qty, { key: "Enter" });
+    await screen.findByRole("row", { name: /Ibuprofen 200mg/ });
+    expect(screen.getByLabelText("Quantity of Paracetamol 500mg")).toHaveValue("1");
+    expect(calls.find((c) => c.name === "scan_barcode")?.input).toEqual({ code });
+    expect(calls.some((c) => c.name === "update_cart_line")).toBe(false);
+  });
+
   it("shows a refused pack big and clear and adds nothing", async () => {
     const calls = renderTill((name) => {
       if (name === "open_cart" || name === "get_cart") return cart([]);

@@ -34,7 +34,7 @@ import { ShortagePanel, type Shortage } from "./ShortagePanel";
 import { loadTerminalId } from "./terminal";
 import { showMoney } from "./money";
 import { GS } from "./scanner";
-import { SCAN_TARGET_ATTR, useScanner } from "./useScanner";
+import { RESTORE_ON_SCAN, SCAN_TARGET_ATTR, useScanner } from "./useScanner";
 
 /** The commands that answer the cart. */
 type CartCommand = { [K in CommandName]: CommandResponse<K> extends CartView ? K : never }[CommandName];
@@ -209,7 +209,8 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
   }
 
   // Scanning the next customer's first pack while the receipt shows starts the next sale.
-  const scanEnabled = (mode === "sale" || mode === "held" || mode === "receipt") && !approval && !rxFor;
+  // During payment too: a pack the customer adds goes to the cart (the amount fields are restored).
+  const scanEnabled = (mode === "sale" || mode === "pay" || mode === "held" || mode === "receipt") && !approval && !rxFor;
   const scanner = useScanner((code, field) => void onScan(code, field), scanEnabled);
 
   const focusSearch = () => {
@@ -674,7 +675,7 @@ function CartActions({
             <option value="amount">amount</option>
           </select>
         </label>
-        <input aria-label="Cart discount value" value={value} onChange={(e) => setValue(e.target.value)} inputMode="decimal" size={6} />
+        <input aria-label="Cart discount value" {...RESTORE_ON_SCAN} value={value} onChange={(e) => setValue(e.target.value)} inputMode="decimal" size={6} />
         <button type="submit" disabled={empty} aria-label="Apply cart discount">
           Apply
         </button>

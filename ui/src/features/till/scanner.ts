@@ -75,6 +75,12 @@ export class ScanBuffer {
     return null;
   }
 
+  /** True when a key at `time` would start a new burst (nothing pending, or after a pause). */
+  startsBurst(time: number): boolean {
+    const last = this.times[this.times.length - 1];
+    return last === undefined || time - last > this.options.maxGapMs;
+  }
+
   /** True while keys are arriving at scanner speed (so "/" and F2 are part of a code, not shortcuts). */
   inBurst(now: number): boolean {
     const last = this.times[this.times.length - 1];

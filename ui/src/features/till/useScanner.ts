@@ -6,8 +6,24 @@ import { useEffect, useRef } from "react";
 
 import { DEFAULT_SCAN_OPTIONS, ScanBuffer, type ScanOptions } from "./scanner";
 
-/** Marks the field whose typing may also be a scanner burst. */
+/**
+ * Marks a field whose typing may also be a scanner burst. Value "" (the
+ * search box): the caller decides what to do with the field. Value
+ * "restore" (quantities, discounts, amounts): the field gets back what it
+ * held before the burst, so a scan while the cursor sits in a quantity
+ * never turns the barcode into a quantity.
+ */
 export const SCAN_TARGET_ATTR = "data-scan-target";
+
+/** Props for a field whose value a scan must not change. */
+export const RESTORE_ON_SCAN = { [SCAN_TARGET_ATTR]: "restore" } as const;
+
+/** Sets a React-controlled input's value the way typing would. */
+function setFieldValue(field: HTMLInputElement, value: string): void {
+  const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value")?.set;
+  setter?.call(field, value);
+  field.dispatchEvent(new Event("input", { bubbles: true }));
+}
 
 function isEditable(el: EventTarget | null): el is HTMLElement {
   if (!(el instanceof HTMLElement)) return false;
@@ -29,6 +45,8 @@ export function useScanner(
     if (!enabled) return;
     const buf = new ScanBuffer(options);
     buffer.current = buf;
+    // The field's value when the current burst began (to undo a scan typed into it).
+    let before: { field: HTMLInputElement; value: string } | null = null;
     function onKey(e: KeyboardEvent) {
       const target = e.target;
       const field = isEditable(target) ? target : null;
@@ -37,11 +55,17 @@ export function useScanner(
         return;
       }
       const now = e.timeStamp || performance.now();
+      if (field instanceof HTMLInputElement && buf.startsBurst(now)) before = { field, value: field.value };
       const code = buf.key(e.key, now, e.ctrlKey, e.altKey);
       if (code !== null) {
         // The Enter ends a scan: it must not submit a form or press a button.
         e.preventDefault();
         e.stopPropagation();
+        if (field instanceof HTMLInputElement && field.getAttribute(SCAN_TARGET_ATTR) === "restore" && before?.field === field) {
+          setFieldValue(field, before.value);
+          field.blur();
+        }
+        before = null;
         handler.current(code, field);
       } else if (!field && e.key.length === 1 && !e.ctrlKey && !e.altKey && !e.metaKey) {
         // Characters typed outside any field would do nothing anyway; keep
