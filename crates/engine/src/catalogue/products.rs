@@ -589,16 +589,22 @@ fn apply_fields(ctx: &Ctx<'_>, id: ProductId, f: ProductFields) -> Result<()> {
     reindex(tx, id)
 }
 
-/// Rebuilds the product's full-text entry.
+/// Rebuilds the product's full-text entry. The entry's rowid is the
+/// product row's rowid: FTS5 finds a row by rowid in O(log n), whereas a
+/// match on the UNINDEXED `product_id` column would scan the whole index
+/// (quadratic over a 100,000-product catalogue import).
 fn reindex(tx: &Transaction<'_>, id: ProductId) -> Result<()> {
-    tx.execute("DELETE FROM product_search WHERE product_id = ?1", [id])?;
-    tx.execute(
-        "INSERT INTO product_search (product_id, name, terms)
-         SELECT p.id, p.name, concat_ws(' ', p.sku, p.generic_name, p.brand, p.nafdac_number,
+    tx.prepare_cached(
+        "DELETE FROM product_search WHERE rowid = (SELECT rowid FROM products WHERE id = ?1)",
+    )?
+    .execute([id])?;
+    tx.prepare_cached(
+        "INSERT INTO product_search (rowid, product_id, name, terms)
+         SELECT p.rowid, p.id, p.name, concat_ws(' ', p.sku, p.generic_name, p.brand, p.nafdac_number,
                 (SELECT group_concat(barcode, ' ') FROM product_barcodes WHERE product_id = p.id))
            FROM products p WHERE p.id = ?1",
-        [id],
-    )?;
+    )?
+    .execute([id])?;
     Ok(())
 }
 
