@@ -12,6 +12,8 @@ import type { SignedInUser } from "../../bindings/SignedInUser";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field } from "../../components/Field";
 import { Notice } from "../../components/Screen";
+import { formatInstant } from "../../lib/format";
+import { useCommandQuery } from "../../lib/queries";
 import { ApprovalPrompt, type Approver, type PendingApproval } from "./ApprovalPrompt";
 import { isZeroMoney, parseMoney, showMoney, subtractQty } from "./money";
 import { ReceiptView, tenderLabel } from "./ReceiptView";
@@ -42,6 +44,17 @@ export function ReturnsPanel({ terminalId, tenders, user }: { terminalId: string
       setDrafts({});
     } catch (err) {
       setSale(null);
+      setError(err);
+    }
+  }
+
+  async function open(saleId: string) {
+    setError(null);
+    setResult(null);
+    try {
+      setSale(await call("get_receipt", { sale_id: saleId }));
+      setDrafts({});
+    } catch (err) {
       setError(err);
     }
   }
@@ -101,6 +114,7 @@ export function ReturnsPanel({ terminalId, tenders, user }: { terminalId: string
           Find sale
         </button>
       </form>
+      {!sale && <ShiftSales terminalId={terminalId} onOpen={(id) => void open(id)} />}
       {approval && (
         <ApprovalPrompt
           pending={approval}
@@ -204,5 +218,51 @@ export function ReturnsPanel({ terminalId, tenders, user }: { terminalId: string
         </div>
       )}
     </section>
+  );
+}
+
+/** This till's latest sales in the open shift, newest first: reprint, return or void without typing the number. */
+function ShiftSales({ terminalId, onOpen }: { terminalId: string; onOpen: (saleId: string) => void }) {
+  const sales = useCommandQuery("list_sales", { terminal_id: terminalId, limit: 15 }, { retry: false });
+  if (sales.error) return <ErrorMessage error={sales.error} />;
+  const list = sales.data ?? [];
+  return (
+    <table aria-label="This shift's sales">
+      <thead>
+        <tr>
+          <th>Sale</th>
+          <th>Time</th>
+          <th>Cashier</th>
+          <th className="num">Lines</th>
+          <th className="num">Total</th>
+          <th>Status</th>
+          <th aria-label="Actions" />
+        </tr>
+      </thead>
+      <tbody>
+        {list.map((x) => (
+          <tr key={x.sale_id} data-sale={x.sale_number}>
+            <td>{x.sale_number}</td>
+            <td>{formatInstant(x.created_at)}</td>
+            <td>{x.cashier_name}</td>
+            <td className="num">{x.lines}</td>
+            <td className="num">{showMoney(x.total)}</td>
+            <td>{x.status}</td>
+            <td>
+              <button type="button" onClick={() => onOpen(x.sale_id)}>
+                Open {x.sale_number}
+              </button>
+            </td>
+          </tr>
+        ))}
+        {sales.isSuccess && list.length === 0 && (
+          <tr>
+            <td colSpan={7} className="empty">
+              No sales in this shift yet.
+            </td>
+          </tr>
+        )}
+      </tbody>
+    </table>
   );
 }
