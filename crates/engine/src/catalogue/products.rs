@@ -688,8 +688,9 @@ pub struct ProductHit {
     pub nearest_expiry: Option<String>,
 }
 
-/// `search_products`: by exact barcode or SKU first, then full-text on name,
-/// generic name, brand, SKU, NAFDAC number and barcodes (prefix match).
+/// `search_products`: an exact barcode or SKU is the answer on its own;
+/// otherwise names starting with the text (name index), then full-text word
+/// prefixes on name, generic name, brand, SKU, NAFDAC number and barcodes.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -732,9 +733,24 @@ impl Operation for SearchProducts {
                 )?
                 .query_row([q], |r| r.get(0))
                 .optional()?;
+            // A scanned barcode or a typed SKU is the one product meant.
             ids.extend(exact);
+            if ids.is_empty() {
+                // Names starting with what was typed: a range of the name
+                // index, cheap however large the catalogue.
+                let mut stmt = ctx.tx.prepare_cached(
+                    "SELECT id FROM products WHERE name >= ?1 COLLATE NOCASE AND name < ?1 || char(1114111) COLLATE NOCASE
+                      ORDER BY name COLLATE NOCASE LIMIT ?2",
+                )?;
+                for id in
+                    stmt.query_map(params![q, limit as i64 + 1], |r| r.get::<_, ProductId>(0))?
+                {
+                    ids.push(id?);
+                }
+            }
             let fts = fts_query(q);
-            if !fts.is_empty() {
+            if ids.len() < limit && !fts.is_empty() {
+                // Then words anywhere: generic name, brand, SKU, NAFDAC number, barcodes.
                 let mut stmt = ctx.tx.prepare_cached(
                     "SELECT product_id FROM product_search WHERE product_search MATCH ?1 ORDER BY rank LIMIT ?2",
                 )?;
