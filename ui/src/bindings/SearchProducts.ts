@@ -2,8 +2,9 @@
 import type { StoreId } from "./StoreId";
 
 /**
- * `search_products`: by exact barcode or SKU first, then full-text on name,
- * generic name, brand, SKU, NAFDAC number and barcodes (prefix match).
+ * `search_products`: an exact barcode or SKU is the answer on its own;
+ * otherwise names starting with the text (name index), then full-text word
+ * prefixes on name, generic name, brand, SKU, NAFDAC number and barcodes.
  */
 export type SearchProducts = { 
 /**
