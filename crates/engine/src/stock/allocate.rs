@@ -129,7 +129,7 @@ pub(crate) fn scan_fefo(
     mut visit: impl FnMut(Candidate) -> Result<bool>,
 ) -> Result<()> {
     let mut stmt = ctx.tx.prepare_cached(
-        "SELECT id, batch_number, expiry_date, on_hand_milli, reserved_milli, cost_price_e4, status, last_event_seq
+        "SELECT id, batch_number, expiry_date, on_hand_milli, reserved_milli, cost_price_e4, status, last_event_seq, rowid
            FROM batches WHERE product_id = ?1 AND store_id = ?2 AND on_hand_milli > 0
           ORDER BY expiry_date, rowid",
     )?;
@@ -147,6 +147,7 @@ pub(crate) fn scan_fefo(
             cost_e4: r.get(5)?,
             status: BatchStatus::parse(&status)?,
             last_event_seq: r.get(7)?,
+            rowid: r.get(8)?,
         };
         if !visit(Candidate { row })? {
             break;

@@ -225,6 +225,9 @@ pub struct BatchRow {
     pub status: BatchStatus,
     /// Sequence of the batch's newest audit event, as read with the row.
     pub last_event_seq: Option<i64>,
+    /// SQLite rowid of the batch row (the sale's update goes straight to it
+    /// instead of through the id index).
+    pub rowid: i64,
 }
 
 impl BatchRow {
@@ -233,7 +236,7 @@ impl BatchRow {
         let row = tx
             .prepare_cached(
                 "SELECT product_id, store_id, batch_number, expiry_date, on_hand_milli, reserved_milli, cost_price_e4, status,
-                        last_event_seq
+                        last_event_seq, rowid
                    FROM batches WHERE id = ?1",
             )?
             .query_row([id], |r| {
@@ -247,6 +250,7 @@ impl BatchRow {
                     r.get::<_, i64>(6)?,
                     r.get::<_, String>(7)?,
                     r.get::<_, Option<i64>>(8)?,
+                    r.get::<_, i64>(9)?,
                 ))
             })
             .optional()?;
@@ -260,6 +264,7 @@ impl BatchRow {
             cost_e4,
             status,
             last_event_seq,
+            rowid,
         ) = row.ok_or_else(|| Error::not_found("batch", id))?;
         Ok(BatchRow {
             id,
@@ -272,6 +277,7 @@ impl BatchRow {
             cost_e4,
             status: BatchStatus::parse(&status)?,
             last_event_seq,
+            rowid,
         })
     }
 
@@ -374,8 +380,8 @@ pub(crate) fn move_scanned_stock(
             "UPDATE batches SET on_hand_milli = ?2, updated_at = ?3, last_event_seq = ?4,
                     status = CASE WHEN ?2 = 0 AND status = 'available' THEN 'depleted'
                                   WHEN ?2 > 0 AND status = 'depleted' THEN 'available' ELSE status END
-              WHERE id = ?1",
+              WHERE rowid = ?1",
         )?
-        .execute(params![batch.id, new_milli, ctx.now_str(), seq])?;
+        .execute(params![batch.rowid, new_milli, ctx.now_str(), seq])?;
     Ok(())
 }
