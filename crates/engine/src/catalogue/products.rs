@@ -749,7 +749,7 @@ impl Operation for SearchProducts {
                 }
             }
             let fts = fts_query(q);
-            if ids.len() < limit && !fts.is_empty() {
+            if exact.is_none() && ids.len() < limit && !fts.is_empty() {
                 // Then words anywhere: generic name, brand, SKU, NAFDAC number, barcodes.
                 let mut stmt = ctx.tx.prepare_cached(
                     "SELECT product_id FROM product_search WHERE product_search MATCH ?1 ORDER BY rank LIMIT ?2",
