@@ -315,42 +315,27 @@ pub(crate) fn move_stock(
     reference_id: Option<&str>,
     notes: Option<&str>,
 ) -> Result<()> {
-    if new_milli < 0 {
-        return Err(Error::InsufficientStock {
-            product_id: Some(batch.product_id.to_string()),
-            batch_id: Some(batch.id.to_string()),
-            requested: Qty::from_scaled(batch.on_hand_milli - new_milli).to_string(),
-            available: Qty::from_scaled(batch.on_hand_milli).to_string(),
-        });
-    }
-    ctx.tx
-        .prepare_cached(
-            "UPDATE batches SET on_hand_milli = ?2, updated_at = ?3,
-                    status = CASE WHEN ?2 = 0 AND status = 'available' THEN 'depleted'
-                                  WHEN ?2 > 0 AND status = 'depleted' THEN 'available' ELSE status END
-              WHERE id = ?1",
-        )?
-        .execute(params![batch.id, new_milli, ctx.now_str()])?;
-    audit::append(
+    // The row may have gained events since it was read: link to the
+    // batch's newest event as it stands now.
+    let (last_event_seq, rowid): (Option<i64>, i64) = ctx
+        .tx
+        .prepare_cached("SELECT last_event_seq, rowid FROM batches WHERE id = ?1")?
+        .query_row([batch.id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    write_move(
         ctx,
-        NewEvent {
-            store_id: batch.store_id,
-            batch_id: Some(batch.id),
-            product_id: Some(batch.product_id),
-            change_type: change,
-            previous_milli: Some(batch.on_hand_milli),
-            new_milli: Some(new_milli),
-            reference_id,
-            notes,
-        },
-    )?;
-    Ok(())
+        batch,
+        rowid,
+        last_event_seq,
+        new_milli,
+        change,
+        reference_id,
+        notes,
+    )
 }
 
 /// [`move_stock`] for a row read by this operation with no audit event for
 /// the batch since (the sale's FEFO scan): its `last_event_seq` is current,
-/// so the event links back without a lookup and the batch row is written
-/// once. This is the sale's hot path.
+/// so the event links back without a lookup. This is the sale's hot path.
 pub(crate) fn move_scanned_stock(
     ctx: &Ctx<'_>,
     batch: &BatchRow,
@@ -358,8 +343,38 @@ pub(crate) fn move_scanned_stock(
     change: ChangeType,
     reference_id: Option<&str>,
 ) -> Result<()> {
+    write_move(
+        ctx,
+        batch,
+        batch.rowid,
+        batch.last_event_seq,
+        new_milli,
+        change,
+        reference_id,
+        None,
+    )
+}
+
+/// Appends the event, then writes on-hand, status and the batch's newest
+/// event in one UPDATE of the batch row.
+#[allow(clippy::too_many_arguments)]
+fn write_move(
+    ctx: &Ctx<'_>,
+    batch: &BatchRow,
+    rowid: i64,
+    last_event_seq: Option<i64>,
+    new_milli: i64,
+    change: ChangeType,
+    reference_id: Option<&str>,
+    notes: Option<&str>,
+) -> Result<()> {
     if new_milli < 0 {
-        return move_stock(ctx, batch, new_milli, change, reference_id, None);
+        return Err(Error::InsufficientStock {
+            product_id: Some(batch.product_id.to_string()),
+            batch_id: Some(batch.id.to_string()),
+            requested: Qty::from_scaled(batch.on_hand_milli - new_milli).to_string(),
+            available: Qty::from_scaled(batch.on_hand_milli).to_string(),
+        });
     }
     let seq = audit::append_linked(
         ctx,
@@ -371,9 +386,9 @@ pub(crate) fn move_scanned_stock(
             previous_milli: Some(batch.on_hand_milli),
             new_milli: Some(new_milli),
             reference_id,
-            notes: None,
+            notes,
         },
-        batch.last_event_seq,
+        last_event_seq,
     )?;
     ctx.tx
         .prepare_cached(
@@ -382,6 +397,6 @@ pub(crate) fn move_scanned_stock(
                                   WHEN ?2 > 0 AND status = 'depleted' THEN 'available' ELSE status END
               WHERE rowid = ?1",
         )?
-        .execute(params![batch.rowid, new_milli, ctx.now_str(), seq])?;
+        .execute(params![rowid, new_milli, ctx.now_str(), seq])?;
     Ok(())
 }
