@@ -13,6 +13,7 @@ let b: WebdriverIO.Browser;
 
 const EAN = "5901234123457"; // Paracetamol, a plain EAN-13
 const GTIN = "09501101530003"; // Amoxicillin, GS1 DataMatrix packs
+const IBU = "4006381333931"; // Ibuprofen, two batches (the line's batch is changed by hand)
 const GS = "\u001d";
 const YYMMDD = (iso: string) => iso.slice(2).replace(/-/g, "");
 const AMOX_EXPIRY = dateIn(300);
@@ -100,6 +101,11 @@ beforeAll(async () => {
     product_id: amox.id, supplier_id: supplier.id, batch_number: "AMOX-R", quantity: "5", expiry_date: dateIn(250),
   });
   await api("set_batch_status", { batch_id: recalled.batch_id, status: "recalled", reason: "Manufacturer recall 2026-11", recall_class: "II" });
+  const ibu = await api<{ id: string }>("create_product", {
+    sku: "IBU200", name: "Ibuprofen 200mg", unit: "pack", selling_price: "15", cost_price: "8", tax_rate: "0", barcodes: [IBU],
+  });
+  await api("receive_stock", { product_id: ibu.id, supplier_id: supplier.id, batch_number: "IBU-1", quantity: "10", expiry_date: dateIn(100) });
+  await api("receive_stock", { product_id: ibu.id, supplier_id: supplier.id, batch_number: "IBU-2", quantity: "10", expiry_date: dateIn(300) });
   await api("update_till_settings", { tenders: ["cash", "card", "transfer"] });
   await api("create_user", { name: "Bola Ade", role: "cashier", pin: "1357" });
   // The cashier takes over the till.
@@ -424,6 +430,29 @@ describe("till", () => {
     const p = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
     console.log(`scan → line on screen over ${times.length} scans (debug build): p50 ${p(0.5).toFixed(1)} ms, p99 ${p(0.99).toFixed(1)} ms, max ${p(1).toFixed(1)} ms`);
     expect(p(0.5)).toBeLessThan(1000);
+    await clickButton(b, "Cancel cart");
+    await clickButton(b, "Yes, cancel cart");
+    await waitForText(b, "Cart cancelled");
+  });
+
+  it("changes a line's batch after adding it, and back to FEFO", async () => {
+    await b.execute(() => (document.activeElement as HTMLElement | null)?.blur());
+    await scan(IBU);
+    expect(await lineQuantity("IBU200")).toBe("1");
+    const row = () => b.$("//table[@aria-label='Cart lines']//tr[@data-sku='IBU200']");
+    expect(await row().getText()).not.toContain("Batch IBU");
+    await clickButton(b, "Change the batch of Ibuprofen 200mg");
+    const picker = "//section[@aria-label='Batches of Ibuprofen 200mg']";
+    await b.$(`${picker}//tr[@data-batch='IBU-2']`).waitForDisplayed();
+    await clickButton(b, "Sell from IBU-2", picker);
+    await waitForText(b, "Ibuprofen 200mg now sells from batch IBU-2.");
+    await b.waitUntil(async () => (await row().getText()).includes("Batch IBU-2"), { timeoutMsg: "the line shows the chosen batch" });
+    await screenshot(b, "26-till-line-batch");
+    await clickButton(b, "Change the batch of Ibuprofen 200mg");
+    await b.$(`${picker}//tr[@data-batch='IBU-2'][@aria-current='true']`).waitForDisplayed();
+    await clickButton(b, "Back to FEFO", picker);
+    await waitForText(b, "Ibuprofen 200mg sells FEFO stock again");
+    await b.waitUntil(async () => !(await row().getText()).includes("Batch IBU"), { timeoutMsg: "the line is FEFO again" });
     await clickButton(b, "Cancel cart");
     await clickButton(b, "Yes, cancel cart");
     await waitForText(b, "Cart cancelled");

@@ -358,6 +358,8 @@ fn a_cart_survives_a_restart_and_checks_units_and_prescriptions() {
                 line_id: line,
                 quantity: Some(qi(1)),
                 prescription_reference: None,
+                batch_id: None,
+                use_fefo: None,
             },
         )
         .unwrap();

@@ -188,7 +188,7 @@ export type Commands = {
   get_cart: { request: GetCart; response: CartView };
   /** Add a product to a cart (a repeat scan of the same product and batch adds to its line) (permission: sell, writes) */
   add_cart_line: { request: AddCartLine; response: CartView };
-  /** Change a cart line's quantity or prescription reference (permission: sell, writes) */
+  /** Change a cart line's quantity, prescription reference or batch (a chosen batch, or back to FEFO) (permission: sell, writes) */
   update_cart_line: { request: UpdateCartLine; response: CartView };
   /** Remove a line from a cart (permission: sell, writes) */
   remove_cart_line: { request: RemoveCartLine; response: CartView };

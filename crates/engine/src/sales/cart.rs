@@ -462,7 +462,15 @@ pub(crate) fn line_of(ctx: &Ctx<'_>, cart: CartId, line: CartLineId) -> Result<L
         .ok_or_else(|| Error::not_found("cart line", line))
 }
 
-/// `update_cart_line`: change a line's quantity or prescription reference.
+/// `update_cart_line`: change a line's quantity, prescription reference or
+/// batch.
+///
+/// The batch is changed with `batch_id` (pin the line to that batch, the
+/// cashier's manual choice) or `use_fefo: true` (unpin it: the sale takes
+/// FEFO stock again); giving both is refused, giving neither keeps the
+/// line's batch. A separate flag rather than `"batch_id": null` because an
+/// absent field and a null one are the same `None` to serde, and the
+/// generated TypeScript would not tell them apart either.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -477,22 +485,44 @@ pub struct UpdateCartLine {
     /// New prescription reference.
     #[ts(optional)]
     pub prescription_reference: Option<String>,
+    /// Pin the line to this batch: it must be this product's, in the cart's
+    /// store, sellable today (not expired, recalled, quarantined, damaged
+    /// or depleted) and have the line's quantity free (together with the
+    /// cart's other lines pinned to it).
+    #[ts(optional)]
+    pub batch_id: Option<BatchId>,
+    /// `true`: unpin the line; the sale takes FEFO stock for it.
+    #[ts(optional)]
+    pub use_fefo: Option<bool>,
 }
 
 impl Operation for UpdateCartLine {
     const NAME: &'static str = "update_cart_line";
-    const SUMMARY: &'static str = "Change a cart line's quantity or prescription reference";
+    const SUMMARY: &'static str =
+        "Change a cart line's quantity, prescription reference or batch (a chosen batch, or back to FEFO)";
     const PERMISSION: Permission = Permission::Sell;
     const WRITES: bool = true;
     type Output = CartView;
 
     fn run(self, ctx: &Ctx<'_>) -> Result<CartView> {
+        let use_fefo = self.use_fefo.unwrap_or(false);
+        if use_fefo && self.batch_id.is_some() {
+            return Err(Error::invalid(
+                "use_fefo",
+                "give either batch_id (pin the line to a batch) or use_fefo (back to FEFO), not both",
+            ));
+        }
         let cart = editable(ctx, self.cart_id)?;
         let l = line_of(ctx, cart.id, self.line_id)?;
         let product = ProductRules::load(ctx.tx, l.product_id)?;
         let rx = match &self.prescription_reference {
             Some(r) => optional_text("prescription_reference", Some(r), 80)?,
             None => l.prescription_reference.clone(),
+        };
+        let batch = match (self.batch_id, use_fefo) {
+            (Some(b), _) => Some(b),
+            (None, true) => None,
+            (None, false) => l.batch_id,
         };
         let quantity = self.quantity.unwrap_or(Qty::from_scaled(l.quantity_milli));
         let q = check_line(
@@ -501,18 +531,54 @@ impl Operation for UpdateCartLine {
             &product,
             l.prescription_only,
             quantity,
-            l.batch_id,
+            batch,
             rx.as_deref(),
         )?;
+        if let Some(b) = self.batch_id {
+            ensure_batch_covers(ctx, cart.id, l.id, b, q)?;
+        }
         ctx.tx.execute(
-            "UPDATE cart_lines SET quantity_milli = ?2, prescription_reference = ?3 WHERE id = ?1",
-            params![l.id, q, rx],
+            "UPDATE cart_lines SET quantity_milli = ?2, prescription_reference = ?3, batch_id = ?4 WHERE id = ?1",
+            params![l.id, q, rx, batch],
         )?;
         cart.touch(ctx)?;
         // An amount discount larger than the new gross fails here, in
         // pricing, and rolls the change back.
         view(ctx, cart.id)
     }
+}
+
+/// Refuses a manual batch choice that cannot cover the line: the batch's
+/// free stock (on hand − every hold; this cart's own holds were released by
+/// [`editable`]) must cover this line plus the cart's other lines pinned to
+/// the same batch. Adding a line never refuses a shortage (the line shows
+/// `short` and the till offers a backorder); a batch picked by hand for an
+/// existing line that it cannot fill is a mistake to say at once.
+fn ensure_batch_covers(
+    ctx: &Ctx<'_>,
+    cart: CartId,
+    line: CartLineId,
+    batch: BatchId,
+    quantity_milli: i64,
+) -> Result<()> {
+    let row = BatchRow::load(ctx.tx, batch)?;
+    let others: i64 = ctx
+        .tx
+        .prepare_cached(
+            "SELECT COALESCE(SUM(quantity_milli), 0) FROM cart_lines
+              WHERE cart_id = ?1 AND batch_id = ?2 AND id <> ?3",
+        )?
+        .query_row(params![cart, batch, line], |r| r.get(0))?;
+    let free = (row.on_hand_milli - row.reserved_milli - others).max(0);
+    if quantity_milli > free {
+        return Err(Error::InsufficientStock {
+            product_id: Some(row.product_id.to_string()),
+            batch_id: Some(row.id.to_string()),
+            requested: Qty::from_scaled(quantity_milli).to_string(),
+            available: Qty::from_scaled(free).to_string(),
+        });
+    }
+    Ok(())
 }
 
 /// `remove_cart_line`.

@@ -1,7 +1,9 @@
 // The rare manual batch choice: the product's batches in FEFO order with
 // what each can sell; unsellable ones (expired, recalled, quarantined,
 // damaged, nothing free) are shown but cannot be chosen. The engine checks
-// the batch again when the line is added and when the sale completes.
+// the batch again when the line is added or changed and when the sale
+// completes. Opened from a cart line ("Batch…"), it marks the line's batch
+// and offers to go back to FEFO.
 import type { BatchView } from "../../bindings/BatchView";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Kbd } from "../../components/Field";
@@ -14,13 +16,33 @@ export function sellable(b: BatchView): boolean {
   return b.status === "available" && b.expiry_band !== "expired" && (parseMoney(b.available) ?? 0n) > 0n;
 }
 
-export function BatchPicker({ productId, name, onPick, onClose }: { productId: string; name: string; onPick: (b: BatchView) => void; onClose: () => void }) {
+export function BatchPicker({
+  productId,
+  name,
+  onPick,
+  onClose,
+  currentBatchId,
+  onFefo,
+}: {
+  productId: string;
+  name: string;
+  onPick: (b: BatchView) => void;
+  onClose: () => void;
+  /** For a cart line: its batch (null: FEFO). */
+  currentBatchId?: string | null;
+  /** For a cart line: unpin it (the sale takes FEFO stock). */
+  onFefo?: () => void;
+}) {
   const batches = useCommandQuery("get_store_inventory", { product_id: productId });
   const list = batches.data ?? [];
+  const forLine = currentBatchId !== undefined;
   return (
     <section className="panel batch-picker" aria-label={`Batches of ${name}`} onKeyDown={(e) => e.key === "Escape" && onClose()}>
-      <h2>Choose a batch of {name}</h2>
-      <p className="muted small">Earliest expiry first. Without a choice the sale takes FEFO stock.</p>
+      <h2>{forLine ? `Change the batch of ${name}` : `Choose a batch of ${name}`}</h2>
+      <p className="muted small">
+        Earliest expiry first. Without a choice the sale takes FEFO stock.
+        {forLine && (currentBatchId ? " This line sells from the batch marked “current”." : " This line sells FEFO stock now.")}
+      </p>
       {batches.isLoading && <Loading what="batches" />}
       <ErrorMessage error={batches.error} />
       <table aria-label="Batches to choose from">
@@ -36,9 +58,18 @@ export function BatchPicker({ productId, name, onPick, onClose }: { productId: s
         <tbody>
           {list.map((b, i) => {
             const ok = sellable(b);
+            const current = forLine && b.batch_id === currentBatchId;
             return (
-              <tr key={b.batch_id} className={bandClass(b.expiry_band)} data-batch={b.batch_number}>
-                <td>{b.batch_number}</td>
+              <tr key={b.batch_id} className={bandClass(b.expiry_band)} data-batch={b.batch_number} aria-current={current || undefined}>
+                <td>
+                  {b.batch_number}
+                  {current && (
+                    <>
+                      {" "}
+                      <span className="badge ok">current</span>
+                    </>
+                  )}
+                </td>
                 <td>
                   {b.expiry_date ?? "—"} <span className="small">{expiryLabel(b.expiry_band, b.days_to_expiry)}</span>
                 </td>
@@ -67,6 +98,11 @@ export function BatchPicker({ productId, name, onPick, onClose }: { productId: s
         </tbody>
       </table>
       <div className="form-actions">
+        {onFefo && currentBatchId && (
+          <button type="button" onClick={onFefo}>
+            Back to FEFO
+          </button>
+        )}
         <button type="button" onClick={onClose}>
           Back <Kbd>Esc</Kbd>
         </button>

@@ -1,4 +1,5 @@
-// The cart's lines: quantity edit, remove, line discount, shortage actions.
+// The cart's lines: quantity edit, batch change, remove, line discount,
+// shortage actions.
 // Money is shown exactly as the engine computed it.
 import { useState, type FormEvent } from "react";
 
@@ -14,6 +15,8 @@ export interface LineActions {
   discount: (line: CartLineView, kind: DiscountKind, value: string | null) => void;
   overridePrice: (line: CartLineView, unitPrice: string | null) => void;
   shortage: (line: CartLineView) => void;
+  /** Opens the batch picker for the line. */
+  batch: (line: CartLineView) => void;
 }
 
 export function CartTable({ cart, actions, busy }: { cart: CartView; actions: LineActions; busy: boolean }) {
@@ -148,6 +151,9 @@ function LineRow({
           <strong>{showMoney(l.total)}</strong>
         </td>
         <td className="actions">
+          <button type="button" onClick={() => actions.batch(l)} aria-label={`Change the batch of ${l.name}`} title="Sell from another batch (or back to FEFO)" disabled={busy}>
+            Batch…
+          </button>
           <button type="button" onClick={toggleDiscount} aria-label={`Discount ${l.name}`} aria-expanded={discountOpen}>
             %
           </button>

@@ -3,6 +3,7 @@ import { fireEvent, render, screen, waitFor, within } from "@testing-library/rea
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 
+import type { BatchView } from "../../bindings/BatchView";
 import type { CartLineView } from "../../bindings/CartLineView";
 import type { CartView } from "../../bindings/CartView";
 import type { ScanResult } from "../../bindings/ScanResult";
@@ -36,6 +37,15 @@ function scanResult(over: Partial<ScanResult>): ScanResult {
     code: "x", parsed: null,
     product: { id: "p1", sku: "PARA500", name: "Paracetamol 500mg", unit: "pack", allow_fractional: false, prescription_only: false, price: "20", tax_rate: "0" },
     batch: null, decision: "fefo", refusal: null, message: "", quantity: "1", prescription_only: false, price: "20", available: "50", ...over,
+  };
+}
+
+function batchView(over: Partial<BatchView>): BatchView {
+  return {
+    batch_id: "b1", product_id: "p1", product_name: "Paracetamol 500mg", sku: "PARA500", unit: "pack", store_id: "s1", batch_number: "P-1",
+    serial_number: null, expiry_date: "2027-01-31", manufacture_date: null, initial_quantity: "50", quantity: "50", reserved: "0", available: "50",
+    cost_price: "12", supplier_id: null, supplier_name: null, received_date: "2026-11-01", location: null, status: "available", status_reason: null,
+    days_to_expiry: 70, expiry_band: "ok", ...over,
   };
 }
 
@@ -204,5 +214,41 @@ describe("TillScreen", () => {
     expect(ids).toHaveLength(2);
     expect(ids[0]).toBe(ids[1]);
     expect(calls.find((c) => c.name === "complete_sale")?.input["payments"]).toEqual([{ tender: "cash", amount: "50" }]);
+  });
+
+  it("changes a line's batch from the batch picker, and back to FEFO", async () => {
+    let current = cart([line({})], "20");
+    const calls = renderTill((name, input) => {
+      if (name === "open_cart" || name === "get_cart") return current;
+      if (name === "get_store_inventory")
+        return [
+          batchView({}),
+          batchView({ batch_id: "b2", batch_number: "P-2", expiry_date: "2027-09-30", available: "20" }),
+          batchView({ batch_id: "b3", batch_number: "P-R", status: "recalled", available: "0" }),
+        ];
+      if (name === "update_cart_line") {
+        current = input["use_fefo"] ? cart([line({})], "20") : cart([line({ batch_id: "b2", batch_number: "P-2", batch_expiry: "2027-09-30" })], "20");
+        return current;
+      }
+      throw new Error(`unexpected call ${name}`);
+    });
+    fireEvent.click(await screen.findByRole("button", { name: "Change the batch of Paracetamol 500mg" }));
+    const picker = await screen.findByRole("region", { name: "Batches of Paracetamol 500mg" });
+    expect(picker).toHaveTextContent("Change the batch of Paracetamol 500mg");
+    expect(within(picker).queryByRole("button", { name: "Back to FEFO" })).toBeNull();
+    expect(await within(picker).findByRole("button", { name: "Cannot be sold" })).toBeDisabled();
+    fireEvent.click(within(picker).getByRole("button", { name: "Sell from P-2" }));
+    const row = await screen.findByRole("row", { name: /Batch P-2/ });
+    expect(row).toHaveTextContent("exp 2027-09-30");
+    expect(screen.getByText("Paracetamol 500mg now sells from batch P-2.")).toBeInTheDocument();
+    expect(calls.find((c) => c.name === "update_cart_line")?.input).toEqual({ cart_id: "c1", line_id: "l1", batch_id: "b2" });
+
+    fireEvent.click(screen.getByRole("button", { name: "Change the batch of Paracetamol 500mg" }));
+    const again = await screen.findByRole("region", { name: "Batches of Paracetamol 500mg" });
+    const currentRow = await within(again).findByRole("row", { current: true });
+    expect(currentRow).toHaveTextContent("P-2");
+    fireEvent.click(within(again).getByRole("button", { name: "Back to FEFO" }));
+    await waitFor(() => expect(screen.queryByText(/Batch P-2/)).toBeNull());
+    expect(calls.filter((c) => c.name === "update_cart_line")[1]?.input).toEqual({ cart_id: "c1", line_id: "l1", use_fefo: true });
   });
 });

@@ -104,7 +104,8 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
   const [receipt, setReceipt] = useState<Receipt | null>(null);
   const [busy, setBusy] = useState(false);
   const [search, setSearch] = useState("");
-  const [pickFor, setPickFor] = useState<ProductHit | null>(null);
+  /** The batch picker: for a search hit (adds a line) or for a cart line (changes its batch). */
+  const [pickFor, setPickFor] = useState<{ hit: ProductHit; line?: undefined } | { line: CartLineView; hit?: undefined } | null>(null);
 
   const apply = useCallback(
     (v: CartView) => {
@@ -257,7 +258,21 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
       ),
     shortage: (l: CartLineView) =>
       setShortage({ productId: l.product_id, name: l.name, unit: l.unit, requested: l.quantity, available: l.available, lineId: l.line_id }),
+    batch: (l: CartLineView) => {
+      setSearch("");
+      setPickFor({ line: l });
+    },
   };
+
+  /** Pins a cart line to a batch (or back to FEFO with null). */
+  async function setLineBatch(l: CartLineView, batch: { batch_id: string; batch_number: string } | null) {
+    if (!cart) return;
+    const ok = await cartOp(
+      "update_cart_line",
+      batch ? { cart_id: cart.cart_id, line_id: l.line_id, batch_id: batch.batch_id } : { cart_id: cart.cart_id, line_id: l.line_id, use_fefo: true },
+    );
+    if (ok) setNotice(batch ? `${l.name} now sells from batch ${batch.batch_number}.` : `${l.name} sells FEFO stock again (earliest expiry first).`);
+  }
 
   function onPayError(e: unknown) {
     const err = toApiError(e);
@@ -377,23 +392,42 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
                 }}
                 onPickBatch={(h) => {
                   setSearch("");
-                  setPickFor(h);
+                  setPickFor({ hit: h });
                 }}
               />
             )}
-            {pickFor && (
+            {pickFor?.hit && (
               <BatchPicker
-                productId={pickFor.product.id}
-                name={pickFor.product.name}
+                productId={pickFor.hit.product.id}
+                name={pickFor.hit.product.name}
                 onClose={() => setPickFor(null)}
                 onPick={(batch) => {
+                  const h = pickFor.hit;
                   setPickFor(null);
                   void addProduct({
-                    productId: pickFor.product.id,
-                    name: pickFor.product.name,
-                    prescriptionOnly: pickFor.product.prescription_only,
+                    productId: h.product.id,
+                    name: h.product.name,
+                    prescriptionOnly: h.product.prescription_only,
                     batchId: batch.batch_id,
                   });
+                }}
+              />
+            )}
+            {pickFor?.line && (
+              <BatchPicker
+                productId={pickFor.line.product_id}
+                name={pickFor.line.name}
+                currentBatchId={pickFor.line.batch_id}
+                onClose={() => setPickFor(null)}
+                onPick={(batch) => {
+                  const l = pickFor.line;
+                  setPickFor(null);
+                  void setLineBatch(l, batch);
+                }}
+                onFefo={() => {
+                  const l = pickFor.line;
+                  setPickFor(null);
+                  void setLineBatch(l, null);
                 }}
               />
             )}
