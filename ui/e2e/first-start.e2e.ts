@@ -1,11 +1,12 @@
 // First start on an empty data folder: setup, sign-in, status bar, lock and
-// unlock; and a damaged database file gets a clear screen, not a crash.
+// unlock, the wrong PIN in the security log; and a damaged database file
+// gets a clear screen, not a crash.
 import { writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 
-import { alertText, clickButton, fill, screenshot, setUpAndSignIn, startApp, type AppSession } from "./app";
+import { alertText, clickButton, fill, goTo, screenshot, setUpAndSignIn, startApp, type AppSession } from "./app";
 
 let app: AppSession | null = null;
 afterEach(async () => {
@@ -34,6 +35,16 @@ describe("first start", () => {
     await fill(b, "PIN", "2580");
     await b.keys(["Enter"]);
     await b.$("//h1[normalize-space(.)='Products']").waitForDisplayed();
+
+    // The wrong PIN is in the security log, which the admin opens with Alt+S.
+    await goTo(b, "s", "Security log");
+    const row = b.$("//table[@aria-label='Security log entries']//tr[@data-event='sign_in_failed']");
+    await row.waitForDisplayed();
+    const text = await row.getText();
+    expect(text).toContain("Failed sign-in");
+    expect(text).toContain("Ada Okafor");
+    expect(text).toContain("wrong PIN");
+    await screenshot(b, "15-security-log");
   });
 
   it("shows a clear screen for a file that is not a PharmaPOS database", async () => {

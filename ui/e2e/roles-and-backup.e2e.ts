@@ -56,6 +56,7 @@ describe("roles and backup", () => {
     expect(await b.$('[data-testid="status-user"]').getText()).toContain("cashier");
     expect(await b.$$("//nav//button[@data-screen='users']").length).toBe(0);
     expect(await b.$$("//nav//button[@data-screen='backup']").length).toBe(0);
+    expect(await b.$$("//nav//button[@data-screen='security']").length).toBe(0);
     expect(await b.$$("//button[contains(., 'New product')]").length).toBe(0);
   });
 });

@@ -26,3 +26,13 @@ export function optional(value: string): string | undefined {
 export function shortId(id: string): string {
   return id.length > 12 ? `${id.slice(0, 8)}…${id.slice(-4)}` : id;
 }
+
+/** A local calendar date's start (or the next day's start for `to`) as an instant. */
+export function dayBoundary(date: string, end: boolean): string | undefined {
+  const d = optional(date);
+  if (!d) return undefined;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(d);
+  if (!m) return d; // let the engine name the bad value
+  const local = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + (end ? 1 : 0));
+  return local.toISOString();
+}

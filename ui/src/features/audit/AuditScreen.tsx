@@ -10,7 +10,7 @@ import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field } from "../../components/Field";
 import { ProductPicker } from "../../components/ProductPicker";
 import { Loading, Screen } from "../../components/Screen";
-import { formatInstant, optional } from "../../lib/format";
+import { dayBoundary, formatInstant } from "../../lib/format";
 import { useCommandMutation, useCommandQuery } from "../../lib/queries";
 
 const CHANGE_TYPES: readonly ChangeType[] = [
@@ -34,16 +34,6 @@ const CHANGE_TYPES: readonly ChangeType[] = [
   "backorder_created",
   "backorder_fulfilled",
 ];
-
-/** A local calendar date's start (or the next day's start for `to`) as an instant. */
-export function dayBoundary(date: string, end: boolean): string | undefined {
-  const d = optional(date);
-  if (!d) return undefined;
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(d);
-  if (!m) return d; // let the engine name the bad value
-  const local = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + (end ? 1 : 0));
-  return local.toISOString();
-}
 
 export function AuditScreen() {
   const [productId, setProductId] = useState("");

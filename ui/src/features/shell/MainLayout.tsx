@@ -12,11 +12,12 @@ import { BackupScreen } from "../backup/BackupScreen";
 import { ExpiryScreen } from "../expiry/ExpiryScreen";
 import { ProductsScreen } from "../products/ProductsScreen";
 import { ReceivingScreen } from "../receiving/ReceivingScreen";
+import { SecurityLogScreen } from "../security/SecurityLogScreen";
 import { StockScreen } from "../stock/StockScreen";
 import { SuppliersScreen } from "../suppliers/SuppliersScreen";
 import { UsersScreen } from "../users/UsersScreen";
 import { TillScreen } from "../till/TillScreen";
-import { firstScreen, screensFor, type ScreenId } from "./screens";
+import { firstScreen, isShortcut, screensFor, type ScreenId } from "./screens";
 import { StatusBar } from "./StatusBar";
 import { UnauthenticatedContext } from "./session";
 
@@ -40,7 +41,7 @@ export function MainLayout({
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
       if (e.altKey && !e.ctrlKey && !e.metaKey) {
-        const target = screens.find((s) => s.key === e.key || `Digit${s.key}` === e.code);
+        const target = screens.find((s) => isShortcut(s, e));
         if (target) {
           e.preventDefault();
           setCurrent(target.id);
@@ -116,6 +117,7 @@ export function MainLayout({
           {current === "audit" && <AuditScreen />}
           {current === "users" && <UsersScreen />}
           {current === "backup" && <BackupScreen />}
+          {current === "security" && <SecurityLogScreen />}
         </main>
         <StatusBar status={status} user={user} />
       </div>
@@ -129,7 +131,8 @@ function KeysHelp({ onClose }: { onClose: () => void }) {
       <h2>Keyboard</h2>
       <ul>
         <li>
-          <Kbd>Alt+1</Kbd>…<Kbd>Alt+0</Kbd> switch screens (shown in the menu); <Kbd>Alt+1</Kbd> is the till
+          <Kbd>Alt+1</Kbd>…<Kbd>Alt+0</Kbd> switch screens (shown in the menu); <Kbd>Alt+1</Kbd> is the till; managers and admins: <Kbd>Alt+S</Kbd> security
+          log
         </li>
         <li>
           Till: scan anywhere, <Kbd>F2</Kbd> or <Kbd>/</Kbd> search, <Kbd>F4</Kbd> pay, <Kbd>F6</Kbd> hold, <Kbd>F7</Kbd> held carts, <Kbd>F8</Kbd> returns,{" "}

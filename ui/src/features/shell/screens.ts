@@ -1,4 +1,5 @@
-// The screens of the main window and their keyboard shortcuts (Alt+1..9, Alt+0).
+// The screens of the main window and their keyboard shortcuts (Alt+1..9,
+// Alt+0; the screens past ten take a letter: Alt+S security log).
 import type { Role } from "../../bindings/Role";
 
 /** Identifies a screen. */
@@ -12,13 +13,14 @@ export type ScreenId =
   | "suppliers"
   | "audit"
   | "users"
-  | "backup";
+  | "backup"
+  | "security";
 
 /** One entry of the navigation. */
 export interface ScreenEntry {
   id: ScreenId;
   label: string;
-  /** The digit pressed with Alt. */
+  /** The digit (or letter) pressed with Alt. */
   key: string;
   /** Roles that see the screen; all roles when absent. */
   roles?: readonly Role[];
@@ -35,7 +37,15 @@ export const SCREENS: readonly ScreenEntry[] = [
   { id: "audit", label: "Audit trail", key: "8" },
   { id: "users", label: "Users", key: "9", roles: ["admin"] },
   { id: "backup", label: "Backup", key: "0", roles: ["admin", "manager"] },
+  // Roles with the engine's view_audit permission.
+  { id: "security", label: "Security log", key: "S", roles: ["admin", "manager"] },
 ];
+
+/** True when a keydown with Alt held is this screen's shortcut (by key or by physical key). */
+export function isShortcut(s: ScreenEntry, e: { key: string; code: string }): boolean {
+  const physical = /^\d$/.test(s.key) ? `Digit${s.key}` : `Key${s.key.toUpperCase()}`;
+  return e.key.toLowerCase() === s.key.toLowerCase() || e.code === physical;
+}
 
 /** The screen shown after sign-in: the till for everyone who sells at the counter. */
 export function firstScreen(role: Role): ScreenId {
