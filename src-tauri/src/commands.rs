@@ -16,6 +16,7 @@ use tauri::{AppHandle, Emitter, Manager};
 
 use crate::error::ApiError;
 use crate::state::{AppState, AppStatus, SessionInfo};
+use crate::till::TillConfig;
 
 /// Event emitted after every committed change.
 pub const DATA_CHANGED: &str = "data-changed";
@@ -108,4 +109,19 @@ pub async fn call(app: AppHandle, name: String, input: Value) -> Result<Value, A
 #[tauri::command]
 pub async fn backup_database(app: AppHandle, path: String) -> Result<String, ApiError> {
     blocking(&app, move |s| s.backup(&PathBuf::from(path))).await
+}
+
+/// This till's id (`--till-id`, `PHARMAPOS_TILL_ID`, or the config file
+/// beside the database) and whether it can be renamed.
+#[tauri::command]
+pub async fn till_config(app: AppHandle) -> Result<TillConfig, ApiError> {
+    blocking(&app, |s| s.till_config()).await
+}
+
+/// Renames this till (administrators; not while its shift is open).
+#[tauri::command]
+pub async fn rename_till(app: AppHandle, till_id: String) -> Result<TillConfig, ApiError> {
+    let config = blocking(&app, move |s| s.rename_till(&till_id)).await?;
+    notify(&app, "rename_till");
+    Ok(config)
 }

@@ -5,7 +5,9 @@
 //! ([`commands`]) that delegate to the shared command layer
 //! (`pharmapos-commands`). Business rules and SQL live in the engine only.
 //!
-//! - [`options`]: where the database lives (`--db`, `PHARMAPOS_DB`, default).
+//! - [`options`]: where the database lives (`--db`, `PHARMAPOS_DB`, default)
+//!   and the till id (`--till-id`, `PHARMAPOS_TILL_ID`).
+//! - [`till`]: this till's id, kept in a config file beside the database.
 //! - [`state`]: the database and session, testable without a desktop.
 //! - [`commands`]: the Tauri commands and the `data-changed` event.
 //! - [`error`]: the `{kind, message, details}` error the UI receives.
@@ -14,6 +16,7 @@ pub mod commands;
 pub mod error;
 pub mod options;
 pub mod state;
+pub mod till;
 
 use std::time::Duration;
 
@@ -45,7 +48,9 @@ pub fn run(options: LaunchOptions) -> Result<(), Box<dyn std::error::Error>> {
                 None => app.path().app_data_dir()?.join(options::DEFAULT_DB_FILE),
             };
             log::info!("store database: {}", db_path.display());
-            app.manage(AppState::new(db_path, idle_lock_from_env()));
+            app.manage(
+                AppState::new(db_path, idle_lock_from_env()).with_till_id(options.till_id.clone()),
+            );
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -57,6 +62,8 @@ pub fn run(options: LaunchOptions) -> Result<(), Box<dyn std::error::Error>> {
             commands::current_session,
             commands::call,
             commands::backup_database,
+            commands::till_config,
+            commands::rename_till,
         ])
         .run(tauri::generate_context!())?;
     Ok(())

@@ -1,4 +1,5 @@
-//! The shell's state: the open store database and who is signed in.
+//! The shell's state: the open store database, who is signed in, and this
+//! till's id.
 //!
 //! [`AppState`] is plain Rust with no Tauri types, so every behaviour of the
 //! shell (first start, sign-in, idle lock, command calls, backup) is tested
@@ -23,6 +24,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use crate::error::ApiError;
+use crate::till::{TillConfig, TillIdSource, TillIdStore};
 
 /// Default idle time after which the session locks.
 pub const DEFAULT_IDLE_LOCK: Duration = Duration::from_secs(5 * 60);
@@ -77,6 +79,7 @@ pub struct AppState {
     db: Mutex<Option<Db>>,
     open_error: Mutex<Option<ApiError>>,
     session: Mutex<Option<ActiveSession>>,
+    till: TillIdStore,
 }
 
 fn lock<'a, T>(m: &'a Mutex<T>, what: &str) -> Result<MutexGuard<'a, T>, ApiError> {
@@ -88,12 +91,20 @@ impl AppState {
     /// State for the database at `db_path`; `idle_lock` of `None` never locks.
     pub fn new(db_path: PathBuf, idle_lock: Option<Duration>) -> AppState {
         AppState {
+            till: TillIdStore::new(&db_path, None),
             db_path,
             idle_lock,
             db: Mutex::new(None),
             open_error: Mutex::new(None),
             session: Mutex::new(None),
         }
+    }
+
+    /// Fixes the till id for this run (`--till-id` / `PHARMAPOS_TILL_ID`);
+    /// `None` leaves it to the config file beside the database.
+    pub fn with_till_id(mut self, fixed: Option<(String, TillIdSource)>) -> AppState {
+        self.till = TillIdStore::new(&self.db_path, fixed);
+        self
     }
 
     /// The database file.
@@ -245,16 +256,7 @@ impl AppState {
     /// The copy holds everything, PIN hashes included, so it takes the
     /// engine's stock-management permission (managers and admins).
     pub fn backup(&self, destination: &Path) -> Result<String, ApiError> {
-        let user = self.acting_user()?;
-        let needed = Permission::ManageStock;
-        if !needed.granted_to(user.role) {
-            return Err(pharmapos_engine::Error::Forbidden {
-                user: user.name,
-                role: user.role.as_str().to_string(),
-                permission: needed.as_str().to_string(),
-            }
-            .into());
-        }
+        require(&self.acting_user()?, Permission::ManageStock)?;
         if destination.as_os_str().is_empty() {
             return Err(ApiError::invalid_input(
                 "path",
@@ -275,6 +277,70 @@ impl AppState {
         log::info!("backed up to {}", destination.display());
         Ok(destination.display().to_string())
     }
+
+    /// This till's id and where it comes from (no session needed: the
+    /// sign-in screen may show it).
+    pub fn till_config(&self) -> Result<TillConfig, ApiError> {
+        self.till.config()
+    }
+
+    /// Renames this till (administrators: the engine's `manage_stores`).
+    /// Refused while a shift is open under the current id: the shift, its
+    /// cash and its held carts are filed under that id, and renaming would
+    /// leave them behind (close the shift first).
+    pub fn rename_till(&self, new_id: &str) -> Result<TillConfig, ApiError> {
+        let user = self.acting_user()?;
+        require(&user, Permission::ManageStores)?;
+        let new_id = crate::till::validate_till_id(new_id)?;
+        // A broken config file has no current id to check: renaming repairs it.
+        if let Ok(current) = self.till.config() {
+            if current.renamable && current.till_id != new_id {
+                self.ensure_no_open_shift(&user, &current.till_id)?;
+            }
+        }
+        let config = self.till.rename(&new_id)?;
+        log::info!("till renamed to {} by {}", config.till_id, user.name);
+        Ok(config)
+    }
+
+    fn ensure_no_open_shift(&self, user: &SignedInUser, till_id: &str) -> Result<(), ApiError> {
+        let session = Session { user_id: user.id };
+        let report = self.with_db(|db| {
+            match pharmapos_commands::dispatch(
+                db,
+                &session,
+                "get_shift_report",
+                serde_json::json!({ "terminal_id": till_id }),
+            ) {
+                Ok(report) => Ok(Some(report)),
+                Err(e) if matches!(e.kind(), "not_found" | "invalid_state") => Ok(None),
+                Err(e) => Err(e.into()),
+            }
+        })?;
+        if report.is_some_and(|r| r["status"] == "open") {
+            return Err(ApiError {
+                kind: "conflict".into(),
+                message: format!(
+                    "till {till_id} has an open shift: close it (Till → Shift, F9) before renaming the till"
+                ),
+                details: serde_json::json!({ "field": "till_id" }),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Refuses `user` unless their role holds `needed` (the engine's rule).
+fn require(user: &SignedInUser, needed: Permission) -> Result<(), ApiError> {
+    if needed.granted_to(user.role) {
+        return Ok(());
+    }
+    Err(pharmapos_engine::Error::Forbidden {
+        user: user.name.clone(),
+        role: user.role.as_str().to_string(),
+        permission: needed.as_str().to_string(),
+    }
+    .into())
 }
 
 #[cfg(test)]
@@ -389,6 +455,64 @@ mod tests {
         assert_eq!(status.error.unwrap().kind, "not_a_database");
         assert_eq!(std::fs::read_to_string(&path).unwrap(), garbage);
         assert_eq!(state.sign_in_users().unwrap_err().kind, "not_a_database");
+    }
+
+    #[test]
+    fn the_till_id_comes_from_the_shell_and_only_an_admin_renames_it() {
+        let (dir, state) = ready(None);
+        // No session needed to read it; first use creates the file.
+        let config = state.till_config().unwrap();
+        assert_eq!(config.source, TillIdSource::ConfigFile);
+        assert!(config.till_id.starts_with("TILL-"));
+        assert!(dir.path().join("data").join("store.till.json").exists());
+        assert_eq!(
+            state.rename_till("FRONT-1").unwrap_err().kind,
+            "unauthenticated"
+        );
+        state.sign_in(sign_in_request("2580")).unwrap();
+        state
+            .call(
+                "create_user",
+                json!({ "name": "Bola", "role": "manager", "pin": "1357" }),
+            )
+            .unwrap();
+        assert_eq!(
+            state.rename_till("bad id").unwrap_err().kind,
+            "invalid_input"
+        );
+        assert_eq!(state.rename_till("FRONT-1").unwrap().till_id, "FRONT-1");
+
+        // Not while a shift is open under the current id.
+        state
+            .call(
+                "open_shift",
+                json!({ "terminal_id": "FRONT-1", "opening_float": "0" }),
+            )
+            .unwrap();
+        let e = state.rename_till("BACK-1").unwrap_err();
+        assert_eq!(e.kind, "conflict");
+        assert!(e.message.contains("open shift"), "{}", e.message);
+        state
+            .call(
+                "close_shift",
+                json!({ "terminal_id": "FRONT-1", "counted_cash": "0" }),
+            )
+            .unwrap();
+        assert_eq!(state.rename_till("BACK-1").unwrap().till_id, "BACK-1");
+
+        // A manager may not (manage_stores is the admin's).
+        state
+            .sign_in(serde_json::from_value(json!({ "name": "Bola", "pin": "1357" })).unwrap())
+            .unwrap();
+        assert_eq!(state.rename_till("MGR-1").unwrap_err().kind, "forbidden");
+        assert_eq!(state.till_config().unwrap().till_id, "BACK-1");
+
+        // A fixed id wins and cannot be renamed.
+        let fixed = AppState::new(state.db_path().to_path_buf(), None)
+            .with_till_id(Some(("ARG-1".into(), TillIdSource::Argument)));
+        assert_eq!(fixed.till_config().unwrap().till_id, "ARG-1");
+        fixed.sign_in(sign_in_request("2580")).unwrap();
+        assert_eq!(fixed.rename_till("X-1").unwrap_err().kind, "conflict");
     }
 
     #[test]

@@ -56,6 +56,7 @@ describe("App", () => {
     renderApp({
       app_status: () => status({}),
       current_session: () => ({ user: { id: "u1", name: "Bola", role: "cashier", store_id: "s1" } }),
+      till_config: () => ({ till_id: "TILL-1A2B", source: "config_file", config_path: "/data/store.till.json", renamable: true }),
       call: (args) => {
         const { name } = args as { name: string };
         if (name === "list_stores") return [{ id: "s1", code: "LEK", name: "Lekki Pharmacy" }];
@@ -68,11 +69,16 @@ describe("App", () => {
     // A cashier starts on the till, which asks for the shift's float first.
     expect(await screen.findByRole("heading", { name: "Till" })).toBeInTheDocument();
     expect(await screen.findByRole("form", { name: "Open the shift" })).toBeInTheDocument();
+    // The till id is the shell's, shown on the shift form and in the status bar.
+    expect(screen.getByTestId("open-shift-till")).toHaveTextContent("TILL-1A2B");
+    expect(screen.getByTestId("status-till")).toHaveTextContent("Till: TILL-1A2B");
     expect(await screen.findByText("Lekki Pharmacy (LEK)")).toBeInTheDocument();
     expect(screen.getByRole("button", { name: /Till/ })).toHaveAttribute("aria-keyshortcuts", "Alt+1");
     expect(screen.getByRole("button", { name: /Stock/ })).toHaveAttribute("aria-keyshortcuts", "Alt+3");
     // A cashier sees neither user management nor backup.
     expect(screen.queryByRole("button", { name: /Users/ })).toBeNull();
     expect(screen.queryByRole("button", { name: /Backup/ })).toBeNull();
+    expect(screen.queryByRole("button", { name: /Security log/ })).toBeNull();
+    expect(screen.queryByRole("button", { name: /Settings/ })).toBeNull();
   });
 });

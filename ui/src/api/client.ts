@@ -1,6 +1,6 @@
 // The typed client: the only module that talks to the Tauri shell.
 //
-// Shell commands (status, setup, sign-in, backup) have their own wrappers;
+// Shell commands (status, setup, sign-in, backup, the till id) have their own wrappers;
 // every engine operation goes through `call(name, input)`, typed by the
 // generated `Commands` map so that a wrong field name or a wrong response
 // shape is a compile error. The acting user is never sent: the shell uses
@@ -18,6 +18,7 @@ import type { UserSummary } from "../bindings/UserSummary";
 import type { AppStatus } from "../bindings/shell/AppStatus";
 import type { DataChanged } from "../bindings/shell/DataChanged";
 import type { SessionInfo } from "../bindings/shell/SessionInfo";
+import type { TillConfig } from "../bindings/shell/TillConfig";
 import { toApiError } from "./errors";
 
 /** Every engine command's name. */
@@ -76,6 +77,16 @@ export function call<K extends CommandName>(name: K, input: CommandRequest<K>): 
 /** Backs the live database up to a new file; resolves to its path. */
 export function backupDatabase(path: string): Promise<string> {
   return invokeTyped<string>("backup_database", { path });
+}
+
+/** This till's id (kept by the shell: --till-id, PHARMAPOS_TILL_ID or its config file). */
+export function tillConfig(): Promise<TillConfig> {
+  return invokeTyped<TillConfig>("till_config");
+}
+
+/** Renames this till (administrators; refused while its shift is open). */
+export function renameTill(tillId: string): Promise<TillConfig> {
+  return invokeTyped<TillConfig>("rename_till", { tillId });
 }
 
 /** Asks the user where to save a backup; null when cancelled. */

@@ -1,15 +1,21 @@
 // React Query wrappers over the typed client. Queries are keyed by command
 // name and input; every "data-changed" event from the shell invalidates them
 // all, so open screens refresh after any committed change without polling.
+// The shell's own reads (the till id) are keyed under SHELL_KEY.
 import { useEffect } from "react";
 import { useMutation, useQuery, type QueryClient, type UseQueryOptions } from "@tanstack/react-query";
 
-import { call, onDataChanged, type CommandName, type CommandRequest, type CommandResponse } from "../api";
+import { call, onDataChanged, tillConfig, type CommandName, type CommandRequest, type CommandResponse } from "../api";
+import type { TillConfig } from "../bindings/shell/TillConfig";
 import type { ApiError } from "../api";
 import { useOnUnauthenticated } from "../features/shell/session";
 
 /** Root of every command query key. */
 export const COMMAND_KEY = "command";
+/** Root of the shell's own query keys. */
+export const SHELL_KEY = "shell";
+/** The till id's query key. */
+export const TILL_CONFIG_KEY = [SHELL_KEY, "till_config"] as const;
 
 /** Reads with an engine command; refetched on every data change. */
 export function useCommandQuery<K extends CommandName>(
@@ -41,9 +47,15 @@ export function useCommandMutation<K extends CommandName>(name: K) {
   });
 }
 
+/** This till's id from the shell; read once, refreshed when it is renamed. */
+export function useTillConfig() {
+  return useQuery<TillConfig, ApiError>({ queryKey: TILL_CONFIG_KEY, queryFn: tillConfig, staleTime: Infinity });
+}
+
 /** Subscribes the query cache to the shell's data-changed event. */
 export async function wireDataChanged(client: QueryClient): Promise<() => void> {
-  return onDataChanged(() => {
+  return onDataChanged((change) => {
     void client.invalidateQueries({ queryKey: [COMMAND_KEY] });
+    if (change.command === "rename_till") void client.invalidateQueries({ queryKey: TILL_CONFIG_KEY });
   });
 }

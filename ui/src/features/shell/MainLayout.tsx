@@ -13,6 +13,7 @@ import { ExpiryScreen } from "../expiry/ExpiryScreen";
 import { ProductsScreen } from "../products/ProductsScreen";
 import { ReceivingScreen } from "../receiving/ReceivingScreen";
 import { SecurityLogScreen } from "../security/SecurityLogScreen";
+import { SettingsScreen } from "../settings/SettingsScreen";
 import { StockScreen } from "../stock/StockScreen";
 import { SuppliersScreen } from "../suppliers/SuppliersScreen";
 import { UsersScreen } from "../users/UsersScreen";
@@ -118,6 +119,7 @@ export function MainLayout({
           {current === "users" && <UsersScreen />}
           {current === "backup" && <BackupScreen />}
           {current === "security" && <SecurityLogScreen />}
+          {current === "settings" && <SettingsScreen />}
         </main>
         <StatusBar status={status} user={user} />
       </div>
@@ -132,7 +134,7 @@ function KeysHelp({ onClose }: { onClose: () => void }) {
       <ul>
         <li>
           <Kbd>Alt+1</Kbd>…<Kbd>Alt+0</Kbd> switch screens (shown in the menu); <Kbd>Alt+1</Kbd> is the till; managers and admins: <Kbd>Alt+S</Kbd> security
-          log
+          log; admins: <Kbd>Alt+,</Kbd> settings (this till's id)
         </li>
         <li>
           Till: scan anywhere, <Kbd>F2</Kbd> or <Kbd>/</Kbd> search, <Kbd>F4</Kbd> pay, <Kbd>F6</Kbd> hold, <Kbd>F7</Kbd> held carts, <Kbd>F8</Kbd> returns,{" "}

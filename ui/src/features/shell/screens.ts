@@ -1,5 +1,6 @@
 // The screens of the main window and their keyboard shortcuts (Alt+1..9,
-// Alt+0; the screens past ten take a letter: Alt+S security log).
+// Alt+0; the screens past ten take another key: Alt+S security log, Alt+,
+// settings).
 import type { Role } from "../../bindings/Role";
 
 /** Identifies a screen. */
@@ -14,7 +15,8 @@ export type ScreenId =
   | "audit"
   | "users"
   | "backup"
-  | "security";
+  | "security"
+  | "settings";
 
 /** One entry of the navigation. */
 export interface ScreenEntry {
@@ -39,11 +41,15 @@ export const SCREENS: readonly ScreenEntry[] = [
   { id: "backup", label: "Backup", key: "0", roles: ["admin", "manager"] },
   // Roles with the engine's view_audit permission.
   { id: "security", label: "Security log", key: "S", roles: ["admin", "manager"] },
+  // This workstation's till id (the shell's manage_stores check: admins).
+  { id: "settings", label: "Settings", key: ",", roles: ["admin"] },
 ];
+
+const PHYSICAL: Record<string, string> = { ",": "Comma" };
 
 /** True when a keydown with Alt held is this screen's shortcut (by key or by physical key). */
 export function isShortcut(s: ScreenEntry, e: { key: string; code: string }): boolean {
-  const physical = /^\d$/.test(s.key) ? `Digit${s.key}` : `Key${s.key.toUpperCase()}`;
+  const physical = PHYSICAL[s.key] ?? (/^\d$/.test(s.key) ? `Digit${s.key}` : `Key${s.key.toUpperCase()}`);
   return e.key.toLowerCase() === s.key.toLowerCase() || e.code === physical;
 }
 

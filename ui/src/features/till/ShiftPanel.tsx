@@ -9,29 +9,18 @@ import { Field } from "../../components/Field";
 import { Loading } from "../../components/Screen";
 import { useCommandQuery } from "../../lib/queries";
 import { ShiftReportView } from "./ReceiptView";
-import { saveTerminalId, validTerminalId } from "./terminal";
 
-export function OpenShiftForm({ terminalId, onTerminalId }: { terminalId: string; onTerminalId: (id: string) => void }) {
+export function OpenShiftForm({ terminalId }: { terminalId: string }) {
   const [float, setFloat] = useState("");
-  const [till, setTill] = useState(terminalId);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     setError(null);
-    const id = till.trim();
-    if (!validTerminalId(id)) {
-      setError({ kind: "invalid_input", message: "A till id is letters, digits, “-”, “_” or “.” (e.g. till-1).", details: { field: "terminal_id" } });
-      return;
-    }
     setBusy(true);
     try {
-      if (id !== terminalId) {
-        saveTerminalId(id);
-        onTerminalId(id);
-      }
-      await call("open_shift", { terminal_id: id, opening_float: float.trim() || "0" });
+      await call("open_shift", { terminal_id: terminalId, opening_float: float.trim() || "0" });
     } catch (err) {
       setError(err);
     } finally {
@@ -42,11 +31,11 @@ export function OpenShiftForm({ terminalId, onTerminalId }: { terminalId: string
   return (
     <form className="panel" aria-label="Open the shift" onSubmit={submit}>
       <h2>Open the shift</h2>
-      <p>This till has no open shift. Count the cash float in the drawer to start selling.</p>
+      <p>
+        Till <strong data-testid="open-shift-till">{terminalId}</strong> has no open shift. Count the cash float in the drawer to start selling.{" "}
+        <span className="muted small">(The till id is this workstation's; an administrator renames it under Settings.)</span>
+      </p>
       <div className="grid three">
-        <Field label="Till id" hint="This workstation's name, kept on this computer">
-          {(id) => <input id={id} value={till} onChange={(e) => setTill(e.target.value)} />}
-        </Field>
         <Field label="Opening float">{(id) => <input id={id} value={float} onChange={(e) => setFloat(e.target.value)} inputMode="decimal" autoFocus required />}</Field>
         <div className="form-actions">
           <button type="submit" className="primary" disabled={busy}>

@@ -54,6 +54,7 @@ type Calls = { name: string; input: Record<string, unknown> }[];
 function renderTill(handle: (name: string, input: Record<string, unknown>) => unknown): Calls {
   const calls: Calls = [];
   mockIPC((cmd, args) => {
+    if (cmd === "till_config") return { till_id: "till-1", source: "config_file", config_path: "/data/store.till.json", renamable: true };
     if (cmd !== "call") throw new Error(`unexpected ${cmd}`);
     const { name, input } = args as { name: string; input: Record<string, unknown> };
     calls.push({ name, input });
@@ -250,5 +251,16 @@ describe("TillScreen", () => {
     fireEvent.click(within(again).getByRole("button", { name: "Back to FEFO" }));
     await waitFor(() => expect(screen.queryByText(/Batch P-2/)).toBeNull());
     expect(calls.filter((c) => c.name === "update_cart_line")[1]?.input).toEqual({ cart_id: "c1", line_id: "l1", use_fefo: true });
+  });
+
+  it("sells under the till id the shell keeps", async () => {
+    const calls = renderTill((name) => {
+      if (name === "open_cart" || name === "get_cart") return cart([]);
+      throw new Error(`unexpected call ${name}`);
+    });
+    expect(await screen.findByTestId("till-id")).toHaveTextContent("Till till-1");
+    await screen.findByRole("table", { name: "Cart lines" });
+    expect(calls.find((c) => c.name === "get_shift_report")?.input).toEqual({ terminal_id: "till-1" });
+    expect(calls.find((c) => c.name === "open_cart")?.input).toEqual({ terminal_id: "till-1" });
   });
 });

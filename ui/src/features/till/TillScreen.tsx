@@ -19,7 +19,7 @@ import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field, Kbd } from "../../components/Field";
 import { Loading, Notice, Screen } from "../../components/Screen";
 import { formatInstant } from "../../lib/format";
-import { COMMAND_KEY, useCommandQuery } from "../../lib/queries";
+import { COMMAND_KEY, useCommandQuery, useTillConfig } from "../../lib/queries";
 import { useShortcut } from "../../lib/useShortcut";
 import { useOnUnauthenticated } from "../shell/session";
 import { ApprovalPrompt, type Approver, type PendingApproval } from "./ApprovalPrompt";
@@ -31,7 +31,6 @@ import { ReceiptView } from "./ReceiptView";
 import { ReturnsPanel } from "./ReturnsPanel";
 import { OpenShiftForm, ShiftPanel, ZReport } from "./ShiftPanel";
 import { ShortagePanel, type Shortage } from "./ShortagePanel";
-import { loadTerminalId } from "./terminal";
 import { showMoney } from "./money";
 import { GS } from "./scanner";
 import { RESTORE_ON_SCAN, SCAN_TARGET_ATTR, useScanner } from "./useScanner";
@@ -49,7 +48,21 @@ const MODES: { id: Mode; label: string; key: string }[] = [
 ];
 
 export function TillScreen({ user }: { user: SignedInUser }) {
-  const [terminalId, setTerminalId] = useState(loadTerminalId);
+  // The till id is the shell's (command line, environment or its config file).
+  const till = useTillConfig();
+  if (!till.data) {
+    return (
+      <Screen title="Till">
+        {till.isLoading && <Loading what="this till's id" />}
+        <ErrorMessage error={till.error} />
+        {till.error && <p className="muted">An administrator can set this till's id under Settings.</p>}
+      </Screen>
+    );
+  }
+  return <TillAt user={user} terminalId={till.data.till_id} />;
+}
+
+function TillAt({ user, terminalId }: { user: SignedInUser; terminalId: string }) {
   const shift = useCommandQuery("get_shift_report", { terminal_id: terminalId }, { retry: false });
   const noShift = shift.error?.kind === "invalid_state" || shift.error?.kind === "not_found";
   // A failed refetch keeps the old data: the error (no open shift) wins.
@@ -69,8 +82,8 @@ export function TillScreen({ user }: { user: SignedInUser }) {
       {shift.isLoading && <Loading what="the shift" />}
       {shift.error && !noShift && <ErrorMessage error={shift.error} />}
       {closed && <ZReport report={closed} onDismiss={() => setClosed(null)} />}
-      {noShift && <OpenShiftForm terminalId={terminalId} onTerminalId={setTerminalId} />}
-      {shiftOpen && <TillSession user={user} terminalId={terminalId} onClosed={setClosed} />}
+      {noShift && <OpenShiftForm terminalId={terminalId} />}
+      {shiftOpen && <TillSession key={terminalId} user={user} terminalId={terminalId} onClosed={setClosed} />}
     </Screen>
   );
 }

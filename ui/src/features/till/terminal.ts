@@ -1,31 +1,8 @@
-// This workstation's till id. The engine wants a `terminal_id` on carts,
-// shifts and returns; the shell does not provide one yet, so the till keeps
-// it in the webview's local storage (default "till-1"), editable on the
-// shift panel. Letters, digits, "-", "_" and "." only (engine rule).
-const KEY = "pharmapos.terminal_id";
-export const DEFAULT_TERMINAL = "till-1";
-
-export function validTerminalId(id: string): boolean {
-  return /^[A-Za-z0-9._-]{1,40}$/.test(id);
-}
-
-export function loadTerminalId(): string {
-  try {
-    const v = window.localStorage.getItem(KEY);
-    return v && validTerminalId(v) ? v : DEFAULT_TERMINAL;
-  } catch {
-    return DEFAULT_TERMINAL;
-  }
-}
-
-export function saveTerminalId(id: string): void {
-  try {
-    window.localStorage.setItem(KEY, id);
-  } catch {
-    // Storage unavailable: the id lasts for this session only.
-  }
-}
-
+// The till's ids. This workstation's till id (the engine's `terminal_id`)
+// comes from the shell (`useTillConfig`: --till-id, PHARMAPOS_TILL_ID or the
+// config file beside the database; an administrator renames it under
+// Settings). An id once kept in the webview's local storage is not carried
+// over: the admin renames the till to it if a shift is open under it.
 /** A fresh idempotency key for complete_sale (UUID v4). */
 export function newSaleId(): string {
   if (typeof crypto.randomUUID === "function") return crypto.randomUUID();

@@ -1,0 +1,79 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { fireEvent, render, screen, within } from "@testing-library/react";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+
+import type { TillConfig } from "../../bindings/shell/TillConfig";
+import { screensFor } from "../shell/screens";
+import { SettingsScreen, validTillId } from "./SettingsScreen";
+
+afterEach(() => clearMocks());
+
+function renderSettings(config: TillConfig, rename: (tillId: string) => TillConfig): string[] {
+  const renames: string[] = [];
+  mockIPC((cmd, args) => {
+    if (cmd === "till_config") return config;
+    if (cmd === "rename_till") {
+      const { tillId } = args as { tillId: string };
+      renames.push(tillId);
+      return rename(tillId);
+    }
+    throw new Error(`unexpected ${cmd}`);
+  });
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(
+    <QueryClientProvider client={client}>
+      <SettingsScreen />
+    </QueryClientProvider>,
+  );
+  return renames;
+}
+
+const FILE: TillConfig = { till_id: "TILL-1A2B", source: "config_file", config_path: "/data/store.till.json", renamable: true };
+
+describe("SettingsScreen", () => {
+  it("renames the till through the shell and shows the new id", async () => {
+    const renames = renderSettings(FILE, (id) => ({ ...FILE, till_id: id }));
+    expect(await screen.findByTestId("settings-till-id")).toHaveTextContent("TILL-1A2B");
+    expect(screen.getByText("/data/store.till.json")).toBeInTheDocument();
+    fireEvent.change(screen.getByLabelText("New till id"), { target: { value: " FRONT-1 " } });
+    fireEvent.click(screen.getByRole("button", { name: "Rename till" }));
+    expect(await screen.findByText("This till is now FRONT-1.")).toBeInTheDocument();
+    expect(screen.getByTestId("settings-till-id")).toHaveTextContent("FRONT-1");
+    expect(renames).toEqual(["FRONT-1"]);
+  });
+
+  it("refuses a bad id before asking the shell, and shows the shell's refusal", async () => {
+    const renames = renderSettings(FILE, () => {
+      throw { kind: "conflict", message: "till TILL-1A2B has an open shift: close it before renaming the till", details: { field: "till_id" } };
+    });
+    const form = await screen.findByRole("form", { name: "Rename this till" });
+    for (const bad of ["", "bad id!", "x".repeat(33)]) {
+      fireEvent.change(within(form).getByLabelText("New till id"), { target: { value: bad } });
+      fireEvent.click(within(form).getByRole("button", { name: "Rename till" }));
+      expect(await screen.findByRole("alert")).toHaveTextContent("1 to 32 letters");
+    }
+    expect(renames).toEqual([]);
+    fireEvent.change(within(form).getByLabelText("New till id"), { target: { value: "BACK-1" } });
+    fireEvent.click(within(form).getByRole("button", { name: "Rename till" }));
+    expect(await screen.findByText(/has an open shift/)).toBeInTheDocument();
+    expect(screen.getByTestId("settings-till-id")).toHaveTextContent("TILL-1A2B");
+  });
+
+  it("offers no rename for an id fixed on the command line", async () => {
+    renderSettings({ ...FILE, till_id: "ARG-1", source: "argument", renamable: false }, () => FILE);
+    expect(await screen.findByText(/set by --till-id/)).toBeInTheDocument();
+    expect(screen.queryByRole("form", { name: "Rename this till" })).toBeNull();
+  });
+
+  it("checks ids as the shell does, and is for admins only", () => {
+    expect(validTillId("FRONT-1")).toBe(true);
+    expect(validTillId("till_2")).toBe(true);
+    expect(validTillId("A".repeat(32))).toBe(true);
+    expect(validTillId("A".repeat(33))).toBe(false);
+    expect(validTillId("till.1")).toBe(false);
+    expect(validTillId("")).toBe(false);
+    expect(screensFor("admin").map((s) => s.id)).toContain("settings");
+    expect(screensFor("manager").map((s) => s.id)).not.toContain("settings");
+  });
+});

@@ -1,0 +1,90 @@
+// Settings (administrators): this workstation's till id. The shell keeps it
+// (--till-id, PHARMAPOS_TILL_ID, or the config file beside the database);
+// only the config file's id can be renamed here, and not while the till's
+// shift is open (the shell refuses; the shift and its cash are filed under
+// the old id).
+import { useState, type FormEvent } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+
+import { ApiError, renameTill } from "../../api";
+import type { TillIdSource } from "../../bindings/shell/TillIdSource";
+import { ErrorMessage } from "../../components/ErrorMessage";
+import { Field } from "../../components/Field";
+import { Loading, Notice, Screen } from "../../components/Screen";
+import { TILL_CONFIG_KEY, useTillConfig } from "../../lib/queries";
+
+/** The shell's rule: 1–32 letters, digits, "-" or "_". */
+export function validTillId(id: string): boolean {
+  return /^[A-Za-z0-9_-]{1,32}$/.test(id);
+}
+
+const SOURCES: Record<TillIdSource, string> = {
+  argument: "set by --till-id on the command line that started PharmaPOS",
+  environment: "set by the PHARMAPOS_TILL_ID environment variable",
+  config_file: "kept in this computer's till config file",
+};
+
+export function SettingsScreen() {
+  const till = useTillConfig();
+  const qc = useQueryClient();
+  const [name, setName] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    setNotice(null);
+    const id = name.trim();
+    if (!validTillId(id)) {
+      setError(new ApiError("invalid_input", "A till id is 1 to 32 letters, digits, “-” or “_” (e.g. FRONT-1).", { field: "till_id" }));
+      return;
+    }
+    setBusy(true);
+    try {
+      const config = await renameTill(id);
+      qc.setQueryData(TILL_CONFIG_KEY, config);
+      setName("");
+      setNotice(`This till is now ${config.till_id}.`);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Screen title="Settings">
+      <section className="panel" aria-label="This till">
+        <h2>This till</h2>
+        {till.isLoading && <Loading what="this till's id" />}
+        {till.data && (
+          <>
+            <p>
+              Till id: <strong data-testid="settings-till-id">{till.data.till_id}</strong> — {SOURCES[till.data.source]}.
+            </p>
+            <p className="muted small">
+              Config file: <code>{till.data.config_path}</code>. Shifts, carts, sales and returns are filed under the till id.
+            </p>
+          </>
+        )}
+        <ErrorMessage error={till.error} />
+        {(till.data?.renamable ?? Boolean(till.error)) ? (
+          <form className="inline-form" aria-label="Rename this till" onSubmit={submit}>
+            <Field label="New till id" hint="1–32 letters, digits, “-” or “_”; close the till's shift first">
+              {(id) => <input id={id} value={name} onChange={(e) => setName(e.target.value)} maxLength={40} />}
+            </Field>
+            <button type="submit" className="primary" disabled={busy}>
+              Rename till
+            </button>
+          </form>
+        ) : (
+          till.data && <p className="muted">Change it where it is set, then restart PharmaPOS.</p>
+        )}
+        <ErrorMessage error={error} onDismiss={() => setError(null)} />
+        <Notice>{notice}</Notice>
+      </section>
+    </Screen>
+  );
+}
