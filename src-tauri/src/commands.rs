@@ -30,7 +30,7 @@ pub struct DataChanged {
 }
 
 /// Runs `f` on a blocking thread with the app state.
-async fn blocking<T, F>(app: &AppHandle, f: F) -> Result<T, ApiError>
+pub(crate) async fn blocking<T, F>(app: &AppHandle, f: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
     F: FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
@@ -44,7 +44,8 @@ where
     .map_err(|e| ApiError::internal("background task", e))?
 }
 
-fn notify(app: &AppHandle, command: &str) {
+/// Emits [`DATA_CHANGED`] for `command`.
+pub(crate) fn notify(app: &AppHandle, command: &str) {
     if let Err(e) = app.emit(
         DATA_CHANGED,
         DataChanged {

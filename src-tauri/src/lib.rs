@@ -8,6 +8,7 @@
 //! - [`options`]: where the database lives (`--db`, `PHARMAPOS_DB`, default)
 //!   and the till id (`--till-id`, `PHARMAPOS_TILL_ID`).
 //! - [`till`]: this till's id, kept in a config file beside the database.
+//! - [`timers`]: the background timer that releases lapsed holds.
 //! - [`state`]: the database and session, testable without a desktop.
 //! - [`commands`]: the Tauri commands and the `data-changed` event.
 //! - [`error`]: the `{kind, message, details}` error the UI receives.
@@ -17,6 +18,7 @@ pub mod error;
 pub mod options;
 pub mod state;
 pub mod till;
+pub mod timers;
 
 use std::time::Duration;
 
@@ -51,6 +53,10 @@ pub fn run(options: LaunchOptions) -> Result<(), Box<dyn std::error::Error>> {
             app.manage(
                 AppState::new(db_path, idle_lock_from_env()).with_till_id(options.till_id.clone()),
             );
+            tauri::async_runtime::spawn(timers::release_lapsed_holds_every(
+                app.handle().clone(),
+                timers::HOLD_RELEASE_EVERY,
+            ));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

@@ -13,12 +13,13 @@
 //! shown on a dedicated screen; nothing is reset or overwritten.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use pharmapos_engine::auth::{self, Permission, SignInRequest, SignedInUser, UserSummary};
+use pharmapos_engine::clock::{Clock, SystemClock};
 use pharmapos_engine::setup::{self, InitRequest, InitResult};
-use pharmapos_engine::{Db, Session};
+use pharmapos_engine::{Db, OpenOptions, Session};
 use serde::Serialize;
 use serde_json::Value;
 use ts_rs::TS;
@@ -80,6 +81,7 @@ pub struct AppState {
     open_error: Mutex<Option<ApiError>>,
     session: Mutex<Option<ActiveSession>>,
     till: TillIdStore,
+    clock: Arc<dyn Clock>,
 }
 
 fn lock<'a, T>(m: &'a Mutex<T>, what: &str) -> Result<MutexGuard<'a, T>, ApiError> {
@@ -97,7 +99,15 @@ impl AppState {
             db: Mutex::new(None),
             open_error: Mutex::new(None),
             session: Mutex::new(None),
+            clock: Arc::new(SystemClock),
         }
+    }
+
+    /// The engine's clock (tests move it; the app uses the system clock).
+    /// Takes effect when the database is opened, so set it first.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> AppState {
+        self.clock = clock;
+        self
     }
 
     /// Fixes the till id for this run (`--till-id` / `PHARMAPOS_TILL_ID`);
@@ -123,7 +133,11 @@ impl AppState {
                     details: serde_json::json!({ "path": parent.display().to_string() }),
                 })?;
             }
-            match Db::open(&self.db_path) {
+            let options = OpenOptions {
+                clock: self.clock.clone(),
+                ..OpenOptions::default()
+            };
+            match Db::open_with(&self.db_path, options) {
                 Ok(db) => {
                     *guard = Some(db);
                     *lock(&self.open_error, "open error lock")? = None;
@@ -232,6 +246,43 @@ impl AppState {
                 "You are not signed in (or the till locked itself). Sign in to continue.",
             )),
         }
+    }
+
+    /// The signed-in user for background work, if any and not idle past the
+    /// limit. Unlike [`Self::acting_user`] it does not count as activity, so
+    /// a timer never keeps an unattended till from locking.
+    fn background_user(&self) -> Result<Option<SignedInUser>, ApiError> {
+        let mut guard = lock(&self.session, "session lock")?;
+        self.expire_if_idle(&mut guard);
+        Ok(guard.as_ref().map(|s| s.user.clone()))
+    }
+
+    /// What the shell's hold timer runs ([`crate::timers`]): the engine's
+    /// `release_expired_reservations` as the signed-in user, so lapsed
+    /// holds give their stock back without waiting for the next till
+    /// action. Returns how many holds were released (their `release` audit
+    /// events name that user and say "hold lapsed"). With nobody signed in
+    /// (or the session locked on idle) it does nothing and returns 0: the
+    /// engine runs no operation without an actor, and the next hold, resume
+    /// or sale (which run the same release) or the first tick after someone
+    /// signs in catches up.
+    pub fn release_lapsed_holds(&self) -> Result<usize, ApiError> {
+        let Some(user) = self.background_user()? else {
+            return Ok(0);
+        };
+        if !Permission::Sell.granted_to(user.role) {
+            return Ok(0);
+        }
+        let session = Session { user_id: user.id };
+        let released = self.with_db(|db| {
+            Ok(pharmapos_commands::dispatch(
+                db,
+                &session,
+                "release_expired_reservations",
+                serde_json::json!({}),
+            )?)
+        })?;
+        Ok(released.as_array().map_or(0, Vec::len))
     }
 
     /// Runs a command of the command layer as the signed-in user. Returns the
@@ -513,6 +564,132 @@ mod tests {
         assert_eq!(fixed.till_config().unwrap().till_id, "ARG-1");
         fixed.sign_in(sign_in_request("2580")).unwrap();
         assert_eq!(fixed.rename_till("X-1").unwrap_err().kind, "conflict");
+    }
+
+    /// A clock the test moves forward.
+    struct TestClock(Mutex<chrono::DateTime<chrono::Utc>>);
+
+    impl Clock for TestClock {
+        fn now(&self) -> chrono::DateTime<chrono::Utc> {
+            *self.0.lock().unwrap()
+        }
+    }
+
+    impl TestClock {
+        fn advance(&self, by: Duration) {
+            let mut t = self.0.lock().unwrap();
+            *t += by;
+        }
+    }
+
+    /// A store with a product, 10 in stock and a held cart of 4 (hold
+    /// lifetime 60 minutes), signed in as the admin.
+    fn with_a_held_cart(idle: Option<Duration>) -> (tempfile::TempDir, AppState, Arc<TestClock>) {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(TestClock(Mutex::new(chrono::Utc::now())));
+        let state = AppState::new(dir.path().join("store.db"), idle).with_clock(clock.clone());
+        state.setup_store(init_request()).unwrap();
+        state.sign_in(sign_in_request("2580")).unwrap();
+        let supplier = state
+            .call("create_supplier", json!({ "name": "Emzor" }))
+            .unwrap()
+            .0;
+        let product = state
+            .call(
+                "create_product",
+                json!({ "sku": "PCM-500", "name": "Paracetamol", "unit": "pack", "selling_price": "1" }),
+            )
+            .unwrap()
+            .0;
+        let expiry = (clock.now() + Duration::from_secs(200 * 86_400))
+            .date_naive()
+            .to_string();
+        state
+            .call(
+                "receive_stock",
+                json!({ "product_id": product["id"], "supplier_id": supplier["id"], "batch_number": "A1",
+                        "quantity": "10", "expiry_date": expiry }),
+            )
+            .unwrap();
+        let cart = state
+            .call("open_cart", json!({ "terminal_id": "TILL-1" }))
+            .unwrap()
+            .0;
+        state
+            .call(
+                "add_cart_line",
+                json!({ "cart_id": cart["cart_id"], "product_id": product["id"], "quantity": "4" }),
+            )
+            .unwrap();
+        let held = state
+            .call("hold_cart", json!({ "cart_id": cart["cart_id"] }))
+            .unwrap()
+            .0;
+        assert_eq!(held["holds"].as_array().unwrap().len(), 1);
+        (dir, state, clock)
+    }
+
+    fn active_holds(state: &AppState) -> usize {
+        state
+            .call("list_reservations", json!({}))
+            .unwrap()
+            .0
+            .as_array()
+            .unwrap()
+            .len()
+    }
+
+    #[test]
+    fn the_hold_timer_releases_lapsed_holds_as_the_signed_in_user() {
+        let (_dir, state, clock) = with_a_held_cart(None);
+        // Not yet lapsed: nothing to do.
+        assert_eq!(state.release_lapsed_holds().unwrap(), 0);
+        clock.advance(Duration::from_secs(59 * 60));
+        assert_eq!(state.release_lapsed_holds().unwrap(), 0);
+        assert_eq!(active_holds(&state), 1);
+        clock.advance(Duration::from_secs(2 * 60));
+        assert_eq!(state.release_lapsed_holds().unwrap(), 1);
+        assert_eq!(active_holds(&state), 0);
+        // Done once: the next tick finds nothing.
+        assert_eq!(state.release_lapsed_holds().unwrap(), 0);
+        let trail = state
+            .call(
+                "get_audit_trail",
+                json!({ "change_type": "release", "limit": 5 }),
+            )
+            .unwrap()
+            .0;
+        let event = &trail.as_array().unwrap()[0];
+        assert_eq!(event["user_name"], "Ada");
+        assert!(event["notes"].as_str().unwrap().contains("hold lapsed"));
+    }
+
+    #[test]
+    fn the_hold_timer_waits_for_a_signed_in_user_and_is_not_activity() {
+        let (_dir, state, clock) = with_a_held_cart(Some(Duration::from_secs(3600)));
+        clock.advance(Duration::from_secs(61 * 60));
+        let seen = |state: &AppState| {
+            state
+                .session
+                .lock()
+                .unwrap()
+                .as_ref()
+                .map(|s| s.last_activity)
+        };
+        let before = seen(&state);
+        std::thread::sleep(Duration::from_millis(5));
+        assert_eq!(state.release_lapsed_holds().unwrap(), 1);
+        // The timer's work does not keep the till from locking.
+        assert_eq!(seen(&state), before);
+
+        // Nobody signed in: nothing runs (the engine needs an actor).
+        let (_dir2, state2, clock2) = with_a_held_cart(None);
+        state2.sign_out().unwrap();
+        clock2.advance(Duration::from_secs(61 * 60));
+        assert_eq!(state2.release_lapsed_holds().unwrap(), 0);
+        state2.sign_in(sign_in_request("2580")).unwrap();
+        assert_eq!(active_holds(&state2), 1);
+        assert_eq!(state2.release_lapsed_holds().unwrap(), 1);
     }
 
     #[test]
