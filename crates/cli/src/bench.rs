@@ -195,30 +195,9 @@ pub fn run(a: &BenchArgs, db_path: &std::path::Path) -> anyhow::Result<()> {
     let receive_secs = started.elapsed().as_secs_f64();
 
     db.set_clock(at(today));
-    let mut lat: Vec<u64> = Vec::with_capacity(a.sales as usize);
-    let mut units_allocated = Qty::ZERO;
-    let mut shortages = 0u64;
     let started = Instant::now();
-    for s in 1..=a.sales {
-        let product_id = products[rng.below(a.products) as usize];
-        let quantity = 1 + rng.below(5) as i64;
-        let t = Instant::now();
-        let res = db.execute(
-            &session,
-            AllocateStockForSale {
-                product_id,
-                store_id: None,
-                quantity: Qty::from(quantity),
-                reference_id: Some(format!("SALE-{s:08}")),
-                allow_partial: None,
-            },
-        )?;
-        lat.push(t.elapsed().as_nanos() as u64);
-        units_allocated = units_allocated + res.allocated_quantity;
-        if res.partial {
-            shortages += 1;
-        }
-    }
+    let (mut lat, units_allocated, shortages) =
+        sell(&mut db, &session, &products, &mut rng, a.sales)?;
     let sales_secs = started.elapsed().as_secs_f64();
     lat.sort_unstable();
 
@@ -259,7 +238,7 @@ pub fn run(a: &BenchArgs, db_path: &std::path::Path) -> anyhow::Result<()> {
         "sync": a.sync.to_ascii_uppercase(),
         "begin": "immediate",
         "sqlite_version": sqlite_version,
-        "rusqlite": "0.37",
+        "rusqlite": "0.41",
     });
     if a.search {
         out["search"] = search_bench(&mut db, &session, a.products, a.seed)?;
@@ -269,6 +248,42 @@ pub fn run(a: &BenchArgs, db_path: &std::path::Path) -> anyhow::Result<()> {
         bail!("conservation check failed");
     }
     Ok(())
+}
+
+/// The timed sales phase, its own function so that a profiler can collect
+/// just this part (`valgrind --tool=callgrind --toggle-collect='*bench::sell*'`).
+#[inline(never)]
+fn sell(
+    db: &mut Db,
+    session: &Session,
+    products: &[ProductId],
+    rng: &mut SplitMix64,
+    sales: u64,
+) -> anyhow::Result<(Vec<u64>, Qty, u64)> {
+    let mut lat: Vec<u64> = Vec::with_capacity(sales as usize);
+    let mut units_allocated = Qty::ZERO;
+    let mut shortages = 0u64;
+    for s in 1..=sales {
+        let product_id = products[rng.below(products.len() as u64) as usize];
+        let quantity = 1 + rng.below(5) as i64;
+        let t = Instant::now();
+        let res = db.execute(
+            session,
+            AllocateStockForSale {
+                product_id,
+                store_id: None,
+                quantity: Qty::from(quantity),
+                reference_id: Some(format!("SALE-{s:08}")),
+                allow_partial: None,
+            },
+        )?;
+        lat.push(t.elapsed().as_nanos() as u64);
+        units_allocated = units_allocated + res.allocated_quantity;
+        if res.partial {
+            shortages += 1;
+        }
+    }
+    Ok((lat, units_allocated, shortages))
 }
 
 /// Times `search_products` by name word, SKU and barcode (1000 queries each).
