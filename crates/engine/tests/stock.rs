@@ -1272,6 +1272,67 @@ fn products_unique_sku_barcode_search_and_soft_delete() {
     fx.assert_verified();
 }
 
+#[test]
+fn search_finds_word_prefixes_anywhere_names_first() {
+    let mut fx = store_a();
+    let pcm = fx.paracetamol();
+    let with = |generic: &str, brand: &str| ProductFields {
+        generic_name: Some(generic.into()),
+        brand: Some(brand.into()),
+        ..Default::default()
+    };
+    let panadol = fx.product(
+        "PAN-X",
+        "Panadol Extra",
+        with("Paracetamol and caffeine", "GSK"),
+    );
+    let amox = fx.product(
+        "AMX-250",
+        "Amoxicillin 250mg capsules",
+        with("Amoxicillin", "Amoxil"),
+    );
+    let ibu = fx.product("IBU-200", "Ibuprofen 200mg", with("Ibuprofen", "Nurofen"));
+    let search = |fx: &mut Fx, q: &str| -> Vec<ProductId> {
+        fx.run(SearchProducts {
+            query: Some(q.into()),
+            store_id: None,
+            limit: None,
+            include_deleted: None,
+        })
+        .into_iter()
+        .map(|h| h.product.id)
+        .collect()
+    };
+    // Names starting with the text first, then the word anywhere else.
+    assert_eq!(search(&mut fx, "para"), vec![pcm, panadol]);
+    assert_eq!(search(&mut fx, "nuro"), vec![ibu], "brand prefix");
+    assert_eq!(
+        search(&mut fx, "caps amox"),
+        vec![amox],
+        "words in any order"
+    );
+    // A word longer than the prefix indexes still matches as a prefix.
+    assert_eq!(search(&mut fx, "paracetamol caff"), vec![panadol]);
+    assert_eq!(search(&mut fx, "AMX"), vec![amox], "SKU prefix");
+    assert!(search(&mut fx, "amox nurofen").is_empty());
+
+    // A catalogue indexed before the prefix indexes (schema V2) is re-indexed
+    // by migration V3 when the file is opened.
+    let path = fx.path.clone();
+    let raw = fx.raw();
+    raw.execute_batch(
+        "DROP TABLE product_search;
+         CREATE VIRTUAL TABLE product_search USING fts5(product_id UNINDEXED, name, terms,
+             tokenize = 'unicode61 remove_diacritics 2');
+         DELETE FROM refinery_schema_history WHERE version = 3;",
+    )
+    .unwrap();
+    drop(raw);
+    fx.db = common::open(&path);
+    assert_eq!(search(&mut fx, "nuro"), vec![ibu]);
+    assert_eq!(search(&mut fx, "para"), vec![pcm, panadol]);
+}
+
 // ---------------------------------------------------------------- the ledger
 
 #[test]

@@ -750,9 +750,13 @@ impl Operation for SearchProducts {
             }
             let fts = fts_query(q);
             if exact.is_none() && ids.len() < limit && !fts.is_empty() {
-                // Then words anywhere: generic name, brand, SKU, NAFDAC number, barcodes.
+                // Then words anywhere: generic name, brand, SKU, NAFDAC number,
+                // barcodes, listed by name. Not `ORDER BY rank`: bm25 counts
+                // every document holding each term, a full pass over the
+                // doclist of a word that thousands of names share.
                 let mut stmt = ctx.tx.prepare_cached(
-                    "SELECT product_id FROM product_search WHERE product_search MATCH ?1 ORDER BY rank LIMIT ?2",
+                    "SELECT s.product_id FROM (SELECT product_id FROM product_search WHERE product_search MATCH ?1 LIMIT ?2) s
+                       JOIN products p ON p.id = s.product_id ORDER BY p.name COLLATE NOCASE",
                 )?;
                 for id in
                     stmt.query_map(params![fts, limit as i64 + 1], |r| r.get::<_, ProductId>(0))?

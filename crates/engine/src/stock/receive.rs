@@ -158,11 +158,10 @@ impl Operation for ReceiveStock {
                 ))
             }
             Some(c) => c.to_scaled("cost_price")?,
-            None => ctx.tx.query_row(
-                "SELECT cost_price_e4 FROM products WHERE id = ?1",
-                [self.product_id],
-                |r| r.get(0),
-            )?,
+            None => ctx
+                .tx
+                .prepare_cached("SELECT cost_price_e4 FROM products WHERE id = ?1")?
+                .query_row([self.product_id], |r| r.get(0))?,
         };
         let reference = optional_text("reference_number", self.reference_number.as_deref(), 64)?;
         let notes = optional_text("notes", self.notes.as_deref(), 1000)?;
@@ -214,8 +213,7 @@ impl Operation for ReceiveStock {
                 let weighted = (2 * value + total) / (2 * total);
                 let weighted =
                     i64::try_from(weighted).map_err(|_| Error::Internal("cost overflow".into()))?;
-                ctx.tx.execute(
-                    "UPDATE batches SET initial_milli = initial_milli + ?2, cost_price_e4 = ?3, updated_at = ?4 WHERE id = ?1",
+                ctx.tx.prepare_cached("UPDATE batches SET initial_milli = initial_milli + ?2, cost_price_e4 = ?3, updated_at = ?4 WHERE id = ?1")?.execute(
                     params![id, qty_milli, weighted, now],
                 )?;
                 move_stock(
@@ -265,13 +263,11 @@ impl Operation for ReceiveStock {
                 (id, false, cost)
             }
         };
-        let on_hand: i64 = ctx.tx.query_row(
-            "SELECT on_hand_milli FROM batches WHERE id = ?1",
-            [batch_id],
-            |r| r.get(0),
-        )?;
-        let pending_backorders: i64 = ctx.tx.query_row(
-            "SELECT COUNT(*) FROM backorders WHERE product_id = ?1 AND store_id = ?2 AND status IN ('pending', 'partial')",
+        let on_hand: i64 = ctx
+            .tx
+            .prepare_cached("SELECT on_hand_milli FROM batches WHERE id = ?1")?
+            .query_row([batch_id], |r| r.get(0))?;
+        let pending_backorders: i64 = ctx.tx.prepare_cached("SELECT COUNT(*) FROM backorders WHERE product_id = ?1 AND store_id = ?2 AND status IN ('pending', 'partial')")?.query_row(
             params![self.product_id, store.id],
             |r| r.get(0),
         )?;
