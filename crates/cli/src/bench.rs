@@ -46,6 +46,15 @@ pub struct BenchArgs {
     /// Also time product search (name, SKU, barcode) and print its percentiles.
     #[arg(long)]
     search: bool,
+    /// After the workload, also ring up this many till sales of `--till-lines`
+    /// scanned lines each (open cart, scan + add per line, complete with
+    /// cash) and print the scan-to-line and completion percentiles under
+    /// `"till"`. Products then get barcodes, as with `--search`.
+    #[arg(long, default_value_t = 0)]
+    till_sales: u64,
+    /// Lines per till sale.
+    #[arg(long, default_value_t = 5)]
+    till_lines: u64,
 }
 
 /// splitmix64, as defined by the workload.
@@ -136,8 +145,7 @@ pub fn run(a: &BenchArgs, db_path: &std::path::Path) -> anyhow::Result<()> {
             let fields = ProductFields {
                 cost_price: Some(Money::from(10)),
                 selling_price: Some(Money::from(15)),
-                barcodes: a
-                    .search
+                barcodes: (a.search || a.till_sales > 0)
                     .then(|| vec![format!("{:013}", 6_000_000_000_000u64 + i)]),
                 ..ProductFields::default()
             };
@@ -240,6 +248,9 @@ pub fn run(a: &BenchArgs, db_path: &std::path::Path) -> anyhow::Result<()> {
         "sqlite_version": sqlite_version,
         "rusqlite": "0.41",
     });
+    if a.till_sales > 0 {
+        out["till"] = till_bench(&mut db, &session, a)?;
+    }
     if a.search {
         out["search"] = search_bench(&mut db, &session, a.products, a.seed)?;
     }
@@ -284,6 +295,86 @@ fn sell(
         }
     }
     Ok((lat, units_allocated, shortages))
+}
+
+/// The till at scale: `till_sales` sales of `till_lines` scanned packs each,
+/// through the same operations the till screen calls. "Scan to line" is
+/// `scan_barcode` then `add_cart_line` (which returns the priced cart the
+/// screen shows); "complete" is `complete_sale` with exact cash, the one
+/// transaction that allocates FEFO, records the sale and writes the ledger.
+fn till_bench(db: &mut Db, session: &Session, a: &BenchArgs) -> anyhow::Result<serde_json::Value> {
+    use pharmapos_engine::ids::SaleId;
+    use pharmapos_engine::sales::cart::{AddCartLine, OpenCart};
+    use pharmapos_engine::sales::complete::{CompleteSale, PaymentInput};
+    use pharmapos_engine::sales::scan::ScanBarcode;
+    use pharmapos_engine::sales::shifts::OpenShift;
+    let terminal = "BENCH-1".to_string();
+    db.execute(
+        session,
+        OpenShift {
+            terminal_id: terminal.clone(),
+            opening_float: Money::from(100),
+            store_id: None,
+        },
+    )?;
+    let mut rng = SplitMix64(a.seed ^ 0x7111);
+    let (mut scan, mut complete) = (Vec::new(), Vec::new());
+    for _ in 0..a.till_sales {
+        let cart = db.execute(
+            session,
+            OpenCart {
+                terminal_id: terminal.clone(),
+                store_id: None,
+            },
+        )?;
+        let mut total = Money::from(0);
+        for _ in 0..a.till_lines {
+            let i = 1 + rng.below(a.products);
+            let t = Instant::now();
+            let hit = db.execute(
+                session,
+                ScanBarcode {
+                    code: format!("{:013}", 6_000_000_000_000u64 + i),
+                    store_id: None,
+                },
+            )?;
+            let view = db.execute(
+                session,
+                AddCartLine {
+                    cart_id: cart.cart_id,
+                    product_id: hit.product.id,
+                    quantity: Some(hit.quantity),
+                    batch_id: None,
+                    prescription_reference: None,
+                },
+            )?;
+            scan.push(t.elapsed().as_nanos() as u64);
+            total = view.totals.total;
+        }
+        let t = Instant::now();
+        db.execute(
+            session,
+            CompleteSale {
+                sale_id: SaleId::new(),
+                cart_id: cart.cart_id,
+                payments: vec![PaymentInput {
+                    tender: "cash".into(),
+                    amount: total,
+                    reference: None,
+                }],
+            },
+        )?;
+        complete.push(t.elapsed().as_nanos() as u64);
+    }
+    scan.sort_unstable();
+    complete.sort_unstable();
+    let stats = |v: &[u64]| {
+        serde_json::json!({"n": v.len(), "p50_us": round1(percentile(v, 50.0)), "p99_us": round1(percentile(v, 99.0)),
+                           "max_us": round1(v.last().copied().unwrap_or(0) as f64 / 1000.0)})
+    };
+    Ok(
+        serde_json::json!({"lines_per_sale": a.till_lines, "scan_to_line": stats(&scan), "complete_sale": stats(&complete)}),
+    )
 }
 
 /// Times `search_products` by name word, SKU and barcode (1000 queries each).
