@@ -360,15 +360,24 @@ pub fn check_manager_pin(
             user_id,
         })
     };
+    // A refused approver is `approval_required` (the action still waits for a
+    // valid approval), never `unauthenticated`: that kind means the signed-in
+    // session itself is gone, and front ends lock the screen on it.
+    let refused = |why: &str| Error::ApprovalRequired {
+        message: format!("approval refused: {why}"),
+    };
     let (user, pin_hash, failed, locked_until) = match find_for_pin(tx, name) {
         Ok(found) => found,
         Err(e) => {
-            let outcome = if e.to_string().contains("deactivated") {
-                "deactivated"
+            let (outcome, why) = if e.to_string().contains("deactivated") {
+                (
+                    "deactivated",
+                    format!("the approver '{}' is deactivated", name.trim()),
+                )
             } else {
-                "unknown_user"
+                ("unknown_user", "wrong approver name or PIN".to_string())
             };
-            return Err(fail(e, outcome, None));
+            return Err(fail(refused(&why), outcome, None));
         }
     };
     if let Err(e) = check_not_locked(&user.name, locked_until.as_deref(), now) {
@@ -376,9 +385,7 @@ pub fn check_manager_pin(
     }
     if !pin_hash.as_deref().is_some_and(|h| pin_matches(h, pin)) {
         return Err(fail(
-            Error::Unauthenticated {
-                message: "wrong approver name or PIN".into(),
-            },
+            refused("wrong approver name or PIN"),
             "wrong_pin",
             Some(user.id),
         ));

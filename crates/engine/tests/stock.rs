@@ -453,10 +453,10 @@ fn test_adjust_stock() {
         ..adjust(b, -11, AdjustmentReason::Loss)
     };
     fx.receive(p, "A1", day(100), 20); // A1 is empty now: top it up so that -11 is possible
-    refused(&mut fx, "unauthenticated", |fx| {
+    refused(&mut fx, "approval_required", |fx| {
         fx.as_user(c, with(Some(MANAGER), Some("9999")))
     });
-    refused(&mut fx, "unauthenticated", |fx| {
+    refused(&mut fx, "approval_required", |fx| {
         fx.as_user(c, with(Some("nobody"), Some("9999")))
     });
     refused(&mut fx, "forbidden", |fx| {

@@ -83,9 +83,9 @@ export function plainReason(reason: string): string {
   return reason.replace(/:\s*give approver_name and approver_pin\.?$/, ".");
 }
 
-/** A wrong PIN, a non-manager's PIN or a locked manager: said as such, not as a failed sign-in. */
+/** A wrong PIN (approval_required again), a non-manager's PIN or a locked manager: said as such, not as a failed sign-in. */
 function refused(error: unknown): boolean {
   if (error === null || error === undefined) return false;
   const k = toApiError(error).kind;
-  return k === "unauthenticated" || k === "forbidden" || k === "locked";
+  return k === "approval_required" || k === "forbidden" || k === "locked";
 }
