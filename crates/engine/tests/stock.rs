@@ -1316,15 +1316,17 @@ fn search_finds_word_prefixes_anywhere_names_first() {
     assert_eq!(search(&mut fx, "AMX"), vec![amox], "SKU prefix");
     assert!(search(&mut fx, "amox nurofen").is_empty());
 
-    // A catalogue indexed before the prefix indexes (schema V2) is re-indexed
-    // by migration V3 when the file is opened.
+    // A file at schema V2 (no prefix indexes, the older expiry index) is
+    // re-indexed by migrations V3 and V4 when it is opened.
     let path = fx.path.clone();
     let raw = fx.raw();
     raw.execute_batch(
         "DROP TABLE product_search;
          CREATE VIRTUAL TABLE product_search USING fts5(product_id UNINDEXED, name, terms,
              tokenize = 'unicode61 remove_diacritics 2');
-         DELETE FROM refinery_schema_history WHERE version = 3;",
+         DROP INDEX ix_batches_store_expiry_live;
+         CREATE INDEX ix_batches_store_expiry_instock ON batches(store_id, expiry_date) WHERE on_hand_milli > 0;
+         DELETE FROM refinery_schema_history WHERE version >= 3;",
     )
     .unwrap();
     drop(raw);
@@ -1425,6 +1427,38 @@ fn tampering_with_a_batch_breaks_conservation() {
     assert_eq!(r.problems[0].kind, "conservation");
     assert_eq!(r.problems[0].batch_id, Some(b));
     assert_ne!(r.problems[0].batch_id, Some(other));
+}
+
+#[test]
+fn batches_empty_and_refill_through_depleted_and_verify_checks_it() {
+    let mut fx = store_a();
+    let p = fx.paracetamol();
+    let b = fx.receive(p, "D1", day(100), 3);
+    sell(&mut fx, p, 3);
+    assert_eq!(fx.batch(b).status, BatchStatus::Depleted);
+    // Out of the expiry lists while empty; back when refilled.
+    fx.receive(p, "D1", day(100), 2);
+    assert_eq!(fx.batch(b).status, BatchStatus::Available);
+    let expiring = fx.run(GetExpiringBatches {
+        store_id: None,
+        days: Some(365),
+    });
+    assert_eq!(
+        expiring.iter().map(|v| v.batch_id).collect::<Vec<_>>(),
+        vec![b]
+    );
+    fx.assert_verified();
+    // A batch with stock marked depleted would hide from those lists.
+    fx.raw()
+        .execute(
+            "UPDATE batches SET status = 'depleted' WHERE id = ?1",
+            [b.to_string()],
+        )
+        .unwrap();
+    let r = fx.db.verify().unwrap();
+    assert!(!r.ok);
+    assert_eq!(r.problems[0].kind, "status", "{:?}", r.problems);
+    assert_eq!(r.problems[0].batch_id, Some(b));
 }
 
 #[test]

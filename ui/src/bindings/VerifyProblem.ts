@@ -8,7 +8,8 @@ import type { StoreId } from "./StoreId";
 export type VerifyProblem = { 
 /**
  * `chain` (hash or sequence broken), `conservation` (on-hand differs
- * from the ledger) or `reservation` (held quantity differs from holds).
+ * from the ledger), `reservation` (held quantity differs from holds) or
+ * `status` (a batch with stock marked depleted).
  */
 kind: string, 
 /**

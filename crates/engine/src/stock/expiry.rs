@@ -64,7 +64,7 @@ impl Operation for ExpireBatchesWithinDays {
         let cutoff = (ctx.today(&store) + Duration::days(horizon(Some(self.days), 0)?)).to_string();
         let mut stmt = ctx.tx.prepare(
             "SELECT id, product_id, on_hand_milli, reserved_milli FROM batches
-              WHERE store_id = ?1 AND status = 'available' AND on_hand_milli > 0 AND expiry_date < ?2
+              WHERE store_id = ?1 AND status <> 'depleted' AND status = 'available' AND on_hand_milli > 0 AND expiry_date < ?2
               ORDER BY expiry_date, rowid",
         )?;
         let found = stmt
@@ -137,7 +137,7 @@ impl Operation for GetExpiringBatches {
         let today = ctx.today(&store);
         let cutoff = (today + Duration::days(horizon(self.days, 30)?)).to_string();
         let mut stmt = ctx.tx.prepare(&format!(
-            "{VIEW_SQL} WHERE b.store_id = ?1 AND b.on_hand_milli > 0 AND b.status = 'available'
+            "{VIEW_SQL} WHERE b.store_id = ?1 AND b.status <> 'depleted' AND b.on_hand_milli > 0 AND b.status = 'available'
                 AND b.expiry_date >= ?2 AND b.expiry_date <= ?3 ORDER BY b.expiry_date, b.rowid"
         ))?;
         let rows = stmt.query_map(params![store.id, today.to_string(), cutoff], |r| {
@@ -168,7 +168,7 @@ impl Operation for GetExpiredBatches {
         let store = ctx.store(self.store_id)?;
         let today = ctx.today(&store);
         let mut stmt = ctx.tx.prepare(&format!(
-            "{VIEW_SQL} WHERE b.store_id = ?1 AND b.on_hand_milli > 0 AND (b.expiry_date < ?2 OR b.status = 'expired')
+            "{VIEW_SQL} WHERE b.store_id = ?1 AND b.status <> 'depleted' AND b.on_hand_milli > 0 AND (b.expiry_date < ?2 OR b.status = 'expired')
               ORDER BY b.expiry_date, b.rowid"
         ))?;
         let rows = stmt.query_map(params![store.id, today.to_string()], |r| {

@@ -392,11 +392,20 @@ fn write_move(
     )?;
     ctx.tx
         .prepare_cached(
-            "UPDATE batches SET on_hand_milli = ?2, updated_at = ?3, last_event_seq = ?4,
-                    status = CASE WHEN ?2 = 0 AND status = 'available' THEN 'depleted'
-                                  WHEN ?2 > 0 AND status = 'depleted' THEN 'available' ELSE status END
-              WHERE rowid = ?1",
+            "UPDATE batches SET on_hand_milli = ?2, updated_at = ?3, last_event_seq = ?4 WHERE rowid = ?1",
         )?
         .execute(params![rowid, new_milli, ctx.now_str(), seq])?;
+    // The status only when the batch may empty or refill: an UPDATE naming
+    // `status` rewrites the index of live batches (partial on the status),
+    // one more page per sale otherwise.
+    if new_milli == 0 || batch.on_hand_milli == 0 || batch.status == BatchStatus::Depleted {
+        ctx.tx
+            .prepare_cached(
+                "UPDATE batches SET status = CASE WHEN on_hand_milli = 0 THEN 'depleted' ELSE 'available' END
+                  WHERE rowid = ?1 AND ((on_hand_milli = 0 AND status = 'available')
+                                     OR (on_hand_milli > 0 AND status = 'depleted'))",
+            )?
+            .execute([rowid])?;
+    }
     Ok(())
 }
