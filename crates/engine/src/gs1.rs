@@ -184,8 +184,9 @@ fn ai_at(s: &str) -> Option<(&str, AiSpec)> {
     spec4.map(|spec| (four, spec))
 }
 
+/// Refusals name `code`, the field of `scan_barcode` that carries the text.
 fn bad(message: impl Into<String>) -> Error {
-    Error::invalid("barcode", message)
+    Error::invalid("code", message)
 }
 
 /// The GS1 mod-10 check digit of `body` (all digits, check digit excluded).

@@ -1613,3 +1613,33 @@ fn till_latencies() {
         percentile(&mut completes, 0.99)
     );
 }
+
+#[test]
+fn a_product_without_a_price_is_not_sold_free_unless_a_manager_sets_the_price() {
+    let mut fx = store_a();
+    let c = fx.cashier;
+    let p = fx.product("NEW-1", "Unpriced cream", ProductFields::default());
+    let b = fx.receive(p, "U1", day(300), 5);
+    shift(&mut fx, c, TILL, "50.00");
+    let id = cart(&mut fx, c, TILL);
+    let v = add(&mut fx, c, id, p, "1");
+    assert_eq!(v.totals.total, money("0"));
+    let r = complete(&mut fx, c, id, vec![]);
+    assert_kind(r, "invalid_state");
+    assert_eq!(fx.on_hand(b), qi(5), "nothing sold");
+    fx.as_user(
+        c,
+        OverrideLinePrice {
+            cart_id: id,
+            line_id: v.lines[0].line_id,
+            unit_price: Some(money("4.00")),
+            approver_name: Some(MANAGER.into()),
+            approver_pin: Some(MANAGER_PIN.into()),
+        },
+    )
+    .unwrap();
+    let receipt = complete(&mut fx, c, id, vec![cash("4.00")]).unwrap();
+    assert_eq!(receipt.total, money("4.00"));
+    assert_eq!(fx.on_hand(b), qi(4));
+    fx.assert_verified();
+}

@@ -117,6 +117,14 @@ impl Operation for CompleteSale {
                 l.batch_id,
                 l.prescription_reference.as_deref(),
             )?;
+            // A product whose price was never set would go out free; only a
+            // manager's price override (possibly to zero) sells it.
+            if l.unit_price_e4 == 0 && l.price_overridden_by.is_none() {
+                return Err(Error::invalid_state(format!(
+                    "line {} ({}) has no selling price: set the product's price, or have a manager override the line's price",
+                    l.line_no, l.name
+                )));
+            }
             if l.discount_approved_by.is_none() && over_limit(&p.settings, a.line_discount, a.gross)
             {
                 return Err(Error::ApprovalRequired {

@@ -250,10 +250,18 @@ impl Operation for ScanBarcode {
             ),
             (Some(b), _) => {
                 let name = &b.batch_number;
-                if b.status == BatchStatus::Expired || b.is_expired_on(today) {
+                if b.is_expired_on(today) {
                     refuse(
                         Refusal::Expired,
                         format!("batch {name} expired on {}: do not sell it", b.expiry_date),
+                    )
+                } else if b.status == BatchStatus::Expired {
+                    refuse(
+                        Refusal::Expired,
+                        format!(
+                            "batch {name} was marked expired (its date is {}): do not sell it",
+                            b.expiry_date
+                        ),
                     )
                 } else {
                     match b.status {
@@ -289,7 +297,11 @@ impl Operation for ScanBarcode {
                 None,
                 format!("batch {n} is not known in this store; the sale will take FEFO stock"),
             ),
-            (None, None) => (BatchDecision::Fefo, None, "FEFO".to_string()),
+            (None, None) => (
+                BatchDecision::Fefo,
+                None,
+                "the sale will take the batch that expires first (FEFO)".to_string(),
+            ),
         };
         if let (Some(b), Some(e)) = (
             &stored,
