@@ -17,8 +17,8 @@ export interface AppSession {
   close: () => Promise<void>;
 }
 
-/** Starts the app on `dbPath` (default: a fresh temporary folder). */
-export async function startApp(options: { dbPath?: string; dataDir?: string } = {}): Promise<AppSession> {
+/** Starts the app on `dbPath` (default: a fresh temporary folder), with extra command-line `args`. */
+export async function startApp(options: { dbPath?: string; dataDir?: string; args?: string[] } = {}): Promise<AppSession> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "pharmapos-e2e-"));
   const dbPath = options.dbPath ?? join(dataDir, "store.db");
   const browser = await remote({
@@ -29,7 +29,7 @@ export async function startApp(options: { dbPath?: string; dataDir?: string } = 
     connectionRetryCount: 1,
     capabilities: {
       // @ts-expect-error tauri-driver's own capability
-      "tauri:options": { application: appBinary(), args: ["--db", dbPath] },
+      "tauri:options": { application: appBinary(), args: ["--db", dbPath, ...(options.args ?? [])] },
     },
   });
   return {

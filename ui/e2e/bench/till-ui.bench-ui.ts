@@ -1,0 +1,275 @@
+// Scan → line on screen, and a five-line sale from the first scan to the
+// receipt, measured inside the real webview (performance.now()) on a big
+// store: the database prepared by scripts/bench-till-ui.sh (100,000
+// products with barcodes 6000000000000+i and SKUs SKU-000001…, 1,000,000
+// batches) and a PIN user to sign in with. Not run by CI.
+//
+// Inputs (environment): BENCH_DB (the database, used in place), BENCH_USER /
+// BENCH_PIN (a cashier), BENCH_PRODUCTS, BENCH_BURSTS (default 200),
+// BENCH_SALES (default 20), BENCH_SEED, BENCH_OUT (JSON written there too),
+// PHARMAPOS_APP (the app binary; the script passes the release build).
+import { readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+import { clickButton, fill, startApp, type AppSession } from "../app";
+
+const DB = process.env["BENCH_DB"] ?? "";
+const USER = process.env["BENCH_USER"] ?? "Till Bench";
+const PIN = process.env["BENCH_PIN"] ?? "2468";
+const PRODUCTS = Number(process.env["BENCH_PRODUCTS"] ?? 100_000);
+const BURSTS = Number(process.env["BENCH_BURSTS"] ?? 200);
+const SALES = Number(process.env["BENCH_SALES"] ?? 20);
+const LINES_PER_CART = 5;
+
+/** splitmix64 over BigInt, so a seed picks the same products every run. */
+function rng(seed: bigint): (n: number) => number {
+  let s = seed;
+  const M = (1n << 64n) - 1n;
+  return (n) => {
+    s = (s + 0x9e3779b97f4a7c15n) & M;
+    let z = s;
+    z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & M;
+    z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & M;
+    z = z ^ (z >> 31n);
+    return Number(z % BigInt(n));
+  };
+}
+
+interface Item {
+  code: string;
+  sku: string;
+}
+
+/** Groups of `size` distinct random products. */
+function groups(count: number, size: number, next: (n: number) => number): Item[][] {
+  const out: Item[][] = [];
+  for (let g = 0; g < count; g++) {
+    const seen = new Set<number>();
+    const group: Item[] = [];
+    while (group.length < size) {
+      const i = 1 + next(PRODUCTS);
+      if (seen.has(i)) continue;
+      seen.add(i);
+      group.push({ code: String(6_000_000_000_000 + i), sku: `SKU-${String(i).padStart(6, "0")}` });
+    }
+    out.push(group);
+  }
+  return out;
+}
+
+function stats(xs: number[]): { n: number; p50: number; p99: number; max: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  const p = (q: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? NaN;
+  const r = (x: number) => Math.round(x * 10) / 10;
+  return { n: s.length, p50: r(p(0.5)), p99: r(p(0.99)), max: r(p(1)) };
+}
+
+/** What the page script sends back. */
+interface PageResult {
+  scanToDom: number[];
+  scanToFrame: number[];
+  sales: number[];
+  skippedSales: number;
+  failures: string[];
+  ipc: Record<string, number[]>;
+}
+
+let app: AppSession | null = null;
+afterAll(async () => {
+  await app?.close();
+});
+
+describe("till at 100,000 products", () => {
+  it("measures scan → line and a five-line sale in the webview", async () => {
+    expect(DB, "BENCH_DB names the prepared database").not.toBe("");
+    app = await startApp({ dbPath: DB, dataDir: dirname(DB), args: ["--till-id", "BENCH-1"] });
+    const b = app.browser;
+    await b.$("//h1[normalize-space(.)='Sign in']").waitForDisplayed({ timeout: 120_000 });
+    await b.$(`//label[contains(., '${USER}')]`).click();
+    await fill(b, "PIN", PIN);
+    await b.keys(["Enter"]);
+    await b.$("//h1[normalize-space(.)='Till']").waitForDisplayed({ timeout: 60_000 });
+    const form = b.$("//form[@aria-label='Open the shift']");
+    const table = b.$("//table[@aria-label='Cart lines']");
+    await b.waitUntil(async () => (await form.isDisplayed()) || (await table.isDisplayed()), { timeout: 60_000 });
+    if (await form.isDisplayed()) {
+      await fill(b, "Opening float", "0");
+      await clickButton(b, "Open shift");
+    }
+    await table.waitForDisplayed({ timeout: 60_000 });
+
+    const next = rng(BigInt(process.env["BENCH_SEED"] ?? 42));
+    const scanGroups = groups(Math.ceil(BURSTS / LINES_PER_CART), LINES_PER_CART, next);
+    const saleGroups = groups(SALES, LINES_PER_CART, next);
+    const loadBefore = loadavg();
+    const started = Date.now();
+    const r = (await b.executeAsync(
+      (scanGroupsIn: Item[][], saleGroupsIn: Item[][], bursts: number, done: (r: PageResult) => void) => {
+        const result: PageResult = { scanToDom: [], scanToFrame: [], sales: [], skippedSales: 0, failures: [], ipc: {} };
+        // Time every IPC round trip by command (engine + IPC): Tauri's IPC
+        // is a fetch of ipc://localhost/<command> (the engine command's name
+        // is in the body of "call"), looked up on window at each call.
+        const originalFetch = window.fetch.bind(window);
+        const wrapped: typeof window.fetch = (input, init) => {
+          const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+          if (!url.startsWith("ipc:")) return originalFetch(input, init);
+          let name = decodeURIComponent(url.split("/").pop() ?? "");
+          if (name === "call" && typeof init?.body === "string") {
+            try {
+              name = String((JSON.parse(init.body) as { name?: string }).name ?? name);
+            } catch {
+              // not JSON: keep "call"
+            }
+          }
+          const t = performance.now();
+          const p = originalFetch(input, init);
+          p.then(
+            () => (result.ipc[name] ??= []).push(performance.now() - t),
+            () => undefined,
+          );
+          return p;
+        };
+        window.fetch = wrapped;
+        if (window.fetch !== wrapped) result.failures.push("could not wrap fetch: no IPC breakdown");
+        const $ = (sel: string) => document.querySelector(sel);
+        const qty = (sku: string) => ($(`table[aria-label='Cart lines'] tr[data-sku='${sku}'] input`) as HTMLInputElement | null)?.value ?? null;
+        const lineCount = () => document.querySelectorAll("table[aria-label='Cart lines'] tbody tr[data-sku]").length;
+        /** Resolves with performance.now() when `cond` first holds after a DOM change (or a frame), null after 10 s. */
+        const until = (cond: () => boolean): Promise<number | null> =>
+          new Promise((resolve) => {
+            if (cond()) return resolve(performance.now());
+            const t0 = performance.now();
+            let finished = false;
+            const finish = (v: number | null) => {
+              if (finished) return;
+              finished = true;
+              mo.disconnect();
+              resolve(v);
+            };
+            const mo = new MutationObserver(() => cond() && finish(performance.now()));
+            mo.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+            const frame = () => {
+              if (finished) return;
+              if (cond()) return finish(performance.now());
+              if (performance.now() - t0 > 10_000) return finish(null);
+              requestAnimationFrame(frame);
+            };
+            requestAnimationFrame(frame);
+          });
+        const nextFrame = () => new Promise<number>((r) => requestAnimationFrame(() => r(performance.now())));
+        /** A keyboard-wedge burst: every key back to back, then Enter, to whatever has focus. */
+        const burst = (code: string) => {
+          const target = document.activeElement ?? document.body;
+          for (const key of [...code, "Enter"]) target.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true }));
+        };
+        const key = (k: string) => document.body.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true, cancelable: true }));
+        const button = (text: string, scope: ParentNode = document) =>
+          Array.from(scope.querySelectorAll("button")).find((x) => (x.textContent ?? "").includes(text) && !x.disabled) ?? null;
+        const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+        const cancelCart = async () => {
+          if (lineCount() === 0) return;
+          button("Cancel cart")?.click();
+          await until(() => button("Yes, cancel cart") !== null);
+          button("Yes, cancel cart")?.click();
+          await until(() => lineCount() === 0);
+          await pause(50);
+        };
+        (async () => {
+          (document.activeElement as HTMLElement | null)?.blur();
+          // Scan → line: groups of five scans into one cart, then cancel it.
+          let done_ = 0;
+          for (const group of scanGroupsIn) {
+            for (const item of group) {
+              if (done_ >= bursts) break;
+              await pause(30); // a cashier's gap between packs
+              const t0 = performance.now();
+              burst(item.code);
+              const t1 = await until(() => qty(item.sku) === "1");
+              if (t1 === null) {
+                result.failures.push(`scan ${item.code}: no line within 10 s`);
+                continue;
+              }
+              const t2 = await nextFrame();
+              result.scanToDom.push(t1 - t0);
+              result.scanToFrame.push(t2 - t0);
+              done_++;
+            }
+            await cancelCart();
+          }
+          // Five-line sales: first scan → receipt on screen (cash, exact).
+          for (const group of saleGroupsIn) {
+            await pause(30);
+            const t0 = performance.now();
+            let ok = true;
+            for (const item of group) {
+              burst(item.code);
+              if ((await until(() => qty(item.sku) === "1")) === null) {
+                ok = false;
+                break;
+              }
+            }
+            // A product whose every batch has expired: the line is short and
+            // the sale would be refused; such a sale is skipped.
+            if (!ok || $("table[aria-label='Cart lines'] tr.short")) {
+              result.skippedSales++;
+              await cancelCart();
+              continue;
+            }
+            key("F4");
+            await until(() => $("form[aria-label='Payment'] button[data-tender='cash']") !== null);
+            ($("form[aria-label='Payment'] button[data-tender='cash']") as HTMLButtonElement).click();
+            await until(() => $("[data-testid='pay-change']") !== null);
+            await until(() => button("Complete sale", $("form[aria-label='Payment']") ?? document) !== null);
+            button("Complete sale", $("form[aria-label='Payment']") ?? document)?.click();
+            const t1 = await until(() => $("[data-testid='receipt']") !== null);
+            if (t1 === null) {
+              result.failures.push(`sale ${result.sales.length + 1}: no receipt within 10 s`);
+              result.skippedSales++;
+              key("Escape");
+              await cancelCart();
+              continue;
+            }
+            result.sales.push(t1 - t0);
+            key("Escape");
+            await until(() => $("[data-testid='receipt']") === null && lineCount() === 0);
+            await pause(50);
+          }
+          done(result);
+        })().catch((e: unknown) => {
+          result.failures.push(String(e));
+          done(result);
+        });
+      },
+      scanGroups,
+      saleGroups,
+      BURSTS,
+    )) as PageResult;
+    const loadAfter = loadavg();
+    const out = {
+      products: PRODUCTS,
+      build: process.env["BENCH_BUILD"] ?? "unknown",
+      bursts: r.scanToDom.length,
+      scan_to_line_dom_ms: stats(r.scanToDom),
+      scan_to_line_next_frame_ms: stats(r.scanToFrame),
+      five_line_sale_first_scan_to_receipt_ms: stats(r.sales),
+      skipped_sales: r.skippedSales,
+      ipc_ms: Object.fromEntries(Object.entries(r.ipc).map(([k, v]) => [k, stats(v)])),
+      failures: r.failures,
+      wall_s: Math.round((Date.now() - started) / 100) / 10,
+      loadavg_before: loadBefore,
+      loadavg_after: loadAfter,
+    };
+    console.log(`BENCH_RESULT ${JSON.stringify(out)}`);
+    if (process.env["BENCH_OUT"]) writeFileSync(process.env["BENCH_OUT"], `${JSON.stringify(out, null, 2)}\n`);
+    expect(r.scanToDom.length).toBeGreaterThanOrEqual(Math.min(BURSTS, 200));
+  });
+});
+
+function loadavg(): string {
+  try {
+    return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+  } catch {
+    return "n/a";
+  }
+}
