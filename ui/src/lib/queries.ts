@@ -1,6 +1,7 @@
 // React Query wrappers over the typed client. Queries are keyed by command
-// name and input; every "data-changed" event from the shell invalidates them
-// all, so open screens refresh after any committed change without polling.
+// name and input; a "data-changed" event from the shell invalidates them
+// (all of them, but for cart edits: see staleAfter), so open screens refresh
+// after any committed change without polling.
 // The shell's own reads (the till id) are keyed under SHELL_KEY.
 import { useEffect } from "react";
 import { useMutation, useQuery, type QueryClient, type UseQueryOptions } from "@tanstack/react-query";
@@ -52,10 +53,32 @@ export function useTillConfig() {
   return useQuery<TillConfig, ApiError>({ queryKey: TILL_CONFIG_KEY, queryFn: tillConfig, staleTime: Infinity });
 }
 
+/**
+ * Writes that change only an open cart and answer with the whole priced
+ * cart, which the till draws at once. They move no stock and no money, so
+ * only the held-carts list can be out of date. Refetching every open query
+ * on each scan (cart, shift report, settings, stores) queued those reads on
+ * the shell's one database connection ahead of the next scan.
+ */
+const CART_ONLY_COMMANDS: ReadonlySet<string> = new Set([
+  "open_cart",
+  "add_cart_line",
+  "update_cart_line",
+  "remove_cart_line",
+  "set_line_discount",
+  "set_cart_discount",
+  "override_line_price",
+]);
+
+/** What a data-changed event for `command` makes stale. */
+export function staleAfter(command: string): { queryKey: readonly unknown[] } {
+  return CART_ONLY_COMMANDS.has(command) ? { queryKey: [COMMAND_KEY, "list_held_carts"] } : { queryKey: [COMMAND_KEY] };
+}
+
 /** Subscribes the query cache to the shell's data-changed event. */
 export async function wireDataChanged(client: QueryClient): Promise<() => void> {
   return onDataChanged((change) => {
-    void client.invalidateQueries({ queryKey: [COMMAND_KEY] });
+    void client.invalidateQueries(staleAfter(change.command));
     if (change.command === "rename_till") void client.invalidateQueries({ queryKey: TILL_CONFIG_KEY });
   });
 }
