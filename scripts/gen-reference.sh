@@ -440,7 +440,7 @@ call -t _errors chidi get_batch '{"batch_id":"01900000-0000-7000-8000-0000000000
 call -t _errors musa approve_adjustment "{\"adjustment_id\":\"$ADJ1\"}"
 call -t _errors nobody list_stores
 say _errors <<'EOF'
-#### `unauthenticated`: a wrong manager PIN at the till
+#### `approval_required` again: a wrong manager PIN at the till ("approval refused"; the cashier stays signed in)
 
 EOF
 call -t _errors chidi adjust_stock "{\"batch_id\":\"$PCM2\",\"quantity_change\":-50,\"reason\":\"loss\",\"approver_name\":\"musa\",\"approver_pin\":\"0000\"}"
@@ -564,7 +564,7 @@ say set_line_discount <<'EOF'
 EOF
 call -l 0 chidi set_line_discount "{\"cart_id\":\"$CART1\",\"line_id\":\"$LINE1\",\"discount\":{\"kind\":\"percent\",\"value\":\"5\"}}"
 say _errors <<'EOF'
-#### `approval_required`, then `unauthenticated`: a cashier's 20 % line discount (the limit is 10 %) without a manager, then with a wrong manager PIN
+#### `approval_required`: a cashier's 20 % line discount (the limit is 10 %) without a manager, then with a wrong manager PIN ("approval refused")
 
 The wrong PIN is also written to the security log (see `list_security_log`) and counts towards musa's lockout.
 
@@ -736,7 +736,7 @@ EOF
 note adjust_stock <<'EOF'
 - `quantity_change` is signed and non-zero; the batch may go neither below 0 (`insufficient_stock`) nor below its reserved quantity (`conflict`).
 - `reason`: `damage`, `loss`, `theft`, `obsolete`, `expired`, `correction`, `found`, `recall` or `other` (which needs `notes`).
-- A manager's or admin's change applies at once. Anyone else's applies at once only when it is within the store's `adjustment_approval_units` and `adjustment_approval_value` (change × batch cost); above either threshold it is recorded as `pending` (an `adjustment_requested` audit event, stock unchanged) until `approve_adjustment`, unless a manager approves at the till with `approver_name` + `approver_pin` (both or neither; a wrong PIN is `unauthenticated`, a non-manager approver `forbidden`).
+- A manager's or admin's change applies at once. Anyone else's applies at once only when it is within the store's `adjustment_approval_units` and `adjustment_approval_value` (change × batch cost); above either threshold it is recorded as `pending` (an `adjustment_requested` audit event, stock unchanged) until `approve_adjustment`, unless a manager approves at the till with `approver_name` + `approver_pin` (both or neither; a wrong PIN is `approval_required` again, "approval refused: …", never `unauthenticated`, so the cashier's session stands; a non-manager approver `forbidden`).
 - Applied adjustments write an `adjustment` audit event.
 EOF
 note approve_adjustment <<'EOF'
@@ -871,7 +871,7 @@ A line that is not in the cart is `not_found`.
 EOF
 note set_line_discount <<'EOF'
 - `discount` is `{"kind": "percent" | "amount", "value": …}`: a percentage (0–100) of the line's gross, or an amount up to the gross. Omitted or null removes it.
-- Above the store's `cashier_discount_limit_percent` (as a percentage of the gross) it needs a manager: the acting user is one, or `approver_name` + `approver_pin` name one. Without them `approval_required`; a wrong PIN `unauthenticated` (written to the security log, and counting towards the manager's lockout: 5 tries, 5 minutes, then `locked`); a non-manager's PIN `forbidden`. The approver is kept on the line (`discount_approved_by`).
+- Above the store's `cashier_discount_limit_percent` (as a percentage of the gross) it needs a manager: the acting user is one, or `approver_name` + `approver_pin` name one. Without them `approval_required`; a wrong PIN `approval_required` again, "approval refused: …" (written to the security log, and counting towards the manager's lockout: 5 tries, 5 minutes, then `locked`); a non-manager's PIN `forbidden`. The approver is kept on the line (`discount_approved_by`).
 - `complete_sale` checks the limit again (a quantity change can push an amount discount over it).
 EOF
 note set_cart_discount <<'EOF'
