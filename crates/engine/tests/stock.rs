@@ -1176,6 +1176,19 @@ fn cashier_permissions_are_enforced_by_the_engine() {
 
 // ---------------------------------------------------------------- products
 
+/// The ids `search_products` answers for `q`, in order.
+fn search_ids(fx: &mut Fx, q: &str) -> Vec<ProductId> {
+    fx.run(SearchProducts {
+        query: Some(q.into()),
+        store_id: None,
+        limit: None,
+        include_deleted: None,
+    })
+    .into_iter()
+    .map(|h| h.product.id)
+    .collect()
+}
+
 #[test]
 fn products_unique_sku_barcode_search_and_soft_delete() {
     let mut fx = store_a();
@@ -1227,26 +1240,15 @@ fn products_unique_sku_barcode_search_and_soft_delete() {
         )
     });
 
-    let search = |fx: &mut Fx, q: &str| -> Vec<ProductId> {
-        fx.run(SearchProducts {
-            query: Some(q.into()),
-            store_id: None,
-            limit: None,
-            include_deleted: None,
-        })
-        .into_iter()
-        .map(|h| h.product.id)
-        .collect()
-    };
-    assert_eq!(search(&mut fx, "parac"), vec![p], "name prefix");
-    assert_eq!(search(&mut fx, "Botox"), vec![btx]);
-    assert_eq!(search(&mut fx, "BTX-100").first(), Some(&btx), "SKU");
+    assert_eq!(search_ids(&mut fx, "parac"), vec![p], "name prefix");
+    assert_eq!(search_ids(&mut fx, "Botox"), vec![btx]);
+    assert_eq!(search_ids(&mut fx, "BTX-100").first(), Some(&btx), "SKU");
     assert_eq!(
-        search(&mut fx, "6151100012345").first(),
+        search_ids(&mut fx, "6151100012345").first(),
         Some(&p),
         "barcode"
     );
-    assert!(search(&mut fx, "ibuprofen").is_empty());
+    assert!(search_ids(&mut fx, "ibuprofen").is_empty());
 
     // Soft delete is refused while stock is on hand.
     let b = fx.receive(p, "D1", day(100), 3);
@@ -1264,7 +1266,7 @@ fn products_unique_sku_barcode_search_and_soft_delete() {
         deleted.deleted_by.as_deref(),
         Some(admin.user_id.to_string().as_str())
     );
-    assert!(search(&mut fx, "parac").is_empty());
+    assert!(search_ids(&mut fx, "parac").is_empty());
     refused(&mut fx, "not_found", |fx| fx.as_user(admin, sell_req(p, 1)));
     refused(&mut fx, "invalid_state", |fx| {
         fx.as_user(admin, DeleteProduct { id: p })
@@ -1292,29 +1294,18 @@ fn search_finds_word_prefixes_anywhere_names_first() {
         with("Amoxicillin", "Amoxil"),
     );
     let ibu = fx.product("IBU-200", "Ibuprofen 200mg", with("Ibuprofen", "Nurofen"));
-    let search = |fx: &mut Fx, q: &str| -> Vec<ProductId> {
-        fx.run(SearchProducts {
-            query: Some(q.into()),
-            store_id: None,
-            limit: None,
-            include_deleted: None,
-        })
-        .into_iter()
-        .map(|h| h.product.id)
-        .collect()
-    };
     // Names starting with the text first, then the word anywhere else.
-    assert_eq!(search(&mut fx, "para"), vec![pcm, panadol]);
-    assert_eq!(search(&mut fx, "nuro"), vec![ibu], "brand prefix");
+    assert_eq!(search_ids(&mut fx, "para"), vec![pcm, panadol]);
+    assert_eq!(search_ids(&mut fx, "nuro"), vec![ibu], "brand prefix");
     assert_eq!(
-        search(&mut fx, "caps amox"),
+        search_ids(&mut fx, "caps amox"),
         vec![amox],
         "words in any order"
     );
     // A word longer than the prefix indexes still matches as a prefix.
-    assert_eq!(search(&mut fx, "paracetamol caff"), vec![panadol]);
-    assert_eq!(search(&mut fx, "AMX"), vec![amox], "SKU prefix");
-    assert!(search(&mut fx, "amox nurofen").is_empty());
+    assert_eq!(search_ids(&mut fx, "paracetamol caff"), vec![panadol]);
+    assert_eq!(search_ids(&mut fx, "AMX"), vec![amox], "SKU prefix");
+    assert!(search_ids(&mut fx, "amox nurofen").is_empty());
 
     // A file at schema V2 (no prefix indexes, the older expiry index) is
     // re-indexed by migrations V3 and V4 when it is opened.
@@ -1331,8 +1322,8 @@ fn search_finds_word_prefixes_anywhere_names_first() {
     .unwrap();
     drop(raw);
     fx.db = common::open(&path);
-    assert_eq!(search(&mut fx, "nuro"), vec![ibu]);
-    assert_eq!(search(&mut fx, "para"), vec![pcm, panadol]);
+    assert_eq!(search_ids(&mut fx, "nuro"), vec![ibu]);
+    assert_eq!(search_ids(&mut fx, "para"), vec![pcm, panadol]);
 }
 
 // ---------------------------------------------------------------- the ledger
