@@ -41,7 +41,13 @@ if [ -n "$(git status --porcelain -- ui/src/bindings)" ]; then
 fi
 
 log "fuzz the GS1 parser with libFuzzer (${FUZZ_SECONDS:-30} s, no panic on any input)"
-scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
+# libFuzzer prints a line per new input; keep its log, show the final stats.
+fuzz_log=$(mktemp)
+if ! scripts/fuzz.sh "${FUZZ_SECONDS:-30}" >"$fuzz_log" 2>&1; then
+  tail -n 80 "$fuzz_log"
+  die "the GS1 fuzz target failed (full log: $fuzz_log; the crashing input is in ~/.cache/pharmapos/fuzz/artifacts)"
+fi
+tail -n 6 "$fuzz_log"
 
 log "desktop app: UI checks, unit tests, end-to-end tests"
 scripts/test-desktop.sh
