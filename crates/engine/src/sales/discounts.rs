@@ -7,10 +7,11 @@
 //! price. `complete_sale` checks again, since a quantity change can push an
 //! amount discount over the limit.
 
-use super::cart::{editable, line_of, over_limit, price, view, CartView};
+use super::cart::{editable, line_of, over_limit, price, view, CartRow, CartView};
+use super::settings::TillSettings;
 use super::{authorize, pricing, settings, Discount};
 use crate::auth::Permission;
-use crate::ids::{CartId, CartLineId};
+use crate::ids::{CartId, CartLineId, UserId};
 use crate::num::Money;
 use crate::op::{Ctx, Operation};
 use crate::{Error, Result};
@@ -52,21 +53,16 @@ impl Operation for SetLineDiscount {
         let cart = editable(ctx, self.cart_id)?;
         let l = line_of(ctx, cart.id, self.line_id)?;
         let settings = settings::load(ctx.tx, cart.store_id)?;
-        let approved_by = match &self.discount {
-            Some(d) => {
-                let gross = pricing::round(l.input().unit_price * l.input().quantity);
-                let off = pricing::discount_amount(d, gross, "discount")?;
-                authorize(
-                    ctx,
-                    Some(cart.store_id),
-                    over_limit(&settings, off, gross),
-                    self.approver_name.as_deref(),
-                    self.approver_pin.as_deref(),
-                    "a discount above the cashier limit",
-                )?
-            }
-            None => None,
-        };
+        let input = l.input();
+        let gross = pricing::round(input.unit_price * input.quantity);
+        let approved_by = approve_discount(
+            ctx,
+            &cart,
+            &settings,
+            self.discount.as_ref(),
+            gross,
+            (self.approver_name.as_deref(), self.approver_pin.as_deref()),
+        )?;
         let (kind, value) = Discount::stored(self.discount.as_ref());
         ctx.tx.execute(
             "UPDATE cart_lines SET discount_kind = ?2, discount_value = ?3, discount_approved_by = ?4 WHERE id = ?1",
@@ -75,6 +71,31 @@ impl Operation for SetLineDiscount {
         cart.touch(ctx)?;
         view(ctx, cart.id)
     }
+}
+
+/// The manager who approved `discount` off `base`: none needed within the
+/// cashier's limit (or when the discount is removed), else the acting
+/// manager or the named approver whose PIN checks out.
+fn approve_discount(
+    ctx: &Ctx<'_>,
+    cart: &CartRow,
+    settings: &TillSettings,
+    discount: Option<&Discount>,
+    base: rust_decimal::Decimal,
+    (approver_name, approver_pin): (Option<&str>, Option<&str>),
+) -> Result<Option<UserId>> {
+    let Some(d) = discount else {
+        return Ok(None);
+    };
+    let off = pricing::discount_amount(d, base, "discount")?;
+    authorize(
+        ctx,
+        Some(cart.store_id),
+        over_limit(settings, off, base),
+        approver_name,
+        approver_pin,
+        "a discount above the cashier limit",
+    )
 }
 
 /// `set_cart_discount`: a percentage or amount off the whole cart, shared
@@ -109,21 +130,14 @@ impl Operation for SetCartDiscount {
         let mut without = cart.clone();
         without.discount = None;
         let p = price(ctx, without)?;
-        let approved_by = match &self.discount {
-            Some(d) => {
-                let base = p.totals.subtotal.0 - p.totals.discount.0;
-                let off = pricing::discount_amount(d, base, "discount")?;
-                authorize(
-                    ctx,
-                    Some(cart.store_id),
-                    over_limit(&p.settings, off, base),
-                    self.approver_name.as_deref(),
-                    self.approver_pin.as_deref(),
-                    "a discount above the cashier limit",
-                )?
-            }
-            None => None,
-        };
+        let approved_by = approve_discount(
+            ctx,
+            &cart,
+            &p.settings,
+            self.discount.as_ref(),
+            p.totals.subtotal.0 - p.totals.discount.0,
+            (self.approver_name.as_deref(), self.approver_pin.as_deref()),
+        )?;
         let (kind, value) = Discount::stored(self.discount.as_ref());
         ctx.tx.execute(
             "UPDATE carts SET discount_kind = ?2, discount_value = ?3, discount_approved_by = ?4 WHERE id = ?1",
