@@ -1155,7 +1155,7 @@ depends on the kind (`crates/engine/src/error.rs`):
 | `not_found` | a referenced record does not exist (or is a deleted product) | `entity`, `id` |
 | `invalid_input` | malformed request, unknown field or command, validation rule broken | `field` (or null) |
 | `insufficient_stock` | not enough stock for an all-or-nothing request | `product_id`, `batch_id`, `requested`, `available` |
-| `expired_batch` | the batch, or the expiry date given, is past | `batch`, `expiry_date` |
+| `expired_batch` | the batch, or the expiry date given, is past (or the batch is marked expired) | `batch`, `expiry_date` |
 | `batch_unavailable` | the batch is quarantined, recalled, damaged… | `batch`, `status` |
 | `forbidden` | the acting user's role lacks the permission | `user`, `role`, `permission` |
 | `approval_required` | the till operation needs a manager: resend with `approver_name` + `approver_pin` (stock adjustments go `pending` instead) | — |

@@ -31,8 +31,9 @@ pub enum Error {
         requested: String,
         available: String,
     },
-    /// The batch (or date given) is past its expiry date.
-    #[error("batch {batch} expired on {expiry_date}")]
+    /// The batch (or date given) is past its expiry date, or the batch is
+    /// marked expired (a manager may mark one expired before its date).
+    #[error("batch {batch} is expired (expiry date {expiry_date})")]
     ExpiredBatch { batch: String, expiry_date: String },
     /// The batch is quarantined, recalled, damaged or otherwise not sellable.
     #[error("batch {batch} is {status} and cannot be used")]

@@ -790,6 +790,17 @@ fn expire_batches_within_days_and_expiry_lists() {
         "marking expired keeps the packs on the books"
     );
     assert_eq!(fx.batch(month).status, BatchStatus::Available);
+    // Marked expired three days early: refused, and the message does not
+    // claim the (future) date has passed.
+    let admin = fx.admin;
+    let e = assert_kind(
+        fx.as_user(admin, reserve(soon, 1, Some("CART-2"))),
+        "expired_batch",
+    );
+    assert_eq!(
+        e.to_string(),
+        format!("batch SOON is expired (expiry date {})", day(3))
+    );
     // Its hold was released with it.
     let h: String = fx
         .raw()
