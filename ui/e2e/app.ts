@@ -1,6 +1,6 @@
 // Drives one real PharmaPOS window: opens the app on a fresh database file,
 // finds controls by their visible labels (as a user would), and takes
-// screenshots into docs/screenshots/.
+// screenshots (into docs/screenshots/ with UPDATE_SCREENSHOTS=1).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -92,7 +92,7 @@ export async function alertText(b: Browser): Promise<string> {
   return el.getText();
 }
 
-/** Saves a screenshot of the window as docs/screenshots/<name>.png. */
+/** Saves a screenshot of the window as <name>.png in SCREENSHOTS (paths.ts). */
 export async function screenshot(b: Browser, name: string): Promise<void> {
   // WebKitGTK under Xvfb snapshots the last composited frame, which can lag
   // behind the DOM: let two frames render and settle first.

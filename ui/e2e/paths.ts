@@ -1,8 +1,8 @@
 // Where the end-to-end tests find things: the repository, the app binary
 // (built by `tauri build --debug --no-bundle`, honouring CARGO_TARGET_DIR),
 // tauri-driver, and the screenshots folder.
-import { existsSync } from "node:fs";
-import { homedir } from "node:os";
+import { existsSync, mkdirSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -22,7 +22,13 @@ export function tauriDriver(): string {
   return existsSync(inCargo) ? inCargo : "tauri-driver";
 }
 
-export const SCREENSHOTS = join(REPO, "docs", "screenshots");
+/** Where screenshots go: docs/screenshots/ (the README's pictures) only when
+ *  asked with UPDATE_SCREENSHOTS=1, so that a test run leaves the checkout
+ *  as it found it; otherwise a folder under the system temp dir. */
+export const SCREENSHOTS = process.env["UPDATE_SCREENSHOTS"] === "1"
+  ? join(REPO, "docs", "screenshots")
+  : join(tmpdir(), "pharmapos-e2e-screenshots");
+mkdirSync(SCREENSHOTS, { recursive: true });
 
 export const DRIVER_PORT = Number(process.env["TAURI_DRIVER_PORT"] ?? 4444);
 export const NATIVE_PORT = Number(process.env["TAURI_NATIVE_PORT"] ?? 4445);

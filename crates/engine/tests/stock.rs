@@ -1318,8 +1318,8 @@ fn search_finds_word_prefixes_anywhere_names_first() {
     assert_eq!(search_ids(&mut fx, "AMX"), vec![amox], "SKU prefix");
     assert!(search_ids(&mut fx, "amox nurofen").is_empty());
 
-    // A file at schema V2 (no prefix indexes, the older expiry index) is
-    // re-indexed by migrations V3 and V4 when it is opened.
+    // A file at schema V2 (no prefix indexes, the older expiry index, no
+    // product-rules index) is re-indexed by migrations V3 to V5 when opened.
     let path = fx.path.clone();
     let raw = fx.raw();
     raw.execute_batch(
@@ -1328,6 +1328,7 @@ fn search_finds_word_prefixes_anywhere_names_first() {
              tokenize = 'unicode61 remove_diacritics 2');
          DROP INDEX ix_batches_store_expiry_live;
          CREATE INDEX ix_batches_store_expiry_instock ON batches(store_id, expiry_date) WHERE on_hand_milli > 0;
+         DROP INDEX ix_products_rules;
          DELETE FROM refinery_schema_history WHERE version >= 3;",
     )
     .unwrap();
@@ -1335,6 +1336,9 @@ fn search_finds_word_prefixes_anywhere_names_first() {
     fx.db = common::open(&path);
     assert_eq!(search_ids(&mut fx, "nuro"), vec![ibu]);
     assert_eq!(search_ids(&mut fx, "para"), vec![pcm, panadol]);
+    let b = fx.receive(ibu, "U1", day(30), 5);
+    assert_eq!(sell(&mut fx, ibu, 2).allocated_quantity, qi(2));
+    assert_eq!(fx.on_hand(b), qi(3));
 }
 
 // ---------------------------------------------------------------- the ledger

@@ -906,7 +906,8 @@ impl ProductRules {
     pub fn load(tx: &Transaction<'_>, id: ProductId) -> Result<ProductRules> {
         let rules = tx
             .prepare_cached(
-                "SELECT sku, unit, allow_fractional, expiry_required, deleted_at IS NOT NULL, status FROM products WHERE id = ?1",
+                "SELECT sku, unit, allow_fractional, expiry_required, deleted_at IS NOT NULL, status
+                   FROM products INDEXED BY ix_products_rules WHERE id = ?1",
             )?
             .query_row([id], |r| {
                 Ok(ProductRules {
