@@ -597,6 +597,39 @@ fn bad_input_is_a_clear_error_and_writes_nothing() {
     }
     assert!(failures.is_empty(), "{failures:#?}");
 
+    // Type errors, missing and unknown fields name the field, so that a form
+    // can point at it.
+    let named = [
+        ("allocate_stock_for_sale", sell(json!("abc")), "quantity"),
+        (
+            "allocate_stock_for_sale",
+            json!({"product_id": 42, "quantity": 1}).to_string(),
+            "product_id",
+        ),
+        (
+            "allocate_stock_for_sale",
+            json!({"product_id": p}).to_string(),
+            "quantity",
+        ),
+        (
+            "allocate_stock_for_sale",
+            json!({"product_id": p, "quantity": 1, "colour": "red"}).to_string(),
+            "colour",
+        ),
+        (
+            "receive_stock",
+            receive(json!({"expiry_date": 20260930})),
+            "expiry_date",
+        ),
+    ];
+    for (cmd, input, field) in &named {
+        let err = error_of(&call_raw(&s.db, "ada", cmd, input));
+        assert_eq!(err["details"]["field"], *field, "{cmd} {input}: {err}");
+        let message = err["message"].as_str().unwrap();
+        assert!(message.contains(field), "{cmd}: {message}");
+    }
+    assert_eq!(snapshot(&s.db), before);
+
     // The request can also come on stdin.
     let mut child = bin()
         .args([

@@ -116,15 +116,34 @@ impl Db {
 }
 
 /// Parses a JSON request into an operation, turning serde's message into an
-/// `invalid_input` error that names the command.
+/// `invalid_input` error that names the command and, where serde can tell,
+/// the field (`lines[1].quantity`), so a form can point at it.
 pub fn parse_request<O: Operation>(input: serde_json::Value) -> Result<O> {
     let input = if input.is_null() {
         serde_json::Value::Object(Default::default())
     } else {
         input
     };
-    serde_json::from_value(input).map_err(|e| Error::InvalidInput {
-        message: format!("invalid request for {}: {e}", O::NAME),
-        field: None,
+    serde_path_to_error::deserialize(input).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        // A missing field is reported at the object that lacks it.
+        let missing = inner
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next())
+            .map(|name| match path.as_str() {
+                "." => name.to_string(),
+                parent => format!("{parent}.{name}"),
+            });
+        let field = missing.or_else(|| (path != ".").then_some(path));
+        Error::InvalidInput {
+            message: match &field {
+                Some(f) if !inner.contains(&format!("`{f}`")) => {
+                    format!("invalid request for {}: {f}: {inner}", O::NAME)
+                }
+                _ => format!("invalid request for {}: {inner}", O::NAME),
+            },
+            field,
+        }
     })
 }
