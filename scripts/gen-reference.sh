@@ -1153,7 +1153,7 @@ depends on the kind (`crates/engine/src/error.rs`):
 | kind | meaning | details |
 |---|---|---|
 | `not_found` | a referenced record does not exist (or is a deleted product) | `entity`, `id` |
-| `invalid_input` | malformed request, unknown field or command, validation rule broken | `field` (or null) |
+| `invalid_input` | malformed request, unknown field or command, validation rule broken | `field`: the request field (a path such as `payments[0].amount` when nested; null when the request as a whole is wrong) |
 | `insufficient_stock` | not enough stock for an all-or-nothing request | `product_id`, `batch_id`, `requested`, `available` |
 | `expired_batch` | the batch, or the expiry date given, is past (or the batch is marked expired) | `batch`, `expiry_date` |
 | `batch_unavailable` | the batch is quarantined, recalled, damaged… | `batch`, `status` |
