@@ -621,6 +621,11 @@ fn bad_input_is_a_clear_error_and_writes_nothing() {
             receive(json!({"expiry_date": 20260930})),
             "expiry_date",
         ),
+        (
+            "complete_sale",
+            json!({"cart_id": p, "payments": [{"method": "cash", "amount": "abc"}]}).to_string(),
+            "payments[0].amount",
+        ),
     ];
     for (cmd, input, field) in &named {
         let err = error_of(&call_raw(&s.db, "ada", cmd, input));
