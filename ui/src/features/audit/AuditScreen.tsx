@@ -3,13 +3,15 @@
 // what its events say.
 import { useState } from "react";
 
+import type { AuditEvent } from "../../bindings/AuditEvent";
 import type { ChangeType } from "../../bindings/ChangeType";
 import type { GetAuditTrail } from "../../bindings/GetAuditTrail";
 import type { VerifyReport } from "../../bindings/VerifyReport";
+import { DataTable, type Column } from "../../components/DataTable";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field } from "../../components/Field";
 import { ProductPicker } from "../../components/ProductPicker";
-import { Loading, Screen } from "../../components/Screen";
+import { Screen } from "../../components/Screen";
 import { dayBoundary, formatInstant } from "../../lib/format";
 import { useCommandMutation, useCommandQuery } from "../../lib/queries";
 
@@ -33,6 +35,19 @@ const CHANGE_TYPES: readonly ChangeType[] = [
   "status_change",
   "backorder_created",
   "backorder_fulfilled",
+];
+
+const AUDIT_COLUMNS: readonly Column<AuditEvent>[] = [
+  { header: "Seq", className: "num", cell: (e) => e.seq },
+  { header: "When", cell: (e) => formatInstant(e.created_at) },
+  { header: "Change", cell: (e) => e.change_type.replace(/_/g, " ") },
+  { header: "Product", cell: (e) => e.product_name },
+  { header: "Batch", cell: (e) => e.batch_number },
+  { header: "Before", className: "num", cell: (e) => e.previous_quantity },
+  { header: "After", className: "num", cell: (e) => e.new_quantity },
+  { header: "By", cell: (e) => e.user_name },
+  { header: "Notes", cell: (e) => e.notes },
+  { header: "Hash", cell: (e) => <code title={e.hash}>{e.hash.slice(0, 10)}…</code> },
 ];
 
 export function AuditScreen() {
@@ -85,54 +100,16 @@ export function AuditScreen() {
           )}
         </Field>
       </div>
-      <ErrorMessage error={trail.error} />
-      {trail.isPending ? (
-        <Loading what="audit events" />
-      ) : (
-        <div className="table-wrap">
-          <table aria-label="Audit events">
-            <thead>
-              <tr>
-                <th className="num">Seq</th>
-                <th>When</th>
-                <th>Change</th>
-                <th>Product</th>
-                <th>Batch</th>
-                <th className="num">Before</th>
-                <th className="num">After</th>
-                <th>By</th>
-                <th>Notes</th>
-                <th>Hash</th>
-              </tr>
-            </thead>
-            <tbody>
-              {(trail.data ?? []).map((e) => (
-                <tr key={e.id} data-change={e.change_type}>
-                  <td className="num">{e.seq}</td>
-                  <td>{formatInstant(e.created_at)}</td>
-                  <td>{e.change_type.replace(/_/g, " ")}</td>
-                  <td>{e.product_name}</td>
-                  <td>{e.batch_number}</td>
-                  <td className="num">{e.previous_quantity}</td>
-                  <td className="num">{e.new_quantity}</td>
-                  <td>{e.user_name}</td>
-                  <td>{e.notes}</td>
-                  <td>
-                    <code title={e.hash}>{e.hash.slice(0, 10)}…</code>
-                  </td>
-                </tr>
-              ))}
-              {trail.data?.length === 0 && (
-                <tr>
-                  <td colSpan={10} className="empty">
-                    No events match.
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        label="Audit events"
+        columns={AUDIT_COLUMNS}
+        rows={trail.data}
+        rowKey={(e) => e.id}
+        rowAttributes={(e) => ({ "data-change": e.change_type })}
+        empty="No events match."
+        error={trail.error}
+        loading={{ pending: trail.isPending, what: "audit events" }}
+      />
     </Screen>
   );
 }

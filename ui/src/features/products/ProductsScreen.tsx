@@ -3,10 +3,11 @@
 import { useRef, useState } from "react";
 
 import type { Product } from "../../bindings/Product";
+import type { ProductHit } from "../../bindings/ProductHit";
 import type { SignedInUser } from "../../bindings/SignedInUser";
-import { ErrorMessage } from "../../components/ErrorMessage";
+import { DataTable, type Column } from "../../components/DataTable";
 import { Field, Kbd } from "../../components/Field";
-import { Loading, Notice, Screen } from "../../components/Screen";
+import { Notice, Screen } from "../../components/Screen";
 import { useCommandMutation, useCommandQuery } from "../../lib/queries";
 import { useShortcut } from "../../lib/useShortcut";
 import { ProductForm } from "./ProductForm";
@@ -35,6 +36,47 @@ export function ProductsScreen({ user }: { user: SignedInUser }) {
       setNotice(`Deleted ${deleted.name}.`);
     }
   }
+
+  const columns: readonly Column<ProductHit>[] = [
+    { header: "SKU", cell: ({ product: p }) => p.sku },
+    {
+      header: "Name",
+      cell: ({ product: p }) => (
+        <>
+          {p.name} {p.prescription_only && <span className="badge">Rx</span>}
+        </>
+      ),
+    },
+    { header: "Generic", cell: ({ product: p }) => p.generic_name },
+    { header: "Kind", cell: ({ product: p }) => p.category },
+    {
+      header: "Available",
+      className: "num",
+      cell: ({ product: p, available }) => (
+        <>
+          {available} {p.unit}
+        </>
+      ),
+    },
+    { header: "Nearest expiry", cell: ({ nearest_expiry }) => nearest_expiry ?? "" },
+    { header: "Price", className: "num", cell: ({ product: p }) => p.selling_price },
+    { header: "Status", cell: ({ product: p }) => (p.deleted_at ? "deleted" : p.status.replace(/_/g, " ")) },
+    {
+      label: "Actions",
+      cell: ({ product: p }) =>
+        canEdit &&
+        !p.deleted_at && (
+          <>
+            <button type="button" onClick={() => setEditing(p)} aria-label={`Edit ${p.name}`}>
+              Edit
+            </button>{" "}
+            <button type="button" className="danger" onClick={() => setConfirming(p)} aria-label={`Delete ${p.name}`}>
+              Delete
+            </button>
+          </>
+        ),
+    },
+  ];
 
   return (
     <Screen
@@ -97,65 +139,16 @@ export function ProductsScreen({ user }: { user: SignedInUser }) {
           <Kbd>/</Kbd> search
         </span>
       </div>
-      <ErrorMessage error={hits.error ?? remove.error} />
-      {hits.isPending ? (
-        <Loading what="products" />
-      ) : (
-        <div className="table-wrap">
-          <table aria-label="Products">
-            <thead>
-              <tr>
-                <th>SKU</th>
-                <th>Name</th>
-                <th>Generic</th>
-                <th>Kind</th>
-                <th className="num">Available</th>
-                <th>Nearest expiry</th>
-                <th className="num">Price</th>
-                <th>Status</th>
-                <th aria-label="Actions" />
-              </tr>
-            </thead>
-            <tbody>
-              {(hits.data ?? []).map(({ product: p, available, nearest_expiry }) => (
-                <tr key={p.id} data-sku={p.sku}>
-                  <td>{p.sku}</td>
-                  <td>
-                    {p.name} {p.prescription_only && <span className="badge">Rx</span>}
-                  </td>
-                  <td>{p.generic_name}</td>
-                  <td>{p.category}</td>
-                  <td className="num">
-                    {available} {p.unit}
-                  </td>
-                  <td>{nearest_expiry ?? ""}</td>
-                  <td className="num">{p.selling_price}</td>
-                  <td>{p.deleted_at ? "deleted" : p.status.replace(/_/g, " ")}</td>
-                  <td>
-                    {canEdit && !p.deleted_at && (
-                      <>
-                        <button type="button" onClick={() => setEditing(p)} aria-label={`Edit ${p.name}`}>
-                          Edit
-                        </button>{" "}
-                        <button type="button" className="danger" onClick={() => setConfirming(p)} aria-label={`Delete ${p.name}`}>
-                          Delete
-                        </button>
-                      </>
-                    )}
-                  </td>
-                </tr>
-              ))}
-              {hits.data?.length === 0 && (
-                <tr>
-                  <td colSpan={9} className="empty">
-                    {query ? "No product matches." : "No products yet. Press Alt+N to create one."}
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        label="Products"
+        columns={columns}
+        rows={hits.data}
+        rowKey={(h) => h.product.id}
+        rowAttributes={(h) => ({ "data-sku": h.product.sku })}
+        empty={query ? "No product matches." : "No products yet. Press Alt+N to create one."}
+        error={hits.error ?? remove.error}
+        loading={{ pending: hits.isPending, what: "products" }}
+      />
     </Screen>
   );
 }

@@ -8,9 +8,9 @@ import { useState } from "react";
 
 import type { ListSecurityLog } from "../../bindings/ListSecurityLog";
 import type { SecurityLogEntry } from "../../bindings/SecurityLogEntry";
-import { ErrorMessage } from "../../components/ErrorMessage";
+import { DataTable, type Column } from "../../components/DataTable";
 import { Field } from "../../components/Field";
-import { Loading, Screen } from "../../components/Screen";
+import { Screen } from "../../components/Screen";
 import { dayBoundary, formatInstant } from "../../lib/format";
 import { useCommandQuery } from "../../lib/queries";
 
@@ -31,6 +31,16 @@ const OUTCOMES: Record<string, string> = {
 export function describeEntry(e: SecurityLogEntry): { event: string; outcome: string } {
   return { event: EVENTS[e.event] ?? e.event.replace(/_/g, " "), outcome: OUTCOMES[e.outcome] ?? e.outcome.replace(/_/g, " ") };
 }
+
+const COLUMNS: readonly Column<SecurityLogEntry>[] = [
+  { header: "When", cell: (e) => formatInstant(e.occurred_at) },
+  { header: "Event", cell: (e) => describeEntry(e).event },
+  { header: "Name typed", cell: (e) => e.user_name },
+  { header: "Outcome", cellClassName: (e) => (e.outcome === "locked" ? "bad" : undefined), cell: (e) => describeEntry(e).outcome },
+  { header: "Signed in", cell: (e) => e.actor_name ?? "" },
+  { header: "For", cell: (e) => e.action ?? "" },
+  { header: "Detail", cellClassName: "small", cell: (e) => e.detail ?? "" },
+];
 
 export function SecurityLogScreen() {
   const [from, setFrom] = useState("");
@@ -67,49 +77,16 @@ export function SecurityLogScreen() {
           )}
         </Field>
       </div>
-      <ErrorMessage error={log.error} />
-      {log.isPending ? (
-        <Loading what="the security log" />
-      ) : (
-        <div className="table-wrap">
-          <table aria-label="Security log entries">
-            <thead>
-              <tr>
-                <th>When</th>
-                <th>Event</th>
-                <th>Name typed</th>
-                <th>Outcome</th>
-                <th>Signed in</th>
-                <th>For</th>
-                <th>Detail</th>
-              </tr>
-            </thead>
-            <tbody>
-              {(log.data ?? []).map((e) => {
-                const d = describeEntry(e);
-                return (
-                  <tr key={e.id} data-event={e.event} data-outcome={e.outcome}>
-                    <td>{formatInstant(e.occurred_at)}</td>
-                    <td>{d.event}</td>
-                    <td>{e.user_name}</td>
-                    <td className={e.outcome === "locked" ? "bad" : undefined}>{d.outcome}</td>
-                    <td>{e.actor_name ?? ""}</td>
-                    <td>{e.action ?? ""}</td>
-                    <td className="small">{e.detail ?? ""}</td>
-                  </tr>
-                );
-              })}
-              {log.data?.length === 0 && (
-                <tr>
-                  <td colSpan={7} className="empty">
-                    No failed sign-ins or approvals{from.trim() ? " since then" : ""}.
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        label="Security log entries"
+        columns={COLUMNS}
+        rows={log.data}
+        rowKey={(e) => e.id}
+        rowAttributes={(e) => ({ "data-event": e.event, "data-outcome": e.outcome })}
+        empty={<>No failed sign-ins or approvals{from.trim() ? " since then" : ""}.</>}
+        error={log.error}
+        loading={{ pending: log.isPending, what: "the security log" }}
+      />
     </Screen>
   );
 }

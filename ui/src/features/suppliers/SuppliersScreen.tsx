@@ -3,9 +3,10 @@ import { useState, type FormEvent } from "react";
 
 import type { Supplier } from "../../bindings/Supplier";
 import type { CreateSupplier } from "../../bindings/CreateSupplier";
+import { DataTable, type Column } from "../../components/DataTable";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field, Kbd } from "../../components/Field";
-import { Loading, Notice, Screen } from "../../components/Screen";
+import { Notice, Screen } from "../../components/Screen";
 import { optional } from "../../lib/format";
 import { useCommandMutation, useCommandQuery } from "../../lib/queries";
 import { useShortcut } from "../../lib/useShortcut";
@@ -88,6 +89,30 @@ export function SuppliersScreen() {
     (s) => !term || [s.name, s.contact_person, s.phone, s.email].some((v) => v?.toLowerCase().includes(term)),
   );
 
+  const columns: readonly Column<Supplier>[] = [
+    {
+      header: "Name",
+      cell: (s) => (
+        <>
+          {s.name} {s.is_preferred && <span className="badge ok">preferred</span>}
+        </>
+      ),
+    },
+    { header: "Contact", cell: (s) => s.contact_person },
+    { header: "Phone", cell: (s) => s.phone },
+    { header: "Payment terms", cell: (s) => s.payment_terms },
+    { header: "Lead time", cell: (s) => (s.average_lead_time_days != null ? `${s.average_lead_time_days} d` : "") },
+    { header: "Status", cell: (s) => (s.is_active ? "active" : "deactivated") },
+    {
+      label: "Actions",
+      cell: (s) => (
+        <button type="button" onClick={() => setEditing(s)}>
+          Edit
+        </button>
+      ),
+    },
+  ];
+
   return (
     <Screen
       title="Suppliers"
@@ -117,52 +142,15 @@ export function SuppliersScreen() {
           Show deactivated
         </label>
       </div>
-      <ErrorMessage error={suppliers.error} />
-      {suppliers.isPending ? (
-        <Loading what="suppliers" />
-      ) : (
-        <div className="table-wrap">
-          <table aria-label="Suppliers">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Contact</th>
-                <th>Phone</th>
-                <th>Payment terms</th>
-                <th>Lead time</th>
-                <th>Status</th>
-                <th aria-label="Actions" />
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((s) => (
-                <tr key={s.id}>
-                  <td>
-                    {s.name} {s.is_preferred && <span className="badge ok">preferred</span>}
-                  </td>
-                  <td>{s.contact_person}</td>
-                  <td>{s.phone}</td>
-                  <td>{s.payment_terms}</td>
-                  <td>{s.average_lead_time_days != null ? `${s.average_lead_time_days} d` : ""}</td>
-                  <td>{s.is_active ? "active" : "deactivated"}</td>
-                  <td>
-                    <button type="button" onClick={() => setEditing(s)}>
-                      Edit
-                    </button>
-                  </td>
-                </tr>
-              ))}
-              {rows.length === 0 && (
-                <tr>
-                  <td colSpan={7} className="empty">
-                    No suppliers{term ? " match" : " yet"}.
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        label="Suppliers"
+        columns={columns}
+        rows={rows}
+        rowKey={(s) => s.id}
+        empty={`No suppliers${term ? " match" : " yet"}.`}
+        error={suppliers.error}
+        loading={{ pending: suppliers.isPending, what: "suppliers" }}
+      />
     </Screen>
   );
 }
