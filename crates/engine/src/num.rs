@@ -1,7 +1,8 @@
 //! Exact quantities and money.
 //!
-//! Both are `rust_decimal::Decimal` in Rust, strings in JSON (`"12.5"`; inputs
-//! accept a JSON number or a string), and scaled integers in SQLite so that
+//! Both are `rust_decimal::Decimal` in Rust, strings in JSON (`"12.5"`,
+//! money with at least two places: `"0.50"`; inputs accept a JSON number or
+//! a string), and scaled integers in SQLite so that
 //! SQL `SUM` and comparisons are exact: quantities in thousandths of a unit
 //! (a neurotoxin vial logs 12.5 units), money in ten-thousandths.
 
@@ -17,7 +18,7 @@ pub const QTY_SCALE: u32 = 3;
 pub const MONEY_SCALE: u32 = 4;
 
 macro_rules! decimal_type {
-    ($name:ident, $scale:expr, $what:literal) => {
+    ($name:ident, $scale:expr, $shown:expr, $what:literal) => {
         #[doc = concat!("An exact ", $what, " (Decimal; JSON string; SQLite integer scaled by 10^", stringify!($scale), ").")]
         #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, ts_rs::TS)]
         #[ts(export)]
@@ -67,13 +68,26 @@ macro_rules! decimal_type {
             }
         }
 
+        impl $name {
+            /// The value as shown and sent: no trailing zeros beyond
+            /// `$shown` decimal places (money "0.50", "190.00", "0.1234";
+            /// quantities "12.5", "3").
+            fn shown(self) -> Decimal {
+                let mut d = self.0.normalize();
+                if d.scale() < $shown {
+                    d.rescale($shown);
+                }
+                d
+            }
+        }
+
         impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { self.0.normalize().fmt(f) }
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { self.shown().fmt(f) }
         }
 
         impl Serialize for $name {
             fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-                s.collect_str(&self.0.normalize())
+                s.collect_str(&self.shown())
             }
         }
 
@@ -98,8 +112,9 @@ macro_rules! decimal_type {
     };
 }
 
-decimal_type!(Qty, 3, "quantity");
-decimal_type!(Money, 4, "amount");
+decimal_type!(Qty, 3, 0, "quantity");
+// Money shows at least the two places of a price tag.
+decimal_type!(Money, 4, 2, "amount");
 
 /// Accepts `"12.5"`, `12.5` and `12`. A JSON float is read through its
 /// shortest round-trip text, so `0.1` becomes exactly 0.1, not 0.1000000000000000055.
@@ -201,6 +216,22 @@ pub fn check_quantity(field: &str, q: Qty, allow_fractional: bool, unit: &str) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn money_shows_at_least_two_places_and_quantities_none_extra() {
+        let json = |m: Money| serde_json::to_string(&m).unwrap();
+        assert_eq!(json(Money::from_scaled(5_000)), "\"0.50\"");
+        assert_eq!(json(Money::from_scaled(1_900_000)), "\"190.00\"");
+        assert_eq!(json(Money::from_scaled(1_234)), "\"0.1234\"");
+        assert_eq!(json(Money::from_scaled(-25_000)), "\"-2.50\"");
+        assert_eq!(json(Money::ZERO), "\"0.00\"");
+        assert_eq!(Money::from_scaled(123_450).to_string(), "12.345");
+        assert_eq!(Qty::from_scaled(3_000).to_string(), "3");
+        assert_eq!(Qty::from_scaled(12_500).to_string(), "12.5");
+        // What is shown reads back as the same value.
+        let back: Money = serde_json::from_str(&json(Money::from_scaled(5_000))).unwrap();
+        assert_eq!(back, Money::from_scaled(5_000));
+    }
 
     #[test]
     fn json_numbers_and_strings_are_exact() {
