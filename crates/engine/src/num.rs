@@ -74,9 +74,7 @@ macro_rules! decimal_type {
             /// quantities "12.5", "3").
             fn shown(self) -> Decimal {
                 let mut d = self.0.normalize();
-                if d.scale() < $shown {
-                    d.rescale($shown);
-                }
+                d.rescale(d.scale().max($shown));
                 d
             }
         }
