@@ -226,9 +226,20 @@ mod tests {
         assert_eq!(Money::from_scaled(123_450).to_string(), "12.345");
         assert_eq!(Qty::from_scaled(3_000).to_string(), "3");
         assert_eq!(Qty::from_scaled(12_500).to_string(), "12.5");
-        // What is shown reads back as the same value.
-        let back: Money = serde_json::from_str(&json(Money::from_scaled(5_000))).unwrap();
-        assert_eq!(back, Money::from_scaled(5_000));
+    }
+
+    proptest::proptest! {
+        /// Whatever is stored comes back from JSON as the same value and the
+        /// same stored integer, whatever the number of places shown.
+        #[test]
+        fn shown_values_read_back_exactly(scaled in proptest::num::i64::ANY) {
+            let m = Money::from_scaled(scaled);
+            let back: Money = serde_json::from_str(&serde_json::to_string(&m).unwrap()).unwrap();
+            proptest::prop_assert_eq!(back.to_scaled("x").unwrap(), scaled);
+            let q = Qty::from_scaled(scaled);
+            let back: Qty = serde_json::from_str(&serde_json::to_string(&q).unwrap()).unwrap();
+            proptest::prop_assert_eq!(back.to_scaled("x").unwrap(), scaled);
+        }
     }
 
     #[test]
