@@ -9,7 +9,7 @@ import type { GetAuditTrail } from "../../bindings/GetAuditTrail";
 import type { VerifyReport } from "../../bindings/VerifyReport";
 import { DataTable, type Column } from "../../components/DataTable";
 import { ErrorMessage } from "../../components/ErrorMessage";
-import { Field } from "../../components/Field";
+import { DateFilter, Field, LatestLimit } from "../../components/Field";
 import { ProductPicker } from "../../components/ProductPicker";
 import { Screen } from "../../components/Screen";
 import { dayBoundary, formatInstant } from "../../lib/format";
@@ -82,23 +82,9 @@ export function AuditScreen() {
             </select>
           )}
         </Field>
-        <Field label="From" hint="YYYY-MM-DD">
-          {(id) => <input id={id} value={from} onChange={(e) => setFrom(e.target.value)} size={11} />}
-        </Field>
-        <Field label="To" hint="YYYY-MM-DD">
-          {(id) => <input id={id} value={to} onChange={(e) => setTo(e.target.value)} size={11} />}
-        </Field>
-        <Field label="Show">
-          {(id) => (
-            <select id={id} value={limit} onChange={(e) => setLimit(Number(e.target.value))}>
-              {[50, 200, 1000, 5000].map((n) => (
-                <option key={n} value={n}>
-                  latest {n}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <DateFilter label="From" value={from} onChange={setFrom} />
+        <DateFilter label="To" value={to} onChange={setTo} />
+        <LatestLimit value={limit} onChange={setLimit} />
       </div>
       <DataTable
         label="Audit events"

@@ -9,7 +9,7 @@ import { useState } from "react";
 import type { ListSecurityLog } from "../../bindings/ListSecurityLog";
 import type { SecurityLogEntry } from "../../bindings/SecurityLogEntry";
 import { DataTable, type Column } from "../../components/DataTable";
-import { Field } from "../../components/Field";
+import { DateFilter, LatestLimit } from "../../components/Field";
 import { Screen } from "../../components/Screen";
 import { dayBoundary, formatInstant } from "../../lib/format";
 import { useCommandQuery } from "../../lib/queries";
@@ -62,20 +62,8 @@ export function SecurityLogScreen() {
         PINs a user is locked for a while.
       </p>
       <div className="toolbar">
-        <Field label="From" hint="YYYY-MM-DD">
-          {(id) => <input id={id} value={from} onChange={(e) => setFrom(e.target.value)} size={11} />}
-        </Field>
-        <Field label="Show">
-          {(id) => (
-            <select id={id} value={limit} onChange={(e) => setLimit(Number(e.target.value))}>
-              {[50, 200, 1000, 5000].map((n) => (
-                <option key={n} value={n}>
-                  latest {n}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <DateFilter label="From" value={from} onChange={setFrom} />
+        <LatestLimit value={limit} onChange={setLimit} />
       </div>
       <DataTable
         label="Security log entries"
