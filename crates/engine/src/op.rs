@@ -117,7 +117,7 @@ impl Db {
 
 /// Parses a JSON request into an operation, turning serde's message into an
 /// `invalid_input` error that names the command and, where serde can tell,
-/// the field (`lines[1].quantity`), so a form can point at it.
+/// the field (`payments[0].amount`), so a form can point at it.
 pub fn parse_request<O: Operation>(input: serde_json::Value) -> Result<O> {
     let input = if input.is_null() {
         serde_json::Value::Object(Default::default())
