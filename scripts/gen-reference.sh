@@ -1088,7 +1088,8 @@ cat <<'EOF'
   `SaleId`, `SaleLineId`, `ShiftId`, `ReturnId`…): time-ordered, minted
   offline. A till mints the `sale_id` of `complete_sale` itself.
 - **Quantities** (`Qty`) and **money** (`Money`) are exact decimals, written as
-  JSON strings (`"12.5"`, `"18.5"`). Inputs accept a JSON number or a string
+  JSON strings (`"12.5"`; money always with at least two places, `"18.50"`,
+  `"0.1234"`). Inputs accept a JSON number or a string
   (`12.5` or `"12.5"`). Quantities carry at most 3 decimals and money at most 4;
   more is `invalid_input`. A quantity must be whole unless the product has
   `allow_fractional: true`. Percentages and temperatures (`tax_rate`,
