@@ -208,6 +208,29 @@ impl From<rusqlite::Error> for Error {
                 };
             }
         }
+        // The failures a till can meet in the field, in words a manager can
+        // act on. A full disk, a read-only file or a lock timeout roll the
+        // transaction back; after an I/O error only `verify` can tell.
+        if let rusqlite::Error::SqliteFailure(f, _) = &e {
+            let advice = match f.code {
+                rusqlite::ErrorCode::DiskFull => Some(
+                    "the disk holding the store database is full; nothing was saved. Free some space and try again",
+                ),
+                rusqlite::ErrorCode::ReadOnly => Some(
+                    "the store database is read-only (check the file's permissions and the disk); nothing was saved",
+                ),
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked => Some(
+                    "the store database stayed locked by another program for too long; nothing was saved. Try again",
+                ),
+                rusqlite::ErrorCode::SystemIoFailure => Some(
+                    "the disk reported an error reading or writing the store database. Check the disk, then run verify before going on",
+                ),
+                _ => None,
+            };
+            if let Some(advice) = advice {
+                return Error::Storage(format!("{advice} ({e})"));
+            }
+        }
         Error::Storage(e.to_string())
     }
 }
@@ -224,5 +247,41 @@ impl From<serde_json::Error> for Error {
             message: e.to_string(),
             field: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sqlite(code: std::ffi::c_int) -> Error {
+        Error::from(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(code),
+            None,
+        ))
+    }
+
+    #[test]
+    fn field_failures_are_storage_errors_in_plain_words() {
+        let full = sqlite(rusqlite::ffi::SQLITE_FULL);
+        assert_eq!(full.kind(), "storage");
+        assert!(
+            full.to_string()
+                .contains("disk holding the store database is full"),
+            "{full}"
+        );
+        assert!(sqlite(rusqlite::ffi::SQLITE_READONLY)
+            .to_string()
+            .contains("read-only"));
+        assert!(sqlite(rusqlite::ffi::SQLITE_BUSY)
+            .to_string()
+            .contains("locked"));
+        assert!(sqlite(rusqlite::ffi::SQLITE_IOERR)
+            .to_string()
+            .contains("run verify"));
+        // Anything else keeps SQLite's own words.
+        let other = sqlite(rusqlite::ffi::SQLITE_MISMATCH);
+        assert_eq!(other.kind(), "storage");
+        assert!(!other.to_string().contains("nothing was saved"));
     }
 }

@@ -1600,3 +1600,50 @@ fn reopening_a_store_database_keeps_everything() {
     assert_eq!(v.quantity, qi(6));
     drop(dir);
 }
+
+// ---------------------------------------------------------------- storage
+
+#[test]
+fn a_full_disk_refuses_the_change_in_plain_words_and_keeps_the_books_whole() {
+    let mut fx = store_a();
+    let p = fx.paracetamol();
+    fx.receive(p, "FIRST", day(90), 10);
+    // SQLite's own limit stands in for a full disk: the file may not grow.
+    let pages: i64 = fx
+        .db
+        .write(|tx| Ok(tx.query_row("PRAGMA page_count", [], |r| r.get(0))?))
+        .unwrap();
+    fx.db
+        .write(|tx| {
+            let _: i64 = tx.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| {
+                r.get(0)
+            })?;
+            Ok(())
+        })
+        .unwrap();
+    let admin = fx.admin;
+    let mut refused = None;
+    for i in 0..2_000 {
+        let events = fx.event_count();
+        let req = fx.receive_req(p, &format!("B{i:04}"), day(120), qi(5));
+        if let Err(e) = fx.as_user(admin, req) {
+            assert_eq!(fx.event_count(), events, "a refused receipt wrote an event");
+            refused = Some(e);
+            break;
+        }
+    }
+    let e = refused.expect("the file never filled up");
+    assert_eq!(e.kind(), "storage", "{e}");
+    assert!(e.to_string().contains("is full"), "{e}");
+    fx.assert_verified();
+    // Space freed: the same work goes through.
+    fx.db
+        .write(|tx| {
+            let _: i64 = tx.query_row("PRAGMA max_page_count = 1000000", [], |r| r.get(0))?;
+            Ok(())
+        })
+        .unwrap();
+    fx.receive(p, "AFTER", day(150), 5);
+    assert_eq!(sell(&mut fx, p, 2).allocated_quantity, qi(2));
+    fx.assert_verified();
+}
