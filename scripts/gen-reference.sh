@@ -1166,7 +1166,7 @@ depends on the kind (`crates/engine/src/error.rs`):
 | `locked` | too many failed PIN attempts (5; locked for 5 minutes) | `user`, `until` |
 | `schema_too_new` | the file was written by a newer PharmaPOS | `file_version`, `program_version` |
 | `not_a_database` | the file is not a PharmaPOS database | `path` |
-| `storage` | SQLite or I/O failure; a full disk, a read-only file, a lock held too long and a disk error are said in plain words with what to do (the change is rolled back) | — |
+| `storage` | SQLite or I/O failure; a full disk, a read-only file, a lock held too long and a disk error are said in plain words with what to do (the first three roll the change back; after a disk error, run `verify`) | — |
 | `internal` | a broken invariant (a bug) | — |
 
 Examples (real output):
