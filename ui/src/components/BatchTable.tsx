@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 
 import type { BatchView } from "../bindings/BatchView";
 import { BAND_LEGEND, bandClass, expiryLabel } from "../lib/expiry";
+import { EmptyRow } from "./DataTable";
 
 export function ExpiryLegend() {
   return (
@@ -84,13 +85,7 @@ export function BatchTable({
               {actions && <td>{actions(b)}</td>}
             </tr>
           ))}
-          {batches.length === 0 && (
-            <tr>
-              <td colSpan={12} className="empty">
-                {empty}
-              </td>
-            </tr>
-          )}
+          {batches.length === 0 && <EmptyRow span={12}>{empty}</EmptyRow>}
         </tbody>
       </table>
     </div>

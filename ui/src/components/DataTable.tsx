@@ -23,6 +23,17 @@ export interface Column<T> {
 /** Attributes of an item's row, such as the data-* the tests find it by. */
 export type RowAttributes = { className?: string } & { [attribute: `data-${string}`]: string | undefined };
 
+/** The one row of a table with nothing to list, across all its columns. */
+export function EmptyRow({ span, children }: { span: number; children: ReactNode }) {
+  return (
+    <tr>
+      <td colSpan={span} className="empty">
+        {children}
+      </td>
+    </tr>
+  );
+}
+
 function classes(...names: (string | undefined)[]): string | undefined {
   return names.filter(Boolean).join(" ") || undefined;
 }
@@ -78,13 +89,7 @@ export function DataTable<T>({
                   ))}
                 </tr>
               ))}
-              {rows?.length === 0 && empty !== undefined && (
-                <tr>
-                  <td colSpan={columns.length} className="empty">
-                    {empty}
-                  </td>
-                </tr>
-              )}
+              {rows?.length === 0 && empty !== undefined && <EmptyRow span={columns.length}>{empty}</EmptyRow>}
             </tbody>
           </table>
         </div>
