@@ -1613,14 +1613,7 @@ fn a_full_disk_refuses_the_change_in_plain_words_and_keeps_the_books_whole() {
         .db
         .write(|tx| Ok(tx.query_row("PRAGMA page_count", [], |r| r.get(0))?))
         .unwrap();
-    fx.db
-        .write(|tx| {
-            let _: i64 = tx.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| {
-                r.get(0)
-            })?;
-            Ok(())
-        })
-        .unwrap();
+    set_max_pages(&mut fx, pages);
     let admin = fx.admin;
     let mut refused = None;
     for i in 0..2_000 {
@@ -1637,13 +1630,18 @@ fn a_full_disk_refuses_the_change_in_plain_words_and_keeps_the_books_whole() {
     assert!(e.to_string().contains("is full"), "{e}");
     fx.assert_verified();
     // Space freed: the same work goes through.
-    fx.db
-        .write(|tx| {
-            let _: i64 = tx.query_row("PRAGMA max_page_count = 1000000", [], |r| r.get(0))?;
-            Ok(())
-        })
-        .unwrap();
+    set_max_pages(&mut fx, 1_000_000);
     fx.receive(p, "AFTER", day(150), 5);
     assert_eq!(sell(&mut fx, p, 2).allocated_quantity, qi(2));
     fx.assert_verified();
+}
+
+/// Caps how many pages the store file may have (this connection's limit).
+fn set_max_pages(fx: &mut Fx, pages: i64) {
+    fx.db
+        .write(|tx| {
+            tx.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))?;
+            Ok(())
+        })
+        .unwrap();
 }
