@@ -69,11 +69,25 @@ enum Cmd {
         json: Option<String>,
     },
     /// Verify the audit chain, conservation of stock and SQLite integrity.
-    Verify,
-    /// Copy the database to a file (online backup, safe while in use).
+    Verify {
+        /// A chain head printed on a Z report, `SEQ:HASH` (or
+        /// `STORE_ID@SEQ:HASH` in a file with several stores); repeatable.
+        /// Verification fails if the record no longer matches the paper.
+        #[arg(long = "printed-head", value_name = "SEQ:HASH")]
+        printed_heads: Vec<String>,
+    },
+    /// Copy the database to a new file (online backup, safe while in use),
+    /// recorded in each store's chain as done by --user.
     Backup {
-        /// Destination file.
+        /// Destination file (must not exist).
         dest: PathBuf,
+    },
+    /// Restore a backup into --db: a file already there is moved aside to
+    /// `<db>.before-restore-<time>`, never deleted; the restore is recorded
+    /// in each store's chain as done by --user (an admin in the backup).
+    Restore {
+        /// The backup file.
+        backup: PathBuf,
     },
     /// List every command with its permission and request fields.
     Commands,
@@ -109,6 +123,29 @@ fn open(cli: &Cli) -> anyhow::Result<Db> {
         db.set_clock(Arc::new(FixedClock(now)));
     }
     Ok(db)
+}
+
+/// `SEQ:HASH` or `STORE_ID@SEQ:HASH`, as printed on a Z report.
+fn parse_printed_head(
+    s: &str,
+) -> Result<(Option<pharmapos_engine::ids::StoreId>, i64, String), Error> {
+    let bad = || {
+        Error::invalid(
+            "printed-head",
+            format!("'{s}' is not a printed head: write SEQ:HASH, e.g. 42:9f3a1c0b7d2e4f61"),
+        )
+    };
+    let (store, rest) = match s.split_once('@') {
+        Some((store, rest)) => (Some(store.parse()?), rest),
+        None => (None, s),
+    };
+    let (seq, hash) = rest.split_once(':').ok_or_else(bad)?;
+    let seq = seq
+        .trim()
+        .trim_start_matches('#')
+        .parse::<i64>()
+        .map_err(|_| bad())?;
+    Ok((store, seq, hash.trim().to_string()))
 }
 
 /// Prints JSON to stdout; a closed pipe (`| head`) is not an error.
@@ -180,10 +217,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let out = pharmapos_commands::dispatch(&mut db, &session, command, input)?;
             print(&out)
         }
-        Cmd::Verify => {
+        Cmd::Verify { printed_heads } => {
+            let heads = printed_heads
+                .iter()
+                .map(|h| parse_printed_head(h))
+                .collect::<Result<Vec<_>, Error>>()?;
             let mut db = open(&cli)?;
             db.integrity_check()?;
-            let report = db.verify()?;
+            let report = db.verify_printed(&heads)?;
             print(&report)?;
             if report.ok {
                 Ok(())
@@ -195,9 +236,29 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Cmd::Backup { dest } => {
-            let db = open(&cli)?;
-            db.backup_to(dest)?;
-            print(&serde_json::json!({"backup": dest}))
+            let mut db = open(&cli)?;
+            let user = cli
+                .user
+                .as_deref()
+                .context("--user NAME is required for `backup` (who took it is recorded)")?;
+            let session = auth::session_for_name(&db, user)?;
+            print(&db.backup(&session, dest)?)
+        }
+        Cmd::Restore { backup } => {
+            let dest = cli
+                .db
+                .as_deref()
+                .context("--db FILE (or PHARMAPOS_DB) names the file to restore into")?;
+            let user = cli
+                .user
+                .as_deref()
+                .context("--user NAME is required for `restore` (who restored is recorded)")?;
+            let mut opts = pharmapos_engine::OpenOptions::default();
+            if let Some(now) = cli.now {
+                opts.clock = Arc::new(FixedClock(now));
+            }
+            let (_db, report, aside) = Db::restore(backup, dest, user, opts)?;
+            print(&serde_json::json!({"restored": report, "previous_file_moved_to": aside}))
         }
         Cmd::Commands => {
             use std::io::Write;

@@ -715,3 +715,109 @@ fn verify_exits_non_zero_on_a_tampered_file() {
     let err: Value = serde_json::from_slice(&out.stderr).unwrap();
     assert!(err["error"]["kind"].is_string());
 }
+
+#[test]
+fn a_printed_z_report_head_is_checked_by_verify() {
+    let s = store();
+    call(
+        &s.db,
+        "ada",
+        "open_shift",
+        json!({"terminal_id": "T1", "opening_float": "50.00"}),
+    );
+    let z = call(
+        &s.db,
+        "ada",
+        "close_shift",
+        json!({"terminal_id": "T1", "counted_cash": "50.00"}),
+    );
+    let head = &z["record_head"];
+    let printed = format!(
+        "{}:{}",
+        head["seq"].as_i64().unwrap(),
+        head["short_hash"].as_str().unwrap()
+    );
+    let out = run(&s.db, &["verify", "--printed-head", &printed]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let wrong = format!("{}:deadbeefdeadbeef", head["seq"].as_i64().unwrap());
+    let out = run(&s.db, &["verify", "--printed-head", &wrong]);
+    assert!(!out.status.success());
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["problems"][0]["kind"], "printed_head");
+    let err = error_of(&run(&s.db, &["verify", "--printed-head", "twelve"]));
+    assert_eq!(err["kind"], "invalid_input");
+}
+
+#[test]
+fn backup_and_restore_are_recorded_and_a_refused_restore_changes_nothing() {
+    let s = store();
+    let dir = s.db.parent().unwrap().to_path_buf();
+    let backup = dir.join("copy.db");
+    let err = error_of(&run(&s.db, &["backup", backup.to_str().unwrap()]));
+    assert_eq!(err["kind"], "invalid_input", "who took it is required");
+    let out = run(
+        &s.db,
+        &["--user", "ada", "backup", backup.to_str().unwrap()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report["bytes"].as_u64().unwrap() > 0);
+    let trail = call(
+        &s.db,
+        "ada",
+        "get_audit_trail",
+        json!({"category": "security"}),
+    );
+    assert_eq!(trail[0]["kind"], "backup_taken");
+
+    // Restore over the live file: the old one is kept aside.
+    call(
+        &s.db,
+        "ada",
+        "create_supplier",
+        json!({"name": "After the backup"}),
+    );
+    let before = snapshot(&s.db);
+    let out = run(
+        &s.db,
+        &["--user", "nobody", "restore", backup.to_str().unwrap()],
+    );
+    error_of(&out);
+    assert_eq!(snapshot(&s.db), before, "a refused restore changes nothing");
+    let out = run(
+        &s.db,
+        &["--user", "ada", "restore", backup.to_str().unwrap()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let done: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(done["previous_file_moved_to"]
+        .as_str()
+        .unwrap()
+        .contains("before-restore"));
+    let suppliers = call(&s.db, "ada", "list_suppliers", json!({}));
+    assert!(suppliers
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["name"] != "After the backup"));
+    let trail = call(
+        &s.db,
+        "ada",
+        "get_audit_trail",
+        json!({"category": "security"}),
+    );
+    assert_eq!(trail[0]["kind"], "restored");
+    assert!(run(&s.db, &["verify"]).status.success());
+}

@@ -7,7 +7,7 @@
 //! UPDATE and DELETE; corrections are new events. `seq` is also the sync cursor.
 
 use crate::auth::Permission;
-use crate::ids::{BatchId, EventId, ProductId, StoreId, UserId};
+use crate::ids::{BatchId, EventId, InstallationId, ProductId, StoreId, UserId};
 use crate::num::Qty;
 use crate::op::{Ctx, Operation};
 use crate::{Error, Result};
@@ -70,6 +70,100 @@ pub enum ChangeType {
     AdjustmentRequested,
     /// A pending adjustment rejected.
     AdjustmentRejected,
+    // ---- Catalogue (head office's data; recorded in the acting store's chain)
+    /// A product created.
+    ProductCreated,
+    /// A product's fields changed (price, tax, flags, barcodes…), before → after.
+    ProductUpdated,
+    /// A product deleted (soft).
+    ProductDeleted,
+    /// A category created.
+    CategoryCreated,
+    /// A supplier created.
+    SupplierCreated,
+    /// A supplier's fields changed.
+    SupplierUpdated,
+    // ---- People
+    /// A user created.
+    UserCreated,
+    /// A user's name or home store changed.
+    UserUpdated,
+    /// A user's role changed.
+    UserRoleChanged,
+    /// A user's PIN set or reset (the PIN itself is never recorded).
+    UserPinReset,
+    /// A user deactivated.
+    UserDeactivated,
+    /// A user reactivated.
+    UserReactivated,
+    // ---- Settings
+    /// A store created.
+    StoreCreated,
+    /// A store's details or approval thresholds changed.
+    StoreUpdated,
+    /// The store's till and receipt settings changed.
+    SettingsChanged,
+    // ---- Sales
+    /// A shift opened with its float.
+    ShiftOpened,
+    /// A shift closed with its cash figures (the Z report).
+    ShiftClosed,
+    /// A sale completed: the whole document (lines, batches, payments, totals).
+    SaleCompleted,
+    /// Items of a sale returned: the return document.
+    SaleReturned,
+    /// A sale voided.
+    SaleVoided,
+    // ---- Security
+    /// A user signed in.
+    UserSignedIn,
+    /// A user locked out after too many wrong PINs.
+    UserLockedOut,
+    /// A manager approved an action at the point of action.
+    ApprovalGranted,
+    /// An approval was refused (wrong PIN, not a manager, over the limit).
+    ApprovalRefused,
+    /// A backup of the store file was taken.
+    BackupTaken,
+    /// The store file was restored from a backup.
+    Restored,
+}
+
+/// The audit screen's groups of kinds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum EventCategory {
+    /// Stock moves and their requests (the seed's change types).
+    Stock,
+    /// Products, prices, categories, suppliers.
+    Catalogue,
+    /// Users, roles, PINs.
+    People,
+    /// Shifts and sale documents.
+    Sales,
+    /// Store, till and receipt settings.
+    Settings,
+    /// Sign-ins, lockouts, approvals, backups and restores.
+    Security,
+}
+
+impl EventCategory {
+    /// The stored name (NULL in the table for `stock`, see migration V6).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventCategory::Stock => "stock",
+            EventCategory::Catalogue => "catalogue",
+            EventCategory::People => "people",
+            EventCategory::Sales => "sales",
+            EventCategory::Settings => "settings",
+            EventCategory::Security => "security",
+        }
+    }
+
+    fn stored(self) -> Option<&'static str> {
+        (self != EventCategory::Stock).then_some(self.as_str())
+    }
 }
 
 impl ChangeType {
@@ -98,6 +192,110 @@ impl ChangeType {
             ChangeType::BackorderFulfilled => "backorder_fulfilled",
             ChangeType::AdjustmentRequested => "adjustment_requested",
             ChangeType::AdjustmentRejected => "adjustment_rejected",
+            ChangeType::ProductCreated => "product_created",
+            ChangeType::ProductUpdated => "product_updated",
+            ChangeType::ProductDeleted => "product_deleted",
+            ChangeType::CategoryCreated => "category_created",
+            ChangeType::SupplierCreated => "supplier_created",
+            ChangeType::SupplierUpdated => "supplier_updated",
+            ChangeType::UserCreated => "user_created",
+            ChangeType::UserUpdated => "user_updated",
+            ChangeType::UserRoleChanged => "user_role_changed",
+            ChangeType::UserPinReset => "user_pin_reset",
+            ChangeType::UserDeactivated => "user_deactivated",
+            ChangeType::UserReactivated => "user_reactivated",
+            ChangeType::StoreCreated => "store_created",
+            ChangeType::StoreUpdated => "store_updated",
+            ChangeType::SettingsChanged => "settings_changed",
+            ChangeType::ShiftOpened => "shift_opened",
+            ChangeType::ShiftClosed => "shift_closed",
+            ChangeType::SaleCompleted => "sale_completed",
+            ChangeType::SaleReturned => "sale_returned",
+            ChangeType::SaleVoided => "sale_voided",
+            ChangeType::UserSignedIn => "user_signed_in",
+            ChangeType::UserLockedOut => "user_locked_out",
+            ChangeType::ApprovalGranted => "approval_granted",
+            ChangeType::ApprovalRefused => "approval_refused",
+            ChangeType::BackupTaken => "backup_taken",
+            ChangeType::Restored => "restored",
+        }
+    }
+
+    /// Every kind, for parsing and listings.
+    pub const ALL: &'static [ChangeType] = &[
+        ChangeType::Receipt,
+        ChangeType::Allocated,
+        ChangeType::Reserved,
+        ChangeType::Release,
+        ChangeType::ConfirmReserve,
+        ChangeType::Adjustment,
+        ChangeType::Writeoff,
+        ChangeType::Expired,
+        ChangeType::TransferOut,
+        ChangeType::TransferIn,
+        ChangeType::Reconciliation,
+        ChangeType::TreatmentUse,
+        ChangeType::Waste,
+        ChangeType::Recall,
+        ChangeType::StatusChange,
+        ChangeType::Return,
+        ChangeType::Void,
+        ChangeType::BackorderCreated,
+        ChangeType::BackorderCancelled,
+        ChangeType::BackorderFulfilled,
+        ChangeType::AdjustmentRequested,
+        ChangeType::AdjustmentRejected,
+        ChangeType::ProductCreated,
+        ChangeType::ProductUpdated,
+        ChangeType::ProductDeleted,
+        ChangeType::CategoryCreated,
+        ChangeType::SupplierCreated,
+        ChangeType::SupplierUpdated,
+        ChangeType::UserCreated,
+        ChangeType::UserUpdated,
+        ChangeType::UserRoleChanged,
+        ChangeType::UserPinReset,
+        ChangeType::UserDeactivated,
+        ChangeType::UserReactivated,
+        ChangeType::StoreCreated,
+        ChangeType::StoreUpdated,
+        ChangeType::SettingsChanged,
+        ChangeType::ShiftOpened,
+        ChangeType::ShiftClosed,
+        ChangeType::SaleCompleted,
+        ChangeType::SaleReturned,
+        ChangeType::SaleVoided,
+        ChangeType::UserSignedIn,
+        ChangeType::UserLockedOut,
+        ChangeType::ApprovalGranted,
+        ChangeType::ApprovalRefused,
+        ChangeType::BackupTaken,
+        ChangeType::Restored,
+    ];
+
+    /// Parses a stored kind.
+    pub fn parse(s: &str) -> Option<ChangeType> {
+        Self::ALL.iter().copied().find(|k| k.as_str() == s)
+    }
+
+    /// The audit screen's group this kind belongs to.
+    pub fn category(self) -> EventCategory {
+        use ChangeType::*;
+        match self {
+            ProductCreated | ProductUpdated | ProductDeleted | CategoryCreated
+            | SupplierCreated | SupplierUpdated => EventCategory::Catalogue,
+            UserCreated | UserUpdated | UserRoleChanged | UserPinReset | UserDeactivated
+            | UserReactivated => EventCategory::People,
+            StoreCreated | StoreUpdated | SettingsChanged => EventCategory::Settings,
+            ShiftOpened | ShiftClosed | SaleCompleted | SaleReturned | SaleVoided => {
+                EventCategory::Sales
+            }
+            UserSignedIn | UserLockedOut | ApprovalGranted | ApprovalRefused | BackupTaken
+            | Restored => EventCategory::Security,
+            Receipt | Allocated | Reserved | Release | ConfirmReserve | Adjustment | Writeoff
+            | Expired | TransferOut | TransferIn | Reconciliation | TreatmentUse | Waste
+            | Recall | StatusChange | Return | Void | BackorderCreated | BackorderCancelled
+            | BackorderFulfilled | AdjustmentRequested | AdjustmentRejected => EventCategory::Stock,
         }
     }
 }
@@ -122,6 +320,27 @@ pub struct NewEvent<'a> {
     pub notes: Option<&'a str>,
 }
 
+/// Who writes an event, and when: the operation's actor and instant, and
+/// this file's installation. Setup, sign-in and backups have no operation
+/// context, so they build one of these directly.
+pub(crate) struct Stamp<'a> {
+    pub tx: &'a Transaction<'a>,
+    pub user_id: UserId,
+    pub created_at: String,
+    pub installation: InstallationId,
+}
+
+impl Ctx<'_> {
+    pub(crate) fn stamp(&self) -> Stamp<'_> {
+        Stamp {
+            tx: self.tx,
+            user_id: self.actor.id,
+            created_at: self.now_str(),
+            installation: self.installation,
+        }
+    }
+}
+
 /// Appends one event to its store's chain, inside the operation's transaction.
 /// An event naming a batch links back to that batch's previous event and
 /// becomes the batch's newest (`batches.last_event_seq`).
@@ -136,7 +355,7 @@ pub fn append(ctx: &Ctx<'_>, e: NewEvent<'_>) -> Result<EventId> {
         None => None,
     };
     let batch_id = e.batch_id;
-    let (id, seq) = insert_event(ctx, e, batch_prev_seq)?;
+    let (id, seq, _) = insert_event(&ctx.stamp(), e, batch_prev_seq, None)?;
     if let Some(b) = batch_id {
         ctx.tx
             .prepare_cached("UPDATE batches SET last_event_seq = ?2 WHERE id = ?1")?
@@ -153,15 +372,243 @@ pub(crate) fn append_linked(
     e: NewEvent<'_>,
     batch_prev_seq: Option<i64>,
 ) -> Result<i64> {
-    insert_event(ctx, e, batch_prev_seq).map(|(_, seq)| seq)
+    insert_event(&ctx.stamp(), e, batch_prev_seq, None).map(|(_, seq, _)| seq)
+}
+
+/// What a non-stock event is about.
+#[derive(Clone, Debug, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Subject {
+    /// `product`, `user`, `store`, `sale`, `shift`, …
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The record's id.
+    pub id: String,
+    /// Its name or number, as it read when the event was written.
+    pub name: String,
+}
+
+/// One field's value before and after a change, as display text (money with
+/// its two places, dates as written). `None` is "not set".
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct FieldChange {
+    /// The field's name (`selling_price`, `role`, …).
+    pub field: String,
+    /// Before.
+    pub before: Option<String>,
+    /// After.
+    pub after: Option<String>,
+}
+
+/// The canonical payload of a non-stock event: what it is about, what
+/// changed, and the document itself where there is one (a sale's lines,
+/// batches, payments and totals; a Z report's cash figures).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Payload {
+    /// The record concerned.
+    pub subject: Subject,
+    /// Before → after of each changed field (empty for documents).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<FieldChange>,
+    /// The document or extra facts, when the event carries one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Value>,
+}
+
+impl Payload {
+    /// A payload about `kind` `id` named `name`.
+    pub fn about(kind: &str, id: impl ToString, name: impl Into<String>) -> Payload {
+        Payload {
+            subject: Subject {
+                kind: kind.into(),
+                id: id.to_string(),
+                name: name.into(),
+            },
+            changes: Vec::new(),
+            data: None,
+        }
+    }
+
+    /// With these field changes.
+    pub fn with_changes(mut self, changes: Vec<FieldChange>) -> Payload {
+        self.changes = changes;
+        self
+    }
+
+    /// With a document or extra facts (serialised as they are).
+    pub fn with_data(mut self, data: impl Serialize) -> Result<Payload> {
+        self.data = Some(
+            serde_json::to_value(data)
+                .map_err(|e| Error::Internal(format!("encoding event payload: {e}")))?,
+        );
+        Ok(self)
+    }
+}
+
+/// The fields that differ between two serialised views of a record (top-level
+/// keys; `updated_at`-style bookkeeping left out), as display text.
+pub fn diff(before: &impl Serialize, after: &impl Serialize) -> Result<Vec<FieldChange>> {
+    use serde_json::Value;
+    let enc = |v: serde_json::Result<Value>| {
+        v.map_err(|e| Error::Internal(format!("encoding event payload: {e}")))
+    };
+    let (b, a) = (
+        enc(serde_json::to_value(before))?,
+        enc(serde_json::to_value(after))?,
+    );
+    let empty = serde_json::Map::new();
+    let (bm, am) = (
+        b.as_object().unwrap_or(&empty),
+        a.as_object().unwrap_or(&empty),
+    );
+    let mut keys: Vec<&String> = bm.keys().chain(am.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let text = |v: Option<&Value>| -> Option<String> {
+        match v {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(other) => Some(other.to_string()),
+        }
+    };
+    Ok(keys
+        .into_iter()
+        .filter(|k| !matches!(k.as_str(), "updated_at" | "created_at" | "updated_by"))
+        .filter(|k| bm.get(*k) != am.get(*k))
+        .map(|k| FieldChange {
+            field: k.clone(),
+            before: text(bm.get(k)),
+            after: text(am.get(k)),
+        })
+        .collect())
+}
+
+/// Appends a non-stock event (catalogue, people, settings, sales documents,
+/// security) to `store_id`'s chain in the operation's transaction.
+pub fn record(
+    ctx: &Ctx<'_>,
+    store_id: StoreId,
+    kind: ChangeType,
+    payload: &Payload,
+) -> Result<ChainHead> {
+    record_stamped(&ctx.stamp(), store_id, kind, payload)
+}
+
+/// Records a change to a file-wide record (catalogue, people) as a before →
+/// after event in the acting user's store's chain: head office's data has
+/// no store of its own, and the store where the change was made is the one
+/// accountable for it.
+pub fn record_change(
+    ctx: &Ctx<'_>,
+    kind: ChangeType,
+    subject: (&str, &str, &str),
+    before: Option<&impl Serialize>,
+    after: &impl Serialize,
+) -> Result<()> {
+    let changes = match before {
+        Some(b) => diff(b, after)?,
+        None => Vec::new(),
+    };
+    let mut payload = Payload::about(subject.0, subject.1, subject.2).with_changes(changes);
+    if before.is_none() {
+        payload = payload.with_data(after)?;
+    }
+    let store = ctx.store(None)?.id;
+    record(ctx, store, kind, &payload).map(|_| ())
+}
+
+/// [`record`] for writers without an operation context (setup, sign-in,
+/// backup).
+pub(crate) fn record_stamped(
+    stamp: &Stamp<'_>,
+    store_id: StoreId,
+    kind: ChangeType,
+    payload: &Payload,
+) -> Result<ChainHead> {
+    let text = serde_json::to_string(payload)
+        .map_err(|e| Error::Internal(format!("encoding event payload: {e}")))?;
+    let (_, seq, hash) = insert_event(
+        stamp,
+        NewEvent {
+            store_id,
+            batch_id: None,
+            product_id: None,
+            change_type: kind,
+            previous_milli: None,
+            new_milli: None,
+            reference_id: Some(&payload.subject.id),
+            notes: None,
+        },
+        None,
+        Some(&text),
+    )?;
+    Ok(ChainHead {
+        store_id,
+        seq,
+        short_hash: hash[..SHORT_HASH].to_string(),
+        hash,
+    })
+}
+
+/// Hex digits of a hash printed on paper (Z reports): 64 bits, enough that a
+/// forged history matching a printed head is out of reach.
+pub const SHORT_HASH: usize = 16;
+
+/// The newest event of a store's chain: what a Z report prints, and what
+/// `verify` can be given back to check the record against paper.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ChainHead {
+    /// The store.
+    pub store_id: StoreId,
+    /// Sequence number of the newest event.
+    #[ts(type = "number")]
+    pub seq: i64,
+    /// Its full hash.
+    pub hash: String,
+    /// The first 16 hex digits, as printed.
+    pub short_hash: String,
+}
+
+/// The newest event of `store_id`'s chain (None before its first event).
+pub fn chain_head(tx: &Transaction<'_>, store_id: StoreId) -> Result<Option<ChainHead>> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT seq, hash FROM inventory_audit WHERE store_id = ?1 ORDER BY seq DESC LIMIT 1",
+        )?
+        .query_row([store_id], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })
+        .optional()?
+        .map(|(seq, hash)| ChainHead {
+            store_id,
+            seq,
+            short_hash: hash.chars().take(SHORT_HASH).collect(),
+            hash,
+        }))
 }
 
 fn insert_event(
-    ctx: &Ctx<'_>,
+    stamp: &Stamp<'_>,
     e: NewEvent<'_>,
     batch_prev_seq: Option<i64>,
-) -> Result<(EventId, i64)> {
-    let tx = ctx.tx;
+    payload: Option<&str>,
+) -> Result<(EventId, i64, String)> {
+    let tx = stamp.tx;
+    // Only the owning installation writes a store's record (a copied file
+    // must not grow a second chain for the same store).
+    let owner: Option<InstallationId> = tx
+        .prepare_cached("SELECT installation_id FROM stores WHERE id = ?1")?
+        .query_row([e.store_id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| Error::not_found("store", e.store_id))?;
+    if owner != Some(stamp.installation) {
+        return Err(Error::StoreNotOwned {
+            store: e.store_id.to_string(),
+            owner: owner.map_or_else(|| "none".to_string(), |o| o.to_string()),
+        });
+    }
     let (last_seq, prev_hash): (i64, String) = tx
         .prepare_cached(
             "SELECT seq, hash FROM inventory_audit WHERE store_id = ?1 ORDER BY seq DESC LIMIT 1",
@@ -171,27 +618,30 @@ fn insert_event(
         .unwrap_or((0, GENESIS_HASH.to_string()));
     let id = EventId::new();
     let seq = last_seq + 1;
-    let created_at = ctx.now_str();
     let canon = Canonical {
+        format: FORMAT_V2,
         id,
         store_id: e.store_id,
+        installation_id: Some(stamp.installation),
         seq,
         batch_id: e.batch_id,
         product_id: e.product_id,
         change_type: e.change_type.as_str(),
         previous_milli: e.previous_milli,
         new_milli: e.new_milli,
-        user_id: ctx.actor.id,
+        user_id: stamp.user_id,
         reference_id: e.reference_id,
         notes: e.notes,
-        created_at: &created_at,
+        created_at: &stamp.created_at,
         batch_prev_seq,
+        payload,
     };
     let hash = chain_hash(&prev_hash, &canon)?;
     tx.prepare_cached(
         "INSERT INTO inventory_audit (store_id, seq, id, batch_id, product_id, change_type, previous_milli, new_milli,
-                                      user_id, reference_id, notes, created_at, batch_prev_seq, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                                      user_id, reference_id, notes, created_at, batch_prev_seq, hash,
+                                      format, installation_id, payload, category)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
     )?
     .execute(params![
         e.store_id,
@@ -202,22 +652,32 @@ fn insert_event(
         canon.change_type,
         e.previous_milli,
         e.new_milli,
-        ctx.actor.id,
+        stamp.user_id,
         e.reference_id,
         e.notes,
-        created_at,
+        stamp.created_at,
         batch_prev_seq,
-        hash
+        hash,
+        FORMAT_V2,
+        stamp.installation,
+        payload,
+        e.change_type.category().stored(),
     ])?;
-    Ok((id, seq))
+    Ok((id, seq, hash))
 }
+
+/// Events written before migration V6: the hash covers the stock fields.
+const FORMAT_V1: i64 = 1;
+/// Events written since: the hash also covers the installation and payload.
+const FORMAT_V2: i64 = 2;
 
 /// The fields an event's hash covers, in a fixed order. Serialised as a JSON
 /// array so that no two different events share bytes.
-#[derive(Serialize)]
 struct Canonical<'a> {
+    format: i64,
     id: EventId,
     store_id: StoreId,
+    installation_id: Option<InstallationId>,
     seq: i64,
     batch_id: Option<BatchId>,
     product_id: Option<ProductId>,
@@ -229,25 +689,49 @@ struct Canonical<'a> {
     notes: Option<&'a str>,
     created_at: &'a str,
     batch_prev_seq: Option<i64>,
+    payload: Option<&'a str>,
 }
 
 fn chain_hash(prev_hash: &str, c: &Canonical<'_>) -> Result<String> {
-    let bytes = serde_json::to_vec(&(
-        "pharmapos-audit-v1",
-        c.id,
-        c.store_id,
-        c.seq,
-        c.batch_id,
-        c.product_id,
-        c.change_type,
-        c.previous_milli,
-        c.new_milli,
-        c.user_id,
-        c.reference_id,
-        c.notes,
-        c.created_at,
-        c.batch_prev_seq,
-    ))
+    let bytes = match c.format {
+        FORMAT_V1 => serde_json::to_vec(&(
+            "pharmapos-audit-v1",
+            c.id,
+            c.store_id,
+            c.seq,
+            c.batch_id,
+            c.product_id,
+            c.change_type,
+            c.previous_milli,
+            c.new_milli,
+            c.user_id,
+            c.reference_id,
+            c.notes,
+            c.created_at,
+            c.batch_prev_seq,
+        )),
+        // A tuple this long has no serde impl: nest the tail.
+        _ => serde_json::to_vec(&(
+            "pharmapos-audit-v2",
+            c.id,
+            c.store_id,
+            c.installation_id,
+            c.seq,
+            c.batch_id,
+            c.product_id,
+            c.change_type,
+            (
+                c.previous_milli,
+                c.new_milli,
+                c.user_id,
+                c.reference_id,
+                c.notes,
+                c.created_at,
+                c.batch_prev_seq,
+                c.payload,
+            ),
+        )),
+    }
     .map_err(|e| Error::Internal(format!("encoding audit event: {e}")))?;
     let mut h = Sha256::new();
     h.update(prev_hash.as_bytes());
@@ -263,9 +747,23 @@ pub struct AuditEvent {
     pub id: EventId,
     /// Store.
     pub store_id: StoreId,
+    /// The installation that wrote it (None for events written before the
+    /// file had an identity: those were written by the store's owner).
+    pub installation_id: Option<InstallationId>,
     /// Position in the store's chain (1, 2, …).
     #[ts(type = "number")]
     pub seq: i64,
+    /// Kind of event (`receipt`, `product_updated`, `sale_completed`, …).
+    pub kind: String,
+    /// Its group on the audit screen.
+    pub category: EventCategory,
+    /// What happened, in words.
+    pub summary: String,
+    /// Before → after of each changed field (catalogue, people, settings).
+    pub changes: Vec<FieldChange>,
+    /// The canonical payload as hashed (None for stock events).
+    #[ts(type = "unknown")]
+    pub payload: Option<serde_json::Value>,
     /// Batch, if any.
     pub batch_id: Option<BatchId>,
     /// Batch number, for display.
@@ -274,7 +772,7 @@ pub struct AuditEvent {
     pub product_id: Option<ProductId>,
     /// Product name, for display.
     pub product_name: Option<String>,
-    /// Kind of change.
+    /// Kind of change (same as `kind`; the seed's name for stock events).
     pub change_type: String,
     /// On-hand before.
     pub previous_quantity: Option<Qty>,
@@ -294,7 +792,8 @@ pub struct AuditEvent {
     pub hash: String,
 }
 
-/// `get_audit_trail`: events filtered by store, product, batch, type and time.
+/// `get_audit_trail`: events filtered by store, category, kind, product,
+/// batch and time, newest first, paged with `before_seq`.
 #[derive(Clone, Debug, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -302,13 +801,16 @@ pub struct GetAuditTrail {
     /// Only this store's events.
     #[ts(optional)]
     pub store_id: Option<StoreId>,
+    /// Only this group (stock, catalogue, people, sales, settings, security).
+    #[ts(optional)]
+    pub category: Option<EventCategory>,
     /// Only this product.
     #[ts(optional)]
     pub product_id: Option<ProductId>,
     /// Only this batch.
     #[ts(optional)]
     pub batch_id: Option<BatchId>,
-    /// Only this change type (e.g. "receipt").
+    /// Only this kind (e.g. "receipt", "product_updated").
     #[ts(optional)]
     pub change_type: Option<ChangeType>,
     /// From this instant (inclusive).
@@ -317,6 +819,10 @@ pub struct GetAuditTrail {
     /// Until this instant (exclusive).
     #[ts(optional, type = "string")]
     pub to: Option<DateTime<Utc>>,
+    /// Only events before this sequence number (the next page: pass the
+    /// last `seq` of the previous page; with one store in view).
+    #[ts(optional, type = "number")]
+    pub before_seq: Option<i64>,
     /// Maximum events (default 200, at most 5000).
     #[ts(optional)]
     pub limit: Option<u32>,
@@ -328,82 +834,310 @@ pub struct GetAuditTrail {
 impl Operation for GetAuditTrail {
     const NAME: &'static str = "get_audit_trail";
     const SUMMARY: &'static str =
-        "Audit events filtered by store, product, batch, change type and time";
+        "Audit events filtered by store, category, kind, product, batch and time";
     const PERMISSION: Permission = Permission::ViewAudit;
     const WRITES: bool = false;
     type Output = Vec<AuditEvent>;
 
     fn run(self, ctx: &Ctx<'_>) -> Result<Vec<AuditEvent>> {
-        let limit = i64::from(self.limit.unwrap_or(200).clamp(1, 5000));
-        let ts = |t: Option<DateTime<Utc>>| {
-            t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
-        };
-        let order = if self.oldest_first.unwrap_or(false) {
-            "ASC"
-        } else {
-            "DESC"
-        };
-        // With a batch or product filter, the events are found through the
-        // per-batch back-links (no index on batch_id: see the migration).
-        let source = if self.batch_id.is_some() || self.product_id.is_some() {
-            "(WITH RECURSIVE chain(store_id, seq) AS (
-                  SELECT store_id, last_event_seq FROM batches
-                   WHERE last_event_seq IS NOT NULL AND (id = ?3 OR (?3 IS NULL AND product_id = ?2))
-                  UNION ALL
-                  SELECT e.store_id, e.batch_prev_seq FROM chain
-                    JOIN inventory_audit e ON e.store_id = chain.store_id AND e.seq = chain.seq
-                   WHERE e.batch_prev_seq IS NOT NULL)
-              SELECT e.* FROM chain JOIN inventory_audit e ON e.store_id = chain.store_id AND e.seq = chain.seq
-              UNION ALL
-              SELECT e.* FROM inventory_audit e WHERE ?3 IS NULL AND e.batch_id IS NULL AND e.product_id = ?2)"
-        } else {
-            "inventory_audit"
-        };
-        let sql = format!(
-            "SELECT a.id, a.store_id, a.seq, a.batch_id, b.batch_number, a.product_id, p.name, a.change_type,
-                    a.previous_milli, a.new_milli, a.user_id, u.name, a.reference_id, a.notes, a.created_at, a.hash
-               FROM {source} a
-               LEFT JOIN batches b ON b.id = a.batch_id
-               LEFT JOIN products p ON p.id = a.product_id
-               LEFT JOIN users u ON u.id = a.user_id
-              WHERE (?1 IS NULL OR a.store_id = ?1) AND (?2 IS NULL OR a.product_id = ?2)
-                AND (?3 IS NULL OR a.batch_id = ?3) AND (?4 IS NULL OR a.change_type = ?4)
-                AND (?5 IS NULL OR a.created_at >= ?5) AND (?6 IS NULL OR a.created_at < ?6)
-              ORDER BY a.created_at {order}, a.seq {order} LIMIT ?7"
-        );
-        let mut stmt = ctx.tx.prepare_cached(&sql)?;
-        let rows = stmt.query_map(
-            params![
-                self.store_id,
-                self.product_id,
-                self.batch_id,
-                self.change_type.map(|c| c.as_str()),
-                ts(self.from),
-                ts(self.to),
-                limit
-            ],
-            |r| {
-                Ok(AuditEvent {
-                    id: r.get(0)?,
-                    store_id: r.get(1)?,
-                    seq: r.get(2)?,
-                    batch_id: r.get(3)?,
-                    batch_number: r.get(4)?,
-                    product_id: r.get(5)?,
-                    product_name: r.get(6)?,
-                    change_type: r.get(7)?,
-                    previous_quantity: r.get::<_, Option<i64>>(8)?.map(Qty::from_scaled),
-                    new_quantity: r.get::<_, Option<i64>>(9)?.map(Qty::from_scaled),
-                    user_id: r.get(10)?,
-                    user_name: r.get(11)?,
-                    reference_id: r.get(12)?,
-                    notes: r.get(13)?,
-                    created_at: r.get(14)?,
-                    hash: r.get(15)?,
+        let limit = self.limit.unwrap_or(200).clamp(1, 5000);
+        trail(ctx, &self, limit)
+    }
+}
+
+/// `export_audit_csv`: the same filters as `get_audit_trail`, as CSV.
+#[derive(Clone, Debug, Default, Deserialize, TS)]
+#[serde(transparent)]
+#[ts(export)]
+pub struct ExportAuditCsv(pub GetAuditTrail);
+
+/// A CSV export.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct CsvExport {
+    /// The file's text (UTF-8, header row first, RFC 4180 quoting).
+    pub csv: String,
+    /// Data rows written.
+    pub rows: u32,
+}
+
+/// Rows in one CSV export: a year of a busy store's non-stock events fits;
+/// page with `before_seq` or narrow the dates for more.
+pub const MAX_EXPORT_ROWS: u32 = 100_000;
+
+impl Operation for ExportAuditCsv {
+    const NAME: &'static str = "export_audit_csv";
+    const SUMMARY: &'static str = "The audit trail, filtered as get_audit_trail, as a CSV file";
+    const PERMISSION: Permission = Permission::ViewAudit;
+    const WRITES: bool = false;
+    type Output = CsvExport;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<CsvExport> {
+        let limit = self
+            .0
+            .limit
+            .unwrap_or(MAX_EXPORT_ROWS)
+            .clamp(1, MAX_EXPORT_ROWS);
+        let events = trail(ctx, &self.0, limit)?;
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let csv_err = |e: csv::Error| Error::Internal(format!("writing CSV: {e}"));
+        w.write_record([
+            "seq",
+            "time",
+            "store",
+            "category",
+            "kind",
+            "summary",
+            "changes",
+            "user",
+            "product",
+            "batch",
+            "quantity_before",
+            "quantity_after",
+            "reference",
+            "notes",
+            "hash",
+        ])
+        .map_err(csv_err)?;
+        for e in &events {
+            let changes = e
+                .changes
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{}: {} -> {}",
+                        c.field,
+                        c.before.as_deref().unwrap_or("(none)"),
+                        c.after.as_deref().unwrap_or("(none)")
+                    )
                 })
-            },
-        )?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+                .collect::<Vec<_>>()
+                .join("; ");
+            let q = |q: &Option<Qty>| q.map(|q| q.to_string()).unwrap_or_default();
+            w.write_record([
+                e.seq.to_string(),
+                e.created_at.clone(),
+                e.store_id.to_string(),
+                e.category.as_str().to_string(),
+                e.kind.clone(),
+                e.summary.clone(),
+                changes,
+                e.user_name.clone().unwrap_or_else(|| e.user_id.to_string()),
+                e.product_name.clone().unwrap_or_default(),
+                e.batch_number.clone().unwrap_or_default(),
+                q(&e.previous_quantity),
+                q(&e.new_quantity),
+                e.reference_id.clone().unwrap_or_default(),
+                e.notes.clone().unwrap_or_default(),
+                e.hash.clone(),
+            ])
+            .map_err(csv_err)?;
+        }
+        let bytes = w
+            .into_inner()
+            .map_err(|e| Error::Internal(format!("writing CSV: {e}")))?;
+        Ok(CsvExport {
+            csv: String::from_utf8(bytes)
+                .map_err(|e| Error::Internal(format!("writing CSV: {e}")))?,
+            rows: u32::try_from(events.len()).unwrap_or(u32::MAX),
+        })
+    }
+}
+
+fn trail(ctx: &Ctx<'_>, f: &GetAuditTrail, limit: u32) -> Result<Vec<AuditEvent>> {
+    let ts = |t: Option<DateTime<Utc>>| {
+        t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+    };
+    let order = if f.oldest_first.unwrap_or(false) {
+        "ASC"
+    } else {
+        "DESC"
+    };
+    // A kind implies its category, which lets a non-stock filter use the
+    // category index instead of walking the (mostly stock) chain.
+    let category = match (f.category, f.change_type) {
+        (Some(c), Some(k)) if k.category() != c => return Ok(Vec::new()),
+        (c, k) => c.or(k.map(ChangeType::category)),
+    };
+    // With a batch or product filter, the events are found through the
+    // per-batch back-links (no index on batch_id: see the migration).
+    let source = if f.batch_id.is_some() || f.product_id.is_some() {
+        "(WITH RECURSIVE chain(store_id, seq) AS (
+              SELECT store_id, last_event_seq FROM batches
+               WHERE last_event_seq IS NOT NULL AND (id = ?3 OR (?3 IS NULL AND product_id = ?2))
+              UNION ALL
+              SELECT e.store_id, e.batch_prev_seq FROM chain
+                JOIN inventory_audit e ON e.store_id = chain.store_id AND e.seq = chain.seq
+               WHERE e.batch_prev_seq IS NOT NULL)
+          SELECT e.* FROM chain JOIN inventory_audit e ON e.store_id = chain.store_id AND e.seq = chain.seq
+          UNION ALL
+          SELECT e.* FROM inventory_audit e WHERE ?3 IS NULL AND e.batch_id IS NULL AND e.product_id = ?2)"
+    } else {
+        "inventory_audit"
+    };
+    let category_sql = match category {
+        // ?9 is NULL in the first two cases; naming it keeps the parameter
+        // count fixed.
+        None => "AND ?9 IS NULL",
+        Some(EventCategory::Stock) => "AND a.category IS NULL AND ?9 IS NULL",
+        Some(_) => "AND a.category = ?9",
+    };
+    let sql = format!(
+        "SELECT a.id, a.store_id, a.seq, a.batch_id, b.batch_number, a.product_id, p.name, a.change_type,
+                a.previous_milli, a.new_milli, a.user_id, u.name, a.reference_id, a.notes, a.created_at, a.hash,
+                a.installation_id, a.payload
+           FROM {source} a
+           LEFT JOIN batches b ON b.id = a.batch_id
+           LEFT JOIN products p ON p.id = a.product_id
+           LEFT JOIN users u ON u.id = a.user_id
+          WHERE (?1 IS NULL OR a.store_id = ?1) AND (?2 IS NULL OR a.product_id = ?2)
+            AND (?3 IS NULL OR a.batch_id = ?3) AND (?4 IS NULL OR a.change_type = ?4)
+            AND (?5 IS NULL OR a.created_at >= ?5) AND (?6 IS NULL OR a.created_at < ?6)
+            AND (?8 IS NULL OR a.seq < ?8) {category_sql}
+          ORDER BY a.created_at {order}, a.seq {order} LIMIT ?7"
+    );
+    let mut stmt = ctx.tx.prepare_cached(&sql)?;
+    let category_param = category.and_then(EventCategory::stored);
+    let mut rows = stmt.query(params![
+        f.store_id,
+        f.product_id,
+        f.batch_id,
+        f.change_type.map(|c| c.as_str()),
+        ts(f.from),
+        ts(f.to),
+        i64::from(limit),
+        f.before_seq,
+        category_param,
+    ])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let kind: String = r.get(7)?;
+        let payload_text: Option<String> = r.get(17)?;
+        let payload: Option<serde_json::Value> = match &payload_text {
+            Some(t) => Some(serde_json::from_str(t).map_err(|e| {
+                Error::Internal(format!(
+                    "event {} has an unreadable payload: {e}",
+                    r.get::<_, i64>(2).unwrap_or(0)
+                ))
+            })?),
+            None => None,
+        };
+        let parsed: Option<Payload> = payload
+            .as_ref()
+            .and_then(|v| serde_json::from_value(v.clone()).ok());
+        let mut ev = AuditEvent {
+            id: r.get(0)?,
+            store_id: r.get(1)?,
+            installation_id: r.get(16)?,
+            seq: r.get(2)?,
+            category: ChangeType::parse(&kind)
+                .map(ChangeType::category)
+                .unwrap_or(EventCategory::Stock),
+            kind: kind.clone(),
+            summary: String::new(),
+            changes: parsed
+                .as_ref()
+                .map(|p| p.changes.clone())
+                .unwrap_or_default(),
+            payload,
+            batch_id: r.get(3)?,
+            batch_number: r.get(4)?,
+            product_id: r.get(5)?,
+            product_name: r.get(6)?,
+            change_type: kind,
+            previous_quantity: r.get::<_, Option<i64>>(8)?.map(Qty::from_scaled),
+            new_quantity: r.get::<_, Option<i64>>(9)?.map(Qty::from_scaled),
+            user_id: r.get(10)?,
+            user_name: r.get(11)?,
+            reference_id: r.get(12)?,
+            notes: r.get(13)?,
+            created_at: r.get(14)?,
+            hash: r.get(15)?,
+        };
+        ev.summary = describe(&ev, parsed.as_ref());
+        out.push(ev);
+    }
+    Ok(out)
+}
+
+/// One line in words for the audit screen and the CSV export.
+fn describe(e: &AuditEvent, payload: Option<&Payload>) -> String {
+    let product = e.product_name.as_deref().unwrap_or("a product");
+    let batch = e
+        .batch_number
+        .as_deref()
+        .map(|b| format!(" batch {b}"))
+        .unwrap_or_default();
+    let moved = match (e.previous_quantity, e.new_quantity) {
+        (Some(p), Some(n)) => format!(" ({p} → {n})"),
+        _ => String::new(),
+    };
+    let subject = payload
+        .map(|p| p.subject.name.as_str())
+        .unwrap_or("")
+        .to_string();
+    let fields = payload
+        .map(|p| {
+            p.changes
+                .iter()
+                .map(|c| c.field.replace('_', " "))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default();
+    let Some(kind) = ChangeType::parse(&e.kind) else {
+        return format!("{} event", e.kind);
+    };
+    use ChangeType::*;
+    match kind {
+        Receipt => format!("Received {product}{batch}{moved}"),
+        Allocated => format!("Sold {product}{batch}{moved}"),
+        Reserved => format!("Held {product}{batch}"),
+        Release => format!("Released a hold on {product}{batch}"),
+        ConfirmReserve => format!("Sold held {product}{batch}{moved}"),
+        Adjustment => format!("Adjusted {product}{batch}{moved}"),
+        Writeoff => format!("Wrote off {product}{batch}{moved}"),
+        Expired => format!("Expired {product}{batch}{moved}"),
+        TransferOut => format!("Sent {product}{batch} to another store{moved}"),
+        TransferIn => format!("Received {product}{batch} from another store{moved}"),
+        Reconciliation => format!("Count variance on {product}{batch}{moved}"),
+        TreatmentUse => format!("Used {product}{batch} on a patient{moved}"),
+        Waste => format!("Wasted {product}{batch}{moved}"),
+        Recall => format!("Recalled {product}{batch}"),
+        StatusChange => format!("Changed the status of {product}{batch}"),
+        Return => format!("Customer return of {product}{batch}{moved}"),
+        Void => format!("Voided sale put back {product}{batch}{moved}"),
+        BackorderCreated => format!("Backorder recorded for {product}"),
+        BackorderCancelled => format!("Backorder cancelled for {product}"),
+        BackorderFulfilled => format!("Backorder fulfilled for {product}"),
+        AdjustmentRequested => format!("Adjustment of {product}{batch} awaits approval"),
+        AdjustmentRejected => format!("Adjustment of {product}{batch} rejected"),
+        ProductCreated => format!("Product {subject} created"),
+        ProductUpdated => format!("Product {subject} changed: {fields}"),
+        ProductDeleted => format!("Product {subject} deleted"),
+        CategoryCreated => format!("Category {subject} created"),
+        SupplierCreated => format!("Supplier {subject} created"),
+        SupplierUpdated => format!("Supplier {subject} changed: {fields}"),
+        UserCreated => format!("User {subject} created"),
+        UserUpdated => format!("User {subject} changed: {fields}"),
+        UserRoleChanged => format!("User {subject}'s role changed"),
+        UserPinReset => format!("User {subject}'s PIN was reset"),
+        UserDeactivated => format!("User {subject} deactivated"),
+        UserReactivated => format!("User {subject} reactivated"),
+        StoreCreated => format!("Store {subject} created"),
+        StoreUpdated => format!("Store {subject} changed: {fields}"),
+        SettingsChanged => format!("Till and receipt settings changed: {fields}"),
+        ShiftOpened => format!("Shift {subject} opened"),
+        ShiftClosed => format!("Shift {subject} closed"),
+        SaleCompleted => format!("Sale {subject} completed"),
+        SaleReturned => format!("Return {subject} recorded"),
+        SaleVoided => format!("Sale {subject} voided"),
+        UserSignedIn => format!("{subject} signed in"),
+        UserLockedOut => format!("{subject} locked out after wrong PINs"),
+        ApprovalGranted => format!("Approved: {subject}"),
+        ApprovalRefused => format!("Approval refused: {subject}"),
+        BackupTaken => format!("Backup taken to {subject}"),
+        Restored => format!("Restored from {subject}"),
     }
 }
 
@@ -412,8 +1146,9 @@ impl Operation for GetAuditTrail {
 #[ts(export)]
 pub struct VerifyProblem {
     /// `chain` (hash or sequence broken), `conservation` (on-hand differs
-    /// from the ledger), `reservation` (held quantity differs from holds) or
-    /// `status` (a batch with stock marked depleted).
+    /// from the ledger), `reservation` (held quantity differs from holds),
+    /// `status` (a batch with stock marked depleted) or `printed_head` (a
+    /// head printed on a Z report no longer matches the chain).
     pub kind: String,
     /// Store concerned.
     pub store_id: Option<StoreId>,
@@ -442,28 +1177,76 @@ pub struct VerifyReport {
     pub problems: Vec<VerifyProblem>,
 }
 
+/// A chain head as printed on paper (a Z report's "record: #seq hash"),
+/// given back to `verify` to check the record against it.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct PrintedHead {
+    /// The store whose chain it is (default: the only store, or the user's).
+    #[ts(optional)]
+    pub store_id: Option<StoreId>,
+    /// The sequence number printed.
+    #[ts(type = "number")]
+    pub seq: i64,
+    /// The hash printed: its first 8 or more hex digits.
+    pub hash: String,
+}
+
 /// `verify`: re-hash every store's chain and recompute every batch's on-hand.
 #[derive(Clone, Debug, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
-pub struct Verify {}
+pub struct Verify {
+    /// Heads printed on Z reports: each must still be in the chain,
+    /// unchanged (a rewritten history contradicts the paper).
+    #[serde(default)]
+    #[ts(optional, as = "Option<Vec<PrintedHead>>")]
+    pub printed_heads: Vec<PrintedHead>,
+}
 
 impl Operation for Verify {
     const NAME: &'static str = "verify";
     const SUMMARY: &'static str =
-        "Re-hash the audit chain and recompute every batch's on-hand from the ledger";
+        "Re-hash the audit chain, recompute every batch's on-hand from the ledger, check printed chain heads";
     const PERMISSION: Permission = Permission::ViewAudit;
     const WRITES: bool = false;
     type Output = VerifyReport;
 
     fn run(self, ctx: &Ctx<'_>) -> Result<VerifyReport> {
-        verify(ctx.tx)
+        let mut heads = Vec::with_capacity(self.printed_heads.len());
+        for h in self.printed_heads {
+            let store = ctx.store(h.store_id)?.id;
+            heads.push((store, h.seq, parse_printed_hash(&h.hash)?));
+        }
+        verify_with_heads(ctx.tx, &heads)
     }
+}
+
+/// A printed hash: at least 8 hex digits (the Z report prints 16).
+pub fn parse_printed_hash(s: &str) -> Result<String> {
+    let h = s.trim().to_ascii_lowercase();
+    if h.len() < 8 || h.len() > 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(Error::invalid(
+            "hash",
+            format!("'{s}' is not a printed chain hash: give 8 to 64 hex digits"),
+        ));
+    }
+    Ok(h)
 }
 
 /// Checks the chain and conservation over the whole file. At most 1000
 /// problems are reported (a broken chain breaks every later hash).
 pub fn verify(tx: &Transaction<'_>) -> Result<VerifyReport> {
+    verify_with_heads(tx, &[])
+}
+
+/// [`verify`], also checking that each printed head `(store, seq, hash
+/// prefix)` is in the chain as printed.
+pub fn verify_with_heads(
+    tx: &Transaction<'_>,
+    heads: &[(StoreId, i64, String)],
+) -> Result<VerifyReport> {
     const MAX_PROBLEMS: usize = 1000;
     let mut problems = Vec::new();
     let mut events_checked = 0i64;
@@ -473,7 +1256,7 @@ pub fn verify(tx: &Transaction<'_>) -> Result<VerifyReport> {
     let mut expected: Option<(StoreId, i64, String)> = None;
     let mut stmt = tx.prepare(
         "SELECT store_id, seq, id, batch_id, product_id, change_type, previous_milli, new_milli, user_id,
-                reference_id, notes, created_at, batch_prev_seq, hash
+                reference_id, notes, created_at, batch_prev_seq, hash, format, installation_id, payload, category
            FROM inventory_audit ORDER BY store_id, seq",
     )?;
     let mut rows = stmt.query([])?;
@@ -490,6 +1273,10 @@ pub fn verify(tx: &Transaction<'_>) -> Result<VerifyReport> {
         let batch_id: Option<BatchId> = r.get(3)?;
         let previous_milli: Option<i64> = r.get(6)?;
         let new_milli: Option<i64> = r.get(7)?;
+        let format: i64 = r.get(14)?;
+        let installation_id: Option<InstallationId> = r.get(15)?;
+        let payload: Option<String> = r.get(16)?;
+        let category: Option<String> = r.get(17)?;
         let (want_seq, want_prev) = match &expected {
             Some((s, last_seq, last_hash)) if *s == store_id => (last_seq + 1, last_hash.clone()),
             _ => (1, GENESIS_HASH.to_string()),
@@ -520,7 +1307,22 @@ pub fn verify(tx: &Transaction<'_>) -> Result<VerifyReport> {
                 );
             }
         }
+        match (format, ChangeType::parse(&change_type)) {
+            (FORMAT_V1, _) => {}
+            (_, Some(kind)) if kind.category().stored() == category.as_deref() => {}
+            (_, Some(_)) => problem(
+                "chain",
+                format!("event {seq} ({change_type}) is filed under the wrong category"),
+            ),
+            (_, None) => problem(
+                "chain",
+                format!("event {seq} has an unknown kind '{change_type}'"),
+            ),
+        }
         let canon = Canonical {
+            format,
+            installation_id,
+            payload: payload.as_deref(),
             id: r.get(2)?,
             store_id,
             seq,
@@ -555,6 +1357,30 @@ pub fn verify(tx: &Transaction<'_>) -> Result<VerifyReport> {
         expected = Some((store_id, seq, hash));
     }
     drop(rows);
+    for (store_id, seq, printed) in heads {
+        let found: Option<String> = tx
+            .prepare_cached("SELECT hash FROM inventory_audit WHERE store_id = ?1 AND seq = ?2")?
+            .query_row(params![store_id, seq], |r| r.get(0))
+            .optional()?;
+        let message = match found {
+            None => Some(format!(
+                "the printed head #{seq} is missing from the chain: events were removed"
+            )),
+            Some(h) if !h.starts_with(printed.as_str()) => Some(format!(
+                "event {seq} no longer matches the printed hash {printed}: the record was rewritten"
+            )),
+            Some(_) => None,
+        };
+        if let Some(message) = message {
+            problems.push(VerifyProblem {
+                kind: "printed_head".into(),
+                store_id: Some(*store_id),
+                seq: Some(*seq),
+                batch_id: None,
+                message,
+            });
+        }
+    }
     let mut batches_checked = 0i64;
     let mut stmt = tx.prepare(
         "SELECT b.id, b.store_id, b.batch_number, b.on_hand_milli, b.reserved_milli,

@@ -5,6 +5,7 @@
 //! a till must never "repair" a database it does not understand.
 
 use crate::clock::{Clock, SystemClock};
+use crate::ids::InstallationId;
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use rusqlite::config::DbConfig;
@@ -57,6 +58,7 @@ pub struct Db {
     pub(crate) conn: Connection,
     pub(crate) clock: Arc<dyn Clock>,
     path: PathBuf,
+    installation: InstallationId,
 }
 
 /// The newest schema version this program knows.
@@ -82,11 +84,32 @@ impl Db {
         let mut conn = Connection::open(path)?;
         configure(&conn, opts.sync)?;
         embedded::migrations::runner().run(&mut conn)?;
+        // Made by migration V6 with the file (or at its first open by this
+        // release); a file without one was damaged or hand-edited.
+        let installation = conn
+            .query_row("SELECT id FROM installation", [], |r| r.get(0))
+            .map_err(|e| Error::NotADatabase {
+                path: path.display().to_string(),
+                reason: format!("its installation identity cannot be read ({e})"),
+            })?;
         Ok(Db {
             conn,
             clock: opts.clock,
             path: path.to_path_buf(),
+            installation,
         })
+    }
+
+    /// This file's installation identity: made when the file was created,
+    /// kept across backup and restore, named by every event it writes.
+    pub fn installation(&self) -> InstallationId {
+        self.installation
+    }
+
+    /// Closes the connection, reporting a failure to flush (a plain drop
+    /// would swallow it).
+    pub fn close(self) -> Result<()> {
+        self.conn.close().map_err(|(_, e)| Error::from(e))
     }
 
     /// The file this database lives in.
@@ -209,6 +232,21 @@ fn configure(conn: &Connection, sync: SyncMode) -> Result<()> {
     Ok(())
 }
 
+/// [`preflight`] for a file that must already be a PharmaPOS database (a
+/// backup to restore): a missing or empty file is refused too.
+pub(crate) fn preflight_existing(path: &Path) -> Result<()> {
+    let empty = std::fs::metadata(path)
+        .map(|m| m.len() == 0)
+        .map_err(|e| Error::Storage(format!("cannot read {}: {e}", path.display())))?;
+    if empty {
+        return Err(Error::NotADatabase {
+            path: path.display().to_string(),
+            reason: "the file is empty".into(),
+        });
+    }
+    preflight(path)
+}
+
 /// Checks an existing file without writing to it.
 fn preflight(path: &Path) -> Result<()> {
     let not_db = |reason: &str| Error::NotADatabase {
@@ -299,6 +337,25 @@ impl Db {
     /// (no acting user: this is the operator's tool, as `pharmapos verify`).
     pub fn verify(&mut self) -> Result<crate::audit::VerifyReport> {
         self.read(crate::audit::verify)
+    }
+
+    /// [`Db::verify`], also checking heads printed on Z reports: `(store,
+    /// seq, printed hash)`, the store defaulting to the file's only store.
+    pub fn verify_printed(
+        &mut self,
+        heads: &[(Option<crate::ids::StoreId>, i64, String)],
+    ) -> Result<crate::audit::VerifyReport> {
+        self.read(|tx| {
+            let mut resolved = Vec::with_capacity(heads.len());
+            for (store, seq, hash) in heads {
+                let store = match store {
+                    Some(s) => *s,
+                    None => crate::catalogue::stores::only_store(tx)?,
+                };
+                resolved.push((store, *seq, crate::audit::parse_printed_hash(hash)?));
+            }
+            crate::audit::verify_with_heads(tx, &resolved)
+        })
     }
 }
 

@@ -54,6 +54,12 @@ pub enum Error {
     /// The record is not in a state that allows the operation.
     #[error("{message}")]
     InvalidState { message: String },
+    /// The store belongs to another installation (database file): this file
+    /// may hold a copy of its data but never writes its stock or record.
+    #[error(
+        "store {store} is owned by another installation ({owner}); this database cannot change it"
+    )]
+    StoreNotOwned { store: String, owner: String },
     /// Unknown user or wrong PIN.
     #[error("{message}")]
     Unauthenticated { message: String },
@@ -90,6 +96,7 @@ impl Error {
             Error::ApprovalRequired { .. } => "approval_required",
             Error::Conflict { .. } => "conflict",
             Error::InvalidState { .. } => "invalid_state",
+            Error::StoreNotOwned { .. } => "store_not_owned",
             Error::Unauthenticated { .. } => "unauthenticated",
             Error::Locked { .. } => "locked",
             Error::SchemaTooNew { .. } => "schema_too_new",
@@ -122,6 +129,7 @@ impl Error {
                 permission,
             } => json!({"user": user, "role": role, "permission": permission}),
             Error::Locked { user, until } => json!({"user": user, "until": until}),
+            Error::StoreNotOwned { store, owner } => json!({"store": store, "owner": owner}),
             Error::SchemaTooNew {
                 file_version,
                 program_version,

@@ -68,4 +68,5 @@ id_type!(
     SaleLineId,
     ShiftId,
     ReturnId,
+    InstallationId,
 );

@@ -19,6 +19,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod catalogue;
 pub mod clock;
 mod db;

@@ -10,7 +10,7 @@
 
 use crate::auth::{Actor, Permission};
 use crate::catalogue::stores::StoreInfo;
-use crate::ids::{StoreId, UserId};
+use crate::ids::{InstallationId, StoreId, UserId};
 use crate::{Db, Error, Result};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::Transaction;
@@ -51,6 +51,8 @@ pub struct Ctx<'a> {
     pub actor: Actor,
     /// "Now", from the injected clock.
     pub now: DateTime<Utc>,
+    /// This file's installation, named by every event written.
+    pub installation: InstallationId,
     /// Failed PIN approvals seen by the operation: written to the security
     /// log after the transaction, so they survive its rollback.
     pub(crate) incidents: &'a RefCell<Vec<crate::sales::security::Incident>>,
@@ -87,6 +89,7 @@ impl Db {
     /// Runs one operation for the session's user, in one transaction.
     pub fn execute<O: Operation>(&mut self, session: &Session, op: O) -> Result<O::Output> {
         let now = self.now();
+        let installation = self.installation();
         let incidents = RefCell::new(Vec::new());
         let run = |tx: &Transaction<'_>| {
             let actor = Actor::load(tx, session.user_id)?;
@@ -95,6 +98,7 @@ impl Db {
                 tx,
                 actor,
                 now,
+                installation,
                 incidents: &incidents,
             };
             op.run(&ctx)

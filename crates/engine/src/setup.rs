@@ -47,6 +47,7 @@ pub struct InitResult {
 /// Creates the first store and admin in one transaction.
 pub fn initialize(db: &mut Db, req: InitRequest) -> Result<InitResult> {
     let now = db.now().to_rfc3339_opts(SecondsFormat::Millis, true);
+    let installation = db.installation();
     db.write(|tx| {
         let admins: i64 =
             tx.query_row("SELECT COUNT(*) FROM users WHERE role = 'admin'", [], |r| {
@@ -63,7 +64,7 @@ pub fn initialize(db: &mut Db, req: InitRequest) -> Result<InitResult> {
             address: None,
             phone: None,
         }
-        .insert(tx, &now)?;
+        .insert(tx, &now, installation)?;
         let user = CreateUser {
             name: req.admin_name,
             role: Role::Admin,
@@ -71,6 +72,16 @@ pub fn initialize(db: &mut Db, req: InitRequest) -> Result<InitResult> {
             store_id: Some(store.id),
         }
         .insert(tx, None, &now)?;
+        // The store's chain opens with its creation and its first admin,
+        // recorded as done by that admin (setup has no other actor).
+        let stamp = crate::audit::Stamp {
+            tx,
+            user_id: user.id,
+            created_at: now.clone(),
+            installation,
+        };
+        crate::catalogue::stores::record_created(&stamp, &store)?;
+        crate::catalogue::users::record_created(&stamp, store.id, &user)?;
         Ok(InitResult {
             store_id: store.id,
             user_id: user.id,

@@ -1320,6 +1320,8 @@ fn search_finds_word_prefixes_anywhere_names_first() {
 
     // A file at schema V2 (no prefix indexes, the older expiry index, no
     // product-rules index) is re-indexed by migrations V3 to V5 when opened.
+    // Refinery applies migrations in order only, so what later migrations
+    // added is undone too (V6: the record's columns and the installation).
     let path = fx.path.clone();
     let raw = fx.raw();
     raw.execute_batch(
@@ -1329,6 +1331,15 @@ fn search_finds_word_prefixes_anywhere_names_first() {
          DROP INDEX ix_batches_store_expiry_live;
          CREATE INDEX ix_batches_store_expiry_instock ON batches(store_id, expiry_date) WHERE on_hand_milli > 0;
          DROP INDEX ix_products_rules;
+         DROP INDEX ix_inventory_audit_category;
+         ALTER TABLE inventory_audit DROP COLUMN category;
+         ALTER TABLE inventory_audit DROP COLUMN payload;
+         ALTER TABLE inventory_audit DROP COLUMN installation_id;
+         ALTER TABLE inventory_audit DROP COLUMN format;
+         ALTER TABLE stores DROP COLUMN installation_id;
+         ALTER TABLE shifts DROP COLUMN record_seq;
+         ALTER TABLE shifts DROP COLUMN record_hash;
+         DROP TABLE installation;
          DELETE FROM refinery_schema_history WHERE version >= 3;",
     )
     .unwrap();

@@ -8,8 +8,9 @@ import type { StoreId } from "./StoreId";
 export type VerifyProblem = { 
 /**
  * `chain` (hash or sequence broken), `conservation` (on-hand differs
- * from the ledger), `reservation` (held quantity differs from holds) or
- * `status` (a batch with stock marked depleted).
+ * from the ledger), `reservation` (held quantity differs from holds),
+ * `status` (a batch with stock marked depleted) or `printed_head` (a
+ * head printed on a Z report no longer matches the chain).
  */
 kind: string, 
 /**

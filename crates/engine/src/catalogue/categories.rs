@@ -86,10 +86,18 @@ impl Operation for CreateCategory {
                 ctx.now_str()
             ],
         )?;
-        list(ctx)?
+        let created = list(ctx)?
             .into_iter()
             .find(|c| c.id == id)
-            .ok_or_else(|| Error::Internal("category vanished".into()))
+            .ok_or_else(|| Error::Internal("category vanished".into()))?;
+        crate::audit::record_change(
+            ctx,
+            crate::audit::ChangeType::CategoryCreated,
+            ("category", &id.to_string(), &created.name),
+            None::<&Category>,
+            &created,
+        )?;
+        Ok(created)
     }
 }
 

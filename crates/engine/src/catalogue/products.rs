@@ -4,6 +4,7 @@
 //! product with stock on hand cannot be deleted.
 
 use super::{optional_text, required_text};
+use crate::audit::{self, ChangeType};
 use crate::auth::Permission;
 use crate::ids::{CategoryId, ProductId, StoreId};
 use crate::num::{Money, Qty};
@@ -358,7 +359,15 @@ impl Operation for CreateProduct {
             params![id, sku, name, now, ctx.actor.id],
         )?;
         apply_fields(ctx, id, self.fields)?;
-        get_product(ctx.tx, id)
+        let created = get_product(ctx.tx, id)?;
+        audit::record_change(
+            ctx,
+            ChangeType::ProductCreated,
+            ("product", &id.to_string(), &created.name),
+            None::<&Product>,
+            &created,
+        )?;
+        Ok(created)
     }
 }
 
@@ -404,7 +413,15 @@ impl Operation for UpdateProduct {
             }
         }
         apply_fields(ctx, self.id, self.fields)?;
-        get_product(ctx.tx, self.id)
+        let after = get_product(ctx.tx, self.id)?;
+        audit::record_change(
+            ctx,
+            ChangeType::ProductUpdated,
+            ("product", &self.id.to_string(), &after.name),
+            Some(&cur),
+            &after,
+        )?;
+        Ok(after)
     }
 }
 
@@ -672,7 +689,15 @@ impl Operation for DeleteProduct {
             params![self.id, ctx.now_str(), ctx.actor.id],
         )?;
         reindex(ctx.tx, self.id)?;
-        get_product(ctx.tx, self.id)
+        let after = get_product(ctx.tx, self.id)?;
+        audit::record_change(
+            ctx,
+            ChangeType::ProductDeleted,
+            ("product", &self.id.to_string(), &after.name),
+            Some(&p),
+            &after,
+        )?;
+        Ok(after)
     }
 }
 

@@ -36,6 +36,9 @@ pub struct Store {
     pub adjustment_approval_value: Money,
     /// Active.
     pub is_active: bool,
+    /// The installation (database file) that owns the store: the only one
+    /// that writes its stock and its record.
+    pub installation_id: Option<crate::ids::InstallationId>,
 }
 
 /// The store facts an operation needs.
@@ -146,8 +149,15 @@ pub struct CreateStore {
 }
 
 impl CreateStore {
-    /// Inserts the store (shared with first-time setup, which has no actor).
-    pub(crate) fn insert(self, tx: &Transaction<'_>, now: &str) -> Result<Store> {
+    /// Inserts the store row, owned by this file's installation (shared with
+    /// first-time setup, which records the `store_created` event once its
+    /// admin exists; see [`record_created`]).
+    pub(crate) fn insert(
+        self,
+        tx: &Transaction<'_>,
+        now: &str,
+        installation: crate::ids::InstallationId,
+    ) -> Result<Store> {
         let name = required_text("name", &self.name, 120)?;
         let code = match optional_text("code", self.code.as_deref(), 32)? {
             Some(c) => c.to_ascii_uppercase(),
@@ -178,8 +188,8 @@ impl CreateStore {
         }
         let id = StoreId::new();
         tx.execute(
-            "INSERT INTO stores (id, code, name, timezone, currency, address, phone, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+            "INSERT INTO stores (id, code, name, timezone, currency, address, phone, created_at, updated_at, installation_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
             params![
                 id,
                 code,
@@ -188,7 +198,8 @@ impl CreateStore {
                 currency,
                 optional_text("address", self.address.as_deref(), 300)?,
                 optional_text("phone", self.phone.as_deref(), 40)?,
-                now
+                now,
+                installation
             ],
         )?;
         get_store(tx, id)
@@ -203,8 +214,22 @@ impl Operation for CreateStore {
     type Output = Store;
 
     fn run(self, ctx: &Ctx<'_>) -> Result<Store> {
-        self.insert(ctx.tx, &ctx.now_str())
+        let store = self.insert(ctx.tx, &ctx.now_str(), ctx.installation)?;
+        record_created(&ctx.stamp(), &store)?;
+        Ok(store)
     }
+}
+
+/// Opens a new store's chain with its `store_created` event.
+pub(crate) fn record_created(stamp: &crate::audit::Stamp<'_>, store: &Store) -> Result<()> {
+    let payload = crate::audit::Payload::about("store", store.id, &store.name).with_data(store)?;
+    crate::audit::record_stamped(
+        stamp,
+        store.id,
+        crate::audit::ChangeType::StoreCreated,
+        &payload,
+    )
+    .map(|_| ())
 }
 
 /// `update_store`: change a store's details and approval thresholds.
@@ -279,6 +304,7 @@ impl Operation for UpdateStore {
                 "approval thresholds cannot be negative",
             ));
         }
+        let before = get_store(ctx.tx, self.id)?;
         ctx.tx.execute(
             "UPDATE stores SET name = ?2, timezone = ?3, currency = ?4, address = ?5, phone = ?6,
                     adjustment_approval_milli = ?7, adjustment_approval_e4 = ?8, updated_at = ?9 WHERE id = ?1",
@@ -294,7 +320,16 @@ impl Operation for UpdateStore {
                 ctx.now_str()
             ],
         )?;
-        get_store(ctx.tx, self.id)
+        let after = get_store(ctx.tx, self.id)?;
+        let payload = crate::audit::Payload::about("store", self.id, &after.name)
+            .with_changes(crate::audit::diff(&before, &after)?);
+        crate::audit::record(
+            ctx,
+            self.id,
+            crate::audit::ChangeType::StoreUpdated,
+            &payload,
+        )?;
+        Ok(after)
     }
 }
 
@@ -323,7 +358,8 @@ impl Operation for ListStores {
 /// Reads one store.
 pub fn get_store(tx: &Transaction<'_>, id: StoreId) -> Result<Store> {
     tx.query_row(
-        "SELECT id, code, name, timezone, currency, address, phone, adjustment_approval_milli, adjustment_approval_e4, is_active
+        "SELECT id, code, name, timezone, currency, address, phone, adjustment_approval_milli, adjustment_approval_e4, is_active,
+                installation_id
            FROM stores WHERE id = ?1",
         [id],
         |r| {
@@ -338,6 +374,7 @@ pub fn get_store(tx: &Transaction<'_>, id: StoreId) -> Result<Store> {
                 adjustment_approval_units: Qty::from_scaled(r.get(7)?),
                 adjustment_approval_value: Money::from_scaled(r.get(8)?),
                 is_active: r.get(9)?,
+                installation_id: r.get(10)?,
             })
         },
     )

@@ -198,7 +198,15 @@ impl Operation for CreateSupplier {
             params![id, name, now, ctx.actor.id],
         )?;
         apply_fields(ctx, id, &self.fields)?;
-        get_supplier(ctx.tx, id)
+        let created = get_supplier(ctx.tx, id)?;
+        crate::audit::record_change(
+            ctx,
+            crate::audit::ChangeType::SupplierCreated,
+            ("supplier", &id.to_string(), &created.name),
+            None::<&Supplier>,
+            &created,
+        )?;
+        Ok(created)
     }
 }
 
@@ -210,7 +218,7 @@ impl Operation for UpdateSupplier {
     type Output = Supplier;
 
     fn run(self, ctx: &Ctx<'_>) -> Result<Supplier> {
-        get_supplier(ctx.tx, self.id)?;
+        let before = get_supplier(ctx.tx, self.id)?;
         check_fields(&self.fields)?;
         if let Some(n) = &self.name {
             let name = required_text("name", n, 120)?;
@@ -227,7 +235,15 @@ impl Operation for UpdateSupplier {
             )?;
         }
         apply_fields(ctx, self.id, &self.fields)?;
-        get_supplier(ctx.tx, self.id)
+        let after = get_supplier(ctx.tx, self.id)?;
+        crate::audit::record_change(
+            ctx,
+            crate::audit::ChangeType::SupplierUpdated,
+            ("supplier", &self.id.to_string(), &after.name),
+            Some(&before),
+            &after,
+        )?;
+        Ok(after)
     }
 }
 

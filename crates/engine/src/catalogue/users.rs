@@ -90,8 +90,27 @@ impl Operation for CreateUser {
 
     fn run(mut self, ctx: &Ctx<'_>) -> Result<User> {
         self.store_id = self.store_id.or(ctx.actor.store_id);
-        self.insert(ctx.tx, Some(ctx.actor.id), &ctx.now_str())
+        let user = self.insert(ctx.tx, Some(ctx.actor.id), &ctx.now_str())?;
+        let store = ctx.store(user.store_id)?.id;
+        record_created(&ctx.stamp(), store, &user)?;
+        Ok(user)
     }
+}
+
+/// Records a new user (never their PIN) in `store`'s chain.
+pub(crate) fn record_created(
+    stamp: &crate::audit::Stamp<'_>,
+    store: StoreId,
+    user: &User,
+) -> Result<()> {
+    let payload = crate::audit::Payload::about("user", user.id, &user.name).with_data(user)?;
+    crate::audit::record_stamped(
+        stamp,
+        store,
+        crate::audit::ChangeType::UserCreated,
+        &payload,
+    )
+    .map(|_| ())
 }
 
 /// `update_user`: change role, PIN, home store or active flag.
@@ -149,7 +168,49 @@ impl Operation for UpdateUser {
               WHERE id = ?1",
             params![self.id, role.as_str(), active, self.store_id, pin_hash, ctx.now_str()],
         )?;
-        get_user(ctx.tx, self.id)
+        let after = get_user(ctx.tx, self.id)?;
+        // One event per aspect, so "who made this cashier a manager" and
+        // "who reset this PIN" are each a filter away.
+        use crate::audit::{diff, ChangeType, FieldChange, Payload};
+        let store = ctx.store(after.store_id)?.id;
+        let about = || Payload::about("user", self.id, &after.name);
+        // `has_pin` is the PIN reset, recorded as its own kind below.
+        let all: Vec<FieldChange> = diff(&cur, &after)?
+            .into_iter()
+            .filter(|c| c.field != "has_pin")
+            .collect();
+        let (role_changes, rest): (Vec<FieldChange>, Vec<FieldChange>) =
+            all.into_iter().partition(|c| c.field == "role");
+        let (active_changes, rest): (Vec<FieldChange>, Vec<FieldChange>) =
+            rest.into_iter().partition(|c| c.field == "is_active");
+        if !role_changes.is_empty() {
+            crate::audit::record(
+                ctx,
+                store,
+                ChangeType::UserRoleChanged,
+                &about().with_changes(role_changes),
+            )?;
+        }
+        if !active_changes.is_empty() {
+            let kind = if after.is_active {
+                ChangeType::UserReactivated
+            } else {
+                ChangeType::UserDeactivated
+            };
+            crate::audit::record(ctx, store, kind, &about().with_changes(active_changes))?;
+        }
+        if pin_hash.is_some() {
+            crate::audit::record(ctx, store, ChangeType::UserPinReset, &about())?;
+        }
+        if !rest.is_empty() {
+            crate::audit::record(
+                ctx,
+                store,
+                ChangeType::UserUpdated,
+                &about().with_changes(rest),
+            )?;
+        }
+        Ok(after)
     }
 }
 

@@ -9,6 +9,7 @@
 
 use super::m;
 use super::terminal;
+use crate::audit::{self, ChangeType, Payload};
 use crate::auth::Permission;
 use crate::catalogue::optional_text;
 use crate::ids::{ShiftId, StoreId, UserId};
@@ -111,6 +112,9 @@ pub struct ShiftReport {
     pub over_short: Option<Money>,
     /// Notes.
     pub notes: Option<String>,
+    /// Z reports: the head of the store's chain at the close (the
+    /// `shift_closed` event), printed so that paper anchors the record.
+    pub record_head: Option<crate::audit::ChainHead>,
 }
 
 /// Builds a shift's report from its sales, returns and payments.
@@ -127,12 +131,14 @@ pub(crate) fn report(ctx: &Ctx<'_>, id: ShiftId) -> Result<ShiftReport> {
         i64,
         Option<i64>,
         Option<String>,
+        Option<i64>,
+        Option<String>,
     );
     let h: Head = ctx
         .tx
         .query_row(
             "SELECT s.store_id, s.terminal_id, s.status, s.opened_by, u.name, s.opened_at, s.closed_by, s.closed_at,
-                    s.opening_float_e4, s.counted_cash_e4, s.notes
+                    s.opening_float_e4, s.counted_cash_e4, s.notes, s.record_seq, s.record_hash
                FROM shifts s JOIN users u ON u.id = s.opened_by WHERE s.id = ?1",
             [id],
             |r| {
@@ -148,6 +154,8 @@ pub(crate) fn report(ctx: &Ctx<'_>, id: ShiftId) -> Result<ShiftReport> {
                     r.get(8)?,
                     r.get(9)?,
                     r.get(10)?,
+                    r.get(11)?,
+                    r.get(12)?,
                 ))
             },
         )
@@ -165,6 +173,8 @@ pub(crate) fn report(ctx: &Ctx<'_>, id: ShiftId) -> Result<ShiftReport> {
         float,
         counted,
         notes,
+        record_seq,
+        record_hash,
     ) = h;
     let (sales_count, sales_total, discounts, tax, rounding): (i64, i64, i64, i64, i64) =
         ctx.tx.query_row(
@@ -257,6 +267,15 @@ pub(crate) fn report(ctx: &Ctx<'_>, id: ShiftId) -> Result<ShiftReport> {
         counted_cash: counted.map(m),
         over_short: counted.map(|c| m(c) - expected),
         notes,
+        record_head: match (record_seq, record_hash) {
+            (Some(seq), Some(hash)) => Some(crate::audit::ChainHead {
+                store_id,
+                seq,
+                short_hash: hash.chars().take(crate::audit::SHORT_HASH).collect(),
+                hash,
+            }),
+            _ => None,
+        },
     })
 }
 
@@ -300,7 +319,14 @@ impl Operation for OpenShift {
             "INSERT INTO shifts (id, store_id, terminal_id, opened_by, opened_at, opening_float_e4) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![id, store.id, term, ctx.actor.id, ctx.now_str(), self.opening_float.to_scaled("opening_float")?],
         )?;
-        report(ctx, id)
+        let opened = report(ctx, id)?;
+        let payload = Payload::about("shift", id, format!("{term} ({})", ctx.actor.name))
+            .with_data(serde_json::json!({
+                "terminal_id": term,
+                "opening_float": opened.opening_float,
+            }))?;
+        audit::record(ctx, store.id, ChangeType::ShiftOpened, &payload)?;
+        Ok(opened)
     }
 }
 
@@ -358,6 +384,16 @@ impl Operation for CloseShift {
                 r.expected_cash.to_scaled("expected_cash")?,
                 optional_text("notes", self.notes.as_deref(), 500)?
             ],
+        )?;
+        // The Z report's figures are the event's document; the event itself
+        // becomes the head the report prints.
+        let z = report(ctx, id)?;
+        let payload =
+            Payload::about("shift", id, format!("{term} ({})", z.opened_by_name)).with_data(&z)?;
+        let head = audit::record(ctx, store.id, ChangeType::ShiftClosed, &payload)?;
+        ctx.tx.execute(
+            "UPDATE shifts SET record_seq = ?2, record_hash = ?3 WHERE id = ?1",
+            params![id, head.seq, head.hash],
         )?;
         report(ctx, id)
     }

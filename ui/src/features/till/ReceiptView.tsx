@@ -155,6 +155,13 @@ export function ShiftReportView({ report }: { report: ShiftReport }) {
         {z && row("Over / short", report.over_short, "report-over-short")}
       </dl>
       {report.notes && <p className="pre">{report.notes}</p>}
+      {report.record_head && (
+        // The chain head at the close: paper that anchors the store's record
+        // (`pharmapos verify --printed-head SEQ:HASH` checks it later).
+        <footer className="receipt-anchor" data-testid="report-record-head">
+          Record #{report.record_head.seq} · {report.record_head.short_hash}
+        </footer>
+      )}
     </article>
   );
 }
