@@ -1320,6 +1320,8 @@ fn search_finds_word_prefixes_anywhere_names_first() {
 
     // A file at schema V2 (no prefix indexes, the older expiry index, no
     // product-rules index) is re-indexed by migrations V3 to V5 when opened.
+    // Refinery applies migrations in order only, so what later migrations
+    // added is undone too (V8: the return disposition and its index).
     let path = fx.path.clone();
     let raw = fx.raw();
     raw.execute_batch(
@@ -1329,6 +1331,8 @@ fn search_finds_word_prefixes_anywhere_names_first() {
          DROP INDEX ix_batches_store_expiry_live;
          CREATE INDEX ix_batches_store_expiry_instock ON batches(store_id, expiry_date) WHERE on_hand_milli > 0;
          DROP INDEX ix_products_rules;
+         DROP INDEX ix_sale_return_lines_line;
+         ALTER TABLE store_settings DROP COLUMN return_disposition;
          DELETE FROM refinery_schema_history WHERE version >= 3;",
     )
     .unwrap();
