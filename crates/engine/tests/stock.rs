@@ -1321,7 +1321,8 @@ fn search_finds_word_prefixes_anywhere_names_first() {
     // A file at schema V2 (no prefix indexes, the older expiry index, no
     // product-rules index) is re-indexed by migrations V3 to V5 when opened.
     // Refinery applies migrations in order only, so what later migrations
-    // added is undone too (V6: the record's columns and the installation).
+    // added is undone too (V6: the record's columns and the installation;
+    // V8: the return disposition and its index).
     let path = fx.path.clone();
     let raw = fx.raw();
     raw.execute_batch(
@@ -1340,6 +1341,8 @@ fn search_finds_word_prefixes_anywhere_names_first() {
          ALTER TABLE shifts DROP COLUMN record_seq;
          ALTER TABLE shifts DROP COLUMN record_hash;
          DROP TABLE installation;
+         DROP INDEX ix_sale_return_lines_line;
+         ALTER TABLE store_settings DROP COLUMN return_disposition;
          DELETE FROM refinery_schema_history WHERE version >= 3;",
     )
     .unwrap();

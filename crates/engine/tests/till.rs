@@ -172,7 +172,7 @@ fn till_settings_have_defaults_and_only_managers_change_them() {
     let s = fx.as_user(c, GetTillSettings { store_id: None }).unwrap();
     assert!(s.prices_include_tax);
     assert_eq!(s.tenders, vec!["cash", "card"]);
-    assert_eq!(s.sale_prefix, "STA");
+    assert_eq!(s.sale_prefix, "S");
     assert_eq!(s.hold_ttl_minutes, 60);
     let change = UpdateTillSettings {
         rounding_increment: Some(money("0.05")),
@@ -631,7 +631,7 @@ fn a_sale_needs_an_open_shift_and_takes_the_scanned_batch_else_fefo() {
     assert!(e.to_string().contains("shift"));
     shift(&mut fx, c, TILL, "100");
     let r = complete(&mut fx, c, id, vec![cash("20")]).unwrap();
-    assert_eq!(r.sale_number, "STA-000001");
+    assert_eq!(r.sale_number, "STA-S-000001");
     assert_eq!(r.total, money("10.00"));
     assert_eq!(r.change, money("10.00"));
     assert_eq!(fx.on_hand(far), qi(8), "the scanned pack's batch");
@@ -645,7 +645,7 @@ fn a_sale_needs_an_open_shift_and_takes_the_scanned_batch_else_fefo() {
     let refs: i64 = fx
         .raw()
         .query_row(
-            "SELECT COUNT(*) FROM inventory_audit WHERE change_type = 'allocated' AND reference_id = 'STA-000001'",
+            "SELECT COUNT(*) FROM inventory_audit WHERE change_type = 'allocated' AND reference_id = 'STA-S-000001'",
             [],
             |r| r.get(0),
         )
@@ -730,7 +730,7 @@ fn completion_is_idempotent_and_split_payments_must_cover_the_total() {
     assert_eq!(found.sale_id, sale_id);
     let r = complete(&mut fx, c, other, vec![cash("10")]).unwrap();
     assert_eq!(
-        r.sale_number, "STA-000002",
+        r.sale_number, "STA-S-000002",
         "numbers are sequential per store"
     );
     let list = fx
@@ -1077,7 +1077,7 @@ fn ret(sale: &Receipt, line: usize, qty: &str, d: ReturnDisposition) -> ReturnIt
         lines: vec![ReturnLineInput {
             sale_line_id: sale.lines[line].sale_line_id,
             quantity: q(qty),
-            disposition: d,
+            disposition: Some(d),
             batch_id: None,
         }],
         tender: None,
@@ -1144,7 +1144,7 @@ fn returns_go_back_to_their_batch_or_to_quarantine_or_waste_never_more_than_sold
     req.approver_name = Some(MANAGER.into());
     req.approver_pin = Some(MANAGER_PIN.into());
     assert_kind(fx.as_user(c, req.clone()), "invalid_state");
-    req.lines[0].disposition = ReturnDisposition::Quarantine;
+    req.lines[0].disposition = Some(ReturnDisposition::Quarantine);
     let r = fx.as_user(c, req).unwrap();
     assert_eq!(
         r.lines[0].to_batch_id,

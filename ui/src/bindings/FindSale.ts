@@ -6,7 +6,7 @@ import type { StoreId } from "./StoreId";
  */
 export type FindSale = { 
 /**
- * Sale number as printed, e.g. "STA-000123".
+ * Sale number as printed, e.g. "STA-S-000123".
  */
 sale_number: string, 
 /**

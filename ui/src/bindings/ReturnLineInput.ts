@@ -17,9 +17,11 @@ sale_line_id: SaleLineId,
  */
 quantity: Qty, 
 /**
- * Where it goes.
+ * Where it goes (default: the store's `return_disposition` setting,
+ * quarantine unless a manager changed it). Ask for `restock`
+ * explicitly to put it back on sale.
  */
-disposition: ReturnDisposition, 
+disposition?: ReturnDisposition, 
 /**
  * The batch it came from, when the line took several (default: the
  * line's batches in order).

@@ -22,7 +22,9 @@ sale_id: SaleId,
  */
 sale_number: string, 
 /**
- * Refund paid (cash refunds rounded to the store's increment).
+ * Refund paid: the pro-rata part of what the sale was paid for the
+ * units returned so far, less earlier refunds; cash rounded down to the
+ * store's increment; the sale's last units refund what is left.
  */
 refund: Money, 
 /**

@@ -26,7 +26,8 @@ batch_number: string,
  */
 quantity: Qty, 
 /**
- * Refund for it.
+ * Its share of the sale line's total (before the sale's cash rounding;
+ * the return's `refund` is what was paid out).
  */
 refund: Money, 
 /**

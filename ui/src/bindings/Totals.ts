@@ -19,7 +19,7 @@ discount: Money,
  */
 tax: Money, 
 /**
- * Total before cash rounding.
+ * The exact total: what a card (any tender but cash) pays.
  */
 total_before_rounding: Money, 
 /**
@@ -27,7 +27,8 @@ total_before_rounding: Money,
  */
 rounding: Money, 
 /**
- * What the customer pays.
+ * What the customer pays in cash alone (rounded to the store's cash
+ * increment); a split payment rounds only its cash part.
  */
 total: Money, 
 /**

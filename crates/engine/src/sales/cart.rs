@@ -205,11 +205,6 @@ pub(crate) fn price(ctx: &Ctx<'_>, cart: CartRow) -> Result<Priced> {
     })
 }
 
-/// True when a discount of `off` on `base` is above the cashier's limit.
-pub(crate) fn over_limit(settings: &TillSettings, off: Decimal, base: Decimal) -> bool {
-    !off.is_zero() && pricing::percent_of(off, base) > settings.cashier_discount_limit_percent
-}
-
 /// This cart's active holds: (reservation, batch, quantity).
 pub(crate) fn active_holds(
     ctx: &Ctx<'_>,

@@ -12,8 +12,10 @@
 //! do not, and the rest is taken from batches with `allocated` events whose
 //! reference is the sale number.
 
-use super::cart::{self, over_limit, CartRow};
+use super::cart::{self, CartRow};
+use super::discounts::{effective_per_line, over_limit};
 use super::plan::{self, Need};
+use super::pricing;
 use super::receipt::{self, Receipt};
 use super::settings::{self, tender_code};
 use super::shifts;
@@ -30,7 +32,6 @@ use crate::stock::reservations::{
 use crate::stock::{move_stock, BatchRow};
 use crate::{Error, Result};
 use rusqlite::{params, OptionalExtension};
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use ts_rs::TS;
@@ -106,7 +107,9 @@ impl Operation for CompleteSale {
             return Err(Error::invalid_state("the cart is empty"));
         }
         // Re-validate every line.
-        for (l, a) in p.lines.iter().zip(&p.amounts) {
+        let effective = effective_per_line(&p.lines, &p.amounts, p.cart.discount.as_ref());
+        let cart_approved = p.cart.discount.is_some() && p.cart.discount_approved_by.is_some();
+        for (l, eff) in p.lines.iter().zip(&effective) {
             let product = ProductRules::load(ctx.tx, l.product_id)?;
             cart::check_line(
                 ctx,
@@ -125,26 +128,26 @@ impl Operation for CompleteSale {
                     l.line_no, l.name
                 )));
             }
-            if l.discount_approved_by.is_none() && over_limit(&p.settings, a.line_discount, a.gross)
-            {
+            // A manager who approved either discount on the line saw its
+            // effective discount when approving (see `discounts`).
+            let line_approved = l.discount.is_some() && l.discount_approved_by.is_some();
+            if over_limit(&p.settings, *eff) && !line_approved && !cart_approved {
                 return Err(Error::ApprovalRequired {
                     message: format!(
-                        "line {}'s discount is now above the cashier limit: set it again with a manager's PIN",
-                        l.line_no
+                        "line {}'s discount (its own and the cart's together: {} %) is above the cashier limit of {} %: set the discount again with a manager's PIN",
+                        l.line_no,
+                        eff.round_dp(2).normalize(),
+                        p.settings.cashier_discount_limit_percent.normalize()
                     ),
                 });
             }
         }
-        let after_lines =
-            p.totals.subtotal.0 - p.amounts.iter().map(|a| a.line_discount).sum::<Decimal>();
-        let cart_off: Decimal = p.amounts.iter().map(|a| a.cart_discount).sum();
-        if p.cart.discount_approved_by.is_none() && over_limit(&p.settings, cart_off, after_lines) {
-            return Err(Error::ApprovalRequired {
-                message: "the cart discount is now above the cashier limit: set it again with a manager's PIN".into(),
-            });
-        }
-        let (payments, paid, change) =
-            check_payments(&p.settings.tenders, &self.payments, p.totals.total)?;
+        let pay = settle(
+            &p.settings.tenders,
+            &self.payments,
+            p.totals.total_before_rounding,
+            p.settings.rounding_increment,
+        )?;
 
         // Plan the stock for all lines, then move it.
         let holds = cart::active_holds(ctx, p.cart.id)?;
@@ -217,10 +220,10 @@ impl Operation for CompleteSale {
                 t.subtotal.to_scaled("subtotal")?,
                 t.discount.to_scaled("discount")?,
                 t.tax.to_scaled("tax")?,
-                t.rounding.to_scaled("rounding")?,
-                t.total.to_scaled("total")?,
-                paid.to_scaled("paid")?,
-                change.to_scaled("change")?,
+                pay.rounding.to_scaled("rounding")?,
+                pay.total.to_scaled("total")?,
+                pay.paid.to_scaled("paid")?,
+                pay.change.to_scaled("change")?,
                 p.cart.discount_approved_by,
                 ctx.now_str()
             ],
@@ -270,7 +273,7 @@ impl Operation for CompleteSale {
                 )?;
             }
         }
-        for (seq, pay) in payments.iter().enumerate() {
+        for (seq, pay) in pay.payments.iter().enumerate() {
             ctx.tx.execute(
                 "INSERT INTO sale_payments (id, sale_id, seq, tender, amount_e4, reference) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![
@@ -291,16 +294,34 @@ impl Operation for CompleteSale {
     }
 }
 
-/// Checks tenders and amounts; returns the cleaned payments, the amount
-/// paid and the change. Only cash gives change: the other tenders together
-/// may not exceed the total.
-fn check_payments(
+/// A sale's money once its payments are known.
+struct Settled {
+    /// The cleaned payments.
+    payments: Vec<PaymentInput>,
+    /// Their sum.
+    paid: Money,
+    /// Cash rounding (on the cash part only).
+    rounding: Money,
+    /// What the customer pays: the exact total plus `rounding`.
+    total: Money,
+    /// Cash handed back.
+    change: Money,
+}
+
+/// Checks tenders and amounts and settles the sale. Cash rounding applies
+/// to cash only, as in the countries that round cash: a sale paid without
+/// cash pays the exact total; when cash is tendered, what is left for cash
+/// after the other tenders is rounded to the store's increment (so the
+/// change is in coins that exist). Only cash gives change: the other
+/// tenders together may not exceed the exact total.
+fn settle(
     enabled: &[String],
     payments: &[PaymentInput],
-    total: Money,
-) -> Result<(Vec<PaymentInput>, Money, Money)> {
+    exact: Money,
+    increment: Money,
+) -> Result<Settled> {
     let mut out = Vec::with_capacity(payments.len());
-    let (mut paid, mut non_cash) = (Money::ZERO, Money::ZERO);
+    let (mut paid, mut non_cash, mut cash) = (Money::ZERO, Money::ZERO, false);
     for p in payments {
         let tender = tender_code(&p.tender).map_err(|_| {
             Error::invalid("payments", format!("'{}' is not a tender code", p.tender))
@@ -320,7 +341,9 @@ fn check_payments(
         p.amount.to_scaled("amount")?;
         let reference = optional_text("reference", p.reference.as_deref(), 80)?;
         paid = paid + p.amount;
-        if tender != "cash" {
+        if tender == "cash" {
+            cash = true;
+        } else {
             non_cash = non_cash + p.amount;
         }
         out.push(PaymentInput {
@@ -329,17 +352,30 @@ fn check_payments(
             reference,
         });
     }
+    if non_cash > exact {
+        return Err(Error::invalid(
+            "payments",
+            format!("non-cash payments of {non_cash} exceed the total of {exact}; only cash gives change"),
+        ));
+    }
+    let rounding = if cash {
+        let cash_due = exact - non_cash;
+        Money(pricing::round_to_increment(cash_due.0, increment.0)) - cash_due
+    } else {
+        Money::ZERO
+    };
+    let total = exact + rounding;
     if paid < total {
         return Err(Error::invalid(
             "payments",
             format!("payments of {paid} do not cover the total of {total}"),
         ));
     }
-    if non_cash > total {
-        return Err(Error::invalid(
-            "payments",
-            format!("non-cash payments of {non_cash} exceed the total of {total}; only cash gives change"),
-        ));
-    }
-    Ok((out, paid, paid - total))
+    Ok(Settled {
+        payments: out,
+        paid,
+        rounding,
+        total,
+        change: paid - total,
+    })
 }

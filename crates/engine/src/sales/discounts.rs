@@ -1,21 +1,31 @@
 //! Discounts and price overrides on a cart: the operations that may need a
-//! manager. A discount is compared with the cashier's limit as a percentage
-//! of what it applies to (the line's gross, or the lines after their own
-//! discounts for a cart discount); above it, or for any price override, the
-//! request must come from a manager or carry a manager's name and PIN
-//! (`sales::authorize`), and the approver is stored with the discount or
-//! price. `complete_sale` checks again, since a quantity change can push an
-//! amount discount over the limit.
+//! manager. The cashier's limit applies to the *effective* discount each
+//! line gets: its own discount and its share of the cart's, compounded
+//! (10 % off the line, then 10 % off the cart, is 19 % off the line's
+//! price). A percentage counts as its nominal rate (cent rounding of the
+//! amounts never tips a discount at the limit over it); an amount as its
+//! share of what it applies to (the line's gross, or the lines after their
+//! own discounts for a cart discount). A discount that takes a line's
+//! effective discount above the limit, and any price override, must come
+//! from a manager or carry a manager's name and PIN (`sales::authorize`),
+//! and the approver is stored with the discount or price. So a line
+//! discount is judged with the cart's current discount, and a cart discount
+//! with every line's own. `complete_sale` checks again, since a quantity
+//! change can push an amount discount over the limit: a line above it must
+//! have one of its discounts approved by a manager (who saw the effective
+//! discount when approving it).
 
-use super::cart::{editable, line_of, over_limit, price, view, CartRow, CartView};
+use super::cart::{editable, line_of, load_lines, price, view, CartRow, CartView, LineRow};
+use super::pricing::LineInput;
 use super::settings::TillSettings;
-use super::{authorize, pricing, settings, Discount};
+use super::{authorize, pricing, settings, Discount, DiscountKind};
 use crate::auth::Permission;
 use crate::ids::{CartId, CartLineId, UserId};
 use crate::num::Money;
 use crate::op::{Ctx, Operation};
 use crate::{Error, Result};
 use rusqlite::params;
+use rust_decimal::Decimal;
 use serde::Deserialize;
 use ts_rs::TS;
 
@@ -51,16 +61,35 @@ impl Operation for SetLineDiscount {
 
     fn run(self, ctx: &Ctx<'_>) -> Result<CartView> {
         let cart = editable(ctx, self.cart_id)?;
-        let l = line_of(ctx, cart.id, self.line_id)?;
         let settings = settings::load(ctx.tx, cart.store_id)?;
-        let input = l.input();
-        let gross = pricing::round(input.unit_price * input.quantity);
+        let lines = load_lines(ctx, cart.id)?;
+        let at = lines
+            .iter()
+            .position(|l| l.id == self.line_id)
+            .ok_or_else(|| Error::not_found("cart line", self.line_id))?;
+        let l = &lines[at];
+        // The cart's discount as it would stand with this line's new one (an
+        // amount off the cart is shared over the lines after theirs).
+        let inputs: Vec<LineInput> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, x)| LineInput {
+                discount: if i == at { self.discount } else { x.discount },
+                ..x.input()
+            })
+            .collect();
+        let (amounts, _) =
+            pricing::compute(&inputs, None, settings.prices_include_tax, Decimal::ZERO)?;
+        let after: Decimal = amounts.iter().map(|a| a.gross - a.line_discount).sum();
+        let effective = self.discount.as_ref().map_or(Decimal::ZERO, |d| {
+            effective_percent(Some(d), amounts[at].gross, cart.discount.as_ref(), after)
+        });
         let approved_by = approve_discount(
             ctx,
             &cart,
             &settings,
             self.discount.as_ref(),
-            gross,
+            effective,
             (self.approver_name.as_deref(), self.approver_pin.as_deref()),
         )?;
         let (kind, value) = Discount::stored(self.discount.as_ref());
@@ -73,28 +102,77 @@ impl Operation for SetLineDiscount {
     }
 }
 
-/// The manager who approved `discount` off `base`: none needed within the
-/// cashier's limit (or when the discount is removed), else the acting
-/// manager or the named approver whose PIN checks out.
+/// The share (0–1) a discount takes of `base`: a percentage's nominal
+/// rate, an amount's part of the base.
+fn fraction(d: Option<&Discount>, base: Decimal) -> Decimal {
+    match d {
+        None => Decimal::ZERO,
+        Some(d) => match d.kind {
+            DiscountKind::Percent => d.value.0 / Decimal::ONE_HUNDRED,
+            DiscountKind::Amount if base > Decimal::ZERO => (d.value.0 / base).min(Decimal::ONE),
+            DiscountKind::Amount => Decimal::ZERO,
+        },
+    }
+}
+
+/// A line's effective discount, percent of its gross: its own discount
+/// (of `gross`) and the cart's (of `after`, the cart's lines after their own
+/// discounts) compounded. 0 for a line that costs nothing.
+pub(crate) fn effective_percent(
+    line: Option<&Discount>,
+    gross: Decimal,
+    cart: Option<&Discount>,
+    after: Decimal,
+) -> Decimal {
+    if gross <= Decimal::ZERO {
+        return Decimal::ZERO;
+    }
+    let kept = (Decimal::ONE - fraction(line, gross)) * (Decimal::ONE - fraction(cart, after));
+    (Decimal::ONE - kept) * Decimal::ONE_HUNDRED
+}
+
+/// True when an effective discount (percent) is above the cashier's limit.
+pub(crate) fn over_limit(settings: &TillSettings, effective_percent: Decimal) -> bool {
+    effective_percent > settings.cashier_discount_limit_percent
+}
+
+/// The line discounts of `lines` and the cart's discount over them, with
+/// every line's effective discount (percent), in line order.
+pub(crate) fn effective_per_line(
+    lines: &[LineRow],
+    amounts: &[pricing::LineAmounts],
+    cart: Option<&Discount>,
+) -> Vec<Decimal> {
+    let after: Decimal = amounts.iter().map(|a| a.gross - a.line_discount).sum();
+    lines
+        .iter()
+        .zip(amounts)
+        .map(|(l, a)| effective_percent(l.discount.as_ref(), a.gross, cart, after))
+        .collect()
+}
+
+/// The manager who approved `discount` when it makes a line's effective
+/// discount `effective` (percent): none needed within the cashier's limit
+/// (or when the discount is removed), else the acting manager or the named
+/// approver whose PIN checks out.
 fn approve_discount(
     ctx: &Ctx<'_>,
     cart: &CartRow,
     settings: &TillSettings,
     discount: Option<&Discount>,
-    base: rust_decimal::Decimal,
+    effective: Decimal,
     (approver_name, approver_pin): (Option<&str>, Option<&str>),
 ) -> Result<Option<UserId>> {
-    let Some(d) = discount else {
+    if discount.is_none() {
         return Ok(None);
-    };
-    let off = pricing::discount_amount(d, base, "discount")?;
+    }
     authorize(
         ctx,
         Some(cart.store_id),
-        over_limit(settings, off, base),
+        over_limit(settings, effective),
         approver_name,
         approver_pin,
-        "a discount above the cashier limit",
+        "a discount above the cashier limit (the line's own and the cart's together)",
     )
 }
 
@@ -127,15 +205,20 @@ impl Operation for SetCartDiscount {
 
     fn run(self, ctx: &Ctx<'_>) -> Result<CartView> {
         let cart = editable(ctx, self.cart_id)?;
-        let mut without = cart.clone();
-        without.discount = None;
-        let p = price(ctx, without)?;
+        let mut with = cart.clone();
+        with.discount = self.discount;
+        // Pricing refuses an amount above the lines (nothing is written).
+        let p = price(ctx, with)?;
+        let effective = effective_per_line(&p.lines, &p.amounts, self.discount.as_ref())
+            .into_iter()
+            .max()
+            .unwrap_or(Decimal::ZERO);
         let approved_by = approve_discount(
             ctx,
             &cart,
             &p.settings,
             self.discount.as_ref(),
-            p.totals.subtotal.0 - p.totals.discount.0,
+            effective,
             (self.approver_name.as_deref(), self.approver_pin.as_deref()),
         )?;
         let (kind, value) = Discount::stored(self.discount.as_ref());

@@ -2,7 +2,11 @@
 //!
 //! Shared by `hold_cart` (to reserve) and `complete_sale` (to sell), so the
 //! stock a hold reserves is the stock the sale then takes. A line with a
-//! scanned batch takes from that batch only; others go FEFO. Stock this
+//! scanned batch takes from that batch only; others go FEFO. Lines pinned
+//! to a batch are planned before the FEFO lines, whatever order they were
+//! scanned in: FEFO can take from any batch, a pinned line from one only,
+//! so a FEFO line planned first could empty the batch a later pinned line
+//! needs and fail a cart that the screen showed as covered. Stock this
 //! cart already holds is used first (it is counted in the batch's reserved
 //! quantity, so FEFO alone would pass it over), then free stock. Several
 //! lines of one product share the batches without taking the same unit
@@ -51,7 +55,17 @@ pub(crate) fn plan(
         .map(|b| BatchRow::load(ctx.tx, *b))
         .collect::<Result<_>>()?;
     held.sort_by(|a, b| a.expiry_date.cmp(&b.expiry_date).then(a.id.cmp(&b.id)));
-    for (i, need) in needs.iter().enumerate() {
+    let pinned_first = needs
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.batch_id.is_some())
+        .chain(
+            needs
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| n.batch_id.is_none()),
+        );
+    for (i, need) in pinned_first {
         let mut left = need.milli;
         let take = |b: &BatchRow, n: i64, from_hold: bool, takes: &mut Vec<Take>| {
             if n > 0 {

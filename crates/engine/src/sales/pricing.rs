@@ -11,8 +11,11 @@
 //!    last line taking the remainder so that the shares add up exactly;
 //! 4. tax per line at the product's rate: extracted from the amount when
 //!    prices include tax (`amount × r / (100 + r)`), added on top otherwise;
-//! 5. the total is rounded to the store's cash increment (0.05, 1…); the
-//!    difference is shown as a rounding line.
+//! 5. the cash total is the total rounded to the store's cash increment
+//!    (0.05, 1…), the difference shown as a rounding line. Rounding is for
+//!    cash only: a card pays `total_before_rounding`, and a split payment
+//!    rounds only what is left for cash (`complete_sale` settles it once
+//!    the tenders are known).
 
 use super::{Discount, DiscountKind};
 use crate::num::Money;
@@ -89,11 +92,12 @@ pub struct Totals {
     pub discount: Money,
     /// Tax (included in the total when prices include tax).
     pub tax: Money,
-    /// Total before cash rounding.
+    /// The exact total: what a card (any tender but cash) pays.
     pub total_before_rounding: Money,
     /// Cash rounding adjustment (total − total before rounding).
     pub rounding: Money,
-    /// What the customer pays.
+    /// What the customer pays in cash alone (rounded to the store's cash
+    /// increment); a split payment rounds only its cash part.
     pub total: Money,
     /// Tax per rate.
     pub taxes: Vec<TaxLine>,

@@ -1,7 +1,13 @@
-//! `get_receipt`: everything a printed receipt shows, read back from the
-//! stored sale (never recomputed from the cart), so a reprint a month later
-//! prints the same figures. Batch numbers and expiry dates appear when the
-//! store's settings ask for them.
+//! `get_receipt`: the sale document, read back from the stored sale (never
+//! recomputed from the cart), so a reprint a month later prints the same
+//! figures. Batch numbers and expiry dates appear when the store's settings
+//! ask for them. Beside what a printed receipt shows, the document carries
+//! what the back office reads: the manager who approved each void, line and
+//! cart discount and price override (id and name), and each line's cost
+//! from the batches it took (exact). The till prints only its own fields.
+//!
+//! Three reads per sale whatever its length: the head, the lines (with
+//! their approvers), and every line's batches in one query.
 
 use super::m;
 use super::pricing::TaxLine;
@@ -15,7 +21,27 @@ use crate::{Error, Result};
 use rusqlite::{params, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use ts_rs::TS;
+
+/// A manager who approved something on a sale.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Approver {
+    /// The user.
+    pub user_id: UserId,
+    /// Their name.
+    pub name: String,
+}
+
+impl Approver {
+    fn of(id: Option<UserId>, name: Option<String>) -> Option<Approver> {
+        Some(Approver {
+            user_id: id?,
+            name: name.unwrap_or_default(),
+        })
+    }
+}
 
 /// The store block at the top of a receipt.
 #[derive(Clone, Debug, Serialize, TS)]
@@ -83,6 +109,13 @@ pub struct ReceiptLine {
     pub tax: Money,
     /// Line total.
     pub total: Money,
+    /// What the stock the line took cost: each batch's unit cost × the
+    /// quantity taken from it, summed, exact (not for printing).
+    pub cost: Money,
+    /// Manager who approved a price override on the line.
+    pub price_overridden_by: Option<Approver>,
+    /// Manager who approved the line's discount (above the cashier limit).
+    pub discount_approved_by: Option<Approver>,
     /// Prescription reference.
     pub prescription_reference: Option<String>,
     /// Quantity already returned.
@@ -109,7 +142,7 @@ pub struct ReceiptPayment {
 pub struct Receipt {
     /// Sale id.
     pub sale_id: SaleId,
-    /// Sale number, e.g. "STA-000123".
+    /// Sale number, e.g. "STA-S-000123" (older sales: "STA-000123").
     pub sale_number: String,
     /// `completed` or `voided`.
     pub status: String,
@@ -131,13 +164,15 @@ pub struct Receipt {
     pub lines: Vec<ReceiptLine>,
     /// Tax per rate.
     pub taxes: Vec<TaxLine>,
+    /// Manager who approved the cart discount (above the cashier limit).
+    pub cart_discount_approved_by: Option<Approver>,
     /// Lines at list price.
     pub subtotal: Money,
     /// All discounts.
     pub discount: Money,
     /// Tax.
     pub tax: Money,
-    /// Cash rounding.
+    /// Cash rounding (on the cash part of the payment only).
     pub rounding: Money,
     /// Total.
     pub total: Money,
@@ -149,6 +184,8 @@ pub struct Receipt {
     pub change: Money,
     /// When voided.
     pub voided_at: Option<String>,
+    /// Manager who voided it (or approved the void with their PIN).
+    pub voided_by: Option<Approver>,
     /// Why voided.
     pub void_reason: Option<String>,
 }
@@ -167,14 +204,20 @@ pub(crate) fn build(ctx: &Ctx<'_>, sale_id: SaleId) -> Result<Receipt> {
         [i64; 7],
         Option<String>,
         Option<String>,
+        Option<Approver>,
+        Option<Approver>,
     );
     let head: Head = ctx
         .tx
         .prepare_cached(
             "SELECT s.store_id, s.sale_number, s.status, s.terminal_id, s.cashier_id, u.name, s.created_at,
                     s.prices_include_tax, s.subtotal_e4, s.discount_e4, s.tax_e4, s.rounding_e4, s.total_e4,
-                    s.paid_e4, s.change_e4, s.voided_at, s.void_reason
-               FROM sales s JOIN users u ON u.id = s.cashier_id WHERE s.id = ?1",
+                    s.paid_e4, s.change_e4, s.voided_at, s.void_reason,
+                    s.cart_discount_approved_by, cd.name, s.voided_by, vb.name
+               FROM sales s JOIN users u ON u.id = s.cashier_id
+               LEFT JOIN users cd ON cd.id = s.cart_discount_approved_by
+               LEFT JOIN users vb ON vb.id = s.voided_by
+              WHERE s.id = ?1",
         )?
         .query_row([sale_id], |r| {
             Ok((
@@ -197,6 +240,8 @@ pub(crate) fn build(ctx: &Ctx<'_>, sale_id: SaleId) -> Result<Receipt> {
                 ],
                 r.get(15)?,
                 r.get(16)?,
+                Approver::of(r.get(17)?, r.get(18)?),
+                Approver::of(r.get(19)?, r.get(20)?),
             ))
         })
         .optional()?
@@ -213,6 +258,8 @@ pub(crate) fn build(ctx: &Ctx<'_>, sale_id: SaleId) -> Result<Receipt> {
         money,
         voided_at,
         void_reason,
+        cart_discount_approved_by,
+        voided_by,
     ) = head;
     let st = crate::catalogue::stores::get_store(ctx.tx, store_id)?;
     let cfg = settings::load(ctx.tx, store_id)?;
@@ -221,9 +268,13 @@ pub(crate) fn build(ctx: &Ctx<'_>, sale_id: SaleId) -> Result<Receipt> {
         .map(|t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_else(|_| created_at.clone());
     let mut stmt = ctx.tx.prepare_cached(
-        "SELECT id, line_no, product_id, product_name, sku, unit, quantity_milli, unit_price_e4, gross_e4, discount_e4,
-                tax_rate, tax_e4, total_e4, prescription_reference
-           FROM sale_lines WHERE sale_id = ?1 ORDER BY line_no",
+        "SELECT l.id, l.line_no, l.product_id, l.product_name, l.sku, l.unit, l.quantity_milli, l.unit_price_e4,
+                l.gross_e4, l.discount_e4, l.tax_rate, l.tax_e4, l.total_e4, l.prescription_reference,
+                l.price_overridden_by, po.name, l.discount_approved_by, da.name
+           FROM sale_lines l
+           LEFT JOIN users po ON po.id = l.price_overridden_by
+           LEFT JOIN users da ON da.id = l.discount_approved_by
+          WHERE l.sale_id = ?1 ORDER BY l.line_no",
     )?;
     let mut lines = stmt
         .query_map([sale_id], |r| {
@@ -241,40 +292,54 @@ pub(crate) fn build(ctx: &Ctx<'_>, sale_id: SaleId) -> Result<Receipt> {
                 tax_rate: r.get::<_, String>(10)?.parse().unwrap_or_default(),
                 tax: m(r.get(11)?),
                 total: m(r.get(12)?),
+                cost: Money::ZERO,
+                price_overridden_by: Approver::of(r.get(14)?, r.get(15)?),
+                discount_approved_by: Approver::of(r.get(16)?, r.get(17)?),
                 prescription_reference: r.get(13)?,
                 returned_quantity: Qty::ZERO,
                 batches: Vec::new(),
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    let at: HashMap<SaleLineId, usize> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.sale_line_id, i))
+        .collect();
+    let mut returned = vec![0i64; lines.len()];
     let mut bstmt = ctx.tx.prepare_cached(
-        "SELECT b.batch_number, b.expiry_date, x.quantity_milli, x.returned_milli
-           FROM sale_line_batches x JOIN batches b ON b.id = x.batch_id
-          WHERE x.sale_line_id = ?1 ORDER BY b.expiry_date, b.batch_number",
+        "SELECT x.sale_line_id, b.batch_number, b.expiry_date, x.quantity_milli, x.returned_milli, x.cost_e4
+           FROM sale_lines l JOIN sale_line_batches x ON x.sale_line_id = l.id JOIN batches b ON b.id = x.batch_id
+          WHERE l.sale_id = ?1 ORDER BY l.line_no, b.expiry_date, b.batch_number",
     )?;
+    for row in bstmt.query_map([sale_id], |r| {
+        Ok((
+            r.get::<_, SaleLineId>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, i64>(4)?,
+            r.get::<_, i64>(5)?,
+        ))
+    })? {
+        let (line, batch, expiry, q, ret, cost) = row?;
+        let Some(&i) = at.get(&line) else { continue };
+        returned[i] += ret;
+        let l = &mut lines[i];
+        // Unit cost (e4) × quantity (milli) is exact at 7 places.
+        l.cost = Money(l.cost.0 + Decimal::new(cost, 4) * Decimal::new(q, 3));
+        l.batches.push(ReceiptBatch {
+            batch_number: cfg.receipt_show_batch.then_some(batch),
+            expiry_date: if cfg.receipt_show_expiry {
+                shown_expiry(&expiry)
+            } else {
+                None
+            },
+            quantity: Qty::from_scaled(q),
+        });
+    }
     let mut taxes: Vec<TaxLine> = Vec::new();
-    for l in &mut lines {
-        let mut returned = 0i64;
-        for row in bstmt.query_map([l.sale_line_id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, i64>(3)?,
-            ))
-        })? {
-            let (batch, expiry, q, ret) = row?;
-            returned += ret;
-            l.batches.push(ReceiptBatch {
-                batch_number: cfg.receipt_show_batch.then_some(batch),
-                expiry_date: if cfg.receipt_show_expiry {
-                    shown_expiry(&expiry)
-                } else {
-                    None
-                },
-                quantity: Qty::from_scaled(q),
-            });
-        }
+    for (l, returned) in lines.iter_mut().zip(returned) {
         l.returned_quantity = Qty::from_scaled(returned);
         if !l.tax_rate.is_zero() {
             let rate = l.tax_rate.normalize();
@@ -327,6 +392,7 @@ pub(crate) fn build(ctx: &Ctx<'_>, sale_id: SaleId) -> Result<Receipt> {
         prices_include_tax: incl,
         lines,
         taxes,
+        cart_discount_approved_by,
         subtotal: m(subtotal),
         discount: m(discount),
         tax: m(tax),
@@ -336,6 +402,7 @@ pub(crate) fn build(ctx: &Ctx<'_>, sale_id: SaleId) -> Result<Receipt> {
         paid: m(paid),
         change: m(change),
         voided_at,
+        voided_by,
         void_reason,
     })
 }
@@ -367,7 +434,7 @@ impl Operation for GetReceipt {
 #[serde(deny_unknown_fields)]
 #[ts(export)]
 pub struct FindSale {
-    /// Sale number as printed, e.g. "STA-000123".
+    /// Sale number as printed, e.g. "STA-S-000123".
     pub sale_number: String,
     /// Store (default: the user's).
     #[ts(optional)]

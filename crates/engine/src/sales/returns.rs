@@ -2,11 +2,24 @@
 //!
 //! A return names sale lines and quantities; it can never take back more
 //! than was sold minus what was already returned (checked per line and per
-//! batch, the batch quantities being what the sale really took). The refund
-//! is computed from the sale's own prices (discounts and tax as charged),
-//! proportionally, with the last unit of a line refunding exactly what is
-//! left of the line, so a line returned in parts refunds its total to the
-//! cent. Each returned quantity goes where the cashier says:
+//! batch, the batch quantities being what the sale really took).
+//!
+//! The refund is what the customer paid for those units, never more:
+//! - each line's share is computed from the sale's own line total
+//!   (discounts and tax as charged) on the line's cumulative returned
+//!   quantity, rounded down to the cent, so the parts of a line add up to
+//!   its total to the cent whatever the order and size of its returns;
+//! - the sale's paid total may differ from the sum of its lines by the cash
+//!   rounding, so the refund is the pro-rata part of what was paid for all
+//!   units returned so far (rounded down to the cent) minus what earlier
+//!   returns refunded; a cash refund is then rounded *down* to the store's
+//!   increment (what that holds back comes with a later return);
+//! - the return that takes back the sale's last units refunds exactly what
+//!   is left of what was paid.
+//!
+//! Each returned quantity goes where the return says, else where the
+//! store's `return_disposition` setting says (default `quarantine`: a
+//! pharmacy does not resell dispensed medicine unchecked):
 //! - `restock`: back onto its original batch, only while that batch is still
 //!   sellable (available and in date);
 //! - `quarantine`: onto the original batch when it is already unsellable
@@ -34,6 +47,7 @@ use crate::op::{Ctx, Operation};
 use crate::stock::{move_stock, BatchRow, BatchStatus};
 use crate::{Error, Result};
 use rusqlite::{params, OptionalExtension};
+use rust_decimal::RoundingStrategy;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use ts_rs::TS;
@@ -57,11 +71,21 @@ pub enum ReturnDisposition {
 }
 
 impl ReturnDisposition {
-    fn as_str(self) -> &'static str {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
         match self {
             ReturnDisposition::Restock => "restock",
             ReturnDisposition::Quarantine => "quarantine",
             ReturnDisposition::Waste => "waste",
+        }
+    }
+
+    pub(crate) fn parse(s: &str) -> Option<ReturnDisposition> {
+        match s {
+            "restock" => Some(ReturnDisposition::Restock),
+            "quarantine" => Some(ReturnDisposition::Quarantine),
+            "waste" => Some(ReturnDisposition::Waste),
+            _ => None,
         }
     }
 }
@@ -75,8 +99,11 @@ pub struct ReturnLineInput {
     pub sale_line_id: SaleLineId,
     /// Quantity returned.
     pub quantity: Qty,
-    /// Where it goes.
-    pub disposition: ReturnDisposition,
+    /// Where it goes (default: the store's `return_disposition` setting,
+    /// quarantine unless a manager changed it). Ask for `restock`
+    /// explicitly to put it back on sale.
+    #[ts(optional)]
+    pub disposition: Option<ReturnDisposition>,
     /// The batch it came from, when the line took several (default: the
     /// line's batches in order).
     #[ts(optional)]
@@ -120,7 +147,8 @@ pub struct ReturnedLine {
     pub batch_number: String,
     /// Quantity.
     pub quantity: Qty,
-    /// Refund for it.
+    /// Its share of the sale line's total (before the sale's cash rounding;
+    /// the return's `refund` is what was paid out).
     pub refund: Money,
     /// Where it went.
     pub disposition: ReturnDisposition,
@@ -138,7 +166,9 @@ pub struct ReturnResult {
     pub sale_id: SaleId,
     /// Sale number.
     pub sale_number: String,
-    /// Refund paid (cash refunds rounded to the store's increment).
+    /// Refund paid: the pro-rata part of what the sale was paid for the
+    /// units returned so far, less earlier refunds; cash rounded down to the
+    /// store's increment; the sale's last units refund what is left.
     pub refund: Money,
     /// Refund tender.
     pub tender: String,
@@ -153,12 +183,14 @@ struct SaleHead {
     number: String,
     status: String,
     shift_id: ShiftId,
+    /// What the customer paid (the total, net of change).
+    total_e4: i64,
 }
 
 fn sale_head(ctx: &Ctx<'_>, id: SaleId) -> Result<SaleHead> {
     ctx.tx
         .query_row(
-            "SELECT store_id, sale_number, status, shift_id FROM sales WHERE id = ?1",
+            "SELECT store_id, sale_number, status, shift_id, total_e4 FROM sales WHERE id = ?1",
             [id],
             |r| {
                 Ok(SaleHead {
@@ -166,6 +198,7 @@ fn sale_head(ctx: &Ctx<'_>, id: SaleId) -> Result<SaleHead> {
                     number: r.get(1)?,
                     status: r.get(2)?,
                     shift_id: r.get(3)?,
+                    total_e4: r.get(4)?,
                 })
             },
         )
@@ -280,28 +313,44 @@ impl Operation for ReturnItems {
                 *slot -= n;
                 need -= n;
                 let done = refunded.entry(input.sale_line_id).or_insert(already);
-                let refund = if n == line_left_now {
-                    total - *done
-                } else {
-                    Money(pricing::round(
-                        m(total).0 * Qty::from_scaled(n).0 / Qty::from_scaled(qty).0,
-                    ))
-                    .to_scaled("refund")?
-                };
+                let refund = line_share(total, qty, qty - line_left_now + n, *done)?;
                 *done += refund;
                 line_left_now -= n;
-                plan.push((input.sale_line_id, *b, n, refund, input.disposition));
+                plan.push((
+                    input.sale_line_id,
+                    *b,
+                    n,
+                    refund,
+                    input.disposition.unwrap_or(cfg.return_disposition),
+                ));
             }
         }
         let exact: i64 = plan.iter().map(|p| p.3).sum();
-        let refund = if tender == "cash" {
-            Money(pricing::round_to_increment(
-                m(exact).0,
-                cfg.rounding_increment.0,
-            ))
-        } else {
-            m(exact)
-        };
+        let returning: i64 = plan.iter().map(|p| p.2).sum();
+        let (lines_total, exact_before, refunded_before, left_milli): (i64, i64, i64, i64) =
+            ctx.tx.prepare_cached(
+                "SELECT (SELECT COALESCE(SUM(total_e4), 0) FROM sale_lines WHERE sale_id = ?1),
+                        (SELECT COALESCE(SUM(r.refund_e4), 0) FROM sale_return_lines r
+                           JOIN sale_lines l ON l.id = r.sale_line_id WHERE l.sale_id = ?1),
+                        (SELECT COALESCE(SUM(refund_e4), 0) FROM sale_returns WHERE sale_id = ?1),
+                        (SELECT COALESCE(SUM(x.quantity_milli - x.returned_milli), 0) FROM sale_line_batches x
+                           JOIN sale_lines l ON l.id = x.sale_line_id WHERE l.sale_id = ?1)",
+            )?
+            .query_row([self.sale_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?;
+        let refund = m(refund_due(&RefundFacts {
+            paid_e4: sale.total_e4,
+            lines_total_e4: lines_total,
+            returned_now_e4: exact_before + exact,
+            refunded_before_e4: refunded_before,
+            last: returning == left_milli,
+            cash_increment_e4: if tender == "cash" {
+                cfg.rounding_increment.to_scaled("rounding_increment")?
+            } else {
+                0
+            },
+        }));
         let approved_by = authorize(
             ctx,
             Some(store.id),
@@ -424,6 +473,67 @@ impl Operation for ReturnItems {
             approved_by,
             lines,
         })
+    }
+}
+
+/// A line's refund for returning up to `returned_after` (cumulative,
+/// thousandths) of its `qty`, when `done` was already refunded on it: the
+/// line total's share of the cumulative quantity (rounded down to the
+/// cent), less `done`. Computing the
+/// cumulative share (not this part's own share) keeps rounding from adding
+/// up past the line's total; the last unit refunds exactly what is left.
+fn line_share(total_e4: i64, qty: i64, returned_after: i64, done: i64) -> Result<i64> {
+    if returned_after >= qty || qty <= 0 {
+        return Ok((total_e4 - done).max(0));
+    }
+    // Rounded down: a part never refunds more than its exact share.
+    let share = Money(
+        (m(total_e4).0 * Qty::from_scaled(returned_after).0 / Qty::from_scaled(qty).0)
+            .round_dp_with_strategy(pricing::CURRENCY_DP, RoundingStrategy::ToZero),
+    )
+    .to_scaled("refund")?;
+    Ok((share - done).clamp(0, (total_e4 - done).max(0)))
+}
+
+/// What a return's refund is computed from (all e4).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RefundFacts {
+    /// What the customer paid for the sale (its total, net of change).
+    pub paid_e4: i64,
+    /// The sum of the sale's line totals (before cash rounding).
+    pub lines_total_e4: i64,
+    /// Line shares of everything returned so far, this return included.
+    pub returned_now_e4: i64,
+    /// Refunds paid out before this return.
+    pub refunded_before_e4: i64,
+    /// This return takes back the sale's last units.
+    pub last: bool,
+    /// The cash rounding increment when refunding cash (0: none).
+    pub cash_increment_e4: i64,
+}
+
+/// The refund of one return (e4), never more than what was paid for the
+/// units returned so far less earlier refunds (see the module notes).
+pub(crate) fn refund_due(f: &RefundFacts) -> i64 {
+    if f.last {
+        return (f.paid_e4 - f.refunded_before_e4).max(0);
+    }
+    // Pro rata of what was paid, rounded down to the currency's minor unit;
+    // i128 so that a large sale cannot overflow the product.
+    let cent = 10i128.pow(crate::num::MONEY_SCALE - pricing::CURRENCY_DP);
+    let paid_for = if f.lines_total_e4 <= 0 {
+        0
+    } else {
+        let exact = i128::from(f.returned_now_e4.clamp(0, f.lines_total_e4))
+            * i128::from(f.paid_e4)
+            / i128::from(f.lines_total_e4);
+        i64::try_from(exact - exact.rem_euclid(cent)).unwrap_or(i64::MAX)
+    };
+    let due = (paid_for - f.refunded_before_e4).max(0);
+    if f.cash_increment_e4 > 0 {
+        due - due % f.cash_increment_e4
+    } else {
+        due
     }
 }
 
@@ -558,5 +668,83 @@ impl Operation for VoidSale {
             params![self.sale_id, ctx.now_str(), by, reason],
         )?;
         receipt::build(ctx, self.sale_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn facts(paid: i64, lines: i64, now: i64, before: i64, last: bool, inc: i64) -> RefundFacts {
+        RefundFacts {
+            paid_e4: paid,
+            lines_total_e4: lines,
+            returned_now_e4: now,
+            refunded_before_e4: before,
+            last,
+            cash_increment_e4: inc,
+        }
+    }
+
+    #[test]
+    fn ten_packs_under_a_five_rounding_refund_what_was_paid() {
+        // 10 × 197.75 = 1,977.50, paid 1,980.00 in cash.
+        let (paid, lines, unit) = (19_800_000, 19_775_000, 1_977_500);
+        let mut refunded = 0;
+        let mut each = Vec::new();
+        for n in 1..=10 {
+            let r = refund_due(&facts(paid, lines, unit * n, refunded, n == 10, 50_000));
+            each.push(r);
+            refunded += r;
+            assert!(refunded <= 1_980_000 * n, "{each:?}");
+        }
+        assert_eq!(each[0], 1_950_000);
+        assert_eq!(refunded, paid);
+    }
+
+    #[test]
+    fn a_line_share_never_passes_the_line_total() {
+        // 0.05 over 7 units: per-unit rounding up would refund 0.07.
+        let mut done = 0;
+        for after in 1..=7 {
+            let r = line_share(500, 7_000, after * 1_000, done).unwrap();
+            assert!(r >= 0);
+            done += r;
+            assert!(done <= 500);
+        }
+        assert_eq!(done, 500);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Any split of a sale's line value into returns, any cash
+        /// increment and any mix of tenders: every refund ≥ 0, the running
+        /// total never above the pro-rata part of what was paid, and
+        /// exactly what was paid at the end.
+        #[test]
+        fn refunds_never_exceed_what_was_paid_and_add_up_to_it(
+            lines in 1i64..100_000_000,
+            rounding in -24_999i64..25_000,
+            parts in prop::collection::vec((1i64..1_000, any::<bool>()), 1..20),
+            inc in prop::sample::select(vec![0i64, 500, 10_000, 50_000]),
+        ) {
+            let paid = (lines + rounding).max(0);
+            let weight: i64 = parts.iter().map(|p| p.0).sum();
+            let (mut now, mut acc, mut refunded) = (0i64, 0i64, 0i64);
+            for (i, (w, cash)) in parts.iter().enumerate() {
+                acc += w;
+                let last = i + 1 == parts.len();
+                now = if last { lines } else { (i128::from(lines) * i128::from(acc) / i128::from(weight)) as i64 };
+                let r = refund_due(&facts(paid, lines, now, refunded, last, if *cash { inc } else { 0 }));
+                prop_assert!(r >= 0);
+                refunded += r;
+                let pro_rata = i128::from(now) * i128::from(paid) / i128::from(lines);
+                prop_assert!(i128::from(refunded) <= pro_rata.max(i128::from(paid) * i128::from(last)));
+            }
+            prop_assert_eq!(now, lines);
+            prop_assert_eq!(refunded, paid);
+        }
     }
 }

@@ -1,12 +1,19 @@
 //! Till settings per store: tax-inclusive prices or not, cash rounding,
-//! tenders, receipt options, hold lifetime and the cashier's limits.
+//! tenders, receipt options, hold lifetime, the cashier's limits, where
+//! returned packs go by default, and how sale numbers read.
 //!
 //! Settings live in `store_settings`, one row per store, created with the
 //! defaults the first time anything needs it, so a store made before the
 //! till existed needs no migration step. The same row carries the store's
 //! sale-number counter, so numbering is one `UPDATE … RETURNING` inside the
 //! sale's own transaction: sequential, gap-free, never duplicated.
+//!
+//! A sale number is `<store code>-<prefix>-<number>` (`LEK-S-000123`):
+//! head office reads every store's events side by side, and the store's
+//! unique code keeps two stores from printing the same number. The prefix
+//! is letters and digits only, so a number splits one way only.
 
+use super::returns::ReturnDisposition;
 use crate::auth::Permission;
 use crate::catalogue::optional_text;
 use crate::ids::StoreId;
@@ -47,13 +54,19 @@ pub struct TillSettings {
     pub cashier_discount_limit_percent: Decimal,
     /// Largest refund a cashier may give alone.
     pub cashier_refund_limit: Money,
-    /// Sale numbers are `<prefix>-000123` (default: the store code).
+    /// Sale numbers are `<store code>-<prefix>-000123` (default prefix `S`).
     pub sale_prefix: String,
+    /// Where a returned pack goes when the return does not say (default
+    /// `quarantine`: dispensed medicine is checked before it is resold).
+    pub return_disposition: ReturnDisposition,
 }
+
+/// The sale-number prefix when the store has not chosen one.
+pub const DEFAULT_SALE_PREFIX: &str = "S";
 
 const COLS: &str = "s.prices_include_tax, s.rounding_increment_e4, s.tenders, s.receipt_show_batch, s.receipt_show_expiry,
     s.receipt_header, s.receipt_footer, s.hold_ttl_minutes, s.cashier_discount_limit_percent, s.cashier_refund_limit_e4,
-    COALESCE(s.sale_prefix, st.code)";
+    s.sale_prefix, s.return_disposition";
 
 /// Creates the store's settings row with defaults if it is missing.
 fn ensure_row(tx: &Transaction<'_>, store_id: StoreId, now: &str) -> Result<()> {
@@ -82,12 +95,26 @@ pub fn load(tx: &Transaction<'_>, store_id: StoreId) -> Result<TillSettings> {
                 r.get::<_, Option<u32>>(7)?,
                 r.get::<_, Option<String>>(8)?,
                 r.get::<_, Option<i64>>(9)?,
-                r.get::<_, String>(10)?,
+                r.get::<_, Option<String>>(10)?,
+                r.get::<_, Option<String>>(11)?,
             ))
         })
         .optional()?
         .ok_or_else(|| Error::not_found("store", store_id))?;
-    let (incl, inc, tenders, batch, expiry, header, footer, ttl, limit, refund, prefix) = row;
+    let (
+        incl,
+        inc,
+        tenders,
+        batch,
+        expiry,
+        header,
+        footer,
+        ttl,
+        limit,
+        refund,
+        prefix,
+        disposition,
+    ) = row;
     Ok(TillSettings {
         store_id,
         prices_include_tax: incl.unwrap_or(true),
@@ -104,21 +131,34 @@ pub fn load(tx: &Transaction<'_>, store_id: StoreId) -> Result<TillSettings> {
             .and_then(|l| l.parse().ok())
             .unwrap_or(Decimal::from(10)),
         cashier_refund_limit: Money::from_scaled(refund.unwrap_or(0)),
-        sale_prefix: prefix,
+        sale_prefix: prefix.unwrap_or_else(|| DEFAULT_SALE_PREFIX.into()),
+        return_disposition: disposition
+            .as_deref()
+            .and_then(ReturnDisposition::parse)
+            .unwrap_or(ReturnDisposition::Quarantine),
     })
 }
 
-/// Takes the store's next sale number, e.g. `STA-000123`.
+/// Takes the store's next sale number, e.g. `STA-S-000123`.
 pub(crate) fn next_sale_number(ctx: &Ctx<'_>, store_id: StoreId) -> Result<String> {
     ensure_row(ctx.tx, store_id, &ctx.now_str())?;
-    let (n, prefix): (i64, String) = ctx
+    let (n, prefix, code): (i64, Option<String>, String) = ctx
         .tx
         .prepare_cached(
             "UPDATE store_settings SET last_sale_number = last_sale_number + 1 WHERE store_id = ?1
-             RETURNING last_sale_number, COALESCE(sale_prefix, (SELECT code FROM stores WHERE id = ?1))",
+             RETURNING last_sale_number, sale_prefix, (SELECT code FROM stores WHERE id = ?1)",
         )?
-        .query_row([store_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(format!("{prefix}-{n:06}"))
+        .query_row([store_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(sale_number(
+        &code,
+        prefix.as_deref().unwrap_or(DEFAULT_SALE_PREFIX),
+        n,
+    ))
+}
+
+/// `<store code>-<prefix>-<number, 6 digits or more>`.
+pub(crate) fn sale_number(code: &str, prefix: &str, n: i64) -> String {
+    format!("{code}-{prefix}-{n:06}")
 }
 
 /// `get_till_settings`.
@@ -184,9 +224,12 @@ pub struct UpdateTillSettings {
     /// Cashier refund limit.
     #[ts(optional)]
     pub cashier_refund_limit: Option<Money>,
-    /// Sale number prefix (letters, digits, '-').
+    /// Sale number prefix after the store code (letters and digits).
     #[ts(optional)]
     pub sale_prefix: Option<String>,
+    /// Where returned packs go when a return does not say.
+    #[ts(optional)]
+    pub return_disposition: Option<ReturnDisposition>,
 }
 
 /// Checks a tender code: lower-case letters, digits and '_', 1–20 long.
@@ -268,10 +311,11 @@ impl Operation for UpdateTillSettings {
             Some(p) => {
                 let p =
                     crate::catalogue::required_text("sale_prefix", &p, 12)?.to_ascii_uppercase();
-                if !p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+                // No '-': the number must split one way only (see above).
+                if !p.bytes().all(|b| b.is_ascii_alphanumeric()) {
                     return Err(Error::invalid(
                         "sale_prefix",
-                        "the sale prefix is letters, digits and '-'",
+                        "the sale prefix is letters and digits (the store code and '-' are added)",
                     ));
                 }
                 p
@@ -289,7 +333,7 @@ impl Operation for UpdateTillSettings {
             "UPDATE store_settings SET prices_include_tax = ?2, rounding_increment_e4 = ?3, tenders = ?4,
                     receipt_show_batch = ?5, receipt_show_expiry = ?6, receipt_header = ?7, receipt_footer = ?8,
                     hold_ttl_minutes = ?9, cashier_discount_limit_percent = ?10, cashier_refund_limit_e4 = ?11,
-                    sale_prefix = ?12, updated_at = ?13, updated_by = ?14
+                    sale_prefix = ?12, updated_at = ?13, updated_by = ?14, return_disposition = ?15
               WHERE store_id = ?1",
             params![
                 store.id,
@@ -305,7 +349,10 @@ impl Operation for UpdateTillSettings {
                 refund.to_scaled("cashier_refund_limit")?,
                 prefix,
                 ctx.now_str(),
-                ctx.actor.id
+                ctx.actor.id,
+                self.return_disposition
+                    .unwrap_or(cur.return_disposition)
+                    .as_str()
             ],
         )?;
         load(ctx.tx, store.id)

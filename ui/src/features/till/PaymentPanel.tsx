@@ -1,7 +1,9 @@
 // Taking payment: one button per tender the store has enabled, split
 // payments, cash change preview, then complete_sale with an idempotency key
 // minted on the first press and reused on every retry, so a double click or
-// a retry after a lost answer never sells twice.
+// a retry after a lost answer never sells twice. Cash rounding applies to
+// cash only (as the engine settles it): a card pays the exact total, and a
+// split rounds only what is left for cash.
 import { useRef, useState, type FormEvent } from "react";
 
 import { call } from "../../api";
@@ -10,7 +12,7 @@ import type { PaymentInput } from "../../bindings/PaymentInput";
 import type { Receipt } from "../../bindings/Receipt";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field, Kbd } from "../../components/Field";
-import { formatMoney, parseMoney, showMoney, sumMoney } from "./money";
+import { formatMoney, parseMoney, roundToIncrement, showMoney, sumMoney } from "./money";
 import { tenderLabel } from "./ReceiptView";
 import { newSaleId } from "./terminal";
 import { RESTORE_ON_SCAN } from "./useScanner";
@@ -24,30 +26,42 @@ interface Row {
 export function PaymentPanel({
   cart,
   tenders,
+  roundingIncrement,
   onPaid,
   onCancel,
   onError,
 }: {
   cart: CartView;
   tenders: readonly string[];
+  /** The store's cash rounding increment ("0": none). */
+  roundingIncrement: string;
   onPaid: (r: Receipt) => void;
   onCancel: () => void;
   onError?: (e: unknown) => void;
 }) {
-  const total = cart.totals.total;
+  const exact = cart.totals.total_before_rounding;
+  const cashTotal = cart.totals.total;
   const [rows, setRows] = useState<Row[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const saleId = useRef<{ id: string; cart: string; updated: string } | null>(null);
 
   const paid = sumMoney(rows.map((r) => r.amount));
-  const due = parseMoney(total) ?? 0n;
+  const hasCash = rows.some((r) => r.tender === "cash");
+  const exactDue = parseMoney(exact) ?? 0n;
+  const nonCash = sumMoney(rows.filter((r) => r.tender !== "cash").map((r) => r.amount));
+  const increment = parseMoney(roundingIncrement) ?? 0n;
+  // With cash: the other tenders pay exact, what is left for cash is rounded.
+  const withCash = nonCash + roundToIncrement(exactDue - nonCash, increment);
+  const due = hasCash ? withCash : exactDue;
   const remaining = due - paid;
   const cashPaid = sumMoney(rows.filter((r) => r.tender === "cash").map((r) => r.amount));
   const change = remaining < 0n && cashPaid > 0n ? -remaining : 0n;
 
   function addTender(tender: string) {
-    const amount = remaining > 0n ? formatMoney(remaining) : "";
+    // What is left for this tender: cash rounds its part, the others pay exact.
+    const left = (tender === "cash" ? withCash : exactDue) - paid;
+    const amount = left > 0n ? formatMoney(left) : "";
     setRows((rs) => [...rs, { tender, amount, reference: "" }]);
     // Focus the new amount so the cashier can type what was handed over.
     setTimeout(() => {
@@ -85,7 +99,13 @@ export function PaymentPanel({
   return (
     <form className="panel payment" aria-label="Payment" onSubmit={complete}>
       <h2>
-        Payment — total <span data-testid="pay-total">{showMoney(total)}</span>
+        Payment — total <span data-testid="pay-total">{showMoney(exact)}</span>
+        {cashTotal !== exact && (
+          <span className="small muted" data-testid="pay-cash-total">
+            {" "}
+            ({showMoney(cashTotal)} in cash)
+          </span>
+        )}
       </h2>
       <div className="tenders" role="group" aria-label="Tenders">
         {tenders.map((t, i) => (

@@ -1,5 +1,6 @@
 // Returns desk: find a sale by its printed number, reprint it, take lines
-// back (restock / quarantine / waste) with a refund, or void the whole sale
+// back (restock / quarantine / waste; the store's default is preselected,
+// quarantine unless a manager chose otherwise) with a refund, or void the whole sale
 // (manager). Refunds above the cashier's limit and voids ask for a
 // manager's PIN in place.
 import { useState, type FormEvent } from "react";
@@ -23,7 +24,18 @@ interface LineDraft {
   disposition: ReturnDisposition;
 }
 
-export function ReturnsPanel({ terminalId, tenders, user }: { terminalId: string; tenders: readonly string[]; user: SignedInUser }) {
+export function ReturnsPanel({
+  terminalId,
+  tenders,
+  user,
+  defaultDisposition,
+}: {
+  terminalId: string;
+  tenders: readonly string[];
+  user: SignedInUser;
+  /** The store's `return_disposition` setting. */
+  defaultDisposition: ReturnDisposition;
+}) {
   const [number, setNumber] = useState("");
   const [sale, setSale] = useState<Receipt | null>(null);
   const [drafts, setDrafts] = useState<Record<string, LineDraft>>({});
@@ -151,7 +163,7 @@ export function ReturnsPanel({ terminalId, tenders, user }: { terminalId: string
                   </thead>
                   <tbody>
                     {sale.lines.map((l) => {
-                      const d = drafts[l.sale_line_id] ?? { quantity: "", disposition: "restock" as ReturnDisposition };
+                      const d = drafts[l.sale_line_id] ?? { quantity: "", disposition: defaultDisposition };
                       const left = subtractQty(l.quantity, l.returned_quantity) ?? l.quantity;
                       const set = (patch: Partial<LineDraft>) => setDrafts((x) => ({ ...x, [l.sale_line_id]: { ...d, ...patch } }));
                       return (

@@ -194,10 +194,10 @@ describe("TillScreen", () => {
         attempts++;
         if (attempts === 1) throw { kind: "storage", message: "database is busy", details: {} };
         return {
-          sale_id: "x", sale_number: "LEK-000007", status: "completed", store: { name: "Lekki Pharmacy", code: "LEK", address: null, phone: null, currency: "NGN", header: null, footer: null },
+          sale_id: "x", sale_number: "LEK-S-000007", status: "completed", store: { name: "Lekki Pharmacy", code: "LEK", address: null, phone: null, currency: "NGN", header: null, footer: null },
           terminal_id: "till-1", cashier_id: "u1", cashier_name: "Bola", created_at: "", local_time: "2026-11-22 11:00", prices_include_tax: true,
           lines: [], taxes: [], subtotal: "20", discount: "0", tax: "0", rounding: "0", total: "20", payments: [{ tender: "cash", amount: "50", reference: null }], paid: "50", change: "30",
-          voided_at: null, void_reason: null,
+          cart_discount_approved_by: null, voided_at: null, voided_by: null, void_reason: null,
         };
       }
       throw new Error(`unexpected call ${name}`);
@@ -209,7 +209,7 @@ describe("TillScreen", () => {
     fireEvent.click(screen.getByRole("button", { name: /Complete sale/ }));
     await screen.findByText("database is busy");
     fireEvent.click(screen.getByRole("button", { name: /Complete sale/ }));
-    expect(await screen.findByTestId("sale-number")).toHaveTextContent("LEK-000007");
+    expect(await screen.findByTestId("sale-number")).toHaveTextContent("LEK-S-000007");
     expect(screen.getByTestId("receipt-change")).toHaveTextContent("30.00");
     const ids = calls.filter((c) => c.name === "complete_sale").map((c) => c.input["sale_id"]);
     expect(ids).toHaveLength(2);

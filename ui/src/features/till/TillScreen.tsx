@@ -483,6 +483,7 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
               <PaymentPanel
                 cart={cart}
                 tenders={tenders}
+                roundingIncrement={settings.data?.rounding_increment ?? "0"}
                 onCancel={() => setMode("sale")}
                 onError={onPayError}
                 onPaid={(r) => {
@@ -508,7 +509,7 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
           }}
         />
       )}
-      {mode === "returns" && <ReturnsPanel terminalId={terminalId} tenders={tenders} user={user} />}
+      {mode === "returns" && <ReturnsPanel terminalId={terminalId} tenders={tenders} user={user} defaultDisposition={settings.data?.return_disposition ?? "quarantine"} />}
       {mode === "shift" && <ShiftPanel terminalId={terminalId} onClosed={onClosed} />}
     </div>
   );

@@ -62,3 +62,15 @@ export function subtractQty(a: string, b: string): string | null {
   if (r === null) return null;
   return r.includes(".") ? r.replace(/\.?0+$/, "") : r;
 }
+
+/**
+ * Rounds a scaled amount to a multiple of `increment` (half away from zero),
+ * as the engine rounds what is paid in cash; increment 0 leaves it as it is.
+ */
+export function roundToIncrement(v: bigint, increment: bigint): bigint {
+  if (increment <= 0n) return v;
+  const neg = v < 0n;
+  const a = neg ? -v : v;
+  const r = ((2n * a + increment) / (2n * increment)) * increment;
+  return neg ? -r : r;
+}
