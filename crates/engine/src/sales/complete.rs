@@ -290,7 +290,9 @@ impl Operation for CompleteSale {
             "UPDATE carts SET status = 'completed', sale_id = ?2, updated_at = ?3 WHERE id = ?1",
             params![p.cart.id, self.sale_id, ctx.now_str()],
         )?;
-        receipt::build(ctx, self.sale_id)
+        let doc = receipt::build(ctx, self.sale_id)?;
+        record_document(ctx, store.id, ChangeType::SaleCompleted, &doc)?;
+        Ok(doc)
     }
 }
 
@@ -314,6 +316,18 @@ struct Settled {
 /// after the other tenders is rounded to the store's increment (so the
 /// change is in coins that exist). Only cash gives change: the other
 /// tenders together may not exceed the exact total.
+/// Records a sale document (lines, batches, costs, payments, totals,
+/// approvers) in the store's chain: the sale as head office reads it.
+pub(crate) fn record_document(
+    ctx: &Ctx<'_>,
+    store: crate::ids::StoreId,
+    kind: ChangeType,
+    doc: &Receipt,
+) -> Result<()> {
+    let payload = crate::audit::Payload::about("sale", doc.sale_id, &doc.sale_number).with_data(doc)?;
+    crate::audit::record(ctx, store, kind, &payload).map(|_| ())
+}
+
 fn settle(
     enabled: &[String],
     payments: &[PaymentInput],

@@ -464,7 +464,7 @@ impl Operation for ReturnItems {
                 to_batch_id: to,
             });
         }
-        Ok(ReturnResult {
+        let result = ReturnResult {
             return_id,
             sale_id: self.sale_id,
             sale_number: sale.number,
@@ -472,7 +472,16 @@ impl Operation for ReturnItems {
             tender,
             approved_by,
             lines,
-        })
+        };
+        let payload = crate::audit::Payload::about("sale", self.sale_id, &result.sale_number)
+            .with_data(&result)?;
+        crate::audit::record(
+            ctx,
+            sale.store_id,
+            crate::audit::ChangeType::SaleReturned,
+            &payload,
+        )?;
+        Ok(result)
     }
 }
 
@@ -667,7 +676,14 @@ impl Operation for VoidSale {
             "UPDATE sales SET status = 'voided', voided_at = ?2, voided_by = ?3, void_reason = ?4 WHERE id = ?1",
             params![self.sale_id, ctx.now_str(), by, reason],
         )?;
-        receipt::build(ctx, self.sale_id)
+        let doc = receipt::build(ctx, self.sale_id)?;
+        super::complete::record_document(
+            ctx,
+            sale.store_id,
+            crate::audit::ChangeType::SaleVoided,
+            &doc,
+        )?;
+        Ok(doc)
     }
 }
 

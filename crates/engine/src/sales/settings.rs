@@ -259,6 +259,7 @@ impl Operation for UpdateTillSettings {
     fn run(self, ctx: &Ctx<'_>) -> Result<TillSettings> {
         let store = ctx.store(self.store_id)?;
         let cur = load(ctx.tx, store.id)?;
+        let before = cur.clone();
         let inc = self.rounding_increment.unwrap_or(cur.rounding_increment);
         if inc.is_negative() || inc > Money::from(1000) {
             return Err(Error::invalid(
@@ -355,6 +356,18 @@ impl Operation for UpdateTillSettings {
                     .as_str()
             ],
         )?;
-        load(ctx.tx, store.id)
+        let after = load(ctx.tx, store.id)?;
+        let changes = crate::audit::diff(&before, &after)?;
+        if !changes.is_empty() {
+            let payload = crate::audit::Payload::about("store_settings", store.id, &store.name)
+                .with_changes(changes);
+            crate::audit::record(
+                ctx,
+                store.id,
+                crate::audit::ChangeType::SettingsChanged,
+                &payload,
+            )?;
+        }
+        Ok(after)
     }
 }
