@@ -70,6 +70,8 @@ pub enum ChangeType {
     AdjustmentRequested,
     /// A pending adjustment rejected.
     AdjustmentRejected,
+    /// A receipt booked in error taken back off its batch.
+    ReceiptReversed,
 }
 
 impl ChangeType {
@@ -98,6 +100,7 @@ impl ChangeType {
             ChangeType::BackorderFulfilled => "backorder_fulfilled",
             ChangeType::AdjustmentRequested => "adjustment_requested",
             ChangeType::AdjustmentRejected => "adjustment_rejected",
+            ChangeType::ReceiptReversed => "receipt_reversed",
         }
     }
 }

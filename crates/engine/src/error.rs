@@ -54,6 +54,16 @@ pub enum Error {
     /// The record is not in a state that allows the operation.
     #[error("{message}")]
     InvalidState { message: String },
+    /// A receipt cannot be reversed: `reason` is `stock_left` (stock has
+    /// left its batch since), `already_reversed` or `reserved` (the units
+    /// are held for customers). The message says what to do instead.
+    #[error("{message}")]
+    ReceiptNotReversible {
+        receipt_id: String,
+        batch: String,
+        reason: &'static str,
+        message: String,
+    },
     /// Unknown user or wrong PIN.
     #[error("{message}")]
     Unauthenticated { message: String },
@@ -90,6 +100,7 @@ impl Error {
             Error::ApprovalRequired { .. } => "approval_required",
             Error::Conflict { .. } => "conflict",
             Error::InvalidState { .. } => "invalid_state",
+            Error::ReceiptNotReversible { .. } => "receipt_not_reversible",
             Error::Unauthenticated { .. } => "unauthenticated",
             Error::Locked { .. } => "locked",
             Error::SchemaTooNew { .. } => "schema_too_new",
@@ -121,6 +132,12 @@ impl Error {
                 role,
                 permission,
             } => json!({"user": user, "role": role, "permission": permission}),
+            Error::ReceiptNotReversible {
+                receipt_id,
+                batch,
+                reason,
+                ..
+            } => json!({"receipt_id": receipt_id, "batch": batch, "reason": reason}),
             Error::Locked { user, until } => json!({"user": user, "until": until}),
             Error::SchemaTooNew {
                 file_version,

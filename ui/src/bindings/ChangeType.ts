@@ -3,4 +3,4 @@
 /**
  * What kind of change an event records.
  */
-export type ChangeType = "receipt" | "allocated" | "reserved" | "release" | "confirm_reserve" | "adjustment" | "writeoff" | "expired" | "transfer_out" | "transfer_in" | "reconciliation" | "treatment_use" | "waste" | "recall" | "status_change" | "return" | "void" | "backorder_created" | "backorder_cancelled" | "backorder_fulfilled" | "adjustment_requested" | "adjustment_rejected";
+export type ChangeType = "receipt" | "allocated" | "reserved" | "release" | "confirm_reserve" | "adjustment" | "writeoff" | "expired" | "transfer_out" | "transfer_in" | "reconciliation" | "treatment_use" | "waste" | "recall" | "status_change" | "return" | "void" | "backorder_created" | "backorder_cancelled" | "backorder_fulfilled" | "adjustment_requested" | "adjustment_rejected" | "receipt_reversed";

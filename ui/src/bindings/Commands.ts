@@ -45,6 +45,7 @@ import type { ListAdjustments } from "./ListAdjustments";
 import type { ListBackorders } from "./ListBackorders";
 import type { ListCategories } from "./ListCategories";
 import type { ListHeldCarts } from "./ListHeldCarts";
+import type { ListReceipts } from "./ListReceipts";
 import type { ListReservations } from "./ListReservations";
 import type { ListSales } from "./ListSales";
 import type { ListSecurityLog } from "./ListSecurityLog";
@@ -58,8 +59,10 @@ import type { Product } from "./Product";
 import type { ProductHit } from "./ProductHit";
 import type { ProductStock } from "./ProductStock";
 import type { Receipt } from "./Receipt";
+import type { ReceiptReversal } from "./ReceiptReversal";
 import type { ReceiveResult } from "./ReceiveResult";
 import type { ReceiveStock } from "./ReceiveStock";
+import type { ReceivedLine } from "./ReceivedLine";
 import type { RejectAdjustment } from "./RejectAdjustment";
 import type { ReleaseExpiredReservations } from "./ReleaseExpiredReservations";
 import type { ReleaseReservation } from "./ReleaseReservation";
@@ -70,6 +73,7 @@ import type { ReserveStock } from "./ReserveStock";
 import type { ResumeCart } from "./ResumeCart";
 import type { ReturnItems } from "./ReturnItems";
 import type { ReturnResult } from "./ReturnResult";
+import type { ReverseReceipt } from "./ReverseReceipt";
 import type { SaleSummary } from "./SaleSummary";
 import type { ScanBarcode } from "./ScanBarcode";
 import type { ScanResult } from "./ScanResult";
@@ -98,6 +102,10 @@ import type { WriteoffBatch } from "./WriteoffBatch";
 export type Commands = {
   /** Receive stock from a supplier into a batch (same batch number tops up when the expiry matches) (permission: receive_stock, writes) */
   receive_stock: { request: ReceiveStock; response: ReceiveResult };
+  /** The store's recent receipt lines, newest first, and whether each was reversed (permission: view_inventory) */
+  list_receipts: { request: ListReceipts; response: Array<ReceivedLine> };
+  /** Reverse a receipt booked in error, when nothing has left its batch since (managers) (permission: manage_stock, writes) */
+  reverse_receipt: { request: ReverseReceipt; response: ReceiptReversal };
   /** Take stock for a sale in FEFO order; partial allocation reports the shortage and suggests a backorder (permission: sell, writes) */
   allocate_stock_for_sale: { request: AllocateStockForSale; response: AllocationResult };
   /** Hold a quantity on a batch so it cannot be sold elsewhere (permission: sell, writes) */
@@ -235,6 +243,7 @@ export type Commands = {
 /** Names of the commands that change data. */
 export const WRITE_COMMANDS = [
   "receive_stock",
+  "reverse_receipt",
   "allocate_stock_for_sale",
   "reserve_stock",
   "release_reservation",
