@@ -235,50 +235,27 @@ impl Operation for ReverseReceipt {
 
     fn run(self, ctx: &Ctx<'_>) -> Result<ReceiptReversal> {
         let reason = required_text("reason", &self.reason, 1000)?;
-        // Event ids are not indexed (every index costs each sale a page);
-        // a reversal is rare enough to pay for the scan.
-        let found: Option<(
-            StoreId,
-            i64,
-            Option<BatchId>,
-            String,
-            Option<i64>,
-            Option<i64>,
-        )> = ctx
-            .tx
-            .prepare_cached(
-                "SELECT store_id, seq, batch_id, change_type, previous_milli, new_milli
-                       FROM inventory_audit WHERE id = ?1",
-            )?
-            .query_row([self.receipt_id], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
-            })
-            .optional()?;
-        let (store_id, seq, batch_id, change_type, previous, new) =
-            found.ok_or_else(|| Error::not_found("receipt", self.receipt_id))?;
-        if change_type != ChangeType::Receipt.as_str() {
+        let ev = find_event(ctx, self.receipt_id)?
+            .ok_or_else(|| Error::not_found("receipt", self.receipt_id))?;
+        if ev.change_type != ChangeType::Receipt.as_str() {
             return Err(Error::invalid(
                 "receipt_id",
                 format!(
                     "event {} records a {}, not a receipt",
                     self.receipt_id,
-                    change_type.replace('_', " ")
+                    ev.change_type.replace('_', " ")
                 ),
             ));
         }
-        let (Some(batch_id), Some(previous), Some(new)) = (batch_id, previous, new) else {
+        let (Some(batch_id), Some(previous), Some(new)) =
+            (ev.batch_id, ev.previous_milli, ev.new_milli)
+        else {
             return Err(Error::Internal(format!(
                 "receipt event {} names no batch or quantity",
                 self.receipt_id
             )));
         };
+        let (store_id, seq) = (ev.store_id, ev.seq);
         let qty = new - previous;
         let b = BatchRow::load(ctx.tx, batch_id)?;
         let (product_name, unit): (String, String) = ctx
@@ -363,6 +340,38 @@ impl Operation for ReverseReceipt {
             on_hand: Qty::from_scaled(after),
         })
     }
+}
+
+/// An event as `reverse_receipt` reads it.
+struct Booked {
+    store_id: StoreId,
+    seq: i64,
+    batch_id: Option<BatchId>,
+    change_type: String,
+    previous_milli: Option<i64>,
+    new_milli: Option<i64>,
+}
+
+/// The event with this id. Event ids are not indexed (every index costs
+/// each sale a page written); a reversal is rare enough to pay for the scan.
+fn find_event(ctx: &Ctx<'_>, id: EventId) -> Result<Option<Booked>> {
+    Ok(ctx
+        .tx
+        .prepare_cached(
+            "SELECT store_id, seq, batch_id, change_type, previous_milli, new_milli
+               FROM inventory_audit WHERE id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok(Booked {
+                store_id: r.get(0)?,
+                seq: r.get(1)?,
+                batch_id: r.get(2)?,
+                change_type: r.get(3)?,
+                previous_milli: r.get(4)?,
+                new_milli: r.get(5)?,
+            })
+        })
+        .optional()?)
 }
 
 /// The batch's events after `seq`, found through the per-batch back-links
