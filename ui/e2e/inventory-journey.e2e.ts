@@ -64,21 +64,21 @@ describe("inventory journey", () => {
     await fill(b, "Quantity", "100");
     await fill(b, "Expiry date", dateIn(200));
     await clickButton(b, "Receive", RECEIVE_FORM);
-    await waitForText(b, "Received new batch B-LATE");
+    await waitForText(b, "Received new batch B-LATE of Paracetamol 500mg: +100 tablet");
 
     await choose(b, "Product", "Paracetamol 500mg");
     await fill(b, "Batch number", "B-SOON");
     await fill(b, "Quantity", "40");
     await fill(b, "Expiry date", dateIn(5));
     await clickButton(b, "Receive", RECEIVE_FORM);
-    await waitForText(b, "Received new batch B-SOON");
+    await waitForText(b, "Received new batch B-SOON of Paracetamol 500mg: +40 tablet");
 
     await choose(b, "Product", "Paracetamol 500mg");
     await fill(b, "Batch number", "B-MID");
     await fill(b, "Quantity", "20");
     await fill(b, "Expiry date", dateIn(20));
     await clickButton(b, "Receive", RECEIVE_FORM);
-    await waitForText(b, "Received new batch B-MID");
+    await waitForText(b, "Received new batch B-MID of Paracetamol 500mg: +20 tablet");
     await screenshot(b, "06-receiving");
   });
 
@@ -108,14 +108,14 @@ describe("inventory journey", () => {
     await choose(b, "Reason", "Correction");
     await fill(b, "Notes", "Shelf count");
     await clickButton(b, "Adjust", "//form[@aria-label='Adjust the batch']");
-    await waitForText(b, "Adjusted batch B-LATE by -3");
+    await waitForText(b, "Adjusted batch B-LATE of Paracetamol 500mg by -3 tablet");
     await b.waitUntil(async () => (await (await rowOf("B-LATE")).getText()).includes("97"), { timeoutMsg: "B-LATE should show 97" });
 
     await clickButton(b, "Select batch B-SOON");
     const writeOff = "//form[@aria-label='Write off the batch']";
     await b.$(writeOff).waitForDisplayed();
     await clickButton(b, "Write off batch", writeOff);
-    await waitForText(b, "Wrote off batch B-SOON");
+    await waitForText(b, "Wrote off batch B-SOON of Paracetamol 500mg");
     await b.$("//table[@aria-label='Recent adjustments']//td[normalize-space(.)='writeoff']").waitForDisplayed();
     await screenshot(b, "08-adjustments");
   });

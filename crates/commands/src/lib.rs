@@ -10,7 +10,7 @@
 
 #![forbid(unsafe_code)]
 
-use pharmapos_engine::audit::{GetAuditTrail, Verify};
+use pharmapos_engine::audit::{ExportAuditCsv, GetAuditTrail, Verify};
 use pharmapos_engine::auth::Permission;
 use pharmapos_engine::catalogue::categories::{CreateCategory, ListCategories};
 use pharmapos_engine::catalogue::products::{
@@ -45,6 +45,7 @@ use pharmapos_engine::stock::expiry::{
     ExpireBatchesWithinDays, GetExpiredBatches, GetExpiringBatches,
 };
 use pharmapos_engine::stock::queries::{GetBatch, GetProductStock, GetStoreInventory};
+use pharmapos_engine::stock::receipts::{ListReceipts, ReverseReceipt};
 use pharmapos_engine::stock::receive::ReceiveStock;
 use pharmapos_engine::stock::reservations::{
     ConfirmReservation, ListReservations, ReleaseExpiredReservations, ReleaseReservation,
@@ -138,6 +139,8 @@ where
 pub static COMMANDS: &[CommandSpec] = &[
     // Stock (seed 003's InventoryService)
     spec::<ReceiveStock>(),
+    spec::<ListReceipts>(),
+    spec::<ReverseReceipt>(),
     spec::<AllocateStockForSale>(),
     spec::<ReserveStock>(),
     spec::<ReleaseReservation>(),
@@ -207,6 +210,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     spec::<GetShiftReport>(),
     // Audit
     spec::<GetAuditTrail>(),
+    spec::<ExportAuditCsv>(),
     spec::<Verify>(),
     spec::<ListSecurityLog>(),
 ];

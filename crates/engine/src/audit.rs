@@ -70,6 +70,8 @@ pub enum ChangeType {
     AdjustmentRequested,
     /// A pending adjustment rejected.
     AdjustmentRejected,
+    /// A receipt booked in error taken back off its batch.
+    ReceiptReversed,
     // ---- Catalogue (head office's data; recorded in the acting store's chain)
     /// A product created.
     ProductCreated,
@@ -192,6 +194,7 @@ impl ChangeType {
             ChangeType::BackorderFulfilled => "backorder_fulfilled",
             ChangeType::AdjustmentRequested => "adjustment_requested",
             ChangeType::AdjustmentRejected => "adjustment_rejected",
+            ChangeType::ReceiptReversed => "receipt_reversed",
             ChangeType::ProductCreated => "product_created",
             ChangeType::ProductUpdated => "product_updated",
             ChangeType::ProductDeleted => "product_deleted",
@@ -245,6 +248,7 @@ impl ChangeType {
         ChangeType::BackorderFulfilled,
         ChangeType::AdjustmentRequested,
         ChangeType::AdjustmentRejected,
+        ChangeType::ReceiptReversed,
         ChangeType::ProductCreated,
         ChangeType::ProductUpdated,
         ChangeType::ProductDeleted,
@@ -295,7 +299,9 @@ impl ChangeType {
             Receipt | Allocated | Reserved | Release | ConfirmReserve | Adjustment | Writeoff
             | Expired | TransferOut | TransferIn | Reconciliation | TreatmentUse | Waste
             | Recall | StatusChange | Return | Void | BackorderCreated | BackorderCancelled
-            | BackorderFulfilled | AdjustmentRequested | AdjustmentRejected => EventCategory::Stock,
+            | BackorderFulfilled | AdjustmentRequested | AdjustmentRejected | ReceiptReversed => {
+                EventCategory::Stock
+            }
         }
     }
 }
@@ -1112,6 +1118,7 @@ fn describe(e: &AuditEvent, payload: Option<&Payload>) -> String {
         BackorderFulfilled => format!("Backorder fulfilled for {product}"),
         AdjustmentRequested => format!("Adjustment of {product}{batch} awaits approval"),
         AdjustmentRejected => format!("Adjustment of {product}{batch} rejected"),
+        ReceiptReversed => format!("Reversed a receipt of {product}{batch}{moved}"),
         ProductCreated => format!("Product {subject} created"),
         ProductUpdated => format!("Product {subject} changed: {fields}"),
         ProductDeleted => format!("Product {subject} deleted"),

@@ -60,6 +60,16 @@ pub enum Error {
         "store {store} is owned by another installation ({owner}); this database cannot change it"
     )]
     StoreNotOwned { store: String, owner: String },
+    /// A receipt cannot be reversed: `reason` is `stock_left` (stock has
+    /// left its batch since), `already_reversed` or `reserved` (the units
+    /// are held for customers). The message says what to do instead.
+    #[error("{message}")]
+    ReceiptNotReversible {
+        receipt_id: String,
+        batch: String,
+        reason: &'static str,
+        message: String,
+    },
     /// Unknown user or wrong PIN.
     #[error("{message}")]
     Unauthenticated { message: String },
@@ -97,6 +107,7 @@ impl Error {
             Error::Conflict { .. } => "conflict",
             Error::InvalidState { .. } => "invalid_state",
             Error::StoreNotOwned { .. } => "store_not_owned",
+            Error::ReceiptNotReversible { .. } => "receipt_not_reversible",
             Error::Unauthenticated { .. } => "unauthenticated",
             Error::Locked { .. } => "locked",
             Error::SchemaTooNew { .. } => "schema_too_new",
@@ -128,6 +139,12 @@ impl Error {
                 role,
                 permission,
             } => json!({"user": user, "role": role, "permission": permission}),
+            Error::ReceiptNotReversible {
+                receipt_id,
+                batch,
+                reason,
+                ..
+            } => json!({"receipt_id": receipt_id, "batch": batch, "reason": reason}),
             Error::Locked { user, until } => json!({"user": user, "until": until}),
             Error::StoreNotOwned { store, owner } => json!({"store": store, "owner": owner}),
             Error::SchemaTooNew {

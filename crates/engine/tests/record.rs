@@ -438,3 +438,80 @@ fn backups_and_restores_are_recorded_and_keep_the_installation() {
         "forbidden",
     );
 }
+
+#[test]
+fn sales_are_recorded_as_documents_completed_and_voided() {
+    use pharmapos_engine::ids::SaleId;
+    use pharmapos_engine::sales::cart::{AddCartLine, OpenCart};
+    use pharmapos_engine::sales::complete::{CompleteSale, PaymentInput};
+    use pharmapos_engine::sales::returns::VoidSale;
+    let mut fx = store_a();
+    let p = fx.paracetamol();
+    fx.receive(p, "B1", day(300), 100);
+    let cashier = fx.cashier;
+    fx.as_user(
+        cashier,
+        OpenShift {
+            terminal_id: "T1".into(),
+            opening_float: money("10"),
+            store_id: None,
+        },
+    )
+    .unwrap();
+    let cart = fx
+        .as_user(cashier, OpenCart { terminal_id: "T1".into(), store_id: None })
+        .unwrap()
+        .cart_id;
+    fx.as_user(
+        cashier,
+        AddCartLine {
+            cart_id: cart,
+            product_id: p,
+            quantity: Some(qi(3)),
+            batch_id: None,
+            prescription_reference: None,
+        },
+    )
+    .unwrap();
+    let sale = fx
+        .as_user(
+            cashier,
+            CompleteSale {
+                sale_id: SaleId::new(),
+                cart_id: cart,
+                payments: vec![PaymentInput {
+                    tender: "cash".into(),
+                    amount: money("1.00"),
+                    reference: None,
+                }],
+            },
+        )
+        .unwrap();
+    let e = newest(&mut fx, ChangeType::SaleCompleted);
+    assert_eq!(e.category, EventCategory::Sales);
+    assert_eq!(e.summary, format!("Sale {} completed", sale.sale_number));
+    let doc = &e.payload.as_ref().unwrap()["data"];
+    assert_eq!(doc["sale_number"], sale.sale_number.as_str());
+    assert_eq!(doc["lines"][0]["quantity"], "3");
+    assert_eq!(doc["lines"][0]["batches"][0]["batch_number"], "B1");
+    assert_eq!(doc["payments"][0]["tender"], "cash");
+    assert_eq!(doc["total"], serde_json::to_value(sale.total).unwrap());
+    fx.as_user(
+        cashier,
+        VoidSale {
+            sale_id: sale.sale_id,
+            reason: "rang up twice".into(),
+            approver_name: Some(MANAGER.into()),
+            approver_pin: Some(MANAGER_PIN.into()),
+        },
+    )
+    .unwrap();
+    let v = newest(&mut fx, ChangeType::SaleVoided);
+    let doc = &v.payload.as_ref().unwrap()["data"];
+    assert_eq!(doc["status"], "voided");
+    assert_eq!(doc["voided_by"]["name"], MANAGER);
+    // Sale numbers carry the store's code: unique beside other stores' chains.
+    let code = fx.run(ListStores {})[0].code.clone();
+    assert!(sale.sale_number.starts_with(&format!("{code}-")), "{}", sale.sale_number);
+    fx.assert_verified();
+}

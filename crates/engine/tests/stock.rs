@@ -26,6 +26,7 @@ use pharmapos_engine::stock::expiry::{
     ExpireBatchesWithinDays, GetExpiredBatches, GetExpiringBatches,
 };
 use pharmapos_engine::stock::queries::{GetProductStock, ProductStock};
+use pharmapos_engine::stock::receipts::{ListReceipts, ReceivedLine, ReverseReceipt};
 use pharmapos_engine::stock::reservations::{ConfirmReservation, ReleaseReservation, ReserveStock};
 use pharmapos_engine::stock::status::SetBatchStatus;
 use pharmapos_engine::stock::BatchStatus;
@@ -1658,4 +1659,205 @@ fn set_max_pages(fx: &mut Fx, pages: i64) {
             Ok(())
         })
         .unwrap();
+}
+
+// ---------------------------------------------------------------- receipt reversal
+
+fn reverse(receipt: pharmapos_engine::ids::EventId, reason: &str) -> ReverseReceipt {
+    ReverseReceipt {
+        receipt_id: receipt,
+        reason: reason.into(),
+    }
+}
+
+fn receipt_lines(fx: &mut Fx) -> Vec<ReceivedLine> {
+    fx.run(ListReceipts::default())
+}
+
+#[test]
+fn a_receipt_booked_in_error_is_reversed_by_a_correcting_event() {
+    let mut fx = store_a();
+    let p = fx.paracetamol();
+    let rec = fx.receive_full(p, "V-9", day(200), qi(12));
+    assert_eq!(rec.product_name, "Paracetamol 500mg");
+    assert_eq!(rec.unit, "tablet");
+    let line = &receipt_lines(&mut fx)[0];
+    assert_eq!(line.receipt_id, rec.receipt_id);
+    assert_eq!((line.batch_number.as_str(), line.quantity), ("V-9", qi(12)));
+    assert!(!line.reversed);
+
+    let m = fx.manager;
+    let done = fx
+        .as_user(m, reverse(rec.receipt_id, "wrong product picked"))
+        .unwrap();
+    assert_eq!(done.receipt_id, rec.receipt_id);
+    assert_eq!(done.product_name, "Paracetamol 500mg");
+    assert_eq!(done.batch_number, "V-9");
+    assert_eq!(
+        (done.quantity, done.previous_quantity, done.on_hand),
+        (qi(12), qi(12), qi(0))
+    );
+    let b = fx.batch(rec.batch_id);
+    assert_eq!((b.quantity, b.initial_quantity), (qi(0), qi(0)));
+    assert_eq!(b.status, BatchStatus::Depleted);
+
+    // The ledger keeps both: the receipt and its correction, which names it.
+    let ev = trail(&mut fx, p);
+    assert_eq!(
+        ev.iter()
+            .map(|e| e.change_type.as_str())
+            .collect::<Vec<_>>(),
+        ["receipt", "receipt_reversed"]
+    );
+    let r = &ev[1];
+    assert_eq!(
+        (r.previous_quantity, r.new_quantity),
+        (Some(qi(12)), Some(qi(0)))
+    );
+    assert_eq!(
+        r.reference_id.as_deref(),
+        Some(rec.receipt_id.to_string().as_str())
+    );
+    assert_eq!(r.notes.as_deref(), Some("wrong product picked"));
+    assert_eq!(r.user_id, m.user_id);
+    let only: Vec<_> = fx.run(GetAuditTrail {
+        change_type: Some(ChangeType::ReceiptReversed),
+        ..Default::default()
+    });
+    assert_eq!(only.len(), 1);
+
+    let line = &receipt_lines(&mut fx)[0];
+    assert!(line.reversed);
+    assert_eq!(line.reversed_by.as_deref(), Some(MANAGER));
+    assert_eq!(
+        line.reversal_reason.as_deref(),
+        Some("wrong product picked")
+    );
+    fx.assert_verified();
+
+    // Twice is refused, and says so.
+    let e = assert_kind(
+        fx.as_user(m, reverse(rec.receipt_id, "again")),
+        "receipt_not_reversible",
+    );
+    assert_eq!(e.details()["reason"], "already_reversed");
+    assert!(e.to_string().contains("already reversed"), "{e}");
+    refused(&mut fx, "receipt_not_reversible", |fx| {
+        fx.as_user(m, reverse(rec.receipt_id, "again"))
+    });
+    fx.assert_verified();
+}
+
+#[test]
+fn reversing_a_top_up_takes_back_only_that_receipt() {
+    let mut fx = store_a();
+    let p = fx.paracetamol();
+    let first = fx.receive_full(p, "T-1", day(200), qi(10));
+    let top_up = fx.receive_full(p, "T-1", day(200), qi(5));
+    assert!(top_up.topped_up);
+    // Stock that came in since (found on the shelf) does not block it.
+    let found = fx.run(adjust(first.batch_id, 2, AdjustmentReason::Found));
+    assert_eq!(found.new_quantity, Some(qi(17)));
+    let done = fx.run(reverse(top_up.receipt_id, "invoice line entered twice"));
+    assert_eq!((done.quantity, done.on_hand), (qi(5), qi(12)));
+    let b = fx.batch(first.batch_id);
+    assert_eq!((b.quantity, b.initial_quantity), (qi(12), qi(10)));
+    assert_eq!(b.status, BatchStatus::Available);
+    let lines = receipt_lines(&mut fx);
+    assert_eq!(
+        lines
+            .iter()
+            .map(|l| (l.receipt_id, l.reversed))
+            .collect::<Vec<_>>(),
+        [(top_up.receipt_id, true), (first.receipt_id, false)]
+    );
+    // The first receipt is still reversible: nothing has left the batch.
+    let done = fx.run(reverse(first.receipt_id, "whole delivery was for store B"));
+    assert_eq!(done.on_hand, qi(2));
+    fx.assert_verified();
+}
+
+#[test]
+fn a_receipt_is_not_reversed_once_stock_has_left_its_batch() {
+    let mut fx = store_a();
+    let p = fx.paracetamol();
+    let sold = fx.receive_full(p, "S-1", day(200), qi(10));
+    sell(&mut fx, p, 1);
+    let m = fx.manager;
+    let e = assert_kind(
+        fx.as_user(m, reverse(sold.receipt_id, "error")),
+        "receipt_not_reversible",
+    );
+    assert_eq!(e.details()["reason"], "stock_left");
+    assert_eq!(e.details()["batch"], "S-1");
+    let msg = e.to_string();
+    assert!(msg.contains("stock has left the batch"), "{msg}");
+    assert!(msg.contains("adjustment"), "says what to do instead: {msg}");
+    assert!(
+        msg.contains("Paracetamol 500mg"),
+        "names the product: {msg}"
+    );
+    refused(&mut fx, "receipt_not_reversible", |fx| {
+        fx.as_user(m, reverse(sold.receipt_id, "error"))
+    });
+
+    // An adjustment down counts as stock leaving, even when it came back.
+    let other = fx.receive_full(p, "S-2", day(300), qi(4));
+    fx.run(adjust(other.batch_id, -1, AdjustmentReason::Damage));
+    fx.run(adjust(other.batch_id, 1, AdjustmentReason::Found));
+    assert_eq!(fx.on_hand(other.batch_id), qi(4));
+    refused(&mut fx, "receipt_not_reversible", |fx| {
+        fx.as_user(m, reverse(other.receipt_id, "error"))
+    });
+    fx.assert_verified();
+}
+
+#[test]
+fn a_receipt_is_not_reversed_over_reserved_units() {
+    let mut fx = store_a();
+    let p = fx.paracetamol();
+    let rec = fx.receive_full(p, "R-1", day(200), qi(10));
+    fx.run(reserve(rec.batch_id, 3, Some("CART-1")));
+    let m = fx.manager;
+    refused(&mut fx, "receipt_not_reversible", |fx| {
+        fx.as_user(m, reverse(rec.receipt_id, "error"))
+    });
+    let e = assert_kind(
+        fx.as_user(m, reverse(rec.receipt_id, "error")),
+        "receipt_not_reversible",
+    );
+    assert_eq!(e.details()["reason"], "reserved");
+    assert!(e.to_string().contains("Release the reservations"), "{e}");
+    assert_eq!(fx.on_hand(rec.batch_id), qi(10));
+    fx.assert_verified();
+}
+
+#[test]
+fn reverse_receipt_refuses_bad_requests_and_non_managers() {
+    let mut fx = store_a();
+    let p = fx.paracetamol();
+    let rec = fx.receive_full(p, "X-1", day(200), qi(10));
+    let adj = fx.run(adjust(rec.batch_id, 1, AdjustmentReason::Found));
+    let (c, m) = (fx.cashier, fx.manager);
+    refused(&mut fx, "forbidden", |fx| {
+        fx.as_user(c, reverse(rec.receipt_id, "error"))
+    });
+    refused(&mut fx, "invalid_input", |fx| {
+        fx.as_user(m, reverse(rec.receipt_id, "   "))
+    });
+    refused(&mut fx, "not_found", |fx| {
+        fx.as_user(m, reverse(pharmapos_engine::ids::EventId::new(), "error"))
+    });
+    // An event that is not a receipt (here: the adjustment's).
+    let adjustment_event = trail(&mut fx, p)
+        .into_iter()
+        .find(|e| e.reference_id.as_deref() == Some(adj.id.to_string().as_str()))
+        .unwrap();
+    let e = assert_kind(
+        fx.as_user(m, reverse(adjustment_event.id, "error")),
+        "invalid_input",
+    );
+    assert!(e.to_string().contains("not a receipt"), "{e}");
+    assert_eq!(fx.on_hand(rec.batch_id), qi(11));
+    fx.assert_verified();
 }

@@ -14,6 +14,7 @@ export type ErrorKind =
   | "approval_required"
   | "conflict"
   | "invalid_state"
+  | "receipt_not_reversible"
   | "unauthenticated"
   | "locked"
   | "schema_too_new"
@@ -31,6 +32,7 @@ const KINDS: ReadonlySet<string> = new Set<ErrorKind>([
   "approval_required",
   "conflict",
   "invalid_state",
+  "receipt_not_reversible",
   "unauthenticated",
   "locked",
   "schema_too_new",

@@ -21,9 +21,11 @@ import type { CreateProduct } from "./CreateProduct";
 import type { CreateStore } from "./CreateStore";
 import type { CreateSupplier } from "./CreateSupplier";
 import type { CreateUser } from "./CreateUser";
+import type { CsvExport } from "./CsvExport";
 import type { DeleteProduct } from "./DeleteProduct";
 import type { ExpireBatchesWithinDays } from "./ExpireBatchesWithinDays";
 import type { ExpireResult } from "./ExpireResult";
+import type { ExportAuditCsv } from "./ExportAuditCsv";
 import type { FindSale } from "./FindSale";
 import type { FulfillBackorder } from "./FulfillBackorder";
 import type { FulfillResult } from "./FulfillResult";
@@ -45,6 +47,7 @@ import type { ListAdjustments } from "./ListAdjustments";
 import type { ListBackorders } from "./ListBackorders";
 import type { ListCategories } from "./ListCategories";
 import type { ListHeldCarts } from "./ListHeldCarts";
+import type { ListReceipts } from "./ListReceipts";
 import type { ListReservations } from "./ListReservations";
 import type { ListSales } from "./ListSales";
 import type { ListSecurityLog } from "./ListSecurityLog";
@@ -58,8 +61,10 @@ import type { Product } from "./Product";
 import type { ProductHit } from "./ProductHit";
 import type { ProductStock } from "./ProductStock";
 import type { Receipt } from "./Receipt";
+import type { ReceiptReversal } from "./ReceiptReversal";
 import type { ReceiveResult } from "./ReceiveResult";
 import type { ReceiveStock } from "./ReceiveStock";
+import type { ReceivedLine } from "./ReceivedLine";
 import type { RejectAdjustment } from "./RejectAdjustment";
 import type { ReleaseExpiredReservations } from "./ReleaseExpiredReservations";
 import type { ReleaseReservation } from "./ReleaseReservation";
@@ -70,6 +75,7 @@ import type { ReserveStock } from "./ReserveStock";
 import type { ResumeCart } from "./ResumeCart";
 import type { ReturnItems } from "./ReturnItems";
 import type { ReturnResult } from "./ReturnResult";
+import type { ReverseReceipt } from "./ReverseReceipt";
 import type { SaleSummary } from "./SaleSummary";
 import type { ScanBarcode } from "./ScanBarcode";
 import type { ScanResult } from "./ScanResult";
@@ -98,6 +104,10 @@ import type { WriteoffBatch } from "./WriteoffBatch";
 export type Commands = {
   /** Receive stock from a supplier into a batch (same batch number tops up when the expiry matches) (permission: receive_stock, writes) */
   receive_stock: { request: ReceiveStock; response: ReceiveResult };
+  /** The store's recent receipt lines, newest first, and whether each was reversed (permission: view_inventory) */
+  list_receipts: { request: ListReceipts; response: Array<ReceivedLine> };
+  /** Reverse a receipt booked in error, when nothing has left its batch since (managers) (permission: manage_stock, writes) */
+  reverse_receipt: { request: ReverseReceipt; response: ReceiptReversal };
   /** Take stock for a sale in FEFO order; partial allocation reports the shortage and suggests a backorder (permission: sell, writes) */
   allocate_stock_for_sale: { request: AllocateStockForSale; response: AllocationResult };
   /** Hold a quantity on a batch so it cannot be sold elsewhere (permission: sell, writes) */
@@ -224,9 +234,11 @@ export type Commands = {
   close_shift: { request: CloseShift; response: ShiftReport };
   /** A shift's report: X while open (by till), Z once closed (by shift id) (permission: sell) */
   get_shift_report: { request: GetShiftReport; response: ShiftReport };
-  /** Audit events filtered by store, product, batch, change type and time (permission: view_audit) */
+  /** Audit events filtered by store, category, kind, product, batch and time (permission: view_audit) */
   get_audit_trail: { request: GetAuditTrail; response: Array<AuditEvent> };
-  /** Re-hash the audit chain and recompute every batch's on-hand from the ledger (permission: view_audit) */
+  /** The audit trail, filtered as get_audit_trail, as a CSV file (permission: view_audit) */
+  export_audit_csv: { request: ExportAuditCsv; response: CsvExport };
+  /** Re-hash the audit chain, recompute every batch's on-hand from the ledger, check printed chain heads (permission: view_audit) */
   verify: { request: Verify; response: VerifyReport };
   /** Failed sign-ins and failed manager approvals, newest first (permission: view_audit) */
   list_security_log: { request: ListSecurityLog; response: Array<SecurityLogEntry> };
@@ -235,6 +247,7 @@ export type Commands = {
 /** Names of the commands that change data. */
 export const WRITE_COMMANDS = [
   "receive_stock",
+  "reverse_receipt",
   "allocate_stock_for_sale",
   "reserve_stock",
   "release_reservation",

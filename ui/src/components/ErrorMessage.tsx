@@ -12,6 +12,7 @@ const TITLES: Partial<Record<ApiError["kind"], string>> = {
   conflict: "Conflict",
   not_found: "Not found",
   invalid_state: "Not possible right now",
+  receipt_not_reversible: "Cannot reverse this receipt",
   unauthenticated: "Sign-in failed",
   locked: "Account locked",
   storage: "Database problem",

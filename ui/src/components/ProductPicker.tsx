@@ -1,6 +1,11 @@
 // Picks a product by typing part of its name, SKU or barcode, then choosing
 // from the matches (a native select: arrow keys and type-ahead work).
-import { useState } from "react";
+//
+// A form must never act on a product it does not show: a new search drops
+// the chosen product (the parent hears onChange("", null)), and so does a
+// list of matches that no longer holds it, so the select and the parent's
+// state always agree.
+import { useEffect, useState } from "react";
 
 import type { ProductHit } from "../bindings/ProductHit";
 import { useCommandQuery } from "../lib/queries";
@@ -22,17 +27,33 @@ export function ProductPicker({
   const [filter, setFilter] = useState("");
   const hits = useCommandQuery("search_products", { query: filter.trim(), limit: 100 });
   const list = hits.data ?? [];
+  const shown = !value || list.some((h) => h.product.id === value);
+  const settled = hits.isSuccess && !hits.isFetching;
+  useEffect(() => {
+    if (settled && !shown) onChange("", null);
+  }, [settled, shown, onChange]);
   return (
     <>
       <Field label={`Find ${label.toLowerCase()}`}>
-        {(id) => <input id={id} type="search" value={filter} onChange={(e) => setFilter(e.target.value)} autoFocus={autoFocus} />}
+        {(id) => (
+          <input
+            id={id}
+            type="search"
+            value={filter}
+            onChange={(e) => {
+              setFilter(e.target.value);
+              if (value) onChange("", null);
+            }}
+            autoFocus={autoFocus}
+          />
+        )}
       </Field>
       <Field label={label}>
         {(id) => (
           <select
             id={id}
             name="product_id"
-            value={value}
+            value={shown ? value : ""}
             onChange={(e) => onChange(e.target.value, list.find((h) => h.product.id === e.target.value) ?? null)}
           >
             <option value="">{allowAll ? "All products" : "Choose a product…"}</option>

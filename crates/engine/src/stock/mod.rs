@@ -10,6 +10,7 @@ pub mod allocate;
 pub mod backorders;
 pub mod expiry;
 pub mod queries;
+pub mod receipts;
 pub mod receive;
 pub mod reservations;
 pub mod status;

@@ -7,7 +7,7 @@ use crate::audit::ChangeType;
 use crate::auth::Permission;
 use crate::catalogue::products::ProductRules;
 use crate::catalogue::{optional_text, required_text};
-use crate::ids::{BatchId, ProductId, PurchaseReceiptId, StoreId, SupplierId};
+use crate::ids::{BatchId, EventId, ProductId, PurchaseReceiptId, StoreId, SupplierId};
 use crate::num::{Money, Qty};
 use crate::op::{Ctx, Operation};
 use crate::{Error, Result};
@@ -59,10 +59,17 @@ pub struct ReceiveStock {
 #[derive(Clone, Debug, Serialize, TS)]
 #[ts(export)]
 pub struct ReceiveResult {
+    /// The receipt line: the id of its `receipt` audit event, which
+    /// `reverse_receipt` takes to undo it.
+    pub receipt_id: EventId,
     /// The batch received into.
     pub batch_id: BatchId,
     /// Product.
     pub product_id: ProductId,
+    /// Product name, so the confirmation names what was received.
+    pub product_name: String,
+    /// Unit of measure.
+    pub unit: String,
     /// Store.
     pub store_id: StoreId,
     /// Batch number.
@@ -263,17 +270,27 @@ impl Operation for ReceiveStock {
                 (id, false, cost)
             }
         };
-        let on_hand: i64 = ctx
+        // The receipt event is now the batch's newest.
+        let (on_hand, receipt_event, product_name): (i64, EventId, String) = ctx
             .tx
-            .prepare_cached("SELECT on_hand_milli FROM batches WHERE id = ?1")?
-            .query_row([batch_id], |r| r.get(0))?;
+            .prepare_cached(
+                "SELECT b.on_hand_milli, a.id, p.name
+                   FROM batches b
+                   JOIN inventory_audit a ON a.store_id = b.store_id AND a.seq = b.last_event_seq
+                   JOIN products p ON p.id = b.product_id
+                  WHERE b.id = ?1",
+            )?
+            .query_row([batch_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         let pending_backorders: i64 = ctx.tx.prepare_cached("SELECT COUNT(*) FROM backorders WHERE product_id = ?1 AND store_id = ?2 AND status IN ('pending', 'partial')")?.query_row(
             params![self.product_id, store.id],
             |r| r.get(0),
         )?;
         Ok(ReceiveResult {
+            receipt_id: receipt_event,
             batch_id,
             product_id: self.product_id,
+            product_name,
+            unit: product.unit,
             store_id: store.id,
             batch_number,
             quantity: Qty::from_scaled(qty_milli),

@@ -2,7 +2,9 @@
 // order), then adjust it up or down with a reason or write it off. Above the
 // store's threshold a non-manager's adjustment waits for approval, unless a
 // manager approves on the spot with their name and PIN. Managers approve or
-// reject pending adjustments below.
+// reject pending adjustments below. The forms show only once a batch of a
+// product shown in the picker is selected (a new search clears the choice),
+// and every confirmation names product, batch and quantity.
 import { useState, type FormEvent } from "react";
 
 import type { AdjustmentReason } from "../../bindings/AdjustmentReason";
@@ -124,15 +126,17 @@ function AdjustForm({ batch, onDone }: { batch: BatchView; onDone: (m: string) =
       setApproverPin("");
       onDone(
         result.status === "pending"
-          ? `Adjustment of ${result.quantity_change} on batch ${result.batch_number} waits for a manager's approval.`
-          : `Adjusted batch ${result.batch_number} by ${result.quantity_change}: ${result.previous_quantity ?? "?"} → ${result.new_quantity ?? "?"}.`,
+          ? `Adjustment of ${result.quantity_change} ${batch.unit} on batch ${result.batch_number} of ${result.product_name} waits for a manager's approval.`
+          : `Adjusted batch ${result.batch_number} of ${result.product_name} by ${result.quantity_change} ${batch.unit}: ${result.previous_quantity ?? "?"} → ${result.new_quantity ?? "?"}.`,
       );
     }
   }
 
   return (
     <form className="panel" onSubmit={submit} aria-label="Adjust the batch">
-      <h2>Adjust batch {batch.batch_number}</h2>
+      <h2>
+        Adjust batch {batch.batch_number} of {batch.product_name}
+      </h2>
       <p className="muted small">
         On hand {batch.quantity} {batch.unit}. Use a minus sign to reduce (e.g. -2).
       </p>
@@ -178,15 +182,17 @@ function WriteOffForm({ batch, onDone }: { batch: BatchView; onDone: (m: string)
       setNotes("");
       onDone(
         result.status === "pending"
-          ? `Write-off of batch ${result.batch_number} waits for a manager's approval.`
-          : `Wrote off batch ${result.batch_number}: ${result.previous_quantity ?? "?"} → ${result.new_quantity ?? "0"}.`,
+          ? `Write-off of batch ${result.batch_number} of ${result.product_name} (${result.quantity_change} ${batch.unit}) waits for a manager's approval.`
+          : `Wrote off batch ${result.batch_number} of ${result.product_name} (${result.quantity_change} ${batch.unit}): ${result.previous_quantity ?? "?"} → ${result.new_quantity ?? "0"}.`,
       );
     }
   }
 
   return (
     <form className="panel" onSubmit={submit} aria-label="Write off the batch">
-      <h2>Write off batch {batch.batch_number}</h2>
+      <h2>
+        Write off batch {batch.batch_number} of {batch.product_name}
+      </h2>
       <p className="muted small">
         Removes all {batch.quantity} {batch.unit} left in this batch from stock.
       </p>
@@ -204,6 +210,10 @@ function WriteOffForm({ batch, onDone }: { batch: BatchView; onDone: (m: string)
       </div>
     </form>
   );
+}
+
+function kindWord(kind: string): string {
+  return kind === "writeoff" ? "write-off" : "adjustment";
 }
 
 function PendingApprovals({ canDecide, onDone }: { canDecide: boolean; onDone: (m: string) => void }) {
@@ -249,14 +259,22 @@ function PendingApprovals({ canDecide, onDone }: { canDecide: boolean; onDone: (
                       <button
                         type="button"
                         className="primary"
-                        onClick={() => approve.mutateAsync({ adjustment_id: a.id }).then(() => onDone(`Approved the adjustment of batch ${a.batch_number}.`), () => undefined)}
+                        onClick={() =>
+                          approve
+                            .mutateAsync({ adjustment_id: a.id })
+                            .then(() => onDone(`Approved the ${kindWord(a.kind)} of ${a.quantity_change} on batch ${a.batch_number} of ${a.product_name}.`), () => undefined)
+                        }
                       >
                         Approve
                       </button>{" "}
                       <button
                         type="button"
                         className="danger"
-                        onClick={() => reject.mutateAsync({ adjustment_id: a.id }).then(() => onDone(`Rejected the adjustment of batch ${a.batch_number}.`), () => undefined)}
+                        onClick={() =>
+                          reject
+                            .mutateAsync({ adjustment_id: a.id })
+                            .then(() => onDone(`Rejected the ${kindWord(a.kind)} of ${a.quantity_change} on batch ${a.batch_number} of ${a.product_name}.`), () => undefined)
+                        }
                       >
                         Reject
                       </button>

@@ -1,22 +1,49 @@
 // The audit trail (the compliance record) with filters, and the ledger
 // verification: the hash chain is intact and every batch's on-hand equals
-// what its events say.
-import { useState } from "react";
+// what its events say. Every change is an event: each row says in words what
+// happened and lists the before → after of each field. Pages come from the
+// engine newest first (the cursor is the last sequence number shown); the
+// CSV export takes the same filters and saves the whole match.
+import { useEffect, useState } from "react";
+import { useInfiniteQuery, useMutation, type InfiniteData } from "@tanstack/react-query";
 
-import type { AuditEvent } from "../../bindings/AuditEvent";
+import type { ApiError } from "../../api";
 import type { ChangeType } from "../../bindings/ChangeType";
-import type { GetAuditTrail } from "../../bindings/GetAuditTrail";
 import type { VerifyReport } from "../../bindings/VerifyReport";
 import { DataTable, type Column } from "../../components/DataTable";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { DateFilter, Field, LatestLimit } from "../../components/Field";
 import { ProductPicker } from "../../components/ProductPicker";
-import { Screen } from "../../components/Screen";
+import { Notice, Screen } from "../../components/Screen";
+import { downloadText, localDate } from "../../lib/download";
 import { dayBoundary, formatInstant } from "../../lib/format";
-import { useCommandMutation, useCommandQuery } from "../../lib/queries";
+import { COMMAND_KEY, useCommandMutation } from "../../lib/queries";
+import { useOnUnauthenticated } from "../shell/session";
+import {
+  exportAuditCsv,
+  getAuditTrail,
+  type AuditCategory,
+  type AuditChange,
+  type AuditCsv,
+  type AuditCsvFilter,
+  type AuditEntry,
+} from "./auditApi";
+
+/** The categories, in the order the filter offers them. */
+export const CATEGORIES: readonly { category: AuditCategory; label: string }[] = [
+  { category: "stock", label: "Stock" },
+  { category: "catalogue", label: "Catalogue" },
+  { category: "people", label: "People" },
+  { category: "sales", label: "Sales" },
+  { category: "settings", label: "Settings" },
+  { category: "security", label: "Security" },
+];
+
+const CATEGORY_LABEL = new Map(CATEGORIES.map((c) => [c.category, c.label]));
 
 const CHANGE_TYPES: readonly ChangeType[] = [
   "receipt",
+  "receipt_reversed",
   "allocated",
   "reserved",
   "release",
@@ -37,38 +64,99 @@ const CHANGE_TYPES: readonly ChangeType[] = [
   "backorder_fulfilled",
 ];
 
-const AUDIT_COLUMNS: readonly Column<AuditEvent>[] = [
+const words = (s: string) => s.replace(/_/g, " ");
+
+/** The before → after of each changed field, one line each. */
+export function ChangeList({ changes }: { changes: readonly AuditChange[] }) {
+  if (changes.length === 0) return null;
+  return (
+    <ul className="changes small" aria-label="Changes">
+      {changes.map((c, i) => (
+        <li key={`${c.field}-${i}`}>
+          <span className="muted">{words(c.field)}:</span> {c.before ?? "—"} → {c.after ?? "—"}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+const AUDIT_COLUMNS: readonly Column<AuditEntry>[] = [
   { header: "Seq", className: "num", cell: (e) => e.seq },
   { header: "When", cell: (e) => formatInstant(e.created_at) },
-  { header: "Change", cell: (e) => e.change_type.replace(/_/g, " ") },
+  { header: "Area", cell: (e) => CATEGORY_LABEL.get(e.category) ?? e.category },
+  {
+    header: "What happened",
+    cell: (e) => (
+      <>
+        <span>{e.summary || words(e.kind || e.change_type)}</span>
+        <ChangeList changes={e.changes ?? []} />
+      </>
+    ),
+  },
   { header: "Product", cell: (e) => e.product_name },
   { header: "Batch", cell: (e) => e.batch_number },
-  { header: "Before", className: "num", cell: (e) => e.previous_quantity },
-  { header: "After", className: "num", cell: (e) => e.new_quantity },
+  {
+    header: "Stock before → after",
+    className: "num",
+    cell: (e) => (e.previous_quantity !== null || e.new_quantity !== null ? `${e.previous_quantity ?? ""} → ${e.new_quantity ?? ""}` : ""),
+  },
   { header: "By", cell: (e) => e.user_name },
   { header: "Notes", cell: (e) => e.notes },
   { header: "Hash", cell: (e) => <code title={e.hash}>{e.hash.slice(0, 10)}…</code> },
 ];
 
 export function AuditScreen() {
+  const [category, setCategory] = useState<AuditCategory | "">("");
   const [productId, setProductId] = useState("");
   const [changeType, setChangeType] = useState<ChangeType | "">("");
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
   const [limit, setLimit] = useState(200);
-  const filter: GetAuditTrail = {
+  const [notice, setNotice] = useState("");
+  const filter: AuditCsvFilter = {
+    category: category || undefined,
     product_id: productId || undefined,
     change_type: changeType || undefined,
     from: dayBoundary(from, false),
     to: dayBoundary(to, true),
-    limit,
   };
-  const trail = useCommandQuery("get_audit_trail", filter);
+  const trail = useAuditPages(filter, limit);
+  const exporter = useMutation<AuditCsv, ApiError, AuditCsvFilter>({ mutationFn: exportAuditCsv });
+
+  async function exportCsv() {
+    setNotice("");
+    const out = await exporter.mutateAsync(filter).catch(() => null);
+    if (!out) return;
+    const name = `audit-${localDate()}.csv`;
+    downloadText(out.csv, name, "text/csv");
+    setNotice(`Exported ${out.rows} event${out.rows === 1 ? "" : "s"} to ${name}.`);
+  }
 
   return (
-    <Screen title="Audit trail">
+    <Screen
+      title="Audit trail"
+      actions={
+        <button type="button" onClick={() => void exportCsv()} disabled={exporter.isPending}>
+          {exporter.isPending ? "Exporting…" : "Export CSV"}
+        </button>
+      }
+    >
       <Verification />
+      <Notice>{notice}</Notice>
+      <ErrorMessage error={exporter.error} />
       <div className="toolbar">
+        <Field label="Area">
+          {(id) => (
+            <select id={id} name="category" value={category} onChange={(e) => setCategory(e.target.value as AuditCategory | "")}>
+              <option value="">All areas</option>
+              {CATEGORIES.map((c) => (
+                <option key={c.category} value={c.category}>
+                  {c.label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
         <ProductPicker value={productId} onChange={setProductId} allowAll />
         <Field label="Change type">
           {(id) => (
@@ -76,7 +164,7 @@ export function AuditScreen() {
               <option value="">All</option>
               {CHANGE_TYPES.map((c) => (
                 <option key={c} value={c}>
-                  {c.replace(/_/g, " ")}
+                  {words(c)}
                 </option>
               ))}
             </select>
@@ -89,15 +177,39 @@ export function AuditScreen() {
       <DataTable
         label="Audit events"
         columns={AUDIT_COLUMNS}
-        rows={trail.data}
+        rows={trail.data?.pages.flat()}
         rowKey={(e) => e.id}
-        rowAttributes={(e) => ({ "data-change": e.change_type })}
+        rowAttributes={(e) => ({ "data-change": e.change_type, "data-kind": e.kind, "data-category": e.category })}
         empty="No events match."
         error={trail.error}
         loading={{ pending: trail.isPending, what: "audit events" }}
       />
+      {trail.hasNextPage && (
+        <div className="form-actions">
+          <button type="button" onClick={() => void trail.fetchNextPage()} disabled={trail.isFetchingNextPage}>
+            {trail.isFetchingNextPage ? "Loading…" : `Older events (next ${limit})`}
+          </button>
+        </div>
+      )}
     </Screen>
   );
+}
+
+/** The trail, `limit` events a page, each page before the last one's sequence. */
+function useAuditPages(filter: AuditCsvFilter, limit: number) {
+  const onUnauthenticated = useOnUnauthenticated();
+  const query = useInfiniteQuery<AuditEntry[], ApiError, InfiniteData<AuditEntry[]>, readonly unknown[], number | undefined>({
+    // Under the command key, so the shell's data-changed event refreshes it.
+    queryKey: [COMMAND_KEY, "get_audit_trail", filter, limit],
+    queryFn: ({ pageParam }) => getAuditTrail({ ...filter, limit, before_seq: pageParam }),
+    initialPageParam: undefined,
+    getNextPageParam: (last) => (last.length < limit ? undefined : last[last.length - 1]?.seq),
+  });
+  const error = query.error;
+  useEffect(() => {
+    if (error?.kind === "unauthenticated") onUnauthenticated(error);
+  }, [error, onUnauthenticated]);
+  return query;
 }
 
 function Verification() {

@@ -1,15 +1,20 @@
 // Receiving: stock in from a supplier into a batch. Receiving the same batch
 // number again tops it up when the details match, or the engine refuses it
-// and says why; the result says which happened.
+// and says why; the result says which happened, naming product, batch and
+// quantity. Receive stays off until a product is shown as chosen: a new
+// search clears the choice (see ProductPicker). Below, the recent receipts,
+// which a manager can reverse when booked in error.
 import { useState, type FormEvent } from "react";
 
 import type { ReceiveResult } from "../../bindings/ReceiveResult";
+import type { SignedInUser } from "../../bindings/SignedInUser";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field } from "../../components/Field";
 import { ProductPicker } from "../../components/ProductPicker";
 import { Notice, Screen } from "../../components/Screen";
 import { optional } from "../../lib/format";
 import { useCommandMutation, useCommandQuery } from "../../lib/queries";
+import { RecentReceipts } from "./RecentReceipts";
 
 interface Draft {
   supplier_id: string;
@@ -37,7 +42,15 @@ const EMPTY: Draft = {
   notes: "",
 };
 
-export function ReceivingScreen() {
+/** The confirmation of a receipt: what was booked, where, and how much. */
+export function receivedText(r: ReceiveResult): string {
+  const what = `${r.topped_up ? "Topped up" : "Received new"} batch ${r.batch_number} of ${r.product_name}: +${r.quantity} ${r.unit}, now ${r.on_hand} on hand`;
+  const expiry = r.expiry_date ? `, expires ${r.expiry_date}` : "";
+  const waiting = r.pending_backorders > 0 ? ` ${r.pending_backorders} backorder(s) wait for this product.` : "";
+  return `${what}${expiry}.${waiting}`;
+}
+
+export function ReceivingScreen({ user }: { user: SignedInUser }) {
   const [productId, setProductId] = useState("");
   const [d, setD] = useState<Draft>(EMPTY);
   const [last, setLast] = useState<ReceiveResult | null>(null);
@@ -53,6 +66,8 @@ export function ReceivingScreen() {
 
   async function submit(e: FormEvent) {
     e.preventDefault();
+    // Enter in any field submits: never into a product the form does not show.
+    if (!productId || receive.isPending) return;
     setLast(null);
     const result = await receive
       .mutateAsync({
@@ -121,14 +136,9 @@ export function ReceivingScreen() {
             {receive.isPending ? "Receiving…" : "Receive"}
           </button>
         </div>
-        {last && (
-          <Notice>
-            {last.topped_up ? "Topped up" : "Received new"} batch {last.batch_number}: +{last.quantity}, now {last.on_hand} on hand
-            {last.expiry_date ? `, expires ${last.expiry_date}` : ""}.
-            {last.pending_backorders > 0 ? ` ${last.pending_backorders} backorder(s) wait for this product.` : ""}
-          </Notice>
-        )}
+        {last && <Notice>{receivedText(last)}</Notice>}
       </form>
+      <RecentReceipts canReverse={user.role === "manager" || user.role === "admin"} />
     </Screen>
   );
 }

@@ -111,7 +111,7 @@ export function MainLayout({
           {current === "till" && <TillScreen user={user} />}
           {current === "products" && <ProductsScreen user={user} />}
           {current === "stock" && <StockScreen />}
-          {current === "receiving" && <ReceivingScreen />}
+          {current === "receiving" && <ReceivingScreen user={user} />}
           {current === "adjustments" && <AdjustmentsScreen user={user} />}
           {current === "expiry" && <ExpiryScreen />}
           {current === "suppliers" && <SuppliersScreen />}

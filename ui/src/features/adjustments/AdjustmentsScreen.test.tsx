@@ -1,0 +1,86 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+
+import type { Adjustment } from "../../bindings/Adjustment";
+import type { BatchView } from "../../bindings/BatchView";
+import type { ProductHit } from "../../bindings/ProductHit";
+import { AdjustmentsScreen } from "./AdjustmentsScreen";
+
+afterEach(() => clearMocks());
+
+const HITS = [
+  { product: { id: "p-para", name: "Paracetamol 500mg", sku: "PCM-500", unit: "tablet" }, available: "10", nearest_expiry: null },
+  { product: { id: "p-ibu", name: "Ibuprofen 200mg", sku: "IBU-200", unit: "tablet" }, available: "4", nearest_expiry: null },
+] as unknown as ProductHit[];
+
+function batch(productId: string, productName: string, number: string): BatchView {
+  return {
+    batch_id: `b-${number}`, product_id: productId, product_name: productName, sku: "X", unit: "tablet", store_id: "s1",
+    batch_number: number, serial_number: null, expiry_date: "2027-06-30", manufacture_date: null, initial_quantity: "10",
+    quantity: "10", reserved: "0", available: "10", cost_price: "0.05", supplier_id: null, supplier_name: null,
+    received_date: "2026-11-01", location: null, status: "available", status_reason: null, days_to_expiry: 200, expiry_band: "ok",
+  };
+}
+
+function renderScreen(): { name: string; input: Record<string, unknown> }[] {
+  const calls: { name: string; input: Record<string, unknown> }[] = [];
+  mockIPC((cmd, args) => {
+    if (cmd !== "call") throw new Error(`unexpected ${cmd}`);
+    const { name, input } = args as { name: string; input: Record<string, unknown> };
+    calls.push({ name, input });
+    if (name === "search_products") {
+      const q = String(input["query"]).toLowerCase();
+      return HITS.filter((h) => h.product.name.toLowerCase().includes(q));
+    }
+    if (name === "get_store_inventory") {
+      return input["product_id"] === "p-para" ? [batch("p-para", "Paracetamol 500mg", "V-1")] : [batch("p-ibu", "Ibuprofen 200mg", "I-1")];
+    }
+    if (name === "list_adjustments") return [];
+    if (name === "adjust_stock") {
+      const done: Partial<Adjustment> = {
+        id: "a1", kind: "adjustment", batch_id: String(input["batch_id"]), batch_number: "V-1", product_id: "p-para",
+        product_name: "Paracetamol 500mg", quantity_change: String(input["quantity_change"]), previous_quantity: "10",
+        new_quantity: "8", status: "applied",
+      };
+      return done;
+    }
+    throw new Error(`unexpected call ${name}`);
+  });
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(
+    <QueryClientProvider client={client}>
+      <AdjustmentsScreen user={{ id: "u1", name: "Mike", role: "manager", store_id: "s1" }} />
+    </QueryClientProvider>,
+  );
+  return calls;
+}
+
+// Generous: each test walks several screens' worth of queries, and the
+// shared build machine can be slow.
+describe("AdjustmentsScreen", { timeout: 30_000 }, () => {
+  it("drops the chosen batch on a new search, and names product, batch and quantity when done", async () => {
+    const calls = renderScreen();
+    fireEvent.change(screen.getByLabelText("Find product"), { target: { value: "para" } });
+    const select = screen.getByLabelText<HTMLSelectElement>("Product");
+    await within(select).findByRole("option", { name: /Paracetamol 500mg/ }, { timeout: 5000 });
+    fireEvent.change(select, { target: { value: "p-para" } });
+    fireEvent.click(await screen.findByRole("button", { name: "Select batch V-1" }));
+    const form = screen.getByRole("form", { name: "Adjust the batch" });
+    expect(form).toHaveTextContent("Adjust batch V-1 of Paracetamol 500mg");
+    fireEvent.change(within(form).getByLabelText("Quantity change"), { target: { value: "-2" } });
+    fireEvent.submit(form);
+    expect(await screen.findByText("Adjusted batch V-1 of Paracetamol 500mg by -2 tablet: 10 → 8.")).toBeInTheDocument();
+
+    // A new search: the batch's forms go away with the product they belong to.
+    fireEvent.change(screen.getByLabelText("Find product"), { target: { value: "ibu" } });
+    expect(screen.getByLabelText<HTMLSelectElement>("Product").value).toBe("");
+    expect(screen.queryByRole("form", { name: "Adjust the batch" })).toBeNull();
+    expect(screen.queryByRole("form", { name: "Write off the batch" })).toBeNull();
+    expect(screen.queryByRole("table", { name: "Batches of the product" })).toBeNull();
+    await waitFor(() => expect(within(screen.getByLabelText("Product")).getAllByRole("option")).toHaveLength(2));
+    expect(screen.getByLabelText<HTMLSelectElement>("Product").value).toBe("");
+    expect(calls.filter((c) => c.name === "adjust_stock")).toHaveLength(1);
+  });
+});
