@@ -334,6 +334,12 @@ impl Operation for GetAuditTrail {
     type Output = Vec<AuditEvent>;
 
     fn run(self, ctx: &Ctx<'_>) -> Result<Vec<AuditEvent>> {
+        // A named store is checked; without one, the trail of every store
+        // the actor may read.
+        if let Some(store) = self.store_id {
+            ctx.check_store(store)?;
+        }
+        let stores = ctx.stores_json()?;
         let limit = i64::from(self.limit.unwrap_or(200).clamp(1, 5000));
         let ts = |t: Option<DateTime<Utc>>| {
             t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
@@ -369,6 +375,7 @@ impl Operation for GetAuditTrail {
               WHERE (?1 IS NULL OR a.store_id = ?1) AND (?2 IS NULL OR a.product_id = ?2)
                 AND (?3 IS NULL OR a.batch_id = ?3) AND (?4 IS NULL OR a.change_type = ?4)
                 AND (?5 IS NULL OR a.created_at >= ?5) AND (?6 IS NULL OR a.created_at < ?6)
+                AND a.store_id IN (SELECT value FROM json_each(?8))
               ORDER BY a.created_at {order}, a.seq {order} LIMIT ?7"
         );
         let mut stmt = ctx.tx.prepare_cached(&sql)?;
@@ -380,7 +387,8 @@ impl Operation for GetAuditTrail {
                 self.change_type.map(|c| c.as_str()),
                 ts(self.from),
                 ts(self.to),
-                limit
+                limit,
+                stores
             ],
             |r| {
                 Ok(AuditEvent {
@@ -456,7 +464,10 @@ impl Operation for Verify {
     const WRITES: bool = false;
     type Output = VerifyReport;
 
+    /// The whole file is verified at once, so it takes the audit permission
+    /// in every store of the file (or head office).
     fn run(self, ctx: &Ctx<'_>) -> Result<VerifyReport> {
+        ctx.check_every_store()?;
         verify(ctx.tx)
     }
 }

@@ -1178,6 +1178,8 @@ fn cashier_permissions_are_enforced_by_the_engine() {
                 role: pharmapos_engine::auth::Role::Admin,
                 pin: None,
                 store_id: None,
+                stores: None,
+                head_office: None,
             },
         ),
         "forbidden",
