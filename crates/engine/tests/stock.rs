@@ -1321,7 +1321,8 @@ fn search_finds_word_prefixes_anywhere_names_first() {
     assert!(search_ids(&mut fx, "amox nurofen").is_empty());
 
     // A file at schema V2 (no prefix indexes, the older expiry index, no
-    // product-rules index) is re-indexed by migrations V3 to V5 when opened.
+    // product-rules index, no store assignments) is re-indexed by
+    // migrations V3 to V5 when opened, and its users assigned by V7.
     let path = fx.path.clone();
     let raw = fx.raw();
     raw.execute_batch(
@@ -1331,6 +1332,8 @@ fn search_finds_word_prefixes_anywhere_names_first() {
          DROP INDEX ix_batches_store_expiry_live;
          CREATE INDEX ix_batches_store_expiry_instock ON batches(store_id, expiry_date) WHERE on_hand_milli > 0;
          DROP INDEX ix_products_rules;
+         DROP TABLE user_stores;
+         ALTER TABLE users DROP COLUMN head_office;
          DELETE FROM refinery_schema_history WHERE version >= 3;",
     )
     .unwrap();
