@@ -1,7 +1,10 @@
-//! Roles, permissions, the acting user, PINs.
+//! Roles, permissions, the acting user and the stores they work in, PINs.
 //!
 //! Permissions are checked here, in the engine, for every operation: the UI
-//! hides what a role cannot do, but the engine is what refuses it. PINs are
+//! hides what a role cannot do, but the engine is what refuses it. A user
+//! holds a role in each store they are assigned to (`user_stores`), and may
+//! be head office (reads every store); what they may do is decided by the
+//! role in the store an operation addresses ([`Actor::check_at`]). PINs are
 //! stored as argon2id hashes; repeated failures lock the user for a while.
 
 use crate::ids::{StoreId, UserId};

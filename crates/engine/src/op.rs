@@ -7,6 +7,17 @@
 //! appends its audit events through the same transaction) and commits. Nothing
 //! else in the engine opens a transaction for an operation, so there is no
 //! hidden nesting and no operation can forget its audit trail's atomicity.
+//!
+//! A store is a boundary. The permission is checked twice: before the
+//! operation runs, that some standing of the user (a role in one of their
+//! stores, or head office) could allow it; then, as the operation resolves
+//! each store it touches — named in the request or owning the batch, sale,
+//! shift, cart, hold, adjustment or backorder it loads — that the role the
+//! user holds *in that store* grants it ([`Ctx::store`],
+//! [`Ctx::check_store`]). Head office passes the second check for reads
+//! only. Stock never moves in a store that was not checked: the batch
+//! writer checks its batch's store itself. Catalogue rows (products,
+//! categories, suppliers) are file-wide and need only the first check.
 
 use crate::auth::{Actor, Permission, Role};
 use crate::catalogue::stores::StoreInfo;
