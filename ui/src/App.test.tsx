@@ -55,7 +55,7 @@ describe("App", () => {
   it("opens the main window for a signed-in user, with shortcuts and the status bar", async () => {
     renderApp({
       app_status: () => status({}),
-      current_session: () => ({ user: { id: "u1", name: "Bola", role: "cashier", store_id: "s1" } }),
+      current_session: () => ({ user: { id: "u1", name: "Bola", role: "cashier", store_id: "s1", head_office: false, stores: [{ store_id: "s1", role: "cashier" }] } }),
       till_config: () => ({ till_id: "TILL-1A2B", source: "config_file", config_path: "/data/store.till.json", renamable: true }),
       call: (args) => {
         const { name } = args as { name: string };

@@ -12,6 +12,7 @@
 
 use pharmapos_engine::audit::{ExportAuditCsv, GetAuditTrail, Verify};
 use pharmapos_engine::auth::Permission;
+use pharmapos_engine::catalogue::assignments::{AssignUserStore, ListUserStores, RemoveUserStore};
 use pharmapos_engine::catalogue::categories::{CreateCategory, ListCategories};
 use pharmapos_engine::catalogue::products::{
     CreateProduct, DeleteProduct, GetProduct, SearchProducts, UpdateProduct,
@@ -183,6 +184,9 @@ pub static COMMANDS: &[CommandSpec] = &[
     spec::<CreateUser>(),
     spec::<UpdateUser>(),
     spec::<ListUsers>(),
+    spec::<AssignUserStore>(),
+    spec::<RemoveUserStore>(),
+    spec::<ListUserStores>(),
     // The till
     spec::<GetTillSettings>(),
     spec::<UpdateTillSettings>(),

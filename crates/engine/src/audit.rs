@@ -520,8 +520,26 @@ pub fn record_change(
     if before.is_none() {
         payload = payload.with_data(after)?;
     }
-    let store = ctx.store(None)?.id;
-    record(ctx, store, kind, &payload).map(|_| ())
+    // The acting user's home (or only) store; head office, which has no
+    // store, records the change in every store this file owns, since the
+    // catalogue it edits applies to each of them.
+    let stores = match (ctx.actor.store_id, ctx.actor.stores.as_slice()) {
+        (Some(home), _) => vec![home],
+        (None, [only]) => vec![only.store_id],
+        _ => {
+            let mut stmt = ctx
+                .tx
+                .prepare_cached("SELECT id FROM stores WHERE installation_id = ?1 ORDER BY code")?;
+            let ids = stmt
+                .query_map([ctx.installation], |r| r.get::<_, StoreId>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            ids
+        }
+    };
+    for store in stores {
+        record(ctx, store, kind, &payload)?;
+    }
+    Ok(())
 }
 
 /// [`record`] for writers without an operation context (setup, sign-in,
@@ -951,6 +969,12 @@ impl Operation for ExportAuditCsv {
 }
 
 fn trail(ctx: &Ctx<'_>, f: &GetAuditTrail, limit: u32) -> Result<Vec<AuditEvent>> {
+    // A named store is checked; without one, the trail of every store the
+    // actor may read.
+    if let Some(store) = f.store_id {
+        ctx.check_store(store)?;
+    }
+    let stores = ctx.stores_json()?;
     let ts = |t: Option<DateTime<Utc>>| {
         t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
     };
@@ -1000,6 +1024,7 @@ fn trail(ctx: &Ctx<'_>, f: &GetAuditTrail, limit: u32) -> Result<Vec<AuditEvent>
             AND (?3 IS NULL OR a.batch_id = ?3) AND (?4 IS NULL OR a.change_type = ?4)
             AND (?5 IS NULL OR a.created_at >= ?5) AND (?6 IS NULL OR a.created_at < ?6)
             AND (?8 IS NULL OR a.seq < ?8) {category_sql}
+            AND a.store_id IN (SELECT value FROM json_each(?10))
           ORDER BY a.created_at {order}, a.seq {order} LIMIT ?7"
     );
     let mut stmt = ctx.tx.prepare_cached(&sql)?;
@@ -1014,6 +1039,7 @@ fn trail(ctx: &Ctx<'_>, f: &GetAuditTrail, limit: u32) -> Result<Vec<AuditEvent>
         i64::from(limit),
         f.before_seq,
         category_param,
+        stores,
     ])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
@@ -1220,7 +1246,10 @@ impl Operation for Verify {
     const WRITES: bool = false;
     type Output = VerifyReport;
 
+    /// The whole file is verified at once, so it takes the audit permission
+    /// in every store of the file (or head office).
     fn run(self, ctx: &Ctx<'_>) -> Result<VerifyReport> {
+        ctx.check_every_store()?;
         let mut heads = Vec::with_capacity(self.printed_heads.len());
         for h in self.printed_heads {
             let store = ctx.store(h.store_id)?.id;

@@ -1,7 +1,10 @@
-//! Roles, permissions, the acting user, PINs.
+//! Roles, permissions, the acting user and the stores they work in, PINs.
 //!
 //! Permissions are checked here, in the engine, for every operation: the UI
-//! hides what a role cannot do, but the engine is what refuses it. PINs are
+//! hides what a role cannot do, but the engine is what refuses it. A user
+//! holds a role in each store they are assigned to (`user_stores`), and may
+//! be head office (reads every store); what they may do is decided by the
+//! role in the store an operation addresses ([`Actor::check_at`]). PINs are
 //! stored as argon2id hashes; repeated failures lock the user for a while.
 
 use crate::ids::{StoreId, UserId};
@@ -29,8 +32,13 @@ pub enum Role {
     Practitioner,
     /// Receives, approves, counts, transfers, orders.
     Manager,
-    /// Everything, including users and stores.
+    /// Everything in their stores, including those stores' users and details.
     Admin,
+    /// Head office: reads every store of the file and edits the shared
+    /// catalogue, but writes nothing store-scoped. Held as a user-level flag
+    /// (`users.head_office`), never as a role in a store; reported as a
+    /// user's role when it is their only standing.
+    HeadOffice,
 }
 
 impl Role {
@@ -41,6 +49,7 @@ impl Role {
             Role::Practitioner => "practitioner",
             Role::Manager => "manager",
             Role::Admin => "admin",
+            Role::HeadOffice => "head_office",
         }
     }
 
@@ -51,6 +60,7 @@ impl Role {
             "practitioner" => Ok(Role::Practitioner),
             "manager" => Ok(Role::Manager),
             "admin" => Ok(Role::Admin),
+            "head_office" => Ok(Role::HeadOffice),
             _ => Err(Error::Internal(format!("unknown role '{s}' in database"))),
         }
     }
@@ -58,6 +68,23 @@ impl Role {
     /// True for manager and admin, who approve others' changes.
     pub fn is_manager(self) -> bool {
         matches!(self, Role::Manager | Role::Admin)
+    }
+
+    /// Whether the role can be held in a store (every role but head office).
+    pub fn is_store_role(self) -> bool {
+        !matches!(self, Role::HeadOffice)
+    }
+
+    /// Orders the store roles by what they may do (cashier and practitioner
+    /// hold the same permissions); head office is not comparable and ranks
+    /// lowest, as it writes nothing in a store.
+    fn rank(self) -> u8 {
+        match self {
+            Role::HeadOffice => 0,
+            Role::Cashier | Role::Practitioner => 1,
+            Role::Manager => 2,
+            Role::Admin => 3,
+        }
     }
 }
 
@@ -110,38 +137,100 @@ impl Permission {
             Role::Manager => !matches!(self, ManageUsers | ManageStores),
             Role::Cashier => matches!(self, ViewInventory | Sell | AdjustStock),
             Role::Practitioner => matches!(self, ViewInventory | Sell | AdjustStock),
+            // Head office owns the shared catalogue; in a store it only
+            // reads (see `Actor::check_at`).
+            Role::HeadOffice => matches!(self, ViewInventory | ViewAudit | ManageCatalogue),
         }
     }
 }
 
-/// The acting user of an operation.
+/// A user's role in one store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct StoreRole {
+    /// The store.
+    pub store_id: StoreId,
+    /// The role there (cashier, practitioner, manager or admin).
+    pub role: Role,
+}
+
+/// A user's assignments, by store id.
+pub(crate) fn load_store_roles(
+    conn: &rusqlite::Connection,
+    user: UserId,
+) -> Result<Vec<StoreRole>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT store_id, role FROM user_stores WHERE user_id = ?1 ORDER BY store_id",
+    )?;
+    let rows = stmt.query_map([user], |r| {
+        Ok((r.get::<_, StoreId>(0)?, r.get::<_, String>(1)?))
+    })?;
+    rows.map(|r| {
+        let (store_id, role) = r?;
+        Ok(StoreRole {
+            store_id,
+            role: Role::parse(&role)?,
+        })
+    })
+    .collect()
+}
+
+/// The one role shown for a user (sign-in, listings): the role at the home
+/// store, else the highest role held in a store, else head office. What the
+/// user may do in a given store is always decided by the role held there.
+pub fn display_role(home: Option<StoreId>, stores: &[StoreRole], head_office: bool) -> Role {
+    home.and_then(|h| stores.iter().find(|s| s.store_id == h))
+        .or_else(|| stores.iter().max_by_key(|s| s.role.rank()))
+        .map(|s| s.role)
+        .unwrap_or(if head_office {
+            Role::HeadOffice
+        } else {
+            Role::Cashier
+        })
+}
+
+/// The acting user of an operation, with every store they are assigned to.
+///
+/// What the user may do is decided per store: [`Actor::check_at`] asks the
+/// role held in the store an operation addresses. `role` and `store_id` keep
+/// their older meaning for code that has no store at hand.
 #[derive(Clone, Debug)]
 pub struct Actor {
     /// Id.
     pub id: UserId,
     /// Display name.
     pub name: String,
-    /// Role.
+    /// The least role the user holds in any of their stores (head office
+    /// when that is their only standing): a check against it never grants
+    /// more than every one of their stores would. For the role in a given
+    /// store, use [`Actor::role_in`] (or `Ctx::role_in`).
     pub role: Role,
     /// Home store, used when a request names none.
     pub store_id: Option<StoreId>,
+    /// Reads every store of the file; writes nothing store-scoped.
+    pub head_office: bool,
+    /// The user's role in each store they are assigned to.
+    pub stores: Vec<StoreRole>,
 }
 
 impl Actor {
-    /// Loads an active user.
+    /// Loads an active user and their assignments.
     pub fn load(tx: &Transaction<'_>, id: UserId) -> Result<Actor> {
         let row = tx
-            .prepare_cached("SELECT name, role, store_id, is_active FROM users WHERE id = ?1")?
+            .prepare_cached(
+                "SELECT name, store_id, is_active, head_office FROM users WHERE id = ?1",
+            )?
             .query_row([id], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Option<StoreId>>(2)?,
+                    r.get::<_, Option<StoreId>>(1)?,
+                    r.get::<_, bool>(2)?,
                     r.get::<_, bool>(3)?,
                 ))
             })
             .optional()?;
-        let (name, role, store_id, active) = row.ok_or_else(|| Error::Unauthenticated {
+        let (name, store_id, active, head_office) = row.ok_or_else(|| Error::Unauthenticated {
             message: format!("user {id} does not exist"),
         })?;
         if !active {
@@ -149,24 +238,92 @@ impl Actor {
                 message: format!("user '{name}' is deactivated"),
             });
         }
+        let stores = load_store_roles(tx, id)?;
+        let role = stores
+            .iter()
+            .map(|s| s.role)
+            .min_by_key(|r| r.rank())
+            .unwrap_or(if head_office {
+                Role::HeadOffice
+            } else {
+                Role::Cashier
+            });
         Ok(Actor {
             id,
             name,
-            role: Role::parse(&role)?,
+            role,
             store_id,
+            head_office,
+            stores,
         })
     }
 
-    /// Fails with `forbidden` unless the role grants `p`.
+    /// The user's role in `store`, if they are assigned to it.
+    pub fn role_in(&self, store: StoreId) -> Option<Role> {
+        self.stores
+            .iter()
+            .find(|s| s.store_id == store)
+            .map(|s| s.role)
+    }
+
+    /// Fails with `forbidden` unless every standing of the user grants `p`
+    /// (see [`Actor::role`]). Prefer `Ctx::require`, which asks the role in
+    /// the store the operation addresses.
     pub fn require(&self, p: Permission) -> Result<()> {
-        if p.granted_to(self.role) {
+        let granted = if self.stores.is_empty() {
+            self.head_office && p.granted_to(Role::HeadOffice)
+        } else {
+            self.stores.iter().all(|s| p.granted_to(s.role))
+        };
+        if granted {
             Ok(())
         } else {
-            Err(Error::Forbidden {
+            Err(self.forbidden(self.role, p))
+        }
+    }
+
+    /// Fails with `forbidden` unless some standing of the user could allow
+    /// an operation needing `p` (`writes` for a write): the early refusal
+    /// before an operation runs. The store it addresses is checked when the
+    /// operation resolves it ([`Actor::check_at`]).
+    pub fn require_somewhere(&self, p: Permission, writes: bool) -> Result<()> {
+        let in_a_store = self.stores.iter().any(|s| p.granted_to(s.role));
+        let as_head_office = self.head_office && (!writes || p.granted_to(Role::HeadOffice));
+        if in_a_store || as_head_office {
+            Ok(())
+        } else {
+            Err(self.forbidden(self.role, p))
+        }
+    }
+
+    /// Fails with `forbidden` unless the user may run an operation needing
+    /// `p` (`writes` for a write) in `store` (named `store_name` in the
+    /// message): their role there grants it, or they are head office and the
+    /// operation only reads.
+    pub fn check_at(
+        &self,
+        store: StoreId,
+        store_name: &str,
+        p: Permission,
+        writes: bool,
+    ) -> Result<()> {
+        match self.role_in(store) {
+            Some(role) if p.granted_to(role) => Ok(()),
+            _ if self.head_office && !writes => Ok(()),
+            Some(role) => Err(self.forbidden(role, p)),
+            None if self.head_office => Err(self.forbidden(Role::HeadOffice, p)),
+            None => Err(Error::NotInStore {
                 user: self.name.clone(),
-                role: self.role.as_str().into(),
-                permission: p.as_str().into(),
-            })
+                store: store_name.to_string(),
+            }),
+        }
+    }
+
+    fn forbidden(&self, role: Role, p: Permission) -> Error {
+        Error::Forbidden {
+            user: self.name.clone(),
+            role: role.as_str().into(),
+            permission: p.as_str().into(),
         }
     }
 }
@@ -218,10 +375,16 @@ pub struct SignedInUser {
     pub id: UserId,
     /// Name.
     pub name: String,
-    /// Role.
+    /// The role shown for the user ([`display_role`]): the role at the home
+    /// store, else the highest store role, else head office. The engine
+    /// checks the role held in the store each operation addresses.
     pub role: Role,
     /// Home store.
     pub store_id: Option<StoreId>,
+    /// Reads every store; writes nothing store-scoped.
+    pub head_office: bool,
+    /// The user's role in each store they are assigned to.
+    pub stores: Vec<StoreRole>,
 }
 
 /// An entry of the sign-in picker.
@@ -345,6 +508,39 @@ pub fn verify_manager_pin(
     check_manager_pin(tx, name, pin, now).map_err(|f| f.error)
 }
 
+/// [`check_manager_pin`] for an approval in `store`: the approver must be a
+/// manager or admin there (a manager of another store approves nothing
+/// here). Without a store, a manager of any of their stores is accepted.
+pub fn check_manager_pin_at(
+    tx: &Transaction<'_>,
+    name: &str,
+    pin: &str,
+    now: DateTime<Utc>,
+    store: Option<StoreId>,
+) -> std::result::Result<SignedInUser, Box<PinFailure>> {
+    let user = check_manager_pin(tx, name, pin, now)?;
+    let Some(store) = store else {
+        return Ok(user);
+    };
+    let role_there = user
+        .stores
+        .iter()
+        .find(|s| s.store_id == store)
+        .map(|s| s.role);
+    if role_there.is_some_and(Role::is_manager) {
+        return Ok(user);
+    }
+    Err(Box::new(PinFailure {
+        error: Error::Forbidden {
+            user: user.name.clone(),
+            role: role_there.unwrap_or(Role::HeadOffice).as_str().into(),
+            permission: "approve in this store".into(),
+        },
+        outcome: "not_a_manager",
+        user_id: Some(user.id),
+    }))
+}
+
 /// [`verify_manager_pin`] that says why it failed. A success clears the
 /// manager's failed-attempt counter, as a sign-in does.
 pub fn check_manager_pin(
@@ -390,7 +586,7 @@ pub fn check_manager_pin(
             Some(user.id),
         ));
     }
-    if !user.role.is_manager() {
+    if !user.stores.iter().any(|s| s.role.is_manager()) {
         return Err(fail(
             Error::Forbidden {
                 user: user.name.clone(),
@@ -416,13 +612,13 @@ type PinRow = (SignedInUser, Option<String>, i64, Option<String>);
 fn find_for_pin(tx: &Transaction<'_>, name: &str) -> Result<PinRow> {
     let row = tx
         .query_row(
-            "SELECT id, name, role, store_id, pin_hash, failed_pin_attempts, locked_until, is_active FROM users WHERE name = ?1",
+            "SELECT id, name, head_office, store_id, pin_hash, failed_pin_attempts, locked_until, is_active FROM users WHERE name = ?1",
             [name.trim()],
             |r| {
                 Ok((
                     r.get::<_, UserId>(0)?,
                     r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
+                    r.get::<_, bool>(2)?,
                     r.get::<_, Option<StoreId>>(3)?,
                     r.get::<_, Option<String>>(4)?,
                     r.get::<_, i64>(5)?,
@@ -432,7 +628,7 @@ fn find_for_pin(tx: &Transaction<'_>, name: &str) -> Result<PinRow> {
             },
         )
         .optional()?;
-    let Some((id, name, role, store_id, hash, failed, locked, active)) = row else {
+    let Some((id, name, head_office, store_id, hash, failed, locked, active)) = row else {
         return Err(Error::Unauthenticated {
             message: "wrong name or PIN".into(),
         });
@@ -442,12 +638,15 @@ fn find_for_pin(tx: &Transaction<'_>, name: &str) -> Result<PinRow> {
             message: format!("user '{name}' is deactivated"),
         });
     }
+    let stores = load_store_roles(tx, id)?;
     Ok((
         SignedInUser {
             id,
             name,
-            role: Role::parse(&role)?,
+            role: display_role(store_id, &stores, head_office),
             store_id,
+            head_office,
+            stores,
         },
         hash,
         failed,
@@ -471,22 +670,24 @@ fn check_not_locked(user: &str, locked_until: Option<&str>, now: DateTime<Utc>) 
 
 /// Active users for the sign-in picker, by name.
 pub fn list_active_users(db: &Db) -> Result<Vec<UserSummary>> {
-    let mut stmt = db
-        .conn
-        .prepare("SELECT id, name, role FROM users WHERE is_active = 1 ORDER BY name")?;
+    let mut stmt = db.conn.prepare(
+        "SELECT id, name, store_id, head_office FROM users WHERE is_active = 1 ORDER BY name",
+    )?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, UserId>(0)?,
             r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
+            r.get::<_, Option<StoreId>>(2)?,
+            r.get::<_, bool>(3)?,
         ))
     })?;
     rows.map(|r| {
-        let (id, name, role) = r?;
+        let (id, name, home, head_office) = r?;
+        let stores = load_store_roles(&db.conn, id)?;
         Ok(UserSummary {
             id,
             name,
-            role: Role::parse(&role)?,
+            role: display_role(home, &stores, head_office),
         })
     })
     .collect()

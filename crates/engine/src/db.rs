@@ -400,4 +400,89 @@ mod tests {
         assert_eq!(fks, 1);
         assert!(mmap > 0, "reads go through a memory map (got {mmap})");
     }
+
+    /// V7 gives every existing user their role at their home store, a user
+    /// with no home store their role in every store, and a store left with
+    /// no admin every active admin (before V7 an admin acted everywhere).
+    #[test]
+    fn v7_assigns_existing_users_to_stores() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let mut conn = Connection::open(&path).unwrap();
+        embedded::migrations::runner()
+            .set_target(refinery::Target::Version(5))
+            .run(&mut conn)
+            .unwrap();
+        conn.execute_batch(
+            "INSERT INTO stores (id, code, name, timezone, created_at, updated_at) VALUES
+                 ('s-a', 'A', 'A', 'UTC', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'),
+                 ('s-b', 'B', 'B', 'UTC', '2026-02-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z');
+             INSERT INTO users (id, name, role, store_id, created_at, updated_at) VALUES
+                 ('u-ada', 'ada', 'admin', 's-a', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'),
+                 ('u-root', 'root', 'admin', NULL, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'),
+                 ('u-cate', 'cate', 'cashier', 's-b', '2026-03-01T00:00:00.000Z', '2026-03-01T00:00:00.000Z'),
+                 ('u-old', 'old', 'admin', 's-a', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+             UPDATE users SET is_active = 0 WHERE id = 'u-old';",
+        )
+        .unwrap();
+        embedded::migrations::runner().run(&mut conn).unwrap();
+        let rows: Vec<(String, String, String, String)> = conn
+            .prepare("SELECT user_id, store_id, role, created_at FROM user_stores ORDER BY user_id, store_id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let got: Vec<(&str, &str, &str)> = rows
+            .iter()
+            .map(|(u, s, r, _)| (u.as_str(), s.as_str(), r.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("u-ada", "s-a", "admin"),
+                ("u-cate", "s-b", "cashier"),
+                ("u-old", "s-a", "admin"),
+                ("u-root", "s-a", "admin"),
+                ("u-root", "s-b", "admin"),
+            ]
+        );
+        // Assigned no earlier than both the user and the store existed.
+        assert_eq!(rows[4].3, "2026-02-01T00:00:00.000Z");
+        let head_office: i64 = conn
+            .query_row("SELECT SUM(head_office) FROM users", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(head_office, 0);
+    }
+
+    /// A store made after its admins (whose home store is elsewhere) gets
+    /// every active admin as its admin, so it is never managed by nobody.
+    #[test]
+    fn v7_gives_an_adminless_store_the_active_admins() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = Connection::open(dir.path().join("old.db")).unwrap();
+        embedded::migrations::runner()
+            .set_target(refinery::Target::Version(5))
+            .run(&mut conn)
+            .unwrap();
+        conn.execute_batch(
+            "INSERT INTO stores (id, code, name, timezone, created_at, updated_at) VALUES
+                 ('s-a', 'A', 'A', 'UTC', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'),
+                 ('s-b', 'B', 'B', 'UTC', '2026-02-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z');
+             INSERT INTO users (id, name, role, store_id, is_active, created_at, updated_at) VALUES
+                 ('u-ada', 'ada', 'admin', 's-a', 1, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'),
+                 ('u-old', 'old', 'admin', 's-a', 0, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'),
+                 ('u-bob', 'bob', 'manager', 's-b', 1, '2026-02-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z');",
+        )
+        .unwrap();
+        embedded::migrations::runner().run(&mut conn).unwrap();
+        let b_admins: Vec<String> = conn
+            .prepare("SELECT user_id FROM user_stores WHERE store_id = 's-b' AND role = 'admin' ORDER BY user_id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(b_admins, ["u-ada"]);
+    }
 }

@@ -45,6 +45,10 @@ pub enum Error {
         role: String,
         permission: String,
     },
+    /// The acting user is not assigned to the store the request addresses
+    /// (directly or through one of its records); kind `forbidden`.
+    #[error("'{user}' is not assigned to store '{store}'")]
+    NotInStore { user: String, store: String },
     /// The change needs a manager's approval first.
     #[error("{message}")]
     ApprovalRequired { message: String },
@@ -102,7 +106,7 @@ impl Error {
             Error::InsufficientStock { .. } => "insufficient_stock",
             Error::ExpiredBatch { .. } => "expired_batch",
             Error::BatchUnavailable { .. } => "batch_unavailable",
-            Error::Forbidden { .. } => "forbidden",
+            Error::Forbidden { .. } | Error::NotInStore { .. } => "forbidden",
             Error::ApprovalRequired { .. } => "approval_required",
             Error::Conflict { .. } => "conflict",
             Error::InvalidState { .. } => "invalid_state",
@@ -145,6 +149,7 @@ impl Error {
                 reason,
                 ..
             } => json!({"receipt_id": receipt_id, "batch": batch, "reason": reason}),
+            Error::NotInStore { user, store } => json!({"user": user, "store": store}),
             Error::Locked { user, until } => json!({"user": user, "until": until}),
             Error::StoreNotOwned { store, owner } => json!({"store": store, "owner": owner}),
             Error::SchemaTooNew {

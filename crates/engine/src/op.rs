@@ -7,16 +7,27 @@
 //! appends its audit events through the same transaction) and commits. Nothing
 //! else in the engine opens a transaction for an operation, so there is no
 //! hidden nesting and no operation can forget its audit trail's atomicity.
+//!
+//! A store is a boundary. The permission is checked twice: before the
+//! operation runs, that some standing of the user (a role in one of their
+//! stores, or head office) could allow it; then, as the operation resolves
+//! each store it touches — named in the request or owning the batch, sale,
+//! shift, cart, hold, adjustment or backorder it loads — that the role the
+//! user holds *in that store* grants it ([`Ctx::store`],
+//! [`Ctx::check_store`]). Head office passes the second check for reads
+//! only. Stock never moves in a store that was not checked: the batch
+//! writer checks its batch's store itself. Catalogue rows (products,
+//! categories, suppliers) are file-wide and need only the first check.
 
-use crate::auth::{Actor, Permission};
+use crate::auth::{Actor, Permission, Role};
 use crate::catalogue::stores::StoreInfo;
 use crate::ids::{InstallationId, StoreId, UserId};
 use crate::{Db, Error, Result};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
-use rusqlite::Transaction;
+use rusqlite::{OptionalExtension, Transaction};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 /// Who is acting: the signed-in user (desktop) or `--user` (CLI). Never a
 /// field of a request, so the UI cannot forge it.
@@ -56,6 +67,13 @@ pub struct Ctx<'a> {
     /// Failed PIN approvals seen by the operation: written to the security
     /// log after the transaction, so they survive its rollback.
     pub(crate) incidents: &'a RefCell<Vec<crate::sales::security::Incident>>,
+    /// The operation's permission and whether it writes: what a store the
+    /// operation addresses must allow the actor.
+    permission: Permission,
+    writes: bool,
+    /// The store the operation was last checked against ([`Ctx::require`]
+    /// asks the role held there).
+    at: Cell<Option<StoreId>>,
 }
 
 impl Ctx<'_> {
@@ -64,14 +82,110 @@ impl Ctx<'_> {
         self.now.to_rfc3339_opts(SecondsFormat::Millis, true)
     }
 
-    /// Loads the store an operation acts on: the one named, else the actor's
-    /// home store, else the only store in the file.
+    /// Loads the store an operation acts on (the one named, else the actor's
+    /// home store, else the only store the actor is assigned to, else the
+    /// only store in the file) and checks the actor may run this operation
+    /// there ([`Ctx::check_store`]).
     pub fn store(&self, id: Option<StoreId>) -> Result<StoreInfo> {
         let id = match id.or(self.actor.store_id) {
             Some(id) => id,
-            None => crate::catalogue::stores::only_store(self.tx)?,
+            None => match self.actor.stores.as_slice() {
+                [only] => only.store_id,
+                _ => crate::catalogue::stores::only_store(self.tx)?,
+            },
         };
+        self.check_store(id)?;
         StoreInfo::load(self.tx, id)
+    }
+
+    /// Fails unless the actor may run this operation in `store`: assigned
+    /// there with a role that grants the operation's permission, or head
+    /// office and the operation only reads (`not_found` for no such store,
+    /// `forbidden` otherwise). Every operation calls it (or [`Ctx::store`])
+    /// with the store of each store-owned record it loads — batch, sale,
+    /// shift, cart, reservation, backorder, adjustment, receipt — before it
+    /// changes anything.
+    pub fn check_store(&self, store: StoreId) -> Result<()> {
+        // The operation's permission and kind are fixed, so a store that
+        // passed once passes again (a sale moves many batches of one store).
+        if self.at.get() == Some(store) {
+            return Ok(());
+        }
+        // An assignment names an existing store (foreign key), so a role
+        // there that grants the permission needs no lookup: the till's path.
+        if self
+            .actor
+            .role_in(store)
+            .is_some_and(|r| self.permission.granted_to(r))
+        {
+            self.at.set(Some(store));
+            return Ok(());
+        }
+        let name: Option<String> = self
+            .tx
+            .prepare_cached("SELECT name FROM stores WHERE id = ?1")?
+            .query_row([store], |r| r.get(0))
+            .optional()?;
+        let name = name.ok_or_else(|| Error::not_found("store", store))?;
+        self.actor
+            .check_at(store, &name, self.permission, self.writes)?;
+        self.at.set(Some(store));
+        Ok(())
+    }
+
+    /// Fails unless the actor may run this operation in every store of the
+    /// file: for what reads or changes the whole file at once (verifying the
+    /// ledger, an audit trail that names no store).
+    pub fn check_every_store(&self) -> Result<()> {
+        let mut stmt = self.tx.prepare_cached("SELECT id, name FROM stores")?;
+        let stores = stmt
+            .query_map([], |r| {
+                Ok((r.get::<_, StoreId>(0)?, r.get::<_, String>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        for (id, name) in stores {
+            self.actor
+                .check_at(id, &name, self.permission, self.writes)?;
+        }
+        Ok(())
+    }
+
+    /// Whether the actor may run this operation in `store` (for listings
+    /// that show only what the actor may see).
+    pub fn may_at(&self, store: StoreId) -> bool {
+        self.actor
+            .check_at(store, "", self.permission, self.writes)
+            .is_ok()
+    }
+
+    /// The stores of the file where the actor may run this operation, as a
+    /// JSON array for `json_each` (listings that span stores show only
+    /// those).
+    pub fn stores_json(&self) -> Result<String> {
+        let mut stmt = self.tx.prepare_cached("SELECT id FROM stores")?;
+        let ids = stmt
+            .query_map([], |r| r.get::<_, StoreId>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let ids: Vec<String> = ids
+            .into_iter()
+            .filter(|id| self.may_at(*id))
+            .map(|id| id.to_string())
+            .collect();
+        serde_json::to_string(&ids).map_err(|e| Error::Internal(format!("encoding store ids: {e}")))
+    }
+
+    /// The actor's role in `store` (head office when they are not assigned
+    /// there but are head office), or `None`.
+    pub fn role_in(&self, store: StoreId) -> Option<Role> {
+        self.actor
+            .role_in(store)
+            .or(self.actor.head_office.then_some(Role::HeadOffice))
+    }
+
+    /// True when the actor is a manager or admin in `store` (approves
+    /// others' changes there).
+    pub fn is_manager_at(&self, store: StoreId) -> bool {
+        self.actor.role_in(store).is_some_and(Role::is_manager)
     }
 
     /// The store's local calendar date now (its IANA time zone).
@@ -79,9 +193,14 @@ impl Ctx<'_> {
         self.now.with_timezone(&store.tz).date_naive()
     }
 
-    /// Fails unless the actor's role grants `p`.
+    /// Fails unless the actor holds `p` in the store the operation was
+    /// checked against ([`Ctx::store`] / [`Ctx::check_store`]), or, before
+    /// any store is resolved, in every store they are assigned to.
     pub fn require(&self, p: Permission) -> Result<()> {
-        self.actor.require(p)
+        match self.at.get() {
+            Some(store) => self.actor.check_at(store, "", p, self.writes),
+            None => self.actor.require(p),
+        }
     }
 }
 
@@ -93,13 +212,16 @@ impl Db {
         let incidents = RefCell::new(Vec::new());
         let run = |tx: &Transaction<'_>| {
             let actor = Actor::load(tx, session.user_id)?;
-            actor.require(O::PERMISSION)?;
+            actor.require_somewhere(O::PERMISSION, O::WRITES)?;
             let ctx = Ctx {
                 tx,
                 actor,
                 now,
                 installation,
                 incidents: &incidents,
+                permission: O::PERMISSION,
+                writes: O::WRITES,
+                at: Cell::new(None),
             };
             op.run(&ctx)
         };

@@ -2,9 +2,9 @@
 //! before anyone can sign in (so there is no acting user yet). Refused once
 //! the database has an admin.
 
-use crate::auth::Role;
+use crate::auth::{Role, StoreRole};
 use crate::catalogue::stores::CreateStore;
-use crate::catalogue::users::CreateUser;
+use crate::catalogue::users::NewUser;
 use crate::ids::{StoreId, UserId};
 use crate::{Db, Error, Result};
 use chrono::SecondsFormat;
@@ -65,11 +65,15 @@ pub fn initialize(db: &mut Db, req: InitRequest) -> Result<InitResult> {
             phone: None,
         }
         .insert(tx, &now, installation)?;
-        let user = CreateUser {
-            name: req.admin_name,
-            role: Role::Admin,
-            pin: req.admin_pin,
-            store_id: Some(store.id),
+        let user = NewUser {
+            name: &req.admin_name,
+            pin: req.admin_pin.as_deref(),
+            home: Some(store.id),
+            stores: &[StoreRole {
+                store_id: store.id,
+                role: Role::Admin,
+            }],
+            head_office: false,
         }
         .insert(tx, None, &now)?;
         // The store's chain opens with its creation and its first admin,

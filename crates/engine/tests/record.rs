@@ -93,13 +93,19 @@ fn people_changes_are_one_event_per_aspect() {
         role: Some(Role::Manager),
         pin: Some("9876".into()),
         store_id: None,
+        head_office: None,
         is_active: None,
     });
     let role = newest(&mut fx, ChangeType::UserRoleChanged);
     assert_eq!(role.category, EventCategory::People);
-    assert_eq!(role.changes.len(), 1);
-    assert_eq!(role.changes[0].before.as_deref(), Some("cashier"));
-    assert_eq!(role.changes[0].after.as_deref(), Some("manager"));
+    // The role, and the store assignments that carry it.
+    let r = role.changes.iter().find(|c| c.field == "role").unwrap();
+    assert_eq!(r.before.as_deref(), Some("cashier"));
+    assert_eq!(r.after.as_deref(), Some("manager"));
+    assert!(role
+        .changes
+        .iter()
+        .all(|c| matches!(c.field.as_str(), "role" | "stores")));
     let pin = newest(&mut fx, ChangeType::UserPinReset);
     // The PIN itself (or its hash) never reaches the record.
     let text = serde_json::to_string(&pin.payload).unwrap();
@@ -109,6 +115,7 @@ fn people_changes_are_one_event_per_aspect() {
         role: None,
         pin: None,
         store_id: None,
+        head_office: None,
         is_active: Some(false),
     });
     let off = newest(&mut fx, ChangeType::UserDeactivated);
@@ -459,7 +466,13 @@ fn sales_are_recorded_as_documents_completed_and_voided() {
     )
     .unwrap();
     let cart = fx
-        .as_user(cashier, OpenCart { terminal_id: "T1".into(), store_id: None })
+        .as_user(
+            cashier,
+            OpenCart {
+                terminal_id: "T1".into(),
+                store_id: None,
+            },
+        )
         .unwrap()
         .cart_id;
     fx.as_user(
@@ -512,6 +525,10 @@ fn sales_are_recorded_as_documents_completed_and_voided() {
     assert_eq!(doc["voided_by"]["name"], MANAGER);
     // Sale numbers carry the store's code: unique beside other stores' chains.
     let code = fx.run(ListStores {})[0].code.clone();
-    assert!(sale.sale_number.starts_with(&format!("{code}-")), "{}", sale.sale_number);
+    assert!(
+        sale.sale_number.starts_with(&format!("{code}-")),
+        "{}",
+        sale.sale_number
+    );
     fx.assert_verified();
 }

@@ -1179,6 +1179,8 @@ fn cashier_permissions_are_enforced_by_the_engine() {
                 role: pharmapos_engine::auth::Role::Admin,
                 pin: None,
                 store_id: None,
+                stores: None,
+                head_office: None,
             },
         ),
         "forbidden",
@@ -1320,7 +1322,8 @@ fn search_finds_word_prefixes_anywhere_names_first() {
     assert!(search_ids(&mut fx, "amox nurofen").is_empty());
 
     // A file at schema V2 (no prefix indexes, the older expiry index, no
-    // product-rules index) is re-indexed by migrations V3 to V5 when opened.
+    // product-rules index, no store assignments) is re-indexed by
+    // migrations V3 to V5 when opened, and its users assigned by V7.
     // Refinery applies migrations in order only, so what later migrations
     // added is undone too (V6: the record's columns and the installation;
     // V8: the return disposition and its index).
@@ -1344,6 +1347,8 @@ fn search_finds_word_prefixes_anywhere_names_first() {
          DROP TABLE installation;
          DROP INDEX ix_sale_return_lines_line;
          ALTER TABLE store_settings DROP COLUMN return_disposition;
+         DROP TABLE user_stores;
+         ALTER TABLE users DROP COLUMN head_office;
          DELETE FROM refinery_schema_history WHERE version >= 3;",
     )
     .unwrap();

@@ -380,6 +380,8 @@ fn a_cart_survives_a_restart_and_checks_units_and_prescriptions() {
         role: pharmapos_engine::auth::Role::Cashier,
         pin: Some("4444".into()),
         store_id: None,
+        stores: None,
+        head_office: None,
     });
     let carl = Session {
         user_id: other_cashier.id,

@@ -24,7 +24,7 @@ describe("typed client", () => {
     const seen: unknown[] = [];
     mockIPC((cmd, args) => {
       seen.push([cmd, args]);
-      return { id: "u1", name: "Ada", role: "admin", store_id: "s1" };
+      return { id: "u1", name: "Ada", role: "admin", store_id: "s1", head_office: false, stores: [{ store_id: "s1", role: "admin" }] };
     });
     const user = await signIn({ name: "Ada", pin: "1234" });
     expect(user.name).toBe("Ada");

@@ -5,6 +5,7 @@ import type { Adjustment } from "./Adjustment";
 import type { AllocateStockForSale } from "./AllocateStockForSale";
 import type { AllocationResult } from "./AllocationResult";
 import type { ApproveAdjustment } from "./ApproveAdjustment";
+import type { AssignUserStore } from "./AssignUserStore";
 import type { AuditEvent } from "./AuditEvent";
 import type { Backorder } from "./Backorder";
 import type { BatchView } from "./BatchView";
@@ -53,6 +54,7 @@ import type { ListSales } from "./ListSales";
 import type { ListSecurityLog } from "./ListSecurityLog";
 import type { ListStores } from "./ListStores";
 import type { ListSuppliers } from "./ListSuppliers";
+import type { ListUserStores } from "./ListUserStores";
 import type { ListUsers } from "./ListUsers";
 import type { OpenCart } from "./OpenCart";
 import type { OpenShift } from "./OpenShift";
@@ -69,6 +71,7 @@ import type { RejectAdjustment } from "./RejectAdjustment";
 import type { ReleaseExpiredReservations } from "./ReleaseExpiredReservations";
 import type { ReleaseReservation } from "./ReleaseReservation";
 import type { RemoveCartLine } from "./RemoveCartLine";
+import type { RemoveUserStore } from "./RemoveUserStore";
 import type { Reservation } from "./Reservation";
 import type { ReservationId } from "./ReservationId";
 import type { ReserveStock } from "./ReserveStock";
@@ -95,6 +98,7 @@ import type { UpdateSupplier } from "./UpdateSupplier";
 import type { UpdateTillSettings } from "./UpdateTillSettings";
 import type { UpdateUser } from "./UpdateUser";
 import type { User } from "./User";
+import type { UserStore } from "./UserStore";
 import type { Verify } from "./Verify";
 import type { VerifyReport } from "./VerifyReport";
 import type { VoidSale } from "./VoidSale";
@@ -178,14 +182,20 @@ export type Commands = {
   create_store: { request: CreateStore; response: Store };
   /** Change a store's name, time zone, currency, contact and approval thresholds (permission: manage_stores, writes) */
   update_store: { request: UpdateStore; response: Store };
-  /** All stores in this database (permission: view_inventory) */
+  /** The stores of this database you work in (every store for head office) (permission: view_inventory) */
   list_stores: { request: ListStores; response: Array<Store> };
-  /** Create a user with a role (cashier, practitioner, manager, admin) and PIN (permission: manage_users, writes) */
+  /** Create a user with a role in a store (cashier, practitioner, manager, admin) or head office, and a PIN (permission: manage_users, writes) */
   create_user: { request: CreateUser; response: User };
-  /** Change a user's role, PIN, home store or active flag (permission: manage_users, writes) */
+  /** Change a user's role at their home store, PIN, home store, head office or active flag (permission: manage_users, writes) */
   update_user: { request: UpdateUser; response: User };
-  /** Users with their roles (permission: manage_users) */
+  /** Users of the stores you manage, with their stores and roles (permission: manage_users) */
   list_users: { request: ListUsers; response: Array<User> };
+  /** Give a user a role in a store, or change it (admin of that store) (permission: manage_users, writes) */
+  assign_user_store: { request: AssignUserStore; response: User };
+  /** Take a user out of a store (admin of that store; never the store's last admin nor the user's last store) (permission: manage_users, writes) */
+  remove_user_store: { request: RemoveUserStore; response: User };
+  /** The stores a user works in and the role in each (those you manage users of) (permission: manage_users) */
+  list_user_stores: { request: ListUserStores; response: Array<UserStore> };
   /** A store's till settings: tax-inclusive prices, rounding, tenders, receipts, limits (permission: sell) */
   get_till_settings: { request: GetTillSettings; response: TillSettings };
   /** Change a store's till settings (manager) (permission: manage_stock, writes) */
@@ -272,6 +282,8 @@ export const WRITE_COMMANDS = [
   "update_store",
   "create_user",
   "update_user",
+  "assign_user_store",
+  "remove_user_store",
   "update_till_settings",
   "open_cart",
   "add_cart_line",

@@ -3,4 +3,4 @@
 /**
  * A user's role.
  */
-export type Role = "cashier" | "practitioner" | "manager" | "admin";
+export type Role = "cashier" | "practitioner" | "manager" | "admin" | "head_office";

@@ -4,7 +4,8 @@ import type { StoreId } from "./StoreId";
 import type { UserId } from "./UserId";
 
 /**
- * `update_user`: change role, PIN, home store or active flag.
+ * `update_user`: change the role at the home store, the PIN, the home
+ * store, head office or the active flag.
  */
 export type UpdateUser = { 
 /**
@@ -12,7 +13,7 @@ export type UpdateUser = {
  */
 id: UserId, 
 /**
- * New role.
+ * New role at the home store (or at `store_id` when given).
  */
 role?: Role, 
 /**
@@ -20,9 +21,14 @@ role?: Role,
  */
 pin?: string, 
 /**
- * New home store.
+ * New home store; the user is assigned there (with `role`, else their
+ * current role) if they are not yet.
  */
 store_id?: StoreId, 
+/**
+ * Grant or withdraw head office.
+ */
+head_office?: boolean, 
 /**
  * Activate or deactivate.
  */

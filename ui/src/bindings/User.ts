@@ -2,6 +2,7 @@
 import type { Role } from "./Role";
 import type { StoreId } from "./StoreId";
 import type { UserId } from "./UserId";
+import type { UserStore } from "./UserStore";
 
 /**
  * A user as returned to callers (never the PIN hash).
@@ -16,13 +17,22 @@ id: UserId,
  */
 name: string, 
 /**
- * Role.
+ * The role shown for the user (`auth::display_role`): the role at the
+ * home store, else the highest store role, else head office.
  */
 role: Role, 
 /**
- * Home store.
+ * Home store (the default when a request names none).
  */
 store_id: StoreId | null, 
+/**
+ * Reads every store; writes nothing store-scoped.
+ */
+head_office: boolean, 
+/**
+ * The stores the user is assigned to, with the role in each.
+ */
+stores: Array<UserStore>, 
 /**
  * Active.
  */

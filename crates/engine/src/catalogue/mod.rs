@@ -1,6 +1,7 @@
 //! The catalogue and the people: stores, users, suppliers, categories,
 //! products. Head office owns these rows (see ARCHITECTURE "Ownership").
 
+pub mod assignments;
 pub mod categories;
 pub mod products;
 pub mod stores;

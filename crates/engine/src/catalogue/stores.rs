@@ -124,7 +124,7 @@ pub(crate) fn parse_currency(c: &str) -> Result<String> {
     Ok(c)
 }
 
-/// `create_store`.
+/// `create_store`: the creator (an admin in some store) becomes its admin.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -213,9 +213,23 @@ impl Operation for CreateStore {
     const WRITES: bool = true;
     type Output = Store;
 
+    /// The creator becomes the new store's admin, so that no store starts
+    /// with nobody who may manage it.
     fn run(self, ctx: &Ctx<'_>) -> Result<Store> {
-        let store = self.insert(ctx.tx, &ctx.now_str(), ctx.installation)?;
+        let now = ctx.now_str();
+        let store = self.insert(ctx.tx, &now, ctx.installation)?;
         record_created(&ctx.stamp(), &store)?;
+        crate::catalogue::assignments::upsert(
+            ctx.tx,
+            ctx.actor.id,
+            crate::auth::StoreRole {
+                store_id: store.id,
+                role: crate::auth::Role::Admin,
+            },
+            Some(ctx.actor.id),
+            &now,
+        )?;
+        crate::catalogue::assignments::sync_user_row(ctx.tx, ctx.actor.id)?;
         Ok(store)
     }
 }
@@ -272,6 +286,7 @@ impl Operation for UpdateStore {
 
     fn run(self, ctx: &Ctx<'_>) -> Result<Store> {
         let cur = get_store(ctx.tx, self.id)?;
+        ctx.check_store(self.id)?;
         let name = match self.name {
             Some(n) => required_text("name", &n, 120)?,
             None => cur.name,
@@ -341,7 +356,8 @@ pub struct ListStores {}
 
 impl Operation for ListStores {
     const NAME: &'static str = "list_stores";
-    const SUMMARY: &'static str = "All stores in this database";
+    const SUMMARY: &'static str =
+        "The stores of this database you work in (every store for head office)";
     const PERMISSION: Permission = Permission::ViewInventory;
     const WRITES: bool = false;
     type Output = Vec<Store>;
@@ -351,7 +367,10 @@ impl Operation for ListStores {
         let ids = stmt
             .query_map([], |r| r.get::<_, StoreId>(0))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        ids.into_iter().map(|id| get_store(ctx.tx, id)).collect()
+        ids.into_iter()
+            .filter(|id| ctx.may_at(*id))
+            .map(|id| get_store(ctx.tx, id))
+            .collect()
     }
 }
 

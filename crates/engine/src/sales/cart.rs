@@ -79,10 +79,16 @@ impl CartRow {
             })
             .optional()?
             .ok_or_else(|| Error::not_found("cart", id))
+            .and_then(|cart: CartRow| {
+                // Every path to a cart goes through here: a user of another
+                // store is refused before anything is read or changed.
+                ctx.check_store(cart.store_id)?;
+                Ok(cart)
+            })
     }
 
     /// Fails unless the cart is open and the actor may change it (its owner
-    /// or a manager).
+    /// or a manager of its store).
     pub(crate) fn ensure_editable(&self, ctx: &Ctx<'_>) -> Result<()> {
         if self.status != "open" {
             return Err(Error::invalid_state(format!(
@@ -94,10 +100,14 @@ impl CartRow {
     }
 
     pub(crate) fn ensure_owner(&self, ctx: &Ctx<'_>) -> Result<()> {
-        if self.user_id != ctx.actor.id && !ctx.actor.role.is_manager() {
+        if self.user_id != ctx.actor.id && !ctx.is_manager_at(self.store_id) {
             return Err(Error::Forbidden {
                 user: ctx.actor.name.clone(),
-                role: ctx.actor.role.as_str().into(),
+                role: ctx
+                    .role_in(self.store_id)
+                    .unwrap_or(ctx.actor.role)
+                    .as_str()
+                    .into(),
                 permission: "change another user's cart".into(),
             });
         }

@@ -324,7 +324,8 @@ pub(crate) fn record_document(
     kind: ChangeType,
     doc: &Receipt,
 ) -> Result<()> {
-    let payload = crate::audit::Payload::about("sale", doc.sale_id, &doc.sale_number).with_data(doc)?;
+    let payload =
+        crate::audit::Payload::about("sale", doc.sale_id, &doc.sale_number).with_data(doc)?;
     crate::audit::record(ctx, store, kind, &payload).map(|_| ())
 }
 

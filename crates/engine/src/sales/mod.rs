@@ -127,7 +127,12 @@ pub(crate) fn authorize(
     if !needed {
         return Ok(None);
     }
-    if ctx.actor.role.is_manager() {
+    // A manager approves their own action only in a store they manage.
+    let manages = match store_id {
+        Some(store) => ctx.is_manager_at(store),
+        None => ctx.actor.role.is_manager(),
+    };
+    if manages {
         return Ok(Some(ctx.actor.id));
     }
     match (
@@ -153,7 +158,7 @@ pub(crate) fn check_approver(
     pin: &str,
     action: &str,
 ) -> Result<UserId> {
-    match crate::auth::check_manager_pin(ctx.tx, name, pin, ctx.now) {
+    match crate::auth::check_manager_pin_at(ctx.tx, name, pin, ctx.now, store_id) {
         Ok(m) => Ok(m.id),
         Err(f) => {
             security::approval_failed(ctx, store_id, name, action, &f);

@@ -246,6 +246,7 @@ pub(crate) fn build(ctx: &Ctx<'_>, sale_id: SaleId) -> Result<Receipt> {
         })
         .optional()?
         .ok_or_else(|| Error::not_found("sale", sale_id))?;
+    ctx.check_store(head.0)?;
     let (
         store_id,
         number,

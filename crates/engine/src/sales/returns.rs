@@ -204,6 +204,10 @@ fn sale_head(ctx: &Ctx<'_>, id: SaleId) -> Result<SaleHead> {
         )
         .optional()?
         .ok_or_else(|| Error::not_found("sale", id))
+        .and_then(|sale: SaleHead| {
+            ctx.check_store(sale.store_id)?;
+            Ok(sale)
+        })
 }
 
 impl Operation for ReturnItems {

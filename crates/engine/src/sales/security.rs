@@ -147,7 +147,9 @@ pub struct SecurityLogEntry {
     pub detail: Option<String>,
 }
 
-/// `list_security_log`: failed sign-ins and approvals, newest first.
+/// `list_security_log`: failed sign-ins and approvals, newest first: a
+/// store's entries for those who may read its audit trail, the entries
+/// that name no store (sign-ins) for those who may read every store's.
 #[derive(Clone, Debug, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -175,10 +177,15 @@ impl Operation for ListSecurityLog {
         let mut stmt = ctx.tx.prepare(
             "SELECT s.id, s.occurred_at, s.event, s.user_name, s.user_id, s.actor_id, u.name, s.action, s.outcome, s.detail
                FROM security_log s LEFT JOIN users u ON u.id = s.actor_id
-              WHERE ?1 IS NULL OR s.occurred_at >= ?1
+              WHERE (?1 IS NULL OR s.occurred_at >= ?1)
+                AND (s.store_id IN (SELECT value FROM json_each(?3)) OR (s.store_id IS NULL AND ?4))
               ORDER BY s.occurred_at DESC, s.id DESC LIMIT ?2",
         )?;
-        let rows = stmt.query_map(params![from, limit], |r| {
+        // A store's entries go to those who may read its audit; sign-ins,
+        // which name no store, to those who may read every store's.
+        let stores = ctx.stores_json()?;
+        let every_store = ctx.check_every_store().is_ok();
+        let rows = stmt.query_map(params![from, limit, stores, every_store], |r| {
             Ok(SecurityLogEntry {
                 id: r.get(0)?,
                 occurred_at: r.get(1)?,

@@ -161,6 +161,7 @@ pub(crate) fn report(ctx: &Ctx<'_>, id: ShiftId) -> Result<ShiftReport> {
         )
         .optional()?
         .ok_or_else(|| Error::not_found("shift", id))?;
+    ctx.check_store(h.0)?;
     let (
         store_id,
         terminal_id,
@@ -366,10 +367,14 @@ impl Operation for CloseShift {
             ));
         }
         let r = report(ctx, id)?;
-        if r.opened_by != ctx.actor.id && !ctx.actor.role.is_manager() {
+        if r.opened_by != ctx.actor.id && !ctx.is_manager_at(store.id) {
             return Err(Error::Forbidden {
                 user: ctx.actor.name.clone(),
-                role: ctx.actor.role.as_str().into(),
+                role: ctx
+                    .role_in(store.id)
+                    .unwrap_or(ctx.actor.role)
+                    .as_str()
+                    .into(),
                 permission: "close another user's shift".into(),
             });
         }

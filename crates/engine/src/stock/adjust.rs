@@ -13,7 +13,6 @@ use crate::audit::{self, ChangeType, NewEvent};
 use crate::auth::Permission;
 use crate::catalogue::optional_text;
 use crate::catalogue::products::ProductRules;
-use crate::catalogue::stores::StoreInfo;
 use crate::ids::{AdjustmentId, BatchId, ProductId, StoreId, UserId};
 use crate::num::Qty;
 use crate::op::{Ctx, Operation};
@@ -141,7 +140,7 @@ impl Operation for AdjustStock {
 
     fn run(self, ctx: &Ctx<'_>) -> Result<Adjustment> {
         let b = BatchRow::load(ctx.tx, self.batch_id)?;
-        let store = StoreInfo::load(ctx.tx, b.store_id)?;
+        let store = ctx.store(Some(b.store_id))?;
         let product = ProductRules::load(ctx.tx, b.product_id)?;
         if self.quantity_change.is_zero() {
             return Err(Error::invalid(
@@ -181,7 +180,7 @@ impl Operation for AdjustStock {
         let value_e4 = i128::from(change.abs()) * i128::from(b.cost_e4) / 1000;
         let needs_approval =
             change.abs() > store.approval_milli || value_e4 > i128::from(store.approval_e4);
-        let approved_by = if ctx.actor.role.is_manager() {
+        let approved_by = if ctx.is_manager_at(b.store_id) {
             Some(ctx.actor.id)
         } else if needs_approval {
             approver
@@ -361,15 +360,16 @@ impl Operation for RejectAdjustment {
 }
 
 fn pending(ctx: &Ctx<'_>, id: AdjustmentId) -> Result<(BatchId, i64)> {
-    let (batch_id, change, status): (BatchId, i64, String) = ctx
+    let (batch_id, change, status, store): (BatchId, i64, String, StoreId) = ctx
         .tx
         .query_row(
-            "SELECT batch_id, quantity_change_milli, status FROM stock_adjustments WHERE id = ?1",
+            "SELECT batch_id, quantity_change_milli, status, store_id FROM stock_adjustments WHERE id = ?1",
             [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .optional()?
         .ok_or_else(|| Error::not_found("adjustment", id))?;
+    ctx.check_store(store)?;
     if status != "pending" {
         return Err(Error::invalid_state(format!(
             "adjustment {id} is already {status}"
@@ -489,6 +489,7 @@ impl Operation for WriteoffBatch {
 
     fn run(self, ctx: &Ctx<'_>) -> Result<Adjustment> {
         let b = BatchRow::load(ctx.tx, self.batch_id)?;
+        ctx.check_store(b.store_id)?;
         if b.on_hand_milli == 0 {
             return Err(Error::invalid_state(format!(
                 "batch {} has nothing left to write off",

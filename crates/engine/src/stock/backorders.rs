@@ -152,6 +152,7 @@ impl Operation for FulfillBackorder {
 
     fn run(self, ctx: &Ctx<'_>) -> Result<FulfillResult> {
         let bo = get(ctx, self.backorder_id)?;
+        ctx.check_store(bo.store_id)?;
         if !matches!(bo.status.as_str(), "pending" | "partial") {
             return Err(Error::invalid_state(format!("backorder is {}", bo.status)));
         }
@@ -231,6 +232,7 @@ impl Operation for CancelBackorder {
 
     fn run(self, ctx: &Ctx<'_>) -> Result<Backorder> {
         let bo = get(ctx, self.backorder_id)?;
+        ctx.check_store(bo.store_id)?;
         if !matches!(bo.status.as_str(), "pending" | "partial") {
             return Err(Error::invalid_state(format!("backorder is {}", bo.status)));
         }

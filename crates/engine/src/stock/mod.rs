@@ -369,6 +369,10 @@ fn write_move(
     reference_id: Option<&str>,
     notes: Option<&str>,
 ) -> Result<()> {
+    // The last line of the store boundary: whatever path reached this batch,
+    // its stock moves only for a user who may run the operation in its store
+    // (free when the operation already checked that store).
+    ctx.check_store(batch.store_id)?;
     if new_milli < 0 {
         return Err(Error::InsufficientStock {
             product_id: Some(batch.product_id.to_string()),

@@ -256,6 +256,7 @@ impl Operation for ReverseReceipt {
             )));
         };
         let (store_id, seq) = (ev.store_id, ev.seq);
+        ctx.check_store(store_id)?;
         let qty = new - previous;
         let b = BatchRow::load(ctx.tx, batch_id)?;
         let (product_name, unit): (String, String) = ctx

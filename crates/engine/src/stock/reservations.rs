@@ -160,15 +160,16 @@ fn hold_event(
 
 /// Loads an active reservation: (batch, quantity).
 fn active(ctx: &Ctx<'_>, id: ReservationId) -> Result<(BatchRow, i64)> {
-    let (batch_id, q, status): (BatchId, i64, String) = ctx
+    let (batch_id, q, status, store): (BatchId, i64, String, StoreId) = ctx
         .tx
         .query_row(
-            "SELECT batch_id, quantity_milli, status FROM stock_reservations WHERE id = ?1",
+            "SELECT batch_id, quantity_milli, status, store_id FROM stock_reservations WHERE id = ?1",
             [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .optional()?
         .ok_or_else(|| Error::not_found("reservation", id))?;
+    ctx.check_store(store)?;
     if status != "active" {
         return Err(Error::invalid_state(format!(
             "reservation {id} is already {status}"

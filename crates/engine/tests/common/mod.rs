@@ -102,6 +102,8 @@ fn template() -> &'static Template {
                         role,
                         pin: Some(pin.into()),
                         store_id: Some(init.store_id),
+                        stores: None,
+                        head_office: None,
                     },
                 )
                 .unwrap();

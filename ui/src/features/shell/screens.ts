@@ -40,7 +40,7 @@ export const SCREENS: readonly ScreenEntry[] = [
   { id: "users", label: "Users", key: "9", roles: ["admin"] },
   { id: "backup", label: "Backup", key: "0", roles: ["admin", "manager"] },
   // Roles with the engine's view_audit permission.
-  { id: "security", label: "Security log", key: "S", roles: ["admin", "manager"] },
+  { id: "security", label: "Security log", key: "S", roles: ["admin", "manager", "head_office"] },
   // This workstation's till id (the shell's manage_stores check: admins).
   { id: "settings", label: "Settings", key: ",", roles: ["admin"] },
 ];

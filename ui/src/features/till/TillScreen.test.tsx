@@ -12,7 +12,7 @@ import { GS } from "./scanner";
 
 afterEach(() => clearMocks());
 
-const USER = { id: "u1", name: "Bola", role: "cashier" as const, store_id: "s1" };
+const USER = { id: "u1", name: "Bola", role: "cashier" as const, store_id: "s1", head_office: false, stores: [{ store_id: "s1", role: "cashier" as const }] };
 
 function line(over: Partial<CartLineView>): CartLineView {
   return {

@@ -1,9 +1,12 @@
-// Users and roles (admins): create users, change role or PIN, deactivate.
-// The engine refuses to demote or deactivate the last active admin.
+// Users and roles (admins): create users, change role or PIN, deactivate,
+// and the stores each user works in with the role in each. The engine
+// decides who may manage whom (an admin of every store the user works in)
+// and refuses to leave a store without an active admin.
 import { useState, type FormEvent } from "react";
 
 import type { Role } from "../../bindings/Role";
 import type { User } from "../../bindings/User";
+import type { UserStore } from "../../bindings/UserStore";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field, Kbd } from "../../components/Field";
 import { Loading, Notice, Screen } from "../../components/Screen";
@@ -15,8 +18,18 @@ const ROLES: readonly { role: Role; label: string; help: string }[] = [
   { role: "cashier", label: "Cashier", help: "sells at the till" },
   { role: "practitioner", label: "Practitioner", help: "clinic: vials, treatment use, waste" },
   { role: "manager", label: "Manager", help: "receives, approves, counts, transfers" },
-  { role: "admin", label: "Admin", help: "everything, including users" },
+  { role: "admin", label: "Admin", help: "everything in the store, including its users" },
+  { role: "head_office", label: "Head office", help: "reads every store, edits the catalogue" },
 ];
+
+/** The roles a user can hold in one store (head office is not one). */
+const STORE_ROLES = ROLES.filter((r) => r.role !== "head_office");
+
+function storesText(u: User): string {
+  const stores = u.stores.map((s: UserStore) => `${s.store_name}: ${s.role}`);
+  if (u.head_office) stores.unshift("head office");
+  return stores.join(", ");
+}
 
 export function UsersScreen() {
   const [includeInactive, setIncludeInactive] = useState(false);
@@ -60,6 +73,7 @@ export function UsersScreen() {
             <tr>
               <th>Name</th>
               <th>Role</th>
+              <th>Stores</th>
               <th>PIN set</th>
               <th>Status</th>
               <th>Created</th>
@@ -71,6 +85,7 @@ export function UsersScreen() {
               <tr key={u.id}>
                 <td>{u.name}</td>
                 <td>{u.role}</td>
+                <td>{storesText(u)}</td>
                 <td>{u.has_pin ? "yes" : "no"}</td>
                 <td>{u.is_active ? "active" : "deactivated"}</td>
                 <td>{formatInstant(u.created_at)}</td>
@@ -100,7 +115,9 @@ function UserForm({ user, onDone, onCancel }: { user: User | null; onDone: (m: s
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (user) {
-      const saved = await update.mutateAsync({ id: user.id, role, pin: optional(pin) }).catch(() => null);
+      // Head office is a standing of the user, not a role in their home store.
+      const change = role === "head_office" ? { head_office: true } : role === user.role ? {} : { role };
+      const saved = await update.mutateAsync({ id: user.id, ...change, pin: optional(pin) }).catch(() => null);
       if (saved) onDone(`Saved ${saved.name}.`);
     } else {
       const saved = await create.mutateAsync({ name: name.trim(), role, pin: optional(pin) }).catch(() => null);
@@ -150,6 +167,75 @@ function UserForm({ user, onDone, onCancel }: { user: User | null; onDone: (m: s
           </button>
         )}
       </div>
+      {user && <UserStores user={user} onDone={onDone} />}
     </form>
+  );
+}
+
+/** The stores a user works in: remove one, or assign another (or change the role in one). */
+function UserStores({ user, onDone }: { user: User; onDone: (m: string) => void }) {
+  const stores = useCommandQuery("list_stores", {});
+  const assign = useCommandMutation("assign_user_store");
+  const remove = useCommandMutation("remove_user_store");
+  const [storeId, setStoreId] = useState("");
+  const [role, setRole] = useState<Role>("cashier");
+  const busy = assign.isPending || remove.isPending;
+  const target = storeId || stores.data?.[0]?.id || "";
+
+  async function add() {
+    if (!target) return;
+    const saved = await assign.mutateAsync({ user_id: user.id, store_id: target, role }).catch(() => null);
+    if (saved) onDone(`${saved.name} now works in: ${storesText(saved)}.`);
+  }
+
+  async function drop(s: UserStore) {
+    const saved = await remove.mutateAsync({ user_id: user.id, store_id: s.store_id }).catch(() => null);
+    if (saved) onDone(`${saved.name} no longer works in ${s.store_name}.`);
+  }
+
+  return (
+    <section aria-label={`Stores of ${user.name}`}>
+      <h3>Stores</h3>
+      <ul>
+        {user.stores.map((s) => (
+          <li key={s.store_id}>
+            {s.store_name} ({s.store_code}): {s.role}{" "}
+            <button type="button" disabled={busy} onClick={() => void drop(s)} aria-label={`Remove ${user.name} from ${s.store_name}`}>
+              Remove
+            </button>
+          </li>
+        ))}
+      </ul>
+      <div className="grid three">
+        <Field label="Store">
+          {(id) => (
+            <select id={id} name="assign_store" value={target} onChange={(e) => setStoreId(e.target.value)}>
+              {(stores.data ?? []).map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name} ({s.code})
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Role in that store">
+          {(id) => (
+            <select id={id} name="assign_role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
+              {STORE_ROLES.map((r) => (
+                <option key={r.role} value={r.role}>
+                  {r.label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <div className="form-actions">
+          <button type="button" disabled={busy || !target} onClick={() => void add()}>
+            Assign
+          </button>
+        </div>
+      </div>
+      <ErrorMessage error={assign.error ?? remove.error} />
+    </section>
   );
 }

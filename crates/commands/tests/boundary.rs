@@ -1,0 +1,546 @@
+//! A store is a boundary: for every command of [`COMMANDS`], a user of
+//! store B (in each role) addressing store A — directly, or through one of
+//! A's batches, sales, shifts, carts, reservations, adjustments, backorders
+//! or users — is refused with `forbidden`, and the file is unchanged.
+//!
+//! The table below has a request for every command, or a documented
+//! exemption for the commands that address no store; a command added to
+//! `COMMANDS` without either fails the test. Each request is also run by
+//! an admin of A on a copy of the file, which must not be refused: the
+//! refusal comes from the boundary, not from a request that could never
+//! pass. Head office reads every one of A's records and is refused every
+//! write of A's.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use pharmapos_commands::{dispatch, COMMANDS};
+use pharmapos_engine::ids::{SaleId, UserId};
+use pharmapos_engine::setup::{initialize, InitRequest};
+use pharmapos_engine::{Db, Session};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Commands that address no store, and why that is not a hole.
+const EXEMPT: &[(&str, &str)] = &[
+    // The shared catalogue is file-wide (head office owns it): these need
+    // their permission in at least one store (or head office), no more.
+    ("create_product", "catalogue: file-wide"),
+    ("update_product", "catalogue: file-wide"),
+    ("get_product", "catalogue: file-wide"),
+    (
+        "delete_product",
+        "catalogue: file-wide (refused while any store holds stock)",
+    ),
+    ("create_category", "catalogue: file-wide"),
+    ("list_categories", "catalogue: file-wide"),
+    ("create_supplier", "catalogue: file-wide"),
+    ("update_supplier", "catalogue: file-wide"),
+    ("get_supplier", "catalogue: file-wide"),
+    ("list_suppliers", "catalogue: file-wide"),
+    ("create_store", "a new store: its creator becomes its admin"),
+    // Listings that span stores show only the actor's stores (asserted in
+    // `listings_show_only_the_actors_stores`).
+    ("list_stores", "lists only the stores the user works in"),
+    (
+        "list_users",
+        "lists only the users of the stores the user manages",
+    ),
+    (
+        "list_security_log",
+        "lists only the entries of the user's stores",
+    ),
+];
+
+struct Fx {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+    ids: BTreeMap<&'static str, String>,
+    admin_a: Session,
+    b_users: Vec<(String, Session)>,
+    head_office: Session,
+}
+
+fn open(path: &Path) -> Db {
+    Db::open(path).unwrap()
+}
+
+fn run(db: &mut Db, s: &Session, name: &str, req: Value) -> Value {
+    dispatch(db, s, name, req).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn id(v: &Value, field: &str) -> String {
+    v[field]
+        .as_str()
+        .unwrap_or_else(|| panic!("no {field} in {v}"))
+        .to_string()
+}
+
+fn session(v: &Value) -> Session {
+    Session {
+        user_id: serde_json::from_value::<UserId>(v["id"].clone()).unwrap(),
+    }
+}
+
+/// Two stores in one file; A has a record of every kind.
+fn fixture() -> Fx {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("two-stores.db");
+    let mut db = open(&path);
+    let init = initialize(
+        &mut db,
+        InitRequest {
+            store_name: "Store A".into(),
+            store_code: Some("STA".into()),
+            timezone: Some("Africa/Lagos".into()),
+            currency: None,
+            admin_name: "ada".into(),
+            admin_pin: Some("1111".into()),
+        },
+    )
+    .unwrap();
+    let ada = Session {
+        user_id: init.user_id,
+    };
+    let mut ids = BTreeMap::new();
+    let a = init.store_id.to_string();
+    ids.insert("store_a", a.clone());
+    let b = id(
+        &run(
+            &mut db,
+            &ada,
+            "create_store",
+            json!({"name": "Store B", "code": "STB"}),
+        ),
+        "id",
+    );
+    let mk = |db: &mut Db, name: &str, role: &str, store: &str| {
+        session(&run(
+            db,
+            &ada,
+            "create_user",
+            json!({"name": name, "role": role, "store_id": store, "pin": "4321"}),
+        ))
+    };
+    let a_manager = mk(&mut db, "a-manager", "manager", &a);
+    let a_cashier = mk(&mut db, "a-cashier", "cashier", &a);
+    ids.insert("a_cashier", a_cashier.user_id.to_string());
+    let dual = run(
+        &mut db,
+        &ada,
+        "create_user",
+        json!({"name": "dual", "role": "cashier", "store_id": b,
+               "stores": [{"store_id": a, "role": "cashier"}]}),
+    );
+    ids.insert("dual", id(&dual, "id"));
+    let b_users: Vec<(String, Session)> = ["cashier", "practitioner", "manager", "admin"]
+        .iter()
+        .map(|role| {
+            (
+                format!("b-{role}"),
+                mk(&mut db, &format!("b-{role}"), role, &b),
+            )
+        })
+        .collect();
+    ids.insert("b_cashier", b_users[0].1.user_id.to_string());
+    let head_office = session(&run(
+        &mut db,
+        &ada,
+        "create_user",
+        json!({"name": "hq", "role": "head_office", "pin": "4321"}),
+    ));
+
+    let supplier = id(
+        &run(&mut db, &ada, "create_supplier", json!({"name": "Emzor"})),
+        "id",
+    );
+    ids.insert("supplier", supplier.clone());
+    let product = id(
+        &run(
+            &mut db,
+            &ada,
+            "create_product",
+            json!({"sku": "PCM", "name": "Paracetamol", "cost_price": "5.00",
+                   "selling_price": "10.00", "barcodes": ["5012345678900"]}),
+        ),
+        "id",
+    );
+    ids.insert("product", product.clone());
+    let receive = |db: &mut Db, store: &str, lot: &str, expiry: &str| {
+        run(
+            db,
+            &ada,
+            "receive_stock",
+            json!({"product_id": product, "store_id": store, "supplier_id": supplier,
+                   "batch_number": lot, "quantity": "100", "expiry_date": expiry}),
+        )
+    };
+    ids.insert(
+        "batch",
+        id(&receive(&mut db, &a, "A1", "2030-01-01"), "batch_id"),
+    );
+    ids.insert(
+        "batch2",
+        id(&receive(&mut db, &a, "A2", "2031-01-01"), "batch_id"),
+    );
+    receive(&mut db, &b, "B1", "2030-01-01");
+    // A receipt left untouched, for reverse_receipt.
+    ids.insert(
+        "receipt",
+        id(&receive(&mut db, &a, "A3", "2032-01-01"), "receipt_id"),
+    );
+
+    let reservation = run(
+        &mut db,
+        &a_manager,
+        "reserve_stock",
+        json!({"product_batch_id": ids["batch"], "quantity": "1", "reason": "hold"}),
+    );
+    ids.insert("reservation", id(&reservation, "reservation_id"));
+    let adjustment = run(
+        &mut db,
+        &a_cashier,
+        "adjust_stock",
+        json!({"batch_id": ids["batch"], "quantity_change": "-20", "reason": "loss"}),
+    );
+    assert_eq!(adjustment["status"], "pending");
+    ids.insert("adjustment", id(&adjustment, "id"));
+    let backorder = run(
+        &mut db,
+        &a_cashier,
+        "create_backorder",
+        json!({"product_id": product, "store_id": a, "quantity": "5"}),
+    );
+    ids.insert("backorder", id(&backorder, "backorder_id"));
+
+    let shift = run(
+        &mut db,
+        &a_cashier,
+        "open_shift",
+        json!({"terminal_id": "T1", "opening_float": "0", "store_id": a}),
+    );
+    ids.insert("shift", id(&shift, "shift_id"));
+    let cart_with_line = |db: &mut Db| {
+        let cart = id(
+            &run(
+                db,
+                &a_cashier,
+                "open_cart",
+                json!({"terminal_id": "T1", "store_id": a}),
+            ),
+            "cart_id",
+        );
+        let v = run(
+            db,
+            &a_cashier,
+            "add_cart_line",
+            json!({"cart_id": cart, "product_id": product}),
+        );
+        (cart, id(&v["lines"][0], "line_id"))
+    };
+    let (sold, _) = cart_with_line(&mut db);
+    let sale = run(
+        &mut db,
+        &a_cashier,
+        "complete_sale",
+        json!({"sale_id": SaleId::new(), "cart_id": sold,
+               "payments": [{"tender": "cash", "amount": "1000.00"}]}),
+    );
+    ids.insert("sale", id(&sale, "sale_id"));
+    ids.insert("sale_number", id(&sale, "sale_number"));
+    ids.insert("sale_line", id(&sale["lines"][0], "sale_line_id"));
+    let (held, _) = cart_with_line(&mut db);
+    run(&mut db, &a_cashier, "hold_cart", json!({"cart_id": held}));
+    ids.insert("held_cart", held);
+    let (cart, line) = cart_with_line(&mut db);
+    ids.insert("cart", cart);
+    ids.insert("line", line);
+    drop(db);
+    Fx {
+        _dir: dir,
+        path,
+        ids,
+        admin_a: ada,
+        b_users,
+        head_office,
+    }
+}
+
+/// A request addressing store A for each command that addresses a store.
+fn case(name: &str, ids: &BTreeMap<&'static str, String>) -> Option<Value> {
+    let a = &ids["store_a"];
+    let i = |k: &str| ids[k].clone();
+    Some(match name {
+        "receive_stock" => {
+            json!({"product_id": i("product"), "store_id": a, "supplier_id": i("supplier"),
+                                  "batch_number": "A9", "quantity": "1", "expiry_date": "2030-01-01"})
+        }
+        "allocate_stock_for_sale" => {
+            json!({"product_id": i("product"), "store_id": a, "quantity": "1"})
+        }
+        "reserve_stock" => {
+            json!({"product_batch_id": i("batch"), "quantity": "1", "reason": "hold"})
+        }
+        "release_reservation" => json!({"reservation_id": i("reservation")}),
+        "confirm_reservation" => json!({"reservation_id": i("reservation")}),
+        "release_expired_reservations" => json!({"store_id": a}),
+        "list_reservations" => json!({"store_id": a}),
+        "adjust_stock" => {
+            json!({"batch_id": i("batch"), "quantity_change": "-1", "reason": "loss"})
+        }
+        "approve_adjustment" => json!({"adjustment_id": i("adjustment")}),
+        "reject_adjustment" => json!({"adjustment_id": i("adjustment")}),
+        "list_adjustments" => json!({"store_id": a}),
+        "writeoff_batch" => json!({"batch_id": i("batch2"), "reason": "damage"}),
+        "set_batch_status" => {
+            json!({"batch_id": i("batch2"), "status": "quarantine", "reason": "check"})
+        }
+        "expire_batches_within_days" => json!({"store_id": a, "days": 0}),
+        "get_expiring_batches" => json!({"store_id": a}),
+        "get_expired_batches" => json!({"store_id": a}),
+        "get_store_inventory" => json!({"store_id": a}),
+        "get_batch" => json!({"batch_id": i("batch")}),
+        "get_product_stock" => json!({"product_id": i("product"), "store_id": a}),
+        "create_backorder" => json!({"product_id": i("product"), "store_id": a, "quantity": "1"}),
+        "fulfill_backorder" => json!({"backorder_id": i("backorder")}),
+        "cancel_backorder" => json!({"backorder_id": i("backorder")}),
+        "list_backorders" => json!({"store_id": a}),
+        "search_products" => json!({"query": "Para", "store_id": a}),
+        "update_store" => json!({"id": a, "phone": "0800"}),
+        "create_user" => json!({"name": "zed", "role": "cashier", "store_id": a, "pin": "9999"}),
+        "update_user" => json!({"id": i("a_cashier"), "pin": "5555"}),
+        "assign_user_store" => json!({"user_id": i("b_cashier"), "store_id": a, "role": "cashier"}),
+        "remove_user_store" => json!({"user_id": i("dual"), "store_id": a}),
+        "list_user_stores" => json!({"user_id": i("a_cashier")}),
+        "get_till_settings" => json!({"store_id": a}),
+        "update_till_settings" => json!({"store_id": a, "receipt_header": "Store A"}),
+        "scan_barcode" => json!({"code": "5012345678900", "store_id": a}),
+        "open_cart" => json!({"terminal_id": "T2", "store_id": a}),
+        "get_cart" => json!({"cart_id": i("cart")}),
+        "add_cart_line" => json!({"cart_id": i("cart"), "product_id": i("product")}),
+        "update_cart_line" => json!({"cart_id": i("cart"), "line_id": i("line"), "quantity": "2"}),
+        "remove_cart_line" => json!({"cart_id": i("cart"), "line_id": i("line")}),
+        "set_line_discount" => json!({"cart_id": i("cart"), "line_id": i("line"),
+                                      "discount": {"kind": "percent", "value": "5"}}),
+        "set_cart_discount" => {
+            json!({"cart_id": i("cart"), "discount": {"kind": "percent", "value": "5"}})
+        }
+        "override_line_price" => {
+            json!({"cart_id": i("cart"), "line_id": i("line"), "unit_price": "9.00"})
+        }
+        "cancel_cart" => json!({"cart_id": i("cart")}),
+        "hold_cart" => json!({"cart_id": i("cart")}),
+        "resume_cart" => json!({"cart_id": i("held_cart"), "terminal_id": "T1"}),
+        "list_held_carts" => json!({"store_id": a}),
+        "complete_sale" => json!({"sale_id": SaleId::new(), "cart_id": i("cart"),
+                                  "payments": [{"tender": "cash", "amount": "1000.00"}]}),
+        "get_receipt" => json!({"sale_id": i("sale")}),
+        "find_sale" => json!({"sale_number": i("sale_number"), "store_id": a}),
+        "list_sales" => json!({"store_id": a, "terminal_id": "T1"}),
+        "return_items" => json!({"sale_id": i("sale"), "terminal_id": "T1",
+                                 "lines": [{"sale_line_id": i("sale_line"), "quantity": "1", "disposition": "restock"}]}),
+        "void_sale" => json!({"sale_id": i("sale"), "reason": "keyed twice"}),
+        "open_shift" => json!({"terminal_id": "T3", "opening_float": "0", "store_id": a}),
+        "close_shift" => json!({"terminal_id": "T1", "counted_cash": "0", "store_id": a}),
+        "get_shift_report" => json!({"shift_id": i("shift")}),
+        "get_audit_trail" => json!({"store_id": a}),
+        "export_audit_csv" => json!({"store_id": a}),
+        "list_receipts" => json!({"store_id": a}),
+        "reverse_receipt" => json!({"receipt_id": i("receipt"), "reason": "booked twice"}),
+        // Verifies the whole file at once, store A's chain included.
+        "verify" => json!({}),
+        _ => return None,
+    })
+}
+
+/// Every row of every table, to compare before and after.
+fn dump(path: &Path) -> BTreeMap<String, Vec<String>> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    tables
+        .into_iter()
+        .map(|t| {
+            let mut stmt = conn.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
+            let n = stmt.column_count();
+            let mut rows: Vec<String> = stmt
+                .query_map([], |r| {
+                    Ok((0..n)
+                        .map(|c| format!("{:?}", r.get_ref(c).unwrap()))
+                        .collect::<Vec<_>>()
+                        .join("|"))
+                })
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            rows.sort();
+            (t, rows)
+        })
+        .collect()
+}
+
+/// Runs `name` on a copy of the fixture's file; the copy's path and the outcome.
+fn on_copy(
+    fx: &Fx,
+    s: &Session,
+    name: &str,
+    req: &Value,
+    tag: &str,
+) -> pharmapos_engine::Result<Value> {
+    let copy = fx.path.with_file_name(format!("{name}-{tag}.db"));
+    open(&fx.path).backup_to(&copy).unwrap();
+    let mut db = open(&copy);
+    dispatch(&mut db, s, name, req.clone())
+}
+
+#[test]
+fn every_command_has_a_boundary_case_or_an_exemption() {
+    let ids = fixture().ids;
+    for c in COMMANDS {
+        let exempt = EXEMPT.iter().any(|(n, _)| *n == c.name);
+        let has_case = case(c.name, &ids).is_some();
+        assert!(
+            exempt ^ has_case,
+            "command {}: give it a boundary case (a request addressing store A) or a documented exemption, not {}",
+            c.name,
+            if exempt { "both" } else { "neither" }
+        );
+    }
+    for (n, _) in EXEMPT {
+        assert!(
+            COMMANDS.iter().any(|c| c.name == *n),
+            "exemption for unknown command {n}"
+        );
+    }
+}
+
+#[test]
+fn a_user_of_another_store_is_refused_every_command_and_nothing_changes() {
+    let fx = fixture();
+    let before = dump(&fx.path);
+    let mut db = open(&fx.path);
+    for c in COMMANDS {
+        let Some(req) = case(c.name, &fx.ids) else {
+            continue;
+        };
+        for (who, s) in &fx.b_users {
+            match dispatch(&mut db, s, c.name, req.clone()) {
+                Err(e) => assert_eq!(e.kind(), "forbidden", "{} as {who}: {e}", c.name),
+                Ok(v) => panic!("{} as {who} was not refused: {v}", c.name),
+            }
+        }
+    }
+    drop(db);
+    assert_eq!(dump(&fx.path), before, "a refused command changed the file");
+
+    // The same requests from an admin of A are not refused: each case
+    // really addresses A and is otherwise well formed.
+    for c in COMMANDS {
+        let Some(req) = case(c.name, &fx.ids) else {
+            continue;
+        };
+        match on_copy(&fx, &fx.admin_a, c.name, &req, "admin") {
+            Ok(_) => {}
+            Err(e) => panic!("{} by A's admin failed: {} ({e})", c.name, e.kind()),
+        }
+    }
+}
+
+#[test]
+fn head_office_reads_every_store_and_writes_none() {
+    let fx = fixture();
+    let before = dump(&fx.path);
+    let mut db = open(&fx.path);
+    for c in COMMANDS {
+        let Some(req) = case(c.name, &fx.ids) else {
+            continue;
+        };
+        let out = dispatch(&mut db, &fx.head_office, c.name, req.clone());
+        match (c.writes, out) {
+            (false, Ok(_)) => {}
+            (false, Err(e)) => panic!("head office cannot read with {}: {e}", c.name),
+            (true, Err(e)) => assert_eq!(e.kind(), "forbidden", "{} by head office: {e}", c.name),
+            (true, Ok(v)) => panic!("head office wrote with {}: {v}", c.name),
+        }
+    }
+    // It sees A's stock, sales and audit trail.
+    let stock = run(
+        &mut db,
+        &fx.head_office,
+        "get_store_inventory",
+        json!({"store_id": fx.ids["store_a"]}),
+    );
+    // A1, A2 and A3 (head office's writes were all refused).
+    assert_eq!(stock.as_array().unwrap().len(), 3);
+    let sales = run(
+        &mut db,
+        &fx.head_office,
+        "list_sales",
+        json!({"store_id": fx.ids["store_a"], "terminal_id": "T1"}),
+    );
+    assert_eq!(sales.as_array().unwrap().len(), 1);
+    let trail = run(
+        &mut db,
+        &fx.head_office,
+        "get_audit_trail",
+        json!({"store_id": fx.ids["store_a"]}),
+    );
+    assert!(!trail.as_array().unwrap().is_empty());
+    drop(db);
+    assert_eq!(dump(&fx.path), before, "head office changed the file");
+}
+
+#[test]
+fn listings_show_only_the_actors_stores() {
+    let fx = fixture();
+    let mut db = open(&fx.path);
+    let b_admin = &fx.b_users[3].1;
+    let stores = run(&mut db, b_admin, "list_stores", json!({}));
+    let codes: Vec<&str> = stores
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["STB"]);
+    let users = run(&mut db, b_admin, "list_users", json!({}));
+    let names: Vec<&str> = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        !names.contains(&"a-cashier") && !names.contains(&"a-manager"),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&"b-cashier") && names.contains(&"dual"),
+        "{names:?}"
+    );
+    // The head-office user is managed by admins of every store only.
+    assert!(!names.contains(&"hq"), "{names:?}");
+    // The trail without a store is B's only.
+    let b_manager = &fx.b_users[2].1;
+    let trail = run(&mut db, b_manager, "get_audit_trail", json!({}));
+    assert!(!trail.as_array().unwrap().is_empty());
+    assert!(trail
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["store_id"] != fx.ids["store_a"].as_str()));
+    // Head office sees both stores and every user.
+    let stores = run(&mut db, &fx.head_office, "list_stores", json!({}));
+    assert_eq!(stores.as_array().unwrap().len(), 2);
+    let users = run(&mut db, &fx.head_office, "list_users", json!({}));
+    assert!(users
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|u| u["name"] == "a-cashier"));
+}
