@@ -195,7 +195,7 @@ fn init_prints_the_new_store_and_admin() {
     assert_eq!(stores[0]["timezone"], "Africa/Lagos");
     let before = snapshot(&db);
     let out = run(&db, &["init", "--store-name", "Again", "--admin", "bob"]);
-    assert_eq!(error_of(&out)["kind"], "invalid_state");
+    assert_eq!(error_of(&out)["kind"], "already_set_up");
     assert_eq!(snapshot(&db), before);
 }
 
@@ -496,7 +496,7 @@ fn bad_input_is_a_clear_error_and_writes_nothing() {
             "ada",
             "receive_stock",
             receive(json!({"expiry_date": "2025-12-31"})),
-            "expired_batch",
+            "batch_not_sellable",
         ),
         (
             "ada",

@@ -248,7 +248,7 @@ fn chain_hash(prev_hash: &str, c: &Canonical<'_>) -> Result<String> {
         c.created_at,
         c.batch_prev_seq,
     ))
-    .map_err(|e| Error::Internal(format!("encoding audit event: {e}")))?;
+    .map_err(|e| Error::internal(format!("encoding audit event: {e}")))?;
     let mut h = Sha256::new();
     h.update(prev_hash.as_bytes());
     h.update(&bytes);

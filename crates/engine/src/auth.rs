@@ -5,7 +5,7 @@
 //! stored as argon2id hashes; repeated failures lock the user for a while.
 
 use crate::ids::{StoreId, UserId};
-use crate::{Db, Error, Result};
+use crate::{AuthFailure, Db, Error, Result};
 use argon2::Argon2;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -51,7 +51,7 @@ impl Role {
             "practitioner" => Ok(Role::Practitioner),
             "manager" => Ok(Role::Manager),
             "admin" => Ok(Role::Admin),
-            _ => Err(Error::Internal(format!("unknown role '{s}' in database"))),
+            _ => Err(Error::internal(format!("unknown role '{s}' in database"))),
         }
     }
 
@@ -141,13 +141,14 @@ impl Actor {
                 ))
             })
             .optional()?;
-        let (name, role, store_id, active) = row.ok_or_else(|| Error::Unauthenticated {
-            message: format!("user {id} does not exist"),
+        let (name, role, store_id, active) = row.ok_or_else(|| {
+            Error::unauthenticated(AuthFailure::NoSession, format!("user {id} does not exist"))
         })?;
         if !active {
-            return Err(Error::Unauthenticated {
-                message: format!("user '{name}' is deactivated"),
-            });
+            return Err(Error::unauthenticated(
+                AuthFailure::Deactivated,
+                format!("user '{name}' is deactivated"),
+            ));
         }
         Ok(Actor {
             id,
@@ -178,7 +179,7 @@ pub fn hash_pin(pin: &str) -> Result<String> {
     Argon2::default()
         .hash_password(pin.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| Error::Internal(format!("hashing PIN: {e}")))
+        .map_err(|e| Error::internal(format!("hashing PIN: {e}")))
 }
 
 /// PINs are 4 to 12 digits: typed on a till keypad.
@@ -255,8 +256,8 @@ pub fn sign_in(db: &mut Db, req: &SignInRequest) -> Result<SignedInUser> {
         };
         let (user, pin_hash, failed, locked_until) = match find_for_pin(tx, &req.name) {
             Ok(found) => found,
-            Err(e @ Error::Unauthenticated { .. }) => {
-                let outcome = if e.to_string().contains("deactivated") {
+            Err(e @ Error::Unauthenticated { reason, .. }) => {
+                let outcome = if reason == AuthFailure::Deactivated {
                     "deactivated"
                 } else {
                     "unknown_user"
@@ -283,9 +284,7 @@ pub fn sign_in(db: &mut Db, req: &SignInRequest) -> Result<SignedInUser> {
                 user: user.name.clone(),
                 until,
             },
-            None => Error::Unauthenticated {
-                message: "wrong name or PIN".into(),
-            },
+            None => Error::unauthenticated(AuthFailure::BadCredentials, "wrong name or PIN"),
         };
         fail("wrong_pin", Some(user.id), e)
     })?
@@ -364,12 +363,20 @@ pub fn check_manager_pin(
     // valid approval), never `unauthenticated`: that kind means the signed-in
     // session itself is gone, and front ends lock the screen on it.
     let refused = |why: &str| Error::ApprovalRequired {
-        message: format!("approval refused: {why}"),
+        reason: format!("approval refused: {why}"),
+        ask_approver: false,
     };
     let (user, pin_hash, failed, locked_until) = match find_for_pin(tx, name) {
         Ok(found) => found,
         Err(e) => {
-            let (outcome, why) = if e.to_string().contains("deactivated") {
+            let deactivated = matches!(
+                e,
+                Error::Unauthenticated {
+                    reason: AuthFailure::Deactivated,
+                    ..
+                }
+            );
+            let (outcome, why) = if deactivated {
                 (
                     "deactivated",
                     format!("the approver '{}' is deactivated", name.trim()),
@@ -433,14 +440,16 @@ fn find_for_pin(tx: &Transaction<'_>, name: &str) -> Result<PinRow> {
         )
         .optional()?;
     let Some((id, name, role, store_id, hash, failed, locked, active)) = row else {
-        return Err(Error::Unauthenticated {
-            message: "wrong name or PIN".into(),
-        });
+        return Err(Error::unauthenticated(
+            AuthFailure::BadCredentials,
+            "wrong name or PIN",
+        ));
     };
     if !active {
-        return Err(Error::Unauthenticated {
-            message: format!("user '{name}' is deactivated"),
-        });
+        return Err(Error::unauthenticated(
+            AuthFailure::Deactivated,
+            format!("user '{name}' is deactivated"),
+        ));
     }
     Ok((
         SignedInUser {
@@ -502,8 +511,10 @@ pub fn session_for_name(db: &Db, name: &str) -> Result<crate::Session> {
             |r| r.get(0),
         )
         .optional()?;
-    id.map(|user_id| crate::Session { user_id })
-        .ok_or_else(|| Error::Unauthenticated {
-            message: format!("no active user named '{name}'"),
-        })
+    id.map(|user_id| crate::Session { user_id }).ok_or_else(|| {
+        Error::unauthenticated(
+            AuthFailure::BadCredentials,
+            format!("no active user named '{name}'"),
+        )
+    })
 }

@@ -89,7 +89,7 @@ impl Operation for CreateCategory {
         list(ctx)?
             .into_iter()
             .find(|c| c.id == id)
-            .ok_or_else(|| Error::Internal("category vanished".into()))
+            .ok_or_else(|| Error::internal("category vanished"))
     }
 }
 

@@ -88,10 +88,11 @@ impl Operation for CompleteSale {
         }
         let cart = CartRow::load(ctx, self.cart_id)?;
         if cart.status == "completed" {
-            return Err(Error::invalid_state(format!(
-                "cart {} was already sold under another sale id",
-                cart.id
-            )));
+            // Sold under another sale id.
+            return Err(Error::CartNotOpen {
+                cart_id: cart.id,
+                status: cart.status,
+            });
         }
         cart.ensure_editable(ctx)?;
         let store = ctx.store(Some(cart.store_id))?;
@@ -103,7 +104,7 @@ impl Operation for CompleteSale {
         .run(ctx)?;
         let p = cart::price(ctx, cart)?;
         if p.lines.is_empty() {
-            return Err(Error::invalid_state("the cart is empty"));
+            return Err(Error::EmptyCart { cart_id: p.cart.id });
         }
         // Re-validate every line.
         for (l, a) in p.lines.iter().zip(&p.amounts) {
@@ -120,18 +121,21 @@ impl Operation for CompleteSale {
             // A product whose price was never set would go out free; only a
             // manager's price override (possibly to zero) sells it.
             if l.unit_price_e4 == 0 && l.price_overridden_by.is_none() {
-                return Err(Error::invalid_state(format!(
-                    "line {} ({}) has no selling price: set the product's price, or have a manager override the line's price",
-                    l.line_no, l.name
-                )));
+                return Err(Error::NoSellingPrice {
+                    cart_id: p.cart.id,
+                    line_no: l.line_no,
+                    product_id: l.product_id,
+                    name: l.name.clone(),
+                });
             }
             if l.discount_approved_by.is_none() && over_limit(&p.settings, a.line_discount, a.gross)
             {
                 return Err(Error::ApprovalRequired {
-                    message: format!(
+                    reason: format!(
                         "line {}'s discount is now above the cashier limit: set it again with a manager's PIN",
                         l.line_no
                     ),
+                    ask_approver: false,
                 });
             }
         }
@@ -140,7 +144,8 @@ impl Operation for CompleteSale {
         let cart_off: Decimal = p.amounts.iter().map(|a| a.cart_discount).sum();
         if p.cart.discount_approved_by.is_none() && over_limit(&p.settings, cart_off, after_lines) {
             return Err(Error::ApprovalRequired {
-                message: "the cart discount is now above the cashier limit: set it again with a manager's PIN".into(),
+                reason: "the cart discount is now above the cashier limit: set it again with a manager's PIN".into(),
+                ask_approver: false,
             });
         }
         let (payments, paid, change) =

@@ -153,7 +153,10 @@ impl Operation for FulfillBackorder {
     fn run(self, ctx: &Ctx<'_>) -> Result<FulfillResult> {
         let bo = get(ctx, self.backorder_id)?;
         if !matches!(bo.status.as_str(), "pending" | "partial") {
-            return Err(Error::invalid_state(format!("backorder is {}", bo.status)));
+            return Err(Error::BackorderClosed {
+                backorder_id: self.backorder_id,
+                status: bo.status,
+            });
         }
         let product = ProductRules::load(ctx.tx, bo.product_id)?;
         let owed =
@@ -232,7 +235,10 @@ impl Operation for CancelBackorder {
     fn run(self, ctx: &Ctx<'_>) -> Result<Backorder> {
         let bo = get(ctx, self.backorder_id)?;
         if !matches!(bo.status.as_str(), "pending" | "partial") {
-            return Err(Error::invalid_state(format!("backorder is {}", bo.status)));
+            return Err(Error::BackorderClosed {
+                backorder_id: self.backorder_id,
+                status: bo.status,
+            });
         }
         ctx.tx.execute(
             "UPDATE backorders SET status = 'cancelled', updated_at = ?2 WHERE id = ?1",
