@@ -124,20 +124,21 @@ fn store() -> Store {
         &db,
         "ada",
         "create_product",
-        json!({"sku": "PCM-500", "name": "Paracetamol 500mg", "unit": "tablet", "barcodes": ["6151100012345"]}),
+        json!({"sku": "PCM-500", "name": "Paracetamol 500mg", "unit": "tablet", "barcodes": ["6151100012345"], "cost_price": "0.05"}),
     )["id"]
         .as_str()
         .unwrap()
         .to_string();
-    let batch = call(
+    // No cost price given: the product's is used, and the answer says so.
+    let received = call(
         &db,
         "ada",
         "receive_stock",
         json!({"product_id": product, "batch_number": "B1", "quantity": 50, "expiry_date": "2026-06-30", "supplier_id": supplier}),
-    )["batch_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    );
+    assert_eq!(received["cost_price_source"], "product", "{received}");
+    assert_eq!(received["cost_price"], "0.05", "{received}");
+    let batch = received["batch_id"].as_str().unwrap().to_string();
     Store {
         _dir: dir,
         db,

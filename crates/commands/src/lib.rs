@@ -325,6 +325,14 @@ mod tests {
         assert!(
             commands.contains("receive_stock: { request: ReceiveStock; response: ReceiveResult }")
         );
+        // The error kinds and each kind's details, for the UI to narrow on.
+        let kinds = std::fs::read_to_string(dir.join("ErrorKind.ts")).unwrap();
+        for k in ErrorKind::ALL {
+            assert!(kinds.contains(&format!("\"{}\"", k.as_str())), "{k:?}");
+        }
+        let details = std::fs::read_to_string(dir.join("ErrorDetails.ts")).unwrap();
+        assert!(details.contains("export type ErrorDetails = "));
+        assert!(details.contains("\"kind\": \"batch_not_sellable\", \"details\": {"));
     }
 
     #[test]

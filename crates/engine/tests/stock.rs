@@ -710,23 +710,24 @@ fn expired_quarantined_recalled_damaged_batches_are_never_allocated() {
             (damaged, SkipReason::Damaged, qi(8)),
         ]
     );
-    for id in [expired, quarantined, recalled, damaged] {
+    for (id, reason) in [
+        (expired, "expired"),
+        (quarantined, "quarantine"),
+        (recalled, "recalled"),
+        (damaged, "damaged"),
+    ] {
         assert!(
             fx.batch(id).quantity.is_positive(),
             "passed-over batches keep their stock"
         );
-        refused(
-            &mut fx,
-            if id == expired {
-                "batch_not_sellable"
-            } else {
-                "batch_not_sellable"
-            },
-            |fx| {
-                let s = fx.admin;
-                fx.db.execute(&s, reserve(id, 1, None))
-            },
-        );
+        refused(&mut fx, "batch_not_sellable", |fx| {
+            let s = fx.admin;
+            fx.db.execute(&s, reserve(id, 1, None))
+        });
+        let admin = fx.admin;
+        let e = fx.as_user(admin, reserve(id, 1, None)).unwrap_err();
+        assert_eq!(e.details()["reason"], reason, "{e}");
+        assert_eq!(e.details()["batch_id"], id.to_string());
     }
     // A quarantined batch released back becomes sellable again; an expired one cannot be released.
     fx.run(set(quarantined, BatchStatus::Available, None));
