@@ -762,21 +762,21 @@ impl From<rusqlite::Error> for Error {
         };
         // The CHECK constraints are the last line of defence; if one fires, an
         // operation's own validation missed a case, and the caller still gets
-        // a business error rather than a storage one.
-        if let rusqlite::Error::SqliteFailure(f, Some(msg)) = &e {
-            if f.code == rusqlite::ErrorCode::ConstraintViolation
-                && msg.contains("CHECK constraint failed")
-            {
-                return Error::DatabaseRule {
-                    constraint: msg.clone(),
-                };
-            }
-            if f.code == rusqlite::ErrorCode::ConstraintViolation
-                && msg.contains("UNIQUE constraint failed")
-            {
-                return Error::Conflict {
-                    message: format!("duplicate: {msg}"),
-                };
+        // a business error rather than a storage one. Told apart by SQLite's
+        // extended result code, not its words.
+        if let rusqlite::Error::SqliteFailure(f, msg) = &e {
+            let text = || msg.clone().unwrap_or_else(|| e.to_string());
+            match f.extended_code {
+                rusqlite::ffi::SQLITE_CONSTRAINT_CHECK => {
+                    return Error::DatabaseRule { constraint: text() };
+                }
+                rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+                    return Error::Conflict {
+                        message: format!("duplicate: {}", text()),
+                    };
+                }
+                _ => {}
             }
         }
         // The failures a till can meet in the field, in words a manager can
@@ -1074,6 +1074,31 @@ mod tests {
             })
             .unwrap();
         assert_eq!(ok.to_string(), "7.5");
+    }
+
+    #[test]
+    fn constraint_failures_are_told_apart_by_their_code() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE t (id TEXT PRIMARY KEY, n INTEGER CHECK (n >= 0), u TEXT UNIQUE);
+             INSERT INTO t VALUES ('a', 1, 'x');",
+        )
+        .unwrap();
+        let e: Error = conn
+            .execute("INSERT INTO t VALUES ('b', -1, 'y')", [])
+            .unwrap_err()
+            .into();
+        assert_eq!(e.kind(), "database_rule", "{e}");
+        assert!(e.details()["constraint"]
+            .as_str()
+            .is_some_and(|c| c.contains("n >= 0")));
+        for dup in [
+            "INSERT INTO t VALUES ('c', 1, 'x')",
+            "INSERT INTO t VALUES ('a', 1, 'z')",
+        ] {
+            let e: Error = conn.execute(dup, []).unwrap_err().into();
+            assert_eq!(e.kind(), "conflict", "{dup}: {e}");
+        }
     }
 
     #[test]

@@ -47,7 +47,7 @@ export function ReceivingScreen() {
   const set = (k: keyof Draft) => (e: { target: { value: string } }) => setD((x) => ({ ...x, [k]: e.target.value }));
   const text = (k: keyof Draft, label: string, hint?: string) => (
     <Field label={label} hint={hint}>
-      {(id) => <input id={id} name={k} value={d[k]} onChange={set(k)} aria-invalid={receive.error?.field === k || undefined} />}
+      {(id) => <input id={id} name={k} value={d[k]} onChange={set(k)} aria-invalid={receive.error?.field === k || (k === "cost_price" && receive.error?.kind === "no_cost_price") || undefined} />}
     </Field>
   );
 
@@ -110,7 +110,7 @@ export function ReceivingScreen() {
             {text("quantity", "Quantity")}
             {text("expiry_date", "Expiry date", "YYYY-MM-DD")}
             {text("manufacture_date", "Manufacture date", "YYYY-MM-DD")}
-            {text("cost_price", "Cost price (per unit)", "Defaults to the product's cost")}
+            {text("cost_price", "Cost price (per unit)", "Empty: the product's cost (refused if it has none)")}
             {text("serial_number", "Serial number")}
             {text("notes", "Notes")}
           </div>
@@ -125,6 +125,7 @@ export function ReceivingScreen() {
           <Notice>
             {last.topped_up ? "Topped up" : "Received new"} batch {last.batch_number}: +{last.quantity}, now {last.on_hand} on hand
             {last.expiry_date ? `, expires ${last.expiry_date}` : ""}.
+            {last.cost_price_source === "product" ? " No cost price was entered: the product's cost price was used." : ""}
             {last.pending_backorders > 0 ? ` ${last.pending_backorders} backorder(s) wait for this product.` : ""}
           </Notice>
         )}
