@@ -51,7 +51,7 @@ fn first_start_needs_setup_then_is_ready() {
     state.setup_store(init_request()).unwrap();
     assert_eq!(state.status().unwrap().state, DbState::Ready);
     let again = state.setup_store(init_request()).unwrap_err();
-    assert_eq!(again.kind, "invalid_state");
+    assert_eq!(again.kind, "already_set_up");
 }
 
 #[test]
@@ -211,7 +211,7 @@ fn with_a_held_cart(idle: Option<Duration>) -> (tempfile::TempDir, AppState, Arc
     let product = state
         .call(
             "create_product",
-            json!({ "sku": "PCM-500", "name": "Paracetamol", "unit": "pack", "selling_price": "1" }),
+            json!({ "sku": "PCM-500", "name": "Paracetamol", "unit": "pack", "cost_price": "0.60", "selling_price": "1" }),
         )
         .unwrap()
         .0;

@@ -28,7 +28,7 @@ impl ApiError {
         ApiError {
             kind: "unauthenticated".into(),
             message: message.into(),
-            details: json!({}),
+            details: json!({ "reason": "no_session" }),
         }
     }
 

@@ -130,7 +130,7 @@ impl AppState {
                 std::fs::create_dir_all(parent).map_err(|e| ApiError {
                     kind: "storage".into(),
                     message: format!("cannot create the data folder {}: {e}", parent.display()),
-                    details: serde_json::json!({ "path": parent.display().to_string() }),
+                    details: serde_json::json!({ "path": parent.display().to_string(), "problem": "other" }),
                 })?;
             }
             let options = OpenOptions {
@@ -178,9 +178,7 @@ impl AppState {
     pub fn setup_store(&self, request: InitRequest) -> Result<InitResult, ApiError> {
         self.with_db(|db| {
             if db.is_initialized()? {
-                return Err(
-                    pharmapos_engine::Error::invalid_state("this store is already set up").into(),
-                );
+                return Err(pharmapos_engine::Error::AlreadySetUp {}.into());
             }
             Ok(setup::initialize(db, request)?)
         })
@@ -364,7 +362,7 @@ impl AppState {
                 serde_json::json!({ "terminal_id": till_id }),
             ) {
                 Ok(report) => Ok(Some(report)),
-                Err(e) if matches!(e.kind(), "not_found" | "invalid_state") => Ok(None),
+                Err(e) if matches!(e.kind(), "not_found" | "no_open_shift") => Ok(None),
                 Err(e) => Err(e.into()),
             }
         })?;

@@ -123,7 +123,7 @@ fn storage(message: String, path: &Path) -> ApiError {
     ApiError {
         kind: "storage".into(),
         message,
-        details: json!({ "path": path.display().to_string() }),
+        details: json!({ "path": path.display().to_string(), "problem": "other" }),
     }
 }
 

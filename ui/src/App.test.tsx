@@ -62,7 +62,8 @@ describe("App", () => {
         if (name === "list_stores") return [{ id: "s1", code: "LEK", name: "Lekki Pharmacy" }];
         if (name === "search_products") return [];
         // No open shift on this till yet.
-        if (name === "get_shift_report") throw { kind: "invalid_state", message: "till till-1 has no open shift", details: {} };
+        if (name === "get_shift_report")
+          throw { kind: "no_open_shift", message: "till TILL-1A2B has no open shift", details: { terminal_id: "TILL-1A2B" } };
         throw new Error(`unexpected call ${name}`);
       },
     });

@@ -124,20 +124,21 @@ fn store() -> Store {
         &db,
         "ada",
         "create_product",
-        json!({"sku": "PCM-500", "name": "Paracetamol 500mg", "unit": "tablet", "barcodes": ["6151100012345"]}),
+        json!({"sku": "PCM-500", "name": "Paracetamol 500mg", "unit": "tablet", "barcodes": ["6151100012345"], "cost_price": "0.05"}),
     )["id"]
         .as_str()
         .unwrap()
         .to_string();
-    let batch = call(
+    // No cost price given: the product's is used, and the answer says so.
+    let received = call(
         &db,
         "ada",
         "receive_stock",
         json!({"product_id": product, "batch_number": "B1", "quantity": 50, "expiry_date": "2026-06-30", "supplier_id": supplier}),
-    )["batch_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    );
+    assert_eq!(received["cost_price_source"], "product", "{received}");
+    assert_eq!(received["cost_price"], "0.05", "{received}");
+    let batch = received["batch_id"].as_str().unwrap().to_string();
     Store {
         _dir: dir,
         db,
@@ -195,7 +196,7 @@ fn init_prints_the_new_store_and_admin() {
     assert_eq!(stores[0]["timezone"], "Africa/Lagos");
     let before = snapshot(&db);
     let out = run(&db, &["init", "--store-name", "Again", "--admin", "bob"]);
-    assert_eq!(error_of(&out)["kind"], "invalid_state");
+    assert_eq!(error_of(&out)["kind"], "already_set_up");
     assert_eq!(snapshot(&db), before);
 }
 
@@ -288,7 +289,9 @@ fn demo_flow_from_receipt_to_sale_to_verify() {
     );
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["ok"], true);
-    assert_eq!(report["events_checked"], 4);
+    // Setup's store and admin, the supplier and the product, then the
+    // receipt, the sale's allocation and the stock moves of the flow.
+    assert_eq!(report["events_checked"], 9);
 
     let out = bin().arg("commands").output().unwrap();
     assert!(out.status.success());
@@ -496,7 +499,7 @@ fn bad_input_is_a_clear_error_and_writes_nothing() {
             "ada",
             "receive_stock",
             receive(json!({"expiry_date": "2025-12-31"})),
-            "expired_batch",
+            "batch_not_sellable",
         ),
         (
             "ada",

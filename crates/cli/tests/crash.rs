@@ -165,7 +165,7 @@ fn sigkill_at_random_moments_never_corrupts_or_loses_stock() {
     let product = call(
         &db,
         "create_product",
-        json!({"sku": "PCM-500", "name": "Paracetamol", "unit": "tablet"}),
+        json!({"sku": "PCM-500", "name": "Paracetamol", "unit": "tablet", "cost_price": "0.05"}),
     )["id"]
         .as_str()
         .unwrap()

@@ -53,7 +53,7 @@ use pharmapos_engine::stock::reservations::{
     ReserveStock,
 };
 use pharmapos_engine::stock::status::SetBatchStatus;
-use pharmapos_engine::{Db, Error, Operation, Result, Session};
+use pharmapos_engine::{Db, Error, ErrorKind, Operation, Result, Session};
 use serde_json::Value;
 use ts_rs::{TypeVisitor, TS};
 
@@ -84,7 +84,7 @@ where
 {
     let op = parse_request::<O>(input)?;
     let out = db.execute(session, op)?;
-    serde_json::to_value(out).map_err(|e| Error::Internal(format!("encoding response: {e}")))
+    serde_json::to_value(out).map_err(|e| Error::internal(format!("encoding response: {e}")))
 }
 
 fn export_types<O>(dir: &std::path::Path) -> std::result::Result<(), ts_rs::ExportError>
@@ -282,12 +282,16 @@ pub fn commands_ts(known: &[String]) -> String {
     out
 }
 
-/// Writes every request/response type and `Commands.ts` into `dir`.
+/// Writes every request/response type, the error types (`ErrorKind`, the
+/// kinds' string union, and `ErrorDetails`, each kind's details) and
+/// `Commands.ts` into `dir`.
 pub fn export_bindings(dir: &std::path::Path) -> std::result::Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
     for c in COMMANDS {
         (c.export_types)(dir).map_err(|e| format!("{}: {e}", c.name))?;
     }
+    Error::export_all_to(dir).map_err(|e| format!("ErrorDetails: {e}"))?;
+    ErrorKind::export_all_to(dir).map_err(|e| format!("ErrorKind: {e}"))?;
     let mut known: Vec<String> = std::fs::read_dir(dir)
         .map_err(|e| e.to_string())?
         .filter_map(|e| e.ok())
@@ -329,6 +333,14 @@ mod tests {
         assert!(
             commands.contains("receive_stock: { request: ReceiveStock; response: ReceiveResult }")
         );
+        // The error kinds and each kind's details, for the UI to narrow on.
+        let kinds = std::fs::read_to_string(dir.join("ErrorKind.ts")).unwrap();
+        for k in ErrorKind::ALL {
+            assert!(kinds.contains(&format!("\"{}\"", k.as_str())), "{k:?}");
+        }
+        let details = std::fs::read_to_string(dir.join("ErrorDetails.ts")).unwrap();
+        assert!(details.contains("export type ErrorDetails = "));
+        assert!(details.contains("\"kind\": \"batch_not_sellable\", \"details\": {"));
     }
 
     #[test]

@@ -446,7 +446,7 @@ impl Payload {
     pub fn with_data(mut self, data: impl Serialize) -> Result<Payload> {
         self.data = Some(
             serde_json::to_value(data)
-                .map_err(|e| Error::Internal(format!("encoding event payload: {e}")))?,
+                .map_err(|e| Error::internal(format!("encoding event payload: {e}")))?,
         );
         Ok(self)
     }
@@ -457,7 +457,7 @@ impl Payload {
 pub fn diff(before: &impl Serialize, after: &impl Serialize) -> Result<Vec<FieldChange>> {
     use serde_json::Value;
     let enc = |v: serde_json::Result<Value>| {
-        v.map_err(|e| Error::Internal(format!("encoding event payload: {e}")))
+        v.map_err(|e| Error::internal(format!("encoding event payload: {e}")))
     };
     let (b, a) = (
         enc(serde_json::to_value(before))?,
@@ -551,7 +551,7 @@ pub(crate) fn record_stamped(
     payload: &Payload,
 ) -> Result<ChainHead> {
     let text = serde_json::to_string(payload)
-        .map_err(|e| Error::Internal(format!("encoding event payload: {e}")))?;
+        .map_err(|e| Error::internal(format!("encoding event payload: {e}")))?;
     let (_, seq, hash) = insert_event(
         stamp,
         NewEvent {
@@ -756,7 +756,7 @@ fn chain_hash(prev_hash: &str, c: &Canonical<'_>) -> Result<String> {
             ),
         )),
     }
-    .map_err(|e| Error::Internal(format!("encoding audit event: {e}")))?;
+    .map_err(|e| Error::internal(format!("encoding audit event: {e}")))?;
     let mut h = Sha256::new();
     h.update(prev_hash.as_bytes());
     h.update(&bytes);
@@ -904,7 +904,7 @@ impl Operation for ExportAuditCsv {
             .clamp(1, MAX_EXPORT_ROWS);
         let events = trail(ctx, &self.0, limit)?;
         let mut w = csv::Writer::from_writer(Vec::new());
-        let csv_err = |e: csv::Error| Error::Internal(format!("writing CSV: {e}"));
+        let csv_err = |e: csv::Error| Error::internal(format!("writing CSV: {e}"));
         w.write_record([
             "seq",
             "time",
@@ -959,10 +959,10 @@ impl Operation for ExportAuditCsv {
         }
         let bytes = w
             .into_inner()
-            .map_err(|e| Error::Internal(format!("writing CSV: {e}")))?;
+            .map_err(|e| Error::internal(format!("writing CSV: {e}")))?;
         Ok(CsvExport {
             csv: String::from_utf8(bytes)
-                .map_err(|e| Error::Internal(format!("writing CSV: {e}")))?,
+                .map_err(|e| Error::internal(format!("writing CSV: {e}")))?,
             rows: u32::try_from(events.len()).unwrap_or(u32::MAX),
         })
     }
@@ -1047,7 +1047,7 @@ fn trail(ctx: &Ctx<'_>, f: &GetAuditTrail, limit: u32) -> Result<Vec<AuditEvent>
         let payload_text: Option<String> = r.get(17)?;
         let payload: Option<serde_json::Value> = match &payload_text {
             Some(t) => Some(serde_json::from_str(t).map_err(|e| {
-                Error::Internal(format!(
+                Error::internal(format!(
                     "event {} has an unreadable payload: {e}",
                     r.get::<_, i64>(2).unwrap_or(0)
                 ))

@@ -8,7 +8,7 @@
 //! stored as argon2id hashes; repeated failures lock the user for a while.
 
 use crate::ids::{StoreId, UserId};
-use crate::{Db, Error, Result};
+use crate::{AuthFailure, Db, Error, Result};
 use argon2::Argon2;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -61,7 +61,7 @@ impl Role {
             "manager" => Ok(Role::Manager),
             "admin" => Ok(Role::Admin),
             "head_office" => Ok(Role::HeadOffice),
-            _ => Err(Error::Internal(format!("unknown role '{s}' in database"))),
+            _ => Err(Error::internal(format!("unknown role '{s}' in database"))),
         }
     }
 
@@ -230,13 +230,14 @@ impl Actor {
                 ))
             })
             .optional()?;
-        let (name, store_id, active, head_office) = row.ok_or_else(|| Error::Unauthenticated {
-            message: format!("user {id} does not exist"),
+        let (name, store_id, active, head_office) = row.ok_or_else(|| {
+            Error::unauthenticated(AuthFailure::NoSession, format!("user {id} does not exist"))
         })?;
         if !active {
-            return Err(Error::Unauthenticated {
-                message: format!("user '{name}' is deactivated"),
-            });
+            return Err(Error::unauthenticated(
+                AuthFailure::Deactivated,
+                format!("user '{name}' is deactivated"),
+            ));
         }
         let stores = load_store_roles(tx, id)?;
         let role = stores
@@ -335,7 +336,7 @@ pub fn hash_pin(pin: &str) -> Result<String> {
     Argon2::default()
         .hash_password(pin.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| Error::Internal(format!("hashing PIN: {e}")))
+        .map_err(|e| Error::internal(format!("hashing PIN: {e}")))
 }
 
 /// PINs are 4 to 12 digits: typed on a till keypad.
@@ -418,8 +419,8 @@ pub fn sign_in(db: &mut Db, req: &SignInRequest) -> Result<SignedInUser> {
         };
         let (user, pin_hash, failed, locked_until) = match find_for_pin(tx, &req.name) {
             Ok(found) => found,
-            Err(e @ Error::Unauthenticated { .. }) => {
-                let outcome = if e.to_string().contains("deactivated") {
+            Err(e @ Error::Unauthenticated { reason, .. }) => {
+                let outcome = if reason == AuthFailure::Deactivated {
                     "deactivated"
                 } else {
                     "unknown_user"
@@ -446,9 +447,7 @@ pub fn sign_in(db: &mut Db, req: &SignInRequest) -> Result<SignedInUser> {
                 user: user.name.clone(),
                 until,
             },
-            None => Error::Unauthenticated {
-                message: "wrong name or PIN".into(),
-            },
+            None => Error::unauthenticated(AuthFailure::BadCredentials, "wrong name or PIN"),
         };
         fail("wrong_pin", Some(user.id), e)
     })?
@@ -560,12 +559,20 @@ pub fn check_manager_pin(
     // valid approval), never `unauthenticated`: that kind means the signed-in
     // session itself is gone, and front ends lock the screen on it.
     let refused = |why: &str| Error::ApprovalRequired {
-        message: format!("approval refused: {why}"),
+        reason: format!("approval refused: {why}"),
+        ask_approver: false,
     };
     let (user, pin_hash, failed, locked_until) = match find_for_pin(tx, name) {
         Ok(found) => found,
         Err(e) => {
-            let (outcome, why) = if e.to_string().contains("deactivated") {
+            let deactivated = matches!(
+                e,
+                Error::Unauthenticated {
+                    reason: AuthFailure::Deactivated,
+                    ..
+                }
+            );
+            let (outcome, why) = if deactivated {
                 (
                     "deactivated",
                     format!("the approver '{}' is deactivated", name.trim()),
@@ -629,14 +636,16 @@ fn find_for_pin(tx: &Transaction<'_>, name: &str) -> Result<PinRow> {
         )
         .optional()?;
     let Some((id, name, head_office, store_id, hash, failed, locked, active)) = row else {
-        return Err(Error::Unauthenticated {
-            message: "wrong name or PIN".into(),
-        });
+        return Err(Error::unauthenticated(
+            AuthFailure::BadCredentials,
+            "wrong name or PIN",
+        ));
     };
     if !active {
-        return Err(Error::Unauthenticated {
-            message: format!("user '{name}' is deactivated"),
-        });
+        return Err(Error::unauthenticated(
+            AuthFailure::Deactivated,
+            format!("user '{name}' is deactivated"),
+        ));
     }
     let stores = load_store_roles(tx, id)?;
     Ok((
@@ -703,8 +712,10 @@ pub fn session_for_name(db: &Db, name: &str) -> Result<crate::Session> {
             |r| r.get(0),
         )
         .optional()?;
-    id.map(|user_id| crate::Session { user_id })
-        .ok_or_else(|| Error::Unauthenticated {
-            message: format!("no active user named '{name}'"),
-        })
+    id.map(|user_id| crate::Session { user_id }).ok_or_else(|| {
+        Error::unauthenticated(
+            AuthFailure::BadCredentials,
+            format!("no active user named '{name}'"),
+        )
+    })
 }

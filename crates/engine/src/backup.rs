@@ -47,7 +47,7 @@ impl Db {
         let heads = self.read(|tx| owned_heads(tx, self_installation(tx)?))?;
         self.backup_to(dest)?;
         let bytes = std::fs::metadata(dest)
-            .map_err(|e| Error::Storage(format!("reading {}: {e}", dest.display())))?
+            .map_err(|e| Error::storage(format!("reading {}: {e}", dest.display())))?
             .len();
         let report = BackupReport {
             path: dest.display().to_string(),
@@ -85,7 +85,7 @@ impl Db {
             .unwrap_or_else(|| "pharmapos.db".into());
         let staging = dest.with_file_name(format!(".{name}.restoring-{stamp}"));
         std::fs::copy(backup, &staging).map_err(|e| {
-            Error::Storage(format!(
+            Error::storage(format!(
                 "copying {} to {}: {e}",
                 backup.display(),
                 staging.display()
@@ -100,8 +100,11 @@ impl Db {
                         [user_name],
                         |r| r.get(0),
                     )
-                    .map_err(|_| Error::Unauthenticated {
-                        message: format!("no active user '{user_name}' in the backup"),
+                    .map_err(|_| {
+                        Error::unauthenticated(
+                            crate::error::AuthFailure::BadCredentials,
+                            format!("no active user '{user_name}' in the backup"),
+                        )
                     })?;
                 Actor::load(tx, id)?.require(Permission::ManageStores)?;
                 Ok(id)
@@ -129,7 +132,7 @@ impl Db {
         let report = BackupReport {
             path: backup.display().to_string(),
             bytes: std::fs::metadata(dest)
-                .map_err(|e| Error::Storage(format!("reading {}: {e}", dest.display())))?
+                .map_err(|e| Error::storage(format!("reading {}: {e}", dest.display())))?
                 .len(),
             heads,
         };
@@ -199,7 +202,7 @@ fn move_with_sides(from: &Path, to: &Path) -> Result<()> {
         let (f, t) = (side_path(from, side), side_path(to, side));
         if side.is_empty() || f.exists() {
             std::fs::rename(&f, &t).map_err(|e| {
-                Error::Storage(format!("moving {} to {}: {e}", f.display(), t.display()))
+                Error::storage(format!("moving {} to {}: {e}", f.display(), t.display()))
             })?;
         }
     }

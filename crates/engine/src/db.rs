@@ -178,7 +178,10 @@ impl Db {
         if res == "ok" {
             Ok(())
         } else {
-            Err(Error::Storage(format!("integrity check failed: {res}")))
+            Err(Error::Storage {
+                message: format!("integrity check failed: {res}"),
+                problem: crate::StorageProblem::Damaged,
+            })
         }
     }
 }
@@ -194,7 +197,7 @@ fn configure(conn: &Connection, sync: SyncMode) -> Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(Error::Storage(format!(
+        return Err(Error::storage(format!(
             "could not switch to WAL journal (got {mode})"
         )));
     }
@@ -237,7 +240,7 @@ fn configure(conn: &Connection, sync: SyncMode) -> Result<()> {
 pub(crate) fn preflight_existing(path: &Path) -> Result<()> {
     let empty = std::fs::metadata(path)
         .map(|m| m.len() == 0)
-        .map_err(|e| Error::Storage(format!("cannot read {}: {e}", path.display())))?;
+        .map_err(|e| Error::storage(format!("cannot read {}: {e}", path.display())))?;
     if empty {
         return Err(Error::NotADatabase {
             path: path.display().to_string(),
@@ -257,7 +260,7 @@ fn preflight(path: &Path) -> Result<()> {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(e) => {
-            return Err(Error::Storage(format!(
+            return Err(Error::storage(format!(
                 "cannot read {}: {e}",
                 path.display()
             )))
@@ -271,7 +274,7 @@ fn preflight(path: &Path) -> Result<()> {
     }
     let mut header = [0u8; 16];
     let mut f = std::fs::File::open(path)
-        .map_err(|e| Error::Storage(format!("cannot open {}: {e}", path.display())))?;
+        .map_err(|e| Error::storage(format!("cannot open {}: {e}", path.display())))?;
     if f.read_exact(&mut header).is_err() || &header != b"SQLite format 3\0" {
         return Err(not_db("the file is not an SQLite database"));
     }

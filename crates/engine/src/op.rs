@@ -171,7 +171,7 @@ impl Ctx<'_> {
             .filter(|id| self.may_at(*id))
             .map(|id| id.to_string())
             .collect();
-        serde_json::to_string(&ids).map_err(|e| Error::Internal(format!("encoding store ids: {e}")))
+        serde_json::to_string(&ids).map_err(|e| Error::internal(format!("encoding store ids: {e}")))
     }
 
     /// The actor's role in `store` (head office when they are not assigned

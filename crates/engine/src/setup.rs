@@ -54,7 +54,7 @@ pub fn initialize(db: &mut Db, req: InitRequest) -> Result<InitResult> {
                 r.get(0)
             })?;
         if admins > 0 {
-            return Err(Error::invalid_state("this database is already set up"));
+            return Err(Error::AlreadySetUp {});
         }
         let store = CreateStore {
             name: req.store_name,

@@ -33,10 +33,12 @@ use std::collections::HashMap;
 /// Business refusals a random sequence may legitimately run into.
 const ALLOWED: &[&str] = &[
     "insufficient_stock",
-    "invalid_state",
     "conflict",
-    "expired_batch",
-    "batch_unavailable",
+    "batch_not_sellable",
+    "batch_empty",
+    "batch_status_unchanged",
+    "batch_not_quarantined",
+    "reservation_not_active",
 ];
 
 #[derive(Clone, Debug)]

@@ -27,6 +27,7 @@ use pharmapos_engine::stock::expiry::{
 };
 use pharmapos_engine::stock::queries::{GetProductStock, ProductStock};
 use pharmapos_engine::stock::receipts::{ListReceipts, ReceivedLine, ReverseReceipt};
+use pharmapos_engine::stock::receive::CostPriceSource;
 use pharmapos_engine::stock::reservations::{ConfirmReservation, ReleaseReservation, ReserveStock};
 use pharmapos_engine::stock::status::SetBatchStatus;
 use pharmapos_engine::stock::BatchStatus;
@@ -257,7 +258,7 @@ fn test_writeoff_batch() {
     );
     assert_eq!(ev[0].notes.as_deref(), Some("damage: dropped"));
 
-    refused(&mut fx, "invalid_state", |fx| {
+    refused(&mut fx, "batch_empty", |fx| {
         let s = fx.admin;
         fx.db.execute(
             &s,
@@ -396,7 +397,7 @@ fn test_adjust_stock() {
         (Some(qi(30)), Some(qi(19)))
     );
     assert_eq!(fx.on_hand(b2), qi(19));
-    refused(&mut fx, "invalid_state", |fx| {
+    refused(&mut fx, "adjustment_not_pending", |fx| {
         fx.as_user(
             m,
             ApproveAdjustment {
@@ -421,7 +422,7 @@ fn test_adjust_stock() {
         .unwrap();
     assert_eq!(rejected.status, "rejected");
     assert_eq!(fx.on_hand(b2), qi(19));
-    refused(&mut fx, "invalid_state", |fx| {
+    refused(&mut fx, "adjustment_not_pending", |fx| {
         fx.as_user(
             m,
             ApproveAdjustment {
@@ -497,7 +498,7 @@ fn test_reserve_release() {
         (s.available, s.on_hand, s.reserved),
         (qi(10), qi(10), qi(0))
     );
-    refused(&mut fx, "invalid_state", |fx| {
+    refused(&mut fx, "reservation_not_active", |fx| {
         fx.as_user(
             c,
             ReleaseReservation {
@@ -505,7 +506,7 @@ fn test_reserve_release() {
             },
         )
     });
-    refused(&mut fx, "invalid_state", |fx| {
+    refused(&mut fx, "reservation_not_active", |fx| {
         fx.as_user(
             c,
             ConfirmReservation {
@@ -542,7 +543,7 @@ fn test_reserve_release() {
     assert_eq!(confirmed.status, "confirmed");
     let s = stock(&mut fx, p);
     assert_eq!((s.available, s.on_hand, s.reserved), (qi(5), qi(7), qi(2)));
-    refused(&mut fx, "invalid_state", |fx| {
+    refused(&mut fx, "reservation_not_active", |fx| {
         fx.as_user(
             c,
             ReleaseReservation {
@@ -710,28 +711,29 @@ fn expired_quarantined_recalled_damaged_batches_are_never_allocated() {
             (damaged, SkipReason::Damaged, qi(8)),
         ]
     );
-    for id in [expired, quarantined, recalled, damaged] {
+    for (id, reason) in [
+        (expired, "expired"),
+        (quarantined, "quarantine"),
+        (recalled, "recalled"),
+        (damaged, "damaged"),
+    ] {
         assert!(
             fx.batch(id).quantity.is_positive(),
             "passed-over batches keep their stock"
         );
-        refused(
-            &mut fx,
-            if id == expired {
-                "expired_batch"
-            } else {
-                "batch_unavailable"
-            },
-            |fx| {
-                let s = fx.admin;
-                fx.db.execute(&s, reserve(id, 1, None))
-            },
-        );
+        refused(&mut fx, "batch_not_sellable", |fx| {
+            let s = fx.admin;
+            fx.db.execute(&s, reserve(id, 1, None))
+        });
+        let admin = fx.admin;
+        let e = fx.as_user(admin, reserve(id, 1, None)).unwrap_err();
+        assert_eq!(e.details()["reason"], reason, "{e}");
+        assert_eq!(e.details()["batch_id"], id.to_string());
     }
     // A quarantined batch released back becomes sellable again; an expired one cannot be released.
     fx.run(set(quarantined, BatchStatus::Available, None));
     assert_eq!(taken(&sell(&mut fx, p, 2)), vec![(quarantined, 2)]);
-    refused(&mut fx, "invalid_state", |fx| {
+    refused(&mut fx, "batch_not_quarantined", |fx| {
         let s = fx.admin;
         fx.db
             .execute(&s, set(recalled, BatchStatus::Available, None))
@@ -796,12 +798,18 @@ fn expire_batches_within_days_and_expiry_lists() {
     let admin = fx.admin;
     let e = assert_kind(
         fx.as_user(admin, reserve(soon, 1, Some("CART-2"))),
-        "expired_batch",
+        "batch_not_sellable",
     );
     assert_eq!(
         e.to_string(),
-        format!("batch SOON is expired (expiry date {})", day(3))
+        format!(
+            "batch SOON is expired (expiry date {}) and cannot be used",
+            day(3)
+        )
     );
+    assert_eq!(e.details()["reason"], "expired");
+    assert_eq!(e.details()["batch_id"], soon.to_string());
+    assert_eq!(e.details()["expiry_date"], day(3).to_string());
     // Its hold was released with it.
     let h: String = fx
         .raw()
@@ -892,7 +900,7 @@ fn today_is_the_stores_local_date() {
     assert_eq!(r.skipped.len(), 1);
     assert_eq!(r.skipped[0].reason, SkipReason::Expired);
     assert_eq!(stock(&mut fx, p).expired, qi(10));
-    refused(&mut fx, "expired_batch", |fx| {
+    refused(&mut fx, "batch_not_sellable", |fx| {
         let req = fx.receive_req(p, "NYE-2", dec31, qi(1));
         let s = fx.admin;
         fx.db.execute(&s, req)
@@ -907,6 +915,38 @@ fn today_is_the_stores_local_date() {
 }
 
 // ---------------------------------------------------------------- receiving rules
+
+/// A delivery without its cost never goes in at 0.00: it takes the product's
+/// cost price and says so, or is refused when the product has none.
+#[test]
+fn a_receipt_without_a_cost_takes_the_products_or_is_refused() {
+    let mut fx = store_a();
+    let p = fx.paracetamol();
+    let r = fx.receive_full(p, "LOT-1", day(100), qi(10));
+    assert_eq!(r.cost_price, "0.05".parse().unwrap());
+    assert_eq!(r.cost_price_source, CostPriceSource::Product);
+    let mut req = fx.receive_req(p, "LOT-2", day(100), qi(10));
+    req.cost_price = Some("0.04".parse().unwrap());
+    let r = fx.run(req);
+    assert_eq!(r.cost_price, "0.04".parse().unwrap());
+    assert_eq!(r.cost_price_source, CostPriceSource::Request);
+    // A free sample is booked at an explicit 0.00.
+    let mut req = fx.receive_req(p, "LOT-3", day(100), qi(1));
+    req.cost_price = Some("0".parse().unwrap());
+    assert_eq!(fx.run(req).cost_price_source, CostPriceSource::Request);
+
+    let free = fx.product("NOCOST-1", "Uncosted cream", ProductFields::default());
+    let admin = fx.admin;
+    let req = fx.receive_req(free, "C-1", day(100), qi(4));
+    refused(&mut fx, "no_cost_price", |fx| {
+        fx.as_user(admin, req.clone())
+    });
+    let e = fx.as_user(admin, req).unwrap_err();
+    assert_eq!(e.details()["product_id"], free.to_string());
+    assert_eq!(e.details()["sku"], "NOCOST-1");
+    assert!(e.to_string().contains("cost price"), "{e}");
+    fx.assert_verified();
+}
 
 #[test]
 fn receiving_rules() {
@@ -943,10 +983,10 @@ fn receiving_rules() {
     });
     let mut req = fx.receive_req(p, "LOT-2", day(100), qi(5));
     req.supplier_id = sup;
-    refused(&mut fx, "invalid_state", |fx| try_receive(fx, req));
+    refused(&mut fx, "supplier_inactive", |fx| try_receive(fx, req));
     // Already expired: refused. Expiring today: accepted.
     let req = fx.receive_req(p, "LOT-3", day(-1), qi(5));
-    refused(&mut fx, "expired_batch", |fx| try_receive(fx, req));
+    refused(&mut fx, "batch_not_sellable", |fx| try_receive(fx, req));
     fx.receive(p, "LOT-TODAY", day(0), 1);
     // Quantities: whole tablets only, positive.
     for bad in ["2.5", "0", "-3", "0.001"] {
@@ -1078,7 +1118,7 @@ fn backorders_create_and_fulfil() {
         "FEFO: the nearer expiry first"
     );
     assert!(f.backorder.fulfilled_date.is_some());
-    refused(&mut fx, "invalid_state", |fx| {
+    refused(&mut fx, "backorder_closed", |fx| {
         fx.as_user(
             c,
             FulfillBackorder {
@@ -1282,7 +1322,7 @@ fn products_unique_sku_barcode_search_and_soft_delete() {
     );
     assert!(search_ids(&mut fx, "parac").is_empty());
     refused(&mut fx, "not_found", |fx| fx.as_user(admin, sell_req(p, 1)));
-    refused(&mut fx, "invalid_state", |fx| {
+    refused(&mut fx, "product_deleted", |fx| {
         fx.as_user(admin, DeleteProduct { id: p })
     });
     fx.assert_verified();
@@ -1295,6 +1335,7 @@ fn search_finds_word_prefixes_anywhere_names_first() {
     let with = |generic: &str, brand: &str| ProductFields {
         generic_name: Some(generic.into()),
         brand: Some(brand.into()),
+        cost_price: Some("0.10".parse().unwrap()),
         ..Default::default()
     };
     let panadol = fx.product(

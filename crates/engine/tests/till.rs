@@ -50,6 +50,7 @@ fn amoxicillin(fx: &mut Fx) -> ProductId {
         ProductFields {
             unit: Some("capsule".into()),
             prescription_only: Some(true),
+            cost_price: Some(money("1.20")),
             selling_price: Some(money("2.00")),
             tax_rate: Some("7.5".parse().unwrap()),
             barcodes: Some(vec!["09506000134352".into()]),
@@ -58,13 +59,14 @@ fn amoxicillin(fx: &mut Fx) -> ProductId {
     )
 }
 
-/// Vitamin C 1000: 10.00, 7.5 % tax, barcode stored as EAN-13.
+/// Vitamin C 1000: 10.00 (cost 6.00), 7.5 % tax, barcode stored as EAN-13.
 fn vitamin_c(fx: &mut Fx) -> ProductId {
     fx.product(
         "VTC-1000",
         "Vitamin C 1000mg",
         ProductFields {
             unit: Some("pack".into()),
+            cost_price: Some(money("6.00")),
             selling_price: Some(money("10.00")),
             tax_rate: Some("7.5".parse().unwrap()),
             barcodes: Some(vec!["4006381333931".into()]),
@@ -300,9 +302,9 @@ fn expired_recalled_and_quarantined_packs_are_refused_and_a_scan_never_writes() 
     let mut req = add_req(id, amx, "1");
     req.batch_id = Some(recalled);
     req.prescription_reference = Some("RX-1".into());
-    assert_kind(fx.as_user(c, req.clone()), "batch_unavailable");
+    assert_kind(fx.as_user(c, req.clone()), "batch_not_sellable");
     req.batch_id = Some(expired);
-    assert_kind(fx.as_user(c, req), "expired_batch");
+    assert_kind(fx.as_user(c, req), "batch_not_sellable");
 }
 
 // ---------------------------------------------------------------- carts
@@ -317,8 +319,12 @@ fn a_cart_survives_a_restart_and_checks_units_and_prescriptions() {
     add(&mut fx, c, id, pcm, "2");
     add(&mut fx, c, id, pcm, "3"); // same product, same batch: one line
     assert_kind(fx.as_user(c, add_req(id, pcm, "0.5")), "invalid_input");
-    let e = assert_kind(fx.as_user(c, add_req(id, amx, "1")), "invalid_input");
+    let e = assert_kind(
+        fx.as_user(c, add_req(id, amx, "1")),
+        "prescription_required",
+    );
     assert!(e.to_string().contains("prescription"));
+    assert_eq!(e.details()["product_id"], amx.to_string());
     let mut rx = add_req(id, amx, "1");
     rx.prescription_reference = Some("RX-2026-001".into());
     let v = fx.as_user(c, rx).unwrap();
@@ -629,8 +635,9 @@ fn a_sale_needs_an_open_shift_and_takes_the_scanned_batch_else_fefo() {
     let mut req = add_req(id, amx, "3");
     req.prescription_reference = Some("RX-9".into());
     fx.as_user(c, req).unwrap();
-    let e = assert_kind(complete(&mut fx, c, id, vec![cash("20")]), "invalid_state");
+    let e = assert_kind(complete(&mut fx, c, id, vec![cash("20")]), "no_open_shift");
     assert!(e.to_string().contains("shift"));
+    assert_eq!(e.details()["terminal_id"], TILL);
     shift(&mut fx, c, TILL, "100");
     let r = complete(&mut fx, c, id, vec![cash("20")]).unwrap();
     assert_eq!(r.sale_number, "STA-S-000001");
@@ -703,7 +710,7 @@ fn completion_is_idempotent_and_split_payments_must_cover_the_total() {
     assert_eq!(fx.on_hand(b), qi(7));
     assert_eq!(fx.event_count(), events);
     // The same cart with a new id is refused; the same id for another cart too.
-    assert_kind(complete(&mut fx, c, id, vec![cash("30")]), "invalid_state");
+    assert_kind(complete(&mut fx, c, id, vec![cash("30")]), "cart_not_open");
     let other = cart(&mut fx, c, TILL);
     add(&mut fx, c, other, vit, "1");
     assert_kind(
@@ -847,7 +854,7 @@ fn completion_checks_everything_again() {
     recall(&mut fx, v1);
     assert_kind(
         complete(&mut fx, c, id, vec![cash("10")]),
-        "batch_unavailable",
+        "batch_not_sellable",
     );
     fx.as_user(
         c,
@@ -924,7 +931,7 @@ fn editing_a_resumed_cart_gives_its_holds_back() {
     .unwrap();
     assert_eq!(fx.batch(b).reserved, qi(3));
     // A held cart cannot be changed or sold before it is resumed.
-    assert_kind(fx.as_user(c, add_req(id, vit, "1")), "invalid_state");
+    assert_kind(fx.as_user(c, add_req(id, vit, "1")), "cart_not_open");
     fx.as_user(
         c,
         ResumeCart {
@@ -1145,7 +1152,7 @@ fn returns_go_back_to_their_batch_or_to_quarantine_or_waste_never_more_than_sold
     let mut req = ret(&sale, 0, "3", ReturnDisposition::Restock);
     req.approver_name = Some(MANAGER.into());
     req.approver_pin = Some(MANAGER_PIN.into());
-    assert_kind(fx.as_user(c, req.clone()), "invalid_state");
+    assert_kind(fx.as_user(c, req.clone()), "batch_not_sellable");
     req.lines[0].disposition = Some(ReturnDisposition::Quarantine);
     let r = fx.as_user(c, req).unwrap();
     assert_eq!(
@@ -1189,10 +1196,10 @@ fn a_void_reverses_the_sale_within_its_open_shift_only() {
     let r = fx.as_user(c, void(Some(MANAGER_PIN))).unwrap();
     assert_eq!(r.status, "voided");
     assert_eq!(fx.on_hand(b), qi(10));
-    assert_kind(fx.as_user(c, void(Some(MANAGER_PIN))), "invalid_state");
+    assert_kind(fx.as_user(c, void(Some(MANAGER_PIN))), "sale_not_completed");
     assert_kind(
         fx.as_user(c, ret(&sale, 0, "1", ReturnDisposition::Restock)),
-        "invalid_state",
+        "sale_not_completed",
     );
     // After the shift closes, a sale can no longer be voided.
     let sale2 = sell(&mut fx, c, vit, "1", "10");
@@ -1217,7 +1224,7 @@ fn a_void_reverses_the_sale_within_its_open_shift_only() {
                 approver_pin: None,
             },
         ),
-        "invalid_state",
+        "sale_shift_closed",
     );
     fx.assert_verified();
 }
@@ -1250,7 +1257,7 @@ fn the_z_report_adds_up_sales_returns_voids_tenders_and_over_short() {
                 store_id: None,
             },
         ),
-        "invalid_state",
+        "no_open_shift",
     );
     shift(&mut fx, c, TILL, "100.00");
     assert_kind(
@@ -1355,7 +1362,7 @@ fn the_z_report_adds_up_sales_returns_voids_tenders_and_over_short() {
     // After close: no more sales on this till until a new shift.
     let id = cart(&mut fx, c, TILL);
     add(&mut fx, c, id, pcm, "1");
-    assert_kind(complete(&mut fx, c, id, vec![cash("1")]), "invalid_state");
+    assert_kind(complete(&mut fx, c, id, vec![cash("1")]), "no_open_shift");
     let again = fx
         .as_user(
             c,
@@ -1404,6 +1411,82 @@ fn receipts_show_batches_and_expiry_only_when_the_store_wants_them() {
     assert!(again.lines[0].batches[0].expiry_date.is_none());
     assert_eq!(again.store.footer.as_deref(), Some("Thank you"));
     assert_eq!(again.total, r.total);
+}
+
+/// Bad data is never read as a default: a product's tax rate or a store's
+/// time zone that cannot be read stops the operation, names the record and
+/// the bad value, and writes nothing (never 0 % tax, never UTC).
+#[test]
+fn an_unreadable_tax_rate_or_time_zone_is_an_error_naming_the_record() {
+    let mut fx = store_a();
+    let vit = vitamin_c(&mut fx);
+    fx.receive(vit, "V1", day(100), 5);
+    let c = fx.cashier;
+    shift(&mut fx, c, TILL, "0");
+    let sale = sell(&mut fx, c, vit, "1", "10");
+    let id = cart(&mut fx, c, TILL);
+    add(&mut fx, c, id, vit, "1");
+
+    fx.raw()
+        .execute(
+            "UPDATE products SET tax_rate = '7,5%' WHERE id = ?1",
+            [vit.to_string()],
+        )
+        .unwrap();
+    let events = fx.event_count();
+    let e = assert_kind(fx.as_user(c, GetCart { cart_id: id }), "corrupt_record");
+    assert_eq!(
+        e.details(),
+        serde_json::json!({"entity": "product", "id": vit.to_string(), "field": "tax_rate", "value": "7,5%"})
+    );
+    assert!(e.to_string().contains("'7,5%'"), "{e}");
+    assert_kind(complete(&mut fx, c, id, vec![cash("20")]), "corrupt_record");
+    assert_kind(scan(&mut fx, "4006381333931"), "corrupt_record");
+    let admin = fx.admin;
+    assert_kind(
+        fx.as_user(
+            admin,
+            pharmapos_engine::catalogue::products::GetProduct { id: vit },
+        ),
+        "corrupt_record",
+    );
+    assert_eq!(fx.event_count(), events, "nothing was sold");
+    fx.raw()
+        .execute(
+            "UPDATE products SET tax_rate = '7.5' WHERE id = ?1",
+            [vit.to_string()],
+        )
+        .unwrap();
+
+    fx.raw()
+        .execute(
+            "UPDATE stores SET timezone = 'Mars/Olympus_Mons' WHERE id = ?1",
+            [fx.store.to_string()],
+        )
+        .unwrap();
+    let e = assert_kind(
+        fx.as_user(
+            c,
+            GetReceipt {
+                sale_id: sale.sale_id,
+            },
+        ),
+        "corrupt_record",
+    );
+    assert_eq!(
+        e.details(),
+        serde_json::json!({"entity": "store", "id": fx.store.to_string(), "field": "timezone", "value": "Mars/Olympus_Mons"})
+    );
+    assert_kind(complete(&mut fx, c, id, vec![cash("20")]), "corrupt_record");
+    assert_eq!(fx.event_count(), events, "nothing was sold");
+    fx.raw()
+        .execute(
+            "UPDATE stores SET timezone = 'Africa/Lagos' WHERE id = ?1",
+            [fx.store.to_string()],
+        )
+        .unwrap();
+    complete(&mut fx, c, id, vec![cash("20")]).unwrap();
+    fx.assert_verified();
 }
 
 // ---------------------------------------------------------------- crash
@@ -1620,14 +1703,23 @@ fn till_latencies() {
 fn a_product_without_a_price_is_not_sold_free_unless_a_manager_sets_the_price() {
     let mut fx = store_a();
     let c = fx.cashier;
-    let p = fx.product("NEW-1", "Unpriced cream", ProductFields::default());
+    let p = fx.product(
+        "NEW-1",
+        "Unpriced cream",
+        ProductFields {
+            cost_price: Some(money("3.00")),
+            ..Default::default()
+        },
+    );
     let b = fx.receive(p, "U1", day(300), 5);
     shift(&mut fx, c, TILL, "50.00");
     let id = cart(&mut fx, c, TILL);
     let v = add(&mut fx, c, id, p, "1");
     assert_eq!(v.totals.total, money("0"));
     let r = complete(&mut fx, c, id, vec![]);
-    assert_kind(r, "invalid_state");
+    let e = assert_kind(r, "no_selling_price");
+    assert_eq!(e.details()["line_no"], 1);
+    assert_eq!(e.details()["product_id"], p.to_string());
     assert_eq!(fx.on_hand(b), qi(5), "nothing sold");
     fx.as_user(
         c,

@@ -240,7 +240,7 @@ fn an_unsellable_batch_is_refused_with_its_reason() {
     let para = w.para;
     let expired = w.fx.receive_backdated(para, "P-OLD", day(-2), 5);
     let r = w.pin(expired);
-    let e = w.refused(r, "expired_batch");
+    let e = w.refused(r, "batch_not_sellable");
     assert!(e.to_string().contains("P-OLD"), "{e}");
 
     for (number, status) in [
@@ -251,8 +251,8 @@ fn an_unsellable_batch_is_refused_with_its_reason() {
         let b = w.fx.receive(para, number, day(100), 5);
         w.status(b, status);
         let r = w.pin(b);
-        let e = w.refused(r, "batch_unavailable");
-        assert_eq!(e.details()["status"], status.as_str());
+        let e = w.refused(r, "batch_not_sellable");
+        assert_eq!(e.details()["reason"], status.as_str());
     }
 
     // Depleted: everything of it sold elsewhere.
@@ -266,8 +266,8 @@ fn an_unsellable_batch_is_refused_with_its_reason() {
     });
     assert_eq!(w.fx.batch(b).status, BatchStatus::Depleted);
     let r = w.pin(b);
-    let e = w.refused(r, "batch_unavailable");
-    assert_eq!(e.details()["status"], "depleted");
+    let e = w.refused(r, "batch_not_sellable");
+    assert_eq!(e.details()["reason"], "depleted");
 }
 
 #[test]
@@ -365,7 +365,7 @@ fn both_fields_at_once_or_a_finished_cart_are_refused() {
         },
     )
     .unwrap();
-    assert_kind(w.pin(late), "invalid_state");
+    assert_kind(w.pin(late), "cart_not_open");
     let v =
         w.fx.as_user(
             c,

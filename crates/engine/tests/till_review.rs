@@ -43,7 +43,7 @@ fn dec(s: &str) -> Decimal {
     s.parse().unwrap()
 }
 
-/// A product at `price`, no tax, whole packs.
+/// A product at `price` (cost 1.00), no tax, whole packs.
 fn pack(fx: &mut Fx, sku: &str, price: &str) -> ProductId {
     fx.product(
         sku,
@@ -51,6 +51,7 @@ fn pack(fx: &mut Fx, sku: &str, price: &str) -> ProductId {
         ProductFields {
             unit: Some("pack".into()),
             selling_price: Some(money(price)),
+            cost_price: Some(money("1.00")),
             tax_rate: Some(Decimal::ZERO),
             ..Default::default()
         },

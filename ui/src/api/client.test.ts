@@ -72,4 +72,21 @@ describe("toApiError", () => {
     expect(toApiError({ kind: "invalid_input", message: "bad", details: { field: "sku" } }).field).toBe("sku");
     expect(toApiError(new Error("boom")).message).toBe("boom");
   });
+
+  it("knows the engine's named kinds and narrows their details by kind", () => {
+    const e = toApiError({
+      kind: "batch_not_sellable",
+      message: "batch L-7 is recalled and cannot be used",
+      details: { batch_id: "b1", batch: "L-7", reason: "recalled", expiry_date: null },
+    });
+    expect(e.kind).toBe("batch_not_sellable");
+    // Typed access: `reason` is a BatchStatus once the kind is known.
+    const reason = e.is("batch_not_sellable") ? e.details.reason : null;
+    expect(reason).toBe("recalled");
+    expect(e.is("insufficient_stock")).toBe(false);
+    const shift = toApiError({ kind: "no_open_shift", message: "till T1 has no open shift", details: { terminal_id: "T1" } });
+    expect(shift.is("no_open_shift") ? shift.details.terminal_id : null).toBe("T1");
+    // The retired catch-all is not a kind any more.
+    expect(toApiError({ kind: "invalid_state", message: "m", details: {} }).kind).toBe("internal");
+  });
 });

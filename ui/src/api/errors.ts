@@ -1,45 +1,71 @@
 // Errors from Rust arrive as {kind, message, details}. This module turns any
-// rejection into an ApiError so that screens can branch on `kind` and always
-// have a plain-words message to show.
+// rejection into an ApiError so that screens can branch on `kind` (never on
+// the message, which is for people) and always have a plain-words message to
+// show. The kinds and each kind's details are generated from the engine's
+// error type (bindings/ErrorKind.ts, bindings/ErrorDetails.ts).
 import type { ApiError as ApiErrorShape } from "../bindings/shell/ApiError";
+import type { ErrorDetails } from "../bindings/ErrorDetails";
+import type { ErrorKind } from "../bindings/ErrorKind";
 
-/** Every kind the engine and the shell can report. */
-export type ErrorKind =
-  | "not_found"
-  | "invalid_input"
-  | "insufficient_stock"
-  | "expired_batch"
-  | "batch_unavailable"
-  | "forbidden"
-  | "approval_required"
-  | "conflict"
-  | "invalid_state"
-  | "receipt_not_reversible"
-  | "unauthenticated"
-  | "locked"
-  | "schema_too_new"
-  | "not_a_database"
-  | "storage"
-  | "internal";
+export type { ErrorDetails, ErrorKind };
 
-const KINDS: ReadonlySet<string> = new Set<ErrorKind>([
-  "not_found",
-  "invalid_input",
-  "insufficient_stock",
-  "expired_batch",
-  "batch_unavailable",
-  "forbidden",
-  "approval_required",
-  "conflict",
-  "invalid_state",
-  "receipt_not_reversible",
-  "unauthenticated",
-  "locked",
-  "schema_too_new",
-  "not_a_database",
-  "storage",
-  "internal",
-]);
+/** The details that come with errors of kind `K`. */
+export type DetailsOf<K extends ErrorKind> = Extract<ErrorDetails, { kind: K }>["details"];
+
+/**
+ * A short title for every kind. Typed as a full record so that a kind added
+ * in Rust fails the type check here until it has a title.
+ */
+export const ERROR_TITLES: Record<ErrorKind, string> = {
+  not_found: "Not found",
+  invalid_input: "Please check what you entered",
+  conflict: "Conflict",
+  database_rule: "Refused by the database",
+  corrupt_record: "Damaged record",
+  forbidden: "Not allowed",
+  store_not_owned: "Another installation's store",
+  approval_required: "Needs a manager's approval",
+  unauthenticated: "Sign-in failed",
+  locked: "Account locked",
+  not_set_up: "Not set up yet",
+  already_set_up: "Already set up",
+  store_closed: "Store closed",
+  product_deleted: "Product deleted",
+  product_pending_approval: "Product awaiting approval",
+  product_discontinued: "Product discontinued",
+  prescription_required: "Prescription needed",
+  supplier_inactive: "Supplier inactive",
+  no_cost_price: "Cost price needed",
+  insufficient_stock: "Not enough stock",
+  batch_not_sellable: "Batch cannot be sold",
+  batch_status_unchanged: "Nothing to change",
+  batch_not_quarantined: "Batch not in quarantine",
+  batch_empty: "Batch is empty",
+  reservation_not_active: "Hold already ended",
+  adjustment_not_pending: "Adjustment already decided",
+  backorder_closed: "Backorder closed",
+  receipt_not_reversible: "Cannot reverse this receipt",
+  no_open_shift: "No open shift",
+  cart_not_open: "Cart not open",
+  cart_not_held: "Cart not held",
+  cart_closed: "Cart closed",
+  empty_cart: "Empty cart",
+  no_selling_price: "No selling price",
+  sale_not_completed: "Sale not completed",
+  sale_shift_closed: "Shift already closed",
+  sale_has_returns: "Sale has returns",
+  schema_too_new: "Database from a newer PharmaPOS",
+  not_a_database: "Not a PharmaPOS database",
+  storage: "Database problem",
+  internal: "Something went wrong",
+};
+
+const KINDS: ReadonlySet<string> = new Set(Object.keys(ERROR_TITLES));
+
+/** True when `kind` is one the engine reports. */
+export function isErrorKind(kind: string): kind is ErrorKind {
+  return KINDS.has(kind);
+}
 
 /** A failure reported by the app, with a stable kind. */
 export class ApiError extends Error {
@@ -51,6 +77,11 @@ export class ApiError extends Error {
     this.name = "ApiError";
     this.kind = kind;
     this.details = details;
+  }
+
+  /** Narrows on the kind: inside `if (e.is("insufficient_stock"))`, `e.details` has that kind's fields. */
+  is<K extends ErrorKind>(kind: K): this is ApiError & { readonly kind: K; readonly details: DetailsOf<K> } {
+    return this.kind === kind;
   }
 
   /** The field the error is about, when the engine names one. */
@@ -70,7 +101,7 @@ function isShape(value: unknown): value is ApiErrorShape {
 export function toApiError(raw: unknown): ApiError {
   if (raw instanceof ApiError) return raw;
   if (isShape(raw)) {
-    const kind = KINDS.has(raw.kind) ? (raw.kind as ErrorKind) : "internal";
+    const kind = isErrorKind(raw.kind) ? raw.kind : "internal";
     const details =
       typeof raw.details === "object" && raw.details !== null ? (raw.details as Record<string, unknown>) : {};
     return new ApiError(kind, raw.message, details);

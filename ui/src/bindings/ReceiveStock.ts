@@ -38,7 +38,8 @@ manufacture_date?: string,
  */
 serial_number?: string, 
 /**
- * Unit cost (default: the product's cost price).
+ * Unit cost paid for this delivery. Omitted, the product's cost price
+ * is used (the result says so); refused when the product has none.
  */
 cost_price?: Money, 
 /**

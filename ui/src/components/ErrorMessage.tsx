@@ -1,25 +1,6 @@
 // Shows a failure where the user is looking: the plain message first, the
 // kind and details one click away. role="alert" so screen readers announce it.
-import { ApiError, toApiError } from "../api";
-
-const TITLES: Partial<Record<ApiError["kind"], string>> = {
-  invalid_input: "Please check what you entered",
-  insufficient_stock: "Not enough stock",
-  expired_batch: "Expired batch",
-  batch_unavailable: "Batch unavailable",
-  forbidden: "Not allowed",
-  approval_required: "Needs a manager's approval",
-  conflict: "Conflict",
-  not_found: "Not found",
-  invalid_state: "Not possible right now",
-  receipt_not_reversible: "Cannot reverse this receipt",
-  unauthenticated: "Sign-in failed",
-  locked: "Account locked",
-  storage: "Database problem",
-  schema_too_new: "Database from a newer PharmaPOS",
-  not_a_database: "Not a PharmaPOS database",
-  internal: "Something went wrong",
-};
+import { ERROR_TITLES, toApiError } from "../api";
 
 export function ErrorMessage({ error, onDismiss }: { error: unknown; onDismiss?: () => void }) {
   if (error === null || error === undefined) return null;
@@ -28,7 +9,7 @@ export function ErrorMessage({ error, onDismiss }: { error: unknown; onDismiss?:
   return (
     <div className="error-message" role="alert" data-kind={e.kind}>
       <div className="error-head">
-        <strong>{TITLES[e.kind] ?? "Error"}</strong>
+        <strong>{ERROR_TITLES[e.kind]}</strong>
         {onDismiss && (
           <button type="button" className="link" onClick={onDismiss} aria-label="Dismiss error">
             ×

@@ -89,7 +89,7 @@ impl Operation for CreateCategory {
         let created = list(ctx)?
             .into_iter()
             .find(|c| c.id == id)
-            .ok_or_else(|| Error::Internal("category vanished".into()))?;
+            .ok_or_else(|| Error::internal("category vanished"))?;
         crate::audit::record_change(
             ctx,
             crate::audit::ChangeType::CategoryCreated,

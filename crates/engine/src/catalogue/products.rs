@@ -6,6 +6,7 @@
 use super::{optional_text, required_text};
 use crate::audit::{self, ChangeType};
 use crate::auth::Permission;
+use crate::error::{corrupt_in_row, tax_rate_in_row};
 use crate::ids::{CategoryId, ProductId, StoreId};
 use crate::num::{Money, Qty};
 use crate::op::{Ctx, Operation};
@@ -381,10 +382,10 @@ impl Operation for UpdateProduct {
     fn run(self, ctx: &Ctx<'_>) -> Result<Product> {
         let cur = get_product(ctx.tx, self.id)?;
         if cur.deleted_at.is_some() {
-            return Err(Error::invalid_state(format!(
-                "product {} is deleted",
-                cur.sku
-            )));
+            return Err(Error::ProductDeleted {
+                product_id: cur.id,
+                sku: cur.sku,
+            });
         }
         if let Some(s) = &self.sku {
             let sku = required_text("sku", s, 64)?;
@@ -666,10 +667,10 @@ impl Operation for DeleteProduct {
     fn run(self, ctx: &Ctx<'_>) -> Result<Product> {
         let p = get_product(ctx.tx, self.id)?;
         if p.deleted_at.is_some() {
-            return Err(Error::invalid_state(format!(
-                "product {} is already deleted",
-                p.sku
-            )));
+            return Err(Error::ProductDeleted {
+                product_id: p.id,
+                sku: p.sku,
+            });
         }
         let on_hand: i64 = ctx.tx.query_row(
             "SELECT COALESCE(SUM(on_hand_milli), 0) FROM batches WHERE product_id = ?1",
@@ -844,19 +845,39 @@ const COLUMNS: &str = "id, sku, name, generic_name, brand, description, category
     track_serial, expiry_required, status, created_at, updated_at, deleted_at, deleted_by";
 
 fn read_row(r: &Row<'_>) -> rusqlite::Result<Product> {
-    let dec = |s: Option<String>| s.and_then(|s| s.parse::<Decimal>().ok());
-    let json_col = |i: usize| -> rusqlite::Result<Option<String>> { r.get(i) };
+    let id: ProductId = r.get(0)?;
+    // A stored value that does not read back names the product and the
+    // value; it never turns into a default that would price or sell wrongly.
+    let bad = |i: usize, field: &'static str, value: String| {
+        corrupt_in_row(i, "product", id, field, value)
+    };
+    let dec = |i: usize, field: &'static str| -> rusqlite::Result<Option<Decimal>> {
+        match r.get::<_, Option<String>>(i)? {
+            None => Ok(None),
+            Some(s) => s.parse::<Decimal>().map(Some).map_err(|_| bad(i, field, s)),
+        }
+    };
+    fn json_col<T: serde::de::DeserializeOwned>(
+        r: &Row<'_>,
+        i: usize,
+        bad: impl Fn(usize, String) -> rusqlite::Error,
+    ) -> rusqlite::Result<Option<T>> {
+        match r.get::<_, Option<String>>(i)? {
+            None => Ok(None),
+            Some(s) => serde_json::from_str(&s).map(Some).map_err(|_| bad(i, s)),
+        }
+    }
     let category: String = r.get(6)?;
     let status: String = r.get(27)?;
     Ok(Product {
-        id: r.get(0)?,
+        id,
         sku: r.get(1)?,
         name: r.get(2)?,
         generic_name: r.get(3)?,
         brand: r.get(4)?,
         description: r.get(5)?,
-        category: serde_json::from_value(serde_json::Value::String(category))
-            .unwrap_or(ProductCategory::Other),
+        category: serde_json::from_value(serde_json::Value::String(category.clone()))
+            .map_err(|_| bad(6, "category", category))?,
         category_id: r.get(7)?,
         nafdac_number: r.get(8)?,
         barcodes: Vec::new(),
@@ -866,11 +887,11 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<Product> {
         cost_price: Money::from_scaled(r.get(12)?),
         selling_price: Money::from_scaled(r.get(13)?),
         retail_price: r.get::<_, Option<i64>>(14)?.map(Money::from_scaled),
-        markup_percent: dec(r.get(15)?),
-        commission_rate: dec(r.get(16)?),
-        tax_rate: dec(r.get(17)?).unwrap_or_default(),
-        injectable: json_col(18)?.and_then(|s| serde_json::from_str(&s).ok()),
-        storage: json_col(19)?.and_then(|s| serde_json::from_str(&s).ok()),
+        markup_percent: dec(15, "markup_percent")?,
+        commission_rate: dec(16, "commission_rate")?,
+        tax_rate: tax_rate_in_row(r, 17, "product", id)?,
+        injectable: json_col(r, 18, |i, s| bad(i, "injectable", s))?,
+        storage: json_col(r, 19, |i, s| bad(i, "storage", s))?,
         thresholds: Thresholds {
             reorder_point: r.get::<_, Option<i64>>(20)?.map(Qty::from_scaled),
             min_level: r.get::<_, Option<i64>>(21)?.map(Qty::from_scaled),
@@ -882,8 +903,8 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<Product> {
             serial: r.get(25)?,
             expiry_required: r.get(26)?,
         },
-        status: serde_json::from_value(serde_json::Value::String(status))
-            .unwrap_or(ProductStatus::Active),
+        status: serde_json::from_value(serde_json::Value::String(status.clone()))
+            .map_err(|_| bad(27, "status", status))?,
         created_at: r.get(28)?,
         updated_at: r.get(29)?,
         deleted_at: r.get(30)?,

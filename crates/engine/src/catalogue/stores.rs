@@ -70,11 +70,11 @@ impl StoreInfo {
         let (name, tz, approval_milli, approval_e4, active) =
             row.ok_or_else(|| Error::not_found("store", id))?;
         if !active {
-            return Err(Error::invalid_state(format!("store '{name}' is closed")));
+            return Err(Error::StoreClosed { store_id: id, name });
         }
-        let tz = tz.parse::<Tz>().map_err(|_| {
-            Error::Internal(format!("store '{name}' has an unknown time zone '{tz}'"))
-        })?;
+        let tz = tz
+            .parse::<Tz>()
+            .map_err(|_| Error::corrupt("store", id, "timezone", tz))?;
         Ok(StoreInfo {
             id,
             name,
@@ -93,7 +93,7 @@ pub fn only_store(tx: &Transaction<'_>) -> Result<StoreId> {
         .collect::<rusqlite::Result<Vec<_>>>()?;
     match ids.as_slice() {
         [one] => Ok(*one),
-        [] => Err(Error::invalid_state("no store exists yet; run setup first")),
+        [] => Err(Error::NotSetUp {}),
         _ => Err(Error::invalid(
             "store_id",
             "this database holds several stores: name the store_id",

@@ -297,7 +297,7 @@ fn apply_fields(ctx: &Ctx<'_>, id: SupplierId, f: &SupplierFields) -> Result<()>
             "UPDATE suppliers SET categories = ?2 WHERE id = ?1",
             params![
                 id,
-                serde_json::to_string(&cleaned).map_err(|e| Error::Internal(e.to_string()))?
+                serde_json::to_string(&cleaned).map_err(|e| Error::internal(e.to_string()))?
             ],
         )?;
     }

@@ -18,6 +18,7 @@ use super::{m, terminal, Discount};
 use crate::auth::Permission;
 use crate::catalogue::optional_text;
 use crate::catalogue::products::ProductRules;
+use crate::error::tax_rate_in_row;
 use crate::ids::{BatchId, CartId, CartLineId, ProductId, ReservationId, SaleId, StoreId, UserId};
 use crate::num::Qty;
 use crate::op::{Ctx, Operation};
@@ -91,10 +92,10 @@ impl CartRow {
     /// or a manager of its store).
     pub(crate) fn ensure_editable(&self, ctx: &Ctx<'_>) -> Result<()> {
         if self.status != "open" {
-            return Err(Error::invalid_state(format!(
-                "cart {} is {}, not open",
-                self.id, self.status
-            )));
+            return Err(Error::CartNotOpen {
+                cart_id: self.id,
+                status: self.status.clone(),
+            });
         }
         self.ensure_owner(ctx)
     }
@@ -173,7 +174,7 @@ pub(crate) fn load_lines(ctx: &Ctx<'_>, cart: CartId) -> Result<Vec<LineRow>> {
             unit: r.get(5)?,
             allow_fractional: r.get(6)?,
             prescription_only: r.get(7)?,
-            tax_rate: r.get::<_, String>(8)?.parse().unwrap_or_default(),
+            tax_rate: tax_rate_in_row(r, 8, "product", r.get::<_, ProductId>(2)?)?,
             list_price_e4: r.get(9)?,
             quantity_milli: r.get(10)?,
             batch_id: r.get(11)?,
@@ -254,20 +255,17 @@ pub(crate) fn check_line(
     prescription: Option<&str>,
 ) -> Result<i64> {
     if product.status == "pending_approval" {
-        return Err(Error::invalid_state(format!(
-            "product {} is waiting for approval and cannot be sold yet",
-            product.sku
-        )));
+        return Err(Error::ProductPendingApproval {
+            product_id: product.id,
+            sku: product.sku.clone(),
+        });
     }
     let q = product.quantity("quantity", quantity)?;
     if prescription_only && prescription.is_none() {
-        return Err(Error::invalid(
-            "prescription_reference",
-            format!(
-                "{} is prescription-only: enter the prescription reference",
-                product.sku
-            ),
-        ));
+        return Err(Error::PrescriptionRequired {
+            product_id: product.id,
+            sku: product.sku.clone(),
+        });
     }
     if let Some(b) = batch_id {
         let row = BatchRow::load(ctx.tx, b)?;
@@ -637,10 +635,10 @@ impl Operation for CancelCart {
     fn run(self, ctx: &Ctx<'_>) -> Result<CartView> {
         let cart = CartRow::load(ctx, self.cart_id)?;
         if cart.status != "open" && cart.status != "held" {
-            return Err(Error::invalid_state(format!(
-                "cart {} is {} and cannot be cancelled",
-                cart.id, cart.status
-            )));
+            return Err(Error::CartClosed {
+                cart_id: cart.id,
+                status: cart.status,
+            });
         }
         if cart.status == "open" {
             cart.ensure_owner(ctx)?;

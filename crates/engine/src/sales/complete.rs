@@ -89,10 +89,11 @@ impl Operation for CompleteSale {
         }
         let cart = CartRow::load(ctx, self.cart_id)?;
         if cart.status == "completed" {
-            return Err(Error::invalid_state(format!(
-                "cart {} was already sold under another sale id",
-                cart.id
-            )));
+            // Sold under another sale id.
+            return Err(Error::CartNotOpen {
+                cart_id: cart.id,
+                status: cart.status,
+            });
         }
         cart.ensure_editable(ctx)?;
         let store = ctx.store(Some(cart.store_id))?;
@@ -104,7 +105,7 @@ impl Operation for CompleteSale {
         .run(ctx)?;
         let p = cart::price(ctx, cart)?;
         if p.lines.is_empty() {
-            return Err(Error::invalid_state("the cart is empty"));
+            return Err(Error::EmptyCart { cart_id: p.cart.id });
         }
         // Re-validate every line.
         let effective = effective_per_line(&p.lines, &p.amounts, p.cart.discount.as_ref());
@@ -123,22 +124,25 @@ impl Operation for CompleteSale {
             // A product whose price was never set would go out free; only a
             // manager's price override (possibly to zero) sells it.
             if l.unit_price_e4 == 0 && l.price_overridden_by.is_none() {
-                return Err(Error::invalid_state(format!(
-                    "line {} ({}) has no selling price: set the product's price, or have a manager override the line's price",
-                    l.line_no, l.name
-                )));
+                return Err(Error::NoSellingPrice {
+                    cart_id: p.cart.id,
+                    line_no: l.line_no,
+                    product_id: l.product_id,
+                    name: l.name.clone(),
+                });
             }
             // A manager who approved either discount on the line saw its
             // effective discount when approving (see `discounts`).
             let line_approved = l.discount.is_some() && l.discount_approved_by.is_some();
             if over_limit(&p.settings, *eff) && !line_approved && !cart_approved {
                 return Err(Error::ApprovalRequired {
-                    message: format!(
+                    reason: format!(
                         "line {}'s discount (its own and the cart's together: {} %) is above the cashier limit of {} %: set the discount again with a manager's PIN",
                         l.line_no,
                         eff.round_dp(2).normalize(),
                         p.settings.cashier_discount_limit_percent.normalize()
                     ),
+                    ask_approver: false,
                 });
             }
         }

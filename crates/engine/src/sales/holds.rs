@@ -56,7 +56,7 @@ impl Operation for HoldCart {
         let settings = settings::load(ctx.tx, store.id)?;
         let lines = cart::load_lines(ctx, cart.id)?;
         if lines.is_empty() {
-            return Err(Error::invalid_state("an empty cart cannot be held"));
+            return Err(Error::EmptyCart { cart_id: cart.id });
         }
         ReleaseExpiredReservations {
             store_id: Some(store.id),
@@ -128,10 +128,10 @@ impl Operation for ResumeCart {
     fn run(self, ctx: &Ctx<'_>) -> Result<CartView> {
         let cart = CartRow::load(ctx, self.cart_id)?;
         if cart.status != "held" {
-            return Err(Error::invalid_state(format!(
-                "cart {} is {}, not held",
-                cart.id, cart.status
-            )));
+            return Err(Error::CartNotHeld {
+                cart_id: cart.id,
+                status: cart.status,
+            });
         }
         let term = terminal("terminal_id", &self.terminal_id)?;
         ReleaseExpiredReservations {

@@ -141,9 +141,8 @@ pub(crate) fn authorize(
     ) {
         (Some(name), Some(pin)) => check_approver(ctx, store_id, name, pin, action).map(Some),
         _ => Err(Error::ApprovalRequired {
-            message: format!(
-                "{action} needs a manager's approval: give approver_name and approver_pin"
-            ),
+            reason: format!("{action} needs a manager's approval"),
+            ask_approver: true,
         }),
     }
 }

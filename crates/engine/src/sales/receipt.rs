@@ -13,6 +13,7 @@ use super::m;
 use super::pricing::TaxLine;
 use super::settings;
 use crate::auth::Permission;
+use crate::error::tax_rate_in_row;
 use crate::ids::{ProductId, SaleId, SaleLineId, StoreId, UserId};
 use crate::num::{Money, Qty};
 use crate::op::{Ctx, Operation};
@@ -264,7 +265,10 @@ pub(crate) fn build(ctx: &Ctx<'_>, sale_id: SaleId) -> Result<Receipt> {
     ) = head;
     let st = crate::catalogue::stores::get_store(ctx.tx, store_id)?;
     let cfg = settings::load(ctx.tx, store_id)?;
-    let tz: chrono_tz::Tz = st.timezone.parse().unwrap_or(chrono_tz::UTC);
+    let tz: chrono_tz::Tz = st
+        .timezone
+        .parse()
+        .map_err(|_| Error::corrupt("store", store_id, "timezone", st.timezone.clone()))?;
     let local_time = chrono::DateTime::parse_from_rfc3339(&created_at)
         .map(|t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_else(|_| created_at.clone());
@@ -290,7 +294,7 @@ pub(crate) fn build(ctx: &Ctx<'_>, sale_id: SaleId) -> Result<Receipt> {
                 unit_price: m(r.get(7)?),
                 gross: m(r.get(8)?),
                 discount: m(r.get(9)?),
-                tax_rate: r.get::<_, String>(10)?.parse().unwrap_or_default(),
+                tax_rate: tax_rate_in_row(r, 10, "sale line", r.get::<_, SaleLineId>(0)?)?,
                 tax: m(r.get(11)?),
                 total: m(r.get(12)?),
                 cost: Money::ZERO,

@@ -220,10 +220,11 @@ impl Operation for ReturnItems {
     fn run(self, ctx: &Ctx<'_>) -> Result<ReturnResult> {
         let sale = sale_head(ctx, self.sale_id)?;
         if sale.status != "completed" {
-            return Err(Error::invalid_state(format!(
-                "sale {} is {} and cannot take returns",
-                sale.number, sale.status
-            )));
+            return Err(Error::SaleNotCompleted {
+                sale_id: self.sale_id,
+                number: sale.number,
+                status: sale.status,
+            });
         }
         if self.lines.is_empty() {
             return Err(Error::invalid("lines", "name at least one line to return"));
@@ -394,11 +395,8 @@ impl Operation for ReturnItems {
                         matches!(b.status, BatchStatus::Available | BatchStatus::Depleted)
                             && !b.is_expired_on(today);
                     if !sellable {
-                        return Err(Error::invalid_state(format!(
-                            "batch {} is {} and cannot take stock back for sale: return it to quarantine or waste",
-                            b.batch_number,
-                            if b.is_expired_on(today) { "expired" } else { b.status.as_str() }
-                        )));
+                        // Return it to quarantine or waste instead.
+                        return Err(b.not_sellable(today));
                     }
                     move_stock(
                         ctx,
@@ -620,10 +618,11 @@ impl Operation for VoidSale {
         let sale = sale_head(ctx, self.sale_id)?;
         let reason = required_text("reason", &self.reason, 500)?;
         if sale.status != "completed" {
-            return Err(Error::invalid_state(format!(
-                "sale {} is already {}",
-                sale.number, sale.status
-            )));
+            return Err(Error::SaleNotCompleted {
+                sale_id: self.sale_id,
+                number: sale.number,
+                status: sale.status,
+            });
         }
         let shift_open: bool = ctx.tx.query_row(
             "SELECT status = 'open' FROM shifts WHERE id = ?1",
@@ -631,10 +630,10 @@ impl Operation for VoidSale {
             |r| r.get(0),
         )?;
         if !shift_open {
-            return Err(Error::invalid_state(format!(
-                "sale {} belongs to a closed shift; take a return instead",
-                sale.number
-            )));
+            return Err(Error::SaleShiftClosed {
+                sale_id: self.sale_id,
+                number: sale.number,
+            });
         }
         let returns: i64 = ctx.tx.query_row(
             "SELECT COUNT(*) FROM sale_returns WHERE sale_id = ?1",
@@ -642,10 +641,10 @@ impl Operation for VoidSale {
             |r| r.get(0),
         )?;
         if returns > 0 {
-            return Err(Error::invalid_state(format!(
-                "sale {} has returns; return the rest instead of voiding it",
-                sale.number
-            )));
+            return Err(Error::SaleHasReturns {
+                sale_id: self.sale_id,
+                number: sale.number,
+            });
         }
         let by = authorize(
             ctx,

@@ -15,6 +15,7 @@
 
 use super::m;
 use crate::auth::Permission;
+use crate::error::tax_rate_in_row;
 use crate::gs1::{self, Gs1Data};
 use crate::ids::{BatchId, ProductId, StoreId};
 use crate::num::{Money, Qty};
@@ -194,7 +195,7 @@ impl Operation for ScanBarcode {
                             allow_fractional: r.get(3)?,
                             prescription_only: r.get(4)?,
                             price: m(r.get(5)?),
-                            tax_rate: r.get::<_, String>(6)?.parse().unwrap_or_default(),
+                            tax_rate: tax_rate_in_row(r, 6, "product", product_id)?,
                         },
                         r.get::<_, bool>(7)?,
                     ))

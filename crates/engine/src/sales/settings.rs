@@ -115,27 +115,38 @@ pub fn load(tx: &Transaction<'_>, store_id: StoreId) -> Result<TillSettings> {
         prefix,
         disposition,
     ) = row;
+    // Missing settings take their defaults; stored ones that do not read back
+    // are named, never replaced by a default.
+    let bad = |field: &'static str, value: String| {
+        Error::corrupt("store settings", store_id, field, value)
+    };
+    let tenders = match tenders {
+        None => vec!["cash".into(), "card".into()],
+        Some(t) => serde_json::from_str(&t).map_err(|_| bad("tenders", t))?,
+    };
+    let limit = match limit {
+        None => Decimal::from(10),
+        Some(l) => l
+            .parse()
+            .map_err(|_| bad("cashier_discount_limit_percent", l))?,
+    };
     Ok(TillSettings {
         store_id,
         prices_include_tax: incl.unwrap_or(true),
         rounding_increment: Money::from_scaled(inc.unwrap_or(0)),
-        tenders: tenders
-            .and_then(|t| serde_json::from_str(&t).ok())
-            .unwrap_or_else(|| vec!["cash".into(), "card".into()]),
+        tenders,
         receipt_show_batch: batch.unwrap_or(true),
         receipt_show_expiry: expiry.unwrap_or(true),
         receipt_header: header,
         receipt_footer: footer,
         hold_ttl_minutes: ttl.unwrap_or(60),
-        cashier_discount_limit_percent: limit
-            .and_then(|l| l.parse().ok())
-            .unwrap_or(Decimal::from(10)),
+        cashier_discount_limit_percent: limit,
         cashier_refund_limit: Money::from_scaled(refund.unwrap_or(0)),
         sale_prefix: prefix.unwrap_or_else(|| DEFAULT_SALE_PREFIX.into()),
-        return_disposition: disposition
-            .as_deref()
-            .and_then(ReturnDisposition::parse)
-            .unwrap_or(ReturnDisposition::Quarantine),
+        return_disposition: match disposition {
+            None => ReturnDisposition::Quarantine,
+            Some(d) => ReturnDisposition::parse(&d).ok_or_else(|| bad("return_disposition", d))?,
+        },
     })
 }
 

@@ -20,12 +20,10 @@ use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// The open shift of a till, or `invalid_state` telling to open one.
+/// The open shift of a till, or `no_open_shift` telling to open one.
 pub(crate) fn current(ctx: &Ctx<'_>, store_id: StoreId, terminal_id: &str) -> Result<ShiftId> {
-    find_open(ctx, store_id, terminal_id)?.ok_or_else(|| {
-        Error::invalid_state(format!(
-            "till {terminal_id} has no open shift: open a shift (with its cash float) first"
-        ))
+    find_open(ctx, store_id, terminal_id)?.ok_or_else(|| Error::NoOpenShift {
+        terminal_id: terminal_id.to_string(),
     })
 }
 

@@ -371,9 +371,10 @@ fn pending(ctx: &Ctx<'_>, id: AdjustmentId) -> Result<(BatchId, i64)> {
         .ok_or_else(|| Error::not_found("adjustment", id))?;
     ctx.check_store(store)?;
     if status != "pending" {
-        return Err(Error::invalid_state(format!(
-            "adjustment {id} is already {status}"
-        )));
+        return Err(Error::AdjustmentNotPending {
+            adjustment_id: id,
+            status,
+        });
     }
     Ok((batch_id, change))
 }
@@ -491,10 +492,10 @@ impl Operation for WriteoffBatch {
         let b = BatchRow::load(ctx.tx, self.batch_id)?;
         ctx.check_store(b.store_id)?;
         if b.on_hand_milli == 0 {
-            return Err(Error::invalid_state(format!(
-                "batch {} has nothing left to write off",
-                b.batch_number
-            )));
+            return Err(Error::BatchEmpty {
+                batch_id: b.id,
+                batch: b.batch_number,
+            });
         }
         if b.reserved_milli > 0 {
             return Err(Error::conflict(format!(

@@ -154,7 +154,10 @@ impl Operation for FulfillBackorder {
         let bo = get(ctx, self.backorder_id)?;
         ctx.check_store(bo.store_id)?;
         if !matches!(bo.status.as_str(), "pending" | "partial") {
-            return Err(Error::invalid_state(format!("backorder is {}", bo.status)));
+            return Err(Error::BackorderClosed {
+                backorder_id: self.backorder_id,
+                status: bo.status,
+            });
         }
         let product = ProductRules::load(ctx.tx, bo.product_id)?;
         let owed =
@@ -234,7 +237,10 @@ impl Operation for CancelBackorder {
         let bo = get(ctx, self.backorder_id)?;
         ctx.check_store(bo.store_id)?;
         if !matches!(bo.status.as_str(), "pending" | "partial") {
-            return Err(Error::invalid_state(format!("backorder is {}", bo.status)));
+            return Err(Error::BackorderClosed {
+                backorder_id: self.backorder_id,
+                status: bo.status,
+            });
         }
         ctx.tx.execute(
             "UPDATE backorders SET status = 'cancelled', updated_at = ?2 WHERE id = ?1",

@@ -64,7 +64,7 @@ impl BatchStatus {
     /// Parses the stored name.
     pub fn parse(s: &str) -> Result<BatchStatus> {
         serde_json::from_value(serde_json::Value::String(s.to_string()))
-            .map_err(|_| Error::Internal(format!("unknown batch status '{s}'")))
+            .map_err(|_| Error::internal(format!("unknown batch status '{s}'")))
     }
 }
 
@@ -289,19 +289,26 @@ impl BatchRow {
 
     /// Refuses the batch unless it is sellable today.
     pub fn ensure_sellable(&self, today: NaiveDate) -> Result<()> {
-        if self.status == BatchStatus::Expired || self.is_expired_on(today) {
-            return Err(Error::ExpiredBatch {
-                batch: self.batch_number.clone(),
-                expiry_date: self.expiry_date.clone(),
-            });
+        if self.status == BatchStatus::Available && !self.is_expired_on(today) {
+            return Ok(());
         }
-        if self.status != BatchStatus::Available {
-            return Err(Error::BatchUnavailable {
-                batch: self.batch_number.clone(),
-                status: self.status.as_str().into(),
-            });
+        Err(self.not_sellable(today))
+    }
+
+    /// Why the batch cannot be sold today, as a `batch_not_sellable` error:
+    /// expired (past its date, or marked so) first, else its status.
+    pub(crate) fn not_sellable(&self, today: NaiveDate) -> Error {
+        let expired = self.status == BatchStatus::Expired || self.is_expired_on(today);
+        Error::BatchNotSellable {
+            batch_id: Some(self.id),
+            batch: self.batch_number.clone(),
+            reason: if expired {
+                BatchStatus::Expired
+            } else {
+                self.status
+            },
+            expiry_date: expired.then(|| self.expiry_date.clone()),
         }
-        Ok(())
     }
 }
 

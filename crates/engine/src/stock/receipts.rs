@@ -250,7 +250,7 @@ impl Operation for ReverseReceipt {
         let (Some(batch_id), Some(previous), Some(new)) =
             (ev.batch_id, ev.previous_milli, ev.new_milli)
         else {
-            return Err(Error::Internal(format!(
+            return Err(Error::internal(format!(
                 "receipt event {} names no batch or quantity",
                 self.receipt_id
             )));

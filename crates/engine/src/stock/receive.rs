@@ -39,7 +39,8 @@ pub struct ReceiveStock {
     /// Serial number.
     #[ts(optional)]
     pub serial_number: Option<String>,
-    /// Unit cost (default: the product's cost price).
+    /// Unit cost paid for this delivery. Omitted, the product's cost price
+    /// is used (the result says so); refused when the product has none.
     #[ts(optional)]
     pub cost_price: Option<Money>,
     /// Supplier (must exist and be active).
@@ -53,6 +54,17 @@ pub struct ReceiveStock {
     /// Notes.
     #[ts(optional)]
     pub notes: Option<String>,
+}
+
+/// Where a receipt's unit cost came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum CostPriceSource {
+    /// Given with the request.
+    Request,
+    /// The request gave none: the product's cost price.
+    Product,
 }
 
 /// What `receive_stock` did.
@@ -82,6 +94,8 @@ pub struct ReceiveResult {
     pub expiry_date: Option<String>,
     /// Unit cost of the batch (weighted when topped up).
     pub cost_price: Money,
+    /// Where this delivery's unit cost came from.
+    pub cost_price_source: CostPriceSource,
     /// True when an existing batch was topped up.
     pub topped_up: bool,
     /// The purchase receipt.
@@ -103,10 +117,10 @@ impl Operation for ReceiveStock {
         let today = ctx.today(&store);
         let product = ProductRules::load(ctx.tx, self.product_id)?;
         if product.status == "discontinued" {
-            return Err(Error::invalid_state(format!(
-                "product {} is discontinued and cannot be received",
-                product.sku
-            )));
+            return Err(Error::ProductDiscontinued {
+                product_id: product.id,
+                sku: product.sku,
+            });
         }
         let qty_milli = product.quantity("quantity", self.quantity)?;
         let batch_number = required_text("batch_number", &self.batch_number, 64)?;
@@ -118,17 +132,20 @@ impl Operation for ReceiveStock {
         match supplier {
             None => return Err(Error::not_found("supplier", self.supplier_id)),
             Some((name, false)) => {
-                return Err(Error::invalid_state(format!(
-                    "supplier '{name}' is inactive"
-                )))
+                return Err(Error::SupplierInactive {
+                    supplier_id: self.supplier_id,
+                    name,
+                })
             }
             Some(_) => {}
         }
         let expiry = match self.expiry_date {
             Some(d) if d < today => {
-                return Err(Error::ExpiredBatch {
+                return Err(Error::BatchNotSellable {
+                    batch_id: None,
                     batch: batch_number,
-                    expiry_date: d.to_string(),
+                    reason: BatchStatus::Expired,
+                    expiry_date: Some(d.to_string()),
                 });
             }
             Some(d) => d.to_string(),
@@ -157,18 +174,29 @@ impl Operation for ReceiveStock {
                 ));
             }
         }
-        let cost = match self.cost_price {
+        // A receipt without its cost must not go in at 0.00: that would
+        // skew the valuation of every unit on the batch.
+        let (cost, cost_price_source) = match self.cost_price {
             Some(c) if c.is_negative() => {
                 return Err(Error::invalid(
                     "cost_price",
                     "cost price cannot be negative",
                 ))
             }
-            Some(c) => c.to_scaled("cost_price")?,
-            None => ctx
-                .tx
-                .prepare_cached("SELECT cost_price_e4 FROM products WHERE id = ?1")?
-                .query_row([self.product_id], |r| r.get(0))?,
+            Some(c) => (c.to_scaled("cost_price")?, CostPriceSource::Request),
+            None => {
+                let product_cost: i64 = ctx
+                    .tx
+                    .prepare_cached("SELECT cost_price_e4 FROM products WHERE id = ?1")?
+                    .query_row([self.product_id], |r| r.get(0))?;
+                if product_cost <= 0 {
+                    return Err(Error::NoCostPrice {
+                        product_id: product.id,
+                        sku: product.sku,
+                    });
+                }
+                (product_cost, CostPriceSource::Product)
+            }
         };
         let reference = optional_text("reference_number", self.reference_number.as_deref(), 64)?;
         let notes = optional_text("notes", self.notes.as_deref(), 1000)?;
@@ -206,9 +234,11 @@ impl Operation for ReceiveStock {
                     )));
                 }
                 if !matches!(b.status, BatchStatus::Available | BatchStatus::Depleted) {
-                    return Err(Error::BatchUnavailable {
+                    return Err(Error::BatchNotSellable {
+                        batch_id: Some(b.id),
                         batch: batch_number,
-                        status: b.status.as_str().into(),
+                        reason: b.status,
+                        expiry_date: None,
                     });
                 }
                 // Weighted average: the batch's value stays the sum of what was paid.
@@ -219,7 +249,7 @@ impl Operation for ReceiveStock {
                 // Rounded half up to the money scale.
                 let weighted = (2 * value + total) / (2 * total);
                 let weighted =
-                    i64::try_from(weighted).map_err(|_| Error::Internal("cost overflow".into()))?;
+                    i64::try_from(weighted).map_err(|_| Error::internal("cost overflow"))?;
                 ctx.tx.prepare_cached("UPDATE batches SET initial_milli = initial_milli + ?2, cost_price_e4 = ?3, updated_at = ?4 WHERE id = ?1")?.execute(
                     params![id, qty_milli, weighted, now],
                 )?;
@@ -297,6 +327,7 @@ impl Operation for ReceiveStock {
             on_hand: Qty::from_scaled(on_hand),
             expiry_date: (expiry != NO_EXPIRY).then_some(expiry),
             cost_price: Money::from_scaled(cost_after),
+            cost_price_source,
             topped_up,
             purchase_receipt_id: receipt_id,
             pending_backorders,

@@ -171,9 +171,10 @@ fn active(ctx: &Ctx<'_>, id: ReservationId) -> Result<(BatchRow, i64)> {
         .ok_or_else(|| Error::not_found("reservation", id))?;
     ctx.check_store(store)?;
     if status != "active" {
-        return Err(Error::invalid_state(format!(
-            "reservation {id} is already {status}"
-        )));
+        return Err(Error::ReservationNotActive {
+            reservation_id: id,
+            status,
+        });
     }
     Ok((BatchRow::load(ctx.tx, batch_id)?, q))
 }

@@ -55,24 +55,26 @@ impl Operation for SetBatchStatus {
             ));
         }
         if b.status == self.status {
-            return Err(Error::invalid_state(format!(
-                "batch {} is already {}",
-                b.batch_number,
-                b.status.as_str()
-            )));
+            return Err(Error::BatchStatusUnchanged {
+                batch_id: b.id,
+                batch: b.batch_number,
+                status: b.status,
+            });
         }
         if self.status == BatchStatus::Available {
             if b.status != BatchStatus::Quarantine {
-                return Err(Error::invalid_state(format!(
-                    "only a quarantined batch can be released; batch {} is {}",
-                    b.batch_number,
-                    b.status.as_str()
-                )));
+                return Err(Error::BatchNotQuarantined {
+                    batch_id: b.id,
+                    batch: b.batch_number,
+                    status: b.status,
+                });
             }
             if b.is_expired_on(ctx.today(&store)) {
-                return Err(Error::ExpiredBatch {
+                return Err(Error::BatchNotSellable {
+                    batch_id: Some(b.id),
                     batch: b.batch_number.clone(),
-                    expiry_date: b.expiry_date.clone(),
+                    reason: BatchStatus::Expired,
+                    expiry_date: Some(b.expiry_date.clone()),
                 });
             }
         }

@@ -51,7 +51,7 @@ function renderScreen(): { name: string; input: Record<string, unknown> }[] {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   render(
     <QueryClientProvider client={client}>
-      <AdjustmentsScreen user={{ id: "u1", name: "Mike", role: "manager", store_id: "s1" }} />
+      <AdjustmentsScreen user={{ id: "u1", name: "Mike", role: "manager", store_id: "s1", head_office: false, stores: [{ store_id: "s1", role: "manager" }] }} />
     </QueryClientProvider>,
   );
   return calls;

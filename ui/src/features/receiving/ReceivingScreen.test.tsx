@@ -37,6 +37,7 @@ function result(productId: string, productName: string, batch: string, quantity:
     cost_price: "0.05",
     topped_up: false,
     purchase_receipt_id: "pr1",
+    cost_price_source: "request",
     pending_backorders: 0,
   };
 }
@@ -84,7 +85,7 @@ function renderScreen(role: Role, handlers: Partial<Record<string, (input: Recor
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   render(
     <QueryClientProvider client={client}>
-      <ReceivingScreen user={{ id: "u1", name: "Ada", role, store_id: "s1" }} />
+      <ReceivingScreen user={{ id: "u1", name: "Ada", role, store_id: "s1", head_office: false, stores: [{ store_id: "s1", role }] }} />
     </QueryClientProvider>,
   );
   return calls;

@@ -46,8 +46,9 @@ const EMPTY: Draft = {
 export function receivedText(r: ReceiveResult): string {
   const what = `${r.topped_up ? "Topped up" : "Received new"} batch ${r.batch_number} of ${r.product_name}: +${r.quantity} ${r.unit}, now ${r.on_hand} on hand`;
   const expiry = r.expiry_date ? `, expires ${r.expiry_date}` : "";
+  const cost = r.cost_price_source === "product" ? " No cost price was entered: the product's cost price was used." : "";
   const waiting = r.pending_backorders > 0 ? ` ${r.pending_backorders} backorder(s) wait for this product.` : "";
-  return `${what}${expiry}.${waiting}`;
+  return `${what}${expiry}.${cost}${waiting}`;
 }
 
 export function ReceivingScreen({ user }: { user: SignedInUser }) {
@@ -60,7 +61,7 @@ export function ReceivingScreen({ user }: { user: SignedInUser }) {
   const set = (k: keyof Draft) => (e: { target: { value: string } }) => setD((x) => ({ ...x, [k]: e.target.value }));
   const text = (k: keyof Draft, label: string, hint?: string) => (
     <Field label={label} hint={hint}>
-      {(id) => <input id={id} name={k} value={d[k]} onChange={set(k)} aria-invalid={receive.error?.field === k || undefined} />}
+      {(id) => <input id={id} name={k} value={d[k]} onChange={set(k)} aria-invalid={receive.error?.field === k || (k === "cost_price" && receive.error?.kind === "no_cost_price") || undefined} />}
     </Field>
   );
 
@@ -125,7 +126,7 @@ export function ReceivingScreen({ user }: { user: SignedInUser }) {
             {text("quantity", "Quantity")}
             {text("expiry_date", "Expiry date", "YYYY-MM-DD")}
             {text("manufacture_date", "Manufacture date", "YYYY-MM-DD")}
-            {text("cost_price", "Cost price (per unit)", "Defaults to the product's cost")}
+            {text("cost_price", "Cost price (per unit)", "Empty: the product's cost (refused if it has none)")}
             {text("serial_number", "Serial number")}
             {text("notes", "Notes")}
           </div>

@@ -17,7 +17,7 @@ export interface Approver {
 export interface PendingApproval {
   /** What is being approved, in words. */
   what: string;
-  /** The engine's reason. */
+  /** The engine's reason in plain words (its details' `reason`). */
   reason: string;
   /** Sends the request again with the approver. */
   run: (approver: Approver) => Promise<unknown>;
@@ -48,7 +48,7 @@ export function ApprovalPrompt({ pending, onDone, onCancel }: { pending: Pending
     <form className="panel approval" aria-label="Manager approval" onSubmit={submit} onKeyDown={(e) => e.key === "Escape" && onCancel()}>
       <h2>Manager approval needed</h2>
       <p>
-        <strong>{pending.what}</strong>: {plainReason(pending.reason)}
+        <strong>{pending.what}</strong>: {pending.reason}.
       </p>
       <div className="grid three">
         <Field label="Approving manager">{(id) => <input id={id} value={name} onChange={(e) => setName(e.target.value)} autoFocus required />}</Field>
@@ -76,11 +76,6 @@ export function ApprovalPrompt({ pending, onDone, onCancel }: { pending: Pending
       )}
     </form>
   );
-}
-
-/** The engine's reason without the API hint ("…: give approver_name and approver_pin"). */
-export function plainReason(reason: string): string {
-  return reason.replace(/:\s*give approver_name and approver_pin\.?$/, ".");
 }
 
 /** A wrong PIN (approval_required again), a non-manager's PIN or a locked manager: said as such, not as a failed sign-in. */

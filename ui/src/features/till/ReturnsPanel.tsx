@@ -82,7 +82,7 @@ export function ReturnsPanel({
       await run({});
     } catch (e) {
       const err = toApiError(e);
-      if (err.kind === "approval_required") setApproval({ what, reason: err.message, run });
+      if (err.is("approval_required")) setApproval({ what, reason: err.details.reason, run });
       else setError(err);
     }
   }

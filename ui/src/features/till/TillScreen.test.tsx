@@ -146,6 +146,30 @@ describe("TillScreen", () => {
     expect(calls.some((c) => c.name === "update_cart_line")).toBe(false);
   });
 
+  it("asks for the prescription when the engine answers prescription_required, and resends with it", async () => {
+    let current = cart([]);
+    const calls = renderTill((name, input) => {
+      if (name === "open_cart" || name === "get_cart") return current;
+      if (name === "scan_barcode") return scanResult({});
+      if (name === "add_cart_line") {
+        if (!input["prescription_reference"])
+          throw { kind: "prescription_required", message: "PARA500 is prescription-only: enter the prescription reference", details: { product_id: "p1", sku: "PARA500" } };
+        current = cart([line({})], "20");
+        return current;
+      }
+      throw new Error(`unexpected call ${name}`);
+    });
+    await screen.findByRole("table", { name: "Cart lines" });
+    scanKeys("5901234123457");
+    const prompt = await screen.findByRole("form", { name: "Prescription reference" });
+    fireEvent.change(within(prompt).getByLabelText("Prescription reference"), { target: { value: "RX-42" } });
+    fireEvent.click(within(prompt).getByRole("button", { name: "Add to cart" }));
+    await screen.findByRole("row", { name: /Paracetamol 500mg/ });
+    const sent = calls.filter((c) => c.name === "add_cart_line");
+    expect(sent).toHaveLength(2);
+    expect(sent[1]?.input).toMatchObject({ product_id: "p1", prescription_reference: "RX-42" });
+  });
+
   it("shows a refused pack big and clear and adds nothing", async () => {
     const calls = renderTill((name) => {
       if (name === "open_cart" || name === "get_cart") return cart([]);
@@ -165,7 +189,12 @@ describe("TillScreen", () => {
     const calls = renderTill((name, input) => {
       if (name === "open_cart" || name === "get_cart") return current;
       if (name === "set_line_discount") {
-        if (!input["approver_pin"]) throw { kind: "approval_required", message: "a 50% discount needs a manager's approval", details: {} };
+        if (!input["approver_pin"])
+          throw {
+            kind: "approval_required",
+            message: "a 50% discount needs a manager's approval: give approver_name and approver_pin",
+            details: { reason: "a 50% discount needs a manager's approval" },
+          };
         current = cart([line({ line_discount: "10", total: "10", discount: { kind: "percent", value: "50" } })], "10");
         return current;
       }
@@ -175,7 +204,9 @@ describe("TillScreen", () => {
     fireEvent.change(screen.getByLabelText("Line discount"), { target: { value: "50" } });
     fireEvent.click(screen.getByRole("button", { name: "Apply line discount" }));
     const prompt = await screen.findByRole("form", { name: "Manager approval" });
-    expect(prompt).toHaveTextContent("a 50% discount needs a manager's approval");
+    // The plain reason from the details, not the message's hint for API callers.
+    expect(prompt).toHaveTextContent("a 50% discount needs a manager's approval.");
+    expect(prompt).not.toHaveTextContent("approver_pin");
     fireEvent.change(within(prompt).getByLabelText("Approving manager"), { target: { value: "Ada Okafor" } });
     fireEvent.change(within(prompt).getByLabelText("Manager PIN"), { target: { value: "2580" } });
     fireEvent.click(within(prompt).getByRole("button", { name: "Approve" }));

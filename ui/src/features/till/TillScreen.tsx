@@ -64,7 +64,7 @@ export function TillScreen({ user }: { user: SignedInUser }) {
 
 function TillAt({ user, terminalId }: { user: SignedInUser; terminalId: string }) {
   const shift = useCommandQuery("get_shift_report", { terminal_id: terminalId }, { retry: false });
-  const noShift = shift.error?.kind === "invalid_state" || shift.error?.kind === "not_found";
+  const noShift = shift.error?.kind === "no_open_shift" || shift.error?.kind === "not_found";
   // A failed refetch keeps the old data: the error (no open shift) wins.
   const shiftOpen = !shift.error && shift.data?.status === "open";
   const [closed, setClosed] = useState<ShiftReport | null>(null);
@@ -168,13 +168,13 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
       return true;
     } catch (e) {
       const err = toApiError(e);
-      if (err.kind === "approval_required" && what) {
+      if (err.is("approval_required") && what) {
         setApproval({
           what,
-          reason: err.message,
+          reason: err.details.reason,
           run: async (a: Approver) => apply(await call(name, { ...input, ...a })),
         });
-      } else if (err.kind === "invalid_input" && err.field === "prescription_reference" && name === "add_cart_line") {
+      } else if (err.kind === "prescription_required" && name === "add_cart_line") {
         const i = input as CommandRequest<"add_cart_line">;
         setRxFor({ productId: i.product_id, name: "this product", quantity: i.quantity, batchId: i.batch_id });
       } else fail(err);
@@ -289,16 +289,16 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
 
   function onPayError(e: unknown) {
     const err = toApiError(e);
-    if (err.kind === "insufficient_stock" && cart) {
-      const pid = typeof err.details["product_id"] === "string" ? err.details["product_id"] : null;
+    if (err.is("insufficient_stock") && cart) {
+      const pid = err.details.product_id;
       const line = cart.lines.find((l) => l.product_id === pid) ?? cart.lines.find((l) => l.short);
       if (line) {
         setShortage({
           productId: line.product_id,
           name: line.name,
           unit: line.unit,
-          requested: String(err.details["requested"] ?? line.quantity),
-          available: String(err.details["available"] ?? line.available),
+          requested: err.details.requested,
+          available: err.details.available,
           lineId: line.line_id,
         });
         setMode("sale");
