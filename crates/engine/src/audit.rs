@@ -294,7 +294,19 @@ pub struct AuditEvent {
     pub hash: String,
 }
 
-/// `get_audit_trail`: events filtered by store, product, batch, type and time.
+/// - Unlike other commands, an omitted `store_id` means **every** store (not the home
+///   store).
+/// - `change_type` is one of `receipt`, `allocated`, `reserved`, `release`,
+///   `confirm_reserve`, `adjustment`, `writeoff`, `expired`, `transfer_out`,
+///   `transfer_in`, `reconciliation`, `treatment_use`, `waste`, `recall`,
+///   `status_change`, `return`, `void`, `backorder_created`, `backorder_cancelled`,
+///   `backorder_fulfilled`, `adjustment_requested`, `adjustment_rejected`. Till sales,
+///   returns and voids reference the sale number (`LEK-01-000001`).
+/// - `from` (inclusive) and `to` (exclusive) are RFC 3339 instants. Newest first unless
+///   `oldest_first`; `limit` 1–5000 (default 200).
+/// - Every event has `seq` (1, 2, 3… per store) and `hash` = SHA-256(previous hash ‖
+///   canonical event), so editing, deleting or reordering an event breaks the chain; the
+///   table refuses UPDATE and DELETE.
 #[derive(Clone, Debug, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -442,7 +454,11 @@ pub struct VerifyReport {
     pub problems: Vec<VerifyProblem>,
 }
 
-/// `verify`: re-hash every store's chain and recompute every batch's on-hand.
+/// Re-hashes every store's chain (`chain` problems), replays every batch's on-hand from
+/// the ledger and compares it with the batch (`conservation`), and compares each batch's
+/// reserved quantity with its active holds (`reservation`). At most 1000 problems are
+/// listed. `pharmapos verify` (no `--user`) does the same plus SQLite's `PRAGMA
+/// integrity_check`, and exits non-zero when anything is wrong.
 #[derive(Clone, Debug, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]

@@ -250,6 +250,40 @@ impl From<serde_json::Error> for Error {
     }
 }
 
+/// One error kind as documented for callers: its `kind`, what it means, and
+/// the keys of its `details`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KindDoc {
+    /// The stable `kind` string ([`Error::kind`]).
+    pub kind: &'static str,
+    /// One line saying when it happens (and what the caller can do).
+    pub meaning: &'static str,
+    /// The keys of [`Error::details`] for this kind (empty: `{}`).
+    pub details: &'static [&'static str],
+}
+
+impl Error {
+    /// Every kind a caller can meet, in the order the reference lists them.
+    /// A test below keeps it in step with [`Error::kind`].
+    pub const KINDS: &'static [KindDoc] = &[
+        KindDoc { kind: "not_found", meaning: "a referenced record does not exist (or is a deleted product)", details: &["entity", "id"] },
+        KindDoc { kind: "invalid_input", meaning: "malformed request, unknown field or command, validation rule broken; `field` is the request field (a path such as `payments[0].amount` when nested; null when the request as a whole is wrong)", details: &["field"] },
+        KindDoc { kind: "insufficient_stock", meaning: "not enough stock for an all-or-nothing request", details: &["product_id", "batch_id", "requested", "available"] },
+        KindDoc { kind: "expired_batch", meaning: "the batch, or the expiry date given, is past (or the batch is marked expired)", details: &["batch", "expiry_date"] },
+        KindDoc { kind: "batch_unavailable", meaning: "the batch is quarantined, recalled, damaged…", details: &["batch", "status"] },
+        KindDoc { kind: "forbidden", meaning: "the acting user's role lacks the permission", details: &["user", "role", "permission"] },
+        KindDoc { kind: "approval_required", meaning: "the till operation needs a manager: resend with `approver_name` + `approver_pin` (stock adjustments go `pending` instead)", details: &[] },
+        KindDoc { kind: "conflict", meaning: "collides with existing data (duplicate SKU, barcode, name; batch number with another expiry; reserved stock; a second shift on a till; a reused sale id)", details: &[] },
+        KindDoc { kind: "invalid_state", meaning: "the record's state does not allow it (already decided, deleted, last admin, cart not open, no open shift, sale voided…)", details: &[] },
+        KindDoc { kind: "unauthenticated", meaning: "unknown or deactivated user, wrong PIN (a wrong approval PIN is also written to the security log)", details: &[] },
+        KindDoc { kind: "locked", meaning: "too many failed PIN attempts (5; locked for 5 minutes)", details: &["user", "until"] },
+        KindDoc { kind: "schema_too_new", meaning: "the file was written by a newer PharmaPOS", details: &["file_version", "program_version"] },
+        KindDoc { kind: "not_a_database", meaning: "the file is not a PharmaPOS database", details: &["path"] },
+        KindDoc { kind: "storage", meaning: "SQLite or I/O failure; a full disk, a read-only file, a lock held too long and a disk error are said in plain words with what to do (the first three roll the change back; after a disk error, run `verify`)", details: &[] },
+        KindDoc { kind: "internal", meaning: "a broken invariant (a bug)", details: &[] },
+    ];
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,5 +317,81 @@ mod tests {
         let other = sqlite(rusqlite::ffi::SQLITE_MISMATCH);
         assert_eq!(other.kind(), "storage");
         assert!(!other.to_string().contains("nothing was saved"));
+    }
+}
+
+#[cfg(test)]
+mod kinds_tests {
+    use super::*;
+
+    /// One error of every variant: a new variant must be added here, and then
+    /// the test makes sure [`Error::KINDS`] documents it.
+    fn one_of_each() -> Vec<Error> {
+        let s = || String::from("x");
+        vec![
+            Error::not_found("batch", "x"),
+            Error::invalid("field", "x"),
+            Error::InsufficientStock {
+                product_id: None,
+                batch_id: None,
+                requested: s(),
+                available: s(),
+            },
+            Error::ExpiredBatch {
+                batch: s(),
+                expiry_date: s(),
+            },
+            Error::BatchUnavailable {
+                batch: s(),
+                status: s(),
+            },
+            Error::Forbidden {
+                user: s(),
+                role: s(),
+                permission: s(),
+            },
+            Error::ApprovalRequired { message: s() },
+            Error::conflict("x"),
+            Error::invalid_state("x"),
+            Error::Unauthenticated { message: s() },
+            Error::Locked {
+                user: s(),
+                until: s(),
+            },
+            Error::SchemaTooNew {
+                file_version: 2,
+                program_version: 1,
+            },
+            Error::NotADatabase {
+                path: s(),
+                reason: s(),
+            },
+            Error::Storage(s()),
+            Error::Internal(s()),
+        ]
+    }
+
+    #[test]
+    fn kinds_document_every_variant_and_its_details() {
+        let samples = one_of_each();
+        for e in &samples {
+            let doc = Error::KINDS.iter().find(|k| k.kind == e.kind());
+            let doc = doc.unwrap_or_else(|| panic!("Error::KINDS lacks `{}`", e.kind()));
+            let keys: Vec<&str> = e
+                .details()
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
+            let mut documented = doc.details.to_vec();
+            documented.sort_unstable();
+            assert_eq!(keys, documented, "details of `{}`", e.kind());
+        }
+        assert_eq!(
+            samples.len(),
+            Error::KINDS.len(),
+            "Error::KINDS lists a kind no variant has"
+        );
     }
 }

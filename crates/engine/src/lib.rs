@@ -32,7 +32,7 @@ pub mod setup;
 pub mod stock;
 
 pub use db::{program_schema_version, Db, OpenOptions, SyncMode};
-pub use error::{Error, Result};
+pub use error::{Error, KindDoc, Result};
 pub use op::{Ctx, Operation, Session};
 
 /// Catch-all for request fields that do not exist, used where a request

@@ -3,7 +3,9 @@ import type { Role } from "./Role";
 import type { StoreId } from "./StoreId";
 
 /**
- * `create_user`.
+ * `role` is `cashier`, `practitioner`, `manager` or `admin`; `name` is unique; `pin` is
+ * 4–12 digits (stored as an argon2id hash; a user without a PIN can still act through
+ * the CLI's `--user`). `store_id` defaults to the creator's home store.
  */
 export type CreateUser = { 
 /**

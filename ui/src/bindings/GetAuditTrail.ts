@@ -5,7 +5,19 @@ import type { ProductId } from "./ProductId";
 import type { StoreId } from "./StoreId";
 
 /**
- * `get_audit_trail`: events filtered by store, product, batch, type and time.
+ * - Unlike other commands, an omitted `store_id` means **every** store (not the home
+ *   store).
+ * - `change_type` is one of `receipt`, `allocated`, `reserved`, `release`,
+ *   `confirm_reserve`, `adjustment`, `writeoff`, `expired`, `transfer_out`,
+ *   `transfer_in`, `reconciliation`, `treatment_use`, `waste`, `recall`,
+ *   `status_change`, `return`, `void`, `backorder_created`, `backorder_cancelled`,
+ *   `backorder_fulfilled`, `adjustment_requested`, `adjustment_rejected`. Till sales,
+ *   returns and voids reference the sale number (`LEK-01-000001`).
+ * - `from` (inclusive) and `to` (exclusive) are RFC 3339 instants. Newest first unless
+ *   `oldest_first`; `limit` 1–5000 (default 200).
+ * - Every event has `seq` (1, 2, 3… per store) and `hash` = SHA-256(previous hash ‖
+ *   canonical event), so editing, deleting or reordering an event breaks the chain; the
+ *   table refuses UPDATE and DELETE.
  */
 export type GetAuditTrail = { 
 /**

@@ -4,7 +4,8 @@ import type { Qty } from "./Qty";
 import type { StoreId } from "./StoreId";
 
 /**
- * `update_store`: change a store's details and approval thresholds.
+ * `adjustment_approval_units` / `adjustment_approval_value`: a non-manager's adjustment
+ * above either waits for approval (see `adjust_stock`). Thresholds cannot be negative.
  */
 export type UpdateStore = { 
 /**

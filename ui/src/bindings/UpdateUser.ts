@@ -4,7 +4,8 @@ import type { StoreId } from "./StoreId";
 import type { UserId } from "./UserId";
 
 /**
- * `update_user`: change role, PIN, home store or active flag.
+ * The last active admin can be neither demoted nor deactivated (`conflict`). A new PIN
+ * clears failed attempts and any lock.
  */
 export type UpdateUser = { 
 /**

@@ -121,7 +121,10 @@ pub(crate) fn parse_currency(c: &str) -> Result<String> {
     Ok(c)
 }
 
-/// `create_store`.
+/// `code` is unique (upper-cased; derived from the name when omitted); `timezone` is an
+/// IANA name (default `UTC`) and decides the store's "today" for expiry; `currency` a
+/// 3-letter code (default `NGN`). New stores get the default approval thresholds (10
+/// units, 100 in value).
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -207,7 +210,8 @@ impl Operation for CreateStore {
     }
 }
 
-/// `update_store`: change a store's details and approval thresholds.
+/// `adjustment_approval_units` / `adjustment_approval_value`: a non-manager's adjustment
+/// above either waits for approval (see `adjust_stock`). Thresholds cannot be negative.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]

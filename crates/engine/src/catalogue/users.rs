@@ -30,7 +30,9 @@ pub struct User {
     pub created_at: String,
 }
 
-/// `create_user`.
+/// `role` is `cashier`, `practitioner`, `manager` or `admin`; `name` is unique; `pin` is
+/// 4–12 digits (stored as an argon2id hash; a user without a PIN can still act through
+/// the CLI's `--user`). `store_id` defaults to the creator's home store.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -94,7 +96,8 @@ impl Operation for CreateUser {
     }
 }
 
-/// `update_user`: change role, PIN, home store or active flag.
+/// The last active admin can be neither demoted nor deactivated (`conflict`). A new PIN
+/// clears failed attempts and any lock.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -153,7 +156,7 @@ impl Operation for UpdateUser {
     }
 }
 
-/// `list_users`.
+/// Active users (all with `include_inactive: true`), with `has_pin`; never PIN hashes.
 #[derive(Clone, Debug, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
