@@ -377,8 +377,8 @@ mod kinds_tests {
         for e in &samples {
             let doc = Error::KINDS.iter().find(|k| k.kind == e.kind());
             let doc = doc.unwrap_or_else(|| panic!("Error::KINDS lacks `{}`", e.kind()));
-            let keys: Vec<&str> = e
-                .details()
+            let details = e.details();
+            let keys: Vec<&str> = details
                 .as_object()
                 .unwrap()
                 .keys()

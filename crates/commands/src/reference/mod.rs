@@ -12,10 +12,12 @@ mod names;
 mod recorder;
 
 use crate::{CommandSpec, COMMANDS};
+use pharmapos_engine::auth::{Permission, Role};
 use pharmapos_engine::Error;
 use recorder::{Block, ERRORS};
 use std::collections::BTreeMap;
 use std::fmt::Write;
+use ts_rs::TS;
 
 const TEMPLATE: &str = include_str!("template.md");
 
@@ -93,6 +95,7 @@ pub(crate) fn generate() -> String {
     for line in TEMPLATE.lines() {
         let filled = match line.trim() {
             "{{glance}}" => glance(),
+            "{{roles}}" => roles_table(),
             "{{errors}}" => format!(
                 "{}\nExamples (real output):\n\n{}",
                 errors_table(),
@@ -133,6 +136,45 @@ fn glance() -> String {
             )
             .unwrap();
         }
+    }
+    out
+}
+
+/// Which role holds which permission (`Permission::granted_to`), for every
+/// permission a command needs, with the sections of the commands needing it.
+fn roles_table() -> String {
+    let roles: Vec<Role> = string_union(&<Role as TS>::decl())
+        .unwrap()
+        .iter()
+        .map(|r| Role::parse(r).unwrap())
+        .collect();
+    let mut out = String::from("| permission | needed in |");
+    let mut rule = String::from("|---|---|");
+    for r in &roles {
+        out.push_str(&format!(" {} |", r.as_str()));
+        rule.push_str(":-:|");
+    }
+    out.push('\n');
+    out.push_str(&rule);
+    out.push('\n');
+    let mut perms: Vec<Permission> = Vec::new();
+    for c in COMMANDS {
+        if !perms.contains(&c.permission) {
+            perms.push(c.permission);
+        }
+    }
+    let sections = groups();
+    for p in perms {
+        let needed: Vec<&str> = sections
+            .iter()
+            .filter(|(_, cmds)| cmds.iter().any(|c| c.permission == p))
+            .map(|(g, _)| g.as_str())
+            .collect();
+        out.push_str(&format!("| `{}` | {} |", p.as_str(), needed.join(", ")));
+        for r in &roles {
+            out.push_str(if p.granted_to(*r) { " ✓ |" } else { " |" });
+        }
+        out.push('\n');
     }
     out
 }
@@ -440,10 +482,7 @@ mod tests {
                 .lines()
                 .zip(fresh.lines())
                 .position(|(a, b)| a != b)
-                .map_or_else(
-                    || committed.lines().count().min(fresh.lines().count()),
-                    |i| i,
-                );
+                .unwrap_or_else(|| committed.lines().count().min(fresh.lines().count()));
             panic!(
                 "docs/reference.md is stale (first difference at line {}: {:?}).\n\
                  Regenerate it with `UPDATE_REFERENCE=1 cargo test -p pharmapos-commands reference` and commit it.",

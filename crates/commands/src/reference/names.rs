@@ -125,6 +125,7 @@ fn noun_of(command: &str) -> String {
     match command {
         "get_audit_trail" => return "event".into(),
         "list_security_log" => return "security-event".into(),
+        "adjust_stock" | "writeoff_batch" => return "adjustment".into(),
         _ => {}
     }
     let noun = command.split_once('_').map_or(command, |(_, rest)| rest);

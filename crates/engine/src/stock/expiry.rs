@@ -26,8 +26,8 @@ fn horizon(days: Option<i64>, default: i64) -> Result<i64> {
     Ok(d)
 }
 
-/// Marks every `available` batch with stock whose expiry date is before the store's today
-/// + `days` (0–3650; 0 takes only batches already past their expiry, since a batch is
+/// Marks every `available` batch with stock whose expiry date is before the store's
+/// today + `days` (0–3650; 0 takes only batches already past their expiry, since a batch is
 /// sellable on its expiry date) as `expired`, releasing its holds. The stock stays on
 /// hand (write it off with `writeoff_batch`) but is never sold again. One `expired` audit
 /// event per batch.
@@ -115,8 +115,8 @@ impl Operation for ExpireBatchesWithinDays {
     }
 }
 
-/// Available batches with stock whose expiry date is between the store's today and today
-/// + `days` (0–3650, default 30), nearest first. Each batch carries `days_to_expiry` and
+/// Available batches with stock whose expiry date is between the store's today and
+/// today + `days` (0–3650, default 30), nearest first. Each batch carries `days_to_expiry` and
 /// an `expiry_band`: `expired`, `within7_days`, `within30_days`, `within90_days`, `ok` or
 /// `no_expiry`.
 #[derive(Clone, Debug, Default, Deserialize, TS)]
