@@ -5,7 +5,8 @@
 //! `d.call(user, "its_name", json!({…}))` (and `d.say("its_name", "…")` before
 //! it for a sentence of context). A command without an example fails the
 //! reference test, naming it. Refusals worth showing go through `d.fails`,
-//! with a `d.say(ERRORS, "#### `kind`: …")` heading before them.
+//! announced by `d.refusal("what is refused")`: the "Errors" section heads
+//! them with the kind they really failed with.
 
 use super::recorder::{id, Recorder, DB_NAME, ERRORS};
 use pharmapos_engine::setup::{initialize, InitRequest};
@@ -566,34 +567,27 @@ fn cli_examples(d: &mut Recorder, c: &Catalogue) {
 
 fn inventory_errors(d: &mut Recorder, c: &Catalogue, b: &Batches) {
     let (para, vitc, emzor) = (&c.para, &c.vitc, &c.emzor);
-    d.say(
-        ERRORS,
-        "#### `insufficient_stock`: all-or-nothing sale (`allow_partial: false`) when there is not enough",
-    );
+    d.refusal("all-or-nothing sale (`allow_partial: false`) when there is not enough");
     d.fails(
         "chidi",
         "allocate_stock_for_sale",
         json!({"product_id": vitc, "quantity": 500, "allow_partial": false}),
     );
-    d.say(
-        ERRORS,
-        "#### `expired_batch`: receiving a batch whose expiry date is already past (the store's today is 2026-01-15)",
+    d.refusal(
+        "receiving a batch whose expiry date is already past (the store's today is 2026-01-15)",
     );
     d.fails(
         "musa",
         "receive_stock",
         json!({"product_id": para, "batch_number": "PCM-2312", "quantity": 50, "expiry_date": "2026-01-10", "supplier_id": emzor}),
     );
-    d.say(ERRORS, "#### `forbidden`: a cashier creating a product");
+    d.refusal("a cashier creating a product");
     d.fails(
         "chidi",
         "create_product",
         json!({"sku": "NEW-1", "name": "Something new"}),
     );
-    d.say(
-        ERRORS,
-        "#### `invalid_input`: half a tablet (the product does not allow fractions), and an unknown field",
-    );
+    d.refusal("half a tablet (the product does not allow fractions), and an unknown field");
     d.fails(
         "chidi",
         "allocate_stock_for_sale",
@@ -604,19 +598,13 @@ fn inventory_errors(d: &mut Recorder, c: &Catalogue, b: &Batches) {
         "create_product",
         json!({"sku": "NEW-1", "name": "Something new", "colour": "red"}),
     );
-    d.say(
-        ERRORS,
-        "#### `batch_unavailable`: reserving from a recalled batch",
-    );
+    d.refusal("reserving from a recalled batch");
     d.fails(
         "chidi",
         "reserve_stock",
         json!({"product_batch_id": b.vc1, "quantity": 1, "reason": "pending_sale"}),
     );
-    d.say(
-        ERRORS,
-        "#### `conflict`: a SKU that is taken; a batch number received again with another expiry",
-    );
+    d.refusal("a SKU that is taken; a batch number received again with another expiry");
     d.fails(
         "ada",
         "create_product",
@@ -627,24 +615,22 @@ fn inventory_errors(d: &mut Recorder, c: &Catalogue, b: &Batches) {
         "receive_stock",
         json!({"product_id": para, "batch_number": "PCM-2405", "quantity": 10, "expiry_date": "2027-06-30", "supplier_id": emzor}),
     );
-    d.say(
-        ERRORS,
-        "#### `not_found`, `invalid_state`, `unauthenticated`",
-    );
+    d.refusal("a batch id that names no batch");
     d.fails(
         "chidi",
         "get_batch",
         json!({"batch_id": "01900000-0000-7000-8000-000000000000"}),
     );
+    d.refusal("approving an adjustment that was already applied");
     d.fails(
         "musa",
         "approve_adjustment",
         json!({"adjustment_id": b.adj1}),
     );
+    d.refusal("a user name that is not in the database");
     d.fails("nobody", "list_stores", json!({}));
-    d.say(
-        ERRORS,
-        "#### `approval_required` again: a wrong manager PIN at the till (\"approval refused\"; the cashier stays signed in)",
+    d.refusal(
+        "a wrong manager PIN at the till (\"approval refused\"; the cashier stays signed in)",
     );
     d.fails(
         "chidi",
@@ -706,8 +692,10 @@ fn till(d: &mut Recorder, c: &Catalogue, b: &Batches) {
     );
     d.say(
         ERRORS,
-        "At the till (see [The till](#the-till)), in the order of the demo:\n\n#### `invalid_input`: a GS1 code whose GTIN has a wrong check digit\n\nThe demo box's own EAN-13, `6151100012345`, is a store label (its check digit would be 0): it is found as it is when scanned alone, but inside a GS1 element string the GTIN must be valid:",
+        "At the till (see [The till](#the-till)), in the order of the demo:",
     );
+    d.refusal("a GS1 code whose GTIN has a wrong check digit");
+    d.say(ERRORS, "The demo box's own EAN-13, `6151100012345`, is a store label (its check digit would be 0): it is found as it is when scanned alone, but inside a GS1 element string the GTIN must be valid:");
     d.fails(
         "chidi",
         "scan_barcode",
@@ -722,7 +710,7 @@ fn till(d: &mut Recorder, c: &Catalogue, b: &Batches) {
         ),
         "shift_id",
     );
-    d.say(ERRORS, "#### `conflict`: a second shift on the same till");
+    d.refusal("a second shift on the same till");
     d.fails(
         "musa",
         "open_shift",
@@ -785,19 +773,13 @@ fn till(d: &mut Recorder, c: &Catalogue, b: &Batches) {
         ),
         "lines.3.line_id",
     );
-    d.say(
-        ERRORS,
-        "#### `invalid_input`: a prescription-only product without its prescription reference",
-    );
+    d.refusal("a prescription-only product without its prescription reference");
     d.fails(
         "chidi",
         "add_cart_line",
         json!({"cart_id": cart1, "product_id": btx, "quantity": "12.5"}),
     );
-    d.say(
-        ERRORS,
-        "#### `expired_batch`: adding the pack the scanner refused, pinned to its expired batch",
-    );
+    d.refusal("adding the pack the scanner refused, pinned to its expired batch");
     d.fails(
         "chidi",
         "add_cart_line",
@@ -839,10 +821,7 @@ fn till(d: &mut Recorder, c: &Catalogue, b: &Batches) {
         "update_cart_line",
         json!({"cart_id": cart1, "line_id": line1, "use_fefo": true}),
     );
-    d.say(
-        ERRORS,
-        "#### `insufficient_stock`: pinning a cart line to a batch that cannot fill it",
-    );
+    d.refusal("pinning a cart line to a batch that cannot fill it");
     d.fails(
         "chidi",
         "update_cart_line",
@@ -861,10 +840,8 @@ fn till(d: &mut Recorder, c: &Catalogue, b: &Batches) {
         "set_line_discount",
         json!({"cart_id": cart1, "line_id": line1, "discount": {"kind": "percent", "value": "5"}}),
     );
-    d.say(
-        ERRORS,
-        "#### `approval_required`: a cashier's 20 % line discount (the limit is 10 %) without a manager, then with a wrong manager PIN (\"approval refused\")\n\nThe wrong PIN is also written to the security log (see `list_security_log`) and counts towards musa's lockout.",
-    );
+    d.refusal("a cashier's 20 % line discount (the limit is 10 %) without a manager, then with a wrong manager PIN (\"approval refused\")");
+    d.say(ERRORS, "The wrong PIN is also written to the security log (see `list_security_log`) and counts towards musa's lockout.");
     d.fails(
         "chidi",
         "set_line_discount",
@@ -1038,10 +1015,7 @@ fn till(d: &mut Recorder, c: &Catalogue, b: &Batches) {
         ], "tender": "cash", "reason": "bought the wrong strength", "approver_name": "musa", "approver_pin": "2468"}),
     );
     d.call("chidi", "get_receipt", json!({"sale_id": sale1}));
-    d.say(
-        ERRORS,
-        "#### `invalid_state`: voiding a sale that has a return",
-    );
+    d.refusal("voiding a sale that has a return");
     d.fails(
         "musa",
         "void_sale",
@@ -1072,10 +1046,7 @@ fn till(d: &mut Recorder, c: &Catalogue, b: &Batches) {
     d.say("get_shift_report", "A closed shift's Z report, by its id:");
     d.at("2026-01-15T17:05:00Z");
     d.call("musa", "get_shift_report", json!({"shift_id": shift}));
-    d.say(
-        ERRORS,
-        "#### `invalid_state`: selling after the till's shift was closed",
-    );
+    d.refusal("selling after the till's shift was closed");
     d.at("2026-01-15T17:10:00Z");
     let cart5 = id(
         &d.quietly("chidi", "open_cart", json!({"terminal_id": "TILL-1"})),

@@ -44,6 +44,11 @@ pub(super) struct Recorder {
     /// Examples by command name (or [`ERRORS`], or `cli_*` for the CLI's own
     /// subcommands), in the order they ran.
     pub(super) blocks: BTreeMap<String, Vec<Block>>,
+    /// The heading announced by [`Recorder::refusal`], waiting for the kind
+    /// of the next refusal: its place among the error examples and its text.
+    heading: Option<(usize, String)>,
+    /// The kind under the last heading.
+    last_kind: Option<&'static str>,
 }
 
 /// The demo database's file name as shown in the examples.
@@ -63,6 +68,8 @@ impl Recorder {
             now: start,
             names: Names::default(),
             blocks: BTreeMap::new(),
+            heading: None,
+            last_kind: None,
         }
     }
 
@@ -128,13 +135,38 @@ impl Recorder {
         out.unwrap_or_else(|e| panic!("{command} {request_text} failed: {e}"))
     }
 
-    /// Runs a command that must fail and shows it under "Errors".
+    /// Announces the next error example under "Errors": a heading
+    /// "#### `kind`: what", the kind taken from the refusal itself. Prose
+    /// said after it (`say(ERRORS, …)`) goes under the heading.
+    pub(super) fn refusal(&mut self, what: &str) {
+        let at = self.blocks.get(ERRORS).map_or(0, Vec::len);
+        self.push(ERRORS, Block::Text(String::new()));
+        self.heading = Some((at, what.to_string()));
+    }
+
+    /// Runs a command that must fail and shows it under "Errors", under the
+    /// heading of the last [`Recorder::refusal`] (a refusal without a heading
+    /// of its own must be of the same kind as the one before).
     pub(super) fn fails(&mut self, user: &str, command: &str, request: Value) -> Error {
         let (request_text, out) = self.run(user, command, &request);
         let err = match out {
             Ok(v) => panic!("{command} {request_text} was expected to fail but answered {v}"),
             Err(e) => e,
         };
+        match self.heading.take() {
+            Some((at, what)) => {
+                if let Some(blocks) = self.blocks.get_mut(ERRORS) {
+                    blocks[at] = Block::Text(format!("#### `{}`: {what}", err.kind()));
+                }
+                self.last_kind = Some(err.kind());
+            }
+            None => assert_eq!(
+                self.last_kind,
+                Some(err.kind()),
+                "{command} {request_text} failed with `{}` under another kind's heading: announce it with `refusal`",
+                err.kind()
+            ),
+        }
         let shown = self.names.value(&err.to_json(), "", command);
         let console = format!(
             "{}\n{}\n$ echo $?\n1",
