@@ -69,16 +69,7 @@ fn groups() -> Vec<(String, Vec<&'static CommandSpec>)> {
 /// The whole reference.
 pub(crate) fn generate() -> String {
     let demo = demo::run();
-    let missing: Vec<&str> = COMMANDS
-        .iter()
-        .map(|c| c.name)
-        .filter(|n| {
-            !demo
-                .blocks
-                .get(*n)
-                .is_some_and(|b| b.iter().any(|b| matches!(b, Block::Console(_))))
-        })
-        .collect();
+    let missing = without_example(&demo.blocks);
     assert!(
         missing.is_empty(),
         "no example in the reference demo (crates/commands/src/reference/demo.rs) for: {}",
@@ -119,6 +110,19 @@ pub(crate) fn generate() -> String {
         out.push('\n');
     }
     out
+}
+
+/// The commands the demo shows no call of.
+fn without_example(blocks: &BTreeMap<String, Vec<Block>>) -> Vec<&'static str> {
+    COMMANDS
+        .iter()
+        .map(|c| c.name)
+        .filter(|n| {
+            !blocks
+                .get(*n)
+                .is_some_and(|b| b.iter().any(|b| matches!(b, Block::Console(_))))
+        })
+        .collect()
 }
 
 fn glance() -> String {
@@ -466,6 +470,20 @@ mod tests {
         assert_eq!(string_union("type R = { a: string };"), None);
     }
 
+    #[test]
+    fn a_command_shown_only_in_prose_has_no_example() {
+        let mut blocks = BTreeMap::new();
+        blocks.insert("verify".to_string(), vec![Block::Text("prose".into())]);
+        blocks.insert(
+            "list_stores".to_string(),
+            vec![Block::Console("$ pharmapos … call list_stores".into())],
+        );
+        let missing = without_example(&blocks);
+        assert!(missing.contains(&"verify"));
+        assert!(!missing.contains(&"list_stores"));
+        assert_eq!(missing.len(), COMMANDS.len() - 1);
+    }
+
     /// Regenerates `docs/reference.md` and fails when the committed copy
     /// differs (CI runs it), or when a command has no example.
     #[test]
@@ -484,7 +502,7 @@ mod tests {
                 .position(|(a, b)| a != b)
                 .unwrap_or_else(|| committed.lines().count().min(fresh.lines().count()));
             panic!(
-                "docs/reference.md is stale (first difference at line {}: {:?}).\n\
+                "docs/reference.md is stale: it differs from line {} on (the regenerated line: {:?}).\n\
                  Regenerate it with `UPDATE_REFERENCE=1 cargo test -p pharmapos-commands reference` and commit it.",
                 line + 1,
                 fresh.lines().nth(line).unwrap_or("(end of file)")
