@@ -285,6 +285,24 @@ fn render(v: &Value, shown: Shown<'_>) -> String {
     }
 }
 
+/// The value with its object keys sorted, as `pharmapos call` prints it
+/// (whatever serde_json's `preserve_order` says in this build).
+pub(super) fn sorted(v: &Value) -> Value {
+    match v {
+        Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            Value::Object(
+                keys.into_iter()
+                    .map(|k| (k.clone(), sorted(&map[k])))
+                    .collect(),
+            )
+        }
+        other => other.clone(),
+    }
+}
+
 /// The id under `key` in a response.
 pub(super) fn id(v: &Value, key: &str) -> String {
     let mut at = v;

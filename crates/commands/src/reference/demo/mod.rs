@@ -12,7 +12,7 @@
 mod inventory;
 mod till;
 
-use super::recorder::{Recorder, DB_NAME};
+use super::recorder::{sorted, Recorder, DB_NAME};
 use pharmapos_engine::setup::{initialize, InitRequest};
 use serde_json::json;
 
@@ -87,7 +87,7 @@ fn cli_examples(d: &mut Recorder, c: &Catalogue) {
         "cli_stdin",
         &line,
         &out,
-        &serde_json::to_string_pretty(&out).unwrap(),
+        &serde_json::to_string_pretty(&sorted(&out)).unwrap(),
     );
 
     d.db().integrity_check().unwrap();
