@@ -6,7 +6,9 @@
 //! summary, required permission, whether it writes, and its request and
 //! response types, from which the UI's TypeScript bindings are generated
 //! (`cargo test -p pharmapos-commands` writes `ui/src/bindings/`; CI fails
-//! when the committed files differ).
+//! when the committed files differ), and `docs/reference.md` is generated
+//! from the same table and a demo run through it (the `reference` module's
+//! test fails when the committed copy is stale).
 
 #![forbid(unsafe_code)]
 
@@ -57,6 +59,9 @@ use pharmapos_engine::{Db, Error, ErrorKind, Operation, Result, Session};
 use serde_json::Value;
 use ts_rs::{TypeVisitor, TS};
 
+#[cfg(test)]
+mod reference;
+
 /// One command: metadata plus the function that runs it.
 pub struct CommandSpec {
     /// Name used by the CLI and the UI.
@@ -73,6 +78,13 @@ pub struct CommandSpec {
     pub request_name: fn() -> String,
     /// TypeScript name of the response type.
     pub response_name: fn() -> String,
+    /// The request type's doc comment (the operation's rules), as JSDoc.
+    pub request_docs: fn() -> Option<String>,
+    /// The response type's doc comment, as JSDoc.
+    pub response_docs: fn() -> Option<String>,
+    /// The request type's Rust path (`pharmapos_engine::stock::receive::ReceiveStock`):
+    /// its engine area groups the reference.
+    pub request_path: fn() -> &'static str,
     /// Exports the request and response types (and their dependencies) to a folder.
     pub export_types: fn(&std::path::Path) -> std::result::Result<(), ts_rs::ExportError>,
     run: fn(&mut Db, &Session, Value) -> Result<Value>,
@@ -131,6 +143,9 @@ where
         request_decl: O::decl,
         request_name: O::name,
         response_name: <O::Output as TS>::name,
+        request_docs: O::docs,
+        response_docs: <O::Output as TS>::docs,
+        request_path: std::any::type_name::<O>,
         export_types: export_types::<O>,
         run: run_op::<O>,
     }

@@ -818,6 +818,20 @@ pub struct AuditEvent {
 
 /// `get_audit_trail`: events filtered by store, category, kind, product,
 /// batch and time, newest first, paged with `before_seq`.
+///
+/// - Unlike other commands, an omitted `store_id` means **every** store the
+///   user may read (not the home store).
+/// - `category` is `stock`, `catalogue`, `people`, `sales`, `settings` or
+///   `security`; `change_type` any one kind (`receipt`, `product_updated`,
+///   `sale_completed`, `user_role_changed`, …; see `ChangeType`). Each event
+///   comes with `summary` (in words) and `changes` (before → after of each
+///   changed field). Till sales, returns and voids reference the sale number
+///   (`LEK-S-000001`).
+/// - `from` (inclusive) and `to` (exclusive) are RFC 3339 instants. Newest first unless
+///   `oldest_first`; `limit` 1–5000 (default 200); `before_seq` pages back.
+/// - Every event has `seq` (1, 2, 3… per store) and `hash` = SHA-256(previous hash ‖
+///   canonical event), so editing, deleting or reordering an event breaks the chain; the
+///   table refuses UPDATE and DELETE.
 #[derive(Clone, Debug, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -1227,6 +1241,13 @@ pub struct PrintedHead {
 }
 
 /// `verify`: re-hash every store's chain and recompute every batch's on-hand.
+///
+/// Re-hashes every store's chain (`chain` problems), replays every batch's on-hand from
+/// the ledger and compares it with the batch (`conservation`), and compares each batch's
+/// reserved quantity with its active holds (`reservation`). At most 1000 problems are
+/// listed. Heads printed on Z reports given in `printed_heads` must still be
+/// in the chain unchanged (`printed_head`). `pharmapos verify` (no `--user`) does the same plus SQLite's `PRAGMA
+/// integrity_check`, and exits non-zero when anything is wrong.
 #[derive(Clone, Debug, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]

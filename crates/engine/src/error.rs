@@ -873,6 +873,66 @@ impl From<serde_json::Error> for Error {
     }
 }
 
+/// One error kind as documented for callers: its `kind`, what it means, and
+/// the keys of its `details`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KindDoc {
+    /// The stable `kind` string ([`Error::kind`]).
+    pub kind: &'static str,
+    /// One line saying when it happens (and what the caller can do).
+    pub meaning: &'static str,
+    /// The keys of [`Error::details`] for this kind (empty: `{}`).
+    pub details: &'static [&'static str],
+}
+
+impl Error {
+    /// Every kind a caller can meet, in the order the reference lists them.
+    /// A test below keeps it in step with [`Error::kind`].
+    pub const KINDS: &'static [KindDoc] = &[
+        KindDoc { kind: "not_found", meaning: "a referenced record does not exist (or is soft-deleted)", details: &["entity", "id"] },
+        KindDoc { kind: "invalid_input", meaning: "the request is malformed or breaks a validation rule", details: &["field"] },
+        KindDoc { kind: "conflict", meaning: "the request collides with existing data (duplicate, mismatch)", details: &[] },
+        KindDoc { kind: "database_rule", meaning: "a database rule (CHECK constraint) refused the change: an operation's own checks missed a case", details: &["constraint"] },
+        KindDoc { kind: "corrupt_record", meaning: "a value stored in the database cannot be read (edited by hand, or written by a broken tool); the record and the bad value are named", details: &["entity", "id", "field", "value"] },
+        KindDoc { kind: "forbidden", meaning: "the acting user's role lacks the permission; or the acting user is not assigned to the store the request addresses (directly or through one of its records): kind `forbidden`, with the user and the store as details", details: &["permission", "role", "store", "user"] },
+        KindDoc { kind: "store_not_owned", meaning: "the store belongs to another installation (database file): this file may hold a copy of its data but never writes its stock or record", details: &["store", "owner"] },
+        KindDoc { kind: "approval_required", meaning: "the change needs a manager's approval first (or the approval given was refused)", details: &["reason"] },
+        KindDoc { kind: "unauthenticated", meaning: "sign-in failed, or no one is signed in", details: &["reason"] },
+        KindDoc { kind: "locked", meaning: "too many failed PIN attempts", details: &["user", "until"] },
+        KindDoc { kind: "not_set_up", meaning: "no store exists yet", details: &[] },
+        KindDoc { kind: "already_set_up", meaning: "setup was asked for twice", details: &[] },
+        KindDoc { kind: "store_closed", meaning: "the store is closed (deactivated)", details: &["store_id", "name"] },
+        KindDoc { kind: "product_deleted", meaning: "the product is soft-deleted", details: &["product_id", "sku"] },
+        KindDoc { kind: "product_pending_approval", meaning: "the product waits for a manager's approval and cannot be sold yet", details: &["product_id", "sku"] },
+        KindDoc { kind: "product_discontinued", meaning: "the product is discontinued: no more stock comes in", details: &["product_id", "sku"] },
+        KindDoc { kind: "prescription_required", meaning: "the product is prescription-only and the line has no prescription reference", details: &["product_id", "sku"] },
+        KindDoc { kind: "supplier_inactive", meaning: "the supplier is deactivated", details: &["supplier_id", "name"] },
+        KindDoc { kind: "no_cost_price", meaning: "stock received without a cost price, and the product has none to fall back on", details: &["product_id", "sku"] },
+        KindDoc { kind: "insufficient_stock", meaning: "not enough sellable stock for an all-or-nothing request", details: &["product_id", "batch_id", "requested", "available"] },
+        KindDoc { kind: "batch_not_sellable", meaning: "the batch cannot be sold or used: expired (by date or marked), quarantined, recalled, damaged or used up", details: &["batch_id", "batch", "reason", "expiry_date"] },
+        KindDoc { kind: "batch_status_unchanged", meaning: "a batch was asked to take the status it already has", details: &["batch_id", "batch", "status"] },
+        KindDoc { kind: "batch_not_quarantined", meaning: "only a quarantined batch can be released for sale", details: &["batch_id", "batch", "status"] },
+        KindDoc { kind: "batch_empty", meaning: "nothing is left on the batch to write off", details: &["batch_id", "batch"] },
+        KindDoc { kind: "reservation_not_active", meaning: "the reservation was already confirmed, released or expired", details: &["reservation_id", "status"] },
+        KindDoc { kind: "adjustment_not_pending", meaning: "the adjustment was already approved or rejected", details: &["adjustment_id", "status"] },
+        KindDoc { kind: "backorder_closed", meaning: "the backorder was already fulfilled or cancelled", details: &["backorder_id", "status"] },
+        KindDoc { kind: "receipt_not_reversible", meaning: "a receipt cannot be reversed: `reason` is `stock_left` (stock has left its batch since), `already_reversed` or `reserved` (the units are held for customers)", details: &["receipt_id", "batch", "reason"] },
+        KindDoc { kind: "no_open_shift", meaning: "the till has no open shift", details: &["terminal_id"] },
+        KindDoc { kind: "cart_not_open", meaning: "the cart is not open (held, sold or cancelled), so it cannot change", details: &["cart_id", "status"] },
+        KindDoc { kind: "cart_not_held", meaning: "only a held cart can be resumed", details: &["cart_id", "status"] },
+        KindDoc { kind: "cart_closed", meaning: "the cart is already sold or cancelled", details: &["cart_id", "status"] },
+        KindDoc { kind: "empty_cart", meaning: "the cart has no lines", details: &["cart_id"] },
+        KindDoc { kind: "no_selling_price", meaning: "a line's product has no selling price and no manager set one", details: &["cart_id", "line_no", "product_id", "name"] },
+        KindDoc { kind: "sale_not_completed", meaning: "the sale is voided (or otherwise not completed)", details: &["sale_id", "number", "status"] },
+        KindDoc { kind: "sale_shift_closed", meaning: "the sale's shift is closed: it can be returned, not voided", details: &["sale_id", "number"] },
+        KindDoc { kind: "sale_has_returns", meaning: "the sale has returns: return the rest instead of voiding it", details: &["sale_id", "number"] },
+        KindDoc { kind: "schema_too_new", meaning: "the database was written by a newer PharmaPOS", details: &["file_version", "program_version"] },
+        KindDoc { kind: "not_a_database", meaning: "the file is not a PharmaPOS database (or is damaged)", details: &["path"] },
+        KindDoc { kind: "storage", meaning: "SQLite or I/O failure", details: &["problem"] },
+        KindDoc { kind: "internal", meaning: "a broken invariant inside the engine (a bug)", details: &[] },
+    ];
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1029,6 +1089,31 @@ mod tests {
             Error::storage("disk I/O error"),
             Error::internal("cost overflow"),
         ]
+    }
+
+    #[test]
+    fn the_documented_kinds_are_every_kind_with_its_detail_keys() {
+        let documented: Vec<&str> = Error::KINDS.iter().map(|k| k.kind).collect();
+        let all: Vec<&str> = ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(
+            documented, all,
+            "Error::KINDS lists every ErrorKind, in order"
+        );
+        let mut samples = one_of_each();
+        samples.push(Error::NotInStore {
+            user: "Ada".into(),
+            store: "LEK".into(),
+        });
+        for e in samples {
+            let doc = Error::KINDS.iter().find(|k| k.kind == e.kind()).unwrap();
+            for key in e.details().as_object().unwrap().keys() {
+                assert!(
+                    doc.details.contains(&key.as_str()),
+                    "Error::KINDS does not document `{key}` of `{}`",
+                    e.kind()
+                );
+            }
+        }
     }
 
     #[test]

@@ -33,7 +33,7 @@ pub mod setup;
 pub mod stock;
 
 pub use db::{program_schema_version, Db, OpenOptions, SyncMode};
-pub use error::{AuthFailure, Error, ErrorKind, Result, StorageProblem};
+pub use error::{AuthFailure, Error, ErrorKind, KindDoc, Result, StorageProblem};
 pub use op::{Ctx, Operation, Session};
 
 /// Catch-all for request fields that do not exist, used where a request

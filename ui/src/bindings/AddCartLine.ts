@@ -5,7 +5,19 @@ import type { ProductId } from "./ProductId";
 import type { Qty } from "./Qty";
 
 /**
- * `add_cart_line`.
+ * - The quantity follows the product's unit (whole unless `allow_fractional`); a
+ *   prescription-only product needs `prescription_reference` (`invalid_input`), kept
+ *   with the sale line. A discontinued product can still be sold from stock; one
+ *   `pending_approval` cannot (`invalid_state`).
+ * - `batch_id` pins the line to that batch (a scan's `use_batch`): it must be the
+ *   product's, in the cart's store, and sellable today (`expired_batch`,
+ *   `batch_unavailable`). Without it, FEFO picks at completion.
+ * - The line keeps the price it was added at. Adding the same product and batch again
+ *   (no discount, no override) adds to that line.
+ * - A shortage does not refuse the line: it is flagged `short` (and `available` says how
+ *   much there is); the sale itself is all or nothing.
+ * - Only the cart's owner or a manager can change a cart (`forbidden`); only an `open`
+ *   cart can change (`invalid_state`). Changing a resumed cart releases its holds.
  */
 export type AddCartLine = { 
 /**

@@ -4,7 +4,19 @@ import type { BatchId } from "./BatchId";
 import type { Qty } from "./Qty";
 
 /**
- * `adjust_stock`.
+ * - `quantity_change` is signed and non-zero; the batch may go neither below 0
+ *   (`insufficient_stock`) nor below its reserved quantity (`conflict`).
+ * - `reason`: `damage`, `loss`, `theft`, `obsolete`, `expired`, `correction`, `found`,
+ *   `recall` or `other` (which needs `notes`).
+ * - A manager's or admin's change applies at once. Anyone else's applies at once only
+ *   when it is within the store's `adjustment_approval_units` and
+ *   `adjustment_approval_value` (change × batch cost); above either threshold it is
+ *   recorded as `pending` (an `adjustment_requested` audit event, stock unchanged) until
+ *   `approve_adjustment`, unless a manager approves at the till with `approver_name` +
+ *   `approver_pin` (both or neither; a wrong PIN is `approval_required` again, "approval
+ *   refused: …", never `unauthenticated`, so the cashier's session stands; a non-manager
+ *   approver `forbidden`).
+ * - Applied adjustments write an `adjustment` audit event.
  */
 export type AdjustStock = { 
 /**

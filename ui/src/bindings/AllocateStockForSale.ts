@@ -4,7 +4,19 @@ import type { Qty } from "./Qty";
 import type { StoreId } from "./StoreId";
 
 /**
- * `allocate_stock_for_sale`.
+ * - FEFO: sellable batches of the product in the store, nearest expiry first (ties: the
+ *   batch recorded first). A batch is sellable when its status is `available` and its
+ *   expiry is on or after the store's today; reserved quantity is not sellable.
+ * - Batches passed over before the demand was met are listed in `skipped` with a reason:
+ *   `expired`, `quarantined`, `recalled`, `damaged` or `reserved`.
+ * - `allow_partial` (default true): a shortage allocates what there is and returns
+ *   `partial: true`, `shortage`, `backorder_suggested: true`. With `false`, a shortage
+ *   fails with `insufficient_stock` and changes nothing.
+ * - The quantity must be whole unless the product has `allow_fractional` (e.g. 12.5
+ *   units of a neurotoxin); at most 3 decimals.
+ * - One `allocated` audit event per batch touched, all carrying `reference_id`
+ *   (generated as `SALE-<uuid>` when omitted). A batch that reaches 0 becomes
+ *   `depleted`.
  */
 export type AllocateStockForSale = { 
 /**

@@ -2,7 +2,9 @@
 import type { AdjustmentId } from "./AdjustmentId";
 
 /**
- * `approve_adjustment`: apply a pending adjustment (manager).
+ * Applies a `pending` adjustment (`invalid_state` if it is not pending), re-checking
+ * that the batch does not go below 0 or below its reservations. The approver is the
+ * acting user.
  */
 export type ApproveAdjustment = { 
 /**

@@ -2,7 +2,8 @@
 import type { BackorderId } from "./BackorderId";
 
 /**
- * `cancel_backorder`.
+ * Only `pending` or `partial` backorders; what was already handed over stays recorded in
+ * `fulfilled_quantity`.
  */
 export type CancelBackorder = { 
 /**

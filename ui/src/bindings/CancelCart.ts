@@ -2,7 +2,8 @@
 import type { CartId } from "./CartId";
 
 /**
- * `cancel_cart`: abandon an open or held cart; its holds are released.
+ * An `open` cart (its owner or a manager) or a `held` one (anyone who sells) becomes
+ * `cancelled` and its holds are released. A sold or cancelled cart is `invalid_state`.
  */
 export type CancelCart = { 
 /**

@@ -3,7 +3,9 @@ import type { Money } from "./Money";
 import type { StoreId } from "./StoreId";
 
 /**
- * `close_shift`: count the drawer; answers the Z report.
+ * Closes the till's open shift (`invalid_state` when there is none); the opener or a
+ * manager (`forbidden` otherwise). Answers the Z report with `counted_cash` and
+ * `over_short` = counted − expected (negative: short).
  */
 export type CloseShift = { 
 /**

@@ -2,7 +2,8 @@
 import type { ReservationId } from "./ReservationId";
 
 /**
- * `confirm_reservation`.
+ * The held quantity leaves the batch as a sale (`confirm_reserve` audit event, with
+ * `reference_id`, default the reservation id). The batch must still be sellable.
  */
 export type ConfirmReservation = { 
 /**

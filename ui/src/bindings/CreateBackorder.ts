@@ -4,7 +4,8 @@ import type { Qty } from "./Qty";
 import type { StoreId } from "./StoreId";
 
 /**
- * `create_backorder`.
+ * The quantity follows the product's unit rules (whole unless fractional). Writes a
+ * `backorder_created` audit event (no stock moves). Status starts `pending`.
  */
 export type CreateBackorder = { 
 /**

@@ -2,7 +2,7 @@
 import type { CategoryId } from "./CategoryId";
 
 /**
- * `create_category`.
+ * Names are unique among siblings; `parent_id` must exist.
  */
 export type CreateCategory = { 
 /**

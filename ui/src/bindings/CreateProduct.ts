@@ -9,7 +9,23 @@ import type { Thresholds } from "./Thresholds";
 import type { Tracking } from "./Tracking";
 
 /**
- * `create_product`.
+ * - Only `sku` (unique, ≤ 64 chars) and `name` are required. Defaults: `category:
+ *   other`, `unit: unit`, whole quantities, prices 0, `tax_rate` 0, `tracking: {lot:
+ *   true, serial: false, expiry_required: true}`, `status: active`.
+ * - `category` is one of `neurotoxin`, `filler`, `skincare`, `device`, `consumable`,
+ *   `supplement`, `medicine`, `other`; `category_id` is a user category
+ *   (`create_category`). `status` is `active`, `discontinued`, `out_of_stock` or
+ *   `pending_approval`.
+ * - Every barcode is unique across products (`conflict`), printable, without spaces.
+ * - `markup_percent` (0–10000), `commission_rate` and `tax_rate` (0–100) are decimal
+ *   **strings** (a JSON number is refused); prices are money (string or number, ≥ 0).
+ * - Nested groups: `injectable` {`concentration`, `dilution_ratio`,
+ *   `reconstitution_required`, `units_per_vial`, `stability_hours`}, `storage`
+ *   {`temperature_min_c`, `temperature_max_c` (strings), `refrigerated`,
+ *   `light_sensitive`, `notes`}, `thresholds` {`reorder_point`, `min_level`,
+ *   `max_level`, `lead_time_days`}, `tracking` {`lot`, `serial`, `expiry_required`, all
+ *   three required}.
+ * - Unknown fields are refused (`invalid_input`).
  */
 export type CreateProduct = { 
 /**

@@ -2,6 +2,11 @@
 
 /**
  * `create_store`: the creator (an admin in some store) becomes its admin.
+ *
+ * `code` is unique (upper-cased; derived from the name when omitted); `timezone` is an
+ * IANA name (default `UTC`) and decides the store's "today" for expiry; `currency` a
+ * 3-letter code (default `NGN`). New stores get the default approval thresholds (10
+ * units, 100 in value).
  */
 export type CreateStore = { 
 /**

@@ -7,6 +7,10 @@ import type { StoreRole } from "./StoreRole";
  * `create_user`: `role` at `store_id` is the user's first assignment (and
  * home store); `stores` adds more. A `head_office` role (or flag) makes a
  * user who reads every store.
+ *
+ * `role` is `cashier`, `practitioner`, `manager`, `admin` or `head_office`; `name` is unique; `pin` is
+ * 4–12 digits (stored as an argon2id hash; a user without a PIN can still act through
+ * the CLI's `--user`). `store_id` defaults to the creator's home store (or only store).
  */
 export type CreateUser = { 
 /**

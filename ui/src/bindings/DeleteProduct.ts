@@ -2,7 +2,9 @@
 import type { ProductId } from "./ProductId";
 
 /**
- * `delete_product`: soft delete, refused while stock is on hand.
+ * Soft delete (`deleted_at`, `deleted_by`); refused while any store holds stock of it
+ * (`conflict`). A deleted product disappears from search and stock operations treat it
+ * as `not_found`.
  */
 export type DeleteProduct = { 
 /**

@@ -2,7 +2,11 @@
 import type { StoreId } from "./StoreId";
 
 /**
- * `expire_batches_within_days`.
+ * Marks every `available` batch with stock whose expiry date is before the store's
+ * today + `days` (0–3650; 0 takes only batches already past their expiry, since a batch is
+ * sellable on its expiry date) as `expired`, releasing its holds. The stock stays on
+ * hand (write it off with `writeoff_batch`) but is never sold again. One `expired` audit
+ * event per batch.
  */
 export type ExpireBatchesWithinDays = { 
 /**

@@ -2,7 +2,8 @@
 import type { StoreId } from "./StoreId";
 
 /**
- * `find_sale`: a sale's receipt by its number (for returns at the till).
+ * By the number printed on the receipt (case-insensitive), in the user's store unless
+ * `store_id` is given. Unknown: `not_found`.
  */
 export type FindSale = { 
 /**

@@ -3,7 +3,10 @@ import type { BackorderId } from "./BackorderId";
 import type { Qty } from "./Qty";
 
 /**
- * `fulfill_backorder`.
+ * Takes the quantity from FEFO stock (all or nothing: `insufficient_stock` when short),
+ * writes `backorder_fulfilled` audit events and moves the backorder to `partial` or
+ * `fulfilled`. More than is still owed is `invalid_input`; a fulfilled or cancelled
+ * backorder is `invalid_state`.
  */
 export type FulfillBackorder = { 
 /**

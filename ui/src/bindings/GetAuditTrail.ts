@@ -8,6 +8,20 @@ import type { StoreId } from "./StoreId";
 /**
  * `get_audit_trail`: events filtered by store, category, kind, product,
  * batch and time, newest first, paged with `before_seq`.
+ *
+ * - Unlike other commands, an omitted `store_id` means **every** store the
+ *   user may read (not the home store).
+ * - `category` is `stock`, `catalogue`, `people`, `sales`, `settings` or
+ *   `security`; `change_type` any one kind (`receipt`, `product_updated`,
+ *   `sale_completed`, `user_role_changed`, …; see `ChangeType`). Each event
+ *   comes with `summary` (in words) and `changes` (before → after of each
+ *   changed field). Till sales, returns and voids reference the sale number
+ *   (`LEK-S-000001`).
+ * - `from` (inclusive) and `to` (exclusive) are RFC 3339 instants. Newest first unless
+ *   `oldest_first`; `limit` 1–5000 (default 200); `before_seq` pages back.
+ * - Every event has `seq` (1, 2, 3… per store) and `hash` = SHA-256(previous hash ‖
+ *   canonical event), so editing, deleting or reordering an event breaks the chain; the
+ *   table refuses UPDATE and DELETE.
  */
 export type GetAuditTrail = { 
 /**

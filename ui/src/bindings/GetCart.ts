@@ -2,7 +2,13 @@
 import type { CartId } from "./CartId";
 
 /**
- * `get_cart`.
+ * The cart as every cart command answers it (`CartView`): lines with `list_price`,
+ * `unit_price`, `gross`, `line_discount`, `cart_discount`, `tax`, `total`, the pinned
+ * `batch_id` (with `batch_number`, `batch_expiry`), `available` and `short`; `totals`
+ * (`subtotal`, `discount`, `tax`, `total_before_rounding`, `rounding`, `total`, `taxes`
+ * per rate); `holds` of a held cart. Amounts are exact decimals rounded to 2 places,
+ * half away from zero; with tax-inclusive prices the tax is extracted from the line
+ * (`amount × r / (100 + r)`).
  */
 export type GetCart = { 
 /**

@@ -2,7 +2,8 @@
 import type { StoreId } from "./StoreId";
 
 /**
- * `get_expired_batches`.
+ * Batches with stock that are past their expiry date on the store's today, or marked
+ * `expired`.
  */
 export type GetExpiredBatches = { 
 /**

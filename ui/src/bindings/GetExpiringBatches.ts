@@ -2,7 +2,10 @@
 import type { StoreId } from "./StoreId";
 
 /**
- * `get_expiring_batches`.
+ * Available batches with stock whose expiry date is between the store's today and
+ * today + `days` (0–3650, default 30), nearest first. Each batch carries `days_to_expiry` and
+ * an `expiry_band`: `expired`, `within7_days`, `within30_days`, `within90_days`, `ok` or
+ * `no_expiry`.
  */
 export type GetExpiringBatches = { 
 /**

@@ -2,7 +2,7 @@
 import type { ProductId } from "./ProductId";
 
 /**
- * `get_product`.
+ * Also returns soft-deleted products (with `deleted_at`).
  */
 export type GetProduct = { 
 /**

@@ -3,7 +3,9 @@ import type { ProductId } from "./ProductId";
 import type { StoreId } from "./StoreId";
 
 /**
- * `get_product_stock`.
+ * `available` (sellable now), `on_hand` (everything), `reserved`, `expired` (past date
+ * or marked expired) and `unavailable` (quarantined, recalled, damaged), over the
+ * batches that hold stock; `batches` counts them. A deleted product is `not_found`.
  */
 export type GetProductStock = { 
 /**

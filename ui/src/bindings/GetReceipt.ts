@@ -2,7 +2,10 @@
 import type { SaleId } from "./SaleId";
 
 /**
- * `get_receipt`: a sale's receipt (a reprint is the same call).
+ * The receipt (`Receipt`) is read back from the stored sale, never recomputed, so a
+ * reprint matches the original. Lines carry their `batches` (number, expiry, quantity;
+ * printed as the settings say) and `returned_quantity`; a voided sale has `status:
+ * voided`, `voided_at` and `void_reason`.
  */
 export type GetReceipt = { 
 /**

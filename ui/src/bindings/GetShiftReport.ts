@@ -3,8 +3,10 @@ import type { ShiftId } from "./ShiftId";
 import type { StoreId } from "./StoreId";
 
 /**
- * `get_shift_report`: the X report of a till's open shift, or any shift's
- * report by id.
+ * By `shift_id` (any shift, open or closed), or by `terminal_id` (that till's open
+ * shift). The report: completed sales (count, total), voids, returns, discounts, tax,
+ * rounding; per tender the takings (cash net of change) and refunds; `expected_cash` =
+ * float + cash sales − cash refunds; once closed, `counted_cash` and `over_short`.
  */
 export type GetShiftReport = { 
 /**

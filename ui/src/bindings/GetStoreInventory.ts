@@ -3,7 +3,9 @@ import type { ProductId } from "./ProductId";
 import type { StoreId } from "./StoreId";
 
 /**
- * `get_store_inventory`.
+ * Batches with stock (or all of them with `include_empty: true`), FEFO order.
+ * `available` is what can be sold now: on-hand minus reserved for an available, in-date
+ * batch, else 0.
  */
 export type GetStoreInventory = { 
 /**

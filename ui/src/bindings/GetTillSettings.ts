@@ -2,7 +2,10 @@
 import type { StoreId } from "./StoreId";
 
 /**
- * `get_till_settings`.
+ * Defaults until a manager changes them: prices include tax, no cash rounding (`"0"`),
+ * tenders `cash` and `card`, batch and expiry printed on receipts, holds kept 60
+ * minutes, cashier discount limit 10 %, cashier refund limit 0 (every cashier refund
+ * needs a manager), sale numbers prefixed with the store code (`LEK-01-000001`).
  */
 export type GetTillSettings = { 
 /**

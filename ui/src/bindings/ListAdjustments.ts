@@ -2,7 +2,8 @@
 import type { StoreId } from "./StoreId";
 
 /**
- * `list_adjustments`.
+ * `status` filters on `pending`, `applied` or `rejected`; `limit` is 1–5000 (default
+ * 200). Includes write-offs (`kind: writeoff`).
  */
 export type ListAdjustments = { 
 /**

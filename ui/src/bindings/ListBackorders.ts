@@ -3,7 +3,7 @@ import type { ProductId } from "./ProductId";
 import type { StoreId } from "./StoreId";
 
 /**
- * `list_backorders`.
+ * `open_only` defaults to true (`pending` and `partial`); at most 1000, oldest first.
  */
 export type ListBackorders = { 
 /**

@@ -2,7 +2,7 @@
 import type { StoreId } from "./StoreId";
 
 /**
- * `list_held_carts`.
+ * `hold_lapsed` is true once the hold's time is past or its reservations are gone.
  */
 export type ListHeldCarts = { 
 /**

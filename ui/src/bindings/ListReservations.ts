@@ -2,7 +2,8 @@
 import type { StoreId } from "./StoreId";
 
 /**
- * `list_reservations`.
+ * `status` is `active` (default), `released`, `confirmed` or `expired`; newest first, at
+ * most 1000.
  */
 export type ListReservations = { 
 /**

@@ -3,8 +3,9 @@ import type { ShiftId } from "./ShiftId";
 import type { StoreId } from "./StoreId";
 
 /**
- * `list_sales`: the latest sales of a shift (default: the open shift of
- * `terminal_id`), newest first, to reprint, return or void.
+ * Give `shift_id`, or `terminal_id` for that till's open shift (`invalid_state` when it
+ * has none; neither is `invalid_input`). Completed and voided sales, newest first;
+ * `limit` 1–1000 (default 50).
  */
 export type ListSales = { 
 /**

@@ -3,6 +3,8 @@
 /**
  * `list_users`: the users of the stores where the acting user manages
  * users (every user for head office).
+ *
+ * Active users (all with `include_inactive: true`), with `has_pin`; never PIN hashes.
  */
 export type ListUsers = { 
 /**

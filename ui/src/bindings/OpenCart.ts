@@ -2,7 +2,10 @@
 import type { StoreId } from "./StoreId";
 
 /**
- * `open_cart`: this user's open cart on this till, or a new one.
+ * One open cart per user per till: the same cart comes back until it is sold, held or
+ * cancelled, so a till that lost power finds it again. `terminal_id` is the
+ * workstation's name (letters, digits, `-`, `_`, `.`). Opening a cart needs no shift;
+ * selling does.
  */
 export type OpenCart = { 
 /**

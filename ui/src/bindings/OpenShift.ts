@@ -3,7 +3,8 @@ import type { Money } from "./Money";
 import type { StoreId } from "./StoreId";
 
 /**
- * `open_shift`.
+ * One open shift per till (`conflict`); `opening_float` ≥ 0. Sales and returns on a till
+ * need its open shift and are filed under it. Answers the (empty) X report.
  */
 export type OpenShift = { 
 /**

@@ -4,8 +4,10 @@ import type { CartLineId } from "./CartLineId";
 import type { Money } from "./Money";
 
 /**
- * `override_line_price`: charge another unit price (always a manager's
- * approval); `unit_price` omitted or null goes back to the list price.
+ * Any price other than the list price needs a manager (the acting user, or
+ * `approver_name` + `approver_pin`), kept as `price_overridden_by`; `unit_price`
+ * omitted, null or equal to the list price goes back to the list price. A negative price
+ * is `invalid_input`.
  */
 export type OverrideLinePrice = { 
 /**

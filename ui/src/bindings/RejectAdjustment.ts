@@ -2,7 +2,8 @@
 import type { AdjustmentId } from "./AdjustmentId";
 
 /**
- * `reject_adjustment`: refuse a pending adjustment (manager).
+ * Marks a `pending` adjustment `rejected` (an `adjustment_rejected` audit event); stock
+ * is unchanged.
  */
 export type RejectAdjustment = { 
 /**

@@ -2,7 +2,10 @@
 import type { StoreId } from "./StoreId";
 
 /**
- * `release_expired_reservations`: return the stock of lapsed holds.
+ * Releases every active hold of the store whose `expires_at` is at or before now and
+ * returns their ids (status becomes `expired`). Run it periodically, or with `--now`
+ * from the CLI. Holds on a batch that stops being sellable (quarantine, recall, damage,
+ * expiry) are released automatically.
  */
 export type ReleaseExpiredReservations = { 
 /**

@@ -2,7 +2,8 @@
 import type { ReservationId } from "./ReservationId";
 
 /**
- * `release_reservation`.
+ * Only an `active` hold can be released (`invalid_state` otherwise). Writes a `release`
+ * audit event; on-hand is unchanged.
  */
 export type ReleaseReservation = { 
 /**

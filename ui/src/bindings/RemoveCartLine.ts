@@ -3,7 +3,7 @@ import type { CartId } from "./CartId";
 import type { CartLineId } from "./CartLineId";
 
 /**
- * `remove_cart_line`.
+ * A line that is not in the cart is `not_found`.
  */
 export type RemoveCartLine = { 
 /**

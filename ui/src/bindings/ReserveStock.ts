@@ -3,7 +3,13 @@ import type { BatchId } from "./BatchId";
 import type { Qty } from "./Qty";
 
 /**
- * `reserve_stock`.
+ * - The batch must be sellable (`expired_batch` / `batch_unavailable` otherwise) and
+ *   have enough unreserved stock (`insufficient_stock`).
+ * - `batch_id` is accepted as an alias of `product_batch_id`.
+ * - A second *active* hold on the same batch with the same `reason` and `reference_id`
+ *   is a `conflict`.
+ * - `ttl_minutes` is 1 to 43200 (30 days), default 60. On-hand is unchanged; `reserved`
+ *   grows and `available` shrinks. Writes a `reserved` audit event.
  */
 export type ReserveStock = { 
 /**

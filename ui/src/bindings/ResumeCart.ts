@@ -2,7 +2,9 @@
 import type { CartId } from "./CartId";
 
 /**
- * `resume_cart`: take a held cart back to a till as the user's open cart.
+ * Only a `held` cart. It becomes the acting user's open cart on `terminal_id`, keeping
+ * its holds until a line changes. The user's current cart on that till must be empty (it
+ * is cancelled), else `conflict`.
  */
 export type ResumeCart = { 
 /**

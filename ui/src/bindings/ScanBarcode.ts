@@ -2,7 +2,21 @@
 import type { StoreId } from "./StoreId";
 
 /**
- * `scan_barcode`.
+ * - The code is first looked up as it is among the products' barcodes (store labels);
+ *   otherwise it is parsed as GS1: EAN-8, UPC-A, EAN-13, GTIN-14 (check digit verified),
+ *   element strings with FNC1 = ASCII 29 and an optional `]C1`, `]d2`, `]Q3` or `]e0`
+ *   prefix, or the bracket form `(01)…(17)…(10)…`. A GTIN matches a product stored under
+ *   any of its 14/13/12/8-digit forms. No product: `not_found`; a malformed code or
+ *   wrong check digit: `invalid_input`.
+ * - Expiry dates with day `00` mean the month's last day; two-digit years follow the GS1
+ *   sliding window against the store's today.
+ * - `decision`: `use_batch` when the symbol's batch (AI 10) is held by this store and
+ *   sellable; `refused` (`refusal`: `expired`, `recalled`, `quarantine`, `damaged`) when
+ *   that batch cannot be sold or the pack's own expiry (AI 17) is past, known batch or
+ *   not; otherwise `fefo`. `message` is one sentence for the cashier; a printed expiry
+ *   that differs from the batch record is reported there, never stored.
+ * - `quantity` is the symbol's count (AI 30 or 37), else 1. `available` is the product's
+ *   sellable quantity in the store. A scan writes nothing.
  */
 export type ScanBarcode = { 
 /**

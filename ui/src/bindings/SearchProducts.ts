@@ -2,9 +2,15 @@
 import type { StoreId } from "./StoreId";
 
 /**
- * `search_products`: an exact barcode or SKU is the answer on its own;
- * otherwise names starting with the text (name index), then full-text word
- * prefixes on name, generic name, brand, SKU, NAFDAC number and barcodes.
+ * `query` may be omitted (the same as empty). With `include_deleted: true`, deleted
+ * products are found by exact SKU/barcode or an empty query, not by the full-text search
+ * (their text index entry is removed on deletion).
+ *
+ * An exact barcode or SKU match comes first, then a full-text prefix search over name,
+ * generic name, brand, SKU, NAFDAC number and barcodes ("para" finds "Paracetamol"). An
+ * empty query lists products by name. Each hit carries the product, its `available`
+ * quantity in the store and the `nearest_expiry` of its sellable batches. `limit` 1–200
+ * (default 25).
  */
 export type SearchProducts = { 
 /**

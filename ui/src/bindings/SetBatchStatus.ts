@@ -3,7 +3,13 @@ import type { BatchId } from "./BatchId";
 import type { BatchStatus } from "./BatchStatus";
 
 /**
- * `set_batch_status`.
+ * - `status` can be set to `quarantine`, `recalled`, `damaged` or `available`;
+ *   `available` only releases a quarantined batch, and not one past its expiry
+ *   (`expired_batch`). `expired` and `depleted` are set by the engine
+ *   (`expire_batches_within_days`, stock reaching 0).
+ * - `recall_class` (`I`, `II` or `III`) only with `recalled`.
+ * - A batch that stops being sellable loses its active holds. Quantities are unchanged.
+ *   Writes a `recall` or `status_change` audit event.
  */
 export type SetBatchStatus = { 
 /**

@@ -3,8 +3,10 @@ import type { CartId } from "./CartId";
 import type { Discount } from "./Discount";
 
 /**
- * `set_cart_discount`: a percentage or amount off the whole cart, shared
- * across its lines; above the cashier's limit it needs a manager's PIN.
+ * `discount` as for `set_line_discount`, applied to the lines after their own discounts
+ * and shared across them in proportion (the last line takes the remainder, shown per
+ * line as `cart_discount`). The same limit and approval rules; the approver is
+ * `discount_approved_by` on the cart.
  */
 export type SetCartDiscount = { 
 /**

@@ -4,9 +4,16 @@ import type { CartLineId } from "./CartLineId";
 import type { Discount } from "./Discount";
 
 /**
- * `set_line_discount`: a percentage or amount off one line; above the
- * cashier's limit it needs a manager's name and PIN. `discount` omitted or
- * null removes it.
+ * - `discount` is `{"kind": "percent" | "amount", "value": …}`: a percentage (0–100) of
+ *   the line's gross, or an amount up to the gross. Omitted or null removes it.
+ * - Above the store's `cashier_discount_limit_percent` (as a percentage of the gross) it
+ *   needs a manager: the acting user is one, or `approver_name` + `approver_pin` name
+ *   one. Without them `approval_required`; a wrong PIN `approval_required` again,
+ *   "approval refused: …" (written to the security log, and counting towards the
+ *   manager's lockout: 5 tries, 5 minutes, then `locked`); a non-manager's PIN
+ *   `forbidden`. The approver is kept on the line (`discount_approved_by`).
+ * - `complete_sale` checks the limit again (a quantity change can push an amount
+ *   discount over it).
  */
 export type SetLineDiscount = { 
 /**

@@ -5,15 +5,24 @@ import type { CartLineId } from "./CartLineId";
 import type { Qty } from "./Qty";
 
 /**
- * `update_cart_line`: change a line's quantity, prescription reference or
- * batch.
+ * Change a line's quantity, prescription reference or batch.
  *
- * The batch is changed with `batch_id` (pin the line to that batch, the
- * cashier's manual choice) or `use_fefo: true` (unpin it: the sale takes
- * FEFO stock again); giving both is refused, giving neither keeps the
- * line's batch. A separate flag rather than `"batch_id": null` because an
- * absent field and a null one are the same `None` to serde, and the
- * generated TypeScript would not tell them apart either.
+ * The batch is changed with `batch_id` (pin the line to that batch, the cashier's manual
+ * choice) or `use_fefo: true` (unpin it: the sale takes FEFO stock again); giving both
+ * is refused, giving neither keeps the line's batch. A separate flag rather than
+ * `"batch_id": null` because an absent field and a null one are the same `None` to
+ * serde, and the generated TypeScript would not tell them apart either.
+ *
+ * - Omitted fields are kept. The new quantity and prescription reference follow the same
+ *   rules as `add_cart_line`.
+ * - `batch_id` pins the line to a batch chosen by hand; `use_fefo: true` unpins it (both
+ *   at once is `invalid_input`). A pinned batch must be this product's in the cart's
+ *   store (`invalid_input`), exist (`not_found`), be sellable today (`expired_batch`, or
+ *   `batch_unavailable` with `details.status`) and have the line's quantity free after
+ *   other holds and the cart's other lines pinned to it (`insufficient_stock`); unlike
+ *   `add_cart_line`, a hand-picked batch that cannot fill the line is refused at once.
+ *   The line is not merged with another line of the same batch.
+ * - A refusal changes nothing.
  */
 export type UpdateCartLine = { 
 /**

@@ -10,7 +10,9 @@ import type { Thresholds } from "./Thresholds";
 import type { Tracking } from "./Tracking";
 
 /**
- * `update_product`: change any fields; omitted fields stay as they are.
+ * Omitted fields are kept; `barcodes` and each nested group replace what was there. A
+ * deleted product cannot be updated (`invalid_state`). Switching `allow_fractional` off
+ * is refused while a batch holds a fractional quantity (`conflict`).
  */
 export type UpdateProduct = { 
 /**

@@ -5,6 +5,9 @@ import type { StoreId } from "./StoreId";
 
 /**
  * `update_store`: change a store's details and approval thresholds.
+ *
+ * `adjustment_approval_units` / `adjustment_approval_value`: a non-manager's adjustment
+ * above either waits for approval (see `adjust_stock`). Thresholds cannot be negative.
  */
 export type UpdateStore = { 
 /**

@@ -2,7 +2,8 @@
 import type { SupplierId } from "./SupplierId";
 
 /**
- * `update_supplier`.
+ * Omitted fields are kept; a blank text clears a field. `is_active: false` deactivates
+ * the supplier (it can no longer receive).
  */
 export type UpdateSupplier = { 
 /**

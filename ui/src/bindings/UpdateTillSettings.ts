@@ -4,7 +4,13 @@ import type { ReturnDisposition } from "./ReturnDisposition";
 import type { StoreId } from "./StoreId";
 
 /**
- * `update_till_settings` (manager): omitted fields are kept.
+ * - Omitted fields are kept. `rounding_increment` is 0–1000: the total is rounded (half
+ *   away from zero) to a multiple of it and the difference shown as `rounding`.
+ *   `tenders` are lower-case codes (letters, digits, `_`; at least one).
+ *   `hold_ttl_minutes` is 1–43200; `cashier_discount_limit_percent` 0–100 (a
+ *   **string**); `cashier_refund_limit` ≥ 0; `sale_prefix` letters, digits and `-`
+ *   (upper-cased).
+ * - Sale numbers are `<prefix>-000001`, sequential per store, never reused.
  */
 export type UpdateTillSettings = { 
 /**

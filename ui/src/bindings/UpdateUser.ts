@@ -6,6 +6,9 @@ import type { UserId } from "./UserId";
 /**
  * `update_user`: change the role at the home store, the PIN, the home
  * store, head office or the active flag.
+ *
+ * No store may lose its last active admin (`conflict`). A new PIN
+ * clears failed attempts and any lock.
  */
 export type UpdateUser = { 
 /**

@@ -2,7 +2,10 @@
 import type { SaleId } from "./SaleId";
 
 /**
- * `void_sale`: reverse a whole sale within its open shift.
+ * Always a manager (the acting user, or `approver_name` + `approver_pin`). Only a
+ * `completed` sale whose shift is still open and that has no returns (`invalid_state`:
+ * take a return instead). Every unit goes back onto the batch it came from (`void`
+ * events); the sale's payments leave the shift's takings. `reason` is required.
  */
 export type VoidSale = { 
 /**

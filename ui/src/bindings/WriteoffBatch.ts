@@ -3,7 +3,9 @@ import type { AdjustmentReason } from "./AdjustmentReason";
 import type { BatchId } from "./BatchId";
 
 /**
- * `writeoff_batch`: remove everything left on a batch (manager).
+ * Sets the batch's on-hand to 0 (a `writeoff` audit event and an applied adjustment of
+ * kind `writeoff`). Refused when the batch is already empty (`invalid_state`) or holds
+ * reservations (`conflict`). With reason `damage` the batch's status becomes `damaged`.
  */
 export type WriteoffBatch = { 
 /**

@@ -27,7 +27,7 @@ pub struct Category {
     pub path: String,
 }
 
-/// `create_category`.
+/// Names are unique among siblings; `parent_id` must exist.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -101,7 +101,7 @@ impl Operation for CreateCategory {
     }
 }
 
-/// `list_categories`: every category with its path, in path order.
+/// Every category with its `path` ("Parent / Child"), in path order.
 #[derive(Clone, Debug, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]

@@ -310,7 +310,23 @@ pub struct ProductFields {
     pub unknown: crate::UnknownFields,
 }
 
-/// `create_product`.
+/// - Only `sku` (unique, ≤ 64 chars) and `name` are required. Defaults: `category:
+///   other`, `unit: unit`, whole quantities, prices 0, `tax_rate` 0, `tracking: {lot:
+///   true, serial: false, expiry_required: true}`, `status: active`.
+/// - `category` is one of `neurotoxin`, `filler`, `skincare`, `device`, `consumable`,
+///   `supplement`, `medicine`, `other`; `category_id` is a user category
+///   (`create_category`). `status` is `active`, `discontinued`, `out_of_stock` or
+///   `pending_approval`.
+/// - Every barcode is unique across products (`conflict`), printable, without spaces.
+/// - `markup_percent` (0–10000), `commission_rate` and `tax_rate` (0–100) are decimal
+///   **strings** (a JSON number is refused); prices are money (string or number, ≥ 0).
+/// - Nested groups: `injectable` {`concentration`, `dilution_ratio`,
+///   `reconstitution_required`, `units_per_vial`, `stability_hours`}, `storage`
+///   {`temperature_min_c`, `temperature_max_c` (strings), `refrigerated`,
+///   `light_sensitive`, `notes`}, `thresholds` {`reorder_point`, `min_level`,
+///   `max_level`, `lead_time_days`}, `tracking` {`lot`, `serial`, `expiry_required`, all
+///   three required}.
+/// - Unknown fields are refused (`invalid_input`).
 #[derive(Clone, Debug, Deserialize, TS)]
 #[ts(export)]
 pub struct CreateProduct {
@@ -324,7 +340,9 @@ pub struct CreateProduct {
     pub fields: ProductFields,
 }
 
-/// `update_product`: change any fields; omitted fields stay as they are.
+/// Omitted fields are kept; `barcodes` and each nested group replace what was there. A
+/// deleted product cannot be updated (`invalid_state`). Switching `allow_fractional` off
+/// is refused while a batch holds a fractional quantity (`conflict`).
 #[derive(Clone, Debug, Deserialize, TS)]
 #[ts(export)]
 pub struct UpdateProduct {
@@ -626,7 +644,7 @@ fn reindex(tx: &Transaction<'_>, id: ProductId) -> Result<()> {
     Ok(())
 }
 
-/// `get_product`.
+/// Also returns soft-deleted products (with `deleted_at`).
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -647,7 +665,9 @@ impl Operation for GetProduct {
     }
 }
 
-/// `delete_product`: soft delete, refused while stock is on hand.
+/// Soft delete (`deleted_at`, `deleted_by`); refused while any store holds stock of it
+/// (`conflict`). A deleted product disappears from search and stock operations treat it
+/// as `not_found`.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -714,9 +734,15 @@ pub struct ProductHit {
     pub nearest_expiry: Option<String>,
 }
 
-/// `search_products`: an exact barcode or SKU is the answer on its own;
-/// otherwise names starting with the text (name index), then full-text word
-/// prefixes on name, generic name, brand, SKU, NAFDAC number and barcodes.
+/// `query` may be omitted (the same as empty). With `include_deleted: true`, deleted
+/// products are found by exact SKU/barcode or an empty query, not by the full-text search
+/// (their text index entry is removed on deletion).
+///
+/// An exact barcode or SKU match comes first, then a full-text prefix search over name,
+/// generic name, brand, SKU, NAFDAC number and barcodes ("para" finds "Paracetamol"). An
+/// empty query lists products by name. Each hit carries the product, its `available`
+/// quantity in the store and the `nearest_expiry` of its sellable batches. `limit` 1–200
+/// (default 25).
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]

@@ -125,6 +125,11 @@ pub(crate) fn parse_currency(c: &str) -> Result<String> {
 }
 
 /// `create_store`: the creator (an admin in some store) becomes its admin.
+///
+/// `code` is unique (upper-cased; derived from the name when omitted); `timezone` is an
+/// IANA name (default `UTC`) and decides the store's "today" for expiry; `currency` a
+/// 3-letter code (default `NGN`). New stores get the default approval thresholds (10
+/// units, 100 in value).
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -247,6 +252,9 @@ pub(crate) fn record_created(stamp: &crate::audit::Stamp<'_>, store: &Store) -> 
 }
 
 /// `update_store`: change a store's details and approval thresholds.
+///
+/// `adjustment_approval_units` / `adjustment_approval_value`: a non-manager's adjustment
+/// above either waits for approval (see `adjust_stock`). Thresholds cannot be negative.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]

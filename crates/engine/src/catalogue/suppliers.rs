@@ -107,7 +107,8 @@ pub struct SupplierFields {
     pub unknown: crate::UnknownFields,
 }
 
-/// `create_supplier`.
+/// `name` is unique. `email` must look like an address; `on_time_delivery_rate` (0–100)
+/// and `quality_rating` (0–5) are decimal strings. Unknown fields are refused.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[ts(export)]
 pub struct CreateSupplier {
@@ -119,7 +120,8 @@ pub struct CreateSupplier {
     pub fields: SupplierFields,
 }
 
-/// `update_supplier`.
+/// Omitted fields are kept; a blank text clears a field. `is_active: false` deactivates
+/// the supplier (it can no longer receive).
 #[derive(Clone, Debug, Deserialize, TS)]
 #[ts(export)]
 pub struct UpdateSupplier {
@@ -314,7 +316,7 @@ fn apply_fields(ctx: &Ctx<'_>, id: SupplierId, f: &SupplierFields) -> Result<()>
     Ok(())
 }
 
-/// `list_suppliers`.
+/// Active suppliers (all with `include_inactive: true`), preferred first, then by name.
 #[derive(Clone, Debug, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]

@@ -47,6 +47,10 @@ pub struct User {
 /// `create_user`: `role` at `store_id` is the user's first assignment (and
 /// home store); `stores` adds more. A `head_office` role (or flag) makes a
 /// user who reads every store.
+///
+/// `role` is `cashier`, `practitioner`, `manager`, `admin` or `head_office`; `name` is unique; `pin` is
+/// 4–12 digits (stored as an argon2id hash; a user without a PIN can still act through
+/// the CLI's `--user`). `store_id` defaults to the creator's home store (or only store).
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -204,6 +208,9 @@ pub(crate) fn record_created(
 
 /// `update_user`: change the role at the home store, the PIN, the home
 /// store, head office or the active flag.
+///
+/// No store may lose its last active admin (`conflict`). A new PIN
+/// clears failed attempts and any lock.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -339,6 +346,8 @@ impl Operation for UpdateUser {
 
 /// `list_users`: the users of the stores where the acting user manages
 /// users (every user for head office).
+///
+/// Active users (all with `include_inactive: true`), with `has_pin`; never PIN hashes.
 #[derive(Clone, Debug, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]

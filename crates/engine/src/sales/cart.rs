@@ -292,7 +292,10 @@ pub(crate) fn editable(ctx: &Ctx<'_>, id: CartId) -> Result<CartRow> {
     Ok(cart)
 }
 
-/// `open_cart`: this user's open cart on this till, or a new one.
+/// One open cart per user per till: the same cart comes back until it is sold, held or
+/// cancelled, so a till that lost power finds it again. `terminal_id` is the
+/// workstation's name (letters, digits, `-`, `_`, `.`). Opening a cart needs no shift;
+/// selling does.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -337,7 +340,13 @@ impl Operation for OpenCart {
     }
 }
 
-/// `get_cart`.
+/// The cart as every cart command answers it (`CartView`): lines with `list_price`,
+/// `unit_price`, `gross`, `line_discount`, `cart_discount`, `tax`, `total`, the pinned
+/// `batch_id` (with `batch_number`, `batch_expiry`), `available` and `short`; `totals`
+/// (`subtotal`, `discount`, `tax`, `total_before_rounding`, `rounding`, `total`, `taxes`
+/// per rate); `holds` of a held cart. Amounts are exact decimals rounded to 2 places,
+/// half away from zero; with tax-inclusive prices the tax is extracted from the line
+/// (`amount × r / (100 + r)`).
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -358,7 +367,19 @@ impl Operation for GetCart {
     }
 }
 
-/// `add_cart_line`.
+/// - The quantity follows the product's unit (whole unless `allow_fractional`); a
+///   prescription-only product needs `prescription_reference` (`invalid_input`), kept
+///   with the sale line. A discontinued product can still be sold from stock; one
+///   `pending_approval` cannot (`invalid_state`).
+/// - `batch_id` pins the line to that batch (a scan's `use_batch`): it must be the
+///   product's, in the cart's store, and sellable today (`expired_batch`,
+///   `batch_unavailable`). Without it, FEFO picks at completion.
+/// - The line keeps the price it was added at. Adding the same product and batch again
+///   (no discount, no override) adds to that line.
+/// - A shortage does not refuse the line: it is flagged `short` (and `available` says how
+///   much there is); the sale itself is all or nothing.
+/// - Only the cart's owner or a manager can change a cart (`forbidden`); only an `open`
+///   cart can change (`invalid_state`). Changing a resumed cart releases its holds.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -465,15 +486,24 @@ pub(crate) fn line_of(ctx: &Ctx<'_>, cart: CartId, line: CartLineId) -> Result<L
         .ok_or_else(|| Error::not_found("cart line", line))
 }
 
-/// `update_cart_line`: change a line's quantity, prescription reference or
-/// batch.
+/// Change a line's quantity, prescription reference or batch.
 ///
-/// The batch is changed with `batch_id` (pin the line to that batch, the
-/// cashier's manual choice) or `use_fefo: true` (unpin it: the sale takes
-/// FEFO stock again); giving both is refused, giving neither keeps the
-/// line's batch. A separate flag rather than `"batch_id": null` because an
-/// absent field and a null one are the same `None` to serde, and the
-/// generated TypeScript would not tell them apart either.
+/// The batch is changed with `batch_id` (pin the line to that batch, the cashier's manual
+/// choice) or `use_fefo: true` (unpin it: the sale takes FEFO stock again); giving both
+/// is refused, giving neither keeps the line's batch. A separate flag rather than
+/// `"batch_id": null` because an absent field and a null one are the same `None` to
+/// serde, and the generated TypeScript would not tell them apart either.
+///
+/// - Omitted fields are kept. The new quantity and prescription reference follow the same
+///   rules as `add_cart_line`.
+/// - `batch_id` pins the line to a batch chosen by hand; `use_fefo: true` unpins it (both
+///   at once is `invalid_input`). A pinned batch must be this product's in the cart's
+///   store (`invalid_input`), exist (`not_found`), be sellable today (`expired_batch`, or
+///   `batch_unavailable` with `details.status`) and have the line's quantity free after
+///   other holds and the cart's other lines pinned to it (`insufficient_stock`); unlike
+///   `add_cart_line`, a hand-picked batch that cannot fill the line is refused at once.
+///   The line is not merged with another line of the same batch.
+/// - A refusal changes nothing.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -584,7 +614,7 @@ fn ensure_batch_covers(
     Ok(())
 }
 
-/// `remove_cart_line`.
+/// A line that is not in the cart is `not_found`.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -616,7 +646,8 @@ impl Operation for RemoveCartLine {
     }
 }
 
-/// `cancel_cart`: abandon an open or held cart; its holds are released.
+/// An `open` cart (its owner or a manager) or a `held` one (anyone who sells) becomes
+/// `cancelled` and its holds are released. A sold or cancelled cart is `invalid_state`.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]

@@ -50,7 +50,20 @@ pub struct PaymentInput {
     pub reference: Option<String>,
 }
 
-/// `complete_sale`.
+/// - One transaction, **idempotent on `sale_id`**: the till mints a UUID when "pay" is
+///   pressed and resends it on a retry; a sale id already used for this cart returns the
+///   same receipt and sells nothing again, for another cart it is a `conflict`.
+/// - Needs the till's open shift (`invalid_state`). Everything is checked again:
+///   products, quantities, prescriptions, pinned batches (a batch recalled since the scan
+///   is refused), discounts against the limit.
+/// - Stock is planned for all lines first: the cart's own holds, then the pinned batch or
+///   FEFO. A short line fails the whole sale with `insufficient_stock`
+///   (`details.available` = what that line could get) and nothing changes. Matching holds
+///   are confirmed (`confirm_reserve` events), the rest released, the remainder taken
+///   (`allocated` events); every event's reference is the sale number.
+/// - `payments`: `[{"tender", "amount", "reference"?}]`, enabled tenders only, each > 0
+///   (`invalid_input`); together they must cover the total, and non-cash tenders may not
+///   exceed it: only cash gives change.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]

@@ -29,9 +29,16 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use ts_rs::TS;
 
-/// `set_line_discount`: a percentage or amount off one line; above the
-/// cashier's limit it needs a manager's name and PIN. `discount` omitted or
-/// null removes it.
+/// - `discount` is `{"kind": "percent" | "amount", "value": …}`: a percentage (0–100) of
+///   the line's gross, or an amount up to the gross. Omitted or null removes it.
+/// - Above the store's `cashier_discount_limit_percent` (as a percentage of the gross) it
+///   needs a manager: the acting user is one, or `approver_name` + `approver_pin` name
+///   one. Without them `approval_required`; a wrong PIN `approval_required` again,
+///   "approval refused: …" (written to the security log, and counting towards the
+///   manager's lockout: 5 tries, 5 minutes, then `locked`); a non-manager's PIN
+///   `forbidden`. The approver is kept on the line (`discount_approved_by`).
+/// - `complete_sale` checks the limit again (a quantity change can push an amount
+///   discount over it).
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -176,8 +183,10 @@ fn approve_discount(
     )
 }
 
-/// `set_cart_discount`: a percentage or amount off the whole cart, shared
-/// across its lines; above the cashier's limit it needs a manager's PIN.
+/// `discount` as for `set_line_discount`, applied to the lines after their own discounts
+/// and shared across them in proportion (the last line takes the remainder, shown per
+/// line as `cart_discount`). The same limit and approval rules; the approver is
+/// `discount_approved_by` on the cart.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -231,8 +240,10 @@ impl Operation for SetCartDiscount {
     }
 }
 
-/// `override_line_price`: charge another unit price (always a manager's
-/// approval); `unit_price` omitted or null goes back to the list price.
+/// Any price other than the list price needs a manager (the acting user, or
+/// `approver_name` + `approver_pin`), kept as `price_overridden_by`; `unit_price`
+/// omitted, null or equal to the list price goes back to the list price. A negative price
+/// is `invalid_input`.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]

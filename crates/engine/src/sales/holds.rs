@@ -25,7 +25,13 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use ts_rs::TS;
 
-/// `hold_cart`.
+/// - Reserves each line's stock exactly as the sale would take it (the pinned batch, else
+///   FEFO) with reason `pending_sale` and the cart id as reference, one reservation per
+///   batch, for the store's `hold_ttl_minutes`; a second till cannot sell it meanwhile.
+///   An empty cart cannot be held (`invalid_state`).
+/// - Lapsed holds are released by `release_expired_reservations` (also run by
+///   `hold_cart`, `resume_cart` and `complete_sale`); the cart stays held and can still
+///   be resumed and sold from free stock.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -106,7 +112,9 @@ impl Operation for HoldCart {
     }
 }
 
-/// `resume_cart`: take a held cart back to a till as the user's open cart.
+/// Only a `held` cart. It becomes the acting user's open cart on `terminal_id`, keeping
+/// its holds until a line changes. The user's current cart on that till must be empty (it
+/// is cancelled), else `conflict`.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -198,7 +206,7 @@ pub struct HeldCart {
     pub total: Money,
 }
 
-/// `list_held_carts`.
+/// `hold_lapsed` is true once the hold's time is past or its reservations are gone.
 #[derive(Clone, Debug, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]

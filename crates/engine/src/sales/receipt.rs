@@ -412,7 +412,10 @@ pub(crate) fn build(ctx: &Ctx<'_>, sale_id: SaleId) -> Result<Receipt> {
     })
 }
 
-/// `get_receipt`: a sale's receipt (a reprint is the same call).
+/// The receipt (`Receipt`) is read back from the stored sale, never recomputed, so a
+/// reprint matches the original. Lines carry their `batches` (number, expiry, quantity;
+/// printed as the settings say) and `returned_quantity`; a voided sale has `status:
+/// voided`, `voided_at` and `void_reason`.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -434,7 +437,8 @@ impl Operation for GetReceipt {
     }
 }
 
-/// `find_sale`: a sale's receipt by its number (for returns at the till).
+/// By the number printed on the receipt (case-insensitive), in the user's store unless
+/// `store_id` is given. Unknown: `not_found`.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -492,8 +496,9 @@ pub struct SaleSummary {
     pub lines: i64,
 }
 
-/// `list_sales`: the latest sales of a shift (default: the open shift of
-/// `terminal_id`), newest first, to reprint, return or void.
+/// Give `shift_id`, or `terminal_id` for that till's open shift (`invalid_state` when it
+/// has none; neither is `invalid_input`). Completed and voided sales, newest first;
+/// `limit` 1–1000 (default 50).
 #[derive(Clone, Debug, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]

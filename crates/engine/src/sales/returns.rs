@@ -110,7 +110,21 @@ pub struct ReturnLineInput {
     pub batch_id: Option<BatchId>,
 }
 
-/// `return_items`.
+/// - Against the lines of a `completed` sale: never more than sold minus returned, per
+///   line and per batch the sale really took (`invalid_input`); `batch_id` picks one
+///   batch of a line that took several.
+/// - The refund comes from the sale's own line totals (discounts and tax as charged), in
+///   proportion; the last unit of a line refunds exactly what is left of it. A cash
+///   refund is rounded to the store's increment. `tender` (default `cash`) must be
+///   enabled.
+/// - `disposition`: `restock` puts it back onto its original batch (refused,
+///   `invalid_state`, while that batch is expired, recalled or quarantined); `quarantine`
+///   onto the original batch when it is already unsellable, else onto a quarantined
+///   `<batch>-RET` batch beside it; `waste` writes a `waste` event and nothing comes
+///   back. Stock coming back is a `return` event referencing the sale number.
+/// - A refund above the store's `cashier_refund_limit` needs a manager (as for discounts;
+///   `approved_by`). The refund leaves the drawer of `terminal_id`, which needs an open
+///   shift.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -589,7 +603,10 @@ fn quarantine_batch(ctx: &Ctx<'_>, b: &BatchRow, sale: &str, today: &str) -> Res
     )))
 }
 
-/// `void_sale`: reverse a whole sale within its open shift.
+/// Always a manager (the acting user, or `approver_name` + `approver_pin`). Only a
+/// `completed` sale whose shift is still open and that has no returns (`invalid_state`:
+/// take a return instead). Every unit goes back onto the batch it came from (`void`
+/// events); the sale's payments leave the shift's takings. `reason` is required.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]

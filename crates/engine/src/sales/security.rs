@@ -150,6 +150,16 @@ pub struct SecurityLogEntry {
 /// `list_security_log`: failed sign-ins and approvals, newest first: a
 /// store's entries for those who may read its audit trail, the entries
 /// that name no store (sign-ins) for those who may read every store's.
+///
+/// - Every failed sign-in (unknown user, wrong PIN, locked, deactivated) and every failed
+///   manager approval (with who asked, `actor_name`, and for what, `action`). `outcome`
+///   is `wrong_pin`, `unknown_user`, `locked`, `not_a_manager` or `deactivated`.
+/// - A failed approval rolls its request back, so the entry is written after the
+///   rollback, in a transaction of its own. A wrong approval PIN counts towards the
+///   manager's lockout like a failed sign-in.
+/// - `from` (inclusive, RFC 3339); newest first; `limit` 1–5000 (default 200).
+/// - The CLI's `--user` is not a sign-in (no PIN is asked), so an unknown name there
+///   (`unauthenticated`) is not logged.
 #[derive(Clone, Debug, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]

@@ -172,7 +172,10 @@ pub(crate) fn sale_number(code: &str, prefix: &str, n: i64) -> String {
     format!("{code}-{prefix}-{n:06}")
 }
 
-/// `get_till_settings`.
+/// Defaults until a manager changes them: prices include tax, no cash rounding (`"0"`),
+/// tenders `cash` and `card`, batch and expiry printed on receipts, holds kept 60
+/// minutes, cashier discount limit 10 %, cashier refund limit 0 (every cashier refund
+/// needs a manager), sale numbers prefixed with the store code (`LEK-01-000001`).
 #[derive(Clone, Debug, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -196,7 +199,13 @@ impl Operation for GetTillSettings {
     }
 }
 
-/// `update_till_settings` (manager): omitted fields are kept.
+/// - Omitted fields are kept. `rounding_increment` is 0–1000: the total is rounded (half
+///   away from zero) to a multiple of it and the difference shown as `rounding`.
+///   `tenders` are lower-case codes (letters, digits, `_`; at least one).
+///   `hold_ttl_minutes` is 1–43200; `cashier_discount_limit_percent` 0–100 (a
+///   **string**); `cashier_refund_limit` ≥ 0; `sale_prefix` letters, digits and `-`
+///   (upper-cased).
+/// - Sale numbers are `<prefix>-000001`, sequential per store, never reused.
 #[derive(Clone, Debug, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]

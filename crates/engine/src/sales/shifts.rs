@@ -278,7 +278,8 @@ pub(crate) fn report(ctx: &Ctx<'_>, id: ShiftId) -> Result<ShiftReport> {
     })
 }
 
-/// `open_shift`.
+/// One open shift per till (`conflict`); `opening_float` ≥ 0. Sales and returns on a till
+/// need its open shift and are filed under it. Answers the (empty) X report.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -329,7 +330,9 @@ impl Operation for OpenShift {
     }
 }
 
-/// `close_shift`: count the drawer; answers the Z report.
+/// Closes the till's open shift (`invalid_state` when there is none); the opener or a
+/// manager (`forbidden` otherwise). Answers the Z report with `counted_cash` and
+/// `over_short` = counted − expected (negative: short).
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -402,8 +405,10 @@ impl Operation for CloseShift {
     }
 }
 
-/// `get_shift_report`: the X report of a till's open shift, or any shift's
-/// report by id.
+/// By `shift_id` (any shift, open or closed), or by `terminal_id` (that till's open
+/// shift). The report: completed sales (count, total), voids, returns, discounts, tax,
+/// rounding; per tender the takings (cash net of change) and refunds; `expected_cash` =
+/// float + cash sales − cash refunds; once closed, `counted_cash` and `over_short`.
 #[derive(Clone, Debug, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]

@@ -108,7 +108,19 @@ pub struct Adjustment {
     pub decision_notes: Option<String>,
 }
 
-/// `adjust_stock`.
+/// - `quantity_change` is signed and non-zero; the batch may go neither below 0
+///   (`insufficient_stock`) nor below its reserved quantity (`conflict`).
+/// - `reason`: `damage`, `loss`, `theft`, `obsolete`, `expired`, `correction`, `found`,
+///   `recall` or `other` (which needs `notes`).
+/// - A manager's or admin's change applies at once. Anyone else's applies at once only
+///   when it is within the store's `adjustment_approval_units` and
+///   `adjustment_approval_value` (change × batch cost); above either threshold it is
+///   recorded as `pending` (an `adjustment_requested` audit event, stock unchanged) until
+///   `approve_adjustment`, unless a manager approves at the till with `approver_name` +
+///   `approver_pin` (both or neither; a wrong PIN is `approval_required` again, "approval
+///   refused: …", never `unauthenticated`, so the cashier's session stands; a non-manager
+///   approver `forbidden`).
+/// - Applied adjustments write an `adjustment` audit event.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -279,7 +291,9 @@ fn apply(
     )
 }
 
-/// `approve_adjustment`: apply a pending adjustment (manager).
+/// Applies a `pending` adjustment (`invalid_state` if it is not pending), re-checking
+/// that the batch does not go below 0 or below its reservations. The approver is the
+/// acting user.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -315,7 +329,8 @@ impl Operation for ApproveAdjustment {
     }
 }
 
-/// `reject_adjustment`: refuse a pending adjustment (manager).
+/// Marks a `pending` adjustment `rejected` (an `adjustment_rejected` audit event); stock
+/// is unchanged.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -379,7 +394,8 @@ fn pending(ctx: &Ctx<'_>, id: AdjustmentId) -> Result<(BatchId, i64)> {
     Ok((batch_id, change))
 }
 
-/// `list_adjustments`.
+/// `status` filters on `pending`, `applied` or `rejected`; `limit` is 1–5000 (default
+/// 200). Includes write-offs (`kind: writeoff`).
 #[derive(Clone, Debug, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -466,7 +482,9 @@ fn get_adjustment(ctx: &Ctx<'_>, id: AdjustmentId) -> Result<Adjustment> {
         .ok_or_else(|| Error::not_found("adjustment", id))
 }
 
-/// `writeoff_batch`: remove everything left on a batch (manager).
+/// Sets the batch's on-hand to 0 (a `writeoff` audit event and an applied adjustment of
+/// kind `writeoff`). Refused when the batch is already empty (`invalid_state`) or holds
+/// reservations (`conflict`). With reason `damage` the batch's status becomes `damaged`.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]

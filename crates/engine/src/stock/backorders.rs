@@ -49,7 +49,8 @@ pub struct Backorder {
     pub fulfilled_date: Option<String>,
 }
 
-/// `create_backorder`.
+/// The quantity follows the product's unit rules (whole unless fractional). Writes a
+/// `backorder_created` audit event (no stock moves). Status starts `pending`.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -121,7 +122,10 @@ impl Operation for CreateBackorder {
     }
 }
 
-/// `fulfill_backorder`.
+/// Takes the quantity from FEFO stock (all or nothing: `insufficient_stock` when short),
+/// writes `backorder_fulfilled` audit events and moves the backorder to `partial` or
+/// `fulfilled`. More than is still owed is `invalid_input`; a fulfilled or cancelled
+/// backorder is `invalid_state`.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -217,7 +221,8 @@ impl Operation for FulfillBackorder {
     }
 }
 
-/// `cancel_backorder`.
+/// Only `pending` or `partial` backorders; what was already handed over stays recorded in
+/// `fulfilled_quantity`.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -266,7 +271,7 @@ impl Operation for CancelBackorder {
     }
 }
 
-/// `list_backorders`.
+/// `open_only` defaults to true (`pending` and `partial`); at most 1000, oldest first.
 #[derive(Clone, Debug, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]

@@ -26,7 +26,11 @@ fn horizon(days: Option<i64>, default: i64) -> Result<i64> {
     Ok(d)
 }
 
-/// `expire_batches_within_days`.
+/// Marks every `available` batch with stock whose expiry date is before the store's
+/// today + `days` (0–3650; 0 takes only batches already past their expiry, since a batch is
+/// sellable on its expiry date) as `expired`, releasing its holds. The stock stays on
+/// hand (write it off with `writeoff_batch`) but is never sold again. One `expired` audit
+/// event per batch.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -111,7 +115,10 @@ impl Operation for ExpireBatchesWithinDays {
     }
 }
 
-/// `get_expiring_batches`.
+/// Available batches with stock whose expiry date is between the store's today and
+/// today + `days` (0–3650, default 30), nearest first. Each batch carries `days_to_expiry` and
+/// an `expiry_band`: `expired`, `within7_days`, `within30_days`, `within90_days`, `ok` or
+/// `no_expiry`.
 #[derive(Clone, Debug, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -147,7 +154,8 @@ impl Operation for GetExpiringBatches {
     }
 }
 
-/// `get_expired_batches`.
+/// Batches with stock that are past their expiry date on the store's today, or marked
+/// `expired`.
 #[derive(Clone, Debug, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]

@@ -12,7 +12,9 @@ use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// `get_store_inventory`.
+/// Batches with stock (or all of them with `include_empty: true`), FEFO order.
+/// `available` is what can be sold now: on-hand minus reserved for an available, in-date
+/// batch, else 0.
 #[derive(Clone, Debug, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -78,7 +80,9 @@ impl Operation for GetBatch {
     }
 }
 
-/// `get_product_stock`.
+/// `available` (sellable now), `on_hand` (everything), `reserved`, `expired` (past date
+/// or marked expired) and `unavailable` (quarantined, recalled, damaged), over the
+/// batches that hold stock; `batches` counts them. A deleted product is `not_found`.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]

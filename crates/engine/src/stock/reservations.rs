@@ -49,7 +49,13 @@ pub struct Reservation {
     pub created_at: String,
 }
 
-/// `reserve_stock`.
+/// - The batch must be sellable (`expired_batch` / `batch_unavailable` otherwise) and
+///   have enough unreserved stock (`insufficient_stock`).
+/// - `batch_id` is accepted as an alias of `product_batch_id`.
+/// - A second *active* hold on the same batch with the same `reason` and `reference_id`
+///   is a `conflict`.
+/// - `ttl_minutes` is 1 to 43200 (30 days), default 60. On-hand is unchanged; `reserved`
+///   grows and `available` shrinks. Writes a `reserved` audit event.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -191,7 +197,8 @@ fn end_hold(ctx: &Ctx<'_>, id: ReservationId, b: &BatchRow, q: i64, status: &str
     Ok(())
 }
 
-/// `release_reservation`.
+/// Only an `active` hold can be released (`invalid_state` otherwise). Writes a `release`
+/// audit event; on-hand is unchanged.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -221,7 +228,8 @@ impl Operation for ReleaseReservation {
     }
 }
 
-/// `confirm_reservation`.
+/// The held quantity leaves the batch as a sale (`confirm_reserve` audit event, with
+/// `reference_id`, default the reservation id). The batch must still be sellable.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -260,7 +268,10 @@ impl Operation for ConfirmReservation {
     }
 }
 
-/// `release_expired_reservations`: return the stock of lapsed holds.
+/// Releases every active hold of the store whose `expires_at` is at or before now and
+/// returns their ids (status becomes `expired`). Run it periodically, or with `--now`
+/// from the CLI. Holds on a batch that stops being sellable (quarantine, recall, damage,
+/// expiry) are released automatically.
 #[derive(Clone, Debug, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -322,7 +333,8 @@ pub(crate) fn expire_holds_on_batch(ctx: &Ctx<'_>, batch_id: BatchId) -> Result<
     Ok(())
 }
 
-/// `list_reservations`.
+/// `status` is `active` (default), `released`, `confirmed` or `expired`; newest first, at
+/// most 1000.
 #[derive(Clone, Debug, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
