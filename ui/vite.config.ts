@@ -20,5 +20,8 @@ export default defineConfig({
     include: ["src/**/*.test.{ts,tsx}"],
     setupFiles: ["src/test-setup.ts"],
     css: false,
+    // Generous limits: the suite also runs on a loaded 2-core CI machine,
+    // where a render can take seconds; a wrong result still fails.
+    testTimeout: 30_000,
   },
 });

@@ -1,6 +1,8 @@
-// Vitest setup: DOM matchers and a clean DOM between tests.
+// Vitest setup: DOM matchers, a clean DOM between tests, and a longer wait
+// for `findBy…` on a loaded CI machine (a missing element still fails).
 import "@testing-library/jest-dom/vitest";
-import { cleanup } from "@testing-library/react";
+import { cleanup, configure } from "@testing-library/react";
 import { afterEach } from "vitest";
 
+configure({ asyncUtilTimeout: 5_000 });
 afterEach(() => cleanup());
