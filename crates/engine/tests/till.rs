@@ -1643,3 +1643,115 @@ fn a_product_without_a_price_is_not_sold_free_unless_a_manager_sets_the_price() 
     assert_eq!(fx.on_hand(b), qi(4));
     fx.assert_verified();
 }
+
+// ---------------------------------------------------------------- nested input
+
+/// The field and message of an `invalid_input` refusal.
+#[track_caller]
+fn refusal<T: std::fmt::Debug>(r: Result<T>) -> (String, String) {
+    let e = r.unwrap_err();
+    assert_eq!(e.kind(), "invalid_input", "{e}");
+    let field = e.details()["field"].as_str().unwrap().to_string();
+    (field, e.to_string())
+}
+
+#[test]
+fn a_bad_nested_value_is_named_to_the_leaf_like_a_type_error() {
+    let mut fx = store_a();
+    let vit = vitamin_c(&mut fx);
+    fx.receive(vit, "V1", day(100), 10);
+    let c = fx.cashier;
+    shift(&mut fx, c, TILL, "0");
+    let id = cart(&mut fx, c, TILL);
+    add(&mut fx, c, id, vit, "1");
+    let bitcoin = PaymentInput {
+        tender: "bitcoin".into(),
+        ..cash("5")
+    };
+    let sub_cent = PaymentInput {
+        amount: "1.23456".parse().unwrap(),
+        ..cash("1")
+    };
+    // Amounts that parse but are out of range, on the payment at fault.
+    for (payments, field, words) in [
+        (
+            vec![cash("5"), cash("-1")],
+            "payments[1].amount",
+            "greater than zero",
+        ),
+        (
+            vec![cash("0"), cash("20")],
+            "payments[0].amount",
+            "greater than zero",
+        ),
+        (
+            vec![cash("10"), sub_cent],
+            "payments[1].amount",
+            "decimal places",
+        ),
+        (
+            vec![cash("10"), bitcoin],
+            "payments[1].tender",
+            "not enabled",
+        ),
+    ] {
+        let (f, message) = refusal(complete(&mut fx, c, id, payments));
+        assert_eq!(f, field, "{message}");
+        assert!(message.contains(field), "{message}");
+        assert!(message.contains(words), "{message}");
+    }
+    // A discount's value, below its object.
+    let line = fx.run(GetCart { cart_id: id }).lines[0].line_id;
+    for (value, words) in [
+        ("-5", "negative"),
+        ("101", "at most 100"),
+        ("1.00001", "decimal places"),
+    ] {
+        let (f, message) = refusal(fx.as_user(
+            c,
+            SetLineDiscount {
+                cart_id: id,
+                line_id: line,
+                discount: Some(Discount {
+                    kind: DiscountKind::Percent,
+                    value: money(value),
+                }),
+                approver_name: None,
+                approver_pin: None,
+            },
+        ));
+        assert_eq!(f, "discount.value", "{message}");
+        assert!(
+            message.contains("discount.value") && message.contains(words),
+            "{message}"
+        );
+    }
+    // A return's second line.
+    let sale = complete(&mut fx, c, id, vec![cash("20")]).unwrap();
+    let two = |second: &str, batch: Option<BatchId>| {
+        let mut r = ret(&sale, 0, "1", ReturnDisposition::Restock);
+        r.lines.push(ReturnLineInput {
+            quantity: q(second),
+            batch_id: batch,
+            ..r.lines[0].clone()
+        });
+        r
+    };
+    for (second, field, words) in [
+        ("0", "lines[1].quantity", "greater than zero"),
+        ("-1", "lines[1].quantity", "greater than zero"),
+        ("0.5", "lines[1].quantity", "whole number"),
+        ("5", "lines[1].quantity", "can still be returned"),
+    ] {
+        let (f, message) = refusal(fx.as_user(c, two(second, None)));
+        assert_eq!(f, field, "{message}");
+        assert!(
+            message.contains(field) && message.contains(words),
+            "{message}"
+        );
+    }
+    let (f, message) = refusal(fx.as_user(c, two("1", Some(BatchId::new()))));
+    assert_eq!(f, "lines[1].batch_id", "{message}");
+    assert!(message.contains("lines[1].batch_id"), "{message}");
+    fx.assert_verified();
+}

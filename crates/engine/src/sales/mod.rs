@@ -80,18 +80,29 @@ pub struct Discount {
 }
 
 impl Discount {
-    /// Refuses negative values, percentages over 100 and more than 4 decimals.
+    /// Refuses negative values, percentages over 100 and more than 4
+    /// decimals, naming `{field}.value`: the part of the discount at fault.
     pub(crate) fn validate(&self, field: &str) -> Result<()> {
+        let value = format!("{field}.value");
         if self.value.is_negative() {
-            return Err(Error::invalid(field, "a discount cannot be negative"));
+            return Err(Error::invalid(
+                &value,
+                format!(
+                    "{value}: a discount cannot be negative (got {})",
+                    self.value
+                ),
+            ));
         }
         if self.kind == DiscountKind::Percent && self.value > Money::from(100) {
             return Err(Error::invalid(
-                field,
-                "a percentage discount is at most 100",
+                &value,
+                format!(
+                    "{value}: a percentage discount is at most 100 (got {})",
+                    self.value
+                ),
             ));
         }
-        self.value.to_scaled(field)?;
+        self.value.to_scaled(&value)?;
         Ok(())
     }
 

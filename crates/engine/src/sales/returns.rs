@@ -239,9 +239,10 @@ impl Operation for ReturnItems {
             let mut need = want;
             if let Some(only) = input.batch_id {
                 if !portions.iter().any(|(b, _)| *b == only) {
+                    let f = format!("lines[{i}].batch_id");
                     return Err(Error::invalid(
-                        "batch_id",
-                        "that batch was not sold on this line",
+                        &f,
+                        format!("{f}: that batch was not sold on this line"),
                     ));
                 }
             }
@@ -254,7 +255,7 @@ impl Operation for ReturnItems {
                 return Err(Error::invalid(
                     &field,
                     format!(
-                        "only {} can still be returned on this line",
+                        "{field}: only {} can still be returned on this line",
                         Qty::from_scaled(eligible)
                     ),
                 ));
