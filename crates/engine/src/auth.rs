@@ -171,6 +171,19 @@ impl Actor {
     }
 }
 
+/// Whether the session's user holds `p`, as the database holds them now:
+/// active, with their current role (not the role a front end remembers from
+/// sign-in). For a front end deciding whether to start something it runs on
+/// its own, like a background timer; a user who no longer exists or is
+/// deactivated may do nothing.
+pub fn may(db: &mut Db, session: &crate::Session, p: Permission) -> Result<bool> {
+    db.read(|tx| match Actor::load(tx, session.user_id) {
+        Ok(actor) => Ok(p.granted_to(actor.role)),
+        Err(Error::Unauthenticated { .. }) => Ok(false),
+        Err(e) => Err(e),
+    })
+}
+
 /// Hashes a PIN with argon2id and a random salt.
 pub fn hash_pin(pin: &str) -> Result<String> {
     check_pin_format(pin)?;
@@ -246,10 +259,10 @@ pub fn sign_in(db: &mut Db, req: &SignInRequest) -> Result<SignedInUser> {
                     user_id: Option<UserId>,
                     e: Error|
          -> Result<Result<SignedInUser>> {
-            crate::sales::security::record(
+            crate::security::record(
                 tx,
                 now,
-                &crate::sales::security::Incident::sign_in(&req.name, user_id, outcome, &e),
+                &crate::security::Incident::sign_in(&req.name, user_id, outcome, &e),
             )?;
             Ok(Err(e))
         };

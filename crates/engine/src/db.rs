@@ -129,6 +129,25 @@ impl Db {
         Ok(())
     }
 
+    /// [`Db::backup_to`] for a signed-in user of a front end, into a new
+    /// file only (an existing one, maybe an older backup, is never
+    /// overwritten). The copy holds everything, PIN hashes included, so the
+    /// engine lets only a user who may manage stock (managers, admins) take
+    /// one, as their role stands in the database now.
+    pub fn backup_for(&mut self, session: &crate::Session, dest: &Path) -> Result<()> {
+        self.execute(session, AuthorizeBackup {})?;
+        if dest.as_os_str().is_empty() {
+            return Err(Error::invalid("path", "choose a file to back up to"));
+        }
+        if dest.exists() {
+            return Err(Error::conflict(format!(
+                "{} already exists; choose a new file name",
+                dest.display()
+            )));
+        }
+        self.backup_to(dest)
+    }
+
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction and commits it; any error
     /// rolls everything back. The write lock is taken up front, so a
     /// read-then-write never fails halfway on a lock upgrade.
@@ -342,5 +361,23 @@ mod tests {
         assert_eq!(sync, 2, "synchronous=FULL by default");
         assert_eq!(fks, 1);
         assert!(mmap > 0, "reads go through a memory map (got {mmap})");
+    }
+}
+
+/// The permission check of [`Db::backup_for`], run as an operation so that
+/// the acting user is loaded and checked like for every other one. Not a
+/// command: the backup itself runs outside any transaction.
+#[derive(serde::Deserialize)]
+struct AuthorizeBackup {}
+
+impl crate::Operation for AuthorizeBackup {
+    const NAME: &'static str = "authorize_backup";
+    const SUMMARY: &'static str = "Check that the acting user may copy the whole database";
+    const PERMISSION: crate::auth::Permission = crate::auth::Permission::ManageStock;
+    const WRITES: bool = false;
+    type Output = ();
+
+    fn run(self, _ctx: &crate::Ctx<'_>) -> Result<()> {
+        Ok(())
     }
 }

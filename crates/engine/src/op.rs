@@ -53,7 +53,7 @@ pub struct Ctx<'a> {
     pub now: DateTime<Utc>,
     /// Failed PIN approvals seen by the operation: written to the security
     /// log after the transaction, so they survive its rollback.
-    pub(crate) incidents: &'a RefCell<Vec<crate::sales::security::Incident>>,
+    pub(crate) incidents: &'a RefCell<Vec<crate::security::Incident>>,
 }
 
 impl Ctx<'_> {
@@ -106,7 +106,7 @@ impl Db {
         };
         let incidents = incidents.take();
         if !incidents.is_empty() {
-            let logged = self.write(|tx| crate::sales::security::persist(tx, now, &incidents));
+            let logged = self.write(|tx| crate::security::persist(tx, now, &incidents));
             if let (Err(e), true) = (logged, out.is_ok()) {
                 return Err(e);
             }

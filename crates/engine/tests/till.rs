@@ -25,10 +25,10 @@ use pharmapos_engine::sales::holds::{HoldCart, ListHeldCarts, ResumeCart};
 use pharmapos_engine::sales::receipt::{FindSale, GetReceipt, ListSales, Receipt};
 use pharmapos_engine::sales::returns::{ReturnDisposition, ReturnItems, ReturnLineInput, VoidSale};
 use pharmapos_engine::sales::scan::{BatchDecision, Refusal, ScanBarcode};
-use pharmapos_engine::sales::security::ListSecurityLog;
 use pharmapos_engine::sales::settings::{GetTillSettings, UpdateTillSettings};
 use pharmapos_engine::sales::shifts::{CloseShift, GetShiftReport, OpenShift};
 use pharmapos_engine::sales::{Discount, DiscountKind};
+use pharmapos_engine::security::ListSecurityLog;
 use pharmapos_engine::stock::reservations::ReleaseExpiredReservations;
 use pharmapos_engine::stock::status::SetBatchStatus;
 use pharmapos_engine::stock::BatchStatus;
@@ -607,6 +607,107 @@ fn a_wrong_pin_on_a_stock_adjustment_is_logged_too() {
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].action.as_deref(), Some("a stock adjustment"));
     assert_eq!(log[0].outcome, "wrong_pin");
+}
+
+#[test]
+fn approvals_at_the_till_and_on_stock_go_through_one_service() {
+    let mut fx = store_a();
+    let vit = vitamin_c(&mut fx);
+    let b = fx.receive(vit, "V1", day(100), 50);
+    let c = fx.cashier;
+    let id = cart(&mut fx, c, TILL);
+    let line = add(&mut fx, c, id, vit, "1").lines[0].line_id;
+    let discount = |pin: &str| SetLineDiscount {
+        cart_id: id,
+        line_id: line,
+        discount: Some(Discount {
+            kind: DiscountKind::Percent,
+            value: money("50"),
+        }),
+        approver_name: Some(MANAGER.into()),
+        approver_pin: Some(pin.into()),
+    };
+    let adjustment = |pin: &str| pharmapos_engine::stock::adjust::AdjustStock {
+        batch_id: b,
+        quantity_change: qi(-20),
+        reason: pharmapos_engine::stock::adjust::AdjustmentReason::Damage,
+        notes: None,
+        approver_name: Some(MANAGER.into()),
+        approver_pin: Some(pin.into()),
+    };
+    // One wrong PIN from each area: the same refusal, logged the same way.
+    let till = fx.as_user(c, discount("0000")).unwrap_err();
+    let stock = fx.as_user(c, adjustment("0000")).unwrap_err();
+    assert_eq!(
+        (till.kind(), stock.kind()),
+        ("approval_required", "approval_required")
+    );
+    assert_eq!(till.to_string(), stock.to_string());
+    let log = fx.run(ListSecurityLog::default());
+    assert_eq!(log.len(), 2);
+    let mut actions: Vec<_> = log.iter().map(|e| e.action.clone().unwrap()).collect();
+    actions.sort();
+    assert_eq!(
+        actions,
+        ["a discount above the cashier limit", "a stock adjustment"]
+    );
+    let shape = |e: &pharmapos_engine::security::SecurityLogEntry| {
+        (
+            e.event.clone(),
+            e.user_name.clone(),
+            e.user_id,
+            e.actor_id,
+            e.outcome.clone(),
+            e.detail.clone(),
+        )
+    };
+    assert_eq!(shape(&log[0]), shape(&log[1]));
+    assert_eq!(log[0].event, "approval_failed");
+    assert_eq!(log[0].user_id, Some(fx.manager.user_id));
+    assert_eq!(log[0].actor_id, Some(c.user_id));
+    assert_eq!(log[0].outcome, "wrong_pin");
+
+    // Wrong PINs from both areas count against one lockout: alternating,
+    // the manager is locked after MAX_PIN_ATTEMPTS in all, and then the
+    // right PIN is refused in both areas alike.
+    for i in 2..pharmapos_engine::auth::MAX_PIN_ATTEMPTS {
+        if i % 2 == 0 {
+            assert!(fx.as_user(c, discount("0000")).is_err());
+        } else {
+            assert!(fx.as_user(c, adjustment("0000")).is_err());
+        }
+    }
+    assert_kind(fx.as_user(c, discount(MANAGER_PIN)), "locked");
+    assert_kind(fx.as_user(c, adjustment(MANAGER_PIN)), "locked");
+    let log = fx.run(ListSecurityLog::default());
+    let wrong = log.iter().filter(|e| e.outcome == "wrong_pin").count();
+    assert_eq!(wrong as i64, pharmapos_engine::auth::MAX_PIN_ATTEMPTS);
+    assert!(log.iter().any(|e| e
+        .detail
+        .as_deref()
+        .unwrap()
+        .contains("approver locked until")));
+    let mut locked: Vec<_> = log
+        .iter()
+        .filter(|e| e.outcome == "locked")
+        .map(|e| e.action.clone().unwrap())
+        .collect();
+    locked.sort();
+    assert_eq!(
+        locked,
+        ["a discount above the cashier limit", "a stock adjustment"]
+    );
+    // Nothing was approved: no stock moved, no discount given.
+    assert_eq!(fx.on_hand(b), qi(50));
+    let v = fx.run(GetCart { cart_id: id });
+    assert!(v.lines[0].discount_approved_by.is_none());
+    assert_eq!(v.lines[0].line_discount, Money::ZERO);
+    // Once the lock ends, the same service approves for both.
+    fx.set_now(now() + Duration::minutes(pharmapos_engine::auth::LOCK_MINUTES + 1));
+    let v = fx.as_user(c, discount(MANAGER_PIN)).unwrap();
+    assert_eq!(v.lines[0].discount_approved_by, Some(fx.manager.user_id));
+    let adj = fx.as_user(c, adjustment(MANAGER_PIN)).unwrap();
+    assert_eq!(adj.approved_by, Some(fx.manager.user_id));
 }
 
 // ---------------------------------------------------------------- selling

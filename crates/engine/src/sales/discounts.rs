@@ -3,13 +3,14 @@
 //! of what it applies to (the line's gross, or the lines after their own
 //! discounts for a cart discount); above it, or for any price override, the
 //! request must come from a manager or carry a manager's name and PIN
-//! (`sales::authorize`), and the approver is stored with the discount or
+//! (`approval::approve`), and the approver is stored with the discount or
 //! price. `complete_sale` checks again, since a quantity change can push an
 //! amount discount over the limit.
 
 use super::cart::{editable, line_of, over_limit, price, view, CartRow, CartView};
 use super::settings::TillSettings;
-use super::{authorize, pricing, settings, Discount};
+use super::{pricing, settings, Discount};
+use crate::approval::{approve, Approval, IfMissing};
 use crate::auth::Permission;
 use crate::ids::{CartId, CartLineId, UserId};
 use crate::num::Money;
@@ -88,14 +89,18 @@ fn approve_discount(
         return Ok(None);
     };
     let off = pricing::discount_amount(d, base, "discount")?;
-    authorize(
+    Ok(approve(
         ctx,
-        Some(cart.store_id),
-        over_limit(settings, off, base),
-        approver_name,
-        approver_pin,
-        "a discount above the cashier limit",
-    )
+        Approval {
+            action: "a discount above the cashier limit",
+            store_id: Some(cart.store_id),
+            needed: over_limit(settings, off, base),
+            approver_name,
+            approver_pin,
+            if_missing: IfMissing::Refuse,
+        },
+    )?
+    .map(|a| a.id))
 }
 
 /// `set_cart_discount`: a percentage or amount off the whole cart, shared
@@ -184,14 +189,18 @@ impl Operation for OverrideLinePrice {
                 return Err(Error::invalid("unit_price", "a price cannot be negative"))
             }
             Some(p) if p.to_scaled("unit_price")? != l.list_price_e4 => {
-                let by = authorize(
+                let by = approve(
                     ctx,
-                    Some(cart.store_id),
-                    true,
-                    self.approver_name.as_deref(),
-                    self.approver_pin.as_deref(),
-                    "a price override",
-                )?;
+                    Approval {
+                        action: "a price override",
+                        store_id: Some(cart.store_id),
+                        needed: true,
+                        approver_name: self.approver_name.as_deref(),
+                        approver_pin: self.approver_pin.as_deref(),
+                        if_missing: IfMissing::Refuse,
+                    },
+                )?
+                .map(|a| a.id);
                 (p.to_scaled("unit_price")?, by)
             }
             _ => (l.list_price_e4, None),

@@ -1,8 +1,13 @@
-//! The security log: failed sign-ins and failed manager approvals.
+//! The security log: failed sign-ins and refused manager approvals, from
+//! every area of the engine.
 //!
-//! A failed approval makes its operation fail, and the operation's
+//! Part of the engine's core (areas use it, it uses no area): the till, stock
+//! adjustments and every later area that takes a manager's PIN report their
+//! refusals here through [`crate::approval`], in one shape.
+//!
+//! A refused approval makes its operation fail, and the operation's
 //! transaction rolls back; a log row written inside it would vanish with it.
-//! So an approval failure is collected on the [`Ctx`] as an [`Incident`] and
+//! So a refusal is collected on the [`Ctx`] as an [`Incident`] and
 //! [`Db::execute`](crate::Db::execute) writes it in a transaction of its own
 //! after the rollback (`persist`), counting a wrong PIN against the
 //! approver exactly like a failed sign-in, so approvals cannot be used to
@@ -65,7 +70,8 @@ fn clip(s: &str) -> String {
     s.trim().chars().take(80).collect()
 }
 
-/// Queues a failed approval on the operation's context.
+/// Queues a refused approval on the operation's context, to be written
+/// after its rollback.
 pub(crate) fn approval_failed(
     ctx: &Ctx<'_>,
     store_id: Option<StoreId>,
