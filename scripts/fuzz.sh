@@ -21,5 +21,12 @@ fi
 export CARGO_TARGET_DIR="$cache/target"
 export RUSTC_BOOTSTRAP=1
 cd fuzz
+# fuzz/ is a workspace of its own with its own Cargo.lock. cargo-fuzz has no
+# --locked, and a plain build would quietly rewrite a stale lock, leaving a
+# clean clone dirty after the test run; so refuse a stale lock first, loudly.
+if ! cargo metadata --locked --format-version 1 >/dev/null; then
+  echo "fuzz/Cargo.lock is out of date: run 'cargo update -w' in fuzz/ and commit it" >&2
+  exit 1
+fi
 cargo fuzz run --sanitizer none gs1_parse "$cache/corpus/gs1_parse" seeds/gs1_parse -- \
   -max_total_time="$secs" -max_len=600 -artifact_prefix="$cache/artifacts/" -print_final_stats=1

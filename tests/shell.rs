@@ -1,7 +1,9 @@
 //! The desktop shell as a whole, without a window: `AppState` (what the
 //! Tauri commands call) over the command layer and the engine, on a real
-//! database file. First start and setup, sign-in and the idle lock, command
-//! dispatch and error kinds, the till id, the hold timer, backups.
+//! database file. First start and setup, sign-in and the idle lock (on a
+//! clock the test moves), command dispatch and error kinds, the till id, the
+//! hold timer, backups. Permission decisions are the engine's; these tests
+//! check that the shell asks it.
 #![allow(clippy::unwrap_used)]
 
 use std::sync::{Arc, Mutex};
@@ -97,15 +99,88 @@ fn write_commands_are_flagged_and_errors_keep_their_kind() {
     assert_eq!(unknown.details["field"], "name");
 }
 
+/// A set-up store whose shell runs on a clock the test moves.
+fn clocked(idle: Option<Duration>) -> (tempfile::TempDir, AppState, Arc<TestClock>) {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(TestClock(Mutex::new(chrono::Utc::now())));
+    let state = AppState::new(dir.path().join("store.db"), idle).with_clock(clock.clone());
+    state.setup_store(init_request()).unwrap();
+    (dir, state, clock)
+}
+
+fn signed_in(state: &AppState) -> bool {
+    state.current_session().unwrap().is_some()
+}
+
 #[test]
-fn idle_session_locks() {
-    let (_dir, state) = ready(Some(Duration::ZERO));
+fn the_session_locks_at_the_idle_time_and_not_before() {
+    let (_dir, state, clock) = clocked(Some(Duration::from_secs(300)));
     state.sign_in(sign_in_request("2580")).unwrap();
-    assert!(state.current_session().unwrap().is_none());
+    clock.advance(Duration::from_secs(299));
+    assert!(signed_in(&state), "locked a second early");
+    clock.advance(Duration::from_secs(1));
+    assert!(!signed_in(&state), "still open at the idle time");
     assert_eq!(
         state.call("list_suppliers", json!({})).unwrap_err().kind,
         "unauthenticated"
     );
+    // Locked stays locked, and signing in again starts a fresh count.
+    clock.advance(Duration::from_secs(1));
+    assert!(!signed_in(&state));
+    state.sign_in(sign_in_request("2580")).unwrap();
+    clock.advance(Duration::from_secs(299));
+    assert!(signed_in(&state));
+}
+
+#[test]
+fn activity_restarts_the_idle_count_and_looking_at_the_session_does_not() {
+    let (_dir, state, clock) = clocked(Some(Duration::from_secs(300)));
+    state.sign_in(sign_in_request("2580")).unwrap();
+    for _ in 0..3 {
+        // 200 s after the last command each time: 600 s since sign-in in
+        // all, but never 300 s idle.
+        clock.advance(Duration::from_secs(200));
+        state.call("list_suppliers", json!({})).unwrap();
+    }
+    // Polling the session (the UI does, to show who is signed in) is not
+    // activity: it must not keep an unattended till open.
+    clock.advance(Duration::from_secs(200));
+    assert!(signed_in(&state));
+    clock.advance(Duration::from_secs(99));
+    assert!(signed_in(&state));
+    clock.advance(Duration::from_secs(1));
+    assert!(!signed_in(&state));
+}
+
+#[test]
+fn a_clock_set_back_restarts_the_idle_count_instead_of_freezing_it() {
+    let (_dir, state, clock) = clocked(Some(Duration::from_secs(300)));
+    state.sign_in(sign_in_request("2580")).unwrap();
+    clock.advance(Duration::from_secs(200));
+    clock.set_back(Duration::from_secs(3600));
+    assert!(signed_in(&state));
+    // Locked the idle time after the set-back, not an hour later.
+    clock.advance(Duration::from_secs(299));
+    assert!(signed_in(&state));
+    clock.advance(Duration::from_secs(1));
+    assert!(!signed_in(&state));
+}
+
+#[test]
+fn zero_locks_at_once_and_no_limit_never_locks() {
+    let (_dir, state, _clock) = clocked(Some(Duration::ZERO));
+    state.sign_in(sign_in_request("2580")).unwrap();
+    assert!(!signed_in(&state));
+    assert_eq!(
+        state.call("list_suppliers", json!({})).unwrap_err().kind,
+        "unauthenticated"
+    );
+
+    let (_dir, state, clock) = clocked(None);
+    state.sign_in(sign_in_request("2580")).unwrap();
+    clock.advance(Duration::from_secs(30 * 86_400));
+    assert!(signed_in(&state));
+    state.call("list_suppliers", json!({})).unwrap();
 }
 
 #[test]
@@ -194,6 +269,11 @@ impl TestClock {
         let mut t = self.0.lock().unwrap();
         *t += by;
     }
+
+    fn set_back(&self, by: Duration) {
+        let mut t = self.0.lock().unwrap();
+        *t -= by;
+    }
 }
 
 /// A store with a product, 10 in stock and a held cart of 4 (hold
@@ -280,15 +360,15 @@ fn the_hold_timer_releases_lapsed_holds_as_the_signed_in_user() {
 
 #[test]
 fn the_hold_timer_waits_for_a_signed_in_user_and_is_not_activity() {
-    // The idle lock runs on real time; the margins are a second wide.
-    let (_dir, state, clock) = with_a_held_cart(Some(Duration::from_secs(2)));
+    // Idle lock at 90 minutes; the hold lapses after 60.
+    let (_dir, state, clock) = with_a_held_cart(Some(Duration::from_secs(90 * 60)));
     clock.advance(Duration::from_secs(61 * 60));
-    std::thread::sleep(Duration::from_secs(1));
     assert_eq!(state.release_lapsed_holds().unwrap(), 1);
-    std::thread::sleep(Duration::from_millis(1200));
-    // Two seconds since the last till action: locked, although the timer
-    // ran a second ago. Its work does not keep an unattended till open.
-    assert!(state.current_session().unwrap().is_none());
+    clock.advance(Duration::from_secs(29 * 60));
+    // 90 minutes since the last till action: locked, although the timer
+    // ran 29 minutes ago. Its work does not keep an unattended till open.
+    assert!(!signed_in(&state));
+    assert_eq!(state.release_lapsed_holds().unwrap(), 0);
 
     // Nobody signed in: nothing runs (the engine needs an actor).
     let (_dir2, state2, clock2) = with_a_held_cart(None);
@@ -310,4 +390,18 @@ fn backup_copies_the_store_and_never_overwrites() {
     let copy = AppState::new(target.clone(), None);
     assert_eq!(copy.status().unwrap().state, DbState::Ready);
     assert_eq!(state.backup(&target).unwrap_err().kind, "conflict");
+
+    // The engine decides who may: a cashier may not copy the PIN hashes.
+    state
+        .call(
+            "create_user",
+            json!({ "name": "Cate", "role": "cashier", "pin": "4680" }),
+        )
+        .unwrap();
+    state
+        .sign_in(serde_json::from_value(json!({ "name": "Cate", "pin": "4680" })).unwrap())
+        .unwrap();
+    let other = dir.path().join("by-cashier.db");
+    assert_eq!(state.backup(&other).unwrap_err().kind, "forbidden");
+    assert!(!other.exists());
 }

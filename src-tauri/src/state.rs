@@ -14,10 +14,12 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use pharmapos_engine::auth::{self, Permission, SignInRequest, SignedInUser, UserSummary};
+use chrono::{DateTime, Utc};
+use pharmapos_engine::auth::{self, SignInRequest, SignedInUser, UserSummary};
 use pharmapos_engine::clock::{Clock, SystemClock};
+use pharmapos_engine::sales::shifts::AuthorizeTillRename;
 use pharmapos_engine::setup::{self, InitRequest, InitResult};
 use pharmapos_engine::{Db, OpenOptions, Session};
 use serde::Serialize;
@@ -70,7 +72,8 @@ pub struct SessionInfo {
 
 struct ActiveSession {
     user: SignedInUser,
-    last_activity: Instant,
+    /// When the user last acted, by [`AppState`]'s clock.
+    last_activity: DateTime<Utc>,
 }
 
 /// The shell's state, managed by Tauri.
@@ -103,8 +106,9 @@ impl AppState {
         }
     }
 
-    /// The engine's clock (tests move it; the app uses the system clock).
-    /// Takes effect when the database is opened, so set it first.
+    /// The clock of the engine and of the idle lock (tests move it; the app
+    /// uses the system clock). The engine takes it when the database is
+    /// opened, so set it first.
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> AppState {
         self.clock = clock;
         self
@@ -197,7 +201,7 @@ impl AppState {
         let user = self.with_db(|db| Ok(auth::sign_in(db, &request)?))?;
         *lock(&self.session, "session lock")? = Some(ActiveSession {
             user: user.clone(),
-            last_activity: Instant::now(),
+            last_activity: self.clock.now(),
         });
         log::info!("signed in: {}", user.name);
         Ok(user)
@@ -219,8 +223,18 @@ impl AppState {
     }
 
     fn expire_if_idle(&self, session: &mut Option<ActiveSession>) {
-        if let (Some(limit), Some(active)) = (self.idle_lock, session.as_ref()) {
-            if active.last_activity.elapsed() >= limit {
+        let now = self.clock.now();
+        if let (Some(limit), Some(active)) = (self.idle_lock, session.as_mut()) {
+            // The clock is wall time: set back (by hand or by a time sync),
+            // the idle count restarts from the new "now" rather than waiting
+            // for the clock to catch up with the old last activity.
+            if now < active.last_activity {
+                active.last_activity = now;
+            }
+            let idle = (now - active.last_activity)
+                .to_std()
+                .unwrap_or(Duration::ZERO);
+            if idle >= limit {
                 log::info!(
                     "session of {} locked after {}s idle",
                     active.user.name,
@@ -237,7 +251,7 @@ impl AppState {
         self.expire_if_idle(&mut guard);
         match guard.as_mut() {
             Some(active) => {
-                active.last_activity = Instant::now();
+                active.last_activity = self.clock.now();
                 Ok(active.user.clone())
             }
             None => Err(ApiError::unauthenticated(
@@ -268,19 +282,12 @@ impl AppState {
         let Some(user) = self.background_user()? else {
             return Ok(0);
         };
-        if !Permission::Sell.granted_to(user.role) {
-            return Ok(0);
-        }
         let session = Session { user_id: user.id };
-        let released = self.with_db(|db| {
-            Ok(pharmapos_commands::dispatch(
-                db,
-                &session,
-                "release_expired_reservations",
-                serde_json::json!({}),
+        self.with_db(|db| {
+            Ok(pharmapos_engine::stock::reservations::release_lapsed_holds(
+                db, &session,
             )?)
-        })?;
-        Ok(released.as_array().map_or(0, Vec::len))
+        })
     }
 
     /// Runs a command of the command layer as the signed-in user. Returns the
@@ -302,27 +309,13 @@ impl AppState {
     }
 
     /// Copies the live database to `destination` (SQLite online backup).
-    /// The copy holds everything, PIN hashes included, so it takes the
-    /// engine's stock-management permission (managers and admins).
+    /// The copy holds everything, PIN hashes included: the engine decides
+    /// who may take one.
     pub fn backup(&self, destination: &Path) -> Result<String, ApiError> {
-        require(&self.acting_user()?, Permission::ManageStock)?;
-        if destination.as_os_str().is_empty() {
-            return Err(ApiError::invalid_input(
-                "path",
-                "choose a file to back up to",
-            ));
-        }
-        if destination.exists() {
-            return Err(ApiError {
-                kind: "conflict".into(),
-                message: format!(
-                    "{} already exists; choose a new file name",
-                    destination.display()
-                ),
-                details: serde_json::json!({ "path": destination.display().to_string() }),
-            });
-        }
-        self.with_db(|db| Ok(db.backup_to(destination)?))?;
+        let session = Session {
+            user_id: self.acting_user()?.id,
+        };
+        self.with_db(|db| Ok(db.backup(&session, destination)?))?;
         log::info!("backed up to {}", destination.display());
         Ok(destination.display().to_string())
     }
@@ -333,61 +326,33 @@ impl AppState {
         self.till.config()
     }
 
-    /// Renames this till (administrators: the engine's `manage_stores`).
-    /// Refused while a shift is open under the current id: the shift, its
-    /// cash and its held carts are filed under that id, and renaming would
-    /// leave them behind (close the shift first).
+    /// Renames this till. The engine decides whether the acting user may
+    /// (administrators) and whether the till may be renamed now (not while
+    /// a shift is open under its current id: the shift, its cash and its
+    /// held carts are filed under that id).
     pub fn rename_till(&self, new_id: &str) -> Result<TillConfig, ApiError> {
         let user = self.acting_user()?;
-        require(&user, Permission::ManageStores)?;
         let new_id = crate::till::validate_till_id(new_id)?;
-        // A broken config file has no current id to check: renaming repairs it.
-        if let Ok(current) = self.till.config() {
-            if current.renamable && current.till_id != new_id {
-                self.ensure_no_open_shift(&user, &current.till_id)?;
-            }
-        }
+        // A broken config file has no current id to keep: renaming repairs
+        // it. A fixed id is refused by the store below, after the engine's
+        // permission check.
+        let current = self
+            .till
+            .config()
+            .ok()
+            .filter(|c| c.renamable && c.till_id != new_id)
+            .map(|c| c.till_id);
+        let session = Session { user_id: user.id };
+        self.with_db(|db| {
+            Ok(db.execute(
+                &session,
+                AuthorizeTillRename {
+                    terminal_id: current,
+                },
+            )?)
+        })?;
         let config = self.till.rename(&new_id)?;
         log::info!("till renamed to {} by {}", config.till_id, user.name);
         Ok(config)
     }
-
-    fn ensure_no_open_shift(&self, user: &SignedInUser, till_id: &str) -> Result<(), ApiError> {
-        let session = Session { user_id: user.id };
-        let report = self.with_db(|db| {
-            match pharmapos_commands::dispatch(
-                db,
-                &session,
-                "get_shift_report",
-                serde_json::json!({ "terminal_id": till_id }),
-            ) {
-                Ok(report) => Ok(Some(report)),
-                Err(e) if matches!(e.kind(), "not_found" | "no_open_shift") => Ok(None),
-                Err(e) => Err(e.into()),
-            }
-        })?;
-        if report.is_some_and(|r| r["status"] == "open") {
-            return Err(ApiError {
-                kind: "conflict".into(),
-                message: format!(
-                    "till {till_id} has an open shift: close it (Till → Shift, F9) before renaming the till"
-                ),
-                details: serde_json::json!({ "field": "till_id" }),
-            });
-        }
-        Ok(())
-    }
-}
-
-/// Refuses `user` unless their role holds `needed` (the engine's rule).
-fn require(user: &SignedInUser, needed: Permission) -> Result<(), ApiError> {
-    if needed.granted_to(user.role) {
-        return Ok(());
-    }
-    Err(pharmapos_engine::Error::Forbidden {
-        user: user.name.clone(),
-        role: user.role.as_str().to_string(),
-        permission: needed.as_str().to_string(),
-    }
-    .into())
 }

@@ -678,6 +678,77 @@ fn bad_input_is_a_clear_error_and_writes_nothing() {
 }
 
 #[test]
+fn a_value_out_of_range_deep_in_a_request_is_named_to_the_leaf() {
+    let s = store();
+    call(
+        &s.db,
+        "ada",
+        "update_product",
+        json!({"id": s.product, "selling_price": "2.00"}),
+    );
+    call(
+        &s.db,
+        "ada",
+        "open_shift",
+        json!({"terminal_id": "TILL-1", "opening_float": "0"}),
+    );
+    let cart = call(&s.db, "ada", "open_cart", json!({"terminal_id": "TILL-1"}))["cart_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    call(
+        &s.db,
+        "ada",
+        "add_cart_line",
+        json!({"cart_id": cart, "product_id": s.product, "quantity": 2}),
+    );
+    let before = snapshot(&s.db);
+    // Each value parses (so serde cannot name it) and is then out of range:
+    // the engine's own check names the same path a type error would.
+    let cases = [
+        (
+            json!([{"tender": "cash", "amount": "3"}, {"tender": "cash", "amount": "-1"}]),
+            "payments[1].amount",
+        ),
+        (
+            json!([{"tender": "cash", "amount": 0}, {"tender": "cash", "amount": 5}]),
+            "payments[0].amount",
+        ),
+        (
+            json!([{"tender": "cash", "amount": "4"}, {"tender": "card", "amount": "0.00001"}]),
+            "payments[1].amount",
+        ),
+        (
+            json!([{"tender": "cash", "amount": "4"}, {"tender": "cheque", "amount": "1"}]),
+            "payments[1].tender",
+        ),
+    ];
+    for (payments, field) in &cases {
+        let input = json!({"sale_id": "0190f3a0-0000-7000-8000-000000000001", "cart_id": cart, "payments": payments});
+        let err = error_of(&call_raw(&s.db, "ada", "complete_sale", &input.to_string()));
+        assert_eq!(err["kind"], "invalid_input", "{err}");
+        assert_eq!(err["details"]["field"], *field, "{payments}: {err}");
+        let message = err["message"].as_str().unwrap();
+        assert!(message.contains(field), "{message}");
+    }
+    // A discount's value, below the discount object.
+    let line = call(&s.db, "ada", "get_cart", json!({"cart_id": cart}))["lines"][0]["line_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let err = error_of(&call_raw(
+        &s.db,
+        "ada",
+        "set_line_discount",
+        &json!({"cart_id": cart, "line_id": line, "discount": {"kind": "percent", "value": "-5"}})
+            .to_string(),
+    ));
+    assert_eq!(err["details"]["field"], "discount.value", "{err}");
+    assert!(err["message"].as_str().unwrap().contains("discount.value"));
+    assert_eq!(snapshot(&s.db), before);
+}
+
+#[test]
 fn missing_arguments_and_foreign_files_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     // No --user for `call`.

@@ -34,9 +34,9 @@ use pharmapos_engine::sales::holds::{HoldCart, ListHeldCarts, ResumeCart};
 use pharmapos_engine::sales::receipt::{FindSale, GetReceipt, ListSales};
 use pharmapos_engine::sales::returns::{ReturnItems, VoidSale};
 use pharmapos_engine::sales::scan::ScanBarcode;
-use pharmapos_engine::sales::security::ListSecurityLog;
 use pharmapos_engine::sales::settings::{GetTillSettings, UpdateTillSettings};
 use pharmapos_engine::sales::shifts::{CloseShift, GetShiftReport, OpenShift};
+use pharmapos_engine::security::ListSecurityLog;
 use pharmapos_engine::stock::adjust::{
     AdjustStock, ApproveAdjustment, ListAdjustments, RejectAdjustment, WriteoffBatch,
 };

@@ -329,6 +329,19 @@ impl Actor {
     }
 }
 
+/// Whether the session's user holds `p`, as the database holds them now:
+/// active, with their current role (not the role a front end remembers from
+/// sign-in). For a front end deciding whether to start something it runs on
+/// its own, like a background timer; a user who no longer exists or is
+/// deactivated may do nothing.
+pub fn may(db: &mut Db, session: &crate::Session, p: Permission) -> Result<bool> {
+    db.read(|tx| match Actor::load(tx, session.user_id) {
+        Ok(actor) => Ok(p.granted_to(actor.role)),
+        Err(Error::Unauthenticated { .. }) => Ok(false),
+        Err(e) => Err(e),
+    })
+}
+
 /// Hashes a PIN with argon2id and a random salt.
 pub fn hash_pin(pin: &str) -> Result<String> {
     check_pin_format(pin)?;
@@ -405,15 +418,31 @@ pub struct UserSummary {
 /// each one is written to the security log.
 pub fn sign_in(db: &mut Db, req: &SignInRequest) -> Result<SignedInUser> {
     let now = db.now();
+    let installation = db.installation();
     db.write(|tx| {
+        // Sign-ins and lockouts are events of the user's home store's chain
+        // (head office, with no store, is in the security log only).
+        let in_chain = |user: &SignedInUser, kind: crate::audit::ChangeType| -> Result<()> {
+            let Some(store) = user.store_id else {
+                return Ok(());
+            };
+            let stamp = crate::audit::Stamp {
+                tx,
+                user_id: user.id,
+                created_at: now.to_rfc3339_opts(SecondsFormat::Millis, true),
+                installation,
+            };
+            let payload = crate::audit::Payload::about("user", user.id, &user.name);
+            crate::audit::record_stamped(&stamp, store, kind, &payload).map(|_| ())
+        };
         let fail = |outcome: &'static str,
                     user_id: Option<UserId>,
                     e: Error|
          -> Result<Result<SignedInUser>> {
-            crate::sales::security::record(
+            crate::security::record(
                 tx,
                 now,
-                &crate::sales::security::Incident::sign_in(&req.name, user_id, outcome, &e),
+                &crate::security::Incident::sign_in(&req.name, user_id, outcome, &e),
             )?;
             Ok(Err(e))
         };
@@ -440,13 +469,17 @@ pub fn sign_in(db: &mut Db, req: &SignInRequest) -> Result<SignedInUser> {
                 "UPDATE users SET failed_pin_attempts = 0, locked_until = NULL WHERE id = ?1",
                 [user.id],
             )?;
+            in_chain(&user, crate::audit::ChangeType::UserSignedIn)?;
             return Ok(Ok(user));
         }
         let e = match count_failed_pin(tx, user.id, failed, now)? {
-            Some(until) => Error::Locked {
-                user: user.name.clone(),
-                until,
-            },
+            Some(until) => {
+                in_chain(&user, crate::audit::ChangeType::UserLockedOut)?;
+                Error::Locked {
+                    user: user.name.clone(),
+                    until,
+                }
+            }
             None => Error::unauthenticated(AuthFailure::BadCredentials, "wrong name or PIN"),
         };
         fail("wrong_pin", Some(user.id), e)

@@ -35,14 +35,15 @@ impl Db {
     /// needs the stock-management permission (the copy holds everything, PIN
     /// hashes included), then records `backup_taken` in each owned store.
     pub fn backup(&mut self, session: &Session, dest: &Path) -> Result<BackupReport> {
-        self.read(|tx| Actor::load(tx, session.user_id)?.require(Permission::ManageStock))?;
+        self.execute(session, crate::db::AuthorizeBackup {})?;
         if dest.as_os_str().is_empty() {
             return Err(Error::invalid("path", "choose a file to back up to"));
         }
         if dest.exists() {
-            return Err(Error::Conflict {
-                message: format!("{} already exists; choose a new file name", dest.display()),
-            });
+            return Err(Error::conflict(format!(
+                "{} already exists; choose a new file name",
+                dest.display()
+            )));
         }
         let heads = self.read(|tx| owned_heads(tx, self_installation(tx)?))?;
         self.backup_to(dest)?;

@@ -489,3 +489,23 @@ mod tests {
         assert_eq!(b_admins, ["u-ada"]);
     }
 }
+
+/// The permission check of [`Db::backup`], run as an operation so that the
+/// acting user is loaded and checked like for every other one. Not a
+/// command: the backup itself runs outside any transaction.
+#[derive(serde::Deserialize)]
+pub(crate) struct AuthorizeBackup {}
+
+impl crate::Operation for AuthorizeBackup {
+    const NAME: &'static str = "authorize_backup";
+    const SUMMARY: &'static str = "Check that the acting user may copy the whole database";
+    const PERMISSION: crate::auth::Permission = crate::auth::Permission::ManageStock;
+    const WRITES: bool = false;
+    type Output = ();
+
+    /// The copy holds every store of the file: the permission is needed in
+    /// each of them.
+    fn run(self, ctx: &crate::Ctx<'_>) -> Result<()> {
+        ctx.check_every_store()
+    }
+}

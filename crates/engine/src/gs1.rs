@@ -16,6 +16,11 @@
 //! expiry/best-before and the first day for production/packaging dates, and
 //! the century chosen by the sliding-window rule (section 7.12) against the
 //! store's today, so the parser needs `today` and stays a pure function.
+//! GS1's rules of AI association (section 4.14) are applied too: a code
+//! pairing AIs that exclude each other (`(01)` with `(02)` or `(37)`), or
+//! holding an AI without the AIs it requires (`(37)` without `(00)` and
+//! `(02)`, `(10)` without a GTIN), is refused, so a logistic label's count
+//! is never read as a number of packs to sell.
 //!
 //! Why here and not in the UI: the engine decides which batch to sell from
 //! and refuses expired packs; the parser is part of that decision and must be
@@ -150,8 +155,9 @@ fn ai_at(s: &str) -> Option<(&str, AiSpec)> {
         return None;
     }
     let spec4 = match four {
-        // Trade measures: 31nn..36nn, six digits with the decimal point in the AI.
-        f if ("3100".."3700").contains(&f) => Some(fixed(6)),
+        // Trade measures: six digits with the decimal point in the AI's last
+        // digit (0 to 5), only in the families GS1 defines.
+        f if measure_req(f).is_some() => Some(fixed(6)),
         "7001" => Some(fixed(13)),
         "7003" => Some(fixed(10)),
         "7004" => Some(var(4, true)),
@@ -182,6 +188,232 @@ fn ai_at(s: &str) -> Option<(&str, AiSpec)> {
         _ => None,
     };
     spec4.map(|spec| (four, spec))
+}
+
+/// One `req` alternative: every AI in it must be in the barcode.
+type ReqSet = &'static [&'static str];
+
+/// GS1's rules of AI association for one AI (General Specifications,
+/// section 4.14, as the GS1 Barcode Syntax Dictionary's `req` and `ex`
+/// attributes state them for the syntax engine). Only the AIs `ai_at`
+/// knows are listed; a pairing with an AI the parser refuses anyway does not
+/// need a rule.
+struct Association {
+    /// The AI is valid only when one of these sets is wholly present.
+    /// Empty: no requirement.
+    req: &'static [ReqSet],
+    /// AIs that may not share a barcode with it, or [`SAME_FAMILY`].
+    /// Exclusion is mutual; the table lists it on both sides for reading.
+    ex: &'static [&'static str],
+}
+
+/// In `ex`: every other AI of the same trade measure family ("310n": a net
+/// weight in kg is given once, whatever its decimal places).
+const SAME_FAMILY: &str = "same family";
+
+const NO_RULE: Association = Association { req: &[], ex: &[] };
+/// A trade item's identification: GTIN (01), content GTIN (02), or the
+/// piece of a trade item (8006) or its content (8026).
+const TRADE_ITEM: &[ReqSet] = &[&["01"], &["02"], &["8006"], &["8026"]];
+const GTIN_OR_CONTENT: &[ReqSet] = &[&["01"], &["02"]];
+const GTIN_OR_ITIP: &[ReqSet] = &[&["01"], &["8006"]];
+const GTIN_ONLY: &[ReqSet] = &[&["01"]];
+const SSCC_ONLY: &[ReqSet] = &[&["00"]];
+const SSCC_OR_GTIN: &[ReqSet] = &[&["00"], &["01"]];
+
+/// Trade measures (31nn..36nn) by their first three digits: which keys a
+/// family needs. Net (trade) measures go with a trade item (01)/(02);
+/// logistic measures with a logistic unit (00) or a GTIN (01). `None`:
+/// not a GS1 AI (e.g. 317n, 338n, or a decimal digit above 5).
+fn measure_req(ai: &str) -> Option<&'static [ReqSet]> {
+    let b = ai.as_bytes();
+    if b.len() != 4 || !b.iter().all(u8::is_ascii_digit) || b[3] > b'5' {
+        return None;
+    }
+    match ai.get(..3)? {
+        "310" | "311" | "312" | "313" | "314" | "315" | "316" => Some(GTIN_OR_CONTENT),
+        f if ("320".."330").contains(&f) => Some(GTIN_OR_CONTENT),
+        "330" | "331" | "332" | "333" | "334" | "335" | "336" => Some(SSCC_OR_GTIN),
+        "337" => Some(GTIN_ONLY),
+        f if ("340".."350").contains(&f) => Some(SSCC_OR_GTIN),
+        "350" | "351" | "352" | "356" | "357" | "360" | "361" | "364" | "365" | "366" => {
+            Some(GTIN_OR_CONTENT)
+        }
+        "353" | "354" | "355" | "362" | "363" | "367" | "368" | "369" => Some(SSCC_OR_GTIN),
+        _ => None,
+    }
+}
+
+fn association(ai: &str) -> Association {
+    let req = |req| Association { req, ex: &[] };
+    match ai {
+        // A GTIN (01) names the trade item itself; a count of trade items
+        // (37) only makes sense for what a logistic unit contains.
+        "01" => Association {
+            req: &[],
+            ex: &["02", "37", "8006"],
+        },
+        // The GTIN of the trade items a logistic unit contains: never the
+        // unit's own GTIN, and always with their count.
+        "02" => Association {
+            req: &[&["37"]],
+            ex: &["01", "8026"],
+        },
+        "10" | "11" | "13" | "15" | "16" | "17" | "20" | "240" | "241" | "242" | "7001" => {
+            req(TRADE_ITEM)
+        }
+        "12" => req(&[&["8020"]]),
+        "21" => Association {
+            req: GTIN_OR_ITIP,
+            ex: &["235"],
+        },
+        "22" | "235" | "243" | "710" | "711" | "712" | "713" | "714" | "715" | "8001" | "8200" => {
+            req(GTIN_ONLY)
+        }
+        "250" => req(&[&["01", "21"], &["8006", "21"]]),
+        "251" | "7021" | "7240" | "8012" => req(GTIN_OR_ITIP),
+        "254" => req(&[&["414"]]),
+        "30" | "426" | "7003" | "7006" | "7007" | "7010" | "8005" | "8008" => req(GTIN_OR_CONTENT),
+        // The count of trade items is logistic data: it belongs on a
+        // logistic unit's label (SSCC) beside the content's GTIN.
+        "37" => req(&[&["00", "02"], &["00", "8026"]]),
+        "403" | "4300" | "4318" | "4321" | "4322" | "4323" => req(SSCC_ONLY),
+        "415" => req(&[&["8020"]]),
+        "420" => Association {
+            req: &[],
+            ex: &["421"],
+        },
+        "422" => Association {
+            req: TRADE_ITEM,
+            ex: &["426"],
+        },
+        "423" | "424" | "425" => Association {
+            req: GTIN_OR_CONTENT,
+            ex: &["426"],
+        },
+        "7004" => req(&[&["01", "10"]]),
+        "7020" => req(&[&["01", "416"], &["8006", "416"]]),
+        "7022" => req(&[&["01", "7021"], &["8006", "7021"]]),
+        "8006" => Association {
+            req: &[],
+            ex: &["01", "37", "8026"],
+        },
+        "8011" => req(&[&["8010"]]),
+        "8017" => Association {
+            req: &[],
+            ex: &["8018"],
+        },
+        "8018" => Association {
+            req: &[],
+            ex: &["8017"],
+        },
+        "8020" => req(&[&["415"]]),
+        "8026" => Association {
+            req: &[&["37"]],
+            ex: &["02", "8006"],
+        },
+        measure => match measure_req(measure) {
+            Some(req) => Association {
+                req,
+                ex: &[SAME_FAMILY],
+            },
+            None => NO_RULE,
+        },
+    }
+}
+
+/// True when `other` falls under the exclusion `pattern` written for `ai`.
+fn excluded(ai: &str, pattern: &str, other: &str) -> bool {
+    if ai == other {
+        // An AI never excludes itself (a repeat is a separate check).
+        return false;
+    }
+    if pattern == SAME_FAMILY {
+        return ai.get(..3) == other.get(..3) && measure_req(other).is_some();
+    }
+    pattern == other
+}
+
+/// What an AI holds, for messages: the cashier or the manager reading a
+/// refusal should not need the AI table.
+fn title(ai: &str) -> Option<&'static str> {
+    Some(match ai {
+        "00" => "SSCC of a logistic unit",
+        "01" => "GTIN",
+        "02" => "GTIN of the trade items a logistic unit contains",
+        "10" => "batch/lot",
+        "11" => "production date",
+        "12" => "due date",
+        "13" => "packaging date",
+        "15" => "best before date",
+        "16" => "sell by date",
+        "17" => "expiry date",
+        "20" => "variant",
+        "21" => "serial number",
+        "30" => "variable count",
+        "37" => "count of trade items",
+        "8006" => "piece of a trade item",
+        "8026" => "pieces of a trade item a logistic unit contains",
+        _ => return None,
+    })
+}
+
+fn named(ai: &str) -> String {
+    match title(ai) {
+        Some(t) => format!("AI ({ai}) ({t})"),
+        None => format!("AI ({ai})"),
+    }
+}
+
+/// Refuses pairs of AIs GS1 forbids in one barcode, naming both, in the
+/// order they were scanned.
+fn check_exclusions(elements: &[Gs1Element]) -> Result<()> {
+    for (i, e) in elements.iter().enumerate() {
+        for (j, other) in elements.iter().enumerate() {
+            let forbidden = association(&e.ai)
+                .ex
+                .iter()
+                .any(|p| excluded(&e.ai, p, &other.ai));
+            if forbidden {
+                let (first, second) = if i < j { (e, other) } else { (other, e) };
+                return Err(bad(format!(
+                    "{} and {} exclude each other: GS1 does not allow them in one barcode",
+                    named(&first.ai),
+                    named(&second.ai)
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Refuses an AI that appears without the AIs GS1 requires beside it.
+fn check_requirements(elements: &[Gs1Element]) -> Result<()> {
+    let present = |ai: &str| elements.iter().any(|e| e.ai == ai);
+    for e in elements {
+        let req = association(&e.ai).req;
+        if req.is_empty() || req.iter().any(|set| set.iter().all(|ai| present(ai))) {
+            continue;
+        }
+        let options: Vec<String> = req
+            .iter()
+            .map(|set| {
+                set.iter()
+                    .map(|ai| format!("AI ({ai})"))
+                    .collect::<Vec<_>>()
+                    .join(" with ")
+            })
+            .collect();
+        let options = match options.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            _ => options.concat(),
+        };
+        return Err(bad(format!(
+            "{} is only valid with {options} in the same barcode",
+            named(&e.ai)
+        )));
+    }
+    Ok(())
 }
 
 /// Refusals name `code`, the field of `scan_barcode` that carries the text.
@@ -265,7 +497,10 @@ fn short_form(gtin14: &str) -> String {
 }
 
 /// Full year from a two-digit year by the GS1 sliding window (General
-/// Specifications 7.12): 49 years ahead, 50 years back from today's year.
+/// Specifications 7.12): a year up to 50 years ahead of today's year is in
+/// the future, one more ahead than that is in the past, so the window runs
+/// from 49 years back to 50 years ahead (today 2026: `76` is 2076, `77` is
+/// 1977).
 pub fn century(yy: i32, today: NaiveDate) -> i32 {
     let current = today.year();
     let cur_yy = current.rem_euclid(100);
@@ -483,6 +718,10 @@ fn check_data(ai: &str, data: &str, spec: &AiSpec) -> Result<()> {
 }
 
 fn interpret(format: Gs1Format, elements: Vec<Gs1Element>, today: NaiveDate) -> Result<Gs1Data> {
+    // Exclusions first: `(01)…(02)…` must say the two cannot go together,
+    // not that a GTIN appears twice. Requirements last, once every element
+    // is known good, so a malformed date is named as such.
+    check_exclusions(&elements)?;
     let mut d = empty(format);
     for e in &elements {
         let once = |slot: &Option<String>| -> Result<()> {
@@ -539,6 +778,7 @@ fn interpret(format: Gs1Format, elements: Vec<Gs1Element>, today: NaiveDate) -> 
             _ => {}
         }
     }
+    check_requirements(&elements)?;
     d.elements = elements;
     Ok(d)
 }
@@ -574,6 +814,12 @@ mod tests {
     fn century_window() {
         assert_eq!(century(20, today()), 2020);
         assert_eq!(century(75, today()), 2075);
+        // The window's edges: 50 years ahead, 49 back.
+        assert_eq!(century(76, today()), 2076);
+        assert_eq!(century(77, today()), 1977);
+        let d = NaiveDate::from_ymd_opt(2090, 6, 1).unwrap();
+        assert_eq!(century(40, d), 2140);
+        assert_eq!(century(41, d), 2041);
         assert_eq!(century(77, today()), 1977);
         assert_eq!(century(0, today()), 2000);
         let d = NaiveDate::from_ymd_opt(2090, 6, 1).unwrap();

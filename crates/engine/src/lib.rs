@@ -9,7 +9,9 @@
 //! - every operation is a typed request implementing [`op::Operation`], run by
 //!   [`Db::execute`] in exactly one SQLite transaction (`BEGIN IMMEDIATE` when
 //!   it writes) together with its audit events;
-//! - permissions are checked here for the acting [`Session`] user;
+//! - permissions are checked here for the acting [`Session`] user, and a
+//!   manager's approval at the point of action goes through one core
+//!   service ([`approval`]) that logs refusals ([`security`]);
 //! - quantities and money are exact ([`num::Qty`], [`num::Money`]);
 //! - stock never goes negative (checked by the operation and by a `CHECK`);
 //! - the audit ledger is append-only and hash-chained per store
@@ -17,6 +19,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod approval;
 pub mod audit;
 pub mod auth;
 pub mod backup;
@@ -29,6 +32,7 @@ pub mod ids;
 pub mod num;
 pub mod op;
 pub mod sales;
+pub mod security;
 pub mod setup;
 pub mod stock;
 

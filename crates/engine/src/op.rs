@@ -66,7 +66,7 @@ pub struct Ctx<'a> {
     pub installation: InstallationId,
     /// Failed PIN approvals seen by the operation: written to the security
     /// log after the transaction, so they survive its rollback.
-    pub(crate) incidents: &'a RefCell<Vec<crate::sales::security::Incident>>,
+    pub(crate) incidents: &'a RefCell<Vec<crate::security::Incident>>,
     /// The operation's permission and whether it writes: what a store the
     /// operation addresses must allow the actor.
     permission: Permission,
@@ -232,7 +232,7 @@ impl Db {
         };
         let incidents = incidents.take();
         if !incidents.is_empty() {
-            let logged = self.write(|tx| crate::sales::security::persist(tx, now, &incidents));
+            let logged = self.write(|tx| crate::security::persist(tx, now, installation, &incidents));
             if let (Err(e), true) = (logged, out.is_ok()) {
                 return Err(e);
             }

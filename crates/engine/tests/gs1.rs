@@ -67,10 +67,15 @@ fn gs1_128_examples_from_the_general_specifications() {
     assert_eq!(d.elements[0].data, "106141411234567897");
     assert!(d.gtin.is_none());
     refused("(00)106141411234567890");
-    // Count of trade items (37) and variable count (30).
-    let d = parse(&format!("]C10200012345600012 37 24{GS}10LOT9").replace(' ', ""));
+    // A logistic unit's label: SSCC (00), the GTIN of its content (02) and
+    // their count (37).
+    let d = parse(
+        &format!("]C100106141411234567897 0200012345600012 37 24{GS}10LOT9").replace(' ', ""),
+    );
     assert_eq!(d.count, Some(24));
+    assert_eq!(d.gtin.as_deref(), Some("00012345600012"));
     assert_eq!(d.batch.as_deref(), Some("LOT9"));
+    // Variable count (30) of a trade item.
     assert_eq!(parse("(01)00012345600012(30)6").count, Some(6));
     // Production date (11) and best before (15).
     let d = parse("(01)09506000134352(11)250700(15)270300(21)SN-0001");
@@ -126,7 +131,7 @@ fn malformed_codes_are_refused_with_a_reason() {
     assert!(refused("(17)26A230").contains("digits"));
     assert!(refused("(10)ABCDEFGHIJKLMNOPQRSTU").contains("at most 20"));
     assert!(refused("(88)X").contains("not a known"));
-    assert!(refused("(10)A(10)B").contains("twice"));
+    assert!(refused("(01)09506000134352(10)A(10)B").contains("twice"));
     assert!(refused("(30)0").contains("zero"));
     assert!(refused("(10)").contains("no data"));
     assert!(refused("0109506000134352 10AB").contains("known"));
@@ -138,6 +143,81 @@ fn malformed_codes_are_refused_with_a_reason() {
     refused("(01");
     refused("12345");
     refused("(10)caf\u{e9}");
+}
+
+#[test]
+fn ai_pairings_gs1_forbids_are_refused_naming_both() {
+    // A count of trade items (37) never goes with a trade item's GTIN (01):
+    // this must not become a sale of 123 packs.
+    let m = refused("(01)12345678901231(37)123");
+    assert!(m.contains("AI (01)") && m.contains("AI (37)"), "{m}");
+    assert!(m.contains("exclude each other"), "{m}");
+    // (01) and (02) exclude each other, whichever comes first; the reason is
+    // the pairing, not a repeated GTIN.
+    for code in [
+        "(00)106141411234567897(01)09506000134352(02)00012345600012(37)5",
+        "(00)106141411234567897(02)00012345600012(37)5(01)09506000134352",
+    ] {
+        let m = refused(code);
+        assert!(m.contains("AI (01)") && m.contains("AI (02)"), "{m}");
+        assert!(m.contains("exclude each other"), "{m}");
+        assert!(!m.contains("twice"), "{m}");
+    }
+    // Scanned order is kept in the message.
+    let m = refused("(02)00012345600012(01)09506000134352");
+    assert!(m.find("(02)") < m.find("(01)"), "{m}");
+    // Two net weights in kg, different decimals: one value per family.
+    let m = refused("(01)09506000134352(3103)000123(3102)000456");
+    assert!(m.contains("(3103)") && m.contains("(3102)"), "{m}");
+    // Different families may go together.
+    let d = parse("(01)09506000134352(3103)000123(3122)000456");
+    assert_eq!(d.elements.len(), 3);
+    // Two-sided rules: (8006) piece of a trade item excludes (01).
+    let m = refused("(01)09506000134352(8006)095060001343520102");
+    assert!(m.contains("(8006)") && m.contains("(01)"), "{m}");
+}
+
+#[test]
+fn an_ai_without_the_ais_it_requires_is_refused() {
+    // (37) belongs on a logistic label: SSCC (00) and content (02).
+    let m = refused("(02)00012345600012(37)24");
+    assert!(
+        m.contains("AI (37)") && m.contains("AI (00) with AI (02)"),
+        "{m}"
+    );
+    let m = refused("(00)106141411234567897(37)24");
+    assert!(m.contains("AI (37)"), "{m}");
+    // (02) needs its count (37).
+    let m = refused("(00)106141411234567897(02)00012345600012");
+    assert!(m.contains("AI (02)") && m.contains("AI (37)"), "{m}");
+    // Batch, dates, serial and count need the item they describe.
+    for (code, ai) in [
+        ("(10)ABC", "(10)"),
+        ("(17)261231", "(17)"),
+        ("(11)250101", "(11)"),
+        ("(15)270101", "(15)"),
+        ("(21)SN1", "(21)"),
+        ("(30)6", "(30)"),
+        ("(3103)000123", "(3103)"),
+        ("(00)106141411234567897(10)ABC", "(10)"),
+    ] {
+        let m = refused(code);
+        assert!(m.contains(&format!("AI {ai}")), "{code}: {m}");
+        assert!(m.contains("AI (01)"), "{code}: {m}");
+        assert!(m.contains("only valid with"), "{code}: {m}");
+    }
+    // A serial goes with a GTIN (01) or a piece (8006), not a content GTIN.
+    let m = refused("(00)106141411234567897(02)00012345600012(37)2(21)SN1");
+    assert!(m.contains("AI (21)"), "{m}");
+    // Every requirement met: a GTIN with all its attributes, a logistic
+    // label, an SSCC alone, a logistic measure beside an SSCC.
+    parse("(01)09506000134352(17)261231(10)ABC(21)SN1(11)250101(30)6");
+    parse("(00)106141411234567897(02)00012345600012(37)24(10)L1(17)271231");
+    parse("(00)106141411234567897");
+    parse("(00)106141411234567897(3300)001250");
+    // A measure family GS1 does not define is not an AI at all.
+    assert!(refused("(01)09506000134352(3106)000123").contains("known"));
+    assert!(refused("(01)09506000134352(3170)000123").contains("known"));
 }
 
 fn gtin_strategy() -> impl Strategy<Value = String> {
@@ -168,9 +248,10 @@ proptest! {
     fn round_trips(gtin in gtin_strategy(), batch in "[A-Z0-9]{1,20}", y in 0u32..100, mo in 1u32..13, d in 1u32..29,
                    count in proptest::option::of(1u32..99_999_999)) {
         let yymmdd = format!("{y:02}{mo:02}{d:02}");
-        let count_ai = count.map(|c| format!("(37){c}")).unwrap_or_default();
+        // A variable count (30): (37) goes only on a logistic label.
+        let count_ai = count.map(|c| format!("(30){c}")).unwrap_or_default();
         let bracket = format!("(01){gtin}(17){yymmdd}(10){batch}{count_ai}");
-        let element = format!("]d201{gtin}17{yymmdd}10{batch}{}", count.map(|c| format!("{GS}37{c}")).unwrap_or_default());
+        let element = format!("]d201{gtin}17{yymmdd}10{batch}{}", count.map(|c| format!("{GS}30{c}")).unwrap_or_default());
         let a = gs1::parse(&bracket, today()).unwrap();
         let b = gs1::parse(&element, today()).unwrap();
         prop_assert_eq!(&a.gtin, &Some(gtin.clone()));

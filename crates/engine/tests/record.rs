@@ -532,3 +532,44 @@ fn sales_are_recorded_as_documents_completed_and_voided() {
     );
     fx.assert_verified();
 }
+
+#[test]
+fn approvals_granted_and_refused_and_sign_ins_are_events_of_the_store() {
+    use pharmapos_engine::auth::{sign_in, SignInRequest};
+    use pharmapos_engine::stock::adjust::{AdjustStock, AdjustmentReason};
+    let mut fx = store_a();
+    let p = fx.paracetamol();
+    let b = fx.receive(p, "B1", day(300), 100);
+    let cashier = fx.cashier;
+    let adjust = |pin: &str| AdjustStock {
+        batch_id: b,
+        quantity_change: qi(-50),
+        reason: AdjustmentReason::Damage,
+        notes: None,
+        approver_name: Some(MANAGER.into()),
+        approver_pin: Some(pin.into()),
+    };
+    // A wrong PIN: refused, the request rolled back, the refusal recorded.
+    assert_kind(fx.as_user(cashier, adjust("0000")), "approval_required");
+    let refused = newest(&mut fx, ChangeType::ApprovalRefused);
+    assert_eq!(refused.category, EventCategory::Security);
+    assert_eq!(refused.user_name.as_deref(), Some(CASHIER), "recorded as who asked");
+    assert_eq!(refused.payload.as_ref().unwrap()["data"]["approver"], MANAGER);
+    // The right PIN: granted, with who approved and who asked.
+    fx.as_user(cashier, adjust(MANAGER_PIN)).unwrap();
+    let granted = newest(&mut fx, ChangeType::ApprovalGranted);
+    let data = &granted.payload.as_ref().unwrap()["data"];
+    assert_eq!(data["approver"], MANAGER);
+    assert_eq!(data["asked_by"], CASHIER);
+    // Signing in is recorded too.
+    sign_in(
+        &mut fx.db,
+        &SignInRequest {
+            name: CASHIER.into(),
+            pin: CASHIER_PIN.into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(newest(&mut fx, ChangeType::UserSignedIn).summary, format!("{CASHIER} signed in"));
+    fx.assert_verified();
+}

@@ -25,10 +25,10 @@ use pharmapos_engine::sales::holds::{HoldCart, ListHeldCarts, ResumeCart};
 use pharmapos_engine::sales::receipt::{FindSale, GetReceipt, ListSales, Receipt};
 use pharmapos_engine::sales::returns::{ReturnDisposition, ReturnItems, ReturnLineInput, VoidSale};
 use pharmapos_engine::sales::scan::{BatchDecision, Refusal, ScanBarcode};
-use pharmapos_engine::sales::security::ListSecurityLog;
 use pharmapos_engine::sales::settings::{GetTillSettings, UpdateTillSettings};
 use pharmapos_engine::sales::shifts::{CloseShift, GetShiftReport, OpenShift};
 use pharmapos_engine::sales::{Discount, DiscountKind};
+use pharmapos_engine::security::ListSecurityLog;
 use pharmapos_engine::stock::reservations::ReleaseExpiredReservations;
 use pharmapos_engine::stock::status::SetBatchStatus;
 use pharmapos_engine::stock::BatchStatus;
@@ -615,6 +615,107 @@ fn a_wrong_pin_on_a_stock_adjustment_is_logged_too() {
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].action.as_deref(), Some("a stock adjustment"));
     assert_eq!(log[0].outcome, "wrong_pin");
+}
+
+#[test]
+fn approvals_at_the_till_and_on_stock_go_through_one_service() {
+    let mut fx = store_a();
+    let vit = vitamin_c(&mut fx);
+    let b = fx.receive(vit, "V1", day(100), 50);
+    let c = fx.cashier;
+    let id = cart(&mut fx, c, TILL);
+    let line = add(&mut fx, c, id, vit, "1").lines[0].line_id;
+    let discount = |pin: &str| SetLineDiscount {
+        cart_id: id,
+        line_id: line,
+        discount: Some(Discount {
+            kind: DiscountKind::Percent,
+            value: money("50"),
+        }),
+        approver_name: Some(MANAGER.into()),
+        approver_pin: Some(pin.into()),
+    };
+    let adjustment = |pin: &str| pharmapos_engine::stock::adjust::AdjustStock {
+        batch_id: b,
+        quantity_change: qi(-20),
+        reason: pharmapos_engine::stock::adjust::AdjustmentReason::Damage,
+        notes: None,
+        approver_name: Some(MANAGER.into()),
+        approver_pin: Some(pin.into()),
+    };
+    // One wrong PIN from each area: the same refusal, logged the same way.
+    let till = fx.as_user(c, discount("0000")).unwrap_err();
+    let stock = fx.as_user(c, adjustment("0000")).unwrap_err();
+    assert_eq!(
+        (till.kind(), stock.kind()),
+        ("approval_required", "approval_required")
+    );
+    assert_eq!(till.to_string(), stock.to_string());
+    let log = fx.run(ListSecurityLog::default());
+    assert_eq!(log.len(), 2);
+    let mut actions: Vec<_> = log.iter().map(|e| e.action.clone().unwrap()).collect();
+    actions.sort();
+    assert_eq!(
+        actions,
+        ["a discount above the cashier limit", "a stock adjustment"]
+    );
+    let shape = |e: &pharmapos_engine::security::SecurityLogEntry| {
+        (
+            e.event.clone(),
+            e.user_name.clone(),
+            e.user_id,
+            e.actor_id,
+            e.outcome.clone(),
+            e.detail.clone(),
+        )
+    };
+    assert_eq!(shape(&log[0]), shape(&log[1]));
+    assert_eq!(log[0].event, "approval_failed");
+    assert_eq!(log[0].user_id, Some(fx.manager.user_id));
+    assert_eq!(log[0].actor_id, Some(c.user_id));
+    assert_eq!(log[0].outcome, "wrong_pin");
+
+    // Wrong PINs from both areas count against one lockout: alternating,
+    // the manager is locked after MAX_PIN_ATTEMPTS in all, and then the
+    // right PIN is refused in both areas alike.
+    for i in 2..pharmapos_engine::auth::MAX_PIN_ATTEMPTS {
+        if i % 2 == 0 {
+            assert!(fx.as_user(c, discount("0000")).is_err());
+        } else {
+            assert!(fx.as_user(c, adjustment("0000")).is_err());
+        }
+    }
+    assert_kind(fx.as_user(c, discount(MANAGER_PIN)), "locked");
+    assert_kind(fx.as_user(c, adjustment(MANAGER_PIN)), "locked");
+    let log = fx.run(ListSecurityLog::default());
+    let wrong = log.iter().filter(|e| e.outcome == "wrong_pin").count();
+    assert_eq!(wrong as i64, pharmapos_engine::auth::MAX_PIN_ATTEMPTS);
+    assert!(log.iter().any(|e| e
+        .detail
+        .as_deref()
+        .unwrap()
+        .contains("approver locked until")));
+    let mut locked: Vec<_> = log
+        .iter()
+        .filter(|e| e.outcome == "locked")
+        .map(|e| e.action.clone().unwrap())
+        .collect();
+    locked.sort();
+    assert_eq!(
+        locked,
+        ["a discount above the cashier limit", "a stock adjustment"]
+    );
+    // Nothing was approved: no stock moved, no discount given.
+    assert_eq!(fx.on_hand(b), qi(50));
+    let v = fx.run(GetCart { cart_id: id });
+    assert!(v.lines[0].discount_approved_by.is_none());
+    assert_eq!(v.lines[0].line_discount, Money::ZERO);
+    // Once the lock ends, the same service approves for both.
+    fx.set_now(now() + Duration::minutes(pharmapos_engine::auth::LOCK_MINUTES + 1));
+    let v = fx.as_user(c, discount(MANAGER_PIN)).unwrap();
+    assert_eq!(v.lines[0].discount_approved_by, Some(fx.manager.user_id));
+    let adj = fx.as_user(c, adjustment(MANAGER_PIN)).unwrap();
+    assert_eq!(adj.approved_by, Some(fx.manager.user_id));
 }
 
 // ---------------------------------------------------------------- selling
@@ -1491,20 +1592,27 @@ fn an_unreadable_tax_rate_or_time_zone_is_an_error_naming_the_record() {
 
 // ---------------------------------------------------------------- crash
 
+/// Names the child process of the kill test reads: the database, the
+/// product to sell and the cashier. Set by the parent only.
+const CHILD_ENV: [&str; 3] = [
+    "PHARMAPOS_TILL_CHILD_DB",
+    "PHARMAPOS_TILL_CHILD_PRODUCT",
+    "PHARMAPOS_TILL_CHILD_USER",
+];
+
 /// The child half of the kill test: sells one unit at a time until killed.
-/// Does nothing unless the parent test started this process.
-#[test]
-fn child_sells_until_killed() {
-    let (Ok(path), Ok(product), Ok(user)) = (
-        std::env::var("PHARMAPOS_TILL_CHILD_DB"),
-        std::env::var("PHARMAPOS_TILL_CHILD_PRODUCT"),
-        std::env::var("PHARMAPOS_TILL_CHILD_USER"),
-    ) else {
-        return;
-    };
-    let product: ProductId = product.parse().unwrap();
+/// Not a test of its own (a test that returns early when its variables are
+/// missing passes without testing anything): the parent runs this test's
+/// own binary, filtered to the parent test, with [`CHILD_ENV`] set, and the
+/// parent test turns into this loop. Any variable missing or malformed
+/// fails loudly.
+fn sell_until_killed() -> ! {
+    let [path, product, user] = CHILD_ENV.map(|name| {
+        std::env::var(name).unwrap_or_else(|_| panic!("the kill test's child needs {name}"))
+    });
+    let product: ProductId = product.parse().expect("PHARMAPOS_TILL_CHILD_PRODUCT");
     let who = Session {
-        user_id: user.parse().unwrap(),
+        user_id: user.parse().expect("PHARMAPOS_TILL_CHILD_USER"),
     };
     let mut db = open(std::path::Path::new(&path));
     loop {
@@ -1521,22 +1629,28 @@ fn child_sells_until_killed() {
             db.execute(&who, add_req(cart.cart_id, product, "1"))
                 .unwrap();
         }
-        let r = db.execute(
+        // Stock for far more sales than the parent waits for: every sale
+        // must succeed until the kill.
+        db.execute(
             &who,
             CompleteSale {
                 sale_id: SaleId::new(),
                 cart_id: cart.cart_id,
                 payments: vec![cash("10")],
             },
-        );
-        if r.is_err() {
-            return;
-        }
+        )
+        .unwrap();
     }
 }
 
 #[test]
 fn a_till_killed_mid_sale_keeps_whole_sales_only_and_its_cart() {
+    if CHILD_ENV
+        .iter()
+        .any(|name| std::env::var_os(name).is_some())
+    {
+        sell_until_killed();
+    }
     let mut fx = store_a();
     let vit = vitamin_c(&mut fx);
     let batches = [
@@ -1546,12 +1660,17 @@ fn a_till_killed_mid_sale_keeps_whole_sales_only_and_its_cart() {
     let c = fx.cashier;
     shift(&mut fx, c, TILL, "0");
     let mut child = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "child_sells_until_killed", "--test-threads=1"])
-        .env("PHARMAPOS_TILL_CHILD_DB", &fx.path)
-        .env("PHARMAPOS_TILL_CHILD_PRODUCT", vit.to_string())
-        .env("PHARMAPOS_TILL_CHILD_USER", c.user_id.to_string())
+        .args([
+            "--exact",
+            "a_till_killed_mid_sale_keeps_whole_sales_only_and_its_cart",
+            "--test-threads=1",
+            "--nocapture",
+        ])
+        .env(CHILD_ENV[0], &fx.path)
+        .env(CHILD_ENV[1], vit.to_string())
+        .env(CHILD_ENV[2], c.user_id.to_string())
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let raw = fx.raw();
@@ -1567,10 +1686,11 @@ fn a_till_killed_mid_sale_keeps_whole_sales_only_and_its_cart() {
             started.elapsed() < std::time::Duration::from_secs(120),
             "the child sold only {n} in two minutes"
         );
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the child stopped early"
-        );
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut why = String::new();
+            std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut why).unwrap();
+            panic!("the child stopped early ({status}) after {n} sales: {why}");
+        }
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
     child.kill().unwrap(); // SIGKILL, mid-whatever it was doing
@@ -1633,72 +1753,6 @@ fn a_till_killed_mid_sale_keeps_whole_sales_only_and_its_cart() {
     fx.assert_verified();
 }
 
-// ---------------------------------------------------------------- timing
-
-fn percentile(v: &mut [std::time::Duration], p: f64) -> std::time::Duration {
-    v.sort();
-    let i = ((v.len() as f64 - 1.0) * p).round() as usize;
-    v[i]
-}
-
-/// Prints scan → line and five-line completion latencies (p50/p99) on a
-/// store of 2,000 products × 5 batches. Timing only, no assertion on time:
-/// `cargo test --release -p pharmapos-engine --test till -- --ignored --nocapture`.
-#[test]
-#[ignore = "timing; run in release with --ignored --nocapture"]
-fn till_latencies() {
-    let mut fx = store_a();
-    let c = fx.cashier;
-    let mut products = Vec::new();
-    for i in 0..2000u32 {
-        let body = format!("{:013}", 5_000_000_000_000u64 + u64::from(i));
-        let gtin = format!(
-            "{body}{}",
-            pharmapos_engine::gs1::check_digit(&body).unwrap()
-        );
-        let p = fx.product(
-            &format!("SKU-{i}"),
-            &format!("Product {i}"),
-            ProductFields {
-                selling_price: Some(money("3.50")),
-                tax_rate: Some("7.5".parse().unwrap()),
-                barcodes: Some(vec![gtin.clone()]),
-                ..Default::default()
-            },
-        );
-        for b in 0..5 {
-            fx.receive(p, &format!("B{b}"), day(30 + i64::from(b) * 40), 1000);
-        }
-        products.push((p, gtin));
-    }
-    shift(&mut fx, c, TILL, "0");
-    let mut scan_to_line = Vec::new();
-    let mut completes = Vec::new();
-    for round in 0..200usize {
-        let id = cart(&mut fx, c, TILL);
-        for k in 0..5 {
-            let (p, gtin) = &products[(round * 7 + k * 13) % products.len()];
-            let code = format!("]d201{gtin}17{}10B{}", "270101", k % 5);
-            let t = std::time::Instant::now();
-            let s = scan(&mut fx, &code).unwrap();
-            let mut req = add_req(id, *p, "1");
-            req.batch_id = s.batch.map(|b| b.batch_id);
-            fx.as_user(c, req).unwrap();
-            scan_to_line.push(t.elapsed());
-        }
-        let t = std::time::Instant::now();
-        complete(&mut fx, c, id, vec![cash("20")]).unwrap();
-        completes.push(t.elapsed());
-    }
-    println!(
-        "scan+add_cart_line: p50 {:?} p99 {:?}; complete_sale (5 lines): p50 {:?} p99 {:?}",
-        percentile(&mut scan_to_line, 0.5),
-        percentile(&mut scan_to_line, 0.99),
-        percentile(&mut completes, 0.5),
-        percentile(&mut completes, 0.99)
-    );
-}
-
 #[test]
 fn a_product_without_a_price_is_not_sold_free_unless_a_manager_sets_the_price() {
     let mut fx = store_a();
@@ -1735,5 +1789,117 @@ fn a_product_without_a_price_is_not_sold_free_unless_a_manager_sets_the_price() 
     let receipt = complete(&mut fx, c, id, vec![cash("4.00")]).unwrap();
     assert_eq!(receipt.total, money("4.00"));
     assert_eq!(fx.on_hand(b), qi(4));
+    fx.assert_verified();
+}
+
+// ---------------------------------------------------------------- nested input
+
+/// The field and message of an `invalid_input` refusal.
+#[track_caller]
+fn refusal<T: std::fmt::Debug>(r: Result<T>) -> (String, String) {
+    let e = r.unwrap_err();
+    assert_eq!(e.kind(), "invalid_input", "{e}");
+    let field = e.details()["field"].as_str().unwrap().to_string();
+    (field, e.to_string())
+}
+
+#[test]
+fn a_bad_nested_value_is_named_to_the_leaf_like_a_type_error() {
+    let mut fx = store_a();
+    let vit = vitamin_c(&mut fx);
+    fx.receive(vit, "V1", day(100), 10);
+    let c = fx.cashier;
+    shift(&mut fx, c, TILL, "0");
+    let id = cart(&mut fx, c, TILL);
+    add(&mut fx, c, id, vit, "1");
+    let bitcoin = PaymentInput {
+        tender: "bitcoin".into(),
+        ..cash("5")
+    };
+    let sub_cent = PaymentInput {
+        amount: "1.23456".parse().unwrap(),
+        ..cash("1")
+    };
+    // Amounts that parse but are out of range, on the payment at fault.
+    for (payments, field, words) in [
+        (
+            vec![cash("5"), cash("-1")],
+            "payments[1].amount",
+            "greater than zero",
+        ),
+        (
+            vec![cash("0"), cash("20")],
+            "payments[0].amount",
+            "greater than zero",
+        ),
+        (
+            vec![cash("10"), sub_cent],
+            "payments[1].amount",
+            "decimal places",
+        ),
+        (
+            vec![cash("10"), bitcoin],
+            "payments[1].tender",
+            "not enabled",
+        ),
+    ] {
+        let (f, message) = refusal(complete(&mut fx, c, id, payments));
+        assert_eq!(f, field, "{message}");
+        assert!(message.contains(field), "{message}");
+        assert!(message.contains(words), "{message}");
+    }
+    // A discount's value, below its object.
+    let line = fx.run(GetCart { cart_id: id }).lines[0].line_id;
+    for (value, words) in [
+        ("-5", "negative"),
+        ("101", "at most 100"),
+        ("1.00001", "decimal places"),
+    ] {
+        let (f, message) = refusal(fx.as_user(
+            c,
+            SetLineDiscount {
+                cart_id: id,
+                line_id: line,
+                discount: Some(Discount {
+                    kind: DiscountKind::Percent,
+                    value: money(value),
+                }),
+                approver_name: None,
+                approver_pin: None,
+            },
+        ));
+        assert_eq!(f, "discount.value", "{message}");
+        assert!(
+            message.contains("discount.value") && message.contains(words),
+            "{message}"
+        );
+    }
+    // A return's second line.
+    let sale = complete(&mut fx, c, id, vec![cash("20")]).unwrap();
+    let two = |second: &str, batch: Option<BatchId>| {
+        let mut r = ret(&sale, 0, "1", ReturnDisposition::Restock);
+        r.lines.push(ReturnLineInput {
+            quantity: q(second),
+            batch_id: batch,
+            ..r.lines[0].clone()
+        });
+        r
+    };
+    for (second, field, words) in [
+        ("0", "lines[1].quantity", "greater than zero"),
+        ("-1", "lines[1].quantity", "greater than zero"),
+        ("0.5", "lines[1].quantity", "whole number"),
+        ("5", "lines[1].quantity", "can still be returned"),
+    ] {
+        let (f, message) = refusal(fx.as_user(c, two(second, None)));
+        assert_eq!(f, field, "{message}");
+        assert!(
+            message.contains(field) && message.contains(words),
+            "{message}"
+        );
+    }
+    let (f, message) = refusal(fx.as_user(c, two("1", Some(BatchId::new()))));
+    assert_eq!(f, "lines[1].batch_id", "{message}");
+    assert!(message.contains("lines[1].batch_id"), "{message}");
     fx.assert_verified();
 }

@@ -535,10 +535,10 @@ fn apply_fields(ctx: &Ctx<'_>, id: ProductId, f: ProductFields) -> Result<()> {
         set("tax_rate", &v)?;
     }
     if let Some(inj) = &f.injectable {
-        if inj.units_per_vial.is_some_and(|u| !u.is_positive()) {
+        if let Some(u) = inj.units_per_vial.filter(|u| !u.is_positive()) {
             return Err(Error::invalid(
                 "injectable.units_per_vial",
-                "units per vial must be greater than zero",
+                format!("injectable.units_per_vial must be greater than zero (got {u})"),
             ));
         }
         set("injectable", &serde_json::to_string(inj)?)?;
@@ -548,7 +548,9 @@ fn apply_fields(ctx: &Ctx<'_>, id: ProductId, f: ProductFields) -> Result<()> {
             if lo > hi {
                 return Err(Error::invalid(
                     "storage.temperature_min_c",
-                    "the lowest temperature is above the highest",
+                    format!(
+                        "storage.temperature_min_c {lo} is above storage.temperature_max_c {hi}"
+                    ),
                 ));
             }
         }

@@ -354,24 +354,31 @@ fn settle(
 ) -> Result<Settled> {
     let mut out = Vec::with_capacity(payments.len());
     let (mut paid, mut non_cash, mut cash) = (Money::ZERO, Money::ZERO, false);
-    for p in payments {
+    for (i, p) in payments.iter().enumerate() {
+        // Each refusal names the payment's own field, as a type error in
+        // the same place would (`payments[1].amount`), so a form can point
+        // at the right box.
+        let field = |name: &str| format!("payments[{i}].{name}");
         let tender = tender_code(&p.tender).map_err(|_| {
-            Error::invalid("payments", format!("'{}' is not a tender code", p.tender))
+            let f = field("tender");
+            Error::invalid(&f, format!("{f}: '{}' is not a tender code", p.tender))
         })?;
         if !enabled.contains(&tender) {
+            let f = field("tender");
             return Err(Error::invalid(
-                "payments",
-                format!("tender '{tender}' is not enabled in this store"),
+                &f,
+                format!("{f}: tender '{tender}' is not enabled in this store"),
             ));
         }
+        let amount = field("amount");
         if !p.amount.is_positive() {
             return Err(Error::invalid(
-                "payments",
-                "every payment must be greater than zero",
+                &amount,
+                format!("{amount} must be greater than zero (got {})", p.amount),
             ));
         }
-        p.amount.to_scaled("amount")?;
-        let reference = optional_text("reference", p.reference.as_deref(), 80)?;
+        p.amount.to_scaled(&amount)?;
+        let reference = optional_text(&field("reference"), p.reference.as_deref(), 80)?;
         paid = paid + p.amount;
         if tender == "cash" {
             cash = true;

@@ -7,7 +7,7 @@
 //! share of what it applies to (the line's gross, or the lines after their
 //! own discounts for a cart discount). A discount that takes a line's
 //! effective discount above the limit, and any price override, must come
-//! from a manager or carry a manager's name and PIN (`sales::authorize`),
+//! from a manager or carry a manager's name and PIN (`approval::approve`),
 //! and the approver is stored with the discount or price. So a line
 //! discount is judged with the cart's current discount, and a cart discount
 //! with every line's own. `complete_sale` checks again, since a quantity
@@ -18,7 +18,8 @@
 use super::cart::{editable, line_of, load_lines, price, view, CartRow, CartView, LineRow};
 use super::pricing::LineInput;
 use super::settings::TillSettings;
-use super::{authorize, pricing, settings, Discount, DiscountKind};
+use super::{pricing, settings, Discount, DiscountKind};
+use crate::approval::{approve, Approval, IfMissing};
 use crate::auth::Permission;
 use crate::ids::{CartId, CartLineId, UserId};
 use crate::num::Money;
@@ -173,14 +174,18 @@ fn approve_discount(
     if discount.is_none() {
         return Ok(None);
     }
-    authorize(
+    Ok(approve(
         ctx,
-        Some(cart.store_id),
-        over_limit(settings, effective),
-        approver_name,
-        approver_pin,
-        "a discount above the cashier limit (the line's own and the cart's together)",
-    )
+        Approval {
+            action: "a discount above the cashier limit (the line's own and the cart's together)",
+            store_id: Some(cart.store_id),
+            needed: over_limit(settings, effective),
+            approver_name,
+            approver_pin,
+            if_missing: IfMissing::Refuse,
+        },
+    )?
+    .map(|a| a.id))
 }
 
 /// `discount` as for `set_line_discount`, applied to the lines after their own discounts
@@ -278,14 +283,18 @@ impl Operation for OverrideLinePrice {
                 return Err(Error::invalid("unit_price", "a price cannot be negative"))
             }
             Some(p) if p.to_scaled("unit_price")? != l.list_price_e4 => {
-                let by = authorize(
+                let by = approve(
                     ctx,
-                    Some(cart.store_id),
-                    true,
-                    self.approver_name.as_deref(),
-                    self.approver_pin.as_deref(),
-                    "a price override",
-                )?;
+                    Approval {
+                        action: "a price override",
+                        store_id: Some(cart.store_id),
+                        needed: true,
+                        approver_name: self.approver_name.as_deref(),
+                        approver_pin: self.approver_pin.as_deref(),
+                        if_missing: IfMissing::Refuse,
+                    },
+                )?
+                .map(|a| a.id);
                 (p.to_scaled("unit_price")?, by)
             }
             _ => (l.list_price_e4, None),

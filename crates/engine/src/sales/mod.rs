@@ -1,5 +1,5 @@
 //! The till: settings, scanning, carts, holds, sales, receipts, returns,
-//! voids, shifts and the security log.
+//! voids and shifts.
 //!
 //! Why it is shaped so:
 //! - A cart lives in SQLite from its first line, not in the UI's memory, so a
@@ -15,8 +15,10 @@
 //!   cart's totals and its sale's totals are the same function's output.
 //! - Whatever is beyond a cashier's limits (large discounts, price
 //!   overrides, refunds over the limit, voids) takes a manager's name and PIN
-//!   in the same request; the approver is recorded on the row, and a failed
-//!   PIN is logged to the security log even though the request fails.
+//!   in the same request, checked by the core's [`crate::approval`] service
+//!   like every other area's approvals; the approver is recorded on the row,
+//!   and a failed PIN is logged to the security log even though the request
+//!   fails.
 
 pub mod cart;
 mod cart_view;
@@ -28,13 +30,10 @@ pub mod pricing;
 pub mod receipt;
 pub mod returns;
 pub mod scan;
-pub mod security;
 pub mod settings;
 pub mod shifts;
 
-use crate::ids::{StoreId, UserId};
 use crate::num::Money;
-use crate::op::Ctx;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -80,18 +79,29 @@ pub struct Discount {
 }
 
 impl Discount {
-    /// Refuses negative values, percentages over 100 and more than 4 decimals.
+    /// Refuses negative values, percentages over 100 and more than 4
+    /// decimals, naming `{field}.value`: the part of the discount at fault.
     pub(crate) fn validate(&self, field: &str) -> Result<()> {
+        let value = format!("{field}.value");
         if self.value.is_negative() {
-            return Err(Error::invalid(field, "a discount cannot be negative"));
+            return Err(Error::invalid(
+                &value,
+                format!(
+                    "{value}: a discount cannot be negative (got {})",
+                    self.value
+                ),
+            ));
         }
         if self.kind == DiscountKind::Percent && self.value > Money::from(100) {
             return Err(Error::invalid(
-                field,
-                "a percentage discount is at most 100",
+                &value,
+                format!(
+                    "{value}: a percentage discount is at most 100 (got {})",
+                    self.value
+                ),
             ));
         }
-        self.value.to_scaled(field)?;
+        self.value.to_scaled(&value)?;
         Ok(())
     }
 
@@ -108,61 +118,6 @@ impl Discount {
         let kind = DiscountKind::parse(kind.as_deref()?)?;
         let value = value?.parse::<Money>().ok()?;
         Some(Discount { kind, value })
-    }
-}
-
-/// Returns who approves `action`: nobody when `needed` is false, the actor
-/// when they are a manager, else the manager whose name and PIN came with
-/// the request. A missing or wrong PIN fails the request; a wrong one is
-/// also written to the security log (after the rollback) and counts
-/// against that manager's PIN attempts.
-pub(crate) fn authorize(
-    ctx: &Ctx<'_>,
-    store_id: Option<StoreId>,
-    needed: bool,
-    approver_name: Option<&str>,
-    approver_pin: Option<&str>,
-    action: &str,
-) -> Result<Option<UserId>> {
-    if !needed {
-        return Ok(None);
-    }
-    // A manager approves their own action only in a store they manage.
-    let manages = match store_id {
-        Some(store) => ctx.is_manager_at(store),
-        None => ctx.actor.role.is_manager(),
-    };
-    if manages {
-        return Ok(Some(ctx.actor.id));
-    }
-    match (
-        approver_name.map(str::trim).filter(|s| !s.is_empty()),
-        approver_pin,
-    ) {
-        (Some(name), Some(pin)) => check_approver(ctx, store_id, name, pin, action).map(Some),
-        _ => Err(Error::ApprovalRequired {
-            reason: format!("{action} needs a manager's approval"),
-            ask_approver: true,
-        }),
-    }
-}
-
-/// Checks the manager name and PIN that came with a request. A failure is
-/// queued for the security log (written after the request's rollback) and
-/// a wrong PIN counts against that manager's attempts.
-pub(crate) fn check_approver(
-    ctx: &Ctx<'_>,
-    store_id: Option<StoreId>,
-    name: &str,
-    pin: &str,
-    action: &str,
-) -> Result<UserId> {
-    match crate::auth::check_manager_pin_at(ctx.tx, name, pin, ctx.now, store_id) {
-        Ok(m) => Ok(m.id),
-        Err(f) => {
-            security::approval_failed(ctx, store_id, name, action, &f);
-            Err(f.error)
-        }
     }
 }
 

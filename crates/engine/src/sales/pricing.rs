@@ -111,10 +111,11 @@ pub fn discount_amount(d: &Discount, base: Decimal, field: &str) -> Result<Decim
         DiscountKind::Percent => Ok(round(base * d.value.0 / Decimal::ONE_HUNDRED)),
         DiscountKind::Amount => {
             if d.value.0 > base {
+                let value = format!("{field}.value");
                 Err(Error::invalid(
-                    field,
+                    &value,
                     format!(
-                        "a discount of {} is more than the amount {}",
+                        "{value}: a discount of {} is more than the amount {}",
                         d.value,
                         round(base)
                     ),

@@ -36,7 +36,8 @@
 
 use super::receipt::{self, Receipt};
 use super::settings::{self, tender_code};
-use super::{authorize, m, pricing, shifts, terminal};
+use super::{m, pricing, shifts, terminal};
+use crate::approval::{approve, Approval, IfMissing};
 use crate::audit::{self, ChangeType, NewEvent};
 use crate::auth::Permission;
 use crate::catalogue::products::ProductRules;
@@ -291,9 +292,10 @@ impl Operation for ReturnItems {
             let mut need = want;
             if let Some(only) = input.batch_id {
                 if !portions.iter().any(|(b, _)| *b == only) {
+                    let f = format!("lines[{i}].batch_id");
                     return Err(Error::invalid(
-                        "batch_id",
-                        "that batch was not sold on this line",
+                        &f,
+                        format!("{f}: that batch was not sold on this line"),
                     ));
                 }
             }
@@ -306,7 +308,7 @@ impl Operation for ReturnItems {
                 return Err(Error::invalid(
                     &field,
                     format!(
-                        "only {} can still be returned on this line",
+                        "{field}: only {} can still be returned on this line",
                         Qty::from_scaled(eligible)
                     ),
                 ));
@@ -370,14 +372,18 @@ impl Operation for ReturnItems {
                 0
             },
         }));
-        let approved_by = authorize(
+        let approved_by = approve(
             ctx,
-            Some(store.id),
-            refund > cfg.cashier_refund_limit,
-            self.approver_name.as_deref(),
-            self.approver_pin.as_deref(),
-            "a refund above the cashier limit",
-        )?;
+            Approval {
+                action: "a refund above the cashier limit",
+                store_id: Some(store.id),
+                needed: refund > cfg.cashier_refund_limit,
+                approver_name: self.approver_name.as_deref(),
+                approver_pin: self.approver_pin.as_deref(),
+                if_missing: IfMissing::Refuse,
+            },
+        )?
+        .map(|a| a.id);
         ctx.tx.execute(
             "INSERT INTO sale_returns (id, sale_id, store_id, shift_id, user_id, approved_by, refund_e4, tender, reason, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -663,14 +669,18 @@ impl Operation for VoidSale {
                 number: sale.number,
             });
         }
-        let by = authorize(
+        let by = approve(
             ctx,
-            Some(sale.store_id),
-            true,
-            self.approver_name.as_deref(),
-            self.approver_pin.as_deref(),
-            "a void",
-        )?;
+            Approval {
+                action: "a void",
+                store_id: Some(sale.store_id),
+                needed: true,
+                approver_name: self.approver_name.as_deref(),
+                approver_pin: self.approver_pin.as_deref(),
+                if_missing: IfMissing::Refuse,
+            },
+        )?
+        .map(|a| a.id);
         let mut stmt = ctx.tx.prepare(
             "SELECT x.batch_id, x.quantity_milli FROM sale_line_batches x JOIN sale_lines l ON l.id = x.sale_line_id
               WHERE l.sale_id = ?1 ORDER BY l.line_no",

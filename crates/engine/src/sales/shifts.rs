@@ -449,3 +449,50 @@ impl Operation for GetShiftReport {
         report(ctx, id)
     }
 }
+
+/// Whether the acting user may rename a till (a workstation's id, kept by
+/// the desktop shell beside the database), and whether the till may be
+/// renamed now. Not a command of its own: the shell asks the engine before
+/// it renames, so that the permission and the rule are the engine's.
+///
+/// Renaming is the administrator's (`manage_stores`), and it is refused
+/// while a shift is open under the current id in any store of the file: the
+/// shift, its cash and its held carts are filed under that id, and renaming
+/// would leave them behind.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorizeTillRename {
+    /// The till's current id; `None` when there is none to keep (a broken
+    /// config file, or the id is not changing).
+    pub terminal_id: Option<String>,
+}
+
+impl Operation for AuthorizeTillRename {
+    const NAME: &'static str = "authorize_till_rename";
+    const SUMMARY: &'static str = "Check that the acting user may rename this till now";
+    const PERMISSION: Permission = Permission::ManageStores;
+    const WRITES: bool = false;
+    type Output = ();
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<()> {
+        let Some(till) = self.terminal_id else {
+            return Ok(());
+        };
+        let open: Option<i64> = ctx
+            .tx
+            .query_row(
+                "SELECT 1 FROM shifts WHERE terminal_id = ?1 AND status = 'open' LIMIT 1",
+                [&till],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match open {
+            Some(_) => Err(Error::Conflict {
+                message: format!(
+                    "till {till} has an open shift: close it (Till → Shift, F9) before renaming the till"
+                ),
+            }),
+            None => Ok(()),
+        }
+    }
+}

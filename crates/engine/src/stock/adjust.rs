@@ -9,6 +9,7 @@
 //! `stock_adjustments` record and write their audit events with it.
 
 use super::{move_stock, BatchRow};
+use crate::approval::{approve, Approval, IfMissing};
 use crate::audit::{self, ChangeType, NewEvent};
 use crate::auth::Permission;
 use crate::catalogue::optional_text;
@@ -173,31 +174,26 @@ impl Operation for AdjustStock {
             ));
         }
         check_result(&b, change)?;
-        let approver = match (&self.approver_name, &self.approver_pin) {
-            (Some(n), Some(p)) => Some(crate::sales::check_approver(
-                ctx,
-                Some(b.store_id),
-                n,
-                p,
-                "a stock adjustment",
-            )?),
-            (None, None) => None,
-            _ => {
-                return Err(Error::invalid(
-                    "approver_pin",
-                    "give both the approver's name and PIN",
-                ))
-            }
-        };
         let value_e4 = i128::from(change.abs()) * i128::from(b.cost_e4) / 1000;
         let needs_approval =
             change.abs() > store.approval_milli || value_e4 > i128::from(store.approval_e4);
-        let approved_by = if ctx.is_manager_at(b.store_id) {
-            Some(ctx.actor.id)
-        } else if needs_approval {
-            approver
-        } else {
-            Some(approver.unwrap_or(ctx.actor.id))
+        let approver = approve(
+            ctx,
+            Approval {
+                action: "a stock adjustment",
+                store_id: Some(b.store_id),
+                needed: needs_approval,
+                approver_name: self.approver_name.as_deref(),
+                approver_pin: self.approver_pin.as_deref(),
+                if_missing: IfMissing::Wait,
+            },
+        )?;
+        // Within the limits the actor's own word applies it; over them with
+        // nobody approving, it waits for a manager (`approved_by` none).
+        let approved_by = match approver {
+            Some(a) => Some(a.id),
+            None if !needs_approval => Some(ctx.actor.id),
+            None => None,
         };
         let id = AdjustmentId::new();
         ctx.tx.execute(

@@ -311,6 +311,22 @@ impl Operation for ReleaseExpiredReservations {
     }
 }
 
+/// What a front end's hold timer runs: `release_expired_reservations` for
+/// the session's user, so lapsed holds give their stock back without waiting
+/// for the next till action. Returns how many holds were released. When the
+/// user, as the database holds them now, may not run it (deactivated, or a
+/// role without `sell`), it does nothing and returns 0: a timer has nobody
+/// to show a refusal to, and the next hold, resume or sale runs the same
+/// release.
+pub fn release_lapsed_holds(db: &mut crate::Db, session: &crate::Session) -> Result<usize> {
+    if !crate::auth::may(db, session, ReleaseExpiredReservations::PERMISSION)? {
+        return Ok(0);
+    }
+    Ok(db
+        .execute(session, ReleaseExpiredReservations::default())?
+        .len())
+}
+
 /// Ends every active hold on a batch that has just become unsellable.
 pub(crate) fn expire_holds_on_batch(ctx: &Ctx<'_>, batch_id: BatchId) -> Result<()> {
     let mut stmt = ctx

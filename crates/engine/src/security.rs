@@ -1,8 +1,13 @@
-//! The security log: failed sign-ins and failed manager approvals.
+//! The security log: failed sign-ins and refused manager approvals, from
+//! every area of the engine.
 //!
-//! A failed approval makes its operation fail, and the operation's
+//! Part of the engine's core (areas use it, it uses no area): the till, stock
+//! adjustments and every later area that takes a manager's PIN report their
+//! refusals here through [`crate::approval`], in one shape.
+//!
+//! A refused approval makes its operation fail, and the operation's
 //! transaction rolls back; a log row written inside it would vanish with it.
-//! So an approval failure is collected on the [`Ctx`] as an [`Incident`] and
+//! So a refusal is collected on the [`Ctx`] as an [`Incident`] and
 //! [`Db::execute`](crate::Db::execute) writes it in a transaction of its own
 //! after the rollback (`persist`), counting a wrong PIN against the
 //! approver exactly like a failed sign-in, so approvals cannot be used to
@@ -65,7 +70,8 @@ fn clip(s: &str) -> String {
     s.trim().chars().take(80).collect()
 }
 
-/// Queues a failed approval on the operation's context.
+/// Queues a refused approval on the operation's context, to be written
+/// after its rollback.
 pub(crate) fn approval_failed(
     ctx: &Ctx<'_>,
     store_id: Option<StoreId>,
@@ -108,15 +114,42 @@ pub(crate) fn record(tx: &Transaction<'_>, now: DateTime<Utc>, i: &Incident) -> 
 
 /// Writes the incidents an operation collected, after its transaction, and
 /// counts wrong approval PINs against the approver (which may lock them).
-pub(crate) fn persist(tx: &Transaction<'_>, now: DateTime<Utc>, list: &[Incident]) -> Result<()> {
+pub(crate) fn persist(
+    tx: &Transaction<'_>,
+    now: DateTime<Utc>,
+    installation: crate::ids::InstallationId,
+    list: &[Incident],
+) -> Result<()> {
     for i in list {
         let mut i = i.clone();
+        let mut locked = None;
         if i.event == "approval_failed" && i.outcome == "wrong_pin" {
             if let Some(until) = crate::auth::count_failed_approval(tx, &i.user_name, now)? {
                 i.detail = format!("{}; approver locked until {until}", i.detail);
+                locked = Some(until);
             }
         }
         record(tx, now, &i)?;
+        // A refused approval is also an event of the store's chain, written
+        // by whoever asked for it (the request itself was rolled back).
+        if let (Some(store), Some(actor), "approval_failed") = (i.store_id, i.actor_id, i.event) {
+            let stamp = crate::audit::Stamp {
+                tx,
+                user_id: actor,
+                created_at: now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                installation,
+            };
+            let action = i.action.clone().unwrap_or_default();
+            let payload = crate::audit::Payload::about("approval", &action, &action).with_data(
+                serde_json::json!({"approver": i.user_name, "outcome": i.outcome, "detail": i.detail}),
+            )?;
+            crate::audit::record_stamped(&stamp, store, crate::audit::ChangeType::ApprovalRefused, &payload)?;
+            if let (Some(until), Some(user)) = (locked, i.user_id) {
+                let payload = crate::audit::Payload::about("user", user, &i.user_name)
+                    .with_data(serde_json::json!({"locked_until": until}))?;
+                crate::audit::record_stamped(&stamp, store, crate::audit::ChangeType::UserLockedOut, &payload)?;
+            }
+        }
     }
     Ok(())
 }
