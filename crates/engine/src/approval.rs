@@ -149,7 +149,13 @@ fn record_granted(ctx: &Ctx<'_>, a: &Approval<'_>, approver: &Approver) -> Resul
             "asked_by": ctx.actor.name,
         }),
     )?;
-    crate::audit::record(ctx, store, crate::audit::ChangeType::ApprovalGranted, &payload).map(|_| ())
+    crate::audit::record(
+        ctx,
+        store,
+        crate::audit::ChangeType::ApprovalGranted,
+        &payload,
+    )
+    .map(|_| ())
 }
 
 /// Checks the manager's name and PIN; a refusal is queued for the security

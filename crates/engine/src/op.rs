@@ -232,7 +232,8 @@ impl Db {
         };
         let incidents = incidents.take();
         if !incidents.is_empty() {
-            let logged = self.write(|tx| crate::security::persist(tx, now, installation, &incidents));
+            let logged =
+                self.write(|tx| crate::security::persist(tx, now, installation, &incidents));
             if let (Err(e), true) = (logged, out.is_ok()) {
                 return Err(e);
             }

@@ -143,11 +143,21 @@ pub(crate) fn persist(
             let payload = crate::audit::Payload::about("approval", &action, &action).with_data(
                 serde_json::json!({"approver": i.user_name, "outcome": i.outcome, "detail": i.detail}),
             )?;
-            crate::audit::record_stamped(&stamp, store, crate::audit::ChangeType::ApprovalRefused, &payload)?;
+            crate::audit::record_stamped(
+                &stamp,
+                store,
+                crate::audit::ChangeType::ApprovalRefused,
+                &payload,
+            )?;
             if let (Some(until), Some(user)) = (locked, i.user_id) {
                 let payload = crate::audit::Payload::about("user", user, &i.user_name)
                     .with_data(serde_json::json!({"locked_until": until}))?;
-                crate::audit::record_stamped(&stamp, store, crate::audit::ChangeType::UserLockedOut, &payload)?;
+                crate::audit::record_stamped(
+                    &stamp,
+                    store,
+                    crate::audit::ChangeType::UserLockedOut,
+                    &payload,
+                )?;
             }
         }
     }

@@ -553,8 +553,15 @@ fn approvals_granted_and_refused_and_sign_ins_are_events_of_the_store() {
     assert_kind(fx.as_user(cashier, adjust("0000")), "approval_required");
     let refused = newest(&mut fx, ChangeType::ApprovalRefused);
     assert_eq!(refused.category, EventCategory::Security);
-    assert_eq!(refused.user_name.as_deref(), Some(CASHIER), "recorded as who asked");
-    assert_eq!(refused.payload.as_ref().unwrap()["data"]["approver"], MANAGER);
+    assert_eq!(
+        refused.user_name.as_deref(),
+        Some(CASHIER),
+        "recorded as who asked"
+    );
+    assert_eq!(
+        refused.payload.as_ref().unwrap()["data"]["approver"],
+        MANAGER
+    );
     // The right PIN: granted, with who approved and who asked.
     fx.as_user(cashier, adjust(MANAGER_PIN)).unwrap();
     let granted = newest(&mut fx, ChangeType::ApprovalGranted);
@@ -570,6 +577,9 @@ fn approvals_granted_and_refused_and_sign_ins_are_events_of_the_store() {
         },
     )
     .unwrap();
-    assert_eq!(newest(&mut fx, ChangeType::UserSignedIn).summary, format!("{CASHIER} signed in"));
+    assert_eq!(
+        newest(&mut fx, ChangeType::UserSignedIn).summary,
+        format!("{CASHIER} signed in")
+    );
     fx.assert_verified();
 }

@@ -657,7 +657,10 @@ fn approvals_at_the_till_and_on_stock_go_through_one_service() {
     actions.sort();
     assert_eq!(
         actions,
-        ["a discount above the cashier limit", "a stock adjustment"]
+        [
+            "a discount above the cashier limit (the line's own and the cart's together)",
+            "a stock adjustment"
+        ]
     );
     let shape = |e: &pharmapos_engine::security::SecurityLogEntry| {
         (
@@ -703,7 +706,10 @@ fn approvals_at_the_till_and_on_stock_go_through_one_service() {
     locked.sort();
     assert_eq!(
         locked,
-        ["a discount above the cashier limit", "a stock adjustment"]
+        [
+            "a discount above the cashier limit (the line's own and the cart's together)",
+            "a stock adjustment"
+        ]
     );
     // Nothing was approved: no stock moved, no discount given.
     assert_eq!(fx.on_hand(b), qi(50));
