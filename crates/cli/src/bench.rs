@@ -55,6 +55,10 @@ pub struct BenchArgs {
     /// Lines per till sale.
     #[arg(long, default_value_t = 5)]
     till_lines: u64,
+    /// After everything, time `verify` of the whole file (re-hash every
+    /// event, replay every batch) and print it under `"verify"`.
+    #[arg(long)]
+    verify: bool,
 }
 
 /// splitmix64, as defined by the workload.
@@ -253,6 +257,20 @@ pub fn run(a: &BenchArgs, db_path: &std::path::Path) -> anyhow::Result<()> {
     }
     if a.search {
         out["search"] = search_bench(&mut db, &session, a.products, a.seed)?;
+    }
+    if a.verify {
+        let t = std::time::Instant::now();
+        let report = db.verify()?;
+        let secs = t.elapsed().as_secs_f64();
+        if !report.ok {
+            bail!("verify found problems: {:?}", report.problems.first());
+        }
+        out["verify"] = serde_json::json!({
+            "events": report.events_checked,
+            "batches": report.batches_checked,
+            "ms": round1(secs * 1000.0),
+            "events_per_s": round1(report.events_checked as f64 / secs),
+        });
     }
     println!("{out}");
     if !conserved {

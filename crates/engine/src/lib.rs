@@ -14,8 +14,18 @@
 //!   service ([`approval`]) that logs refusals ([`security`]);
 //! - quantities and money are exact ([`num::Qty`], [`num::Money`]);
 //! - stock never goes negative (checked by the operation and by a `CHECK`);
-//! - the audit ledger is append-only and hash-chained per store
-//!   ([`audit`]); [`audit::verify`] re-derives on-hand from it.
+//! - every change — stock, catalogue, people, settings, shifts, sale
+//!   documents, approvals, sign-ins, backups — is an event of the store's
+//!   append-only, hash-chained record ([`audit`]) with a kind, a category
+//!   and a canonical before → after payload, naming the installation (this
+//!   file) that wrote it; [`audit::verify`] re-hashes it, re-derives on-hand
+//!   from it and checks heads printed on Z reports;
+//! - a store is a boundary: users are assigned to stores with a role in
+//!   each, every store-addressed operation refuses others (`forbidden`), and
+//!   only the installation that owns a store writes its record
+//!   (`store_not_owned`);
+//! - failures are named kinds with data ([`Error`], [`ErrorKind`]), never
+//!   free text a caller must parse.
 
 #![forbid(unsafe_code)]
 
