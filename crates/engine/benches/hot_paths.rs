@@ -388,7 +388,7 @@ fn verify(c: &mut Criterion) {
             )
             .unwrap();
     }
-    let report = fx.db.execute(&admin, Verify {}).unwrap();
+    let report = fx.db.execute(&admin, Verify::default()).unwrap();
     assert!(
         report.ok,
         "fixture must verify cleanly: {:?}",
@@ -400,7 +400,7 @@ fn verify(c: &mut Criterion) {
     );
     let mut g = tuned(c, "verify");
     g.bench_function(label, |b| {
-        b.iter(|| black_box(fx.db.execute(&admin, Verify {}).unwrap()))
+        b.iter(|| black_box(fx.db.execute(&admin, Verify::default()).unwrap()))
     });
     g.finish();
 }
