@@ -526,15 +526,7 @@ pub fn record_change(
     let stores = match (ctx.actor.store_id, ctx.actor.stores.as_slice()) {
         (Some(home), _) => vec![home],
         (None, [only]) => vec![only.store_id],
-        _ => {
-            let mut stmt = ctx
-                .tx
-                .prepare_cached("SELECT id FROM stores WHERE installation_id = ?1 ORDER BY code")?;
-            let ids = stmt
-                .query_map([ctx.installation], |r| r.get::<_, StoreId>(0))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            ids
-        }
+        _ => owned_stores(ctx.tx, ctx.installation)?,
     };
     for store in stores {
         record(ctx, store, kind, &payload)?;
@@ -567,12 +559,20 @@ pub(crate) fn record_stamped(
         None,
         Some(&text),
     )?;
-    Ok(ChainHead {
-        store_id,
-        seq,
-        short_hash: hash[..SHORT_HASH].to_string(),
-        hash,
-    })
+    Ok(ChainHead::new(store_id, seq, hash))
+}
+
+/// The stores `installation` owns, by code.
+pub(crate) fn owned_stores(
+    tx: &Transaction<'_>,
+    installation: InstallationId,
+) -> Result<Vec<StoreId>> {
+    let mut stmt =
+        tx.prepare_cached("SELECT id FROM stores WHERE installation_id = ?1 ORDER BY code")?;
+    let ids = stmt
+        .query_map([installation], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<StoreId>>>()?;
+    Ok(ids)
 }
 
 /// Hex digits of a hash printed on paper (Z reports): 64 bits, enough that a
@@ -595,22 +595,31 @@ pub struct ChainHead {
     pub short_hash: String,
 }
 
-/// The newest event of `store_id`'s chain (None before its first event).
-pub fn chain_head(tx: &Transaction<'_>, store_id: StoreId) -> Result<Option<ChainHead>> {
-    Ok(tx
-        .prepare_cached(
-            "SELECT seq, hash FROM inventory_audit WHERE store_id = ?1 ORDER BY seq DESC LIMIT 1",
-        )?
-        .query_row([store_id], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-        })
-        .optional()?
-        .map(|(seq, hash)| ChainHead {
+impl ChainHead {
+    /// The head at event `seq` with `hash` (the short hash is derived).
+    pub fn new(store_id: StoreId, seq: i64, hash: String) -> ChainHead {
+        ChainHead {
             store_id,
             seq,
             short_hash: hash.chars().take(SHORT_HASH).collect(),
             hash,
-        }))
+        }
+    }
+}
+
+/// The newest event of `store_id`'s chain (None before its first event).
+pub fn chain_head(tx: &Transaction<'_>, store_id: StoreId) -> Result<Option<ChainHead>> {
+    Ok(last_event(tx, store_id)?.map(|(seq, hash)| ChainHead::new(store_id, seq, hash)))
+}
+
+/// `(seq, hash)` of a store's newest event: what the next event chains from.
+fn last_event(tx: &Transaction<'_>, store_id: StoreId) -> Result<Option<(i64, String)>> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT seq, hash FROM inventory_audit WHERE store_id = ?1 ORDER BY seq DESC LIMIT 1",
+        )?
+        .query_row([store_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
 }
 
 fn insert_event(
@@ -633,13 +642,8 @@ fn insert_event(
             owner: owner.map_or_else(|| "none".to_string(), |o| o.to_string()),
         });
     }
-    let (last_seq, prev_hash): (i64, String) = tx
-        .prepare_cached(
-            "SELECT seq, hash FROM inventory_audit WHERE store_id = ?1 ORDER BY seq DESC LIMIT 1",
-        )?
-        .query_row([e.store_id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?
-        .unwrap_or((0, GENESIS_HASH.to_string()));
+    let (last_seq, prev_hash) =
+        last_event(tx, e.store_id)?.unwrap_or((0, GENESIS_HASH.to_string()));
     let id = EventId::new();
     let seq = last_seq + 1;
     let canon = Canonical {

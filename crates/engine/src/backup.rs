@@ -10,7 +10,6 @@
 
 use crate::audit::{self, ChainHead, ChangeType, Payload, Stamp};
 use crate::auth::{Actor, Permission};
-use crate::ids::StoreId;
 use crate::{Db, Error, Result, Session};
 use chrono::SecondsFormat;
 use serde::Serialize;
@@ -45,7 +44,8 @@ impl Db {
                 dest.display()
             )));
         }
-        let heads = self.read(|tx| owned_heads(tx, self_installation(tx)?))?;
+        let installation = self.installation();
+        let heads = self.read(|tx| owned_heads(tx, installation))?;
         self.backup_to(dest)?;
         let bytes = std::fs::metadata(dest)
             .map_err(|e| Error::storage(format!("reading {}: {e}", dest.display())))?
@@ -129,7 +129,8 @@ impl Db {
         };
         move_with_sides(&staging, dest)?;
         let mut db = Db::open_with(dest, opts)?;
-        let heads = db.read(|tx| owned_heads(tx, self_installation(tx)?))?;
+        let installation = db.installation();
+        let heads = db.read(|tx| owned_heads(tx, installation))?;
         let report = BackupReport {
             path: backup.display().to_string(),
             bytes: std::fs::metadata(dest)
@@ -157,7 +158,7 @@ impl Db {
                 installation,
             };
             let payload = Payload::about("backup", &report.path, &report.path).with_data(report)?;
-            for store in owned_stores(tx, installation)? {
+            for store in audit::owned_stores(tx, installation)? {
                 audit::record_stamped(&stamp, store, kind, &payload)?;
             }
             Ok(())
@@ -165,27 +166,12 @@ impl Db {
     }
 }
 
-fn self_installation(tx: &rusqlite::Transaction<'_>) -> Result<crate::ids::InstallationId> {
-    Ok(tx.query_row("SELECT id FROM installation", [], |r| r.get(0))?)
-}
-
-fn owned_stores(
-    tx: &rusqlite::Transaction<'_>,
-    installation: crate::ids::InstallationId,
-) -> Result<Vec<StoreId>> {
-    let mut stmt = tx.prepare("SELECT id FROM stores WHERE installation_id = ?1 ORDER BY code")?;
-    let ids = stmt
-        .query_map([installation], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<StoreId>>>()?;
-    Ok(ids)
-}
-
 fn owned_heads(
     tx: &rusqlite::Transaction<'_>,
     installation: crate::ids::InstallationId,
 ) -> Result<Vec<ChainHead>> {
     let mut heads = Vec::new();
-    for s in owned_stores(tx, installation)? {
+    for s in audit::owned_stores(tx, installation)? {
         heads.extend(audit::chain_head(tx, s)?);
     }
     Ok(heads)

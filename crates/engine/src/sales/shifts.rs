@@ -267,12 +267,7 @@ pub(crate) fn report(ctx: &Ctx<'_>, id: ShiftId) -> Result<ShiftReport> {
         over_short: counted.map(|c| m(c) - expected),
         notes,
         record_head: match (record_seq, record_hash) {
-            (Some(seq), Some(hash)) => Some(crate::audit::ChainHead {
-                store_id,
-                seq,
-                short_hash: hash.chars().take(crate::audit::SHORT_HASH).collect(),
-                hash,
-            }),
+            (Some(seq), Some(hash)) => Some(crate::audit::ChainHead::new(store_id, seq, hash)),
             _ => None,
         },
     })
