@@ -4,6 +4,7 @@ import { createRoot } from "react-dom/client";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 
 import { App } from "./App";
+import { initI18n } from "./i18n";
 import { wireDataChanged } from "./lib/queries";
 import "./styles.css";
 
@@ -16,6 +17,7 @@ const queryClient = new QueryClient({
   },
 });
 
+initI18n();
 void wireDataChanged(queryClient);
 
 const root = document.getElementById("root");

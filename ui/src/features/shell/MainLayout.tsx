@@ -21,6 +21,8 @@ import { TillScreen } from "../till/TillScreen";
 import { firstScreen, isShortcut, screensFor, type ScreenId } from "./screens";
 import { StatusBar } from "./StatusBar";
 import { UnauthenticatedContext } from "./session";
+import { StoreLocaleProvider, type StoreLocale } from "../../lib/locale";
+import { useCommandQuery } from "../../lib/queries";
 
 export function MainLayout({
   status,
@@ -67,8 +69,18 @@ export function MainLayout({
     document.getElementById("screen-title")?.focus();
   }, [current]);
 
+  const stores = useCommandQuery("list_stores", {});
+  const store = stores.data?.find((s) => s.id === user.store_id) ?? stores.data?.[0];
+  const storeLocale: StoreLocale = {
+    // Until a store names its locale, the PC's language with the store's currency and zone.
+    locale: (store as { locale?: string } | undefined)?.locale ?? navigator.language ?? "en",
+    currency: store?.currency ?? "USD",
+    timeZone: store?.timezone ?? "UTC",
+  };
+
   return (
     <UnauthenticatedContext.Provider value={onUnauthenticated}>
+      <StoreLocaleProvider store={storeLocale}>
       <div className="app">
         <nav className="nav" aria-label="Screens">
           <div className="brand">
@@ -123,6 +135,7 @@ export function MainLayout({
         </main>
         <StatusBar status={status} user={user} />
       </div>
+      </StoreLocaleProvider>
     </UnauthenticatedContext.Provider>
   );
 }
