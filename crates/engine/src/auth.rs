@@ -42,6 +42,15 @@ pub enum Role {
 }
 
 impl Role {
+    /// Every role, in declaration order (the UI's generated table).
+    pub const ALL: &'static [Role] = &[
+        Role::Cashier,
+        Role::Practitioner,
+        Role::Manager,
+        Role::Admin,
+        Role::HeadOffice,
+    ];
+
     /// The role's name as stored.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -114,6 +123,19 @@ pub enum Permission {
 }
 
 impl Permission {
+    /// Every permission, in declaration order (the UI's generated table).
+    pub const ALL: &'static [Permission] = &[
+        Permission::ViewInventory,
+        Permission::Sell,
+        Permission::ReceiveStock,
+        Permission::AdjustStock,
+        Permission::ManageStock,
+        Permission::ManageCatalogue,
+        Permission::ManageUsers,
+        Permission::ManageStores,
+        Permission::ViewAudit,
+    ];
+
     /// The permission's name in messages and listings.
     pub fn as_str(self) -> &'static str {
         match self {

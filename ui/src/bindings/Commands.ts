@@ -59,6 +59,7 @@ import type { ListUsers } from "./ListUsers";
 import type { OpenCart } from "./OpenCart";
 import type { OpenShift } from "./OpenShift";
 import type { OverrideLinePrice } from "./OverrideLinePrice";
+import type { Permission } from "./Permission";
 import type { Product } from "./Product";
 import type { ProductHit } from "./ProductHit";
 import type { ProductStock } from "./ProductStock";
@@ -79,6 +80,7 @@ import type { ResumeCart } from "./ResumeCart";
 import type { ReturnItems } from "./ReturnItems";
 import type { ReturnResult } from "./ReturnResult";
 import type { ReverseReceipt } from "./ReverseReceipt";
+import type { Role } from "./Role";
 import type { SaleSummary } from "./SaleSummary";
 import type { ScanBarcode } from "./ScanBarcode";
 import type { ScanResult } from "./ScanResult";
@@ -301,3 +303,89 @@ export const WRITE_COMMANDS = [
   "open_shift",
   "close_shift",
 ] as const;
+
+/** The permission each command needs. */
+export const COMMAND_PERMISSION = {
+  receive_stock: "receive_stock",
+  list_receipts: "view_inventory",
+  reverse_receipt: "manage_stock",
+  allocate_stock_for_sale: "sell",
+  reserve_stock: "sell",
+  release_reservation: "sell",
+  confirm_reservation: "sell",
+  release_expired_reservations: "sell",
+  list_reservations: "view_inventory",
+  adjust_stock: "adjust_stock",
+  approve_adjustment: "manage_stock",
+  reject_adjustment: "manage_stock",
+  list_adjustments: "view_inventory",
+  writeoff_batch: "manage_stock",
+  set_batch_status: "manage_stock",
+  expire_batches_within_days: "manage_stock",
+  get_expiring_batches: "view_inventory",
+  get_expired_batches: "view_inventory",
+  get_store_inventory: "view_inventory",
+  get_batch: "view_inventory",
+  get_product_stock: "view_inventory",
+  create_backorder: "sell",
+  fulfill_backorder: "sell",
+  cancel_backorder: "sell",
+  list_backorders: "view_inventory",
+  create_product: "manage_catalogue",
+  update_product: "manage_catalogue",
+  get_product: "view_inventory",
+  search_products: "view_inventory",
+  delete_product: "manage_catalogue",
+  create_category: "manage_catalogue",
+  list_categories: "view_inventory",
+  create_supplier: "manage_catalogue",
+  update_supplier: "manage_catalogue",
+  get_supplier: "view_inventory",
+  list_suppliers: "view_inventory",
+  create_store: "manage_stores",
+  update_store: "manage_stores",
+  list_stores: "view_inventory",
+  create_user: "manage_users",
+  update_user: "manage_users",
+  list_users: "manage_users",
+  assign_user_store: "manage_users",
+  remove_user_store: "manage_users",
+  list_user_stores: "manage_users",
+  get_till_settings: "sell",
+  update_till_settings: "manage_stock",
+  scan_barcode: "sell",
+  open_cart: "sell",
+  get_cart: "sell",
+  add_cart_line: "sell",
+  update_cart_line: "sell",
+  remove_cart_line: "sell",
+  set_line_discount: "sell",
+  set_cart_discount: "sell",
+  override_line_price: "sell",
+  cancel_cart: "sell",
+  hold_cart: "sell",
+  resume_cart: "sell",
+  list_held_carts: "sell",
+  complete_sale: "sell",
+  get_receipt: "sell",
+  find_sale: "sell",
+  list_sales: "sell",
+  return_items: "sell",
+  void_sale: "sell",
+  open_shift: "sell",
+  close_shift: "sell",
+  get_shift_report: "sell",
+  get_audit_trail: "view_audit",
+  export_audit_csv: "view_audit",
+  verify: "view_audit",
+  list_security_log: "view_audit",
+} as const satisfies Record<keyof Commands, Permission>;
+
+/** The permissions each role holds in a store. */
+export const ROLE_PERMISSIONS = {
+  cashier: ["view_inventory", "sell", "adjust_stock"],
+  practitioner: ["view_inventory", "sell", "adjust_stock"],
+  manager: ["view_inventory", "sell", "receive_stock", "adjust_stock", "manage_stock", "manage_catalogue", "view_audit"],
+  admin: ["view_inventory", "sell", "receive_stock", "adjust_stock", "manage_stock", "manage_catalogue", "manage_users", "manage_stores", "view_audit"],
+  head_office: ["view_inventory", "manage_catalogue", "view_audit"],
+} as const satisfies Record<Role, readonly Permission[]>;

@@ -23,6 +23,7 @@ import { StatusBar } from "./StatusBar";
 import { UnauthenticatedContext } from "./session";
 import { StoreLocaleProvider, type StoreLocale } from "../../lib/locale";
 import { useCommandQuery } from "../../lib/queries";
+import { RoleContext, roleInStore } from "../../lib/permissions";
 
 export function MainLayout({
   status,
@@ -37,8 +38,9 @@ export function MainLayout({
   onSignOut: () => void;
   onUnauthenticated: (e: ApiError) => void;
 }) {
-  const screens = useMemo(() => screensFor(user.role), [user.role]);
-  const [current, setCurrent] = useState<ScreenId>(() => firstScreen(user.role));
+  const role = roleInStore(user);
+  const screens = useMemo(() => screensFor(role), [role]);
+  const [current, setCurrent] = useState<ScreenId>(() => firstScreen(role));
   const [showKeys, setShowKeys] = useState(false);
 
   useEffect(() => {
@@ -80,6 +82,7 @@ export function MainLayout({
 
   return (
     <UnauthenticatedContext.Provider value={onUnauthenticated}>
+      <RoleContext.Provider value={role}>
       <StoreLocaleProvider store={storeLocale}>
       <div className="app">
         <nav className="nav" aria-label="Screens">
@@ -136,6 +139,7 @@ export function MainLayout({
         <StatusBar status={status} user={user} />
       </div>
       </StoreLocaleProvider>
+      </RoleContext.Provider>
     </UnauthenticatedContext.Provider>
   );
 }

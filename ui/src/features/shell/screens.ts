@@ -2,6 +2,8 @@
 // Alt+0; the screens past ten take another key: Alt+S security log, Alt+,
 // settings).
 import type { Role } from "../../bindings/Role";
+import type { CommandName } from "../../api";
+import { roleMayRun } from "../../lib/permissions";
 
 /** Identifies a screen. */
 export type ScreenId =
@@ -24,26 +26,29 @@ export interface ScreenEntry {
   label: string;
   /** The digit (or letter) pressed with Alt. */
   key: string;
-  /** Roles that see the screen; all roles when absent. */
-  roles?: readonly Role[];
+  /**
+   * The command that is the screen's purpose: the screen shows only to roles
+   * the engine's permission table lets run it.
+   */
+  needs: CommandName;
 }
 
 export const SCREENS: readonly ScreenEntry[] = [
-  { id: "till", label: "Till", key: "1" },
-  { id: "products", label: "Products", key: "2" },
-  { id: "stock", label: "Stock", key: "3" },
-  { id: "receiving", label: "Receiving", key: "4" },
-  { id: "adjustments", label: "Adjustments", key: "5" },
-  { id: "expiry", label: "Expiry", key: "6" },
-  { id: "suppliers", label: "Suppliers", key: "7" },
-  { id: "audit", label: "Audit trail", key: "8" },
-  { id: "users", label: "Users", key: "9", roles: ["admin"] },
-  { id: "backup", label: "Backup", key: "0", roles: ["admin", "manager"] },
-  // Roles with the engine's view_audit permission.
-  { id: "security", label: "Security log", key: "S", roles: ["admin", "manager", "head_office"] },
-  // This workstation's till id (the shell's manage_stores check: admins).
-  { id: "settings", label: "Settings", key: ",", roles: ["admin"] },
-];
+  { id: "till", label: "Till", key: "1", needs: "complete_sale" },
+  { id: "products", label: "Products", key: "2", needs: "search_products" },
+  { id: "stock", label: "Stock", key: "3", needs: "get_store_inventory" },
+  { id: "receiving", label: "Receiving", key: "4", needs: "receive_stock" },
+  { id: "adjustments", label: "Adjustments", key: "5", needs: "adjust_stock" },
+  { id: "expiry", label: "Expiry", key: "6", needs: "expire_batches_within_days" },
+  { id: "suppliers", label: "Suppliers", key: "7", needs: "create_supplier" },
+  { id: "audit", label: "Audit trail", key: "8", needs: "get_audit_trail" },
+  { id: "users", label: "Users", key: "9", needs: "create_user" },
+  // The backup is the engine's AuthorizeBackup (manage_stock), same as write-offs.
+  { id: "backup", label: "Backup", key: "0", needs: "writeoff_batch" },
+  { id: "security", label: "Security log", key: "S", needs: "list_security_log" },
+  // This workstation's till id and the store's details (manage_stores: admins).
+  { id: "settings", label: "Settings", key: ",", needs: "update_store" },
+]
 
 const PHYSICAL: Record<string, string> = { ",": "Comma" };
 
@@ -55,10 +60,11 @@ export function isShortcut(s: ScreenEntry, e: { key: string; code: string }): bo
 
 /** The screen shown after sign-in: the till for everyone who sells at the counter. */
 export function firstScreen(role: Role): ScreenId {
-  return role === "admin" ? "products" : "till";
+  if (role === "admin" || !roleMayRun(role, "complete_sale")) return screensFor(role)[0]?.id ?? "products";
+  return "till";
 }
 
 /** The screens a role may open. */
 export function screensFor(role: Role): ScreenEntry[] {
-  return SCREENS.filter((s) => !s.roles || s.roles.includes(role));
+  return SCREENS.filter((s) => roleMayRun(role, s.needs));
 }
