@@ -25,7 +25,7 @@ export default tseslint.config(
   },
   {
     // The client itself, and tests that mock the IPC underneath it.
-    files: ["src/api/**/*.ts", "src/**/*.test.{ts,tsx}"],
+    files: ["src/api/**/*.ts", "src/**/*.test.{ts,tsx}", "src/test/**/*.{ts,tsx}"],
     rules: { "no-restricted-imports": "off" },
   },
   {

@@ -41,7 +41,7 @@ const TILL: TillSettings = {
 
 describe("store settings", () => {
   it("sends only the store details that changed", async () => {
-    const calls = renderWithStore(<StoreDetailsForm store={STORE} />, (name, input) => ({ ...STORE, ...input }), { role: "admin" });
+    const calls = renderWithStore(<StoreDetailsForm store={STORE} />, (_name, input) => ({ ...STORE, ...input }), { role: "admin" });
     fireEvent.change(screen.getByLabelText("Address"), { target: { value: "12 Admiralty Way, Lekki" } });
     fireEvent.change(screen.getByLabelText("Phone"), { target: { value: "0803 000 0000" } });
     fireEvent.click(screen.getByRole("button", { name: "Save store details" }));
