@@ -18,6 +18,8 @@ export interface Column<T> {
   cellClassName?: string | ((row: T) => string | undefined);
   /** What the item shows in this column. */
   cell: (row: T) => ReactNode;
+  /** The header's aria-sort, for a column the list is (or can be) sorted by. */
+  ariaSort?: "ascending" | "descending" | "none";
 }
 
 /** Attributes of an item's row, such as the data-* the tests find it by. */
@@ -73,7 +75,7 @@ export function DataTable<T>({
             <thead>
               <tr>
                 {columns.map((c, i) => (
-                  <th key={i} className={c.className} aria-label={c.label}>
+                  <th key={i} className={c.className} aria-label={c.label} aria-sort={c.ariaSort}>
                     {c.header}
                   </th>
                 ))}
