@@ -27,6 +27,7 @@ use pharmapos_engine::catalogue::suppliers::{
 };
 use pharmapos_engine::catalogue::users::{CreateUser, ListUsers, UpdateUser};
 use pharmapos_engine::op::parse_request;
+use pharmapos_engine::reports::dashboard::GetDashboard;
 use pharmapos_engine::sales::cart::{
     AddCartLine, CancelCart, GetCart, OpenCart, RemoveCartLine, UpdateCartLine,
 };
@@ -37,7 +38,6 @@ use pharmapos_engine::sales::receipt::{FindSale, GetReceipt, ListSales};
 use pharmapos_engine::sales::returns::{ReturnItems, VoidSale};
 use pharmapos_engine::sales::scan::ScanBarcode;
 use pharmapos_engine::sales::settings::{GetTillSettings, UpdateTillSettings};
-use pharmapos_engine::reports::dashboard::GetDashboard;
 use pharmapos_engine::sales::shift_list::ListShifts;
 use pharmapos_engine::sales::shifts::{CloseShift, GetShiftReport, OpenShift};
 use pharmapos_engine::security::ListSecurityLog;
@@ -45,10 +45,10 @@ use pharmapos_engine::stock::adjust::{
     AdjustStock, ApproveAdjustment, ListAdjustments, RejectAdjustment, WriteoffBatch,
 };
 use pharmapos_engine::stock::allocate::AllocateStockForSale;
-use pharmapos_engine::stock::batch_list::ListBatches;
 use pharmapos_engine::stock::backorders::{
     CancelBackorder, CreateBackorder, FulfillBackorder, ListBackorders,
 };
+use pharmapos_engine::stock::batch_list::ListBatches;
 use pharmapos_engine::stock::expiry::{
     ExpireBatchesWithinDays, GetExpiredBatches, GetExpiringBatches,
 };

@@ -13,13 +13,13 @@ mod common;
 use chrono::{Duration, TimeZone, Utc};
 use common::*;
 use pharmapos_engine::approval::ListApprovers;
+use pharmapos_engine::auth::Role;
 use pharmapos_engine::catalogue::product_list::{ListProducts, ProductPage, ProductSort};
 use pharmapos_engine::catalogue::products::{
     DeleteProduct, ProductFields, ProductStatus, Thresholds, UpdateProduct,
 };
 use pharmapos_engine::catalogue::stores::{CreateStore, UpdateStore};
 use pharmapos_engine::catalogue::users::{CreateUser, UpdateUser};
-use pharmapos_engine::auth::Role;
 use pharmapos_engine::ids::{CartId, ProductId, SaleId, StoreId};
 use pharmapos_engine::num::Money;
 use pharmapos_engine::op::parse_request;
@@ -61,7 +61,10 @@ fn names(p: &ProductPage) -> Vec<&str> {
 }
 
 fn batch_numbers(p: &BatchPage) -> Vec<&str> {
-    p.rows.iter().map(|r| r.batch.batch_number.as_str()).collect()
+    p.rows
+        .iter()
+        .map(|r| r.batch.batch_number.as_str())
+        .collect()
 }
 
 fn store_b(fx: &mut Fx) -> StoreId {
@@ -322,7 +325,11 @@ fn the_product_list_filters_sorts_pages_and_counts_in_sql() {
     assert_eq!(row(&all, cipro).nearest_expiry, Some(day(100).to_string()));
     assert_eq!(row(&all, beny).on_hand, qi(0));
     assert_eq!(row(&all, gavi).on_hand, qi(8));
-    assert_eq!(row(&all, gavi).available, qi(0), "quarantined is not sellable");
+    assert_eq!(
+        row(&all, gavi).available,
+        qi(0),
+        "quarantined is not sellable"
+    );
     assert_eq!(row(&all, diclo).on_hand, qi(0));
     assert_eq!(row(&all, diclo).selling_price, money("12.00"));
 
@@ -433,8 +440,14 @@ fn the_product_list_filters_sorts_pages_and_counts_in_sql() {
             ..Default::default()
         },
     );
-    assert_eq!(names(&antibiotics), ["amoxicillin 250mg", "Ciprofloxacin 500mg"]);
-    assert_eq!(antibiotics.rows[0].category_name.as_deref(), Some("Antibiotics"));
+    assert_eq!(
+        names(&antibiotics),
+        ["amoxicillin 250mg", "Ciprofloxacin 500mg"]
+    );
+    assert_eq!(
+        antibiotics.rows[0].category_name.as_deref(),
+        Some("Antibiotics")
+    );
     fx.run(UpdateProduct {
         id: folic,
         sku: None,
@@ -598,19 +611,31 @@ fn the_batch_list_filters_sorts_pages_and_counts_in_sql() {
             descending: Some(descending),
             ..Default::default()
         });
-        page.rows.iter().map(|r| r.batch.batch_id).collect::<Vec<_>>()
+        page.rows
+            .iter()
+            .map(|r| r.batch.batch_id)
+            .collect::<Vec<_>>()
     };
     // Values: C-0 3×3=9, A1 5, C1 30, E1 20, C2 6, A2 1.
-    assert_eq!(order(&mut fx, BatchSort::Value, true), [c1, e1, old, c2, a1, a2]);
+    assert_eq!(
+        order(&mut fx, BatchSort::Value, true),
+        [c1, e1, old, c2, a1, a2]
+    );
     // On hand: C1 10, A1 5, E1 4, C-0 3, C2 2, A2 1.
-    assert_eq!(order(&mut fx, BatchSort::OnHand, false), [a2, c2, old, e1, a1, c1]);
+    assert_eq!(
+        order(&mut fx, BatchSort::OnHand, false),
+        [a2, c2, old, e1, a1, c1]
+    );
     assert_eq!(
         order(&mut fx, BatchSort::BatchNumber, false),
         [a2, old, c1, c2, e1, a1],
         "batch numbers compare as stored (capitals first)"
     );
     // Product name (amoxicillin, ciprofloxacin, ergocalciferol), then expiry.
-    assert_eq!(order(&mut fx, BatchSort::Product, false), [a1, a2, old, c1, c2, e1]);
+    assert_eq!(
+        order(&mut fx, BatchSort::Product, false),
+        [a1, a2, old, c1, c2, e1]
+    );
     let mut rev = order(&mut fx, BatchSort::Product, true);
     rev.reverse();
     assert_eq!(rev, [a1, a2, old, c1, c2, e1]);
@@ -870,18 +895,18 @@ fn the_dashboard_adds_up_what_was_worked_out_by_hand() {
         approver_pin: None,
     });
     fx.run(ReturnItems {
-            sale_id: three.sale_id,
-            terminal_id: TILL.into(),
-            lines: vec![ReturnLineInput {
-                sale_line_id: three.lines[0].sale_line_id,
-                quantity: qi(1),
-                disposition: Some(ReturnDisposition::Waste),
-                batch_id: None,
-            }],
-            tender: None,
-            reason: Some("damaged pack".into()),
-            approver_name: None,
-            approver_pin: None,
+        sale_id: three.sale_id,
+        terminal_id: TILL.into(),
+        lines: vec![ReturnLineInput {
+            sale_line_id: three.lines[0].sale_line_id,
+            quantity: qi(1),
+            disposition: Some(ReturnDisposition::Waste),
+            batch_id: None,
+        }],
+        tender: None,
+        reason: Some("damaged pack".into()),
+        approver_name: None,
+        approver_pin: None,
     });
     // 100 − 2 − 3 − 1 (the void put its 2 back; the return went to waste).
     assert_eq!(fx.on_hand(s1), qi(94));
@@ -910,17 +935,27 @@ fn the_dashboard_adds_up_what_was_worked_out_by_hand() {
     assert_eq!(d.today.tax, money("0"));
     assert_eq!(d.today.cost, money("24.00"));
     assert_eq!(d.today.margin, money("16.00"));
-    assert_eq!((d.returns_today, d.returns_today_count), (money("10.00"), 1));
+    assert_eq!(
+        (d.returns_today, d.returns_today_count),
+        (money("10.00"), 1)
+    );
     assert_eq!(d.last_30_days.len(), 30);
     assert_eq!(d.last_30_days[0].date, "2025-12-03");
     assert_eq!(d.last_30_days[29], d.today);
     let yesterday = &d.last_30_days[28];
     assert_eq!(yesterday.date, "2025-12-31");
     assert_eq!(
-        (yesterday.sales_count, yesterday.total, yesterday.cost, yesterday.margin),
+        (
+            yesterday.sales_count,
+            yesterday.total,
+            yesterday.cost,
+            yesterday.margin
+        ),
         (1, money("20.00"), money("12.00"), money("8.00"))
     );
-    assert!(d.last_30_days[..28].iter().all(|s| s.sales_count == 0 && s.total.is_zero()));
+    assert!(d.last_30_days[..28]
+        .iter()
+        .all(|s| s.sales_count == 0 && s.total.is_zero()));
     // Sellable: S1 94 × 6 = 564, X1–X4 10 × 2.50 = 25, L1 3 × 1 = 3.
     assert_eq!(d.stock_value, money("592.00"));
     assert_eq!(d.stock_batches, 6);
@@ -1045,7 +1080,14 @@ fn past_shifts_are_listed_newest_first_by_till_date_and_state() {
         .iter()
         .map(|s| (s.terminal_id.as_str(), s.status.as_str()))
         .collect();
-    assert_eq!(tills, [("till-1", "open"), ("till-2", "closed"), ("till-1", "closed")]);
+    assert_eq!(
+        tills,
+        [
+            ("till-1", "open"),
+            ("till-2", "closed"),
+            ("till-1", "closed")
+        ]
+    );
     let z = &all.rows[2];
     assert_eq!((z.sales_count, z.sales_total), (1, money("1.00")));
     assert_eq!(z.expected_cash, Some(money("51.00")));
@@ -1177,14 +1219,25 @@ fn verify_recomputes_the_running_totals_the_lists_read() {
     });
     fx.assert_verified();
     let raw = fx.raw();
-    raw.execute("UPDATE stock_levels SET on_hand_milli = on_hand_milli + 1000", [])
-        .unwrap();
+    raw.execute(
+        "UPDATE stock_levels SET on_hand_milli = on_hand_milli + 1000",
+        [],
+    )
+    .unwrap();
     raw.execute("UPDATE batch_totals SET value_e7 = value_e7 + 1", [])
         .unwrap();
     drop(raw);
     let r = fx.db.verify().unwrap();
     assert!(!r.ok);
     let kinds: Vec<&str> = r.problems.iter().map(|p| p.kind.as_str()).collect();
-    assert!(kinds.iter().filter(|k| **k == "totals").count() >= 2, "{:?}", r.problems);
-    assert!(r.problems[0].message.contains("PCM-500"), "{:?}", r.problems);
+    assert!(
+        kinds.iter().filter(|k| **k == "totals").count() >= 2,
+        "{:?}",
+        r.problems
+    );
+    assert!(
+        r.problems[0].message.contains("PCM-500"),
+        "{:?}",
+        r.problems
+    );
 }

@@ -175,7 +175,12 @@ fn catalogue_and_settings_changes_are_recorded() {
     let fields: Vec<&str> = e.changes.iter().map(|c| c.field.as_str()).collect();
     assert_eq!(
         fields,
-        ["address", "adjustment_approval_value", "locale", "tax_number"]
+        [
+            "address",
+            "adjustment_approval_value",
+            "locale",
+            "tax_number"
+        ]
     );
     let locale = e.changes.iter().find(|c| c.field == "locale").unwrap();
     assert_eq!(

@@ -157,7 +157,10 @@ impl Operation for ListProducts {
         f.and("p.deleted_at IS NULL");
         let text = self.query.as_deref().map(str::trim).unwrap_or("");
         if text.chars().count() > 200 {
-            return Err(Error::invalid("query", "query is longer than 200 characters"));
+            return Err(Error::invalid(
+                "query",
+                "query is longer than 200 characters",
+            ));
         }
         if !text.is_empty() {
             // One set of rowids: the full-text prefix matches, plus an exact
@@ -267,10 +270,10 @@ impl Operation for ListProducts {
             row.nearest_expiry = nearest.filter(|d| d != crate::stock::NO_EXPIRY);
         }
         let count_sql = format!("SELECT COUNT(*) FROM products p {}", f.where_sql());
-        let total: i64 =
-            ctx.tx
-                .prepare_cached(&count_sql)?
-                .query_row(f.params(&[]).as_slice(), |r| r.get(0))?;
+        let total: i64 = ctx
+            .tx
+            .prepare_cached(&count_sql)?
+            .query_row(f.params(&[]).as_slice(), |r| r.get(0))?;
         Ok(ProductPage { rows, total })
     }
 }

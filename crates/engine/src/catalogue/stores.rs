@@ -147,9 +147,9 @@ pub(crate) fn parse_locale(tag: &str) -> Result<String> {
     };
     let t = tag.trim().replace('_', "-");
     let mut parts = t.split('-');
-    let lang = parts.next().filter(|l| {
-        (2..=3).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_alphabetic())
-    });
+    let lang = parts
+        .next()
+        .filter(|l| (2..=3).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_alphabetic()));
     let mut out = lang.ok_or_else(bad)?.to_ascii_lowercase();
     let mut rest: Vec<&str> = parts.collect();
     if let Some(script) = rest.first().copied() {

@@ -126,7 +126,11 @@ pub struct Dashboard {
 /// value_e7 (on hand thousandths × cost ten-thousandths) as money,
 /// half-even to the money scale.
 fn value(e7: i64) -> Money {
-    Money(Decimal::new(e7, 7).round_dp(crate::num::MONEY_SCALE).normalize())
+    Money(
+        Decimal::new(e7, 7)
+            .round_dp(crate::num::MONEY_SCALE)
+            .normalize(),
+    )
 }
 
 impl Operation for GetDashboard {

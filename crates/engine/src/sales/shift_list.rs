@@ -126,7 +126,8 @@ impl Operation for ListShifts {
             }
         }
         let mut f = Filter::default();
-        f.and("s.store_id = :store").bind(":store", store.id.to_string());
+        f.and("s.store_id = :store")
+            .bind(":store", store.id.to_string());
         if let Some(t) = &self.terminal_id {
             f.and("s.terminal_id = :till")
                 .bind(":till", super::terminal("terminal_id", t)?);
@@ -145,8 +146,10 @@ impl Operation for ListShifts {
                 .bind(":from", crate::clock::day_start_utc(&store.tz, d));
         }
         if let Some(d) = self.to {
-            f.and("s.opened_at < :to")
-                .bind(":to", crate::clock::day_start_utc(&store.tz, d + Duration::days(1)));
+            f.and("s.opened_at < :to").bind(
+                ":to",
+                crate::clock::day_start_utc(&store.tz, d + Duration::days(1)),
+            );
         }
         let sql = format!(
             "SELECT s.id, s.terminal_id, s.status, s.opened_by, o.name, s.opened_at, s.closed_by, c.name, s.closed_at,

@@ -141,7 +141,10 @@ impl Operation for ListBatches {
         }
         let text = self.query.as_deref().map(str::trim).unwrap_or("");
         if text.chars().count() > 200 {
-            return Err(Error::invalid("query", "query is longer than 200 characters"));
+            return Err(Error::invalid(
+                "query",
+                "query is longer than 200 characters",
+            ));
         }
         let include_empty =
             self.include_empty.unwrap_or(false) || self.status == Some(BatchStatus::Depleted);
@@ -149,9 +152,11 @@ impl Operation for ListBatches {
         // Conditions on the batch's own columns, shared by the page and the
         // running-totals count.
         let mut f = Filter::default();
-        f.and("b.store_id = :store").bind(":store", store.id.to_string());
+        f.and("b.store_id = :store")
+            .bind(":store", store.id.to_string());
         if let Some(s) = self.status {
-            f.and("b.status = :status").bind(":status", s.as_str().to_string());
+            f.and("b.status = :status")
+                .bind(":status", s.as_str().to_string());
         } else if !include_empty {
             // Implied by on hand > 0 (a batch with stock is never depleted);
             // said so that the live-batch index applies.
@@ -241,10 +246,7 @@ impl Operation for ListBatches {
         let total = if totals_count {
             total
         } else {
-            let sql = format!(
-                "SELECT COUNT(*) FROM batches b {}",
-                f.where_sql()
-            );
+            let sql = format!("SELECT COUNT(*) FROM batches b {}", f.where_sql());
             ctx.tx
                 .prepare_cached(&sql)?
                 .query_row(f.params(&[]).as_slice(), |r| r.get::<_, i64>(0))?
