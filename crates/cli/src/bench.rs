@@ -59,6 +59,13 @@ pub struct BenchArgs {
     /// event, replay every batch) and print it under `"verify"`.
     #[arg(long)]
     verify: bool,
+    /// After the workload (and `--till-sales`), time the paged lists and the
+    /// dashboard the screens open with (`list_products`, `list_batches`,
+    /// `get_dashboard`, each in several shapes) and print them under
+    /// `"lists"`. Products then get a reorder point (so low stock has
+    /// something to count), and 1 in 1,000 batches is quarantined first.
+    #[arg(long)]
+    lists: bool,
 }
 
 /// splitmix64, as defined by the workload.
@@ -149,6 +156,12 @@ pub fn run(a: &BenchArgs, db_path: &std::path::Path) -> anyhow::Result<()> {
             let fields = ProductFields {
                 cost_price: Some(Money::from(10)),
                 selling_price: Some(Money::from(15)),
+                thresholds: a
+                    .lists
+                    .then(|| pharmapos_engine::catalogue::products::Thresholds {
+                        reorder_point: Some(Qty::from(50)),
+                        ..Default::default()
+                    }),
                 barcodes: (a.search || a.till_sales > 0)
                     .then(|| vec![format!("{:013}", 6_000_000_000_000u64 + i)]),
                 ..ProductFields::default()
@@ -257,6 +270,9 @@ pub fn run(a: &BenchArgs, db_path: &std::path::Path) -> anyhow::Result<()> {
     }
     if a.search {
         out["search"] = search_bench(&mut db, &session, a.products, a.seed)?;
+    }
+    if a.lists {
+        out["lists"] = lists_bench(&mut db, &session, a)?;
     }
     if a.verify {
         let t = std::time::Instant::now();
@@ -435,5 +451,160 @@ fn search_bench(
             serde_json::json!({"p50_us": round1(percentile(&lat, 50.0)), "p99_us": round1(percentile(&lat, 99.0))}),
         );
     }
+    Ok(serde_json::Value::Object(out))
+}
+
+/// Times the screens' paged lists and the dashboard at scale: each shape 20
+/// times (after one untimed call), as the UI sends it (first page of 100).
+/// Text filters name a random product (`"Product 4217"`), the way a person
+/// narrows the list; "expiring" is what the dashboard's 30-day figure links
+/// to (available batches expiring from today to today + 30).
+fn lists_bench(db: &mut Db, session: &Session, a: &BenchArgs) -> anyhow::Result<serde_json::Value> {
+    use pharmapos_engine::catalogue::product_list::{ListProducts, ProductSort};
+    use pharmapos_engine::reports::dashboard::GetDashboard;
+    use pharmapos_engine::stock::batch_list::{BatchSort, ListBatches};
+    use pharmapos_engine::stock::status::SetBatchStatus;
+    use pharmapos_engine::stock::BatchStatus;
+
+    // Quarantine 1 in 1,000 batches (untimed), found by batch number
+    // through the list itself.
+    let mut rng = SplitMix64(a.seed ^ 0x115757);
+    let mut quarantined = 0u64;
+    for _ in 0..(a.products * a.batches_per_product / 1000).max(1) {
+        let pid = 1 + rng.below(a.products);
+        let k = 1 + rng.below(a.batches_per_product);
+        let page = db.execute(
+            session,
+            ListBatches {
+                query: Some(format!("B{pid:06}-{k:03}")),
+                limit: Some(1),
+                ..Default::default()
+            },
+        )?;
+        if let Some(row) = page.rows.first() {
+            if row.batch.status == BatchStatus::Available {
+                db.execute(
+                    session,
+                    SetBatchStatus {
+                        batch_id: row.batch.batch_id,
+                        status: BatchStatus::Quarantine,
+                        reason: Some("bench".into()),
+                        recall_class: None,
+                    },
+                )?;
+                quarantined += 1;
+            }
+        }
+    }
+    let today = NaiveDate::from_ymd_opt(2026, 1, 1).context("date")?;
+    let mut out = serde_json::Map::new();
+    let mut time = |name: &str,
+                    db: &mut Db,
+                    f: &mut dyn FnMut(&mut Db) -> anyhow::Result<i64>|
+     -> anyhow::Result<()> {
+        let mut lat = Vec::with_capacity(20);
+        let mut total = f(db)?;
+        for _ in 0..20 {
+            let t = Instant::now();
+            total = f(db)?;
+            lat.push(t.elapsed().as_nanos() as u64);
+        }
+        lat.sort_unstable();
+        let ms = |p: f64| round1(percentile(&lat, p) / 1000.0);
+        out.insert(
+            name.into(),
+            serde_json::json!({"p50_ms": ms(50.0), "p99_ms": ms(99.0), "max_ms": round1(lat.last().copied().unwrap_or(0) as f64 / 1e6), "total": total}),
+        );
+        Ok(())
+    };
+    let products = a.products;
+    let mut name_rng = SplitMix64(a.seed ^ 0x1157);
+    let mut product_name = move || format!("Product {}", 1 + name_rng.below(products));
+    time("products_first_page", db, &mut |db| {
+        Ok(db.execute(session, ListProducts::default())?.total)
+    })?;
+    time("products_text_filter", db, &mut |db| {
+        let query = Some(product_name());
+        Ok(db
+            .execute(
+                session,
+                ListProducts {
+                    query,
+                    ..Default::default()
+                },
+            )?
+            .total)
+    })?;
+    time("products_by_on_hand", db, &mut |db| {
+        let sort = Some(ProductSort::OnHand);
+        Ok(db
+            .execute(
+                session,
+                ListProducts {
+                    sort,
+                    descending: Some(true),
+                    ..Default::default()
+                },
+            )?
+            .total)
+    })?;
+    time("batches_first_page", db, &mut |db| {
+        Ok(db.execute(session, ListBatches::default())?.total)
+    })?;
+    time("batches_text_filter", db, &mut |db| {
+        let query = Some(product_name());
+        Ok(db
+            .execute(
+                session,
+                ListBatches {
+                    query,
+                    ..Default::default()
+                },
+            )?
+            .total)
+    })?;
+    time("batches_quarantined", db, &mut |db| {
+        let status = Some(BatchStatus::Quarantine);
+        Ok(db
+            .execute(
+                session,
+                ListBatches {
+                    status,
+                    ..Default::default()
+                },
+            )?
+            .total)
+    })?;
+    time("batches_expiring_30_days", db, &mut |db| {
+        Ok(db
+            .execute(
+                session,
+                ListBatches {
+                    status: Some(BatchStatus::Available),
+                    expiring_from: Some(today),
+                    expiring_before: Some(today + Duration::days(30)),
+                    ..Default::default()
+                },
+            )?
+            .total)
+    })?;
+    time("batches_by_value", db, &mut |db| {
+        let sort = Some(BatchSort::Value);
+        Ok(db
+            .execute(
+                session,
+                ListBatches {
+                    sort,
+                    descending: Some(true),
+                    ..Default::default()
+                },
+            )?
+            .total)
+    })?;
+    time("dashboard", db, &mut |db| {
+        let d = db.execute(session, GetDashboard::default())?;
+        Ok(d.low_stock)
+    })?;
+    out.insert("quarantined".into(), serde_json::json!(quarantined));
     Ok(serde_json::Value::Object(out))
 }

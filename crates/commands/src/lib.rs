@@ -12,10 +12,12 @@
 
 #![forbid(unsafe_code)]
 
+use pharmapos_engine::approval::ListApprovers;
 use pharmapos_engine::audit::{ExportAuditCsv, GetAuditTrail, Verify};
 use pharmapos_engine::auth::{Permission, Role};
 use pharmapos_engine::catalogue::assignments::{AssignUserStore, ListUserStores, RemoveUserStore};
 use pharmapos_engine::catalogue::categories::{CreateCategory, ListCategories};
+use pharmapos_engine::catalogue::product_list::ListProducts;
 use pharmapos_engine::catalogue::products::{
     CreateProduct, DeleteProduct, GetProduct, SearchProducts, UpdateProduct,
 };
@@ -25,6 +27,7 @@ use pharmapos_engine::catalogue::suppliers::{
 };
 use pharmapos_engine::catalogue::users::{CreateUser, ListUsers, UpdateUser};
 use pharmapos_engine::op::parse_request;
+use pharmapos_engine::reports::dashboard::GetDashboard;
 use pharmapos_engine::sales::cart::{
     AddCartLine, CancelCart, GetCart, OpenCart, RemoveCartLine, UpdateCartLine,
 };
@@ -35,6 +38,7 @@ use pharmapos_engine::sales::receipt::{FindSale, GetReceipt, ListSales};
 use pharmapos_engine::sales::returns::{ReturnItems, VoidSale};
 use pharmapos_engine::sales::scan::ScanBarcode;
 use pharmapos_engine::sales::settings::{GetTillSettings, UpdateTillSettings};
+use pharmapos_engine::sales::shift_list::ListShifts;
 use pharmapos_engine::sales::shifts::{CloseShift, GetShiftReport, OpenShift};
 use pharmapos_engine::security::ListSecurityLog;
 use pharmapos_engine::stock::adjust::{
@@ -44,6 +48,7 @@ use pharmapos_engine::stock::allocate::AllocateStockForSale;
 use pharmapos_engine::stock::backorders::{
     CancelBackorder, CreateBackorder, FulfillBackorder, ListBackorders,
 };
+use pharmapos_engine::stock::batch_list::ListBatches;
 use pharmapos_engine::stock::expiry::{
     ExpireBatchesWithinDays, GetExpiredBatches, GetExpiringBatches,
 };
@@ -173,6 +178,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     spec::<GetExpiringBatches>(),
     spec::<GetExpiredBatches>(),
     spec::<GetStoreInventory>(),
+    spec::<ListBatches>(),
     spec::<GetBatch>(),
     spec::<GetProductStock>(),
     // Backorders
@@ -185,6 +191,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     spec::<UpdateProduct>(),
     spec::<GetProduct>(),
     spec::<SearchProducts>(),
+    spec::<ListProducts>(),
     spec::<DeleteProduct>(),
     spec::<CreateCategory>(),
     spec::<ListCategories>(),
@@ -202,6 +209,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     spec::<AssignUserStore>(),
     spec::<RemoveUserStore>(),
     spec::<ListUserStores>(),
+    spec::<ListApprovers>(),
     // The till
     spec::<GetTillSettings>(),
     spec::<UpdateTillSettings>(),
@@ -227,6 +235,9 @@ pub static COMMANDS: &[CommandSpec] = &[
     spec::<OpenShift>(),
     spec::<CloseShift>(),
     spec::<GetShiftReport>(),
+    spec::<ListShifts>(),
+    // A manager's home
+    spec::<GetDashboard>(),
     // Audit
     spec::<GetAuditTrail>(),
     spec::<ExportAuditCsv>(),

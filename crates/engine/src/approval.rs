@@ -175,3 +175,52 @@ fn check_pin(ctx: &Ctx<'_>, a: &Approval<'_>, name: &str, pin: &str) -> Result<A
         }
     }
 }
+
+/// One user who may approve in a store.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct StoreApprover {
+    /// The user.
+    pub id: UserId,
+    /// Their name, exactly as the approval wants it back.
+    pub name: String,
+}
+
+/// The users who may approve in the store (default: the user's): active, a manager or admin
+/// there, with a PIN set. Ordered by name. For the till's approval dialog, where the manager
+/// picks their name instead of typing it; only ids and names, so any role working in the
+/// store may ask.
+#[derive(Clone, Debug, Default, serde::Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct ListApprovers {
+    /// Store (default: the user's).
+    #[ts(optional)]
+    pub store_id: Option<StoreId>,
+}
+
+impl crate::Operation for ListApprovers {
+    const NAME: &'static str = "list_approvers";
+    const SUMMARY: &'static str =
+        "The managers and admins who may approve in the store (ids and names, for a picker)";
+    const PERMISSION: crate::auth::Permission = crate::auth::Permission::ViewInventory;
+    const WRITES: bool = false;
+    type Output = Vec<StoreApprover>;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<Vec<StoreApprover>> {
+        let store = ctx.store(self.store_id)?;
+        let mut stmt = ctx.tx.prepare_cached(
+            "SELECT u.id, u.name FROM user_stores us JOIN users u ON u.id = us.user_id
+              WHERE us.store_id = ?1 AND us.role IN ('manager', 'admin') AND u.is_active = 1
+                AND u.pin_hash IS NOT NULL
+              ORDER BY u.name COLLATE NOCASE, u.id",
+        )?;
+        let rows = stmt.query_map([store.id], |r| {
+            Ok(StoreApprover {
+                id: r.get(0)?,
+                name: r.get(1)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}

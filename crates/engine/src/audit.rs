@@ -1248,7 +1248,8 @@ pub struct PrintedHead {
 ///
 /// Re-hashes every store's chain (`chain` problems), replays every batch's on-hand from
 /// the ledger and compares it with the batch (`conservation`), and compares each batch's
-/// reserved quantity with its active holds (`reservation`). At most 1000 problems are
+/// reserved quantity with its active holds (`reservation`), and recomputes the running
+/// stock totals the lists and the dashboard read (`totals`). At most 1000 problems are
 /// listed. Heads printed on Z reports given in `printed_heads` must still be
 /// in the chain unchanged (`printed_head`). `pharmapos verify` (no `--user`) does the same plus SQLite's `PRAGMA
 /// integrity_check`, and exits non-zero when anything is wrong.
@@ -1296,6 +1297,9 @@ pub fn parse_printed_hash(s: &str) -> Result<String> {
     Ok(h)
 }
 
+/// Most problems one verification lists.
+const MAX_PROBLEMS: usize = 1000;
+
 /// Checks the chain and conservation over the whole file. At most 1000
 /// problems are reported (a broken chain breaks every later hash).
 pub fn verify(tx: &Transaction<'_>) -> Result<VerifyReport> {
@@ -1308,7 +1312,6 @@ pub fn verify_with_heads(
     tx: &Transaction<'_>,
     heads: &[(StoreId, i64, String)],
 ) -> Result<VerifyReport> {
-    const MAX_PROBLEMS: usize = 1000;
     let mut problems = Vec::new();
     let mut events_checked = 0i64;
     // Per batch, replayed in chain order: running on-hand and its latest event.
@@ -1514,10 +1517,93 @@ pub fn verify_with_heads(
             });
         }
     }
+    drop(rows);
+    drop(stmt);
+    check_running_totals(tx, &mut problems)?;
     Ok(VerifyReport {
         ok: problems.is_empty(),
         events_checked,
         batches_checked,
         problems,
     })
+}
+
+/// Recomputes the running totals the lists and the dashboard read
+/// (`stock_levels` per store and product, `batch_totals` per store, status
+/// and expiry date; kept by triggers) from the batches, and reports every
+/// row that differs (`totals`).
+fn check_running_totals(tx: &Transaction<'_>, problems: &mut Vec<VerifyProblem>) -> Result<()> {
+    let mut stmt = tx.prepare(
+        "WITH t AS (SELECT store_id, product_id, SUM(on_hand_milli) AS on_hand,
+                           SUM(CASE WHEN status = 'available' THEN on_hand_milli ELSE 0 END) AS available
+                      FROM batches GROUP BY store_id, product_id)
+         SELECT s.id, p.sku, sl.on_hand_milli, COALESCE(t.on_hand, 0)
+           FROM stores s CROSS JOIN products p
+           LEFT JOIN stock_levels sl ON sl.store_id = s.id AND sl.product_id = p.id
+           LEFT JOIN t ON t.store_id = s.id AND t.product_id = p.id
+          WHERE sl.on_hand_milli IS NOT COALESCE(t.on_hand, 0)
+             OR sl.available_milli IS NOT COALESCE(t.available, 0)
+          LIMIT 100",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, StoreId>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<i64>>(2)?,
+            r.get::<_, i64>(3)?,
+        ))
+    })?;
+    for row in rows {
+        let (store_id, sku, kept, batches) = row?;
+        if problems.len() >= MAX_PROBLEMS {
+            break;
+        }
+        problems.push(VerifyProblem {
+            kind: "totals".into(),
+            store_id: Some(store_id),
+            seq: None,
+            batch_id: None,
+            message: match kept {
+                None => format!("product {sku} has no stock level row"),
+                Some(k) => format!(
+                    "product {sku}'s stock level shows {} on hand (or available) but its batches hold {}",
+                    Qty::from_scaled(k),
+                    Qty::from_scaled(batches)
+                ),
+            },
+        });
+    }
+    let mut stmt = tx.prepare(
+        "WITH t AS (SELECT store_id, status, expiry_date, COUNT(*) AS batches, SUM(on_hand_milli > 0) AS stocked,
+                           SUM(on_hand_milli) AS on_hand, SUM(on_hand_milli * cost_price_e4) AS value_e7
+                      FROM batches GROUP BY store_id, status, expiry_date),
+              kept AS (SELECT store_id, status, expiry_date, batches, stocked, on_hand_milli, value_e7
+                         FROM batch_totals WHERE batches <> 0 OR stocked <> 0 OR on_hand_milli <> 0 OR value_e7 <> 0)
+         SELECT store_id, status, expiry_date FROM (SELECT * FROM t EXCEPT SELECT * FROM kept)
+         UNION SELECT store_id, status, expiry_date FROM (SELECT * FROM kept EXCEPT SELECT * FROM t)
+         LIMIT 100",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, StoreId>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    for row in rows {
+        let (store_id, status, expiry) = row?;
+        if problems.len() >= MAX_PROBLEMS {
+            break;
+        }
+        problems.push(VerifyProblem {
+            kind: "totals".into(),
+            store_id: Some(store_id),
+            seq: None,
+            batch_id: None,
+            message: format!(
+                "the running totals of {status} batches expiring {expiry} differ from the batches"
+            ),
+        });
+    }
+    Ok(())
 }

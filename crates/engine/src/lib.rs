@@ -41,6 +41,8 @@ pub mod gs1;
 pub mod ids;
 pub mod num;
 pub mod op;
+pub mod page;
+pub mod reports;
 pub mod sales;
 pub mod security;
 pub mod setup;

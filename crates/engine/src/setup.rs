@@ -61,8 +61,7 @@ pub fn initialize(db: &mut Db, req: InitRequest) -> Result<InitResult> {
             code: req.store_code,
             timezone: req.timezone,
             currency: req.currency,
-            address: None,
-            phone: None,
+            ..CreateStore::default()
         }
         .insert(tx, &now, installation)?;
         let user = NewUser {

@@ -26,6 +26,7 @@ fn store_b(fx: &mut Fx) -> StoreId {
         currency: None,
         address: None,
         phone: None,
+        ..Default::default()
     })
     .id
 }

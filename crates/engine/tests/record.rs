@@ -164,13 +164,30 @@ fn catalogue_and_settings_changes_are_recorded() {
         currency: None,
         address: Some("12 Admiralty Way, Lekki".into()),
         phone: None,
+        locale: Some("en_ng".into()),
+        tax_number: Some("TIN-0012345".into()),
+        licence_number: None,
         adjustment_approval_units: None,
         adjustment_approval_value: Some(money("250")),
     });
     let e = newest(&mut fx, ChangeType::StoreUpdated);
     assert_eq!(e.category, EventCategory::Settings);
     let fields: Vec<&str> = e.changes.iter().map(|c| c.field.as_str()).collect();
-    assert_eq!(fields, ["address", "adjustment_approval_value"]);
+    assert_eq!(
+        fields,
+        [
+            "address",
+            "adjustment_approval_value",
+            "locale",
+            "tax_number"
+        ]
+    );
+    let locale = e.changes.iter().find(|c| c.field == "locale").unwrap();
+    assert_eq!(
+        (locale.before.as_deref(), locale.after.as_deref()),
+        (Some("en"), Some("en-NG")),
+        "the tag is stored in its canonical case"
+    );
     fx.assert_verified();
 }
 

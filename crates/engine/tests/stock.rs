@@ -1378,7 +1378,9 @@ fn search_finds_word_prefixes_anywhere_names_first() {
     // migrations V3 to V5 when opened, and its users assigned by V7.
     // Refinery applies migrations in order only, so what later migrations
     // added is undone too (V6: the record's columns and the installation;
-    // V8: the return disposition and its index).
+    // V8: the return disposition and its index; V9: the store's locale, tax
+    // and licence numbers; V10: the running stock totals, their triggers and
+    // the list indexes).
     let path = fx.path.clone();
     let raw = fx.raw();
     raw.execute_batch(
@@ -1401,6 +1403,23 @@ fn search_finds_word_prefixes_anywhere_names_first() {
          ALTER TABLE store_settings DROP COLUMN return_disposition;
          DROP TABLE user_stores;
          ALTER TABLE users DROP COLUMN head_office;
+         ALTER TABLE stores DROP COLUMN locale;
+         ALTER TABLE stores DROP COLUMN tax_number;
+         ALTER TABLE stores DROP COLUMN licence_number;
+         DROP TRIGGER stock_levels_product;
+         DROP TRIGGER stock_levels_store;
+         DROP TRIGGER stock_levels_batch_insert;
+         DROP TRIGGER stock_levels_batch_update;
+         DROP TRIGGER stock_levels_batch_delete;
+         DROP TABLE stock_levels;
+         DROP TABLE batch_totals;
+         DROP INDEX ix_batches_store_batch_number;
+         DROP INDEX ix_batches_store_status_expiry;
+         DROP INDEX ix_products_selling_price;
+         DROP INDEX ix_products_updated_at;
+         DROP INDEX ix_sales_store_time;
+         DROP INDEX ix_shifts_store_opened;
+         DROP INDEX ix_sale_returns_store_time;
          DELETE FROM refinery_schema_history WHERE version >= 3;",
     )
     .unwrap();
@@ -1411,6 +1430,9 @@ fn search_finds_word_prefixes_anywhere_names_first() {
     let b = fx.receive(ibu, "U1", day(30), 5);
     assert_eq!(sell(&mut fx, ibu, 2).allocated_quantity, qi(2));
     assert_eq!(fx.on_hand(b), qi(3));
+    // V10 filled the running stock totals from the batches it found, and
+    // its triggers kept them since.
+    fx.assert_verified();
 }
 
 // ---------------------------------------------------------------- the ledger

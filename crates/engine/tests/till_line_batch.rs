@@ -222,6 +222,7 @@ fn another_products_or_another_stores_batch_is_refused() {
             currency: None,
             address: None,
             phone: None,
+            ..Default::default()
         })
         .id;
     let mut req = w.fx.receive_req(w.para, "P-B", day(200), qi(50));

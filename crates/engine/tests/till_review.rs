@@ -769,6 +769,7 @@ fn sale_numbers_carry_the_store_code_so_two_stores_never_print_the_same() {
             currency: None,
             address: None,
             phone: None,
+            ..Default::default()
         })
         .id;
     let mut req = fx.receive_req(vit, "VB", day(100), qi(10));

@@ -8,6 +8,7 @@ import type { ApproveAdjustment } from "./ApproveAdjustment";
 import type { AssignUserStore } from "./AssignUserStore";
 import type { AuditEvent } from "./AuditEvent";
 import type { Backorder } from "./Backorder";
+import type { BatchPage } from "./BatchPage";
 import type { BatchView } from "./BatchView";
 import type { CancelBackorder } from "./CancelBackorder";
 import type { CancelCart } from "./CancelCart";
@@ -23,6 +24,7 @@ import type { CreateStore } from "./CreateStore";
 import type { CreateSupplier } from "./CreateSupplier";
 import type { CreateUser } from "./CreateUser";
 import type { CsvExport } from "./CsvExport";
+import type { Dashboard } from "./Dashboard";
 import type { DeleteProduct } from "./DeleteProduct";
 import type { ExpireBatchesWithinDays } from "./ExpireBatchesWithinDays";
 import type { ExpireResult } from "./ExpireResult";
@@ -33,6 +35,7 @@ import type { FulfillResult } from "./FulfillResult";
 import type { GetAuditTrail } from "./GetAuditTrail";
 import type { GetBatch } from "./GetBatch";
 import type { GetCart } from "./GetCart";
+import type { GetDashboard } from "./GetDashboard";
 import type { GetExpiredBatches } from "./GetExpiredBatches";
 import type { GetExpiringBatches } from "./GetExpiringBatches";
 import type { GetProduct } from "./GetProduct";
@@ -45,13 +48,17 @@ import type { GetTillSettings } from "./GetTillSettings";
 import type { HeldCart } from "./HeldCart";
 import type { HoldCart } from "./HoldCart";
 import type { ListAdjustments } from "./ListAdjustments";
+import type { ListApprovers } from "./ListApprovers";
 import type { ListBackorders } from "./ListBackorders";
+import type { ListBatches } from "./ListBatches";
 import type { ListCategories } from "./ListCategories";
 import type { ListHeldCarts } from "./ListHeldCarts";
+import type { ListProducts } from "./ListProducts";
 import type { ListReceipts } from "./ListReceipts";
 import type { ListReservations } from "./ListReservations";
 import type { ListSales } from "./ListSales";
 import type { ListSecurityLog } from "./ListSecurityLog";
+import type { ListShifts } from "./ListShifts";
 import type { ListStores } from "./ListStores";
 import type { ListSuppliers } from "./ListSuppliers";
 import type { ListUserStores } from "./ListUserStores";
@@ -62,6 +69,7 @@ import type { OverrideLinePrice } from "./OverrideLinePrice";
 import type { Permission } from "./Permission";
 import type { Product } from "./Product";
 import type { ProductHit } from "./ProductHit";
+import type { ProductPage } from "./ProductPage";
 import type { ProductStock } from "./ProductStock";
 import type { Receipt } from "./Receipt";
 import type { ReceiptReversal } from "./ReceiptReversal";
@@ -89,8 +97,10 @@ import type { SecurityLogEntry } from "./SecurityLogEntry";
 import type { SetBatchStatus } from "./SetBatchStatus";
 import type { SetCartDiscount } from "./SetCartDiscount";
 import type { SetLineDiscount } from "./SetLineDiscount";
+import type { ShiftPage } from "./ShiftPage";
 import type { ShiftReport } from "./ShiftReport";
 import type { Store } from "./Store";
+import type { StoreApprover } from "./StoreApprover";
 import type { Supplier } from "./Supplier";
 import type { TillSettings } from "./TillSettings";
 import type { UpdateCartLine } from "./UpdateCartLine";
@@ -146,6 +156,8 @@ export type Commands = {
   get_expired_batches: { request: GetExpiredBatches; response: Array<BatchView> };
   /** The store's batches in FEFO order (nearest expiry first) with expiry bands (permission: view_inventory) */
   get_store_inventory: { request: GetStoreInventory; response: Array<BatchView> };
+  /** A page of the store's batches, filtered and sorted (expiry, product, batch, on hand, value) (permission: view_inventory) */
+  list_batches: { request: ListBatches; response: BatchPage };
   /** One batch with its quantities, status and expiry band (permission: view_inventory) */
   get_batch: { request: GetBatch; response: BatchView };
   /** A product's available (sellable) quantity in a store, with on-hand, reserved, expired and blocked (permission: view_inventory) */
@@ -166,6 +178,8 @@ export type Commands = {
   get_product: { request: GetProduct; response: Product };
   /** Find products by name, SKU or barcode, with available stock and nearest expiry (permission: view_inventory) */
   search_products: { request: SearchProducts; response: Array<ProductHit> };
+  /** A page of products, filtered and sorted, with on-hand and sellable stock in the store (permission: view_inventory) */
+  list_products: { request: ListProducts; response: ProductPage };
   /** Soft-delete a product (refused while any store holds stock of it) (permission: manage_catalogue, writes) */
   delete_product: { request: DeleteProduct; response: Product };
   /** Create a product category, optionally under a parent (permission: manage_catalogue, writes) */
@@ -182,7 +196,7 @@ export type Commands = {
   list_suppliers: { request: ListSuppliers; response: Array<Supplier> };
   /** Create a store (name, code, IANA time zone, currency) (permission: manage_stores, writes) */
   create_store: { request: CreateStore; response: Store };
-  /** Change a store's name, time zone, currency, contact and approval thresholds (permission: manage_stores, writes) */
+  /** Change a store's name, time zone, currency, locale, contact, tax and licence numbers and approval thresholds (permission: manage_stores, writes) */
   update_store: { request: UpdateStore; response: Store };
   /** The stores of this database you work in (every store for head office) (permission: view_inventory) */
   list_stores: { request: ListStores; response: Array<Store> };
@@ -198,6 +212,8 @@ export type Commands = {
   remove_user_store: { request: RemoveUserStore; response: User };
   /** The stores a user works in and the role in each (those you manage users of) (permission: manage_users) */
   list_user_stores: { request: ListUserStores; response: Array<UserStore> };
+  /** The managers and admins who may approve in the store (ids and names, for a picker) (permission: view_inventory) */
+  list_approvers: { request: ListApprovers; response: Array<StoreApprover> };
   /** A store's till settings: tax-inclusive prices, rounding, tenders, receipts, limits (permission: sell) */
   get_till_settings: { request: GetTillSettings; response: TillSettings };
   /** Change a store's till settings (manager) (permission: manage_stock, writes) */
@@ -246,6 +262,10 @@ export type Commands = {
   close_shift: { request: CloseShift; response: ShiftReport };
   /** A shift's report: X while open (by till), Z once closed (by shift id) (permission: sell) */
   get_shift_report: { request: GetShiftReport; response: ShiftReport };
+  /** The store's shifts, newest first (by till, dates, open or closed), to find past X/Z reports (permission: sell) */
+  list_shifts: { request: ListShifts; response: ShiftPage };
+  /** A manager's home: today's sales and margin, 30 days of sales, stock and expiring value, low stock, pending approvals (permission: view_audit) */
+  get_dashboard: { request: GetDashboard; response: Dashboard };
   /** Audit events filtered by store, category, kind, product, batch and time (permission: view_audit) */
   get_audit_trail: { request: GetAuditTrail; response: Array<AuditEvent> };
   /** The audit trail, filtered as get_audit_trail, as a CSV file (permission: view_audit) */

@@ -5,8 +5,10 @@
  *
  * `code` is unique (upper-cased; derived from the name when omitted); `timezone` is an
  * IANA name (default `UTC`) and decides the store's "today" for expiry; `currency` a
- * 3-letter code (default `NGN`). New stores get the default approval thresholds (10
- * units, 100 in value).
+ * 3-letter code (default `NGN`); `locale` a BCP 47 tag such as `en-NG` (default `en`;
+ * language, optional script, optional region; returned in canonical case);
+ * `tax_number` and `licence_number` (optional, up to 64 characters) head the receipt.
+ * New stores get the default approval thresholds (10 units, 100 in value).
  */
 export type CreateStore = { 
 /**
@@ -32,4 +34,16 @@ address?: string,
 /**
  * Phone.
  */
-phone?: string, };
+phone?: string, 
+/**
+ * BCP 47 locale (default "en").
+ */
+locale?: string, 
+/**
+ * Tax identification number.
+ */
+tax_number?: string, 
+/**
+ * Pharmacy licence number.
+ */
+licence_number?: string, };

@@ -30,6 +30,18 @@ phone: string | null,
  */
 currency: string, 
 /**
+ * BCP 47 locale to format the receipt's money and dates with.
+ */
+locale: string, 
+/**
+ * Tax identification number, printed under the store's name.
+ */
+tax_number: string | null, 
+/**
+ * Pharmacy licence number, printed under the store's name.
+ */
+licence_number: string | null, 
+/**
  * Extra header text (settings).
  */
 header: string | null, 

@@ -37,6 +37,19 @@ address: string | null,
  */
 phone: string | null, 
 /**
+ * BCP 47 locale the store's screens and receipts format with, e.g.
+ * "en-NG".
+ */
+locale: string, 
+/**
+ * Tax identification (TIN / VAT) number, printed on receipts.
+ */
+tax_number: string | null, 
+/**
+ * Pharmacy premises licence number, printed on receipts.
+ */
+licence_number: string | null, 
+/**
  * Adjustments above this many units need a manager.
  */
 adjustment_approval_units: Qty, 

@@ -6,8 +6,11 @@ import type { StoreId } from "./StoreId";
 /**
  * `update_store`: change a store's details and approval thresholds.
  *
- * `adjustment_approval_units` / `adjustment_approval_value`: a non-manager's adjustment
- * above either waits for approval (see `adjust_stock`). Thresholds cannot be negative.
+ * Omitted fields are kept; an empty `address`, `phone`, `tax_number` or `licence_number`
+ * clears it. `locale` as in `create_store`. `adjustment_approval_units` /
+ * `adjustment_approval_value`: a non-manager's adjustment above either waits for approval
+ * (see `adjust_stock`). Thresholds cannot be negative. Recorded as a `store_updated` event
+ * with each changed field before → after.
  */
 export type UpdateStore = { 
 /**
@@ -34,6 +37,18 @@ address?: string,
  * New phone.
  */
 phone?: string, 
+/**
+ * New locale (BCP 47).
+ */
+locale?: string, 
+/**
+ * New tax identification number.
+ */
+tax_number?: string, 
+/**
+ * New pharmacy licence number.
+ */
+licence_number?: string, 
 /**
  * Units above which adjustments need approval.
  */

@@ -6,7 +6,8 @@ import type { PrintedHead } from "./PrintedHead";
  *
  * Re-hashes every store's chain (`chain` problems), replays every batch's on-hand from
  * the ledger and compares it with the batch (`conservation`), and compares each batch's
- * reserved quantity with its active holds (`reservation`). At most 1000 problems are
+ * reserved quantity with its active holds (`reservation`), and recomputes the running
+ * stock totals the lists and the dashboard read (`totals`). At most 1000 problems are
  * listed. Heads printed on Z reports given in `printed_heads` must still be
  * in the chain unchanged (`printed_head`). `pharmapos verify` (no `--user`) does the same plus SQLite's `PRAGMA
  * integrity_check`, and exits non-zero when anything is wrong.

@@ -3,6 +3,7 @@
 
 pub mod assignments;
 pub mod categories;
+pub mod product_list;
 pub mod products;
 pub mod stores;
 pub mod suppliers;

@@ -1,5 +1,7 @@
-//! Stores: name, code, IANA time zone (for "today"), currency, and the
-//! thresholds above which a non-manager's adjustment waits for approval.
+//! Stores: name, code, IANA time zone (for "today"), currency, locale (how
+//! numbers, money and dates are written), the details that head a receipt
+//! (address, phone, tax and licence numbers), and the thresholds above
+//! which a non-manager's adjustment waits for approval.
 
 use super::{optional_text, required_text};
 use crate::auth::Permission;
@@ -30,6 +32,13 @@ pub struct Store {
     pub address: Option<String>,
     /// Phone for receipts.
     pub phone: Option<String>,
+    /// BCP 47 locale the store's screens and receipts format with, e.g.
+    /// "en-NG".
+    pub locale: String,
+    /// Tax identification (TIN / VAT) number, printed on receipts.
+    pub tax_number: Option<String>,
+    /// Pharmacy premises licence number, printed on receipts.
+    pub licence_number: Option<String>,
     /// Adjustments above this many units need a manager.
     pub adjustment_approval_units: Qty,
     /// Adjustments above this value need a manager.
@@ -124,13 +133,56 @@ pub(crate) fn parse_currency(c: &str) -> Result<String> {
     Ok(c)
 }
 
+/// Checks a BCP 47 tag of the shapes stores use: a language of 2–3
+/// letters, then optionally a script of 4 letters and a region of 2 letters
+/// or 3 digits ("en", "en-NG", "zh-Hant-TW", "es-419"). Returns it in the
+/// canonical case ("en-NG"), with `_` read as `-`, so that `Intl` and the
+/// printer receive one spelling.
+pub(crate) fn parse_locale(tag: &str) -> Result<String> {
+    let bad = || {
+        Error::invalid(
+            "locale",
+            format!("'{tag}' is not a locale: write a language and region, e.g. en-NG"),
+        )
+    };
+    let t = tag.trim().replace('_', "-");
+    let mut parts = t.split('-');
+    let lang = parts
+        .next()
+        .filter(|l| (2..=3).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_alphabetic()));
+    let mut out = lang.ok_or_else(bad)?.to_ascii_lowercase();
+    let mut rest: Vec<&str> = parts.collect();
+    if let Some(script) = rest.first().copied() {
+        if script.len() == 4 && script.bytes().all(|b| b.is_ascii_alphabetic()) {
+            out.push('-');
+            out.push_str(&script[..1].to_ascii_uppercase());
+            out.push_str(&script[1..].to_ascii_lowercase());
+            rest.remove(0);
+        }
+    }
+    match rest.as_slice() {
+        [] => {}
+        [region]
+            if (region.len() == 2 && region.bytes().all(|b| b.is_ascii_alphabetic()))
+                || (region.len() == 3 && region.bytes().all(|b| b.is_ascii_digit())) =>
+        {
+            out.push('-');
+            out.push_str(&region.to_ascii_uppercase());
+        }
+        _ => return Err(bad()),
+    }
+    Ok(out)
+}
+
 /// `create_store`: the creator (an admin in some store) becomes its admin.
 ///
 /// `code` is unique (upper-cased; derived from the name when omitted); `timezone` is an
 /// IANA name (default `UTC`) and decides the store's "today" for expiry; `currency` a
-/// 3-letter code (default `NGN`). New stores get the default approval thresholds (10
-/// units, 100 in value).
-#[derive(Clone, Debug, Deserialize, TS)]
+/// 3-letter code (default `NGN`); `locale` a BCP 47 tag such as `en-NG` (default `en`;
+/// language, optional script, optional region; returned in canonical case);
+/// `tax_number` and `licence_number` (optional, up to 64 characters) head the receipt.
+/// New stores get the default approval thresholds (10 units, 100 in value).
+#[derive(Clone, Debug, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
 pub struct CreateStore {
@@ -151,6 +203,15 @@ pub struct CreateStore {
     /// Phone.
     #[ts(optional)]
     pub phone: Option<String>,
+    /// BCP 47 locale (default "en").
+    #[ts(optional)]
+    pub locale: Option<String>,
+    /// Tax identification number.
+    #[ts(optional)]
+    pub tax_number: Option<String>,
+    /// Pharmacy licence number.
+    #[ts(optional)]
+    pub licence_number: Option<String>,
 }
 
 impl CreateStore {
@@ -181,6 +242,11 @@ impl CreateStore {
         }
         let timezone = parse_timezone(self.timezone.as_deref().unwrap_or("UTC"))?;
         let currency = parse_currency(self.currency.as_deref().unwrap_or("NGN"))?;
+        let locale = parse_locale(self.locale.as_deref().unwrap_or("en"))?;
+        let address = optional_text("address", self.address.as_deref(), 300)?;
+        let phone = optional_text("phone", self.phone.as_deref(), 40)?;
+        let tax_number = optional_text("tax_number", self.tax_number.as_deref(), 64)?;
+        let licence_number = optional_text("licence_number", self.licence_number.as_deref(), 64)?;
         let exists: bool = tx.query_row(
             "SELECT EXISTS(SELECT 1 FROM stores WHERE code = ?1)",
             [&code],
@@ -193,18 +259,22 @@ impl CreateStore {
         }
         let id = StoreId::new();
         tx.execute(
-            "INSERT INTO stores (id, code, name, timezone, currency, address, phone, created_at, updated_at, installation_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
+            "INSERT INTO stores (id, code, name, timezone, currency, address, phone, created_at, updated_at, installation_id,
+                                 locale, tax_number, licence_number)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11, ?12)",
             params![
                 id,
                 code,
                 name,
                 timezone,
                 currency,
-                optional_text("address", self.address.as_deref(), 300)?,
-                optional_text("phone", self.phone.as_deref(), 40)?,
+                address,
+                phone,
                 now,
-                installation
+                installation,
+                locale,
+                tax_number,
+                licence_number
             ],
         )?;
         get_store(tx, id)
@@ -253,8 +323,11 @@ pub(crate) fn record_created(stamp: &crate::audit::Stamp<'_>, store: &Store) -> 
 
 /// `update_store`: change a store's details and approval thresholds.
 ///
-/// `adjustment_approval_units` / `adjustment_approval_value`: a non-manager's adjustment
-/// above either waits for approval (see `adjust_stock`). Thresholds cannot be negative.
+/// Omitted fields are kept; an empty `address`, `phone`, `tax_number` or `licence_number`
+/// clears it. `locale` as in `create_store`. `adjustment_approval_units` /
+/// `adjustment_approval_value`: a non-manager's adjustment above either waits for approval
+/// (see `adjust_stock`). Thresholds cannot be negative. Recorded as a `store_updated` event
+/// with each changed field before → after.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -276,6 +349,15 @@ pub struct UpdateStore {
     /// New phone.
     #[ts(optional)]
     pub phone: Option<String>,
+    /// New locale (BCP 47).
+    #[ts(optional)]
+    pub locale: Option<String>,
+    /// New tax identification number.
+    #[ts(optional)]
+    pub tax_number: Option<String>,
+    /// New pharmacy licence number.
+    #[ts(optional)]
+    pub licence_number: Option<String>,
     /// Units above which adjustments need approval.
     #[ts(optional)]
     pub adjustment_approval_units: Option<Qty>,
@@ -287,7 +369,7 @@ pub struct UpdateStore {
 impl Operation for UpdateStore {
     const NAME: &'static str = "update_store";
     const SUMMARY: &'static str =
-        "Change a store's name, time zone, currency, contact and approval thresholds";
+        "Change a store's name, time zone, currency, locale, contact, tax and licence numbers and approval thresholds";
     const PERMISSION: Permission = Permission::ManageStores;
     const WRITES: bool = true;
     type Output = Store;
@@ -315,6 +397,18 @@ impl Operation for UpdateStore {
             Some(p) => optional_text("phone", Some(&p), 40)?,
             None => cur.phone,
         };
+        let locale = match self.locale {
+            Some(l) => parse_locale(&l)?,
+            None => cur.locale,
+        };
+        let tax_number = match self.tax_number {
+            Some(t) => optional_text("tax_number", Some(&t), 64)?,
+            None => cur.tax_number,
+        };
+        let licence_number = match self.licence_number {
+            Some(l) => optional_text("licence_number", Some(&l), 64)?,
+            None => cur.licence_number,
+        };
         let units = self
             .adjustment_approval_units
             .unwrap_or(cur.adjustment_approval_units);
@@ -330,7 +424,8 @@ impl Operation for UpdateStore {
         let before = get_store(ctx.tx, self.id)?;
         ctx.tx.execute(
             "UPDATE stores SET name = ?2, timezone = ?3, currency = ?4, address = ?5, phone = ?6,
-                    adjustment_approval_milli = ?7, adjustment_approval_e4 = ?8, updated_at = ?9 WHERE id = ?1",
+                    adjustment_approval_milli = ?7, adjustment_approval_e4 = ?8, updated_at = ?9,
+                    locale = ?10, tax_number = ?11, licence_number = ?12 WHERE id = ?1",
             params![
                 self.id,
                 name,
@@ -340,7 +435,10 @@ impl Operation for UpdateStore {
                 phone,
                 units.to_scaled("adjustment_approval_units")?,
                 value.to_scaled("adjustment_approval_value")?,
-                ctx.now_str()
+                ctx.now_str(),
+                locale,
+                tax_number,
+                licence_number
             ],
         )?;
         let after = get_store(ctx.tx, self.id)?;
@@ -386,7 +484,7 @@ impl Operation for ListStores {
 pub fn get_store(tx: &Transaction<'_>, id: StoreId) -> Result<Store> {
     tx.query_row(
         "SELECT id, code, name, timezone, currency, address, phone, adjustment_approval_milli, adjustment_approval_e4, is_active,
-                installation_id
+                installation_id, locale, tax_number, licence_number
            FROM stores WHERE id = ?1",
         [id],
         |r| {
@@ -402,6 +500,9 @@ pub fn get_store(tx: &Transaction<'_>, id: StoreId) -> Result<Store> {
                 adjustment_approval_value: Money::from_scaled(r.get(8)?),
                 is_active: r.get(9)?,
                 installation_id: r.get(10)?,
+                locale: r.get(11)?,
+                tax_number: r.get(12)?,
+                licence_number: r.get(13)?,
             })
         },
     )

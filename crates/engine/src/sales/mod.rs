@@ -31,6 +31,7 @@ pub mod receipt;
 pub mod returns;
 pub mod scan;
 pub mod settings;
+pub mod shift_list;
 pub mod shifts;
 
 use crate::num::Money;

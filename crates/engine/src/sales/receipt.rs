@@ -60,6 +60,12 @@ pub struct ReceiptStore {
     pub phone: Option<String>,
     /// Currency code.
     pub currency: String,
+    /// BCP 47 locale to format the receipt's money and dates with.
+    pub locale: String,
+    /// Tax identification number, printed under the store's name.
+    pub tax_number: Option<String>,
+    /// Pharmacy licence number, printed under the store's name.
+    pub licence_number: Option<String>,
     /// Extra header text (settings).
     pub header: Option<String>,
     /// Footer text (settings).
@@ -386,6 +392,9 @@ pub(crate) fn build(ctx: &Ctx<'_>, sale_id: SaleId) -> Result<Receipt> {
             address: st.address,
             phone: st.phone,
             currency: st.currency,
+            locale: st.locale,
+            tax_number: st.tax_number,
+            licence_number: st.licence_number,
             header: cfg.receipt_header,
             footer: cfg.receipt_footer,
         },

@@ -65,7 +65,8 @@ pub(super) fn catalogue(d: &mut Recorder, store: &str) -> Catalogue {
     d.call(
         "ada",
         "update_store",
-        json!({"id": store, "phone": "+234 800 000 0000", "adjustment_approval_units": "10", "adjustment_approval_value": "5000"}),
+        json!({"id": store, "phone": "+234 800 000 0000", "locale": "en-NG", "tax_number": "TIN 01234567-0001",
+               "licence_number": "PCN/LAG/2026/0042", "adjustment_approval_units": "10", "adjustment_approval_value": "5000"}),
     );
     d.call("ada", "list_stores", json!({}));
 
@@ -261,6 +262,24 @@ pub(super) fn stock(d: &mut Recorder, c: &Catalogue) -> Batches {
     d.call("ada", "search_products", json!({"query": "para"}));
     d.call("ada", "search_products", json!({"query": "6151100012357"}));
     d.call_first(3, "chidi", "get_store_inventory", json!({}));
+    d.say(
+        "list_products",
+        "The Products screen's list: a page at a time, filtered, sorted and counted by the engine. Active products, most stock first, two to a page:",
+    );
+    d.call(
+        "ada",
+        "list_products",
+        json!({"active": true, "sort": "on_hand", "descending": true, "limit": 2}),
+    );
+    d.say(
+        "list_batches",
+        "The Stock screen's list: the two batches holding the most value (`value` = on hand × unit cost), and how many batches hold stock:",
+    );
+    d.call(
+        "chidi",
+        "list_batches",
+        json!({"sort": "value", "descending": true, "limit": 2}),
+    );
     d.call("chidi", "get_batch", json!({"batch_id": pcm1}));
     d.call("chidi", "get_product_stock", json!({"product_id": para}));
     d.call("chidi", "get_expiring_batches", json!({"days": 30}));

@@ -11,6 +11,11 @@ pub(super) fn day(d: &mut Recorder, c: &Catalogue, b: &Batches) {
     let (para, btx, vitc, ibu) = (&c.para, &c.btx, &c.vitc, &c.ibu);
     d.call("chidi", "get_till_settings", json!({}));
     d.say(
+        "list_approvers",
+        "Who can approve at this store's till (the approval dialog lists them to pick from):",
+    );
+    d.call("chidi", "list_approvers", json!({}));
+    d.say(
         "update_till_settings",
         "musa rounds totals to 5 naira, takes bank transfers too, sets the receipt's header and footer and keeps holds for 30 minutes:",
     );
@@ -411,6 +416,16 @@ pub(super) fn day(d: &mut Recorder, c: &Catalogue, b: &Batches) {
     d.say("get_shift_report", "A closed shift's Z report, by its id:");
     d.at("2026-01-15T17:05:00Z");
     d.call("musa", "get_shift_report", json!({"shift_id": shift}));
+    d.say(
+        "list_shifts",
+        "Past shifts, newest first, to find a Z report again (reprint it with `get_shift_report` and its `shift_id`):",
+    );
+    d.call("musa", "list_shifts", json!({"closed": true}));
+    d.say(
+        "get_dashboard",
+        "musa's home at the end of the day: today's takings and margin, the last 30 days (oldest first), stock and expiring value, low stock and adjustments waiting:",
+    );
+    d.call("musa", "get_dashboard", json!({}));
     d.refusal("selling after the till's shift was closed");
     d.at("2026-01-15T17:10:00Z");
     let cart5 = id(

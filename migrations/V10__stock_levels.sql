@@ -1,0 +1,137 @@
+-- PharmaPOS store database, schema 10: lists that scale.
+--
+-- The product list sorts 100,000 products by what each has on hand in a
+-- store, and the manager's dashboard sums the value of every sellable batch
+-- and of those expiring within 30/60/90 days. Summed from a million batch
+-- rows each time, that is a full scan (seconds); kept as running totals it
+-- is one index range. Two derived tables hold them, written only by the
+-- triggers below in the same statement as the batch row, so they can never
+-- disagree with `batches` (`verify` also recomputes and compares them).
+--
+-- Their cost to a sale: one row of each, updated in place. `batch_totals`
+-- is a few thousand rows per store (one per status and expiry date), so
+-- its pages stay hot; `stock_levels` is one row per product and store.
+
+-- 1. Per store and product: everything on hand, and on hand in batches of
+--    status 'available' (before the expiry date is looked at: that depends
+--    on the day the list is read). A row for every pair, zero when nothing
+--    was received, so that the on-hand order is one index walk, products
+--    without stock included.
+CREATE TABLE stock_levels (
+    store_id         TEXT NOT NULL REFERENCES stores(id),
+    product_id       TEXT NOT NULL REFERENCES products(id),
+    on_hand_milli    INTEGER NOT NULL DEFAULT 0 CHECK (on_hand_milli >= 0),
+    available_milli  INTEGER NOT NULL DEFAULT 0 CHECK (available_milli >= 0),
+    PRIMARY KEY (store_id, product_id)
+) WITHOUT ROWID;
+-- Ordered by (store, on hand, product): the product list's on-hand sort.
+CREATE INDEX ix_stock_levels_on_hand ON stock_levels(store_id, on_hand_milli);
+
+-- 2. Per store, batch status and expiry date: how many batches, how many
+--    of them hold stock, their stock and its value at each batch's cost
+--    (value_e7 = Σ on_hand_milli × cost_price_e4, thousandths × ten-
+--    thousandths: exact, scale 7). The dashboard's stock and expiring
+--    values and the batch list's count are sums over a few rows of it.
+CREATE TABLE batch_totals (
+    store_id       TEXT NOT NULL REFERENCES stores(id),
+    status         TEXT NOT NULL,
+    expiry_date    TEXT NOT NULL,
+    batches        INTEGER NOT NULL DEFAULT 0 CHECK (batches >= 0),
+    stocked        INTEGER NOT NULL DEFAULT 0 CHECK (stocked >= 0),
+    on_hand_milli  INTEGER NOT NULL DEFAULT 0 CHECK (on_hand_milli >= 0),
+    value_e7       INTEGER NOT NULL DEFAULT 0 CHECK (value_e7 >= 0),
+    PRIMARY KEY (store_id, status, expiry_date)
+) WITHOUT ROWID;
+
+INSERT INTO stock_levels (store_id, product_id)
+SELECT s.id, p.id FROM stores s CROSS JOIN products p;
+UPDATE stock_levels
+   SET on_hand_milli = t.on_hand, available_milli = t.available
+  FROM (SELECT store_id, product_id, SUM(on_hand_milli) AS on_hand,
+               SUM(CASE WHEN status = 'available' THEN on_hand_milli ELSE 0 END) AS available
+          FROM batches GROUP BY store_id, product_id) AS t
+ WHERE stock_levels.store_id = t.store_id AND stock_levels.product_id = t.product_id;
+
+INSERT INTO batch_totals (store_id, status, expiry_date, batches, stocked, on_hand_milli, value_e7)
+SELECT store_id, status, expiry_date, COUNT(*), SUM(on_hand_milli > 0), SUM(on_hand_milli),
+       SUM(on_hand_milli * cost_price_e4)
+  FROM batches GROUP BY store_id, status, expiry_date;
+
+CREATE TRIGGER stock_levels_product AFTER INSERT ON products
+BEGIN
+    INSERT INTO stock_levels (store_id, product_id) SELECT id, NEW.id FROM stores;
+END;
+
+CREATE TRIGGER stock_levels_store AFTER INSERT ON stores
+BEGIN
+    INSERT INTO stock_levels (store_id, product_id) SELECT NEW.id, id FROM products;
+END;
+
+CREATE TRIGGER stock_levels_batch_insert AFTER INSERT ON batches
+BEGIN
+    UPDATE stock_levels
+       SET on_hand_milli = on_hand_milli + NEW.on_hand_milli,
+           available_milli = available_milli + CASE WHEN NEW.status = 'available' THEN NEW.on_hand_milli ELSE 0 END
+     WHERE store_id = NEW.store_id AND product_id = NEW.product_id;
+    INSERT INTO batch_totals (store_id, status, expiry_date, batches, stocked, on_hand_milli, value_e7)
+    VALUES (NEW.store_id, NEW.status, NEW.expiry_date, 1, NEW.on_hand_milli > 0, NEW.on_hand_milli,
+            NEW.on_hand_milli * NEW.cost_price_e4)
+    ON CONFLICT (store_id, status, expiry_date) DO UPDATE
+       SET batches = batches + 1, stocked = stocked + excluded.stocked,
+           on_hand_milli = on_hand_milli + excluded.on_hand_milli, value_e7 = value_e7 + excluded.value_e7;
+END;
+
+-- A batch's store and product never change (no statement updates them).
+-- The old row's share leaves its totals row, the new row's joins its own
+-- (the same row for a sale: one hot row, written twice in memory).
+CREATE TRIGGER stock_levels_batch_update
+AFTER UPDATE OF on_hand_milli, status, cost_price_e4, expiry_date ON batches
+WHEN NEW.on_hand_milli <> OLD.on_hand_milli OR NEW.status <> OLD.status
+  OR NEW.cost_price_e4 <> OLD.cost_price_e4 OR NEW.expiry_date <> OLD.expiry_date
+BEGIN
+    UPDATE stock_levels
+       SET on_hand_milli = on_hand_milli - OLD.on_hand_milli + NEW.on_hand_milli,
+           available_milli = available_milli
+               - CASE WHEN OLD.status = 'available' THEN OLD.on_hand_milli ELSE 0 END
+               + CASE WHEN NEW.status = 'available' THEN NEW.on_hand_milli ELSE 0 END
+     WHERE store_id = NEW.store_id AND product_id = NEW.product_id
+       AND (NEW.on_hand_milli <> OLD.on_hand_milli OR NEW.status <> OLD.status);
+    UPDATE batch_totals
+       SET batches = batches - 1, stocked = stocked - (OLD.on_hand_milli > 0),
+           on_hand_milli = on_hand_milli - OLD.on_hand_milli,
+           value_e7 = value_e7 - OLD.on_hand_milli * OLD.cost_price_e4
+     WHERE store_id = OLD.store_id AND status = OLD.status AND expiry_date = OLD.expiry_date;
+    INSERT INTO batch_totals (store_id, status, expiry_date, batches, stocked, on_hand_milli, value_e7)
+    VALUES (NEW.store_id, NEW.status, NEW.expiry_date, 1, NEW.on_hand_milli > 0, NEW.on_hand_milli,
+            NEW.on_hand_milli * NEW.cost_price_e4)
+    ON CONFLICT (store_id, status, expiry_date) DO UPDATE
+       SET batches = batches + 1, stocked = stocked + excluded.stocked,
+           on_hand_milli = on_hand_milli + excluded.on_hand_milli, value_e7 = value_e7 + excluded.value_e7;
+END;
+
+-- Batches are never deleted; if one ever is, its totals go with it.
+CREATE TRIGGER stock_levels_batch_delete AFTER DELETE ON batches
+BEGIN
+    UPDATE stock_levels
+       SET on_hand_milli = on_hand_milli - OLD.on_hand_milli,
+           available_milli = available_milli - CASE WHEN OLD.status = 'available' THEN OLD.on_hand_milli ELSE 0 END
+     WHERE store_id = OLD.store_id AND product_id = OLD.product_id;
+    UPDATE batch_totals
+       SET batches = batches - 1, stocked = stocked - (OLD.on_hand_milli > 0),
+           on_hand_milli = on_hand_milli - OLD.on_hand_milli,
+           value_e7 = value_e7 - OLD.on_hand_milli * OLD.cost_price_e4
+     WHERE store_id = OLD.store_id AND status = OLD.status AND expiry_date = OLD.expiry_date;
+END;
+
+-- The list and dashboard orders that no existing index gives.
+-- Batch numbers never change once received; sale times never change.
+CREATE INDEX ix_batches_store_batch_number ON batches(store_id, batch_number);
+-- The batch list by status (quarantined, recalled…) in expiry order; a
+-- status changes only when a batch empties, refills or is set aside, so a
+-- sale does not write it.
+CREATE INDEX ix_batches_store_status_expiry ON batches(store_id, status, expiry_date);
+CREATE INDEX ix_products_selling_price ON products(selling_price_e4);
+CREATE INDEX ix_products_updated_at ON products(updated_at);
+CREATE INDEX ix_sales_store_time ON sales(store_id, created_at);
+CREATE INDEX ix_shifts_store_opened ON shifts(store_id, opened_at);
+CREATE INDEX ix_sale_returns_store_time ON sale_returns(store_id, created_at);
