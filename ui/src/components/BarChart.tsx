@@ -7,7 +7,7 @@
 // numbers: a drawing position, never a figure shown; labels and the table
 // show the strings as the engine sent them, formatted by the store locale.
 import { useEffect, useRef } from "react";
-import uPlot from "uplot";
+import type uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 
 export interface BarSeries {
@@ -46,9 +46,26 @@ export function BarChart({
   useEffect(() => {
     const el = host.current;
     if (!el || !canDraw() || categories.length === 0) return;
+    let plot: uPlot | null = null;
+    let cancelled = false;
+    const resize = () => plot?.setSize({ width: Math.max(320, el.clientWidth), height });
+    // Loaded on first use: the till and sign-in never pay for the chart code.
+    void import("uplot").then(({ default: UPlot }) => {
+      if (cancelled) return;
+      plot = draw(UPlot, el);
+      window.addEventListener("resize", resize);
+    });
+    return () => {
+      cancelled = true;
+      window.removeEventListener("resize", resize);
+      plot?.destroy();
+    };
+  }, [categories, series, format, height]);
+
+  function draw(UPlot: typeof uPlot, el: HTMLElement): uPlot {
     const xs = categories.map((_, i) => i);
-    const bars = uPlot.paths.bars?.({ size: [0.7, 40], gap: 2 });
-    const plot = new uPlot(
+    const bars = UPlot.paths.bars?.({ size: [0.7, 40], gap: 2 });
+    return new UPlot(
       {
         width: Math.max(320, el.clientWidth),
         height,
@@ -78,13 +95,7 @@ export function BarChart({
       [xs, ...series.map((s) => s.values.map((v) => Number(v)))],
       el,
     );
-    const resize = () => plot.setSize({ width: Math.max(320, el.clientWidth), height });
-    window.addEventListener("resize", resize);
-    return () => {
-      window.removeEventListener("resize", resize);
-      plot.destroy();
-    };
-  }, [categories, series, format, height]);
+  }
 
   return (
     <figure className="chart" aria-label={label}>

@@ -74,8 +74,7 @@ export function MainLayout({
   const stores = useCommandQuery("list_stores", {});
   const store = stores.data?.find((s) => s.id === user.store_id) ?? stores.data?.[0];
   const storeLocale: StoreLocale = {
-    // Until a store names its locale, the PC's language with the store's currency and zone.
-    locale: (store as { locale?: string } | undefined)?.locale ?? navigator.language ?? "en",
+    locale: store?.locale ?? navigator.language ?? "en",
     currency: store?.currency ?? "USD",
     timeZone: store?.timezone ?? "UTC",
   };

@@ -29,7 +29,7 @@ export function ShiftsScreen() {
     closed: closed === "" ? undefined : closed === "closed",
     limit: state.limit,
     offset: state.offset,
-  });
+  }, { placeholderData: (previous) => previous });
 
   const columns: readonly PagedColumn<ShiftSummary, NoSort>[] = [
     { header: t("Till"), cell: (s) => s.terminal_id },
@@ -91,7 +91,7 @@ export function ShiftsScreen() {
         rowKey={(s) => s.shift_id}
         empty={t("No shifts yet.")}
         error={page.error}
-        loading={{ pending: page.isLoading, what: t("shifts") }}
+        loading={{ pending: page.isPending && !page.data, what: t("shifts") }}
       />
       {shown && <ReportDialog shift={shown} onClose={() => setShown(null)} />}
     </Screen>

@@ -41,6 +41,9 @@ type StoreDraft = {
   name: string;
   address: string;
   phone: string;
+  tax_number: string;
+  licence_number: string;
+  locale: string;
   timezone: string;
   currency: string;
   adjustment_approval_units: string;
@@ -52,6 +55,9 @@ function storeDraft(s: Store): StoreDraft {
     name: s.name,
     address: s.address ?? "",
     phone: s.phone ?? "",
+    tax_number: s.tax_number ?? "",
+    licence_number: s.licence_number ?? "",
+    locale: s.locale,
     timezone: s.timezone,
     currency: s.currency,
     adjustment_approval_units: s.adjustment_approval_units,
@@ -91,6 +97,15 @@ export function StoreDetailsForm({ store }: { store: Store }) {
           {(id) => <textarea id={id} value={draft.address} onChange={set("address")} rows={2} />}
         </Field>
         <Field label={t("Phone")}>{(id) => <input id={id} value={draft.phone} onChange={set("phone")} />}</Field>
+        <Field label={t("Tax number")} hint={t("Printed on receipts when given.")}>
+          {(id) => <input id={id} value={draft.tax_number} onChange={set("tax_number")} />}
+        </Field>
+        <Field label={t("Licence number")} hint={t("The pharmacy's licence, printed on receipts when given.")}>
+          {(id) => <input id={id} value={draft.licence_number} onChange={set("licence_number")} />}
+        </Field>
+        <Field label={t("Locale")} hint={t("How numbers, money and dates are written, e.g. en-NG.")}>
+          {(id) => <input id={id} value={draft.locale} onChange={set("locale")} />}
+        </Field>
         <Field label={t("Time zone")} hint={t("Every time is shown in this zone, e.g. Africa/Lagos.")}>
           {(id) => <input id={id} value={draft.timezone} onChange={set("timezone")} />}
         </Field>

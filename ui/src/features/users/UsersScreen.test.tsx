@@ -10,7 +10,7 @@ import { UsersScreen } from "./UsersScreen";
 afterEach(() => clearMocks());
 
 const STORE = (id: string, code: string, name: string): Store => ({
-  id, code, name, timezone: "Africa/Lagos", currency: "NGN", address: null, phone: null,
+  id, code, name, timezone: "Africa/Lagos", currency: "NGN", locale: "en-NG", tax_number: null, licence_number: null, address: null, phone: null,
   adjustment_approval_units: "10", adjustment_approval_value: "100.00", is_active: true, installation_id: "i1",
 });
 
