@@ -31,10 +31,28 @@ const ACCENTS: Record<string, string> = {
   N: "Ñ", O: "Ö", P: "Þ", Q: "Ǫ", R: "Ŕ", S: "Š", T: "Ţ", U: "Û", V: "Ṽ", W: "Ŵ", X: "Ẋ", Y: "Ý", Z: "Ž",
 };
 
-/** "Sign in" → "⟦Šîĝñ îñ⟧". */
+// Interpolated values (names, numbers) are data: the pseudo formatter marks
+// them so that the post-processor accents only the message around them.
+const VALUE_START = "\u0001";
+const VALUE_END = "\u0002";
+
+/** "Sign in" → "⟦Šîĝñ îñ⟧"; values marked by the pseudo formatter keep their letters. */
 export function pseudoLocalize(s: string): string {
-  return `⟦${s.replace(/[A-Za-z]/g, (c) => ACCENTS[c] ?? c)}⟧`;
+  const parts = s.split(new RegExp(`(${VALUE_START}[^${VALUE_END}]*${VALUE_END})`));
+  const body = parts
+    .map((p) => (p.startsWith(VALUE_START) ? p.slice(1, -1) : p.replace(/[A-Za-z]/g, (c) => ACCENTS[c] ?? c)))
+    .join("");
+  return `⟦${body}⟧`;
 }
+
+/** The pseudo-locale's formatter: every interpolated value passes through, marked. */
+const pseudoFormatter = {
+  type: "formatter" as const,
+  init() {},
+  format: (value: unknown) => `${VALUE_START}${String(value)}${VALUE_END}`,
+  add() {},
+  addCached() {},
+};
 
 function wantsPseudo(): boolean {
   try {
@@ -44,13 +62,11 @@ function wantsPseudo(): boolean {
   }
 }
 
-/** Starts i18next (once); English unless the pseudo-locale is switched on. */
-export function initI18n(language: string = wantsPseudo() ? PSEUDO : "en"): I18n {
-  if (i18next.isInitialized) {
-    if (i18next.language !== language) void i18next.changeLanguage(language);
-    return i18next;
-  }
-  void i18next
+/** Sets up `instance` in `language` (the pseudo-locale adds its formatter and marks). */
+export function configure(instance: I18n, language: string): I18n {
+  const pseudo = language === PSEUDO;
+  if (pseudo) instance.use(pseudoFormatter);
+  void instance
     .use(initReactI18next)
     .use({ type: "postProcessor", name: PSEUDO, process: (value: string) => pseudoLocalize(value) })
     .init({
@@ -61,12 +77,18 @@ export function initI18n(language: string = wantsPseudo() ? PSEUDO : "en"): I18n
       nsSeparator: false,
       resources: { en: { translation: en } },
       // React escapes; double escaping would show "&amp;".
-      interpolation: { escapeValue: false },
-      postProcess: language === PSEUDO ? [PSEUDO] : false,
+      interpolation: { escapeValue: false, alwaysFormat: pseudo },
+      postProcess: pseudo ? [PSEUDO] : false,
       initAsync: false,
       returnNull: false,
     });
-  return i18next;
+  return instance;
+}
+
+/** Starts the app's i18next (once): English unless the pseudo-locale is switched on. */
+export function initI18n(language: string = wantsPseudo() ? PSEUDO : "en"): I18n {
+  if (i18next.isInitialized) return i18next;
+  return configure(i18next, language);
 }
 
 export { i18next };
