@@ -2,6 +2,7 @@
 // engine answers approval_required. The request is sent again with the
 // approver's name and PIN; a wrong PIN is shown in place.
 import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 
 import { toApiError } from "../../api";
 import { ErrorMessage } from "../../components/ErrorMessage";
@@ -24,6 +25,7 @@ export interface PendingApproval {
 }
 
 export function ApprovalPrompt({ pending, onDone, onCancel }: { pending: PendingApproval; onDone: () => void; onCancel: () => void }) {
+  const { t } = useTranslation();
   const [name, setName] = useState("");
   const [pin, setPin] = useState("");
   const [error, setError] = useState<unknown>(null);
@@ -45,29 +47,29 @@ export function ApprovalPrompt({ pending, onDone, onCancel }: { pending: Pending
   }
 
   return (
-    <form className="panel approval" aria-label="Manager approval" onSubmit={submit} onKeyDown={(e) => e.key === "Escape" && onCancel()}>
-      <h2>Manager approval needed</h2>
+    <form className="panel approval" aria-label={t("Manager approval")} onSubmit={submit} onKeyDown={(e) => e.key === "Escape" && onCancel()}>
+      <h2>{t("Manager approval needed")}</h2>
       <p>
         <strong>{pending.what}</strong>: {pending.reason}.
       </p>
       <div className="grid three">
-        <Field label="Approving manager">{(id) => <input id={id} value={name} onChange={(e) => setName(e.target.value)} autoFocus required />}</Field>
-        <Field label="Manager PIN">
+        <Field label={t("Approving manager")}>{(id) => <input id={id} value={name} onChange={(e) => setName(e.target.value)} autoFocus required />}</Field>
+        <Field label={t("Manager PIN")}>
           {(id) => <input id={id} type="password" inputMode="numeric" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value)} required />}
         </Field>
         <div className="form-actions">
           <button type="submit" className="primary" disabled={busy}>
-            {busy ? "Checking…" : "Approve"}
+            {busy ? t("Checking…") : t("Approve")}
           </button>
           <button type="button" onClick={onCancel}>
-            Cancel
+            {t("Cancel")}
           </button>
         </div>
       </div>
       {refused(error) ? (
         <div className="error-message" role="alert" data-kind={toApiError(error).kind}>
           <div className="error-head">
-            <strong>{toApiError(error).kind === "locked" ? "Manager locked out" : "PIN refused"}</strong>
+            <strong>{toApiError(error).kind === "locked" ? t("Manager locked out") : t("PIN refused")}</strong>
           </div>
           <p className="error-text">{toApiError(error).message}</p>
         </div>

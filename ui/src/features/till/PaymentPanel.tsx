@@ -5,6 +5,7 @@
 // cash only (as the engine settles it): a card pays the exact total, and a
 // split rounds only what is left for cash.
 import { useRef, useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 
 import { call } from "../../api";
 import type { CartView } from "../../bindings/CartView";
@@ -12,8 +13,9 @@ import type { PaymentInput } from "../../bindings/PaymentInput";
 import type { Receipt } from "../../bindings/Receipt";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field, Kbd } from "../../components/Field";
-import { formatMoney, parseMoney, roundToIncrement, showMoney, sumMoney } from "./money";
-import { tenderLabel } from "./ReceiptView";
+import { useFormat } from "../../lib/locale";
+import { formatMoney, parseMoney, roundToIncrement, sumMoney } from "./money";
+import { tenderLabel } from "./tenders";
 import { newSaleId } from "./terminal";
 import { RESTORE_ON_SCAN } from "./useScanner";
 
@@ -39,6 +41,8 @@ export function PaymentPanel({
   onCancel: () => void;
   onError?: (e: unknown) => void;
 }) {
+  const { t } = useTranslation();
+  const f = useFormat();
   const exact = cart.totals.total_before_rounding;
   const cashTotal = cart.totals.total;
   const [rows, setRows] = useState<Row[]>([]);
@@ -97,27 +101,27 @@ export function PaymentPanel({
   }
 
   return (
-    <form className="panel payment" aria-label="Payment" onSubmit={complete}>
+    <form className="panel payment" aria-label={t("Payment")} onSubmit={complete}>
       <h2>
-        Payment — total <span data-testid="pay-total">{showMoney(exact)}</span>
+        {t("Payment — total")} <span data-testid="pay-total">{f.money(exact)}</span>
         {cashTotal !== exact && (
           <span className="small muted" data-testid="pay-cash-total">
             {" "}
-            ({showMoney(cashTotal)} in cash)
+            {t("({{amount}} in cash)", { amount: f.money(cashTotal) })}
           </span>
         )}
       </h2>
-      <div className="tenders" role="group" aria-label="Tenders">
-        {tenders.map((t, i) => (
-          <button key={t} type="button" className="tender" onClick={() => addTender(t)} aria-keyshortcuts={`Control+${i + 1}`} data-tender={t}>
-            {tenderLabel(t)}
+      <div className="tenders" role="group" aria-label={t("Tenders")}>
+        {tenders.map((code, i) => (
+          <button key={code} type="button" className="tender" onClick={() => addTender(code)} aria-keyshortcuts={`Control+${i + 1}`} data-tender={code}>
+            {tenderLabel(code)}
           </button>
         ))}
       </div>
-      {rows.length === 0 && <p className="muted">Choose a tender. Several tenders split the payment.</p>}
+      {rows.length === 0 && <p className="muted">{t("Choose a tender. Several tenders split the payment.")}</p>}
       {rows.map((r, i) => (
         <div className="grid four payment-row" key={i} data-tender-row={r.tender}>
-          <Field label={`${tenderLabel(r.tender)} amount`}>
+          <Field label={t("{{tender}} amount", { tender: tenderLabel(r.tender) })}>
             {(id) => (
               <input
                 id={id}
@@ -130,7 +134,7 @@ export function PaymentPanel({
             )}
           </Field>
           {r.tender !== "cash" ? (
-            <Field label={`${tenderLabel(r.tender)} reference`} hint="Card slip, transfer or receipt number">
+            <Field label={t("{{tender}} reference", { tender: tenderLabel(r.tender) })} hint={t("Card slip, transfer or receipt number")}>
               {(id) => (
                 <input id={id} value={r.reference} onChange={(e) => setRows((rs) => rs.map((x, j) => (j === i ? { ...x, reference: e.target.value } : x)))} />
               )}
@@ -139,27 +143,31 @@ export function PaymentPanel({
             <div />
           )}
           <div className="form-actions">
-            <button type="button" onClick={() => setRows((rs) => rs.filter((_, j) => j !== i))} aria-label={`Remove ${tenderLabel(r.tender)} payment`}>
-              Remove
+            <button
+              type="button"
+              onClick={() => setRows((rs) => rs.filter((_, j) => j !== i))}
+              aria-label={t("Remove {{tender}} payment", { tender: tenderLabel(r.tender) })}
+            >
+              {t("Remove")}
             </button>
           </div>
         </div>
       ))}
       <dl className="pay-summary">
-        <dt>Paid</dt>
-        <dd data-testid="pay-paid">{formatMoney(paid)}</dd>
-        <dt>{remaining > 0n ? "Still due" : "Change due"}</dt>
+        <dt>{t("Paid")}</dt>
+        <dd data-testid="pay-paid">{f.money(formatMoney(paid))}</dd>
+        <dt>{remaining > 0n ? t("Still due") : t("Change due")}</dt>
         <dd data-testid={remaining > 0n ? "pay-due" : "pay-change"} className={remaining > 0n ? "due" : "change"}>
-          {remaining > 0n ? formatMoney(remaining) : formatMoney(change)}
+          {remaining > 0n ? f.money(formatMoney(remaining)) : f.money(formatMoney(change))}
         </dd>
       </dl>
       <ErrorMessage error={error} />
       <div className="form-actions">
         <button type="submit" className="primary big" disabled={busy || rows.length === 0}>
-          {busy ? "Completing…" : "Complete sale"} <Kbd>Enter</Kbd>
+          {busy ? t("Completing…") : t("Complete sale")} <Kbd>{t("Enter")}</Kbd>
         </button>
         <button type="button" onClick={onCancel}>
-          Back to cart <Kbd>Esc</Kbd>
+          {t("Back to cart")} <Kbd>{t("Esc")}</Kbd>
         </button>
       </div>
     </form>

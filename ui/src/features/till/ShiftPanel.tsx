@@ -1,6 +1,7 @@
 // Shifts: open with a cash float, the X report while open, close with the
 // counted cash → Z report with over/short (printable).
 import { useState, type FormEvent } from "react";
+import { Trans, useTranslation } from "react-i18next";
 
 import { call } from "../../api";
 import type { ShiftReport } from "../../bindings/ShiftReport";
@@ -11,6 +12,7 @@ import { useCommandQuery } from "../../lib/queries";
 import { ShiftReportView } from "./ReceiptView";
 
 export function OpenShiftForm({ terminalId }: { terminalId: string }) {
+  const { t } = useTranslation();
   const [float, setFloat] = useState("");
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -29,17 +31,21 @@ export function OpenShiftForm({ terminalId }: { terminalId: string }) {
   }
 
   return (
-    <form className="panel" aria-label="Open the shift" onSubmit={submit}>
-      <h2>Open the shift</h2>
+    <form className="panel" aria-label={t("Open the shift")} onSubmit={submit}>
+      <h2>{t("Open the shift")}</h2>
       <p>
-        Till <strong data-testid="open-shift-till">{terminalId}</strong> has no open shift. Count the cash float in the drawer to start selling.{" "}
-        <span className="muted small">(The till id is this workstation's; an administrator renames it under Settings.)</span>
+        <Trans
+          i18nKey="Till <1>{{till}}</1> has no open shift. Count the cash float in the drawer to start selling."
+          values={{ till: terminalId }}
+          components={{ 1: <strong data-testid="open-shift-till" /> }}
+        />{" "}
+        <span className="muted small">{t("(The till id is this workstation's; an administrator renames it under Settings.)")}</span>
       </p>
       <div className="grid three">
-        <Field label="Opening float">{(id) => <input id={id} value={float} onChange={(e) => setFloat(e.target.value)} inputMode="decimal" autoFocus required />}</Field>
+        <Field label={t("Opening float")}>{(id) => <input id={id} value={float} onChange={(e) => setFloat(e.target.value)} inputMode="decimal" autoFocus required />}</Field>
         <div className="form-actions">
           <button type="submit" className="primary" disabled={busy}>
-            Open shift
+            {t("Open shift")}
           </button>
         </div>
       </div>
@@ -49,6 +55,7 @@ export function OpenShiftForm({ terminalId }: { terminalId: string }) {
 }
 
 export function ShiftPanel({ terminalId, onClosed }: { terminalId: string; onClosed: (z: ShiftReport) => void }) {
+  const { t } = useTranslation();
   const x = useCommandQuery("get_shift_report", { terminal_id: terminalId }, { retry: false });
   const [counted, setCounted] = useState("");
   const [notes, setNotes] = useState("");
@@ -65,24 +72,24 @@ export function ShiftPanel({ terminalId, onClosed }: { terminalId: string; onClo
   }
 
   return (
-    <section className="panel" aria-label="Shift">
-      <h2>Shift — X report</h2>
-      {x.isLoading && <Loading what="the X report" />}
+    <section className="panel" aria-label={t("Shift")}>
+      <h2>{t("Shift — X report")}</h2>
+      {x.isLoading && <Loading what={t("the X report")} />}
       <ErrorMessage error={x.error} />
       {x.data && <ShiftReportView report={x.data} />}
-      <form aria-label="Close the shift" onSubmit={close} className="no-print">
-        <h3>Close the shift</h3>
+      <form aria-label={t("Close the shift")} onSubmit={close} className="no-print">
+        <h3>{t("Close the shift")}</h3>
         <div className="grid three">
-          <Field label="Counted cash" hint="Everything in the drawer, float included">
+          <Field label={t("Counted cash")} hint={t("Everything in the drawer, float included")}>
             {(id) => <input id={id} value={counted} onChange={(e) => setCounted(e.target.value)} inputMode="decimal" required />}
           </Field>
-          <Field label="Closing notes">{(id) => <input id={id} value={notes} onChange={(e) => setNotes(e.target.value)} />}</Field>
+          <Field label={t("Closing notes")}>{(id) => <input id={id} value={notes} onChange={(e) => setNotes(e.target.value)} />}</Field>
           <div className="form-actions">
             <button type="submit" className="primary">
-              Close shift
+              {t("Close shift")}
             </button>
             <button type="button" onClick={() => window.print()}>
-              Print X report
+              {t("Print X report")}
             </button>
           </div>
         </div>
@@ -94,16 +101,17 @@ export function ShiftPanel({ terminalId, onClosed }: { terminalId: string; onClo
 
 /** Kept on screen after closing (the shift query then says "no open shift"). */
 export function ZReport({ report, onDismiss }: { report: ShiftReport; onDismiss: () => void }) {
+  const { t } = useTranslation();
   return (
-    <section className="panel" aria-label="Z report">
-      <h2>Shift closed — Z report</h2>
+    <section className="panel" aria-label={t("Z report")}>
+      <h2>{t("Shift closed — Z report")}</h2>
       <ShiftReportView report={report} />
       <div className="form-actions no-print">
         <button type="button" onClick={() => window.print()}>
-          Print Z report
+          {t("Print Z report")}
         </button>
         <button type="button" onClick={onDismiss}>
-          Done
+          {t("Done")}
         </button>
       </div>
     </section>

@@ -1,12 +1,14 @@
 // Not enough stock for a line: say what can be sold, set the line to it,
 // and record a backorder for the rest (customer name and phone).
 import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 
 import { call } from "../../api";
 import type { Backorder } from "../../bindings/Backorder";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field } from "../../components/Field";
 import { Notice } from "../../components/Screen";
+import { useFormat } from "../../lib/locale";
 import { parseMoney, subtractQty } from "./money";
 
 export interface Shortage {
@@ -19,6 +21,8 @@ export interface Shortage {
 }
 
 export function ShortagePanel({ shortage, onSellAvailable, onClose }: { shortage: Shortage; onSellAvailable: () => Promise<void>; onClose: () => void }) {
+  const { t } = useTranslation();
+  const f = useFormat();
   const rest = subtractQty(shortage.requested, shortage.available) ?? shortage.requested;
   const [name, setName] = useState("");
   const [phone, setPhone] = useState("");
@@ -45,34 +49,45 @@ export function ShortagePanel({ shortage, onSellAvailable, onClose }: { shortage
   }
 
   return (
-    <section className="panel shortage" aria-label="Not enough stock" data-testid="shortage">
-      <h2>Not enough {shortage.name}</h2>
+    <section className="panel shortage" aria-label={t("Not enough stock")} data-testid="shortage">
+      <h2>{t("Not enough {{name}}", { name: shortage.name })}</h2>
       <p>
-        Asked for {shortage.requested} {shortage.unit}; <strong>{shortage.available}</strong> can be sold now.
+        {t("Asked for {{requested}}; {{available}} can be sold now.", {
+          requested: f.qty(shortage.requested, shortage.unit),
+          available: f.qty(shortage.available, shortage.unit),
+        })}
       </p>
       <div className="form-actions">
         {canSell && (
           <button type="button" className="primary" onClick={() => void onSellAvailable()}>
-            Sell the {shortage.available} available
+            {t("Sell the {{quantity}} available", { quantity: f.qty(shortage.available) })}
           </button>
         )}
         <button type="button" onClick={onClose}>
-          Close
+          {t("Close")}
         </button>
       </div>
       {done ? (
         <Notice>
-          Backorder recorded: {done.quantity} {shortage.unit} of {done.product_name}
-          {done.customer_name ? ` for ${done.customer_name}` : ""}. Receiving stock will raise a notice.
+          {done.customer_name
+            ? t("Backorder recorded: {{quantity}} of {{product}} for {{customer}}. Receiving stock will raise a notice.", {
+                quantity: f.qty(done.quantity, shortage.unit),
+                product: done.product_name,
+                customer: done.customer_name,
+              })
+            : t("Backorder recorded: {{quantity}} of {{product}}. Receiving stock will raise a notice.", {
+                quantity: f.qty(done.quantity, shortage.unit),
+                product: done.product_name,
+              })}
         </Notice>
       ) : (
-        <form aria-label="Backorder the rest" onSubmit={backorder}>
+        <form aria-label={t("Backorder the rest")} onSubmit={backorder}>
           <div className="grid four">
-            <Field label="Backorder quantity">{(id) => <input id={id} value={quantity} onChange={(e) => setQuantity(e.target.value)} inputMode="decimal" />}</Field>
-            <Field label="Customer name">{(id) => <input id={id} value={name} onChange={(e) => setName(e.target.value)} required />}</Field>
-            <Field label="Customer phone">{(id) => <input id={id} value={phone} onChange={(e) => setPhone(e.target.value)} type="tel" />}</Field>
+            <Field label={t("Backorder quantity")}>{(id) => <input id={id} value={quantity} onChange={(e) => setQuantity(e.target.value)} inputMode="decimal" />}</Field>
+            <Field label={t("Customer name")}>{(id) => <input id={id} value={name} onChange={(e) => setName(e.target.value)} required />}</Field>
+            <Field label={t("Customer phone")}>{(id) => <input id={id} value={phone} onChange={(e) => setPhone(e.target.value)} type="tel" />}</Field>
             <div className="form-actions">
-              <button type="submit">Create backorder</button>
+              <button type="submit">{t("Create backorder")}</button>
             </div>
           </div>
           <ErrorMessage error={error} />

@@ -271,7 +271,7 @@ describe("TillScreen", () => {
     expect(await within(picker).findByRole("button", { name: "Cannot be sold" })).toBeDisabled();
     fireEvent.click(within(picker).getByRole("button", { name: "Sell from P-2" }));
     const row = await screen.findByRole("row", { name: /Batch P-2/ });
-    expect(row).toHaveTextContent("exp 2027-09-30");
+    expect(row).toHaveTextContent("exp Sep 30, 2027");
     expect(screen.getByText("Paracetamol 500mg now sells from batch P-2.")).toBeInTheDocument();
     expect(calls.find((c) => c.name === "update_cart_line")?.input).toEqual({ cart_id: "c1", line_id: "l1", batch_id: "b2" });
 

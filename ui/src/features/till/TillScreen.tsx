@@ -5,6 +5,7 @@
 // F8 returns; F9 shift; Esc goes back.
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 
 import { ApiError, call, toApiError, type CommandName, type CommandRequest, type CommandResponse } from "../../api";
 import type { CartLineView } from "../../bindings/CartLineView";
@@ -18,7 +19,8 @@ import type { SignedInUser } from "../../bindings/SignedInUser";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field, Kbd } from "../../components/Field";
 import { Loading, Notice, Screen } from "../../components/Screen";
-import { formatInstant } from "../../lib/format";
+import { i18next } from "../../i18n";
+import { useFormat } from "../../lib/locale";
 import { COMMAND_KEY, useCommandQuery, useTillConfig } from "../../lib/queries";
 import { useShortcut } from "../../lib/useShortcut";
 import { useOnUnauthenticated } from "../shell/session";
@@ -31,7 +33,6 @@ import { ReceiptView } from "./ReceiptView";
 import { ReturnsPanel } from "./ReturnsPanel";
 import { OpenShiftForm, ShiftPanel, ZReport } from "./ShiftPanel";
 import { ShortagePanel, type Shortage } from "./ShortagePanel";
-import { showMoney } from "./money";
 import { GS } from "./scanner";
 import { RESTORE_ON_SCAN, SCAN_TARGET_ATTR, useScanner } from "./useScanner";
 
@@ -40,22 +41,23 @@ type CartCommand = { [K in CommandName]: CommandResponse<K> extends CartView ? K
 
 type Mode = "sale" | "pay" | "receipt" | "held" | "returns" | "shift";
 
-const MODES: { id: Mode; label: string; key: string }[] = [
-  { id: "sale", label: "Sale", key: "Esc" },
-  { id: "held", label: "Held carts", key: "F7" },
-  { id: "returns", label: "Returns & voids", key: "F8" },
-  { id: "shift", label: "Shift", key: "F9" },
+const MODES: { id: Mode; label: () => string; key: string }[] = [
+  { id: "sale", label: () => i18next.t("Sale"), key: "Esc" },
+  { id: "held", label: () => i18next.t("Held carts"), key: "F7" },
+  { id: "returns", label: () => i18next.t("Returns & voids"), key: "F8" },
+  { id: "shift", label: () => i18next.t("Shift"), key: "F9" },
 ];
 
 export function TillScreen({ user }: { user: SignedInUser }) {
   // The till id is the shell's (command line, environment or its config file).
+  const { t } = useTranslation();
   const till = useTillConfig();
   if (!till.data) {
     return (
-      <Screen title="Till">
-        {till.isLoading && <Loading what="this till's id" />}
+      <Screen title={t("Till")}>
+        {till.isLoading && <Loading what={t("this till's id")} />}
         <ErrorMessage error={till.error} />
-        {till.error && <p className="muted">An administrator can set this till's id under Settings.</p>}
+        {till.error && <p className="muted">{t("An administrator can set this till's id under Settings.")}</p>}
       </Screen>
     );
   }
@@ -63,6 +65,8 @@ export function TillScreen({ user }: { user: SignedInUser }) {
 }
 
 function TillAt({ user, terminalId }: { user: SignedInUser; terminalId: string }) {
+  const { t } = useTranslation();
+  const f = useFormat();
   const shift = useCommandQuery("get_shift_report", { terminal_id: terminalId }, { retry: false });
   const noShift = shift.error?.kind === "no_open_shift" || shift.error?.kind === "not_found";
   // A failed refetch keeps the old data: the error (no open shift) wins.
@@ -71,15 +75,15 @@ function TillAt({ user, terminalId }: { user: SignedInUser; terminalId: string }
 
   return (
     <Screen
-      title="Till"
+      title={t("Till")}
       actions={
         <span className="muted" data-testid="till-id">
-          Till <strong>{terminalId}</strong>
-          {shiftOpen ? ` · shift open since ${formatInstant(shift.data?.opened_at)}` : ""}
+          {t("Till")} <strong>{terminalId}</strong>
+          {shiftOpen ? ` · ${t("shift open since {{when}}", { when: f.instant(shift.data?.opened_at) })}` : ""}
         </span>
       }
     >
-      {shift.isLoading && <Loading what="the shift" />}
+      {shift.isLoading && <Loading what={t("the shift")} />}
       {shift.error && !noShift && <ErrorMessage error={shift.error} />}
       {closed && <ZReport report={closed} onDismiss={() => setClosed(null)} />}
       {noShift && <OpenShiftForm terminalId={terminalId} />}
@@ -89,6 +93,8 @@ function TillAt({ user, terminalId }: { user: SignedInUser; terminalId: string }
 }
 
 function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; terminalId: string; onClosed: (z: ShiftReport) => void }) {
+  const { t } = useTranslation();
+  const f = useFormat();
   const qc = useQueryClient();
   const onUnauthenticated = useOnUnauthenticated();
   const settings = useCommandQuery("get_till_settings", {});
@@ -176,7 +182,7 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
         });
       } else if (err.kind === "prescription_required" && name === "add_cart_line") {
         const i = input as CommandRequest<"add_cart_line">;
-        setRxFor({ productId: i.product_id, name: "this product", quantity: i.quantity, batchId: i.batch_id });
+        setRxFor({ productId: i.product_id, name: t("this product"), quantity: i.quantity, batchId: i.batch_id });
       } else fail(err);
       return false;
     } finally {
@@ -218,7 +224,7 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
       });
     } catch (e) {
       const err = toApiError(e);
-      fail(new ApiError(err.kind, `Scan ${printable(code)}: ${err.message}`, err.details));
+      fail(new ApiError(err.kind, t("Scan {{code}}: {{message}}", { code: printable(code), message: err.message }), err.details));
     }
   }
 
@@ -261,13 +267,13 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
       void cartOp(
         "set_line_discount",
         { cart_id: cart?.cart_id ?? "", line_id: l.line_id, discount: value === null ? undefined : { kind, value } },
-        `Discount on ${l.name}`,
+        t("Discount on {{name}}", { name: l.name }),
       ),
     overridePrice: (l: CartLineView, unitPrice: string | null) =>
       void cartOp(
         "override_line_price",
         { cart_id: cart?.cart_id ?? "", line_id: l.line_id, unit_price: unitPrice ?? undefined },
-        `Price of ${l.name}`,
+        t("Price of {{name}}", { name: l.name }),
       ),
     shortage: (l: CartLineView) =>
       setShortage({ productId: l.product_id, name: l.name, unit: l.unit, requested: l.quantity, available: l.available, lineId: l.line_id }),
@@ -284,7 +290,12 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
       "update_cart_line",
       batch ? { cart_id: cart.cart_id, line_id: l.line_id, batch_id: batch.batch_id } : { cart_id: cart.cart_id, line_id: l.line_id, use_fefo: true },
     );
-    if (ok) setNotice(batch ? `${l.name} now sells from batch ${batch.batch_number}.` : `${l.name} sells FEFO stock again (earliest expiry first).`);
+    if (ok)
+      setNotice(
+        batch
+          ? t("{{name}} now sells from batch {{batch}}.", { name: l.name, batch: batch.batch_number })
+          : t("{{name}} sells FEFO stock again (earliest expiry first).", { name: l.name }),
+      );
   }
 
   function onPayError(e: unknown) {
@@ -309,7 +320,11 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
   async function hold(customer: string) {
     if (!cart) return;
     if (await cartOp("hold_cart", { cart_id: cart.cart_id, customer_name: customer.trim() || undefined })) {
-      setNotice(`Held the cart${customer.trim() ? ` for ${customer.trim()}` : ""}; its stock is reserved.`);
+      setNotice(
+        customer.trim()
+          ? t("Held the cart for {{customer}}; its stock is reserved.", { customer: customer.trim() })
+          : t("Held the cart; its stock is reserved."),
+      );
       await openCart();
     }
   }
@@ -317,7 +332,7 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
   async function cancel() {
     if (!cart) return;
     if (await cartOp("cancel_cart", { cart_id: cart.cart_id })) {
-      setNotice("Cart cancelled.");
+      setNotice(t("Cart cancelled."));
       await openCart();
     }
   }
@@ -326,7 +341,7 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
 
   return (
     <div className="till">
-      <nav className="till-modes" aria-label="Till">
+      <nav className="till-modes" aria-label={t("Till")}>
         {MODES.map((m) => (
           <button
             key={m.id}
@@ -335,7 +350,7 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
             aria-pressed={mode === m.id}
             onClick={() => setMode(m.id)}
           >
-            {m.label} <Kbd>{m.key}</Kbd>
+            {m.label()} <Kbd>{t(m.key)}</Kbd>
           </button>
         ))}
       </nav>
@@ -347,7 +362,7 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
           onCancel={() => setApproval(null)}
           onDone={() => {
             setApproval(null);
-            setNotice(`${approval.what}: approved.`);
+            setNotice(t("{{what}}: approved.", { what: approval.what }));
           }}
         />
       )}
@@ -375,7 +390,7 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
           <ReceiptView receipt={receipt} showBatch={settings.data?.receipt_show_batch ?? true} showExpiry={settings.data?.receipt_show_expiry ?? true} />
           <div className="form-actions no-print">
             <button type="button" onClick={() => window.print()}>
-              Print receipt
+              {t("Print receipt")}
             </button>
             <button
               type="button"
@@ -386,7 +401,7 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
                 setMode("sale");
               }}
             >
-              New sale <Kbd>Esc</Kbd>
+              {t("New sale")} <Kbd>{t("Esc")}</Kbd>
             </button>
           </div>
         </div>
@@ -447,7 +462,7 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
             {/* A plain barcode (no batch on it) needs no note: FEFO is invisible to the cashier. */}
             {lastScan && lastScan.message && !(lastScan.decision === "fefo" && !lastScan.parsed?.batch) && (
               <p className="scan-note" role="status" data-testid="scan-note">
-                {lastScan.product.name}: {lastScan.message}
+                {t("{{product}}: {{message}}", { product: lastScan.product.name, message: lastScan.message })}
               </p>
             )}
             {shortage && (
@@ -456,12 +471,13 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
                 onSellAvailable={async () => {
                   if (!cart) return;
                   const ok = await cartOp("update_cart_line", { cart_id: cart.cart_id, line_id: shortage.lineId, quantity: shortage.available });
-                  if (ok) setNotice(`Quantity of ${shortage.name} set to the ${shortage.available} available.`);
+                  if (ok)
+                    setNotice(t("Quantity of {{name}} set to the {{quantity}} available.", { name: shortage.name, quantity: f.qty(shortage.available) }));
                 }}
                 onClose={() => setShortage(null)}
               />
             )}
-            {cart ? <CartTable cart={cart} actions={lineActions} busy={busy} /> : <Loading what="the cart" />}
+            {cart ? <CartTable cart={cart} actions={lineActions} busy={busy} /> : <Loading what={t("the cart")} />}
           </div>
           <aside className="till-side">
             {cart && <Totals cart={cart} />}
@@ -473,7 +489,7 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
                 onHold={hold}
                 onCancel={cancel}
                 onCartDiscount={(kind, value) =>
-                  void cartOp("set_cart_discount", { cart_id: cart.cart_id, discount: value === null ? undefined : { kind, value } }, "Cart discount")
+                  void cartOp("set_cart_discount", { cart_id: cart.cart_id, discount: value === null ? undefined : { kind, value } }, t("Cart discount"))
                 }
               />
             )}
@@ -505,7 +521,7 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
           onResumed={(v) => {
             apply(v);
             setMode("sale");
-            setNotice(`Resumed the cart${v.customer_name ? ` of ${v.customer_name}` : ""}.`);
+            setNotice(v.customer_name ? t("Resumed the cart of {{customer}}.", { customer: v.customer_name }) : t("Resumed the cart."));
           }}
         />
       )}
@@ -520,24 +536,35 @@ function printable(code: string): string {
   return code.split(GS).join("␝");
 }
 
+function refusalTitle(refusal: string | null): string {
+  switch (refusal) {
+    case "expired":
+      return i18next.t("EXPIRED — do not sell");
+    case "recalled":
+      return i18next.t("RECALLED — do not sell");
+    case "quarantine":
+      return i18next.t("IN QUARANTINE — do not sell");
+    case "damaged":
+      return i18next.t("DAMAGED — do not sell");
+    default:
+      return i18next.t("REFUSED — do not sell");
+  }
+}
+
 function RefusalBanner({ scan, onDismiss }: { scan: ScanResult; onDismiss: () => void }) {
-  const title: Record<string, string> = {
-    expired: "EXPIRED — do not sell",
-    recalled: "RECALLED — do not sell",
-    quarantine: "IN QUARANTINE — do not sell",
-    damaged: "DAMAGED — do not sell",
-  };
+  const { t } = useTranslation();
+  const batch = scan.batch?.batch_number ?? scan.parsed?.batch ?? null;
   return (
     <div className="refusal" role="alert" data-testid="scan-refusal" data-refusal={scan.refusal ?? ""}>
-      <div className="refusal-title">{title[scan.refusal ?? ""] ?? "REFUSED — do not sell"}</div>
+      <div className="refusal-title">{refusalTitle(scan.refusal)}</div>
       <div className="refusal-product">
         {scan.product.name}
-        {scan.batch ? ` · batch ${scan.batch.batch_number}` : scan.parsed?.batch ? ` · batch ${scan.parsed.batch}` : ""}
+        {batch ? ` · ${t("batch {{batch}}", { batch })}` : ""}
       </div>
       <p>{scan.message}</p>
-      <p className="small">Put the pack aside for the pharmacist. Scan another pack to continue.</p>
+      <p className="small">{t("Put the pack aside for the pharmacist. Scan another pack to continue.")}</p>
       <button type="button" onClick={onDismiss}>
-        Understood <Kbd>Esc</Kbd>
+        {t("Understood")} <Kbd>{t("Esc")}</Kbd>
       </button>
     </div>
   );
@@ -554,6 +581,8 @@ function ProductSearch({
   onPick: (h: ProductHit) => void;
   onPickBatch: (h: ProductHit) => void;
 }) {
+  const { t } = useTranslation();
+  const f = useFormat();
   const q = value.trim();
   const hits = useCommandQuery("search_products", { query: q, limit: 8 }, { enabled: q.length > 0 });
   const list = q ? (hits.data ?? []) : [];
@@ -565,7 +594,7 @@ function ProductSearch({
   }
   return (
     <div className="till-search">
-      <Field label="Search products" hint="Name, SKU or barcode — F2 or / to come here, ↑↓ to choose, Enter adds, Shift+Enter chooses the batch">
+      <Field label={t("Search products")} hint={t("Name, SKU or barcode — F2 or / to come here, ↑↓ to choose, Enter adds, Shift+Enter chooses the batch")}>
         {(id) => (
           <input
             id={id}
@@ -596,7 +625,7 @@ function ProductSearch({
         )}
       </Field>
       {q && (
-        <ul id="till-hits" className="hits" role="listbox" aria-label="Matching products">
+        <ul id="till-hits" className="hits" role="listbox" aria-label={t("Matching products")}>
           {list.map((h, i) => (
             <li
               key={h.product.id}
@@ -612,29 +641,27 @@ function ProductSearch({
             >
               <span className="hit-name">
                 {h.product.name} <span className="muted small">{h.product.sku}</span>
-                {h.product.prescription_only && <span className="badge rx">Rx</span>}
+                {h.product.prescription_only && <span className="badge rx">{t("Rx")}</span>}
               </span>
-              <span className="hit-stock">
-                {h.available} {h.product.unit}
-              </span>
-              <span className="hit-price">{showMoney(h.product.selling_price)}</span>
-              <span className="hit-expiry small">{h.nearest_expiry ? `exp ${h.nearest_expiry}` : "no dated stock"}</span>
+              <span className="hit-stock">{f.qty(h.available, h.product.unit)}</span>
+              <span className="hit-price">{f.money(h.product.selling_price)}</span>
+              <span className="hit-expiry small">{h.nearest_expiry ? t("exp {{date}}", { date: f.date(h.nearest_expiry) }) : t("no dated stock")}</span>
               <button
                 type="button"
                 className="link small"
                 tabIndex={-1}
-                aria-label={`Choose the batch of ${h.product.name}`}
+                aria-label={t("Choose the batch of {{name}}", { name: h.product.name })}
                 onMouseDown={(e) => {
                   e.preventDefault();
                   e.stopPropagation();
                   onPickBatch(h);
                 }}
               >
-                batch…
+                {t("batch…")}
               </button>
             </li>
           ))}
-          {hits.isSuccess && list.length === 0 && <li className="muted">No product matches “{q}”.</li>}
+          {hits.isSuccess && list.length === 0 && <li className="muted">{t("No product matches “{{query}}”.", { query: q })}</li>}
         </ul>
       )}
     </div>
@@ -642,33 +669,37 @@ function ProductSearch({
 }
 
 function Totals({ cart }: { cart: CartView }) {
-  const t = cart.totals;
+  const { t } = useTranslation();
+  const f = useFormat();
+  const x = cart.totals;
   return (
-    <dl className="totals" aria-label="Totals" data-testid="totals">
-      <dt>Subtotal</dt>
-      <dd data-testid="total-subtotal">{showMoney(t.subtotal)}</dd>
-      <dt>Discounts</dt>
-      <dd data-testid="total-discount">{showMoney(t.discount)}</dd>
-      <dt>Tax {cart.prices_include_tax ? "(included)" : "(added)"}</dt>
-      <dd data-testid="total-tax">{showMoney(t.tax)}</dd>
-      {t.taxes.map((x) => (
-        <TaxLineRow key={x.rate} rate={x.rate} tax={x.tax} />
+    <dl className="totals" aria-label={t("Totals")} data-testid="totals">
+      <dt>{t("Subtotal")}</dt>
+      <dd data-testid="total-subtotal">{f.money(x.subtotal)}</dd>
+      <dt>{t("Discounts")}</dt>
+      <dd data-testid="total-discount">{f.money(x.discount)}</dd>
+      <dt>{cart.prices_include_tax ? t("Tax (included)") : t("Tax (added)")}</dt>
+      <dd data-testid="total-tax">{f.money(x.tax)}</dd>
+      {x.taxes.map((r) => (
+        <TaxLineRow key={r.rate} rate={r.rate} tax={r.tax} />
       ))}
-      <dt>Rounding</dt>
-      <dd data-testid="total-rounding">{showMoney(t.rounding)}</dd>
-      <dt className="grand">Total</dt>
+      <dt>{t("Rounding")}</dt>
+      <dd data-testid="total-rounding">{f.money(x.rounding)}</dd>
+      <dt className="grand">{t("Total")}</dt>
       <dd className="grand" data-testid="total-total">
-        {showMoney(t.total)}
+        {f.money(x.total)}
       </dd>
     </dl>
   );
 }
 
 function TaxLineRow({ rate, tax }: { rate: string; tax: string }) {
+  const { t } = useTranslation();
+  const f = useFormat();
   return (
     <>
-      <dt className="small muted">at {rate}%</dt>
-      <dd className="small muted">{showMoney(tax)}</dd>
+      <dt className="small muted">{t("at {{rate}}", { rate: f.percent(rate) })}</dt>
+      <dd className="small muted">{f.money(tax)}</dd>
     </>
   );
 }
@@ -688,6 +719,7 @@ function CartActions({
   onCancel: () => Promise<void>;
   onCartDiscount: (kind: DiscountKind, value: string | null) => void;
 }) {
+  const { t } = useTranslation();
   const [holding, setHolding] = useState(false);
   const [customer, setCustomer] = useState("");
   const [kind, setKind] = useState<DiscountKind>(cart.discount?.kind ?? "percent");
@@ -706,48 +738,48 @@ function CartActions({
   return (
     <div className="cart-actions">
       <button type="button" className="primary big" onClick={onPay} disabled={empty || busy} aria-keyshortcuts="F4">
-        Pay <Kbd>F4</Kbd>
+        {t("Pay")} <Kbd>{t("F4")}</Kbd>
       </button>
       <form
         className="inline-form"
-        aria-label="Cart discount"
+        aria-label={t("Cart discount")}
         onSubmit={(e) => {
           e.preventDefault();
           onCartDiscount(kind, value.trim() === "" ? null : value.trim());
         }}
       >
         <label>
-          Cart discount{" "}
-          <select value={kind} onChange={(e) => setKind(e.target.value as DiscountKind)} aria-label="Cart discount kind">
+          {t("Cart discount")}{" "}
+          <select value={kind} onChange={(e) => setKind(e.target.value as DiscountKind)} aria-label={t("Cart discount kind")}>
             <option value="percent">%</option>
-            <option value="amount">amount</option>
+            <option value="amount">{t("amount")}</option>
           </select>
         </label>
-        <input aria-label="Cart discount value" {...RESTORE_ON_SCAN} value={value} onChange={(e) => setValue(e.target.value)} inputMode="decimal" size={6} />
-        <button type="submit" disabled={empty} aria-label="Apply cart discount">
-          Apply
+        <input aria-label={t("Cart discount value")} {...RESTORE_ON_SCAN} value={value} onChange={(e) => setValue(e.target.value)} inputMode="decimal" size={6} />
+        <button type="submit" disabled={empty} aria-label={t("Apply cart discount")}>
+          {t("Apply")}
         </button>
       </form>
       {holding ? (
-        <form className="inline-form" aria-label="Hold the cart" onSubmit={submitHold}>
-          <Field label="Customer name" hint="To find the cart again">
+        <form className="inline-form" aria-label={t("Hold the cart")} onSubmit={submitHold}>
+          <Field label={t("Customer name")} hint={t("To find the cart again")}>
             {(id) => <input id={id} value={customer} onChange={(e) => setCustomer(e.target.value)} autoFocus />}
           </Field>
           <button type="submit" className="primary">
-            Hold cart
+            {t("Hold cart")}
           </button>
           <button type="button" onClick={() => setHolding(false)}>
-            Back
+            {t("Back")}
           </button>
         </form>
       ) : (
         <button type="button" onClick={() => setHolding(true)} disabled={empty || busy} aria-keyshortcuts="F6">
-          Hold <Kbd>F6</Kbd>
+          {t("Hold")} <Kbd>{t("F6")}</Kbd>
         </button>
       )}
       {confirmCancel ? (
-        <div className="inline-form" role="group" aria-label="Confirm cancel">
-          <span>Cancel this cart?</span>
+        <div className="inline-form" role="group" aria-label={t("Confirm cancel")}>
+          <span>{t("Cancel this cart?")}</span>
           <button
             type="button"
             className="danger"
@@ -756,15 +788,15 @@ function CartActions({
               void onCancel();
             }}
           >
-            Yes, cancel cart
+            {t("Yes, cancel cart")}
           </button>
           <button type="button" onClick={() => setConfirmCancel(false)}>
-            No
+            {t("No")}
           </button>
         </div>
       ) : (
         <button type="button" className="danger" onClick={() => setConfirmCancel(true)} disabled={empty || busy}>
-          Cancel cart
+          {t("Cancel cart")}
         </button>
       )}
     </div>
@@ -772,28 +804,27 @@ function CartActions({
 }
 
 function PrescriptionPrompt({ name, onSubmit, onCancel }: { name: string; onSubmit: (ref: string) => Promise<void>; onCancel: () => void }) {
+  const { t } = useTranslation();
   const [ref, setRef] = useState("");
   return (
     <form
       className="panel approval"
-      aria-label="Prescription reference"
+      aria-label={t("Prescription reference")}
       onSubmit={(e) => {
         e.preventDefault();
         if (ref.trim()) void onSubmit(ref.trim());
       }}
     >
-      <h2>Prescription needed</h2>
-      <p>
-        <strong>{name}</strong> is prescription-only. Enter the prescription's reference; it is kept with the sale.
-      </p>
+      <h2>{t("Prescription needed")}</h2>
+      <p>{t("{{name}} is prescription-only. Enter the prescription's reference; it is kept with the sale.", { name })}</p>
       <div className="grid three">
-        <Field label="Prescription reference">{(id) => <input id={id} value={ref} onChange={(e) => setRef(e.target.value)} autoFocus required />}</Field>
+        <Field label={t("Prescription reference")}>{(id) => <input id={id} value={ref} onChange={(e) => setRef(e.target.value)} autoFocus required />}</Field>
         <div className="form-actions">
           <button type="submit" className="primary">
-            Add to cart
+            {t("Add to cart")}
           </button>
           <button type="button" onClick={onCancel}>
-            Cancel
+            {t("Cancel")}
           </button>
         </div>
       </div>

@@ -44,18 +44,6 @@ export function isZeroMoney(s: string | null | undefined): boolean {
   return s === null || s === undefined || parseMoney(s) === 0n;
 }
 
-/**
- * Display only: the engine sends money normalised ("190", "10.5"); show it
- * with at least two decimals ("190.00", "10.50") by padding the string.
- * Never drops a digit.
- */
-export function showMoney(s: string | null | undefined): string {
-  if (s === null || s === undefined) return "";
-  const m = /^(-?\d+)(?:\.(\d+))?$/.exec(s.trim());
-  if (!m) return s;
-  return `${m[1]}.${(m[2] ?? "").padEnd(2, "0")}`;
-}
-
 /** a − b for quantities: "100" − "48" → "52", "2.5" − "1" → "1.5"; null when not numbers. */
 export function subtractQty(a: string, b: string): string | null {
   const r = subtractMoney(a, b);
