@@ -1,5 +1,5 @@
-// The cart's lines: quantity edit, batch change, remove, line discount,
-// shortage actions.
+// The cart's lines: quantity edit, batch change, remove, line discount and
+// price (in a dialog, so the rows below never move), shortage actions.
 // Money is shown exactly as the engine computed it, in the store's currency.
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
@@ -8,7 +8,9 @@ import type { CartLineView } from "../../bindings/CartLineView";
 import type { CartView } from "../../bindings/CartView";
 import type { DiscountKind } from "../../bindings/DiscountKind";
 import { useFormat } from "../../lib/locale";
+import { Kbd } from "../../components/Field";
 import { isZeroMoney } from "./money";
+import { TillDialog } from "./TillDialog";
 import { RESTORE_ON_SCAN } from "./useScanner";
 
 export interface LineActions {
@@ -170,7 +172,7 @@ function LineRow({
           >
             {t("Batch…")}
           </button>
-          <button type="button" onClick={toggleDiscount} aria-label={t("Discount {{name}}", { name: l.name })} aria-expanded={discountOpen}>
+          <button type="button" onClick={toggleDiscount} aria-label={t("Discount {{name}}", { name: l.name })} aria-haspopup="dialog" aria-expanded={discountOpen}>
             %
           </button>
           <button type="button" className="danger" onClick={() => actions.remove(l)} aria-label={t("Remove {{name}}", { name: l.name })} disabled={busy}>
@@ -179,43 +181,45 @@ function LineRow({
         </td>
       </tr>
       {discountOpen && (
-        <tr className="sub-row">
-          <td />
-          <td colSpan={7}>
-            <form className="inline-form" aria-label={t("Discount on {{name}}", { name: l.name })} onSubmit={submitDiscount}>
-              <label>
-                {t("Kind")}{" "}
-                <select value={kind} onChange={(e) => setKind(e.target.value as DiscountKind)}>
-                  <option value="percent">{t("Percent")}</option>
-                  <option value="amount">{t("Amount")}</option>
-                </select>
-              </label>
-              <label>
-                {t("Line discount")} <input {...RESTORE_ON_SCAN} value={value} onChange={(e) => setValue(e.target.value)} inputMode="decimal" autoFocus size={8} />
-              </label>
-              <button type="submit" className="primary">
-                {t("Apply line discount")}
-              </button>
-              <span className="small muted">{t("Empty removes the discount.")}</span>
-            </form>
-            <form
-              className="inline-form"
-              aria-label={t("Price of {{name}}", { name: l.name })}
-              onSubmit={(e) => {
-                e.preventDefault();
-                actions.overridePrice(l, price.trim() === "" ? null : price.trim());
-                toggleDiscount();
-              }}
-            >
-              <label>
-                {t("Unit price")}{" "}
-                <input {...RESTORE_ON_SCAN} value={price} onChange={(e) => setPrice(e.target.value)} inputMode="decimal" size={8} placeholder={l.list_price} />
-              </label>
-              <button type="submit">{t("Override price")}</button>
-              <span className="small muted">{t("Needs a manager. Empty goes back to the list price.")}</span>
-            </form>
-          </td>
-        </tr>
+        <TillDialog title={t("Discount or price of {{name}}", { name: l.name })} onClose={toggleDiscount}>
+          <form className="inline-form" aria-label={t("Discount on {{name}}", { name: l.name })} onSubmit={submitDiscount}>
+            <label>
+              {t("Kind")}{" "}
+              <select value={kind} onChange={(e) => setKind(e.target.value as DiscountKind)}>
+                <option value="percent">{t("Percent")}</option>
+                <option value="amount">{t("Amount")}</option>
+              </select>
+            </label>
+            <label>
+              {t("Line discount")} <input {...RESTORE_ON_SCAN} value={value} onChange={(e) => setValue(e.target.value)} inputMode="decimal" autoFocus size={8} />
+            </label>
+            <button type="submit" className="primary">
+              {t("Apply line discount")}
+            </button>
+            <span className="small muted">{t("Empty removes the discount.")}</span>
+          </form>
+          <form
+            className="inline-form"
+            aria-label={t("Price of {{name}}", { name: l.name })}
+            onSubmit={(e) => {
+              e.preventDefault();
+              actions.overridePrice(l, price.trim() === "" ? null : price.trim());
+              toggleDiscount();
+            }}
+          >
+            <label>
+              {t("Unit price")}{" "}
+              <input {...RESTORE_ON_SCAN} value={price} onChange={(e) => setPrice(e.target.value)} inputMode="decimal" size={8} placeholder={l.list_price} />
+            </label>
+            <button type="submit">{t("Override price")}</button>
+            <span className="small muted">{t("Needs a manager. Empty goes back to the list price.")}</span>
+          </form>
+          <div className="form-actions">
+            <button type="button" onClick={toggleDiscount}>
+              {t("Back")} <Kbd>{t("Esc")}</Kbd>
+            </button>
+          </div>
+        </TillDialog>
       )}
     </>
   );

@@ -51,14 +51,19 @@ export function ReturnsPanel({
   const [result, setResult] = useState<string | null>(null);
   const [approval, setApproval] = useState<PendingApproval | null>(null);
 
+  /** Shows a sale; the refund goes back the way it was paid. */
+  function show(r: Receipt) {
+    setSale(r);
+    setDrafts({});
+    setTender((current) => originalTender(r, tenders) ?? current);
+  }
+
   async function find(e: FormEvent) {
     e.preventDefault();
     setError(null);
     setResult(null);
     try {
-      const r = await call("find_sale", { sale_number: number.trim() });
-      setSale(r);
-      setDrafts({});
+      show(await call("find_sale", { sale_number: number.trim() }));
     } catch (err) {
       setSale(null);
       setError(err);
@@ -69,16 +74,14 @@ export function ReturnsPanel({
     setError(null);
     setResult(null);
     try {
-      setSale(await call("get_receipt", { sale_id: saleId }));
-      setDrafts({});
+      show(await call("get_receipt", { sale_id: saleId }));
     } catch (err) {
       setError(err);
     }
   }
 
   async function refresh(saleId: string) {
-    setSale(await call("get_receipt", { sale_id: saleId }));
-    setDrafts({});
+    show(await call("get_receipt", { sale_id: saleId }));
   }
 
   async function withApproval(what: string, run: (a: Approver) => Promise<void>) {
@@ -298,4 +301,24 @@ function saleStatusLabel(status: string): string {
   if (status === "completed") return i18next.t("completed");
   if (status === "voided") return i18next.t("voided");
   return status;
+}
+
+/**
+ * The tender a sale was paid with, for its refund: its only tender, or the
+ * one that kept most of a split (cash net of the change it gave; the first
+ * of equals); null when the store no longer takes it.
+ */
+export function originalTender(sale: Receipt, tenders: readonly string[]): string | null {
+  let best: { tender: string; amount: bigint } | null = null;
+  let change = parseMoney(sale.change) ?? 0n;
+  for (const p of sale.payments) {
+    let amount = parseMoney(p.amount) ?? 0n;
+    if (p.tender === "cash" && change > 0n) {
+      // Only cash gives change (the engine's rule): it came out of the cash.
+      amount -= change;
+      change = 0n;
+    }
+    if (!best || amount > best.amount) best = { tender: p.tender, amount };
+  }
+  return best && tenders.includes(best.tender) ? best.tender : null;
 }

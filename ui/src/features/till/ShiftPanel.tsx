@@ -6,10 +6,11 @@ import { Trans, useTranslation } from "react-i18next";
 import { call } from "../../api";
 import type { ShiftReport } from "../../bindings/ShiftReport";
 import { ErrorMessage } from "../../components/ErrorMessage";
-import { Field } from "../../components/Field";
+import { Field, Kbd } from "../../components/Field";
 import { Loading } from "../../components/Screen";
 import { useCommandQuery } from "../../lib/queries";
 import { ShiftReportView } from "./ReceiptView";
+import { TillDialog } from "./TillDialog";
 
 export function OpenShiftForm({ terminalId }: { terminalId: string }) {
   const { t } = useTranslation();
@@ -99,21 +100,20 @@ export function ShiftPanel({ terminalId, onClosed }: { terminalId: string; onClo
   );
 }
 
-/** Kept on screen after closing (the shift query then says "no open shift"). */
+/** A dialog after closing (the shift query then says "no open shift"): print it, then Done or Esc. */
 export function ZReport({ report, onDismiss }: { report: ShiftReport; onDismiss: () => void }) {
   const { t } = useTranslation();
   return (
-    <section className="panel" aria-label={t("Z report")}>
-      <h2>{t("Shift closed — Z report")}</h2>
+    <TillDialog title={t("Shift closed — Z report")} onClose={onDismiss} className="z-report-dialog">
       <ShiftReportView report={report} />
       <div className="form-actions no-print">
         <button type="button" onClick={() => window.print()}>
           {t("Print Z report")}
         </button>
-        <button type="button" onClick={onDismiss}>
-          {t("Done")}
+        <button type="button" onClick={onDismiss} autoFocus>
+          {t("Done")} <Kbd>{t("Esc")}</Kbd>
         </button>
       </div>
-    </section>
+    </TillDialog>
   );
 }

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
@@ -6,11 +6,41 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import type { BatchView } from "../../bindings/BatchView";
 import type { CartLineView } from "../../bindings/CartLineView";
 import type { CartView } from "../../bindings/CartView";
+import type { Receipt } from "../../bindings/Receipt";
 import type { ScanResult } from "../../bindings/ScanResult";
 import { TillScreen } from "./TillScreen";
 import { GS } from "./scanner";
 
 afterEach(() => clearMocks());
+
+/** A fake Web Audio: records each tone (waveform and frequency). */
+const tones: { type: string; frequency: number }[] = [];
+class FakeAudioContext {
+  state = "running";
+  currentTime = 0;
+  destination = {};
+  resume = vi.fn(async () => undefined);
+  close = vi.fn(async () => undefined);
+  createOscillator() {
+    const osc = {
+      type: "sine",
+      frequency: { setValueAtTime: (f: number) => tones.push({ type: osc.type, frequency: f }) },
+      connect: () => undefined,
+      start: () => undefined,
+      stop: () => undefined,
+    };
+    return osc;
+  }
+  createGain() {
+    return { gain: { setValueAtTime: () => undefined, exponentialRampToValueAtTime: () => undefined }, connect: () => undefined };
+  }
+}
+beforeEach(() => {
+  tones.length = 0;
+  localStorage.clear();
+  vi.stubGlobal("AudioContext", FakeAudioContext);
+});
+afterEach(() => vi.unstubAllGlobals());
 
 const USER = { id: "u1", name: "Bola", role: "cashier" as const, store_id: "s1", head_office: false, stores: [{ store_id: "s1", role: "cashier" as const }] };
 
@@ -47,6 +77,15 @@ function batchView(over: Partial<BatchView>): BatchView {
     cost_price: "12", supplier_id: null, supplier_name: null, received_date: "2026-11-01", location: null, status: "available", status_reason: null,
     days_to_expiry: 70, expiry_band: "ok", ...over,
   };
+}
+
+function receipt(over: Partial<Receipt>): Receipt {
+  return {
+    sale_id: "x", sale_number: "LEK-S-000007", status: "completed", store: { name: "Lekki Pharmacy", code: "LEK", address: null, phone: null, currency: "NGN", header: null, footer: null },
+    terminal_id: "till-1", cashier_id: "u1", cashier_name: "Bola", created_at: "", local_time: "2026-11-22 11:00", prices_include_tax: true,
+    lines: [], taxes: [], subtotal: "20", discount: "0", tax: "0", rounding: "0", total: "20", payments: [{ tender: "cash", amount: "20", reference: null }], paid: "20", change: "0",
+    cart_discount_approved_by: null, voided_at: null, voided_by: null, void_reason: null, ...over,
+  } as Receipt;
 }
 
 type Calls = { name: string; input: Record<string, unknown> }[];
@@ -234,7 +273,7 @@ describe("TillScreen", () => {
       throw new Error(`unexpected call ${name}`);
     });
     fireEvent.click(await screen.findByRole("button", { name: /Pay/ }));
-    fireEvent.click(await screen.findByRole("button", { name: "Cash" }));
+    fireEvent.click(await screen.findByRole("button", { name: /^Cash/ }));
     fireEvent.change(screen.getByLabelText("Cash amount"), { target: { value: "50" } });
     expect(screen.getByTestId("pay-change")).toHaveTextContent("30.00");
     fireEvent.click(screen.getByRole("button", { name: /Complete sale/ }));
@@ -265,8 +304,8 @@ describe("TillScreen", () => {
       throw new Error(`unexpected call ${name}`);
     });
     fireEvent.click(await screen.findByRole("button", { name: "Change the batch of Paracetamol 500mg" }));
-    const picker = await screen.findByRole("region", { name: "Batches of Paracetamol 500mg" });
-    expect(picker).toHaveTextContent("Change the batch of Paracetamol 500mg");
+    // A dialog above the cart, named by its heading.
+    const picker = await screen.findByRole("dialog", { name: "Change the batch of Paracetamol 500mg" });
     expect(within(picker).queryByRole("button", { name: "Back to FEFO" })).toBeNull();
     expect(await within(picker).findByRole("button", { name: "Cannot be sold" })).toBeDisabled();
     fireEvent.click(within(picker).getByRole("button", { name: "Sell from P-2" }));
@@ -276,7 +315,7 @@ describe("TillScreen", () => {
     expect(calls.find((c) => c.name === "update_cart_line")?.input).toEqual({ cart_id: "c1", line_id: "l1", batch_id: "b2" });
 
     fireEvent.click(screen.getByRole("button", { name: "Change the batch of Paracetamol 500mg" }));
-    const again = await screen.findByRole("region", { name: "Batches of Paracetamol 500mg" });
+    const again = await screen.findByRole("dialog", { name: "Change the batch of Paracetamol 500mg" });
     const currentRow = await within(again).findByRole("row", { current: true });
     expect(currentRow).toHaveTextContent("P-2");
     fireEvent.click(within(again).getByRole("button", { name: "Back to FEFO" }));
@@ -293,5 +332,99 @@ describe("TillScreen", () => {
     await screen.findByRole("table", { name: "Cart lines" });
     expect(calls.find((c) => c.name === "get_shift_report")?.input).toEqual({ terminal_id: "till-1" });
     expect(calls.find((c) => c.name === "open_cart")?.input).toEqual({ terminal_id: "till-1" });
+  });
+
+  it("keeps the change due on screen, big, until the next sale's first line", async () => {
+    let current = cart([line({})], "20");
+    let opened = 0;
+    renderTill((name) => {
+      // The till opens c1 (one line); after the sale, the next cart c2.
+      if (name === "open_cart") {
+        if (opened++ > 0) current = { ...cart([]), cart_id: "c2" };
+        return current;
+      }
+      if (name === "get_cart") return current;
+      if (name === "complete_sale") return receipt({ payments: [{ tender: "cash", amount: "50", reference: null }], paid: "50", change: "30" });
+      if (name === "scan_barcode") return scanResult({});
+      if (name === "add_cart_line") {
+        current = { ...cart([line({})], "20"), cart_id: "c2" };
+        return current;
+      }
+      throw new Error(`unexpected call ${name}`);
+    });
+    fireEvent.click(await screen.findByRole("button", { name: /Pay/ }));
+    fireEvent.click(await screen.findByRole("button", { name: /^Cash/ }));
+    fireEvent.change(screen.getByLabelText("Cash amount"), { target: { value: "50" } });
+    fireEvent.click(screen.getByRole("button", { name: /Complete sale/ }));
+    expect(await screen.findByTestId("change-due-amount")).toHaveTextContent("$30.00");
+    // Back to selling: the new, empty cart shows, and the change stays.
+    fireEvent.click(screen.getByRole("button", { name: /New sale/ }));
+    await screen.findByRole("table", { name: "Cart lines" });
+    expect(screen.getByTestId("change-due-amount")).toHaveTextContent("$30.00");
+    // The next customer's first pack ends it.
+    scanKeys("5901234123457");
+    await screen.findByRole("row", { name: /Paracetamol 500mg/ });
+    await waitFor(() => expect(screen.queryByTestId("change-due")).toBeNull());
+  });
+
+  it("beeps for an accepted scan and buzzes for a refused one; the sound can be switched off for this workstation", async () => {
+    let refuse = false;
+    let current = cart([]);
+    renderTill((name) => {
+      if (name === "open_cart" || name === "get_cart") return current;
+      if (name === "scan_barcode") return refuse ? scanResult({ decision: "refused", refusal: "expired", message: "expired" }) : scanResult({});
+      if (name === "add_cart_line") {
+        current = cart([line({})], "20");
+        return current;
+      }
+      throw new Error(`unexpected call ${name}`);
+    });
+    await screen.findByRole("table", { name: "Cart lines" });
+    scanKeys("5901234123457");
+    await screen.findByRole("row", { name: /Paracetamol 500mg/ });
+    expect(tones).toEqual([{ type: "sine", frequency: 1400 }]);
+
+    refuse = true;
+    scanKeys("5901234123457");
+    await screen.findByTestId("scan-refusal");
+    expect(tones[1]).toEqual({ type: "square", frequency: 180 });
+    fireEvent.click(screen.getByRole("button", { name: /Understood/ }));
+
+    const toggle = screen.getByRole("button", { name: "Scan sound: on" });
+    expect(toggle).toHaveAttribute("aria-pressed", "true");
+    fireEvent.click(toggle);
+    expect(screen.getByRole("button", { name: "Scan sound: off" })).toHaveAttribute("aria-pressed", "false");
+    expect(localStorage.getItem("pharmapos.till.scan-sound")).toBe("off");
+    scanKeys("5901234123457");
+    await screen.findByTestId("scan-refusal");
+    expect(tones).toHaveLength(2);
+  });
+
+  it("starts silent when this workstation switched the sound off", async () => {
+    localStorage.setItem("pharmapos.till.scan-sound", "off");
+    renderTill((name) => {
+      if (name === "open_cart" || name === "get_cart") return cart([]);
+      if (name === "scan_barcode") return scanResult({ decision: "refused", refusal: "recalled", message: "recalled" });
+      throw new Error(`unexpected call ${name}`);
+    });
+    await screen.findByRole("button", { name: "Scan sound: off" });
+    scanKeys("5901234123457");
+    await screen.findByTestId("scan-refusal");
+    expect(tones).toEqual([]);
+  });
+
+  it("opens prompts in dialogs that Esc closes, leaving the cart where it was", async () => {
+    renderTill((name) => {
+      if (name === "open_cart" || name === "get_cart") return cart([line({})], "20");
+      if (name === "scan_barcode") return scanResult({ decision: "refused", refusal: "recalled", message: "recalled" });
+      throw new Error(`unexpected call ${name}`);
+    });
+    await screen.findByRole("row", { name: /Paracetamol 500mg/ });
+    scanKeys("5901234123457");
+    const dialog = await screen.findByRole("alertdialog", { name: "RECALLED — do not sell" });
+    await waitFor(() => expect(dialog).toContainElement(document.activeElement as HTMLElement));
+    fireEvent.keyDown(document.activeElement as HTMLElement, { key: "Escape" });
+    await waitFor(() => expect(screen.queryByRole("alertdialog")).toBeNull());
+    expect(screen.getByRole("row", { name: /Paracetamol 500mg/ })).toBeInTheDocument();
   });
 });

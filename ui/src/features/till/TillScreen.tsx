@@ -2,8 +2,10 @@
 // returns and voids, and the shift (open with a float, X report, close with
 // the counted cash → Z report). Keyboard first: a scanner works without
 // clicking anywhere; F2 or / search; F4 pay; F6 hold; F7 held carts;
-// F8 returns; F9 shift; Esc goes back.
-import { useCallback, useEffect, useState, type FormEvent } from "react";
+// F8 returns; F9 shift; Esc goes back. Prompts, warnings and search
+// results open in dialogs or popovers and messages in a strip at the
+// bottom, so the cart and the Pay button never move under the cashier.
+import { useCallback, useEffect, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 
@@ -17,7 +19,7 @@ import type { ScanResult } from "../../bindings/ScanResult";
 import type { ShiftReport } from "../../bindings/ShiftReport";
 import type { SignedInUser } from "../../bindings/SignedInUser";
 import { ErrorMessage } from "../../components/ErrorMessage";
-import { Field, Kbd } from "../../components/Field";
+import { Kbd } from "../../components/Field";
 import { Loading, Notice, Screen } from "../../components/Screen";
 import { i18next } from "../../i18n";
 import { useFormat } from "../../lib/locale";
@@ -26,15 +28,20 @@ import { useShortcut } from "../../lib/useShortcut";
 import { useOnUnauthenticated } from "../shell/session";
 import { ApprovalPrompt, type Approver, type PendingApproval } from "./ApprovalPrompt";
 import { BatchPicker } from "./BatchPicker";
+import { CartActions, ChangeDue, PayButton, TotalDue, Totals, type LastChange } from "./CartSide";
 import { CartTable } from "./CartTable";
 import { HeldCartsPanel } from "./HeldCartsPanel";
 import { PaymentPanel } from "./PaymentPanel";
+import { ProductSearch } from "./ProductSearch";
+import { PrescriptionDialog, RefusalDialog } from "./Prompts";
 import { ReceiptView } from "./ReceiptView";
 import { ReturnsPanel } from "./ReturnsPanel";
 import { OpenShiftForm, ShiftPanel, ZReport } from "./ShiftPanel";
 import { ShortagePanel, type Shortage } from "./ShortagePanel";
 import { GS } from "./scanner";
-import { RESTORE_ON_SCAN, SCAN_TARGET_ATTR, useScanner } from "./useScanner";
+import { useScanSound } from "./scanSound";
+import "./till.css";
+import { SCAN_TARGET_ATTR, useScanner } from "./useScanner";
 
 /** The commands that answer the cart. */
 type CartCommand = { [K in CommandName]: CommandResponse<K> extends CartView ? K : never }[CommandName];
@@ -121,6 +128,13 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
   const [rxFor, setRxFor] = useState<{ productId: string; name: string; quantity?: string; batchId?: string } | null>(null);
   const [shortage, setShortage] = useState<Shortage | null>(null);
   const [receipt, setReceipt] = useState<Receipt | null>(null);
+  /** The last sale's change: shown big until the next sale's first line. */
+  const [lastChange, setLastChange] = useState<(LastChange & { cartId: string }) | null>(null);
+  // The next sale has started (a line in a cart other than the one just
+  // paid): the last change is history. Adjusted while rendering, not in an
+  // effect, so the scan that adds the line paints once.
+  if (lastChange && cart && cart.cart_id !== lastChange.cartId && cart.lines.length > 0) setLastChange(null);
+  const sound = useScanSound();
   const [busy, setBusy] = useState(false);
   const [search, setSearch] = useState("");
   /** The batch picker: for a search hit (adds a line) or for a cart line (changes its batch). */
@@ -200,6 +214,8 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
   }
 
   async function onScan(code: string, fromField: HTMLElement | null) {
+    // Inside the scan's key event: WebKit starts audio only from a user gesture.
+    sound.prime();
     if (fromField) setSearch("");
     if (mode !== "sale") {
       setReceipt(null);
@@ -211,9 +227,11 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
     try {
       const r = await call("scan_barcode", { code });
       if (r.decision === "refused") {
+        sound.play("refused");
         setRefusal(r);
         return;
       }
+      sound.play("accepted");
       setLastScan(r);
       await addProduct({
         productId: r.product.id,
@@ -224,6 +242,7 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
       });
     } catch (e) {
       const err = toApiError(e);
+      sound.play("refused");
       fail(new ApiError(err.kind, t("Scan {{code}}: {{message}}", { code: printable(code), message: err.message }), err.details));
     }
   }
@@ -341,21 +360,32 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
 
   return (
     <div className="till">
-      <nav className="till-modes" aria-label={t("Till")}>
-        {MODES.map((m) => (
-          <button
-            key={m.id}
-            type="button"
-            className={mode === m.id || (m.id === "sale" && (mode === "pay" || mode === "receipt")) ? "active" : ""}
-            aria-pressed={mode === m.id}
-            onClick={() => setMode(m.id)}
-          >
-            {m.label()} <Kbd>{t(m.key)}</Kbd>
-          </button>
-        ))}
-      </nav>
+      <div className="till-bar">
+        <nav className="till-modes" aria-label={t("Till")}>
+          {MODES.map((m) => (
+            <button
+              key={m.id}
+              type="button"
+              className={mode === m.id || (m.id === "sale" && (mode === "pay" || mode === "receipt")) ? "active" : ""}
+              aria-pressed={mode === m.id}
+              onClick={() => setMode(m.id)}
+            >
+              {m.label()} <Kbd>{t(m.key)}</Kbd>
+            </button>
+          ))}
+        </nav>
+        <button
+          type="button"
+          className="scan-sound-toggle"
+          aria-pressed={sound.on}
+          onClick={sound.toggle}
+          title={t("A beep for each accepted scan, a buzz for a refused one (this workstation)")}
+        >
+          {sound.on ? t("Scan sound: on") : t("Scan sound: off")}
+        </button>
+      </div>
 
-      {refusal && <RefusalBanner scan={refusal} onDismiss={() => setRefusal(null)} />}
+      {refusal && <RefusalDialog scan={refusal} onDismiss={() => setRefusal(null)} />}
       {approval && (
         <ApprovalPrompt
           pending={approval}
@@ -367,8 +397,9 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
         />
       )}
       {rxFor && cart && (
-        <PrescriptionPrompt
+        <PrescriptionDialog
           name={rxFor.name}
+          error={error}
           onCancel={() => setRxFor(null)}
           onSubmit={async (ref) => {
             const ok = await cartOp("add_cart_line", {
@@ -382,27 +413,94 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
           }}
         />
       )}
-      <ErrorMessage error={error} onDismiss={() => setError(null)} />
-      <Notice>{notice}</Notice>
+      {pickFor?.hit && (
+        <BatchPicker
+          productId={pickFor.hit.product.id}
+          name={pickFor.hit.product.name}
+          onClose={() => setPickFor(null)}
+          onPick={(batch) => {
+            const h = pickFor.hit;
+            setPickFor(null);
+            void addProduct({
+              productId: h.product.id,
+              name: h.product.name,
+              prescriptionOnly: h.product.prescription_only,
+              batchId: batch.batch_id,
+            });
+          }}
+        />
+      )}
+      {pickFor?.line && (
+        <BatchPicker
+          productId={pickFor.line.product_id}
+          name={pickFor.line.name}
+          currentBatchId={pickFor.line.batch_id}
+          onClose={() => setPickFor(null)}
+          onPick={(batch) => {
+            const l = pickFor.line;
+            setPickFor(null);
+            void setLineBatch(l, batch);
+          }}
+          onFefo={() => {
+            const l = pickFor.line;
+            setPickFor(null);
+            void setLineBatch(l, null);
+          }}
+        />
+      )}
+      {shortage && (
+        <ShortagePanel
+          shortage={shortage}
+          onSellAvailable={async () => {
+            if (!cart) return;
+            const ok = await cartOp("update_cart_line", { cart_id: cart.cart_id, line_id: shortage.lineId, quantity: shortage.available });
+            if (ok) setNotice(t("Quantity of {{name}} set to the {{quantity}} available.", { name: shortage.name, quantity: f.qty(shortage.available) }));
+          }}
+          onClose={() => setShortage(null)}
+          error={error}
+          notice={notice}
+        />
+      )}
+      {mode === "pay" && cart && (
+        <PaymentPanel
+          cart={cart}
+          tenders={tenders}
+          roundingIncrement={settings.data?.rounding_increment ?? "0"}
+          isScanning={scanner.inBurst}
+          onCancel={() => setMode("sale")}
+          onError={onPayError}
+          onPaid={(r) => {
+            setReceipt(r);
+            setLastChange({ cartId: cart.cart_id, saleNumber: r.sale_number, change: r.change, paid: r.paid, total: r.total });
+            setMode("receipt");
+            setLastScan(null);
+            void openCart();
+          }}
+        />
+      )}
 
       {mode === "receipt" && receipt && (
         <div className="receipt-screen">
           <ReceiptView receipt={receipt} showBatch={settings.data?.receipt_show_batch ?? true} showExpiry={settings.data?.receipt_show_expiry ?? true} />
-          <div className="form-actions no-print">
-            <button type="button" onClick={() => window.print()}>
-              {t("Print receipt")}
-            </button>
-            <button
-              type="button"
-              className="primary"
-              autoFocus
-              onClick={() => {
-                setReceipt(null);
-                setMode("sale");
-              }}
-            >
-              {t("New sale")} <Kbd>{t("Esc")}</Kbd>
-            </button>
+          <div className="receipt-side no-print">
+            {lastChange && <ChangeDue last={lastChange} />}
+            <div className="form-actions">
+              <button type="button" onClick={() => window.print()}>
+                {t("Print receipt")}
+              </button>
+              <button
+                type="button"
+                className="primary"
+                autoFocus
+                onClick={() => {
+                  setReceipt(null);
+                  setMode("sale");
+                }}
+              >
+                {t("New sale")} <Kbd>{t("Esc")}</Kbd>
+              </button>
+            </div>
+            <p className="small muted">{t("Scanning the next customer's first pack starts the next sale.")}</p>
           </div>
         </div>
       )}
@@ -410,107 +508,39 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
       {(mode === "sale" || mode === "pay") && (
         <div className="till-grid">
           <div className="till-main">
-            {mode === "sale" && (
-              <ProductSearch
-                value={search}
-                onChange={setSearch}
-                onPick={(h) => {
-                  setSearch("");
-                  void addProduct({ productId: h.product.id, name: h.product.name, prescriptionOnly: h.product.prescription_only });
-                }}
-                onPickBatch={(h) => {
-                  setSearch("");
-                  setPickFor({ hit: h });
-                }}
-              />
-            )}
-            {pickFor?.hit && (
-              <BatchPicker
-                productId={pickFor.hit.product.id}
-                name={pickFor.hit.product.name}
-                onClose={() => setPickFor(null)}
-                onPick={(batch) => {
-                  const h = pickFor.hit;
-                  setPickFor(null);
-                  void addProduct({
-                    productId: h.product.id,
-                    name: h.product.name,
-                    prescriptionOnly: h.product.prescription_only,
-                    batchId: batch.batch_id,
-                  });
-                }}
-              />
-            )}
-            {pickFor?.line && (
-              <BatchPicker
-                productId={pickFor.line.product_id}
-                name={pickFor.line.name}
-                currentBatchId={pickFor.line.batch_id}
-                onClose={() => setPickFor(null)}
-                onPick={(batch) => {
-                  const l = pickFor.line;
-                  setPickFor(null);
-                  void setLineBatch(l, batch);
-                }}
-                onFefo={() => {
-                  const l = pickFor.line;
-                  setPickFor(null);
-                  void setLineBatch(l, null);
-                }}
-              />
-            )}
-            {/* A plain barcode (no batch on it) needs no note: FEFO is invisible to the cashier. */}
-            {lastScan && lastScan.message && !(lastScan.decision === "fefo" && !lastScan.parsed?.batch) && (
-              <p className="scan-note" role="status" data-testid="scan-note">
-                {t("{{product}}: {{message}}", { product: lastScan.product.name, message: lastScan.message })}
-              </p>
-            )}
-            {shortage && (
-              <ShortagePanel
-                shortage={shortage}
-                onSellAvailable={async () => {
-                  if (!cart) return;
-                  const ok = await cartOp("update_cart_line", { cart_id: cart.cart_id, line_id: shortage.lineId, quantity: shortage.available });
-                  if (ok)
-                    setNotice(t("Quantity of {{name}} set to the {{quantity}} available.", { name: shortage.name, quantity: f.qty(shortage.available) }));
-                }}
-                onClose={() => setShortage(null)}
-              />
-            )}
+            <ProductSearch
+              value={search}
+              onChange={setSearch}
+              onPick={(h) => {
+                setSearch("");
+                void addProduct({ productId: h.product.id, name: h.product.name, prescriptionOnly: h.product.prescription_only });
+              }}
+              onPickBatch={(h) => {
+                setSearch("");
+                setPickFor({ hit: h });
+              }}
+            />
             {cart ? <CartTable cart={cart} actions={lineActions} busy={busy} /> : <Loading what={t("the cart")} />}
           </div>
-          <aside className="till-side">
-            {cart && <Totals cart={cart} />}
-            {cart && mode === "sale" && (
-              <CartActions
-                cart={cart}
-                busy={busy}
-                onPay={() => setMode("pay")}
-                onHold={hold}
-                onCancel={cancel}
-                onCartDiscount={(kind, value) =>
-                  void cartOp("set_cart_discount", { cart_id: cart.cart_id, discount: value === null ? undefined : { kind, value } }, t("Cart discount"))
-                }
-              />
+          <aside className="till-side" aria-label={t("Payment and cart actions")}>
+            {cart && (
+              <>
+                <TotalDue cart={cart} />
+                <PayButton cart={cart} busy={busy} onPay={() => setMode("pay")} />
+                <Totals cart={cart} />
+                <CartActions
+                  cart={cart}
+                  busy={busy}
+                  onHold={hold}
+                  onCancel={cancel}
+                  onCartDiscount={(kind, value) =>
+                    void cartOp("set_cart_discount", { cart_id: cart.cart_id, discount: value === null ? undefined : { kind, value } }, t("Cart discount"))
+                  }
+                />
+              </>
             )}
+            {lastChange && <ChangeDue last={lastChange} />}
           </aside>
-          {mode === "pay" && cart && (
-            <div className="till-pay">
-              <PaymentPanel
-                cart={cart}
-                tenders={tenders}
-                roundingIncrement={settings.data?.rounding_increment ?? "0"}
-                onCancel={() => setMode("sale")}
-                onError={onPayError}
-                onPaid={(r) => {
-                  setReceipt(r);
-                  setMode("receipt");
-                  setLastScan(null);
-                  void openCart();
-                }}
-              />
-            </div>
-          )}
         </div>
       )}
 
@@ -527,6 +557,19 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
       )}
       {mode === "returns" && <ReturnsPanel terminalId={terminalId} tenders={tenders} user={user} defaultDisposition={settings.data?.return_disposition ?? "quarantine"} />}
       {mode === "shift" && <ShiftPanel terminalId={terminalId} onClosed={onClosed} />}
+
+      {/* Messages float at the bottom of the window: they never push the cart or the Pay button. */}
+      <div className="till-messages" aria-live="polite">
+        {/* A plain barcode (no batch on it) needs no note: FEFO is invisible to the cashier. */}
+        {lastScan && lastScan.message && !(lastScan.decision === "fefo" && !lastScan.parsed?.batch) && (
+          <p className="scan-note" role="status" data-testid="scan-note">
+            {t("{{product}}: {{message}}", { product: lastScan.product.name, message: lastScan.message })}
+          </p>
+        )}
+        {/* While a prompt is open its own errors show inside it. */}
+        {!rxFor && !shortage && <ErrorMessage error={error} onDismiss={() => setError(null)} />}
+        {!shortage && <Notice>{notice}</Notice>}
+      </div>
     </div>
   );
 }
@@ -534,300 +577,4 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
 /** Control characters made visible in messages (GS → ␝). */
 function printable(code: string): string {
   return code.split(GS).join("␝");
-}
-
-function refusalTitle(refusal: string | null): string {
-  switch (refusal) {
-    case "expired":
-      return i18next.t("EXPIRED — do not sell");
-    case "recalled":
-      return i18next.t("RECALLED — do not sell");
-    case "quarantine":
-      return i18next.t("IN QUARANTINE — do not sell");
-    case "damaged":
-      return i18next.t("DAMAGED — do not sell");
-    default:
-      return i18next.t("REFUSED — do not sell");
-  }
-}
-
-function RefusalBanner({ scan, onDismiss }: { scan: ScanResult; onDismiss: () => void }) {
-  const { t } = useTranslation();
-  const batch = scan.batch?.batch_number ?? scan.parsed?.batch ?? null;
-  return (
-    <div className="refusal" role="alert" data-testid="scan-refusal" data-refusal={scan.refusal ?? ""}>
-      <div className="refusal-title">{refusalTitle(scan.refusal)}</div>
-      <div className="refusal-product">
-        {scan.product.name}
-        {batch ? ` · ${t("batch {{batch}}", { batch })}` : ""}
-      </div>
-      <p>{scan.message}</p>
-      <p className="small">{t("Put the pack aside for the pharmacist. Scan another pack to continue.")}</p>
-      <button type="button" onClick={onDismiss}>
-        {t("Understood")} <Kbd>{t("Esc")}</Kbd>
-      </button>
-    </div>
-  );
-}
-
-function ProductSearch({
-  value,
-  onChange,
-  onPick,
-  onPickBatch,
-}: {
-  value: string;
-  onChange: (v: string) => void;
-  onPick: (h: ProductHit) => void;
-  onPickBatch: (h: ProductHit) => void;
-}) {
-  const { t } = useTranslation();
-  const f = useFormat();
-  const q = value.trim();
-  const hits = useCommandQuery("search_products", { query: q, limit: 8 }, { enabled: q.length > 0 });
-  const list = q ? (hits.data ?? []) : [];
-  const [sel, setSel] = useState(0);
-  const [seenQ, setSeenQ] = useState(q);
-  if (seenQ !== q) {
-    setSeenQ(q);
-    setSel(0);
-  }
-  return (
-    <div className="till-search">
-      <Field label={t("Search products")} hint={t("Name, SKU or barcode — F2 or / to come here, ↑↓ to choose, Enter adds, Shift+Enter chooses the batch")}>
-        {(id) => (
-          <input
-            id={id}
-            type="search"
-            {...{ [SCAN_TARGET_ATTR]: "" }}
-            autoComplete="off"
-            value={value}
-            onChange={(e) => onChange(e.target.value)}
-            onKeyDown={(e) => {
-              if (e.key === "ArrowDown") {
-                e.preventDefault();
-                setSel((s) => Math.min(s + 1, list.length - 1));
-              } else if (e.key === "ArrowUp") {
-                e.preventDefault();
-                setSel((s) => Math.max(s - 1, 0));
-              } else if (e.key === "Enter") {
-                e.preventDefault();
-                const h = list[sel];
-                if (h) (e.shiftKey ? onPickBatch : onPick)(h);
-              } else if (e.key === "Escape") {
-                onChange("");
-                (e.target as HTMLInputElement).blur();
-              }
-            }}
-            aria-controls="till-hits"
-            aria-activedescendant={list[sel] ? `hit-${list[sel].product.id}` : undefined}
-          />
-        )}
-      </Field>
-      {q && (
-        <ul id="till-hits" className="hits" role="listbox" aria-label={t("Matching products")}>
-          {list.map((h, i) => (
-            <li
-              key={h.product.id}
-              id={`hit-${h.product.id}`}
-              role="option"
-              aria-selected={i === sel}
-              className={i === sel ? "selected" : ""}
-              onMouseDown={(e) => {
-                e.preventDefault();
-                onPick(h);
-              }}
-              data-sku={h.product.sku}
-            >
-              <span className="hit-name">
-                {h.product.name} <span className="muted small">{h.product.sku}</span>
-                {h.product.prescription_only && <span className="badge rx">{t("Rx")}</span>}
-              </span>
-              <span className="hit-stock">{f.qty(h.available, h.product.unit)}</span>
-              <span className="hit-price">{f.money(h.product.selling_price)}</span>
-              <span className="hit-expiry small">{h.nearest_expiry ? t("exp {{date}}", { date: f.date(h.nearest_expiry) }) : t("no dated stock")}</span>
-              <button
-                type="button"
-                className="link small"
-                tabIndex={-1}
-                aria-label={t("Choose the batch of {{name}}", { name: h.product.name })}
-                onMouseDown={(e) => {
-                  e.preventDefault();
-                  e.stopPropagation();
-                  onPickBatch(h);
-                }}
-              >
-                {t("batch…")}
-              </button>
-            </li>
-          ))}
-          {hits.isSuccess && list.length === 0 && <li className="muted">{t("No product matches “{{query}}”.", { query: q })}</li>}
-        </ul>
-      )}
-    </div>
-  );
-}
-
-function Totals({ cart }: { cart: CartView }) {
-  const { t } = useTranslation();
-  const f = useFormat();
-  const x = cart.totals;
-  return (
-    <dl className="totals" aria-label={t("Totals")} data-testid="totals">
-      <dt>{t("Subtotal")}</dt>
-      <dd data-testid="total-subtotal">{f.money(x.subtotal)}</dd>
-      <dt>{t("Discounts")}</dt>
-      <dd data-testid="total-discount">{f.money(x.discount)}</dd>
-      <dt>{cart.prices_include_tax ? t("Tax (included)") : t("Tax (added)")}</dt>
-      <dd data-testid="total-tax">{f.money(x.tax)}</dd>
-      {x.taxes.map((r) => (
-        <TaxLineRow key={r.rate} rate={r.rate} tax={r.tax} />
-      ))}
-      <dt>{t("Rounding")}</dt>
-      <dd data-testid="total-rounding">{f.money(x.rounding)}</dd>
-      <dt className="grand">{t("Total")}</dt>
-      <dd className="grand" data-testid="total-total">
-        {f.money(x.total)}
-      </dd>
-    </dl>
-  );
-}
-
-function TaxLineRow({ rate, tax }: { rate: string; tax: string }) {
-  const { t } = useTranslation();
-  const f = useFormat();
-  return (
-    <>
-      <dt className="small muted">{t("at {{rate}}", { rate: f.percent(rate) })}</dt>
-      <dd className="small muted">{f.money(tax)}</dd>
-    </>
-  );
-}
-
-function CartActions({
-  cart,
-  busy,
-  onPay,
-  onHold,
-  onCancel,
-  onCartDiscount,
-}: {
-  cart: CartView;
-  busy: boolean;
-  onPay: () => void;
-  onHold: (customer: string) => Promise<void>;
-  onCancel: () => Promise<void>;
-  onCartDiscount: (kind: DiscountKind, value: string | null) => void;
-}) {
-  const { t } = useTranslation();
-  const [holding, setHolding] = useState(false);
-  const [customer, setCustomer] = useState("");
-  const [kind, setKind] = useState<DiscountKind>(cart.discount?.kind ?? "percent");
-  const [value, setValue] = useState(cart.discount?.value ?? "");
-  const [confirmCancel, setConfirmCancel] = useState(false);
-  const empty = cart.lines.length === 0;
-  useShortcut("f6", () => !empty && setHolding(true));
-
-  async function submitHold(e: FormEvent) {
-    e.preventDefault();
-    await onHold(customer);
-    setHolding(false);
-    setCustomer("");
-  }
-
-  return (
-    <div className="cart-actions">
-      <button type="button" className="primary big" onClick={onPay} disabled={empty || busy} aria-keyshortcuts="F4">
-        {t("Pay")} <Kbd>{t("F4")}</Kbd>
-      </button>
-      <form
-        className="inline-form"
-        aria-label={t("Cart discount")}
-        onSubmit={(e) => {
-          e.preventDefault();
-          onCartDiscount(kind, value.trim() === "" ? null : value.trim());
-        }}
-      >
-        <label>
-          {t("Cart discount")}{" "}
-          <select value={kind} onChange={(e) => setKind(e.target.value as DiscountKind)} aria-label={t("Cart discount kind")}>
-            <option value="percent">%</option>
-            <option value="amount">{t("amount")}</option>
-          </select>
-        </label>
-        <input aria-label={t("Cart discount value")} {...RESTORE_ON_SCAN} value={value} onChange={(e) => setValue(e.target.value)} inputMode="decimal" size={6} />
-        <button type="submit" disabled={empty} aria-label={t("Apply cart discount")}>
-          {t("Apply")}
-        </button>
-      </form>
-      {holding ? (
-        <form className="inline-form" aria-label={t("Hold the cart")} onSubmit={submitHold}>
-          <Field label={t("Customer name")} hint={t("To find the cart again")}>
-            {(id) => <input id={id} value={customer} onChange={(e) => setCustomer(e.target.value)} autoFocus />}
-          </Field>
-          <button type="submit" className="primary">
-            {t("Hold cart")}
-          </button>
-          <button type="button" onClick={() => setHolding(false)}>
-            {t("Back")}
-          </button>
-        </form>
-      ) : (
-        <button type="button" onClick={() => setHolding(true)} disabled={empty || busy} aria-keyshortcuts="F6">
-          {t("Hold")} <Kbd>{t("F6")}</Kbd>
-        </button>
-      )}
-      {confirmCancel ? (
-        <div className="inline-form" role="group" aria-label={t("Confirm cancel")}>
-          <span>{t("Cancel this cart?")}</span>
-          <button
-            type="button"
-            className="danger"
-            onClick={() => {
-              setConfirmCancel(false);
-              void onCancel();
-            }}
-          >
-            {t("Yes, cancel cart")}
-          </button>
-          <button type="button" onClick={() => setConfirmCancel(false)}>
-            {t("No")}
-          </button>
-        </div>
-      ) : (
-        <button type="button" className="danger" onClick={() => setConfirmCancel(true)} disabled={empty || busy}>
-          {t("Cancel cart")}
-        </button>
-      )}
-    </div>
-  );
-}
-
-function PrescriptionPrompt({ name, onSubmit, onCancel }: { name: string; onSubmit: (ref: string) => Promise<void>; onCancel: () => void }) {
-  const { t } = useTranslation();
-  const [ref, setRef] = useState("");
-  return (
-    <form
-      className="panel approval"
-      aria-label={t("Prescription reference")}
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (ref.trim()) void onSubmit(ref.trim());
-      }}
-    >
-      <h2>{t("Prescription needed")}</h2>
-      <p>{t("{{name}} is prescription-only. Enter the prescription's reference; it is kept with the sale.", { name })}</p>
-      <div className="grid three">
-        <Field label={t("Prescription reference")}>{(id) => <input id={id} value={ref} onChange={(e) => setRef(e.target.value)} autoFocus required />}</Field>
-        <div className="form-actions">
-          <button type="submit" className="primary">
-            {t("Add to cart")}
-          </button>
-          <button type="button" onClick={onCancel}>
-            {t("Cancel")}
-          </button>
-        </div>
-      </div>
-    </form>
-  );
 }
