@@ -17,7 +17,7 @@ import { Notice } from "../../components/Screen";
 import { useFormat } from "../../lib/locale";
 import { i18next } from "../../i18n";
 import { useCommandQuery } from "../../lib/queries";
-import { ApprovalPrompt, type Approver, type PendingApproval } from "./ApprovalPrompt";
+import { ApprovalPrompt, type ApprovalFacts, type Approver, type PendingApproval } from "./ApprovalPrompt";
 import { isZeroMoney, parseMoney, subtractQty } from "./money";
 import { ReceiptView } from "./ReceiptView";
 import { tenderLabel } from "./tenders";
@@ -41,6 +41,8 @@ export function ReturnsPanel({
 }) {
   const { t } = useTranslation();
   const f = useFormat();
+  // The store's thresholds, shown to the manager approving (already cached by the till).
+  const settings = useCommandQuery("get_till_settings", {});
   const [number, setNumber] = useState("");
   const [sale, setSale] = useState<Receipt | null>(null);
   const [drafts, setDrafts] = useState<Record<string, LineDraft>>({});
@@ -84,13 +86,13 @@ export function ReturnsPanel({
     show(await call("get_receipt", { sale_id: saleId }));
   }
 
-  async function withApproval(what: string, run: (a: Approver) => Promise<void>) {
+  async function withApproval(facts: ApprovalFacts, run: (a: Approver) => Promise<void>) {
     setError(null);
     try {
       await run({});
     } catch (e) {
       const err = toApiError(e);
-      if (err.is("approval_required")) setApproval({ what, reason: err.details.reason, run });
+      if (err.is("approval_required")) setApproval({ ...facts, cashier: user.name, reason: err.details.reason, run });
       else setError(err);
     }
   }
@@ -106,7 +108,19 @@ export function ReturnsPanel({
       setError({ kind: "invalid_input", message: t("Enter the quantity coming back on at least one line."), details: {} });
       return;
     }
-    void withApproval(t("Refund"), async (a) => {
+    // What comes back, in words; the refund itself is the engine's to work out.
+    const items = lines
+      .map((x) => {
+        const l = sale.lines.find((y) => y.sale_line_id === x.sale_line_id);
+        return l ? t("{{quantity}} {{name}}", { quantity: f.qty(x.quantity, l.unit), name: l.name }) : "";
+      })
+      .join(", ");
+    const facts: ApprovalFacts = {
+      what: t("Refund on sale {{sale}}", { sale: sale.sale_number }),
+      amount: t("{{items}} (the sale's total was {{total}})", { items, total: f.money(sale.total) }),
+      limit: settings.data ? t("{{amount}} for a cashier", { amount: f.money(settings.data.cashier_refund_limit) }) : undefined,
+    };
+    void withApproval(facts, async (a) => {
       const r: ReturnResult = await call("return_items", { sale_id: sale.sale_id, terminal_id: terminalId, lines, tender, reason: reason.trim() || undefined, ...a });
       setResult(t("Returned goods of {{sale}}: refund {{amount}} {{tender}}.", { sale: r.sale_number, amount: f.money(r.refund), tender: tenderLabel(r.tender) }));
       await refresh(sale.sale_id);
@@ -116,7 +130,12 @@ export function ReturnsPanel({
   function doVoid(e: FormEvent) {
     e.preventDefault();
     if (!sale) return;
-    void withApproval(t("Void sale"), async (a) => {
+    const facts: ApprovalFacts = {
+      what: t("Void of sale {{sale}}", { sale: sale.sale_number }),
+      amount: f.money(sale.total),
+      limit: t("every void"),
+    };
+    void withApproval(facts, async (a) => {
       const r = await call("void_sale", { sale_id: sale.sale_id, reason: voidReason.trim(), ...a });
       setSale(r);
       setResult(t("Voided {{sale}}; every unit went back to its batch.", { sale: r.sale_number }));

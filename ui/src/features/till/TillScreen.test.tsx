@@ -98,7 +98,9 @@ function renderTill(handle: (name: string, input: Record<string, unknown>) => un
     const { name, input } = args as { name: string; input: Record<string, unknown> };
     calls.push({ name, input });
     if (name === "get_shift_report") return { status: "open", opened_at: "2026-11-22T08:00:00Z", terminal_id: "till-1" };
-    if (name === "get_till_settings") return { tenders: ["cash", "card"], receipt_show_batch: true, receipt_show_expiry: true };
+    if (name === "get_till_settings")
+      return { tenders: ["cash", "card"], receipt_show_batch: true, receipt_show_expiry: true, cashier_discount_limit_percent: "10", cashier_refund_limit: "1000" };
+    if (name === "list_approvers") return [{ id: "m1", name: "Ada Okafor" }, { id: "m2", name: "Chidi Eze" }];
     return handle(name, input);
   });
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
@@ -223,7 +225,7 @@ describe("TillScreen", () => {
     expect(calls.some((c) => c.name === "add_cart_line")).toBe(false);
   });
 
-  it("asks for a manager's PIN when the engine needs approval, and resends with it", async () => {
+  it("asks a manager picked from the list for their PIN, shows what they approve, and resends with it", async () => {
     let current = cart([line({})], "20");
     const calls = renderTill((name, input) => {
       if (name === "open_cart" || name === "get_cart") return current;
@@ -246,13 +248,19 @@ describe("TillScreen", () => {
     // The plain reason from the details, not the message's hint for API callers.
     expect(prompt).toHaveTextContent("a 50% discount needs a manager's approval.");
     expect(prompt).not.toHaveTextContent("approver_pin");
-    fireEvent.change(within(prompt).getByLabelText("Approving manager"), { target: { value: "Ada Okafor" } });
+    // What the manager approves: the amount, the limit it passes, who asks.
+    expect(within(prompt).getByTestId("approval-amount")).toHaveTextContent("50% of $20.00");
+    expect(within(prompt).getByTestId("approval-limit")).toHaveTextContent("10% for a cashier");
+    expect(within(prompt).getByTestId("approval-cashier")).toHaveTextContent("Bola");
+    // Picked, not typed.
+    fireEvent.click(await within(prompt).findByRole("radio", { name: "Ada Okafor" }));
     fireEvent.change(within(prompt).getByLabelText("Manager PIN"), { target: { value: "2580" } });
     fireEvent.click(within(prompt).getByRole("button", { name: "Approve" }));
     await waitFor(() => expect(screen.getByTestId("total-total")).toHaveTextContent("10.00"));
     const sent = calls.filter((c) => c.name === "set_line_discount");
     expect(sent).toHaveLength(2);
     expect(sent[1]?.input).toMatchObject({ discount: { kind: "percent", value: "50" }, approver_name: "Ada Okafor", approver_pin: "2580" });
+    expect(calls.find((c) => c.name === "list_approvers")?.input).toEqual({});
   });
 
   it("completes a sale with one idempotency key, reused when the click is retried", async () => {

@@ -26,7 +26,7 @@ import { useFormat } from "../../lib/locale";
 import { COMMAND_KEY, useCommandQuery, useTillConfig } from "../../lib/queries";
 import { useShortcut } from "../../lib/useShortcut";
 import { useOnUnauthenticated } from "../shell/session";
-import { ApprovalPrompt, type Approver, type PendingApproval } from "./ApprovalPrompt";
+import { ApprovalPrompt, type ApprovalFacts, type Approver, type PendingApproval } from "./ApprovalPrompt";
 import { BatchPicker } from "./BatchPicker";
 import { CartActions, ChangeDue, PayButton, TotalDue, Totals, type LastChange } from "./CartSide";
 import { CartTable } from "./CartTable";
@@ -178,7 +178,7 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
   async function cartOp<K extends CartCommand>(
     name: K,
     input: CommandRequest<K>,
-    what?: string,
+    approvalFacts?: ApprovalFacts,
   ): Promise<boolean> {
     setError(null);
     setNotice(null);
@@ -188,9 +188,10 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
       return true;
     } catch (e) {
       const err = toApiError(e);
-      if (err.is("approval_required") && what) {
+      if (err.is("approval_required") && approvalFacts) {
         setApproval({
-          what,
+          ...approvalFacts,
+          cashier: user.name,
           reason: err.details.reason,
           run: async (a: Approver) => apply(await call(name, { ...input, ...a })),
         });
@@ -279,6 +280,15 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
     true,
   );
 
+  const discountLimit = settings.data
+    ? t("{{percent}} for a cashier", { percent: f.percent(settings.data.cashier_discount_limit_percent) })
+    : undefined;
+  /** A discount in words: "50% of ₦40.00", "₦5.00 off ₦40.00". */
+  const discountAmount = (kind: DiscountKind, value: string, of: string) =>
+    kind === "percent"
+      ? t("{{percent}} of {{amount}}", { percent: f.percent(value), amount: f.money(of) })
+      : t("{{discount}} off {{amount}}", { discount: f.money(value), amount: f.money(of) });
+
   const lineActions = {
     setQuantity: (l: CartLineView, quantity: string) => void cartOp("update_cart_line", { cart_id: cart?.cart_id ?? "", line_id: l.line_id, quantity }),
     remove: (l: CartLineView) => void cartOp("remove_cart_line", { cart_id: cart?.cart_id ?? "", line_id: l.line_id }),
@@ -286,13 +296,21 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
       void cartOp(
         "set_line_discount",
         { cart_id: cart?.cart_id ?? "", line_id: l.line_id, discount: value === null ? undefined : { kind, value } },
-        t("Discount on {{name}}", { name: l.name }),
+        {
+          what: t("Discount on {{name}}", { name: l.name }),
+          amount: value === null ? undefined : discountAmount(kind, value, l.gross),
+          limit: discountLimit,
+        },
       ),
     overridePrice: (l: CartLineView, unitPrice: string | null) =>
       void cartOp(
         "override_line_price",
         { cart_id: cart?.cart_id ?? "", line_id: l.line_id, unit_price: unitPrice ?? undefined },
-        t("Price of {{name}}", { name: l.name }),
+        {
+          what: t("Price of {{name}}", { name: l.name }),
+          amount: unitPrice === null ? undefined : t("{{price}} instead of {{list}}", { price: f.money(unitPrice), list: f.money(l.list_price) }),
+          limit: t("any change of a list price"),
+        },
       ),
     shortage: (l: CartLineView) =>
       setShortage({ productId: l.product_id, name: l.name, unit: l.unit, requested: l.quantity, available: l.available, lineId: l.line_id }),
@@ -534,7 +552,11 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
                   onHold={hold}
                   onCancel={cancel}
                   onCartDiscount={(kind, value) =>
-                    void cartOp("set_cart_discount", { cart_id: cart.cart_id, discount: value === null ? undefined : { kind, value } }, t("Cart discount"))
+                    void cartOp(
+                      "set_cart_discount",
+                      { cart_id: cart.cart_id, discount: value === null ? undefined : { kind, value } },
+                      { what: t("Cart discount"), amount: value === null ? undefined : discountAmount(kind, value, cart.totals.subtotal), limit: discountLimit },
+                    )
                   }
                 />
               </>
