@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { fireEvent, render, screen, within } from "@testing-library/react";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 
@@ -39,6 +39,7 @@ function renderReturns(handle: Handler, tenders = ["cash", "card", "transfer"]) 
     const { name, input } = args as { name: string; input: Record<string, unknown> };
     calls.push({ name, input });
     if (name === "list_sales") return [];
+    if (name === "list_approvers") return [{ id: "m1", name: "Ada Okafor" }];
     if (name === "get_till_settings") return { tenders, cashier_refund_limit: "1000", cashier_discount_limit_percent: "10" };
     return handle(name, input);
   });
@@ -90,5 +91,55 @@ describe("ReturnsPanel", () => {
   it("keeps the choice when the store no longer takes the sale's tender", () => {
     expect(originalTender(sale([{ tender: "voucher", amount: "40", reference: null }]), ["cash", "card"])).toBeNull();
     expect(originalTender(sale([{ tender: "card", amount: "40", reference: null }]), ["cash", "card"])).toBe("card");
+  });
+
+  it("after a return approved by a manager, says how much to pay back and in which tender, from the engine's answer", async () => {
+    const calls = renderReturns((name, input) => {
+      if (name === "find_sale" || name === "get_receipt") return sale([{ tender: "cash", amount: "50", reference: null }], { paid: "50", change: "10" });
+      if (name === "return_items") {
+        if (!input["approver_pin"]) throw { kind: "approval_required", message: "x", details: { reason: "a refund above the cashier limit needs a manager's approval" } };
+        return { return_id: "r1", sale_id: "sale-1", sale_number: "LEK-S-000007", refund: "19.95", tender: "cash", approved_by: "m1", lines: [] };
+      }
+      throw new Error(`unexpected call ${name}`);
+    });
+    await findSale();
+    fireEvent.change(screen.getByLabelText("Return quantity of Paracetamol 500mg"), { target: { value: "1" } });
+    fireEvent.click(screen.getByRole("button", { name: "Return and refund" }));
+    const prompt = await screen.findByRole("form", { name: "Manager approval" });
+    expect(within(prompt).getByTestId("approval-amount")).toHaveTextContent("1 pack Paracetamol 500mg (the sale's total was ₦40.00)");
+    expect(within(prompt).getByTestId("approval-limit")).toHaveTextContent("₦1,000.00 for a cashier");
+    expect(within(prompt).getByTestId("approval-cashier")).toHaveTextContent("Bola");
+    fireEvent.change(await within(prompt).findByLabelText("Manager PIN"), { target: { value: "2580" } });
+    fireEvent.click(within(prompt).getByRole("button", { name: "Approve" }));
+    const payout = await screen.findByRole("alertdialog", { name: "Pay the customer back" });
+    // The engine's refund, not a figure worked out here.
+    expect(within(payout).getByText("₦19.95 in Cash")).toBeInTheDocument();
+    expect(calls.filter((c) => c.name === "return_items")[1]?.input).toMatchObject({ tender: "cash", approver_name: "Ada Okafor", approver_pin: "2580" });
+    fireEvent.click(within(payout).getByRole("button", { name: /Paid back/ }));
+    await waitFor(() => expect(screen.queryByRole("alertdialog")).toBeNull());
+  });
+
+  it("after a void, gives back each payment in its tender, the change off the cash", async () => {
+    const paid = [
+      { tender: "card", amount: "100", reference: "SLIP-1" },
+      { tender: "cash", amount: "100", reference: null },
+    ];
+    renderReturns((name) => {
+      if (name === "find_sale") return sale(paid, { total: "190", paid: "200", change: "10" });
+      if (name === "void_sale") return sale(paid, { status: "voided", total: "190", paid: "200", change: "10", void_reason: "changed mind" });
+      throw new Error(`unexpected call ${name}`);
+    });
+    await findSale();
+    fireEvent.change(screen.getByLabelText("Void reason"), { target: { value: "changed mind" } });
+    fireEvent.click(screen.getByRole("button", { name: "Void sale" }));
+    const payout = await screen.findByRole("alertdialog", { name: "Pay the customer back" });
+    expect(within(payout).getAllByRole("listitem").map((li) => li.textContent)).toEqual(["₦100.00 in Card", "₦90.00 in Cash"]);
+  });
+});
+
+describe("voidPayout", () => {
+  it("gives a single tender the receipt's total", async () => {
+    const { voidPayout } = await import("./Payout");
+    expect(voidPayout(sale([{ tender: "cash", amount: "50", reference: null }], { total: "40", change: "10" }), "v").lines).toEqual([{ tender: "cash", amount: "40" }]);
   });
 });

@@ -1,8 +1,9 @@
 // Returns desk: find a sale by its printed number, reprint it, take lines
 // back (restock / quarantine / waste; the store's default is preselected,
-// quarantine unless a manager chose otherwise) with a refund, or void the whole sale
-// (manager). Refunds above the cashier's limit and voids ask for a
-// manager's PIN in place.
+// quarantine unless a manager chose otherwise) with a refund in the tender
+// the sale was paid with, or void the whole sale (manager). Refunds above
+// the cashier's limit and voids ask for a manager's PIN in place. After the
+// engine answers, a dialog says how much to pay back and in which tender.
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 
@@ -19,6 +20,7 @@ import { i18next } from "../../i18n";
 import { useCommandQuery } from "../../lib/queries";
 import { ApprovalPrompt, type ApprovalFacts, type Approver, type PendingApproval } from "./ApprovalPrompt";
 import { isZeroMoney, parseMoney, subtractQty } from "./money";
+import { PayoutDialog, returnPayout, voidPayout, type Payout } from "./Payout";
 import { ReceiptView } from "./ReceiptView";
 import { tenderLabel } from "./tenders";
 
@@ -52,6 +54,8 @@ export function ReturnsPanel({
   const [error, setError] = useState<unknown>(null);
   const [result, setResult] = useState<string | null>(null);
   const [approval, setApproval] = useState<PendingApproval | null>(null);
+  /** What to hand back after a return or a void, until the cashier says it is done. */
+  const [payout, setPayout] = useState<Payout | null>(null);
 
   /** Shows a sale; the refund goes back the way it was paid. */
   function show(r: Receipt) {
@@ -123,6 +127,7 @@ export function ReturnsPanel({
     void withApproval(facts, async (a) => {
       const r: ReturnResult = await call("return_items", { sale_id: sale.sale_id, terminal_id: terminalId, lines, tender, reason: reason.trim() || undefined, ...a });
       setResult(t("Returned goods of {{sale}}: refund {{amount}} {{tender}}.", { sale: r.sale_number, amount: f.money(r.refund), tender: tenderLabel(r.tender) }));
+      setPayout(returnPayout(r, t("Refund on sale {{sale}}", { sale: r.sale_number })));
       await refresh(sale.sale_id);
     });
   }
@@ -139,6 +144,7 @@ export function ReturnsPanel({
       const r = await call("void_sale", { sale_id: sale.sale_id, reason: voidReason.trim(), ...a });
       setSale(r);
       setResult(t("Voided {{sale}}; every unit went back to its batch.", { sale: r.sale_number }));
+      setPayout(voidPayout(r, t("Void of sale {{sale}}", { sale: r.sale_number })));
     });
   }
 
@@ -163,6 +169,7 @@ export function ReturnsPanel({
           }}
         />
       )}
+      {payout && <PayoutDialog payout={payout} onDone={() => setPayout(null)} />}
       <ErrorMessage error={error} onDismiss={() => setError(null)} />
       <Notice>{result}</Notice>
       {sale && (
