@@ -3,11 +3,12 @@
 // Money is shown exactly as the engine computed it, in the store's currency.
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
+import type { TFunction } from "i18next";
 
 import type { CartLineView } from "../../bindings/CartLineView";
 import type { CartView } from "../../bindings/CartView";
 import type { DiscountKind } from "../../bindings/DiscountKind";
-import { useFormat } from "../../lib/locale";
+import { useFormat, type Formatters } from "../../lib/locale";
 import { Kbd } from "../../components/Field";
 import { isZeroMoney } from "./money";
 import { TillDialog } from "./TillDialog";
@@ -24,7 +25,9 @@ export interface LineActions {
 }
 
 export function CartTable({ cart, actions, busy }: { cart: CartView; actions: LineActions; busy: boolean }) {
+  // Read once here and handed to the rows: a scan repaints every row.
   const { t } = useTranslation();
+  const f = useFormat();
   const [discountFor, setDiscountFor] = useState<string | null>(null);
   return (
     <div className="table-wrap cart-lines">
@@ -46,6 +49,8 @@ export function CartTable({ cart, actions, busy }: { cart: CartView; actions: Li
             <LineRow
               key={l.line_id}
               index={i + 1}
+              t={t}
+              f={f}
               line={l}
               actions={actions}
               busy={busy}
@@ -67,6 +72,8 @@ export function CartTable({ cart, actions, busy }: { cart: CartView; actions: Li
 }
 
 function LineRow({
+  t,
+  f,
   index,
   line: l,
   actions,
@@ -74,6 +81,8 @@ function LineRow({
   discountOpen,
   toggleDiscount,
 }: {
+  t: TFunction;
+  f: Formatters;
   index: number;
   line: CartLineView;
   actions: LineActions;
@@ -81,8 +90,6 @@ function LineRow({
   discountOpen: boolean;
   toggleDiscount: () => void;
 }) {
-  const { t } = useTranslation();
-  const f = useFormat();
   const [qty, setQty] = useState(l.quantity);
   const [seen, setSeen] = useState(l.quantity);
   if (seen !== l.quantity) {
