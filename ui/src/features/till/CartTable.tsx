@@ -1,12 +1,17 @@
-// The cart's lines: quantity edit, batch change, remove, line discount,
-// shortage actions.
-// Money is shown exactly as the engine computed it.
+// The cart's lines: quantity edit, batch change, remove, line discount and
+// price (in a dialog, so the rows below never move), shortage actions.
+// Money is shown exactly as the engine computed it, in the store's currency.
 import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
+import type { TFunction } from "i18next";
 
 import type { CartLineView } from "../../bindings/CartLineView";
 import type { CartView } from "../../bindings/CartView";
 import type { DiscountKind } from "../../bindings/DiscountKind";
-import { isZeroMoney, showMoney } from "./money";
+import { useFormat, type Formatters } from "../../lib/locale";
+import { Kbd } from "../../components/Field";
+import { isZeroMoney } from "./money";
+import { TillDialog } from "./TillDialog";
 import { RESTORE_ON_SCAN } from "./useScanner";
 
 export interface LineActions {
@@ -20,20 +25,23 @@ export interface LineActions {
 }
 
 export function CartTable({ cart, actions, busy }: { cart: CartView; actions: LineActions; busy: boolean }) {
+  // Read once here and handed to the rows: a scan repaints every row.
+  const { t } = useTranslation();
+  const f = useFormat();
   const [discountFor, setDiscountFor] = useState<string | null>(null);
   return (
     <div className="table-wrap cart-lines">
-      <table aria-label="Cart lines">
+      <table aria-label={t("Cart lines")}>
         <thead>
           <tr>
             <th className="num">#</th>
-            <th>Product</th>
-            <th className="num">Quantity</th>
-            <th className="num">Price</th>
-            <th className="num">Discount</th>
-            <th className="num">Tax</th>
-            <th className="num">Total</th>
-            <th aria-label="Actions" />
+            <th>{t("Product")}</th>
+            <th className="num">{t("Quantity")}</th>
+            <th className="num">{t("Price")}</th>
+            <th className="num">{t("Discount")}</th>
+            <th className="num">{t("Tax")}</th>
+            <th className="num">{t("Total")}</th>
+            <th aria-label={t("Actions")} />
           </tr>
         </thead>
         <tbody>
@@ -41,6 +49,8 @@ export function CartTable({ cart, actions, busy }: { cart: CartView; actions: Li
             <LineRow
               key={l.line_id}
               index={i + 1}
+              t={t}
+              f={f}
               line={l}
               actions={actions}
               busy={busy}
@@ -51,7 +61,7 @@ export function CartTable({ cart, actions, busy }: { cart: CartView; actions: Li
           {cart.lines.length === 0 && (
             <tr>
               <td colSpan={8} className="empty">
-                Scan a pack or search (F2) to start a sale.
+                {t("Scan a pack or search (F2) to start a sale.")}
               </td>
             </tr>
           )}
@@ -62,6 +72,8 @@ export function CartTable({ cart, actions, busy }: { cart: CartView; actions: Li
 }
 
 function LineRow({
+  t,
+  f,
   index,
   line: l,
   actions,
@@ -69,6 +81,8 @@ function LineRow({
   discountOpen,
   toggleDiscount,
 }: {
+  t: TFunction;
+  f: Formatters;
   index: number;
   line: CartLineView;
   actions: LineActions;
@@ -106,15 +120,20 @@ function LineRow({
           <strong>{l.name}</strong> <span className="muted small">{l.sku}</span>
           {(l.batch_number || l.batch_expiry) && (
             <div className="small muted">
-              {l.batch_number ? `Batch ${l.batch_number}` : ""} {l.batch_expiry ? `exp ${l.batch_expiry}` : ""}
+              {l.batch_number ? t("Batch {{batch}}", { batch: l.batch_number }) : ""}{" "}
+              {l.batch_expiry ? t("exp {{date}}", { date: f.date(l.batch_expiry) }) : ""}
             </div>
           )}
-          {l.prescription_only && <div className="small">Rx {l.prescription_reference ?? "— reference needed"}</div>}
+          {l.prescription_only && (
+            <div className="small">
+              {l.prescription_reference ? t("Rx {{reference}}", { reference: l.prescription_reference }) : t("Rx — reference needed")}
+            </div>
+          )}
           {l.short && (
             <div className="short-note" role="alert">
-              Only {l.available} {l.unit} available.{" "}
+              {t("Only {{quantity}} available.", { quantity: f.qty(l.available, l.unit) })}{" "}
               <button type="button" className="link" onClick={() => actions.shortage(l)}>
-                Sell what we have / backorder…
+                {t("Sell what we have / backorder…")}
               </button>
             </div>
           )}
@@ -123,9 +142,9 @@ function LineRow({
           <input
             className="qty"
             {...RESTORE_ON_SCAN}
-            aria-label={`Quantity of ${l.name}`}
+            aria-label={t("Quantity of {{name}}", { name: l.name })}
             inputMode={l.allow_fractional ? "decimal" : "numeric"}
-            title={l.allow_fractional ? `Fractions allowed (${l.unit})` : `Whole ${l.unit}s only`}
+            title={l.allow_fractional ? t("Fractions allowed ({{unit}})", { unit: l.unit }) : t("Whole units only ({{unit}})", { unit: l.unit })}
             value={qty}
             onChange={(e) => setQty(e.target.value)}
             onBlur={commitQty}
@@ -142,63 +161,72 @@ function LineRow({
           <span className="small muted">{l.unit}</span>
         </td>
         <td className="num">
-          {showMoney(l.unit_price)}
-          {l.unit_price !== l.list_price && <div className="small muted">list {showMoney(l.list_price)}</div>}
+          {f.money(l.unit_price)}
+          {l.unit_price !== l.list_price && <div className="small muted">{t("list {{price}}", { price: f.money(l.list_price) })}</div>}
         </td>
-        <td className="num">{lineDiscount ? `−${showMoney(l.line_discount)}${!isZeroMoney(l.cart_discount) ? ` −${showMoney(l.cart_discount)}` : ""}` : ""}</td>
-        <td className="num">{showMoney(l.tax)}</td>
+        <td className="num">{lineDiscount ? `−${f.money(l.line_discount)}${!isZeroMoney(l.cart_discount) ? ` −${f.money(l.cart_discount)}` : ""}` : ""}</td>
+        <td className="num">{f.money(l.tax)}</td>
         <td className="num">
-          <strong>{showMoney(l.total)}</strong>
+          <strong>{f.money(l.total)}</strong>
         </td>
         <td className="actions">
-          <button type="button" onClick={() => actions.batch(l)} aria-label={`Change the batch of ${l.name}`} title="Sell from another batch (or back to FEFO)" disabled={busy}>
-            Batch…
+          <button
+            type="button"
+            onClick={() => actions.batch(l)}
+            aria-label={t("Change the batch of {{name}}", { name: l.name })}
+            title={t("Sell from another batch (or back to FEFO)")}
+            disabled={busy}
+          >
+            {t("Batch…")}
           </button>
-          <button type="button" onClick={toggleDiscount} aria-label={`Discount ${l.name}`} aria-expanded={discountOpen}>
+          <button type="button" onClick={toggleDiscount} aria-label={t("Discount {{name}}", { name: l.name })} aria-haspopup="dialog" aria-expanded={discountOpen}>
             %
           </button>
-          <button type="button" className="danger" onClick={() => actions.remove(l)} aria-label={`Remove ${l.name}`} disabled={busy}>
+          <button type="button" className="danger" onClick={() => actions.remove(l)} aria-label={t("Remove {{name}}", { name: l.name })} disabled={busy}>
             ×
           </button>
         </td>
       </tr>
       {discountOpen && (
-        <tr className="sub-row">
-          <td />
-          <td colSpan={7}>
-            <form className="inline-form" aria-label={`Discount on ${l.name}`} onSubmit={submitDiscount}>
-              <label>
-                Kind{" "}
-                <select value={kind} onChange={(e) => setKind(e.target.value as DiscountKind)}>
-                  <option value="percent">Percent</option>
-                  <option value="amount">Amount</option>
-                </select>
-              </label>
-              <label>
-                Line discount <input {...RESTORE_ON_SCAN} value={value} onChange={(e) => setValue(e.target.value)} inputMode="decimal" autoFocus size={8} />
-              </label>
-              <button type="submit" className="primary">
-                Apply line discount
-              </button>
-              <span className="small muted">Empty removes the discount.</span>
-            </form>
-            <form
-              className="inline-form"
-              aria-label={`Price of ${l.name}`}
-              onSubmit={(e) => {
-                e.preventDefault();
-                actions.overridePrice(l, price.trim() === "" ? null : price.trim());
-                toggleDiscount();
-              }}
-            >
-              <label>
-                Unit price <input {...RESTORE_ON_SCAN} value={price} onChange={(e) => setPrice(e.target.value)} inputMode="decimal" size={8} placeholder={showMoney(l.list_price)} />
-              </label>
-              <button type="submit">Override price</button>
-              <span className="small muted">Needs a manager. Empty goes back to the list price.</span>
-            </form>
-          </td>
-        </tr>
+        <TillDialog title={t("Discount or price of {{name}}", { name: l.name })} onClose={toggleDiscount}>
+          <form className="inline-form" aria-label={t("Discount on {{name}}", { name: l.name })} onSubmit={submitDiscount}>
+            <label>
+              {t("Kind")}{" "}
+              <select value={kind} onChange={(e) => setKind(e.target.value as DiscountKind)}>
+                <option value="percent">{t("Percent")}</option>
+                <option value="amount">{t("Amount")}</option>
+              </select>
+            </label>
+            <label>
+              {t("Line discount")} <input {...RESTORE_ON_SCAN} value={value} onChange={(e) => setValue(e.target.value)} inputMode="decimal" autoFocus size={8} />
+            </label>
+            <button type="submit" className="primary">
+              {t("Apply line discount")}
+            </button>
+            <span className="small muted">{t("Empty removes the discount.")}</span>
+          </form>
+          <form
+            className="inline-form"
+            aria-label={t("Price of {{name}}", { name: l.name })}
+            onSubmit={(e) => {
+              e.preventDefault();
+              actions.overridePrice(l, price.trim() === "" ? null : price.trim());
+              toggleDiscount();
+            }}
+          >
+            <label>
+              {t("Unit price")}{" "}
+              <input {...RESTORE_ON_SCAN} value={price} onChange={(e) => setPrice(e.target.value)} inputMode="decimal" size={8} placeholder={l.list_price} />
+            </label>
+            <button type="submit">{t("Override price")}</button>
+            <span className="small muted">{t("Needs a manager. Empty goes back to the list price.")}</span>
+          </form>
+          <div className="form-actions">
+            <button type="button" onClick={toggleDiscount}>
+              {t("Back")} <Kbd>{t("Esc")}</Kbd>
+            </button>
+          </div>
+        </TillDialog>
       )}
     </>
   );

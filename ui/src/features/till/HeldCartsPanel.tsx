@@ -1,16 +1,18 @@
 // Held carts of the store: resume one onto this till (its stock stays
 // reserved until the cart changes), flagged when the hold has lapsed.
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 
 import { call } from "../../api";
 import type { CartView } from "../../bindings/CartView";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Loading } from "../../components/Screen";
-import { formatInstant } from "../../lib/format";
+import { useFormat } from "../../lib/locale";
 import { useCommandQuery } from "../../lib/queries";
-import { showMoney } from "./money";
 
 export function HeldCartsPanel({ terminalId, currentCart, onResumed }: { terminalId: string; currentCart: CartView | null; onResumed: (v: CartView) => void }) {
+  const { t } = useTranslation();
+  const f = useFormat();
   const held = useCommandQuery("list_held_carts", {});
   const [error, setError] = useState<unknown>(null);
   const blocked = currentCart !== null && currentCart.lines.length > 0;
@@ -25,23 +27,23 @@ export function HeldCartsPanel({ terminalId, currentCart, onResumed }: { termina
   }
 
   return (
-    <section className="panel" aria-label="Held carts">
-      <h2>Held carts</h2>
-      {blocked && <p className="muted">Finish, hold or cancel the cart on this till before resuming another.</p>}
+    <section className="panel" aria-label={t("Held carts")}>
+      <h2>{t("Held carts")}</h2>
+      {blocked && <p className="muted">{t("Finish, hold or cancel the cart on this till before resuming another.")}</p>}
       <ErrorMessage error={error ?? held.error} />
-      {held.isLoading && <Loading what="held carts" />}
+      {held.isLoading && <Loading what={t("held carts")} />}
       <div className="table-wrap">
-        <table aria-label="Held carts">
+        <table aria-label={t("Held carts")}>
           <thead>
             <tr>
-              <th>Customer</th>
-              <th>Held by</th>
-              <th>Till</th>
-              <th>Held at</th>
-              <th>Hold until</th>
-              <th className="num">Lines</th>
-              <th className="num">Total</th>
-              <th aria-label="Actions" />
+              <th>{t("Customer")}</th>
+              <th>{t("Held by")}</th>
+              <th>{t("Till")}</th>
+              <th>{t("Held at")}</th>
+              <th>{t("Hold until")}</th>
+              <th className="num">{t("Lines")}</th>
+              <th className="num">{t("Total")}</th>
+              <th aria-label={t("Actions")} />
             </tr>
           </thead>
           <tbody>
@@ -50,13 +52,13 @@ export function HeldCartsPanel({ terminalId, currentCart, onResumed }: { termina
                 <td>{h.customer_name ?? "—"}</td>
                 <td>{h.user_name}</td>
                 <td>{h.terminal_id}</td>
-                <td>{formatInstant(h.held_at)}</td>
-                <td>{h.hold_lapsed ? <span className="badge exp-expired">lapsed — stock no longer reserved</span> : formatInstant(h.hold_expires_at)}</td>
-                <td className="num">{h.lines}</td>
-                <td className="num">{showMoney(h.total)}</td>
+                <td>{f.instant(h.held_at)}</td>
+                <td>{h.hold_lapsed ? <span className="badge exp-expired">{t("lapsed — stock no longer reserved")}</span> : f.instant(h.hold_expires_at)}</td>
+                <td className="num">{f.qty(String(h.lines))}</td>
+                <td className="num">{f.money(h.total)}</td>
                 <td>
                   <button type="button" className="primary" onClick={() => void resume(h.cart_id)} autoFocus={i === 0} disabled={blocked}>
-                    Resume{h.customer_name ? ` ${h.customer_name}` : ""}
+                    {h.customer_name ? t("Resume {{customer}}", { customer: h.customer_name }) : t("Resume")}
                   </button>
                 </td>
               </tr>
@@ -64,7 +66,7 @@ export function HeldCartsPanel({ terminalId, currentCart, onResumed }: { termina
             {held.data?.length === 0 && (
               <tr>
                 <td colSpan={8} className="empty">
-                  No held carts.
+                  {t("No held carts.")}
                 </td>
               </tr>
             )}

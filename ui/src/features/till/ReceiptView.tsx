@@ -1,14 +1,22 @@
 // A printable receipt, exactly as the engine stored it (a reprint is
-// identical). window.print() prints only the receipt (see @media print).
+// identical), and the shift's X/Z report. window.print() prints only the
+// `.printable` element (see @media print). Money, quantities and instants
+// are shown in the store's locale, currency and time zone (useFormat); the
+// receipt's own time is the engine's store-local `local_time`.
+import { useTranslation } from "react-i18next";
+
 import type { Receipt } from "../../bindings/Receipt";
 import type { ShiftReport } from "../../bindings/ShiftReport";
-import { formatInstant } from "../../lib/format";
-import { isZeroMoney, showMoney } from "./money";
+import { useFormat } from "../../lib/locale";
+import { isZeroMoney } from "./money";
+import { tenderLabel } from "./tenders";
 
 export function ReceiptView({ receipt, showBatch = true, showExpiry = true }: { receipt: Receipt; showBatch?: boolean; showExpiry?: boolean }) {
+  const { t } = useTranslation();
+  const f = useFormat();
   const s = receipt.store;
   return (
-    <article className="receipt printable" aria-label={`Receipt ${receipt.sale_number}`} data-testid="receipt">
+    <article className="receipt printable" aria-label={t("Receipt {{number}}", { number: receipt.sale_number })} data-testid="receipt">
       <header>
         <strong className="receipt-store">{s.name}</strong>
         {s.address && <div>{s.address}</div>}
@@ -17,70 +25,68 @@ export function ReceiptView({ receipt, showBatch = true, showExpiry = true }: { 
       </header>
       <div className="receipt-meta">
         <div>
-          Sale <strong data-testid="sale-number">{receipt.sale_number}</strong>
+          {t("Sale")} <strong data-testid="sale-number">{receipt.sale_number}</strong>
         </div>
         <div>{receipt.local_time}</div>
-        <div>
-          Till {receipt.terminal_id} · {receipt.cashier_name}
-        </div>
+        <div>{t("Till {{till}} · {{cashier}}", { till: receipt.terminal_id, cashier: receipt.cashier_name })}</div>
         {receipt.status === "voided" && (
           <div className="receipt-void" role="status">
-            VOIDED {receipt.void_reason ? `— ${receipt.void_reason}` : ""}
+            {receipt.void_reason ? t("VOIDED — {{reason}}", { reason: receipt.void_reason }) : t("VOIDED")}
           </div>
         )}
       </div>
-      <table className="receipt-lines" aria-label="Receipt lines">
+      <table className="receipt-lines" aria-label={t("Receipt lines")}>
         <tbody>
           {receipt.lines.map((l) => (
             <tr key={l.sale_line_id}>
               <td>
                 {l.name}
                 <div className="small">
-                  {l.quantity} {l.unit} × {showMoney(l.unit_price)}
-                  {!isZeroMoney(l.discount) ? ` − ${showMoney(l.discount)}` : ""}
+                  {t("{{quantity}} × {{price}}", { quantity: f.qty(l.quantity, l.unit), price: f.money(l.unit_price) })}
+                  {!isZeroMoney(l.discount) ? ` − ${f.money(l.discount)}` : ""}
                 </div>
                 {l.batches.map((b, i) => (
                   <div className="small muted" key={i}>
-                    {showBatch && b.batch_number ? `Batch ${b.batch_number}` : ""}
-                    {showExpiry && b.expiry_date ? ` exp ${b.expiry_date}` : ""}
-                    {l.batches.length > 1 ? ` (${b.quantity})` : ""}
+                    {showBatch && b.batch_number ? t("Batch {{batch}}", { batch: b.batch_number }) : ""}
+                    {showExpiry && b.expiry_date ? ` ${t("exp {{date}}", { date: f.date(b.expiry_date) })}` : ""}
+                    {l.batches.length > 1 ? ` (${f.qty(b.quantity)})` : ""}
                   </div>
                 ))}
-                {l.prescription_reference && <div className="small">Rx {l.prescription_reference}</div>}
-                {!isZeroMoney(l.returned_quantity) && <div className="small">Returned {l.returned_quantity}</div>}
+                {l.prescription_reference && <div className="small">{t("Rx {{reference}}", { reference: l.prescription_reference })}</div>}
+                {!isZeroMoney(l.returned_quantity) && <div className="small">{t("Returned {{quantity}}", { quantity: f.qty(l.returned_quantity) })}</div>}
               </td>
-              <td className="num">{showMoney(l.total)}</td>
+              <td className="num">{f.money(l.total)}</td>
             </tr>
           ))}
         </tbody>
       </table>
       <dl className="receipt-totals">
-        <dt>Subtotal</dt>
-        <dd>{showMoney(receipt.subtotal)}</dd>
+        <dt>{t("Subtotal")}</dt>
+        <dd>{f.money(receipt.subtotal)}</dd>
         {!isZeroMoney(receipt.discount) && (
           <>
-            <dt>Discount</dt>
-            <dd>−{showMoney(receipt.discount)}</dd>
+            <dt>{t("Discount")}</dt>
+            <dd>−{f.money(receipt.discount)}</dd>
           </>
         )}
-        {receipt.taxes.map((t) => (
-          <TaxRow key={t.rate} rate={t.rate} tax={t.tax} inclusive={receipt.prices_include_tax} />
+        {receipt.taxes.map((x) => (
+          <TaxRow key={x.rate} rate={x.rate} tax={x.tax} inclusive={receipt.prices_include_tax} />
         ))}
         {!isZeroMoney(receipt.rounding) && (
           <>
-            <dt>Rounding</dt>
-            <dd>{showMoney(receipt.rounding)}</dd>
+            <dt>{t("Rounding")}</dt>
+            <dd>{f.money(receipt.rounding)}</dd>
           </>
         )}
-        <dt className="grand">Total {s.currency}</dt>
+        <dt className="grand">{t("Total")}</dt>
         <dd className="grand" data-testid="receipt-total">
-          {showMoney(receipt.total)}
+          {f.money(receipt.total)}
         </dd>
         {receipt.payments.map((p, i) => (
           <PaymentRow key={i} tender={p.tender} amount={p.amount} reference={p.reference} />
         ))}
-        <dt>Change</dt>
-        <dd data-testid="receipt-change">{showMoney(receipt.change)}</dd>
+        <dt>{t("Change")}</dt>
+        <dd data-testid="receipt-change">{f.money(receipt.change)}</dd>
       </dl>
       {s.footer && <footer className="pre">{s.footer}</footer>}
     </article>
@@ -88,78 +94,80 @@ export function ReceiptView({ receipt, showBatch = true, showExpiry = true }: { 
 }
 
 function TaxRow({ rate, tax, inclusive }: { rate: string; tax: string; inclusive: boolean }) {
+  const { t } = useTranslation();
+  const f = useFormat();
   return (
     <>
-      <dt>
-        Tax {rate}% {inclusive ? "(included)" : ""}
-      </dt>
-      <dd>{showMoney(tax)}</dd>
+      <dt>{inclusive ? t("Tax {{rate}} (included)", { rate: f.percent(rate) }) : t("Tax {{rate}}", { rate: f.percent(rate) })}</dt>
+      <dd>{f.money(tax)}</dd>
     </>
   );
 }
 
 function PaymentRow({ tender, amount, reference }: { tender: string; amount: string; reference: string | null }) {
+  const { t } = useTranslation();
+  const f = useFormat();
   return (
     <>
       <dt>
-        Paid {tenderLabel(tender)}
-        {reference ? ` (${reference})` : ""}
+        {reference
+          ? t("Paid {{tender}} ({{reference}})", { tender: tenderLabel(tender), reference })
+          : t("Paid {{tender}}", { tender: tenderLabel(tender) })}
       </dt>
-      <dd>{showMoney(amount)}</dd>
+      <dd>{f.money(amount)}</dd>
     </>
   );
 }
 
-/** "mobile_money" → "Mobile money". */
-export function tenderLabel(t: string): string {
-  const s = t.replace(/_/g, " ");
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
-/** An X or Z report, printable. */
+/** An X or Z report, printable; its times in the store's time zone. */
 export function ShiftReportView({ report }: { report: ShiftReport }) {
+  const { t } = useTranslation();
+  const f = useFormat();
   const z = report.status === "closed";
-  const row = (label: string, value: string | number | null, testId?: string) => (
+  const row = (label: string, value: string | null, testId?: string) => (
     <>
       <dt>{label}</dt>
-      <dd data-testid={testId}>{typeof value === "string" ? showMoney(value) : (value ?? "—")}</dd>
+      <dd data-testid={testId}>{value === null ? "—" : f.money(value)}</dd>
     </>
   );
   return (
-    <article className="receipt printable shift-report" aria-label={z ? "Z report" : "X report"} data-testid={z ? "z-report" : "x-report"}>
+    <article
+      className="receipt printable shift-report"
+      aria-label={z ? t("Z report") : t("X report")}
+      data-testid={z ? "z-report" : "x-report"}
+    >
       <header>
-        <strong className="receipt-store">{z ? "Z report (shift closed)" : "X report (shift open)"}</strong>
-        <div>
-          Till {report.terminal_id} · opened by {report.opened_by_name}
-        </div>
-        <div>
-          {formatInstant(report.opened_at)}
-          {report.closed_at ? ` → ${formatInstant(report.closed_at)}` : ""}
+        <strong className="receipt-store">{z ? t("Z report (shift closed)") : t("X report (shift open)")}</strong>
+        <div>{t("Till {{till}} · opened by {{name}}", { till: report.terminal_id, name: report.opened_by_name })}</div>
+        <div data-testid="report-period">
+          {report.closed_at
+            ? t("{{from}} → {{to}}", { from: f.instant(report.opened_at), to: f.instant(report.closed_at) })
+            : f.instant(report.opened_at)}
         </div>
       </header>
       <dl className="receipt-totals">
-        {row("Opening float", report.opening_float)}
-        {row(`Sales (${report.sales_count})`, report.sales_total, "report-sales")}
-        {row(`Returns (${report.returns_count})`, report.returns_total, "report-returns")}
-        {row(`Voids (${report.voids_count})`, report.voids_total)}
-        {row("Discounts", report.discounts_total)}
-        {row("Tax", report.tax_total)}
-        {row("Rounding", report.rounding_total)}
-        {report.tenders.map((t) => (
-          <TenderRow key={t.tender} tender={t.tender} net={t.net} sales={t.sales} refunds={t.refunds} />
+        {row(t("Opening float"), report.opening_float)}
+        {row(t("Sales ({{count}})", { count: report.sales_count }), report.sales_total, "report-sales")}
+        {row(t("Returns ({{count}})", { count: report.returns_count }), report.returns_total, "report-returns")}
+        {row(t("Voids ({{count}})", { count: report.voids_count }), report.voids_total)}
+        {row(t("Discounts"), report.discounts_total)}
+        {row(t("Tax"), report.tax_total)}
+        {row(t("Rounding"), report.rounding_total)}
+        {report.tenders.map((x) => (
+          <TenderRow key={x.tender} tender={x.tender} net={x.net} sales={x.sales} refunds={x.refunds} />
         ))}
-        {row("Cash sales (net of change)", report.cash_sales)}
-        {row("Cash refunds", report.cash_refunds)}
-        {row("Expected cash", report.expected_cash, "report-expected")}
-        {z && row("Counted cash", report.counted_cash, "report-counted")}
-        {z && row("Over / short", report.over_short, "report-over-short")}
+        {row(t("Cash sales (net of change)"), report.cash_sales)}
+        {row(t("Cash refunds"), report.cash_refunds)}
+        {row(t("Expected cash"), report.expected_cash, "report-expected")}
+        {z && row(t("Counted cash"), report.counted_cash, "report-counted")}
+        {z && row(t("Over / short"), report.over_short, "report-over-short")}
       </dl>
       {report.notes && <p className="pre">{report.notes}</p>}
       {report.record_head && (
         // The chain head at the close: paper that anchors the store's record
         // (`pharmapos verify --printed-head SEQ:HASH` checks it later).
         <footer className="receipt-anchor" data-testid="report-record-head">
-          Record #{report.record_head.seq} · {report.record_head.short_hash}
+          {t("Record #{{seq}} · {{hash}}", { seq: report.record_head.seq, hash: report.record_head.short_hash })}
         </footer>
       )}
     </article>
@@ -167,12 +175,12 @@ export function ShiftReportView({ report }: { report: ShiftReport }) {
 }
 
 function TenderRow({ tender, net, sales, refunds }: { tender: string; net: string; sales: string; refunds: string }) {
+  const { t } = useTranslation();
+  const f = useFormat();
   return (
     <>
-      <dt>
-        {tenderLabel(tender)} (in {showMoney(sales)}, out {showMoney(refunds)})
-      </dt>
-      <dd data-testid={`tender-${tender}`}>{showMoney(net)}</dd>
+      <dt>{t("{{tender}} (in {{in}}, out {{out}})", { tender: tenderLabel(tender), in: f.money(sales), out: f.money(refunds) })}</dt>
+      <dd data-testid={`tender-${tender}`}>{f.money(net)}</dd>
     </>
   );
 }

@@ -1,16 +1,23 @@
-// Shifts: open with a cash float, the X report while open, close with the
-// counted cash → Z report with over/short (printable).
-import { useState, type FormEvent } from "react";
+// Shifts: open with a cash float; close with a blind count (the counted
+// cash first, the expected cash and the difference only in the Z report);
+// the X report while open, on request; the Z report in a dialog
+// (printable).
+import { useId, useState, type FormEvent } from "react";
+import { Trans, useTranslation } from "react-i18next";
 
-import { call } from "../../api";
+import { call, toApiError } from "../../api";
 import type { ShiftReport } from "../../bindings/ShiftReport";
 import { ErrorMessage } from "../../components/ErrorMessage";
-import { Field } from "../../components/Field";
+import { Field, Kbd } from "../../components/Field";
 import { Loading } from "../../components/Screen";
+import { useFormat } from "../../lib/locale";
 import { useCommandQuery } from "../../lib/queries";
+import { parseMoney } from "./money";
 import { ShiftReportView } from "./ReceiptView";
+import { TillDialog } from "./TillDialog";
 
 export function OpenShiftForm({ terminalId }: { terminalId: string }) {
+  const { t } = useTranslation();
   const [float, setFloat] = useState("");
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -29,17 +36,21 @@ export function OpenShiftForm({ terminalId }: { terminalId: string }) {
   }
 
   return (
-    <form className="panel" aria-label="Open the shift" onSubmit={submit}>
-      <h2>Open the shift</h2>
+    <form className="panel" aria-label={t("Open the shift")} onSubmit={submit}>
+      <h2>{t("Open the shift")}</h2>
       <p>
-        Till <strong data-testid="open-shift-till">{terminalId}</strong> has no open shift. Count the cash float in the drawer to start selling.{" "}
-        <span className="muted small">(The till id is this workstation's; an administrator renames it under Settings.)</span>
+        <Trans
+          i18nKey="Till <1>{{till}}</1> has no open shift. Count the cash float in the drawer to start selling."
+          values={{ till: terminalId }}
+          components={{ 1: <strong data-testid="open-shift-till" /> }}
+        />{" "}
+        <span className="muted small">{t("(The till id is this workstation's; an administrator renames it under Settings.)")}</span>
       </p>
       <div className="grid three">
-        <Field label="Opening float">{(id) => <input id={id} value={float} onChange={(e) => setFloat(e.target.value)} inputMode="decimal" autoFocus required />}</Field>
+        <Field label={t("Opening float")}>{(id) => <input id={id} value={float} onChange={(e) => setFloat(e.target.value)} inputMode="decimal" autoFocus required />}</Field>
         <div className="form-actions">
           <button type="submit" className="primary" disabled={busy}>
-            Open shift
+            {t("Open shift")}
           </button>
         </div>
       </div>
@@ -48,64 +59,150 @@ export function OpenShiftForm({ terminalId }: { terminalId: string }) {
   );
 }
 
+/**
+ * The open shift: close it with a blind count (the cashier counts the
+ * drawer before the expected cash is shown; the Z report then shows the
+ * variance), and the X report on request (it shows the expected cash).
+ */
 export function ShiftPanel({ terminalId, onClosed }: { terminalId: string; onClosed: (z: ShiftReport) => void }) {
-  const x = useCommandQuery("get_shift_report", { terminal_id: terminalId }, { retry: false });
+  const { t } = useTranslation();
+  const [showX, setShowX] = useState(false);
   const [counted, setCounted] = useState("");
   const [notes, setNotes] = useState("");
   const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const errorId = useId();
+  const err = error ? toApiError(error) : null;
+  // The engine names the field at fault; the counted cash's own error sits by it.
+  const countedError = err && (err.field === "counted_cash" || (err.kind === "invalid_input" && err.field !== "notes")) ? err : null;
 
   async function close(e: FormEvent) {
     e.preventDefault();
     setError(null);
+    setBusy(true);
     try {
       onClosed(await call("close_shift", { terminal_id: terminalId, counted_cash: counted.trim(), notes: notes.trim() || undefined }));
-    } catch (err) {
-      setError(err);
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
     }
   }
 
   return (
-    <section className="panel" aria-label="Shift">
-      <h2>Shift — X report</h2>
-      {x.isLoading && <Loading what="the X report" />}
-      <ErrorMessage error={x.error} />
-      {x.data && <ShiftReportView report={x.data} />}
-      <form aria-label="Close the shift" onSubmit={close} className="no-print">
-        <h3>Close the shift</h3>
+    <section className="panel" aria-label={t("Shift")}>
+      <form aria-label={t("Close the shift")} onSubmit={close} className="no-print">
+        <h2>{t("Close the shift")}</h2>
+        <p>{t("Count everything in the drawer, float included, and enter it. The expected cash and any difference are shown once the shift is closed.")}</p>
         <div className="grid three">
-          <Field label="Counted cash" hint="Everything in the drawer, float included">
-            {(id) => <input id={id} value={counted} onChange={(e) => setCounted(e.target.value)} inputMode="decimal" required />}
+          <Field label={t("Counted cash")}>
+            {(id) => (
+              <>
+                <input
+                  id={id}
+                  value={counted}
+                  onChange={(e) => setCounted(e.target.value)}
+                  inputMode="decimal"
+                  required
+                  autoFocus
+                  aria-invalid={countedError ? true : undefined}
+                  aria-describedby={countedError ? errorId : undefined}
+                />
+                {countedError && (
+                  <p className="field-error" id={errorId} role="alert">
+                    {countedError.message}
+                  </p>
+                )}
+              </>
+            )}
           </Field>
-          <Field label="Closing notes">{(id) => <input id={id} value={notes} onChange={(e) => setNotes(e.target.value)} />}</Field>
+          <Field label={t("Closing notes")}>{(id) => <input id={id} value={notes} onChange={(e) => setNotes(e.target.value)} />}</Field>
           <div className="form-actions">
-            <button type="submit" className="primary">
-              Close shift
-            </button>
-            <button type="button" onClick={() => window.print()}>
-              Print X report
+            <button type="submit" className="primary" disabled={busy}>
+              {t("Close shift")}
             </button>
           </div>
         </div>
-        <ErrorMessage error={error} />
+        {!countedError && <ErrorMessage error={error} />}
       </form>
+      {showX ? (
+        <XReport terminalId={terminalId} onHide={() => setShowX(false)} />
+      ) : (
+        <p className="no-print">
+          <button type="button" onClick={() => setShowX(true)}>
+            {t("Show the X report (it shows the expected cash)")}
+          </button>
+        </p>
+      )}
     </section>
   );
 }
 
-/** Kept on screen after closing (the shift query then says "no open shift"). */
-export function ZReport({ report, onDismiss }: { report: ShiftReport; onDismiss: () => void }) {
+/** The X report of the open shift, printable. */
+function XReport({ terminalId, onHide }: { terminalId: string; onHide: () => void }) {
+  const { t } = useTranslation();
+  const x = useCommandQuery("get_shift_report", { terminal_id: terminalId }, { retry: false });
   return (
-    <section className="panel" aria-label="Z report">
-      <h2>Shift closed — Z report</h2>
-      <ShiftReportView report={report} />
+    <section aria-label={t("X report")}>
+      <h3>{t("X report")}</h3>
+      {x.isLoading && <Loading what={t("the X report")} />}
+      <ErrorMessage error={x.error} />
+      {x.data && <ShiftReportView report={x.data} />}
       <div className="form-actions no-print">
-        <button type="button" onClick={() => window.print()}>
-          Print Z report
+        <button type="button" onClick={() => window.print()} disabled={!x.data}>
+          {t("Print X report")}
         </button>
-        <button type="button" onClick={onDismiss}>
-          Done
+        <button type="button" onClick={onHide}>
+          {t("Hide the X report")}
         </button>
       </div>
     </section>
+  );
+}
+
+/** The count against the expectation, after the close: short, over or exact. */
+export function Variance({ report }: { report: ShiftReport }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  if (report.over_short === null || report.counted_cash === null) return null;
+  const diff = parseMoney(report.over_short) ?? 0n;
+  // The engine's over/short without its sign, as a string: no arithmetic here.
+  const size = report.over_short.replace(/^-/, "");
+  const kind = diff < 0n ? "short" : diff > 0n ? "over" : "exact";
+  return (
+    <div className="variance-box" data-testid="variance">
+      <dl className="approval-facts">
+        <dt>{t("Counted cash")}</dt>
+        <dd>{f.money(report.counted_cash)}</dd>
+        <dt>{t("Expected cash")}</dt>
+        <dd>{f.money(report.expected_cash)}</dd>
+      </dl>
+      <p className={`variance ${kind}`} data-variance={kind}>
+        {kind === "short"
+          ? t("Short by {{amount}}", { amount: f.money(size) })
+          : kind === "over"
+            ? t("Over by {{amount}}", { amount: f.money(size) })
+            : t("The drawer matches exactly")}
+      </p>
+    </div>
+  );
+}
+
+/** A dialog after closing (the shift query then says "no open shift"): print it, then Done or Esc. */
+export function ZReport({ report, onDismiss }: { report: ShiftReport; onDismiss: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <TillDialog title={t("Shift closed — Z report")} onClose={onDismiss} className="z-report-dialog">
+      <Variance report={report} />
+      <ShiftReportView report={report} />
+      <div className="form-actions no-print">
+        <button type="button" onClick={() => window.print()}>
+          {t("Print Z report")}
+        </button>
+        <button type="button" onClick={onDismiss} autoFocus>
+          {t("Done")} <Kbd>{t("Esc")}</Kbd>
+        </button>
+      </div>
+    </TillDialog>
   );
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { render, screen } from "@testing-library/react";
 
 import type { ShiftReport } from "../../bindings/ShiftReport";
+import { StoreLocaleProvider } from "../../lib/locale";
 import { ShiftReportView } from "./ReceiptView";
 
 function report(over: Partial<ShiftReport>): ShiftReport {
@@ -29,5 +30,19 @@ describe("ShiftReportView", () => {
   it("prints no head on an X report", () => {
     render(<ShiftReportView report={report({ status: "open", closed_at: null, counted_cash: null, over_short: null })} />);
     expect(screen.queryByTestId("report-record-head")).toBeNull();
+  });
+
+  it("shows the shift's times in the store's time zone and money in its currency", () => {
+    render(
+      <StoreLocaleProvider store={{ locale: "en-NG", currency: "NGN", timeZone: "Africa/Lagos" }}>
+        <ShiftReportView report={report({ expected_cash: "5070" })} />
+      </StoreLocaleProvider>,
+    );
+    // 08:00 and 17:00 UTC are 09:00 and 18:00 in Lagos (UTC+1), whatever the PC's zone.
+    const period = screen.getByTestId("report-period").textContent ?? "";
+    expect(period).toMatch(/09:00/);
+    expect(period).toMatch(/18:00/);
+    expect(period).not.toMatch(/08:00|17:00/);
+    expect(screen.getByTestId("report-expected").textContent).toBe("₦5,070.00");
   });
 });

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
@@ -6,11 +6,41 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import type { BatchView } from "../../bindings/BatchView";
 import type { CartLineView } from "../../bindings/CartLineView";
 import type { CartView } from "../../bindings/CartView";
+import type { Receipt } from "../../bindings/Receipt";
 import type { ScanResult } from "../../bindings/ScanResult";
 import { TillScreen } from "./TillScreen";
 import { GS } from "./scanner";
 
 afterEach(() => clearMocks());
+
+/** A fake Web Audio: records each tone (waveform and frequency). */
+const tones: { type: string; frequency: number }[] = [];
+class FakeAudioContext {
+  state = "running";
+  currentTime = 0;
+  destination = {};
+  resume = vi.fn(async () => undefined);
+  close = vi.fn(async () => undefined);
+  createOscillator() {
+    const osc = {
+      type: "sine",
+      frequency: { setValueAtTime: (f: number) => tones.push({ type: osc.type, frequency: f }) },
+      connect: () => undefined,
+      start: () => undefined,
+      stop: () => undefined,
+    };
+    return osc;
+  }
+  createGain() {
+    return { gain: { setValueAtTime: () => undefined, exponentialRampToValueAtTime: () => undefined }, connect: () => undefined };
+  }
+}
+beforeEach(() => {
+  tones.length = 0;
+  localStorage.clear();
+  vi.stubGlobal("AudioContext", FakeAudioContext);
+});
+afterEach(() => vi.unstubAllGlobals());
 
 const USER = { id: "u1", name: "Bola", role: "cashier" as const, store_id: "s1", head_office: false, stores: [{ store_id: "s1", role: "cashier" as const }] };
 
@@ -49,6 +79,15 @@ function batchView(over: Partial<BatchView>): BatchView {
   };
 }
 
+function receipt(over: Partial<Receipt>): Receipt {
+  return {
+    sale_id: "x", sale_number: "LEK-S-000007", status: "completed", store: { name: "Lekki Pharmacy", code: "LEK", address: null, phone: null, currency: "NGN", header: null, footer: null },
+    terminal_id: "till-1", cashier_id: "u1", cashier_name: "Bola", created_at: "", local_time: "2026-11-22 11:00", prices_include_tax: true,
+    lines: [], taxes: [], subtotal: "20", discount: "0", tax: "0", rounding: "0", total: "20", payments: [{ tender: "cash", amount: "20", reference: null }], paid: "20", change: "0",
+    cart_discount_approved_by: null, voided_at: null, voided_by: null, void_reason: null, ...over,
+  } as Receipt;
+}
+
 type Calls = { name: string; input: Record<string, unknown> }[];
 
 function renderTill(handle: (name: string, input: Record<string, unknown>) => unknown): Calls {
@@ -59,7 +98,9 @@ function renderTill(handle: (name: string, input: Record<string, unknown>) => un
     const { name, input } = args as { name: string; input: Record<string, unknown> };
     calls.push({ name, input });
     if (name === "get_shift_report") return { status: "open", opened_at: "2026-11-22T08:00:00Z", terminal_id: "till-1" };
-    if (name === "get_till_settings") return { tenders: ["cash", "card"], receipt_show_batch: true, receipt_show_expiry: true };
+    if (name === "get_till_settings")
+      return { tenders: ["cash", "card"], receipt_show_batch: true, receipt_show_expiry: true, cashier_discount_limit_percent: "10", cashier_refund_limit: "1000" };
+    if (name === "list_approvers") return [{ id: "m1", name: "Ada Okafor" }, { id: "m2", name: "Chidi Eze" }];
     return handle(name, input);
   });
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
@@ -184,7 +225,7 @@ describe("TillScreen", () => {
     expect(calls.some((c) => c.name === "add_cart_line")).toBe(false);
   });
 
-  it("asks for a manager's PIN when the engine needs approval, and resends with it", async () => {
+  it("asks a manager picked from the list for their PIN, shows what they approve, and resends with it", async () => {
     let current = cart([line({})], "20");
     const calls = renderTill((name, input) => {
       if (name === "open_cart" || name === "get_cart") return current;
@@ -207,13 +248,19 @@ describe("TillScreen", () => {
     // The plain reason from the details, not the message's hint for API callers.
     expect(prompt).toHaveTextContent("a 50% discount needs a manager's approval.");
     expect(prompt).not.toHaveTextContent("approver_pin");
-    fireEvent.change(within(prompt).getByLabelText("Approving manager"), { target: { value: "Ada Okafor" } });
+    // What the manager approves: the amount, the limit it passes, who asks.
+    expect(within(prompt).getByTestId("approval-amount")).toHaveTextContent("50% of $20.00");
+    expect(within(prompt).getByTestId("approval-limit")).toHaveTextContent("10% for a cashier");
+    expect(within(prompt).getByTestId("approval-cashier")).toHaveTextContent("Bola");
+    // Picked, not typed.
+    fireEvent.click(await within(prompt).findByRole("radio", { name: "Ada Okafor" }));
     fireEvent.change(within(prompt).getByLabelText("Manager PIN"), { target: { value: "2580" } });
     fireEvent.click(within(prompt).getByRole("button", { name: "Approve" }));
     await waitFor(() => expect(screen.getByTestId("total-total")).toHaveTextContent("10.00"));
     const sent = calls.filter((c) => c.name === "set_line_discount");
     expect(sent).toHaveLength(2);
     expect(sent[1]?.input).toMatchObject({ discount: { kind: "percent", value: "50" }, approver_name: "Ada Okafor", approver_pin: "2580" });
+    expect(calls.find((c) => c.name === "list_approvers")?.input).toEqual({});
   });
 
   it("completes a sale with one idempotency key, reused when the click is retried", async () => {
@@ -234,7 +281,7 @@ describe("TillScreen", () => {
       throw new Error(`unexpected call ${name}`);
     });
     fireEvent.click(await screen.findByRole("button", { name: /Pay/ }));
-    fireEvent.click(await screen.findByRole("button", { name: "Cash" }));
+    fireEvent.click(await screen.findByRole("button", { name: /^Cash/ }));
     fireEvent.change(screen.getByLabelText("Cash amount"), { target: { value: "50" } });
     expect(screen.getByTestId("pay-change")).toHaveTextContent("30.00");
     fireEvent.click(screen.getByRole("button", { name: /Complete sale/ }));
@@ -265,18 +312,18 @@ describe("TillScreen", () => {
       throw new Error(`unexpected call ${name}`);
     });
     fireEvent.click(await screen.findByRole("button", { name: "Change the batch of Paracetamol 500mg" }));
-    const picker = await screen.findByRole("region", { name: "Batches of Paracetamol 500mg" });
-    expect(picker).toHaveTextContent("Change the batch of Paracetamol 500mg");
+    // A dialog above the cart, named by its heading.
+    const picker = await screen.findByRole("dialog", { name: "Change the batch of Paracetamol 500mg" });
     expect(within(picker).queryByRole("button", { name: "Back to FEFO" })).toBeNull();
     expect(await within(picker).findByRole("button", { name: "Cannot be sold" })).toBeDisabled();
     fireEvent.click(within(picker).getByRole("button", { name: "Sell from P-2" }));
     const row = await screen.findByRole("row", { name: /Batch P-2/ });
-    expect(row).toHaveTextContent("exp 2027-09-30");
+    expect(row).toHaveTextContent("exp Sep 30, 2027");
     expect(screen.getByText("Paracetamol 500mg now sells from batch P-2.")).toBeInTheDocument();
     expect(calls.find((c) => c.name === "update_cart_line")?.input).toEqual({ cart_id: "c1", line_id: "l1", batch_id: "b2" });
 
     fireEvent.click(screen.getByRole("button", { name: "Change the batch of Paracetamol 500mg" }));
-    const again = await screen.findByRole("region", { name: "Batches of Paracetamol 500mg" });
+    const again = await screen.findByRole("dialog", { name: "Change the batch of Paracetamol 500mg" });
     const currentRow = await within(again).findByRole("row", { current: true });
     expect(currentRow).toHaveTextContent("P-2");
     fireEvent.click(within(again).getByRole("button", { name: "Back to FEFO" }));
@@ -293,5 +340,99 @@ describe("TillScreen", () => {
     await screen.findByRole("table", { name: "Cart lines" });
     expect(calls.find((c) => c.name === "get_shift_report")?.input).toEqual({ terminal_id: "till-1" });
     expect(calls.find((c) => c.name === "open_cart")?.input).toEqual({ terminal_id: "till-1" });
+  });
+
+  it("keeps the change due on screen, big, until the next sale's first line", async () => {
+    let current = cart([line({})], "20");
+    let opened = 0;
+    renderTill((name) => {
+      // The till opens c1 (one line); after the sale, the next cart c2.
+      if (name === "open_cart") {
+        if (opened++ > 0) current = { ...cart([]), cart_id: "c2" };
+        return current;
+      }
+      if (name === "get_cart") return current;
+      if (name === "complete_sale") return receipt({ payments: [{ tender: "cash", amount: "50", reference: null }], paid: "50", change: "30" });
+      if (name === "scan_barcode") return scanResult({});
+      if (name === "add_cart_line") {
+        current = { ...cart([line({})], "20"), cart_id: "c2" };
+        return current;
+      }
+      throw new Error(`unexpected call ${name}`);
+    });
+    fireEvent.click(await screen.findByRole("button", { name: /Pay/ }));
+    fireEvent.click(await screen.findByRole("button", { name: /^Cash/ }));
+    fireEvent.change(screen.getByLabelText("Cash amount"), { target: { value: "50" } });
+    fireEvent.click(screen.getByRole("button", { name: /Complete sale/ }));
+    expect(await screen.findByTestId("change-due-amount")).toHaveTextContent("$30.00");
+    // Back to selling: the new, empty cart shows, and the change stays.
+    fireEvent.click(screen.getByRole("button", { name: /New sale/ }));
+    await screen.findByRole("table", { name: "Cart lines" });
+    expect(screen.getByTestId("change-due-amount")).toHaveTextContent("$30.00");
+    // The next customer's first pack ends it.
+    scanKeys("5901234123457");
+    await screen.findByRole("row", { name: /Paracetamol 500mg/ });
+    await waitFor(() => expect(screen.queryByTestId("change-due")).toBeNull());
+  });
+
+  it("beeps for an accepted scan and buzzes for a refused one; the sound can be switched off for this workstation", async () => {
+    let refuse = false;
+    let current = cart([]);
+    renderTill((name) => {
+      if (name === "open_cart" || name === "get_cart") return current;
+      if (name === "scan_barcode") return refuse ? scanResult({ decision: "refused", refusal: "expired", message: "expired" }) : scanResult({});
+      if (name === "add_cart_line") {
+        current = cart([line({})], "20");
+        return current;
+      }
+      throw new Error(`unexpected call ${name}`);
+    });
+    await screen.findByRole("table", { name: "Cart lines" });
+    scanKeys("5901234123457");
+    await screen.findByRole("row", { name: /Paracetamol 500mg/ });
+    expect(tones).toEqual([{ type: "sine", frequency: 1400 }]);
+
+    refuse = true;
+    scanKeys("5901234123457");
+    await screen.findByTestId("scan-refusal");
+    expect(tones[1]).toEqual({ type: "square", frequency: 180 });
+    fireEvent.click(screen.getByRole("button", { name: /Understood/ }));
+
+    const toggle = screen.getByRole("button", { name: "Scan sound: on" });
+    expect(toggle).toHaveAttribute("aria-pressed", "true");
+    fireEvent.click(toggle);
+    expect(screen.getByRole("button", { name: "Scan sound: off" })).toHaveAttribute("aria-pressed", "false");
+    expect(localStorage.getItem("pharmapos.till.scan-sound")).toBe("off");
+    scanKeys("5901234123457");
+    await screen.findByTestId("scan-refusal");
+    expect(tones).toHaveLength(2);
+  });
+
+  it("starts silent when this workstation switched the sound off", async () => {
+    localStorage.setItem("pharmapos.till.scan-sound", "off");
+    renderTill((name) => {
+      if (name === "open_cart" || name === "get_cart") return cart([]);
+      if (name === "scan_barcode") return scanResult({ decision: "refused", refusal: "recalled", message: "recalled" });
+      throw new Error(`unexpected call ${name}`);
+    });
+    await screen.findByRole("button", { name: "Scan sound: off" });
+    scanKeys("5901234123457");
+    await screen.findByTestId("scan-refusal");
+    expect(tones).toEqual([]);
+  });
+
+  it("opens prompts in dialogs that Esc closes, leaving the cart where it was", async () => {
+    renderTill((name) => {
+      if (name === "open_cart" || name === "get_cart") return cart([line({})], "20");
+      if (name === "scan_barcode") return scanResult({ decision: "refused", refusal: "recalled", message: "recalled" });
+      throw new Error(`unexpected call ${name}`);
+    });
+    await screen.findByRole("row", { name: /Paracetamol 500mg/ });
+    scanKeys("5901234123457");
+    const dialog = await screen.findByRole("alertdialog", { name: "RECALLED — do not sell" });
+    await waitFor(() => expect(dialog).toContainElement(document.activeElement as HTMLElement));
+    fireEvent.keyDown(document.activeElement as HTMLElement, { key: "Escape" });
+    await waitFor(() => expect(screen.queryByRole("alertdialog")).toBeNull());
+    expect(screen.getByRole("row", { name: /Paracetamol 500mg/ })).toBeInTheDocument();
   });
 });

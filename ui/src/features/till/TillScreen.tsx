@@ -2,9 +2,12 @@
 // returns and voids, and the shift (open with a float, X report, close with
 // the counted cash → Z report). Keyboard first: a scanner works without
 // clicking anywhere; F2 or / search; F4 pay; F6 hold; F7 held carts;
-// F8 returns; F9 shift; Esc goes back.
-import { useCallback, useEffect, useState, type FormEvent } from "react";
+// F8 returns; F9 shift; Esc goes back. Prompts, warnings and search
+// results open in dialogs or popovers and messages in a strip at the
+// bottom, so the cart and the Pay button never move under the cashier.
+import { useCallback, useEffect, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 
 import { ApiError, call, toApiError, type CommandName, type CommandRequest, type CommandResponse } from "../../api";
 import type { CartLineView } from "../../bindings/CartLineView";
@@ -16,46 +19,52 @@ import type { ScanResult } from "../../bindings/ScanResult";
 import type { ShiftReport } from "../../bindings/ShiftReport";
 import type { SignedInUser } from "../../bindings/SignedInUser";
 import { ErrorMessage } from "../../components/ErrorMessage";
-import { Field, Kbd } from "../../components/Field";
+import { Kbd } from "../../components/Field";
 import { Loading, Notice, Screen } from "../../components/Screen";
-import { formatInstant } from "../../lib/format";
+import { i18next } from "../../i18n";
+import { useFormat } from "../../lib/locale";
 import { COMMAND_KEY, useCommandQuery, useTillConfig } from "../../lib/queries";
 import { useShortcut } from "../../lib/useShortcut";
 import { useOnUnauthenticated } from "../shell/session";
-import { ApprovalPrompt, type Approver, type PendingApproval } from "./ApprovalPrompt";
+import { ApprovalPrompt, type ApprovalFacts, type Approver, type PendingApproval } from "./ApprovalPrompt";
 import { BatchPicker } from "./BatchPicker";
+import { CartActions, ChangeDue, PayButton, TotalDue, Totals, type LastChange } from "./CartSide";
 import { CartTable } from "./CartTable";
 import { HeldCartsPanel } from "./HeldCartsPanel";
 import { PaymentPanel } from "./PaymentPanel";
+import { ProductSearch } from "./ProductSearch";
+import { PrescriptionDialog, RefusalDialog } from "./Prompts";
 import { ReceiptView } from "./ReceiptView";
 import { ReturnsPanel } from "./ReturnsPanel";
 import { OpenShiftForm, ShiftPanel, ZReport } from "./ShiftPanel";
 import { ShortagePanel, type Shortage } from "./ShortagePanel";
-import { showMoney } from "./money";
 import { GS } from "./scanner";
-import { RESTORE_ON_SCAN, SCAN_TARGET_ATTR, useScanner } from "./useScanner";
+import { useScanSound } from "./scanSound";
+import "./till.css";
+import { SCAN_TARGET_ATTR, useScanner } from "./useScanner";
 
 /** The commands that answer the cart. */
 type CartCommand = { [K in CommandName]: CommandResponse<K> extends CartView ? K : never }[CommandName];
 
 type Mode = "sale" | "pay" | "receipt" | "held" | "returns" | "shift";
 
-const MODES: { id: Mode; label: string; key: string }[] = [
-  { id: "sale", label: "Sale", key: "Esc" },
-  { id: "held", label: "Held carts", key: "F7" },
-  { id: "returns", label: "Returns & voids", key: "F8" },
-  { id: "shift", label: "Shift", key: "F9" },
+const MODES: { id: Mode; label: () => string; key: string }[] = [
+  { id: "sale", label: () => i18next.t("Sale"), key: "Esc" },
+  { id: "held", label: () => i18next.t("Held carts"), key: "F7" },
+  { id: "returns", label: () => i18next.t("Returns & voids"), key: "F8" },
+  { id: "shift", label: () => i18next.t("Shift"), key: "F9" },
 ];
 
 export function TillScreen({ user }: { user: SignedInUser }) {
   // The till id is the shell's (command line, environment or its config file).
+  const { t } = useTranslation();
   const till = useTillConfig();
   if (!till.data) {
     return (
-      <Screen title="Till">
-        {till.isLoading && <Loading what="this till's id" />}
+      <Screen title={t("Till")}>
+        {till.isLoading && <Loading what={t("this till's id")} />}
         <ErrorMessage error={till.error} />
-        {till.error && <p className="muted">An administrator can set this till's id under Settings.</p>}
+        {till.error && <p className="muted">{t("An administrator can set this till's id under Settings.")}</p>}
       </Screen>
     );
   }
@@ -63,6 +72,8 @@ export function TillScreen({ user }: { user: SignedInUser }) {
 }
 
 function TillAt({ user, terminalId }: { user: SignedInUser; terminalId: string }) {
+  const { t } = useTranslation();
+  const f = useFormat();
   const shift = useCommandQuery("get_shift_report", { terminal_id: terminalId }, { retry: false });
   const noShift = shift.error?.kind === "no_open_shift" || shift.error?.kind === "not_found";
   // A failed refetch keeps the old data: the error (no open shift) wins.
@@ -71,15 +82,15 @@ function TillAt({ user, terminalId }: { user: SignedInUser; terminalId: string }
 
   return (
     <Screen
-      title="Till"
+      title={t("Till")}
       actions={
         <span className="muted" data-testid="till-id">
-          Till <strong>{terminalId}</strong>
-          {shiftOpen ? ` · shift open since ${formatInstant(shift.data?.opened_at)}` : ""}
+          {t("Till")} <strong>{terminalId}</strong>
+          {shiftOpen ? ` · ${t("shift open since {{when}}", { when: f.instant(shift.data?.opened_at) })}` : ""}
         </span>
       }
     >
-      {shift.isLoading && <Loading what="the shift" />}
+      {shift.isLoading && <Loading what={t("the shift")} />}
       {shift.error && !noShift && <ErrorMessage error={shift.error} />}
       {closed && <ZReport report={closed} onDismiss={() => setClosed(null)} />}
       {noShift && <OpenShiftForm terminalId={terminalId} />}
@@ -89,6 +100,8 @@ function TillAt({ user, terminalId }: { user: SignedInUser; terminalId: string }
 }
 
 function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; terminalId: string; onClosed: (z: ShiftReport) => void }) {
+  const { t } = useTranslation();
+  const f = useFormat();
   const qc = useQueryClient();
   const onUnauthenticated = useOnUnauthenticated();
   const settings = useCommandQuery("get_till_settings", {});
@@ -115,6 +128,13 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
   const [rxFor, setRxFor] = useState<{ productId: string; name: string; quantity?: string; batchId?: string } | null>(null);
   const [shortage, setShortage] = useState<Shortage | null>(null);
   const [receipt, setReceipt] = useState<Receipt | null>(null);
+  /** The last sale's change: shown big until the next sale's first line. */
+  const [lastChange, setLastChange] = useState<(LastChange & { cartId: string }) | null>(null);
+  // The next sale has started (a line in a cart other than the one just
+  // paid): the last change is history. Adjusted while rendering, not in an
+  // effect, so the scan that adds the line paints once.
+  if (lastChange && cart && cart.cart_id !== lastChange.cartId && cart.lines.length > 0) setLastChange(null);
+  const sound = useScanSound();
   const [busy, setBusy] = useState(false);
   const [search, setSearch] = useState("");
   /** The batch picker: for a search hit (adds a line) or for a cart line (changes its batch). */
@@ -158,7 +178,7 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
   async function cartOp<K extends CartCommand>(
     name: K,
     input: CommandRequest<K>,
-    what?: string,
+    approvalFacts?: ApprovalFacts,
   ): Promise<boolean> {
     setError(null);
     setNotice(null);
@@ -168,15 +188,16 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
       return true;
     } catch (e) {
       const err = toApiError(e);
-      if (err.is("approval_required") && what) {
+      if (err.is("approval_required") && approvalFacts) {
         setApproval({
-          what,
+          ...approvalFacts,
+          cashier: user.name,
           reason: err.details.reason,
           run: async (a: Approver) => apply(await call(name, { ...input, ...a })),
         });
       } else if (err.kind === "prescription_required" && name === "add_cart_line") {
         const i = input as CommandRequest<"add_cart_line">;
-        setRxFor({ productId: i.product_id, name: "this product", quantity: i.quantity, batchId: i.batch_id });
+        setRxFor({ productId: i.product_id, name: t("this product"), quantity: i.quantity, batchId: i.batch_id });
       } else fail(err);
       return false;
     } finally {
@@ -194,6 +215,8 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
   }
 
   async function onScan(code: string, fromField: HTMLElement | null) {
+    // Inside the scan's key event: WebKit starts audio only from a user gesture.
+    sound.prime();
     if (fromField) setSearch("");
     if (mode !== "sale") {
       setReceipt(null);
@@ -205,9 +228,11 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
     try {
       const r = await call("scan_barcode", { code });
       if (r.decision === "refused") {
+        sound.play("refused");
         setRefusal(r);
         return;
       }
+      sound.play("accepted");
       setLastScan(r);
       await addProduct({
         productId: r.product.id,
@@ -218,7 +243,8 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
       });
     } catch (e) {
       const err = toApiError(e);
-      fail(new ApiError(err.kind, `Scan ${printable(code)}: ${err.message}`, err.details));
+      sound.play("refused");
+      fail(new ApiError(err.kind, t("Scan {{code}}: {{message}}", { code: printable(code), message: err.message }), err.details));
     }
   }
 
@@ -254,6 +280,15 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
     true,
   );
 
+  const discountLimit = settings.data
+    ? t("{{percent}} for a cashier", { percent: f.percent(settings.data.cashier_discount_limit_percent) })
+    : undefined;
+  /** A discount in words: "50% of ₦40.00", "₦5.00 off ₦40.00". */
+  const discountAmount = (kind: DiscountKind, value: string, of: string) =>
+    kind === "percent"
+      ? t("{{percent}} of {{amount}}", { percent: f.percent(value), amount: f.money(of) })
+      : t("{{discount}} off {{amount}}", { discount: f.money(value), amount: f.money(of) });
+
   const lineActions = {
     setQuantity: (l: CartLineView, quantity: string) => void cartOp("update_cart_line", { cart_id: cart?.cart_id ?? "", line_id: l.line_id, quantity }),
     remove: (l: CartLineView) => void cartOp("remove_cart_line", { cart_id: cart?.cart_id ?? "", line_id: l.line_id }),
@@ -261,13 +296,21 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
       void cartOp(
         "set_line_discount",
         { cart_id: cart?.cart_id ?? "", line_id: l.line_id, discount: value === null ? undefined : { kind, value } },
-        `Discount on ${l.name}`,
+        {
+          what: t("Discount on {{name}}", { name: l.name }),
+          amount: value === null ? undefined : discountAmount(kind, value, l.gross),
+          limit: discountLimit,
+        },
       ),
     overridePrice: (l: CartLineView, unitPrice: string | null) =>
       void cartOp(
         "override_line_price",
         { cart_id: cart?.cart_id ?? "", line_id: l.line_id, unit_price: unitPrice ?? undefined },
-        `Price of ${l.name}`,
+        {
+          what: t("Price of {{name}}", { name: l.name }),
+          amount: unitPrice === null ? undefined : t("{{price}} instead of {{list}}", { price: f.money(unitPrice), list: f.money(l.list_price) }),
+          limit: t("any change of a list price"),
+        },
       ),
     shortage: (l: CartLineView) =>
       setShortage({ productId: l.product_id, name: l.name, unit: l.unit, requested: l.quantity, available: l.available, lineId: l.line_id }),
@@ -284,7 +327,12 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
       "update_cart_line",
       batch ? { cart_id: cart.cart_id, line_id: l.line_id, batch_id: batch.batch_id } : { cart_id: cart.cart_id, line_id: l.line_id, use_fefo: true },
     );
-    if (ok) setNotice(batch ? `${l.name} now sells from batch ${batch.batch_number}.` : `${l.name} sells FEFO stock again (earliest expiry first).`);
+    if (ok)
+      setNotice(
+        batch
+          ? t("{{name}} now sells from batch {{batch}}.", { name: l.name, batch: batch.batch_number })
+          : t("{{name}} sells FEFO stock again (earliest expiry first).", { name: l.name }),
+      );
   }
 
   function onPayError(e: unknown) {
@@ -309,7 +357,11 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
   async function hold(customer: string) {
     if (!cart) return;
     if (await cartOp("hold_cart", { cart_id: cart.cart_id, customer_name: customer.trim() || undefined })) {
-      setNotice(`Held the cart${customer.trim() ? ` for ${customer.trim()}` : ""}; its stock is reserved.`);
+      setNotice(
+        customer.trim()
+          ? t("Held the cart for {{customer}}; its stock is reserved.", { customer: customer.trim() })
+          : t("Held the cart; its stock is reserved."),
+      );
       await openCart();
     }
   }
@@ -317,7 +369,7 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
   async function cancel() {
     if (!cart) return;
     if (await cartOp("cancel_cart", { cart_id: cart.cart_id })) {
-      setNotice("Cart cancelled.");
+      setNotice(t("Cart cancelled."));
       await openCart();
     }
   }
@@ -326,34 +378,46 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
 
   return (
     <div className="till">
-      <nav className="till-modes" aria-label="Till">
-        {MODES.map((m) => (
-          <button
-            key={m.id}
-            type="button"
-            className={mode === m.id || (m.id === "sale" && (mode === "pay" || mode === "receipt")) ? "active" : ""}
-            aria-pressed={mode === m.id}
-            onClick={() => setMode(m.id)}
-          >
-            {m.label} <Kbd>{m.key}</Kbd>
-          </button>
-        ))}
-      </nav>
+      <div className="till-bar">
+        <nav className="till-modes" aria-label={t("Till")}>
+          {MODES.map((m) => (
+            <button
+              key={m.id}
+              type="button"
+              className={mode === m.id || (m.id === "sale" && (mode === "pay" || mode === "receipt")) ? "active" : ""}
+              aria-pressed={mode === m.id}
+              onClick={() => setMode(m.id)}
+            >
+              {m.label()} <Kbd>{t(m.key)}</Kbd>
+            </button>
+          ))}
+        </nav>
+        <button
+          type="button"
+          className="scan-sound-toggle"
+          aria-pressed={sound.on}
+          onClick={sound.toggle}
+          title={t("A beep for each accepted scan, a buzz for a refused one (this workstation)")}
+        >
+          {sound.on ? t("Scan sound: on") : t("Scan sound: off")}
+        </button>
+      </div>
 
-      {refusal && <RefusalBanner scan={refusal} onDismiss={() => setRefusal(null)} />}
+      {refusal && <RefusalDialog scan={refusal} onDismiss={() => setRefusal(null)} />}
       {approval && (
         <ApprovalPrompt
           pending={approval}
           onCancel={() => setApproval(null)}
           onDone={() => {
             setApproval(null);
-            setNotice(`${approval.what}: approved.`);
+            setNotice(t("{{what}}: approved.", { what: approval.what }));
           }}
         />
       )}
       {rxFor && cart && (
-        <PrescriptionPrompt
+        <PrescriptionDialog
           name={rxFor.name}
+          error={error}
           onCancel={() => setRxFor(null)}
           onSubmit={async (ref) => {
             const ok = await cartOp("add_cart_line", {
@@ -367,27 +431,94 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
           }}
         />
       )}
-      <ErrorMessage error={error} onDismiss={() => setError(null)} />
-      <Notice>{notice}</Notice>
+      {pickFor?.hit && (
+        <BatchPicker
+          productId={pickFor.hit.product.id}
+          name={pickFor.hit.product.name}
+          onClose={() => setPickFor(null)}
+          onPick={(batch) => {
+            const h = pickFor.hit;
+            setPickFor(null);
+            void addProduct({
+              productId: h.product.id,
+              name: h.product.name,
+              prescriptionOnly: h.product.prescription_only,
+              batchId: batch.batch_id,
+            });
+          }}
+        />
+      )}
+      {pickFor?.line && (
+        <BatchPicker
+          productId={pickFor.line.product_id}
+          name={pickFor.line.name}
+          currentBatchId={pickFor.line.batch_id}
+          onClose={() => setPickFor(null)}
+          onPick={(batch) => {
+            const l = pickFor.line;
+            setPickFor(null);
+            void setLineBatch(l, batch);
+          }}
+          onFefo={() => {
+            const l = pickFor.line;
+            setPickFor(null);
+            void setLineBatch(l, null);
+          }}
+        />
+      )}
+      {shortage && (
+        <ShortagePanel
+          shortage={shortage}
+          onSellAvailable={async () => {
+            if (!cart) return;
+            const ok = await cartOp("update_cart_line", { cart_id: cart.cart_id, line_id: shortage.lineId, quantity: shortage.available });
+            if (ok) setNotice(t("Quantity of {{name}} set to the {{quantity}} available.", { name: shortage.name, quantity: f.qty(shortage.available) }));
+          }}
+          onClose={() => setShortage(null)}
+          error={error}
+          notice={notice}
+        />
+      )}
+      {mode === "pay" && cart && (
+        <PaymentPanel
+          cart={cart}
+          tenders={tenders}
+          roundingIncrement={settings.data?.rounding_increment ?? "0"}
+          isScanning={scanner.inBurst}
+          onCancel={() => setMode("sale")}
+          onError={onPayError}
+          onPaid={(r) => {
+            setReceipt(r);
+            setLastChange({ cartId: cart.cart_id, saleNumber: r.sale_number, change: r.change, paid: r.paid, total: r.total });
+            setMode("receipt");
+            setLastScan(null);
+            void openCart();
+          }}
+        />
+      )}
 
       {mode === "receipt" && receipt && (
         <div className="receipt-screen">
           <ReceiptView receipt={receipt} showBatch={settings.data?.receipt_show_batch ?? true} showExpiry={settings.data?.receipt_show_expiry ?? true} />
-          <div className="form-actions no-print">
-            <button type="button" onClick={() => window.print()}>
-              Print receipt
-            </button>
-            <button
-              type="button"
-              className="primary"
-              autoFocus
-              onClick={() => {
-                setReceipt(null);
-                setMode("sale");
-              }}
-            >
-              New sale <Kbd>Esc</Kbd>
-            </button>
+          <div className="receipt-side no-print">
+            {lastChange && <ChangeDue last={lastChange} />}
+            <div className="form-actions">
+              <button type="button" onClick={() => window.print()}>
+                {t("Print receipt")}
+              </button>
+              <button
+                type="button"
+                className="primary"
+                autoFocus
+                onClick={() => {
+                  setReceipt(null);
+                  setMode("sale");
+                }}
+              >
+                {t("New sale")} <Kbd>{t("Esc")}</Kbd>
+              </button>
+            </div>
+            <p className="small muted">{t("Scanning the next customer's first pack starts the next sale.")}</p>
           </div>
         </div>
       )}
@@ -395,106 +526,43 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
       {(mode === "sale" || mode === "pay") && (
         <div className="till-grid">
           <div className="till-main">
-            {mode === "sale" && (
-              <ProductSearch
-                value={search}
-                onChange={setSearch}
-                onPick={(h) => {
-                  setSearch("");
-                  void addProduct({ productId: h.product.id, name: h.product.name, prescriptionOnly: h.product.prescription_only });
-                }}
-                onPickBatch={(h) => {
-                  setSearch("");
-                  setPickFor({ hit: h });
-                }}
-              />
-            )}
-            {pickFor?.hit && (
-              <BatchPicker
-                productId={pickFor.hit.product.id}
-                name={pickFor.hit.product.name}
-                onClose={() => setPickFor(null)}
-                onPick={(batch) => {
-                  const h = pickFor.hit;
-                  setPickFor(null);
-                  void addProduct({
-                    productId: h.product.id,
-                    name: h.product.name,
-                    prescriptionOnly: h.product.prescription_only,
-                    batchId: batch.batch_id,
-                  });
-                }}
-              />
-            )}
-            {pickFor?.line && (
-              <BatchPicker
-                productId={pickFor.line.product_id}
-                name={pickFor.line.name}
-                currentBatchId={pickFor.line.batch_id}
-                onClose={() => setPickFor(null)}
-                onPick={(batch) => {
-                  const l = pickFor.line;
-                  setPickFor(null);
-                  void setLineBatch(l, batch);
-                }}
-                onFefo={() => {
-                  const l = pickFor.line;
-                  setPickFor(null);
-                  void setLineBatch(l, null);
-                }}
-              />
-            )}
-            {/* A plain barcode (no batch on it) needs no note: FEFO is invisible to the cashier. */}
-            {lastScan && lastScan.message && !(lastScan.decision === "fefo" && !lastScan.parsed?.batch) && (
-              <p className="scan-note" role="status" data-testid="scan-note">
-                {lastScan.product.name}: {lastScan.message}
-              </p>
-            )}
-            {shortage && (
-              <ShortagePanel
-                shortage={shortage}
-                onSellAvailable={async () => {
-                  if (!cart) return;
-                  const ok = await cartOp("update_cart_line", { cart_id: cart.cart_id, line_id: shortage.lineId, quantity: shortage.available });
-                  if (ok) setNotice(`Quantity of ${shortage.name} set to the ${shortage.available} available.`);
-                }}
-                onClose={() => setShortage(null)}
-              />
-            )}
-            {cart ? <CartTable cart={cart} actions={lineActions} busy={busy} /> : <Loading what="the cart" />}
+            <ProductSearch
+              value={search}
+              onChange={setSearch}
+              onPick={(h) => {
+                setSearch("");
+                void addProduct({ productId: h.product.id, name: h.product.name, prescriptionOnly: h.product.prescription_only });
+              }}
+              onPickBatch={(h) => {
+                setSearch("");
+                setPickFor({ hit: h });
+              }}
+            />
+            {cart ? <CartTable cart={cart} actions={lineActions} busy={busy} /> : <Loading what={t("the cart")} />}
           </div>
-          <aside className="till-side">
-            {cart && <Totals cart={cart} />}
-            {cart && mode === "sale" && (
-              <CartActions
-                cart={cart}
-                busy={busy}
-                onPay={() => setMode("pay")}
-                onHold={hold}
-                onCancel={cancel}
-                onCartDiscount={(kind, value) =>
-                  void cartOp("set_cart_discount", { cart_id: cart.cart_id, discount: value === null ? undefined : { kind, value } }, "Cart discount")
-                }
-              />
+          <aside className="till-side" aria-label={t("Payment and cart actions")}>
+            {cart && (
+              <>
+                <TotalDue cart={cart} />
+                <PayButton cart={cart} busy={busy} onPay={() => setMode("pay")} />
+                <Totals cart={cart} />
+                <CartActions
+                  cart={cart}
+                  busy={busy}
+                  onHold={hold}
+                  onCancel={cancel}
+                  onCartDiscount={(kind, value) =>
+                    void cartOp(
+                      "set_cart_discount",
+                      { cart_id: cart.cart_id, discount: value === null ? undefined : { kind, value } },
+                      { what: t("Cart discount"), amount: value === null ? undefined : discountAmount(kind, value, cart.totals.subtotal), limit: discountLimit },
+                    )
+                  }
+                />
+              </>
             )}
+            {lastChange && <ChangeDue last={lastChange} />}
           </aside>
-          {mode === "pay" && cart && (
-            <div className="till-pay">
-              <PaymentPanel
-                cart={cart}
-                tenders={tenders}
-                roundingIncrement={settings.data?.rounding_increment ?? "0"}
-                onCancel={() => setMode("sale")}
-                onError={onPayError}
-                onPaid={(r) => {
-                  setReceipt(r);
-                  setMode("receipt");
-                  setLastScan(null);
-                  void openCart();
-                }}
-              />
-            </div>
-          )}
         </div>
       )}
 
@@ -505,12 +573,25 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
           onResumed={(v) => {
             apply(v);
             setMode("sale");
-            setNotice(`Resumed the cart${v.customer_name ? ` of ${v.customer_name}` : ""}.`);
+            setNotice(v.customer_name ? t("Resumed the cart of {{customer}}.", { customer: v.customer_name }) : t("Resumed the cart."));
           }}
         />
       )}
       {mode === "returns" && <ReturnsPanel terminalId={terminalId} tenders={tenders} user={user} defaultDisposition={settings.data?.return_disposition ?? "quarantine"} />}
       {mode === "shift" && <ShiftPanel terminalId={terminalId} onClosed={onClosed} />}
+
+      {/* Messages float at the bottom of the window: they never push the cart or the Pay button. */}
+      <div className="till-messages" aria-live="polite">
+        {/* A plain barcode (no batch on it) needs no note: FEFO is invisible to the cashier. */}
+        {lastScan && lastScan.message && !(lastScan.decision === "fefo" && !lastScan.parsed?.batch) && (
+          <p className="scan-note" role="status" data-testid="scan-note">
+            {t("{{product}}: {{message}}", { product: lastScan.product.name, message: lastScan.message })}
+          </p>
+        )}
+        {/* While a prompt is open its own errors show inside it. */}
+        {!rxFor && !shortage && <ErrorMessage error={error} onDismiss={() => setError(null)} />}
+        {!shortage && <Notice>{notice}</Notice>}
+      </div>
     </div>
   );
 }
@@ -518,285 +599,4 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
 /** Control characters made visible in messages (GS → ␝). */
 function printable(code: string): string {
   return code.split(GS).join("␝");
-}
-
-function RefusalBanner({ scan, onDismiss }: { scan: ScanResult; onDismiss: () => void }) {
-  const title: Record<string, string> = {
-    expired: "EXPIRED — do not sell",
-    recalled: "RECALLED — do not sell",
-    quarantine: "IN QUARANTINE — do not sell",
-    damaged: "DAMAGED — do not sell",
-  };
-  return (
-    <div className="refusal" role="alert" data-testid="scan-refusal" data-refusal={scan.refusal ?? ""}>
-      <div className="refusal-title">{title[scan.refusal ?? ""] ?? "REFUSED — do not sell"}</div>
-      <div className="refusal-product">
-        {scan.product.name}
-        {scan.batch ? ` · batch ${scan.batch.batch_number}` : scan.parsed?.batch ? ` · batch ${scan.parsed.batch}` : ""}
-      </div>
-      <p>{scan.message}</p>
-      <p className="small">Put the pack aside for the pharmacist. Scan another pack to continue.</p>
-      <button type="button" onClick={onDismiss}>
-        Understood <Kbd>Esc</Kbd>
-      </button>
-    </div>
-  );
-}
-
-function ProductSearch({
-  value,
-  onChange,
-  onPick,
-  onPickBatch,
-}: {
-  value: string;
-  onChange: (v: string) => void;
-  onPick: (h: ProductHit) => void;
-  onPickBatch: (h: ProductHit) => void;
-}) {
-  const q = value.trim();
-  const hits = useCommandQuery("search_products", { query: q, limit: 8 }, { enabled: q.length > 0 });
-  const list = q ? (hits.data ?? []) : [];
-  const [sel, setSel] = useState(0);
-  const [seenQ, setSeenQ] = useState(q);
-  if (seenQ !== q) {
-    setSeenQ(q);
-    setSel(0);
-  }
-  return (
-    <div className="till-search">
-      <Field label="Search products" hint="Name, SKU or barcode — F2 or / to come here, ↑↓ to choose, Enter adds, Shift+Enter chooses the batch">
-        {(id) => (
-          <input
-            id={id}
-            type="search"
-            {...{ [SCAN_TARGET_ATTR]: "" }}
-            autoComplete="off"
-            value={value}
-            onChange={(e) => onChange(e.target.value)}
-            onKeyDown={(e) => {
-              if (e.key === "ArrowDown") {
-                e.preventDefault();
-                setSel((s) => Math.min(s + 1, list.length - 1));
-              } else if (e.key === "ArrowUp") {
-                e.preventDefault();
-                setSel((s) => Math.max(s - 1, 0));
-              } else if (e.key === "Enter") {
-                e.preventDefault();
-                const h = list[sel];
-                if (h) (e.shiftKey ? onPickBatch : onPick)(h);
-              } else if (e.key === "Escape") {
-                onChange("");
-                (e.target as HTMLInputElement).blur();
-              }
-            }}
-            aria-controls="till-hits"
-            aria-activedescendant={list[sel] ? `hit-${list[sel].product.id}` : undefined}
-          />
-        )}
-      </Field>
-      {q && (
-        <ul id="till-hits" className="hits" role="listbox" aria-label="Matching products">
-          {list.map((h, i) => (
-            <li
-              key={h.product.id}
-              id={`hit-${h.product.id}`}
-              role="option"
-              aria-selected={i === sel}
-              className={i === sel ? "selected" : ""}
-              onMouseDown={(e) => {
-                e.preventDefault();
-                onPick(h);
-              }}
-              data-sku={h.product.sku}
-            >
-              <span className="hit-name">
-                {h.product.name} <span className="muted small">{h.product.sku}</span>
-                {h.product.prescription_only && <span className="badge rx">Rx</span>}
-              </span>
-              <span className="hit-stock">
-                {h.available} {h.product.unit}
-              </span>
-              <span className="hit-price">{showMoney(h.product.selling_price)}</span>
-              <span className="hit-expiry small">{h.nearest_expiry ? `exp ${h.nearest_expiry}` : "no dated stock"}</span>
-              <button
-                type="button"
-                className="link small"
-                tabIndex={-1}
-                aria-label={`Choose the batch of ${h.product.name}`}
-                onMouseDown={(e) => {
-                  e.preventDefault();
-                  e.stopPropagation();
-                  onPickBatch(h);
-                }}
-              >
-                batch…
-              </button>
-            </li>
-          ))}
-          {hits.isSuccess && list.length === 0 && <li className="muted">No product matches “{q}”.</li>}
-        </ul>
-      )}
-    </div>
-  );
-}
-
-function Totals({ cart }: { cart: CartView }) {
-  const t = cart.totals;
-  return (
-    <dl className="totals" aria-label="Totals" data-testid="totals">
-      <dt>Subtotal</dt>
-      <dd data-testid="total-subtotal">{showMoney(t.subtotal)}</dd>
-      <dt>Discounts</dt>
-      <dd data-testid="total-discount">{showMoney(t.discount)}</dd>
-      <dt>Tax {cart.prices_include_tax ? "(included)" : "(added)"}</dt>
-      <dd data-testid="total-tax">{showMoney(t.tax)}</dd>
-      {t.taxes.map((x) => (
-        <TaxLineRow key={x.rate} rate={x.rate} tax={x.tax} />
-      ))}
-      <dt>Rounding</dt>
-      <dd data-testid="total-rounding">{showMoney(t.rounding)}</dd>
-      <dt className="grand">Total</dt>
-      <dd className="grand" data-testid="total-total">
-        {showMoney(t.total)}
-      </dd>
-    </dl>
-  );
-}
-
-function TaxLineRow({ rate, tax }: { rate: string; tax: string }) {
-  return (
-    <>
-      <dt className="small muted">at {rate}%</dt>
-      <dd className="small muted">{showMoney(tax)}</dd>
-    </>
-  );
-}
-
-function CartActions({
-  cart,
-  busy,
-  onPay,
-  onHold,
-  onCancel,
-  onCartDiscount,
-}: {
-  cart: CartView;
-  busy: boolean;
-  onPay: () => void;
-  onHold: (customer: string) => Promise<void>;
-  onCancel: () => Promise<void>;
-  onCartDiscount: (kind: DiscountKind, value: string | null) => void;
-}) {
-  const [holding, setHolding] = useState(false);
-  const [customer, setCustomer] = useState("");
-  const [kind, setKind] = useState<DiscountKind>(cart.discount?.kind ?? "percent");
-  const [value, setValue] = useState(cart.discount?.value ?? "");
-  const [confirmCancel, setConfirmCancel] = useState(false);
-  const empty = cart.lines.length === 0;
-  useShortcut("f6", () => !empty && setHolding(true));
-
-  async function submitHold(e: FormEvent) {
-    e.preventDefault();
-    await onHold(customer);
-    setHolding(false);
-    setCustomer("");
-  }
-
-  return (
-    <div className="cart-actions">
-      <button type="button" className="primary big" onClick={onPay} disabled={empty || busy} aria-keyshortcuts="F4">
-        Pay <Kbd>F4</Kbd>
-      </button>
-      <form
-        className="inline-form"
-        aria-label="Cart discount"
-        onSubmit={(e) => {
-          e.preventDefault();
-          onCartDiscount(kind, value.trim() === "" ? null : value.trim());
-        }}
-      >
-        <label>
-          Cart discount{" "}
-          <select value={kind} onChange={(e) => setKind(e.target.value as DiscountKind)} aria-label="Cart discount kind">
-            <option value="percent">%</option>
-            <option value="amount">amount</option>
-          </select>
-        </label>
-        <input aria-label="Cart discount value" {...RESTORE_ON_SCAN} value={value} onChange={(e) => setValue(e.target.value)} inputMode="decimal" size={6} />
-        <button type="submit" disabled={empty} aria-label="Apply cart discount">
-          Apply
-        </button>
-      </form>
-      {holding ? (
-        <form className="inline-form" aria-label="Hold the cart" onSubmit={submitHold}>
-          <Field label="Customer name" hint="To find the cart again">
-            {(id) => <input id={id} value={customer} onChange={(e) => setCustomer(e.target.value)} autoFocus />}
-          </Field>
-          <button type="submit" className="primary">
-            Hold cart
-          </button>
-          <button type="button" onClick={() => setHolding(false)}>
-            Back
-          </button>
-        </form>
-      ) : (
-        <button type="button" onClick={() => setHolding(true)} disabled={empty || busy} aria-keyshortcuts="F6">
-          Hold <Kbd>F6</Kbd>
-        </button>
-      )}
-      {confirmCancel ? (
-        <div className="inline-form" role="group" aria-label="Confirm cancel">
-          <span>Cancel this cart?</span>
-          <button
-            type="button"
-            className="danger"
-            onClick={() => {
-              setConfirmCancel(false);
-              void onCancel();
-            }}
-          >
-            Yes, cancel cart
-          </button>
-          <button type="button" onClick={() => setConfirmCancel(false)}>
-            No
-          </button>
-        </div>
-      ) : (
-        <button type="button" className="danger" onClick={() => setConfirmCancel(true)} disabled={empty || busy}>
-          Cancel cart
-        </button>
-      )}
-    </div>
-  );
-}
-
-function PrescriptionPrompt({ name, onSubmit, onCancel }: { name: string; onSubmit: (ref: string) => Promise<void>; onCancel: () => void }) {
-  const [ref, setRef] = useState("");
-  return (
-    <form
-      className="panel approval"
-      aria-label="Prescription reference"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (ref.trim()) void onSubmit(ref.trim());
-      }}
-    >
-      <h2>Prescription needed</h2>
-      <p>
-        <strong>{name}</strong> is prescription-only. Enter the prescription's reference; it is kept with the sale.
-      </p>
-      <div className="grid three">
-        <Field label="Prescription reference">{(id) => <input id={id} value={ref} onChange={(e) => setRef(e.target.value)} autoFocus required />}</Field>
-        <div className="form-actions">
-          <button type="submit" className="primary">
-            Add to cart
-          </button>
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-        </div>
-      </div>
-    </form>
-  );
 }

@@ -34,3 +34,30 @@ describe("quantities", () => {
     expect(subtractQty("3", "3")).toBe("0");
   });
 });
+
+describe("quick cash", () => {
+  const q = async (due: string) => {
+    const { quickCashAmounts } = await import("./money");
+    return quickCashAmounts(parseMoney(due) ?? 0n).map(formatMoney);
+  };
+
+  it("offers the next round notes above an NGN-sized amount", async () => {
+    expect(await q("5070")).toEqual(["5100.00", "5500.00", "6000.00", "10000.00"]);
+    expect(await q("190")).toEqual(["200.00", "500.00", "1000.00"]);
+    expect(await q("1977.50")).toEqual(["2000.00", "5000.00", "10000.00"]);
+  });
+
+  it("offers bigger notes only when the amount is already round", async () => {
+    expect(await q("5000")).toEqual(["10000.00", "50000.00"]);
+  });
+
+  it("works in cents for small currencies, exactly", async () => {
+    expect(await q("12.37")).toEqual(["13.00", "15.00", "20.00", "50.00"]);
+    expect(await q("0.3")).toEqual(["0.50", "1.00"]);
+  });
+
+  it("offers nothing when nothing is due", async () => {
+    expect(await q("0")).toEqual([]);
+    expect(await q("-5")).toEqual([]);
+  });
+});

@@ -44,18 +44,6 @@ export function isZeroMoney(s: string | null | undefined): boolean {
   return s === null || s === undefined || parseMoney(s) === 0n;
 }
 
-/**
- * Display only: the engine sends money normalised ("190", "10.5"); show it
- * with at least two decimals ("190.00", "10.50") by padding the string.
- * Never drops a digit.
- */
-export function showMoney(s: string | null | undefined): string {
-  if (s === null || s === undefined) return "";
-  const m = /^(-?\d+)(?:\.(\d+))?$/.exec(s.trim());
-  if (!m) return s;
-  return `${m[1]}.${(m[2] ?? "").padEnd(2, "0")}`;
-}
-
 /** a − b for quantities: "100" − "48" → "52", "2.5" − "1" → "1.5"; null when not numbers. */
 export function subtractQty(a: string, b: string): string | null {
   const r = subtractMoney(a, b);
@@ -73,4 +61,30 @@ export function roundToIncrement(v: bigint, increment: bigint): bigint {
   const a = neg ? -v : v;
   const r = ((2n * a + increment) / (2n * increment)) * increment;
   return neg ? -r : r;
+}
+
+/** The smallest quick-cash step: one cent of the currency, scaled. */
+const MIN_STEP = FACTOR / 100n;
+
+/**
+ * Quick-cash amounts for `due` (scaled): the notes a customer hands over,
+ * as the next multiples above it of round steps on a 1-5 ladder (…, 100,
+ * 500, 1000, 5000, …) that starts at the power of ten near a tenth of the
+ * amount. ₦5,070 → 5,100 · 5,500 · 6,000 · 10,000; ₦190 → 200 · 500 ·
+ * 1,000; $12.37 → 13 · 15 · 20 · 50. Only amounts above `due` (exact cash
+ * has its own button) and at most ten times it; at most `count`,
+ * ascending. Exact bigint arithmetic: no float touches an amount.
+ */
+export function quickCashAmounts(due: bigint, count = 4): bigint[] {
+  if (due <= 0n) return [];
+  const out: bigint[] = [];
+  let rung = MIN_STEP;
+  while (rung * 10n * 10n <= due) rung *= 10n;
+  for (; rung <= due * 10n && out.length < count; rung *= 10n) {
+    for (const step of [rung, rung * 5n]) {
+      const amount = ((due + step - 1n) / step) * step;
+      if (amount > due && amount <= due * 10n && out[out.length - 1] !== amount && out.length < count) out.push(amount);
+    }
+  }
+  return out;
 }
