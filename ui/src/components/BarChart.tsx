@@ -26,6 +26,48 @@ function canDraw(): boolean {
   }
 }
 
+function draw(
+  UPlot: typeof uPlot,
+  el: HTMLElement,
+  categories: readonly string[],
+  series: readonly BarSeries[],
+  format: (value: string) => string,
+  height: number,
+): uPlot {
+  const xs = categories.map((_, i) => i);
+  const bars = UPlot.paths.bars?.({ size: [0.7, 40], gap: 2 });
+  return new UPlot(
+    {
+      width: Math.max(320, el.clientWidth),
+      height,
+      legend: { show: true },
+      cursor: { drag: { x: false, y: false } },
+      scales: { x: { time: false } },
+      axes: [
+        {
+          values: (_u, splits) => splits.map((i) => categories[Math.round(i)]?.slice(5) ?? ""),
+          stroke: "currentColor",
+          grid: { show: false },
+        },
+        { stroke: "currentColor", size: 70 },
+      ],
+      series: [
+        { label: "" },
+        ...series.map((s, k) => ({
+          label: s.label,
+          stroke: s.color,
+          fill: s.color,
+          paths: bars,
+          points: { show: false },
+          value: (_u: uPlot, _v: number | null, _si: number, idx: number | null) => (idx === null ? "" : format(series[k]?.values[idx] ?? "")),
+        })),
+      ],
+    },
+    [xs, ...series.map((s) => s.values.map((v) => Number(v)))],
+    el,
+  );
+}
+
 export function BarChart({
   label,
   categories,
@@ -52,7 +94,7 @@ export function BarChart({
     // Loaded on first use: the till and sign-in never pay for the chart code.
     void import("uplot").then(({ default: UPlot }) => {
       if (cancelled) return;
-      plot = draw(UPlot, el);
+      plot = draw(UPlot, el, categories, series, format, height);
       window.addEventListener("resize", resize);
     });
     return () => {
@@ -61,41 +103,6 @@ export function BarChart({
       plot?.destroy();
     };
   }, [categories, series, format, height]);
-
-  function draw(UPlot: typeof uPlot, el: HTMLElement): uPlot {
-    const xs = categories.map((_, i) => i);
-    const bars = UPlot.paths.bars?.({ size: [0.7, 40], gap: 2 });
-    return new UPlot(
-      {
-        width: Math.max(320, el.clientWidth),
-        height,
-        legend: { show: true },
-        cursor: { drag: { x: false, y: false } },
-        scales: { x: { time: false } },
-        axes: [
-          {
-            values: (_u, splits) => splits.map((i) => categories[Math.round(i)]?.slice(5) ?? ""),
-            stroke: "currentColor",
-            grid: { show: false },
-          },
-          { stroke: "currentColor", size: 70 },
-        ],
-        series: [
-          { label: "" },
-          ...series.map((s, k) => ({
-            label: s.label,
-            stroke: s.color,
-            fill: s.color,
-            paths: bars,
-            points: { show: false },
-            value: (_u: uPlot, _v: number | null, _si: number, idx: number | null) => (idx === null ? "" : format(series[k]?.values[idx] ?? "")),
-          })),
-        ],
-      },
-      [xs, ...series.map((s) => s.values.map((v) => Number(v)))],
-      el,
-    );
-  }
 
   return (
     <figure className="chart" aria-label={label}>
