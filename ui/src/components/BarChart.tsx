@@ -26,6 +26,13 @@ function canDraw(): boolean {
   }
 }
 
+/** Canvas does not read CSS variables: "var(--chart-1, #1d4ed8)" → the theme's colour. */
+function resolveColor(color: string, el: HTMLElement): string {
+  const m = /^var\((--[\w-]+)(?:,\s*([^)]+))?\)$/.exec(color.trim());
+  if (!m) return color;
+  return getComputedStyle(el).getPropertyValue(m[1] ?? "").trim() || (m[2] ?? "").trim() || "#1d4ed8";
+}
+
 function draw(
   UPlot: typeof uPlot,
   el: HTMLElement,
@@ -55,8 +62,8 @@ function draw(
         { label: "" },
         ...series.map((s, k) => ({
           label: s.label,
-          stroke: s.color,
-          fill: s.color,
+          stroke: resolveColor(s.color, el),
+          fill: resolveColor(s.color, el),
           paths: bars,
           points: { show: false },
           value: (_u: uPlot, _v: number | null, _si: number, idx: number | null) => (idx === null ? "" : format(series[k]?.values[idx] ?? "")),
