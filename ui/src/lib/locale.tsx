@@ -4,6 +4,7 @@
 // engine: `Intl.NumberFormat.format` takes a decimal string exactly
 // (ECMA-402 NumberFormat v3), so nothing passes through a float.
 import { createContext, useContext, useMemo, type ReactNode } from "react";
+import { I18nProvider } from "react-aria-components";
 
 /** The store facts that decide how things are shown. */
 export interface StoreLocale {
@@ -134,7 +135,12 @@ export function StoreLocaleProvider({ store, children }: { store: StoreLocale; c
     () => makeFormatters(store),
     [store.locale, store.currency, store.timeZone], // eslint-disable-line react-hooks/exhaustive-deps
   );
-  return <FormatContext.Provider value={value}>{children}</FormatContext.Provider>;
+  // React Aria's pickers (date segments' order, calendar) follow the store's locale too.
+  return (
+    <FormatContext.Provider value={value}>
+      <I18nProvider locale={store.locale}>{children}</I18nProvider>
+    </FormatContext.Provider>
+  );
 }
 
 /** The current store's formatters. */
