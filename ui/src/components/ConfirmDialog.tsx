@@ -48,6 +48,8 @@ export function ConfirmDialog({
         className="confirm"
         onSubmit={(e) => {
           e.preventDefault();
+          // React events bubble through the portal: keep this submit out of any form around the dialog's owner.
+          e.stopPropagation();
           if (!busy && !confirmDisabled) onConfirm();
         }}
       >

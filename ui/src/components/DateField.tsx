@@ -115,7 +115,7 @@ export function DateField({
       <Group className="date-group" onBlur={onGroupBlur}>
         <DateInput className="date-input">{(segment) => <Segment segment={segment} stateRef={fieldState} />}</DateInput>
         <Button className="date-button" aria-label={t("Open the calendar")}>
-          <span aria-hidden="true">▾</span>
+          <span aria-hidden="true">{"▾"}</span>
         </Button>
       </Group>
       {hint && (
@@ -129,11 +129,11 @@ export function DateField({
           <Calendar className="calendar">
             <header className="calendar-head">
               <Button slot="previous" aria-label={t("Previous month")}>
-                <span aria-hidden="true">‹</span>
+                <span aria-hidden="true">{"‹"}</span>
               </Button>
               <Heading />
               <Button slot="next" aria-label={t("Next month")}>
-                <span aria-hidden="true">›</span>
+                <span aria-hidden="true">{"›"}</span>
               </Button>
             </header>
             <CalendarGrid className="calendar-grid">{(date) => <CalendarCell date={date} className="calendar-cell" />}</CalendarGrid>

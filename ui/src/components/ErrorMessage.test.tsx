@@ -45,7 +45,7 @@ describe("ErrorMessage", () => {
         <ErrorMessage error={error} fields={{ quantity: "Quantity" }} />
       </>,
     );
-    expect(screen.getByRole("alert")).toHaveTextContent("Check the field “Quantity”.");
+    expect(screen.getByRole("alert")).toHaveTextContent("Check “Quantity”: Quantity must be more than zero");
     expect(screen.getByLabelText("Quantity")).toHaveAccessibleDescription("Quantity must be more than zero");
     expect(screen.getByLabelText("Quantity")).toHaveAttribute("aria-invalid", "true");
   });

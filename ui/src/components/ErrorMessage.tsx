@@ -6,7 +6,7 @@
 //
 // When the error is about a field the form shows (`fields`: field name →
 // label), the words sit at that field (see Field's `error` and
-// `fieldError`) and this only points there.
+// `fieldError`) and this summary names the field.
 import { useTranslation } from "react-i18next";
 
 import { ERROR_TITLES, toApiError } from "../api";
@@ -17,18 +17,21 @@ export function ErrorMessage({
   error,
   onDismiss,
   fields,
+  shownAt,
 }: {
   error: unknown;
   onDismiss?: () => void;
   /** The fields the form shows errors at, by the engine's field name, with their labels. */
   fields?: Readonly<Record<string, string>>;
+  /** The label of the field that shows this error, when the form put it there itself. */
+  shownAt?: string;
 }) {
   const { t } = useTranslation();
   const fmt = useFormat();
   if (error === null || error === undefined) return null;
   const e = toApiError(error);
   const field = errorField(e);
-  const atField = field !== undefined && fields !== undefined && field in fields ? fields[field] : undefined;
+  const atField = shownAt ?? (field !== undefined && fields !== undefined && field in fields ? fields[field] : undefined);
   const sentence = plainSentence(e, t, fmt.instant);
   const reason = reasonOf(e);
   const details = Object.entries(e.details).filter(([, v]) => v !== null && v !== undefined && v !== "");
@@ -43,7 +46,7 @@ export function ErrorMessage({
         )}
       </div>
       {atField !== undefined ? (
-        <p className="error-text">{t("Check the field “{{field}}”.", { field: atField })}</p>
+        <p className="error-text">{t("Check “{{field}}”: {{reason}}", { field: atField, reason: reason ?? sentence })}</p>
       ) : (
         <>
           <p className="error-text">{sentence}</p>

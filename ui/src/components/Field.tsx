@@ -65,7 +65,7 @@ export function Field({
 }
 
 /** A keyboard shortcut as shown next to a control. */
-export function Kbd({ children }: { children: ReactNode }) {
+export function Kbd({ children }: { children?: ReactNode }) {
   return <kbd>{children}</kbd>;
 }
 

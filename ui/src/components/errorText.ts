@@ -44,9 +44,10 @@ export function plainSentence(e: ApiError, t: T = i18next.t, instant: (iso: stri
     case "corrupt_record":
       return t("A saved {{entity}} record is damaged and cannot be read. Ask support to repair it.", { entity: t(words(s("entity"))) });
     case "forbidden":
-      return s("permission")
+      if (s("store") && !s("permission")) return t("You do not work in this store. Ask an administrator to add you to it.");
+      return s("role")
         ? t("Your role ({{role}}) does not allow this. Ask a manager or an administrator.", { role: t(words(s("role"))) })
-        : t("You do not work in this store. Ask an administrator to add you to it.");
+        : t("You are not allowed to do this. Ask a manager or an administrator.");
     case "store_not_owned":
       return t("This store belongs to another installation; it cannot be changed from this computer.");
     case "approval_required":
@@ -99,7 +100,16 @@ export function plainSentence(e: ApiError, t: T = i18next.t, instant: (iso: stri
     case "backorder_closed":
       return t("This backorder is already closed ({{status}}).", { status: status() });
     case "receipt_not_reversible":
-      return t("The receipt of batch {{batch}} cannot be reversed: {{reason}}.", { batch: s("batch"), reason: s("reason") });
+      switch (s("reason")) {
+        case "already_reversed":
+          return t("The receipt into batch {{batch}} was already reversed; there is nothing left to undo.", { batch: s("batch") });
+        case "stock_left":
+          return t("The receipt into batch {{batch}} cannot be reversed: stock has left the batch since. Correct the batch with a stock adjustment or a write-off instead.", { batch: s("batch") });
+        case "reserved":
+          return t("The receipt into batch {{batch}} cannot be reversed while part of the batch is reserved for customers.", { batch: s("batch") });
+        default:
+          return t("The receipt into batch {{batch}} cannot be reversed.", { batch: s("batch") });
+      }
     case "no_open_shift":
       return t("No shift is open on this till. Open a shift first.");
     case "cart_not_open":

@@ -31,9 +31,9 @@ const ACCENTS: Record<string, string> = {
   N: "Ñ", O: "Ö", P: "Þ", Q: "Ǫ", R: "Ŕ", S: "Š", T: "Ţ", U: "Û", V: "Ṽ", W: "Ŵ", X: "Ẋ", Y: "Ý", Z: "Ž",
 };
 
-/** "Sign in" → "⟦Šîĝñ îñ⟧". */
+/** "Sign in" → "⟦Šîĝñ îñ⟧". Markup of <Trans> strings ("<k>F1</k>") is kept as is. */
 export function pseudoLocalize(s: string): string {
-  return `⟦${s.replace(/[A-Za-z]/g, (c) => ACCENTS[c] ?? c)}⟧`;
+  return `⟦${s.replace(/<[^>]*>|[A-Za-z]/g, (c) => (c.length > 1 ? c : (ACCENTS[c] ?? c)))}⟧`;
 }
 
 function wantsPseudo(): boolean {

@@ -60,7 +60,8 @@ describe("SecurityLogScreen", () => {
     await waitFor(() => expect(screen.queryByText("Failed sign-in")).toBeNull());
     const last = calls[calls.length - 1]?.input;
     expect(last?.["limit"]).toBe(50);
-    expect(last?.["from"]).toBe(new Date(2026, 10, 22).toISOString());
+    // Midnight in the store's zone (Lagos, UTC+1), not the PC's.
+    expect(last?.["from"]).toBe("2026-11-21T23:00:00.000Z");
   });
 
   it("is in the navigation for managers and admins only, on Alt+S", () => {
