@@ -11,6 +11,7 @@ import type { AppStatus } from "../../bindings/shell/AppStatus";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { plainSentence } from "../../components/errorText";
 import { Field } from "../../components/Field";
+import { AppearanceDialog } from "../shell/AppearanceDialog";
 import { useFormat } from "../../lib/locale";
 import { roleWords } from "../../lib/roles";
 
@@ -32,6 +33,7 @@ export function SignInScreen({
   const [pin, setPin] = useState("");
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [showAppearance, setShowAppearance] = useState(false);
   const pinRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -111,6 +113,10 @@ export function SignInScreen({
         <p className="muted small">
           {t("Database:")} <code>{status.db_path}</code>
         </p>
+        <button type="button" className="link small" onClick={() => setShowAppearance(true)} aria-haspopup="dialog">
+          {t("Appearance")}
+        </button>
+        {showAppearance && <AppearanceDialog onClose={() => setShowAppearance(false)} />}
       </form>
     </main>
   );

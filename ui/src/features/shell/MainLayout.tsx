@@ -21,6 +21,7 @@ import { StockScreen } from "../stock/StockScreen";
 import { SuppliersScreen } from "../suppliers/SuppliersScreen";
 import { UsersScreen } from "../users/UsersScreen";
 import { TillScreen } from "../till/TillScreen";
+import { AppearanceDialog } from "./AppearanceDialog";
 import { firstScreen, isShortcut, screensFor, type ScreenId } from "./screens";
 import { StatusBar } from "./StatusBar";
 import { UnauthenticatedContext } from "./session";
@@ -44,6 +45,7 @@ export function MainLayout({
   const screens = useMemo(() => screensFor(user.role), [user.role]);
   const [current, setCurrent] = useState<ScreenId>(() => firstScreen(user.role));
   const [showKeys, setShowKeys] = useState(false);
+  const [showAppearance, setShowAppearance] = useState(false);
 
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
@@ -120,10 +122,14 @@ export function MainLayout({
               <span>{t("Keys")}</span>
               <Kbd>F1</Kbd>
             </button>
+            <button type="button" className="nav-item" onClick={() => setShowAppearance(true)} aria-haspopup="dialog">
+              <span>{t("Appearance")}</span>
+            </button>
           </div>
         </nav>
         <main className="content">
           {showKeys && <KeysHelp onClose={() => setShowKeys(false)} />}
+          {showAppearance && <AppearanceDialog onClose={() => setShowAppearance(false)} />}
           {current === "till" && <TillScreen user={user} />}
           {current === "products" && <ProductsScreen user={user} />}
           {current === "stock" && <StockScreen />}
