@@ -42,6 +42,29 @@ describe("Dialog", () => {
     await waitFor(() => expect(document.activeElement).toBe(opener));
   });
 
+  it("keeps its Esc to itself: a form's window-level Esc under it does not fire", async () => {
+    const user = userEvent.setup();
+    const formEsc = vi.fn();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape") formEsc();
+    };
+    window.addEventListener("keydown", onKey);
+    try {
+      const onClose = vi.fn();
+      render(
+        <Dialog title="Remove?" onClose={onClose}>
+          <button type="button">Inside</button>
+        </Dialog>,
+      );
+      await screen.findByRole("dialog");
+      await user.keyboard("{Escape}");
+      expect(onClose).toHaveBeenCalledTimes(1);
+      expect(formEsc).not.toHaveBeenCalled();
+    } finally {
+      window.removeEventListener("keydown", onKey);
+    }
+  });
+
   it("closes on its close button", async () => {
     const user = userEvent.setup();
     const onClose = vi.fn();
