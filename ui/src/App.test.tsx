@@ -1,7 +1,7 @@
 // The app's phases from the shell's status: setup, unavailable database,
 // sign-in, and the main window with its status bar.
 import { afterEach, describe, expect, it } from "vitest";
-import { render, screen } from "@testing-library/react";
+import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 
@@ -81,5 +81,29 @@ describe("App", () => {
     expect(screen.queryByRole("button", { name: /Backup/ })).toBeNull();
     expect(screen.queryByRole("button", { name: /Security log/ })).toBeNull();
     expect(screen.queryByRole("button", { name: /Settings/ })).toBeNull();
+  });
+
+  it("shows the keys in a dialog on F1 that Esc closes, and the appearance for everyone", async () => {
+    renderApp({
+      app_status: () => status({}),
+      current_session: () => ({ user: { id: "u1", name: "Bola", role: "cashier", store_id: "s1", head_office: false, stores: [{ store_id: "s1", role: "cashier" }] } }),
+      till_config: () => ({ till_id: "TILL-1A2B", source: "config_file", config_path: "/data/store.till.json", renamable: true }),
+      call: (args) => {
+        const { name } = args as { name: string };
+        if (name === "list_stores") return [{ id: "s1", code: "LEK", name: "Lekki Pharmacy", currency: "NGN", timezone: "Africa/Lagos" }];
+        if (name === "search_products") return [];
+        if (name === "get_shift_report") throw { kind: "no_open_shift", message: "no open shift", details: { terminal_id: "TILL-1A2B" } };
+        throw new Error(`unexpected call ${name}`);
+      },
+    });
+    await screen.findByRole("heading", { name: "Till" });
+    fireEvent.keyDown(window, { key: "F1" });
+    const keys = await screen.findByRole("dialog", { name: "Keyboard shortcuts" });
+    expect(keys).toHaveTextContent("Alt+L lock the till");
+    fireEvent.keyDown(keys, { key: "Escape" });
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+
+    fireEvent.click(screen.getByRole("button", { name: "Appearance" }));
+    expect(await screen.findByRole("dialog", { name: "Appearance" })).toBeInTheDocument();
   });
 });

@@ -2,6 +2,7 @@
 // The shell decides which from the database's state; the session lives in
 // the shell, so a reload returns to the same place.
 import { useCallback, useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useQueryClient } from "@tanstack/react-query";
 
 import { appStatus, currentSession, signOut, type ApiError } from "./api";
@@ -23,6 +24,7 @@ type Phase =
   | { kind: "main"; status: AppStatus; user: SignedInUser };
 
 export function App() {
+  const { t } = useTranslation();
   const [phase, setPhase] = useState<Phase>({ kind: "loading" });
   const queryClient = useQueryClient();
 
@@ -60,32 +62,32 @@ export function App() {
   );
 
   const idleSeconds = phase.kind === "main" ? phase.status.idle_lock_seconds : 0;
-  useIdleLock(idleSeconds, () => void lock("The till locked itself after a period of inactivity. Enter your PIN."));
+  useIdleLock(idleSeconds, () => void lock(t("The till locked itself after a period of inactivity. Enter your PIN.")));
 
   // Any command answering "unauthenticated" means the shell's session ended
   // (idle lock on the Rust side): go to the lock screen.
   const onUnauthenticated = useCallback(
     (e: ApiError) => {
-      if (e.kind === "unauthenticated") void lock("Your session ended. Sign in again.");
+      if (e.kind === "unauthenticated") void lock(t("Your session ended. Sign in again."));
     },
-    [lock],
+    [lock, t],
   );
 
   switch (phase.kind) {
     case "loading":
       return (
         <main className="centered" aria-busy="true">
-          <p role="status">Opening the store database…</p>
+          <p role="status">{t("Opening the store database…")}</p>
         </main>
       );
     case "failed":
       return (
         <main className="centered">
           <div className="card">
-            <h1>PharmaPOS could not start</h1>
+            <h1>{t("PharmaPOS could not start")}</h1>
             <ErrorMessage error={phase.error} />
             <button type="button" onClick={() => void load()}>
-              Try again
+              {t("Try again")}
             </button>
           </div>
         </main>
@@ -93,7 +95,7 @@ export function App() {
     case "unavailable":
       return <UnavailableScreen status={phase.status} onRetry={() => void load()} />;
     case "setup":
-      return <SetupScreen status={phase.status} onDone={() => void load("The store is ready. Sign in as its administrator.")} />;
+      return <SetupScreen status={phase.status} onDone={() => void load(t("The store is ready. Sign in as its administrator."))} />;
     case "sign-in":
       return (
         <SignInScreen
@@ -108,8 +110,8 @@ export function App() {
         <MainLayout
           status={phase.status}
           user={phase.user}
-          onLock={() => void lock("Locked. Enter your PIN to continue.")}
-          onSignOut={() => void lock("Signed out.", false)}
+          onLock={() => void lock(t("Locked. Enter your PIN to continue."))}
+          onSignOut={() => void lock(t("Signed out."), false)}
           onUnauthenticated={onUnauthenticated}
         />
       );

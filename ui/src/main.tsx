@@ -5,6 +5,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 
 import { App } from "./App";
 import { initI18n } from "./i18n";
+import { applyAppearance, loadAppearance } from "./lib/appearance";
 import { wireDataChanged } from "./lib/queries";
 import "./styles.css";
 
@@ -17,6 +18,8 @@ const queryClient = new QueryClient({
   },
 });
 
+// The workstation's theme and touch mode before the first paint.
+applyAppearance(loadAppearance());
 initI18n();
 void wireDataChanged(queryClient);
 

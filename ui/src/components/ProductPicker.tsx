@@ -6,24 +6,35 @@
 // list of matches that no longer holds it, so the select and the parent's
 // state always agree.
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 
 import type { ProductHit } from "../bindings/ProductHit";
+import { useFormat } from "../lib/locale";
 import { useCommandQuery } from "../lib/queries";
 import { Field } from "./Field";
 
 export function ProductPicker({
   value,
   onChange,
-  label = "Product",
+  label,
+  searchLabel,
+  error,
   allowAll = false,
   autoFocus = false,
 }: {
   value: string;
   onChange: (productId: string, hit: ProductHit | null) => void;
+  /** The choice's label (default "Product"). */
   label?: string;
+  /** The search box's label (default "Find product"). */
+  searchLabel?: string;
+  /** Plain-words error shown by the choice. */
+  error?: string;
   allowAll?: boolean;
   autoFocus?: boolean;
 }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
   const [filter, setFilter] = useState("");
   const hits = useCommandQuery("search_products", { query: filter.trim(), limit: 100 });
   const list = hits.data ?? [];
@@ -34,7 +45,7 @@ export function ProductPicker({
   }, [settled, shown, onChange]);
   return (
     <>
-      <Field label={`Find ${label.toLowerCase()}`}>
+      <Field label={searchLabel ?? t("Find product")}>
         {(id) => (
           <input
             id={id}
@@ -48,7 +59,7 @@ export function ProductPicker({
           />
         )}
       </Field>
-      <Field label={label}>
+      <Field label={label ?? t("Product")} error={error}>
         {(id) => (
           <select
             id={id}
@@ -56,10 +67,10 @@ export function ProductPicker({
             value={shown ? value : ""}
             onChange={(e) => onChange(e.target.value, list.find((h) => h.product.id === e.target.value) ?? null)}
           >
-            <option value="">{allowAll ? "All products" : "Choose a product…"}</option>
+            <option value="">{allowAll ? t("All products") : t("Choose a product…")}</option>
             {list.map((h) => (
               <option key={h.product.id} value={h.product.id}>
-                {h.product.name} — {h.product.sku} ({h.available} {h.product.unit} available)
+                {t("{{name}} — {{sku}} ({{available}} available)", { name: h.product.name, sku: h.product.sku, available: fmt.qty(h.available, h.product.unit) })}
               </option>
             ))}
           </select>

@@ -1,5 +1,6 @@
 // The frame of one screen: heading, optional toolbar, content.
 import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 
 export function Screen({ title, actions, children }: { title: string; actions?: ReactNode; children: ReactNode }) {
   return (
@@ -25,9 +26,10 @@ export function Notice({ children }: { children: ReactNode }) {
 
 /** Shown while a query loads. */
 export function Loading({ what }: { what: string }) {
+  const { t } = useTranslation();
   return (
     <p className="loading" role="status" aria-live="polite">
-      Loading {what}…
+      {t("Loading {{what}}…", { what })}
     </p>
   );
 }

@@ -36,11 +36,14 @@ const ACCENTS: Record<string, string> = {
 const VALUE_START = "\u0001";
 const VALUE_END = "\u0002";
 
-/** "Sign in" → "⟦Šîĝñ îñ⟧"; values marked by the pseudo formatter keep their letters. */
+/**
+ * "Sign in" → "⟦Šîĝñ îñ⟧"; values marked by the pseudo formatter keep their
+ * letters, and markup of <Trans> strings ("<k>F1</k>") is kept as is.
+ */
 export function pseudoLocalize(s: string): string {
   const parts = s.split(new RegExp(`(${VALUE_START}[^${VALUE_END}]*${VALUE_END})`));
   const body = parts
-    .map((p) => (p.startsWith(VALUE_START) ? p.slice(1, -1) : p.replace(/[A-Za-z]/g, (c) => ACCENTS[c] ?? c)))
+    .map((p) => (p.startsWith(VALUE_START) ? p.slice(1, -1) : p.replace(/<[^>]*>|[A-Za-z]/g, (c) => (c.length > 1 ? c : (ACCENTS[c] ?? c)))))
     .join("");
   return `⟦${body}⟧`;
 }

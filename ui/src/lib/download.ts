@@ -18,9 +18,3 @@ export function downloadText(text: string, fileName: string, type = "text/plain"
     window.setTimeout(() => URL.revokeObjectURL(url), 1000);
   }
 }
-
-/** Today's local calendar date, "2026-11-22" (for file names). */
-export function localDate(d: Date = new Date()): string {
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bandClass, expiryLabel, localToday } from "./expiry";
+import { bandClass, expiryLabel } from "./expiry";
 
 describe("expiry bands", () => {
   it.each([
@@ -20,9 +20,5 @@ describe("expiry bands", () => {
     expect(expiryLabel("expired", -1)).toBe("expired 1 day ago");
     expect(expiryLabel("expired", -2)).toBe("expired 2 days ago");
     expect(expiryLabel("no_expiry", null)).toBe("no expiry");
-  });
-
-  it("formats the local date", () => {
-    expect(localToday(new Date(2026, 0, 5))).toBe("2026-01-05");
   });
 });

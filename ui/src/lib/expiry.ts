@@ -1,6 +1,8 @@
 // Expiry bands for highlighting batches. The engine computes each batch's
 // band and days to expiry from the store's local date (its time zone), so
 // the UI only maps them to colours and words; colour is never the only cue.
+import i18next from "i18next";
+
 import type { ExpiryBand } from "../bindings/ExpiryBand";
 
 /** CSS class of a band (row background and badge colour). */
@@ -20,26 +22,19 @@ export function bandClass(band: ExpiryBand): string {
   }
 }
 
-/** Words for a batch's expiry, e.g. "3 days left", "expired 2 days ago". */
+/** Words for a batch's expiry, e.g. "3 days left", "expired 2 days ago" (translated). */
 export function expiryLabel(band: ExpiryBand, days: number | null): string {
-  if (band === "no_expiry" || days === null) return "no expiry";
-  if (days < 0) return `expired ${-days} day${days === -1 ? "" : "s"} ago`;
-  if (days === 0) return "expires today";
-  return `${days} day${days === 1 ? "" : "s"} left`;
+  const t = i18next.t;
+  if (band === "no_expiry" || days === null) return t("no expiry");
+  if (days < 0) return t("expired {{count}} days ago", { count: -days });
+  if (days === 0) return t("expires today");
+  return t("{{count}} days left", { count: days });
 }
 
-/** The legend shown above batch tables. */
+/** The legend shown above batch tables; `label` is an English key for t(). */
 export const BAND_LEGEND: readonly { band: ExpiryBand; label: string }[] = [
   { band: "expired", label: "Expired" },
   { band: "within7_days", label: "≤ 7 days" },
   { band: "within30_days", label: "≤ 30 days" },
   { band: "within90_days", label: "≤ 90 days" },
 ];
-
-/** Today's local date as "YYYY-MM-DD" (for default dates in forms). */
-export function localToday(now: Date = new Date()): string {
-  const y = now.getFullYear();
-  const m = String(now.getMonth() + 1).padStart(2, "0");
-  const d = String(now.getDate()).padStart(2, "0");
-  return `${y}-${m}-${d}`;
-}

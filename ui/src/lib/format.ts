@@ -1,5 +1,8 @@
 // Formatting helpers. Quantities and money are decimal strings from the engine;
 // they are shown as given (never parsed into floats) so nothing is rounded.
+// Screens format with useFormat() (lib/locale.tsx: the store's locale, currency
+// and time zone); formatInstant and formatQuantity remain for the till until
+// it moves over.
 
 /** An RFC 3339 instant in the user's local time, "2026-11-22 14:05". */
 export function formatInstant(iso: string | null | undefined): string {
@@ -25,14 +28,4 @@ export function optional(value: string): string | undefined {
 /** A short id for display ("0193a…f4c2"). */
 export function shortId(id: string): string {
   return id.length > 12 ? `${id.slice(0, 8)}…${id.slice(-4)}` : id;
-}
-
-/** A local calendar date's start (or the next day's start for `to`) as an instant. */
-export function dayBoundary(date: string, end: boolean): string | undefined {
-  const d = optional(date);
-  if (!d) return undefined;
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(d);
-  if (!m) return d; // let the engine name the bad value
-  const local = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + (end ? 1 : 0));
-  return local.toISOString();
 }

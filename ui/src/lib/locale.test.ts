@@ -33,6 +33,17 @@ describe("store locale", () => {
     expect(la.date("2027-03-31")).toBe("Mar 31, 2027");
   });
 
+  it("starts a store's day at its own midnight", () => {
+    expect(ng.dayStart("2026-11-22")).toBe("2026-11-21T23:00:00.000Z");
+    expect(ng.dayStart("2026-11-22", true)).toBe("2026-11-22T23:00:00.000Z");
+    const la = makeFormatters({ locale: "en-US", currency: "USD", timeZone: "America/Los_Angeles" });
+    // Summer (UTC-7) and winter (UTC-8), and the day clocks go back.
+    expect(la.dayStart("2026-07-01")).toBe("2026-07-01T07:00:00.000Z");
+    expect(la.dayStart("2026-11-01")).toBe("2026-11-01T07:00:00.000Z");
+    expect(la.dayStart("2026-11-01", true)).toBe("2026-11-02T08:00:00.000Z");
+    expect(ng.dayStart("")).toBeUndefined();
+  });
+
   it("shows what it cannot parse as given", () => {
     expect(ng.money("n/a")).toBe("n/a");
     expect(ng.qty("")).toBe("");

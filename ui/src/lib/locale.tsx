@@ -4,6 +4,7 @@
 // engine: `Intl.NumberFormat.format` takes a decimal string exactly
 // (ECMA-402 NumberFormat v3), so nothing passes through a float.
 import { createContext, useContext, useMemo, type ReactNode } from "react";
+import { I18nProvider } from "react-aria-components";
 
 /** The store facts that decide how things are shown. */
 export interface StoreLocale {
@@ -32,6 +33,11 @@ export interface Formatters {
   date(ymd: string | null | undefined): string;
   /** The store's calendar date today, "2026-11-30". */
   today(now?: Date): string;
+  /**
+   * The instant the store's calendar day `ymd` starts (or, with `end`, the
+   * next day starts), for "from"/"to" filters; undefined for "".
+   */
+  dayStart(ymd: string | null | undefined, end?: boolean): string | undefined;
 }
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
@@ -79,6 +85,24 @@ export function makeFormatters(store: StoreLocale): Formatters {
     day: "2-digit",
   });
 
+  const partsFmt = new Intl.DateTimeFormat("en-US", {
+    timeZone: zone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+    second: "numeric",
+  });
+  /** How far the store's wall clock is ahead of UTC at `ms`. */
+  const offsetAt = (ms: number): number => {
+    const p: Record<string, number> = {};
+    for (const part of partsFmt.formatToParts(new Date(ms))) if (part.type !== "literal") p[part.type] = Number(part.value);
+    const wall = Date.UTC(p["year"]!, p["month"]! - 1, p["day"]!, p["hour"]! % 24, p["minute"]!, p["second"]!);
+    return wall - Math.floor(ms / 1000) * 1000;
+  };
+
   // ECMA-402 v3 accepts decimal strings; the cast keeps ES2022 lib typings.
   const fmtDecimal = (f: Intl.NumberFormat, s: string) => f.format(s as unknown as number);
 
@@ -120,6 +144,14 @@ export function makeFormatters(store: StoreLocale): Formatters {
     today(now = new Date()) {
       return ymdFmt.format(now);
     },
+    dayStart(ymd, end = false) {
+      const m = ymd ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd.trim()) : null;
+      if (!m) return ymd?.trim() || undefined;
+      const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + (end ? 1 : 0));
+      // The offset at the first guess, then again at the result (a DST change that day).
+      const first = wall - offsetAt(wall);
+      return new Date(wall - offsetAt(first)).toISOString();
+    },
   };
 }
 
@@ -134,7 +166,12 @@ export function StoreLocaleProvider({ store, children }: { store: StoreLocale; c
     () => makeFormatters(store),
     [store.locale, store.currency, store.timeZone], // eslint-disable-line react-hooks/exhaustive-deps
   );
-  return <FormatContext.Provider value={value}>{children}</FormatContext.Provider>;
+  // React Aria's pickers (date segments' order, calendar) follow the store's locale too.
+  return (
+    <FormatContext.Provider value={value}>
+      <I18nProvider locale={store.locale}>{children}</I18nProvider>
+    </FormatContext.Provider>
+  );
 }
 
 /** The current store's formatters. */

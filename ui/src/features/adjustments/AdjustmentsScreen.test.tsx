@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 
 import type { Adjustment } from "../../bindings/Adjustment";
 import type { BatchView } from "../../bindings/BatchView";
 import type { ProductHit } from "../../bindings/ProductHit";
+import { renderInStore } from "../../test-utils";
 import { AdjustmentsScreen } from "./AdjustmentsScreen";
 
 afterEach(() => clearMocks());
@@ -46,13 +46,17 @@ function renderScreen(): { name: string; input: Record<string, unknown> }[] {
       };
       return done;
     }
+    if (name === "writeoff_batch") {
+      const done: Partial<Adjustment> = {
+        id: "w1", kind: "writeoff", batch_id: String(input["batch_id"]), batch_number: "V-1", product_id: "p-para",
+        product_name: "Paracetamol 500mg", quantity_change: "-10", previous_quantity: "10", new_quantity: "0", status: "applied",
+      };
+      return done;
+    }
     throw new Error(`unexpected call ${name}`);
   });
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  render(
-    <QueryClientProvider client={client}>
-      <AdjustmentsScreen user={{ id: "u1", name: "Mike", role: "manager", store_id: "s1", head_office: false, stores: [{ store_id: "s1", role: "manager" }] }} />
-    </QueryClientProvider>,
+  renderInStore(
+    <AdjustmentsScreen user={{ id: "u1", name: "Mike", role: "manager", store_id: "s1", head_office: false, stores: [{ store_id: "s1", role: "manager" }] }} />,
   );
   return calls;
 }
@@ -82,5 +86,30 @@ describe("AdjustmentsScreen", { timeout: 30_000 }, () => {
     await waitFor(() => expect(within(screen.getByLabelText("Product")).getAllByRole("option")).toHaveLength(2));
     expect(screen.getByLabelText<HTMLSelectElement>("Product").value).toBe("");
     expect(calls.filter((c) => c.name === "adjust_stock")).toHaveLength(1);
+  });
+
+  it("shows what a write-off removes, and its value, before it is sent", async () => {
+    const calls = renderScreen();
+    fireEvent.change(screen.getByLabelText("Find product"), { target: { value: "para" } });
+    const select = screen.getByLabelText<HTMLSelectElement>("Product");
+    await within(select).findByRole("option", { name: /Paracetamol 500mg/ }, { timeout: 5000 });
+    fireEvent.change(select, { target: { value: "p-para" } });
+    fireEvent.click(await screen.findByRole("button", { name: "Select batch V-1" }));
+    const form = screen.getByRole("form", { name: "Write off the batch" });
+    fireEvent.click(within(form).getByRole("button", { name: "Write off batch…" }));
+
+    const dialog = await screen.findByRole("alertdialog", { name: "Write off batch V-1?" });
+    const preview = within(dialog).getByTestId("writeoff-preview");
+    expect(preview).toHaveTextContent("Paracetamol 500mg");
+    expect(preview).toHaveTextContent("Quantity written off10 tablet");
+    // 10 × 0.05 at cost, in the store's currency.
+    expect(preview).toHaveTextContent("Value at cost₦0.50");
+    expect(preview).toHaveTextContent("Damage");
+    expect(calls.some((c) => c.name === "writeoff_batch")).toBe(false);
+
+    fireEvent.click(within(dialog).getByRole("button", { name: "Write off 10 tablet" }));
+    expect(await screen.findByText("Wrote off batch V-1 of Paracetamol 500mg (-10 tablet): 10 → 0.")).toBeInTheDocument();
+    expect(calls.find((c) => c.name === "writeoff_batch")?.input).toEqual({ batch_id: "b-V-1", reason: "damage" });
+    await waitFor(() => expect(screen.queryByRole("alertdialog")).toBeNull());
   });
 });

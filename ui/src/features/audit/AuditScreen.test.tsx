@@ -3,7 +3,7 @@ import { fireEvent, render, screen, within } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 
-import { localDate } from "../../lib/download";
+import { FALLBACK_LOCALE, makeFormatters } from "../../lib/locale";
 import type { AuditEntry } from "./auditApi";
 import { AuditScreen } from "./AuditScreen";
 
@@ -160,7 +160,8 @@ describe("AuditScreen", { timeout: 30_000 }, () => {
     await screen.findByText("Selling price of Paracetamol 500mg changed");
     fireEvent.change(screen.getByLabelText("Area"), { target: { value: "catalogue" } });
     fireEvent.click(screen.getByRole("button", { name: "Export CSV" }));
-    const name = `audit-${localDate()}.csv`;
+    // Named after the store's date (a screen outside MainLayout: the fallback store, UTC).
+    const name = `audit-${makeFormatters(FALLBACK_LOCALE).today()}.csv`;
     expect(await screen.findByText(`Exported 1 event to ${name}.`)).toBeInTheDocument();
     expect(calls.find((c) => c.name === "export_audit_csv")?.input).toEqual({ category: "catalogue" });
     expect(downloads).toEqual([`${name} blob:audit`]);

@@ -4,7 +4,9 @@
 // happened and lists the before → after of each field. Pages come from the
 // engine newest first (the cursor is the last sequence number shown); the
 // CSV export takes the same filters and saves the whole match.
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import type { TFunction } from "i18next";
 import { useInfiniteQuery, useMutation, type InfiniteData } from "@tanstack/react-query";
 
 import type { ApiError } from "../../api";
@@ -15,8 +17,8 @@ import { ErrorMessage } from "../../components/ErrorMessage";
 import { DateFilter, Field, LatestLimit } from "../../components/Field";
 import { ProductPicker } from "../../components/ProductPicker";
 import { Notice, Screen } from "../../components/Screen";
-import { downloadText, localDate } from "../../lib/download";
-import { dayBoundary, formatInstant } from "../../lib/format";
+import { downloadText } from "../../lib/download";
+import { useFormat, type Formatters } from "../../lib/locale";
 import { COMMAND_KEY, useCommandMutation } from "../../lib/queries";
 import { useOnUnauthenticated } from "../shell/session";
 import {
@@ -29,7 +31,7 @@ import {
   type AuditEntry,
 } from "./auditApi";
 
-/** The categories, in the order the filter offers them. */
+/** The categories, in the order the filter offers them; `label` is an English t() key. */
 export const CATEGORIES: readonly { category: AuditCategory; label: string }[] = [
   { category: "stock", label: "Stock" },
   { category: "catalogue", label: "Catalogue" },
@@ -66,46 +68,53 @@ const CHANGE_TYPES: readonly ChangeType[] = [
 
 const words = (s: string) => s.replace(/_/g, " ");
 
-/** The before → after of each changed field, one line each. */
+/** The before → after of each changed field, one line each (values as the engine formatted them). */
 export function ChangeList({ changes }: { changes: readonly AuditChange[] }) {
+  const { t } = useTranslation();
   if (changes.length === 0) return null;
   return (
-    <ul className="changes small" aria-label="Changes">
+    <ul className="changes small" aria-label={t("Changes")}>
       {changes.map((c, i) => (
         <li key={`${c.field}-${i}`}>
-          <span className="muted">{words(c.field)}:</span> {c.before ?? "—"} → {c.after ?? "—"}
+          <span className="muted">{t(words(c.field))}:</span> {c.before ?? "—"} → {c.after ?? "—"}
         </li>
       ))}
     </ul>
   );
 }
 
-const AUDIT_COLUMNS: readonly Column<AuditEntry>[] = [
-  { header: "Seq", className: "num", cell: (e) => e.seq },
-  { header: "When", cell: (e) => formatInstant(e.created_at) },
-  { header: "Area", cell: (e) => CATEGORY_LABEL.get(e.category) ?? e.category },
-  {
-    header: "What happened",
-    cell: (e) => (
-      <>
-        <span>{e.summary || words(e.kind || e.change_type)}</span>
-        <ChangeList changes={e.changes ?? []} />
-      </>
-    ),
-  },
-  { header: "Product", cell: (e) => e.product_name },
-  { header: "Batch", cell: (e) => e.batch_number },
-  {
-    header: "Stock before → after",
-    className: "num",
-    cell: (e) => (e.previous_quantity !== null || e.new_quantity !== null ? `${e.previous_quantity ?? ""} → ${e.new_quantity ?? ""}` : ""),
-  },
-  { header: "By", cell: (e) => e.user_name },
-  { header: "Notes", cell: (e) => e.notes },
-  { header: "Hash", cell: (e) => <code title={e.hash}>{e.hash.slice(0, 10)}…</code> },
-];
+function auditColumns(t: TFunction, fmt: Formatters): Column<AuditEntry>[] {
+  return [
+    { header: t("Seq"), className: "num", cell: (e) => e.seq },
+    { header: t("When"), cell: (e) => fmt.instant(e.created_at) },
+    { header: t("Area"), cell: (e) => t(CATEGORY_LABEL.get(e.category) ?? words(e.category)) },
+    {
+      header: t("What happened"),
+      cell: (e) => (
+        <>
+          {/* The summary is the engine's sentence about this event (names and numbers in it). */}
+          <span>{e.summary || t(words(e.kind || e.change_type))}</span>
+          <ChangeList changes={e.changes ?? []} />
+        </>
+      ),
+    },
+    { header: t("Product"), cell: (e) => e.product_name },
+    { header: t("Batch"), cell: (e) => e.batch_number },
+    {
+      header: t("Stock before → after"),
+      className: "num",
+      cell: (e) => (e.previous_quantity !== null || e.new_quantity !== null ? `${fmt.qty(e.previous_quantity)} → ${fmt.qty(e.new_quantity)}` : ""),
+    },
+    { header: t("By"), cell: (e) => e.user_name },
+    { header: t("Notes"), cell: (e) => e.notes },
+    { header: t("Hash"), cell: (e) => <code title={e.hash}>{e.hash.slice(0, 10)}…</code> },
+  ];
+}
 
 export function AuditScreen() {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const columns = useMemo(() => auditColumns(t, fmt), [t, fmt]);
   const [category, setCategory] = useState<AuditCategory | "">("");
   const [productId, setProductId] = useState("");
   const [changeType, setChangeType] = useState<ChangeType | "">("");
@@ -117,8 +126,8 @@ export function AuditScreen() {
     category: category || undefined,
     product_id: productId || undefined,
     change_type: changeType || undefined,
-    from: dayBoundary(from, false),
-    to: dayBoundary(to, true),
+    from: fmt.dayStart(from),
+    to: fmt.dayStart(to, true),
   };
   const trail = useAuditPages(filter, limit);
   const exporter = useMutation<AuditCsv, ApiError, AuditCsvFilter>({ mutationFn: exportAuditCsv });
@@ -127,17 +136,17 @@ export function AuditScreen() {
     setNotice("");
     const out = await exporter.mutateAsync(filter).catch(() => null);
     if (!out) return;
-    const name = `audit-${localDate()}.csv`;
+    const name = `audit-${fmt.today()}.csv`;
     downloadText(out.csv, name, "text/csv");
-    setNotice(`Exported ${out.rows} event${out.rows === 1 ? "" : "s"} to ${name}.`);
+    setNotice(t("Exported {{count}} events to {{name}}.", { count: out.rows, name }));
   }
 
   return (
     <Screen
-      title="Audit trail"
+      title={t("Audit trail")}
       actions={
         <button type="button" onClick={() => void exportCsv()} disabled={exporter.isPending}>
-          {exporter.isPending ? "Exporting…" : "Export CSV"}
+          {exporter.isPending ? t("Exporting…") : t("Export CSV")}
         </button>
       }
     >
@@ -145,49 +154,49 @@ export function AuditScreen() {
       <Notice>{notice}</Notice>
       <ErrorMessage error={exporter.error} />
       <div className="toolbar">
-        <Field label="Area">
+        <Field label={t("Area")}>
           {(id) => (
             <select id={id} name="category" value={category} onChange={(e) => setCategory(e.target.value as AuditCategory | "")}>
-              <option value="">All areas</option>
+              <option value="">{t("All areas")}</option>
               {CATEGORIES.map((c) => (
                 <option key={c.category} value={c.category}>
-                  {c.label}
+                  {t(c.label)}
                 </option>
               ))}
             </select>
           )}
         </Field>
         <ProductPicker value={productId} onChange={setProductId} allowAll />
-        <Field label="Change type">
+        <Field label={t("Change type")}>
           {(id) => (
             <select id={id} value={changeType} onChange={(e) => setChangeType(e.target.value as ChangeType | "")}>
-              <option value="">All</option>
+              <option value="">{t("All")}</option>
               {CHANGE_TYPES.map((c) => (
                 <option key={c} value={c}>
-                  {words(c)}
+                  {t(words(c))}
                 </option>
               ))}
             </select>
           )}
         </Field>
-        <DateFilter label="From" value={from} onChange={setFrom} />
-        <DateFilter label="To" value={to} onChange={setTo} />
+        <DateFilter label={t("From")} value={from} onChange={setFrom} />
+        <DateFilter label={t("To")} value={to} onChange={setTo} />
         <LatestLimit value={limit} onChange={setLimit} />
       </div>
       <DataTable
-        label="Audit events"
-        columns={AUDIT_COLUMNS}
+        label={t("Audit events")}
+        columns={columns}
         rows={trail.data?.pages.flat()}
         rowKey={(e) => e.id}
         rowAttributes={(e) => ({ "data-change": e.change_type, "data-kind": e.kind, "data-category": e.category })}
-        empty="No events match."
+        empty={t("No events match.")}
         error={trail.error}
-        loading={{ pending: trail.isPending, what: "audit events" }}
+        loading={{ pending: trail.isPending, what: t("audit events") }}
       />
       {trail.hasNextPage && (
         <div className="form-actions">
           <button type="button" onClick={() => void trail.fetchNextPage()} disabled={trail.isFetchingNextPage}>
-            {trail.isFetchingNextPage ? "Loading…" : `Older events (next ${limit})`}
+            {trail.isFetchingNextPage ? t("Loading…") : t("Older events (next {{count}})", { count: limit })}
           </button>
         </div>
       )}
@@ -213,25 +222,30 @@ function useAuditPages(filter: AuditCsvFilter, limit: number) {
 }
 
 function Verification() {
+  const { t } = useTranslation();
+  const fmt = useFormat();
   const verify = useCommandMutation("verify");
   const report: VerifyReport | undefined = verify.data;
   return (
-    <div className="panel" aria-label="Ledger verification">
+    <div className="panel" aria-label={t("Ledger verification")}>
       <div className="toolbar">
         <button type="button" className="primary" onClick={() => verify.mutate({})} disabled={verify.isPending}>
-          {verify.isPending ? "Verifying…" : "Verify ledger"}
+          {verify.isPending ? t("Verifying…") : t("Verify ledger")}
         </button>
         {report && (
           <p role="status" data-testid="verify-result" className={report.ok ? "badge ok" : "badge bad"}>
             {report.ok
-              ? `Ledger verified: ${report.events_checked} events, ${report.batches_checked} batches — hash chain intact, stock matches.`
-              : `Ledger verification FAILED: ${report.problems.length} problem(s).`}
+              ? t("Ledger verified: {{events}} events, {{batches}} batches — hash chain intact, stock matches.", {
+                  events: fmt.qty(String(report.events_checked)),
+                  batches: fmt.qty(String(report.batches_checked)),
+                })
+              : t("Ledger verification FAILED: {{count}} problems.", { count: report.problems.length })}
           </p>
         )}
       </div>
       <ErrorMessage error={verify.error} />
       {report && report.problems.length > 0 && (
-        <ul aria-label="Verification problems">
+        <ul aria-label={t("Verification problems")}>
           {report.problems.map((p, i) => (
             <li key={i}>
               <strong>{p.kind}</strong>: {p.message}

@@ -40,14 +40,16 @@ describe("SignInScreen", () => {
 
   it("shows a wrong PIN where the user is looking and clears the field", async () => {
     mockShell(() => {
-      throw { kind: "unauthenticated", message: "wrong name or PIN", details: {} };
+      throw { kind: "unauthenticated", message: "wrong name or PIN", details: { reason: "bad_credentials" } };
     });
     render(<SignInScreen status={status} lastUser="Ada" notice="Locked after inactivity" onSignedIn={() => undefined} />);
     expect(screen.getByText("Locked after inactivity")).toBeInTheDocument();
     const user = userEvent.setup();
     await screen.findByRole("radio", { name: /Ada/ });
     await user.type(screen.getByLabelText("PIN"), "0000{Enter}");
-    expect(await screen.findByRole("alert")).toHaveTextContent("wrong name or PIN");
+    expect(await screen.findByRole("alert")).toHaveTextContent("Check “PIN”: The name or PIN is wrong. Try again.");
+    expect(screen.getByLabelText("PIN")).toHaveAccessibleDescription("The name or PIN is wrong. Try again.");
+    expect(screen.getByLabelText("PIN")).toHaveAttribute("aria-invalid", "true");
     expect(screen.getByLabelText("PIN")).toHaveValue("");
   });
 });

@@ -1,13 +1,19 @@
 // Sign-in and lock screen: pick a user (arrow keys move through the list),
-// type the PIN, Enter. After an idle lock the last user is preselected.
+// type the PIN, Enter. After an idle lock the last user is preselected. A
+// refused PIN is said at the PIN field, in plain words.
 import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 
-import { listSignInUsers, signIn } from "../../api";
+import { listSignInUsers, signIn, toApiError } from "../../api";
 import type { SignedInUser } from "../../bindings/SignedInUser";
 import type { UserSummary } from "../../bindings/UserSummary";
 import type { AppStatus } from "../../bindings/shell/AppStatus";
 import { ErrorMessage } from "../../components/ErrorMessage";
+import { plainSentence } from "../../components/errorText";
 import { Field } from "../../components/Field";
+import { AppearanceDialog } from "../shell/AppearanceDialog";
+import { useFormat } from "../../lib/locale";
+import { roleWords } from "../../lib/roles";
 
 export function SignInScreen({
   status,
@@ -20,11 +26,14 @@ export function SignInScreen({
   notice?: string;
   onSignedIn: (user: SignedInUser) => void;
 }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
   const [users, setUsers] = useState<UserSummary[] | null>(null);
   const [name, setName] = useState(lastUser ?? "");
   const [pin, setPin] = useState("");
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [showAppearance, setShowAppearance] = useState(false);
   const pinRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -56,27 +65,31 @@ export function SignInScreen({
     }
   }
 
+  // A wrong PIN or a locked user is about the PIN: said there.
+  const apiError = error ? toApiError(error) : null;
+  const pinError = apiError && (apiError.kind === "unauthenticated" || apiError.kind === "locked") ? plainSentence(apiError, t, fmt.instant) : undefined;
+
   return (
     <main className="centered">
       <form className="card" onSubmit={submit} aria-labelledby="signin-title">
-        <h1 id="signin-title">{lastUser ? "Locked" : "Sign in"}</h1>
+        <h1 id="signin-title">{lastUser ? t("Locked") : t("Sign in")}</h1>
         {notice && (
           <p className="notice" role="status">
             {notice}
           </p>
         )}
         <fieldset className="user-picker">
-          <legend>Who are you?</legend>
-          {users === null && <p role="status">Loading users…</p>}
+          <legend>{t("Who are you?")}</legend>
+          {users === null && <p role="status">{t("Loading users…")}</p>}
           {users?.map((u) => (
             <label key={u.id} className={u.name === name ? "user-choice selected" : "user-choice"}>
               <input type="radio" name="user" value={u.name} checked={u.name === name} onChange={() => setName(u.name)} />
               <span className="user-name">{u.name}</span>
-              <span className="user-role">{u.role}</span>
+              <span className="user-role">{roleWords(u.role, t)}</span>
             </label>
           ))}
         </fieldset>
-        <Field label="PIN">
+        <Field label={t("PIN")} error={pinError}>
           {(id) => (
             <input
               id={id}
@@ -91,15 +104,19 @@ export function SignInScreen({
             />
           )}
         </Field>
-        <ErrorMessage error={error} />
+        <ErrorMessage error={error} shownAt={pinError ? t("PIN") : undefined} />
         <div className="form-actions">
           <button type="submit" className="primary" disabled={busy || !name}>
-            {busy ? "Checking…" : "Sign in"}
+            {busy ? t("Checking…") : t("Sign in")}
           </button>
         </div>
         <p className="muted small">
-          Database: <code>{status.db_path}</code>
+          {t("Database:")} <code>{status.db_path}</code>
         </p>
+        <button type="button" className="link small" onClick={() => setShowAppearance(true)} aria-haspopup="dialog">
+          {t("Appearance")}
+        </button>
+        {showAppearance && <AppearanceDialog onClose={() => setShowAppearance(false)} />}
       </form>
     </main>
   );

@@ -1,75 +1,186 @@
 // Expiring and expired batches, and the auto-expire action that takes every
-// batch expiring within N days out of sale in one step (audited).
+// batch expiring within N days out of sale in one step (audited). Before it
+// acts, a confirmation lists the batches it will take out of sale and what
+// their stock is worth at cost.
 import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 
-import { BatchTable, ExpiryLegend } from "../../components/BatchTable";
+import type { BatchView } from "../../bindings/BatchView";
+import { BatchTable, batchValue, ExpiryLegend } from "../../components/BatchTable";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field } from "../../components/Field";
 import { Loading, Notice, Screen } from "../../components/Screen";
+import { sumDecimals } from "../../lib/decimal";
+import { useFormat } from "../../lib/locale";
 import { useCommandMutation, useCommandQuery } from "../../lib/queries";
 
 const WINDOWS = [7, 30, 90, 180] as const;
 
 export function ExpiryScreen() {
+  const { t } = useTranslation();
   const [days, setDays] = useState<number>(30);
   const expiring = useCommandQuery("get_expiring_batches", { days });
   const expired = useCommandQuery("get_expired_batches", {});
 
   return (
-    <Screen title="Expiry" actions={<ExpiryLegend />}>
+    <Screen title={t("Expiry")} actions={<ExpiryLegend />}>
       <AutoExpire />
       <div className="toolbar">
-        <Field label="Expiring within">
+        <Field label={t("Expiring within")}>
           {(id) => (
             <select id={id} value={days} onChange={(e) => setDays(Number(e.target.value))} autoFocus>
               {WINDOWS.map((w) => (
                 <option key={w} value={w}>
-                  {w} days
+                  {t("{{count}} days", { count: w })}
                 </option>
               ))}
             </select>
           )}
         </Field>
       </div>
-      <h2>Expiring within {days} days (FEFO)</h2>
+      <h2>{t("Expiring within {{count}} days (FEFO)", { count: days })}</h2>
       <ErrorMessage error={expiring.error} />
       {expiring.isPending ? (
-        <Loading what="expiring batches" />
+        <Loading what={t("expiring batches")} />
       ) : (
-        <BatchTable batches={expiring.data ?? []} label="Expiring batches" empty={`Nothing expires within ${days} days.`} />
+        <BatchTable
+          batches={expiring.data ?? []}
+          label={t("Expiring batches")}
+          showValue
+          empty={t("Nothing expires within {{count}} days.", { count: days })}
+        />
       )}
-      <h2>Expired</h2>
+      <h2>{t("Expired")}</h2>
       <ErrorMessage error={expired.error} />
-      {expired.isPending ? <Loading what="expired batches" /> : <BatchTable batches={expired.data ?? []} label="Expired batches" empty="No expired stock." />}
+      {expired.isPending ? (
+        <Loading what={t("expired batches")} />
+      ) : (
+        <BatchTable batches={expired.data ?? []} label={t("Expired batches")} showValue empty={t("No expired stock.")} />
+      )}
     </Screen>
   );
 }
 
+/** The horizon typed, when it is a whole number of days the engine takes (0–3650). */
+function parseDays(text: string): number | null {
+  const s = text.trim();
+  if (!/^\d{1,4}$/.test(s)) return null;
+  const n = Number(s);
+  return n <= 3650 ? n : null;
+}
+
 function AutoExpire() {
+  const { t } = useTranslation();
   const [days, setDays] = useState("0");
+  const [invalid, setInvalid] = useState(false);
+  const [confirming, setConfirming] = useState<number | null>(null);
   const expire = useCommandMutation("expire_batches_within_days");
   const [done, setDone] = useState("");
 
-  async function submit(e: FormEvent) {
+  function ask(e: FormEvent) {
     e.preventDefault();
     setDone("");
-    const n = Number(days.trim());
-    const result = await expire.mutateAsync({ days: Number.isInteger(n) ? n : NaN }).catch(() => null);
-    if (result) setDone(result.count === 0 ? "No batch needed expiring." : `Marked ${result.count} batch(es) as expired; they can no longer be sold.`);
+    const n = parseDays(days);
+    setInvalid(n === null);
+    if (n !== null) {
+      expire.reset();
+      setConfirming(n);
+    }
+  }
+
+  async function run(n: number) {
+    const result = await expire.mutateAsync({ days: n }).catch(() => null);
+    if (result) {
+      setConfirming(null);
+      setDone(
+        result.count === 0
+          ? t("No batch needed expiring.")
+          : t("Marked {{count}} batches as expired; they can no longer be sold.", { count: result.count }),
+      );
+    }
   }
 
   return (
-    <form className="panel" onSubmit={submit} aria-label="Expire batches">
-      <div className="toolbar">
-        <Field label="Expire batches expiring within (days)" hint="0 = expiry date today or earlier">
-          {(id) => <input id={id} name="expire_days" inputMode="numeric" value={days} onChange={(e) => setDays(e.target.value)} size={6} />}
-        </Field>
-        <button type="submit" className="danger" disabled={expire.isPending}>
-          {expire.isPending ? "Expiring…" : "Mark as expired"}
-        </button>
-      </div>
-      <ErrorMessage error={expire.error} />
-      <Notice>{done}</Notice>
-    </form>
+    <>
+      <form className="panel" onSubmit={ask} aria-label={t("Expire batches")}>
+        <div className="toolbar">
+          <Field
+            label={t("Expire batches expiring within (days)")}
+            hint={t("0 = expiry date before today")}
+            error={invalid ? t("Enter a whole number of days from 0 to 3650.") : undefined}
+          >
+            {(id) => <input id={id} name="expire_days" inputMode="numeric" value={days} onChange={(e) => setDays(e.target.value)} size={6} />}
+          </Field>
+          <button type="submit" className="danger">
+            {t("Mark as expired…")}
+          </button>
+        </div>
+        <Notice>{done}</Notice>
+      </form>
+      {confirming !== null && (
+        <ExpireConfirm days={confirming} busy={expire.isPending} error={expire.error} onConfirm={() => void run(confirming)} onCancel={() => setConfirming(null)} />
+      )}
+    </>
+  );
+}
+
+/**
+ * The batches `expire_batches_within_days` will mark: available, with stock,
+ * expiry date before today + days. The engine's lists give them: the expired
+ * list's still-available batches (past their date) and, for days ≥ 1, the
+ * in-date batches expiring by today + days − 1.
+ */
+function useBatchesToExpire(days: number) {
+  const expired = useCommandQuery("get_expired_batches", {});
+  const expiring = useCommandQuery("get_expiring_batches", { days: Math.max(days - 1, 0) }, { enabled: days >= 1 });
+  const pending = expired.isPending || (days >= 1 && expiring.isPending);
+  const batches: BatchView[] = [...(expired.data ?? []).filter((b) => b.status === "available"), ...(days >= 1 ? (expiring.data ?? []) : [])];
+  return { pending, error: expired.error ?? (days >= 1 ? expiring.error : null), batches };
+}
+
+function ExpireConfirm({
+  days,
+  busy,
+  error,
+  onConfirm,
+  onCancel,
+}: {
+  days: number;
+  busy: boolean;
+  error: unknown;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const { pending, error: listError, batches } = useBatchesToExpire(days);
+  const total = sumDecimals(batches.map(batchValue));
+  return (
+    <ConfirmDialog
+      title={pending ? t("Mark batches as expired?") : t("Mark {{count}} batches as expired?", { count: batches.length })}
+      confirmLabel={t("Expire {{count}} batches", { count: batches.length })}
+      busyLabel={t("Expiring…")}
+      onConfirm={onConfirm}
+      onCancel={onCancel}
+      busy={busy}
+      error={error}
+      confirmDisabled={pending || batches.length === 0}
+    >
+      <ErrorMessage error={listError} />
+      {pending ? (
+        <Loading what={t("the batches")} />
+      ) : batches.length === 0 ? (
+        <p>{t("No available batch expires before that day: nothing to mark.")}</p>
+      ) : (
+        <>
+          <p>
+            {t("These batches will never be sold again. Their stock stays on hand until written off.")}{" "}
+            <strong data-testid="expire-total">{t("Stock value at cost: {{value}}", { value: fmt.money(total) })}</strong>
+          </p>
+          <BatchTable batches={batches} label={t("Batches to mark as expired")} showValue />
+        </>
+      )}
+    </ConfirmDialog>
   );
 }

@@ -1,15 +1,15 @@
 // Create or edit a product. Fields are grouped as a pharmacist thinks of
 // them: identity, units and pricing, stock control, storage, injectable.
 import { useState, type ChangeEvent, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 
 import type { Product } from "../../bindings/Product";
-import type { ProductCategory } from "../../bindings/ProductCategory";
-import type { ProductStatus } from "../../bindings/ProductStatus";
 import { ErrorMessage } from "../../components/ErrorMessage";
+import { fieldError } from "../../components/errorText";
 import { Field, Kbd } from "../../components/Field";
 import { useCommandMutation, useCommandQuery } from "../../lib/queries";
 import { useShortcut } from "../../lib/useShortcut";
-import { CATEGORIES, draftFromProduct, EMPTY_PRODUCT, fieldsFromDraft, STATUSES, type ProductDraft } from "./productDraft";
+import { CATEGORIES, categoryWords, draftFromProduct, EMPTY_PRODUCT, fieldsFromDraft, STATUSES, statusWords, type ProductDraft } from "./productDraft";
 
 type TextKey = { [K in keyof ProductDraft]: ProductDraft[K] extends string ? K : never }[keyof ProductDraft];
 type FlagKey = { [K in keyof ProductDraft]: ProductDraft[K] extends boolean ? K : never }[keyof ProductDraft];
@@ -23,29 +23,51 @@ export function ProductForm({
   onSaved: (p: Product, created: boolean) => void;
   onCancel: () => void;
 }) {
+  const { t } = useTranslation();
   const [d, setD] = useState<ProductDraft>(() => (product ? draftFromProduct(product) : EMPTY_PRODUCT));
   const categories = useCommandQuery("list_categories", {});
   const create = useCommandMutation("create_product");
   const update = useCommandMutation("update_product");
   const busy = create.isPending || update.isPending;
+  const error = create.error ?? update.error;
   useShortcut("escape", onCancel);
+  // The fields the engine may name in an error, with their labels.
+  const labels: Partial<Record<keyof ProductDraft | "sku" | "name", string>> = {};
 
-  const text = (k: TextKey, label: string, hint?: string, extra?: { required?: boolean; autoFocus?: boolean; inputMode?: "decimal" | "numeric" }) => (
-    <Field label={label} hint={hint}>
-      {(id) => (
-        <input
-          id={id}
-          name={k}
-          value={d[k]}
-          onChange={(e: ChangeEvent<HTMLInputElement>) => setD((x) => ({ ...x, [k]: e.target.value }))}
-          required={extra?.required}
-          autoFocus={extra?.autoFocus}
-          inputMode={extra?.inputMode}
-          aria-invalid={(create.error ?? update.error)?.field === k || undefined}
-        />
-      )}
-    </Field>
-  );
+  const text = (k: TextKey, label: string, hint?: string, extra?: { required?: boolean; autoFocus?: boolean; inputMode?: "decimal" | "numeric" }) => {
+    labels[k] = label;
+    return (
+      <Field label={label} hint={hint} error={fieldError(error, k, t)}>
+        {(id) => (
+          <input
+            id={id}
+            name={k}
+            value={d[k]}
+            onChange={(e: ChangeEvent<HTMLInputElement>) => setD((x) => ({ ...x, [k]: e.target.value }))}
+            required={extra?.required}
+            autoFocus={extra?.autoFocus}
+            inputMode={extra?.inputMode}
+          />
+        )}
+      </Field>
+    );
+  };
+  const select = (k: "category" | "category_id" | "status", label: string, options: readonly { value: string; label: string }[]) => {
+    labels[k] = label;
+    return (
+      <Field label={label} error={fieldError(error, k, t)}>
+        {(id) => (
+          <select id={id} name={k} value={d[k]} onChange={(e) => setD((x) => ({ ...x, [k]: e.target.value }))}>
+            {options.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+    );
+  };
   const flag = (k: FlagKey, label: string) => (
     <label className="checkbox">
       <input type="checkbox" name={k} checked={d[k]} onChange={(e) => setD((x) => ({ ...x, [k]: e.target.checked }))} />
@@ -66,121 +88,101 @@ export function ProductForm({
   }
 
   return (
-    <form className="panel" onSubmit={submit} aria-label={product ? `Edit product ${product.name}` : "New product"}>
-      <h2>{product ? `Edit ${product.name}` : "New product"}</h2>
+    <form className="panel" onSubmit={submit} aria-label={product ? t("Edit product {{name}}", { name: product.name }) : t("New product")}>
+      <h2>{product ? t("Edit {{name}}", { name: product.name }) : t("New product")}</h2>
       <fieldset>
-        <legend>Identity</legend>
+        <legend>{t("Identity")}</legend>
         <div className="grid four">
-          {text("sku", "SKU", undefined, { required: true, autoFocus: true })}
-          {text("name", "Name", undefined, { required: true })}
-          {text("generic_name", "Generic name")}
-          {text("brand", "Brand")}
-          <Field label="Kind">
-            {(id) => (
-              <select id={id} name="category" value={d.category} onChange={(e) => setD((x) => ({ ...x, category: e.target.value as ProductCategory }))}>
-                {CATEGORIES.map((c) => (
-                  <option key={c} value={c}>
-                    {c}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label="Category">
-            {(id) => (
-              <select id={id} name="category_id" value={d.category_id} onChange={(e) => setD((x) => ({ ...x, category_id: e.target.value }))}>
-                <option value="">(none)</option>
-                {(categories.data ?? []).map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.path || c.display_name || c.name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          {text("nafdac_number", "NAFDAC number", "Regulatory registration number")}
-          {text("barcodes", "Barcodes", "Separate several with commas")}
-          <Field label="Description" wide>
+          {text("sku", t("SKU"), undefined, { required: true, autoFocus: true })}
+          {text("name", t("Name"), undefined, { required: true })}
+          {text("generic_name", t("Generic name"))}
+          {text("brand", t("Brand"))}
+          {select(
+            "category",
+            t("Kind"),
+            CATEGORIES.map((c) => ({ value: c, label: categoryWords(c, t) })),
+          )}
+          {select("category_id", t("Category"), [
+            { value: "", label: t("(none)") },
+            ...(categories.data ?? []).map((c) => ({ value: c.id, label: c.path || c.display_name || c.name })),
+          ])}
+          {text("nafdac_number", t("NAFDAC number"), t("Regulatory registration number"))}
+          {text("barcodes", t("Barcodes"), t("Separate several with commas"))}
+          <Field label={t("Description")} wide error={fieldError(error, "description", t)}>
             {(id) => <textarea id={id} name="description" rows={2} value={d.description} onChange={(e) => setD((x) => ({ ...x, description: e.target.value }))} />}
           </Field>
         </div>
       </fieldset>
       <fieldset>
-        <legend>Units and pricing</legend>
+        <legend>{t("Units and pricing")}</legend>
         <div className="grid four">
-          {text("unit", "Unit", "tablet, ml, unit, syringe…", { required: true })}
-          {text("cost_price", "Cost price", undefined, { inputMode: "decimal" })}
-          {text("selling_price", "Selling price", undefined, { inputMode: "decimal" })}
-          {text("retail_price", "Retail price", undefined, { inputMode: "decimal" })}
-          {text("markup_percent", "Markup %", undefined, { inputMode: "decimal" })}
-          {text("commission_rate", "Commission rate", "0 to 1", { inputMode: "decimal" })}
-          {text("tax_rate", "Tax rate", "Percent, 0 to 100, e.g. 7.5 (the till charges this)", { inputMode: "decimal" })}
+          {text("unit", t("Unit"), t("tablet, ml, unit, syringe…"), { required: true })}
+          {text("cost_price", t("Cost price"), undefined, { inputMode: "decimal" })}
+          {text("selling_price", t("Selling price"), undefined, { inputMode: "decimal" })}
+          {text("retail_price", t("Retail price"), undefined, { inputMode: "decimal" })}
+          {text("markup_percent", t("Markup %"), undefined, { inputMode: "decimal" })}
+          {text("commission_rate", t("Commission rate"), t("0 to 1"), { inputMode: "decimal" })}
+          {text("tax_rate", t("Tax rate"), t("Percent, 0 to 100, e.g. 7.5 (the till charges this)"), { inputMode: "decimal" })}
           <div className="field">
-            {flag("allow_fractional", "Fractional quantities (e.g. 12.5 units)")}
-            {flag("prescription_only", "Prescription only")}
+            {flag("allow_fractional", t("Fractional quantities (e.g. 12.5 units)"))}
+            {flag("prescription_only", t("Prescription only"))}
           </div>
         </div>
       </fieldset>
       <fieldset>
-        <legend>Stock control</legend>
+        <legend>{t("Stock control")}</legend>
         <div className="grid four">
-          {text("reorder_point", "Reorder point", undefined, { inputMode: "decimal" })}
-          {text("min_level", "Minimum level", undefined, { inputMode: "decimal" })}
-          {text("max_level", "Maximum level", undefined, { inputMode: "decimal" })}
-          {text("lead_time_days", "Lead time (days)", undefined, { inputMode: "numeric" })}
+          {text("reorder_point", t("Reorder point"), undefined, { inputMode: "decimal" })}
+          {text("min_level", t("Minimum level"), undefined, { inputMode: "decimal" })}
+          {text("max_level", t("Maximum level"), undefined, { inputMode: "decimal" })}
+          {text("lead_time_days", t("Lead time (days)"), undefined, { inputMode: "numeric" })}
           <div className="field">
-            {flag("track_lot", "Track lots / batches")}
-            {flag("track_serial", "Track serial numbers")}
-            {flag("expiry_required", "Expiry date required")}
+            {flag("track_lot", t("Track lots / batches"))}
+            {flag("track_serial", t("Track serial numbers"))}
+            {flag("expiry_required", t("Expiry date required"))}
           </div>
-          <Field label="Status">
-            {(id) => (
-              <select id={id} name="status" value={d.status} onChange={(e) => setD((x) => ({ ...x, status: e.target.value as ProductStatus }))}>
-                {STATUSES.map((s) => (
-                  <option key={s} value={s}>
-                    {s.replace(/_/g, " ")}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          {select(
+            "status",
+            t("Status"),
+            STATUSES.map((x) => ({ value: x, label: statusWords(x, t) })),
+          )}
         </div>
       </fieldset>
       <fieldset>
-        <legend>Storage</legend>
-        {flag("has_storage", "Has storage requirements")}
+        <legend>{t("Storage")}</legend>
+        {flag("has_storage", t("Has storage requirements"))}
         {d.has_storage && (
           <div className="grid four">
-            {text("temperature_min_c", "Min temperature °C", undefined, { inputMode: "decimal" })}
-            {text("temperature_max_c", "Max temperature °C", undefined, { inputMode: "decimal" })}
+            {text("temperature_min_c", t("Min temperature °C"), undefined, { inputMode: "decimal" })}
+            {text("temperature_max_c", t("Max temperature °C"), undefined, { inputMode: "decimal" })}
             <div className="field">
-              {flag("refrigerated", "Refrigerated")}
-              {flag("light_sensitive", "Light sensitive")}
+              {flag("refrigerated", t("Refrigerated"))}
+              {flag("light_sensitive", t("Light sensitive"))}
             </div>
-            {text("storage_notes", "Storage notes")}
+            {text("storage_notes", t("Storage notes"))}
           </div>
         )}
       </fieldset>
       <fieldset>
-        <legend>Injectable</legend>
-        {flag("has_injectable", "Injectable (neurotoxin, filler…)")}
+        <legend>{t("Injectable")}</legend>
+        {flag("has_injectable", t("Injectable (neurotoxin, filler…)"))}
         {d.has_injectable && (
           <div className="grid four">
-            {text("concentration", "Concentration")}
-            {text("dilution_ratio", "Dilution ratio")}
-            {text("units_per_vial", "Units per vial", undefined, { inputMode: "decimal" })}
-            {text("stability_hours", "Stability after opening (hours)", undefined, { inputMode: "numeric" })}
-            {flag("reconstitution_required", "Reconstitution required")}
+            {text("concentration", t("Concentration"))}
+            {text("dilution_ratio", t("Dilution ratio"))}
+            {text("units_per_vial", t("Units per vial"), undefined, { inputMode: "decimal" })}
+            {text("stability_hours", t("Stability after opening (hours)"), undefined, { inputMode: "numeric" })}
+            {flag("reconstitution_required", t("Reconstitution required"))}
           </div>
         )}
       </fieldset>
-      <ErrorMessage error={create.error ?? update.error} />
+      <ErrorMessage error={error} fields={{ ...labels, description: t("Description") }} />
       <div className="form-actions">
         <button type="submit" className="primary" disabled={busy}>
-          {busy ? "Saving…" : "Save product"}
+          {busy ? t("Saving…") : t("Save product")}
         </button>
         <button type="button" onClick={onCancel}>
-          Cancel <Kbd>Esc</Kbd>
+          {t("Cancel")} <Kbd>Esc</Kbd>
         </button>
       </div>
     </form>

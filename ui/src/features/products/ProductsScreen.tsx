@@ -1,18 +1,25 @@
 // Products: search the catalogue, see what is available, create, edit and
-// soft-delete (history and batches stay; the product leaves the lists).
+// soft-delete (history and batches stay; the product leaves the lists),
+// after a confirmation that says so.
 import { useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 
 import type { Product } from "../../bindings/Product";
 import type { ProductHit } from "../../bindings/ProductHit";
 import type { SignedInUser } from "../../bindings/SignedInUser";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { DataTable, type Column } from "../../components/DataTable";
 import { Field, Kbd } from "../../components/Field";
 import { Notice, Screen } from "../../components/Screen";
+import { useFormat } from "../../lib/locale";
 import { useCommandMutation, useCommandQuery } from "../../lib/queries";
 import { useShortcut } from "../../lib/useShortcut";
 import { ProductForm } from "./ProductForm";
+import { categoryWords, statusWords } from "./productDraft";
 
 export function ProductsScreen({ user }: { user: SignedInUser }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
   const [query, setQuery] = useState("");
   const [includeDeleted, setIncludeDeleted] = useState(false);
   const [editing, setEditing] = useState<Product | "new" | null>(null);
@@ -25,53 +32,57 @@ export function ProductsScreen({ user }: { user: SignedInUser }) {
   useShortcut("alt+n", () => canEdit && setEditing("new"));
   useShortcut("/", () => searchRef.current?.focus());
 
-  const [confirming, setConfirming] = useState<Product | null>(null);
-  useShortcut("escape", () => setConfirming(null), confirming !== null);
+  const [confirming, setConfirming] = useState<ProductHit | null>(null);
 
   async function softDelete(p: Product) {
-    setConfirming(null);
     const deleted = await remove.mutateAsync({ id: p.id }).catch(() => null);
     if (deleted) {
+      setConfirming(null);
       setEditing(null);
-      setNotice(`Deleted ${deleted.name}.`);
+      setNotice(t("Deleted {{name}}.", { name: deleted.name }));
     }
   }
 
   const columns: readonly Column<ProductHit>[] = [
-    { header: "SKU", cell: ({ product: p }) => p.sku },
+    { header: t("SKU"), cell: ({ product: p }) => p.sku },
     {
-      header: "Name",
+      header: t("Name"),
       cell: ({ product: p }) => (
         <>
-          {p.name} {p.prescription_only && <span className="badge">Rx</span>}
+          {p.name}{" "}
+          {p.prescription_only && (
+            <abbr className="badge" title={t("Prescription only")}>
+              {t("Rx")}
+            </abbr>
+          )}
         </>
       ),
     },
-    { header: "Generic", cell: ({ product: p }) => p.generic_name },
-    { header: "Kind", cell: ({ product: p }) => p.category },
+    { header: t("Generic"), cell: ({ product: p }) => p.generic_name },
+    { header: t("Kind"), cell: ({ product: p }) => categoryWords(p.category, t) },
+    { header: t("Available"), className: "num", cell: ({ product: p, available }) => fmt.qty(available, p.unit) },
+    { header: t("Nearest expiry"), cell: ({ nearest_expiry }) => fmt.date(nearest_expiry) },
+    { header: t("Price"), className: "num", cell: ({ product: p }) => fmt.money(p.selling_price) },
+    { header: t("Status"), cell: ({ product: p }) => (p.deleted_at ? t("deleted") : statusWords(p.status, t)) },
     {
-      header: "Available",
-      className: "num",
-      cell: ({ product: p, available }) => (
-        <>
-          {available} {p.unit}
-        </>
-      ),
-    },
-    { header: "Nearest expiry", cell: ({ nearest_expiry }) => nearest_expiry ?? "" },
-    { header: "Price", className: "num", cell: ({ product: p }) => p.selling_price },
-    { header: "Status", cell: ({ product: p }) => (p.deleted_at ? "deleted" : p.status.replace(/_/g, " ")) },
-    {
-      label: "Actions",
-      cell: ({ product: p }) =>
+      label: t("Actions"),
+      cell: (hit) =>
         canEdit &&
-        !p.deleted_at && (
+        !hit.product.deleted_at && (
           <>
-            <button type="button" onClick={() => setEditing(p)} aria-label={`Edit ${p.name}`}>
-              Edit
+            <button type="button" onClick={() => setEditing(hit.product)} aria-label={t("Edit {{name}}", { name: hit.product.name })}>
+              {t("Edit")}
             </button>{" "}
-            <button type="button" className="danger" onClick={() => setConfirming(p)} aria-label={`Delete ${p.name}`}>
-              Delete
+            <button
+              type="button"
+              className="danger"
+              onClick={() => {
+                remove.reset();
+                setConfirming(hit);
+              }}
+              aria-label={t("Delete {{name}}", { name: hit.product.name })}
+            >
+              {t("Delete")}
             </button>
           </>
         ),
@@ -80,11 +91,11 @@ export function ProductsScreen({ user }: { user: SignedInUser }) {
 
   return (
     <Screen
-      title="Products"
+      title={t("Products")}
       actions={
         canEdit && (
           <button type="button" className="primary" onClick={() => setEditing("new")} aria-keyshortcuts="Alt+N">
-            New product <Kbd>Alt+N</Kbd>
+            {t("New product")} <Kbd>Alt+N</Kbd>
           </button>
         )
       }
@@ -96,29 +107,29 @@ export function ProductsScreen({ user }: { user: SignedInUser }) {
           product={editing === "new" ? null : editing}
           onSaved={(p, created) => {
             setEditing(null);
-            setNotice(`${created ? "Created" : "Saved"} ${p.name} (${p.sku}).`);
+            setNotice(created ? t("Created {{name}} ({{sku}}).", { name: p.name, sku: p.sku }) : t("Saved {{name}} ({{sku}}).", { name: p.name, sku: p.sku }));
           }}
           onCancel={() => setEditing(null)}
         />
       )}
       {confirming && (
-        <div className="panel" role="alertdialog" aria-labelledby="confirm-delete-title">
-          <h2 id="confirm-delete-title">
-            Delete {confirming.name} ({confirming.sku})?
-          </h2>
-          <p>Its batches and audit history are kept; the product leaves the product lists and cannot be sold or received.</p>
-          <div className="form-actions">
-            <button type="button" className="danger" onClick={() => void softDelete(confirming)} autoFocus>
-              Delete product
-            </button>
-            <button type="button" onClick={() => setConfirming(null)}>
-              Keep it <Kbd>Esc</Kbd>
-            </button>
-          </div>
-        </div>
+        <ConfirmDialog
+          title={t("Delete {{name}} ({{sku}})?", { name: confirming.product.name, sku: confirming.product.sku })}
+          confirmLabel={t("Delete product")}
+          cancelLabel={t("Keep it")}
+          busy={remove.isPending}
+          error={remove.error}
+          onConfirm={() => void softDelete(confirming.product)}
+          onCancel={() => setConfirming(null)}
+        >
+          <p>{t("Its batches and audit history are kept; the product leaves the product lists and cannot be sold or received.")}</p>
+          <p>
+            {t("Stock still available: {{quantity}}.", { quantity: fmt.qty(confirming.available, confirming.product.unit) })}
+          </p>
+        </ConfirmDialog>
       )}
       <div className="toolbar">
-        <Field label="Search products" hint="Name, SKU, generic name or barcode">
+        <Field label={t("Search products")} hint={t("Name, SKU, generic name or barcode")}>
           {(id) => (
             <input
               id={id}
@@ -133,21 +144,21 @@ export function ProductsScreen({ user }: { user: SignedInUser }) {
         </Field>
         <label className="checkbox">
           <input type="checkbox" checked={includeDeleted} onChange={(e) => setIncludeDeleted(e.target.checked)} />
-          Show deleted
+          {t("Show deleted")}
         </label>
         <span className="muted small">
-          <Kbd>/</Kbd> search
+          <Kbd>/</Kbd> {t("search")}
         </span>
       </div>
       <DataTable
-        label="Products"
+        label={t("Products")}
         columns={columns}
         rows={hits.data}
         rowKey={(h) => h.product.id}
         rowAttributes={(h) => ({ "data-sku": h.product.sku })}
-        empty={query ? "No product matches." : "No products yet. Press Alt+N to create one."}
-        error={hits.error ?? remove.error}
-        loading={{ pending: hits.isPending, what: "products" }}
+        empty={query ? t("No product matches.") : t("No products yet. Press Alt+N to create one.")}
+        error={hits.error}
+        loading={{ pending: hits.isPending, what: t("products") }}
       />
     </Screen>
   );

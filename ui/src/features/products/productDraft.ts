@@ -7,6 +7,8 @@ import type { ProductCategory } from "../../bindings/ProductCategory";
 import type { CreateProduct } from "../../bindings/CreateProduct";
 import type { ProductStatus } from "../../bindings/ProductStatus";
 import type { StorageRequirements } from "../../bindings/StorageRequirements";
+import type { TFunction } from "i18next";
+
 import { optional } from "../../lib/format";
 
 /** The product fields besides its identity (sku, name). */
@@ -24,6 +26,36 @@ export const CATEGORIES: readonly ProductCategory[] = [
 ];
 
 export const STATUSES: readonly ProductStatus[] = ["active", "discontinued", "out_of_stock", "pending_approval"];
+
+/** English t() keys for the product kinds. */
+const CATEGORY_WORDS: Record<ProductCategory, string> = {
+  medicine: "medicine",
+  supplement: "supplement",
+  skincare: "skincare",
+  neurotoxin: "neurotoxin",
+  filler: "filler",
+  device: "device",
+  consumable: "consumable",
+  other: "other",
+};
+
+/** English t() keys for the product statuses. */
+const STATUS_WORDS: Record<ProductStatus, string> = {
+  active: "active",
+  discontinued: "discontinued",
+  out_of_stock: "out of stock",
+  pending_approval: "waiting for approval",
+};
+
+/** A product kind in words. */
+export function categoryWords(c: ProductCategory, t: TFunction): string {
+  return t(CATEGORY_WORDS[c] ?? c);
+}
+
+/** A product status in words. */
+export function statusWords(s: ProductStatus, t: TFunction): string {
+  return t(STATUS_WORDS[s] ?? s.replace(/_/g, " "));
+}
 
 export interface ProductDraft {
   sku: string;

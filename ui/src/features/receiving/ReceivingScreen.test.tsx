@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 
 import type { ProductHit } from "../../bindings/ProductHit";
 import type { ReceivedLine } from "../../bindings/ReceivedLine";
 import type { ReceiveResult } from "../../bindings/ReceiveResult";
 import type { Role } from "../../bindings/Role";
+import { renderInStore } from "../../test-utils";
 import { ReceivingScreen } from "./ReceivingScreen";
 
 afterEach(() => clearMocks());
@@ -82,12 +83,7 @@ function renderScreen(role: Role, handlers: Partial<Record<string, (input: Recor
     }
     throw new Error(`unexpected call ${name}`);
   });
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  render(
-    <QueryClientProvider client={client}>
-      <ReceivingScreen user={{ id: "u1", name: "Ada", role, store_id: "s1", head_office: false, stores: [{ store_id: "s1", role }] }} />
-    </QueryClientProvider>,
-  );
+  renderInStore(<ReceivingScreen user={{ id: "u1", name: "Ada", role, store_id: "s1", head_office: false, stores: [{ store_id: "s1", role }] }} />);
   return calls;
 }
 
@@ -98,10 +94,17 @@ async function chooseProduct(search: string, productId: string) {
   fireEvent.change(select, { target: { value: productId } });
 }
 
-function fillLine(batch: string, quantity: string) {
+/** Picks a date in the date field labelled `label` (the store, en-NG, writes day, month, year). */
+async function pickDate(label: string, ddmmyyyy: string) {
+  const user = userEvent.setup();
+  await user.click(within(screen.getByRole("group", { name: label })).getAllByRole("spinbutton")[0]!);
+  await user.keyboard(ddmmyyyy);
+}
+
+async function fillLine(batch: string, quantity: string) {
   fireEvent.change(screen.getByLabelText("Batch number"), { target: { value: batch } });
   fireEvent.change(screen.getByLabelText("Quantity"), { target: { value: quantity } });
-  fireEvent.change(screen.getByLabelText("Expiry date"), { target: { value: "2027-06-30" } });
+  await pickDate("Expiry date", "30062027");
 }
 
 // Generous: each test walks several screens' worth of queries, and the
@@ -121,10 +124,11 @@ describe("ReceivingScreen", { timeout: 30_000 }, () => {
     expect(receive).toBeDisabled();
 
     await chooseProduct("para", "p-para");
-    fillLine("V-8", "5");
+    await fillLine("V-8", "5");
     expect(receive).toBeEnabled();
     fireEvent.submit(form);
-    expect(await screen.findByText("Received new batch V-8 of Paracetamol 500mg: +5 tablet, now 5 on hand, expires 2027-06-30.")).toBeInTheDocument();
+    expect(await screen.findByText("Received new batch V-8 of Paracetamol 500mg: +5 tablet, now 5 on hand, expires 30 Jun 2027.")).toBeInTheDocument();
+    expect(calls.find((c) => c.name === "receive_stock")?.input["expiry_date"]).toBe("2027-06-30");
 
     // The defect: a new search showed "Choose a product…" yet kept Paracetamol.
     fireEvent.change(screen.getByLabelText("Find product"), { target: { value: "ibu" } });
@@ -132,7 +136,7 @@ describe("ReceivingScreen", { timeout: 30_000 }, () => {
     expect(select.value).toBe("");
     expect(within(select).getByRole("option", { selected: true })).toHaveTextContent("Choose a product…");
     expect(receive).toBeDisabled();
-    fillLine("V-9", "2");
+    await fillLine("V-9", "2");
     fireEvent.submit(form);
     expect(receive).toHaveTextContent("Receive");
 
@@ -198,7 +202,7 @@ describe("ReceivingScreen", { timeout: 30_000 }, () => {
     fireEvent.click(within(dialog).getByRole("button", { name: "Reverse 12 tablet" }));
     const alert = await within(dialog).findByRole("alert");
     expect(alert).toHaveTextContent("Cannot reverse this receipt");
-    expect(alert).toHaveTextContent("Correct the batch with a stock adjustment");
+    expect(within(alert).getByText(/stock has left the batch since\. Correct the batch with a stock adjustment or a write-off instead\./)).toBeVisible();
     fireEvent.keyDown(dialog, { key: "Escape" });
     expect(screen.queryByRole("alertdialog")).toBeNull();
   });

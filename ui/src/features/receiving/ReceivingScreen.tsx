@@ -3,16 +3,22 @@
 // and says why; the result says which happened, naming product, batch and
 // quantity. Receive stays off until a product is shown as chosen: a new
 // search clears the choice (see ProductPicker). Below, the recent receipts,
-// which a manager can reverse when booked in error.
+// which a manager can reverse when booked in error. Dates are picked (a date
+// field), never typed as free text.
 import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
+import type { TFunction } from "i18next";
 
 import type { ReceiveResult } from "../../bindings/ReceiveResult";
 import type { SignedInUser } from "../../bindings/SignedInUser";
+import { DateField } from "../../components/DateField";
 import { ErrorMessage } from "../../components/ErrorMessage";
+import { fieldError } from "../../components/errorText";
 import { Field } from "../../components/Field";
 import { ProductPicker } from "../../components/ProductPicker";
 import { Notice, Screen } from "../../components/Screen";
 import { optional } from "../../lib/format";
+import { useFormat, type Formatters } from "../../lib/locale";
 import { useCommandMutation, useCommandQuery } from "../../lib/queries";
 import { RecentReceipts } from "./RecentReceipts";
 
@@ -43,26 +49,61 @@ const EMPTY: Draft = {
 };
 
 /** The confirmation of a receipt: what was booked, where, and how much. */
-export function receivedText(r: ReceiveResult): string {
-  const what = `${r.topped_up ? "Topped up" : "Received new"} batch ${r.batch_number} of ${r.product_name}: +${r.quantity} ${r.unit}, now ${r.on_hand} on hand`;
-  const expiry = r.expiry_date ? `, expires ${r.expiry_date}` : "";
-  const cost = r.cost_price_source === "product" ? " No cost price was entered: the product's cost price was used." : "";
-  const waiting = r.pending_backorders > 0 ? ` ${r.pending_backorders} backorder(s) wait for this product.` : "";
-  return `${what}${expiry}.${cost}${waiting}`;
+export function receivedText(r: ReceiveResult, t: TFunction, fmt: Formatters): string {
+  const facts = {
+    batch: r.batch_number,
+    product: r.product_name,
+    quantity: fmt.qty(r.quantity, r.unit),
+    onHand: fmt.qty(r.on_hand),
+    expiry: fmt.date(r.expiry_date),
+    cost: fmt.money(r.cost_price),
+    count: r.pending_backorders,
+  };
+  const parts = [
+    r.topped_up
+      ? r.expiry_date
+        ? t("Topped up batch {{batch}} of {{product}}: +{{quantity}}, now {{onHand}} on hand, expires {{expiry}}.", facts)
+        : t("Topped up batch {{batch}} of {{product}}: +{{quantity}}, now {{onHand}} on hand.", facts)
+      : r.expiry_date
+        ? t("Received new batch {{batch}} of {{product}}: +{{quantity}}, now {{onHand}} on hand, expires {{expiry}}.", facts)
+        : t("Received new batch {{batch}} of {{product}}: +{{quantity}}, now {{onHand}} on hand.", facts),
+  ];
+  if (r.cost_price_source === "product") parts.push(t("No cost price was entered: the product's cost price ({{cost}}) was used.", facts));
+  if (r.pending_backorders > 0) parts.push(t("{{count}} backorders wait for this product.", facts));
+  return parts.join(" ");
 }
 
 export function ReceivingScreen({ user }: { user: SignedInUser }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
   const [productId, setProductId] = useState("");
   const [d, setD] = useState<Draft>(EMPTY);
   const [last, setLast] = useState<ReceiveResult | null>(null);
   const suppliers = useCommandQuery("list_suppliers", {});
   const receive = useCommandMutation("receive_stock");
 
+  const error = receive.error;
+  const labels: Record<keyof Draft | "product_id", string> = {
+    supplier_id: t("Supplier"),
+    reference_number: t("Delivery / invoice reference"),
+    location: t("Shelf / location"),
+    product_id: t("Product"),
+    batch_number: t("Batch number"),
+    quantity: t("Quantity"),
+    expiry_date: t("Expiry date"),
+    manufacture_date: t("Manufacture date"),
+    cost_price: t("Cost price (per unit)"),
+    serial_number: t("Serial number"),
+    notes: t("Notes"),
+  };
   const set = (k: keyof Draft) => (e: { target: { value: string } }) => setD((x) => ({ ...x, [k]: e.target.value }));
-  const text = (k: keyof Draft, label: string, hint?: string) => (
-    <Field label={label} hint={hint}>
-      {(id) => <input id={id} name={k} value={d[k]} onChange={set(k)} aria-invalid={receive.error?.field === k || (k === "cost_price" && receive.error?.kind === "no_cost_price") || undefined} />}
+  const text = (k: keyof Draft, hint?: string, extra?: { required?: boolean; inputMode?: "decimal" }) => (
+    <Field label={labels[k]} hint={hint} error={fieldError(error, k, t)}>
+      {(id) => <input id={id} name={k} value={d[k]} onChange={set(k)} required={extra?.required} inputMode={extra?.inputMode} />}
     </Field>
+  );
+  const date = (k: "expiry_date" | "manufacture_date") => (
+    <DateField label={labels[k]} name={k} value={d[k]} onChange={(v) => setD((x) => ({ ...x, [k]: v }))} error={fieldError(error, k, t)} />
   );
 
   async function submit(e: FormEvent) {
@@ -94,50 +135,49 @@ export function ReceivingScreen({ user }: { user: SignedInUser }) {
   }
 
   return (
-    <Screen title="Receiving">
-      <form className="panel" onSubmit={submit} aria-label="Receive stock">
+    <Screen title={t("Receiving")}>
+      <form className="panel" onSubmit={submit} aria-label={t("Receive stock")}>
         <fieldset>
-          <legend>Delivery</legend>
+          <legend>{t("Delivery")}</legend>
           <div className="grid four">
-            <Field label="Supplier">
+            <Field label={labels.supplier_id} error={fieldError(error, "supplier_id", t)}>
               {(id) => (
                 <select id={id} name="supplier_id" value={d.supplier_id} onChange={set("supplier_id")} required autoFocus>
-                  <option value="">Choose a supplier…</option>
+                  <option value="">{t("Choose a supplier…")}</option>
                   {(suppliers.data ?? []).map((s) => (
                     <option key={s.id} value={s.id}>
-                      {s.name}
-                      {s.is_preferred ? " ★" : ""}
+                      {s.is_preferred ? t("{{name}} ★ preferred", { name: s.name }) : s.name}
                     </option>
                   ))}
                 </select>
               )}
             </Field>
-            {text("reference_number", "Delivery / invoice reference")}
-            {text("location", "Shelf / location")}
+            {text("reference_number")}
+            {text("location")}
           </div>
         </fieldset>
         <fieldset>
-          <legend>Line</legend>
+          <legend>{t("Line")}</legend>
           <div className="grid four">
-            <ProductPicker value={productId} onChange={setProductId} />
-            <Field label="Batch number" hint="The same number tops up an existing batch">
+            <ProductPicker value={productId} onChange={setProductId} error={fieldError(error, "product_id", t)} />
+            <Field label={labels.batch_number} hint={t("The same number tops up an existing batch")} error={fieldError(error, "batch_number", t)}>
               {(id) => <input id={id} name="batch_number" value={d.batch_number} onChange={set("batch_number")} required />}
             </Field>
-            {text("quantity", "Quantity")}
-            {text("expiry_date", "Expiry date", "YYYY-MM-DD")}
-            {text("manufacture_date", "Manufacture date", "YYYY-MM-DD")}
-            {text("cost_price", "Cost price (per unit)", "Empty: the product's cost (refused if it has none)")}
-            {text("serial_number", "Serial number")}
-            {text("notes", "Notes")}
+            {text("quantity", undefined, { inputMode: "decimal" })}
+            {date("expiry_date")}
+            {date("manufacture_date")}
+            {text("cost_price", t("Empty: the product's cost (refused if it has none)"), { inputMode: "decimal" })}
+            {text("serial_number")}
+            {text("notes")}
           </div>
         </fieldset>
-        <ErrorMessage error={receive.error} />
+        <ErrorMessage error={error} fields={labels} />
         <div className="form-actions">
           <button type="submit" className="primary" disabled={receive.isPending || !productId}>
-            {receive.isPending ? "Receiving…" : "Receive"}
+            {receive.isPending ? t("Receiving…") : t("Receive")}
           </button>
         </div>
-        {last && <Notice>{receivedText(last)}</Notice>}
+        {last && <Notice>{receivedText(last, t, fmt)}</Notice>}
       </form>
       <RecentReceipts canReverse={user.role === "manager" || user.role === "admin"} />
     </Screen>

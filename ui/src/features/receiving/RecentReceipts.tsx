@@ -1,43 +1,50 @@
 // The store's recent receipt lines. A manager can reverse one booked in
 // error: the dialog first shows exactly what the reversal will do (product,
 // batch, quantity) and asks why; the engine refuses when stock has left the
-// batch since, and its message says what to do instead.
-import { useState, type FormEvent } from "react";
+// batch since, and the dialog says what to do instead.
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
 
 import type { ReceivedLine } from "../../bindings/ReceivedLine";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { DataTable, type Column } from "../../components/DataTable";
-import { ErrorMessage } from "../../components/ErrorMessage";
-import { Field, Kbd } from "../../components/Field";
+import { fieldError } from "../../components/errorText";
+import { Field } from "../../components/Field";
 import { Notice } from "../../components/Screen";
-import { formatInstant } from "../../lib/format";
+import { useFormat } from "../../lib/locale";
 import { useCommandMutation, useCommandQuery } from "../../lib/queries";
 
 export function RecentReceipts({ canReverse }: { canReverse: boolean }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
   const receipts = useCommandQuery("list_receipts", { limit: 20 });
   const [reversing, setReversing] = useState<ReceivedLine | null>(null);
   const [notice, setNotice] = useState("");
 
   const columns: Column<ReceivedLine>[] = [
-    { header: "When", cell: (r) => formatInstant(r.received_at) },
-    { header: "Product", cell: (r) => r.product_name },
-    { header: "Batch", cell: (r) => r.batch_number },
-    { header: "Quantity", className: "num", cell: (r) => `${r.quantity} ${r.unit}` },
-    { header: "Supplier", cell: (r) => r.supplier_name },
-    { header: "Reference", cell: (r) => r.reference_number },
-    { header: "By", cell: (r) => r.user_name },
+    { header: t("When"), cell: (r) => fmt.instant(r.received_at) },
+    { header: t("Product"), cell: (r) => r.product_name },
+    { header: t("Batch"), cell: (r) => r.batch_number },
+    { header: t("Quantity"), className: "num", cell: (r) => fmt.qty(r.quantity, r.unit) },
+    { header: t("Supplier"), cell: (r) => r.supplier_name },
+    { header: t("Reference"), cell: (r) => r.reference_number },
+    { header: t("By"), cell: (r) => r.user_name },
     {
-      header: "Status",
-      cell: (r) =>
-        r.reversed ? `Reversed${r.reversed_by ? ` by ${r.reversed_by}` : ""}${r.reversal_reason ? `: ${r.reversal_reason}` : ""}` : "Booked",
+      header: t("Status"),
+      cell: (r) => {
+        if (!r.reversed) return t("Booked");
+        const by = r.reversed_by ? t("Reversed by {{name}}", { name: r.reversed_by }) : t("Reversed");
+        return r.reversal_reason ? `${by}: ${r.reversal_reason}` : by;
+      },
     },
   ];
   if (canReverse) {
     columns.push({
-      label: "Actions",
+      label: t("Actions"),
       cell: (r) =>
         r.reversed ? null : (
-          <button type="button" onClick={() => setReversing(r)} aria-label={`Reverse the receipt of batch ${r.batch_number}`}>
-            Reverse
+          <button type="button" onClick={() => setReversing(r)} aria-label={t("Reverse the receipt of batch {{batch}}", { batch: r.batch_number })}>
+            {t("Reverse")}
           </button>
         ),
     });
@@ -45,7 +52,7 @@ export function RecentReceipts({ canReverse }: { canReverse: boolean }) {
 
   return (
     <section aria-labelledby="recent-receipts-title">
-      <h2 id="recent-receipts-title">Recent receipts</h2>
+      <h2 id="recent-receipts-title">{t("Recent receipts")}</h2>
       <Notice>{notice}</Notice>
       {reversing && (
         <ReverseDialog
@@ -59,63 +66,71 @@ export function RecentReceipts({ canReverse }: { canReverse: boolean }) {
         />
       )}
       <DataTable
-        label="Recent receipts"
+        label={t("Recent receipts")}
         columns={columns}
         rows={receipts.data}
         rowKey={(r) => r.receipt_id}
         rowAttributes={(r) => ({ "data-batch": r.batch_number, className: r.reversed ? "muted" : undefined })}
-        empty="Nothing received yet."
+        empty={t("Nothing received yet.")}
         error={receipts.error}
-        loading={{ pending: receipts.isPending, what: "receipts" }}
+        loading={{ pending: receipts.isPending, what: t("receipts") }}
       />
     </section>
   );
 }
 
 function ReverseDialog({ line, onClose, onDone }: { line: ReceivedLine; onClose: () => void; onDone: (message: string) => void }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
   const [reason, setReason] = useState("");
   const reverse = useCommandMutation("reverse_receipt");
+  const quantity = fmt.qty(line.quantity, line.unit);
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
+  async function submit() {
     if (!reason.trim() || reverse.isPending) return;
     const done = await reverse.mutateAsync({ receipt_id: line.receipt_id, reason: reason.trim() }).catch(() => null);
     if (done) {
       onDone(
-        `Reversed the receipt of ${done.quantity} ${done.unit} of ${done.product_name} into batch ${done.batch_number}: ${done.previous_quantity} → ${done.on_hand} on hand.`,
+        t("Reversed the receipt of {{quantity}} of {{product}} into batch {{batch}}: {{before}} → {{after}} on hand.", {
+          quantity: fmt.qty(done.quantity, done.unit),
+          product: done.product_name,
+          batch: done.batch_number,
+          before: fmt.qty(done.previous_quantity),
+          after: fmt.qty(done.on_hand),
+        }),
       );
     }
   }
 
+  const facts = {
+    quantity,
+    product: line.product_name,
+    batch: line.batch_number,
+    when: fmt.instant(line.received_at),
+    supplier: line.supplier_name ?? "",
+  };
   return (
-    <form
-      className="panel"
-      role="alertdialog"
-      aria-labelledby="reverse-title"
-      aria-describedby="reverse-preview"
-      onSubmit={submit}
-      onKeyDown={(e) => {
-        if (e.key === "Escape") onClose();
-      }}
+    <ConfirmDialog
+      title={t("Reverse this receipt?")}
+      confirmLabel={t("Reverse {{quantity}}", { quantity })}
+      busyLabel={t("Reversing…")}
+      cancelLabel={t("Keep it")}
+      busy={reverse.isPending}
+      error={fieldError(reverse.error, "reason") ? null : reverse.error}
+      confirmDisabled={!reason.trim()}
+      focusCancel={false}
+      onConfirm={() => void submit()}
+      onCancel={onClose}
     >
-      <h2 id="reverse-title">Reverse this receipt?</h2>
-      <p id="reverse-preview">
-        Takes {line.quantity} {line.unit} of {line.product_name} back off batch {line.batch_number}, received{" "}
-        {formatInstant(line.received_at)}
-        {line.supplier_name ? ` from ${line.supplier_name}` : ""}. The receipt stays in the audit trail, marked reversed.
+      <p>
+        {line.supplier_name
+          ? t("Takes {{quantity}} of {{product}} back off batch {{batch}}, received {{when}} from {{supplier}}.", facts)
+          : t("Takes {{quantity}} of {{product}} back off batch {{batch}}, received {{when}}.", facts)}{" "}
+        {t("The receipt stays in the audit trail, marked reversed.")}
       </p>
-      <Field label="Reason for the reversal" wide>
+      <Field label={t("Reason for the reversal")} wide error={fieldError(reverse.error, "reason", t)}>
         {(id) => <input id={id} name="reversal_reason" value={reason} onChange={(e) => setReason(e.target.value)} required autoFocus />}
       </Field>
-      <ErrorMessage error={reverse.error} />
-      <div className="form-actions">
-        <button type="submit" className="danger" disabled={!reason.trim() || reverse.isPending}>
-          {reverse.isPending ? "Reversing…" : `Reverse ${line.quantity} ${line.unit}`}
-        </button>
-        <button type="button" onClick={onClose}>
-          Keep it <Kbd>Esc</Kbd>
-        </button>
-      </div>
-    </form>
+    </ConfirmDialog>
   );
 }

@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 
 import type { SecurityLogEntry } from "../../bindings/SecurityLogEntry";
 import { isShortcut, screensFor, SCREENS } from "../shell/screens";
+import { renderInStore } from "../../test-utils";
 import { SecurityLogScreen } from "./SecurityLogScreen";
 
 afterEach(() => clearMocks());
@@ -29,12 +30,7 @@ function renderScreen(): { name: string; input: Record<string, unknown> }[] {
     if (name === "list_security_log") return input["from"] ? [ENTRIES[0]] : ENTRIES;
     throw new Error(`unexpected call ${name}`);
   });
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  render(
-    <QueryClientProvider client={client}>
-      <SecurityLogScreen />
-    </QueryClientProvider>,
-  );
+  renderInStore(<SecurityLogScreen />);
   return calls;
 }
 
@@ -53,15 +49,19 @@ describe("SecurityLogScreen", () => {
     expect(calls[0]).toEqual({ name: "list_security_log", input: { limit: 200 } });
   });
 
-  it("sends the command's own filters: from a local day, latest N", async () => {
+  it("sends the command's own filters: from a picked day, latest N", async () => {
+    const user = userEvent.setup();
     const calls = renderScreen();
     await screen.findByText("Failed sign-in");
-    fireEvent.change(screen.getByLabelText("From"), { target: { value: "2026-11-22" } });
+    // The store (en-NG) writes day, month, year.
+    await user.click(within(screen.getByRole("group", { name: "From" })).getAllByRole("spinbutton")[0]!);
+    await user.keyboard("22112026");
     fireEvent.change(screen.getByLabelText("Show"), { target: { value: "50" } });
     await waitFor(() => expect(screen.queryByText("Failed sign-in")).toBeNull());
     const last = calls[calls.length - 1]?.input;
     expect(last?.["limit"]).toBe(50);
-    expect(last?.["from"]).toBe(new Date(2026, 10, 22).toISOString());
+    // Midnight in the store's zone (Lagos, UTC+1), not the PC's.
+    expect(last?.["from"]).toBe("2026-11-21T23:00:00.000Z");
   });
 
   it("is in the navigation for managers and admins only, on Alt+S", () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { fireEvent, render, screen, within } from "@testing-library/react";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 
@@ -51,12 +51,17 @@ describe("SettingsScreen", () => {
     for (const bad of ["", "bad id!", "x".repeat(33)]) {
       fireEvent.change(within(form).getByLabelText("New till id"), { target: { value: bad } });
       fireEvent.click(within(form).getByRole("button", { name: "Rename till" }));
-      expect(await screen.findByRole("alert")).toHaveTextContent("1 to 32 letters");
+      // Said at the field, in plain words, and pointed to from the form.
+      const input = within(form).getByLabelText("New till id");
+      await waitFor(() => expect(input).toHaveAccessibleDescription(/1 to 32 letters, digits/));
+      expect(input).toHaveAttribute("aria-invalid", "true");
+      expect(screen.getByRole("alert")).toHaveTextContent("Check “New till id”: A till id is 1 to 32");
     }
     expect(renames).toEqual([]);
     fireEvent.change(within(form).getByLabelText("New till id"), { target: { value: "BACK-1" } });
     fireEvent.click(within(form).getByRole("button", { name: "Rename till" }));
-    expect(await screen.findByText(/has an open shift/)).toBeInTheDocument();
+    await waitFor(() => expect(within(form).getByLabelText("New till id")).toHaveAccessibleDescription(/has an open shift: close it before renaming/));
+    expect(screen.getByRole("alert")).toHaveTextContent("Check “New till id”: Till TILL-1A2B has an open shift");
     expect(screen.getByTestId("settings-till-id")).toHaveTextContent("TILL-1A2B");
   });
 

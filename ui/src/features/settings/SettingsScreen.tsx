@@ -4,11 +4,13 @@
 // shift is open (the shell refuses; the shift and its cash are filed under
 // the old id).
 import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import { useQueryClient } from "@tanstack/react-query";
 
 import { ApiError, renameTill } from "../../api";
 import type { TillIdSource } from "../../bindings/shell/TillIdSource";
 import { ErrorMessage } from "../../components/ErrorMessage";
+import { fieldError } from "../../components/errorText";
 import { Field } from "../../components/Field";
 import { Loading, Notice, Screen } from "../../components/Screen";
 import { TILL_CONFIG_KEY, useTillConfig } from "../../lib/queries";
@@ -18,6 +20,7 @@ export function validTillId(id: string): boolean {
   return /^[A-Za-z0-9_-]{1,32}$/.test(id);
 }
 
+/** Where the till id comes from, as English t() keys. */
 const SOURCES: Record<TillIdSource, string> = {
   argument: "set by --till-id on the command line that started PharmaPOS",
   environment: "set by the PHARMAPOS_TILL_ID environment variable",
@@ -25,6 +28,7 @@ const SOURCES: Record<TillIdSource, string> = {
 };
 
 export function SettingsScreen() {
+  const { t } = useTranslation();
   const till = useTillConfig();
   const qc = useQueryClient();
   const [name, setName] = useState("");
@@ -38,7 +42,7 @@ export function SettingsScreen() {
     setNotice(null);
     const id = name.trim();
     if (!validTillId(id)) {
-      setError(new ApiError("invalid_input", "A till id is 1 to 32 letters, digits, “-” or “_” (e.g. FRONT-1).", { field: "till_id" }));
+      setError(new ApiError("invalid_input", t("A till id is 1 to 32 letters, digits, “-” or “_” (e.g. FRONT-1)."), { field: "till_id" }));
       return;
     }
     setBusy(true);
@@ -46,7 +50,7 @@ export function SettingsScreen() {
       const config = await renameTill(id);
       qc.setQueryData(TILL_CONFIG_KEY, config);
       setName("");
-      setNotice(`This till is now ${config.till_id}.`);
+      setNotice(t("This till is now {{id}}.", { id: config.till_id }));
     } catch (err) {
       setError(err);
     } finally {
@@ -54,35 +58,36 @@ export function SettingsScreen() {
     }
   }
 
+  const fields = { till_id: t("New till id") };
   return (
-    <Screen title="Settings">
-      <section className="panel" aria-label="This till">
-        <h2>This till</h2>
-        {till.isLoading && <Loading what="this till's id" />}
+    <Screen title={t("Settings")}>
+      <section className="panel" aria-label={t("This till")}>
+        <h2>{t("This till")}</h2>
+        {till.isLoading && <Loading what={t("this till's id")} />}
         {till.data && (
           <>
             <p>
-              Till id: <strong data-testid="settings-till-id">{till.data.till_id}</strong> — {SOURCES[till.data.source]}.
+              {t("Till id:")} <strong data-testid="settings-till-id">{till.data.till_id}</strong> — {t(SOURCES[till.data.source])}.
             </p>
             <p className="muted small">
-              Config file: <code>{till.data.config_path}</code>. Shifts, carts, sales and returns are filed under the till id.
+              {t("Config file:")} <code>{till.data.config_path}</code>. {t("Shifts, carts, sales and returns are filed under the till id.")}
             </p>
           </>
         )}
         <ErrorMessage error={till.error} />
         {(till.data?.renamable ?? Boolean(till.error)) ? (
-          <form className="inline-form" aria-label="Rename this till" onSubmit={submit}>
-            <Field label="New till id" hint="1–32 letters, digits, “-” or “_”; close the till's shift first">
+          <form className="inline-form" aria-label={t("Rename this till")} onSubmit={submit}>
+            <Field label={fields.till_id} hint={t("1–32 letters, digits, “-” or “_”; close the till's shift first")} error={fieldError(error, "till_id", t)}>
               {(id) => <input id={id} value={name} onChange={(e) => setName(e.target.value)} maxLength={40} />}
             </Field>
             <button type="submit" className="primary" disabled={busy}>
-              Rename till
+              {t("Rename till")}
             </button>
           </form>
         ) : (
-          till.data && <p className="muted">Change it where it is set, then restart PharmaPOS.</p>
+          till.data && <p className="muted">{t("Change it where it is set, then restart PharmaPOS.")}</p>
         )}
-        <ErrorMessage error={error} onDismiss={() => setError(null)} />
+        <ErrorMessage error={error} onDismiss={() => setError(null)} fields={fields} />
         <Notice>{notice}</Notice>
       </section>
     </Screen>

@@ -1,10 +1,13 @@
 // The main window: navigation with shortcuts, the current screen, and the
-// status bar. Alt+digit switches screens, Alt+L locks, F1 shows the keys.
+// status bar. Alt+digit switches screens, Alt+L locks, F1 shows the keys
+// (a dialog that Esc closes).
 import { useEffect, useMemo, useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 
 import type { ApiError } from "../../api";
 import type { SignedInUser } from "../../bindings/SignedInUser";
 import type { AppStatus } from "../../bindings/shell/AppStatus";
+import { Dialog } from "../../components/Dialog";
 import { Kbd } from "../../components/Field";
 import { AdjustmentsScreen } from "../adjustments/AdjustmentsScreen";
 import { AuditScreen } from "../audit/AuditScreen";
@@ -18,6 +21,7 @@ import { StockScreen } from "../stock/StockScreen";
 import { SuppliersScreen } from "../suppliers/SuppliersScreen";
 import { UsersScreen } from "../users/UsersScreen";
 import { TillScreen } from "../till/TillScreen";
+import { AppearanceDialog } from "./AppearanceDialog";
 import { firstScreen, isShortcut, screensFor, type ScreenId } from "./screens";
 import { StatusBar } from "./StatusBar";
 import { UnauthenticatedContext } from "./session";
@@ -38,10 +42,12 @@ export function MainLayout({
   onSignOut: () => void;
   onUnauthenticated: (e: ApiError) => void;
 }) {
+  const { t } = useTranslation();
   const role = roleInStore(user);
   const screens = useMemo(() => screensFor(role), [role]);
   const [current, setCurrent] = useState<ScreenId>(() => firstScreen(role));
   const [showKeys, setShowKeys] = useState(false);
+  const [showAppearance, setShowAppearance] = useState(false);
 
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
@@ -84,10 +90,10 @@ export function MainLayout({
       <RoleContext.Provider value={role}>
       <StoreLocaleProvider store={storeLocale}>
       <div className="app">
-        <nav className="nav" aria-label="Screens">
+        <nav className="nav" aria-label={t("Screens")}>
           <div className="brand">
             <img src="/icon.png" alt="" width={28} height={28} />
-            <span>PharmaPOS</span>
+            <span>{t("PharmaPOS")}</span>
           </div>
           <ul>
             {screens.map((s) => (
@@ -100,7 +106,7 @@ export function MainLayout({
                   onClick={() => setCurrent(s.id)}
                   data-screen={s.id}
                 >
-                  <span>{s.label}</span>
+                  <span>{t(s.label)}</span>
                   <Kbd>Alt+{s.key}</Kbd>
                 </button>
               </li>
@@ -108,20 +114,24 @@ export function MainLayout({
           </ul>
           <div className="nav-bottom">
             <button type="button" className="nav-item" onClick={onLock} aria-keyshortcuts="Alt+L">
-              <span>Lock</span>
+              <span>{t("Lock")}</span>
               <Kbd>Alt+L</Kbd>
             </button>
             <button type="button" className="nav-item" onClick={onSignOut}>
-              <span>Sign out</span>
+              <span>{t("Sign out")}</span>
             </button>
             <button type="button" className="nav-item" onClick={() => setShowKeys((v) => !v)} aria-keyshortcuts="F1">
-              <span>Keys</span>
+              <span>{t("Keys")}</span>
               <Kbd>F1</Kbd>
+            </button>
+            <button type="button" className="nav-item" onClick={() => setShowAppearance(true)} aria-haspopup="dialog">
+              <span>{t("Appearance")}</span>
             </button>
           </div>
         </nav>
         <main className="content">
           {showKeys && <KeysHelp onClose={() => setShowKeys(false)} />}
+          {showAppearance && <AppearanceDialog onClose={() => setShowAppearance(false)} />}
           {current === "till" && <TillScreen user={user} />}
           {current === "products" && <ProductsScreen user={user} />}
           {current === "stock" && <StockScreen />}
@@ -144,34 +154,46 @@ export function MainLayout({
 }
 
 function KeysHelp({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
   return (
-    <aside className="keys-help" aria-label="Keyboard shortcuts">
-      <h2>Keyboard</h2>
+    <Dialog title={t("Keyboard shortcuts")} onClose={onClose} dismissOnOutsideClick className="keys-help">
       <ul>
         <li>
-          <Kbd>Alt+1</Kbd>…<Kbd>Alt+0</Kbd> switch screens (shown in the menu); <Kbd>Alt+1</Kbd> is the till; managers and admins: <Kbd>Alt+S</Kbd> security
-          log; admins: <Kbd>Alt+,</Kbd> settings (this till's id)
+          <Trans t={t} components={{ k: <Kbd /> }}>
+            {"<k>Alt+1</k>…<k>Alt+0</k> switch screens (shown in the menu); <k>Alt+1</k> is the till; managers and admins: <k>Alt+S</k> security log; admins: <k>Alt+,</k> settings (this till's id)"}
+          </Trans>
         </li>
         <li>
-          Till: scan anywhere, <Kbd>F2</Kbd> or <Kbd>/</Kbd> search, <Kbd>F4</Kbd> pay, <Kbd>F6</Kbd> hold, <Kbd>F7</Kbd> held carts, <Kbd>F8</Kbd> returns,{" "}
-          <Kbd>F9</Kbd> shift
+          <Trans t={t} components={{ k: <Kbd /> }}>
+            {"Till: scan anywhere, <k>F2</k> or <k>/</k> search, <k>F4</k> pay, <k>F6</k> hold, <k>F7</k> held carts, <k>F8</k> returns, <k>F9</k> shift"}
+          </Trans>
         </li>
         <li>
-          <Kbd>Alt+L</Kbd> lock the till
+          <Trans t={t} components={{ k: <Kbd /> }}>
+            {"<k>Alt+L</k> lock the till"}
+          </Trans>
         </li>
         <li>
-          <Kbd>Tab</Kbd> / <Kbd>Shift+Tab</Kbd> move between fields, <Kbd>Enter</Kbd> submits a form
+          <Trans t={t} components={{ k: <Kbd /> }}>
+            {"<k>Tab</k> / <k>Shift+Tab</k> move between fields, <k>Enter</k> submits a form"}
+          </Trans>
         </li>
         <li>
-          <Kbd>/</Kbd> focuses the search box on lists
+          <Trans t={t} components={{ k: <Kbd /> }}>
+            {"<k>/</k> focuses the search box on lists"}
+          </Trans>
         </li>
         <li>
-          <Kbd>Esc</Kbd> closes a form or this help
+          <Trans t={t} components={{ k: <Kbd /> }}>
+            {"<k>Esc</k> closes a form, a dialog or this help"}
+          </Trans>
         </li>
       </ul>
-      <button type="button" onClick={onClose} autoFocus>
-        Close
-      </button>
-    </aside>
+      <div className="form-actions">
+        <button type="button" onClick={onClose} autoFocus>
+          {t("Close")}
+        </button>
+      </div>
+    </Dialog>
   );
 }

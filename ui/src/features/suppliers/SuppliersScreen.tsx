@@ -1,10 +1,14 @@
-// Suppliers (vendors): list, search, create, edit, deactivate.
+// Suppliers (vendors): list, search, create, edit, deactivate (after a
+// confirmation that says what deactivating does).
 import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 
 import type { Supplier } from "../../bindings/Supplier";
 import type { CreateSupplier } from "../../bindings/CreateSupplier";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { DataTable, type Column } from "../../components/DataTable";
 import { ErrorMessage } from "../../components/ErrorMessage";
+import { fieldError } from "../../components/errorText";
 import { Field, Kbd } from "../../components/Field";
 import { Notice, Screen } from "../../components/Screen";
 import { optional } from "../../lib/format";
@@ -77,6 +81,7 @@ function toFields(d: Draft): SupplierFields {
 }
 
 export function SuppliersScreen() {
+  const { t } = useTranslation();
   const [includeInactive, setIncludeInactive] = useState(false);
   const [search, setSearch] = useState("");
   const [editing, setEditing] = useState<Supplier | "new" | null>(null);
@@ -91,23 +96,27 @@ export function SuppliersScreen() {
 
   const columns: readonly Column<Supplier>[] = [
     {
-      header: "Name",
+      header: t("Name"),
       cell: (s) => (
         <>
-          {s.name} {s.is_preferred && <span className="badge ok">preferred</span>}
+          {s.name} {s.is_preferred && <span className="badge ok">{t("preferred")}</span>}
         </>
       ),
     },
-    { header: "Contact", cell: (s) => s.contact_person },
-    { header: "Phone", cell: (s) => s.phone },
-    { header: "Payment terms", cell: (s) => s.payment_terms },
-    { header: "Lead time", cell: (s) => (s.average_lead_time_days != null ? `${s.average_lead_time_days} d` : "") },
-    { header: "Status", cell: (s) => (s.is_active ? "active" : "deactivated") },
+    { header: t("Contact"), cell: (s) => s.contact_person },
+    { header: t("Phone"), cell: (s) => s.phone },
+    { header: t("Payment terms"), cell: (s) => s.payment_terms },
     {
-      label: "Actions",
+      header: t("Lead time"),
+      className: "num",
+      cell: (s) => (s.average_lead_time_days != null ? t("{{count}} days", { count: s.average_lead_time_days }) : ""),
+    },
+    { header: t("Status"), cell: (s) => (s.is_active ? t("active") : t("deactivated")) },
+    {
+      label: t("Actions"),
       cell: (s) => (
-        <button type="button" onClick={() => setEditing(s)}>
-          Edit
+        <button type="button" onClick={() => setEditing(s)} aria-label={t("Edit {{name}}", { name: s.name })}>
+          {t("Edit")}
         </button>
       ),
     },
@@ -115,16 +124,17 @@ export function SuppliersScreen() {
 
   return (
     <Screen
-      title="Suppliers"
+      title={t("Suppliers")}
       actions={
         <button type="button" className="primary" onClick={() => setEditing("new")} aria-keyshortcuts="Alt+N">
-          New supplier <Kbd>Alt+N</Kbd>
+          {t("New supplier")} <Kbd>Alt+N</Kbd>
         </button>
       }
     >
       <Notice>{notice}</Notice>
       {editing && (
         <SupplierForm
+          key={editing === "new" ? "new" : editing.id}
           supplier={editing === "new" ? null : editing}
           onDone={(message) => {
             setEditing(null);
@@ -134,22 +144,22 @@ export function SuppliersScreen() {
         />
       )}
       <div className="toolbar">
-        <Field label="Search suppliers">
+        <Field label={t("Search suppliers")}>
           {(id) => <input id={id} type="search" value={search} onChange={(e) => setSearch(e.target.value)} data-search />}
         </Field>
         <label className="checkbox">
           <input type="checkbox" checked={includeInactive} onChange={(e) => setIncludeInactive(e.target.checked)} />
-          Show deactivated
+          {t("Show deactivated")}
         </label>
       </div>
       <DataTable
-        label="Suppliers"
+        label={t("Suppliers")}
         columns={columns}
         rows={rows}
         rowKey={(s) => s.id}
-        empty={`No suppliers${term ? " match" : " yet"}.`}
+        empty={term ? t("No suppliers match.") : t("No suppliers yet.")}
         error={suppliers.error}
-        loading={{ pending: suppliers.isPending, what: "suppliers" }}
+        loading={{ pending: suppliers.isPending, what: t("suppliers") }}
       />
     </Screen>
   );
@@ -164,12 +174,31 @@ function SupplierForm({
   onDone: (message: string) => void;
   onCancel: () => void;
 }) {
+  const { t } = useTranslation();
   const [draft, setDraft] = useState<Draft>(() => (supplier ? toDraft(supplier) : EMPTY));
+  const [confirmingActive, setConfirmingActive] = useState(false);
   const create = useCommandMutation("create_supplier");
   const update = useCommandMutation("update_supplier");
   const busy = create.isPending || update.isPending;
-  const error = create.error ?? update.error;
-  useShortcut("escape", onCancel);
+  const error = create.error ?? (confirmingActive ? null : update.error);
+  useShortcut("escape", onCancel, !confirmingActive);
+
+  const labels: Record<keyof Draft, string> = {
+    name: t("Supplier name"),
+    contact_person: t("Contact person"),
+    phone: t("Phone"),
+    email: t("Email"),
+    address: t("Address"),
+    categories: t("Specialisations"),
+    account_number: t("Account number"),
+    payment_terms: t("Payment terms"),
+    tax_id: t("Tax id"),
+    average_lead_time_days: t("Lead time (days)"),
+    on_time_delivery_rate: t("On-time delivery rate"),
+    quality_rating: t("Quality rating"),
+    notes: t("Notes"),
+    is_preferred: t("Preferred supplier"),
+  };
 
   const set = (k: keyof Draft) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [k]: e.target.value }));
 
@@ -177,73 +206,99 @@ function SupplierForm({
     e.preventDefault();
     if (supplier) {
       const saved = await update.mutateAsync({ id: supplier.id, name: draft.name.trim(), ...toFields(draft) }).catch(() => null);
-      if (saved) onDone(`Saved supplier ${saved.name}.`);
+      if (saved) onDone(t("Saved supplier {{name}}.", { name: saved.name }));
     } else {
       const saved = await create.mutateAsync({ name: draft.name.trim(), ...toFields(draft) }).catch(() => null);
-      if (saved) onDone(`Created supplier ${saved.name}.`);
+      if (saved) onDone(t("Created supplier {{name}}.", { name: saved.name }));
     }
   }
 
   async function setActive(active: boolean) {
     if (!supplier) return;
     const saved = await update.mutateAsync({ id: supplier.id, is_active: active }).catch(() => null);
-    if (saved) onDone(`${saved.name} ${active ? "reactivated" : "deactivated"}.`);
+    if (saved) {
+      setConfirmingActive(false);
+      onDone(active ? t("{{name}} reactivated.", { name: saved.name }) : t("{{name}} deactivated.", { name: saved.name }));
+    }
   }
 
-  const text = (k: keyof Draft, label: string, hint?: string) => (
-    <Field label={label} hint={hint}>
-      {(id) => <input id={id} name={k} value={String(draft[k])} onChange={set(k)} />}
+  const text = (k: keyof Draft, hint?: string, extra?: { required?: boolean; autoFocus?: boolean }) => (
+    <Field label={labels[k]} hint={hint} error={fieldError(error, k, t)}>
+      {(id) => <input id={id} name={k} value={String(draft[k])} onChange={set(k)} required={extra?.required} autoFocus={extra?.autoFocus} />}
     </Field>
   );
 
   return (
-    <form className="panel" onSubmit={submit} aria-label={supplier ? `Edit supplier ${supplier.name}` : "New supplier"}>
-      <h2>{supplier ? `Edit ${supplier.name}` : "New supplier"}</h2>
+    <form className="panel" onSubmit={submit} aria-label={supplier ? t("Edit supplier {{name}}", { name: supplier.name }) : t("New supplier")}>
+      <h2>{supplier ? t("Edit {{name}}", { name: supplier.name }) : t("New supplier")}</h2>
       <fieldset>
-        <legend>Contact</legend>
+        <legend>{t("Contact")}</legend>
         <div className="grid three">
-          <Field label="Supplier name">
-            {(id) => <input id={id} name="name" value={draft.name} onChange={set("name")} autoFocus required />}
-          </Field>
-          {text("contact_person", "Contact person")}
-          {text("phone", "Phone")}
-          {text("email", "Email")}
-          {text("address", "Address")}
-          {text("categories", "Specialisations", "Comma-separated, e.g. injectables, OTC")}
+          {text("name", undefined, { required: true, autoFocus: true })}
+          {text("contact_person")}
+          {text("phone")}
+          {text("email")}
+          {text("address")}
+          {text("categories", t("Comma-separated, e.g. injectables, OTC"))}
         </div>
       </fieldset>
       <fieldset>
-        <legend>Account and performance</legend>
+        <legend>{t("Account and performance")}</legend>
         <div className="grid four">
-          {text("account_number", "Account number")}
-          {text("payment_terms", "Payment terms", "e.g. Net 30")}
-          {text("tax_id", "Tax id")}
-          {text("average_lead_time_days", "Lead time (days)")}
-          {text("on_time_delivery_rate", "On-time delivery rate", "0 to 1, e.g. 0.95")}
-          {text("quality_rating", "Quality rating", "0 to 5")}
+          {text("account_number")}
+          {text("payment_terms", t("e.g. Net 30"))}
+          {text("tax_id")}
+          {text("average_lead_time_days")}
+          {text("on_time_delivery_rate", t("0 to 1, e.g. 0.95"))}
+          {text("quality_rating", t("0 to 5"))}
           <label className="checkbox">
             <input type="checkbox" checked={draft.is_preferred} onChange={(e) => setDraft((d) => ({ ...d, is_preferred: e.target.checked }))} />
-            Preferred supplier
+            {labels.is_preferred}
           </label>
         </div>
       </fieldset>
-      <Field label="Notes" wide>
+      <Field label={labels.notes} wide error={fieldError(error, "notes", t)}>
         {(id) => <textarea id={id} name="notes" rows={2} value={draft.notes} onChange={set("notes")} />}
       </Field>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={error} fields={labels} />
       <div className="form-actions">
         <button type="submit" className="primary" disabled={busy}>
-          {busy ? "Saving…" : "Save supplier"}
+          {busy ? t("Saving…") : t("Save supplier")}
         </button>
         <button type="button" onClick={onCancel}>
-          Cancel <Kbd>Esc</Kbd>
+          {t("Cancel")} <Kbd>Esc</Kbd>
         </button>
         {supplier && (
-          <button type="button" className="danger" disabled={busy} onClick={() => void setActive(!supplier.is_active)}>
-            {supplier.is_active ? "Deactivate" : "Reactivate"}
+          <button
+            type="button"
+            className="danger"
+            disabled={busy}
+            onClick={() => {
+              update.reset();
+              setConfirmingActive(true);
+            }}
+          >
+            {supplier.is_active ? t("Deactivate…") : t("Reactivate…")}
           </button>
         )}
       </div>
+      {supplier && confirmingActive && (
+        <ConfirmDialog
+          title={supplier.is_active ? t("Deactivate {{name}}?", { name: supplier.name }) : t("Reactivate {{name}}?", { name: supplier.name })}
+          confirmLabel={supplier.is_active ? t("Deactivate") : t("Reactivate")}
+          tone={supplier.is_active ? "danger" : "primary"}
+          busy={update.isPending}
+          error={update.error}
+          onConfirm={() => void setActive(!supplier.is_active)}
+          onCancel={() => setConfirmingActive(false)}
+        >
+          <p>
+            {supplier.is_active
+              ? t("No more stock can be received from {{name}}; it leaves the supplier choices. Its past deliveries and batches stay.", { name: supplier.name })
+              : t("Stock can be received from {{name}} again.", { name: supplier.name })}
+          </p>
+        </ConfirmDialog>
+      )}
     </form>
   );
 }

@@ -37,6 +37,7 @@ function renderScreen(): { name: string; input: Record<string, unknown> }[] {
     if (name === "list_stores") return [STORE("s2", "IKJ", "Ikeja"), STORE("s1", "LEK", "Lekki")];
     if (name === "remove_user_store") return { ...BOLA, stores: [BOLA.stores[0]] };
     if (name === "assign_user_store") return BOLA;
+    if (name === "update_user") return { ...BOLA, is_active: input["is_active"] ?? BOLA.is_active };
     throw new Error(`unexpected call ${name}`);
   });
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
@@ -60,17 +61,38 @@ describe("UsersScreen", () => {
   it("removes a user from a store and assigns them to another", async () => {
     const calls = renderScreen();
     const table = await screen.findByRole("table", { name: "Users" });
-    fireEvent.click((await within(table).findAllByRole("button", { name: "Edit" }))[0]!);
+    fireEvent.click(await within(table).findByRole("button", { name: "Edit Bola" }));
     fireEvent.click(await screen.findByRole("button", { name: "Remove Bola from Ikeja" }));
+    // A confirmation says what removing does before anything is sent.
+    const confirm = await screen.findByRole("alertdialog", { name: "Remove Bola from Ikeja?" });
+    expect(confirm).toHaveTextContent("Bola will no longer work in Ikeja (now manager there).");
+    expect(calls.some((c) => c.name === "remove_user_store")).toBe(false);
+    fireEvent.click(within(confirm).getByRole("button", { name: "Remove from Ikeja" }));
     await waitFor(() => expect(calls.some((c) => c.name === "remove_user_store")).toBe(true));
     expect(calls.find((c) => c.name === "remove_user_store")?.input).toEqual({ user_id: "u1", store_id: "s2" });
     expect(await screen.findByText("Bola no longer works in Ikeja.")).toBeInTheDocument();
 
-    fireEvent.click((await within(table).findAllByRole("button", { name: "Edit" }))[0]!);
+    fireEvent.click(await within(table).findByRole("button", { name: "Edit Bola" }));
     await screen.findByRole("option", { name: "Ikeja (IKJ)" });
     fireEvent.change(screen.getByLabelText("Role in that store"), { target: { value: "manager" } });
     fireEvent.click(screen.getByRole("button", { name: "Assign" }));
     await waitFor(() => expect(calls.some((c) => c.name === "assign_user_store")).toBe(true));
     expect(calls.find((c) => c.name === "assign_user_store")?.input).toEqual({ user_id: "u1", store_id: "s2", role: "manager" });
+  });
+
+  it("says what deactivating a user does before doing it", async () => {
+    const calls = renderScreen();
+    const table = await screen.findByRole("table", { name: "Users" });
+    fireEvent.click(await within(table).findByRole("button", { name: "Edit Bola" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Deactivate…" }));
+    const confirm = await screen.findByRole("alertdialog", { name: "Deactivate Bola?" });
+    expect(confirm).toHaveTextContent("Bola (Cashier) will no longer be able to sign in or approve anything.");
+    expect(confirm).toHaveTextContent("Stores: Lekki: cashier, Ikeja: manager");
+    // Focus starts on the safe choice.
+    await waitFor(() => expect(document.activeElement).toHaveTextContent("Cancel"));
+    expect(calls.some((c) => c.name === "update_user")).toBe(false);
+    fireEvent.click(within(confirm).getByRole("button", { name: "Deactivate" }));
+    expect(await screen.findByText("Bola deactivated.")).toBeInTheDocument();
+    expect(calls.find((c) => c.name === "update_user")?.input).toEqual({ id: "u1", is_active: false });
   });
 });
