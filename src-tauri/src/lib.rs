@@ -10,10 +10,12 @@
 //! - [`till`]: this till's id, kept in a config file beside the database.
 //! - [`timers`]: the background timer that releases lapsed holds.
 //! - [`state`]: the database and session, testable without a desktop.
+//! - [`display`]: whether a window can open here, asked before Tauri starts.
 //! - [`commands`]: the Tauri commands and the `data-changed` event.
 //! - [`error`]: the `{kind, message, details}` error the UI receives.
 
 pub mod commands;
+pub mod display;
 pub mod error;
 pub mod options;
 pub mod state;
