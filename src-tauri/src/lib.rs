@@ -7,7 +7,9 @@
 //!
 //! - [`options`]: where the database lives (`--db`, `PHARMAPOS_DB`, default)
 //!   and the till id (`--till-id`, `PHARMAPOS_TILL_ID`).
-//! - [`till`]: this till's id, kept in a config file beside the database.
+//! - [`till`]: this till's id and printer, kept in a config file beside the
+//!   database.
+//! - [`printer`]: receipts and shift reports to an ESC/POS receipt printer.
 //! - [`timers`]: the background timer that releases lapsed holds.
 //! - [`state`]: the database and session, testable without a desktop.
 //! - [`display`]: whether a window can open here, asked before Tauri starts.
@@ -18,6 +20,7 @@ pub mod commands;
 pub mod display;
 pub mod error;
 pub mod options;
+pub mod printer;
 pub mod state;
 pub mod till;
 pub mod timers;
@@ -52,9 +55,9 @@ pub fn run(options: LaunchOptions) -> Result<(), Box<dyn std::error::Error>> {
                 None => app.path().app_data_dir()?.join(options::DEFAULT_DB_FILE),
             };
             log::info!("store database: {}", db_path.display());
-            app.manage(
-                AppState::new(db_path, idle_lock_from_env()).with_till_id(options.till_id.clone()),
-            );
+            let state =
+                AppState::new(db_path, idle_lock_from_env()).with_till_id(options.till_id.clone());
+            app.manage(if options.demo { state.in_demo() } else { state });
             tauri::async_runtime::spawn(timers::release_lapsed_holds_every(
                 app.handle().clone(),
                 timers::HOLD_RELEASE_EVERY,
@@ -72,6 +75,13 @@ pub fn run(options: LaunchOptions) -> Result<(), Box<dyn std::error::Error>> {
             commands::backup_database,
             commands::till_config,
             commands::rename_till,
+            commands::open_demo,
+            commands::leave_demo,
+            commands::get_printer_settings,
+            commands::set_printer_settings,
+            commands::print_receipt,
+            commands::print_shift_report,
+            commands::test_print,
         ])
         .run(tauri::generate_context!())?;
     Ok(())
