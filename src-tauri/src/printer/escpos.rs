@@ -109,10 +109,13 @@ impl Doc {
         self.line(&format!("{pad}{right}"))
     }
 
-    /// Text wrapped at word boundaries to the paper's width.
+    /// Text wrapped at word boundaries to the paper's width; leading
+    /// spaces indent every line of it.
     pub fn wrapped(&mut self, text: &str) -> &mut Doc {
-        for part in wrap(text, self.columns) {
-            self.line(&part);
+        let body = text.trim_start_matches(' ');
+        let indent = " ".repeat((text.len() - body.len()).min(self.columns / 2));
+        for part in wrap(body, self.columns - indent.len()) {
+            self.line(&format!("{indent}{part}"));
         }
         self
     }
@@ -323,5 +326,12 @@ mod tests {
         assert_eq!(lines[2], "part here");
         assert_eq!(lines[3], "                9.00");
         assert!(lines.iter().all(|l| l.chars().count() <= 20));
+        let mut doc = Doc::new(20);
+        doc.wrapped("  Batch PCM-2405 exp 2027-06-30");
+        let text = String::from_utf8_lossy(&doc.into_bytes()[5..]).into_owned();
+        assert_eq!(
+            text.lines().collect::<Vec<_>>(),
+            ["  Batch PCM-2405 exp", "  2027-06-30"]
+        );
     }
 }
