@@ -55,9 +55,22 @@ pub fn run(options: LaunchOptions) -> Result<(), Box<dyn std::error::Error>> {
                 None => app.path().app_data_dir()?.join(options::DEFAULT_DB_FILE),
             };
             log::info!("store database: {}", db_path.display());
+            if options.demo {
+                log::info!("--demo: opening {}", state::demo_path(&db_path).display());
+            }
             let state =
                 AppState::new(db_path, idle_lock_from_env()).with_till_id(options.till_id.clone());
             app.manage(if options.demo { state.in_demo() } else { state });
+            if options.demo {
+                // Make the demo while the window loads, not on the UI's
+                // first status call (the UI's call then waits on the lock).
+                let handle = app.handle().clone();
+                tauri::async_runtime::spawn(async move {
+                    if let Err(e) = commands::blocking(&handle, |s| s.status()).await {
+                        log::error!("opening the demo: {e}");
+                    }
+                });
+            }
             tauri::async_runtime::spawn(timers::release_lapsed_holds_every(
                 app.handle().clone(),
                 timers::HOLD_RELEASE_EVERY,
