@@ -18,7 +18,8 @@
 //!
 //! A printer that cannot be reached is an error of kind
 //! `printer_unavailable` (details: `printer`, `problem` = `not_configured`,
-//! `not_found`, `permission_denied`, `refused`, `timed_out` or `other`): the
+//! `not_found`, `permission_denied`, `busy`, `refused`, `timed_out` or
+//! `other`): the
 //! UI offers the system print dialog instead.
 
 pub mod escpos;
@@ -215,6 +216,7 @@ impl PrinterConnection {
                 std::io::ErrorKind::NotFound => "not_found",
                 std::io::ErrorKind::PermissionDenied => "permission_denied",
                 std::io::ErrorKind::ConnectionRefused => "refused",
+                std::io::ErrorKind::ResourceBusy => "busy",
                 std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => "timed_out",
                 _ => "other",
             };
@@ -246,6 +248,8 @@ impl PrinterConnection {
                     .timeout(WRITE_TIMEOUT)
                     .open()
                     .map_err(|e| match e.kind() {
+                        // Another program holds the port (serialport locks it).
+                        _ if e.description.contains("lock") => fail("busy", e.to_string()),
                         serialport::ErrorKind::NoDevice => fail("not_found", e.to_string()),
                         serialport::ErrorKind::Io(kind) => io(std::io::Error::new(kind, e)),
                         _ => fail("other", e.to_string()),
@@ -291,6 +295,9 @@ fn unavailable(connection: &PrinterConnection, problem: &str, cause: String) -> 
         }
         "permission_denied" => format!(
             "this user may not use the receipt printer ({printer}): on Linux, add the user to the 'lp' (USB) or 'dialout' (serial) group ({cause})"
+        ),
+        "busy" => format!(
+            "the receipt printer ({printer}) is in use by another program; close it and print again ({cause})"
         ),
         "refused" | "timed_out" => format!(
             "the receipt printer ({printer}) did not answer: is it switched on, with paper, on this network? ({cause})"
