@@ -75,12 +75,12 @@ fn no_display_is_one_line_and_a_failure() {
     assert!(!err.contains("panicked"), "{err}");
 
     // A display variable naming no running server: GTK cannot connect.
-    let out = run(&["--db", "/nonexistent/x.db"], &[("DISPLAY", ":97")]);
+    let out = run(&["--db", "/nonexistent/x.db"], &[("DISPLAY", ":7913")]);
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     assert_eq!(err.lines().count(), 1, "one line, got:\n{err}");
     assert!(
-        err.starts_with("pharmapos-desktop: cannot open the display (DISPLAY=:97)"),
+        err.starts_with("pharmapos-desktop: cannot open the display (DISPLAY=:7913)"),
         "{err}"
     );
 }
