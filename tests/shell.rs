@@ -405,3 +405,96 @@ fn backup_copies_the_store_and_never_overwrites() {
     assert_eq!(state.backup(&other).unwrap_err().kind, "forbidden");
     assert!(!other.exists());
 }
+
+#[test]
+fn the_demo_opens_beside_the_store_and_never_touches_it() {
+    let (dir, state) = ready(None);
+    state.sign_in(sign_in_request("2580")).unwrap();
+    let store_file = dir.path().join("data").join("store.db");
+    assert!(!state.status().unwrap().demo);
+
+    let status = state.open_demo(Default::default()).unwrap();
+    assert!(status.demo);
+    assert_eq!(status.state, DbState::Ready);
+    assert_eq!(
+        std::path::PathBuf::from(&status.db_path),
+        dir.path().join("data").join("demo.sqlite")
+    );
+    // The session ended: the demo has its own users, with documented PINs.
+    assert!(state.current_session().unwrap().is_none());
+    let names: Vec<String> = state
+        .sign_in_users()
+        .unwrap()
+        .into_iter()
+        .map(|u| u.name)
+        .collect();
+    assert!(names.contains(&"Demo Cashier".to_string()), "{names:?}");
+    assert!(!names.contains(&"Ada".to_string()));
+    assert_eq!(
+        state.sign_in(sign_in_request("2580")).unwrap_err().kind,
+        "unauthenticated"
+    );
+    state
+        .sign_in(serde_json::from_value(json!({ "name": "Demo Cashier", "pin": "3333" })).unwrap())
+        .unwrap();
+    // The demo's till continues the demo's shift.
+    assert_eq!(state.till_config().unwrap().till_id, "DEMO-1");
+    let stores = state.call("list_stores", json!({})).unwrap().0;
+    assert_eq!(stores[0]["name"], "Demo Pharmacy");
+    let sales = state
+        .call(
+            "list_sales",
+            json!({ "terminal_id": "DEMO-1", "limit": 1000 }),
+        )
+        .map(|(v, _)| v.as_array().unwrap().len())
+        .unwrap_or(0);
+
+    // Back to the store: its own users, its own till, no demo data.
+    let status = state.leave_demo().unwrap();
+    assert!(!status.demo);
+    assert_eq!(std::path::PathBuf::from(&status.db_path), store_file);
+    assert!(state.current_session().unwrap().is_none());
+    state.sign_in(sign_in_request("2580")).unwrap();
+    let stores = state.call("list_stores", json!({})).unwrap().0;
+    assert_eq!(stores.as_array().unwrap().len(), 1);
+    assert_eq!(stores[0]["name"], "Lekki Pharmacy");
+    assert_ne!(state.till_config().unwrap().till_id, "DEMO-1");
+    let products = state
+        .call("search_products", json!({ "query": "paracetamol" }))
+        .unwrap()
+        .0;
+    assert_eq!(products, json!([]), "no demo product in the store's file");
+
+    // The demo is kept as it was left, not made again.
+    state.open_demo(Default::default()).unwrap();
+    state
+        .sign_in(serde_json::from_value(json!({ "name": "Demo Admin", "pin": "1111" })).unwrap())
+        .unwrap();
+    let again = state
+        .call(
+            "list_sales",
+            json!({ "terminal_id": "DEMO-1", "limit": 1000 }),
+        )
+        .map(|(v, _)| v.as_array().unwrap().len())
+        .unwrap_or(0);
+    assert_eq!(again, sales);
+    assert!(state.call("verify", json!({})).unwrap().0["ok"] == json!(true));
+}
+
+#[test]
+fn started_with_demo_the_app_opens_the_demo_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = AppState::new(dir.path().join("pharmapos.db"), None).in_demo();
+    let status = state.status().unwrap();
+    assert!(status.demo);
+    assert_eq!(status.state, DbState::Ready);
+    assert!(dir.path().join("demo.sqlite").exists());
+    assert!(
+        !dir.path().join("pharmapos.db").exists(),
+        "the store's file is not made"
+    );
+    // Leaving goes to the store's own (new) file: setup.
+    let status = state.leave_demo().unwrap();
+    assert!(!status.demo);
+    assert_eq!(status.state, DbState::NeedsSetup);
+}

@@ -9,12 +9,15 @@
 use std::path::PathBuf;
 
 use pharmapos_engine::auth::{SignInRequest, SignedInUser, UserSummary};
+use pharmapos_engine::demo::DemoRequest;
+use pharmapos_engine::ids::{SaleId, ShiftId};
 use pharmapos_engine::setup::{InitRequest, InitResult};
 use serde::Serialize;
 use serde_json::Value;
 use tauri::{AppHandle, Emitter, Manager};
 
 use crate::error::ApiError;
+use crate::printer::{PrintResult, PrinterSettings};
 use crate::state::{AppState, AppStatus, SessionInfo};
 use crate::till::TillConfig;
 
@@ -125,4 +128,73 @@ pub async fn rename_till(app: AppHandle, till_id: String) -> Result<TillConfig, 
     let config = blocking(&app, move |s| s.rename_till(&till_id)).await?;
     notify(&app, "rename_till");
     Ok(config)
+}
+
+/// Switches the app to the demo store (`demo.sqlite` beside the store's
+/// database), making it on first use with sample products, stock and a day
+/// of sales in `request.timezone` (default: this PC's). Ends the session;
+/// the answer's `demo` is true. The store's own file is not touched.
+#[tauri::command]
+pub async fn open_demo(
+    app: AppHandle,
+    request: Option<DemoRequest>,
+) -> Result<AppStatus, ApiError> {
+    let status = blocking(&app, move |s| s.open_demo(request.unwrap_or_default())).await?;
+    notify(&app, "open_demo");
+    Ok(status)
+}
+
+/// Switches back from the demo to the store's own database. Ends the session.
+#[tauri::command]
+pub async fn leave_demo(app: AppHandle) -> Result<AppStatus, ApiError> {
+    let status = blocking(&app, |s| s.leave_demo()).await?;
+    notify(&app, "leave_demo");
+    Ok(status)
+}
+
+/// This till's receipt printer (managers and administrators).
+#[tauri::command]
+pub async fn get_printer_settings(app: AppHandle) -> Result<PrinterSettings, ApiError> {
+    blocking(&app, |s| s.printer_settings()).await
+}
+
+/// Chooses this till's receipt printer (managers and administrators).
+#[tauri::command]
+pub async fn set_printer_settings(
+    app: AppHandle,
+    settings: PrinterSettings,
+) -> Result<PrinterSettings, ApiError> {
+    blocking(&app, move |s| s.set_printer_settings(settings)).await
+}
+
+/// Prints a sale's receipt on this till's printer; `reprint` marks it as a
+/// copy and never opens the drawer.
+#[tauri::command]
+pub async fn print_receipt(
+    app: AppHandle,
+    sale_id: SaleId,
+    reprint: Option<bool>,
+) -> Result<PrintResult, ApiError> {
+    blocking(&app, move |s| {
+        s.print_receipt(sale_id, reprint.unwrap_or(false))
+    })
+    .await
+}
+
+/// Prints a shift's X (open) or Z (closed) report on this till's printer.
+#[tauri::command]
+pub async fn print_shift_report(
+    app: AppHandle,
+    shift_id: ShiftId,
+) -> Result<PrintResult, ApiError> {
+    blocking(&app, move |s| s.print_shift_report(shift_id)).await
+}
+
+/// Prints a test page on the given (unsaved) settings, or the saved ones.
+#[tauri::command]
+pub async fn test_print(
+    app: AppHandle,
+    settings: Option<PrinterSettings>,
+) -> Result<PrintResult, ApiError> {
+    blocking(&app, move |s| s.test_print(settings)).await
 }

@@ -1,9 +1,11 @@
 //! The error every Tauri command returns: `{kind, message, details}`.
 //!
 //! Engine errors pass through with their own kind, message and details, so the
-//! UI branches on the same stable kinds as the CLI. The shell adds no kinds of
-//! its own: a missing session is `unauthenticated`, a poisoned lock or a
-//! failed background task is `internal` (logged, shown with generic text).
+//! UI branches on the same stable kinds as the CLI. The shell adds one kind
+//! of its own, `printer_unavailable` (the receipt printer, which the engine
+//! knows nothing of: see [`crate::printer`]); a missing session is
+//! `unauthenticated`, a poisoned lock or a failed background task is
+//! `internal` (logged, shown with generic text).
 
 use serde::Serialize;
 use serde_json::{json, Value};

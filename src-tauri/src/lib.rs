@@ -7,15 +7,20 @@
 //!
 //! - [`options`]: where the database lives (`--db`, `PHARMAPOS_DB`, default)
 //!   and the till id (`--till-id`, `PHARMAPOS_TILL_ID`).
-//! - [`till`]: this till's id, kept in a config file beside the database.
+//! - [`till`]: this till's id and printer, kept in a config file beside the
+//!   database.
+//! - [`printer`]: receipts and shift reports to an ESC/POS receipt printer.
 //! - [`timers`]: the background timer that releases lapsed holds.
 //! - [`state`]: the database and session, testable without a desktop.
+//! - [`display`]: whether a window can open here, asked before Tauri starts.
 //! - [`commands`]: the Tauri commands and the `data-changed` event.
 //! - [`error`]: the `{kind, message, details}` error the UI receives.
 
 pub mod commands;
+pub mod display;
 pub mod error;
 pub mod options;
+pub mod printer;
 pub mod state;
 pub mod till;
 pub mod timers;
@@ -50,9 +55,22 @@ pub fn run(options: LaunchOptions) -> Result<(), Box<dyn std::error::Error>> {
                 None => app.path().app_data_dir()?.join(options::DEFAULT_DB_FILE),
             };
             log::info!("store database: {}", db_path.display());
-            app.manage(
-                AppState::new(db_path, idle_lock_from_env()).with_till_id(options.till_id.clone()),
-            );
+            if options.demo {
+                log::info!("--demo: opening {}", state::demo_path(&db_path).display());
+            }
+            let state =
+                AppState::new(db_path, idle_lock_from_env()).with_till_id(options.till_id.clone());
+            app.manage(if options.demo { state.in_demo() } else { state });
+            if options.demo {
+                // Make the demo while the window loads, not on the UI's
+                // first status call (the UI's call then waits on the lock).
+                let handle = app.handle().clone();
+                tauri::async_runtime::spawn(async move {
+                    if let Err(e) = commands::blocking(&handle, |s| s.status()).await {
+                        log::error!("opening the demo: {e}");
+                    }
+                });
+            }
             tauri::async_runtime::spawn(timers::release_lapsed_holds_every(
                 app.handle().clone(),
                 timers::HOLD_RELEASE_EVERY,
@@ -70,6 +88,13 @@ pub fn run(options: LaunchOptions) -> Result<(), Box<dyn std::error::Error>> {
             commands::backup_database,
             commands::till_config,
             commands::rename_till,
+            commands::open_demo,
+            commands::leave_demo,
+            commands::get_printer_settings,
+            commands::set_printer_settings,
+            commands::print_receipt,
+            commands::print_shift_report,
+            commands::test_print,
         ])
         .run(tauri::generate_context!())?;
     Ok(())

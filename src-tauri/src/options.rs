@@ -1,14 +1,22 @@
-//! Launch options: where the store database lives, and this till's id.
+//! Launch options: where the store database lives, this till's id, and
+//! whether to open the demo store.
 //!
 //! Database precedence: `--db <file>` on the command line, then the
 //! `PHARMAPOS_DB` environment variable, then `pharmapos.db` in the app's
 //! data folder (which only Tauri knows, so it is resolved late, in
 //! [`crate::run`]). Tests and stores that keep their data elsewhere use the
-//! first two.
+//! first two. `--demo` opens the demo store instead, a separate file beside
+//! that database ([`crate::demo`]); the store's own file is never touched.
 //!
 //! Till id precedence: `--till-id <id>`, then `PHARMAPOS_TILL_ID`, then the
 //! config file beside the database ([`crate::till`]). An invalid value given
 //! here stops the app at launch with a message, like a bad `--db`.
+//!
+//! The binary is a program like any other: `--help` and `--version` answer
+//! on the terminal and an unknown option is refused, all before anything
+//! needs a display ([`Launch`]). WebKitWebDriver (the end-to-end tests)
+//! starts the app with only the arguments the test gives it, so nothing
+//! else arrives here.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -18,6 +26,65 @@ use crate::till::{validate_till_id, TillIdSource};
 /// File name of the store database inside the app's data folder.
 pub const DEFAULT_DB_FILE: &str = "pharmapos.db";
 
+/// Usage, as `--help` prints it (and, first line, after a bad option).
+pub const USAGE: &str = "usage: pharmapos-desktop [--db <file>] [--till-id <id>] [--demo]";
+
+/// What `--help` prints.
+pub fn help_text() -> String {
+    format!(
+        "PharmaPOS {version}: the pharmacy point of sale and inventory desktop app.
+
+{USAGE}
+
+Options:
+  --db <file>       the store database (default: $PHARMAPOS_DB, else
+                    pharmapos.db in the app's data folder)
+  --till-id <id>    this till's id for this run (default: $PHARMAPOS_TILL_ID,
+                    else the <db>.till.json file beside the database)
+  --demo            open the demo store (demo.sqlite beside the database,
+                    created with sample products, stock and a day of sales)
+  -h, --help        print this help and exit
+  -V, --version     print the version and exit
+
+Environment: PHARMAPOS_DB, PHARMAPOS_TILL_ID, PHARMAPOS_IDLE_LOCK_SECS
+(seconds before the session locks, 0 never), RUST_LOG (log level).
+The app needs a graphical session (DISPLAY or WAYLAND_DISPLAY) and WebKitGTK.
+",
+        version = env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// What the command line asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Launch {
+    /// Start the app.
+    Run(LaunchOptions),
+    /// Print [`help_text`] and exit.
+    Help,
+    /// Print the version and exit.
+    Version,
+}
+
+impl Launch {
+    /// Parses the arguments (without the program name) and the values of
+    /// `PHARMAPOS_DB` and `PHARMAPOS_TILL_ID`. `--help` and `--version` win
+    /// over everything else, even a bad option before them; an unknown
+    /// option or a stray argument is an error.
+    pub fn from_args(
+        args: &[String],
+        env_db: Option<OsString>,
+        env_till_id: Option<OsString>,
+    ) -> Result<Launch, String> {
+        if args.iter().any(|a| a == "--help" || a == "-h") {
+            return Ok(Launch::Help);
+        }
+        if args.iter().any(|a| a == "--version" || a == "-V") {
+            return Ok(Launch::Version);
+        }
+        LaunchOptions::from_args(args, env_db, env_till_id).map(Launch::Run)
+    }
+}
+
 /// What the binary was started with.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LaunchOptions {
@@ -26,12 +93,14 @@ pub struct LaunchOptions {
     /// A till id fixed for this run (`--till-id` or `PHARMAPOS_TILL_ID`);
     /// `None` means the config file's.
     pub till_id: Option<(String, TillIdSource)>,
+    /// `--demo`: open the demo store's file instead of the store's.
+    pub demo: bool,
 }
 
 impl LaunchOptions {
     /// Parses the arguments (without the program name) and the values of
-    /// `PHARMAPOS_DB` and `PHARMAPOS_TILL_ID`. Unknown arguments are ignored
-    /// because the webview and tauri-driver may add their own.
+    /// `PHARMAPOS_DB` and `PHARMAPOS_TILL_ID`; an unknown option or a stray
+    /// argument is an error (see [`Launch::from_args`] for `--help`).
     pub fn from_args(
         args: &[String],
         env_db: Option<OsString>,
@@ -39,6 +108,7 @@ impl LaunchOptions {
     ) -> Result<LaunchOptions, String> {
         let mut db_path = None;
         let mut till_id = None;
+        let mut demo = false;
         let mut iter = args.iter();
         while let Some(arg) = iter.next() {
             if arg == "--db" {
@@ -51,6 +121,14 @@ impl LaunchOptions {
                 till_id = Some((till(value, "--till-id")?, TillIdSource::Argument));
             } else if let Some(value) = arg.strip_prefix("--till-id=") {
                 till_id = Some((till(value, "--till-id")?, TillIdSource::Argument));
+            } else if arg == "--demo" {
+                demo = true;
+            } else if arg.starts_with("-psn_") {
+                // macOS adds a process serial number when started from Finder.
+            } else if arg.starts_with('-') {
+                return Err(format!("unknown option '{arg}' (see --help)"));
+            } else {
+                return Err(format!("unexpected argument '{arg}' (see --help)"));
             }
         }
         if db_path.is_none() {
@@ -67,7 +145,11 @@ impl LaunchOptions {
                 ));
             }
         }
-        Ok(LaunchOptions { db_path, till_id })
+        Ok(LaunchOptions {
+            db_path,
+            till_id,
+            demo,
+        })
     }
 }
 
@@ -105,8 +187,7 @@ mod tests {
     fn environment_then_default() {
         let o = LaunchOptions::from_args(&[], Some("/b.db".into()), None).unwrap();
         assert_eq!(o.db_path, Some(PathBuf::from("/b.db")));
-        let o =
-            LaunchOptions::from_args(&args(&["--something-else"]), Some("".into()), None).unwrap();
+        let o = LaunchOptions::from_args(&[], Some("".into()), None).unwrap();
         assert_eq!(o.db_path, None);
     }
 
@@ -140,5 +221,30 @@ mod tests {
         assert!(e.contains("enter a till id"), "{e}");
         let e = LaunchOptions::from_args(&[], None, Some("x".repeat(33).into())).unwrap_err();
         assert!(e.starts_with("PHARMAPOS_TILL_ID:"), "{e}");
+    }
+
+    #[test]
+    fn help_and_version_win_and_bad_options_are_refused() {
+        let launch = |list: &[&str]| Launch::from_args(&args(list), None, None);
+        assert_eq!(launch(&["--help"]).unwrap(), Launch::Help);
+        assert_eq!(launch(&["--db", "/a.db", "-h"]).unwrap(), Launch::Help);
+        // Help even after a bad option: the user is asking how to fix it.
+        assert_eq!(launch(&["--bogus", "--help"]).unwrap(), Launch::Help);
+        assert_eq!(launch(&["--version"]).unwrap(), Launch::Version);
+        assert_eq!(launch(&["-V"]).unwrap(), Launch::Version);
+        let e = launch(&["--bogus"]).unwrap_err();
+        assert!(e.contains("unknown option '--bogus'"), "{e}");
+        let e = launch(&["store.db"]).unwrap_err();
+        assert!(e.contains("unexpected argument 'store.db'"), "{e}");
+        assert!(launch(&["-psn_0_12345"]).is_ok());
+        match launch(&["--demo", "--db", "/a.db"]).unwrap() {
+            Launch::Run(o) => {
+                assert!(o.demo);
+                assert_eq!(o.db_path, Some(PathBuf::from("/a.db")));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(help_text().contains(USAGE));
+        assert!(help_text().contains(env!("CARGO_PKG_VERSION")));
     }
 }

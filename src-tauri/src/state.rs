@@ -1,6 +1,13 @@
 //! The shell's state: the open store database, who is signed in, and this
 //! till's id.
 //!
+//! The app runs on one file at a time: the store's own, or the demo store's
+//! (`demo.sqlite` beside it, made on first use by the engine's
+//! [`pharmapos_engine::demo`]). [`AppState::open_demo`] and
+//! [`AppState::leave_demo`] switch between them, ending the session (the
+//! two files have different users); the store's file is never written by
+//! the demo. Each file has its own till config beside it.
+//!
 //! [`AppState`] is plain Rust with no Tauri types, so every behaviour of the
 //! shell (first start, sign-in, idle lock, command calls, backup) is tested
 //! without a desktop. The Tauri commands in [`crate::commands`] only move a
@@ -19,6 +26,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use pharmapos_engine::auth::{self, SignInRequest, SignedInUser, UserSummary};
 use pharmapos_engine::clock::{Clock, SystemClock};
+use pharmapos_engine::demo::{DemoRequest, DEMO_TILL};
 use pharmapos_engine::sales::shifts::AuthorizeTillRename;
 use pharmapos_engine::setup::{self, InitRequest, InitResult};
 use pharmapos_engine::{Db, OpenOptions, Session};
@@ -28,6 +36,9 @@ use ts_rs::TS;
 
 use crate::error::ApiError;
 use crate::till::{TillConfig, TillIdSource, TillIdStore};
+
+/// The demo store's file name, beside the store's database.
+pub const DEMO_DB_FILE: &str = "demo.sqlite";
 
 /// Default idle time after which the session locks.
 pub const DEFAULT_IDLE_LOCK: Duration = Duration::from_secs(5 * 60);
@@ -60,6 +71,9 @@ pub struct AppStatus {
     pub idle_lock_seconds: u64,
     /// The app's version.
     pub version: String,
+    /// The file is a demo store (made by `open_demo` or `--demo`): the UI
+    /// shows a banner on every screen, with a way back (`leave_demo`).
+    pub demo: bool,
 }
 
 /// Answer of `current_session`.
@@ -76,14 +90,25 @@ struct ActiveSession {
     last_activity: DateTime<Utc>,
 }
 
+/// The file the app runs on, opened lazily.
+struct OpenFile {
+    path: PathBuf,
+    /// This is the demo's file: made with the demo store if missing, as
+    /// this request says.
+    demo: Option<DemoRequest>,
+    db: Option<Db>,
+    till: Arc<TillIdStore>,
+}
+
 /// The shell's state, managed by Tauri.
 pub struct AppState {
-    db_path: PathBuf,
+    /// The store's own database (the demo lives beside it).
+    store_path: PathBuf,
     idle_lock: Option<Duration>,
-    db: Mutex<Option<Db>>,
-    open_error: Mutex<Option<ApiError>>,
+    file: Mutex<OpenFile>,
     session: Mutex<Option<ActiveSession>>,
-    till: TillIdStore,
+    /// A till id fixed for the run (`--till-id`), for whichever file.
+    fixed_till: Option<(String, TillIdSource)>,
     clock: Arc<dyn Clock>,
 }
 
@@ -96,14 +121,31 @@ impl AppState {
     /// State for the database at `db_path`; `idle_lock` of `None` never locks.
     pub fn new(db_path: PathBuf, idle_lock: Option<Duration>) -> AppState {
         AppState {
-            till: TillIdStore::new(&db_path, None),
-            db_path,
+            file: Mutex::new(OpenFile {
+                till: Arc::new(TillIdStore::new(&db_path, None)),
+                path: db_path.clone(),
+                demo: None,
+                db: None,
+            }),
+            store_path: db_path,
             idle_lock,
-            db: Mutex::new(None),
-            open_error: Mutex::new(None),
             session: Mutex::new(None),
+            fixed_till: None,
             clock: Arc::new(SystemClock),
         }
+    }
+
+    /// Starts on the demo store instead of the store (`--demo`); it is made
+    /// when first opened.
+    pub fn in_demo(mut self) -> AppState {
+        let path = demo_path(&self.store_path);
+        self.file = Mutex::new(OpenFile {
+            till: Arc::new(TillIdStore::new(&path, self.fixed_till.clone())),
+            path,
+            demo: Some(DemoRequest::default()),
+            db: None,
+        });
+        self
     }
 
     /// The clock of the engine and of the idle lock (tests move it; the app
@@ -117,20 +159,42 @@ impl AppState {
     /// Fixes the till id for this run (`--till-id` / `PHARMAPOS_TILL_ID`);
     /// `None` leaves it to the config file beside the database.
     pub fn with_till_id(mut self, fixed: Option<(String, TillIdSource)>) -> AppState {
-        self.till = TillIdStore::new(&self.db_path, fixed);
+        self.fixed_till = fixed;
+        if let Ok(file) = self.file.get_mut() {
+            file.till = Arc::new(TillIdStore::new(&file.path, self.fixed_till.clone()));
+        }
         self
     }
 
-    /// The database file.
-    pub fn db_path(&self) -> &Path {
-        &self.db_path
+    /// "Now" by the shell's clock.
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
     }
 
-    /// Runs `f` on the open database, opening it first if needed.
-    fn with_db<T>(&self, f: impl FnOnce(&mut Db) -> Result<T, ApiError>) -> Result<T, ApiError> {
-        let mut guard = lock(&self.db, "database lock")?;
+    /// The database file in use (the store's, or the demo's).
+    pub fn db_path(&self) -> PathBuf {
+        match self.file.lock() {
+            Ok(file) => file.path.clone(),
+            Err(poisoned) => poisoned.into_inner().path.clone(),
+        }
+    }
+
+    /// The till id store of the file in use.
+    pub(crate) fn till(&self) -> Result<Arc<TillIdStore>, ApiError> {
+        Ok(lock(&self.file, "database lock")?.till.clone())
+    }
+
+    /// Runs `f` on the open database, opening it first if needed (and, for
+    /// the demo's file, making the demo store when there is none yet).
+    pub(crate) fn with_db<T>(
+        &self,
+        f: impl FnOnce(&mut Db) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let mut file = lock(&self.file, "database lock")?;
+        let file = &mut *file;
+        let guard = &mut file.db;
         if guard.is_none() {
-            if let Some(parent) = self.db_path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            if let Some(parent) = file.path.parent().filter(|p| !p.as_os_str().is_empty()) {
                 std::fs::create_dir_all(parent).map_err(|e| ApiError {
                     kind: "storage".into(),
                     message: format!("cannot create the data folder {}: {e}", parent.display()),
@@ -141,15 +205,14 @@ impl AppState {
                 clock: self.clock.clone(),
                 ..OpenOptions::default()
             };
-            match Db::open_with(&self.db_path, options) {
-                Ok(db) => {
-                    *guard = Some(db);
-                    *lock(&self.open_error, "open error lock")? = None;
-                }
+            if let (Some(request), false) = (&file.demo, file.path.exists()) {
+                make_demo(&file.path, &file.till, request.clone(), options.clone())?;
+            }
+            match Db::open_with(&file.path, options) {
+                Ok(db) => *guard = Some(db),
                 Err(e) => {
                     let err = ApiError::from(e);
-                    log::error!("cannot open {}: {err}", self.db_path.display());
-                    *lock(&self.open_error, "open error lock")? = Some(err.clone());
+                    log::error!("cannot open {}: {err}", file.path.display());
                     return Err(err);
                 }
             }
@@ -162,20 +225,79 @@ impl AppState {
 
     /// Opens the database if needed and says what the UI should show.
     pub fn status(&self) -> Result<AppStatus, ApiError> {
-        let outcome = self.with_db(|db| Ok(db.is_initialized()?));
-        let (state, error) = match outcome {
-            Ok(true) => (DbState::Ready, None),
-            Ok(false) => (DbState::NeedsSetup, None),
+        let outcome = self.with_db(|db| Ok((db.is_initialized()?, db.is_demo()?)));
+        let (state, error, demo) = match outcome {
+            Ok((true, demo)) => (DbState::Ready, None, demo),
+            Ok((false, demo)) => (DbState::NeedsSetup, None, demo),
             Err(e) if e.kind == "internal" => return Err(e),
-            Err(e) => (DbState::Unavailable, Some(e)),
+            Err(e) => (DbState::Unavailable, Some(e), false),
         };
         Ok(AppStatus {
-            db_path: self.db_path.display().to_string(),
+            db_path: self.db_path().display().to_string(),
             state,
             error,
             idle_lock_seconds: self.idle_lock.map_or(0, |d| d.as_secs()),
             version: env!("CARGO_PKG_VERSION").to_string(),
+            demo,
         })
+    }
+
+    /// Switches the app to the demo store (`demo.sqlite` beside the store's
+    /// database), making it first if there is none: sample products, stock
+    /// and a day of sales, in `request.timezone` (default: this PC's zone).
+    /// Ends the session; the store's own file is not touched. Idempotent:
+    /// a demo already made is opened as it was left.
+    pub fn open_demo(&self, request: DemoRequest) -> Result<AppStatus, ApiError> {
+        let path = demo_path(&self.store_path);
+        if path == self.store_path {
+            return Err(ApiError {
+                kind: "conflict".into(),
+                message: format!(
+                    "the store's own database is named {DEMO_DB_FILE}; start PharmaPOS with --db naming another file to try the demo"
+                ),
+                details: serde_json::json!({ "path": path.display().to_string() }),
+            });
+        }
+        // Made (if it must be) when first opened, under the database lock.
+        self.switch_to(path, Some(request))?;
+        if let Err(e) = self.with_db(|_| Ok(())) {
+            // A demo that cannot be made or opened: back to the store.
+            self.switch_to(self.store_path.clone(), None)?;
+            return Err(e);
+        }
+        self.status()
+    }
+
+    /// Switches the app back to the store's own database. Ends the session.
+    pub fn leave_demo(&self) -> Result<AppStatus, ApiError> {
+        self.switch_to(self.store_path.clone(), None)?;
+        self.status()
+    }
+
+    /// Closes the file in use and makes `path` the next one opened.
+    fn switch_to(&self, path: PathBuf, demo: Option<DemoRequest>) -> Result<(), ApiError> {
+        *lock(&self.session, "session lock")? = None;
+        let mut file = lock(&self.file, "database lock")?;
+        if file.path == path && file.demo.is_some() == demo.is_some() {
+            return Ok(());
+        }
+        if let Some(db) = file.db.take() {
+            if let Err(e) = db.close() {
+                log::warn!("closing {}: {e}", file.path.display());
+            }
+        }
+        log::info!(
+            "switching to {} ({})",
+            path.display(),
+            if demo.is_some() { "demo" } else { "store" }
+        );
+        *file = OpenFile {
+            till: Arc::new(TillIdStore::new(&path, self.fixed_till.clone())),
+            path,
+            demo,
+            db: None,
+        };
+        Ok(())
     }
 
     /// Creates the first store and admin; refused once set up.
@@ -246,7 +368,7 @@ impl AppState {
     }
 
     /// The acting user for a command; refreshes the idle timer.
-    fn acting_user(&self) -> Result<SignedInUser, ApiError> {
+    pub(crate) fn acting_user(&self) -> Result<SignedInUser, ApiError> {
         let mut guard = lock(&self.session, "session lock")?;
         self.expire_if_idle(&mut guard);
         match guard.as_mut() {
@@ -323,7 +445,7 @@ impl AppState {
     /// This till's id and where it comes from (no session needed: the
     /// sign-in screen may show it).
     pub fn till_config(&self) -> Result<TillConfig, ApiError> {
-        self.till.config()
+        self.till()?.config()
     }
 
     /// Renames this till. The engine decides whether the acting user may
@@ -336,8 +458,8 @@ impl AppState {
         // A broken config file has no current id to keep: renaming repairs
         // it. A fixed id is refused by the store below, after the engine's
         // permission check.
-        let current = self
-            .till
+        let till = self.till()?;
+        let current = till
             .config()
             .ok()
             .filter(|c| c.renamable && c.till_id != new_id)
@@ -351,8 +473,39 @@ impl AppState {
                 },
             )?)
         })?;
-        let config = self.till.rename(&new_id)?;
+        let config = till.rename(&new_id)?;
         log::info!("till renamed to {} by {}", config.till_id, user.name);
         Ok(config)
     }
+}
+
+/// The demo's file for a store's database: `demo.sqlite` beside it.
+pub fn demo_path(store_path: &Path) -> PathBuf {
+    store_path.with_file_name(DEMO_DB_FILE)
+}
+
+/// Makes the demo store at `path` (in this PC's time zone unless the
+/// request names one) and sets the demo's till to the till its sales were
+/// rung up at, so that the till continues today's demo shift (unless this
+/// till's id is fixed for the run).
+fn make_demo(
+    path: &Path,
+    till: &TillIdStore,
+    mut request: DemoRequest,
+    options: OpenOptions,
+) -> Result<(), ApiError> {
+    if request.timezone.is_none() {
+        request.timezone = iana_time_zone::get_timezone()
+            .ok()
+            .filter(|tz| tz.parse::<chrono_tz::Tz>().is_ok());
+    }
+    let summary = pharmapos_engine::demo::create(path, request, options)?;
+    log::info!(
+        "demo store made at {}: {} products, {} sales",
+        path.display(),
+        summary.products,
+        summary.sales
+    );
+    till.set_if_new(DEMO_TILL)?;
+    Ok(())
 }

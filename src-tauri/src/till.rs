@@ -15,6 +15,10 @@
 //! takes). A config file that cannot be read or holds an invalid id is
 //! reported, never silently replaced: the id names the till's open shift and
 //! its cash, and a new one would orphan them.
+//!
+//! The same file keeps the workstation's other settings, which belong to the
+//! machine for the same reason: its receipt printer ([`crate::printer`]).
+//! Each write keeps what the file holds besides the field it changes.
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
@@ -26,6 +30,7 @@ use serde_json::json;
 use ts_rs::TS;
 
 use crate::error::ApiError;
+use crate::printer::PrinterSettings;
 
 /// Longest till id.
 pub const MAX_TILL_ID_LEN: usize = 32;
@@ -60,11 +65,16 @@ pub struct TillConfig {
     pub renamable: bool,
 }
 
-/// The config file's content.
-#[derive(Serialize, Deserialize)]
+/// The config file's content. A file without a till id gets one on first
+/// use (a printer chosen while the id is fixed by `--till-id` is saved
+/// without one).
+#[derive(Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileContent {
-    till_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    till_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    printer: Option<PrinterSettings>,
 }
 
 /// Checks a till id: 1–32 letters, digits, `-` or `_` (surrounding spaces
@@ -165,7 +175,8 @@ impl TillIdStore {
         })
     }
 
-    /// The file's till id; a missing file is created with a generated id.
+    /// The file's till id; a missing file (or one without an id) gets a
+    /// generated id.
     fn file_till_id(&self) -> Result<String, ApiError> {
         let mut cached = self
             .cached
@@ -174,54 +185,59 @@ impl TillIdStore {
         if let Some(id) = cached.as_ref() {
             return Ok(id.clone());
         }
-        let id = match std::fs::read_to_string(&self.path) {
-            Ok(text) => {
-                let content: FileContent = serde_json::from_str(&text).map_err(|e| {
-                    storage(
-                        format!(
-                            "the till config file {} cannot be read ({e}); fix or delete it",
-                            self.path.display()
-                        ),
-                        &self.path,
-                    )
-                })?;
-                validate_till_id(&content.till_id).map_err(|e| {
-                    storage(
-                        format!(
-                            "the till config file {} holds an invalid till id: {}; fix or delete it",
-                            self.path.display(),
-                            e.message
-                        ),
-                        &self.path,
-                    )
-                })?
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        let mut content = self.read()?.unwrap_or_default();
+        let id = match &content.till_id {
+            Some(id) => validate_till_id(id).map_err(|e| {
+                storage(
+                    format!(
+                        "the till config file {} holds an invalid till id: {}; fix or delete it",
+                        self.path.display(),
+                        e.message
+                    ),
+                    &self.path,
+                )
+            })?,
+            None => {
                 let id = generated_till_id(random_u64());
-                self.write(&id)?;
+                content.till_id = Some(id.clone());
+                self.write(&content)?;
                 log::info!(
                     "till id {id} generated and saved in {}",
                     self.path.display()
                 );
                 id
             }
-            Err(e) => {
-                return Err(storage(
-                    format!(
-                        "cannot read the till config file {}: {e}",
-                        self.path.display()
-                    ),
-                    &self.path,
-                ))
-            }
         };
         *cached = Some(id.clone());
         Ok(id)
     }
 
+    /// The file's content; `None` when there is no file.
+    fn read(&self) -> Result<Option<FileContent>, ApiError> {
+        match std::fs::read_to_string(&self.path) {
+            Ok(text) => serde_json::from_str(&text).map(Some).map_err(|e| {
+                storage(
+                    format!(
+                        "the till config file {} cannot be read ({e}); fix or delete it",
+                        self.path.display()
+                    ),
+                    &self.path,
+                )
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(storage(
+                format!(
+                    "cannot read the till config file {}: {e}",
+                    self.path.display()
+                ),
+                &self.path,
+            )),
+        }
+    }
+
     /// Writes the file (a temporary file renamed over it, so a crash leaves
-    /// the old or the new id, never half of one).
-    fn write(&self, id: &str) -> Result<(), ApiError> {
+    /// the old or the new content, never half of one).
+    fn write(&self, content: &FileContent) -> Result<(), ApiError> {
         if let Some(dir) = self.path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| {
                 storage(
@@ -230,10 +246,8 @@ impl TillIdStore {
                 )
             })?;
         }
-        let text = serde_json::to_string_pretty(&FileContent {
-            till_id: id.to_string(),
-        })
-        .map_err(|e| ApiError::internal("till config", e))?;
+        let text = serde_json::to_string_pretty(content)
+            .map_err(|e| ApiError::internal("till config", e))?;
         let tmp = self.path.with_extension("json.tmp");
         std::fs::write(&tmp, format!("{text}\n"))
             .and_then(|()| std::fs::rename(&tmp, &self.path))
@@ -246,6 +260,32 @@ impl TillIdStore {
                     &self.path,
                 )
             })
+    }
+
+    /// Gives the till `id` when the file does not exist yet (a new demo's
+    /// till continues the demo's shift); otherwise changes nothing.
+    pub fn set_if_new(&self, id: &str) -> Result<(), ApiError> {
+        if self.path.exists() {
+            return Ok(());
+        }
+        let id = validate_till_id(id)?;
+        self.write(&FileContent {
+            till_id: Some(id),
+            printer: None,
+        })
+    }
+
+    /// This workstation's receipt printer, if one was chosen.
+    pub fn printer(&self) -> Result<Option<PrinterSettings>, ApiError> {
+        Ok(self.read()?.and_then(|c| c.printer))
+    }
+
+    /// Saves this workstation's receipt printer (already validated),
+    /// keeping the till id. A broken file is reported, not replaced.
+    pub fn set_printer(&self, printer: PrinterSettings) -> Result<(), ApiError> {
+        let mut content = self.read()?.unwrap_or_default();
+        content.printer = Some(printer);
+        self.write(&content)
     }
 
     /// Renames the till (validated); refused when the id is fixed by the
@@ -263,7 +303,11 @@ impl TillIdStore {
                 details: json!({ "field": "till_id" }),
             });
         }
-        self.write(&id)?;
+        // A broken file cannot be kept: renaming repairs it (the printer
+        // must then be chosen again).
+        let mut content = self.read().ok().flatten().unwrap_or_default();
+        content.till_id = Some(id.clone());
+        self.write(&content)?;
         *self
             .cached
             .lock()

@@ -61,6 +61,14 @@ enum Cmd {
         #[arg(long)]
         pin: Option<String>,
     },
+    /// Make the demo store in --db (a new or empty file; refused otherwise):
+    /// "Demo Pharmacy" with sample products, stock and a day of sales. Sign
+    /// in as "Demo Admin" 1111, "Demo Manager" 2222 or "Demo Cashier" 3333.
+    Demo {
+        /// IANA time zone of the demo store (default Africa/Lagos).
+        #[arg(long)]
+        timezone: Option<String>,
+    },
     /// Run one command as --user; JSON request as an argument or `-` for stdin.
     Call {
         /// Command name (see `pharmapos commands`).
@@ -181,6 +189,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 },
             )?;
             print(&res)
+        }
+        Cmd::Demo { timezone } => {
+            let path = cli
+                .db
+                .as_deref()
+                .context("--db FILE (or PHARMAPOS_DB) names the demo's file")?;
+            let mut opts = pharmapos_engine::OpenOptions::default();
+            if let Some(now) = cli.now {
+                opts.clock = Arc::new(FixedClock(now));
+            }
+            let request = pharmapos_engine::demo::DemoRequest {
+                timezone: timezone.clone(),
+            };
+            print(&pharmapos_engine::demo::create(path, request, opts)?)
         }
         Cmd::Call { command, json } => {
             let mut db = open(&cli)?;

@@ -895,3 +895,25 @@ fn backup_and_restore_are_recorded_and_a_refused_restore_changes_nothing() {
     assert_eq!(trail[0]["kind"], "restored");
     assert!(run(&s.db, &["verify"]).status.success());
 }
+
+#[test]
+fn demo_makes_a_demo_store_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite");
+    let out = run(&db, &["--now", NOW, "demo"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["store_name"], "Demo Pharmacy");
+    assert_eq!(summary["users"][2]["name"], "Demo Cashier");
+    assert_eq!(summary["users"][2]["pin"], "3333");
+    let stores = call(&db, "Demo Cashier", "list_stores", json!({}));
+    assert_eq!(stores[0]["code"], "DEMO");
+    assert!(run(&db, &["verify"]).status.success());
+    // Never into a file that holds anything (this demo included).
+    let again = error_of(&run(&db, &["--now", NOW, "demo"]));
+    assert_eq!(again["kind"], "already_set_up");
+}

@@ -36,6 +36,7 @@ pub mod backup;
 pub mod catalogue;
 pub mod clock;
 mod db;
+pub mod demo;
 mod error;
 pub mod gs1;
 pub mod ids;

@@ -25,4 +25,9 @@ idle_lock_seconds: number,
 /**
  * The app's version.
  */
-version: string, };
+version: string, 
+/**
+ * The file is a demo store (made by `open_demo` or `--demo`): the UI
+ * shows a banner on every screen, with a way back (`leave_demo`).
+ */
+demo: boolean, };

@@ -1,0 +1,77 @@
+//! Whether the app can open a window here, asked before Tauri starts.
+//!
+//! Without this, a start without a graphical session (an SSH login, a
+//! service, a CI job without Xvfb) ends in a panic deep inside the window
+//! library and a backtrace. The shell asks first and says in one line what
+//! is missing; `main` prints it and exits non-zero. (A machine without the
+//! WebKitGTK libraries never reaches this code: the dynamic loader refuses
+//! the binary with its own one-line message naming the missing library.)
+
+use std::ffi::OsString;
+
+/// The problem with the environment's display variables, if any: on Linux
+/// and the BSDs a window needs `WAYLAND_DISPLAY` or `DISPLAY`.
+pub fn missing_display(wayland: Option<OsString>, x11: Option<OsString>) -> Option<String> {
+    let set = |v: &Option<OsString>| v.as_ref().is_some_and(|v| !v.is_empty());
+    if set(&wayland) || set(&x11) {
+        None
+    } else {
+        Some(
+            "no display: PharmaPOS needs a graphical session (DISPLAY or WAYLAND_DISPLAY is not set); \
+             start it from the desktop, or headless with `xvfb-run pharmapos-desktop`"
+                .to_string(),
+        )
+    }
+}
+
+/// Checks that a window can be opened: the display variables, then GTK's
+/// own connection to that display (a `DISPLAY` naming no running server).
+#[cfg(target_os = "linux")]
+pub fn check() -> Result<(), String> {
+    if let Some(problem) = missing_display(
+        std::env::var_os("WAYLAND_DISPLAY"),
+        std::env::var_os("DISPLAY"),
+    ) {
+        return Err(problem);
+    }
+    // The same initialisation the window library does first; done here it
+    // fails with an error instead of a panic, and the library's own call
+    // then finds GTK ready.
+    gtk::init().map_err(|_| {
+        let shown = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .filter(|v| !v.is_empty())
+                .map(|v| format!("{name}={v}"))
+        };
+        let which = [shown("WAYLAND_DISPLAY"), shown("DISPLAY")]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!(
+            "cannot open the display ({which}): is the graphical session running and may this user use it?"
+        )
+    })
+}
+
+/// Other systems always have a display for a desktop app.
+#[cfg(not(target_os = "linux"))]
+pub fn check() -> Result<(), String> {
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_display_variable_is_needed() {
+        assert!(missing_display(None, None).is_some());
+        assert!(missing_display(Some("".into()), Some("".into())).is_some());
+        assert!(missing_display(None, Some(":0".into())).is_none());
+        assert!(missing_display(Some("wayland-0".into()), None).is_none());
+        let message = missing_display(None, None).unwrap_or_default();
+        assert!(!message.contains('\n'), "one line: {message}");
+    }
+}
