@@ -11,7 +11,7 @@ import type { AppStatus } from "./bindings/shell/AppStatus";
 afterEach(() => clearMocks());
 
 function status(over: Partial<AppStatus>): AppStatus {
-  return { db_path: "/data/store.db", state: "ready", error: null, idle_lock_seconds: 0, version: "0.1.0", ...over };
+  return { db_path: "/data/store.db", state: "ready", error: null, idle_lock_seconds: 0, version: "0.1.0", demo: false, ...over };
 }
 
 function renderApp(handlers: Record<string, (args: unknown) => unknown>) {

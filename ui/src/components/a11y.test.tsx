@@ -18,7 +18,7 @@ async function violations(root: Element = document.body): Promise<string[]> {
   return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 
-const status: AppStatus = { db_path: "/tmp/t.db", state: "needs_setup", error: null, idle_lock_seconds: 0, version: "0.1.0" };
+const status: AppStatus = { db_path: "/tmp/t.db", state: "needs_setup", error: null, idle_lock_seconds: 0, version: "0.1.0", demo: false };
 
 describe("accessibility of the shared pieces (axe-core)", { timeout: 30_000 }, () => {
   it("fields with hints and errors, a date field and a picker", async () => {

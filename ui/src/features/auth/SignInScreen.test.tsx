@@ -6,7 +6,7 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import type { AppStatus } from "../../bindings/shell/AppStatus";
 import { SignInScreen } from "./SignInScreen";
 
-const status: AppStatus = { db_path: "/tmp/t.db", state: "ready", error: null, idle_lock_seconds: 300, version: "0.1.0" };
+const status: AppStatus = { db_path: "/tmp/t.db", state: "ready", error: null, idle_lock_seconds: 300, version: "0.1.0", demo: false };
 
 afterEach(() => clearMocks());
 

@@ -6,7 +6,7 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import type { AppStatus } from "../../bindings/shell/AppStatus";
 import { SetupScreen } from "./SetupScreen";
 
-const status: AppStatus = { db_path: "/tmp/t.db", state: "needs_setup", error: null, idle_lock_seconds: 0, version: "0.1.0" };
+const status: AppStatus = { db_path: "/tmp/t.db", state: "needs_setup", error: null, idle_lock_seconds: 0, version: "0.1.0", demo: false };
 
 afterEach(() => {
   clearMocks();
