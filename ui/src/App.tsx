@@ -14,6 +14,7 @@ import { useIdleLock } from "./features/auth/useIdleLock";
 import { SetupScreen } from "./features/setup/SetupScreen";
 import { MainLayout } from "./features/shell/MainLayout";
 import { UnavailableScreen } from "./features/shell/UnavailableScreen";
+import { DemoBanner, ExploreDemo } from "./features/demo/DemoControls";
 
 type Phase =
   | { kind: "loading" }
@@ -95,19 +96,27 @@ export function App() {
     case "unavailable":
       return <UnavailableScreen status={phase.status} onRetry={() => void load()} />;
     case "setup":
-      return <SetupScreen status={phase.status} onDone={() => void load(t("The store is ready. Sign in as its administrator."))} />;
+      return (
+        <SetupScreen status={phase.status} onDone={() => void load(t("The store is ready. Sign in as its administrator."))}>
+          <ExploreDemo onSwitched={() => void load(t("This is the demo store. Sign in as Demo Admin with PIN 1111."))} />
+        </SetupScreen>
+      );
     case "sign-in":
       return (
-        <SignInScreen
-          status={phase.status}
-          lastUser={phase.lastUser}
-          notice={phase.notice}
-          onSignedIn={(user) => setPhase({ kind: "main", status: phase.status, user })}
-        />
+        <>
+          <DemoBanner status={phase.status} onSwitched={() => void load()} />
+          <SignInScreen
+            status={phase.status}
+            lastUser={phase.lastUser}
+            notice={phase.notice}
+            onSignedIn={(user) => setPhase({ kind: "main", status: phase.status, user })}
+          />
+        </>
       );
     case "main":
       return (
         <MainLayout
+          banner={<DemoBanner status={phase.status} onSwitched={() => void load()} />}
           status={phase.status}
           user={phase.user}
           onLock={() => void lock(t("Locked. Enter your PIN to continue."))}

@@ -5,22 +5,34 @@ import type { ReactElement, ReactNode } from "react";
 import { render, type RenderResult } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 
+import type { Role } from "./bindings/Role";
 import { StoreLocaleProvider, type StoreLocale } from "./lib/locale";
+import { RoleContext } from "./lib/permissions";
 
 /** The store most tests run in. */
 export const NGN_STORE: StoreLocale = { locale: "en-NG", currency: "NGN", timeZone: "Africa/Lagos" };
 
-/** Wraps `ui` in the store's locale (and a fresh query client unless `client` is given). */
-export function withStore(ui: ReactNode, store: StoreLocale = NGN_STORE, client?: QueryClient): ReactElement {
+/** Where and as whom a test renders: an NGN store, a fresh query client, an admin, unless told. */
+export interface StoreOptions {
+  store?: StoreLocale;
+  client?: QueryClient;
+  /** The signed-in role in the store (what the permission table lets them see). */
+  role?: Role;
+}
+
+/** Wraps `ui` in the store's locale, the signed-in role and a query client. */
+export function withStore(ui: ReactNode, { store = NGN_STORE, client, role = "admin" }: StoreOptions = {}): ReactElement {
   const qc = client ?? new QueryClient({ defaultOptions: { queries: { retry: false } } });
   return (
     <QueryClientProvider client={qc}>
-      <StoreLocaleProvider store={store}>{ui}</StoreLocaleProvider>
+      <RoleContext.Provider value={role}>
+        <StoreLocaleProvider store={store}>{ui}</StoreLocaleProvider>
+      </RoleContext.Provider>
     </QueryClientProvider>
   );
 }
 
-/** Renders `ui` in an NGN store (or `store`). */
-export function renderInStore(ui: ReactNode, store: StoreLocale = NGN_STORE, client?: QueryClient): RenderResult {
-  return render(withStore(ui, store, client));
+/** Renders `ui` as `withStore` wraps it. */
+export function renderInStore(ui: ReactNode, options: StoreOptions = {}): RenderResult {
+  return render(withStore(ui, options));
 }

@@ -19,6 +19,9 @@ import type { AppStatus } from "../bindings/shell/AppStatus";
 import type { DataChanged } from "../bindings/shell/DataChanged";
 import type { SessionInfo } from "../bindings/shell/SessionInfo";
 import type { TillConfig } from "../bindings/shell/TillConfig";
+import type { DemoRequest } from "../bindings/DemoRequest";
+import type { PrinterSettings } from "../bindings/shell/PrinterSettings";
+import type { PrintResult } from "../bindings/shell/PrintResult";
 import { toApiError } from "./errors";
 
 /** Every engine command's name. */
@@ -87,6 +90,41 @@ export function tillConfig(): Promise<TillConfig> {
 /** Renames this till (administrators; refused while its shift is open). */
 export function renameTill(tillId: string): Promise<TillConfig> {
   return invokeTyped<TillConfig>("rename_till", { tillId });
+}
+
+/** Switches the app to the demo store (made on first use beside the store's file); ends the session. */
+export function openDemo(request: DemoRequest = {}): Promise<AppStatus> {
+  return invokeTyped<AppStatus>("open_demo", { request });
+}
+
+/** Leaves the demo for the store's own file; ends the session. */
+export function leaveDemo(): Promise<AppStatus> {
+  return invokeTyped<AppStatus>("leave_demo");
+}
+
+/** This till's receipt printer (kept by the shell beside the till id). */
+export function getPrinterSettings(): Promise<PrinterSettings> {
+  return invokeTyped<PrinterSettings>("get_printer_settings");
+}
+
+/** Saves this till's printer (managers; the engine decides). */
+export function setPrinterSettings(settings: PrinterSettings): Promise<PrinterSettings> {
+  return invokeTyped<PrinterSettings>("set_printer_settings", { settings });
+}
+
+/** Prints a sale's receipt on this till's printer (a completed cash sale opens the drawer, a reprint never). */
+export function printReceipt(saleId: string, reprint = false): Promise<PrintResult> {
+  return invokeTyped<PrintResult>("print_receipt", { saleId, reprint });
+}
+
+/** Prints a shift's X or Z report on this till's printer. */
+export function printShiftReport(shiftId: string): Promise<PrintResult> {
+  return invokeTyped<PrintResult>("print_shift_report", { shiftId });
+}
+
+/** Prints a test page, with `settings` when given (not saved) or the saved ones. */
+export function testPrint(settings?: PrinterSettings): Promise<PrintResult> {
+  return invokeTyped<PrintResult>("test_print", settings ? { settings } : {});
 }
 
 /** Asks the user where to save a backup; null when cancelled. */

@@ -15,11 +15,12 @@ describe("screens follow the engine's permission table", () => {
     expect(firstScreen("cashier")).toBe("till");
   });
 
-  it("a manager runs the store but not its users or details", () => {
+  it("a manager runs the store but not its users or details, and starts at the dashboard", () => {
     const ids = screensFor("manager").map((s) => s.id);
-    expect(ids).toEqual(expect.arrayContaining(["receiving", "expiry", "audit", "backup", "security"]));
+    expect(ids).toEqual(expect.arrayContaining(["dashboard", "receiving", "expiry", "audit", "backup", "security", "settings"]));
     expect(ids).not.toContain("users");
-    expect(ids).not.toContain("settings");
+    expect(roleMayRun("manager", "update_store")).toBe(false);
+    expect(firstScreen("manager")).toBe("dashboard");
     expect(roleMayRun("manager", "writeoff_batch")).toBe(true);
   });
 

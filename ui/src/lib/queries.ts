@@ -6,8 +6,9 @@
 import { useEffect } from "react";
 import { useMutation, useQuery, type QueryClient, type UseQueryOptions } from "@tanstack/react-query";
 
-import { call, onDataChanged, tillConfig, type CommandName, type CommandRequest, type CommandResponse } from "../api";
+import { call, getPrinterSettings, onDataChanged, tillConfig, type CommandName, type CommandRequest, type CommandResponse } from "../api";
 import type { TillConfig } from "../bindings/shell/TillConfig";
+import type { PrinterSettings } from "../bindings/shell/PrinterSettings";
 import type { ApiError } from "../api";
 import { useOnUnauthenticated } from "../features/shell/session";
 
@@ -46,6 +47,14 @@ export function useCommandMutation<K extends CommandName>(name: K) {
       if (error.kind === "unauthenticated") onUnauthenticated(error);
     },
   });
+}
+
+/** This till's printer settings' query key. */
+export const PRINTER_KEY = [SHELL_KEY, "printer"] as const;
+
+/** This till's receipt printer, as the shell keeps it. */
+export function usePrinterSettings() {
+  return useQuery<PrinterSettings, ApiError>({ queryKey: PRINTER_KEY, queryFn: getPrinterSettings, staleTime: Infinity });
 }
 
 /** This till's id from the shell; read once, refreshed when it is renamed. */

@@ -2,15 +2,13 @@
 // store's locale, the signed-in role) over a mocked shell whose engine
 // commands are answered by `engine(name, input)`.
 import type { ReactNode } from "react";
-import { render } from "@testing-library/react";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { mockIPC } from "@tauri-apps/api/mocks";
 
 import type { Role } from "../bindings/Role";
-import { StoreLocaleProvider, type StoreLocale } from "../lib/locale";
-import { RoleContext } from "../lib/permissions";
+import type { StoreLocale } from "../lib/locale";
+import { NGN_STORE, renderInStore } from "../test-utils";
 
-export const LAGOS: StoreLocale = { locale: "en-NG", currency: "NGN", timeZone: "Africa/Lagos" };
+export const LAGOS: StoreLocale = NGN_STORE;
 
 /** Every engine call made, in order. */
 export type Calls = { name: string; input: unknown }[];
@@ -27,13 +25,6 @@ export function renderWithStore(
     calls.push({ name, input });
     return engine(name, input);
   });
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  render(
-    <QueryClientProvider client={client}>
-      <RoleContext.Provider value={opts.role ?? "manager"}>
-        <StoreLocaleProvider store={opts.store ?? LAGOS}>{ui}</StoreLocaleProvider>
-      </RoleContext.Provider>
-    </QueryClientProvider>,
-  );
+  renderInStore(ui, { store: opts.store ?? LAGOS, role: opts.role ?? "manager" });
   return calls;
 }

@@ -55,9 +55,7 @@ function renderScreen(): { name: string; input: Record<string, unknown> }[] {
     }
     throw new Error(`unexpected call ${name}`);
   });
-  renderInStore(
-    <AdjustmentsScreen user={{ id: "u1", name: "Mike", role: "manager", store_id: "s1", head_office: false, stores: [{ store_id: "s1", role: "manager" }] }} />,
-  );
+  renderInStore(<AdjustmentsScreen />, { role: "manager" });
   return calls;
 }
 

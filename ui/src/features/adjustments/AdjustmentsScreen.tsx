@@ -14,7 +14,6 @@ import type { TFunction } from "i18next";
 import type { Adjustment } from "../../bindings/Adjustment";
 import type { AdjustmentReason } from "../../bindings/AdjustmentReason";
 import type { BatchView } from "../../bindings/BatchView";
-import type { SignedInUser } from "../../bindings/SignedInUser";
 import { BatchTable, batchValue, ExpiryLegend } from "../../components/BatchTable";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { ErrorMessage } from "../../components/ErrorMessage";
@@ -25,6 +24,7 @@ import { Loading, Notice, Screen } from "../../components/Screen";
 import { optional } from "../../lib/format";
 import { useFormat } from "../../lib/locale";
 import { useCommandMutation, useCommandQuery } from "../../lib/queries";
+import { useMayRun } from "../../lib/permissions";
 
 /** The reasons, each with an English label that is its t() key. */
 const REASONS: readonly { reason: AdjustmentReason; label: string }[] = [
@@ -83,14 +83,14 @@ function ReasonSelect({ value, onChange, error }: { value: AdjustmentReason; onC
   );
 }
 
-export function AdjustmentsScreen({ user }: { user: SignedInUser }) {
+export function AdjustmentsScreen() {
   const { t } = useTranslation();
   const [productId, setProductId] = useState("");
   const [batchId, setBatchId] = useState<string | null>(null);
   const [notice, setNotice] = useState("");
   const batches = useCommandQuery("get_store_inventory", { product_id: productId }, { enabled: !!productId });
   const batch = batches.data?.find((b) => b.batch_id === batchId) ?? null;
-  const isManager = user.role === "manager" || user.role === "admin";
+  const mayRun = useMayRun();
 
   return (
     <Screen title={t("Adjustments and write-offs")}>
@@ -135,10 +135,10 @@ export function AdjustmentsScreen({ user }: { user: SignedInUser }) {
       {batch && (
         <div className="split">
           <AdjustForm key={`adj-${batch.batch_id}`} batch={batch} onDone={setNotice} />
-          <WriteOffForm key={`wo-${batch.batch_id}`} batch={batch} onDone={setNotice} />
+          {mayRun("writeoff_batch") && <WriteOffForm key={`wo-${batch.batch_id}`} batch={batch} onDone={setNotice} />}
         </div>
       )}
-      <PendingApprovals canDecide={isManager} onDone={setNotice} />
+      <PendingApprovals canDecide={mayRun("approve_adjustment")} onDone={setNotice} />
       <RecentAdjustments />
     </Screen>
   );

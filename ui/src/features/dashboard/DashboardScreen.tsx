@@ -11,6 +11,7 @@ import { Loading, Screen } from "../../components/Screen";
 import { useFormat } from "../../lib/locale";
 import { useNavigate, type NavigationTarget } from "../../lib/navigation";
 import { useCommandQuery } from "../../lib/queries";
+import { isZeroMoney } from "../till/money";
 
 function Tile({
   label,
@@ -57,8 +58,8 @@ export function DashboardScreen() {
     return {
       categories: days.map((x) => x.date),
       series: [
-        { label: t("Sales"), color: "var(--chart-1, #1d4ed8)", values: days.map((x) => x.total) },
-        { label: t("Margin"), color: "var(--chart-2, #0f766e)", values: days.map((x) => x.margin) },
+        { label: t("Sales"), color: "var(--chart-1, #0e7a64)", values: days.map((x) => x.total) },
+        { label: t("Margin"), color: "var(--chart-2, #1967d2)", values: days.map((x) => x.margin) },
       ],
     };
   }, [d, t]);
@@ -115,7 +116,7 @@ export function DashboardScreen() {
                 testId="dash-expired"
                 label={t("Expired, still on the shelf")}
                 value={f.money(d.expired_value)}
-                tone={d.expired_value !== "0" ? "bad" : undefined}
+                tone={isZeroMoney(d.expired_value) ? undefined : "bad"}
                 target={{ screen: "expiry", filter: { expired: "1" } }}
               />
             </div>

@@ -15,11 +15,11 @@ import { sumDecimals } from "../../lib/decimal";
 import { useFormat } from "../../lib/locale";
 import { useCommandMutation, useCommandQuery } from "../../lib/queries";
 
-const WINDOWS = [7, 30, 90, 180] as const;
+const WINDOWS = [7, 14, 30, 60, 90, 180] as const;
 
-export function ExpiryScreen() {
+export function ExpiryScreen({ initialDays = 30 }: { initialDays?: number }) {
   const { t } = useTranslation();
-  const [days, setDays] = useState<number>(30);
+  const [days, setDays] = useState<number>(initialDays);
   const expiring = useCommandQuery("get_expiring_batches", { days });
   const expired = useCommandQuery("get_expired_batches", {});
 

@@ -75,7 +75,7 @@ export function ProductList({
       state={state}
       onState={setState}
       rowKey={(p) => p.id}
-      rowAttributes={(p) => ({ "data-product": p.sku })}
+      rowAttributes={(p) => ({ "data-sku": p.sku })}
       empty={t("No products match.")}
       error={page.error}
       loading={{ pending: page.isPending && !page.data, what: t("products") }}

@@ -1,41 +1,54 @@
-// Products: search the catalogue, see what is available, create, edit and
-// soft-delete (history and batches stay; the product leaves the lists),
-// after a confirmation that says so.
+// Products: the catalogue a page at a time (the engine searches, sorts and
+// counts), with what each has on hand; create, edit and soft-delete
+// (history and batches stay; the product leaves the lists), after a
+// confirmation that says so. Deleted products are found with "Show deleted".
 import { useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 
+import { call } from "../../api";
 import type { Product } from "../../bindings/Product";
-import type { ProductHit } from "../../bindings/ProductHit";
-import type { SignedInUser } from "../../bindings/SignedInUser";
+import type { ProductListRow } from "../../bindings/ProductListRow";
+import type { ProductSort } from "../../bindings/ProductSort";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { DataTable, type Column } from "../../components/DataTable";
+import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field, Kbd } from "../../components/Field";
 import { Notice, Screen } from "../../components/Screen";
 import { useFormat } from "../../lib/locale";
+import { useMayRun } from "../../lib/permissions";
 import { useCommandMutation, useCommandQuery } from "../../lib/queries";
 import { useShortcut } from "../../lib/useShortcut";
 import { ProductForm } from "./ProductForm";
-import { categoryWords, statusWords } from "./productDraft";
+import { ProductList } from "./ProductList";
 
-export function ProductsScreen({ user }: { user: SignedInUser }) {
+export function ProductsScreen({ initialSort }: { initialSort?: ProductSort }) {
   const { t } = useTranslation();
   const fmt = useFormat();
-  const [query, setQuery] = useState("");
-  const [includeDeleted, setIncludeDeleted] = useState(false);
+  const [showDeleted, setShowDeleted] = useState(false);
   const [editing, setEditing] = useState<Product | "new" | null>(null);
   const [notice, setNotice] = useState("");
+  const [loadError, setLoadError] = useState<unknown>(null);
   const searchRef = useRef<HTMLInputElement>(null);
-  const hits = useCommandQuery("search_products", { query: query.trim(), include_deleted: includeDeleted, limit: 200 });
   const remove = useCommandMutation("delete_product");
-  const canEdit = user.role === "admin" || user.role === "manager";
+  const mayRun = useMayRun();
+  const canEdit = mayRun("update_product");
 
   useShortcut("alt+n", () => canEdit && setEditing("new"));
   useShortcut("/", () => searchRef.current?.focus());
 
-  const [confirming, setConfirming] = useState<ProductHit | null>(null);
+  const [confirming, setConfirming] = useState<ProductListRow | null>(null);
 
-  async function softDelete(p: Product) {
-    const deleted = await remove.mutateAsync({ id: p.id }).catch(() => null);
+  async function edit(row: ProductListRow) {
+    setLoadError(null);
+    try {
+      setEditing(await call("get_product", { id: row.id }));
+    } catch (e) {
+      setLoadError(e);
+    }
+  }
+
+  async function softDelete(row: ProductListRow) {
+    const deleted = await remove.mutateAsync({ id: row.id }).catch(() => null);
     if (deleted) {
       setConfirming(null);
       setEditing(null);
@@ -43,51 +56,25 @@ export function ProductsScreen({ user }: { user: SignedInUser }) {
     }
   }
 
-  const columns: readonly Column<ProductHit>[] = [
-    { header: t("SKU"), cell: ({ product: p }) => p.sku },
-    {
-      header: t("Name"),
-      cell: ({ product: p }) => (
-        <>
-          {p.name}{" "}
-          {p.prescription_only && (
-            <abbr className="badge" title={t("Prescription only")}>
-              {t("Rx")}
-            </abbr>
-          )}
-        </>
-      ),
-    },
-    { header: t("Generic"), cell: ({ product: p }) => p.generic_name },
-    { header: t("Kind"), cell: ({ product: p }) => categoryWords(p.category, t) },
-    { header: t("Available"), className: "num", cell: ({ product: p, available }) => fmt.qty(available, p.unit) },
-    { header: t("Nearest expiry"), cell: ({ nearest_expiry }) => fmt.date(nearest_expiry) },
-    { header: t("Price"), className: "num", cell: ({ product: p }) => fmt.money(p.selling_price) },
-    { header: t("Status"), cell: ({ product: p }) => (p.deleted_at ? t("deleted") : statusWords(p.status, t)) },
-    {
-      label: t("Actions"),
-      cell: (hit) =>
-        canEdit &&
-        !hit.product.deleted_at && (
-          <>
-            <button type="button" onClick={() => setEditing(hit.product)} aria-label={t("Edit {{name}}", { name: hit.product.name })}>
-              {t("Edit")}
-            </button>{" "}
-            <button
-              type="button"
-              className="danger"
-              onClick={() => {
-                remove.reset();
-                setConfirming(hit);
-              }}
-              aria-label={t("Delete {{name}}", { name: hit.product.name })}
-            >
-              {t("Delete")}
-            </button>
-          </>
-        ),
-    },
-  ];
+  const actions = (row: ProductListRow) =>
+    canEdit && (
+      <>
+        <button type="button" onClick={() => void edit(row)} aria-label={t("Edit {{name}}", { name: row.name })}>
+          {t("Edit")}
+        </button>{" "}
+        <button
+          type="button"
+          className="danger"
+          onClick={() => {
+            remove.reset();
+            setConfirming(row);
+          }}
+          aria-label={t("Delete {{name}}", { name: row.name })}
+        >
+          {t("Delete")}
+        </button>
+      </>
+    );
 
   return (
     <Screen
@@ -101,6 +88,7 @@ export function ProductsScreen({ user }: { user: SignedInUser }) {
       }
     >
       <Notice>{notice}</Notice>
+      <ErrorMessage error={loadError} onDismiss={() => setLoadError(null)} />
       {editing && (
         <ProductForm
           key={editing === "new" ? "new" : editing.id}
@@ -114,52 +102,53 @@ export function ProductsScreen({ user }: { user: SignedInUser }) {
       )}
       {confirming && (
         <ConfirmDialog
-          title={t("Delete {{name}} ({{sku}})?", { name: confirming.product.name, sku: confirming.product.sku })}
+          title={t("Delete {{name}} ({{sku}})?", { name: confirming.name, sku: confirming.sku })}
           confirmLabel={t("Delete product")}
           cancelLabel={t("Keep it")}
           busy={remove.isPending}
           error={remove.error}
-          onConfirm={() => void softDelete(confirming.product)}
+          onConfirm={() => void softDelete(confirming)}
           onCancel={() => setConfirming(null)}
         >
           <p>{t("Its batches and audit history are kept; the product leaves the product lists and cannot be sold or received.")}</p>
-          <p>
-            {t("Stock still available: {{quantity}}.", { quantity: fmt.qty(confirming.available, confirming.product.unit) })}
-          </p>
+          <p>{t("Stock still available: {{quantity}}.", { quantity: fmt.qty(confirming.available, confirming.unit) })}</p>
         </ConfirmDialog>
       )}
-      <div className="toolbar">
-        <Field label={t("Search products")} hint={t("Name, SKU, generic name or barcode")}>
-          {(id) => (
-            <input
-              id={id}
-              ref={searchRef}
-              type="search"
-              value={query}
-              onChange={(e) => setQuery(e.target.value)}
-              aria-keyshortcuts="/"
-              autoFocus={!editing}
-            />
-          )}
-        </Field>
-        <label className="checkbox">
-          <input type="checkbox" checked={includeDeleted} onChange={(e) => setIncludeDeleted(e.target.checked)} />
-          {t("Show deleted")}
-        </label>
-        <span className="muted small">
-          <Kbd>/</Kbd> {t("search")}
-        </span>
-      </div>
+      <label className="checkbox">
+        <input type="checkbox" checked={showDeleted} onChange={(e) => setShowDeleted(e.target.checked)} />
+        {t("Show deleted products")}
+      </label>
+      {showDeleted ? <DeletedProducts /> : <ProductList actions={canEdit ? actions : undefined} searchRef={searchRef} initialSort={initialSort} />}
+    </Screen>
+  );
+}
+
+/** Soft-deleted products, newest first: kept for their history, never sold. */
+function DeletedProducts() {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const [query, setQuery] = useState("");
+  const hits = useCommandQuery("search_products", { query: query.trim(), include_deleted: true, limit: 200 });
+  const rows = hits.data?.filter((h) => h.product.deleted_at);
+  const columns: readonly Column<NonNullable<typeof rows>[number]>[] = [
+    { header: t("SKU"), cell: ({ product: p }) => p.sku },
+    { header: t("Name"), cell: ({ product: p }) => p.name },
+    { header: t("Deleted"), cell: ({ product: p }) => fmt.instant(p.deleted_at) },
+  ];
+  return (
+    <>
+      <Field label={t("Search deleted products")}>
+        {(id) => <input id={id} type="search" value={query} onChange={(e) => setQuery(e.target.value)} />}
+      </Field>
       <DataTable
-        label={t("Products")}
+        label={t("Deleted products")}
         columns={columns}
-        rows={hits.data}
+        rows={rows}
         rowKey={(h) => h.product.id}
-        rowAttributes={(h) => ({ "data-sku": h.product.sku })}
-        empty={query ? t("No product matches.") : t("No products yet. Press Alt+N to create one.")}
+        empty={t("No deleted product matches.")}
         error={hits.error}
         loading={{ pending: hits.isPending, what: t("products") }}
       />
-    </Screen>
+    </>
   );
 }

@@ -83,7 +83,7 @@ function renderScreen(role: Role, handlers: Partial<Record<string, (input: Recor
     }
     throw new Error(`unexpected call ${name}`);
   });
-  renderInStore(<ReceivingScreen user={{ id: "u1", name: "Ada", role, store_id: "s1", head_office: false, stores: [{ store_id: "s1", role }] }} />);
+  renderInStore(<ReceivingScreen />, { role });
   return calls;
 }
 

@@ -10,7 +10,6 @@ import { useTranslation } from "react-i18next";
 import type { TFunction } from "i18next";
 
 import type { ReceiveResult } from "../../bindings/ReceiveResult";
-import type { SignedInUser } from "../../bindings/SignedInUser";
 import { DateField } from "../../components/DateField";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { fieldError } from "../../components/errorText";
@@ -21,6 +20,7 @@ import { optional } from "../../lib/format";
 import { useFormat, type Formatters } from "../../lib/locale";
 import { useCommandMutation, useCommandQuery } from "../../lib/queries";
 import { RecentReceipts } from "./RecentReceipts";
+import { useMayRun } from "../../lib/permissions";
 
 interface Draft {
   supplier_id: string;
@@ -73,8 +73,9 @@ export function receivedText(r: ReceiveResult, t: TFunction, fmt: Formatters): s
   return parts.join(" ");
 }
 
-export function ReceivingScreen({ user }: { user: SignedInUser }) {
+export function ReceivingScreen() {
   const { t } = useTranslation();
+  const mayRun = useMayRun();
   const fmt = useFormat();
   const [productId, setProductId] = useState("");
   const [d, setD] = useState<Draft>(EMPTY);
@@ -179,7 +180,7 @@ export function ReceivingScreen({ user }: { user: SignedInUser }) {
         </div>
         {last && <Notice>{receivedText(last, t, fmt)}</Notice>}
       </form>
-      <RecentReceipts canReverse={user.role === "manager" || user.role === "admin"} />
+      <RecentReceipts canReverse={mayRun("reverse_receipt")} />
     </Screen>
   );
 }

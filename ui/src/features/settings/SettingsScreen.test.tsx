@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 
 import type { TillConfig } from "../../bindings/shell/TillConfig";
 import { screensFor } from "../shell/screens";
+import { renderInStore } from "../../test-utils";
 import { SettingsScreen, validTillId } from "./SettingsScreen";
 
 afterEach(() => clearMocks());
@@ -13,6 +13,9 @@ function renderSettings(config: TillConfig, rename: (tillId: string) => TillConf
   const renames: string[] = [];
   mockIPC((cmd, args) => {
     if (cmd === "till_config") return config;
+    if (cmd === "get_printer_settings") return { connection: { kind: "none" }, paper_width_mm: 80, cash_drawer: false };
+    // The store's own forms have their tests (StoreSettingsForms.test.tsx): no store here.
+    if (cmd === "call") return (args as { name: string }).name === "list_stores" ? [] : new Promise(() => undefined);
     if (cmd === "rename_till") {
       const { tillId } = args as { tillId: string };
       renames.push(tillId);
@@ -20,12 +23,7 @@ function renderSettings(config: TillConfig, rename: (tillId: string) => TillConf
     }
     throw new Error(`unexpected ${cmd}`);
   });
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  render(
-    <QueryClientProvider client={client}>
-      <SettingsScreen />
-    </QueryClientProvider>,
-  );
+  renderInStore(<SettingsScreen />, { role: "admin" });
   return renames;
 }
 
@@ -71,7 +69,7 @@ describe("SettingsScreen", () => {
     expect(screen.queryByRole("form", { name: "Rename this till" })).toBeNull();
   });
 
-  it("checks ids as the shell does, and is for admins only", () => {
+  it("checks ids as the shell does; managers open settings but only admins rename", () => {
     expect(validTillId("FRONT-1")).toBe(true);
     expect(validTillId("till_2")).toBe(true);
     expect(validTillId("A".repeat(32))).toBe(true);
@@ -79,6 +77,7 @@ describe("SettingsScreen", () => {
     expect(validTillId("till.1")).toBe(false);
     expect(validTillId("")).toBe(false);
     expect(screensFor("admin").map((s) => s.id)).toContain("settings");
-    expect(screensFor("manager").map((s) => s.id)).not.toContain("settings");
+    expect(screensFor("manager").map((s) => s.id)).toContain("settings");
+    expect(screensFor("cashier").map((s) => s.id)).not.toContain("settings");
   });
 });

@@ -13,7 +13,10 @@ import { ErrorMessage } from "../../components/ErrorMessage";
 import { fieldError } from "../../components/errorText";
 import { Field } from "../../components/Field";
 import { Loading, Notice, Screen } from "../../components/Screen";
-import { TILL_CONFIG_KEY, useTillConfig } from "../../lib/queries";
+import { TILL_CONFIG_KEY, useCommandQuery, usePrinterSettings, useTillConfig } from "../../lib/queries";
+import { useMayRun } from "../../lib/permissions";
+import { StoreDetailsForm, TillSettingsForm } from "../store/StoreSettingsForms";
+import { PrinterSettingsForm } from "./PrinterSettingsForm";
 
 /** The shell's rule: 1–32 letters, digits, "-" or "_". */
 export function validTillId(id: string): boolean {
@@ -29,6 +32,7 @@ const SOURCES: Record<TillIdSource, string> = {
 
 export function SettingsScreen() {
   const { t } = useTranslation();
+  const mayRun = useMayRun();
   const till = useTillConfig();
   const qc = useQueryClient();
   const [name, setName] = useState("");
@@ -75,7 +79,7 @@ export function SettingsScreen() {
           </>
         )}
         <ErrorMessage error={till.error} />
-        {(till.data?.renamable ?? Boolean(till.error)) ? (
+        {!mayRun("update_store") ? null : (till.data?.renamable ?? Boolean(till.error)) ? (
           <form className="inline-form" aria-label={t("Rename this till")} onSubmit={submit}>
             <Field label={fields.till_id} hint={t("1–32 letters, digits, “-” or “_”; close the till's shift first")} error={fieldError(error, "till_id", t)}>
               {(id) => <input id={id} value={name} onChange={(e) => setName(e.target.value)} maxLength={40} />}
@@ -90,6 +94,35 @@ export function SettingsScreen() {
         <ErrorMessage error={error} onDismiss={() => setError(null)} fields={fields} />
         <Notice>{notice}</Notice>
       </section>
+      <PrinterSection />
+      <StoreSections />
     </Screen>
+  );
+}
+
+function PrinterSection() {
+  const { t } = useTranslation();
+  const mayRun = useMayRun();
+  const printer = usePrinterSettings();
+  if (printer.error) return <ErrorMessage error={printer.error} />;
+  if (!printer.data) return <Loading what={t("the printer settings")} />;
+  // The shell asks the engine (manage_stock) before saving; the form is read-only otherwise.
+  return <PrinterSettingsForm settings={printer.data} canChange={mayRun("writeoff_batch")} />;
+}
+
+/** The store's details (admins) and how it sells (managers). */
+function StoreSections() {
+  const { t } = useTranslation();
+  const mayRun = useMayRun();
+  const stores = useCommandQuery("list_stores", {});
+  const settings = useCommandQuery("get_till_settings", {});
+  const store = stores.data?.find((s) => s.id === settings.data?.store_id);
+  return (
+    <>
+      <ErrorMessage error={stores.error ?? settings.error} />
+      {(stores.isPending || settings.isPending) && <Loading what={t("the store's settings")} />}
+      {store && mayRun("update_store") && <StoreDetailsForm key={store.id} store={store} />}
+      {settings.data && <TillSettingsForm key={settings.data.store_id} settings={settings.data} />}
+    </>
   );
 }

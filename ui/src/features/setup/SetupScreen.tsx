@@ -2,7 +2,7 @@
 // time zone and currency start from what this PC says (its zone; the
 // currency of its region, when one can be told) and are picked from lists:
 // every IANA zone, searchable, and the common currency codes by name.
-import { useMemo, useState, type FormEvent } from "react";
+import { useMemo, useState, type FormEvent, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 
 import { setupStore } from "../../api";
@@ -27,7 +27,7 @@ function currencyNames(language: string): (code: string) => string | undefined {
   }
 }
 
-export function SetupScreen({ status, onDone }: { status: AppStatus; onDone: () => void }) {
+export function SetupScreen({ status, onDone, children }: { status: AppStatus; onDone: () => void; children?: ReactNode }) {
   const { t, i18n } = useTranslation();
   const [pc] = useState(() => {
     const zone = pcTimeZone();
@@ -160,6 +160,7 @@ export function SetupScreen({ status, onDone }: { status: AppStatus; onDone: () 
           {t("Database:")} <code>{status.db_path}</code>
         </p>
       </form>
+      {children}
     </main>
   );
 }

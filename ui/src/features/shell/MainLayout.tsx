@@ -1,7 +1,7 @@
 // The main window: navigation with shortcuts, the current screen, and the
 // status bar. Alt+digit switches screens, Alt+L locks, F1 shows the keys
 // (a dialog that Esc closes).
-import { useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from "react";
 import { Trans, useTranslation } from "react-i18next";
 
 import type { ApiError } from "../../api";
@@ -21,6 +21,12 @@ import { StockScreen } from "../stock/StockScreen";
 import { SuppliersScreen } from "../suppliers/SuppliersScreen";
 import { UsersScreen } from "../users/UsersScreen";
 import { TillScreen } from "../till/TillScreen";
+import { BackordersScreen } from "../backorders/BackordersScreen";
+import { CategoriesScreen } from "../categories/CategoriesScreen";
+import { DashboardScreen } from "../dashboard/DashboardScreen";
+import { ShiftsScreen } from "../shifts/ShiftsScreen";
+import type { ProductSort } from "../../bindings/ProductSort";
+import { NavigationContext, type NavigationTarget } from "../../lib/navigation";
 import { AppearanceDialog } from "./AppearanceDialog";
 import { firstScreen, isShortcut, screensFor, type ScreenId } from "./screens";
 import { StatusBar } from "./StatusBar";
@@ -35,17 +41,35 @@ export function MainLayout({
   onLock,
   onSignOut,
   onUnauthenticated,
+  banner,
 }: {
   status: AppStatus;
   user: SignedInUser;
   onLock: () => void;
   onSignOut: () => void;
   onUnauthenticated: (e: ApiError) => void;
+  /** Shown above the screens (the demo store's banner). */
+  banner?: ReactNode;
 }) {
   const { t } = useTranslation();
   const role = roleInStore(user);
   const screens = useMemo(() => screensFor(role), [role]);
   const [current, setCurrent] = useState<ScreenId>(() => firstScreen(role));
+  // What a screen opened from another (a dashboard figure) starts filtered by.
+  const [filter, setFilter] = useState<Record<string, string>>({});
+  const open = (id: ScreenId) => {
+    setFilter({});
+    setCurrent(id);
+  };
+  const navigate = useCallback(
+    (target: NavigationTarget) => {
+      const entry = screens.find((s) => s.id === target.screen);
+      if (!entry) return;
+      setFilter(target.filter ?? {});
+      setCurrent(entry.id);
+    },
+    [screens],
+  );
   const [showKeys, setShowKeys] = useState(false);
   const [showAppearance, setShowAppearance] = useState(false);
 
@@ -55,6 +79,7 @@ export function MainLayout({
         const target = screens.find((s) => isShortcut(s, e));
         if (target) {
           e.preventDefault();
+          setFilter({});
           setCurrent(target.id);
           return;
         }
@@ -89,7 +114,9 @@ export function MainLayout({
     <UnauthenticatedContext.Provider value={onUnauthenticated}>
       <RoleContext.Provider value={role}>
       <StoreLocaleProvider store={storeLocale}>
-      <div className="app">
+      <NavigationContext.Provider value={navigate}>
+      <div className={status.demo ? "app demo" : "app"}>
+        {banner}
         <nav className="nav" aria-label={t("Screens")}>
           <div className="brand">
             <img src="/icon.png" alt="" width={28} height={28} />
@@ -103,7 +130,7 @@ export function MainLayout({
                   className={s.id === current ? "nav-item active" : "nav-item"}
                   aria-current={s.id === current ? "page" : undefined}
                   aria-keyshortcuts={`Alt+${s.key}`}
-                  onClick={() => setCurrent(s.id)}
+                  onClick={() => open(s.id)}
                   data-screen={s.id}
                 >
                   <span>{t(s.label)}</span>
@@ -132,21 +159,26 @@ export function MainLayout({
         <main className="content">
           {showKeys && <KeysHelp onClose={() => setShowKeys(false)} />}
           {showAppearance && <AppearanceDialog onClose={() => setShowAppearance(false)} />}
+          {current === "dashboard" && <DashboardScreen />}
           {current === "till" && <TillScreen user={user} />}
-          {current === "products" && <ProductsScreen user={user} />}
-          {current === "stock" && <StockScreen />}
-          {current === "receiving" && <ReceivingScreen user={user} />}
-          {current === "adjustments" && <AdjustmentsScreen user={user} />}
-          {current === "expiry" && <ExpiryScreen />}
+          {current === "products" && <ProductsScreen initialSort={filter["sort"] as ProductSort | undefined} />}
+          {current === "stock" && <StockScreen initialWithinDays={filter["within_days"]} />}
+          {current === "receiving" && <ReceivingScreen />}
+          {current === "adjustments" && <AdjustmentsScreen />}
+          {current === "expiry" && <ExpiryScreen initialDays={filter["within_days"] ? Number(filter["within_days"]) : undefined} />}
           {current === "suppliers" && <SuppliersScreen />}
           {current === "audit" && <AuditScreen />}
           {current === "users" && <UsersScreen />}
           {current === "backup" && <BackupScreen />}
           {current === "security" && <SecurityLogScreen />}
           {current === "settings" && <SettingsScreen />}
+          {current === "shifts" && <ShiftsScreen />}
+          {current === "backorders" && <BackordersScreen />}
+          {current === "categories" && <CategoriesScreen />}
         </main>
         <StatusBar status={status} user={user} />
       </div>
+      </NavigationContext.Provider>
       </StoreLocaleProvider>
       </RoleContext.Provider>
     </UnauthenticatedContext.Provider>

@@ -7,6 +7,7 @@ import { roleMayRun } from "../../lib/permissions";
 
 /** Identifies a screen. */
 export type ScreenId =
+  | "dashboard"
   | "till"
   | "products"
   | "stock"
@@ -18,7 +19,10 @@ export type ScreenId =
   | "users"
   | "backup"
   | "security"
-  | "settings";
+  | "settings"
+  | "shifts"
+  | "categories"
+  | "backorders";
 
 /** One entry of the navigation. */
 export interface ScreenEntry {
@@ -34,6 +38,7 @@ export interface ScreenEntry {
 }
 
 export const SCREENS: readonly ScreenEntry[] = [
+  { id: "dashboard", label: "Dashboard", key: "D", needs: "get_dashboard" },
   { id: "till", label: "Till", key: "1", needs: "complete_sale" },
   { id: "products", label: "Products", key: "2", needs: "search_products" },
   { id: "stock", label: "Stock", key: "3", needs: "get_store_inventory" },
@@ -47,8 +52,13 @@ export const SCREENS: readonly ScreenEntry[] = [
   { id: "backup", label: "Backup", key: "0", needs: "writeoff_batch" },
   { id: "security", label: "Security log", key: "S", needs: "list_security_log" },
   // This workstation's till id and the store's details (manage_stores: admins).
-  { id: "settings", label: "Settings", key: ",", needs: "update_store" },
-]
+  { id: "shifts", label: "Shifts and reports", key: "R", needs: "list_shifts" },
+  { id: "backorders", label: "Backorders", key: "B", needs: "fulfill_backorder" },
+  { id: "categories", label: "Categories", key: "C", needs: "create_category" },
+  // This workstation (till id, printer) and the store's settings: managers
+  // change how the store sells; only admins its details and the till id.
+  { id: "settings", label: "Settings", key: ",", needs: "update_till_settings" },
+];
 
 const PHYSICAL: Record<string, string> = { ",": "Comma" };
 
@@ -60,8 +70,9 @@ export function isShortcut(s: ScreenEntry, e: { key: string; code: string }): bo
 
 /** The screen shown after sign-in: the till for everyone who sells at the counter. */
 export function firstScreen(role: Role): ScreenId {
-  if (role === "admin" || !roleMayRun(role, "complete_sale")) return screensFor(role)[0]?.id ?? "products";
-  return "till";
+  // A manager's home is the dashboard; whoever sells starts at the till.
+  if (roleMayRun(role, "get_dashboard")) return "dashboard";
+  return roleMayRun(role, "complete_sale") ? "till" : (screensFor(role)[0]?.id ?? "products");
 }
 
 /** The screens a role may open. */

@@ -14,6 +14,7 @@ import { PagedTable, type PagedColumn, type PageState } from "../../components/P
 import { useFormat } from "../../lib/locale";
 import { useCommandQuery } from "../../lib/queries";
 import { ShiftReportView } from "../till/ReceiptView";
+import { CounterPrint } from "../till/CounterPrint";
 
 type NoSort = "opened_at";
 
@@ -115,9 +116,7 @@ function ReportDialog({ shift, onClose }: { shift: ShiftSummary; onClose: () => 
           <button type="button" onClick={onClose}>
             {t("Close")}
           </button>
-          <button type="button" className="primary" onClick={() => window.print()} disabled={!report.data}>
-            {t("Print again")}
-          </button>
+          {report.data && <CounterPrint document="shift" id={shift.shift_id} label={t("Print again")} />}
         </div>
       </Dialog>
     </Modal>

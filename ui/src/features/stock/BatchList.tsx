@@ -157,7 +157,7 @@ export function BatchList({ initialWithinDays = "" }: { initialWithinDays?: stri
         state={state}
         onState={setState}
         rowKey={(b) => b.batch_id}
-        rowAttributes={(b) => ({ className: bandClass(b.expiry_band), "data-band": b.expiry_band })}
+        rowAttributes={(b) => ({ className: bandClass(b.expiry_band), "data-band": b.expiry_band, "data-batch": b.batch_number })}
         empty={t("No batches match.")}
         error={page.error}
         loading={{ pending: page.isPending && !page.data, what: t("batches") }}

@@ -1,5 +1,7 @@
-// Stock by product and by batch. Batches come from the engine in FEFO order
-// (first expiry, first out), coloured by how close they are to expiry.
+// Stock by product and by batch. With no product chosen, every batch of the
+// store a page at a time (the engine filters, sorts and counts); with a
+// product, its batches in FEFO order (first expiry, first out) and its
+// totals. Rows are coloured by how close they are to expiry.
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
@@ -9,35 +11,52 @@ import { ProductPicker } from "../../components/ProductPicker";
 import { Loading, Screen } from "../../components/Screen";
 import { useFormat } from "../../lib/locale";
 import { useCommandQuery } from "../../lib/queries";
+import { BatchList } from "./BatchList";
 
-export function StockScreen() {
+export function StockScreen({ initialWithinDays }: { initialWithinDays?: string }) {
   const { t } = useTranslation();
   const [productId, setProductId] = useState("");
   const [includeEmpty, setIncludeEmpty] = useState(false);
-  const batches = useCommandQuery("get_store_inventory", {
-    product_id: productId || undefined,
-    include_empty: includeEmpty,
-  });
+  const batches = useCommandQuery(
+    "get_store_inventory",
+    { product_id: productId || undefined, include_empty: includeEmpty },
+    { enabled: productId !== "" },
+  );
 
   return (
     <Screen title={t("Stock")}>
       <div className="toolbar">
         <ProductPicker value={productId} onChange={setProductId} allowAll autoFocus />
-        <label className="checkbox">
-          <input type="checkbox" checked={includeEmpty} onChange={(e) => setIncludeEmpty(e.target.checked)} />
-          {t("Show empty and depleted batches")}
-        </label>
+        {productId && (
+          <label className="checkbox">
+            <input type="checkbox" checked={includeEmpty} onChange={(e) => setIncludeEmpty(e.target.checked)} />
+            {t("Show empty and depleted batches")}
+          </label>
+        )}
       </div>
+      {!productId && (
+        <>
+          <div className="screen-header">
+            <h2>{t("Every batch of the store")}</h2>
+            <ExpiryLegend />
+          </div>
+          <BatchList initialWithinDays={initialWithinDays} />
+        </>
+      )}
       {productId && <ProductStockSummary productId={productId} />}
-      <div className="screen-header">
-        <h2>{t("Batches, first to expire first (FEFO)")}</h2>
-        <ExpiryLegend />
-      </div>
-      <ErrorMessage error={batches.error} />
-      {batches.isPending ? (
-        <Loading what={t("batches")} />
-      ) : (
-        <BatchTable batches={batches.data ?? []} label={t("Batches in FEFO order")} showProduct={!productId} empty={t("No stock on hand.")} />
+      {productId && (
+        <>
+          <div className="screen-header">
+            <h2>{t("Batches, first to expire first (FEFO)")}</h2>
+            <ExpiryLegend />
+          </div>
+          <ErrorMessage error={batches.error} />
+          {batches.isPending ? (
+            <Loading what={t("batches")} />
+          ) : (
+            <BatchTable batches={batches.data ?? []} label={t("Batches in FEFO order")} showProduct={false} empty={t("No stock on hand.")} />
+          )}
+        </>
       )}
     </Screen>
   );

@@ -23,6 +23,7 @@ import { isZeroMoney, parseMoney, subtractQty } from "./money";
 import { PayoutDialog, returnPayout, voidPayout, type Payout } from "./Payout";
 import { ReceiptView } from "./ReceiptView";
 import { tenderLabel } from "./tenders";
+import { useMayRun } from "../../lib/permissions";
 
 interface LineDraft {
   quantity: string;
@@ -42,6 +43,7 @@ export function ReturnsPanel({
   defaultDisposition: ReturnDisposition;
 }) {
   const { t } = useTranslation();
+  const mayRun = useMayRun();
   const f = useFormat();
   // The store's thresholds, shown to the manager approving (already cached by the till).
   const settings = useCommandQuery("get_till_settings", {});
@@ -258,7 +260,7 @@ export function ReturnsPanel({
               <form className="void-form" aria-label={t("Void the sale")} onSubmit={doVoid}>
                 <Field
                   label={t("Void reason")}
-                  hint={user.role === "manager" || user.role === "admin" ? t("Reverses the whole sale") : t("A manager's PIN will be asked")}
+                  hint={mayRun("approve_adjustment") ? t("Reverses the whole sale") : t("A manager's PIN will be asked")}
                 >
                   {(id) => <input id={id} value={voidReason} onChange={(e) => setVoidReason(e.target.value)} required />}
                 </Field>

@@ -15,6 +15,7 @@ import { useCommandQuery } from "../../lib/queries";
 import { parseMoney } from "./money";
 import { ShiftReportView } from "./ReceiptView";
 import { TillDialog } from "./TillDialog";
+import { CounterPrint } from "./CounterPrint";
 
 export function OpenShiftForm({ terminalId }: { terminalId: string }) {
   const { t } = useTranslation();
@@ -196,9 +197,7 @@ export function ZReport({ report, onDismiss }: { report: ShiftReport; onDismiss:
       <Variance report={report} />
       <ShiftReportView report={report} />
       <div className="form-actions no-print">
-        <button type="button" onClick={() => window.print()}>
-          {t("Print Z report")}
-        </button>
+        <CounterPrint document="shift" id={report.shift_id} label={t("Print Z report")} auto />
         <button type="button" onClick={onDismiss} autoFocus>
           {t("Done")} <Kbd>{t("Esc")}</Kbd>
         </button>

@@ -42,6 +42,7 @@ import { GS } from "./scanner";
 import { useScanSound } from "./scanSound";
 import "./till.css";
 import { SCAN_TARGET_ATTR, useScanner } from "./useScanner";
+import { CounterPrint } from "./CounterPrint";
 
 /** The commands that answer the cart. */
 type CartCommand = { [K in CommandName]: CommandResponse<K> extends CartView ? K : never }[CommandName];
@@ -503,9 +504,7 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
           <div className="receipt-side no-print">
             {lastChange && <ChangeDue last={lastChange} />}
             <div className="form-actions">
-              <button type="button" onClick={() => window.print()}>
-                {t("Print receipt")}
-              </button>
+              <CounterPrint document="receipt" id={receipt.sale_id} label={t("Print receipt")} auto />
               <button
                 type="button"
                 className="primary"
