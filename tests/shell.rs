@@ -22,6 +22,7 @@ fn init_request() -> InitRequest {
         "store_code": "LEK",
         "timezone": "Africa/Lagos",
         "currency": "NGN",
+        "locale": "en-NG",
         "admin_name": "Ada",
         "admin_pin": "2580"
     }))

@@ -135,6 +135,7 @@ pub fn run(a: &BenchArgs, db_path: &std::path::Path) -> anyhow::Result<()> {
                 store_code: Some("S1".into()),
                 timezone: Some("UTC".into()),
                 currency: None,
+                locale: None,
                 admin_name: "bench".into(),
                 admin_pin: None,
             },

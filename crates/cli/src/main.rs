@@ -54,6 +54,9 @@ enum Cmd {
         /// Currency code (default NGN).
         #[arg(long)]
         currency: Option<String>,
+        /// BCP 47 locale money, numbers and dates are written in, e.g. en-NG (default en).
+        #[arg(long)]
+        locale: Option<String>,
         /// The first admin's name.
         #[arg(long)]
         admin: String,
@@ -173,6 +176,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             store_code,
             timezone,
             currency,
+            locale,
             admin,
             pin,
         } => {
@@ -184,6 +188,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     store_code: store_code.clone(),
                     timezone: timezone.clone(),
                     currency: currency.clone(),
+                    locale: locale.clone(),
                     admin_name: admin.clone(),
                     admin_pin: pin.clone(),
                 },

@@ -94,6 +94,7 @@ fn fixture() -> Fx {
             store_code: Some("STA".into()),
             timezone: Some("Africa/Lagos".into()),
             currency: None,
+            locale: None,
             admin_name: "ada".into(),
             admin_pin: Some("1111".into()),
         },

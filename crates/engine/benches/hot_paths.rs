@@ -70,6 +70,7 @@ impl Fixture {
                 store_code: Some("BENCH".into()),
                 timezone: Some("Africa/Lagos".into()),
                 currency: None,
+                locale: None,
                 admin_name: "admin".into(),
                 admin_pin: None,
             },

@@ -1068,6 +1068,7 @@ impl Seeder<'_> {
                 store_code: Some(DEMO_STORE_CODE.into()),
                 timezone: Some(timezone),
                 currency: Some("NGN".into()),
+                locale: Some("en-NG".into()),
                 admin_name: first_name.into(),
                 admin_pin: Some(first_pin.into()),
             },

@@ -27,6 +27,10 @@ pub struct InitRequest {
     /// Currency (default NGN).
     #[ts(optional)]
     pub currency: Option<String>,
+    /// BCP 47 locale the store formats money, numbers and dates in, e.g.
+    /// `en-NG` (default `en`).
+    #[ts(optional)]
+    pub locale: Option<String>,
     /// The first administrator's name.
     pub admin_name: String,
     /// The administrator's PIN (4–12 digits); without one, only the CLI can act as them.
@@ -61,6 +65,7 @@ pub fn initialize(db: &mut Db, req: InitRequest) -> Result<InitResult> {
             code: req.store_code,
             timezone: req.timezone,
             currency: req.currency,
+            locale: req.locale,
             ..CreateStore::default()
         }
         .insert(tx, &now, installation)?;

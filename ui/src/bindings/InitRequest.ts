@@ -21,6 +21,11 @@ timezone?: string,
  */
 currency?: string, 
 /**
+ * BCP 47 locale the store formats money, numbers and dates in, e.g.
+ * `en-NG` (default `en`).
+ */
+locale?: string, 
+/**
  * The first administrator's name.
  */
 admin_name: string, 

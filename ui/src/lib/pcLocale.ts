@@ -98,3 +98,27 @@ export function allTimeZones(...extra: string[]): string[] {
 
 /** Currency codes offered first: the table's, each once, sorted. */
 export const COMMON_CURRENCIES: readonly string[] = [...new Set(Object.values(REGION_CURRENCY))].sort();
+
+/**
+ * The store locale to suggest: the PC's first language with a region
+ * ("en-GB"), else its language with the time zone's region ("en" in
+ * Africa/Lagos → "en-NG"), else the language alone.
+ */
+export function suggestLocale(languages: readonly string[], timeZone: string): string {
+  for (const tag of languages) {
+    try {
+      const l = new Intl.Locale(tag);
+      if (l.region) return `${l.language}-${l.region}`;
+    } catch {
+      // Not a BCP 47 tag: try the next.
+    }
+  }
+  let language = "en";
+  try {
+    if (languages[0]) language = new Intl.Locale(languages[0]).language;
+  } catch {
+    // Keep English.
+  }
+  const region = ZONE_REGION[timeZone];
+  return region ? `${language}-${region}` : language;
+}

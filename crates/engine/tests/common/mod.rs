@@ -85,6 +85,7 @@ fn template() -> &'static Template {
                 store_code: Some("STA".into()),
                 timezone: Some(TZ.into()),
                 currency: None,
+                locale: None,
                 admin_name: ADMIN.into(),
                 admin_pin: Some(ADMIN_PIN.into()),
             },

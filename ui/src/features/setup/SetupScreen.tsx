@@ -12,7 +12,8 @@ import { ErrorMessage } from "../../components/ErrorMessage";
 import { fieldError } from "../../components/errorText";
 import { Field } from "../../components/Field";
 import { optional } from "../../lib/format";
-import { allTimeZones, COMMON_CURRENCIES, pcLanguages, pcTimeZone, suggestCurrency } from "../../lib/pcLocale";
+import { allTimeZones, COMMON_CURRENCIES, pcLanguages, pcTimeZone, suggestCurrency, suggestLocale } from "../../lib/pcLocale";
+import { makeFormatters } from "../../lib/locale";
 
 /** The currency's name in the UI language ("Nigerian Naira"), when Intl knows it. */
 function currencyNames(language: string): (code: string) => string | undefined {
@@ -27,16 +28,28 @@ function currencyNames(language: string): (code: string) => string | undefined {
   }
 }
 
+/** "₦5,070.00" in the locale and currency being chosen (the code as typed while it is not valid). */
+function preview(locale: string, currency: string, timeZone: string): string {
+  const code = currency.trim().toUpperCase();
+  if (!/^[A-Z]{3}$/.test(code)) return "5,070.00";
+  try {
+    return makeFormatters({ locale: locale.trim() || "en", currency: code, timeZone: timeZone || "UTC" }).money("5070");
+  } catch {
+    return `${code} 5,070.00`;
+  }
+}
+
 export function SetupScreen({ status, onDone, children }: { status: AppStatus; onDone: () => void; children?: ReactNode }) {
   const { t, i18n } = useTranslation();
   const [pc] = useState(() => {
     const zone = pcTimeZone();
-    return { zone, currency: suggestCurrency(pcLanguages(), zone) };
+    return { zone, currency: suggestCurrency(pcLanguages(), zone), locale: suggestLocale(pcLanguages(), zone) };
   });
   const [storeName, setStoreName] = useState("");
   const [storeCode, setStoreCode] = useState("");
   const [timezone, setTimezone] = useState(pc.zone);
   const [currency, setCurrency] = useState(pc.currency);
+  const [locale, setLocale] = useState(pc.locale);
   const [adminName, setAdminName] = useState("");
   const [pin, setPin] = useState("");
   const [pinAgain, setPinAgain] = useState("");
@@ -54,6 +67,7 @@ export function SetupScreen({ status, onDone, children }: { status: AppStatus; o
     store_code: t("Store code"),
     timezone: t("Time zone"),
     currency: t("Currency"),
+    locale: t("Number and date format"),
     admin_name: t("Administrator name"),
     admin_pin: t("PIN"),
     admin_pin_again: t("PIN again"),
@@ -78,6 +92,7 @@ export function SetupScreen({ status, onDone, children }: { status: AppStatus; o
         store_code: optional(storeCode),
         timezone: optional(timezone),
         currency: code,
+        locale: optional(locale),
         admin_name: adminName.trim(),
         admin_pin: pin,
       });
@@ -121,6 +136,13 @@ export function SetupScreen({ status, onDone, children }: { status: AppStatus; o
               error={fieldError(error, "currency", t)}
               isRequired
             />
+            <Field
+              label={labels.locale}
+              hint={t("A language and region such as en-NG. Amounts will read {{example}}.", { example: preview(locale, currency, timezone) })}
+              error={fieldError(error, "locale", t)}
+            >
+              {(id) => <input id={id} name="locale" value={locale} onChange={(e) => setLocale(e.target.value)} />}
+            </Field>
           </div>
         </fieldset>
         <fieldset>

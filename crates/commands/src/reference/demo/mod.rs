@@ -59,6 +59,7 @@ fn init(d: &mut Recorder) -> String {
             store_code: Some("LEK-01".into()),
             timezone: Some("Africa/Lagos".into()),
             currency: Some("NGN".into()),
+            locale: Some("en-NG".into()),
             admin_name: "ada".into(),
             admin_pin: Some("1234".into()),
         },
