@@ -33,7 +33,7 @@ describe("the pseudo-locale", () => {
     await eachScreen(b, async (id) => {
       for (const s of await untranslatedStrings(b)) found.push(`${id}: ${s}`);
     });
-    await screenshot(b, "23-pseudo-locale");
+    await screenshot(b, "33-pseudo-locale");
     expect(found).toEqual([]);
   });
 });

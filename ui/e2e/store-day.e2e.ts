@@ -75,7 +75,7 @@ describe("a store's day on the demo store", () => {
     await b.waitUntil(async () => /^₦[1-9]/.test(await sales.getText()), { timeoutMsg: "today's sales in naira" });
     expect(await b.$("[data-testid='dash-stock-value']").getText()).toMatch(/^₦[1-9][\d,]*\.\d\d$/);
     expect(Number(await b.$("[data-testid='dash-low-stock']").getText())).toBeGreaterThan(0);
-    await screenshot(b, "20-dashboard");
+    await screenshot(b, "30-dashboard");
     await b.$("//button[.//span[normalize-space(.)='Expiring within 60 days']]").click();
     await b.$("//h1[normalize-space(.)='Expiry']").waitForDisplayed();
     const window = b.$("//label[normalize-space(.)='Expiring within']/following-sibling::select");
@@ -95,7 +95,7 @@ describe("a store's day on the demo store", () => {
     await b.$("//button[@aria-label='Sort by Value']").click();
     await b.$("//button[@aria-label='Sort by Value']").click();
     await b.$("//th[@aria-sort='descending']").waitForExist();
-    await screenshot(b, "21-stock-paged");
+    await screenshot(b, "31-stock-paged");
     if (total > 50) {
       await b.$("//div[@class='paged-bar']//button[normalize-space(.)='Next']").click();
       await b.waitUntil(async () => (await count.getText()).startsWith("51–"));
@@ -111,7 +111,7 @@ describe("a store's day on the demo store", () => {
     await b.$(`${form}//label[contains(., 'Open the cash drawer')]/input`).click();
     await b.$(`${form}//button[normalize-space(.)='Save printer']`).click();
     await b.$("//*[normalize-space(.)='Printer saved.']").waitForDisplayed();
-    await screenshot(b, "22-settings-printer");
+    await screenshot(b, "32-settings-printer");
 
     // Yesterday's Z report, found among the past shifts and printed again.
     await open("shifts", "Shifts and reports");
