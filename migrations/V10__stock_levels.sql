@@ -126,10 +126,23 @@ END;
 -- The list and dashboard orders that no existing index gives.
 -- Batch numbers never change once received; sale times never change.
 CREATE INDEX ix_batches_store_batch_number ON batches(store_id, batch_number);
--- The batch list by status (quarantined, recalled…) in expiry order; a
--- status changes only when a batch empties, refills or is set aside, so a
--- sale does not write it.
-CREATE INDEX ix_batches_store_status_expiry ON batches(store_id, status, expiry_date);
+-- The batch list by a status other than available (quarantined, recalled…)
+-- in expiry order. A status changes only when a batch empties, refills or
+-- is set aside, so a sale does not write it. Partial: with available
+-- batches in it, the planner (no ANALYZE statistics) took it for the till's
+-- per-product lookups "product, store, status = 'available'" and read every
+-- batch of the store instead of the product's few.
+CREATE INDEX ix_batches_store_status_expiry ON batches(store_id, status, expiry_date)
+    WHERE status <> 'available';
+-- The batch list by value and by quantity. Both are written by every sale
+-- (on hand changes), the price of sorting a million batches without a full
+-- sort. Each is partial on a condition that is always true (CHECKs) and
+-- that only the list states, and only when it sorts by that key: without
+-- ANALYZE statistics the planner otherwise takes any index that starts
+-- with the store for other queries of the store's batches (a full read).
+CREATE INDEX ix_batches_store_value ON batches(store_id, on_hand_milli * cost_price_e4)
+    WHERE cost_price_e4 >= 0;
+CREATE INDEX ix_batches_store_on_hand ON batches(store_id, on_hand_milli) WHERE reserved_milli >= 0;
 CREATE INDEX ix_products_selling_price ON products(selling_price_e4);
 CREATE INDEX ix_products_updated_at ON products(updated_at);
 CREATE INDEX ix_sales_store_time ON sales(store_id, created_at);

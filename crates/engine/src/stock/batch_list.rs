@@ -157,6 +157,14 @@ impl Operation for ListBatches {
         if let Some(s) = self.status {
             f.and("b.status = :status")
                 .bind(":status", s.as_str().to_string());
+            // Said so that a partial index applies: the status index (no
+            // available batches) for the other statuses, the live-batch
+            // index (no depleted ones) in expiry order for available.
+            if s == BatchStatus::Available {
+                f.and("b.status <> 'depleted'");
+            } else {
+                f.and("b.status <> 'available'");
+            }
         } else if !include_empty {
             // Implied by on hand > 0 (a batch with stock is never depleted);
             // said so that the live-batch index applies.
@@ -224,11 +232,30 @@ impl Operation for ListBatches {
                 format!("p.name COLLATE NOCASE {d}, p.rowid {d}, b.expiry_date {d}, b.rowid {d}")
             }
             BatchSort::BatchNumber => format!("b.batch_number {d}, b.rowid {d}"),
-            BatchSort::OnHand => format!("b.on_hand_milli {d}, b.rowid {d}"),
-            BatchSort::Value => format!("b.on_hand_milli * b.cost_price_e4 {d}, b.rowid {d}"),
+            BatchSort::OnHand => {
+                // The on-hand index is partial on this (always true) term.
+                f.and("b.reserved_milli >= 0");
+                format!("b.on_hand_milli {d}, b.rowid {d}")
+            }
+            BatchSort::Value => {
+                // The value index is partial on this (always true) term.
+                f.and("b.cost_price_e4 >= 0");
+                format!("b.on_hand_milli * b.cost_price_e4 {d}, b.rowid {d}")
+            }
+        };
+        // In product order the products' name index leads and each
+        // product's batches follow in FEFO order (no sort); CROSS JOIN
+        // keeps SQLite's planner to that nesting.
+        let view = if self.sort.unwrap_or_default() == BatchSort::Product {
+            VIEW_SQL.replace(
+                "FROM batches b JOIN products p ON",
+                "FROM products p CROSS JOIN batches b ON",
+            )
+        } else {
+            VIEW_SQL.to_string()
         };
         let sql = format!(
-            "{VIEW_SQL} {} ORDER BY {order} LIMIT :limit OFFSET :offset",
+            "{view} {} ORDER BY {order} LIMIT :limit OFFSET :offset",
             f.where_sql()
         );
         let extra: [(&'static str, &dyn ToSql); 2] = [(":limit", &limit), (":offset", &offset)];
