@@ -975,6 +975,42 @@ fn the_dashboard_adds_up_what_was_worked_out_by_hand() {
     assert_eq!(d.expired_value, money("5.00"), "X5, past its date");
     // Lozenges 3 ≤ 5, mints 0 ≤ 2 (minimum level), quinine all quarantined.
     assert_eq!(d.low_stock, 3);
+    let low = fx.run(ListProducts {
+        low_stock: Some(true),
+        ..Default::default()
+    });
+    assert_eq!(names(&low), ["Lozenges", "Mints", "Quinine"]);
+    assert_eq!(low.total, 3);
+    // Raising saline's reorder point over its 94 makes it low; discontinuing
+    // lozenges takes them off the list.
+    fx.run(UpdateProduct {
+        id: saline,
+        sku: None,
+        name: None,
+        fields: ProductFields {
+            thresholds: Some(Thresholds {
+                reorder_point: Some(qi(100)),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+    });
+    fx.run(UpdateProduct {
+        id: lo,
+        sku: None,
+        name: None,
+        fields: ProductFields {
+            status: Some(ProductStatus::Discontinued),
+            ..Default::default()
+        },
+    });
+    let low = fx.run(ListProducts {
+        low_stock: Some(true),
+        sort: Some(ProductSort::OnHand),
+        ..Default::default()
+    });
+    assert_eq!(names(&low), ["Mints", "Quinine", "Saline"]);
+    assert_eq!(fx.run(GetDashboard::default()).low_stock, 3);
     assert_eq!(d.pending_adjustments, 1);
 
     // Managers, admins and head office read it; a cashier does not.

@@ -1409,6 +1409,7 @@ fn search_finds_word_prefixes_anywhere_names_first() {
          ALTER TABLE stores DROP COLUMN tax_number;
          ALTER TABLE stores DROP COLUMN licence_number;
          DROP TRIGGER stock_levels_product;
+         DROP TRIGGER stock_levels_product_rules;
          DROP TRIGGER stock_levels_store;
          DROP TRIGGER stock_levels_batch_insert;
          DROP TRIGGER stock_levels_batch_update;
