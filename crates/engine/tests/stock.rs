@@ -1418,8 +1418,6 @@ fn search_finds_word_prefixes_anywhere_names_first() {
          DROP TABLE batch_totals;
          DROP INDEX ix_batches_store_batch_number;
          DROP INDEX ix_batches_store_status_expiry;
-         DROP INDEX ix_batches_store_value;
-         DROP INDEX ix_batches_store_on_hand;
          DROP INDEX ix_products_selling_price;
          DROP INDEX ix_products_updated_at;
          DROP INDEX ix_sales_store_time;

@@ -2,12 +2,12 @@
 //! each product's stock in one store, for the Products screen at 100,000
 //! products.
 //!
-//! Filtering, sorting, paging and the count are SQL. Each sort walks an
-//! index (name, SKU, price, last change, or on hand through the
-//! `stock_levels` running totals of V10), so the first page reads about a
-//! page of rows however large the catalogue; a text filter first takes the
-//! full-text matches (the same prefix search as `search_products`) and
-//! sorts those. Only the rows of the page then get their sellable quantity,
+//! Filtering, sorting, paging and the count are SQL. Name, SKU, price and
+//! last change walk an index, so the first page reads about a page of rows
+//! however large the catalogue; on hand reads the store's `stock_levels`
+//! running totals (V10) in one pass and keeps the page's rows (no index on
+//! it: every sale would write it); a text filter first takes the full-text
+//! matches (the same prefix search as `search_products`) and sorts those. Only the rows of the page then get their sellable quantity,
 //! which depends on today's date.
 
 use crate::auth::Permission;
@@ -217,8 +217,9 @@ impl Operation for ListProducts {
         }
         // The table whose index gives the order leads (CROSS JOIN keeps
         // SQLite's planner to it): without ANALYZE statistics it would
-        // rather walk the store's stock levels and sort 100,000 rows. The
-        // few low products are read first and sorted.
+        // rather walk the store's stock levels and sort 100,000 rows. For
+        // the on-hand order those are read first and sorted (top-N), as
+        // are the few low products for the low-stock filter.
         let join = "ON sl.store_id = :store AND sl.product_id = p.id";
         let from = if low {
             format!("stock_levels sl INDEXED BY ix_stock_levels_low CROSS JOIN products p {join}")

@@ -5,7 +5,7 @@
 //! live-batch index (or the status index when a status is asked for),
 //! product order walks the product-name index and each product's batches
 //! in FEFO order, batch-number order its own index; on hand and value sort
-//! the rows that pass the filters. Without a text or product filter the
+//! the rows that pass the filters (no index: a sale would write it). Without a text or product filter the
 //! count is a sum over `batch_totals` (V10's running totals per status and
 //! expiry date), not a count of a million rows. `get_store_inventory`
 //! stays for callers that want every batch at once.
@@ -240,16 +240,8 @@ impl Operation for ListBatches {
                 format!("p.name COLLATE NOCASE {d}, p.rowid {d}, b.expiry_date {d}, b.rowid {d}")
             }
             BatchSort::BatchNumber => format!("b.batch_number {d}, b.rowid {d}"),
-            BatchSort::OnHand => {
-                // The on-hand index is partial on this (always true) term.
-                f.and("b.reserved_milli >= 0");
-                format!("b.on_hand_milli {d}, b.rowid {d}")
-            }
-            BatchSort::Value => {
-                // The value index is partial on this (always true) term.
-                f.and("b.cost_price_e4 >= 0");
-                format!("b.on_hand_milli * b.cost_price_e4 {d}, b.rowid {d}")
-            }
+            BatchSort::OnHand => format!("b.on_hand_milli {d}, b.rowid {d}"),
+            BatchSort::Value => format!("b.on_hand_milli * b.cost_price_e4 {d}, b.rowid {d}"),
         };
         // In product order the products' name index leads and each
         // product's batches follow in FEFO order (no sort); CROSS JOIN
