@@ -66,6 +66,11 @@ pub struct BenchArgs {
     /// something to count), and 1 in 1,000 batches is quarantined first.
     #[arg(long)]
     lists: bool,
+    /// Only the `--lists` timings, on the file `--db` already holds (made
+    /// by an earlier `bench --lists` run), without deleting it or running
+    /// the workload.
+    #[arg(long)]
+    lists_only: bool,
 }
 
 /// splitmix64, as defined by the workload.
@@ -106,6 +111,24 @@ pub fn run(a: &BenchArgs, db_path: &std::path::Path) -> anyhow::Result<()> {
     };
     if a.products == 0 || a.batches_per_product == 0 {
         bail!("--products and --batches-per-product must be at least 1");
+    }
+    if a.lists_only {
+        let mut db = Db::open_with(
+            db_path,
+            OpenOptions {
+                sync,
+                clock: Arc::new(FixedClock(
+                    Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0)
+                        .single()
+                        .context("time")?,
+                )),
+            },
+        )?;
+        let session = pharmapos_engine::auth::session_for_name(&db, "bench")?;
+        let out = serde_json::json!({"impl": "pharmapos", "products": a.products,
+            "batches": a.products * a.batches_per_product, "lists": lists_bench(&mut db, &session, a)?});
+        println!("{out}");
+        return Ok(());
     }
     for suffix in ["", "-wal", "-shm"] {
         let mut p = db_path.to_path_buf().into_os_string();

@@ -1543,6 +1543,8 @@ fn check_running_totals(tx: &Transaction<'_>, problems: &mut Vec<VerifyProblem>)
            LEFT JOIN t ON t.store_id = s.id AND t.product_id = p.id
           WHERE sl.on_hand_milli IS NOT COALESCE(t.on_hand, 0)
              OR sl.available_milli IS NOT COALESCE(t.available, 0)
+             OR sl.reorder_milli IS NOT (CASE WHEN p.deleted_at IS NULL AND p.status = 'active'
+                                              THEN COALESCE(p.reorder_point_milli, p.min_level_milli) END)
           LIMIT 100",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -1566,7 +1568,7 @@ fn check_running_totals(tx: &Transaction<'_>, problems: &mut Vec<VerifyProblem>)
             message: match kept {
                 None => format!("product {sku} has no stock level row"),
                 Some(k) => format!(
-                    "product {sku}'s stock level shows {} on hand (or available) but its batches hold {}",
+                    "product {sku}'s stock level shows {} on hand (or available, or its reorder point differs) but its batches hold {}",
                     Qty::from_scaled(k),
                     Qty::from_scaled(batches)
                 ),

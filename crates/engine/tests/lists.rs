@@ -975,6 +975,42 @@ fn the_dashboard_adds_up_what_was_worked_out_by_hand() {
     assert_eq!(d.expired_value, money("5.00"), "X5, past its date");
     // Lozenges 3 ≤ 5, mints 0 ≤ 2 (minimum level), quinine all quarantined.
     assert_eq!(d.low_stock, 3);
+    let low = fx.run(ListProducts {
+        low_stock: Some(true),
+        ..Default::default()
+    });
+    assert_eq!(names(&low), ["Lozenges", "Mints", "Quinine"]);
+    assert_eq!(low.total, 3);
+    // Raising saline's reorder point over its 94 makes it low; discontinuing
+    // lozenges takes them off the list.
+    fx.run(UpdateProduct {
+        id: saline,
+        sku: None,
+        name: None,
+        fields: ProductFields {
+            thresholds: Some(Thresholds {
+                reorder_point: Some(qi(100)),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+    });
+    fx.run(UpdateProduct {
+        id: lo,
+        sku: None,
+        name: None,
+        fields: ProductFields {
+            status: Some(ProductStatus::Discontinued),
+            ..Default::default()
+        },
+    });
+    let low = fx.run(ListProducts {
+        low_stock: Some(true),
+        sort: Some(ProductSort::OnHand),
+        ..Default::default()
+    });
+    assert_eq!(names(&low), ["Mints", "Quinine", "Saline"]);
+    assert_eq!(fx.run(GetDashboard::default()).low_stock, 3);
     assert_eq!(d.pending_adjustments, 1);
 
     // Managers, admins and head office read it; a cashier does not.
@@ -1240,4 +1276,96 @@ fn verify_recomputes_the_running_totals_the_lists_read() {
         "{:?}",
         r.problems
     );
+}
+
+// ------------------------------------------------------------ query plans
+
+/// SQLite plans without statistics (no ANALYZE), so a new index that
+/// starts with the store can be taken for queries it makes slower. The
+/// till's per-product lookups keep the FEFO index, and the lists' orders
+/// come from an index, not a sort, whatever the data (checked on the plan,
+/// since a 5-batch test file is fast either way).
+#[test]
+fn the_till_keeps_its_fefo_index_and_the_lists_walk_theirs() {
+    let fx = store_a();
+    let raw = fx.raw();
+    let plan = |sql: &str| -> String {
+        let mut stmt = raw.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let rows = stmt
+            .query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .unwrap();
+        rows.join(" | ")
+    };
+    for sql in [
+        // scan_barcode, cart_view, search_products, list_products' rows.
+        "SELECT SUM(on_hand_milli) FROM batches WHERE product_id = 'p' AND store_id = 's' AND status = 'available' AND expiry_date >= '2026-01-01'",
+        "SELECT SUM(on_hand_milli - reserved_milli), MIN(expiry_date) FROM batches WHERE product_id = 'p' AND store_id = 's'
+           AND status = 'available' AND expiry_date >= '2026-01-01' AND on_hand_milli > reserved_milli",
+    ] {
+        let p = plan(sql);
+        assert!(p.contains("ix_batches_product_store_expiry"), "{p}");
+    }
+    let view = "SELECT b.id FROM batches b JOIN products p ON p.id = b.product_id LEFT JOIN suppliers s ON s.id = b.supplier_id
+                WHERE b.store_id = 's' AND b.status <> 'depleted' AND b.on_hand_milli > 0";
+    for (order, index) in [
+        (
+            "ORDER BY b.expiry_date, b.rowid",
+            "ix_batches_store_expiry_live",
+        ),
+        (
+            "ORDER BY b.batch_number DESC, b.rowid DESC",
+            "ix_batches_store_batch_number",
+        ),
+    ] {
+        let p = plan(&format!("{view} {order} LIMIT 100"));
+        assert!(
+            p.contains(index) && !p.contains("TEMP B-TREE"),
+            "{order}: {p}"
+        );
+    }
+    // No index is written by a sale beyond what the till had: batches by
+    // value are sorted, not walked.
+    let p = plan(&format!(
+        "{view} ORDER BY b.on_hand_milli * b.cost_price_e4 DESC, b.rowid DESC LIMIT 100"
+    ));
+    assert!(p.contains("TEMP B-TREE"), "{p}");
+    let p = plan(
+        "SELECT b.id FROM products p CROSS JOIN batches b ON p.id = b.product_id WHERE b.store_id = 's'
+          AND b.status <> 'depleted' AND b.on_hand_milli > 0
+          ORDER BY p.name COLLATE NOCASE, p.rowid, b.expiry_date, b.rowid LIMIT 100",
+    );
+    assert!(
+        p.contains("ix_products_name") && !p.contains("TEMP B-TREE"),
+        "{p}"
+    );
+    let p = plan(
+        "SELECT b.id FROM batches b WHERE b.store_id = 's' AND b.status = 'quarantine' AND b.status <> 'available'
+          ORDER BY b.expiry_date, b.rowid LIMIT 100",
+    );
+    assert!(
+        p.contains("ix_batches_store_status_expiry") && !p.contains("TEMP B-TREE"),
+        "{p}"
+    );
+    for (from, order, index) in [
+        (
+            "products p CROSS JOIN stock_levels sl",
+            "p.name COLLATE NOCASE, p.rowid",
+            "ix_products_name",
+        ),
+        (
+            "products p CROSS JOIN stock_levels sl",
+            "p.selling_price_e4 DESC, p.rowid DESC",
+            "ix_products_selling_price",
+        ),
+    ] {
+        let p = plan(&format!(
+            "SELECT p.id FROM {from} ON sl.store_id = 's' AND sl.product_id = p.id WHERE p.deleted_at IS NULL ORDER BY {order} LIMIT 100"
+        ));
+        assert!(
+            p.contains(index) && !p.contains("TEMP B-TREE"),
+            "{order}: {p}"
+        );
+    }
 }

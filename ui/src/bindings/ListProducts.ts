@@ -10,7 +10,9 @@ import type { StoreId } from "./StoreId";
  *   name, generic name, brand, SKU, NAFDAC number or barcodes (as `search_products`), or
  *   the whole text equals a SKU or a barcode.
  * - `category_id`: only that category. `active`: `true` only products of status `active`,
- *   `false` only the others (discontinued, out of stock, pending approval).
+ *   `false` only the others (discontinued, out of stock, pending approval). `low_stock:
+ *   true`: only active products whose stock in `available` batches in the store is at or
+ *   below their reorder point (else minimum level), as the dashboard counts them.
  * - `sort`: `name` (default), `sku`, `price`, `on_hand`, `updated_at`; `descending` reverses
  *   it. Ties are broken by a fixed order, so pages never overlap.
  * - Paging by `limit` (1–500, default 100) and `offset` (default 0); `total` counts every
@@ -32,6 +34,10 @@ category_id?: CategoryId,
  * Only active (`true`) or only inactive (`false`) products.
  */
 active?: boolean, 
+/**
+ * Only products at or below their reorder point in the store.
+ */
+low_stock?: boolean, 
 /**
  * Sort key (default `name`).
  */

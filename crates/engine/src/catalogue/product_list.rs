@@ -2,12 +2,12 @@
 //! each product's stock in one store, for the Products screen at 100,000
 //! products.
 //!
-//! Filtering, sorting, paging and the count are SQL. Each sort walks an
-//! index (name, SKU, price, last change, or on hand through the
-//! `stock_levels` running totals of V10), so the first page reads about a
-//! page of rows however large the catalogue; a text filter first takes the
-//! full-text matches (the same prefix search as `search_products`) and
-//! sorts those. Only the rows of the page then get their sellable quantity,
+//! Filtering, sorting, paging and the count are SQL. Name, SKU, price and
+//! last change walk an index, so the first page reads about a page of rows
+//! however large the catalogue; on hand reads the store's `stock_levels`
+//! running totals (V10) in one pass and keeps the page's rows (no index on
+//! it: every sale would write it); a text filter first takes the full-text
+//! matches (the same prefix search as `search_products`) and sorts those. Only the rows of the page then get their sellable quantity,
 //! which depends on today's date.
 
 use crate::auth::Permission;
@@ -48,7 +48,9 @@ pub enum ProductSort {
 ///   name, generic name, brand, SKU, NAFDAC number or barcodes (as `search_products`), or
 ///   the whole text equals a SKU or a barcode.
 /// - `category_id`: only that category. `active`: `true` only products of status `active`,
-///   `false` only the others (discontinued, out of stock, pending approval).
+///   `false` only the others (discontinued, out of stock, pending approval). `low_stock:
+///   true`: only active products whose stock in `available` batches in the store is at or
+///   below their reorder point (else minimum level), as the dashboard counts them.
 /// - `sort`: `name` (default), `sku`, `price`, `on_hand`, `updated_at`; `descending` reverses
 ///   it. Ties are broken by a fixed order, so pages never overlap.
 /// - Paging by `limit` (1–500, default 100) and `offset` (default 0); `total` counts every
@@ -69,6 +71,9 @@ pub struct ListProducts {
     /// Only active (`true`) or only inactive (`false`) products.
     #[ts(optional)]
     pub active: Option<bool>,
+    /// Only products at or below their reorder point in the store.
+    #[ts(optional)]
+    pub low_stock: Option<bool>,
     /// Sort key (default `name`).
     #[ts(optional)]
     pub sort: Option<ProductSort>,
@@ -205,12 +210,29 @@ impl Operation for ListProducts {
             ProductSort::OnHand => format!("sl.on_hand_milli {d}, sl.product_id {d}"),
         };
         let store_id = store.id.to_string();
+        let low = self.low_stock == Some(true);
+        if low {
+            // The terms of the low-stock partial index, which then leads.
+            f.and("sl.reorder_milli IS NOT NULL AND sl.available_milli <= sl.reorder_milli");
+        }
+        // The table whose index gives the order leads (CROSS JOIN keeps
+        // SQLite's planner to it): without ANALYZE statistics it would
+        // rather walk the store's stock levels and sort 100,000 rows. For
+        // the on-hand order those are read first and sorted (top-N), as
+        // are the few low products for the low-stock filter.
+        let join = "ON sl.store_id = :store AND sl.product_id = p.id";
+        let from = if low {
+            format!("stock_levels sl INDEXED BY ix_stock_levels_low CROSS JOIN products p {join}")
+        } else if self.sort.unwrap_or_default() == ProductSort::OnHand {
+            format!("stock_levels sl CROSS JOIN products p {join}")
+        } else {
+            format!("products p CROSS JOIN stock_levels sl {join}")
+        };
         let sql = format!(
             "SELECT p.id, p.sku, p.name, p.generic_name, p.brand, p.category, p.category_id, c.name, p.unit,
                     p.prescription_only, p.cost_price_e4, p.selling_price_e4, p.tax_rate, p.status,
                     p.reorder_point_milli, p.updated_at, sl.on_hand_milli
-               FROM products p
-               JOIN stock_levels sl ON sl.store_id = :store AND sl.product_id = p.id
+               FROM {from}
                LEFT JOIN categories c ON c.id = p.category_id
                {}
               ORDER BY {order} LIMIT :limit OFFSET :offset",
@@ -269,11 +291,21 @@ impl Operation for ListProducts {
             row.available = Qty::from_scaled(available);
             row.nearest_expiry = nearest.filter(|d| d != crate::stock::NO_EXPIRY);
         }
-        let count_sql = format!("SELECT COUNT(*) FROM products p {}", f.where_sql());
+        let (count_sql, count_extra): (String, Vec<(&'static str, &dyn ToSql)>) = if low {
+            (
+                format!("SELECT COUNT(*) FROM {from} {}", f.where_sql()),
+                vec![(":store", &store_id)],
+            )
+        } else {
+            (
+                format!("SELECT COUNT(*) FROM products p {}", f.where_sql()),
+                Vec::new(),
+            )
+        };
         let total: i64 = ctx
             .tx
             .prepare_cached(&count_sql)?
-            .query_row(f.params(&[]).as_slice(), |r| r.get(0))?;
+            .query_row(f.params(&count_extra).as_slice(), |r| r.get(0))?;
         Ok(ProductPage { rows, total })
     }
 }

@@ -4,8 +4,9 @@
 //!
 //! Each figure is one indexed query: sales by (store, time) with their
 //! lines' stored costs, the V10 running totals (`batch_totals` per status
-//! and expiry date, `stock_levels` per product) for stock, and the pending
-//! adjustments by (store, status). Nothing is cached between calls, so the
+//! and expiry date, `stock_levels` per product, whose low-stock index holds
+//! only the products at or below their reorder point) for stock, and the
+//! pending adjustments by (store, status). Nothing is cached between calls, so the
 //! dashboard always agrees with the lists it links to.
 //!
 //! Permission `view_audit`: of the permissions only managers hold in a
@@ -236,14 +237,12 @@ impl Operation for GetDashboard {
                 r.get(0)
             })?;
 
+        // The partial index holds exactly the store's low products.
         let low_stock: i64 = ctx
             .tx
             .prepare_cached(
-                "SELECT COUNT(*) FROM products p
-                   JOIN stock_levels sl ON sl.store_id = :store AND sl.product_id = p.id
-                  WHERE p.deleted_at IS NULL AND p.status = 'active'
-                    AND COALESCE(p.reorder_point_milli, p.min_level_milli) IS NOT NULL
-                    AND sl.available_milli <= COALESCE(p.reorder_point_milli, p.min_level_milli)",
+                "SELECT COUNT(*) FROM stock_levels INDEXED BY ix_stock_levels_low
+                  WHERE store_id = :store AND reorder_milli IS NOT NULL AND available_milli <= reorder_milli",
             )?
             .query_row(named_params! {":store": sid}, |r| r.get(0))?;
         let pending_adjustments: i64 = ctx

@@ -5,7 +5,7 @@
 //! live-batch index (or the status index when a status is asked for),
 //! product order walks the product-name index and each product's batches
 //! in FEFO order, batch-number order its own index; on hand and value sort
-//! the rows that pass the filters. Without a text or product filter the
+//! the rows that pass the filters (no index: a sale would write it). Without a text or product filter the
 //! count is a sum over `batch_totals` (V10's running totals per status and
 //! expiry date), not a count of a million rows. `get_store_inventory`
 //! stays for callers that want every batch at once.
@@ -152,11 +152,26 @@ impl Operation for ListBatches {
         // Conditions on the batch's own columns, shared by the page and the
         // running-totals count.
         let mut f = Filter::default();
-        f.and("b.store_id = :store")
-            .bind(":store", store.id.to_string());
+        // With a text filter the few matching batches are looked up by
+        // rowid and sorted; `+` keeps the planner from walking the store's
+        // index instead (a million batches, tested one by one).
+        f.and(if text.is_empty() {
+            "b.store_id = :store"
+        } else {
+            "+b.store_id = :store"
+        })
+        .bind(":store", store.id.to_string());
         if let Some(s) = self.status {
             f.and("b.status = :status")
                 .bind(":status", s.as_str().to_string());
+            // Said so that a partial index applies: the status index (no
+            // available batches) for the other statuses, the live-batch
+            // index (no depleted ones) in expiry order for available.
+            if s == BatchStatus::Available {
+                f.and("b.status <> 'depleted'");
+            } else {
+                f.and("b.status <> 'available'");
+            }
         } else if !include_empty {
             // Implied by on hand > 0 (a batch with stock is never depleted);
             // said so that the live-batch index applies.
@@ -204,9 +219,10 @@ impl Operation for ListBatches {
             f.bind(":bn", text.to_string())
                 .bind(":bn_upper", text.to_uppercase());
             if let Some(fts) = fts_prefix_query(text) {
+                // From the matches to their batches, in that order.
                 set.push_str(
-                    " UNION SELECT x.rowid FROM product_search s JOIN products p ON p.rowid = s.rowid
-                        JOIN batches x ON x.product_id = p.id AND x.store_id = :store
+                    " UNION SELECT x.rowid FROM product_search s CROSS JOIN products p ON p.rowid = s.rowid
+                        CROSS JOIN batches x ON x.product_id = p.id AND x.store_id = :store
                        WHERE product_search MATCH :fts",
                 );
                 f.bind(":fts", fts);
@@ -227,8 +243,19 @@ impl Operation for ListBatches {
             BatchSort::OnHand => format!("b.on_hand_milli {d}, b.rowid {d}"),
             BatchSort::Value => format!("b.on_hand_milli * b.cost_price_e4 {d}, b.rowid {d}"),
         };
+        // In product order the products' name index leads and each
+        // product's batches follow in FEFO order (no sort); CROSS JOIN
+        // keeps SQLite's planner to that nesting.
+        let view = if self.sort.unwrap_or_default() == BatchSort::Product && text.is_empty() {
+            VIEW_SQL.replace(
+                "FROM batches b JOIN products p ON",
+                "FROM products p CROSS JOIN batches b ON",
+            )
+        } else {
+            VIEW_SQL.to_string()
+        };
         let sql = format!(
-            "{VIEW_SQL} {} ORDER BY {order} LIMIT :limit OFFSET :offset",
+            "{view} {} ORDER BY {order} LIMIT :limit OFFSET :offset",
             f.where_sql()
         );
         let extra: [(&'static str, &dyn ToSql); 2] = [(":limit", &limit), (":offset", &offset)];
