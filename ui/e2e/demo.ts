@@ -28,7 +28,13 @@ export async function signInAs(b: Browser, who: keyof typeof DEMO_USERS | { name
   const pin = b.$("input[type=password]");
   await pin.setValue(u.pin);
   await b.keys(["Enter"]);
-  await b.$("nav.nav").waitForDisplayed();
+  try {
+    await b.$("nav.nav").waitForDisplayed({ timeout: 30_000 });
+  } catch (e) {
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync("/tmp/pharmapos-signin-failed.html", await b.getPageSource());
+    throw e;
+  }
 }
 
 /** Opens every screen in the navigation in turn, calling `visit` on each (id from data-screen). */

@@ -44,6 +44,12 @@ describe("store locale", () => {
     expect(ng.dayStart("")).toBeUndefined();
   });
 
+  it("falls back to English for a PC locale that is no language tag", () => {
+    const c = makeFormatters({ locale: "C", currency: "NGN", timeZone: "Africa/Lagos" });
+    expect(c.money("5070")).toBe("NGN\u00a05,070.00");
+    expect(c.instant("2026-11-30T23:30:00Z")).toContain("2026");
+  });
+
   it("shows what it cannot parse as given", () => {
     expect(ng.money("n/a")).toBe("n/a");
     expect(ng.qty("")).toBe("");

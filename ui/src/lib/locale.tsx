@@ -55,8 +55,18 @@ function safeNumberFormat(locale: string, options: Intl.NumberFormatOptions): In
   }
 }
 
+/** `tag` when the runtime takes it as a locale, else "en" (a PC's "C" or "POSIX" is not one). */
+export function usableLocale(tag: string | null | undefined): string {
+  try {
+    return tag ? (Intl.getCanonicalLocales(tag)[0] ?? "en") : "en";
+  } catch {
+    return "en";
+  }
+}
+
 /** Formatters for one store. */
-export function makeFormatters(store: StoreLocale): Formatters {
+export function makeFormatters(given: StoreLocale): Formatters {
+  const store = { ...given, locale: usableLocale(given.locale) };
   const currencyFmt = safeNumberFormat(store.locale, {
     style: "currency",
     currency: store.currency,

@@ -105,7 +105,7 @@ export function MainLayout({
   const stores = useCommandQuery("list_stores", {});
   const store = stores.data?.find((s) => s.id === user.store_id) ?? stores.data?.[0];
   const storeLocale: StoreLocale = {
-    locale: store?.locale ?? navigator.language ?? "en",
+    locale: store?.locale ?? "en",
     currency: store?.currency ?? "USD",
     timeZone: store?.timezone ?? "UTC",
   };
