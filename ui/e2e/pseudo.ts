@@ -28,7 +28,8 @@ export async function untranslatedStrings(b: Browser): Promise<string[]> {
         .replace(/⟦[^⟧]*⟧/g, " ")
         .replace(/\b(Alt|Ctrl|Shift|Esc|Enter|Tab|F\d{1,2})\b/g, " ")
         .match(/\b[A-Za-z]*[a-z][A-Za-z]+\b/g);
-    const skip = (el: Element) => el.closest('[translate="no"], code, kbd, .brand') !== null;
+    // React Aria labels its date segments ("year, ") from its own catalogue, in the locale it is given.
+    const skip = (el: Element) => el.closest('[translate="no"], code, kbd, .brand, [role="spinbutton"]') !== null;
     const visible = (el: Element) => (el as HTMLElement).offsetParent !== null || getComputedStyle(el).position === "fixed";
     const selectors = "h1, h2, h3, h4, label, button, th, legend, [role=tab], summary, caption, .hint, nav a, option";
     for (const el of Array.from(document.querySelectorAll(selectors))) {

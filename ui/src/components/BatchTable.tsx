@@ -70,7 +70,7 @@ export function BatchTable({
   const fmt = useFormat();
   const span = 10 + (showProduct ? 1 : 0) + (showValue ? 1 : 0) + (actions ? 1 : 0);
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0} role="region" aria-label={label}>
       <table aria-label={label}>
         <thead>
           <tr>

@@ -70,7 +70,7 @@ export function DataTable<T>({
       {loading?.pending ? (
         <Loading what={loading.what} />
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label={label}>
           <table aria-label={label}>
             <thead>
               <tr>

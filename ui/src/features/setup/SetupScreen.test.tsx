@@ -95,6 +95,8 @@ describe("SetupScreen", { timeout: 30_000 }, () => {
             store_code: undefined,
             timezone: "Africa/Lagos",
             currency: "NGN",
+            // The PC's language and region (jsdom: en-US).
+            locale: "en-US",
             admin_name: "Ada",
             admin_pin: "1234",
           },

@@ -30,8 +30,8 @@ export function StatusBar({ status, user }: { status: AppStatus; user: SignedInU
       <span data-testid="status-user">
         {t("User:")} <strong>{user.name}</strong> · {roleWords(user.role, t).toLocaleLowerCase()}
       </span>
-      <span data-testid="status-db" className={dbOk ? "ok" : "bad"} title={status.db_path}>
-        {t("Database:")} {dbOk ? t("OK") : t("problem")} · <code>{status.db_path}</code>
+      <span data-testid="status-db" className={dbOk ? "ok" : "bad"}>
+        {t("Database:")} {dbOk ? t("OK") : t("problem")} · <code title={status.db_path}>{status.db_path}</code>
       </span>
       <span data-testid="status-sync">{t("Sync: not configured (offline)")}</span>
       <span className="muted">{t("v{{version}}", { version: status.version })}</span>

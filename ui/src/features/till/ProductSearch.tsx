@@ -60,7 +60,7 @@ export function ProductSearch({
                 (e.target as HTMLInputElement).blur();
               }
             }}
-            aria-controls="till-hits"
+            aria-controls={q ? "till-hits" : undefined}
             aria-activedescendant={list[sel] ? `hit-${list[sel].product.id}` : undefined}
           />
         )}

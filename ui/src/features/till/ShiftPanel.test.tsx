@@ -7,6 +7,7 @@ import { useState } from "react";
 import type { ShiftReport } from "../../bindings/ShiftReport";
 import { StoreLocaleProvider } from "../../lib/locale";
 import { ShiftPanel, ZReport } from "./ShiftPanel";
+import { renderInStore } from "../../test-utils";
 
 afterEach(() => clearMocks());
 
@@ -85,10 +86,9 @@ describe("ShiftPanel", () => {
       ["2.5", "Over by ₦2.50"],
       ["0", "The drawer matches exactly"],
     ] as const) {
-      const { unmount } = render(
-        <StoreLocaleProvider store={{ locale: "en-NG", currency: "NGN", timeZone: "Africa/Lagos" }}>
-          <ZReport report={report({ status: "closed", counted_cash: "5072.5", over_short: overShort })} onDismiss={() => undefined} />
-        </StoreLocaleProvider>,
+      mockIPC(() => ({ connection: { kind: "none" }, paper_width_mm: 80, cash_drawer: false }));
+      const { unmount } = renderInStore(
+        <ZReport report={report({ status: "closed", counted_cash: "5072.5", over_short: overShort })} onDismiss={() => undefined} />,
       );
       expect(await screen.findByTestId("variance")).toHaveTextContent(text);
       unmount();
