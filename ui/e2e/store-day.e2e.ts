@@ -75,6 +75,8 @@ describe("a store's day on the demo store", () => {
     await b.waitUntil(async () => /^₦[1-9]/.test(await sales.getText()), { timeoutMsg: "today's sales in naira" });
     expect(await b.$("[data-testid='dash-stock-value']").getText()).toMatch(/^₦[1-9][\d,]*\.\d\d$/);
     expect(Number(await b.$("[data-testid='dash-low-stock']").getText())).toBeGreaterThan(0);
+    // The 30-day chart is drawn (uPlot, canvas) beside its table of figures.
+    await b.$("figure.chart canvas").waitForExist();
     await screenshot(b, "30-dashboard");
     await b.$("//button[.//span[normalize-space(.)='Expiring within 60 days']]").click();
     await b.$("//h1[normalize-space(.)='Expiry']").waitForDisplayed();

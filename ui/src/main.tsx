@@ -3,7 +3,10 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 
+import { I18nProvider } from "react-aria-components";
+
 import { App } from "./App";
+import { usableLocale } from "./lib/locale";
 import { initI18n } from "./i18n";
 import { applyAppearance, loadAppearance } from "./lib/appearance";
 import { wireDataChanged } from "./lib/queries";
@@ -28,7 +31,10 @@ if (root) {
   createRoot(root).render(
     <StrictMode>
       <QueryClientProvider client={queryClient}>
-        <App />
+        {/* React Aria's own words and date order; a PC's LANG=C is no locale. */}
+        <I18nProvider locale={usableLocale(navigator.language)}>
+          <App />
+        </I18nProvider>
       </QueryClientProvider>
     </StrictMode>,
   );

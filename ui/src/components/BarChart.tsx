@@ -26,6 +26,13 @@ function canDraw(): boolean {
   }
 }
 
+/** The uPlot class from its module, however the bundler wrapped the default export. */
+function uPlotClass(mod: unknown): typeof uPlot {
+  let u = (mod as { default?: unknown }).default ?? mod;
+  if (typeof u !== "function" && (u as { default?: unknown }).default) u = (u as { default: unknown }).default;
+  return u as typeof uPlot;
+}
+
 /** Canvas does not read CSS variables: "var(--chart-1, #1d4ed8)" → the theme's colour. */
 function resolveColor(color: string, el: HTMLElement): string {
   const m = /^var\((--[\w-]+)(?:,\s*([^)]+))?\)$/.exec(color.trim());
@@ -42,7 +49,7 @@ function draw(
   height: number,
 ): uPlot {
   const xs = categories.map((_, i) => i);
-  const bars = UPlot.paths.bars?.({ size: [0.7, 40], gap: 2 });
+  const bars = UPlot.paths?.bars?.({ size: [0.7, 40], gap: 2 });
   return new UPlot(
     {
       width: Math.max(320, el.clientWidth),
@@ -99,9 +106,9 @@ export function BarChart({
     let cancelled = false;
     const resize = () => plot?.setSize({ width: Math.max(320, el.clientWidth), height });
     // Loaded on first use: the till and sign-in never pay for the chart code.
-    void import("uplot").then(({ default: UPlot }) => {
+    void import("uplot").then((mod) => {
       if (cancelled) return;
-      plot = draw(UPlot, el, categories, series, format, height);
+      plot = draw(uPlotClass(mod), el, categories, series, format, height);
       window.addEventListener("resize", resize);
     });
     return () => {

@@ -31,7 +31,8 @@ import { AppearanceDialog } from "./AppearanceDialog";
 import { firstScreen, isShortcut, screensFor, type ScreenId } from "./screens";
 import { StatusBar } from "./StatusBar";
 import { UnauthenticatedContext } from "./session";
-import { StoreLocaleProvider, type StoreLocale } from "../../lib/locale";
+import { StoreLocaleProvider, usableLocale, type StoreLocale } from "../../lib/locale";
+import { I18nProvider } from "react-aria-components";
 import { useCommandQuery } from "../../lib/queries";
 import { RoleContext, roleInStore } from "../../lib/permissions";
 
@@ -114,6 +115,7 @@ export function MainLayout({
     <UnauthenticatedContext.Provider value={onUnauthenticated}>
       <RoleContext.Provider value={role}>
       <StoreLocaleProvider store={storeLocale}>
+      <I18nProvider locale={usableLocale(storeLocale.locale)}>
       <NavigationContext.Provider value={navigate}>
       <div className={status.demo ? "app demo" : "app"}>
         {banner}
@@ -179,6 +181,7 @@ export function MainLayout({
         <StatusBar status={status} user={user} />
       </div>
       </NavigationContext.Provider>
+      </I18nProvider>
       </StoreLocaleProvider>
       </RoleContext.Provider>
     </UnauthenticatedContext.Provider>
