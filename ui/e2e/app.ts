@@ -96,7 +96,9 @@ export async function pick(b: Browser, label: string, value: string): Promise<vo
  * `label`: clicks the first segment and types each part in the order shown.
  */
 export async function fillDate(b: Browser, label: string, iso: string): Promise<void> {
-  const group = await field(b, label);
+  // The picker's label is a span (there is no single input to label): its group of segments follows it.
+  const group = b.$(`//*[@role='group'][@aria-labelledby=//span[normalize-space(.)=${xpathLiteral(label)}]/@id]`);
+  await group.waitForDisplayed();
   const segments = await group.$$("[role='spinbutton'][data-type]");
   const [y, m, d] = iso.split("-");
   const parts: Record<string, string> = { year: y ?? "", month: m ?? "", day: d ?? "" };
@@ -110,12 +112,17 @@ export async function fillDate(b: Browser, label: string, iso: string): Promise<
     if (part === undefined) throw new Error(`unexpected date segment ${type}`);
     await b.keys(part.split(""));
   }
-  // The hidden value follows once every segment is typed.
-  await b.waitUntil(async () => {
-    const shown: Record<string, string> = {};
-    for (const s of await group.$$("[role='spinbutton'][data-type]")) shown[(await s.getAttribute("data-type")) ?? ""] = await s.getText();
-    return Number(shown["year"]) === Number(y) && Number(shown["month"]) === Number(m) && Number(shown["day"]) === Number(d);
-  }, { timeoutMsg: `${label} should show ${iso}` });
+  // Every segment shows its part; a named field's form value is the ISO date.
+  const hidden = group.$("./parent::*//input[@type='hidden']");
+  await b.waitUntil(
+    async () => {
+      const shown: Record<string, string> = {};
+      for (const s of await group.$$("[role='spinbutton'][data-type]")) shown[(await s.getAttribute("data-type")) ?? ""] = await s.getText();
+      const parts = Number(shown["year"]) === Number(y) && Number(shown["month"]) === Number(m) && Number(shown["day"]) === Number(d);
+      return parts && (!(await hidden.isExisting()) || (await hidden.getValue()) === iso);
+    },
+    { timeoutMsg: `${label} should show ${iso}` },
+  );
 }
 
 /** Clicks the enabled button whose accessible text contains `text`. */
