@@ -70,6 +70,61 @@ export async function choose(b: Browser, label: string, text: string): Promise<v
   await select.selectByAttribute("value", value ?? "");
 }
 
+/**
+ * Types `value` into the searchable picker (React Aria ComboBox) labelled
+ * `label` and picks the listed option that is exactly `value` (typing an
+ * option's exact text already picks it and closes the list).
+ */
+export async function pick(b: Browser, label: string, value: string): Promise<void> {
+  // Cleared as a person would: React Aria holds the text itself, and WebDriver's clear does not reach it.
+  const input = await field(b, label);
+  await input.click();
+  await b.keys(["Control", "a"]);
+  await b.keys(["Control"]);
+  await b.keys(["Backspace"]);
+  await b.keys(value.split(""));
+  const option = b.$(`//*[@role='option'][.//*[normalize-space(.)=${xpathLiteral(value)}]]`);
+  if (await option.isDisplayed()) await option.click();
+  await b.waitUntil(async () => (await input.getAttribute("aria-expanded")) !== "true" && (await input.getValue()) === value, {
+    timeoutMsg: `${label} should hold ${value}, its list closed`,
+  });
+}
+
+/**
+ * Types the date `iso` ("YYYY-MM-DD") into the date field (React Aria
+ * DateField: one segment per part, in the store locale's order) labelled
+ * `label`: clicks the first segment and types each part in the order shown.
+ */
+export async function fillDate(b: Browser, label: string, iso: string): Promise<void> {
+  // The picker's label is a span (there is no single input to label): its group of segments follows it.
+  const group = b.$(`//*[@role='group'][@aria-labelledby=//span[normalize-space(.)=${xpathLiteral(label)}]/@id]`);
+  await group.waitForDisplayed();
+  const segments = await group.$$("[role='spinbutton'][data-type]");
+  const [y, m, d] = iso.split("-");
+  const parts: Record<string, string> = { year: y ?? "", month: m ?? "", day: d ?? "" };
+  const order: string[] = [];
+  for (const s of segments) order.push((await s.getAttribute("data-type")) ?? "");
+  const first = segments[0];
+  if (!first) throw new Error(`no date segments under ${label}`);
+  await first.click();
+  for (const type of order) {
+    const part = parts[type];
+    if (part === undefined) throw new Error(`unexpected date segment ${type}`);
+    await b.keys(part.split(""));
+  }
+  // Every segment shows its part; a named field's form value is the ISO date.
+  const hidden = group.$("./parent::*//input[@type='hidden']");
+  await b.waitUntil(
+    async () => {
+      const shown: Record<string, string> = {};
+      for (const s of await group.$$("[role='spinbutton'][data-type]")) shown[(await s.getAttribute("data-type")) ?? ""] = await s.getText();
+      const parts = Number(shown["year"]) === Number(y) && Number(shown["month"]) === Number(m) && Number(shown["day"]) === Number(d);
+      return parts && (!(await hidden.isExisting()) || (await hidden.getValue()) === iso);
+    },
+    { timeoutMsg: `${label} should show ${iso}` },
+  );
+}
+
 /** Clicks the enabled button whose accessible text contains `text`. */
 export async function clickButton(b: Browser, text: string, within?: string): Promise<void> {
   const scope = within ?? "";
@@ -101,7 +156,7 @@ export async function screenshot(b: Browser, name: string): Promise<void> {
   await b.saveScreenshot(join(SCREENSHOTS, `${name}.png`));
 }
 
-/** Opens a screen with its Alt+digit shortcut and waits for its heading. */
+/** Opens a screen with its Alt+digit (or Alt+letter) shortcut and waits for its heading. */
 export async function goTo(b: Browser, digit: string, title: string): Promise<void> {
   await b.keys(["Alt", digit]);
   await b.keys(["Alt"]); // release
@@ -122,8 +177,10 @@ export async function setUpAndSignIn(b: Browser, opts: { shots?: boolean } = {})
   await b.$("//h1[normalize-space(.)='Welcome to PharmaPOS']").waitForDisplayed({ timeout: 30_000 });
   await fill(b, "Store name", "Lekki Pharmacy");
   await fill(b, "Store code", "LEK");
-  await fill(b, "Time zone", "Africa/Lagos");
-  await fill(b, "Currency", "NGN");
+  await pick(b, "Time zone", "Africa/Lagos");
+  await pick(b, "Currency", "NGN");
+  // A Nigerian store formats money as ₦5,070.00 and dates day first.
+  await fill(b, "Number and date format", "en-NG");
   await fill(b, "Administrator name", "Ada Okafor");
   await fill(b, "PIN", "2580");
   await fill(b, "PIN again", "2580");
@@ -134,5 +191,6 @@ export async function setUpAndSignIn(b: Browser, opts: { shots?: boolean } = {})
   await fill(b, "PIN", "2580");
   if (opts.shots) await screenshot(b, "02-sign-in");
   await b.keys(["Enter"]);
-  await b.$("//h1[normalize-space(.)='Products']").waitForDisplayed();
+  // An administrator's home is the dashboard.
+  await b.$("//h1[normalize-space(.)='Dashboard']").waitForDisplayed();
 }

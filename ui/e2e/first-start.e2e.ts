@@ -34,7 +34,8 @@ describe("first start", () => {
     await screenshot(b, "03-locked-wrong-pin");
     await fill(b, "PIN", "2580");
     await b.keys(["Enter"]);
-    await b.$("//h1[normalize-space(.)='Products']").waitForDisplayed();
+    // Back where the admin was: the dashboard.
+    await b.$("//h1[normalize-space(.)='Dashboard']").waitForDisplayed();
 
     // The wrong PIN is in the security log, which the admin opens with Alt+S.
     await goTo(b, "s", "Security log");

@@ -3,7 +3,7 @@
 // write-off, the audit trail and a passing ledger verification.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { alertText, choose, clickButton, dateIn, field, fill, goTo, screenshot, setUpAndSignIn, startApp, waitForText, type AppSession } from "./app";
+import { alertText, choose, clickButton, dateIn, field, fill, fillDate, goTo, screenshot, setUpAndSignIn, startApp, waitForText, type AppSession } from "./app";
 
 const RECEIVE_FORM = "//form[@aria-label='Receive stock']";
 let app: AppSession;
@@ -62,21 +62,21 @@ describe("inventory journey", () => {
     await choose(b, "Product", "Paracetamol 500mg");
     await fill(b, "Batch number", "B-LATE");
     await fill(b, "Quantity", "100");
-    await fill(b, "Expiry date", dateIn(200));
+    await fillDate(b, "Expiry date", dateIn(200));
     await clickButton(b, "Receive", RECEIVE_FORM);
     await waitForText(b, "Received new batch B-LATE of Paracetamol 500mg: +100 tablet");
 
     await choose(b, "Product", "Paracetamol 500mg");
     await fill(b, "Batch number", "B-SOON");
     await fill(b, "Quantity", "40");
-    await fill(b, "Expiry date", dateIn(5));
+    await fillDate(b, "Expiry date", dateIn(5));
     await clickButton(b, "Receive", RECEIVE_FORM);
     await waitForText(b, "Received new batch B-SOON of Paracetamol 500mg: +40 tablet");
 
     await choose(b, "Product", "Paracetamol 500mg");
     await fill(b, "Batch number", "B-MID");
     await fill(b, "Quantity", "20");
-    await fill(b, "Expiry date", dateIn(20));
+    await fillDate(b, "Expiry date", dateIn(20));
     await clickButton(b, "Receive", RECEIVE_FORM);
     await waitForText(b, "Received new batch B-MID of Paracetamol 500mg: +20 tablet");
     await screenshot(b, "06-receiving");
@@ -84,6 +84,8 @@ describe("inventory journey", () => {
 
   it("shows the batches in FEFO order with expiry colours", async () => {
     await goTo(b, "3", "Stock");
+    // Without a product: every batch of the store, a page at a time.
+    for (const batch of ["B-SOON", "B-MID", "B-LATE"]) await b.$(`//table[@aria-label='Batches']//tr[@data-batch='${batch}']`).waitForDisplayed();
     await fill(b, "Find product", "PARA");
     await choose(b, "Product", "Paracetamol 500mg");
     await b.$('[data-testid="stock-available"]').waitForDisplayed();
@@ -114,9 +116,15 @@ describe("inventory journey", () => {
     await clickButton(b, "Select batch B-SOON");
     const writeOff = "//form[@aria-label='Write off the batch']";
     await b.$(writeOff).waitForDisplayed();
-    await clickButton(b, "Write off batch", writeOff);
+    await clickButton(b, "Write off batch…", writeOff);
+    // A confirmation shows what goes, then writes it off.
+    const confirm = "//*[@role='alertdialog']";
+    await b.$(`${confirm}//*[@data-testid='writeoff-preview']`).waitForDisplayed();
+    expect(await b.$(`${confirm}//*[@data-testid='writeoff-preview']`).getText()).toContain("B-SOON");
+    await clickButton(b, "Write off 40 tablet", confirm);
+    await b.$(confirm).waitForDisplayed({ reverse: true });
     await waitForText(b, "Wrote off batch B-SOON of Paracetamol 500mg");
-    await b.$("//table[@aria-label='Recent adjustments']//td[normalize-space(.)='writeoff']").waitForDisplayed();
+    await b.$("//table[@aria-label='Recent adjustments']//tr[@data-kind='writeoff'][contains(., 'B-SOON')]").waitForDisplayed();
     await screenshot(b, "08-adjustments");
   });
 
@@ -145,7 +153,7 @@ describe("inventory journey", () => {
     await choose(b, "Product", "Paracetamol 500mg");
     await fill(b, "Batch number", "B-BAD");
     await fill(b, "Quantity", "-5");
-    await fill(b, "Expiry date", dateIn(100));
+    await fillDate(b, "Expiry date", dateIn(100));
     await clickButton(b, "Receive", RECEIVE_FORM);
     const text = await alertText(b);
     expect(text).toMatch(/quantity/i);
@@ -171,8 +179,12 @@ describe("inventory journey", () => {
     await screenshot(b, "12-expiry");
 
     await fill(b, "Expire batches expiring within (days)", "30");
-    await clickButton(b, "Mark as expired");
-    await waitForText(b, "Marked 1 batch(es) as expired");
+    await clickButton(b, "Mark as expired…");
+    // The confirmation lists what will be expired.
+    const confirm = "//*[@role='alertdialog']";
+    await b.$(`${confirm}//table[@aria-label='Batches to mark as expired']//tr[@data-batch='B-MID']`).waitForDisplayed();
+    await clickButton(b, "Expire 1 batch", confirm);
+    await waitForText(b, "Marked 1 batch as expired; it can no longer be sold.");
     await b.$("//table[@aria-label='Expired batches']//tr[@data-batch='B-MID']").waitForDisplayed();
 
     // The ledger still verifies after the expiry events.

@@ -28,7 +28,7 @@ describe("roles and backup", () => {
     await choose(b, "Role", "Cashier");
     await fill(b, "PIN", "1357");
     await clickButton(b, "Save user");
-    await waitForText(b, "Created Bola Ade (cashier)");
+    await waitForText(b, "Created Bola Ade (Cashier).");
     await b.$("//table[@aria-label='Users']//td[normalize-space(.)='Bola Ade']").waitForDisplayed();
     await screenshot(b, "13-users");
   });
@@ -79,6 +79,9 @@ describe("roles and backup", () => {
     expect(await b.$('[data-testid="status-user"]').getText()).toContain("cashier");
     // The till asks for the shift's float under the renamed id.
     expect(await b.$('[data-testid="open-shift-till"]').getText()).toBe("FRONT-1");
+    // The navigation is there (the till's own entry), without the manager's screens.
+    expect(await b.$$("//nav//button[@data-screen='till']").length).toBe(1);
+    expect(await b.$$("//nav//button[@data-screen='dashboard']").length).toBe(0);
     expect(await b.$$("//nav//button[@data-screen='settings']").length).toBe(0);
     expect(await b.$$("//nav//button[@data-screen='users']").length).toBe(0);
     expect(await b.$$("//nav//button[@data-screen='backup']").length).toBe(0);

@@ -6,7 +6,7 @@
 // shift with a Z report.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { clickButton, dateIn, field, fill, goTo, screenshot, setUpAndSignIn, startApp, waitForText, type AppSession } from "./app";
+import { choose, clickButton, dateIn, field, fill, goTo, screenshot, setUpAndSignIn, startApp, waitForText, type AppSession } from "./app";
 
 let app: AppSession;
 let b: WebdriverIO.Browser;
@@ -76,6 +76,31 @@ async function waitText(testId: string, expected: string): Promise<void> {
   await b.waitUntil(async () => (await text(testId)) === expected, {
     timeoutMsg: `${testId} should read ${expected} (reads ${await text(testId).catch(() => "?")})`,
   });
+}
+
+/**
+ * Answers the manager-approval dialog: picks `manager` from the store's
+ * managers (the only one is already picked) and types the PIN.
+ */
+async function approveAs(manager: string, pin: string): Promise<void> {
+  const form = "//*[@role='dialog']//form[@aria-label='Manager approval']";
+  await b.$(form).waitForDisplayed();
+  const choice = b.$(`${form}//fieldset//label[normalize-space(.)='${manager}']//input[@type='radio']`);
+  await choice.waitForExist();
+  if (!(await choice.isSelected())) await b.$(`${form}//fieldset//label[normalize-space(.)='${manager}']`).click();
+  expect(await choice.isSelected()).toBe(true);
+  await fill(b, "Manager PIN", pin);
+  await clickButton(b, "Approve", form);
+}
+
+/** The pay-back dialog after a return or a void: says `line`, closed with "Paid back". */
+async function paidBack(line: string): Promise<void> {
+  const dialog = b.$('[data-testid="payout"]');
+  await dialog.waitForDisplayed();
+  expect(await dialog.getText()).toContain("Pay the customer back");
+  expect(await dialog.$$(".payout-line").map((l) => l.getText())).toEqual([line]);
+  await clickButton(b, "Paid back", "//*[@data-testid='payout']");
+  await dialog.waitForDisplayed({ reverse: true });
 }
 
 let saleNumber = "";
@@ -188,8 +213,8 @@ describe("till", () => {
     expect(row).toContain("Batch AMOX-1");
     expect(row).toContain("RX-2026-0042");
     // Totals exactly as the engine computed them: 2 × 20 + 150 (7.5 % tax included).
-    await waitText("total-total", "190.00");
-    expect(await text("total-tax")).toBe("10.47");
+    await waitText("total-total", "₦190.00");
+    expect(await text("total-tax")).toBe("₦10.47");
     await screenshot(b, "20-till-sale");
   });
 
@@ -246,7 +271,7 @@ describe("till", () => {
     await b.keys(["Escape"]);
     // Nothing was added.
     expect(await b.$$("//table[@aria-label='Cart lines']/tbody/tr[@data-sku]").length).toBe(2);
-    await waitText("total-total", "190.00");
+    await waitText("total-total", "₦190.00");
 
     // The manual batch picker (search, Shift+Enter) offers the good batch
     // and shows the recalled one as unsellable.
@@ -266,18 +291,23 @@ describe("till", () => {
 
   it("takes a split payment (card + cash) with change, and prints a receipt", async () => {
     await b.keys(["F4"]);
-    await b.$("//form[@aria-label='Payment']").waitForDisplayed();
-    await clickButton(b, "Card", "//div[@aria-label='Tenders']");
+    // Payment opens in a dialog; Ctrl+2 picks the second tender (card).
+    await b.$("//*[@role='dialog']//form[@aria-label='Payment']").waitForDisplayed();
+    expect(await text("pay-total")).toBe("₦190.00");
+    await b.keys(["Control", "2"]);
+    await b.keys(["Control"]);
     await fill(b, "Card amount", "100");
     await fill(b, "Card reference", "SLIP-7781");
     await clickButton(b, "Cash", "//div[@aria-label='Tenders']");
     expect(await (await field(b, "Cash amount")).getValue()).toBe("90.00");
-    await fill(b, "Cash amount", "100");
-    await waitText("pay-change", "10.00");
+    // A quick-cash note: ₦100 handed over for the ₦90 left.
+    await clickButton(b, "₦100.00", "//div[@aria-label='Cash handed over']");
+    expect(await (await field(b, "Cash amount")).getValue()).toBe("100.00");
+    await waitText("pay-change", "₦10.00");
     await clickButton(b, "Complete sale");
     await b.$('[data-testid="receipt"]').waitForDisplayed();
-    expect(await text("receipt-total")).toBe("190.00");
-    expect(await text("receipt-change")).toBe("10.00");
+    expect(await text("receipt-total")).toBe("₦190.00");
+    expect(await text("receipt-change")).toBe("₦10.00");
     saleNumber = await text("sale-number");
     // The store's code, the prefix and the number: unique beside other stores.
     expect(saleNumber).toMatch(/^LEK-S-\d+$/);
@@ -304,13 +334,13 @@ describe("till", () => {
     await waitForText(b, "Resumed the cart of Mrs Bello");
     expect(await lineQuantity("PARA500")).toBe("1");
 
-    // Pay it in cash, exactly.
+    // Pay it in cash, exactly (the exact-cash button).
     await b.keys(["F4"]);
-    await clickButton(b, "Cash", "//div[@aria-label='Tenders']");
-    await waitText("pay-change", "0.00");
+    await clickButton(b, "Exact cash ₦20.00", "//div[@aria-label='Cash handed over']");
+    await waitText("pay-change", "₦0.00");
     await clickButton(b, "Complete sale");
     await b.$('[data-testid="receipt"]').waitForDisplayed();
-    expect(await text("receipt-total")).toBe("20.00");
+    expect(await text("receipt-total")).toBe("₦20.00");
     secondSale = await text("sale-number");
     await b.keys(["Escape"]);
   });
@@ -322,17 +352,17 @@ describe("till", () => {
     const qty = b.$("//input[@aria-label='Return quantity of Paracetamol 500mg']");
     await qty.waitForDisplayed();
     await qty.setValue("1");
+    // The refund would go back on the card (most of the sale); this one is paid in cash.
+    expect(await (await field(b, "Refund tender")).getValue()).toBe("card");
+    await choose(b, "Refund tender", "Cash");
     await clickButton(b, "Return and refund");
-    // A cashier's refunds need a manager (store default).
-    await b.$("//form[@aria-label='Manager approval']").waitForDisplayed();
-    await fill(b, "Approving manager", "Ada Okafor");
-    await fill(b, "Manager PIN", "9999");
-    await clickButton(b, "Approve");
+    // A cashier's refunds need a manager (store default), picked from the store's managers.
+    await approveAs("Ada Okafor", "9999");
     await b.$("//form[@aria-label='Manager approval']//*[@role='alert']").waitForDisplayed();
     await screenshot(b, "25-till-manager-pin");
-    await fill(b, "Manager PIN", "2580");
-    await clickButton(b, "Approve");
-    await waitForText(b, "refund 20.00 cash");
+    await approveAs("Ada Okafor", "2580");
+    await waitForText(b, "refund ₦20.00 Cash");
+    await paidBack("₦20.00 in Cash");
     expect(await b.$('[data-testid="receipt"]').getText()).toContain("Returned 1");
   });
 
@@ -344,11 +374,10 @@ describe("till", () => {
     await b.$(`//article[@aria-label='Receipt ${secondSale}']`).waitForDisplayed();
     await fill(b, "Void reason", "Customer changed their mind");
     await clickButton(b, "Void sale");
-    await b.$("//form[@aria-label='Manager approval']").waitForDisplayed();
-    await fill(b, "Approving manager", "Ada Okafor");
-    await fill(b, "Manager PIN", "2580");
-    await clickButton(b, "Approve");
+    await approveAs("Ada Okafor", "2580");
     await waitForText(b, `Voided ${secondSale}`);
+    // The whole sale goes back in cash, the way it was paid.
+    await paidBack("₦20.00 in Cash");
     expect(await b.$('[data-testid="receipt"]').getText()).toContain("VOIDED");
   });
 
@@ -364,8 +393,8 @@ describe("till", () => {
     await b.keys(["Enter"]);
     // 50 received − 3 sold + 1 voided = 48 (the returned pack went to
     // quarantine, the store's default for returned medicine).
-    await waitForText(b, "Only 48 pack available");
-    await clickButton(b, "Sell what we have / backorder");
+    await waitForText(b, "Only 48 pack available.");
+    await clickButton(b, "Sell what we have / backorder…");
     await b.$('[data-testid="shortage"]').waitForDisplayed();
     expect(await (await field(b, "Backorder quantity")).getValue()).toBe("52");
     await fill(b, "Customer name", "Mr Okon");
@@ -374,7 +403,11 @@ describe("till", () => {
     await waitForText(b, "Backorder recorded: 52 pack of Paracetamol 500mg for Mr Okon");
     await clickButton(b, "Sell the 48 available");
     await b.waitUntil(async () => (await lineQuantity("PARA500")) === "48", { timeoutMsg: "the line takes what is available" });
+    await waitForText(b, "Quantity of Paracetamol 500mg set to the 48 available.");
     await screenshot(b, "24-till-shortage");
+    // The shortage dialog stays until the cashier closes it.
+    await clickButton(b, "Close", "//*[@data-testid='shortage-dialog']");
+    await b.$('[data-testid="shortage"]').waitForDisplayed({ reverse: true });
     await clickButton(b, "Cancel cart");
     await clickButton(b, "Yes, cancel cart");
     await waitForText(b, "Cart cancelled");
@@ -382,17 +415,28 @@ describe("till", () => {
 
   it("closes the shift with the counted cash: Z report with over/short", async () => {
     await b.keys(["F9"]);
+    // A blind close: the counted cash is asked first, the expected cash is not shown.
+    await b.$("//form[@aria-label='Close the shift']").waitForDisplayed();
+    expect(await b.$$('[data-testid="x-report"]').length).toBe(0);
+    expect(await b.$$('[data-testid="report-expected"]').length).toBe(0);
+    // The X report, on request, shows it: 5000 float + 90 (100 cash − 10
+    // change) − 20 refunded; the voided sale's 20 left the takings.
+    await clickButton(b, "Show the X report");
     await b.$('[data-testid="x-report"]').waitForDisplayed();
-    // 5000 float + 90 (100 cash − 10 change) − 20 refunded; the voided
-    // sale's 20 left the takings.
-    await waitText("report-expected", "5070.00");
+    await waitText("report-expected", "₦5,070.00");
+    await clickButton(b, "Hide the X report");
+    await b.$('[data-testid="x-report"]').waitForDisplayed({ reverse: true });
     await fill(b, "Counted cash", "5065");
     await clickButton(b, "Close shift");
-    await b.$('[data-testid="z-report"]').waitForDisplayed();
-    expect(await text("report-over-short")).toBe("-5.00");
-    expect(await text("report-sales")).toBe("190.00");
-    expect(await text("tender-card")).toBe("100.00");
+    const z = "//*[@role='dialog'][.//*[@data-testid='z-report']]";
+    await b.$(z).waitForDisplayed();
+    expect(await text("report-over-short")).toBe("-₦5.00");
+    expect(await text("report-sales")).toBe("₦190.00");
+    expect(await text("tender-card")).toBe("₦100.00");
+    expect(await b.$('[data-testid="variance"] [data-variance]').getAttribute("data-variance")).toBe("short");
     await screenshot(b, "23-z-report");
+    await clickButton(b, "Done", z);
+    await b.$(z).waitForDisplayed({ reverse: true });
     // The till now asks for a new shift.
     await b.$("//form[@aria-label='Open the shift']").waitForDisplayed();
   });
