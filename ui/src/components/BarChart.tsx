@@ -26,6 +26,20 @@ function canDraw(): boolean {
   }
 }
 
+/**
+ * uPlot builds an `Intl.NumberFormat(navigator.language)` when its module
+ * loads; on a PC whose locale is `C` or `POSIX` (a kiosk, a CI box) the
+ * webview reports "C", Intl throws and the chart never loads. Such a PC
+ * speaks no language: English it is.
+ */
+function usableNavigatorLanguage(): void {
+  try {
+    new Intl.NumberFormat(navigator.language);
+  } catch {
+    Object.defineProperty(navigator, "language", { value: "en", configurable: true });
+  }
+}
+
 /** The uPlot class from its module, however the bundler wrapped the default export. */
 function uPlotClass(mod: unknown): typeof uPlot {
   let u = (mod as { default?: unknown }).default ?? mod;
@@ -106,6 +120,7 @@ export function BarChart({
     let cancelled = false;
     const resize = () => plot?.setSize({ width: Math.max(320, el.clientWidth), height });
     // Loaded on first use: the till and sign-in never pay for the chart code.
+    usableNavigatorLanguage();
     void import("uplot").then((mod) => {
       if (cancelled) return;
       plot = draw(uPlotClass(mod), el, categories, series, format, height);
