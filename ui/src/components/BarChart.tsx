@@ -61,6 +61,7 @@ function draw(
   series: readonly BarSeries[],
   format: (value: string) => string,
   height: number,
+  xLabel: string,
 ): uPlot {
   const xs = categories.map((_, i) => i);
   const bars = UPlot.paths?.bars?.({ size: [0.7, 40], gap: 2 });
@@ -80,7 +81,7 @@ function draw(
         { stroke: "currentColor", size: 70 },
       ],
       series: [
-        { label: "" },
+        { label: xLabel, value: (_u: uPlot, v: number | null) => (v === null ? "" : (categories[Math.round(v)] ?? "")) },
         ...series.map((s, k) => ({
           label: s.label,
           stroke: resolveColor(s.color, el),
@@ -102,6 +103,7 @@ export function BarChart({
   series,
   format,
   height = 220,
+  xLabel,
 }: {
   label: string;
   /** X labels, one per bar group (e.g. dates). */
@@ -110,6 +112,8 @@ export function BarChart({
   /** How a value is shown (money in the store's currency). */
   format: (value: string) => string;
   height?: number;
+  /** The legend's name of the x axis (e.g. "Day"), translated by the caller. */
+  xLabel: string;
 }) {
   const host = useRef<HTMLDivElement>(null);
 
@@ -123,7 +127,7 @@ export function BarChart({
     usableNavigatorLanguage();
     void import("uplot").then((mod) => {
       if (cancelled) return;
-      plot = draw(uPlotClass(mod), el, categories, series, format, height);
+      plot = draw(uPlotClass(mod), el, categories, series, format, height, xLabel);
       window.addEventListener("resize", resize);
     });
     return () => {
@@ -131,7 +135,7 @@ export function BarChart({
       window.removeEventListener("resize", resize);
       plot?.destroy();
     };
-  }, [categories, series, format, height]);
+  }, [categories, series, format, height, xLabel]);
 
   return (
     <figure className="chart" aria-label={label}>

@@ -143,7 +143,7 @@ export function DashboardScreen() {
           </div>
           <section className="panel" aria-label={t("Sales over the last 30 days")}>
             <h2>{t("Sales over the last 30 days")}</h2>
-            <BarChart label={t("Sales and margin by day")} categories={chart.categories} series={chart.series} format={f.money} />
+            <BarChart label={t("Sales and margin by day")} xLabel={t("Day")} categories={chart.categories} series={chart.series} format={f.money} />
           </section>
         </>
       )}
