@@ -3,10 +3,10 @@
 // confirm first and say what they will do.
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Dialog, Heading, Modal } from "react-aria-components";
 
 import type { Backorder } from "../../bindings/Backorder";
 import { DataTable, type Column } from "../../components/DataTable";
+import { Dialog } from "../../components/Dialog";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field } from "../../components/Field";
 import { Notice, Screen } from "../../components/Screen";
@@ -129,37 +129,34 @@ function BackorderDialog({ pending, onClose, onDone }: { pending: Pending; onClo
   }
 
   return (
-    <Modal isOpen isDismissable onOpenChange={(open) => !open && onClose()} className="modal">
-      <Dialog className="dialog" aria-label={pending.action === "fulfil" ? t("Fulfil backorder") : t("Cancel backorder")}>
-        <Heading slot="title">{pending.action === "fulfil" ? t("Fulfil backorder") : t("Cancel backorder")}</Heading>
-        <dl className="preview">
-          <dt>{t("Product")}</dt>
-          <dd>{b.product_name}</dd>
-          <dt>{t("Customer")}</dt>
-          <dd>{b.customer_name ?? t("(none recorded)")}</dd>
-          <dt>{t("Still owed")}</dt>
-          <dd>{f.qty(owed)}</dd>
-        </dl>
-        {pending.action === "fulfil" ? (
-          <>
-            <p>{t("Stock leaves the shelf by first expiry, never from an expired, quarantined or recalled batch.")}</p>
-            <Field label={t("Quantity to hand over")}>
-              {(id) => <input id={id} value={quantity} onChange={(e) => setQuantity(e.target.value)} inputMode="decimal" autoFocus />}
-            </Field>
-          </>
-        ) : (
-          <p>{t("The customer is owed nothing more; no stock moves.")}</p>
-        )}
-        <ErrorMessage error={fulfil.error ?? cancel.error} />
-        <div className="dialog-actions">
-          <button type="button" onClick={onClose}>
-            {t("Back")}
-          </button>
-          <button type="button" className={pending.action === "cancel" ? "danger" : "primary"} onClick={confirm} disabled={busy}>
-            {pending.action === "fulfil" ? t("Fulfil") : t("Cancel backorder")}
-          </button>
-        </div>
-      </Dialog>
-    </Modal>
+    <Dialog title={pending.action === "fulfil" ? t("Fulfil backorder") : t("Cancel backorder")} onClose={onClose} size="small">
+      <dl className="preview">
+        <dt>{t("Product")}</dt>
+        <dd>{b.product_name}</dd>
+        <dt>{t("Customer")}</dt>
+        <dd>{b.customer_name ?? t("(none recorded)")}</dd>
+        <dt>{t("Still owed")}</dt>
+        <dd>{f.qty(owed)}</dd>
+      </dl>
+      {pending.action === "fulfil" ? (
+        <>
+          <p>{t("Stock leaves the shelf by first expiry, never from an expired, quarantined or recalled batch.")}</p>
+          <Field label={t("Quantity to hand over")}>
+            {(id) => <input id={id} value={quantity} onChange={(e) => setQuantity(e.target.value)} inputMode="decimal" autoFocus />}
+          </Field>
+        </>
+      ) : (
+        <p>{t("The customer is owed nothing more; no stock moves.")}</p>
+      )}
+      <ErrorMessage error={fulfil.error ?? cancel.error} />
+      <div className="dialog-actions">
+        <button type="button" onClick={onClose}>
+          {t("Back")}
+        </button>
+        <button type="button" className={pending.action === "cancel" ? "danger" : "primary"} onClick={confirm} disabled={busy}>
+          {pending.action === "fulfil" ? t("Fulfil") : t("Cancel backorder")}
+        </button>
+      </div>
+    </Dialog>
   );
 }

@@ -4,9 +4,9 @@
 // the record head printed the first time).
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Dialog, Heading, Modal } from "react-aria-components";
 
 import type { ShiftSummary } from "../../bindings/ShiftSummary";
+import { Dialog } from "../../components/Dialog";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field } from "../../components/Field";
 import { Loading, Screen } from "../../components/Screen";
@@ -104,21 +104,13 @@ function ReportDialog({ shift, onClose }: { shift: ShiftSummary; onClose: () => 
   const report = useCommandQuery("get_shift_report", { shift_id: shift.shift_id });
   const title = shift.closed_at ? t("Z report") : t("X report");
   return (
-    <Modal isOpen isDismissable onOpenChange={(open) => !open && onClose()} className="modal">
-      <Dialog className="dialog wide" aria-label={title}>
-        <Heading slot="title" className="no-print">
-          {title}
-        </Heading>
-        <ErrorMessage error={report.error} />
-        {report.isLoading && <Loading what={title} />}
-        {report.data && <ShiftReportView report={report.data} />}
-        <div className="dialog-actions no-print">
-          <button type="button" onClick={onClose}>
-            {t("Close")}
-          </button>
-          {report.data && <CounterPrint document="shift" id={shift.shift_id} label={t("Print again")} />}
-        </div>
-      </Dialog>
-    </Modal>
+    <Dialog title={title} onClose={onClose} size="large" dismissOnOutsideClick>
+      <ErrorMessage error={report.error} />
+      {report.isLoading && <Loading what={title} />}
+      {report.data && <ShiftReportView report={report.data} />}
+      <div className="dialog-actions no-print">
+        {report.data && <CounterPrint document="shift" id={shift.shift_id} label={t("Print again")} />}
+      </div>
+    </Dialog>
   );
 }

@@ -3,10 +3,10 @@
 // longer be sold or reserved; only a quarantined batch can be released.
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Dialog, Heading, Modal } from "react-aria-components";
 
 import type { BatchStatus } from "../../bindings/BatchStatus";
 import type { BatchView } from "../../bindings/BatchView";
+import { Dialog } from "../../components/Dialog";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field } from "../../components/Field";
 import { useFormat } from "../../lib/locale";
@@ -76,63 +76,60 @@ export function BatchStatusDialog({
   }
 
   return (
-    <Modal isOpen isDismissable onOpenChange={(open) => !open && onClose()} className="modal">
-      <Dialog className="dialog" aria-label={title}>
-        <Heading slot="title">{title}</Heading>
-        <dl className="preview">
-          <dt>{t("Product")}</dt>
-          <dd>{batch.product_name}</dd>
-          <dt>{t("Batch")}</dt>
-          <dd>{batch.batch_number}</dd>
-          <dt>{t("Expiry")}</dt>
-          <dd>{f.date(batch.expiry_date)}</dd>
-          <dt>{t("On hand")}</dt>
-          <dd>{f.qty(batch.quantity, batch.unit)}</dd>
-        </dl>
-        <p>{effect}</p>
-        {target !== "available" && (
-          <Field label={t("Reason")}>
-            {(id) => (
-              <>
-                <input
-                  id={id}
-                  value={reason}
-                  onChange={(e) => setReason(e.target.value)}
-                  autoFocus
-                  aria-invalid={reasonError ? true : undefined}
-                  aria-describedby={reasonError ? `${id}-error` : undefined}
-                />
-                {reasonError && (
-                  <small id={`${id}-error`} className="field-error">
-                    {reasonError}
-                  </small>
-                )}
-              </>
-            )}
-          </Field>
-        )}
-        {target === "recalled" && (
-          <Field label={t("Recall class")}>
-            {(id) => (
-              <select id={id} value={recallClass} onChange={(e) => setRecallClass(e.target.value)}>
-                <option value="">{t("(not given)")}</option>
-                <option value="I">{t("Class I — may cause serious harm")}</option>
-                <option value="II">{t("Class II — may cause temporary harm")}</option>
-                <option value="III">{t("Class III — unlikely to cause harm")}</option>
-              </select>
-            )}
-          </Field>
-        )}
-        <ErrorMessage error={change.error} />
-        <div className="dialog-actions">
-          <button type="button" onClick={onClose}>
-            {t("Back")}
-          </button>
-          <button type="button" className={target === "available" ? "primary" : "danger"} onClick={confirm} disabled={change.isPending}>
-            {title}
-          </button>
-        </div>
-      </Dialog>
-    </Modal>
+    <Dialog title={title} onClose={onClose} size="small">
+      <dl className="preview">
+        <dt>{t("Product")}</dt>
+        <dd>{batch.product_name}</dd>
+        <dt>{t("Batch")}</dt>
+        <dd>{batch.batch_number}</dd>
+        <dt>{t("Expiry")}</dt>
+        <dd>{f.date(batch.expiry_date)}</dd>
+        <dt>{t("On hand")}</dt>
+        <dd>{f.qty(batch.quantity, batch.unit)}</dd>
+      </dl>
+      <p>{effect}</p>
+      {target !== "available" && (
+        <Field label={t("Reason")}>
+          {(id) => (
+            <>
+              <input
+                id={id}
+                value={reason}
+                onChange={(e) => setReason(e.target.value)}
+                autoFocus
+                aria-invalid={reasonError ? true : undefined}
+                aria-describedby={reasonError ? `${id}-error` : undefined}
+              />
+              {reasonError && (
+                <small id={`${id}-error`} className="field-error">
+                  {reasonError}
+                </small>
+              )}
+            </>
+          )}
+        </Field>
+      )}
+      {target === "recalled" && (
+        <Field label={t("Recall class")}>
+          {(id) => (
+            <select id={id} value={recallClass} onChange={(e) => setRecallClass(e.target.value)}>
+              <option value="">{t("(not given)")}</option>
+              <option value="I">{t("Class I — may cause serious harm")}</option>
+              <option value="II">{t("Class II — may cause temporary harm")}</option>
+              <option value="III">{t("Class III — unlikely to cause harm")}</option>
+            </select>
+          )}
+        </Field>
+      )}
+      <ErrorMessage error={change.error} />
+      <div className="dialog-actions">
+        <button type="button" onClick={onClose}>
+          {t("Back")}
+        </button>
+        <button type="button" className={target === "available" ? "primary" : "danger"} onClick={confirm} disabled={change.isPending}>
+          {title}
+        </button>
+      </div>
+    </Dialog>
   );
 }
