@@ -64,23 +64,8 @@ export function CategoriesScreen() {
       {mayRun("create_category") && (
         <form className="panel form-grid" aria-label={t("New category")} onSubmit={submit}>
           <h2>{t("New category")}</h2>
-          <Field label={t("Name")}>
-            {(id) => (
-              <>
-                <input
-                  id={id}
-                  value={name}
-                  onChange={(e) => setName(e.target.value)}
-                  aria-invalid={nameError ? true : undefined}
-                  aria-describedby={nameError ? `${id}-error` : undefined}
-                />
-                {nameError && (
-                  <small id={`${id}-error`} className="field-error">
-                    {nameError}
-                  </small>
-                )}
-              </>
-            )}
+          <Field label={t("Name")} error={nameError}>
+            {(id, a11y) => <input id={id} value={name} onChange={(e) => setName(e.target.value)} {...a11y} />}
           </Field>
           <Field label={t("Shown as")} hint={t("Optional: the name on screens and receipts.")}>
             {(id) => <input id={id} value={displayName} onChange={(e) => setDisplayName(e.target.value)} />}

@@ -89,24 +89,8 @@ export function BatchStatusDialog({
       </dl>
       <p>{effect}</p>
       {target !== "available" && (
-        <Field label={t("Reason")}>
-          {(id) => (
-            <>
-              <input
-                id={id}
-                value={reason}
-                onChange={(e) => setReason(e.target.value)}
-                autoFocus
-                aria-invalid={reasonError ? true : undefined}
-                aria-describedby={reasonError ? `${id}-error` : undefined}
-              />
-              {reasonError && (
-                <small id={`${id}-error`} className="field-error">
-                  {reasonError}
-                </small>
-              )}
-            </>
-          )}
+        <Field label={t("Reason")} error={reasonError}>
+          {(id, a11y) => <input id={id} value={reason} onChange={(e) => setReason(e.target.value)} autoFocus {...a11y} />}
         </Field>
       )}
       {target === "recalled" && (

@@ -232,24 +232,8 @@ export function TillSettingsForm({ settings }: { settings: TillSettings }) {
         <Field label={t("Largest refund a cashier may give")}>
           {(id) => <input id={id} value={draft.cashier_refund_limit} onChange={setText("cashier_refund_limit")} inputMode="decimal" />}
         </Field>
-        <Field label={t("Minutes a held cart keeps its stock")}>
-          {(id) => (
-            <>
-              <input
-                id={id}
-                value={draft.hold_ttl_minutes}
-                onChange={setText("hold_ttl_minutes")}
-                inputMode="numeric"
-                aria-invalid={holdError ? true : undefined}
-                aria-describedby={holdError ? `${id}-error` : undefined}
-              />
-              {holdError && (
-                <small id={`${id}-error`} className="field-error">
-                  {holdError}
-                </small>
-              )}
-            </>
-          )}
+        <Field label={t("Minutes a held cart keeps its stock")} error={holdError}>
+          {(id, a11y) => <input id={id} value={draft.hold_ttl_minutes} onChange={setText("hold_ttl_minutes")} inputMode="numeric" {...a11y} />}
         </Field>
         <Field label={t("Sale number prefix")}>{(id) => <input id={id} value={draft.sale_prefix} onChange={setText("sale_prefix")} maxLength={8} />}</Field>
         <Field label={t("Returned packs go to")}>
