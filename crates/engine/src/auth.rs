@@ -120,6 +120,11 @@ pub enum Permission {
     ManageStores,
     /// Read the audit trail and verify the ledger.
     ViewAudit,
+    /// Clinical work: patients' records, vial sessions, draws and lot usage,
+    /// waste, the trace of a lot to its patients.
+    Clinical,
+    /// Log fridge and shelf temperatures (every store role).
+    RecordReadings,
 }
 
 impl Permission {
@@ -134,6 +139,8 @@ impl Permission {
         Permission::ManageUsers,
         Permission::ManageStores,
         Permission::ViewAudit,
+        Permission::Clinical,
+        Permission::RecordReadings,
     ];
 
     /// The permission's name in messages and listings.
@@ -148,6 +155,8 @@ impl Permission {
             Permission::ManageUsers => "manage_users",
             Permission::ManageStores => "manage_stores",
             Permission::ViewAudit => "view_audit",
+            Permission::Clinical => "clinical",
+            Permission::RecordReadings => "record_readings",
         }
     }
 
@@ -157,8 +166,11 @@ impl Permission {
         match role {
             Role::Admin => true,
             Role::Manager => !matches!(self, ManageUsers | ManageStores),
-            Role::Cashier => matches!(self, ViewInventory | Sell | AdjustStock),
-            Role::Practitioner => matches!(self, ViewInventory | Sell | AdjustStock),
+            Role::Cashier => matches!(self, ViewInventory | Sell | AdjustStock | RecordReadings),
+            Role::Practitioner => matches!(
+                self,
+                ViewInventory | Sell | AdjustStock | Clinical | RecordReadings
+            ),
             // Head office owns the shared catalogue; in a store it only
             // reads (see `Actor::check_at`).
             Role::HeadOffice => matches!(self, ViewInventory | ViewAudit | ManageCatalogue),

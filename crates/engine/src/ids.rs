@@ -69,4 +69,13 @@ id_type!(
     ShiftId,
     ReturnId,
     InstallationId,
+    PatientId,
+    VialSessionId,
+    LotUsageId,
+    WasteId,
+    RecallId,
+    AlertId,
+    StorageLocationId,
+    ReadingId,
+    ExcursionId,
 );

@@ -408,9 +408,9 @@ export const COMMAND_PERMISSION = {
 
 /** The permissions each role holds in a store. */
 export const ROLE_PERMISSIONS = {
-  cashier: ["view_inventory", "sell", "adjust_stock"],
-  practitioner: ["view_inventory", "sell", "adjust_stock"],
-  manager: ["view_inventory", "sell", "receive_stock", "adjust_stock", "manage_stock", "manage_catalogue", "view_audit"],
-  admin: ["view_inventory", "sell", "receive_stock", "adjust_stock", "manage_stock", "manage_catalogue", "manage_users", "manage_stores", "view_audit"],
+  cashier: ["view_inventory", "sell", "adjust_stock", "record_readings"],
+  practitioner: ["view_inventory", "sell", "adjust_stock", "clinical", "record_readings"],
+  manager: ["view_inventory", "sell", "receive_stock", "adjust_stock", "manage_stock", "manage_catalogue", "view_audit", "clinical", "record_readings"],
+  admin: ["view_inventory", "sell", "receive_stock", "adjust_stock", "manage_stock", "manage_catalogue", "manage_users", "manage_stores", "view_audit", "clinical", "record_readings"],
   head_office: ["view_inventory", "manage_catalogue", "view_audit"],
 } as const satisfies Record<Role, readonly Permission[]>;
