@@ -26,6 +26,21 @@ use pharmapos_engine::catalogue::suppliers::{
     CreateSupplier, GetSupplier, ListSuppliers, UpdateSupplier,
 };
 use pharmapos_engine::catalogue::users::{CreateUser, ListUsers, UpdateUser};
+use pharmapos_engine::clinic::patients::{CreatePatient, ListPatients, UpdatePatient};
+use pharmapos_engine::clinic::recalls::{
+    DisposeBatch, ImportFdaRecalls, ListRecalls, RecordRecall,
+};
+use pharmapos_engine::clinic::report::GetClinicReport;
+use pharmapos_engine::clinic::settings::{
+    GetClinicSettings, ListVialPolicies, SetVialPolicy, UpdateClinicSettings,
+};
+use pharmapos_engine::clinic::trace::{ExportLotTraceCsv, TraceLot};
+use pharmapos_engine::clinic::treatments::{GetPatientHistory, RecordTreatment};
+use pharmapos_engine::clinic::vials::{
+    CloseVialSession, GetVialSession, ListVialSessions, OpenVialSession, SuggestVialLots,
+    SweepVials,
+};
+use pharmapos_engine::clinic::waste::{ListWaste, RecordWaste};
 use pharmapos_engine::op::parse_request;
 use pharmapos_engine::reports::dashboard::GetDashboard;
 use pharmapos_engine::sales::cart::{
@@ -236,6 +251,31 @@ pub static COMMANDS: &[CommandSpec] = &[
     spec::<CloseShift>(),
     spec::<GetShiftReport>(),
     spec::<ListShifts>(),
+    // The clinic (seed 000)
+    spec::<CreatePatient>(),
+    spec::<UpdatePatient>(),
+    spec::<ListPatients>(),
+    spec::<GetPatientHistory>(),
+    spec::<SuggestVialLots>(),
+    spec::<OpenVialSession>(),
+    spec::<RecordTreatment>(),
+    spec::<RecordWaste>(),
+    spec::<CloseVialSession>(),
+    spec::<SweepVials>(),
+    spec::<ListVialSessions>(),
+    spec::<GetVialSession>(),
+    spec::<ListWaste>(),
+    spec::<SetVialPolicy>(),
+    spec::<ListVialPolicies>(),
+    spec::<GetClinicSettings>(),
+    spec::<UpdateClinicSettings>(),
+    spec::<RecordRecall>(),
+    spec::<ListRecalls>(),
+    spec::<ImportFdaRecalls>(),
+    spec::<DisposeBatch>(),
+    spec::<TraceLot>(),
+    spec::<ExportLotTraceCsv>(),
+    spec::<GetClinicReport>(),
     // A manager's home
     spec::<GetDashboard>(),
     // Audit

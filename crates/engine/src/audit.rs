@@ -129,6 +129,27 @@ pub enum ChangeType {
     BackupTaken,
     /// The store file was restored from a backup.
     Restored,
+    // ---- Clinic (patients' details stay out of the record: it names them by id and chart id)
+    /// A patient registered.
+    PatientCreated,
+    /// A patient's details changed (which fields, not their values).
+    PatientUpdated,
+    /// A vial opened (lot, units, reconstitution, its clocks).
+    VialOpened,
+    /// A vial closed (why, what was left and wasted, its economics).
+    VialClosed,
+    /// A treatment: patient, practitioner, areas, lots and units.
+    TreatmentRecorded,
+    /// Waste recorded (reason, lot, vial, cost).
+    WasteRecorded,
+    /// A clinic's window for opened vials of a product set or cleared.
+    VialPolicySet,
+    /// A recall recorded for one or more lots.
+    RecallRecorded,
+    /// Stock sent back to its supplier (a held lot disposed of).
+    SupplierReturn,
+    /// The store's clinic settings changed.
+    ClinicSettingsChanged,
 }
 
 /// The audit screen's groups of kinds.
@@ -148,6 +169,8 @@ pub enum EventCategory {
     Settings,
     /// Sign-ins, lockouts, approvals, backups and restores.
     Security,
+    /// Patients, vial sessions, treatments, waste records, recalls.
+    Clinic,
 }
 
 impl EventCategory {
@@ -160,6 +183,7 @@ impl EventCategory {
             EventCategory::Sales => "sales",
             EventCategory::Settings => "settings",
             EventCategory::Security => "security",
+            EventCategory::Clinic => "clinic",
         }
     }
 
@@ -221,6 +245,16 @@ impl ChangeType {
             ChangeType::ApprovalRefused => "approval_refused",
             ChangeType::BackupTaken => "backup_taken",
             ChangeType::Restored => "restored",
+            ChangeType::PatientCreated => "patient_created",
+            ChangeType::PatientUpdated => "patient_updated",
+            ChangeType::VialOpened => "vial_opened",
+            ChangeType::VialClosed => "vial_closed",
+            ChangeType::TreatmentRecorded => "treatment_recorded",
+            ChangeType::WasteRecorded => "waste_recorded",
+            ChangeType::VialPolicySet => "vial_policy_set",
+            ChangeType::RecallRecorded => "recall_recorded",
+            ChangeType::SupplierReturn => "supplier_return",
+            ChangeType::ClinicSettingsChanged => "clinic_settings_changed",
         }
     }
 
@@ -275,6 +309,16 @@ impl ChangeType {
         ChangeType::ApprovalRefused,
         ChangeType::BackupTaken,
         ChangeType::Restored,
+        ChangeType::PatientCreated,
+        ChangeType::PatientUpdated,
+        ChangeType::VialOpened,
+        ChangeType::VialClosed,
+        ChangeType::TreatmentRecorded,
+        ChangeType::WasteRecorded,
+        ChangeType::VialPolicySet,
+        ChangeType::RecallRecorded,
+        ChangeType::SupplierReturn,
+        ChangeType::ClinicSettingsChanged,
     ];
 
     /// Parses a stored kind.
@@ -296,12 +340,20 @@ impl ChangeType {
             }
             UserSignedIn | UserLockedOut | ApprovalGranted | ApprovalRefused | BackupTaken
             | Restored => EventCategory::Security,
+            PatientCreated
+            | PatientUpdated
+            | VialOpened
+            | VialClosed
+            | TreatmentRecorded
+            | WasteRecorded
+            | VialPolicySet
+            | RecallRecorded
+            | ClinicSettingsChanged => EventCategory::Clinic,
             Receipt | Allocated | Reserved | Release | ConfirmReserve | Adjustment | Writeoff
             | Expired | TransferOut | TransferIn | Reconciliation | TreatmentUse | Waste
             | Recall | StatusChange | Return | Void | BackorderCreated | BackorderCancelled
-            | BackorderFulfilled | AdjustmentRequested | AdjustmentRejected | ReceiptReversed => {
-                EventCategory::Stock
-            }
+            | BackorderFulfilled | AdjustmentRequested | AdjustmentRejected | ReceiptReversed
+            | SupplierReturn => EventCategory::Stock,
         }
     }
 }
@@ -1189,6 +1241,16 @@ fn describe(e: &AuditEvent, payload: Option<&Payload>) -> String {
         ApprovalRefused => format!("Approval refused: {subject}"),
         BackupTaken => format!("Backup taken to {subject}"),
         Restored => format!("Restored from {subject}"),
+        PatientCreated => format!("Patient {subject} registered"),
+        PatientUpdated => format!("Patient {subject}'s details changed"),
+        VialOpened => format!("Vial of lot {subject} opened"),
+        VialClosed => format!("Vial of lot {subject} closed"),
+        TreatmentRecorded => format!("Treatment recorded for patient {subject}"),
+        WasteRecorded => format!("Waste recorded ({subject})"),
+        VialPolicySet => format!("Clinic window for opened vials of {subject} set"),
+        RecallRecorded => format!("Recall {subject} recorded"),
+        SupplierReturn => format!("Returned {product}{batch} to the supplier{moved}"),
+        ClinicSettingsChanged => format!("Clinic settings changed: {fields}"),
     }
 }
 

@@ -160,6 +160,13 @@ impl Permission {
         }
     }
 
+    /// Whether head office reads what this permission guards in every store:
+    /// everything but patients' data, which only the clinic's staff and its
+    /// managers see.
+    pub fn head_office_reads(self) -> bool {
+        self != Permission::Clinical
+    }
+
     /// Whether `role` holds this permission.
     pub fn granted_to(self, role: Role) -> bool {
         use Permission::*;
@@ -323,7 +330,8 @@ impl Actor {
     /// operation resolves it ([`Actor::check_at`]).
     pub fn require_somewhere(&self, p: Permission, writes: bool) -> Result<()> {
         let in_a_store = self.stores.iter().any(|s| p.granted_to(s.role));
-        let as_head_office = self.head_office && (!writes || p.granted_to(Role::HeadOffice));
+        let as_head_office = self.head_office
+            && ((!writes && p.head_office_reads()) || p.granted_to(Role::HeadOffice));
         if in_a_store || as_head_office {
             Ok(())
         } else {
@@ -344,7 +352,7 @@ impl Actor {
     ) -> Result<()> {
         match self.role_in(store) {
             Some(role) if p.granted_to(role) => Ok(()),
-            _ if self.head_office && !writes => Ok(()),
+            _ if self.head_office && !writes && p.head_office_reads() => Ok(()),
             Some(role) => Err(self.forbidden(role, p)),
             None if self.head_office => Err(self.forbidden(Role::HeadOffice, p)),
             None => Err(Error::NotInStore {

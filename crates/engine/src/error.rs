@@ -14,7 +14,7 @@
 
 use crate::ids::{
     AdjustmentId, BackorderId, BatchId, CartId, ProductId, ReservationId, SaleId, StoreId,
-    SupplierId,
+    SupplierId, VialSessionId,
 };
 use crate::stock::BatchStatus;
 use serde::Serialize;
@@ -379,6 +379,31 @@ pub enum Error {
         number: String,
     },
 
+    // ---- the clinic ------------------------------------------------------
+    /// The vial is past the window that applies to it (the label's
+    /// beyond-use time, or the clinic's longer policy window).
+    #[error("the vial of {product} (lot {batch}) is past its {} window, which ended at {until}; close it, or have a manager approve the draw", if .clock == "policy" { "clinic-policy" } else { "label beyond-use" })]
+    VialBeyondUse {
+        /// The vial session.
+        session_id: VialSessionId,
+        /// Product name.
+        product: String,
+        /// Lot number.
+        batch: String,
+        /// `label` or `policy`: which clock applies.
+        clock: String,
+        /// When it ended (RFC 3339).
+        until: String,
+    },
+    /// The vial session is closed.
+    #[error("this vial was closed ({status}); open a new one")]
+    VialNotActive {
+        /// The vial session.
+        session_id: VialSessionId,
+        /// `expired`, `depleted` or `discarded`.
+        status: String,
+    },
+
     // ---- the database file ----------------------------------------------
     /// The database was written by a newer PharmaPOS.
     #[error("this database uses schema version {file_version}, newer than this program's {program_version}; upgrade PharmaPOS to open it")]
@@ -490,6 +515,8 @@ pub enum ErrorKind {
     SaleNotCompleted,
     SaleShiftClosed,
     SaleHasReturns,
+    VialBeyondUse,
+    VialNotActive,
     SchemaTooNew,
     NotADatabase,
     Storage,
@@ -536,6 +563,8 @@ impl ErrorKind {
         ErrorKind::SaleNotCompleted,
         ErrorKind::SaleShiftClosed,
         ErrorKind::SaleHasReturns,
+        ErrorKind::VialBeyondUse,
+        ErrorKind::VialNotActive,
         ErrorKind::SchemaTooNew,
         ErrorKind::NotADatabase,
         ErrorKind::Storage,
@@ -582,6 +611,8 @@ impl ErrorKind {
             ErrorKind::SaleNotCompleted => "sale_not_completed",
             ErrorKind::SaleShiftClosed => "sale_shift_closed",
             ErrorKind::SaleHasReturns => "sale_has_returns",
+            ErrorKind::VialBeyondUse => "vial_beyond_use",
+            ErrorKind::VialNotActive => "vial_not_active",
             ErrorKind::SchemaTooNew => "schema_too_new",
             ErrorKind::NotADatabase => "not_a_database",
             ErrorKind::Storage => "storage",
@@ -664,6 +695,8 @@ impl Error {
             Error::SaleNotCompleted { .. } => ErrorKind::SaleNotCompleted,
             Error::SaleShiftClosed { .. } => ErrorKind::SaleShiftClosed,
             Error::SaleHasReturns { .. } => ErrorKind::SaleHasReturns,
+            Error::VialBeyondUse { .. } => ErrorKind::VialBeyondUse,
+            Error::VialNotActive { .. } => ErrorKind::VialNotActive,
             Error::SchemaTooNew { .. } => ErrorKind::SchemaTooNew,
             Error::NotADatabase { .. } => ErrorKind::NotADatabase,
             Error::Storage { .. } => ErrorKind::Storage,
@@ -926,6 +959,8 @@ impl Error {
         KindDoc { kind: "sale_not_completed", meaning: "the sale is voided (or otherwise not completed)", details: &["sale_id", "number", "status"] },
         KindDoc { kind: "sale_shift_closed", meaning: "the sale's shift is closed: it can be returned, not voided", details: &["sale_id", "number"] },
         KindDoc { kind: "sale_has_returns", meaning: "the sale has returns: return the rest instead of voiding it", details: &["sale_id", "number"] },
+        KindDoc { kind: "vial_beyond_use", meaning: "the open vial is past the window that applies (the label's beyond-use time or the clinic's policy window): close it, or send the draw again with `override_beyond_use` and a manager's approval", details: &["session_id", "product", "batch", "clock", "until"] },
+        KindDoc { kind: "vial_not_active", meaning: "the vial session is closed (expired, depleted or discarded)", details: &["session_id", "status"] },
         KindDoc { kind: "schema_too_new", meaning: "the database was written by a newer PharmaPOS", details: &["file_version", "program_version"] },
         KindDoc { kind: "not_a_database", meaning: "the file is not a PharmaPOS database (or is damaged)", details: &["path"] },
         KindDoc { kind: "storage", meaning: "SQLite or I/O failure", details: &["problem"] },
@@ -1077,6 +1112,17 @@ mod tests {
             Error::SaleHasReturns {
                 sale_id: SaleId::new(),
                 number: "S-1".into(),
+            },
+            Error::VialBeyondUse {
+                session_id: VialSessionId::new(),
+                product: "Botox 100U".into(),
+                batch: "C3709".into(),
+                clock: "label".into(),
+                until: "2026-01-02T10:00:00.000Z".into(),
+            },
+            Error::VialNotActive {
+                session_id: VialSessionId::new(),
+                status: "depleted".into(),
             },
             Error::SchemaTooNew {
                 file_version: 9,

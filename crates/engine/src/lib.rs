@@ -34,6 +34,7 @@ pub mod audit;
 pub mod auth;
 pub mod backup;
 pub mod catalogue;
+pub mod clinic;
 pub mod clock;
 mod db;
 pub mod demo;

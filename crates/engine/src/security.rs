@@ -1,5 +1,6 @@
 //! The security log: failed sign-ins and refused manager approvals, from
-//! every area of the engine.
+//! every area of the engine, and every view or export of patients' data
+//! (the clinic's lot usage, a lot's trace).
 //!
 //! Part of the engine's core (areas use it, it uses no area): the till, stock
 //! adjustments and every later area that takes a manager's PIN report their
@@ -88,6 +89,26 @@ pub(crate) fn approval_failed(
         action: Some(action.to_string()),
         outcome: f.outcome,
         detail: f.error.to_string(),
+    });
+}
+
+/// Queues an entry saying the actor viewed or exported patients' data
+/// (`what`: whose, or which lot's trace), written after the operation like
+/// every incident, so that a read leaves its trace too.
+pub(crate) fn patient_data(ctx: &Ctx<'_>, store_id: StoreId, what: String, exported: bool) {
+    ctx.incidents.borrow_mut().push(Incident {
+        event: if exported {
+            "patient_data_exported"
+        } else {
+            "patient_data_viewed"
+        },
+        user_name: clip(&ctx.actor.name),
+        user_id: Some(ctx.actor.id),
+        actor_id: Some(ctx.actor.id),
+        store_id: Some(store_id),
+        action: Some(what.clone()),
+        outcome: if exported { "exported" } else { "viewed" },
+        detail: what,
     });
 }
 

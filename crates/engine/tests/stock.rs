@@ -1381,7 +1381,7 @@ fn search_finds_word_prefixes_anywhere_names_first() {
     // added is undone too (V6: the record's columns and the installation;
     // V8: the return disposition and its index; V9: the store's locale, tax
     // and licence numbers; V10: the running stock totals, their triggers and
-    // the list indexes).
+    // the list indexes; V11: the clinic's tables).
     fx.receive(pcm, "P0", day(30), 7);
     let path = fx.path.clone();
     let raw = fx.raw();
@@ -1423,6 +1423,15 @@ fn search_finds_word_prefixes_anywhere_names_first() {
          DROP INDEX ix_sales_store_time;
          DROP INDEX ix_shifts_store_opened;
          DROP INDEX ix_sale_returns_store_time;
+         DROP TABLE recall_lots;
+         DROP TABLE recalls;
+         DROP TABLE waste_records;
+         DROP TABLE lot_usages;
+         DROP TABLE treatments;
+         DROP TABLE vial_sessions;
+         DROP TABLE clinic_vial_policies;
+         DROP TABLE clinic_settings;
+         DROP TABLE patients;
          DELETE FROM refinery_schema_history WHERE version >= 3;",
     )
     .unwrap();

@@ -14,11 +14,15 @@ import type { CancelBackorder } from "./CancelBackorder";
 import type { CancelCart } from "./CancelCart";
 import type { CartView } from "./CartView";
 import type { Category } from "./Category";
+import type { ClinicReport } from "./ClinicReport";
+import type { ClinicSettings } from "./ClinicSettings";
 import type { CloseShift } from "./CloseShift";
+import type { CloseVialSession } from "./CloseVialSession";
 import type { CompleteSale } from "./CompleteSale";
 import type { ConfirmReservation } from "./ConfirmReservation";
 import type { CreateBackorder } from "./CreateBackorder";
 import type { CreateCategory } from "./CreateCategory";
+import type { CreatePatient } from "./CreatePatient";
 import type { CreateProduct } from "./CreateProduct";
 import type { CreateStore } from "./CreateStore";
 import type { CreateSupplier } from "./CreateSupplier";
@@ -26,18 +30,23 @@ import type { CreateUser } from "./CreateUser";
 import type { CsvExport } from "./CsvExport";
 import type { Dashboard } from "./Dashboard";
 import type { DeleteProduct } from "./DeleteProduct";
+import type { DisposeBatch } from "./DisposeBatch";
 import type { ExpireBatchesWithinDays } from "./ExpireBatchesWithinDays";
 import type { ExpireResult } from "./ExpireResult";
 import type { ExportAuditCsv } from "./ExportAuditCsv";
+import type { ExportLotTraceCsv } from "./ExportLotTraceCsv";
 import type { FindSale } from "./FindSale";
 import type { FulfillBackorder } from "./FulfillBackorder";
 import type { FulfillResult } from "./FulfillResult";
 import type { GetAuditTrail } from "./GetAuditTrail";
 import type { GetBatch } from "./GetBatch";
 import type { GetCart } from "./GetCart";
+import type { GetClinicReport } from "./GetClinicReport";
+import type { GetClinicSettings } from "./GetClinicSettings";
 import type { GetDashboard } from "./GetDashboard";
 import type { GetExpiredBatches } from "./GetExpiredBatches";
 import type { GetExpiringBatches } from "./GetExpiringBatches";
+import type { GetPatientHistory } from "./GetPatientHistory";
 import type { GetProduct } from "./GetProduct";
 import type { GetProductStock } from "./GetProductStock";
 import type { GetReceipt } from "./GetReceipt";
@@ -45,15 +54,19 @@ import type { GetShiftReport } from "./GetShiftReport";
 import type { GetStoreInventory } from "./GetStoreInventory";
 import type { GetSupplier } from "./GetSupplier";
 import type { GetTillSettings } from "./GetTillSettings";
+import type { GetVialSession } from "./GetVialSession";
 import type { HeldCart } from "./HeldCart";
 import type { HoldCart } from "./HoldCart";
+import type { ImportFdaRecalls } from "./ImportFdaRecalls";
 import type { ListAdjustments } from "./ListAdjustments";
 import type { ListApprovers } from "./ListApprovers";
 import type { ListBackorders } from "./ListBackorders";
 import type { ListBatches } from "./ListBatches";
 import type { ListCategories } from "./ListCategories";
 import type { ListHeldCarts } from "./ListHeldCarts";
+import type { ListPatients } from "./ListPatients";
 import type { ListProducts } from "./ListProducts";
+import type { ListRecalls } from "./ListRecalls";
 import type { ListReceipts } from "./ListReceipts";
 import type { ListReservations } from "./ListReservations";
 import type { ListSales } from "./ListSales";
@@ -63,19 +76,32 @@ import type { ListStores } from "./ListStores";
 import type { ListSuppliers } from "./ListSuppliers";
 import type { ListUserStores } from "./ListUserStores";
 import type { ListUsers } from "./ListUsers";
+import type { ListVialPolicies } from "./ListVialPolicies";
+import type { ListVialSessions } from "./ListVialSessions";
+import type { ListWaste } from "./ListWaste";
+import type { LotTrace } from "./LotTrace";
 import type { OpenCart } from "./OpenCart";
 import type { OpenShift } from "./OpenShift";
+import type { OpenVialSession } from "./OpenVialSession";
 import type { OverrideLinePrice } from "./OverrideLinePrice";
+import type { Patient } from "./Patient";
+import type { PatientHistory } from "./PatientHistory";
+import type { PatientPage } from "./PatientPage";
 import type { Permission } from "./Permission";
 import type { Product } from "./Product";
 import type { ProductHit } from "./ProductHit";
 import type { ProductPage } from "./ProductPage";
 import type { ProductStock } from "./ProductStock";
+import type { Recall } from "./Recall";
+import type { RecallProposal } from "./RecallProposal";
 import type { Receipt } from "./Receipt";
 import type { ReceiptReversal } from "./ReceiptReversal";
 import type { ReceiveResult } from "./ReceiveResult";
 import type { ReceiveStock } from "./ReceiveStock";
 import type { ReceivedLine } from "./ReceivedLine";
+import type { RecordRecall } from "./RecordRecall";
+import type { RecordTreatment } from "./RecordTreatment";
+import type { RecordWaste } from "./RecordWaste";
 import type { RejectAdjustment } from "./RejectAdjustment";
 import type { ReleaseExpiredReservations } from "./ReleaseExpiredReservations";
 import type { ReleaseReservation } from "./ReleaseReservation";
@@ -97,13 +123,20 @@ import type { SecurityLogEntry } from "./SecurityLogEntry";
 import type { SetBatchStatus } from "./SetBatchStatus";
 import type { SetCartDiscount } from "./SetCartDiscount";
 import type { SetLineDiscount } from "./SetLineDiscount";
+import type { SetVialPolicy } from "./SetVialPolicy";
 import type { ShiftPage } from "./ShiftPage";
 import type { ShiftReport } from "./ShiftReport";
 import type { Store } from "./Store";
 import type { StoreApprover } from "./StoreApprover";
+import type { SuggestVialLots } from "./SuggestVialLots";
 import type { Supplier } from "./Supplier";
+import type { SweepVials } from "./SweepVials";
 import type { TillSettings } from "./TillSettings";
+import type { TraceLot } from "./TraceLot";
+import type { Treatment } from "./Treatment";
 import type { UpdateCartLine } from "./UpdateCartLine";
+import type { UpdateClinicSettings } from "./UpdateClinicSettings";
+import type { UpdatePatient } from "./UpdatePatient";
 import type { UpdateProduct } from "./UpdateProduct";
 import type { UpdateStore } from "./UpdateStore";
 import type { UpdateSupplier } from "./UpdateSupplier";
@@ -113,7 +146,15 @@ import type { User } from "./User";
 import type { UserStore } from "./UserStore";
 import type { Verify } from "./Verify";
 import type { VerifyReport } from "./VerifyReport";
+import type { VialLot } from "./VialLot";
+import type { VialPolicy } from "./VialPolicy";
+import type { VialSession } from "./VialSession";
+import type { VialSessionDetail } from "./VialSessionDetail";
+import type { VialSessionPage } from "./VialSessionPage";
+import type { VialSweep } from "./VialSweep";
 import type { VoidSale } from "./VoidSale";
+import type { WastePage } from "./WastePage";
+import type { WasteRecord } from "./WasteRecord";
 import type { WriteoffBatch } from "./WriteoffBatch";
 
 /** Every command: its request and response types. */
@@ -264,6 +305,54 @@ export type Commands = {
   get_shift_report: { request: GetShiftReport; response: ShiftReport };
   /** The store's shifts, newest first (by till, dates, open or closed), to find past X/Z reports (permission: sell) */
   list_shifts: { request: ListShifts; response: ShiftPage };
+  /** Register a patient (name, date of birth, chart id, contact) (permission: clinical, writes) */
+  create_patient: { request: CreatePatient; response: Patient };
+  /** Change a patient's details, or archive them (permission: clinical, writes) */
+  update_patient: { request: UpdatePatient; response: Patient };
+  /** Find a store's patients by name, chart id or phone (permission: clinical) */
+  list_patients: { request: ListPatients; response: PatientPage };
+  /** A patient's details and treatments with lots (logged as a view) (permission: clinical) */
+  get_patient_history: { request: GetPatientHistory; response: PatientHistory };
+  /** Lots a vial could be opened from, first-expiring first (permission: clinical) */
+  suggest_vial_lots: { request: SuggestVialLots; response: Array<VialLot> };
+  /** Open a vial from a lot (FEFO by default), with its reconstitution and clocks (permission: clinical, writes) */
+  open_vial_session: { request: OpenVialSession; response: VialSession };
+  /** Draw units for a patient from open vials or lots (12.5 U), by treatment area (permission: clinical, writes) */
+  record_treatment: { request: RecordTreatment; response: Treatment };
+  /** Record waste from an open vial or a lot, with its reason and cost (permission: clinical, writes) */
+  record_waste: { request: RecordWaste; response: WasteRecord };
+  /** Close an open vial; what is left is recorded as waste (permission: clinical, writes) */
+  close_vial_session: { request: CloseVialSession; response: VialSession };
+  /** Close open vials past their window, lot expiry or recall, and list reminders (permission: view_inventory, writes) */
+  sweep_vials: { request: SweepVials; response: VialSweep };
+  /** A store's open (or closed) vials, with units, clocks and economics (permission: clinical) */
+  list_vial_sessions: { request: ListVialSessions; response: VialSessionPage };
+  /** One vial with its draws per patient and its waste (permission: clinical) */
+  get_vial_session: { request: GetVialSession; response: VialSessionDetail };
+  /** A store's waste records with their cost, newest first (permission: view_inventory) */
+  list_waste: { request: ListWaste; response: WastePage };
+  /** Set or clear the clinic's window for opened vials of a product (longer than the label's) (permission: manage_stock, writes) */
+  set_vial_policy: { request: SetVialPolicy; response: VialPolicy | null };
+  /** The clinic's windows for opened vials, by product (permission: view_inventory) */
+  list_vial_policies: { request: ListVialPolicies; response: Array<VialPolicy> };
+  /** The clinic's settings (open-vial reminders) (permission: view_inventory) */
+  get_clinic_settings: { request: GetClinicSettings; response: ClinicSettings };
+  /** Change the clinic's settings (open-vial reminders) (permission: manage_stock, writes) */
+  update_clinic_settings: { request: UpdateClinicSettings; response: ClinicSettings };
+  /** Recall lots with their FDA class: they can never be sold or drawn, their open vials close (permission: manage_stock, writes) */
+  record_recall: { request: RecordRecall; response: Recall };
+  /** A store's recalls with their lots, newest first (permission: view_inventory) */
+  list_recalls: { request: ListRecalls; response: Array<Recall> };
+  /** Match an openFDA enforcement report against the store's lots and propose recalls (permission: manage_stock) */
+  import_fda_recalls: { request: ImportFdaRecalls; response: Array<RecallProposal> };
+  /** Dispose of a held lot (quarantined, recalled, damaged, expired): waste or return to supplier (permission: manage_stock, writes) */
+  dispose_batch: { request: DisposeBatch; response: BatchView };
+  /** Every patient a lot was used on and every sale it left in (logged as a view) (permission: clinical) */
+  trace_lot: { request: TraceLot; response: LotTrace };
+  /** A lot's trace as CSV, marked as containing patient data (logged as an export) (permission: clinical) */
+  export_lot_trace_csv: { request: ExportLotTraceCsv; response: CsvExport };
+  /** The clinic's economics over a period: usage, waste, revenue, cost and margin by product (permission: manage_stock) */
+  get_clinic_report: { request: GetClinicReport; response: ClinicReport };
   /** A manager's home: today's sales and margin, 30 days of sales, stock and expiring value, low stock, pending approvals (permission: view_audit) */
   get_dashboard: { request: GetDashboard; response: Dashboard };
   /** Audit events filtered by store, category, kind, product, batch and time (permission: view_audit) */
@@ -322,6 +411,17 @@ export const WRITE_COMMANDS = [
   "void_sale",
   "open_shift",
   "close_shift",
+  "create_patient",
+  "update_patient",
+  "open_vial_session",
+  "record_treatment",
+  "record_waste",
+  "close_vial_session",
+  "sweep_vials",
+  "set_vial_policy",
+  "update_clinic_settings",
+  "record_recall",
+  "dispose_batch",
 ] as const;
 
 /** The permission each command needs. */
@@ -399,6 +499,30 @@ export const COMMAND_PERMISSION = {
   close_shift: "sell",
   get_shift_report: "sell",
   list_shifts: "sell",
+  create_patient: "clinical",
+  update_patient: "clinical",
+  list_patients: "clinical",
+  get_patient_history: "clinical",
+  suggest_vial_lots: "clinical",
+  open_vial_session: "clinical",
+  record_treatment: "clinical",
+  record_waste: "clinical",
+  close_vial_session: "clinical",
+  sweep_vials: "view_inventory",
+  list_vial_sessions: "clinical",
+  get_vial_session: "clinical",
+  list_waste: "view_inventory",
+  set_vial_policy: "manage_stock",
+  list_vial_policies: "view_inventory",
+  get_clinic_settings: "view_inventory",
+  update_clinic_settings: "manage_stock",
+  record_recall: "manage_stock",
+  list_recalls: "view_inventory",
+  import_fda_recalls: "manage_stock",
+  dispose_batch: "manage_stock",
+  trace_lot: "clinical",
+  export_lot_trace_csv: "clinical",
+  get_clinic_report: "manage_stock",
   get_dashboard: "view_audit",
   get_audit_trail: "view_audit",
   export_audit_csv: "view_audit",

@@ -11,6 +11,7 @@ import type { SaleId } from "./SaleId";
 import type { StorageProblem } from "./StorageProblem";
 import type { StoreId } from "./StoreId";
 import type { SupplierId } from "./SupplierId";
+import type { VialSessionId } from "./VialSessionId";
 
 /**
  * Every business and storage failure of the engine. Serialized as
@@ -326,7 +327,35 @@ sale_id: SaleId,
 /**
  * Sale number.
  */
-number: string, } } | { "kind": "schema_too_new", "details": { 
+number: string, } } | { "kind": "vial_beyond_use", "details": { 
+/**
+ * The vial session.
+ */
+session_id: VialSessionId, 
+/**
+ * Product name.
+ */
+product: string, 
+/**
+ * Lot number.
+ */
+batch: string, 
+/**
+ * `label` or `policy`: which clock applies.
+ */
+clock: string, 
+/**
+ * When it ended (RFC 3339).
+ */
+until: string, } } | { "kind": "vial_not_active", "details": { 
+/**
+ * The vial session.
+ */
+session_id: VialSessionId, 
+/**
+ * `expired`, `depleted` or `discarded`.
+ */
+status: string, } } | { "kind": "schema_too_new", "details": { 
 /**
  * The file's schema version.
  */

@@ -88,6 +88,12 @@ impl Operation for ReserveStock {
         b.ensure_sellable(ctx.today(&store))?;
         let q = ProductRules::load(ctx.tx, b.product_id)?.quantity("quantity", self.quantity)?;
         let reason = required_text("reason", &self.reason, 40)?;
+        if reason == OPEN_VIAL_HOLD {
+            return Err(Error::invalid(
+                "reason",
+                "open_vial holds are placed by opening a vial (open_vial_session)",
+            ));
+        }
         let reference = optional_text("reference_id", self.reference_id.as_deref(), 64)?;
         let free = b.on_hand_milli - b.reserved_milli;
         if q > free {
@@ -120,26 +126,89 @@ impl Operation for ReserveStock {
         }
         let expires = (ctx.now + Duration::minutes(i64::from(ttl)))
             .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-        let id = ReservationId::new();
-        ctx.tx.execute(
-            "INSERT INTO stock_reservations (id, batch_id, store_id, quantity_milli, reason, reference_id, user_id, expires_at, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
-            params![id, b.id, b.store_id, q, reason, reference, ctx.actor.id, expires, ctx.now_str()],
-        )?;
-        ctx.tx.execute(
-            "UPDATE batches SET reserved_milli = reserved_milli + ?2 WHERE id = ?1",
-            params![b.id, q],
-        )?;
-        hold_event(
-            ctx,
-            &b,
-            ChangeType::Reserved,
-            id,
-            &format!("held {} ({reason})", Qty::from_scaled(q)),
-        )?;
+        let id = place_hold(ctx, &b, q, &reason, reference.as_deref(), Some(&expires))?;
         get(ctx, id)
     }
 }
+
+/// Holds `q` thousandths of `b` (the caller checked the batch and its free
+/// stock): a reservation row, the batch's reserved total and a `reserved`
+/// event. `expires` `None` is a hold that never lapses on its own (an open
+/// vial's, which its session ends).
+pub(crate) fn place_hold(
+    ctx: &Ctx<'_>,
+    b: &BatchRow,
+    q: i64,
+    reason: &str,
+    reference: Option<&str>,
+    expires: Option<&str>,
+) -> Result<ReservationId> {
+    let id = ReservationId::new();
+    ctx.tx.execute(
+        "INSERT INTO stock_reservations (id, batch_id, store_id, quantity_milli, reason, reference_id, user_id, expires_at, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+        params![id, b.id, b.store_id, q, reason, reference, ctx.actor.id, expires, ctx.now_str()],
+    )?;
+    ctx.tx.execute(
+        "UPDATE batches SET reserved_milli = reserved_milli + ?2 WHERE id = ?1",
+        params![b.id, q],
+    )?;
+    hold_event(
+        ctx,
+        b,
+        ChangeType::Reserved,
+        id,
+        &format!("held {} ({reason})", Qty::from_scaled(q)),
+    )?;
+    Ok(id)
+}
+
+/// Takes `q` thousandths off an active hold as that stock leaves the batch
+/// (an open vial's draws and waste): the hold shrinks, and ends
+/// (`confirmed`) when nothing is left of it. No event of its own: the stock
+/// move that follows is the event.
+pub(crate) fn shrink_hold(ctx: &Ctx<'_>, id: ReservationId, q: i64) -> Result<()> {
+    let (b, held) = active(ctx, id)?;
+    if q > held {
+        return Err(Error::internal(format!(
+            "hold {id} has {} left, cannot take {}",
+            Qty::from_scaled(held),
+            Qty::from_scaled(q)
+        )));
+    }
+    if q == held {
+        end_hold(ctx, id, &b, q, "confirmed")
+    } else {
+        ctx.tx.execute(
+            "UPDATE stock_reservations SET quantity_milli = quantity_milli - ?2, updated_at = ?3 WHERE id = ?1",
+            params![id, q, ctx.now_str()],
+        )?;
+        ctx.tx.execute(
+            "UPDATE batches SET reserved_milli = reserved_milli - ?2 WHERE id = ?1",
+            params![b.id, q],
+        )?;
+        Ok(())
+    }
+}
+
+/// Refuses to release or confirm an open vial's hold by hand.
+fn not_a_vial(ctx: &Ctx<'_>, id: ReservationId) -> Result<()> {
+    let reason: String = ctx.tx.query_row(
+        "SELECT reason FROM stock_reservations WHERE id = ?1",
+        [id],
+        |r| r.get(0),
+    )?;
+    if reason == OPEN_VIAL_HOLD {
+        return Err(Error::conflict(
+            "this hold belongs to an open vial; it ends when the vial is closed",
+        ));
+    }
+    Ok(())
+}
+
+/// The reason of an open vial's hold: its session ends it, never a status
+/// change of the lot or a lapse.
+pub const OPEN_VIAL_HOLD: &str = "open_vial";
 
 fn hold_event(
     ctx: &Ctx<'_>,
@@ -216,6 +285,7 @@ impl Operation for ReleaseReservation {
 
     fn run(self, ctx: &Ctx<'_>) -> Result<Reservation> {
         let (b, q) = active(ctx, self.reservation_id)?;
+        not_a_vial(ctx, self.reservation_id)?;
         end_hold(ctx, self.reservation_id, &b, q, "released")?;
         hold_event(
             ctx,
@@ -250,6 +320,7 @@ impl Operation for ConfirmReservation {
 
     fn run(self, ctx: &Ctx<'_>) -> Result<Reservation> {
         let (b, q) = active(ctx, self.reservation_id)?;
+        not_a_vial(ctx, self.reservation_id)?;
         let store = ctx.store(Some(b.store_id))?;
         b.ensure_sellable(ctx.today(&store))?;
         let reference = optional_text("reference_id", self.reference_id.as_deref(), 64)?
@@ -327,13 +398,16 @@ pub fn release_lapsed_holds(db: &mut crate::Db, session: &crate::Session) -> Res
         .len())
 }
 
-/// Ends every active hold on a batch that has just become unsellable.
+/// Ends every active hold on a batch that has just become unsellable, but
+/// an open vial's: the vial's session keeps it until the vial is closed
+/// (the clinic refuses draws from a lot that is not sellable, and its sweep
+/// closes the vials of recalled or damaged lots).
 pub(crate) fn expire_holds_on_batch(ctx: &Ctx<'_>, batch_id: BatchId) -> Result<()> {
     let mut stmt = ctx
         .tx
-        .prepare("SELECT id FROM stock_reservations WHERE batch_id = ?1 AND status = 'active'")?;
+        .prepare("SELECT id FROM stock_reservations WHERE batch_id = ?1 AND status = 'active' AND reason <> ?2")?;
     let ids = stmt
-        .query_map([batch_id], |r| r.get(0))?
+        .query_map(params![batch_id, OPEN_VIAL_HOLD], |r| r.get(0))?
         .collect::<rusqlite::Result<Vec<ReservationId>>>()?;
     for id in ids {
         let (b, q) = active(ctx, id)?;

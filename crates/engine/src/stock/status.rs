@@ -101,44 +101,56 @@ impl Operation for SetBatchStatus {
             }
             (_, None) => None,
         };
-        if self.status != BatchStatus::Available && b.reserved_milli > 0 {
-            super::reservations::expire_holds_on_batch(ctx, b.id)?;
-        }
-        let new_status = if self.status == BatchStatus::Available && b.on_hand_milli == 0 {
-            BatchStatus::Depleted
-        } else {
-            self.status
-        };
-        ctx.tx.execute(
-            "UPDATE batches SET status = ?2, status_reason = ?3, recall_class = COALESCE(?4, recall_class), updated_at = ?5 WHERE id = ?1",
-            params![b.id, new_status.as_str(), reason, class, ctx.now_str()],
-        )?;
-        let notes = format!(
-            "{} -> {}{}",
-            b.status.as_str(),
-            new_status.as_str(),
-            reason
-                .as_deref()
-                .map(|r| format!(": {r}"))
-                .unwrap_or_default()
-        );
-        audit::append(
-            ctx,
-            NewEvent {
-                store_id: b.store_id,
-                batch_id: Some(b.id),
-                product_id: Some(b.product_id),
-                change_type: if self.status == BatchStatus::Recalled {
-                    ChangeType::Recall
-                } else {
-                    ChangeType::StatusChange
-                },
-                previous_milli: Some(b.on_hand_milli),
-                new_milli: Some(b.on_hand_milli),
-                reference_id: None,
-                notes: Some(&notes),
-            },
-        )?;
+        write_status(ctx, &b, self.status, reason.as_deref(), class.as_deref())?;
         get_batch_view(ctx.tx, b.id, ctx.today(&store))
     }
+}
+
+/// Writes a batch's new status and its `recall` or `status_change` event
+/// (the caller checked the change is allowed); a batch that stops being
+/// sellable loses its holds (but an open vial's, see
+/// `reservations::expire_holds_on_batch`).
+pub(crate) fn write_status(
+    ctx: &Ctx<'_>,
+    b: &BatchRow,
+    status: BatchStatus,
+    reason: Option<&str>,
+    class: Option<&str>,
+) -> Result<()> {
+    if status != BatchStatus::Available && b.reserved_milli > 0 {
+        super::reservations::expire_holds_on_batch(ctx, b.id)?;
+    }
+    let new_status = if status == BatchStatus::Available && b.on_hand_milli == 0 {
+        BatchStatus::Depleted
+    } else {
+        status
+    };
+    ctx.tx.execute(
+        "UPDATE batches SET status = ?2, status_reason = ?3, recall_class = COALESCE(?4, recall_class), updated_at = ?5 WHERE id = ?1",
+        params![b.id, new_status.as_str(), reason, class, ctx.now_str()],
+    )?;
+    let notes = format!(
+        "{} -> {}{}",
+        b.status.as_str(),
+        new_status.as_str(),
+        reason.map(|r| format!(": {r}")).unwrap_or_default()
+    );
+    audit::append(
+        ctx,
+        NewEvent {
+            store_id: b.store_id,
+            batch_id: Some(b.id),
+            product_id: Some(b.product_id),
+            change_type: if status == BatchStatus::Recalled {
+                ChangeType::Recall
+            } else {
+                ChangeType::StatusChange
+            },
+            previous_milli: Some(b.on_hand_milli),
+            new_milli: Some(b.on_hand_milli),
+            reference_id: None,
+            notes: Some(&notes),
+        },
+    )?;
+    Ok(())
 }
