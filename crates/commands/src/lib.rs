@@ -49,6 +49,7 @@ use pharmapos_engine::stock::backorders::{
     CancelBackorder, CreateBackorder, FulfillBackorder, ListBackorders,
 };
 use pharmapos_engine::stock::batch_list::ListBatches;
+use pharmapos_engine::stock::delivery::{ParseScan, ReceiveDelivery};
 use pharmapos_engine::stock::expiry::{
     ExpireBatchesWithinDays, GetExpiredBatches, GetExpiringBatches,
 };
@@ -160,6 +161,8 @@ where
 pub static COMMANDS: &[CommandSpec] = &[
     // Stock (seed 003's InventoryService)
     spec::<ReceiveStock>(),
+    spec::<ParseScan>(),
+    spec::<ReceiveDelivery>(),
     spec::<ListReceipts>(),
     spec::<ReverseReceipt>(),
     spec::<AllocateStockForSale>(),

@@ -26,6 +26,7 @@ import type { CreateUser } from "./CreateUser";
 import type { CsvExport } from "./CsvExport";
 import type { Dashboard } from "./Dashboard";
 import type { DeleteProduct } from "./DeleteProduct";
+import type { DeliveryReceived } from "./DeliveryReceived";
 import type { ExpireBatchesWithinDays } from "./ExpireBatchesWithinDays";
 import type { ExpireResult } from "./ExpireResult";
 import type { ExportAuditCsv } from "./ExportAuditCsv";
@@ -66,6 +67,8 @@ import type { ListUsers } from "./ListUsers";
 import type { OpenCart } from "./OpenCart";
 import type { OpenShift } from "./OpenShift";
 import type { OverrideLinePrice } from "./OverrideLinePrice";
+import type { ParseScan } from "./ParseScan";
+import type { ParsedScan } from "./ParsedScan";
 import type { Permission } from "./Permission";
 import type { Product } from "./Product";
 import type { ProductHit } from "./ProductHit";
@@ -73,6 +76,7 @@ import type { ProductPage } from "./ProductPage";
 import type { ProductStock } from "./ProductStock";
 import type { Receipt } from "./Receipt";
 import type { ReceiptReversal } from "./ReceiptReversal";
+import type { ReceiveDelivery } from "./ReceiveDelivery";
 import type { ReceiveResult } from "./ReceiveResult";
 import type { ReceiveStock } from "./ReceiveStock";
 import type { ReceivedLine } from "./ReceivedLine";
@@ -120,6 +124,10 @@ import type { WriteoffBatch } from "./WriteoffBatch";
 export type Commands = {
   /** Receive stock from a supplier into a batch (same batch number tops up when the expiry matches) (permission: receive_stock, writes) */
   receive_stock: { request: ReceiveStock; response: ReceiveResult };
+  /** Read a delivery scan (EAN/UPC, GS1-128, DataMatrix, bracket form): product, batch, expiry, serial, for receiving (permission: receive_stock) */
+  parse_scan: { request: ParseScan; response: ParsedScan };
+  /** Receive a supplier's delivery (invoice number once, then lines) all or nothing (permission: receive_stock, writes) */
+  receive_delivery: { request: ReceiveDelivery; response: DeliveryReceived };
   /** The store's recent receipt lines, newest first, and whether each was reversed (permission: view_inventory) */
   list_receipts: { request: ListReceipts; response: Array<ReceivedLine> };
   /** Reverse a receipt booked in error, when nothing has left its batch since (managers) (permission: manage_stock, writes) */
@@ -279,6 +287,7 @@ export type Commands = {
 /** Names of the commands that change data. */
 export const WRITE_COMMANDS = [
   "receive_stock",
+  "receive_delivery",
   "reverse_receipt",
   "allocate_stock_for_sale",
   "reserve_stock",
@@ -327,6 +336,8 @@ export const WRITE_COMMANDS = [
 /** The permission each command needs. */
 export const COMMAND_PERMISSION = {
   receive_stock: "receive_stock",
+  parse_scan: "receive_stock",
+  receive_delivery: "receive_stock",
   list_receipts: "view_inventory",
   reverse_receipt: "manage_stock",
   allocate_stock_for_sale: "sell",
