@@ -348,6 +348,10 @@ pub fn export_bindings(dir: &std::path::Path) -> std::result::Result<(), String>
     }
     Error::export_all_to(dir).map_err(|e| format!("ErrorDetails: {e}"))?;
     ErrorKind::export_all_to(dir).map_err(|e| format!("ErrorKind: {e}"))?;
+    // Commands.ts's permission tables name these even when no request or
+    // response does (a new permission would otherwise leave them stale).
+    Permission::export_all_to(dir).map_err(|e| format!("Permission: {e}"))?;
+    Role::export_all_to(dir).map_err(|e| format!("Role: {e}"))?;
     let mut known: Vec<String> = std::fs::read_dir(dir)
         .map_err(|e| e.to_string())?
         .filter_map(|e| e.ok())
