@@ -64,6 +64,7 @@ use pharmapos_engine::stock::backorders::{
     CancelBackorder, CreateBackorder, FulfillBackorder, ListBackorders,
 };
 use pharmapos_engine::stock::batch_list::ListBatches;
+use pharmapos_engine::stock::delivery::{ParseScan, ReceiveDelivery};
 use pharmapos_engine::stock::expiry::{
     ExpireBatchesWithinDays, GetExpiredBatches, GetExpiringBatches,
 };
@@ -175,6 +176,8 @@ where
 pub static COMMANDS: &[CommandSpec] = &[
     // Stock (seed 003's InventoryService)
     spec::<ReceiveStock>(),
+    spec::<ParseScan>(),
+    spec::<ReceiveDelivery>(),
     spec::<ListReceipts>(),
     spec::<ReverseReceipt>(),
     spec::<AllocateStockForSale>(),
@@ -385,6 +388,10 @@ pub fn export_bindings(dir: &std::path::Path) -> std::result::Result<(), String>
     }
     Error::export_all_to(dir).map_err(|e| format!("ErrorDetails: {e}"))?;
     ErrorKind::export_all_to(dir).map_err(|e| format!("ErrorKind: {e}"))?;
+    // Commands.ts's permission tables name these even when no request or
+    // response does (a new permission would otherwise leave them stale).
+    Permission::export_all_to(dir).map_err(|e| format!("Permission: {e}"))?;
+    Role::export_all_to(dir).map_err(|e| format!("Role: {e}"))?;
     let mut known: Vec<String> = std::fs::read_dir(dir)
         .map_err(|e| e.to_string())?
         .filter_map(|e| e.ok())

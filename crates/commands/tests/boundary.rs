@@ -299,6 +299,12 @@ fn case(name: &str, ids: &BTreeMap<&'static str, String>) -> Option<Value> {
             json!({"product_id": i("product"), "store_id": a, "supplier_id": i("supplier"),
                                   "batch_number": "A9", "quantity": "1", "expiry_date": "2030-01-01"})
         }
+        "parse_scan" => json!({"code": "(01)05012345678900(17)301231(10)A9", "store_id": a}),
+        "receive_delivery" => {
+            json!({"store_id": a, "supplier_id": i("supplier"), "reference_number": "INV-B",
+                                     "lines": [{"product_id": i("product"), "batch_number": "A8",
+                                                "quantity": "1", "expiry_date": "2030-01-01"}]})
+        }
         "allocate_stock_for_sale" => {
             json!({"product_id": i("product"), "store_id": a, "quantity": "1"})
         }

@@ -34,6 +34,69 @@ pub enum IfMissing {
     Wait,
 }
 
+/// What the amount and the limit of an approval measure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ApprovalMeasure {
+    /// Money in the store's currency (a refund, a sale's total, a price, a value at cost).
+    Money,
+    /// A percentage (a discount).
+    Percent,
+    /// A quantity in the product's unit (a stock adjustment).
+    Quantity,
+}
+
+/// How far an action goes: the figure a manager approves and the limit it
+/// passes, as every area fills it in for `approval_required`'s details.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Over {
+    /// What the figures measure.
+    pub measure: ApprovalMeasure,
+    /// The amount, percentage or quantity (a decimal string, e.g. "5070.00").
+    pub amount: String,
+    /// The limit it goes past; `None` when every such action needs approval.
+    pub limit: Option<String>,
+}
+
+impl Over {
+    /// An amount over a limit.
+    pub fn by(measure: ApprovalMeasure, amount: impl ToString, limit: impl ToString) -> Over {
+        Over {
+            measure,
+            amount: amount.to_string(),
+            limit: Some(limit.to_string()),
+        }
+    }
+
+    /// An amount for an action that always needs approval.
+    pub fn always(measure: ApprovalMeasure, amount: impl ToString) -> Over {
+        Over {
+            measure,
+            amount: amount.to_string(),
+            limit: None,
+        }
+    }
+}
+
+/// `approval_required` with the facts a manager approves: what, how much,
+/// over which limit, asked by whom.
+pub fn required(
+    reason: String,
+    ask_approver: bool,
+    over: Option<&Over>,
+    requested_by: &str,
+) -> Error {
+    Error::ApprovalRequired {
+        reason,
+        ask_approver,
+        measure: over.map(|o| o.measure),
+        amount: over.map(|o| o.amount.clone()),
+        limit: over.and_then(|o| o.limit.clone()),
+        requested_by: Some(requested_by.to_string()),
+    }
+}
+
 /// One request for approval, as every area fills it in.
 #[derive(Clone, Copy, Debug)]
 pub struct Approval<'a> {
@@ -52,6 +115,8 @@ pub struct Approval<'a> {
     pub approver_pin: Option<&'a str>,
     /// What happens when approval is needed and none came.
     pub if_missing: IfMissing,
+    /// The figure to approve and the limit it passes, for the manager to see.
+    pub over: Option<&'a Over>,
 }
 
 /// How an approver approved.
@@ -124,10 +189,12 @@ pub fn approve(ctx: &Ctx<'_>, a: Approval<'_>) -> Result<Option<Approver>> {
             Ok(Some(approver))
         }
         (None, false, _) | (None, true, IfMissing::Wait) => Ok(None),
-        (None, true, IfMissing::Refuse) => Err(Error::ApprovalRequired {
-            reason: format!("{} needs a manager's approval", a.action),
-            ask_approver: true,
-        }),
+        (None, true, IfMissing::Refuse) => Err(required(
+            format!("{} needs a manager's approval", a.action),
+            true,
+            a.over,
+            &ctx.actor.name,
+        )),
     }
 }
 
@@ -171,7 +238,15 @@ fn check_pin(ctx: &Ctx<'_>, a: &Approval<'_>, name: &str, pin: &str) -> Result<A
         }),
         Err(f) => {
             crate::security::approval_failed(ctx, a.store_id, name, a.action, &f);
-            Err(f.error)
+            // A refused PIN still says what was to be approved.
+            Err(match f.error {
+                Error::ApprovalRequired {
+                    reason,
+                    ask_approver,
+                    ..
+                } => required(reason, ask_approver, a.over, &ctx.actor.name),
+                e => e,
+            })
         }
     }
 }

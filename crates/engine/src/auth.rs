@@ -636,6 +636,10 @@ pub fn check_manager_pin(
     let refused = |why: &str| Error::ApprovalRequired {
         reason: format!("approval refused: {why}"),
         ask_approver: false,
+        measure: None,
+        amount: None,
+        limit: None,
+        requested_by: None,
     };
     let (user, pin_hash, failed, locked_until) = match find_for_pin(tx, name) {
         Ok(found) => found,

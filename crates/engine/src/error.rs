@@ -121,6 +121,17 @@ pub enum Error {
         /// message then says so, for API callers).
         #[serde(skip)]
         ask_approver: bool,
+        /// What `amount` and `limit` measure (`null` when the action needs
+        /// approval whatever its size, e.g. a void).
+        measure: Option<crate::approval::ApprovalMeasure>,
+        /// The amount, percentage or quantity that needs approval (a decimal string).
+        #[ts(type = "string | null")]
+        amount: Option<String>,
+        /// The limit it goes past (`null`: every such action needs approval).
+        #[ts(type = "string | null")]
+        limit: Option<String>,
+        /// Who asked for it: the acting user's name.
+        requested_by: Option<String>,
     },
     /// Sign-in failed, or no one is signed in.
     #[error("{message}")]
@@ -929,7 +940,7 @@ impl Error {
         KindDoc { kind: "corrupt_record", meaning: "a value stored in the database cannot be read (edited by hand, or written by a broken tool); the record and the bad value are named", details: &["entity", "id", "field", "value"] },
         KindDoc { kind: "forbidden", meaning: "the acting user's role lacks the permission; or the acting user is not assigned to the store the request addresses (directly or through one of its records): kind `forbidden`, with the user and the store as details", details: &["permission", "role", "store", "user"] },
         KindDoc { kind: "store_not_owned", meaning: "the store belongs to another installation (database file): this file may hold a copy of its data but never writes its stock or record", details: &["store", "owner"] },
-        KindDoc { kind: "approval_required", meaning: "the change needs a manager's approval first (or the approval given was refused)", details: &["reason"] },
+        KindDoc { kind: "approval_required", meaning: "the change needs a manager's approval first (or the approval given was refused)", details: &["reason", "measure", "amount", "limit", "requested_by"] },
         KindDoc { kind: "unauthenticated", meaning: "sign-in failed, or no one is signed in", details: &["reason"] },
         KindDoc { kind: "locked", meaning: "too many failed PIN attempts", details: &["user", "until"] },
         KindDoc { kind: "not_set_up", meaning: "no store exists yet", details: &[] },
@@ -996,6 +1007,10 @@ mod tests {
             Error::ApprovalRequired {
                 reason: "a discount above the limit needs a manager's approval".into(),
                 ask_approver: true,
+                measure: Some(crate::approval::ApprovalMeasure::Percent),
+                amount: Some("15".into()),
+                limit: Some("10".into()),
+                requested_by: Some("chidi".into()),
             },
             Error::unauthenticated(AuthFailure::BadCredentials, "wrong name or PIN"),
             Error::Locked {
@@ -1216,10 +1231,15 @@ mod tests {
         let e = Error::ApprovalRequired {
             reason: "a refund above the limit needs a manager's approval".into(),
             ask_approver: true,
+            measure: Some(crate::approval::ApprovalMeasure::Money),
+            amount: Some("5070.00".into()),
+            limit: Some("5000.00".into()),
+            requested_by: Some("chidi".into()),
         };
         assert_eq!(
             e.details(),
-            json!({"reason": "a refund above the limit needs a manager's approval"})
+            json!({"reason": "a refund above the limit needs a manager's approval",
+                   "measure": "money", "amount": "5070.00", "limit": "5000.00", "requested_by": "chidi"})
         );
         assert!(e
             .to_string()

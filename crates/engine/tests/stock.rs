@@ -470,6 +470,22 @@ fn test_adjust_stock() {
     refused(&mut fx, "approval_required", |fx| {
         fx.as_user(c, with(Some(MANAGER), Some("9999")))
     });
+    // The refusal still says what was to be approved.
+    let e = fx
+        .as_user(c, with(Some(MANAGER), Some("9999")))
+        .unwrap_err();
+    let d = e.details();
+    assert_eq!(
+        (
+            d["measure"].as_str(),
+            d["amount"].as_str(),
+            d["requested_by"].as_str()
+        ),
+        (Some("quantity"), Some("11"), Some(CASHIER)),
+        "{}",
+        e.to_json()
+    );
+    assert!(d["limit"].is_string(), "{}", e.to_json());
     refused(&mut fx, "approval_required", |fx| {
         fx.as_user(c, with(Some("nobody"), Some("9999")))
     });

@@ -474,12 +474,20 @@ fn discounts_above_the_limit_and_price_overrides_need_a_managers_pin() {
     let v = fx.as_user(c, disc("10", None, None)).unwrap();
     assert_eq!(v.lines[0].line_discount, money("2.00"));
     assert!(v.lines[0].discount_approved_by.is_none());
-    // 25 % needs a manager.
-    assert_kind(fx.as_user(c, disc("25", None, None)), "approval_required");
-    assert_kind(
+    // 25 % needs a manager; the refusal says what, how much, over which
+    // limit and who asked, and so does a refused PIN.
+    let e = assert_kind(fx.as_user(c, disc("25", None, None)), "approval_required");
+    let facts = serde_json::json!({"measure": "percent", "amount": "25", "limit": "10", "requested_by": CASHIER});
+    for k in ["measure", "amount", "limit", "requested_by"] {
+        assert_eq!(e.details()[k], facts[k], "{k}: {}", e.to_json());
+    }
+    let e = assert_kind(
         fx.as_user(c, disc("25", Some(MANAGER), Some("9999"))),
         "approval_required",
     );
+    assert_eq!(e.details()["amount"], "25");
+    assert_eq!(e.details()["limit"], "10");
+    assert_eq!(e.details()["requested_by"], CASHIER);
     assert_kind(
         fx.as_user(c, disc("25", Some(CASHIER), Some(CASHIER_PIN))),
         "forbidden",
@@ -511,7 +519,14 @@ fn discounts_above_the_limit_and_price_overrides_need_a_managers_pin() {
         approver_name: pin.map(|_| MANAGER.to_string()),
         approver_pin: pin.map(str::to_string),
     };
-    assert_kind(fx.as_user(c, ov("8.00", None)), "approval_required");
+    let e = assert_kind(fx.as_user(c, ov("8.00", None)), "approval_required");
+    assert_eq!(e.details()["measure"], "money");
+    assert_eq!(e.details()["amount"], "8.00");
+    assert_eq!(
+        e.details()["limit"],
+        serde_json::Value::Null,
+        "every override needs a manager"
+    );
     let v = fx.as_user(c, ov("8.00", Some(MANAGER_PIN))).unwrap();
     assert_eq!(v.lines[0].unit_price, money("8.00"));
     assert_eq!(v.lines[0].list_price, money("10.00"));
@@ -1250,10 +1265,14 @@ fn returns_go_back_to_their_batch_or_to_quarantine_or_waste_never_more_than_sold
         "invalid_input",
     );
     // 3 × 10.00 = 30.00 is over the cashier's 25.00 refund limit.
-    assert_kind(
+    let e = assert_kind(
         fx.as_user(c, ret(&sale, 0, "3", ReturnDisposition::Restock)),
         "approval_required",
     );
+    assert_eq!(e.details()["measure"], "money");
+    assert_eq!(e.details()["amount"], "30.00");
+    assert_eq!(e.details()["limit"], "25.00");
+    assert_eq!(e.details()["requested_by"], CASHIER);
     // After a recall the batch cannot take stock back for sale.
     recall(&mut fx, b);
     let mut req = ret(&sale, 0, "3", ReturnDisposition::Restock);
@@ -1299,7 +1318,10 @@ fn a_void_reverses_the_sale_within_its_open_shift_only() {
         approver_name: pin.map(|_| MANAGER.to_string()),
         approver_pin: pin.map(str::to_string),
     };
-    assert_kind(fx.as_user(c, void(None)), "approval_required");
+    let e = assert_kind(fx.as_user(c, void(None)), "approval_required");
+    assert_eq!(e.details()["amount"], "40.00", "the sale's total");
+    assert_eq!(e.details()["limit"], serde_json::Value::Null);
+    assert_eq!(e.details()["requested_by"], CASHIER);
     let r = fx.as_user(c, void(Some(MANAGER_PIN))).unwrap();
     assert_eq!(r.status, "voided");
     assert_eq!(fx.on_hand(b), qi(10));

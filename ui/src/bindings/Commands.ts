@@ -30,6 +30,7 @@ import type { CreateUser } from "./CreateUser";
 import type { CsvExport } from "./CsvExport";
 import type { Dashboard } from "./Dashboard";
 import type { DeleteProduct } from "./DeleteProduct";
+import type { DeliveryReceived } from "./DeliveryReceived";
 import type { DisposeBatch } from "./DisposeBatch";
 import type { ExpireBatchesWithinDays } from "./ExpireBatchesWithinDays";
 import type { ExpireResult } from "./ExpireResult";
@@ -84,6 +85,8 @@ import type { OpenCart } from "./OpenCart";
 import type { OpenShift } from "./OpenShift";
 import type { OpenVialSession } from "./OpenVialSession";
 import type { OverrideLinePrice } from "./OverrideLinePrice";
+import type { ParseScan } from "./ParseScan";
+import type { ParsedScan } from "./ParsedScan";
 import type { Patient } from "./Patient";
 import type { PatientHistory } from "./PatientHistory";
 import type { PatientPage } from "./PatientPage";
@@ -96,6 +99,7 @@ import type { Recall } from "./Recall";
 import type { RecallProposal } from "./RecallProposal";
 import type { Receipt } from "./Receipt";
 import type { ReceiptReversal } from "./ReceiptReversal";
+import type { ReceiveDelivery } from "./ReceiveDelivery";
 import type { ReceiveResult } from "./ReceiveResult";
 import type { ReceiveStock } from "./ReceiveStock";
 import type { ReceivedLine } from "./ReceivedLine";
@@ -161,6 +165,10 @@ import type { WriteoffBatch } from "./WriteoffBatch";
 export type Commands = {
   /** Receive stock from a supplier into a batch (same batch number tops up when the expiry matches) (permission: receive_stock, writes) */
   receive_stock: { request: ReceiveStock; response: ReceiveResult };
+  /** Read a delivery scan (EAN/UPC, GS1-128, DataMatrix, bracket form): product, batch, expiry, serial, for receiving (permission: receive_stock) */
+  parse_scan: { request: ParseScan; response: ParsedScan };
+  /** Receive a supplier's delivery (invoice number once, then lines) all or nothing (permission: receive_stock, writes) */
+  receive_delivery: { request: ReceiveDelivery; response: DeliveryReceived };
   /** The store's recent receipt lines, newest first, and whether each was reversed (permission: view_inventory) */
   list_receipts: { request: ListReceipts; response: Array<ReceivedLine> };
   /** Reverse a receipt booked in error, when nothing has left its batch since (managers) (permission: manage_stock, writes) */
@@ -368,6 +376,7 @@ export type Commands = {
 /** Names of the commands that change data. */
 export const WRITE_COMMANDS = [
   "receive_stock",
+  "receive_delivery",
   "reverse_receipt",
   "allocate_stock_for_sale",
   "reserve_stock",
@@ -427,6 +436,8 @@ export const WRITE_COMMANDS = [
 /** The permission each command needs. */
 export const COMMAND_PERMISSION = {
   receive_stock: "receive_stock",
+  parse_scan: "receive_stock",
+  receive_delivery: "receive_stock",
   list_receipts: "view_inventory",
   reverse_receipt: "manage_stock",
   allocate_stock_for_sale: "sell",

@@ -2,6 +2,7 @@
 //! products. Head office owns these rows (see ARCHITECTURE "Ownership").
 
 pub mod assignments;
+pub mod barcodes;
 pub mod categories;
 pub mod product_list;
 pub mod products;

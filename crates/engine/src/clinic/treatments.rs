@@ -6,7 +6,7 @@
 use super::patients::{self, Patient};
 use super::vials::{close_if_empty, take, SessionRow};
 use super::{check_practitioner, ClinicProduct};
-use crate::approval::{approve, Approval, IfMissing};
+use crate::approval::{approve, Approval, ApprovalMeasure, IfMissing, Over};
 use crate::audit::{self, ChangeType, Payload};
 use crate::auth::Permission;
 use crate::catalogue::{optional_text, required_text};
@@ -326,9 +326,12 @@ impl Operation for RecordTreatment {
                     until,
                 });
             }
+            // The figure a manager sees: the units drawn past the window.
+            let over = Over::always(ApprovalMeasure::Quantity, Qty::from_scaled(total));
             let approver = approve(
                 ctx,
                 Approval {
+                    over: Some(&over),
                     action: "a draw from a vial past its window",
                     store_id: Some(store.id),
                     needed: true,

@@ -148,15 +148,22 @@ impl Operation for CompleteSale {
             // effective discount when approving (see `discounts`).
             let line_approved = l.discount.is_some() && l.discount_approved_by.is_some();
             if over_limit(&p.settings, *eff) && !line_approved && !cart_approved {
-                return Err(Error::ApprovalRequired {
-                    reason: format!(
+                let over = crate::approval::Over::by(
+                    crate::approval::ApprovalMeasure::Percent,
+                    eff.round_dp(2).normalize(),
+                    p.settings.cashier_discount_limit_percent.normalize(),
+                );
+                return Err(crate::approval::required(
+                    format!(
                         "line {}'s discount (its own and the cart's together: {} %) is above the cashier limit of {} %: set the discount again with a manager's PIN",
                         l.line_no,
                         eff.round_dp(2).normalize(),
                         p.settings.cashier_discount_limit_percent.normalize()
                     ),
-                    ask_approver: false,
-                });
+                    false,
+                    Some(&over),
+                    &ctx.actor.name,
+                ));
             }
         }
         let pay = settle(

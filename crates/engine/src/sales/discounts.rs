@@ -19,7 +19,7 @@ use super::cart::{editable, line_of, load_lines, price, view, CartRow, CartView,
 use super::pricing::LineInput;
 use super::settings::TillSettings;
 use super::{pricing, settings, Discount, DiscountKind};
-use crate::approval::{approve, Approval, IfMissing};
+use crate::approval::{approve, Approval, ApprovalMeasure, IfMissing, Over};
 use crate::auth::Permission;
 use crate::ids::{CartId, CartLineId, UserId};
 use crate::num::Money;
@@ -174,6 +174,11 @@ fn approve_discount(
     if discount.is_none() {
         return Ok(None);
     }
+    let over = Over::by(
+        ApprovalMeasure::Percent,
+        effective.round_dp(2).normalize(),
+        settings.cashier_discount_limit_percent.normalize(),
+    );
     Ok(approve(
         ctx,
         Approval {
@@ -183,6 +188,7 @@ fn approve_discount(
             approver_name,
             approver_pin,
             if_missing: IfMissing::Refuse,
+            over: Some(&over),
         },
     )?
     .map(|a| a.id))
@@ -283,6 +289,7 @@ impl Operation for OverrideLinePrice {
                 return Err(Error::invalid("unit_price", "a price cannot be negative"))
             }
             Some(p) if p.to_scaled("unit_price")? != l.list_price_e4 => {
+                let over = Over::always(ApprovalMeasure::Money, p);
                 let by = approve(
                     ctx,
                     Approval {
@@ -292,6 +299,7 @@ impl Operation for OverrideLinePrice {
                         approver_name: self.approver_name.as_deref(),
                         approver_pin: self.approver_pin.as_deref(),
                         if_missing: IfMissing::Refuse,
+                        over: Some(&over),
                     },
                 )?
                 .map(|a| a.id);

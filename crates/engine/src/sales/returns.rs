@@ -37,7 +37,7 @@
 use super::receipt::{self, Receipt};
 use super::settings::{self, tender_code};
 use super::{m, pricing, shifts, terminal};
-use crate::approval::{approve, Approval, IfMissing};
+use crate::approval::{approve, Approval, ApprovalMeasure, IfMissing, Over};
 use crate::audit::{self, ChangeType, NewEvent};
 use crate::auth::Permission;
 use crate::catalogue::products::ProductRules;
@@ -372,6 +372,7 @@ impl Operation for ReturnItems {
                 0
             },
         }));
+        let over = Over::by(ApprovalMeasure::Money, refund, cfg.cashier_refund_limit);
         let approved_by = approve(
             ctx,
             Approval {
@@ -381,6 +382,7 @@ impl Operation for ReturnItems {
                 approver_name: self.approver_name.as_deref(),
                 approver_pin: self.approver_pin.as_deref(),
                 if_missing: IfMissing::Refuse,
+                over: Some(&over),
             },
         )?
         .map(|a| a.id);
@@ -669,6 +671,7 @@ impl Operation for VoidSale {
                 number: sale.number,
             });
         }
+        let over = Over::always(ApprovalMeasure::Money, Money::from_scaled(sale.total_e4));
         let by = approve(
             ctx,
             Approval {
@@ -678,6 +681,7 @@ impl Operation for VoidSale {
                 approver_name: self.approver_name.as_deref(),
                 approver_pin: self.approver_pin.as_deref(),
                 if_missing: IfMissing::Refuse,
+                over: Some(&over),
             },
         )?
         .map(|a| a.id);

@@ -15,8 +15,9 @@
 
 use super::m;
 use crate::auth::Permission;
+use crate::catalogue::barcodes::product_for_code;
 use crate::error::tax_rate_in_row;
-use crate::gs1::{self, Gs1Data};
+use crate::gs1::Gs1Data;
 use crate::ids::{BatchId, ProductId, StoreId};
 use crate::num::{Money, Qty};
 use crate::op::{Ctx, Operation};
@@ -164,35 +165,7 @@ impl Operation for ScanBarcode {
             .code
             .trim_matches(|c: char| c.is_whitespace())
             .to_string();
-        if code.is_empty() {
-            return Err(Error::invalid("code", "the barcode is empty"));
-        }
-        let by_barcode = |c: &str| -> Result<Option<ProductId>> {
-            Ok(ctx
-                .tx
-                .prepare_cached("SELECT product_id FROM product_barcodes WHERE barcode = ?1")?
-                .query_row([c], |r| r.get(0))
-                .optional()?)
-        };
-        let (product_id, parsed) = match by_barcode(&code)? {
-            Some(p) if !code.starts_with('(') => (p, gs1::parse(&code, today).ok()),
-            _ => {
-                let parsed = gs1::parse(&code, today)?;
-                let gtin = parsed
-                    .gtin
-                    .clone()
-                    .ok_or_else(|| Error::invalid("code", "the barcode carries no GTIN (AI 01)"))?;
-                let mut found = None;
-                for form in gs1::gtin_forms(&gtin) {
-                    if let Some(p) = by_barcode(&form)? {
-                        found = Some(p);
-                        break;
-                    }
-                }
-                let p = found.ok_or_else(|| Error::not_found("product with barcode", &gtin))?;
-                (p, Some(parsed))
-            }
-        };
+        let (product_id, parsed) = product_for_code(ctx.tx, &code, today)?;
         let product = ctx
             .tx
             .query_row(

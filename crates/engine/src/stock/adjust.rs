@@ -9,13 +9,13 @@
 //! `stock_adjustments` record and write their audit events with it.
 
 use super::{move_stock, BatchRow};
-use crate::approval::{approve, Approval, IfMissing};
+use crate::approval::{approve, Approval, ApprovalMeasure, IfMissing, Over};
 use crate::audit::{self, ChangeType, NewEvent};
 use crate::auth::Permission;
 use crate::catalogue::optional_text;
 use crate::catalogue::products::ProductRules;
 use crate::ids::{AdjustmentId, BatchId, ProductId, StoreId, UserId};
-use crate::num::Qty;
+use crate::num::{Money, Qty};
 use crate::op::{Ctx, Operation};
 use crate::{Error, Result};
 use rusqlite::{params, OptionalExtension};
@@ -177,6 +177,21 @@ impl Operation for AdjustStock {
         let value_e4 = i128::from(change.abs()) * i128::from(b.cost_e4) / 1000;
         let needs_approval =
             change.abs() > store.approval_milli || value_e4 > i128::from(store.approval_e4);
+        // The figure the manager approves: the quantity when it passes the
+        // store's units threshold, else the value at cost.
+        let over = if change.abs() > store.approval_milli || !needs_approval {
+            Over::by(
+                ApprovalMeasure::Quantity,
+                Qty::from_scaled(change.abs()),
+                Qty::from_scaled(store.approval_milli),
+            )
+        } else {
+            Over::by(
+                ApprovalMeasure::Money,
+                Money::from_scaled(i64::try_from(value_e4).unwrap_or(i64::MAX)),
+                Money::from_scaled(store.approval_e4),
+            )
+        };
         let approver = approve(
             ctx,
             Approval {
@@ -186,6 +201,7 @@ impl Operation for AdjustStock {
                 approver_name: self.approver_name.as_deref(),
                 approver_pin: self.approver_pin.as_deref(),
                 if_missing: IfMissing::Wait,
+                over: Some(&over),
             },
         )?;
         // Within the limits the actor's own word applies it; over them with

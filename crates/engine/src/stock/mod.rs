@@ -9,6 +9,7 @@ pub mod adjust;
 pub mod allocate;
 pub mod backorders;
 pub mod batch_list;
+pub mod delivery;
 pub mod expiry;
 pub mod queries;
 pub mod receipts;

@@ -24,12 +24,15 @@ function batch(productId: string, productName: string, number: string): BatchVie
   };
 }
 
-function renderScreen(): { name: string; input: Record<string, unknown> }[] {
+function renderScreen(handlers: Record<string, (input: Record<string, unknown>) => unknown> = {}): { name: string; input: Record<string, unknown> }[] {
   const calls: { name: string; input: Record<string, unknown> }[] = [];
   mockIPC((cmd, args) => {
     if (cmd !== "call") throw new Error(`unexpected ${cmd}`);
     const { name, input } = args as { name: string; input: Record<string, unknown> };
     calls.push({ name, input });
+    const handler = handlers[name];
+    if (handler) return handler(input);
+    if (name === "list_approvers") return [{ id: "m1", name: "Ada Okafor" }, { id: "m2", name: "Musa Bello" }];
     if (name === "search_products") {
       const q = String(input["query"]).toLowerCase();
       return HITS.filter((h) => h.product.name.toLowerCase().includes(q));
@@ -84,6 +87,37 @@ describe("AdjustmentsScreen", { timeout: 30_000 }, () => {
     await waitFor(() => expect(within(screen.getByLabelText("Product")).getAllByRole("option")).toHaveLength(2));
     expect(screen.getByLabelText<HTMLSelectElement>("Product").value).toBe("");
     expect(calls.filter((c) => c.name === "adjust_stock")).toHaveLength(1);
+  });
+
+  it("takes the approving manager from the list, and shows what a refused approval was for", async () => {
+    const calls = renderScreen({
+      adjust_stock: () => {
+        throw {
+          kind: "approval_required",
+          message: "approval refused: wrong approver name or PIN",
+          details: { reason: "approval refused: wrong approver name or PIN", measure: "quantity", amount: "30", limit: "20", requested_by: "Bola" },
+        };
+      },
+    });
+    fireEvent.change(screen.getByLabelText("Find product"), { target: { value: "para" } });
+    const select = screen.getByLabelText<HTMLSelectElement>("Product");
+    await within(select).findByRole("option", { name: /Paracetamol 500mg/ }, { timeout: 5000 });
+    fireEvent.change(select, { target: { value: "p-para" } });
+    fireEvent.click(await screen.findByRole("button", { name: "Select batch V-1" }));
+    const form = screen.getByRole("form", { name: "Adjust the batch" });
+    fireEvent.change(within(form).getByLabelText("Quantity change"), { target: { value: "-30" } });
+    // A picker, not a typed name.
+    const approver = within(form).getByLabelText<HTMLSelectElement>("Approving manager");
+    expect(approver.tagName).toBe("SELECT");
+    await within(approver).findByRole("option", { name: "Musa Bello" });
+    fireEvent.change(approver, { target: { value: "Musa Bello" } });
+    fireEvent.change(within(form).getByLabelText("Manager PIN"), { target: { value: "0000" } });
+    fireEvent.submit(form);
+    const facts = await within(form).findByTestId("approval-facts");
+    expect(facts).toHaveTextContent("Amount30");
+    expect(facts).toHaveTextContent("Limit it goes past20");
+    expect(facts).toHaveTextContent("Asked byBola");
+    expect(calls.find((c) => c.name === "adjust_stock")?.input).toMatchObject({ quantity_change: "-30", approver_name: "Musa Bello", approver_pin: "0000" });
   });
 
   it("shows what a write-off removes, and its value, before it is sent", async () => {

@@ -7,6 +7,8 @@
 // and every confirmation names product, batch and quantity. A write-off, an
 // approval and a rejection first show what they will do (batch, quantity,
 // value at cost) and ask.
+import { approvalFactsOf } from "../till/ApprovalPrompt";
+import { useApprovers } from "../till/approvers";
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { TFunction } from "i18next";
@@ -153,7 +155,10 @@ function AdjustForm({ batch, onDone }: { batch: BatchView; onDone: (m: string) =
   const [approver, setApprover] = useState("");
   const [approverPin, setApproverPin] = useState("");
   const adjust = useCommandMutation("adjust_stock");
+  const approvers = useApprovers();
   const err = adjust.error;
+  // A refused approval says what was to be approved (the engine's figures).
+  const approval = err?.is("approval_required") ? approvalFactsOf(err.details, fmt) : null;
   const fields = {
     quantity_change: t("Quantity change"),
     reason: t("Reason"),
@@ -212,7 +217,16 @@ function AdjustForm({ batch, onDone }: { batch: BatchView; onDone: (m: string) =
         <summary>{t("Manager approval at the till (for large adjustments)")}</summary>
         <div className="grid two">
           <Field label={fields.approver_name} error={fieldError(err, "approver_name", t)}>
-            {(id) => <input id={id} name="approver_name" value={approver} onChange={(e) => setApprover(e.target.value)} />}
+            {(id) => (
+              <select id={id} name="approver_name" value={approver} onChange={(e) => setApprover(e.target.value)}>
+                <option value="">{t("No one now (above the threshold it waits for a manager)")}</option>
+                {(approvers.data ?? []).map((a) => (
+                  <option key={a.id} value={a.name}>
+                    {a.name}
+                  </option>
+                ))}
+              </select>
+            )}
           </Field>
           <Field label={fields.approver_pin} error={fieldError(err, "approver_pin", t)}>
             {(id) => <input id={id} name="approver_pin" type="password" inputMode="numeric" value={approverPin} onChange={(e) => setApproverPin(e.target.value)} />}
@@ -220,6 +234,28 @@ function AdjustForm({ batch, onDone }: { batch: BatchView; onDone: (m: string) =
         </div>
       </details>
       <ErrorMessage error={err} fields={fields} />
+      {approval && (
+        <dl className="approval-facts" data-testid="approval-facts">
+          {approval.amount && (
+            <>
+              <dt>{t("Amount")}</dt>
+              <dd>{approval.amount}</dd>
+            </>
+          )}
+          {approval.limit && (
+            <>
+              <dt>{t("Limit it goes past")}</dt>
+              <dd>{approval.limit}</dd>
+            </>
+          )}
+          {approval.cashier && (
+            <>
+              <dt>{t("Asked by")}</dt>
+              <dd>{approval.cashier}</dd>
+            </>
+          )}
+        </dl>
+      )}
       <div className="form-actions">
         <button type="submit" className="primary" disabled={adjust.isPending}>
           {adjust.isPending ? t("Saving…") : t("Adjust")}

@@ -5,10 +5,11 @@
 // asking. The request is sent again with the approver's name and PIN; a
 // wrong PIN is said in place and the PIN field cleared.
 //
-// The engine's approval_required details carry only its reason in words, so
-// the amount and the limit come from the screen that asked (the discount or
-// price typed, the sale's total, the store's thresholds from
-// get_till_settings); the engine alone decides whether approval is needed.
+// The engine decides whether approval is needed and says with what: its
+// approval_required details carry the amount (money, percent or quantity),
+// the limit it goes past and who asked (`approvalFactsOf`); the screen that
+// asked only names the action, and its own figures stand in when the engine
+// names none (a void's limit is "every void").
 import { useId, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 
@@ -16,6 +17,7 @@ import { toApiError } from "../../api";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field, Kbd } from "../../components/Field";
 import { Loading } from "../../components/Screen";
+import type { Formatters } from "../../lib/locale";
 import { useApprovers } from "./approvers";
 import { TillDialog } from "./TillDialog";
 
@@ -33,6 +35,25 @@ export interface ApprovalFacts {
   amount?: string;
   /** The limit it goes past, formatted ("10% for a cashier", "every void"). */
   limit?: string;
+}
+
+/** The engine's approval_required details (all optional: an older or refused answer may carry none). */
+export interface ApprovalDetails {
+  reason: string;
+  measure?: "money" | "percent" | "quantity" | null;
+  amount?: string | null;
+  limit?: string | null;
+  requested_by?: string | null;
+}
+
+/** The amount, limit and requester the engine gave, formatted; only what it gave. */
+export function approvalFactsOf(d: ApprovalDetails, fmt: Formatters): { amount?: string; limit?: string; cashier?: string } {
+  const shown = (v: string) => (d.measure === "percent" ? fmt.percent(v) : d.measure === "quantity" ? fmt.qty(v) : fmt.money(v));
+  return {
+    ...(d.amount ? { amount: shown(d.amount) } : {}),
+    ...(d.limit ? { limit: shown(d.limit) } : {}),
+    ...(d.requested_by ? { cashier: d.requested_by } : {}),
+  };
 }
 
 /** An operation waiting for a manager. */

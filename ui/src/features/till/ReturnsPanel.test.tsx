@@ -97,7 +97,12 @@ describe("ReturnsPanel", () => {
     const calls = renderReturns((name, input) => {
       if (name === "find_sale" || name === "get_receipt") return sale([{ tender: "cash", amount: "50", reference: null }], { paid: "50", change: "10" });
       if (name === "return_items") {
-        if (!input["approver_pin"]) throw { kind: "approval_required", message: "x", details: { reason: "a refund above the cashier limit needs a manager's approval" } };
+        if (!input["approver_pin"])
+          throw {
+            kind: "approval_required",
+            message: "x",
+            details: { reason: "a refund above the cashier limit needs a manager's approval", measure: "money", amount: "1250.00", limit: "1000.00", requested_by: "Bola" },
+          };
         return { return_id: "r1", sale_id: "sale-1", sale_number: "LEK-S-000007", refund: "19.95", tender: "cash", approved_by: "m1", lines: [] };
       }
       throw new Error(`unexpected call ${name}`);
@@ -106,8 +111,9 @@ describe("ReturnsPanel", () => {
     fireEvent.change(screen.getByLabelText("Return quantity of Paracetamol 500mg"), { target: { value: "1" } });
     fireEvent.click(screen.getByRole("button", { name: "Return and refund" }));
     const prompt = await screen.findByRole("form", { name: "Manager approval" });
-    expect(within(prompt).getByTestId("approval-amount")).toHaveTextContent("1 pack Paracetamol 500mg (the sale's total was ₦40.00)");
-    expect(within(prompt).getByTestId("approval-limit")).toHaveTextContent("₦1,000.00 for a cashier");
+    // The engine's figures: the refund and the cashier's limit.
+    expect(within(prompt).getByTestId("approval-amount")).toHaveTextContent("₦1,250.00");
+    expect(within(prompt).getByTestId("approval-limit")).toHaveTextContent("₦1,000.00");
     expect(within(prompt).getByTestId("approval-cashier")).toHaveTextContent("Bola");
     fireEvent.change(await within(prompt).findByLabelText("Manager PIN"), { target: { value: "2580" } });
     fireEvent.click(within(prompt).getByRole("button", { name: "Approve" }));

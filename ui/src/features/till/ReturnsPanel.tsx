@@ -18,7 +18,7 @@ import { Notice } from "../../components/Screen";
 import { useFormat } from "../../lib/locale";
 import { i18next } from "../../i18n";
 import { useCommandQuery } from "../../lib/queries";
-import { ApprovalPrompt, type ApprovalFacts, type Approver, type PendingApproval } from "./ApprovalPrompt";
+import { ApprovalPrompt, approvalFactsOf, type ApprovalFacts, type Approver, type PendingApproval } from "./ApprovalPrompt";
 import { isZeroMoney, parseMoney, subtractQty } from "./money";
 import { PayoutDialog, returnPayout, voidPayout, type Payout } from "./Payout";
 import { ReceiptView } from "./ReceiptView";
@@ -98,7 +98,7 @@ export function ReturnsPanel({
       await run({});
     } catch (e) {
       const err = toApiError(e);
-      if (err.is("approval_required")) setApproval({ ...facts, cashier: user.name, reason: err.details.reason, run });
+      if (err.is("approval_required")) setApproval({ ...facts, cashier: user.name, ...approvalFactsOf(err.details, f), reason: err.details.reason, run });
       else setError(err);
     }
   }

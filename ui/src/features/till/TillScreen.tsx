@@ -26,7 +26,7 @@ import { useFormat } from "../../lib/locale";
 import { COMMAND_KEY, useCommandQuery, useTillConfig } from "../../lib/queries";
 import { useShortcut } from "../../lib/useShortcut";
 import { useOnUnauthenticated } from "../shell/session";
-import { ApprovalPrompt, type ApprovalFacts, type Approver, type PendingApproval } from "./ApprovalPrompt";
+import { ApprovalPrompt, approvalFactsOf, type ApprovalFacts, type Approver, type PendingApproval } from "./ApprovalPrompt";
 import { BatchPicker } from "./BatchPicker";
 import { CartActions, ChangeDue, PayButton, TotalDue, Totals, type LastChange } from "./CartSide";
 import { CartTable } from "./CartTable";
@@ -193,6 +193,7 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
         setApproval({
           ...approvalFacts,
           cashier: user.name,
+          ...approvalFactsOf(err.details, f),
           reason: err.details.reason,
           run: async (a: Approver) => apply(await call(name, { ...input, ...a })),
         });

@@ -2,7 +2,7 @@
 //! an inventory meets.
 
 use super::{Batches, Catalogue};
-use crate::reference::recorder::{id, Recorder};
+use crate::reference::recorder::{id, Recorder, ERRORS};
 use serde_json::json;
 
 pub(super) fn catalogue(d: &mut Recorder, store: &str) -> Catalogue {
@@ -257,6 +257,42 @@ pub(super) fn stock(d: &mut Recorder, c: &Catalogue) -> Batches {
         json!({"receipt_id": wrong, "reason": "booked on the wrong product"}),
     );
     d.call_first(2, "musa", "list_receipts", json!({}));
+
+    // A delivery: the invoice once, lines from scans, posted all or nothing.
+    d.say(
+        "parse_scan",
+        "The Receiving screen reads a pack's GS1 DataMatrix (bracket form here): the product by its GTIN, and the batch, expiry and serial to fill in the line:",
+    );
+    d.call(
+        "musa",
+        "parse_scan",
+        json!({"code": "(01)06151100012357(17)281100(10)PCM-2811(21)SN-0042"}),
+    );
+    d.say(
+        "receive_delivery",
+        "The delivery is posted in one call; `total` is Σ quantity × unit cost:",
+    );
+    d.call(
+        "musa",
+        "receive_delivery",
+        json!({"supplier_id": emzor, "reference_number": "INV-1010", "location": "Shelf A3", "lines": [
+            {"product_id": para, "batch_number": "PCM-2811", "quantity": "120", "expiry_date": "2028-11-30", "serial_number": "SN-0042", "cost_price": "19.50"},
+            {"product_id": btx, "batch_number": "BTX-B1", "quantity": "50", "expiry_date": "2027-01-31", "cost_price": "880", "location": "Fridge 1"}
+        ]}),
+    );
+    d.refusal("a delivery line that cannot be received; nothing of the delivery is booked");
+    d.say(
+        ERRORS,
+        "`receive_delivery` names the refused line's field as a path (`lines.<index>.<field>`, from 0):",
+    );
+    d.fails(
+        "musa",
+        "receive_delivery",
+        json!({"supplier_id": emzor, "reference_number": "INV-1011", "lines": [
+            {"product_id": para, "batch_number": "PCM-2812", "quantity": "10", "expiry_date": "2028-12-31", "cost_price": "19.50"},
+            {"product_id": para, "batch_number": "PCM-2813", "quantity": "10", "expiry_date": "2025-01-31", "cost_price": "19.50"}
+        ]}),
+    );
 
     // Views.
     d.call("ada", "search_products", json!({"query": "para"}));
