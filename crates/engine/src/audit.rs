@@ -129,6 +129,25 @@ pub enum ChangeType {
     BackupTaken,
     /// The store file was restored from a backup.
     Restored,
+    // ---- Alerts and cold chain
+    /// An alert raised (by a sweep or an operation).
+    AlertRaised,
+    /// An open alert's severity raised.
+    AlertEscalated,
+    /// An alert acknowledged.
+    AlertAcknowledged,
+    /// An alert resolved (by a person, or because its cause went away).
+    AlertResolved,
+    /// An alert dismissed.
+    AlertDismissed,
+    /// A storage location created or changed.
+    StorageLocationSaved,
+    /// A lot put in a storage location.
+    LotLocated,
+    /// Temperature readings recorded (typed in or imported).
+    ReadingsRecorded,
+    /// A temperature excursion found: its lots held.
+    ExcursionRecorded,
 }
 
 /// The audit screen's groups of kinds.
@@ -148,6 +167,8 @@ pub enum EventCategory {
     Settings,
     /// Sign-ins, lockouts, approvals, backups and restores.
     Security,
+    /// Alerts, storage locations, temperature readings and excursions.
+    Alerts,
 }
 
 impl EventCategory {
@@ -160,6 +181,7 @@ impl EventCategory {
             EventCategory::Sales => "sales",
             EventCategory::Settings => "settings",
             EventCategory::Security => "security",
+            EventCategory::Alerts => "alerts",
         }
     }
 
@@ -221,6 +243,15 @@ impl ChangeType {
             ChangeType::ApprovalRefused => "approval_refused",
             ChangeType::BackupTaken => "backup_taken",
             ChangeType::Restored => "restored",
+            ChangeType::AlertRaised => "alert_raised",
+            ChangeType::AlertEscalated => "alert_escalated",
+            ChangeType::AlertAcknowledged => "alert_acknowledged",
+            ChangeType::AlertResolved => "alert_resolved",
+            ChangeType::AlertDismissed => "alert_dismissed",
+            ChangeType::StorageLocationSaved => "storage_location_saved",
+            ChangeType::LotLocated => "lot_located",
+            ChangeType::ReadingsRecorded => "readings_recorded",
+            ChangeType::ExcursionRecorded => "excursion_recorded",
         }
     }
 
@@ -275,6 +306,15 @@ impl ChangeType {
         ChangeType::ApprovalRefused,
         ChangeType::BackupTaken,
         ChangeType::Restored,
+        ChangeType::AlertRaised,
+        ChangeType::AlertEscalated,
+        ChangeType::AlertAcknowledged,
+        ChangeType::AlertResolved,
+        ChangeType::AlertDismissed,
+        ChangeType::StorageLocationSaved,
+        ChangeType::LotLocated,
+        ChangeType::ReadingsRecorded,
+        ChangeType::ExcursionRecorded,
     ];
 
     /// Parses a stored kind.
@@ -296,6 +336,10 @@ impl ChangeType {
             }
             UserSignedIn | UserLockedOut | ApprovalGranted | ApprovalRefused | BackupTaken
             | Restored => EventCategory::Security,
+            AlertRaised | AlertEscalated | AlertAcknowledged | AlertResolved | AlertDismissed
+            | StorageLocationSaved | LotLocated | ReadingsRecorded | ExcursionRecorded => {
+                EventCategory::Alerts
+            }
             Receipt | Allocated | Reserved | Release | ConfirmReserve | Adjustment | Writeoff
             | Expired | TransferOut | TransferIn | Reconciliation | TreatmentUse | Waste
             | Recall | StatusChange | Return | Void | BackorderCreated | BackorderCancelled
@@ -1189,6 +1233,15 @@ fn describe(e: &AuditEvent, payload: Option<&Payload>) -> String {
         ApprovalRefused => format!("Approval refused: {subject}"),
         BackupTaken => format!("Backup taken to {subject}"),
         Restored => format!("Restored from {subject}"),
+        AlertRaised => format!("Alert raised: {subject}"),
+        AlertEscalated => format!("Alert escalated: {subject}"),
+        AlertAcknowledged => format!("Alert acknowledged: {subject}"),
+        AlertResolved => format!("Alert resolved: {subject}"),
+        AlertDismissed => format!("Alert dismissed: {subject}"),
+        StorageLocationSaved => format!("Storage location {subject} saved: {fields}"),
+        LotLocated => format!("Lot {subject} put in a storage location"),
+        ReadingsRecorded => format!("Temperature readings recorded for {subject}"),
+        ExcursionRecorded => format!("Temperature excursion at {subject}: lots held"),
     }
 }
 

@@ -12,8 +12,9 @@
 //! becomes `ErrorDetails`, a union discriminated by `kind`. So a variant's
 //! fields are its details; free text (the message) is marked `serde(skip)`.
 
+use crate::alerts::AlertStatus;
 use crate::ids::{
-    AdjustmentId, BackorderId, BatchId, CartId, ProductId, ReservationId, SaleId, StoreId,
+    AdjustmentId, AlertId, BackorderId, BatchId, CartId, ProductId, ReservationId, SaleId, StoreId,
     SupplierId,
 };
 use crate::stock::BatchStatus;
@@ -362,6 +363,28 @@ pub enum Error {
         /// Its status.
         status: String,
     },
+    // ---- alerts and cold chain -----------------------------------------
+    /// The alert is not open (or not active) for this step: it was already
+    /// acknowledged, resolved or dismissed.
+    #[error("the alert is already {} and cannot be {} now", .status.as_str(), .wanted.as_str())]
+    AlertNotOpen {
+        /// Alert.
+        alert_id: AlertId,
+        /// Its status.
+        status: AlertStatus,
+        /// The step asked for.
+        wanted: AlertStatus,
+    },
+    /// A lot held by a temperature excursion was already released or disposed of.
+    #[error("batch {batch} of this excursion was already {decision}")]
+    LotAlreadyDecided {
+        /// Batch.
+        batch_id: BatchId,
+        /// Batch number.
+        batch: String,
+        /// `released` or `disposed`.
+        decision: String,
+    },
     /// The sale's shift is closed: it can be returned, not voided.
     #[error("sale {number} belongs to a closed shift; take a return instead")]
     SaleShiftClosed {
@@ -488,6 +511,8 @@ pub enum ErrorKind {
     EmptyCart,
     NoSellingPrice,
     SaleNotCompleted,
+    AlertNotOpen,
+    LotAlreadyDecided,
     SaleShiftClosed,
     SaleHasReturns,
     SchemaTooNew,
@@ -534,6 +559,8 @@ impl ErrorKind {
         ErrorKind::EmptyCart,
         ErrorKind::NoSellingPrice,
         ErrorKind::SaleNotCompleted,
+        ErrorKind::AlertNotOpen,
+        ErrorKind::LotAlreadyDecided,
         ErrorKind::SaleShiftClosed,
         ErrorKind::SaleHasReturns,
         ErrorKind::SchemaTooNew,
@@ -580,6 +607,8 @@ impl ErrorKind {
             ErrorKind::EmptyCart => "empty_cart",
             ErrorKind::NoSellingPrice => "no_selling_price",
             ErrorKind::SaleNotCompleted => "sale_not_completed",
+            ErrorKind::AlertNotOpen => "alert_not_open",
+            ErrorKind::LotAlreadyDecided => "lot_already_decided",
             ErrorKind::SaleShiftClosed => "sale_shift_closed",
             ErrorKind::SaleHasReturns => "sale_has_returns",
             ErrorKind::SchemaTooNew => "schema_too_new",
@@ -662,6 +691,8 @@ impl Error {
             Error::EmptyCart { .. } => ErrorKind::EmptyCart,
             Error::NoSellingPrice { .. } => ErrorKind::NoSellingPrice,
             Error::SaleNotCompleted { .. } => ErrorKind::SaleNotCompleted,
+            Error::AlertNotOpen { .. } => ErrorKind::AlertNotOpen,
+            Error::LotAlreadyDecided { .. } => ErrorKind::LotAlreadyDecided,
             Error::SaleShiftClosed { .. } => ErrorKind::SaleShiftClosed,
             Error::SaleHasReturns { .. } => ErrorKind::SaleHasReturns,
             Error::SchemaTooNew { .. } => ErrorKind::SchemaTooNew,
@@ -1069,6 +1100,16 @@ mod tests {
                 sale_id: SaleId::new(),
                 number: "S-1".into(),
                 status: "voided".into(),
+            },
+            Error::AlertNotOpen {
+                alert_id: AlertId::new(),
+                status: AlertStatus::Resolved,
+                wanted: AlertStatus::Acknowledged,
+            },
+            Error::LotAlreadyDecided {
+                batch_id,
+                batch: "L-1".into(),
+                decision: "released".into(),
             },
             Error::SaleShiftClosed {
                 sale_id: SaleId::new(),

@@ -29,6 +29,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod alerts;
 pub mod approval;
 pub mod audit;
 pub mod auth;
