@@ -385,6 +385,13 @@ pub enum Error {
         /// `released` or `disposed`.
         decision: String,
     },
+    /// An imported file has bad lines: each is named with what is wrong, and
+    /// nothing was imported.
+    #[error("{} line(s) of the file are wrong, nothing was imported: {}", .problems.len(), csv_summary(.problems))]
+    CsvRejected {
+        /// Each bad line.
+        problems: Vec<CsvProblem>,
+    },
     /// The sale's shift is closed: it can be returned, not voided.
     #[error("sale {number} belongs to a closed shift; take a return instead")]
     SaleShiftClosed {
@@ -436,6 +443,29 @@ pub enum Error {
         #[serde(skip)]
         message: String,
     },
+}
+
+/// One bad line of an imported file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct CsvProblem {
+    /// Line number (1 is the first line).
+    pub line: u32,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+fn csv_summary(problems: &[CsvProblem]) -> String {
+    let mut s = problems
+        .iter()
+        .take(5)
+        .map(|p| format!("line {}: {}", p.line, p.message))
+        .collect::<Vec<_>>()
+        .join("; ");
+    if problems.len() > 5 {
+        s.push_str(&format!("; and {} more", problems.len() - 5));
+    }
+    s
 }
 
 /// Why sign-in (or the session) failed.
@@ -513,6 +543,7 @@ pub enum ErrorKind {
     SaleNotCompleted,
     AlertNotOpen,
     LotAlreadyDecided,
+    CsvRejected,
     SaleShiftClosed,
     SaleHasReturns,
     SchemaTooNew,
@@ -561,6 +592,7 @@ impl ErrorKind {
         ErrorKind::SaleNotCompleted,
         ErrorKind::AlertNotOpen,
         ErrorKind::LotAlreadyDecided,
+        ErrorKind::CsvRejected,
         ErrorKind::SaleShiftClosed,
         ErrorKind::SaleHasReturns,
         ErrorKind::SchemaTooNew,
@@ -609,6 +641,7 @@ impl ErrorKind {
             ErrorKind::SaleNotCompleted => "sale_not_completed",
             ErrorKind::AlertNotOpen => "alert_not_open",
             ErrorKind::LotAlreadyDecided => "lot_already_decided",
+            ErrorKind::CsvRejected => "csv_rejected",
             ErrorKind::SaleShiftClosed => "sale_shift_closed",
             ErrorKind::SaleHasReturns => "sale_has_returns",
             ErrorKind::SchemaTooNew => "schema_too_new",
@@ -693,6 +726,7 @@ impl Error {
             Error::SaleNotCompleted { .. } => ErrorKind::SaleNotCompleted,
             Error::AlertNotOpen { .. } => ErrorKind::AlertNotOpen,
             Error::LotAlreadyDecided { .. } => ErrorKind::LotAlreadyDecided,
+            Error::CsvRejected { .. } => ErrorKind::CsvRejected,
             Error::SaleShiftClosed { .. } => ErrorKind::SaleShiftClosed,
             Error::SaleHasReturns { .. } => ErrorKind::SaleHasReturns,
             Error::SchemaTooNew { .. } => ErrorKind::SchemaTooNew,
@@ -1110,6 +1144,12 @@ mod tests {
                 batch_id,
                 batch: "L-1".into(),
                 decision: "released".into(),
+            },
+            Error::CsvRejected {
+                problems: vec![CsvProblem {
+                    line: 3,
+                    message: "'x' is not a temperature in °C".into(),
+                }],
             },
             Error::SaleShiftClosed {
                 sale_id: SaleId::new(),

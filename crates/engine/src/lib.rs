@@ -36,6 +36,7 @@ pub mod auth;
 pub mod backup;
 pub mod catalogue;
 pub mod clock;
+pub mod coldchain;
 mod db;
 pub mod demo;
 mod error;
@@ -51,7 +52,7 @@ pub mod setup;
 pub mod stock;
 
 pub use db::{program_schema_version, Db, OpenOptions, SyncMode};
-pub use error::{AuthFailure, Error, ErrorKind, KindDoc, Result, StorageProblem};
+pub use error::{AuthFailure, CsvProblem, Error, ErrorKind, KindDoc, Result, StorageProblem};
 pub use op::{Ctx, Operation, Session};
 
 /// Catch-all for request fields that do not exist, used where a request

@@ -19,6 +19,10 @@ use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub mod list;
+pub mod reorder;
+pub mod sweep;
+
 /// What an alert is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -222,6 +226,11 @@ fn open_alert(
 
 /// Raises or returns the open alert for this subject (raising the severity if the new one is higher).
 pub(crate) fn raise(ctx: &Ctx<'_>, a: NewAlert<'_>) -> Result<AlertId> {
+    raise_counted(ctx, a).map(|(id, _)| id)
+}
+
+/// [`raise`], telling whether a new alert was raised.
+pub(crate) fn raise_counted(ctx: &Ctx<'_>, a: NewAlert<'_>) -> Result<(AlertId, bool)> {
     let now = ctx.now_str();
     if let Some((id, severity, _)) = open_alert(
         ctx,
@@ -249,7 +258,7 @@ pub(crate) fn raise(ctx: &Ctx<'_>, a: NewAlert<'_>) -> Result<AlertId> {
                 }))?;
             audit::record(ctx, a.store_id, ChangeType::AlertEscalated, &payload)?;
         }
-        return Ok(id);
+        return Ok((id, false));
     }
     let id = AlertId::new();
     let title = format!("{}: {}", a.alert_type.title(), a.subject_name);
@@ -285,7 +294,7 @@ pub(crate) fn raise(ctx: &Ctx<'_>, a: NewAlert<'_>) -> Result<AlertId> {
         }),
     )?;
     audit::record(ctx, a.store_id, ChangeType::AlertRaised, &payload)?;
-    Ok(id)
+    Ok((id, true))
 }
 
 /// Resolves the open alert of this type on this subject, if any ("cause went away").
