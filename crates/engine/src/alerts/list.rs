@@ -201,19 +201,19 @@ impl Operation for ListAlerts {
         let (limit, offset) = limit_offset(self.limit, self.offset, 100)?;
         let mut f = Filter::default();
         f.and("a.store_id = :store")
-            .bind("store", store.id.to_string());
+            .bind(":store", store.id.to_string());
         if let Some(t) = self.alert_type {
             f.and("a.alert_type = :type")
-                .bind("type", t.as_str().to_string());
+                .bind(":type", t.as_str().to_string());
         }
         if let Some(s) = self.severity {
             f.and("a.severity = :severity")
-                .bind("severity", s.as_str().to_string());
+                .bind(":severity", s.as_str().to_string());
         }
         match (self.status, self.open_only.unwrap_or(false)) {
             (Some(s), _) => {
                 f.and("a.status = :status")
-                    .bind("status", s.as_str().to_string());
+                    .bind(":status", s.as_str().to_string());
             }
             (None, true) => {
                 f.and("a.status IN ('active', 'acknowledged')");

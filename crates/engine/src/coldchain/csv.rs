@@ -68,8 +68,11 @@ fn split(line: &str, sep: char) -> Vec<String> {
     out.into_iter().map(|f| f.trim().to_string()).collect()
 }
 
-/// The readings of a logger file, or every bad line.
-pub(crate) fn parse(text: &str, tz: &Tz) -> Result<Vec<(u32, DateTime<Utc>, Decimal)>> {
+/// Readings with their line numbers.
+pub(crate) type Parsed = Vec<(u32, DateTime<Utc>, Decimal)>;
+
+/// The readings of a logger file and its bad lines.
+pub(crate) fn parse(text: &str, tz: &Tz) -> Result<(Parsed, Vec<CsvProblem>)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines: Vec<&str> = text.lines().collect();
     if lines.len() > MAX_LINES {
@@ -157,11 +160,8 @@ pub(crate) fn parse(text: &str, tz: &Tz) -> Result<Vec<(u32, DateTime<Utc>, Deci
             }),
         }
     }
-    if !problems.is_empty() {
-        return Err(Error::CsvRejected { problems });
-    }
-    if out.is_empty() {
+    if out.is_empty() && problems.is_empty() {
         return Err(Error::invalid("csv", "the file holds no readings"));
     }
-    Ok(out)
+    Ok((out, problems))
 }

@@ -53,10 +53,10 @@ fn store_readings(
     store: &StoreInfo,
     name: &str,
     readings: Vec<(u32, DateTime<Utc>, Decimal)>,
+    mut problems: Vec<CsvProblem>,
     source: &str,
 ) -> Result<ReadingsOutcome> {
     let latest_allowed = ctx.now + Duration::minutes(5);
-    let mut problems = Vec::new();
     let mut rows = Vec::new();
     for (line, t, c) in readings {
         if t > latest_allowed {
@@ -202,7 +202,15 @@ impl Operation for RecordReadings {
             })?;
             parsed.push(((i + 1) as u32, t, r.celsius));
         }
-        store_readings(ctx, self.location_id, &store, &name, parsed, "manual")
+        store_readings(
+            ctx,
+            self.location_id,
+            &store,
+            &name,
+            parsed,
+            Vec::new(),
+            "manual",
+        )
     }
 }
 
@@ -235,8 +243,16 @@ impl Operation for ImportReadingsCsv {
     fn run(self, ctx: &Ctx<'_>) -> Result<ReadingsOutcome> {
         let (store, name) = load_location(ctx, self.location_id)?;
         let store = ctx.store(Some(store))?;
-        let parsed = super::csv::parse(&self.csv, &store.tz)?;
-        store_readings(ctx, self.location_id, &store, &name, parsed, "import")
+        let (parsed, problems) = super::csv::parse(&self.csv, &store.tz)?;
+        store_readings(
+            ctx,
+            self.location_id,
+            &store,
+            &name,
+            parsed,
+            problems,
+            "import",
+        )
     }
 }
 
