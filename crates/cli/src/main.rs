@@ -6,6 +6,7 @@
 //! tooling on the store PC: whoever can open the file can act as its users).
 
 mod bench;
+mod bench_clinic;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -104,6 +105,9 @@ enum Cmd {
     Commands,
     /// Run the shared benchmark workload (../shared/bench) and print one JSON line.
     Bench(bench::BenchArgs),
+    /// Years of a busy med spa's vials and treatments, then time the trace of
+    /// a lot (`trace_lot`) and print one JSON line.
+    BenchClinic(bench_clinic::ClinicBenchArgs),
 }
 
 fn main() -> ExitCode {
@@ -312,6 +316,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             cli.db
                 .as_deref()
                 .context("--db FILE is required for `bench`")?,
+        ),
+        Cmd::BenchClinic(args) => bench_clinic::run(
+            args,
+            cli.db
+                .as_deref()
+                .context("--db FILE is required for `bench-clinic`")?,
         ),
     }
 }

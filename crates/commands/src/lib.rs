@@ -12,6 +12,9 @@
 
 #![forbid(unsafe_code)]
 
+use pharmapos_engine::alerts::list::{AcknowledgeAlert, DismissAlert, ListAlerts, ResolveAlert};
+use pharmapos_engine::alerts::reorder::ListReorderRecommendations;
+use pharmapos_engine::alerts::sweep::{GetAlertSettings, RunAlertSweep, UpdateAlertSettings};
 use pharmapos_engine::approval::ListApprovers;
 use pharmapos_engine::audit::{ExportAuditCsv, GetAuditTrail, Verify};
 use pharmapos_engine::auth::{Permission, Role};
@@ -41,6 +44,11 @@ use pharmapos_engine::clinic::vials::{
     SweepVials,
 };
 use pharmapos_engine::clinic::waste::{ListWaste, RecordWaste};
+use pharmapos_engine::coldchain::excursions::{DecideExcursionLot, ListExcursions};
+use pharmapos_engine::coldchain::locations::{
+    CreateStorageLocation, ListStorageLocations, PutLotInLocation,
+};
+use pharmapos_engine::coldchain::readings::{ImportReadingsCsv, ListReadings, RecordReadings};
 use pharmapos_engine::op::parse_request;
 use pharmapos_engine::reports::dashboard::GetDashboard;
 use pharmapos_engine::sales::cart::{
@@ -199,6 +207,24 @@ pub static COMMANDS: &[CommandSpec] = &[
     spec::<ListBatches>(),
     spec::<GetBatch>(),
     spec::<GetProductStock>(),
+    // Alerts and reorder
+    spec::<ListAlerts>(),
+    spec::<AcknowledgeAlert>(),
+    spec::<ResolveAlert>(),
+    spec::<DismissAlert>(),
+    spec::<RunAlertSweep>(),
+    spec::<GetAlertSettings>(),
+    spec::<UpdateAlertSettings>(),
+    spec::<ListReorderRecommendations>(),
+    // Cold chain
+    spec::<CreateStorageLocation>(),
+    spec::<ListStorageLocations>(),
+    spec::<PutLotInLocation>(),
+    spec::<RecordReadings>(),
+    spec::<ImportReadingsCsv>(),
+    spec::<ListReadings>(),
+    spec::<ListExcursions>(),
+    spec::<DecideExcursionLot>(),
     // Backorders
     spec::<CreateBackorder>(),
     spec::<FulfillBackorder>(),

@@ -150,6 +150,25 @@ pub enum ChangeType {
     SupplierReturn,
     /// The store's clinic settings changed.
     ClinicSettingsChanged,
+    // ---- Alerts and cold chain
+    /// An alert raised (by a sweep or an operation).
+    AlertRaised,
+    /// An open alert's severity raised.
+    AlertEscalated,
+    /// An alert acknowledged.
+    AlertAcknowledged,
+    /// An alert resolved (by a person, or because its cause went away).
+    AlertResolved,
+    /// An alert dismissed.
+    AlertDismissed,
+    /// A storage location created or changed.
+    StorageLocationSaved,
+    /// A lot put in a storage location.
+    LotLocated,
+    /// Temperature readings recorded (typed in or imported).
+    ReadingsRecorded,
+    /// A temperature excursion found: its lots held.
+    ExcursionRecorded,
 }
 
 /// The audit screen's groups of kinds.
@@ -171,6 +190,8 @@ pub enum EventCategory {
     Security,
     /// Patients, vial sessions, treatments, waste records, recalls.
     Clinic,
+    /// Alerts, storage locations, temperature readings and excursions.
+    Alerts,
 }
 
 impl EventCategory {
@@ -184,6 +205,7 @@ impl EventCategory {
             EventCategory::Settings => "settings",
             EventCategory::Security => "security",
             EventCategory::Clinic => "clinic",
+            EventCategory::Alerts => "alerts",
         }
     }
 
@@ -255,6 +277,15 @@ impl ChangeType {
             ChangeType::RecallRecorded => "recall_recorded",
             ChangeType::SupplierReturn => "supplier_return",
             ChangeType::ClinicSettingsChanged => "clinic_settings_changed",
+            ChangeType::AlertRaised => "alert_raised",
+            ChangeType::AlertEscalated => "alert_escalated",
+            ChangeType::AlertAcknowledged => "alert_acknowledged",
+            ChangeType::AlertResolved => "alert_resolved",
+            ChangeType::AlertDismissed => "alert_dismissed",
+            ChangeType::StorageLocationSaved => "storage_location_saved",
+            ChangeType::LotLocated => "lot_located",
+            ChangeType::ReadingsRecorded => "readings_recorded",
+            ChangeType::ExcursionRecorded => "excursion_recorded",
         }
     }
 
@@ -319,6 +350,15 @@ impl ChangeType {
         ChangeType::RecallRecorded,
         ChangeType::SupplierReturn,
         ChangeType::ClinicSettingsChanged,
+        ChangeType::AlertRaised,
+        ChangeType::AlertEscalated,
+        ChangeType::AlertAcknowledged,
+        ChangeType::AlertResolved,
+        ChangeType::AlertDismissed,
+        ChangeType::StorageLocationSaved,
+        ChangeType::LotLocated,
+        ChangeType::ReadingsRecorded,
+        ChangeType::ExcursionRecorded,
     ];
 
     /// Parses a stored kind.
@@ -349,6 +389,10 @@ impl ChangeType {
             | VialPolicySet
             | RecallRecorded
             | ClinicSettingsChanged => EventCategory::Clinic,
+            AlertRaised | AlertEscalated | AlertAcknowledged | AlertResolved | AlertDismissed
+            | StorageLocationSaved | LotLocated | ReadingsRecorded | ExcursionRecorded => {
+                EventCategory::Alerts
+            }
             Receipt | Allocated | Reserved | Release | ConfirmReserve | Adjustment | Writeoff
             | Expired | TransferOut | TransferIn | Reconciliation | TreatmentUse | Waste
             | Recall | StatusChange | Return | Void | BackorderCreated | BackorderCancelled
@@ -1251,6 +1295,15 @@ fn describe(e: &AuditEvent, payload: Option<&Payload>) -> String {
         RecallRecorded => format!("Recall {subject} recorded"),
         SupplierReturn => format!("Returned {product}{batch} to the supplier{moved}"),
         ClinicSettingsChanged => format!("Clinic settings changed: {fields}"),
+        AlertRaised => format!("Alert raised: {subject}"),
+        AlertEscalated => format!("Alert escalated: {subject}"),
+        AlertAcknowledged => format!("Alert acknowledged: {subject}"),
+        AlertResolved => format!("Alert resolved: {subject}"),
+        AlertDismissed => format!("Alert dismissed: {subject}"),
+        StorageLocationSaved => format!("Storage location {subject} saved: {fields}"),
+        LotLocated => format!("Lot {subject} put in a storage location"),
+        ReadingsRecorded => format!("Temperature readings recorded for {subject}"),
+        ExcursionRecorded => format!("Temperature excursion at {subject}: lots held"),
     }
 }
 

@@ -12,8 +12,9 @@
 //! becomes `ErrorDetails`, a union discriminated by `kind`. So a variant's
 //! fields are its details; free text (the message) is marked `serde(skip)`.
 
+use crate::alerts::AlertStatus;
 use crate::ids::{
-    AdjustmentId, BackorderId, BatchId, CartId, ProductId, ReservationId, SaleId, StoreId,
+    AdjustmentId, AlertId, BackorderId, BatchId, CartId, ProductId, ReservationId, SaleId, StoreId,
     SupplierId, VialSessionId,
 };
 use crate::stock::BatchStatus;
@@ -373,6 +374,35 @@ pub enum Error {
         /// Its status.
         status: String,
     },
+    // ---- alerts and cold chain -----------------------------------------
+    /// The alert is not open (or not active) for this step: it was already
+    /// acknowledged, resolved or dismissed.
+    #[error("the alert is already {} and cannot be {} now", .status.as_str(), .wanted.as_str())]
+    AlertNotOpen {
+        /// Alert.
+        alert_id: AlertId,
+        /// Its status.
+        status: AlertStatus,
+        /// The step asked for.
+        wanted: AlertStatus,
+    },
+    /// A lot held by a temperature excursion was already released or disposed of.
+    #[error("batch {batch} of this excursion was already {decision}")]
+    LotAlreadyDecided {
+        /// Batch.
+        batch_id: BatchId,
+        /// Batch number.
+        batch: String,
+        /// `released` or `disposed`.
+        decision: String,
+    },
+    /// An imported file has bad lines: each is named with what is wrong, and
+    /// nothing was imported.
+    #[error("{} line(s) of the file are wrong, nothing was imported: {}", .problems.len(), csv_summary(.problems))]
+    CsvRejected {
+        /// Each bad line.
+        problems: Vec<CsvProblem>,
+    },
     /// The sale's shift is closed: it can be returned, not voided.
     #[error("sale {number} belongs to a closed shift; take a return instead")]
     SaleShiftClosed {
@@ -451,6 +481,29 @@ pub enum Error {
     },
 }
 
+/// One bad line of an imported file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct CsvProblem {
+    /// Line number (1 is the first line).
+    pub line: u32,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+fn csv_summary(problems: &[CsvProblem]) -> String {
+    let mut s = problems
+        .iter()
+        .take(5)
+        .map(|p| format!("line {}: {}", p.line, p.message))
+        .collect::<Vec<_>>()
+        .join("; ");
+    if problems.len() > 5 {
+        s.push_str(&format!("; and {} more", problems.len() - 5));
+    }
+    s
+}
+
 /// Why sign-in (or the session) failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -524,6 +577,9 @@ pub enum ErrorKind {
     EmptyCart,
     NoSellingPrice,
     SaleNotCompleted,
+    AlertNotOpen,
+    LotAlreadyDecided,
+    CsvRejected,
     SaleShiftClosed,
     SaleHasReturns,
     VialBeyondUse,
@@ -572,6 +628,9 @@ impl ErrorKind {
         ErrorKind::EmptyCart,
         ErrorKind::NoSellingPrice,
         ErrorKind::SaleNotCompleted,
+        ErrorKind::AlertNotOpen,
+        ErrorKind::LotAlreadyDecided,
+        ErrorKind::CsvRejected,
         ErrorKind::SaleShiftClosed,
         ErrorKind::SaleHasReturns,
         ErrorKind::VialBeyondUse,
@@ -620,6 +679,9 @@ impl ErrorKind {
             ErrorKind::EmptyCart => "empty_cart",
             ErrorKind::NoSellingPrice => "no_selling_price",
             ErrorKind::SaleNotCompleted => "sale_not_completed",
+            ErrorKind::AlertNotOpen => "alert_not_open",
+            ErrorKind::LotAlreadyDecided => "lot_already_decided",
+            ErrorKind::CsvRejected => "csv_rejected",
             ErrorKind::SaleShiftClosed => "sale_shift_closed",
             ErrorKind::SaleHasReturns => "sale_has_returns",
             ErrorKind::VialBeyondUse => "vial_beyond_use",
@@ -704,6 +766,9 @@ impl Error {
             Error::EmptyCart { .. } => ErrorKind::EmptyCart,
             Error::NoSellingPrice { .. } => ErrorKind::NoSellingPrice,
             Error::SaleNotCompleted { .. } => ErrorKind::SaleNotCompleted,
+            Error::AlertNotOpen { .. } => ErrorKind::AlertNotOpen,
+            Error::LotAlreadyDecided { .. } => ErrorKind::LotAlreadyDecided,
+            Error::CsvRejected { .. } => ErrorKind::CsvRejected,
             Error::SaleShiftClosed { .. } => ErrorKind::SaleShiftClosed,
             Error::SaleHasReturns { .. } => ErrorKind::SaleHasReturns,
             Error::VialBeyondUse { .. } => ErrorKind::VialBeyondUse,
@@ -968,6 +1033,9 @@ impl Error {
         KindDoc { kind: "empty_cart", meaning: "the cart has no lines", details: &["cart_id"] },
         KindDoc { kind: "no_selling_price", meaning: "a line's product has no selling price and no manager set one", details: &["cart_id", "line_no", "product_id", "name"] },
         KindDoc { kind: "sale_not_completed", meaning: "the sale is voided (or otherwise not completed)", details: &["sale_id", "number", "status"] },
+        KindDoc { kind: "alert_not_open", meaning: "the alert is not open for this step (already acknowledged, resolved or dismissed)", details: &["alert_id", "status", "wanted"] },
+        KindDoc { kind: "lot_already_decided", meaning: "a lot held by a temperature excursion was already released or disposed of", details: &["batch_id", "batch", "decision"] },
+        KindDoc { kind: "csv_rejected", meaning: "an imported file has bad lines, each named with what is wrong; nothing was imported", details: &["problems"] },
         KindDoc { kind: "sale_shift_closed", meaning: "the sale's shift is closed: it can be returned, not voided", details: &["sale_id", "number"] },
         KindDoc { kind: "sale_has_returns", meaning: "the sale has returns: return the rest instead of voiding it", details: &["sale_id", "number"] },
         KindDoc { kind: "vial_beyond_use", meaning: "the open vial is past the window that applies (the label's beyond-use time or the clinic's policy window): close it, or send the draw again with `override_beyond_use` and a manager's approval", details: &["session_id", "product", "batch", "clock", "until"] },
@@ -1119,6 +1187,22 @@ mod tests {
                 sale_id: SaleId::new(),
                 number: "S-1".into(),
                 status: "voided".into(),
+            },
+            Error::AlertNotOpen {
+                alert_id: AlertId::new(),
+                status: AlertStatus::Resolved,
+                wanted: AlertStatus::Acknowledged,
+            },
+            Error::LotAlreadyDecided {
+                batch_id,
+                batch: "L-1".into(),
+                decision: "released".into(),
+            },
+            Error::CsvRejected {
+                problems: vec![CsvProblem {
+                    line: 3,
+                    message: "'x' is not a temperature in °C".into(),
+                }],
             },
             Error::SaleShiftClosed {
                 sale_id: SaleId::new(),

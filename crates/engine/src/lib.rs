@@ -29,6 +29,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod alerts;
 pub mod approval;
 pub mod audit;
 pub mod auth;
@@ -36,6 +37,7 @@ pub mod backup;
 pub mod catalogue;
 pub mod clinic;
 pub mod clock;
+pub mod coldchain;
 mod db;
 pub mod demo;
 mod error;
@@ -51,7 +53,7 @@ pub mod setup;
 pub mod stock;
 
 pub use db::{program_schema_version, Db, OpenOptions, SyncMode};
-pub use error::{AuthFailure, Error, ErrorKind, KindDoc, Result, StorageProblem};
+pub use error::{AuthFailure, CsvProblem, Error, ErrorKind, KindDoc, Result, StorageProblem};
 pub use op::{Ctx, Operation, Session};
 
 /// Catch-all for request fields that do not exist, used where a request

@@ -271,3 +271,9 @@ mod tests {
         );
     }
 }
+
+/// `deserialize_with` for a required plain decimal (a temperature): a JSON
+/// number or a string holding one.
+pub fn decimal<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Decimal, D::Error> {
+    d.deserialize_any(DecimalVisitor)
+}

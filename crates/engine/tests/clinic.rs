@@ -633,3 +633,44 @@ mod vial_arithmetic {
         }
     }
 }
+
+#[test]
+fn an_idle_open_vial_raises_one_reminder_that_a_draw_resolves() {
+    use pharmapos_engine::alerts::list::ListAlerts;
+    use pharmapos_engine::alerts::{AlertStatus, AlertType, Severity};
+    let mut fx = store_a();
+    let btx = toxin(&mut fx);
+    let lot = fx.receive(btx, "L1", day(100), 100);
+    let p = patient(&mut fx, "Amaka", "C1");
+    fx.run(SetVialPolicy {
+        store_id: None,
+        product_id: btx,
+        window_hours: Some(28 * 24),
+        reason: "ASDS consensus".into(),
+    });
+    let v = open(&mut fx, btx, Some(lot));
+    let reminders = |fx: &mut Fx| {
+        fx.run(ListAlerts {
+            alert_type: Some(AlertType::ExpiringSoon),
+            ..Default::default()
+        })
+        .rows
+        .into_iter()
+        .filter(|a| a.subject_kind == "vial_session")
+        .collect::<Vec<_>>()
+    };
+    // Not yet: the store's default is a day open and four hours idle.
+    assert!(fx.run(SweepVials::default()).reminders.is_empty());
+    fx.set_now(now() + Duration::hours(30));
+    assert_eq!(fx.run(SweepVials::default()).reminders, vec![v]);
+    fx.run(SweepVials::default());
+    let open_now = reminders(&mut fx);
+    assert_eq!(open_now.len(), 1, "a sweep never duplicates the reminder");
+    assert_eq!(open_now[0].severity, Severity::Warning);
+    assert_eq!(open_now[0].subject_id, v.to_string());
+    fx.run(draw(p, v, "10"));
+    assert!(fx.run(SweepVials::default()).reminders.is_empty());
+    let after = reminders(&mut fx);
+    assert_eq!(after[0].status, AlertStatus::Resolved);
+    fx.assert_verified();
+}

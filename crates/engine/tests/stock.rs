@@ -1397,7 +1397,8 @@ fn search_finds_word_prefixes_anywhere_names_first() {
     // added is undone too (V6: the record's columns and the installation;
     // V8: the return disposition and its index; V9: the store's locale, tax
     // and licence numbers; V10: the running stock totals, their triggers and
-    // the list indexes; V11: the clinic's tables).
+    // the list indexes; V11: the clinic's tables; V12: alerts and the cold
+    // chain).
     fx.receive(pcm, "P0", day(30), 7);
     let path = fx.path.clone();
     let raw = fx.raw();
@@ -1439,6 +1440,16 @@ fn search_finds_word_prefixes_anywhere_names_first() {
          DROP INDEX ix_sales_store_time;
          DROP INDEX ix_shifts_store_opened;
          DROP INDEX ix_sale_returns_store_time;
+         DROP TABLE excursion_lots;
+         DROP TABLE temperature_excursions;
+         DROP TABLE temperature_readings;
+         DROP INDEX ix_batches_storage_location;
+         ALTER TABLE batches DROP COLUMN storage_location_id;
+         ALTER TABLE batches DROP COLUMN storage_located_at;
+         DROP TABLE storage_locations;
+         ALTER TABLE store_settings DROP COLUMN expiry_alert_days;
+         ALTER TABLE store_settings DROP COLUMN reorder_usage_days;
+         DROP TABLE alerts;
          DROP TABLE recall_lots;
          DROP TABLE recalls;
          DROP TABLE waste_records;

@@ -18,6 +18,7 @@
 use super::settings::load_settings;
 use super::waste::insert_waste;
 use super::{ClinicProduct, WasteReason};
+use crate::alerts::{AlertType, NewAlert, Severity};
 use crate::audit::{self, ChangeType, Payload};
 use crate::auth::Permission;
 use crate::catalogue::optional_text;
@@ -727,6 +728,13 @@ pub(crate) fn close(
         ],
     )?;
     s.status = reason.status();
+    crate::alerts::resolve_subject(
+        ctx,
+        s.store_id,
+        AlertType::ExpiringSoon,
+        &s.id.to_string(),
+        "the vial was closed",
+    )?;
     let view = get(ctx, s.id)?;
     let payload =
         Payload::about("vial_session", s.id, &view.batch_number).with_data(serde_json::json!({
@@ -898,6 +906,7 @@ impl Operation for SweepVials {
             }
         }
         out.reminders = reminders_due(ctx, store.id)?;
+        remind(ctx, store.id, &out.reminders)?;
         Ok(out)
     }
 }
@@ -918,6 +927,52 @@ pub(crate) fn reminders_due(ctx: &Ctx<'_>, store: StoreId) -> Result<Vec<VialSes
         .query_map(params![store, opened_before, idle_since], |r| r.get(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(ids)
+}
+
+/// Keeps one `expiring_soon` alert (subject `vial_session`) on each open
+/// vial due a reminder, and resolves those of vials drawn from since.
+fn remind(ctx: &Ctx<'_>, store: StoreId, due: &[VialSessionId]) -> Result<()> {
+    let open = ctx
+        .tx
+        .prepare_cached(
+            "SELECT subject_id FROM alerts WHERE store_id = ?1 AND alert_type = 'expiring_soon'
+                AND subject_kind = 'vial_session' AND status IN ('active', 'acknowledged')",
+        )?
+        .query_map([store], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for id in open {
+        if !due.iter().any(|d| d.to_string() == id) {
+            crate::alerts::resolve_subject(
+                ctx,
+                store,
+                AlertType::ExpiringSoon,
+                &id,
+                "the vial was drawn from or closed",
+            )?;
+        }
+    }
+    for id in due {
+        let v = get(ctx, *id)?;
+        let name = format!("{} vial, lot {}", v.product_name, v.batch_number);
+        crate::alerts::raise(
+            ctx,
+            NewAlert {
+                store_id: store,
+                alert_type: AlertType::ExpiringSoon,
+                severity: Severity::Warning,
+                subject_kind: "vial_session",
+                subject_id: &id.to_string(),
+                subject_name: &name,
+                product_id: Some(v.product_id),
+                batch_id: Some(v.batch_id),
+                message: format!(
+                    "{name} has been open since {} with {} {}s left and no draw recently: use it or close it",
+                    v.opened_at, v.remaining, v.unit
+                ),
+            },
+        )?;
+    }
+    Ok(())
 }
 
 /// Runs [`SweepVials`] for the signed-in user's store, as a timer does:

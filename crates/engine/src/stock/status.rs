@@ -19,7 +19,8 @@ use ts_rs::TS;
 ///   (`expire_batches_within_days`, stock reaching 0).
 /// - `recall_class` (`I`, `II` or `III`) only with `recalled`.
 /// - A batch that stops being sellable loses its active holds. Quantities are unchanged.
-///   Writes a `recall` or `status_change` audit event.
+///   Writes a `recall` or `status_change` audit event; a recall of a lot with stock also
+///   raises a critical `recall` alert (resolved by the alert sweep once the lot is empty).
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -152,5 +153,36 @@ pub(crate) fn write_status(
             notes: Some(&notes),
         },
     )?;
+    if status == BatchStatus::Recalled && b.on_hand_milli > 0 {
+        // The store must find and pull the lot now: an alert (critical for
+        // class I), resolved by the sweep once nothing is left on it.
+        let name: String = ctx.tx.query_row(
+            "SELECT name FROM products WHERE id = ?1",
+            [b.product_id],
+            |r| r.get(0),
+        )?;
+        let label = format!("{name} lot {}", b.batch_number);
+        crate::alerts::raise(
+            ctx,
+            crate::alerts::NewAlert {
+                store_id: b.store_id,
+                alert_type: crate::alerts::AlertType::Recall,
+                severity: if class == Some("I") {
+                    crate::alerts::Severity::Critical
+                } else {
+                    crate::alerts::Severity::Warning
+                },
+                subject_kind: "batch",
+                subject_id: &b.id.to_string(),
+                subject_name: &label,
+                product_id: Some(b.product_id),
+                batch_id: Some(b.id),
+                message: format!(
+                    "{label} is recalled{}",
+                    class.map(|c| format!(" (class {c})")).unwrap_or_default()
+                ),
+            },
+        )?;
+    }
     Ok(())
 }

@@ -39,6 +39,8 @@ export const CATEGORIES: readonly { category: AuditCategory; label: string }[] =
   { category: "sales", label: "Sales" },
   { category: "settings", label: "Settings" },
   { category: "security", label: "Security" },
+  { category: "clinic", label: "Clinic" },
+  { category: "alerts", label: "Alerts and cold chain" },
 ];
 
 const CATEGORY_LABEL = new Map(CATEGORIES.map((c) => [c.category, c.label]));
@@ -64,6 +66,7 @@ const CHANGE_TYPES: readonly ChangeType[] = [
   "status_change",
   "backorder_created",
   "backorder_fulfilled",
+  "supplier_return",
 ];
 
 const words = (s: string) => s.replace(/_/g, " ");

@@ -1,0 +1,414 @@
+//! `run_alert_sweep`: looks at a store's stock as it stands and raises the
+//! alerts it calls for, resolving those whose cause is gone. The desktop
+//! shell runs it when a user signs in, after each change and on a timer,
+//! as whoever is signed in; the till's sale does no alert work itself.
+//!
+//! | type | raised when | severity | subject |
+//! |---|---|---|---|
+//! | `out_of_stock` | nothing available of a product that has a reorder point or was ever received in the store | critical | product |
+//! | `low_stock` | available at or below the reorder point (else minimum level), but not 0 | warning | product |
+//! | `expiring_soon` | a lot with stock expires within the store's `expiry_alert_days` (default 30) | warning within 7 days, else info | batch |
+//! | `expired` | a lot past its expiry date still holds stock | warning | batch |
+//! | `recall` | a recalled lot still holds stock | critical | batch |
+//! | `reorder_recommended` | [`super::reorder`] recommends an order | info | product |
+//!
+//! Each alert is raised once ([`super::raise`] returns the open one, and
+//! raises its severity when it grew) and resolves itself with a note when
+//! its condition no longer holds.
+
+use super::list::SeverityCounts;
+use super::{raise_counted, resolve_subject, AlertType, NewAlert, Severity};
+use crate::auth::Permission;
+use crate::catalogue::stores::StoreInfo;
+use crate::ids::{BatchId, ProductId, StoreId};
+use crate::num::Qty;
+use crate::op::{Ctx, Operation};
+use crate::{Error, Result};
+use chrono::Duration;
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use ts_rs::TS;
+
+/// Types the sweep raises and resolves.
+const SWEPT: &[AlertType] = &[
+    AlertType::OutOfStock,
+    AlertType::LowStock,
+    AlertType::ExpiringSoon,
+    AlertType::Expired,
+    AlertType::Recall,
+    AlertType::ReorderRecommended,
+];
+
+struct Wanted {
+    t: AlertType,
+    severity: Severity,
+    kind: &'static str,
+    id: String,
+    name: String,
+    product: Option<ProductId>,
+    batch: Option<BatchId>,
+    message: String,
+}
+
+/// The store's alert settings.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct AlertSettings {
+    /// Store.
+    pub store_id: StoreId,
+    /// Lots expiring within this many days raise `expiring_soon` (default 30).
+    #[ts(type = "number")]
+    pub expiry_alert_days: i64,
+    /// Past days whose usage gives the average daily usage for reorder (default 30).
+    #[ts(type = "number")]
+    pub reorder_usage_days: i64,
+}
+
+fn ensure_settings_row(ctx: &Ctx<'_>, store: StoreId) -> Result<()> {
+    ctx.tx
+        .prepare_cached(
+            "INSERT OR IGNORE INTO store_settings (store_id, updated_at) VALUES (?1, ?2)",
+        )?
+        .execute(params![store, ctx.now_str()])?;
+    Ok(())
+}
+
+fn load_settings(ctx: &Ctx<'_>, store: StoreId) -> Result<AlertSettings> {
+    let row: Option<(i64, i64)> = ctx
+        .tx
+        .prepare_cached(
+            "SELECT expiry_alert_days, reorder_usage_days FROM store_settings WHERE store_id = ?1",
+        )?
+        .query_row([store], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let (expiry_alert_days, reorder_usage_days) = row.unwrap_or((30, 30));
+    Ok(AlertSettings {
+        store_id: store,
+        expiry_alert_days,
+        reorder_usage_days,
+    })
+}
+
+fn wanted(ctx: &Ctx<'_>, store: &StoreInfo) -> Result<Vec<Wanted>> {
+    let settings = load_settings(ctx, store.id)?;
+    let today = ctx.today(store);
+    let mut out = Vec::new();
+    // Stock levels: V10's running totals, one row per product and store.
+    let mut stmt = ctx.tx.prepare_cached(
+        "SELECT sl.product_id, p.name, p.unit, sl.available_milli, sl.reorder_milli
+           FROM stock_levels sl JOIN products p ON p.id = sl.product_id
+          WHERE sl.store_id = ?1
+            AND ((sl.reorder_milli IS NOT NULL AND sl.available_milli <= sl.reorder_milli)
+              OR (sl.available_milli = 0 AND p.deleted_at IS NULL AND p.status = 'active'
+                  AND EXISTS (SELECT 1 FROM batches b WHERE b.product_id = sl.product_id AND b.store_id = sl.store_id)))",
+    )?;
+    let rows = stmt.query_map([store.id], |r| {
+        Ok((
+            r.get::<_, ProductId>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, Option<i64>>(4)?,
+        ))
+    })?;
+    for row in rows {
+        let (p, name, unit, available, reorder) = row?;
+        let (t, severity, message) = if available == 0 {
+            (
+                AlertType::OutOfStock,
+                Severity::Critical,
+                format!("{name}: nothing available"),
+            )
+        } else {
+            (
+                AlertType::LowStock,
+                Severity::Warning,
+                format!(
+                    "{name}: {} {unit} available, reorder point {}",
+                    Qty::from_scaled(available),
+                    Qty::from_scaled(reorder.unwrap_or(0))
+                ),
+            )
+        };
+        out.push(Wanted {
+            t,
+            severity,
+            kind: "product",
+            id: p.to_string(),
+            name,
+            product: Some(p),
+            batch: None,
+            message,
+        });
+    }
+    // Lots with stock: expiring within the window, expired, recalled.
+    let horizon = (today + Duration::days(settings.expiry_alert_days)).to_string();
+    let today_s = today.to_string();
+    let mut stmt = ctx.tx.prepare_cached(
+        "SELECT b.id, b.product_id, b.batch_number, p.name, b.expiry_date, b.status, b.on_hand_milli, p.unit
+           FROM batches b JOIN products p ON p.id = b.product_id
+          WHERE b.store_id = ?1 AND b.on_hand_milli > 0
+            AND (b.expiry_date <= ?2 OR b.status = 'recalled')",
+    )?;
+    let rows = stmt.query_map(params![store.id, horizon], |r| {
+        Ok((
+            r.get::<_, BatchId>(0)?,
+            r.get::<_, ProductId>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, i64>(6)?,
+            r.get::<_, String>(7)?,
+        ))
+    })?;
+    for row in rows {
+        let (b, p, number, name, expiry, status, on_hand, unit) = row?;
+        let label = format!("{name} lot {number}");
+        let qty = Qty::from_scaled(on_hand);
+        let mut push = |t, severity, message: String| {
+            out.push(Wanted {
+                t,
+                severity,
+                kind: "batch",
+                id: b.to_string(),
+                name: label.clone(),
+                product: Some(p),
+                batch: Some(b),
+                message,
+            })
+        };
+        if status == "recalled" {
+            push(
+                AlertType::Recall,
+                Severity::Critical,
+                format!("{label} is recalled and still holds {qty} {unit}"),
+            );
+        }
+        if expiry.as_str() < today_s.as_str() {
+            push(
+                AlertType::Expired,
+                Severity::Warning,
+                format!("{label} expired on {expiry} and still holds {qty} {unit}"),
+            );
+        } else if expiry.as_str() <= horizon.as_str() {
+            let soon = (today + Duration::days(7)).to_string();
+            push(
+                AlertType::ExpiringSoon,
+                if expiry.as_str() <= soon.as_str() {
+                    Severity::Warning
+                } else {
+                    Severity::Info
+                },
+                format!("{label} expires on {expiry} ({qty} {unit} left)"),
+            );
+        }
+    }
+    for r in super::reorder::recommendations(ctx, store)? {
+        out.push(Wanted {
+            t: AlertType::ReorderRecommended,
+            severity: Severity::Info,
+            kind: "product",
+            id: r.product_id.to_string(),
+            message: format!(
+                "{}: order {} {} ({} available, about {} a day used)",
+                r.name, r.recommended_quantity, r.unit, r.available, r.average_daily_usage
+            ),
+            name: r.name,
+            product: Some(r.product_id),
+            batch: None,
+        });
+    }
+    Ok(out)
+}
+
+/// What a sweep did.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct SweepResult {
+    /// Store swept.
+    pub store_id: StoreId,
+    /// Alerts newly raised.
+    pub raised: u32,
+    /// Alerts resolved because their cause was gone.
+    pub resolved: u32,
+    /// The store's open alerts by severity after the sweep.
+    pub open: SeverityCounts,
+}
+
+/// Raises the alerts a store's stock calls for and resolves those whose cause is gone:
+/// `out_of_stock`, `low_stock`, `expiring_soon` (within the store's `expiry_alert_days`,
+/// default 30), `expired`, `recall` and `reorder_recommended`. An open alert is never
+/// raised twice; its severity rises when the cause grew. Any signed-in user of the store
+/// may run it (the shell does, at sign-in and on a timer).
+#[derive(Clone, Debug, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct RunAlertSweep {
+    /// Store (default: the user's).
+    #[ts(optional)]
+    pub store_id: Option<StoreId>,
+}
+
+impl Operation for RunAlertSweep {
+    const NAME: &'static str = "run_alert_sweep";
+    const SUMMARY: &'static str =
+        "Raise the stock, expiry, recall and reorder alerts a store needs; resolve those whose cause is gone";
+    const PERMISSION: Permission = Permission::ViewInventory;
+    const WRITES: bool = true;
+    type Output = SweepResult;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<SweepResult> {
+        let store = ctx.store(self.store_id)?;
+        let wanted = wanted(ctx, &store)?;
+        let mut raised = 0;
+        let mut keep: HashSet<(AlertType, String)> = HashSet::new();
+        for w in wanted {
+            keep.insert((w.t, w.id.clone()));
+            let (_, new) = raise_counted(
+                ctx,
+                NewAlert {
+                    store_id: store.id,
+                    alert_type: w.t,
+                    severity: w.severity,
+                    subject_kind: w.kind,
+                    subject_id: &w.id,
+                    subject_name: &w.name,
+                    product_id: w.product,
+                    batch_id: w.batch,
+                    message: w.message,
+                },
+            )?;
+            raised += u32::from(new);
+        }
+        let mut open: Vec<(AlertType, String)> = Vec::new();
+        {
+            let mut stmt = ctx.tx.prepare_cached(
+                "SELECT alert_type, subject_id FROM alerts
+                  WHERE store_id = ?1 AND status IN ('active', 'acknowledged')
+                    AND subject_kind <> 'vial_session'",
+            )?;
+            let rows = stmt.query_map([store.id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?;
+            for row in rows {
+                let (t, id) = row?;
+                let t = AlertType::parse(&t)?;
+                if SWEPT.contains(&t) {
+                    open.push((t, id));
+                }
+            }
+        }
+        let mut resolved = 0;
+        for (t, id) in open {
+            if !keep.contains(&(t, id.clone()))
+                && resolve_subject(ctx, store.id, t, &id, "cause went away (sweep)")?
+            {
+                resolved += 1;
+            }
+        }
+        let page = super::list::ListAlerts {
+            store_id: Some(store.id),
+            limit: Some(1),
+            ..Default::default()
+        };
+        let open = crate::op::Operation::run(page, ctx)?.open;
+        Ok(SweepResult {
+            store_id: store.id,
+            raised,
+            resolved,
+            open,
+        })
+    }
+}
+
+/// Reads a store's alert settings.
+#[derive(Clone, Debug, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct GetAlertSettings {
+    /// Store (default: the user's).
+    #[ts(optional)]
+    pub store_id: Option<StoreId>,
+}
+
+impl Operation for GetAlertSettings {
+    const NAME: &'static str = "get_alert_settings";
+    const SUMMARY: &'static str = "Read a store's expiry alert window and reorder usage window";
+    const PERMISSION: Permission = Permission::ViewInventory;
+    const WRITES: bool = false;
+    type Output = AlertSettings;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<AlertSettings> {
+        let store = ctx.store(self.store_id)?;
+        load_settings(ctx, store.id)
+    }
+}
+
+/// Changes a store's alert settings: `expiry_alert_days` (1–365, default 30: lots
+/// expiring within it raise `expiring_soon`) and `reorder_usage_days` (1–365, default 30:
+/// the window of average daily usage). Writes a `settings_changed` event.
+#[derive(Clone, Debug, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct UpdateAlertSettings {
+    /// Store (default: the user's).
+    #[ts(optional)]
+    pub store_id: Option<StoreId>,
+    /// Days ahead for `expiring_soon`.
+    #[ts(optional, type = "number")]
+    pub expiry_alert_days: Option<i64>,
+    /// Days of usage for reorder.
+    #[ts(optional, type = "number")]
+    pub reorder_usage_days: Option<i64>,
+}
+
+impl Operation for UpdateAlertSettings {
+    const NAME: &'static str = "update_alert_settings";
+    const SUMMARY: &'static str = "Change a store's expiry alert window and reorder usage window";
+    const PERMISSION: Permission = Permission::ManageStock;
+    const WRITES: bool = true;
+    type Output = AlertSettings;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<AlertSettings> {
+        let store = ctx.store(self.store_id)?;
+        for (field, v) in [
+            ("expiry_alert_days", self.expiry_alert_days),
+            ("reorder_usage_days", self.reorder_usage_days),
+        ] {
+            if let Some(v) = v {
+                if !(1..=365).contains(&v) {
+                    return Err(Error::invalid(
+                        field,
+                        format!("{} must be between 1 and 365 days", field.replace('_', " ")),
+                    ));
+                }
+            }
+        }
+        ensure_settings_row(ctx, store.id)?;
+        let before = load_settings(ctx, store.id)?;
+        ctx.tx.execute(
+            "UPDATE store_settings SET expiry_alert_days = COALESCE(?2, expiry_alert_days),
+                    reorder_usage_days = COALESCE(?3, reorder_usage_days), updated_at = ?4, updated_by = ?5
+              WHERE store_id = ?1",
+            params![
+                store.id,
+                self.expiry_alert_days,
+                self.reorder_usage_days,
+                ctx.now_str(),
+                ctx.actor.id
+            ],
+        )?;
+        let after = load_settings(ctx, store.id)?;
+        let payload = crate::audit::Payload::about("store", store.id, &store.name)
+            .with_changes(crate::audit::diff(&before, &after)?);
+        crate::audit::record(
+            ctx,
+            store.id,
+            crate::audit::ChangeType::SettingsChanged,
+            &payload,
+        )?;
+        Ok(after)
+    }
+}

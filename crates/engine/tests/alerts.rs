@@ -1,0 +1,416 @@
+//! Alerts: the sweep raises each alert once, raises its severity when the
+//! cause grows, resolves it when the cause is gone; people acknowledge,
+//! resolve and dismiss with notes; reorder arithmetic.
+
+mod common;
+
+use chrono::Duration;
+use common::*;
+use pharmapos_engine::alerts::list::{AcknowledgeAlert, DismissAlert, ListAlerts, ResolveAlert};
+use pharmapos_engine::alerts::reorder::ListReorderRecommendations;
+use pharmapos_engine::alerts::sweep::{RunAlertSweep, UpdateAlertSettings};
+use pharmapos_engine::alerts::{AlertStatus, AlertType, Severity};
+use pharmapos_engine::catalogue::products::{ProductFields, Thresholds};
+use pharmapos_engine::ids::ProductId;
+use pharmapos_engine::stock::adjust::{AdjustmentReason, WriteoffBatch};
+use pharmapos_engine::stock::allocate::AllocateStockForSale;
+use pharmapos_engine::stock::status::SetBatchStatus;
+use pharmapos_engine::stock::BatchStatus;
+
+fn open_alerts(fx: &mut Fx, t: AlertType) -> Vec<pharmapos_engine::alerts::list::AlertView> {
+    fx.run(ListAlerts {
+        alert_type: Some(t),
+        open_only: Some(true),
+        ..Default::default()
+    })
+    .rows
+}
+
+fn sweep(fx: &mut Fx) -> pharmapos_engine::alerts::sweep::SweepResult {
+    let s = fx.cashier;
+    fx.as_user(s, RunAlertSweep::default()).unwrap()
+}
+
+fn with_levels(
+    fx: &mut Fx,
+    sku: &str,
+    reorder: i64,
+    max: Option<i64>,
+    lead: Option<u32>,
+) -> ProductId {
+    fx.product(
+        sku,
+        &format!("Product {sku}"),
+        ProductFields {
+            cost_price: Some("1.00".parse().unwrap()),
+            thresholds: Some(Thresholds {
+                reorder_point: Some(qi(reorder)),
+                min_level: None,
+                max_level: max.map(qi),
+                lead_time_days: lead,
+            }),
+            ..Default::default()
+        },
+    )
+}
+
+fn sell(fx: &mut Fx, p: ProductId, n: i64) {
+    fx.run(AllocateStockForSale {
+        product_id: p,
+        store_id: None,
+        quantity: qi(n),
+        reference_id: None,
+        allow_partial: Some(false),
+    });
+}
+
+#[test]
+fn low_stock_is_raised_once_and_resolves_when_restocked() {
+    let mut fx = store_a();
+    let p = with_levels(&mut fx, "LOW-1", 10, None, None);
+    fx.receive(p, "L1", day(365), 8);
+    let r = sweep(&mut fx);
+    assert_eq!(r.raised, 2, "low stock and a reorder recommendation");
+    let low = open_alerts(&mut fx, AlertType::LowStock);
+    assert_eq!(low.len(), 1);
+    assert_eq!(low[0].severity, Severity::Warning);
+    assert_eq!(low[0].subject_id, p.to_string());
+    assert_eq!(low[0].product_id, Some(p));
+    // Sweeping again raises nothing new.
+    let events = fx.event_count();
+    let again = sweep(&mut fx);
+    assert_eq!((again.raised, again.resolved), (0, 0));
+    assert_eq!(
+        fx.event_count(),
+        events,
+        "a sweep with nothing new writes nothing"
+    );
+    assert_eq!(open_alerts(&mut fx, AlertType::LowStock).len(), 1);
+    // Restocked above the reorder point: resolved on its own.
+    fx.receive(p, "L2", day(365), 20);
+    let r = sweep(&mut fx);
+    assert_eq!(r.resolved, 2);
+    assert!(open_alerts(&mut fx, AlertType::LowStock).is_empty());
+    let all = fx.run(ListAlerts {
+        alert_type: Some(AlertType::LowStock),
+        ..Default::default()
+    });
+    assert_eq!(all.total, 1);
+    assert_eq!(all.rows[0].status, AlertStatus::Resolved);
+    assert_eq!(all.rows[0].resolved_by.as_deref(), Some(CASHIER));
+    assert!(all.rows[0]
+        .resolved_note
+        .as_deref()
+        .unwrap()
+        .contains("cause went away"));
+    fx.assert_verified();
+}
+
+#[test]
+fn out_of_stock_replaces_low_stock_and_is_critical() {
+    let mut fx = store_a();
+    let p = with_levels(&mut fx, "OOS-1", 5, None, None);
+    let b = fx.receive(p, "L1", day(365), 3);
+    sweep(&mut fx);
+    assert_eq!(open_alerts(&mut fx, AlertType::LowStock).len(), 1);
+    sell(&mut fx, p, 3);
+    let _ = b;
+    sweep(&mut fx);
+    assert!(open_alerts(&mut fx, AlertType::LowStock).is_empty());
+    let oos = open_alerts(&mut fx, AlertType::OutOfStock);
+    assert_eq!(oos.len(), 1);
+    assert_eq!(oos[0].severity, Severity::Critical);
+    let counts = fx.run(ListAlerts::default()).open;
+    assert_eq!(counts.critical, 1);
+    // A product never received and without a reorder point raises nothing.
+    fx.paracetamol();
+    sweep(&mut fx);
+    assert_eq!(open_alerts(&mut fx, AlertType::OutOfStock).len(), 1);
+}
+
+#[test]
+fn expiring_soon_escalates_then_becomes_expired_and_resolves_when_written_off() {
+    let mut fx = store_a();
+    let p = fx.paracetamol();
+    let b = fx.receive(p, "E1", day(20), 10);
+    fx.receive(p, "FAR", day(200), 10);
+    sweep(&mut fx);
+    let soon = open_alerts(&mut fx, AlertType::ExpiringSoon);
+    assert_eq!(soon.len(), 1, "only the lot within 30 days");
+    assert_eq!(soon[0].batch_id, Some(b));
+    assert_eq!(soon[0].severity, Severity::Info);
+    // Within a week: the same alert, now a warning.
+    fx.set_now(now() + Duration::days(15));
+    sweep(&mut fx);
+    let soon = open_alerts(&mut fx, AlertType::ExpiringSoon);
+    assert_eq!(soon.len(), 1);
+    assert_eq!(soon[0].severity, Severity::Warning);
+    assert_eq!(soon[0].alert_id, soon[0].alert_id);
+    // Past its date: expiring_soon resolves, expired is raised.
+    fx.set_now(now() + Duration::days(21));
+    sweep(&mut fx);
+    assert!(open_alerts(&mut fx, AlertType::ExpiringSoon).is_empty());
+    assert_eq!(open_alerts(&mut fx, AlertType::Expired).len(), 1);
+    fx.run(WriteoffBatch {
+        batch_id: b,
+        reason: AdjustmentReason::Expired,
+        notes: None,
+    });
+    sweep(&mut fx);
+    assert!(open_alerts(&mut fx, AlertType::Expired).is_empty());
+    fx.assert_verified();
+}
+
+#[test]
+fn the_expiry_window_is_a_store_setting() {
+    let mut fx = store_a();
+    let p = fx.paracetamol();
+    fx.receive(p, "E1", day(45), 10);
+    sweep(&mut fx);
+    assert!(open_alerts(&mut fx, AlertType::ExpiringSoon).is_empty());
+    let s = fx.run(UpdateAlertSettings {
+        expiry_alert_days: Some(60),
+        ..Default::default()
+    });
+    assert_eq!(s.expiry_alert_days, 60);
+    sweep(&mut fx);
+    assert_eq!(open_alerts(&mut fx, AlertType::ExpiringSoon).len(), 1);
+    let bad = fx.as_user(
+        fx.admin,
+        UpdateAlertSettings {
+            expiry_alert_days: Some(0),
+            ..Default::default()
+        },
+    );
+    assert_kind(bad, "invalid_input");
+    // A cashier may not change it.
+    let c = fx.cashier;
+    assert_kind(
+        fx.as_user(
+            c,
+            UpdateAlertSettings {
+                expiry_alert_days: Some(10),
+                ..Default::default()
+            },
+        ),
+        "forbidden",
+    );
+}
+
+#[test]
+fn a_recall_raises_a_critical_alert_at_once() {
+    let mut fx = store_a();
+    let p = fx.paracetamol();
+    let b = fx.receive(p, "R1", day(300), 10);
+    fx.run(SetBatchStatus {
+        batch_id: b,
+        status: BatchStatus::Recalled,
+        reason: Some("FDA class I".into()),
+        recall_class: Some("I".into()),
+    });
+    let recall = open_alerts(&mut fx, AlertType::Recall);
+    assert_eq!(recall.len(), 1);
+    assert_eq!(recall[0].severity, Severity::Critical);
+    assert!(recall[0].message.contains("class I"));
+    // The sweep keeps it (no duplicate) while the lot holds stock; what it
+    // raises is that nothing of the product is available any more.
+    assert_eq!(sweep(&mut fx).raised, 1);
+    assert_eq!(open_alerts(&mut fx, AlertType::OutOfStock).len(), 1);
+    assert_eq!(open_alerts(&mut fx, AlertType::Recall).len(), 1);
+    fx.run(WriteoffBatch {
+        batch_id: b,
+        reason: AdjustmentReason::Recall,
+        notes: None,
+    });
+    sweep(&mut fx);
+    assert!(open_alerts(&mut fx, AlertType::Recall).is_empty());
+    fx.assert_verified();
+}
+
+#[test]
+fn people_acknowledge_resolve_and_dismiss_with_notes() {
+    let mut fx = store_a();
+    let p = with_levels(&mut fx, "ACK-1", 10, None, None);
+    let q = with_levels(&mut fx, "ACK-2", 10, None, None);
+    fx.receive(p, "L1", day(365), 5);
+    fx.receive(q, "L2", day(365), 5);
+    sweep(&mut fx);
+    let low = open_alerts(&mut fx, AlertType::LowStock);
+    let (a, b) = (low[0].alert_id, low[1].alert_id);
+    // A cashier sees alerts but may not act on them.
+    let c = fx.cashier;
+    assert_kind(
+        fx.as_user(
+            c,
+            AcknowledgeAlert {
+                alert_id: a,
+                note: None,
+            },
+        ),
+        "forbidden",
+    );
+    let m = fx.manager;
+    let acked = fx
+        .as_user(
+            m,
+            AcknowledgeAlert {
+                alert_id: a,
+                note: Some("ordering Monday".into()),
+            },
+        )
+        .unwrap();
+    assert_eq!(acked.status, AlertStatus::Acknowledged);
+    assert_eq!(acked.acknowledged_by.as_deref(), Some(MANAGER));
+    assert_eq!(acked.acknowledged_note.as_deref(), Some("ordering Monday"));
+    // Acknowledged twice: refused.
+    assert_kind(
+        fx.as_user(
+            m,
+            AcknowledgeAlert {
+                alert_id: a,
+                note: None,
+            },
+        ),
+        "alert_not_open",
+    );
+    // The sweep leaves an acknowledged alert as it is (still one open).
+    assert_eq!(sweep(&mut fx).raised, 0);
+    let resolved = fx
+        .as_user(
+            m,
+            ResolveAlert {
+                alert_id: a,
+                note: Some("ordered".into()),
+            },
+        )
+        .unwrap();
+    assert_eq!(resolved.status, AlertStatus::Resolved);
+    let dismissed = fx
+        .as_user(
+            m,
+            DismissAlert {
+                alert_id: b,
+                note: Some("seasonal".into()),
+            },
+        )
+        .unwrap();
+    assert_eq!(dismissed.status, AlertStatus::Dismissed);
+    assert_kind(
+        fx.as_user(
+            m,
+            ResolveAlert {
+                alert_id: b,
+                note: None,
+            },
+        ),
+        "alert_not_open",
+    );
+    // The cause is still there: the next sweep raises new alerts.
+    assert_eq!(sweep(&mut fx).raised, 2);
+    // Every step is an event of the store's record.
+    let kinds: Vec<String> = fx
+        .raw()
+        .prepare(
+            "SELECT change_type FROM inventory_audit WHERE change_type LIKE 'alert_%' ORDER BY seq",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        kinds.iter().filter(|k| *k == "alert_acknowledged").count(),
+        1
+    );
+    assert_eq!(kinds.iter().filter(|k| *k == "alert_resolved").count(), 1);
+    assert_eq!(kinds.iter().filter(|k| *k == "alert_dismissed").count(), 1);
+    fx.assert_verified();
+}
+
+#[test]
+fn list_alerts_filters_and_pages() {
+    let mut fx = store_a();
+    for i in 0..5 {
+        let p = with_levels(&mut fx, &format!("PG-{i}"), 10, None, None);
+        fx.receive(p, "L", day(365), 1);
+    }
+    sweep(&mut fx);
+    let page = fx.run(ListAlerts {
+        alert_type: Some(AlertType::LowStock),
+        limit: Some(2),
+        offset: Some(2),
+        ..Default::default()
+    });
+    assert_eq!(page.total, 5);
+    assert_eq!(page.rows.len(), 2);
+    assert_eq!(page.open.warning, 5);
+    assert_eq!(page.open.info, 5, "reorder recommendations");
+    let crit = fx.run(ListAlerts {
+        severity: Some(Severity::Critical),
+        ..Default::default()
+    });
+    assert_eq!(crit.total, 0);
+    assert_kind(
+        fx.as_user(
+            fx.admin,
+            ListAlerts {
+                limit: Some(0),
+                ..Default::default()
+            },
+        ),
+        "invalid_input",
+    );
+}
+
+#[test]
+fn reorder_arithmetic_uses_net_usage_and_lead_time() {
+    let mut fx = store_a();
+    // Reorder point 10, max 100, lead time 5 days.
+    let p = with_levels(&mut fx, "RO-1", 10, Some(100), Some(5));
+    fx.receive(p, "L1", day(365), 200);
+    // 60 sold over the window (30 days by default): 2 a day.
+    fx.set_now(now() - Duration::days(10));
+    sell(&mut fx, p, 60);
+    fx.set_now(now());
+    // Waste never counts.
+    let b2 = fx.receive(p, "L2", day(365), 5);
+    fx.run(WriteoffBatch {
+        batch_id: b2,
+        reason: AdjustmentReason::Damage,
+        notes: None,
+    });
+    // 140 available, lead demand 10: nothing to order.
+    let none = fx.run(ListReorderRecommendations::default());
+    assert_eq!(none.total, 0);
+    sell(&mut fx, p, 132);
+    // Now 192 sold in 30 days = 6.4 a day; lead demand 32 > reorder point 10; 8 left.
+    let rec = fx.run(ListReorderRecommendations::default());
+    assert_eq!(rec.total, 1);
+    let r = &rec.rows[0];
+    assert_eq!(r.usage, qi(192));
+    assert_eq!(r.average_daily_usage.to_string(), "6.4");
+    assert_eq!(r.trigger_level, q("32"));
+    assert_eq!(r.target_level, qi(100));
+    assert_eq!(r.recommended_quantity, qi(92));
+    assert_eq!(r.days_of_stock.unwrap().to_string(), "1.2");
+    // Sales older than the window are not counted.
+    fx.set_now(now() + Duration::days(25));
+    let rec = fx.run(ListReorderRecommendations::default());
+    assert_eq!(rec.rows[0].usage, qi(132));
+    // The sweep raises the recommendation as an alert, once.
+    sweep(&mut fx);
+    assert_eq!(open_alerts(&mut fx, AlertType::ReorderRecommended).len(), 1);
+}
+
+#[test]
+fn without_a_maximum_the_order_doubles_the_trigger_level() {
+    let mut fx = store_a();
+    let p = with_levels(&mut fx, "RO-2", 10, None, None);
+    fx.receive(p, "L1", day(365), 4);
+    let r = &fx.run(ListReorderRecommendations::default()).rows[0];
+    // No usage: trigger = reorder point 10, target 20, order 16.
+    assert_eq!(r.trigger_level, qi(10));
+    assert_eq!(r.target_level, qi(20));
+    assert_eq!(r.recommended_quantity, qi(16));
+    assert!(r.days_of_stock.is_none());
+}
