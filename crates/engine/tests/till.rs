@@ -1288,6 +1288,11 @@ fn returns_go_back_to_their_batch_or_to_quarantine_or_waste_never_more_than_sold
     );
     assert_eq!(r.approved_by, Some(fx.manager.user_id));
     assert_eq!(r.refund, money("30.00"));
+    assert_eq!(r.pay_out.len(), 1);
+    assert_eq!(
+        (r.pay_out[0].tender.as_str(), r.pay_out[0].amount),
+        (r.tender.as_str(), money("30.00"))
+    );
     let receipt = fx
         .as_user(
             c,
@@ -1324,6 +1329,14 @@ fn a_void_reverses_the_sale_within_its_open_shift_only() {
     assert_eq!(e.details()["requested_by"], CASHIER);
     let r = fx.as_user(c, void(Some(MANAGER_PIN))).unwrap();
     assert_eq!(r.status, "voided");
+    // What to pay back, per tender: the 40.00 paid in cash.
+    assert_eq!(
+        r.pay_out
+            .iter()
+            .map(|p| (p.tender.as_str(), p.amount))
+            .collect::<Vec<_>>(),
+        [("cash", money("40.00"))]
+    );
     assert_eq!(fx.on_hand(b), qi(10));
     assert_kind(fx.as_user(c, void(Some(MANAGER_PIN))), "sale_not_completed");
     assert_kind(

@@ -6,6 +6,7 @@ import type { ReceiptPayment } from "./ReceiptPayment";
 import type { ReceiptStore } from "./ReceiptStore";
 import type { SaleId } from "./SaleId";
 import type { TaxLine } from "./TaxLine";
+import type { TenderPayout } from "./TenderPayout";
 import type { UserId } from "./UserId";
 
 /**
@@ -107,4 +108,8 @@ voided_by: Approver | null,
 /**
  * Why voided.
  */
-void_reason: string | null, };
+void_reason: string | null, 
+/**
+ * A voided sale: what was paid back, per tender (empty for a completed sale).
+ */
+pay_out: Array<TenderPayout>, };

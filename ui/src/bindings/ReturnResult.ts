@@ -3,6 +3,7 @@ import type { Money } from "./Money";
 import type { ReturnId } from "./ReturnId";
 import type { ReturnedLine } from "./ReturnedLine";
 import type { SaleId } from "./SaleId";
+import type { TenderPayout } from "./TenderPayout";
 import type { UserId } from "./UserId";
 
 /**
@@ -38,4 +39,9 @@ approved_by: UserId | null,
 /**
  * Portions returned.
  */
-lines: Array<ReturnedLine>, };
+lines: Array<ReturnedLine>, 
+/**
+ * What to pay the customer back, per tender (the refund in its tender; empty when
+ * nothing is due).
+ */
+pay_out: Array<TenderPayout>, };

@@ -143,6 +143,37 @@ pub struct ReceiptPayment {
     pub reference: Option<String>,
 }
 
+/// Money going back to the customer in one tender.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct TenderPayout {
+    /// Tender (`cash`, `card`, …).
+    pub tender: String,
+    /// Amount to hand back in it.
+    pub amount: Money,
+}
+
+/// What a void pays back, per tender: each tender's payments, the change
+/// already given coming off the cash (only cash gives change); tenders left
+/// at nothing are dropped.
+pub fn void_pay_out(payments: &[ReceiptPayment], change: Money) -> Vec<TenderPayout> {
+    let mut out: Vec<TenderPayout> = Vec::new();
+    for p in payments {
+        match out.iter_mut().find(|o| o.tender == p.tender) {
+            Some(o) => o.amount = o.amount + p.amount,
+            None => out.push(TenderPayout {
+                tender: p.tender.clone(),
+                amount: p.amount,
+            }),
+        }
+    }
+    if let Some(cash) = out.iter_mut().find(|o| o.tender == "cash") {
+        cash.amount = cash.amount - change;
+    }
+    out.retain(|o| o.amount.is_positive());
+    out
+}
+
 /// A receipt.
 #[derive(Clone, Debug, Serialize, TS)]
 #[ts(export)]
@@ -195,6 +226,8 @@ pub struct Receipt {
     pub voided_by: Option<Approver>,
     /// Why voided.
     pub void_reason: Option<String>,
+    /// A voided sale: what was paid back, per tender (empty for a completed sale).
+    pub pay_out: Vec<TenderPayout>,
 }
 
 /// Reads a stored sale as a receipt.
@@ -381,7 +414,13 @@ pub(crate) fn build(ctx: &Ctx<'_>, sale_id: SaleId) -> Result<Receipt> {
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let [subtotal, discount, tax, rounding, total, paid, change] = money;
+    let pay_out = if status == "voided" {
+        void_pay_out(&payments, m(change))
+    } else {
+        Vec::new()
+    };
     Ok(Receipt {
+        pay_out,
         sale_id,
         sale_number: number,
         status,
@@ -568,5 +607,49 @@ impl Operation for ListSales {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}
+
+#[cfg(test)]
+mod pay_out_tests {
+    use super::*;
+
+    fn pay(tender: &str, amount: &str) -> ReceiptPayment {
+        ReceiptPayment {
+            tender: tender.into(),
+            amount: amount.parse().unwrap_or_default(),
+            reference: None,
+        }
+    }
+
+    #[test]
+    fn a_void_pays_back_each_tender_less_the_change_off_the_cash() {
+        let m = |s: &str| s.parse::<Money>().unwrap_or_default();
+        let out = void_pay_out(
+            &[pay("card", "100"), pay("cash", "60"), pay("cash", "40")],
+            m("10"),
+        );
+        assert_eq!(
+            out,
+            [
+                TenderPayout {
+                    tender: "card".into(),
+                    amount: m("100")
+                },
+                TenderPayout {
+                    tender: "cash".into(),
+                    amount: m("90")
+                },
+            ]
+        );
+        // Cash that only covered the change gives nothing back in cash.
+        let out = void_pay_out(&[pay("card", "50"), pay("cash", "5")], m("5"));
+        assert_eq!(
+            out,
+            [TenderPayout {
+                tender: "card".into(),
+                amount: m("50")
+            }]
+        );
     }
 }

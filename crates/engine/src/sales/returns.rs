@@ -191,6 +191,9 @@ pub struct ReturnResult {
     pub approved_by: Option<UserId>,
     /// Portions returned.
     pub lines: Vec<ReturnedLine>,
+    /// What to pay the customer back, per tender (the refund in its tender; empty when
+    /// nothing is due).
+    pub pay_out: Vec<crate::sales::receipt::TenderPayout>,
 }
 
 struct SaleHead {
@@ -492,6 +495,14 @@ impl Operation for ReturnItems {
             return_id,
             sale_id: self.sale_id,
             sale_number: sale.number,
+            pay_out: if refund.is_positive() {
+                vec![crate::sales::receipt::TenderPayout {
+                    tender: tender.clone(),
+                    amount: refund,
+                }]
+            } else {
+                Vec::new()
+            },
             refund,
             tender,
             approved_by,
