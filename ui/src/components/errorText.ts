@@ -126,6 +126,20 @@ export function plainSentence(e: ApiError, t: T = i18next.t, instant: (iso: stri
       return t("Sale {{number}} belongs to a closed shift: make a return instead.", { number: s("number") });
     case "sale_has_returns":
       return t("Sale {{number}} has returns, so it cannot be voided.", { number: s("number") });
+    case "vial_beyond_use":
+      return t("This vial of {{product}} (lot {{batch}}) passed its usable time at {{until}}. Close it, or ask a manager to approve the draw.", {
+        product: s("product"),
+        batch: s("batch"),
+        until: instant(s("until")),
+      });
+    case "vial_not_active":
+      return t("This vial is already closed ({{status}}). Open a new one.", { status: status() });
+    case "alert_not_open":
+      return t("This alert is already {{status}}.", { status: status() });
+    case "lot_already_decided":
+      return t("Lot {{batch}} was already {{decision}}.", { batch: s("batch"), decision: t(s("decision")) });
+    case "csv_rejected":
+      return t("Some lines of the file are wrong, so nothing was imported. Correct them and import again.");
     case "schema_too_new":
       return t("This database was written by a newer PharmaPOS. Install that version or newer.");
     case "not_a_database":

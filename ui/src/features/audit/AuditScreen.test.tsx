@@ -139,7 +139,7 @@ describe("AuditScreen", { timeout: 30_000 }, () => {
     expect(screen.getAllByRole("row")).toHaveLength(2);
     expect(trailCalls(calls).at(-1)).toEqual({ category: "people", limit: 50 });
     const areas = within(screen.getByLabelText("Area")).getAllByRole("option").map((o) => o.textContent);
-    expect(areas).toEqual(["All areas", "Stock", "Catalogue", "People", "Sales", "Settings", "Security"]);
+    expect(areas).toEqual(["All areas", "Stock", "Catalogue", "People", "Sales", "Settings", "Security", "Clinic", "Alerts and cold chain"]);
   });
 
   it("exports the filtered trail as a CSV file named after today", async () => {
