@@ -9,7 +9,7 @@ import type { WasteReason } from "./WasteReason";
  * returning it to its supplier.
  *
  * - `quantity`: how much (default: everything free on the lot, i.e. on hand − held).
- * - `waste`: needs `waste_reason`; writes a waste record (`waste` event, cost). 
+ * - `waste`: needs `waste_reason`; writes a waste record (`waste` event, cost).
  *   `return_to_supplier`: a `supplier_return` event (the lot's supplier, `notes` for the
  *   return note).
  * - An available lot is refused (`invalid_input`): quarantine it first. Managers only.
