@@ -54,6 +54,8 @@ export const ERROR_TITLES: Record<ErrorKind, string> = {
   sale_not_completed: "Sale not completed",
   sale_shift_closed: "Shift already closed",
   sale_has_returns: "Sale has returns",
+  vial_beyond_use: "Vial past its window",
+  vial_not_active: "Vial is closed",
   schema_too_new: "Database from a newer PharmaPOS",
   not_a_database: "Not a PharmaPOS database",
   storage: "Database problem",

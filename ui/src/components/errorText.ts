@@ -126,6 +126,12 @@ export function plainSentence(e: ApiError, t: T = i18next.t, instant: (iso: stri
       return t("Sale {{number}} belongs to a closed shift: make a return instead.", { number: s("number") });
     case "sale_has_returns":
       return t("Sale {{number}} has returns, so it cannot be voided.", { number: s("number") });
+    case "vial_beyond_use":
+      return s("clock") === "policy"
+        ? t("The vial of {{product}} (lot {{batch}}) passed the clinic's window at {{until}}. A manager may approve an override, or close the vial.", { product: s("product"), batch: s("batch"), until: instant(s("until")) })
+        : t("The vial of {{product}} (lot {{batch}}) passed the label's beyond-use time at {{until}}. A manager may approve an override, or close the vial.", { product: s("product"), batch: s("batch"), until: instant(s("until")) });
+    case "vial_not_active":
+      return t("This vial is no longer open ({{status}}).", { status: status() });
     case "schema_too_new":
       return t("This database was written by a newer PharmaPOS. Install that version or newer.");
     case "not_a_database":

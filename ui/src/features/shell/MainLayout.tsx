@@ -22,6 +22,7 @@ import { SuppliersScreen } from "../suppliers/SuppliersScreen";
 import { UsersScreen } from "../users/UsersScreen";
 import { TillScreen } from "../till/TillScreen";
 import { BackordersScreen } from "../backorders/BackordersScreen";
+import { VialsScreen } from "../clinic/VialsScreen";
 import { CategoriesScreen } from "../categories/CategoriesScreen";
 import { DashboardScreen } from "../dashboard/DashboardScreen";
 import { ShiftsScreen } from "../shifts/ShiftsScreen";
@@ -176,6 +177,7 @@ export function MainLayout({
           {current === "settings" && <SettingsScreen />}
           {current === "shifts" && <ShiftsScreen />}
           {current === "backorders" && <BackordersScreen />}
+          {current === "vials" && <VialsScreen />}
           {current === "categories" && <CategoriesScreen />}
         </main>
         <StatusBar status={status} user={user} />
