@@ -22,6 +22,7 @@ import { SuppliersScreen } from "../suppliers/SuppliersScreen";
 import { UsersScreen } from "../users/UsersScreen";
 import { TillScreen } from "../till/TillScreen";
 import { BackordersScreen } from "../backorders/BackordersScreen";
+import { RecallsScreen } from "../clinic/RecallsScreen";
 import { VialsScreen } from "../clinic/VialsScreen";
 import { CategoriesScreen } from "../categories/CategoriesScreen";
 import { DashboardScreen } from "../dashboard/DashboardScreen";
@@ -178,6 +179,7 @@ export function MainLayout({
           {current === "shifts" && <ShiftsScreen />}
           {current === "backorders" && <BackordersScreen />}
           {current === "vials" && <VialsScreen />}
+          {current === "recalls" && <RecallsScreen />}
           {current === "categories" && <CategoriesScreen />}
         </main>
         <StatusBar status={status} user={user} />
