@@ -22,6 +22,7 @@ import { SuppliersScreen } from "../suppliers/SuppliersScreen";
 import { UsersScreen } from "../users/UsersScreen";
 import { TillScreen } from "../till/TillScreen";
 import { BackordersScreen } from "../backorders/BackordersScreen";
+import { PatientsScreen } from "../clinic/PatientsScreen";
 import { RecallsScreen } from "../clinic/RecallsScreen";
 import { VialsScreen } from "../clinic/VialsScreen";
 import { CategoriesScreen } from "../categories/CategoriesScreen";
@@ -180,6 +181,7 @@ export function MainLayout({
           {current === "backorders" && <BackordersScreen />}
           {current === "vials" && <VialsScreen />}
           {current === "recalls" && <RecallsScreen />}
+          {current === "patients" && <PatientsScreen />}
           {current === "categories" && <CategoriesScreen />}
         </main>
         <StatusBar status={status} user={user} />
