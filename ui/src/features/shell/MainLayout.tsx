@@ -22,6 +22,7 @@ import { SuppliersScreen } from "../suppliers/SuppliersScreen";
 import { UsersScreen } from "../users/UsersScreen";
 import { TillScreen } from "../till/TillScreen";
 import { BackordersScreen } from "../backorders/BackordersScreen";
+import { ClinicReportScreen } from "../clinic/ClinicReportScreen";
 import { PatientsScreen } from "../clinic/PatientsScreen";
 import { RecallsScreen } from "../clinic/RecallsScreen";
 import { VialsScreen } from "../clinic/VialsScreen";
@@ -182,6 +183,7 @@ export function MainLayout({
           {current === "vials" && <VialsScreen />}
           {current === "recalls" && <RecallsScreen />}
           {current === "patients" && <PatientsScreen />}
+          {current === "clinic-report" && <ClinicReportScreen />}
           {current === "categories" && <CategoriesScreen />}
         </main>
         <StatusBar status={status} user={user} />
