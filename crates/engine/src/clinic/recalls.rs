@@ -420,13 +420,15 @@ impl Operation for ImportFdaRecalls {
                 .as_str()
             {
                 c @ ("I" | "II" | "III") => c.to_string(),
-                _ => return Err(Error::invalid(
-                    &format!("results[{i}].classification"),
-                    format!(
+                _ => {
+                    return Err(Error::invalid(
+                        &format!("results[{i}].classification"),
+                        format!(
                         "result {} has classification '{classification}', not Class I, II or III",
                         i + 1
                     ),
-                )),
+                    ))
+                }
             };
             let description = text("product_description", true)?.unwrap_or_default();
             let code_info = text("code_info", true)?.unwrap_or_default();

@@ -237,13 +237,15 @@ impl Operation for RecordTreatment {
             ctx.check_store(lot.store_id)?;
             lot.ensure_sellable(today)?;
             let p = match &product {
-                Some(p) if p.id != product_id => return Err(Error::invalid(
-                    &field,
-                    format!(
+                Some(p) if p.id != product_id => {
+                    return Err(Error::invalid(
+                        &field,
+                        format!(
                         "a treatment draws one product ({}); units never convert between products",
                         p.name
                     ),
-                )),
+                    ))
+                }
                 Some(p) => p,
                 None => product.insert(ClinicProduct::load(ctx, product_id)?),
             };
