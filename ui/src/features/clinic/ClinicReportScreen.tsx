@@ -47,7 +47,7 @@ export function ClinicReportScreen() {
       <DataTable
         label={t("Clinic report by product")}
         columns={columns}
-        rows={r ? [...r.lines, { ...r.total, product_id: "total", product_name: t("All products") }] : undefined}
+        rows={r ? (r.lines.length > 0 ? [...r.lines, { ...r.total, product_id: "total", product_name: t("All products") }] : []) : undefined}
         rowKey={(l) => l.product_id}
         rowAttributes={(l) => ({ className: l.product_id === "total" ? "total" : undefined, "data-product": l.product_id })}
         empty={t("Nothing in this period.")}

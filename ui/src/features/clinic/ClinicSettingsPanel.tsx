@@ -122,7 +122,7 @@ function Policies({ editable }: { editable: boolean }) {
                 <select id={id} value={productId} onChange={(e) => setProductId(e.target.value)}>
                   <option value="">{t("Choose a product")}</option>
                   {injectables.map((p) => (
-                    <option key={p.id} value={p.id}>
+                    <option key={p.id} value={p.id} translate="no">
                       {p.name}
                     </option>
                   ))}

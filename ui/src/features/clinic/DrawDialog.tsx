@@ -178,7 +178,7 @@ export function DrawDialog({
                 <select id={id} value={approver} onChange={(e) => setApprover(e.target.value)} required>
                   <option value="">{t("Choose a manager")}</option>
                   {(approvers.data ?? []).map((a) => (
-                    <option key={a.id} value={a.name}>
+                    <option key={a.id} value={a.name} translate="no">
                       {a.name}
                     </option>
                   ))}

@@ -81,7 +81,7 @@ export function OpenVialDialog({ onClose, onOpened }: { onClose: () => void; onO
             <select id={id} value={productId} onChange={(e) => setProductId(e.target.value)} required>
               <option value="">{injectables.length ? t("Choose a product") : t("No injectable product matches")}</option>
               {injectables.map((p) => (
-                <option key={p.id} value={p.id}>
+                <option key={p.id} value={p.id} translate="no">
                   {p.name}
                 </option>
               ))}

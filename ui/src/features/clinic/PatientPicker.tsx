@@ -33,7 +33,7 @@ export function PatientPicker({ value, onChange, error }: { value: string; onCha
           <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
             <option value="">{rows.length ? t("Choose a patient") : t("No patient matches")}</option>
             {rows.map((p) => (
-              <option key={p.patient_id} value={p.patient_id}>
+              <option key={p.patient_id} value={p.patient_id} translate="no">
                 {patientLabel(p)}
               </option>
             ))}

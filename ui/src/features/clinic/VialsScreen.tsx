@@ -43,7 +43,7 @@ export function VialsScreen() {
     {
       header: t("Product"),
       cell: (v) => (
-        <button type="button" className="link" onClick={() => setShown(v.session_id)}>
+        <button type="button" className="link" onClick={() => setShown(v.session_id)} translate="no">
           {v.product_name}
         </button>
       ),
