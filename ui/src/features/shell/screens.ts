@@ -64,7 +64,7 @@ export const SCREENS: readonly ScreenEntry[] = [
   { id: "vials", label: "Open vials", key: "V", needs: "list_vial_sessions" },
   { id: "patients", label: "Patients", key: "P", needs: "list_patients" },
   { id: "recalls", label: "Recalls", key: "K", needs: "record_recall" },
-  { id: "clinic-report", label: "Clinic report", key: "N", needs: "get_clinic_report" },
+  { id: "clinic-report", label: "Clinic report", key: "M", needs: "get_clinic_report" },
   // This workstation (till id, printer) and the store's settings: managers
   // change how the store sells; only admins its details and the till id.
   { id: "settings", label: "Settings", key: ",", needs: "update_till_settings" },
