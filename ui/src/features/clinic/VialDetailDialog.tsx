@@ -10,6 +10,7 @@ import { DataTable } from "../../components/DataTable";
 import { Dialog } from "../../components/Dialog";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Loading } from "../../components/Screen";
+import { shiftDecimal } from "../../lib/decimal";
 import { useFormat, type Formatters } from "../../lib/locale";
 import { useMayRun } from "../../lib/permissions";
 import { useCommandQuery } from "../../lib/queries";
@@ -89,7 +90,14 @@ function VialDetailBody({ d }: { d: VialSessionDetail }) {
           {s.units_per_ml && (
             <>
               <dt>{t("Strength")}</dt>
-              <dd>{t("{{units}} per mL ({{diluent}}, {{volume}} mL)", { units: f.qty(s.units_per_ml, s.unit), diluent: s.diluent ?? "", volume: f.qty(s.diluent_volume_ml) })}</dd>
+              <dd>
+                {t("{{tenth}} per 0.1 mL ({{units}} per mL; {{diluent}}, {{volume}} mL)", {
+                  tenth: f.qty(shiftDecimal(s.units_per_ml, 1), s.unit),
+                  units: f.qty(s.units_per_ml),
+                  diluent: s.diluent ?? "",
+                  volume: f.qty(s.diluent_volume_ml),
+                })}
+              </dd>
             </>
           )}
           <dt>{t("Opened")}</dt>

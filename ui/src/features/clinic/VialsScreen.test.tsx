@@ -97,6 +97,7 @@ describe("VialsScreen", () => {
     expect(within(dialog).getByTestId("vial-profit")).toHaveTextContent("₦217.50");
     expect(within(dialog).getByTestId("vial-margin")).toHaveTextContent("55.77%");
     expect(within(dialog).getByTestId("clock-applies")).toHaveTextContent("Label");
+    expect(within(dialog).getByText("4 unit per 0.1 mL (40 per mL; 0.9% saline, 2.5 mL)")).toBeInTheDocument();
   });
 
   it("draws 12.5 units only when the areas add up to the draw", async () => {
