@@ -93,7 +93,7 @@ describe("the clinic on the demo store", () => {
     expect(await b.$("[data-testid='vial-profit']").getText()).toBe("₦385.50");
     expect(await b.$("[data-testid='vial-margin']").getText()).toBe("56.86%");
     await screenshot(b, "40-clinic-vials");
-    await clickButton(b, "Back");
+    await clickButton(b, "Back", dialog("Vial of"));
     await signOut();
   });
 
@@ -109,6 +109,9 @@ describe("the clinic on the demo store", () => {
     await fill(b, "Source", "FDA");
     await fill(b, "Recall number", "D-E2E-2026");
     await clickButton(b, "Record the recall");
+    await b.waitUntil(async () => (await b.$("p.notice").isExisting()) || (await b.$("[role='alert']").isExisting()), { timeoutMsg: "recorded or refused" });
+    const refused = b.$("[role='alert']");
+    if (await refused.isExisting()) throw new Error(`recall refused: ${await refused.getText()}`);
     await waitForText(b, "Recorded the class I recall of 1 lot.");
 
     await clickButton(b, `Trace lot ${LOT}`);
@@ -116,7 +119,7 @@ describe("the clinic on the demo store", () => {
     for (const name of ["Ada Obi", "Bayo Ade", "Chi Eze"]) await b.$(`//td[normalize-space(.)='${name}']`).waitForDisplayed();
     await b.$("//td[normalize-space(.)='12.5']").waitForDisplayed();
     await screenshot(b, "41-clinic-trace");
-    await clickButton(b, "Back");
+    await clickButton(b, "Back", dialog("Trace of lot"));
     await signOut();
   });
 
