@@ -382,6 +382,56 @@ fn the_hold_timer_waits_for_a_signed_in_user_and_is_not_activity() {
 }
 
 #[test]
+fn the_timer_sweeps_open_vials_past_their_window_as_the_signed_in_user() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(TestClock(Mutex::new(chrono::Utc::now())));
+    let state = AppState::new(dir.path().join("store.db"), None).with_clock(clock.clone());
+    state.setup_store(init_request()).unwrap();
+    state.sign_in(sign_in_request("2580")).unwrap();
+    let product = state
+        .call(
+            "create_product",
+            json!({ "sku": "BTX-100", "name": "Toxin 100U", "unit": "unit", "category": "neurotoxin",
+                    "allow_fractional": true, "cost_price": "5", "selling_price": "12",
+                    "injectable": { "reconstitution_required": false, "units_per_vial": "100", "stability_hours": 24 } }),
+        )
+        .unwrap()
+        .0;
+    let supplier = state
+        .call("create_supplier", json!({ "name": "Allergan" }))
+        .unwrap()
+        .0;
+    let expiry = (clock.now() + Duration::from_secs(200 * 86_400))
+        .date_naive()
+        .to_string();
+    state
+        .call(
+            "receive_stock",
+            json!({ "product_id": product["id"], "supplier_id": supplier["id"], "batch_number": "B1",
+                    "quantity": "100", "expiry_date": expiry }),
+        )
+        .unwrap();
+    state
+        .call("open_vial_session", json!({ "product_id": product["id"] }))
+        .unwrap();
+    clock.advance(Duration::from_secs(23 * 3600));
+    assert_eq!(state.sweep_open_vials().unwrap(), 0);
+    clock.advance(Duration::from_secs(2 * 3600));
+    // Nobody signed in: nothing runs.
+    state.sign_out().unwrap();
+    assert_eq!(state.sweep_open_vials().unwrap(), 0);
+    state.sign_in(sign_in_request("2580")).unwrap();
+    assert_eq!(state.sweep_open_vials().unwrap(), 1);
+    assert_eq!(state.sweep_open_vials().unwrap(), 0);
+    let closed = state
+        .call("list_vial_sessions", json!({ "status": "closed" }))
+        .unwrap()
+        .0;
+    assert_eq!(closed["rows"][0]["close_reason"], "stability_exceeded");
+    assert_eq!(closed["rows"][0]["wasted"], "100");
+}
+
+#[test]
 fn backup_copies_the_store_and_never_overwrites() {
     let (dir, state) = ready(None);
     let target = dir.path().join("backup.db");

@@ -412,6 +412,19 @@ impl AppState {
         })
     }
 
+    /// What the shell's timer runs beside the hold release: the engine's vial
+    /// sweep (`sweep_vials`) as the signed-in user, so an open vial past its
+    /// window closes and its remainder is wasted without waiting for the next
+    /// draw or the Open vials screen. Returns how many vials closed; with
+    /// nobody signed in (or a role without the permission) it does nothing.
+    pub fn sweep_open_vials(&self) -> Result<usize, ApiError> {
+        let Some(user) = self.background_user()? else {
+            return Ok(0);
+        };
+        let session = Session { user_id: user.id };
+        self.with_db(|db| Ok(pharmapos_engine::clinic::vials::sweep_for(db, &session)?))
+    }
+
     /// Runs a command of the command layer as the signed-in user. Returns the
     /// response and whether the command changes data (so the caller can tell
     /// open screens to refresh).

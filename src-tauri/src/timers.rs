@@ -1,7 +1,8 @@
 //! The shell's background timer: every minute, release the stock of lapsed
 //! holds (held carts past their lifetime), so it becomes sellable again
 //! without waiting for the next hold, resume or sale at a till (which run
-//! the same release). The work itself is [`AppState::release_lapsed_holds`]
+//! the same release); and sweep the open vials (those past their window
+//! close, their remainder wasted). The work itself is [`AppState::release_lapsed_holds`]
 //! (tested there with a moved clock, no sleeping); this module only ticks,
 //! moves the call off the async runtime and tells open screens when
 //! something changed.
@@ -31,6 +32,14 @@ pub async fn release_lapsed_holds_every(app: AppHandle, period: Duration) {
                 notify(&app, "release_expired_reservations");
             }
             Err(e) => log::warn!("releasing lapsed holds failed: {e}"),
+        }
+        match blocking(&app, |s: &AppState| s.sweep_open_vials()).await {
+            Ok(0) => {}
+            Ok(n) => {
+                log::info!("closed {n} vial(s) past their window");
+                notify(&app, "sweep_vials");
+            }
+            Err(e) => log::warn!("sweeping open vials failed: {e}"),
         }
     }
 }

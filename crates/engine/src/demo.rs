@@ -23,6 +23,9 @@
 //! | `Demo Manager` | manager | `2222` |
 //! | `Demo Cashier` | cashier | `3333` |
 //!
+//! The clinic has one neurotoxin ([`DEMO_TOXIN_SKU`], 100-unit vials, 24 h
+//! on its label) with one lot of three vials ([`DEMO_TOXIN_LOT`]).
+//!
 //! Times are laid out in the store's time zone from the clock's "now": the
 //! catalogue and deliveries two days ago, yesterday 08:00–20:00 at till
 //! `DEMO-1`, today from 08:00 until a few minutes ago (no sales yet before
@@ -66,6 +69,11 @@ pub const DEMO_TILL: &str = "DEMO-1";
 pub const DEFAULT_TIMEZONE: &str = "Africa/Lagos";
 /// The `pharmapos_meta` key that marks a demo file.
 const META_KEY: &str = "demo";
+
+/// The clinic's neurotoxin in the demo (100 U vials) and its one lot.
+pub const DEMO_TOXIN_SKU: &str = "BTX-100";
+/// The neurotoxin's lot (300 units: three vials).
+pub const DEMO_TOXIN_LOT: &str = "BTX-2611";
 
 /// The demo's users: name, role, PIN (documented in the module header).
 pub const DEMO_USERS: [(&str, Role, &str); 3] = [
@@ -1191,6 +1199,33 @@ impl Seeder<'_> {
             )?;
         }
 
+        // The clinic: a neurotoxin in 100-unit vials (24 h after
+        // reconstitution by its label), one lot of three vials in the fridge.
+        // Not in ITEMS: the till's demo baskets never sell it.
+        let t = self.at(start, 16, 5)?;
+        let toxin = self.exec::<CreateProduct>(
+            manager,
+            t,
+            json!({"sku": DEMO_TOXIN_SKU, "name": "Botulinum toxin A 100U vial (demo)",
+                   "generic_name": "onabotulinumtoxinA", "category": "neurotoxin", "unit": "unit",
+                   "allow_fractional": true, "prescription_only": true,
+                   "cost_price": "5", "selling_price": "12", "tax_rate": "0",
+                   "barcodes": [ean13(615_123_409_990)],
+                   "injectable": {"concentration": "100 units/vial", "dilution_ratio": "2.5 ml saline per 100 U",
+                                  "reconstitution_required": true, "units_per_vial": "100", "stability_hours": 24},
+                   "storage": {"temperature_min_c": "2", "temperature_max_c": "8",
+                               "refrigerated": true, "light_sensitive": true, "notes": "Fridge; do not freeze"}}),
+        )?;
+        let t = self.at(start, 16, 10)?;
+        let r = self.exec::<ReceiveStock>(
+            manager,
+            t,
+            json!({"product_id": id_of(&toxin["id"], "product id")?, "batch_number": DEMO_TOXIN_LOT, "quantity": "300",
+                   "expiry_date": self.today + Duration::days(300), "cost_price": "5",
+                   "supplier_id": suppliers[2], "reference_number": "INV-DEMO-CLINIC", "location": "Fridge"}),
+        )?;
+        batches.push((DEMO_TOXIN_LOT, id_of(&r["batch_id"], "batch id")?.parse()?));
+
         // Yesterday: a full day, closed with a Z report 50 naira short.
         let yesterday = self.today - Duration::days(1);
         let mut sales = self.shift(cashier, &products, yesterday, self.at(yesterday, 20, 0)?)?;
@@ -1220,7 +1255,8 @@ impl Seeder<'_> {
                     pin: (*pin).into(),
                 })
                 .collect(),
-            products: products.len(),
+            // The catalogue's items and the clinic's neurotoxin.
+            products: products.len() + 1,
             batches: batches.len(),
             sales,
         })

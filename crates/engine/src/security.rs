@@ -193,7 +193,8 @@ pub struct SecurityLogEntry {
     pub id: String,
     /// When (UTC).
     pub occurred_at: String,
-    /// `sign_in_failed` or `approval_failed`.
+    /// `sign_in_failed`, `approval_failed`, `patient_data_viewed` or
+    /// `patient_data_exported`.
     pub event: String,
     /// The name typed.
     pub user_name: String,
@@ -205,19 +206,24 @@ pub struct SecurityLogEntry {
     pub actor_name: Option<String>,
     /// What needed approval.
     pub action: Option<String>,
-    /// `wrong_pin`, `unknown_user`, `locked`, `not_a_manager`, `deactivated`.
+    /// `wrong_pin`, `unknown_user`, `locked`, `not_a_manager`, `deactivated`
+    /// (failures); `viewed` or `exported` (patients' data).
     pub outcome: String,
     /// Message shown at the time.
     pub detail: Option<String>,
 }
 
-/// `list_security_log`: failed sign-ins and approvals, newest first: a
+/// `list_security_log`: failed sign-ins and approvals, and every view or
+/// export of patients' data, newest first: a
 /// store's entries for those who may read its audit trail, the entries
 /// that name no store (sign-ins) for those who may read every store's.
 ///
 /// - Every failed sign-in (unknown user, wrong PIN, locked, deactivated) and every failed
 ///   manager approval (with who asked, `actor_name`, and for what, `action`). `outcome`
 ///   is `wrong_pin`, `unknown_user`, `locked`, `not_a_manager` or `deactivated`.
+/// - Every view (`patient_data_viewed`) or export (`patient_data_exported`) of patients'
+///   data — a patient's history, a vial's draws, a lot's trace — with whose or which lot's
+///   in `action`.
 /// - A failed approval rolls its request back, so the entry is written after the
 ///   rollback, in a transaction of its own. A wrong approval PIN counts towards the
 ///   manager's lockout like a failed sign-in.

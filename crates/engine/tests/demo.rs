@@ -9,7 +9,9 @@ use chrono::{Duration, TimeZone, Utc};
 use common::now;
 use pharmapos_engine::auth::{self, SignInRequest};
 use pharmapos_engine::clock::FixedClock;
-use pharmapos_engine::demo::{self, DemoRequest, DEMO_STORE_CODE, DEMO_TILL, DEMO_USERS};
+use pharmapos_engine::demo::{
+    self, DemoRequest, DEMO_STORE_CODE, DEMO_TILL, DEMO_TOXIN_LOT, DEMO_TOXIN_SKU, DEMO_USERS,
+};
 use pharmapos_engine::ids::StoreId;
 use pharmapos_engine::{Db, OpenOptions, Session, SyncMode};
 use serde_json::{json, Value};
@@ -31,7 +33,9 @@ fn call(db: &mut Db, who: Session, name: &str, input: Value) -> Value {
 /// tests call the few operations they read through their types.
 mod pharmapos_commands_free {
     use super::*;
+    use pharmapos_engine::catalogue::products::SearchProducts;
     use pharmapos_engine::catalogue::stores::ListStores;
+    use pharmapos_engine::clinic::vials::SuggestVialLots;
     use pharmapos_engine::op::parse_request;
     use pharmapos_engine::sales::receipt::ListSales;
     use pharmapos_engine::sales::shifts::GetShiftReport;
@@ -54,6 +58,8 @@ mod pharmapos_commands_free {
             "get_expired_batches" => run::<GetExpiredBatches>(db, who, input),
             "get_expiring_batches" => run::<GetExpiringBatches>(db, who, input),
             "get_store_inventory" => run::<GetStoreInventory>(db, who, input),
+            "search_products" => run::<SearchProducts>(db, who, input),
+            "suggest_vial_lots" => run::<SuggestVialLots>(db, who, input),
             other => panic!("not wired: {other}"),
         }
     }
@@ -66,7 +72,7 @@ fn the_demo_seeds_verifies_and_is_marked() {
     // 11:00 in Lagos: yesterday's full day and this morning's sales.
     let summary = demo::create(&path, DemoRequest::default(), options_at(now())).unwrap();
     assert_eq!(summary.store_name, "Demo Pharmacy");
-    assert_eq!(summary.products, 44);
+    assert_eq!(summary.products, 45);
     assert!(summary.batches > summary.products);
     assert!(summary.sales >= 25, "{} sales", summary.sales);
     assert!(!dir.path().join("demo.sqlite.building").exists());
@@ -129,6 +135,27 @@ fn the_demo_seeds_verifies_and_is_marked() {
         .find(|b| b["batch_number"] == "INS-2409")
         .expect("the quarantined insulin batch");
     assert_eq!(insulin["status"], "quarantine");
+
+    // The clinic's neurotoxin: 100-unit vials, 24 h on the label, and one
+    // lot of three vials a practitioner can open (the admin holds clinical).
+    let hits = call(
+        &mut db,
+        admin,
+        "search_products",
+        json!({"query": DEMO_TOXIN_SKU}),
+    );
+    let toxin = &hits.as_array().unwrap()[0]["product"];
+    assert_eq!(toxin["sku"], DEMO_TOXIN_SKU);
+    assert_eq!(toxin["injectable"]["units_per_vial"], "100");
+    assert_eq!(toxin["injectable"]["stability_hours"], 24);
+    let lots = call(
+        &mut db,
+        admin,
+        "suggest_vial_lots",
+        json!({"product_id": toxin["id"]}),
+    );
+    assert_eq!(lots[0]["batch_number"], DEMO_TOXIN_LOT);
+    assert_eq!(lots[0]["free"], "300");
 
     // Yesterday's shift is closed with its Z report and its record head;
     // today's is open at the demo till with this morning's sales.

@@ -127,13 +127,11 @@ export function plainSentence(e: ApiError, t: T = i18next.t, instant: (iso: stri
     case "sale_has_returns":
       return t("Sale {{number}} has returns, so it cannot be voided.", { number: s("number") });
     case "vial_beyond_use":
-      return t("This vial of {{product}} (lot {{batch}}) passed its usable time at {{until}}. Close it, or ask a manager to approve the draw.", {
-        product: s("product"),
-        batch: s("batch"),
-        until: instant(s("until")),
-      });
+      return s("clock") === "policy"
+        ? t("The vial of {{product}} (lot {{batch}}) passed the clinic's window at {{until}}. A manager may approve an override, or close the vial.", { product: s("product"), batch: s("batch"), until: instant(s("until")) })
+        : t("The vial of {{product}} (lot {{batch}}) passed the label's beyond-use time at {{until}}. A manager may approve an override, or close the vial.", { product: s("product"), batch: s("batch"), until: instant(s("until")) });
     case "vial_not_active":
-      return t("This vial is already closed ({{status}}). Open a new one.", { status: status() });
+      return t("This vial is no longer open ({{status}}).", { status: status() });
     case "alert_not_open":
       return t("This alert is already {{status}}.", { status: status() });
     case "lot_already_decided":

@@ -152,7 +152,9 @@ export function makeFormatters(given: StoreLocale): Formatters {
       return dateFmt.format(new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))));
     },
     today(now = new Date()) {
-      return ymdFmt.format(now);
+      // From the parts: WebKitGTK's ICU formats en-CA as "11/30/2026", not "2026-11-30".
+      const part = (type: string) => ymdFmt.formatToParts(now).find((p) => p.type === type)?.value ?? "";
+      return `${part("year")}-${part("month")}-${part("day")}`;
     },
     dayStart(ymd, end = false) {
       const m = ymd ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd.trim()) : null;

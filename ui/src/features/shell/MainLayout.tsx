@@ -22,6 +22,10 @@ import { SuppliersScreen } from "../suppliers/SuppliersScreen";
 import { UsersScreen } from "../users/UsersScreen";
 import { TillScreen } from "../till/TillScreen";
 import { BackordersScreen } from "../backorders/BackordersScreen";
+import { ClinicReportScreen } from "../clinic/ClinicReportScreen";
+import { PatientsScreen } from "../clinic/PatientsScreen";
+import { RecallsScreen } from "../clinic/RecallsScreen";
+import { VialsScreen } from "../clinic/VialsScreen";
 import { CategoriesScreen } from "../categories/CategoriesScreen";
 import { DashboardScreen } from "../dashboard/DashboardScreen";
 import { ShiftsScreen } from "../shifts/ShiftsScreen";
@@ -176,6 +180,10 @@ export function MainLayout({
           {current === "settings" && <SettingsScreen />}
           {current === "shifts" && <ShiftsScreen />}
           {current === "backorders" && <BackordersScreen />}
+          {current === "vials" && <VialsScreen />}
+          {current === "recalls" && <RecallsScreen />}
+          {current === "patients" && <PatientsScreen />}
+          {current === "clinic-report" && <ClinicReportScreen />}
           {current === "categories" && <CategoriesScreen />}
         </main>
         <StatusBar status={status} user={user} />

@@ -22,7 +22,11 @@ export type ScreenId =
   | "settings"
   | "shifts"
   | "categories"
-  | "backorders";
+  | "backorders"
+  | "vials"
+  | "patients"
+  | "recalls"
+  | "clinic-report";
 
 /** One entry of the navigation. */
 export interface ScreenEntry {
@@ -55,6 +59,12 @@ export const SCREENS: readonly ScreenEntry[] = [
   { id: "shifts", label: "Shifts and reports", key: "R", needs: "list_shifts" },
   { id: "backorders", label: "Backorders", key: "B", needs: "fulfill_backorder" },
   { id: "categories", label: "Categories", key: "C", needs: "create_category" },
+  // The clinic: practitioners, managers and admins (clinical); recalls and the
+  // clinic's report for managers (manage_stock).
+  { id: "vials", label: "Open vials", key: "V", needs: "list_vial_sessions" },
+  { id: "patients", label: "Patients", key: "P", needs: "list_patients" },
+  { id: "recalls", label: "Recalls", key: "K", needs: "record_recall" },
+  { id: "clinic-report", label: "Clinic report", key: "M", needs: "get_clinic_report" },
   // This workstation (till id, printer) and the store's settings: managers
   // change how the store sells; only admins its details and the till id.
   { id: "settings", label: "Settings", key: ",", needs: "update_till_settings" },
@@ -70,8 +80,10 @@ export function isShortcut(s: ScreenEntry, e: { key: string; code: string }): bo
 
 /** The screen shown after sign-in: the till for everyone who sells at the counter. */
 export function firstScreen(role: Role): ScreenId {
-  // A manager's home is the dashboard; whoever sells starts at the till.
+  // A manager's home is the dashboard; a practitioner's the open vials;
+  // whoever else sells starts at the till.
   if (roleMayRun(role, "get_dashboard")) return "dashboard";
+  if (role === "practitioner") return "vials";
   return roleMayRun(role, "complete_sale") ? "till" : (screensFor(role)[0]?.id ?? "products");
 }
 

@@ -16,6 +16,8 @@ import { useFormat } from "../../lib/locale";
 import { useMayRun } from "../../lib/permissions";
 import { useCommandQuery } from "../../lib/queries";
 import { BatchStatusDialog, statusActions } from "./BatchStatusDialog";
+import { DisposeBatchDialog, mayDispose } from "./DisposeBatchDialog";
+import { TraceDialog } from "../clinic/TraceDialog";
 
 /** "YYYY-MM-DD" `days` after `today` ("YYYY-MM-DD"), calendar arithmetic in UTC. */
 export function addDays(today: string, days: number): string {
@@ -35,6 +37,8 @@ export function BatchList({ initialWithinDays = "" }: { initialWithinDays?: stri
   const [includeEmpty, setIncludeEmpty] = useState(false);
   const [state, setState] = useState<PageState<BatchSort>>({ sort: "expiry", descending: false, limit: 100, offset: 0 });
   const [acting, setActing] = useState<{ batch: BatchListRow; target: BatchStatus } | null>(null);
+  const [disposing, setDisposing] = useState<BatchListRow | null>(null);
+  const [traced, setTraced] = useState<string | null>(null);
   const [notice, setNotice] = useState("");
   const today = f.today();
   const page = useCommandQuery(
@@ -96,17 +100,28 @@ export function BatchList({ initialWithinDays = "" }: { initialWithinDays?: stri
     { header: t("Available"), className: "num", cell: (b) => f.qty(b.available) },
     { header: t("Unit cost"), className: "num", cell: (b) => f.money(b.cost_price) },
     { header: t("Value"), sortKey: "value", className: "num", cell: (b) => f.money(b.value) },
-    ...(mayRun("set_batch_status")
+    ...(mayRun("set_batch_status") || mayRun("trace_lot")
       ? [
           {
             label: t("Actions"),
             cell: (b: BatchListRow) => (
               <span className="row-actions">
-                {statusActions(b.status).map((target) => (
-                  <button key={target} type="button" className={target === "available" ? undefined : "danger"} onClick={() => setActing({ batch: b, target })}>
-                    {actionName[target] ?? target}
+                {mayRun("set_batch_status") &&
+                  statusActions(b.status).map((target) => (
+                    <button key={target} type="button" className={target === "available" ? undefined : "danger"} onClick={() => setActing({ batch: b, target })}>
+                      {actionName[target] ?? target}
+                    </button>
+                  ))}
+                {mayRun("dispose_batch") && mayDispose(b.status) && (
+                  <button type="button" className="danger" onClick={() => setDisposing(b)}>
+                    {t("Dispose…")}
                   </button>
-                ))}
+                )}
+                {mayRun("trace_lot") && (
+                  <button type="button" onClick={() => setTraced(b.batch_id)}>
+                    {t("Trace")}
+                  </button>
+                )}
               </span>
             ),
           },
@@ -162,6 +177,17 @@ export function BatchList({ initialWithinDays = "" }: { initialWithinDays?: stri
         error={page.error}
         loading={{ pending: page.isPending && !page.data, what: t("batches") }}
       />
+      {disposing && (
+        <DisposeBatchDialog
+          batch={disposing}
+          onClose={() => setDisposing(null)}
+          onDone={(m) => {
+            setDisposing(null);
+            setNotice(m);
+          }}
+        />
+      )}
+      {traced && <TraceDialog batchId={traced} onClose={() => setTraced(null)} />}
       {acting && (
         <BatchStatusDialog
           batch={acting.batch}

@@ -1,0 +1,131 @@
+// Named fixtures for the clinic's component tests: a Botox vial (100 U,
+// label clock of 24 h) and its lot, two patients.
+import type { Patient } from "../../bindings/Patient";
+import type { Product } from "../../bindings/Product";
+import type { VialSession } from "../../bindings/VialSession";
+import type { VialSessionDetail } from "../../bindings/VialSessionDetail";
+
+export const BOTOX: Product = {
+  id: "p-botox",
+  sku: "BOTOX-100",
+  name: "Botox 100U",
+  unit: "unit",
+  selling_price: "12",
+  injectable: { reconstitution_required: true, units_per_vial: "100", stability_hours: 24, dilution_ratio: "2.5 ml saline" },
+} as unknown as Product;
+
+export const ADA: Patient = {
+  patient_id: "pa-ada",
+  store_id: "s1",
+  name: "Ada Obi",
+  date_of_birth: "1990-01-02",
+  chart_id: "CH-001",
+  phone: "0803",
+  email: null,
+  active: true,
+  created_at: "2026-11-01T09:00:00Z",
+};
+
+export const VIAL: VialSession = {
+  session_id: "v1",
+  store_id: "s1",
+  product_id: "p-botox",
+  product_name: "Botox 100U",
+  unit: "unit",
+  batch_id: "b1",
+  batch_number: "LOT-B1",
+  expiry_date: "2027-06-30",
+  batch_status: "available",
+  status: "active",
+  units: "100",
+  drawn: "32.5",
+  wasted: "2",
+  remaining: "65.5",
+  opened_at: "2026-11-30T08:00:00Z",
+  opened_by: "u1",
+  opened_by_name: "Dr Ngozi",
+  reconstituted_at: "2026-11-30T08:00:00Z",
+  diluent: "0.9% saline",
+  diluent_volume_ml: "2.5",
+  units_per_ml: "40",
+  label_until: "2026-12-01T08:00:00Z",
+  policy_until: null,
+  policy_hours: null,
+  policy_reason: null,
+  clock: "label",
+  usable_until: "2026-12-01T08:00:00Z",
+  minutes_left: 125,
+  last_draw_at: "2026-11-30T09:00:00Z",
+  reminder_due: true,
+  closed_at: null,
+  closed_by: null,
+  close_reason: null,
+  close_notes: null,
+  economics: {
+    cost_per_unit: "5",
+    vial_cost: "500",
+    used_cost: "162.5",
+    waste_cost: "10",
+    revenue: "390",
+    profit: "217.5",
+    margin_percent: "55.77",
+  },
+};
+
+export const VIAL_DETAIL: VialSessionDetail = {
+  session: VIAL,
+  draws: [
+    {
+      treatment_id: "t1",
+      store_id: "s1",
+      patient_id: "pa-ada",
+      patient_name: "Ada Obi",
+      chart_id: "CH-001",
+      practitioner_id: "u1",
+      practitioner_name: "Dr Ngozi",
+      appointment_ref: "APT-1",
+      service: null,
+      areas: [
+        { area: "Glabellar lines", units: "20" },
+        { area: "Forehead", units: "12.5" },
+      ],
+      total: "32.5",
+      revenue: "390",
+      treated_at: "2026-11-30T09:00:00Z",
+      lots: [
+        {
+          usage_id: "lu1",
+          product_id: "p-botox",
+          product_name: "Botox 100U",
+          batch_id: "b1",
+          batch_number: "LOT-B1",
+          session_id: "v1",
+          quantity: "32.5",
+          price_per_unit: "12",
+          revenue: "390",
+          cost: "162.5",
+        },
+      ],
+    },
+  ],
+  waste: [
+    {
+      waste_id: "w1",
+      store_id: "s1",
+      product_id: "p-botox",
+      product_name: "Botox 100U",
+      batch_id: "b1",
+      batch_number: "LOT-B1",
+      session_id: "v1",
+      reason: "draw_up_loss",
+      quantity: "2",
+      cost: "10",
+      practitioner_id: null,
+      practitioner_name: null,
+      appointment_ref: null,
+      notes: "30G needle",
+      recorded_at: "2026-11-30T09:05:00Z",
+      recorded_by: "u1",
+    },
+  ],
+};
