@@ -3,4 +3,4 @@
 /**
  * The audit screen's groups of kinds.
  */
-export type EventCategory = "stock" | "catalogue" | "people" | "sales" | "settings" | "security";
+export type EventCategory = "stock" | "catalogue" | "people" | "sales" | "settings" | "security" | "alerts";

@@ -9,7 +9,8 @@ import type { BatchStatus } from "./BatchStatus";
  *   (`expire_batches_within_days`, stock reaching 0).
  * - `recall_class` (`I`, `II` or `III`) only with `recalled`.
  * - A batch that stops being sellable loses its active holds. Quantities are unchanged.
- *   Writes a `recall` or `status_change` audit event.
+ *   Writes a `recall` or `status_change` audit event; a recall of a lot with stock also
+ *   raises a critical `recall` alert (resolved by the alert sweep once the lot is empty).
  */
 export type SetBatchStatus = { 
 /**

@@ -9,6 +9,7 @@
 //! announced by `d.refusal("what is refused")`: the "Errors" section heads
 //! them with the kind they really failed with.
 
+mod cold;
 mod inventory;
 mod till;
 
@@ -28,6 +29,7 @@ pub(super) fn run() -> Recorder {
     cli_examples(&mut d, &c);
     inventory::errors(&mut d, &c, &b);
     till::day(&mut d, &c, &b);
+    cold::evening(&mut d, &c);
     d
 }
 
