@@ -126,6 +126,16 @@ export function plainSentence(e: ApiError, t: T = i18next.t, instant: (iso: stri
       return t("Sale {{number}} belongs to a closed shift: make a return instead.", { number: s("number") });
     case "sale_has_returns":
       return t("Sale {{number}} has returns, so it cannot be voided.", { number: s("number") });
+    case "alert_not_open":
+      return t("This alert was already dealt with ({{status}}); the list shows it as it is now.", { status: status() });
+    case "lot_already_decided":
+      return t("Lot {{batch}} was already {{decision}}.", { batch: s("batch"), decision: t(s("decision")) });
+    case "csv_rejected": {
+      const problems = (d as { problems?: { line: number; message: string }[] }).problems ?? [];
+      return t("Nothing was imported: {{lines}}.", {
+        lines: problems.map((p) => t("line {{line}}: {{message}}", { line: p.line, message: p.message })).join("; "),
+      });
+    }
     case "schema_too_new":
       return t("This database was written by a newer PharmaPOS. Install that version or newer.");
     case "not_a_database":

@@ -29,6 +29,10 @@ import type { ProductSort } from "../../bindings/ProductSort";
 import { NavigationContext, type NavigationTarget } from "../../lib/navigation";
 import { AppearanceDialog } from "./AppearanceDialog";
 import { firstScreen, isShortcut, screensFor, type ScreenId } from "./screens";
+import { AlertsScreen } from "../alerts/AlertsScreen";
+import { AlertNavBadge } from "../alerts/AlertBadge";
+import { ColdChainScreen } from "../coldchain/ColdChainScreen";
+import { ReorderScreen } from "../reorder/ReorderScreen";
 import { StatusBar } from "./StatusBar";
 import { UnauthenticatedContext } from "./session";
 import { StoreLocaleProvider, usableLocale, type StoreLocale } from "../../lib/locale";
@@ -136,6 +140,7 @@ export function MainLayout({
                   data-screen={s.id}
                 >
                   <span>{t(s.label)}</span>
+                  {s.id === "alerts" && <AlertNavBadge />}
                   <Kbd>Alt+{s.key}</Kbd>
                 </button>
               </li>
@@ -177,6 +182,9 @@ export function MainLayout({
           {current === "shifts" && <ShiftsScreen />}
           {current === "backorders" && <BackordersScreen />}
           {current === "categories" && <CategoriesScreen />}
+          {current === "alerts" && <AlertsScreen />}
+          {current === "coldchain" && <ColdChainScreen />}
+          {current === "reorder" && <ReorderScreen />}
         </main>
         <StatusBar status={status} user={user} />
       </div>

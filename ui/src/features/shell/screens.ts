@@ -22,7 +22,10 @@ export type ScreenId =
   | "settings"
   | "shifts"
   | "categories"
-  | "backorders";
+  | "backorders"
+  | "alerts"
+  | "coldchain"
+  | "reorder";
 
 /** One entry of the navigation. */
 export interface ScreenEntry {
@@ -55,6 +58,10 @@ export const SCREENS: readonly ScreenEntry[] = [
   { id: "shifts", label: "Shifts and reports", key: "R", needs: "list_shifts" },
   { id: "backorders", label: "Backorders", key: "B", needs: "fulfill_backorder" },
   { id: "categories", label: "Categories", key: "C", needs: "create_category" },
+  // Alerts: every store role sees them (the shell's sweep runs as them).
+  { id: "alerts", label: "Alerts", key: "A", needs: "list_alerts" },
+  { id: "coldchain", label: "Cold chain", key: "T", needs: "list_storage_locations" },
+  { id: "reorder", label: "Reorder", key: "O", needs: "list_reorder_recommendations" },
   // This workstation (till id, printer) and the store's settings: managers
   // change how the store sells; only admins its details and the till id.
   { id: "settings", label: "Settings", key: ",", needs: "update_till_settings" },
