@@ -228,9 +228,10 @@ function ReadingForm({ location, onNotice }: { location: StorageLocation; onNoti
   }
 
   function importFile(file: File) {
-    void file.text().then((csv) =>
-      importCsv.mutate({ location_id: location.location_id, csv }, { onSuccess: (r) => onNotice(outcomeText(t, r)) }),
-    );
+    const reader = new FileReader();
+    reader.onload = () =>
+      importCsv.mutate({ location_id: location.location_id, csv: String(reader.result ?? "") }, { onSuccess: (r) => onNotice(outcomeText(t, r)) });
+    reader.readAsText(file);
   }
 
   return (
