@@ -2,6 +2,8 @@
 //! type holds the lots it concerns, a manager releases or disposes of them
 //! lot by lot, and the ledger still verifies.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use chrono::Duration;

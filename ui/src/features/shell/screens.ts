@@ -61,7 +61,7 @@ export const SCREENS: readonly ScreenEntry[] = [
   // Alerts: every store role sees them (the shell's sweep runs as them).
   { id: "alerts", label: "Alerts", key: "A", needs: "list_alerts" },
   { id: "coldchain", label: "Cold chain", key: "T", needs: "list_storage_locations" },
-  { id: "reorder", label: "Reorder", key: "O", needs: "list_reorder_recommendations" },
+  { id: "reorder", label: "Reorder", key: "E", needs: "list_reorder_recommendations" },
   // This workstation (till id, printer) and the store's settings: managers
   // change how the store sells; only admins its details and the till id.
   { id: "settings", label: "Settings", key: ",", needs: "update_till_settings" },
