@@ -128,7 +128,7 @@ export function AlertsScreen() {
       header: t("About"),
       cell: (a) =>
         navigate ? (
-          <button type="button" className="link" onClick={() => openSubject(a)}>
+          <button type="button" className="link" onClick={() => openSubject(a)} translate="no">
             {a.subject_name}
           </button>
         ) : (

@@ -75,7 +75,7 @@ export function ColdChainScreen() {
     {
       header: t("Location"),
       cell: (l) => (
-        <button type="button" className="link" aria-pressed={l.location_id === current?.location_id} onClick={() => setChosen(l.location_id)}>
+        <button type="button" className="link" aria-pressed={l.location_id === current?.location_id} onClick={() => setChosen(l.location_id)} translate="no">
           {l.name}
         </button>
       ),
@@ -158,7 +158,9 @@ function LocationDetail({ location, onNotice }: { location: StorageLocation; onN
   ];
   return (
     <section className="panel" aria-labelledby="location-title">
-      <h2 id="location-title">{location.name}</h2>
+      <h2 id="location-title">
+        <span translate="no">{location.name}</span>
+      </h2>
       <p className="muted">
         {t("Held at once beyond {{margin}} °C outside a product's range; more than {{minutes}} minutes outside within {{window}} minutes hold too.", {
           margin: f.qty(location.instant_margin_c),
@@ -376,7 +378,7 @@ function Excursions({ onNotice }: { onNotice: (m: string) => void }) {
       {rows.map((e) => (
         <article key={e.excursion_id} className="excursion" aria-label={t("Excursion at {{name}}", { name: e.location_name })}>
           <h3>
-            {excursionLabel(t, e.kind)} · {e.location_name} · {f.instant(e.detected_at)}
+            {excursionLabel(t, e.kind)} · <span translate="no">{e.location_name}</span> · <span translate="no">{f.instant(e.detected_at)}</span>
           </h3>
           <p className="muted">
             {e.kind === "cumulative_hot" || e.kind === "cumulative_cold"
