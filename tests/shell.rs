@@ -100,6 +100,38 @@ fn write_commands_are_flagged_and_errors_keep_their_kind() {
     assert_eq!(unknown.details["field"], "name");
 }
 
+#[test]
+fn the_alert_sweep_runs_as_whoever_is_signed_in_and_not_without_them() {
+    let (_dir, state) = ready(None);
+    assert!(state.sweep_alerts().unwrap().is_none(), "nobody signed in");
+    state.sign_in(sign_in_request("2580")).unwrap();
+    let (product, _) = state
+        .call(
+            "create_product",
+            json!({"sku": "LOW", "name": "Low one", "cost_price": "1.00",
+                   "thresholds": {"reorder_point": "10"}}),
+        )
+        .unwrap();
+    let (supplier, _) = state
+        .call("create_supplier", json!({ "name": "Emzor" }))
+        .unwrap();
+    state
+        .call(
+            "receive_stock",
+            json!({"product_id": product["id"], "supplier_id": supplier["id"],
+                   "batch_number": "L1", "quantity": "2", "expiry_date": "2099-01-01"}),
+        )
+        .unwrap();
+    let swept = state.sweep_alerts().unwrap().unwrap();
+    assert_eq!(swept.raised, 2, "low stock and reorder");
+    assert_eq!(state.sweep_alerts().unwrap().unwrap().raised, 0);
+    let (alerts, writes) = state
+        .call("list_alerts", json!({"alert_type": "low_stock"}))
+        .unwrap();
+    assert!(!writes);
+    assert_eq!(alerts["total"], 1);
+}
+
 /// A set-up store whose shell runs on a clock the test moves.
 fn clocked(idle: Option<Duration>) -> (tempfile::TempDir, AppState, Arc<TestClock>) {
     let dir = tempfile::tempdir().unwrap();

@@ -80,10 +80,14 @@ pub async fn list_sign_in_users(app: AppHandle) -> Result<Vec<UserSummary>, ApiE
     blocking(&app, |s| s.sign_in_users()).await
 }
 
-/// Checks the PIN and starts the session.
+/// Checks the PIN and starts the session; then runs the alert sweep in the
+/// background, so the alert centre is current for whoever signed in.
 #[tauri::command]
 pub async fn sign_in(app: AppHandle, request: SignInRequest) -> Result<SignedInUser, ApiError> {
-    blocking(&app, move |s| s.sign_in(request)).await
+    let user = blocking(&app, move |s| s.sign_in(request)).await?;
+    let handle = app.clone();
+    tauri::async_runtime::spawn(async move { crate::timers::sweep_alerts_once(&handle).await });
+    Ok(user)
 }
 
 /// Ends the session (also used by the UI's idle lock).

@@ -75,6 +75,10 @@ pub fn run(options: LaunchOptions) -> Result<(), Box<dyn std::error::Error>> {
                 app.handle().clone(),
                 timers::HOLD_RELEASE_EVERY,
             ));
+            tauri::async_runtime::spawn(timers::sweep_alerts_every(
+                app.handle().clone(),
+                timers::ALERT_SWEEP_EVERY,
+            ));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

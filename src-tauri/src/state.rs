@@ -425,6 +425,26 @@ impl AppState {
         self.with_db(|db| Ok(pharmapos_engine::clinic::vials::sweep_for(db, &session)?))
     }
 
+    /// Runs the alert sweep (`run_alert_sweep`) as the signed-in user, in
+    /// their store: raises the stock, expiry, recall and reorder alerts the
+    /// store needs and resolves those whose cause is gone. With nobody
+    /// signed in it does nothing and returns `None` (the next tick or
+    /// sign-in catches up).
+    pub fn sweep_alerts(
+        &self,
+    ) -> Result<Option<pharmapos_engine::alerts::sweep::SweepResult>, ApiError> {
+        let Some(user) = self.background_user()? else {
+            return Ok(None);
+        };
+        let session = Session { user_id: user.id };
+        self.with_db(|db| {
+            Ok(Some(db.execute(
+                &session,
+                pharmapos_engine::alerts::sweep::RunAlertSweep::default(),
+            )?))
+        })
+    }
+
     /// Runs a command of the command layer as the signed-in user. Returns the
     /// response and whether the command changes data (so the caller can tell
     /// open screens to refresh).

@@ -1,4 +1,7 @@
-//! The shell's background timer: every minute, release the stock of lapsed
+//! The shell's background timers. Alerts: soon after start and every two
+//! minutes, run the alert sweep as whoever is signed in
+//! ([`AppState::sweep_alerts`]; sign-in runs one too), and tell open
+//! screens when it raised or resolved something. Holds: every minute, release the stock of lapsed
 //! holds (held carts past their lifetime), so it becomes sellable again
 //! without waiting for the next hold, resume or sale at a till (which run
 //! the same release); and sweep the open vials (those past their window
@@ -41,5 +44,33 @@ pub async fn release_lapsed_holds_every(app: AppHandle, period: Duration) {
             }
             Err(e) => log::warn!("sweeping open vials failed: {e}"),
         }
+    }
+}
+
+/// How often the alert sweep runs.
+pub const ALERT_SWEEP_EVERY: Duration = Duration::from_secs(120);
+
+/// Runs the alert sweep once now (as whoever is signed in) and tells open
+/// screens when alerts changed.
+pub async fn sweep_alerts_once(app: &AppHandle) {
+    match blocking(app, |s: &AppState| s.sweep_alerts()).await {
+        Ok(Some(r)) if r.raised > 0 || r.resolved > 0 => {
+            log::info!("alert sweep: {} raised, {} resolved", r.raised, r.resolved);
+            notify(app, "run_alert_sweep");
+        }
+        Ok(_) => {}
+        Err(e) => log::warn!("alert sweep failed: {e}"),
+    }
+}
+
+/// Ticks forever: the first sweep a few seconds after start, then every
+/// `period`.
+pub async fn sweep_alerts_every(app: AppHandle, period: Duration) {
+    let first = tokio::time::Instant::now() + Duration::from_secs(5);
+    let mut ticks = tokio::time::interval_at(first, period);
+    ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        sweep_alerts_once(&app).await;
     }
 }

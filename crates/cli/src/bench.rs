@@ -236,6 +236,7 @@ pub fn run(a: &BenchArgs, db_path: &std::path::Path) -> anyhow::Result<()> {
                     supplier_id: supplier,
                     reference_number: Some(format!("PO-{pid:06}-{k:03}")),
                     location: None,
+                    storage_location_id: None,
                     notes: None,
                 },
             )?;

@@ -148,7 +148,8 @@ pub fn run(a: &ClinicBenchArgs, path: &Path) -> anyhow::Result<()> {
     for d in 0..days {
         let day = start + Duration::days(d);
         db.set_clock(at(day, 8));
-        // A lot of 40 vials every two weeks, expiring in a year.
+        // A lot every two weeks, enough for a fortnight at the largest dose,
+        // expiring in a year.
         if d % 14 == 0 {
             lot_no += 1;
             lots.push(
@@ -158,7 +159,7 @@ pub fn run(a: &ClinicBenchArgs, path: &Path) -> anyhow::Result<()> {
                         product_id: btx,
                         store_id: None,
                         batch_number: format!("LOT-{lot_no:04}"),
-                        quantity: Qty::from(4000),
+                        quantity: Qty::from(i64::from(a.treatments_per_day) * 14 * 50),
                         expiry_date: Some(day + Duration::days(365)),
                         manufacture_date: None,
                         serial_number: None,

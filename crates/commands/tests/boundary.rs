@@ -191,6 +191,69 @@ fn fixture() -> Fx {
         id(&receive(&mut db, &a, "A3", "2032-01-01"), "receipt_id"),
     );
 
+    // The cold chain and alerts: a 2–8 °C product with a reorder point, a lot
+    // of it in A's fridge, a hot reading that held it (an excursion and its
+    // alert), and the sweep's alert that none of it is available.
+    let vaccine = id(
+        &run(
+            &mut db,
+            &ada,
+            "create_product",
+            json!({"sku": "VAX", "name": "Vaccine", "cost_price": "5.00",
+                   "storage": {"temperature_min_c": "2", "temperature_max_c": "8"},
+                   "thresholds": {"reorder_point": "1000"}}),
+        ),
+        "id",
+    );
+    let cold_lot = id(
+        &run(
+            &mut db,
+            &ada,
+            "receive_stock",
+            json!({"product_id": vaccine, "store_id": a, "supplier_id": supplier,
+                   "batch_number": "V1", "quantity": "10", "expiry_date": "2030-01-01"}),
+        ),
+        "batch_id",
+    );
+    ids.insert("cold_lot", cold_lot.clone());
+    let fridge = id(
+        &run(
+            &mut db,
+            &a_manager,
+            "create_storage_location",
+            json!({"store_id": a, "name": "Fridge", "kind": "fridge"}),
+        ),
+        "location_id",
+    );
+    ids.insert("location", fridge.clone());
+    run(
+        &mut db,
+        &a_manager,
+        "put_lot_in_location",
+        json!({"batch_id": cold_lot, "location_id": fridge}),
+    );
+    let soon = (chrono::Utc::now() + chrono::Duration::minutes(1)).to_rfc3339();
+    let held = run(
+        &mut db,
+        &a_cashier,
+        "record_readings",
+        json!({"location_id": fridge, "readings": [{"taken_at": soon, "celsius": "15"}]}),
+    );
+    ids.insert("excursion", id(&held["excursions"][0], "excursion_id"));
+    run(
+        &mut db,
+        &a_cashier,
+        "run_alert_sweep",
+        json!({"store_id": a}),
+    );
+    let low = run(
+        &mut db,
+        &a_manager,
+        "list_alerts",
+        json!({"store_id": a, "alert_type": "out_of_stock"}),
+    );
+    ids.insert("alert", id(&low["rows"][0], "alert_id"));
+
     let reservation = run(
         &mut db,
         &a_manager,
@@ -414,6 +477,25 @@ fn case(name: &str, ids: &BTreeMap<&'static str, String>) -> Option<Value> {
         "export_lot_trace_csv" => json!({"batch_id": i("batch")}),
         "get_clinic_report" => json!({"store_id": a, "from": "2020-01-01T00:00:00Z",
                                       "to": "2040-01-01T00:00:00Z"}),
+        "list_alerts" => json!({"store_id": a}),
+        "acknowledge_alert" | "resolve_alert" | "dismiss_alert" => {
+            json!({"alert_id": i("alert"), "note": "seen"})
+        }
+        "run_alert_sweep" => json!({"store_id": a}),
+        "get_alert_settings" => json!({"store_id": a}),
+        "update_alert_settings" => json!({"store_id": a, "expiry_alert_days": 60}),
+        "list_reorder_recommendations" => json!({"store_id": a}),
+        "create_storage_location" => json!({"store_id": a, "name": "Shelf 9", "kind": "shelf"}),
+        "list_storage_locations" => json!({"store_id": a}),
+        "put_lot_in_location" => json!({"batch_id": i("batch"), "location_id": i("location")}),
+        "record_readings" => json!({"location_id": i("location"),
+                                    "readings": [{"taken_at": "2025-06-01T10:00:00Z", "celsius": "5"}]}),
+        "import_readings_csv" => json!({"location_id": i("location"),
+                                        "csv": "2025-06-01T10:05:00Z,5.5\n"}),
+        "list_readings" => json!({"location_id": i("location")}),
+        "list_excursions" => json!({"store_id": a}),
+        "decide_excursion_lot" => json!({"excursion_id": i("excursion"), "batch_id": i("cold_lot"),
+                                         "decision": "release"}),
         // Verifies the whole file at once, store A's chain included.
         "verify" => json!({}),
         _ => return None,
@@ -546,8 +628,8 @@ fn head_office_reads_every_store_and_writes_none() {
         "get_store_inventory",
         json!({"store_id": fx.ids["store_a"]}),
     );
-    // A1 to A4 (head office's writes were all refused).
-    assert_eq!(stock.as_array().unwrap().len(), 4);
+    // A1 to A4 and the vaccine's V1 (head office's writes were all refused).
+    assert_eq!(stock.as_array().unwrap().len(), 5);
     let sales = run(
         &mut db,
         &fx.head_office,

@@ -141,6 +141,7 @@ fn receive_request(
         supplier_id,
         reference_number: None,
         location: None,
+        storage_location_id: None,
         notes: None,
     }
 }

@@ -143,6 +143,12 @@ impl serde::de::Visitor<'_> for DecimalVisitor {
     }
 }
 
+/// `deserialize_with` for a required plain decimal (a temperature): a JSON
+/// number or a string holding one.
+pub fn decimal<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Decimal, D::Error> {
+    d.deserialize_any(DecimalVisitor)
+}
+
 /// `deserialize_with` for optional plain decimals (percentages,
 /// temperatures): a JSON number or a string, like quantities and money.
 pub fn opt_decimal<'de, D: Deserializer<'de>>(
@@ -270,10 +276,4 @@ mod tests {
             500
         );
     }
-}
-
-/// `deserialize_with` for a required plain decimal (a temperature): a JSON
-/// number or a string holding one.
-pub fn decimal<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Decimal, D::Error> {
-    d.deserialize_any(DecimalVisitor)
 }

@@ -2,6 +2,8 @@
 //! cause grows, resolves it when the cause is gone; people acknowledge,
 //! resolve and dismiss with notes; reorder arithmetic.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use chrono::Duration;

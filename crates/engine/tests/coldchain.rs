@@ -2,6 +2,8 @@
 //! type holds the lots it concerns, a manager releases or disposes of them
 //! lot by lot, and the ledger still verifies.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use chrono::Duration;
@@ -521,4 +523,24 @@ fn a_location_belongs_to_a_store_and_names_are_unique() {
     );
     let ex = fx.run(ListExcursions::default());
     assert_eq!(ex.total, 0);
+}
+
+#[test]
+fn receiving_can_put_the_lot_in_a_location() {
+    let Cold {
+        mut fx,
+        fridge,
+        vaccine,
+        ..
+    } = cold();
+    let mut req = fx.receive_req(vaccine, "C9", day(100), qi(3));
+    req.storage_location_id = Some(fridge);
+    let lot = fx.run(req).batch_id;
+    let locs = fx.run(ListStorageLocations::default());
+    assert!(locs[0].lots.iter().any(|l| l.batch_id == lot));
+    // A location of another store is refused (here: an unknown one).
+    let mut req = fx.receive_req(vaccine, "C10", day(100), qi(3));
+    req.storage_location_id = Some(StorageLocationId::new());
+    assert_kind(fx.as_user(fx.admin, req), "not_found");
+    fx.assert_verified();
 }

@@ -27,6 +27,7 @@ fn line(product: ProductId, batch: &str, qty: i64, cost: Option<&str>) -> Delive
         serial_number: None,
         cost_price: cost.map(money),
         location: None,
+        storage_location_id: None,
     }
 }
 

@@ -2,6 +2,7 @@
 import type { Money } from "./Money";
 import type { ProductId } from "./ProductId";
 import type { Qty } from "./Qty";
+import type { StorageLocationId } from "./StorageLocationId";
 
 /**
  * One line of a delivery: what `receive_stock` takes for one batch, less what the
@@ -39,4 +40,8 @@ cost_price?: Money,
 /**
  * Storage location for this line (default: the delivery's).
  */
-location?: string, };
+location?: string, 
+/**
+ * Storage location (fridge, shelf) the lot goes into.
+ */
+storage_location_id?: StorageLocationId, };

@@ -2,6 +2,7 @@
 import type { Money } from "./Money";
 import type { ProductId } from "./ProductId";
 import type { Qty } from "./Qty";
+import type { StorageLocationId } from "./StorageLocationId";
 import type { StoreId } from "./StoreId";
 import type { SupplierId } from "./SupplierId";
 
@@ -65,9 +66,14 @@ supplier_id: SupplierId,
  */
 reference_number?: string, 
 /**
- * Storage location (shelf, fridge…).
+ * Storage location (shelf, fridge…), as free text.
  */
 location?: string, 
+/**
+ * A storage location of the store to put the lot in (its temperatures
+ * count against the lot from now; see `put_lot_in_location`).
+ */
+storage_location_id?: StorageLocationId, 
 /**
  * Notes.
  */

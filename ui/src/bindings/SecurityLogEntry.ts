@@ -14,7 +14,8 @@ id: string,
  */
 occurred_at: string, 
 /**
- * `sign_in_failed` or `approval_failed`.
+ * `sign_in_failed`, `approval_failed`, `patient_data_viewed` or
+ * `patient_data_exported`.
  */
 event: string, 
 /**
@@ -38,7 +39,8 @@ actor_name: string | null,
  */
 action: string | null, 
 /**
- * `wrong_pin`, `unknown_user`, `locked`, `not_a_manager`, `deactivated`.
+ * `wrong_pin`, `unknown_user`, `locked`, `not_a_manager`, `deactivated`
+ * (failures); `viewed` or `exported` (patients' data).
  */
 outcome: string, 
 /**

@@ -133,11 +133,15 @@ export function plainSentence(e: ApiError, t: T = i18next.t, instant: (iso: stri
     case "vial_not_active":
       return t("This vial is no longer open ({{status}}).", { status: status() });
     case "alert_not_open":
-      return t("This alert is already {{status}}.", { status: status() });
+      return t("This alert was already dealt with ({{status}}); the list shows it as it is now.", { status: status() });
     case "lot_already_decided":
       return t("Lot {{batch}} was already {{decision}}.", { batch: s("batch"), decision: t(s("decision")) });
-    case "csv_rejected":
-      return t("Some lines of the file are wrong, so nothing was imported. Correct them and import again.");
+    case "csv_rejected": {
+      const problems = (d as { problems?: { line: number; message: string }[] }).problems ?? [];
+      return t("Nothing was imported: {{lines}}.", {
+        lines: problems.map((p) => t("line {{line}}: {{message}}", { line: p.line, message: p.message })).join("; "),
+      });
+    }
     case "schema_too_new":
       return t("This database was written by a newer PharmaPOS. Install that version or newer.");
     case "not_a_database":

@@ -33,6 +33,8 @@ const GROUPS: &[(&str, &str)] = &[
     ("sales::security", "Audit"),
     ("sales", "The till"),
     ("audit", "Audit"),
+    ("alerts", "Alerts and reorder"),
+    ("coldchain", "Cold chain"),
 ];
 
 fn group_of(c: &CommandSpec) -> String {

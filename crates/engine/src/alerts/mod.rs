@@ -5,9 +5,9 @@
 //! An alert is about one subject (kind + id + name as it read when raised)
 //! and moves active → acknowledged → resolved, or is dismissed. There is at
 //! most one open (active or acknowledged) alert per store, type and subject
-//! (a partial unique index, migration V12), so [`raise`] called again for the
+//! (a partial unique index, migration V12), so `raise` called again for the
 //! same subject returns the open alert (raising its severity if the new one
-//! is higher) and a sweep never duplicates. [`resolve_subject`] closes it
+//! is higher) and a sweep never duplicates. `resolve_subject` closes it
 //! when its cause is gone. Every state change is an event of the store's
 //! record (`audit::record`).
 
@@ -174,7 +174,7 @@ impl AlertStatus {
     }
 }
 
-/// An alert to raise (see [`raise`]).
+/// An alert to raise (see `raise`).
 pub struct NewAlert<'a> {
     /// Store.
     pub store_id: StoreId,
@@ -229,7 +229,7 @@ pub(crate) fn raise(ctx: &Ctx<'_>, a: NewAlert<'_>) -> Result<AlertId> {
     raise_counted(ctx, a).map(|(id, _)| id)
 }
 
-/// [`raise`], telling whether a new alert was raised.
+/// `raise`, telling whether a new alert was raised.
 pub(crate) fn raise_counted(ctx: &Ctx<'_>, a: NewAlert<'_>) -> Result<(AlertId, bool)> {
     let now = ctx.now_str();
     if let Some((id, severity, _)) = open_alert(

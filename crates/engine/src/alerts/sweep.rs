@@ -12,7 +12,7 @@
 //! | `recall` | a recalled lot still holds stock | critical | batch |
 //! | `reorder_recommended` | [`super::reorder`] recommends an order | info | product |
 //!
-//! Each alert is raised once ([`super::raise`] returns the open one, and
+//! Each alert is raised once (`raise` returns the open one, and
 //! raises its severity when it grew) and resolves itself with a note when
 //! its condition no longer holds.
 

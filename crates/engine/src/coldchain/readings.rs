@@ -12,7 +12,7 @@ use crate::ids::{ReadingId, StorageLocationId};
 use crate::op::{Ctx, Operation};
 use crate::page::limit_offset;
 use crate::{Error, Result};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use rusqlite::{params, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -59,6 +59,8 @@ fn store_readings(
     let latest_allowed = ctx.now + Duration::minutes(5);
     let mut rows = Vec::new();
     for (line, t, c) in readings {
+        // Stored to the millisecond: judged as stored.
+        let t = t.trunc_subsecs(3);
         if t > latest_allowed {
             problems.push(CsvProblem {
                 line,

@@ -233,6 +233,9 @@ pub struct DeliveryLine {
     /// Storage location for this line (default: the delivery's).
     #[ts(optional)]
     pub location: Option<String>,
+    /// Storage location (fridge, shelf) the lot goes into.
+    #[ts(optional)]
+    pub storage_location_id: Option<crate::ids::StorageLocationId>,
 }
 
 /// - One supplier's delivery, posted all or nothing: every line is received exactly as
@@ -348,6 +351,7 @@ impl Operation for ReceiveDelivery {
                 supplier_id: self.supplier_id,
                 reference_number: Some(reference.clone()),
                 location: line.location.or_else(|| location.clone()),
+                storage_location_id: line.storage_location_id,
                 notes: self.notes.clone(),
             }
             .run(ctx)

@@ -62,9 +62,14 @@ pub struct ReceiveStock {
     /// Supplier invoice / PO number; receipts with the same number share one purchase receipt.
     #[ts(optional)]
     pub reference_number: Option<String>,
-    /// Storage location (shelf, fridge…).
+    /// Storage location (shelf, fridge…), as free text.
     #[ts(optional)]
     pub location: Option<String>,
+    /// A storage location of the store to put the lot in (its temperatures
+    /// count against the lot from now; see `put_lot_in_location`).
+    #[ts(optional)]
+    #[serde(default)]
+    pub storage_location_id: Option<crate::ids::StorageLocationId>,
     /// Notes.
     #[ts(optional)]
     pub notes: Option<String>,
@@ -325,6 +330,10 @@ impl Operation for ReceiveStock {
                   WHERE b.id = ?1",
             )?
             .query_row([batch_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        if let Some(loc) = self.storage_location_id {
+            let b = BatchRow::load(ctx.tx, batch_id)?;
+            crate::coldchain::locations::place(ctx, &b, Some(loc))?;
+        }
         let pending_backorders: i64 = ctx.tx.prepare_cached("SELECT COUNT(*) FROM backorders WHERE product_id = ?1 AND store_id = ?2 AND status IN ('pending', 'partial')")?.query_row(
             params![self.product_id, store.id],
             |r| r.get(0),

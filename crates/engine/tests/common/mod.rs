@@ -271,6 +271,7 @@ impl Fx {
             supplier_id: self.supplier,
             reference_number: None,
             location: None,
+            storage_location_id: None,
             notes: None,
         }
     }

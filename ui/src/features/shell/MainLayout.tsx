@@ -33,6 +33,10 @@ import type { ProductSort } from "../../bindings/ProductSort";
 import { NavigationContext, type NavigationTarget } from "../../lib/navigation";
 import { AppearanceDialog } from "./AppearanceDialog";
 import { firstScreen, isShortcut, screensFor, type ScreenId } from "./screens";
+import { AlertsScreen } from "../alerts/AlertsScreen";
+import { AlertNavBadge } from "../alerts/AlertBadge";
+import { ColdChainScreen } from "../coldchain/ColdChainScreen";
+import { ReorderScreen } from "../reorder/ReorderScreen";
 import { StatusBar } from "./StatusBar";
 import { UnauthenticatedContext } from "./session";
 import { StoreLocaleProvider, usableLocale, type StoreLocale } from "../../lib/locale";
@@ -140,6 +144,7 @@ export function MainLayout({
                   data-screen={s.id}
                 >
                   <span>{t(s.label)}</span>
+                  {s.id === "alerts" && <AlertNavBadge />}
                   <Kbd>Alt+{s.key}</Kbd>
                 </button>
               </li>
@@ -185,6 +190,9 @@ export function MainLayout({
           {current === "patients" && <PatientsScreen />}
           {current === "clinic-report" && <ClinicReportScreen />}
           {current === "categories" && <CategoriesScreen />}
+          {current === "alerts" && <AlertsScreen />}
+          {current === "coldchain" && <ColdChainScreen />}
+          {current === "reorder" && <ReorderScreen />}
         </main>
         <StatusBar status={status} user={user} />
       </div>

@@ -26,7 +26,10 @@ export type ScreenId =
   | "vials"
   | "patients"
   | "recalls"
-  | "clinic-report";
+  | "clinic-report"
+  | "alerts"
+  | "coldchain"
+  | "reorder";
 
 /** One entry of the navigation. */
 export interface ScreenEntry {
@@ -65,6 +68,10 @@ export const SCREENS: readonly ScreenEntry[] = [
   { id: "patients", label: "Patients", key: "P", needs: "list_patients" },
   { id: "recalls", label: "Recalls", key: "K", needs: "record_recall" },
   { id: "clinic-report", label: "Clinic report", key: "M", needs: "get_clinic_report" },
+  // Alerts: every store role sees them (the shell's sweep runs as them).
+  { id: "alerts", label: "Alerts", key: "A", needs: "list_alerts" },
+  { id: "coldchain", label: "Cold chain", key: "T", needs: "list_storage_locations" },
+  { id: "reorder", label: "Reorder", key: "E", needs: "list_reorder_recommendations" },
   // This workstation (till id, printer) and the store's settings: managers
   // change how the store sells; only admins its details and the till id.
   { id: "settings", label: "Settings", key: ",", needs: "update_till_settings" },

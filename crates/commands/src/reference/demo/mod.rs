@@ -10,6 +10,7 @@
 //! them with the kind they really failed with.
 
 mod clinic;
+mod cold;
 mod inventory;
 mod till;
 
@@ -29,6 +30,7 @@ pub(super) fn run() -> Recorder {
     cli_examples(&mut d, &c);
     inventory::errors(&mut d, &c, &b);
     till::day(&mut d, &c, &b);
+    cold::evening(&mut d, &c);
     clinic::day(&mut d, &c);
     d
 }
