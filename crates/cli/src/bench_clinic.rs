@@ -167,6 +167,7 @@ pub fn run(a: &ClinicBenchArgs, path: &Path) -> anyhow::Result<()> {
                         supplier_id: supplier,
                         reference_number: None,
                         location: None,
+                        storage_location_id: None,
                         notes: None,
                     },
                 )?

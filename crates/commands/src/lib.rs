@@ -38,7 +38,7 @@ use pharmapos_engine::clinic::settings::{
     GetClinicSettings, ListVialPolicies, SetVialPolicy, UpdateClinicSettings,
 };
 use pharmapos_engine::clinic::trace::{ExportLotTraceCsv, TraceLot};
-use pharmapos_engine::clinic::treatments::{GetPatientHistory, RecordTreatment};
+use pharmapos_engine::clinic::treatments::{GetPatientHistory, ListPractitioners, RecordTreatment};
 use pharmapos_engine::clinic::vials::{
     CloseVialSession, GetVialSession, ListVialSessions, OpenVialSession, SuggestVialLots,
     SweepVials,
@@ -287,6 +287,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     spec::<GetPatientHistory>(),
     spec::<SuggestVialLots>(),
     spec::<OpenVialSession>(),
+    spec::<ListPractitioners>(),
     spec::<RecordTreatment>(),
     spec::<RecordWaste>(),
     spec::<CloseVialSession>(),

@@ -449,6 +449,7 @@ fn case(name: &str, ids: &BTreeMap<&'static str, String>) -> Option<Value> {
         "update_patient" => json!({"patient_id": i("patient"), "phone": "0800"}),
         "list_patients" => json!({"store_id": a}),
         "get_patient_history" => json!({"patient_id": i("patient")}),
+        "list_practitioners" => json!({"store_id": a}),
         "suggest_vial_lots" => json!({"store_id": a, "product_id": i("product")}),
         "open_vial_session" => json!({"store_id": a, "product_id": i("product"), "units": "10"}),
         "record_treatment" => json!({"patient_id": i("patient"),

@@ -79,6 +79,7 @@ import type { ListCategories } from "./ListCategories";
 import type { ListExcursions } from "./ListExcursions";
 import type { ListHeldCarts } from "./ListHeldCarts";
 import type { ListPatients } from "./ListPatients";
+import type { ListPractitioners } from "./ListPractitioners";
 import type { ListProducts } from "./ListProducts";
 import type { ListReadings } from "./ListReadings";
 import type { ListRecalls } from "./ListRecalls";
@@ -107,6 +108,7 @@ import type { Patient } from "./Patient";
 import type { PatientHistory } from "./PatientHistory";
 import type { PatientPage } from "./PatientPage";
 import type { Permission } from "./Permission";
+import type { Practitioner } from "./Practitioner";
 import type { Product } from "./Product";
 import type { ProductHit } from "./ProductHit";
 import type { ProductPage } from "./ProductPage";
@@ -383,6 +385,8 @@ export type Commands = {
   suggest_vial_lots: { request: SuggestVialLots; response: Array<VialLot> };
   /** Open a vial from a lot (FEFO by default), with its reconstitution and clocks (permission: clinical, writes) */
   open_vial_session: { request: OpenVialSession; response: VialSession };
+  /** The store's practitioners (and managers, admins) who may be named on a treatment (permission: clinical) */
+  list_practitioners: { request: ListPractitioners; response: Array<Practitioner> };
   /** Draw units for a patient from open vials or lots (12.5 U), by treatment area (permission: clinical, writes) */
   record_treatment: { request: RecordTreatment; response: Treatment };
   /** Record waste from an open vial or a lot, with its reason and cost (permission: clinical, writes) */
@@ -600,6 +604,7 @@ export const COMMAND_PERMISSION = {
   get_patient_history: "clinical",
   suggest_vial_lots: "clinical",
   open_vial_session: "clinical",
+  list_practitioners: "clinical",
   record_treatment: "clinical",
   record_waste: "clinical",
   close_vial_session: "clinical",

@@ -620,3 +620,54 @@ pub(crate) fn of_session(ctx: &Ctx<'_>, id: VialSessionId) -> Result<Vec<Treatme
     t.reverse();
     Ok(t)
 }
+
+/// One user who may be named as a treatment's practitioner.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Practitioner {
+    /// The user.
+    pub id: UserId,
+    /// Their name.
+    pub name: String,
+    /// `practitioner`, `manager` or `admin`.
+    pub role: String,
+}
+
+/// The store's active practitioners, managers and admins (who may be named as the
+/// practitioner of a treatment or waste), by name: for the draw's picker.
+#[derive(Clone, Debug, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct ListPractitioners {
+    /// Store (default: the user's).
+    #[ts(optional)]
+    pub store_id: Option<StoreId>,
+}
+
+impl Operation for ListPractitioners {
+    const NAME: &'static str = "list_practitioners";
+    const SUMMARY: &'static str =
+        "The store's practitioners (and managers, admins) who may be named on a treatment";
+    const PERMISSION: Permission = Permission::Clinical;
+    const WRITES: bool = false;
+    type Output = Vec<Practitioner>;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<Vec<Practitioner>> {
+        let store = ctx.store(self.store_id)?;
+        let mut stmt = ctx.tx.prepare_cached(
+            "SELECT u.id, u.name, us.role FROM user_stores us JOIN users u ON u.id = us.user_id
+              WHERE us.store_id = ?1 AND us.role IN ('practitioner', 'manager', 'admin') AND u.is_active = 1
+              ORDER BY u.name COLLATE NOCASE, u.id",
+        )?;
+        let rows = stmt
+            .query_map([store.id], |r| {
+                Ok(Practitioner {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    role: r.get(2)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+}

@@ -1,7 +1,8 @@
 // A draw: units given to a patient from this vial (and, for a treatment that
 // spans two vials, from a second one of the same product), by treatment area
 // (fractions like 12.5; the areas add up to the draw), with the appointment
-// and an optional price per unit. The practitioner is the signed-in user.
+// and an optional price per unit. The practitioner is picked from the store's
+// practitioners (left empty, the engine names the signed-in user).
 // A vial past its window is refused (vial_beyond_use): a manager may approve
 // an override (name from the store's approvers and PIN), or the vial closes.
 import { useState, type FormEvent } from "react";
@@ -40,6 +41,8 @@ export function DrawDialog({
   const { t } = useTranslation();
   const f = useFormat();
   const [patientId, setPatientId] = useState("");
+  const [practitioner, setPractitioner] = useState("");
+  const practitioners = useCommandQuery("list_practitioners", {});
   const [units, setUnits] = useState("");
   const [appointment, setAppointment] = useState("");
   const [price, setPrice] = useState("");
@@ -81,6 +84,7 @@ export function DrawDialog({
     draw.mutate(
       {
         patient_id: patientId,
+        practitioner_id: optional(practitioner),
         appointment_ref: optional(appointment),
         areas: used.length ? used.map((a) => ({ area: a.area.trim(), units: a.units.trim() })) : undefined,
         sources,
@@ -97,8 +101,20 @@ export function DrawDialog({
     <Dialog title={t("Draw from {{product}}, lot {{lot}}", { product: session.product_name, lot: session.batch_number })} onClose={onClose} size="large">
       <form onSubmit={submit} className="grid">
         <p>
-          {t("{{remaining}} left in the vial. Practitioner: you.", { remaining: f.qty(session.remaining, session.unit) })}
+          {t("{{remaining}} left in the vial.", { remaining: f.qty(session.remaining, session.unit) })}
         </p>
+        <Field label={t("Practitioner")} error={err("practitioner_id")}>
+          {(id) => (
+            <select id={id} value={practitioner} onChange={(e) => setPractitioner(e.target.value)}>
+              <option value="">{t("Me")}</option>
+              {(practitioners.data ?? []).map((p) => (
+                <option key={p.id} value={p.id} translate="no">
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
         <PatientPicker value={patientId} onChange={setPatientId} error={err("patient_id")} />
         <div className="grid three">
           <Field label={t("Units from this vial")} error={err("units")}>

@@ -27,6 +27,8 @@ function clinic(extra: (name: string, input: Record<string, unknown>) => unknown
         return { rows: [ADA], total: 1 };
       case "list_approvers":
         return [{ id: "m1", name: "Mgr Bola" }];
+      case "list_practitioners":
+        return [{ id: "u-pia", name: "Pia Nurse", role: "practitioner" }];
       default:
         throw new Error(`unexpected ${name}`);
     }
@@ -116,10 +118,13 @@ describe("VialsScreen", () => {
     fireEvent.change(within(dialog).getByLabelText("Area 2"), { target: { value: "Crow's feet" } });
     fireEvent.change(within(dialog).getByLabelText("Units in area 2"), { target: { value: "2.5" } });
     fireEvent.change(within(dialog).getByLabelText("Appointment"), { target: { value: "APT-7" } });
+    await within(dialog).findByRole("option", { name: "Pia Nurse" });
+    fireEvent.change(within(dialog).getByLabelText("Practitioner"), { target: { value: "u-pia" } });
     fireEvent.click(within(dialog).getByRole("button", { name: "Record the draw" }));
     await screen.findByRole("dialog", { name: "Vial of Botox 100U, lot LOT-B1" });
     expect(calls.find((c) => c.name === "record_treatment")?.input).toEqual({
       patient_id: "pa-ada",
+      practitioner_id: "u-pia",
       appointment_ref: "APT-7",
       areas: [
         { area: "Glabellar lines", units: "10" },

@@ -49,6 +49,7 @@ pub(super) fn day(d: &mut Recorder, c: &Catalogue) {
         json!({"vial_reminder_age_hours": 48, "vial_reminder_idle_hours": 8}),
     );
 
+    d.call("ngozi", "list_practitioners", json!({}));
     d.call("ngozi", "suggest_vial_lots", json!({"product_id": btx}));
     let vial = d.call(
         "ngozi",
