@@ -804,10 +804,61 @@ fn expire_batches_within_days_and_expiry_lists() {
         .collect();
     assert_eq!(expired, vec![past]);
 
+    // A dry run answers what a real run marks and what it is worth, and
+    // changes nothing: no event, no status, the hold still held.
+    let events = fx.event_count();
+    let statuses: Vec<_> = fx
+        .inventory()
+        .into_iter()
+        .map(|b| (b.batch_id, b.status, b.quantity, b.reserved))
+        .collect();
+    let preview = fx.run(ExpireBatchesWithinDays {
+        store_id: None,
+        days: 7,
+        dry_run: Some(true),
+    });
+    assert!(preview.dry_run);
+    assert_eq!(preview.count, 2);
+    assert_eq!(preview.batch_ids, vec![past, soon], "expiry first");
+    assert_eq!(
+        preview
+            .batches
+            .iter()
+            .map(|b| (b.batch_id, b.status, b.quantity))
+            .collect::<Vec<_>>(),
+        vec![
+            (past, BatchStatus::Available, qi(4)),
+            (soon, BatchStatus::Available, qi(5))
+        ]
+    );
+    // (4 + 5) tablets at 0.05.
+    assert_eq!(preview.value, "0.45".parse().unwrap());
+    assert_eq!(fx.event_count(), events, "a dry run appends no event");
+    let after: Vec<_> = fx
+        .inventory()
+        .into_iter()
+        .map(|b| (b.batch_id, b.status, b.quantity, b.reserved))
+        .collect();
+    assert_eq!(after, statuses, "a dry run changes no batch");
+    let h: String = fx
+        .raw()
+        .query_row(
+            "SELECT status FROM stock_reservations WHERE id = ?1",
+            [hold.reservation_id.to_string()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(h, "active", "a dry run releases no hold");
+
     let res = fx.run(ExpireBatchesWithinDays {
         store_id: None,
         days: 7,
+        dry_run: None,
     });
+    assert!(!res.dry_run);
+    assert_eq!(res.batch_ids, preview.batch_ids, "the preview was right");
+    assert_eq!(res.value, preview.value);
+    assert_eq!(fx.event_count(), events + 3, "two expired events and the hold's release");
     let mut ids = res.batch_ids.clone();
     ids.sort();
     let mut want = vec![past, soon];
@@ -877,7 +928,8 @@ fn expire_batches_within_days_and_expiry_lists() {
     assert_eq!(
         fx.run(ExpireBatchesWithinDays {
             store_id: None,
-            days: 7
+            days: 7,
+            dry_run: None,
         })
         .count,
         0
@@ -889,6 +941,7 @@ fn expire_batches_within_days_and_expiry_lists() {
             ExpireBatchesWithinDays {
                 store_id: None,
                 days: -1,
+                dry_run: Some(true),
             },
         )
     });
@@ -899,6 +952,7 @@ fn expire_batches_within_days_and_expiry_lists() {
             ExpireBatchesWithinDays {
                 store_id: None,
                 days: 30,
+                dry_run: Some(true),
             },
         )
     });
