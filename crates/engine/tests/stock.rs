@@ -358,7 +358,10 @@ fn pending_adjustments_say_which_limit_they_exceed() {
     };
     // Over the value only: 9.5 units × 2.50 = 23.75 > 20.00.
     let by_value = ask(&mut fx, vial, "-9.5");
-    assert_eq!(by_value.waiting_for, Some(wait("9.5", "23.75", None, Some("20"))));
+    assert_eq!(
+        by_value.waiting_for,
+        Some(wait("9.5", "23.75", None, Some("20")))
+    );
     // Over both: 12 units, 30.00.
     let by_both = ask(&mut fx, vial, "12");
     // Over the units only: 11 tablets are worth 0.55.
@@ -367,7 +370,10 @@ fn pending_adjustments_say_which_limit_they_exceed() {
     let small = fx
         .as_user(c, adjust(pack, -2, AdjustmentReason::Damage))
         .unwrap();
-    assert_eq!((small.status.as_str(), small.waiting_for), ("applied", None));
+    assert_eq!(
+        (small.status.as_str(), small.waiting_for),
+        ("applied", None)
+    );
 
     let pending = |fx: &mut Fx| {
         fx.run(ListAdjustments {
@@ -986,7 +992,11 @@ fn expire_batches_within_days_and_expiry_lists() {
     assert!(!res.dry_run);
     assert_eq!(res.batch_ids, preview.batch_ids, "the preview was right");
     assert_eq!(res.value, preview.value);
-    assert_eq!(fx.event_count(), events + 3, "two expired events and the hold's release");
+    assert_eq!(
+        fx.event_count(),
+        events + 3,
+        "two expired events and the hold's release"
+    );
     let mut ids = res.batch_ids.clone();
     ids.sort();
     let mut want = vec![past, soon];

@@ -15,8 +15,8 @@ use crate::num::Money;
 use crate::op::{Ctx, Operation};
 use crate::{Error, Result};
 use chrono::Duration;
-use rust_decimal::Decimal;
 use rusqlite::params;
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
