@@ -458,9 +458,14 @@ impl AppState {
         let session = Session {
             user_id: self.acting_user()?.id,
         };
+        // A request with `dry_run: true` only answers what it would do and
+        // changes nothing (the engine's convention, e.g.
+        // `expire_batches_within_days`): no data-changed, or the preview a
+        // screen just asked for would refetch every open list.
+        let changes = command.writes && input.get("dry_run").and_then(Value::as_bool) != Some(true);
         let response =
             self.with_db(|db| Ok(pharmapos_commands::dispatch(db, &session, name, input)?))?;
-        Ok((response, command.writes))
+        Ok((response, changes))
     }
 
     /// Copies the live database to `destination` (SQLite online backup).

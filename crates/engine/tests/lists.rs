@@ -621,6 +621,23 @@ fn the_batch_list_filters_sorts_pages_and_counts_in_sql() {
         order(&mut fx, BatchSort::Value, true),
         [c1, e1, old, c2, a1, a2]
     );
+    // A page in value order is the slice of the whole order, with the
+    // whole count (the page's rowids are found first, then joined).
+    let page = fx.run(ListBatches {
+        sort: Some(BatchSort::Value),
+        descending: Some(true),
+        limit: Some(2),
+        offset: Some(2),
+        ..Default::default()
+    });
+    assert_eq!(
+        page.rows
+            .iter()
+            .map(|r| r.batch.batch_id)
+            .collect::<Vec<_>>(),
+        [old, c2]
+    );
+    assert_eq!(page.total, 6);
     // On hand: C1 10, A1 5, E1 4, C-0 3, C2 2, A2 1.
     assert_eq!(
         order(&mut fx, BatchSort::OnHand, false),
@@ -1326,11 +1343,20 @@ fn the_till_keeps_its_fefo_index_and_the_lists_walk_theirs() {
         );
     }
     // No index is written by a sale beyond what the till had: batches by
-    // value are sorted, not walked.
+    // value are sorted, not walked; the batch rows alone are sorted (the
+    // page's rowids), and only the page is joined to its products.
+    let order = "ORDER BY b.on_hand_milli * b.cost_price_e4 DESC, b.rowid DESC";
     let p = plan(&format!(
-        "{view} ORDER BY b.on_hand_milli * b.cost_price_e4 DESC, b.rowid DESC LIMIT 100"
+        "SELECT b.id FROM batches b JOIN products p ON p.id = b.product_id LEFT JOIN suppliers s ON s.id = b.supplier_id
+          WHERE b.rowid IN (SELECT b.rowid FROM batches b WHERE b.store_id = 's' AND b.status <> 'depleted' AND b.on_hand_milli > 0
+                             {order} LIMIT 100) {order}"
     ));
     assert!(p.contains("TEMP B-TREE"), "{p}");
+    assert!(p.contains("LIST SUBQUERY"), "{p}");
+    assert!(
+        p.contains("SEARCH b USING INTEGER PRIMARY KEY (rowid=?)"),
+        "the page's batches are looked up by rowid: {p}"
+    );
     let p = plan(
         "SELECT b.id FROM products p CROSS JOIN batches b ON p.id = b.product_id WHERE b.store_id = 's'
           AND b.status <> 'depleted' AND b.on_hand_milli > 0

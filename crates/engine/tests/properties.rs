@@ -332,6 +332,7 @@ impl World {
                     ExpireBatchesWithinDays {
                         store_id: None,
                         days,
+                        dry_run: None,
                     },
                 )
                 .map(|_| ()),

@@ -19,7 +19,8 @@ use pharmapos_engine::catalogue::products::{
 use pharmapos_engine::catalogue::suppliers::{CreateSupplier, SupplierFields, UpdateSupplier};
 use pharmapos_engine::ids::{BatchId, ProductId, SupplierId};
 use pharmapos_engine::stock::adjust::{
-    AdjustStock, AdjustmentReason, ApproveAdjustment, RejectAdjustment, WriteoffBatch,
+    AdjustStock, AdjustmentReason, ApprovalWait, ApproveAdjustment, ListAdjustments,
+    RejectAdjustment, WriteoffBatch,
 };
 use pharmapos_engine::stock::allocate::{AllocateStockForSale, AllocationResult, SkipReason};
 use pharmapos_engine::stock::backorders::{CreateBackorder, FulfillBackorder};
@@ -305,6 +306,139 @@ fn test_writeoff_batch() {
             },
         )
     });
+    fx.assert_verified();
+}
+
+fn m(s: &str) -> pharmapos_engine::num::Money {
+    s.parse().unwrap()
+}
+
+/// A pending adjustment's list row says what it waits for: its size and value
+/// at cost, and each of the store's thresholds it goes past, as they stand now.
+#[test]
+fn pending_adjustments_say_which_limit_they_exceed() {
+    let mut fx = store_a();
+    let store = fx.store;
+    // Thresholds: 10 units (the default) and 20.00 at cost.
+    fx.run(pharmapos_engine::catalogue::stores::UpdateStore {
+        id: store,
+        name: None,
+        timezone: None,
+        currency: None,
+        address: None,
+        phone: None,
+        locale: None,
+        tax_number: None,
+        licence_number: None,
+        adjustment_approval_units: None,
+        adjustment_approval_value: Some(m("20")),
+    });
+    let (btx, pcm) = (fx.botox(), fx.paracetamol());
+    let vial = fx.receive(btx, "BTX-1", day(100), 100); // 2.50 a unit
+    let pack = fx.receive(pcm, "PCM-1", day(100), 100); // 0.05 a tablet
+    let c = fx.cashier;
+    let ask = |fx: &mut Fx, batch, change: &str| {
+        let a = fx
+            .as_user(
+                c,
+                AdjustStock {
+                    quantity_change: q(change),
+                    ..adjust(batch, 0, AdjustmentReason::Damage)
+                },
+            )
+            .unwrap();
+        assert_eq!(a.status, "pending", "{change}");
+        a
+    };
+    let wait = |quantity: &str, value: &str, ql: Option<&str>, vl: Option<&str>| ApprovalWait {
+        quantity: q(quantity),
+        value: m(value),
+        quantity_limit: ql.map(q),
+        value_limit: vl.map(m),
+    };
+    // Over the value only: 9.5 units × 2.50 = 23.75 > 20.00.
+    let by_value = ask(&mut fx, vial, "-9.5");
+    assert_eq!(
+        by_value.waiting_for,
+        Some(wait("9.5", "23.75", None, Some("20")))
+    );
+    // Over both: 12 units, 30.00.
+    let by_both = ask(&mut fx, vial, "12");
+    // Over the units only: 11 tablets are worth 0.55.
+    let by_units = ask(&mut fx, pack, "-11");
+    // An applied one waits for nothing.
+    let small = fx
+        .as_user(c, adjust(pack, -2, AdjustmentReason::Damage))
+        .unwrap();
+    assert_eq!(
+        (small.status.as_str(), small.waiting_for),
+        ("applied", None)
+    );
+
+    let pending = |fx: &mut Fx| {
+        fx.run(ListAdjustments {
+            store_id: None,
+            status: Some("pending".into()),
+            limit: None,
+        })
+        .into_iter()
+        .map(|a| (a.id, a.waiting_for))
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        pending(&mut fx),
+        vec![
+            (by_units.id, Some(wait("11", "0.55", Some("10"), None))),
+            (by_both.id, Some(wait("12", "30", Some("10"), Some("20")))),
+            (by_value.id, Some(wait("9.5", "23.75", None, Some("20")))),
+        ],
+        "newest first, each with the limits it goes past"
+    );
+
+    // The limits are the store's as they stand: raised above the requests,
+    // they still wait for a manager, over no limit any more.
+    fx.run(pharmapos_engine::catalogue::stores::UpdateStore {
+        id: store,
+        name: None,
+        timezone: None,
+        currency: None,
+        address: None,
+        phone: None,
+        locale: None,
+        tax_number: None,
+        licence_number: None,
+        adjustment_approval_units: Some(q("11")),
+        adjustment_approval_value: Some(m("1000")),
+    });
+    assert_eq!(
+        pending(&mut fx),
+        vec![
+            (by_units.id, Some(wait("11", "0.55", None, None))),
+            (by_both.id, Some(wait("12", "30", Some("11"), None))),
+            (by_value.id, Some(wait("9.5", "23.75", None, None))),
+        ]
+    );
+
+    // Decided, it waits for nothing.
+    let mgr = fx.manager;
+    let approved = fx
+        .as_user(
+            mgr,
+            ApproveAdjustment {
+                adjustment_id: by_both.id,
+                notes: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(approved.waiting_for, None);
+    let all = fx.run(ListAdjustments {
+        store_id: None,
+        status: None,
+        limit: None,
+    });
+    assert!(all
+        .iter()
+        .all(|a| (a.status == "pending") == a.waiting_for.is_some()));
     fx.assert_verified();
 }
 
@@ -804,10 +938,65 @@ fn expire_batches_within_days_and_expiry_lists() {
         .collect();
     assert_eq!(expired, vec![past]);
 
+    // A dry run answers what a real run marks and what it is worth, and
+    // changes nothing: no event, no status, the hold still held.
+    let events = fx.event_count();
+    let statuses: Vec<_> = fx
+        .inventory()
+        .into_iter()
+        .map(|b| (b.batch_id, b.status, b.quantity, b.reserved))
+        .collect();
+    let preview = fx.run(ExpireBatchesWithinDays {
+        store_id: None,
+        days: 7,
+        dry_run: Some(true),
+    });
+    assert!(preview.dry_run);
+    assert_eq!(preview.count, 2);
+    assert_eq!(preview.batch_ids, vec![past, soon], "expiry first");
+    assert_eq!(
+        preview
+            .batches
+            .iter()
+            .map(|b| (b.batch_id, b.status, b.quantity))
+            .collect::<Vec<_>>(),
+        vec![
+            (past, BatchStatus::Available, qi(4)),
+            (soon, BatchStatus::Available, qi(5))
+        ]
+    );
+    // (4 + 5) tablets at 0.05.
+    assert_eq!(preview.value, "0.45".parse().unwrap());
+    assert_eq!(fx.event_count(), events, "a dry run appends no event");
+    let after: Vec<_> = fx
+        .inventory()
+        .into_iter()
+        .map(|b| (b.batch_id, b.status, b.quantity, b.reserved))
+        .collect();
+    assert_eq!(after, statuses, "a dry run changes no batch");
+    let h: String = fx
+        .raw()
+        .query_row(
+            "SELECT status FROM stock_reservations WHERE id = ?1",
+            [hold.reservation_id.to_string()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(h, "active", "a dry run releases no hold");
+
     let res = fx.run(ExpireBatchesWithinDays {
         store_id: None,
         days: 7,
+        dry_run: None,
     });
+    assert!(!res.dry_run);
+    assert_eq!(res.batch_ids, preview.batch_ids, "the preview was right");
+    assert_eq!(res.value, preview.value);
+    assert_eq!(
+        fx.event_count(),
+        events + 3,
+        "two expired events and the hold's release"
+    );
     let mut ids = res.batch_ids.clone();
     ids.sort();
     let mut want = vec![past, soon];
@@ -877,7 +1066,8 @@ fn expire_batches_within_days_and_expiry_lists() {
     assert_eq!(
         fx.run(ExpireBatchesWithinDays {
             store_id: None,
-            days: 7
+            days: 7,
+            dry_run: None,
         })
         .count,
         0
@@ -889,6 +1079,7 @@ fn expire_batches_within_days_and_expiry_lists() {
             ExpireBatchesWithinDays {
                 store_id: None,
                 days: -1,
+                dry_run: Some(true),
             },
         )
     });
@@ -899,6 +1090,7 @@ fn expire_batches_within_days_and_expiry_lists() {
             ExpireBatchesWithinDays {
                 store_id: None,
                 days: 30,
+                dry_run: Some(true),
             },
         )
     });

@@ -225,7 +225,7 @@ export type Commands = {
   writeoff_batch: { request: WriteoffBatch; response: Adjustment };
   /** Quarantine, release, recall (with class) or mark a batch damaged (permission: manage_stock, writes) */
   set_batch_status: { request: SetBatchStatus; response: BatchView };
-  /** Mark every available batch expiring within N days as expired (never sold again) (permission: manage_stock, writes) */
+  /** Mark every available batch expiring within N days as expired (never sold again); dry_run previews (permission: manage_stock, writes) */
   expire_batches_within_days: { request: ExpireBatchesWithinDays; response: ExpireResult };
   /** Batches with stock that are still in date but expire within N days (default 30) (permission: view_inventory) */
   get_expiring_batches: { request: GetExpiringBatches; response: Array<BatchView> };

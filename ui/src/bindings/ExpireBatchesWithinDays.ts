@@ -6,7 +6,9 @@ import type { StoreId } from "./StoreId";
  * today + `days` (0–3650; 0 takes only batches already past their expiry, since a batch is
  * sellable on its expiry date) as `expired`, releasing its holds. The stock stays on
  * hand (write it off with `writeoff_batch`) but is never sold again. One `expired` audit
- * event per batch.
+ * event per batch. With `dry_run: true` it only answers which batches it would mark and
+ * their value at cost, changing nothing (no event, no status, no hold released): the
+ * preview a confirmation shows.
  */
 export type ExpireBatchesWithinDays = { 
 /**
@@ -17,4 +19,8 @@ store_id?: StoreId,
  * Expire batches whose expiry date is before today + days (0: only those
  * already past expiry; a batch is still sellable on its expiry date).
  */
-days: number, };
+days: number, 
+/**
+ * Only say what would be marked; change nothing (default false).
+ */
+dry_run?: boolean, };

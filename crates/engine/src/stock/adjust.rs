@@ -107,6 +107,46 @@ pub struct Adjustment {
     pub decided_at: Option<String>,
     /// Remark on the decision.
     pub decision_notes: Option<String>,
+    /// A `pending` adjustment: the figures it waits for a manager over (none otherwise).
+    pub waiting_for: Option<ApprovalWait>,
+}
+
+/// What a pending adjustment waits for: its size and value at cost against the store's
+/// approval thresholds as they stand now (`adjustment_approval_units` and
+/// `adjustment_approval_value`). A limit is given only when the adjustment goes past it;
+/// both are absent when the thresholds have since been raised above it (a manager still
+/// decides it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ApprovalWait {
+    /// The size of the change (without its sign), in the product's unit.
+    pub quantity: Qty,
+    /// The change's value at the batch's cost (without its sign).
+    pub value: Money,
+    /// The store's units threshold, when the quantity goes past it.
+    pub quantity_limit: Option<Qty>,
+    /// The store's value threshold, when the value goes past it.
+    pub value_limit: Option<Money>,
+}
+
+/// A change's value at cost in ten-thousandths: |change| (thousandths) × cost
+/// (ten-thousandths) / 1000, truncated, the figure the thresholds compare.
+fn value_e4(change_milli: i64, cost_e4: i64) -> i128 {
+    i128::from(change_milli).abs() * i128::from(cost_e4) / 1000
+}
+
+impl ApprovalWait {
+    /// The figures of a change of `change_milli` at `cost_e4` against the thresholds.
+    fn of(change_milli: i64, cost_e4: i64, approval_milli: i64, approval_e4: i64) -> Self {
+        let quantity = change_milli.abs();
+        let value = value_e4(change_milli, cost_e4);
+        ApprovalWait {
+            quantity: Qty::from_scaled(quantity),
+            value: Money::from_scaled(i64::try_from(value).unwrap_or(i64::MAX)),
+            quantity_limit: (quantity > approval_milli).then(|| Qty::from_scaled(approval_milli)),
+            value_limit: (value > i128::from(approval_e4)).then(|| Money::from_scaled(approval_e4)),
+        }
+    }
 }
 
 /// - `quantity_change` is signed and non-zero; the batch may go neither below 0
@@ -174,7 +214,7 @@ impl Operation for AdjustStock {
             ));
         }
         check_result(&b, change)?;
-        let value_e4 = i128::from(change.abs()) * i128::from(b.cost_e4) / 1000;
+        let value_e4 = value_e4(change, b.cost_e4);
         let needs_approval =
             change.abs() > store.approval_milli || value_e4 > i128::from(store.approval_e4);
         // The figure the manager approves: the quantity when it passes the
@@ -458,12 +498,20 @@ impl Operation for ListAdjustments {
 
 const ADJ_SQL: &str = "SELECT a.id, a.kind, a.batch_id, b.batch_number, b.product_id, p.name, a.store_id, a.quantity_change_milli,
         a.previous_milli, a.new_milli, a.reason, a.notes, a.status, a.user_id, u.name, a.approved_by, v.name,
-        a.created_at, a.decided_at, a.decision_notes
+        a.created_at, a.decided_at, a.decision_notes, b.cost_price_e4, s.adjustment_approval_milli, s.adjustment_approval_e4
    FROM stock_adjustments a JOIN batches b ON b.id = a.batch_id JOIN products p ON p.id = b.product_id
-   JOIN users u ON u.id = a.user_id LEFT JOIN users v ON v.id = a.approved_by";
+   JOIN users u ON u.id = a.user_id LEFT JOIN users v ON v.id = a.approved_by JOIN stores s ON s.id = a.store_id";
 
 fn read_adjustment(r: &rusqlite::Row<'_>) -> rusqlite::Result<Adjustment> {
+    let status: String = r.get(12)?;
+    let change: i64 = r.get(7)?;
+    let waiting_for = if status == "pending" {
+        Some(ApprovalWait::of(change, r.get(20)?, r.get(21)?, r.get(22)?))
+    } else {
+        None
+    };
     Ok(Adjustment {
+        waiting_for,
         id: r.get(0)?,
         kind: r.get(1)?,
         batch_id: r.get(2)?,
@@ -471,12 +519,12 @@ fn read_adjustment(r: &rusqlite::Row<'_>) -> rusqlite::Result<Adjustment> {
         product_id: r.get(4)?,
         product_name: r.get(5)?,
         store_id: r.get(6)?,
-        quantity_change: Qty::from_scaled(r.get(7)?),
+        quantity_change: Qty::from_scaled(change),
         previous_quantity: r.get::<_, Option<i64>>(8)?.map(Qty::from_scaled),
         new_quantity: r.get::<_, Option<i64>>(9)?.map(Qty::from_scaled),
         reason: r.get(10)?,
         notes: r.get(11)?,
-        status: r.get(12)?,
+        status,
         user_id: r.get(13)?,
         user_name: r.get(14)?,
         approved_by: r.get(15)?,

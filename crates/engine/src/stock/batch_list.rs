@@ -5,7 +5,9 @@
 //! live-batch index (or the status index when a status is asked for),
 //! product order walks the product-name index and each product's batches
 //! in FEFO order, batch-number order its own index; on hand and value sort
-//! the rows that pass the filters (no index: a sale would write it). Without a text or product filter the
+//! the rows that pass the filters (no index: a sale would write it), finding
+//! the page's rowids from the batch rows alone before joining the page to its
+//! products. Without a text or product filter the
 //! count is a sum over `batch_totals` (V10's running totals per status and
 //! expiry date), not a count of a million rows. `get_store_inventory`
 //! stays for callers that want every batch at once.
@@ -254,10 +256,27 @@ impl Operation for ListBatches {
         } else {
             VIEW_SQL.to_string()
         };
-        let sql = format!(
-            "{view} {} ORDER BY {order} LIMIT :limit OFFSET :offset",
-            f.where_sql()
-        );
+        let sql = if matches!(
+            self.sort.unwrap_or_default(),
+            BatchSort::Value | BatchSort::OnHand
+        ) {
+            // No index orders by on hand (a sale would write it), so these
+            // sort every batch that passes the filters. The page's rowids
+            // are found from the batch rows alone, the sorter holding a
+            // rowid and a number per row, and only the page's rows are then
+            // joined to their product and supplier: at a million batches,
+            // 0.55 s → 0.2 s (docs/benchmarks.md).
+            format!(
+                "{view} WHERE b.rowid IN (SELECT b.rowid FROM batches b {} ORDER BY {order} LIMIT :limit OFFSET :offset)
+                 ORDER BY {order}",
+                f.where_sql()
+            )
+        } else {
+            format!(
+                "{view} {} ORDER BY {order} LIMIT :limit OFFSET :offset",
+                f.where_sql()
+            )
+        };
         let extra: [(&'static str, &dyn ToSql); 2] = [(":limit", &limit), (":offset", &offset)];
         let rows = ctx
             .tx

@@ -10,11 +10,13 @@
 use super::{read_view, BatchView, VIEW_SQL};
 use crate::audit::{self, ChangeType, NewEvent};
 use crate::auth::Permission;
-use crate::ids::{BatchId, ProductId, StoreId};
+use crate::ids::{BatchId, StoreId};
+use crate::num::Money;
 use crate::op::{Ctx, Operation};
 use crate::{Error, Result};
 use chrono::Duration;
 use rusqlite::params;
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -30,7 +32,9 @@ fn horizon(days: Option<i64>, default: i64) -> Result<i64> {
 /// today + `days` (0–3650; 0 takes only batches already past their expiry, since a batch is
 /// sellable on its expiry date) as `expired`, releasing its holds. The stock stays on
 /// hand (write it off with `writeoff_batch`) but is never sold again. One `expired` audit
-/// event per batch.
+/// event per batch. With `dry_run: true` it only answers which batches it would mark and
+/// their value at cost, changing nothing (no event, no status, no hold released): the
+/// preview a confirmation shows.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -42,75 +46,87 @@ pub struct ExpireBatchesWithinDays {
     /// already past expiry; a batch is still sellable on its expiry date).
     #[ts(type = "number")]
     pub days: i64,
+    /// Only say what would be marked; change nothing (default false).
+    #[ts(optional)]
+    pub dry_run: Option<bool>,
 }
 
-/// What was expired.
+/// What was expired (or, on a dry run, would be).
 #[derive(Clone, Debug, Serialize, TS)]
 #[ts(export)]
 pub struct ExpireResult {
-    /// Number of batches marked expired.
+    /// True when nothing was changed (`dry_run`).
+    pub dry_run: bool,
+    /// Number of batches marked expired (or that would be).
     #[ts(type = "number")]
     pub count: i64,
     /// Those batches.
     pub batch_ids: Vec<BatchId>,
+    /// Those batches as they stood before marking (status `available`), expiry first.
+    pub batches: Vec<BatchView>,
+    /// Their stock's value at cost (on hand × cost price, half-even to the money scale).
+    pub value: Money,
 }
 
 impl Operation for ExpireBatchesWithinDays {
     const NAME: &'static str = "expire_batches_within_days";
     const SUMMARY: &'static str =
-        "Mark every available batch expiring within N days as expired (never sold again)";
+        "Mark every available batch expiring within N days as expired (never sold again); dry_run previews";
     const PERMISSION: Permission = Permission::ManageStock;
     const WRITES: bool = true;
     type Output = ExpireResult;
 
     fn run(self, ctx: &Ctx<'_>) -> Result<ExpireResult> {
         let store = ctx.store(self.store_id)?;
-        let cutoff = (ctx.today(&store) + Duration::days(horizon(Some(self.days), 0)?)).to_string();
-        let mut stmt = ctx.tx.prepare(
-            "SELECT id, product_id, on_hand_milli, reserved_milli FROM batches
-              WHERE store_id = ?1 AND status <> 'depleted' AND status = 'available' AND on_hand_milli > 0 AND expiry_date < ?2
-              ORDER BY expiry_date, rowid",
-        )?;
-        let found = stmt
-            .query_map(params![store.id, cutoff], |r| {
-                Ok((
-                    r.get::<_, BatchId>(0)?,
-                    r.get::<_, ProductId>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, i64>(3)?,
-                ))
-            })?
+        let today = ctx.today(&store);
+        let cutoff = (today + Duration::days(horizon(Some(self.days), 0)?)).to_string();
+        let dry_run = self.dry_run.unwrap_or(false);
+        let mut stmt = ctx.tx.prepare(&format!(
+            "{VIEW_SQL} WHERE b.store_id = ?1 AND b.status <> 'depleted' AND b.status = 'available' AND b.on_hand_milli > 0
+                AND b.expiry_date < ?2 ORDER BY b.expiry_date, b.rowid"
+        ))?;
+        let batches = stmt
+            .query_map(params![store.id, cutoff], |r| read_view(r, today))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut ids = Vec::with_capacity(found.len());
-        for (id, product_id, on_hand, reserved) in found {
-            if reserved > 0 {
-                super::reservations::expire_holds_on_batch(ctx, id)?;
+        let value = batches
+            .iter()
+            .fold(Decimal::ZERO, |sum, b| sum + b.quantity.0 * b.cost_price.0);
+        let value = Money(value.round_dp(crate::num::MONEY_SCALE).normalize());
+        let ids: Vec<BatchId> = batches.iter().map(|b| b.batch_id).collect();
+        if !dry_run {
+            for b in &batches {
+                let on_hand = b.quantity.to_scaled("quantity")?;
+                if b.reserved.is_positive() {
+                    super::reservations::expire_holds_on_batch(ctx, b.batch_id)?;
+                }
+                ctx.tx.execute(
+                    "UPDATE batches SET status = 'expired', status_reason = ?2, updated_at = ?3 WHERE id = ?1",
+                    params![b.batch_id, format!("expiring before {cutoff}"), ctx.now_str()],
+                )?;
+                audit::append(
+                    ctx,
+                    NewEvent {
+                        store_id: store.id,
+                        batch_id: Some(b.batch_id),
+                        product_id: Some(b.product_id),
+                        change_type: ChangeType::Expired,
+                        previous_milli: Some(on_hand),
+                        new_milli: Some(on_hand),
+                        reference_id: None,
+                        notes: Some(&format!(
+                            "expired by {} (expiry before {cutoff})",
+                            ctx.actor.name
+                        )),
+                    },
+                )?;
             }
-            ctx.tx.execute(
-                "UPDATE batches SET status = 'expired', status_reason = ?2, updated_at = ?3 WHERE id = ?1",
-                params![id, format!("expiring before {cutoff}"), ctx.now_str()],
-            )?;
-            audit::append(
-                ctx,
-                NewEvent {
-                    store_id: store.id,
-                    batch_id: Some(id),
-                    product_id: Some(product_id),
-                    change_type: ChangeType::Expired,
-                    previous_milli: Some(on_hand),
-                    new_milli: Some(on_hand),
-                    reference_id: None,
-                    notes: Some(&format!(
-                        "expired by {} (expiry before {cutoff})",
-                        ctx.actor.name
-                    )),
-                },
-            )?;
-            ids.push(id);
         }
         Ok(ExpireResult {
+            dry_run,
             count: ids.len() as i64,
             batch_ids: ids,
+            batches,
+            value,
         })
     }
 }

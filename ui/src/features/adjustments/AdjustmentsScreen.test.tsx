@@ -144,4 +144,33 @@ describe("AdjustmentsScreen", { timeout: 30_000 }, () => {
     expect(calls.find((c) => c.name === "writeoff_batch")?.input).toEqual({ batch_id: "b-V-1", reason: "damage" });
     await waitFor(() => expect(screen.queryByRole("alertdialog")).toBeNull());
   });
+  it("says what each pending adjustment waits for: the figure and the store's limit it goes past", async () => {
+    const pending = (id: string, change: string, waiting_for: Adjustment["waiting_for"]): Adjustment => ({
+      id, kind: "adjustment", batch_id: "b-V-1", batch_number: "V-1", product_id: "p-para", product_name: "Paracetamol 500mg", store_id: "s1",
+      quantity_change: change, previous_quantity: null, new_quantity: null, reason: "damage", notes: null, status: "pending",
+      user_id: "u3", user_name: "Bola", approved_by: null, approved_by_name: null, created_at: "2026-11-22T10:00:00Z", decided_at: null,
+      decision_notes: null, waiting_for,
+    });
+    renderScreen({
+      list_adjustments: (input) =>
+        input["status"] === "pending"
+          ? [
+              pending("a1", "-11", { quantity: "11", value: "0.55", quantity_limit: "10", value_limit: null }),
+              pending("a2", "12", { quantity: "12", value: "1250", quantity_limit: "10", value_limit: "1000" }),
+              pending("a3", "-9", { quantity: "9", value: "23.75", quantity_limit: null, value_limit: null }),
+            ]
+          : [],
+    });
+    const table = await screen.findByRole("table", { name: "Adjustments waiting for approval" });
+    const cells = within(table).getAllByTestId("waiting-for").map((c) => c.textContent);
+    expect(cells).toEqual([
+      "11, over the limit of 10",
+      "12, over the limit of 10; ₦1,250.00 at cost, over the limit of ₦1,000.00",
+      "9 worth ₦23.75 at cost: within the limits now",
+    ]);
+    // The approval dialog repeats it.
+    fireEvent.click(within(table).getAllByRole("button", { name: "Approve" })[1]!);
+    const dialog = await screen.findByRole("alertdialog", { name: "Approve this adjustment?" });
+    expect(dialog).toHaveTextContent("Waits for approval of12, over the limit of 10; ₦1,250.00 at cost, over the limit of ₦1,000.00");
+  });
 });

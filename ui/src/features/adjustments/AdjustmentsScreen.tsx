@@ -6,7 +6,9 @@
 // product shown in the picker is selected (a new search clears the choice),
 // and every confirmation names product, batch and quantity. A write-off, an
 // approval and a rejection first show what they will do (batch, quantity,
-// value at cost) and ask.
+// value at cost) and ask. A pending adjustment says what it waits for: its
+// size or value at cost and the store's limit it goes past (the engine's
+// `waiting_for`, from the thresholds as they stand).
 import { approvalFactsOf } from "../till/ApprovalPrompt";
 import { useApprovers } from "../till/approvers";
 import { useState, type FormEvent } from "react";
@@ -15,6 +17,7 @@ import type { TFunction } from "i18next";
 
 import type { Adjustment } from "../../bindings/Adjustment";
 import type { AdjustmentReason } from "../../bindings/AdjustmentReason";
+import type { ApprovalWait } from "../../bindings/ApprovalWait";
 import type { BatchView } from "../../bindings/BatchView";
 import { BatchTable, batchValue, ExpiryLegend } from "../../components/BatchTable";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
@@ -66,6 +69,21 @@ function statusWords(status: string, t: TFunction): string {
     default:
       return status.replace(/_/g, " ");
   }
+}
+
+/**
+ * What a pending adjustment waits for, in words: each limit of the store it
+ * goes past with the figure that passes it; when the thresholds were raised
+ * since, that it goes past none any more.
+ */
+function waitWords(w: ApprovalWait, fmt: ReturnType<typeof useFormat>, t: TFunction): string {
+  const over: string[] = [];
+  if (w.quantity_limit !== null)
+    over.push(t("{{quantity}}, over the limit of {{limit}}", { quantity: fmt.qty(w.quantity), limit: fmt.qty(w.quantity_limit) }));
+  if (w.value_limit !== null)
+    over.push(t("{{value}} at cost, over the limit of {{limit}}", { value: fmt.money(w.value), limit: fmt.money(w.value_limit) }));
+  if (over.length === 0) return t("{{quantity}} worth {{value}} at cost: within the limits now", { quantity: fmt.qty(w.quantity), value: fmt.money(w.value) });
+  return over.join("; ");
 }
 
 function ReasonSelect({ value, onChange, error }: { value: AdjustmentReason; onChange: (r: AdjustmentReason) => void; error?: unknown }) {
@@ -394,6 +412,7 @@ function PendingApprovals({ canDecide, onDone }: { canDecide: boolean; onDone: (
               <th>{t("Product")}</th>
               <th>{t("Batch")}</th>
               <th className="num">{t("Change")}</th>
+              <th>{t("Waits for approval of")}</th>
               <th>{t("Reason")}</th>
               <th>{t("By")}</th>
               <th aria-label={t("Actions")} />
@@ -406,6 +425,7 @@ function PendingApprovals({ canDecide, onDone }: { canDecide: boolean; onDone: (
                 <td>{a.product_name}</td>
                 <td>{a.batch_number}</td>
                 <td className="num">{fmt.qty(a.quantity_change)}</td>
+                <td data-testid="waiting-for">{a.waiting_for ? waitWords(a.waiting_for, fmt, t) : ""}</td>
                 <td>
                   {a.kind === "writeoff" ? `${t("write-off")}: ` : ""}
                   {reasonWords(a.reason, t)}
@@ -476,6 +496,12 @@ function DecisionDialog({
         <dd>{a.batch_number}</dd>
         <dt>{t("Change")}</dt>
         <dd>{fmt.qty(a.quantity_change)}</dd>
+        {a.waiting_for && (
+          <>
+            <dt>{t("Waits for approval of")}</dt>
+            <dd>{waitWords(a.waiting_for, fmt, t)}</dd>
+          </>
+        )}
         <dt>{t("Reason")}</dt>
         <dd>
           {reasonWords(a.reason, t)}

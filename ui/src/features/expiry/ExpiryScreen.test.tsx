@@ -30,7 +30,12 @@ function renderScreen() {
     calls.push({ name, input });
     if (name === "get_expired_batches") return [PAST, MARKED];
     if (name === "get_expiring_batches") return Number(input["days"]) >= 3 ? [SOON] : [];
-    if (name === "expire_batches_within_days") return { count: 2, batch_ids: ["b-PAST", "b-SOON"] };
+    if (name === "expire_batches_within_days") {
+      // The engine's dry run names what a real run marks: PAST for 0 days, PAST and SOON from 4.
+      const marked = Number(input["days"]) >= 4 ? [PAST, SOON] : [PAST];
+      const value = marked.length === 2 ? "500.3" : "500";
+      return { dry_run: input["dry_run"] === true, count: marked.length, batch_ids: marked.map((b) => b.batch_id), batches: marked, value };
+    }
     throw new Error(`unexpected ${cmd} ${name}`);
   });
   renderInStore(<ExpiryScreen />);
@@ -48,14 +53,15 @@ describe("ExpiryScreen", { timeout: 30_000 }, () => {
     const table = within(dialog).getByRole("table", { name: "Batches to mark as expired" });
     const rows = within(table).getAllByRole("row").slice(1);
     expect(rows.map((r) => r.dataset["batch"])).toEqual(["PAST", "SOON"]);
-    // 40 × 12.5 + 3 × 0.1, exactly, in the store's currency.
+    // The engine's value at cost, in the store's currency.
     expect(within(dialog).getByTestId("expire-total")).toHaveTextContent("₦500.30");
     expect(rows[0]).toHaveTextContent("₦500.00");
-    expect(calls.some((c) => c.name === "expire_batches_within_days")).toBe(false);
+    // Only the dry run so far: the preview is the engine's, nothing was marked.
+    expect(calls.filter((c) => c.name === "expire_batches_within_days").map((c) => c.input)).toEqual([{ days: 4, dry_run: true }]);
 
     fireEvent.click(within(dialog).getByRole("button", { name: "Expire 2 batches" }));
     expect(await screen.findByText("Marked 2 batches as expired; they can no longer be sold.")).toBeInTheDocument();
-    expect(calls.find((c) => c.name === "expire_batches_within_days")?.input).toEqual({ days: 4 });
+    expect(calls.filter((c) => c.name === "expire_batches_within_days").map((c) => c.input)).toContainEqual({ days: 4 });
     await waitFor(() => expect(screen.queryByRole("alertdialog")).toBeNull());
   });
 
@@ -74,6 +80,6 @@ describe("ExpiryScreen", { timeout: 30_000 }, () => {
     const dialog = await screen.findByRole("alertdialog", { name: "Mark 1 batch as expired?" });
     fireEvent.keyDown(dialog, { key: "Escape" });
     await waitFor(() => expect(screen.queryByRole("alertdialog")).toBeNull());
-    expect(calls.some((c) => c.name === "expire_batches_within_days")).toBe(false);
+    expect(calls.filter((c) => c.name === "expire_batches_within_days").every((c) => c.input["dry_run"] === true)).toBe(true);
   });
 });

@@ -1,17 +1,16 @@
 // Expiring and expired batches, and the auto-expire action that takes every
 // batch expiring within N days out of sale in one step (audited). Before it
 // acts, a confirmation lists the batches it will take out of sale and what
-// their stock is worth at cost.
+// their stock is worth at cost: the engine's dry run of the same command,
+// so the preview is the rule that acts, not a copy of it.
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 
-import type { BatchView } from "../../bindings/BatchView";
-import { BatchTable, batchValue, ExpiryLegend } from "../../components/BatchTable";
+import { BatchTable, ExpiryLegend } from "../../components/BatchTable";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field } from "../../components/Field";
 import { Loading, Notice, Screen } from "../../components/Screen";
-import { sumDecimals } from "../../lib/decimal";
 import { useFormat } from "../../lib/locale";
 import { useCommandMutation, useCommandQuery } from "../../lib/queries";
 
@@ -125,20 +124,6 @@ function AutoExpire() {
   );
 }
 
-/**
- * The batches `expire_batches_within_days` will mark: available, with stock,
- * expiry date before today + days. The engine's lists give them: the expired
- * list's still-available batches (past their date) and, for days ≥ 1, the
- * in-date batches expiring by today + days − 1.
- */
-function useBatchesToExpire(days: number) {
-  const expired = useCommandQuery("get_expired_batches", {});
-  const expiring = useCommandQuery("get_expiring_batches", { days: Math.max(days - 1, 0) }, { enabled: days >= 1 });
-  const pending = expired.isPending || (days >= 1 && expiring.isPending);
-  const batches: BatchView[] = [...(expired.data ?? []).filter((b) => b.status === "available"), ...(days >= 1 ? (expiring.data ?? []) : [])];
-  return { pending, error: expired.error ?? (days >= 1 ? expiring.error : null), batches };
-}
-
 function ExpireConfirm({
   days,
   busy,
@@ -154,8 +139,10 @@ function ExpireConfirm({
 }) {
   const { t } = useTranslation();
   const fmt = useFormat();
-  const { pending, error: listError, batches } = useBatchesToExpire(days);
-  const total = sumDecimals(batches.map(batchValue));
+  // What a real run would mark, and their value at cost, changing nothing.
+  const preview = useCommandQuery("expire_batches_within_days", { days, dry_run: true });
+  const pending = preview.isPending;
+  const batches = preview.data?.batches ?? [];
   return (
     <ConfirmDialog
       title={pending ? t("Mark batches as expired?") : t("Mark {{count}} batches as expired?", { count: batches.length })}
@@ -167,7 +154,7 @@ function ExpireConfirm({
       error={error}
       confirmDisabled={pending || batches.length === 0}
     >
-      <ErrorMessage error={listError} />
+      <ErrorMessage error={preview.error} />
       {pending ? (
         <Loading what={t("the batches")} />
       ) : batches.length === 0 ? (
@@ -176,7 +163,7 @@ function ExpireConfirm({
         <>
           <p>
             {t("These batches will never be sold again. Their stock stays on hand until written off.")}{" "}
-            <strong data-testid="expire-total">{t("Stock value at cost: {{value}}", { value: fmt.money(total) })}</strong>
+            <strong data-testid="expire-total">{t("Stock value at cost: {{value}}", { value: fmt.money(preview.data?.value ?? "0") })}</strong>
           </p>
           <BatchTable batches={batches} label={t("Batches to mark as expired")} showValue />
         </>

@@ -1,14 +1,13 @@
 // After a return or a void: how much to pay the customer back and in which
 // tender, big, in a dialog the cashier closes once the money is handed
-// over. The amounts are the engine's answer: a return's `refund` in its
-// `tender`; a void gives back each payment of the receipt it answers with.
+// over. The amounts are the engine's answer, never worked out here: a
+// return's and a voided receipt's `pay_out` (per tender, the change a void's
+// cash already gave taken off, tenders left at nothing dropped).
 import { useTranslation } from "react-i18next";
 
-import type { Receipt } from "../../bindings/Receipt";
-import type { ReturnResult } from "../../bindings/ReturnResult";
+import type { TenderPayout } from "../../bindings/TenderPayout";
 import { Kbd } from "../../components/Field";
 import { useFormat } from "../../lib/locale";
-import { formatMoney, isZeroMoney, parseMoney } from "./money";
 import { TillDialog } from "./TillDialog";
 import { tenderLabel } from "./tenders";
 
@@ -16,36 +15,19 @@ import { tenderLabel } from "./tenders";
 export interface Payout {
   /** "Refund on sale …", "Void of sale …". */
   title: string;
-  lines: { tender: string; amount: string }[];
+  /** The engine's `pay_out`: what to hand back, per tender. */
+  lines: readonly TenderPayout[];
 }
 
-/** A return's pay-out: the refund the engine worked out, in its tender. */
-export function returnPayout(r: ReturnResult, title: string): Payout {
-  return { title, lines: [{ tender: r.tender, amount: r.refund }] };
-}
-
-/**
- * A void's pay-out from the voided receipt: every payment goes back in its
- * own tender. Only cash gives change (the engine's settlement rule), so
- * the change the customer already got comes off the cash; with a single
- * tender that is exactly the receipt's total.
- */
-export function voidPayout(r: Receipt, title: string): Payout {
-  if (r.payments.length === 1 && r.payments[0]) return { title, lines: [{ tender: r.payments[0].tender, amount: r.total }] };
-  let change = parseMoney(r.change) ?? 0n;
-  const lines = r.payments.map((p) => {
-    if (p.tender !== "cash" || change === 0n) return { tender: p.tender, amount: p.amount };
-    const net = (parseMoney(p.amount) ?? 0n) - change;
-    change = 0n;
-    return { tender: p.tender, amount: formatMoney(net) };
-  });
-  return { title, lines: lines.filter((l) => !isZeroMoney(l.amount)) };
+/** The pay-out of a return (`ReturnResult`) or a void (the voided `Receipt`), as the engine gave it. */
+export function payoutOf(answer: { pay_out: readonly TenderPayout[] }, title: string): Payout {
+  return { title, lines: answer.pay_out };
 }
 
 export function PayoutDialog({ payout, onDone }: { payout: Payout; onDone: () => void }) {
   const { t } = useTranslation();
   const f = useFormat();
-  const nothing = payout.lines.length === 0 || payout.lines.every((l) => isZeroMoney(l.amount));
+  const nothing = payout.lines.length === 0;
   return (
     <TillDialog title={nothing ? t("Nothing to pay back") : t("Pay the customer back")} onClose={onDone} role="alertdialog" className="payout" testId="payout">
       <p className="payout-title">{payout.title}</p>

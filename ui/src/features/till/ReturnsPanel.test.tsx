@@ -26,7 +26,7 @@ function sale(payments: ReceiptPayment[], over: Partial<Receipt> = {}): Receipt 
       },
     ],
     taxes: [], subtotal: "40", discount: "0", tax: "0", rounding: "0", total: "40", payments, paid: "40", change: "0",
-    cart_discount_approved_by: null, voided_at: null, voided_by: null, void_reason: null, ...over,
+    cart_discount_approved_by: null, voided_at: null, voided_by: null, void_reason: null, pay_out: [], ...over,
   } as Receipt;
 }
 
@@ -103,7 +103,10 @@ describe("ReturnsPanel", () => {
             message: "x",
             details: { reason: "a refund above the cashier limit needs a manager's approval", measure: "money", amount: "1250.00", limit: "1000.00", requested_by: "Bola" },
           };
-        return { return_id: "r1", sale_id: "sale-1", sale_number: "LEK-S-000007", refund: "19.95", tender: "cash", approved_by: "m1", lines: [] };
+        return {
+          return_id: "r1", sale_id: "sale-1", sale_number: "LEK-S-000007", refund: "19.95", tender: "cash", approved_by: "m1", lines: [],
+          pay_out: [{ tender: "cash", amount: "19.95" }],
+        };
       }
       throw new Error(`unexpected call ${name}`);
     });
@@ -125,27 +128,41 @@ describe("ReturnsPanel", () => {
     await waitFor(() => expect(screen.queryByRole("alertdialog")).toBeNull());
   });
 
-  it("after a void, gives back each payment in its tender, the change off the cash", async () => {
+  it("after a void, shows the engine's pay-out per tender, not a figure worked out from the payments", async () => {
     const paid = [
       { tender: "card", amount: "100", reference: "SLIP-1" },
       { tender: "cash", amount: "100", reference: null },
     ];
     renderReturns((name) => {
       if (name === "find_sale") return sale(paid, { total: "190", paid: "200", change: "10" });
-      if (name === "void_sale") return sale(paid, { status: "voided", total: "190", paid: "200", change: "10", void_reason: "changed mind" });
+      // Deliberately not what the payments less the change would give (100 card + 90 cash):
+      // the dialog must show the engine's answer as it is.
+      if (name === "void_sale")
+        return sale(paid, {
+          status: "voided", total: "190", paid: "200", change: "10", void_reason: "changed mind",
+          pay_out: [{ tender: "card", amount: "100" }, { tender: "cash", amount: "85.5" }],
+        });
       throw new Error(`unexpected call ${name}`);
     });
     await findSale();
     fireEvent.change(screen.getByLabelText("Void reason"), { target: { value: "changed mind" } });
     fireEvent.click(screen.getByRole("button", { name: "Void sale" }));
     const payout = await screen.findByRole("alertdialog", { name: "Pay the customer back" });
-    expect(within(payout).getAllByRole("listitem").map((li) => li.textContent)).toEqual(["₦100.00 in Card", "₦90.00 in Cash"]);
+    expect(within(payout).getAllByRole("listitem").map((li) => li.textContent)).toEqual(["₦100.00 in Card", "₦85.50 in Cash"]);
   });
-});
 
-describe("voidPayout", () => {
-  it("gives a single tender the receipt's total", async () => {
-    const { voidPayout } = await import("./Payout");
-    expect(voidPayout(sale([{ tender: "cash", amount: "50", reference: null }], { total: "40", change: "10" }), "v").lines).toEqual([{ tender: "cash", amount: "40" }]);
+  it("after a return with nothing to refund, says there is nothing to pay back", async () => {
+    renderReturns((name) => {
+      if (name === "find_sale" || name === "get_receipt") return sale([{ tender: "cash", amount: "40", reference: null }]);
+      if (name === "return_items")
+        return { return_id: "r1", sale_id: "sale-1", sale_number: "LEK-S-000007", refund: "0", tender: "cash", approved_by: null, lines: [], pay_out: [] };
+      throw new Error(`unexpected call ${name}`);
+    });
+    await findSale();
+    fireEvent.change(screen.getByLabelText("Return quantity of Paracetamol 500mg"), { target: { value: "1" } });
+    fireEvent.click(screen.getByRole("button", { name: "Return and refund" }));
+    const payout = await screen.findByRole("alertdialog", { name: "Nothing to pay back" });
+    expect(within(payout).queryAllByRole("listitem")).toHaveLength(0);
+    expect(within(payout).getByRole("button", { name: /Done/ })).toBeInTheDocument();
   });
 });

@@ -20,7 +20,7 @@ import { i18next } from "../../i18n";
 import { useCommandQuery } from "../../lib/queries";
 import { ApprovalPrompt, approvalFactsOf, type ApprovalFacts, type Approver, type PendingApproval } from "./ApprovalPrompt";
 import { isZeroMoney, parseMoney, subtractQty } from "./money";
-import { PayoutDialog, returnPayout, voidPayout, type Payout } from "./Payout";
+import { PayoutDialog, payoutOf, type Payout } from "./Payout";
 import { ReceiptView } from "./ReceiptView";
 import { tenderLabel } from "./tenders";
 import { useMayRun } from "../../lib/permissions";
@@ -129,7 +129,7 @@ export function ReturnsPanel({
     void withApproval(facts, async (a) => {
       const r: ReturnResult = await call("return_items", { sale_id: sale.sale_id, terminal_id: terminalId, lines, tender, reason: reason.trim() || undefined, ...a });
       setResult(t("Returned goods of {{sale}}: refund {{amount}} {{tender}}.", { sale: r.sale_number, amount: f.money(r.refund), tender: tenderLabel(r.tender) }));
-      setPayout(returnPayout(r, t("Refund on sale {{sale}}", { sale: r.sale_number })));
+      setPayout(payoutOf(r, t("Refund on sale {{sale}}", { sale: r.sale_number })));
       await refresh(sale.sale_id);
     });
   }
@@ -146,7 +146,7 @@ export function ReturnsPanel({
       const r = await call("void_sale", { sale_id: sale.sale_id, reason: voidReason.trim(), ...a });
       setSale(r);
       setResult(t("Voided {{sale}}; every unit went back to its batch.", { sale: r.sale_number }));
-      setPayout(voidPayout(r, t("Void of sale {{sale}}", { sale: r.sale_number })));
+      setPayout(payoutOf(r, t("Void of sale {{sale}}", { sale: r.sale_number })));
     });
   }
 

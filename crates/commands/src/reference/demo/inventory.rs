@@ -512,6 +512,16 @@ pub(super) fn stock(d: &mut Recorder, c: &Catalogue) -> Batches {
         ),
         "batch_id",
     );
+    d.say(
+        "expire_batches_within_days",
+        "A dry run first: the batches a real run would mark and their value at cost; nothing changes:",
+    );
+    d.call(
+        "musa",
+        "expire_batches_within_days",
+        json!({"days": 7, "dry_run": true}),
+    );
+    d.say("expire_batches_within_days", "Then the real run:");
     d.call("musa", "expire_batches_within_days", json!({"days": 7}));
     d.say(
         "allocate_stock_for_sale",
