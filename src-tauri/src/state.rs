@@ -458,11 +458,7 @@ impl AppState {
         let session = Session {
             user_id: self.acting_user()?.id,
         };
-        // A request with `dry_run: true` only answers what it would do and
-        // changes nothing (the engine's convention, e.g.
-        // `expire_batches_within_days`): no data-changed, or the preview a
-        // screen just asked for would refetch every open list.
-        let changes = command.writes && input.get("dry_run").and_then(Value::as_bool) != Some(true);
+        let changes = changes_data(command.writes, &input);
         let response =
             self.with_db(|db| Ok(pharmapos_commands::dispatch(db, &session, name, input)?))?;
         Ok((response, changes))
@@ -546,4 +542,28 @@ fn make_demo(
     );
     till.set_if_new(DEMO_TILL)?;
     Ok(())
+}
+
+/// Whether a call of a command that `writes` with `input` changes data (so
+/// open screens are told to refresh). A request with `dry_run: true` only
+/// answers what it would do and changes nothing (the engine's convention,
+/// e.g. `expire_batches_within_days`): no data-changed, or the preview a
+/// screen just asked for would refetch every open list.
+fn changes_data(writes: bool, input: &Value) -> bool {
+    writes && input.get("dry_run").and_then(Value::as_bool) != Some(true)
+}
+
+#[cfg(test)]
+mod changes_data_tests {
+    use super::changes_data;
+    use serde_json::json;
+
+    #[test]
+    fn a_dry_run_changes_nothing_and_a_read_never_does() {
+        assert!(changes_data(true, &json!({"days": 7})));
+        assert!(changes_data(true, &json!({"days": 7, "dry_run": false})));
+        assert!(!changes_data(true, &json!({"days": 7, "dry_run": true})));
+        assert!(!changes_data(false, &json!({"days": 7})));
+        assert!(changes_data(true, &serde_json::Value::Null));
+    }
 }
