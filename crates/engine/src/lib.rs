@@ -38,6 +38,7 @@ pub mod catalogue;
 pub mod clinic;
 pub mod clock;
 pub mod coldchain;
+pub mod control;
 mod db;
 pub mod demo;
 mod error;

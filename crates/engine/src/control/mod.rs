@@ -1,0 +1,37 @@
+//! Stock control: what keeps a store's books true beyond the till.
+//!
+//! - [`approvals`]: the one queue of stock-changing requests that wait for a
+//!   manager (adjustments, write-offs, returns to supplier, count variances,
+//!   transfer discrepancies), and the stock freeze date.
+//! - `counts`: physical counts taken while the shop keeps selling, and seed
+//!   003's one-shot `reconcile_inventory`.
+//! - `transfers`: stock moved between stores, each transition an event of
+//!   the side that owns it.
+//!
+//! The area sits above `stock` and beside `clinic`: it moves stock only
+//! through `stock::move_stock`, and asks the core approval service
+//! ([`crate::approval`]) whenever a request goes past a non-manager's limits.
+
+pub mod approvals;
+
+use crate::ids::UserId;
+use crate::op::Ctx;
+use crate::{Error, Result};
+
+/// Seed 003's operations name the acting user (`user_id`). The acting user
+/// is always the session (or the CLI's `--user`), never a field a caller can
+/// forge, so a `user_id` that comes with a request must name them: it is
+/// accepted so that the seed's calls work as written, and anything else is
+/// `invalid_input`.
+pub(crate) fn check_claimed_user(ctx: &Ctx<'_>, user_id: Option<UserId>) -> Result<()> {
+    match user_id {
+        Some(id) if id != ctx.actor.id => Err(Error::invalid(
+            "user_id",
+            format!(
+                "user_id must be the acting user ({}); the request acts as whoever is signed in",
+                ctx.actor.name
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
