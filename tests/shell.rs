@@ -103,7 +103,10 @@ fn write_commands_are_flagged_and_errors_keep_their_kind() {
 #[test]
 fn the_alert_sweep_runs_as_whoever_is_signed_in_and_not_without_them() {
     let (_dir, state) = ready(None);
-    assert!(state.sweep_alerts().unwrap().is_none(), "nobody signed in");
+    assert!(
+        state.sweep_alerts(false).unwrap().is_none(),
+        "nobody signed in"
+    );
     state.sign_in(sign_in_request("2580")).unwrap();
     let (product, _) = state
         .call(
@@ -122,14 +125,36 @@ fn the_alert_sweep_runs_as_whoever_is_signed_in_and_not_without_them() {
                    "batch_number": "L1", "quantity": "2", "expiry_date": "2099-01-01"}),
         )
         .unwrap();
-    let swept = state.sweep_alerts().unwrap().unwrap();
+    let swept = state.sweep_alerts(false).unwrap().unwrap();
     assert_eq!(swept.raised, 2, "low stock and reorder");
-    assert_eq!(state.sweep_alerts().unwrap().unwrap().raised, 0);
+    assert_eq!(state.sweep_alerts(false).unwrap().unwrap().raised, 0);
+    // What runs after each change: only the products it moved, and no
+    // reorder arithmetic.
+    let (other, _) = state
+        .call(
+            "create_product",
+            json!({"sku": "LOW2", "name": "Low two", "cost_price": "1.00",
+                   "thresholds": {"reorder_point": "10"}}),
+        )
+        .unwrap();
+    state
+        .call(
+            "receive_stock",
+            json!({"product_id": other["id"], "supplier_id": supplier["id"],
+                   "batch_number": "M1", "quantity": "3", "expiry_date": "2099-01-01"}),
+        )
+        .unwrap();
+    let changed = state.sweep_alerts(true).unwrap().unwrap();
+    assert_eq!(
+        (changed.raised, changed.resolved),
+        (1, 0),
+        "low stock of the product just received"
+    );
     let (alerts, writes) = state
         .call("list_alerts", json!({"alert_type": "low_stock"}))
         .unwrap();
     assert!(!writes);
-    assert_eq!(alerts["total"], 1);
+    assert_eq!(alerts["total"], 2);
 }
 
 /// A set-up store whose shell runs on a clock the test moves.

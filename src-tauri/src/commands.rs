@@ -109,6 +109,13 @@ pub async fn call(app: AppHandle, name: String, input: Value) -> Result<Value, A
     let (response, writes) = blocking(&app, move |s| s.call(&name, input)).await?;
     if writes {
         notify(&app, &command);
+        // Alerts follow the change; the alert commands themselves change
+        // only alerts, which the sweep would not look at again.
+        if !command.contains("alert") {
+            if let Some(bell) = app.try_state::<crate::timers::ChangeBell>() {
+                bell.ring();
+            }
+        }
     }
     Ok(response)
 }

@@ -79,6 +79,13 @@ pub fn run(options: LaunchOptions) -> Result<(), Box<dyn std::error::Error>> {
                 app.handle().clone(),
                 timers::ALERT_SWEEP_EVERY,
             ));
+            let bell = timers::ChangeBell::default();
+            app.manage(bell.clone());
+            tauri::async_runtime::spawn(timers::sweep_alerts_after_changes(
+                app.handle().clone(),
+                bell,
+                timers::SWEEP_AFTER_CHANGE,
+            ));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

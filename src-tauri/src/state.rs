@@ -427,11 +427,14 @@ impl AppState {
 
     /// Runs the alert sweep (`run_alert_sweep`) as the signed-in user, in
     /// their store: raises the stock, expiry, recall and reorder alerts the
-    /// store needs and resolves those whose cause is gone. With nobody
+    /// store needs and resolves those whose cause is gone; `changed_only`
+    /// looks only at the products moved since the last sweep (the engine's
+    /// high-water mark), which is what runs after each change. With nobody
     /// signed in it does nothing and returns `None` (the next tick or
     /// sign-in catches up).
     pub fn sweep_alerts(
         &self,
+        changed_only: bool,
     ) -> Result<Option<pharmapos_engine::alerts::sweep::SweepResult>, ApiError> {
         let Some(user) = self.background_user()? else {
             return Ok(None);
@@ -440,7 +443,10 @@ impl AppState {
         self.with_db(|db| {
             Ok(Some(db.execute(
                 &session,
-                pharmapos_engine::alerts::sweep::RunAlertSweep::default(),
+                pharmapos_engine::alerts::sweep::RunAlertSweep {
+                    store_id: None,
+                    changed_only: Some(changed_only),
+                },
             )?))
         })
     }

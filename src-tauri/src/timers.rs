@@ -1,7 +1,9 @@
 //! The shell's background timers. Alerts: soon after start and every two
 //! minutes, run the alert sweep as whoever is signed in
-//! ([`AppState::sweep_alerts`]; sign-in runs one too), and tell open
-//! screens when it raised or resolved something. Holds: every minute, release the stock of lapsed
+//! ([`AppState::sweep_alerts`]; sign-in runs one too), a second after any
+//! change a sweep of only what changed (so the sale that empties a shelf
+//! raises its alert at once, while the sale itself stays as short as it
+//! was), and tell open screens when it raised or resolved something. Holds: every minute, release the stock of lapsed
 //! holds (held carts past their lifetime), so it becomes sellable again
 //! without waiting for the next hold, resume or sale at a till (which run
 //! the same release); and sweep the open vials (those past their window
@@ -12,7 +14,10 @@
 
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use tauri::AppHandle;
+use tokio::sync::Notify;
 use tokio::time::MissedTickBehavior;
 
 use crate::commands::{blocking, notify};
@@ -53,7 +58,11 @@ pub const ALERT_SWEEP_EVERY: Duration = Duration::from_secs(120);
 /// Runs the alert sweep once now (as whoever is signed in) and tells open
 /// screens when alerts changed.
 pub async fn sweep_alerts_once(app: &AppHandle) {
-    match blocking(app, |s: &AppState| s.sweep_alerts()).await {
+    sweep(app, false).await
+}
+
+async fn sweep(app: &AppHandle, changed_only: bool) {
+    match blocking(app, move |s: &AppState| s.sweep_alerts(changed_only)).await {
         Ok(Some(r)) if r.raised > 0 || r.resolved > 0 => {
             log::info!("alert sweep: {} raised, {} resolved", r.raised, r.resolved);
             notify(app, "run_alert_sweep");
@@ -72,5 +81,32 @@ pub async fn sweep_alerts_every(app: AppHandle, period: Duration) {
     loop {
         ticks.tick().await;
         sweep_alerts_once(&app).await;
+    }
+}
+
+/// How long after a change the sweep of what changed runs: changes that
+/// come in a burst (a busy till, a delivery of forty lines) share one sweep.
+pub const SWEEP_AFTER_CHANGE: Duration = Duration::from_secs(1);
+
+/// Wakes the sweep of what changed; the shell's `call` rings it after every
+/// command that writes. A ring while a sweep runs is kept (one permit), so
+/// the change it announces is swept right after.
+#[derive(Clone, Default)]
+pub struct ChangeBell(Arc<Notify>);
+
+impl ChangeBell {
+    /// Says something changed.
+    pub fn ring(&self) {
+        self.0.notify_one();
+    }
+}
+
+/// Forever: waits for a change, lets a burst settle, then sweeps the
+/// products it touched.
+pub async fn sweep_alerts_after_changes(app: AppHandle, bell: ChangeBell, settle: Duration) {
+    loop {
+        bell.0.notified().await;
+        tokio::time::sleep(settle).await;
+        sweep(&app, true).await;
     }
 }

@@ -416,3 +416,64 @@ fn without_a_maximum_the_order_doubles_the_trigger_level() {
     assert_eq!(r.recommended_quantity, qi(16));
     assert!(r.days_of_stock.is_none());
 }
+
+fn sweep_changed(fx: &mut Fx) -> pharmapos_engine::alerts::sweep::SweepResult {
+    let s = fx.cashier;
+    fx.as_user(
+        s,
+        RunAlertSweep {
+            changed_only: Some(true),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_sweep_of_what_changed_looks_only_at_products_moved_since_the_last_sweep() {
+    let mut fx = store_a();
+    let low = with_levels(&mut fx, "CH-1", 5, None, None);
+    let other = with_levels(&mut fx, "CH-2", 5, None, None);
+    fx.receive(low, "L1", day(365), 10);
+    fx.receive(other, "O1", day(365), 10);
+    // The first sweep of a store is a full one, whatever it asks.
+    let first = sweep_changed(&mut fx);
+    assert_eq!(first.raised, 0);
+    // The sale that takes a product under its reorder point raises low stock
+    // at the next sweep of what changed.
+    sell(&mut fx, low, 7);
+    let r = sweep_changed(&mut fx);
+    assert_eq!(
+        r.raised, 1,
+        "only low stock: reorder waits for the full sweep"
+    );
+    let alerts = open_alerts(&mut fx, AlertType::LowStock);
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(alerts[0].product_id, Some(low));
+    // Nothing moved since: nothing to look at, nothing written.
+    let events = fx.event_count();
+    let again = sweep_changed(&mut fx);
+    assert_eq!((again.raised, again.resolved), (0, 0));
+    assert_eq!(fx.event_count(), events);
+    // A lot of the other product that comes within the expiry window by the
+    // calendar alone (no stock moved) is the full sweep's to find.
+    fx.receive(other, "O2", day(400), 1);
+    fx.set_now(now() + Duration::days(340));
+    sweep_changed(&mut fx);
+    let soon = open_alerts(&mut fx, AlertType::ExpiringSoon);
+    assert_eq!(
+        soon.len(),
+        1,
+        "lot O1 of the product just received: {soon:?}"
+    );
+    assert_eq!(soon[0].product_id, Some(other));
+    sweep(&mut fx);
+    let soon = open_alerts(&mut fx, AlertType::ExpiringSoon);
+    assert!(soon.iter().any(|a| a.product_id == Some(low)), "{soon:?}");
+    // Restocking resolves through the scoped sweep too.
+    fx.receive(low, "L2", day(700), 20);
+    let r = sweep_changed(&mut fx);
+    assert!(r.resolved >= 1);
+    assert!(open_alerts(&mut fx, AlertType::LowStock).is_empty());
+    fx.assert_verified();
+}

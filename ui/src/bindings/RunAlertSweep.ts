@@ -7,9 +7,18 @@ import type { StoreId } from "./StoreId";
  * default 30), `expired`, `recall` and `reorder_recommended`. An open alert is never
  * raised twice; its severity rises when the cause grew. Any signed-in user of the store
  * may run it (the shell does, at sign-in and on a timer).
+ *
+ * With `changed_only: true` it looks only at the products the store's record names since
+ * the last sweep (full or not) and raises and resolves only their stock, expiry and recall
+ * alerts (`reorder_recommended` is left to the full sweep); the shell runs it a moment
+ * after each change. The first sweep of a store is always full.
  */
 export type RunAlertSweep = { 
 /**
  * Store (default: the user's).
  */
-store_id?: StoreId, };
+store_id?: StoreId, 
+/**
+ * Only the products changed since the last sweep (default false: every product).
+ */
+changed_only?: boolean, };

@@ -1,7 +1,16 @@
 //! `run_alert_sweep`: looks at a store's stock as it stands and raises the
 //! alerts it calls for, resolving those whose cause is gone. The desktop
-//! shell runs it when a user signs in, after each change and on a timer,
-//! as whoever is signed in; the till's sale does no alert work itself.
+//! shell runs it as whoever is signed in: in full when they sign in and on a
+//! timer (dates move: a lot comes within the expiry window overnight), and
+//! `changed_only` a moment after each change, so the sale that empties a
+//! shelf raises `out_of_stock` at once. The till's sale itself does no alert
+//! work: its transaction stays as short as it was.
+//!
+//! A `changed_only` sweep looks only at the products the store's record
+//! names after the last sweep's high-water mark (a range read of the
+//! record's primary key), so its cost follows what changed, not the size of
+//! the catalogue. It leaves `reorder_recommended` to the full sweep: that
+//! one reads the usage of every product over weeks of sales.
 //!
 //! | type | raised when | severity | subject |
 //! |---|---|---|---|
@@ -90,7 +99,49 @@ fn load_settings(ctx: &Ctx<'_>, store: StoreId) -> Result<AlertSettings> {
     })
 }
 
-fn wanted(ctx: &Ctx<'_>, store: &StoreInfo) -> Result<Vec<Wanted>> {
+/// The products a sweep looks at: all of them, or those named as a JSON
+/// array for `json_each` (a `changed_only` sweep).
+type Scope = Option<String>;
+
+/// The products the store's record names after `after_seq`, as a JSON array.
+fn changed_since(ctx: &Ctx<'_>, store: StoreId, after_seq: i64) -> Result<String> {
+    let mut stmt = ctx.tx.prepare_cached(
+        "SELECT DISTINCT product_id FROM inventory_audit
+          WHERE store_id = ?1 AND seq > ?2 AND product_id IS NOT NULL",
+    )?;
+    let ids = stmt
+        .query_map(params![store, after_seq], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    serde_json::to_string(&ids).map_err(|e| Error::internal(format!("encoding product ids: {e}")))
+}
+
+fn newest_seq(ctx: &Ctx<'_>, store: StoreId) -> Result<i64> {
+    Ok(ctx
+        .tx
+        .prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM inventory_audit WHERE store_id = ?1")?
+        .query_row([store], |r| r.get(0))?)
+}
+
+/// The record's sequence number the store's last sweep saw, if it had one.
+fn swept_seq(ctx: &Ctx<'_>, store: StoreId) -> Result<Option<i64>> {
+    Ok(ctx
+        .tx
+        .prepare_cached("SELECT swept_seq FROM alert_sweep_marks WHERE store_id = ?1")?
+        .query_row([store], |r| r.get(0))
+        .optional()?)
+}
+
+fn mark_swept(ctx: &Ctx<'_>, store: StoreId, seq: i64) -> Result<()> {
+    ctx.tx
+        .prepare_cached(
+            "INSERT INTO alert_sweep_marks (store_id, swept_seq, swept_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (store_id) DO UPDATE SET swept_seq = excluded.swept_seq, swept_at = excluded.swept_at",
+        )?
+        .execute(params![store, seq, ctx.now_str()])?;
+    Ok(())
+}
+
+fn wanted(ctx: &Ctx<'_>, store: &StoreInfo, scope: &Scope) -> Result<Vec<Wanted>> {
     let settings = load_settings(ctx, store.id)?;
     let today = ctx.today(store);
     let mut out = Vec::new();
@@ -99,11 +150,12 @@ fn wanted(ctx: &Ctx<'_>, store: &StoreInfo) -> Result<Vec<Wanted>> {
         "SELECT sl.product_id, p.name, p.unit, sl.available_milli, sl.reorder_milli
            FROM stock_levels sl JOIN products p ON p.id = sl.product_id
           WHERE sl.store_id = ?1
+            AND (?2 IS NULL OR sl.product_id IN (SELECT value FROM json_each(?2)))
             AND ((sl.reorder_milli IS NOT NULL AND sl.available_milli <= sl.reorder_milli)
               OR (sl.available_milli = 0 AND p.deleted_at IS NULL AND p.status = 'active'
                   AND EXISTS (SELECT 1 FROM batches b WHERE b.product_id = sl.product_id AND b.store_id = sl.store_id)))",
     )?;
-    let rows = stmt.query_map([store.id], |r| {
+    let rows = stmt.query_map(params![store.id, scope], |r| {
         Ok((
             r.get::<_, ProductId>(0)?,
             r.get::<_, String>(1)?,
@@ -149,9 +201,10 @@ fn wanted(ctx: &Ctx<'_>, store: &StoreInfo) -> Result<Vec<Wanted>> {
         "SELECT b.id, b.product_id, b.batch_number, p.name, b.expiry_date, b.status, b.on_hand_milli, p.unit
            FROM batches b JOIN products p ON p.id = b.product_id
           WHERE b.store_id = ?1 AND b.on_hand_milli > 0
-            AND (b.expiry_date <= ?2 OR b.status = 'recalled')",
+            AND (b.expiry_date <= ?2 OR b.status = 'recalled')
+            AND (?3 IS NULL OR b.product_id IN (SELECT value FROM json_each(?3)))",
     )?;
-    let rows = stmt.query_map(params![store.id, horizon], |r| {
+    let rows = stmt.query_map(params![store.id, horizon, scope], |r| {
         Ok((
             r.get::<_, BatchId>(0)?,
             r.get::<_, ProductId>(1)?,
@@ -205,7 +258,12 @@ fn wanted(ctx: &Ctx<'_>, store: &StoreInfo) -> Result<Vec<Wanted>> {
             );
         }
     }
-    for r in super::reorder::recommendations(ctx, store)? {
+    let reorder = if scope.is_none() {
+        super::reorder::recommendations(ctx, store)?
+    } else {
+        Vec::new()
+    };
+    for r in reorder {
         out.push(Wanted {
             t: AlertType::ReorderRecommended,
             severity: Severity::Info,
@@ -242,6 +300,11 @@ pub struct SweepResult {
 /// default 30), `expired`, `recall` and `reorder_recommended`. An open alert is never
 /// raised twice; its severity rises when the cause grew. Any signed-in user of the store
 /// may run it (the shell does, at sign-in and on a timer).
+///
+/// With `changed_only: true` it looks only at the products the store's record names since
+/// the last sweep (full or not) and raises and resolves only their stock, expiry and recall
+/// alerts (`reorder_recommended` is left to the full sweep); the shell runs it a moment
+/// after each change. The first sweep of a store is always full.
 #[derive(Clone, Debug, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -249,6 +312,9 @@ pub struct RunAlertSweep {
     /// Store (default: the user's).
     #[ts(optional)]
     pub store_id: Option<StoreId>,
+    /// Only the products changed since the last sweep (default false: every product).
+    #[ts(optional)]
+    pub changed_only: Option<bool>,
 }
 
 impl Operation for RunAlertSweep {
@@ -261,7 +327,11 @@ impl Operation for RunAlertSweep {
 
     fn run(self, ctx: &Ctx<'_>) -> Result<SweepResult> {
         let store = ctx.store(self.store_id)?;
-        let wanted = wanted(ctx, &store)?;
+        let scope = match (self.changed_only, swept_seq(ctx, store.id)?) {
+            (Some(true), Some(after)) => Some(changed_since(ctx, store.id, after)?),
+            _ => None,
+        };
+        let wanted = wanted(ctx, &store, &scope)?;
         let mut raised = 0;
         let mut keep: HashSet<(AlertType, String)> = HashSet::new();
         for w in wanted {
@@ -287,9 +357,11 @@ impl Operation for RunAlertSweep {
             let mut stmt = ctx.tx.prepare_cached(
                 "SELECT alert_type, subject_id FROM alerts
                   WHERE store_id = ?1 AND status IN ('active', 'acknowledged')
-                    AND subject_kind <> 'vial_session'",
+                    AND subject_kind <> 'vial_session'
+                    AND (?2 IS NULL OR (product_id IN (SELECT value FROM json_each(?2))
+                                        AND alert_type <> 'reorder_recommended'))",
             )?;
-            let rows = stmt.query_map([store.id], |r| {
+            let rows = stmt.query_map(params![store.id, scope], |r| {
                 Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
             })?;
             for row in rows {
@@ -308,6 +380,8 @@ impl Operation for RunAlertSweep {
                 resolved += 1;
             }
         }
+        // After the sweep's own events: what it wrote itself needs no second look.
+        mark_swept(ctx, store.id, newest_seq(ctx, store.id)?)?;
         let page = super::list::ListAlerts {
             store_id: Some(store.id),
             limit: Some(1),
