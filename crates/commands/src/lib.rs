@@ -46,7 +46,7 @@ use pharmapos_engine::clinic::vials::{
 use pharmapos_engine::clinic::waste::{ListWaste, RecordWaste};
 use pharmapos_engine::coldchain::excursions::{DecideExcursionLot, ListExcursions};
 use pharmapos_engine::coldchain::locations::{
-    CreateStorageLocation, ListStorageLocations, PutLotInLocation,
+    CreateStorageLocation, ListStorageLocations, PutLotInLocation, UpdateStorageLocation,
 };
 use pharmapos_engine::coldchain::readings::{ImportReadingsCsv, ListReadings, RecordReadings};
 use pharmapos_engine::op::parse_request;
@@ -219,6 +219,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     // Cold chain
     spec::<CreateStorageLocation>(),
     spec::<ListStorageLocations>(),
+    spec::<UpdateStorageLocation>(),
     spec::<PutLotInLocation>(),
     spec::<RecordReadings>(),
     spec::<ImportReadingsCsv>(),

@@ -488,6 +488,7 @@ fn case(name: &str, ids: &BTreeMap<&'static str, String>) -> Option<Value> {
         "list_reorder_recommendations" => json!({"store_id": a}),
         "create_storage_location" => json!({"store_id": a, "name": "Shelf 9", "kind": "shelf"}),
         "list_storage_locations" => json!({"store_id": a}),
+        "update_storage_location" => json!({"location_id": i("location"), "tolerance_minutes": 20}),
         "put_lot_in_location" => json!({"batch_id": i("batch"), "location_id": i("location")}),
         "record_readings" => json!({"location_id": i("location"),
                                     "readings": [{"taken_at": "2025-06-01T10:00:00Z", "celsius": "5"}]}),

@@ -16,6 +16,7 @@ use pharmapos_engine::coldchain::excursions::{
 };
 use pharmapos_engine::coldchain::locations::{
     CreateStorageLocation, ListStorageLocations, LocationKind, PutLotInLocation,
+    UpdateStorageLocation,
 };
 use pharmapos_engine::coldchain::readings::{
     ImportReadingsCsv, ListReadings, ReadingInput, ReadingsOutcome, RecordReadings,
@@ -542,5 +543,140 @@ fn receiving_can_put_the_lot_in_a_location() {
     let mut req = fx.receive_req(vaccine, "C10", day(100), qi(3));
     req.storage_location_id = Some(StorageLocationId::new());
     assert_kind(fx.as_user(fx.admin, req), "not_found");
+    fx.assert_verified();
+}
+
+fn update(location_id: StorageLocationId) -> UpdateStorageLocation {
+    UpdateStorageLocation {
+        location_id,
+        name: None,
+        kind: None,
+        instant_margin_c: None,
+        tolerance_minutes: None,
+        window_minutes: None,
+        is_active: None,
+    }
+}
+
+#[test]
+fn a_location_is_renamed_retuned_and_retired_only_once_empty() {
+    let Cold {
+        mut fx,
+        fridge,
+        a,
+        b,
+        ..
+    } = cold();
+    let shelf = fx
+        .run(CreateStorageLocation {
+            store_id: None,
+            name: "Back shelf".into(),
+            kind: LocationKind::Shelf,
+            instant_margin_c: None,
+            tolerance_minutes: None,
+            window_minutes: None,
+        })
+        .location_id;
+    let events = fx.event_count();
+    let changed = fx.run(UpdateStorageLocation {
+        name: Some("Vaccine fridge 1".into()),
+        tolerance_minutes: Some(15),
+        ..update(fridge)
+    });
+    assert_eq!(changed.name, "Vaccine fridge 1");
+    assert_eq!(changed.tolerance_minutes, 15);
+    assert_eq!(changed.window_minutes, 1440, "untouched");
+    assert_eq!(fx.event_count(), events + 1);
+    // Bad input changes nothing.
+    let m = fx.manager;
+    assert_kind(
+        fx.as_user(
+            m,
+            UpdateStorageLocation {
+                name: Some("Back shelf".into()),
+                ..update(fridge)
+            },
+        ),
+        "conflict",
+    );
+    assert_kind(
+        fx.as_user(
+            m,
+            UpdateStorageLocation {
+                window_minutes: Some(0),
+                ..update(fridge)
+            },
+        ),
+        "invalid_input",
+    );
+    let c = fx.cashier;
+    assert_kind(
+        fx.as_user(
+            c,
+            UpdateStorageLocation {
+                tolerance_minutes: Some(1),
+                ..update(fridge)
+            },
+        ),
+        "forbidden",
+    );
+    // Lots still inside: not retired.
+    let full = assert_kind(
+        fx.as_user(
+            m,
+            UpdateStorageLocation {
+                is_active: Some(false),
+                ..update(fridge)
+            },
+        ),
+        "conflict",
+    );
+    assert!(full.to_string().contains("2 lot(s)"), "{full}");
+    for lot in [a, b] {
+        fx.run(PutLotInLocation {
+            batch_id: lot,
+            location_id: Some(shelf),
+        });
+    }
+    let retired = fx.run(UpdateStorageLocation {
+        is_active: Some(false),
+        ..update(fridge)
+    });
+    assert!(!retired.is_active);
+    let listed = fx.run(ListStorageLocations::default());
+    assert_eq!(listed.len(), 1, "retired locations are left out");
+    let all = fx.run(ListStorageLocations {
+        include_retired: Some(true),
+        ..Default::default()
+    });
+    assert_eq!(all.len(), 2);
+    assert!(!all[1].is_active, "retired ones come last");
+    // A retired location takes no lots and no readings.
+    assert_kind(
+        fx.as_user(
+            m,
+            PutLotInLocation {
+                batch_id: a,
+                location_id: Some(fridge),
+            },
+        ),
+        "conflict",
+    );
+    assert_kind(
+        fx.as_user(
+            c,
+            RecordReadings {
+                location_id: fridge,
+                readings: vec![reading(5, "5")],
+            },
+        ),
+        "conflict",
+    );
+    // Brought back, it takes them again.
+    fx.run(UpdateStorageLocation {
+        is_active: Some(true),
+        ..update(fridge)
+    });
+    record(&mut fx, fridge, vec![reading(5, "5")]);
     fx.assert_verified();
 }

@@ -170,6 +170,7 @@ import type { UpdateCartLine } from "./UpdateCartLine";
 import type { UpdateClinicSettings } from "./UpdateClinicSettings";
 import type { UpdatePatient } from "./UpdatePatient";
 import type { UpdateProduct } from "./UpdateProduct";
+import type { UpdateStorageLocation } from "./UpdateStorageLocation";
 import type { UpdateStore } from "./UpdateStore";
 import type { UpdateSupplier } from "./UpdateSupplier";
 import type { UpdateTillSettings } from "./UpdateTillSettings";
@@ -259,6 +260,8 @@ export type Commands = {
   create_storage_location: { request: CreateStorageLocation; response: StorageLocation };
   /** List a store's storage locations with their lots, newest reading and open excursions (permission: view_inventory) */
   list_storage_locations: { request: ListStorageLocations; response: Array<StorageLocation> };
+  /** Rename a storage location, change its kind or excursion tolerance, or retire it (permission: manage_stock, writes) */
+  update_storage_location: { request: UpdateStorageLocation; response: StorageLocation };
   /** Put a lot in a storage location (fridge, shelf…) of its store (permission: manage_stock, writes) */
   put_lot_in_location: { request: PutLotInLocation; response: StorageLocation | null };
   /** Record typed temperature readings of a storage location; breaches hold its lots (permission: record_readings, writes) */
@@ -457,6 +460,7 @@ export const WRITE_COMMANDS = [
   "run_alert_sweep",
   "update_alert_settings",
   "create_storage_location",
+  "update_storage_location",
   "put_lot_in_location",
   "record_readings",
   "import_readings_csv",
@@ -541,6 +545,7 @@ export const COMMAND_PERMISSION = {
   list_reorder_recommendations: "view_inventory",
   create_storage_location: "manage_stock",
   list_storage_locations: "view_inventory",
+  update_storage_location: "manage_stock",
   put_lot_in_location: "manage_stock",
   record_readings: "record_readings",
   import_readings_csv: "record_readings",

@@ -3,10 +3,14 @@ import type { StoreId } from "./StoreId";
 
 /**
  * Lists a store's storage locations with the lots each holds, its newest reading and its
- * open excursions.
+ * open excursions; retired ones only with `include_retired: true`.
  */
 export type ListStorageLocations = { 
 /**
  * Store (default: the user's).
  */
-store_id?: StoreId, };
+store_id?: StoreId, 
+/**
+ * Also the retired locations (default false).
+ */
+include_retired?: boolean, };

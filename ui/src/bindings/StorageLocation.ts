@@ -51,4 +51,8 @@ last_taken_at: string | null,
 /**
  * Open excursions of the location.
  */
-open_excursions: number, };
+open_excursions: number, 
+/**
+ * False once retired: it takes no lots and no readings, and keeps its history.
+ */
+is_active: boolean, };

@@ -82,6 +82,8 @@ pub struct StorageLocation {
     /// Open excursions of the location.
     #[ts(type = "number")]
     pub open_excursions: i64,
+    /// False once retired: it takes no lots and no readings, and keeps its history.
+    pub is_active: bool,
 }
 
 /// A lot in a location.
@@ -169,16 +171,35 @@ pub(crate) fn lots_in(ctx: &Ctx<'_>, location: StorageLocationId) -> Result<Vec<
         .collect()
 }
 
-/// Loads a location (id, store, name) and checks the actor may act in its store.
-pub(crate) fn load_location(ctx: &Ctx<'_>, id: StorageLocationId) -> Result<(StoreId, String)> {
-    let row: (StoreId, String) = ctx
+/// Loads a location (store, name, whether active) and checks the actor may act in its store.
+fn load(ctx: &Ctx<'_>, id: StorageLocationId) -> Result<(StoreId, String, bool)> {
+    let row: (StoreId, String, bool) = ctx
         .tx
-        .prepare_cached("SELECT store_id, name FROM storage_locations WHERE id = ?1")?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .prepare_cached("SELECT store_id, name, is_active FROM storage_locations WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?
         .ok_or_else(|| Error::not_found("storage location", id))?;
     ctx.check_store(row.0)?;
     Ok(row)
+}
+
+/// Loads a location (store, name) and checks the actor may act in its store.
+pub(crate) fn load_location(ctx: &Ctx<'_>, id: StorageLocationId) -> Result<(StoreId, String)> {
+    load(ctx, id).map(|(store, name, _)| (store, name))
+}
+
+/// Loads a location that still takes lots and readings: a retired one is a `conflict`.
+pub(crate) fn load_active_location(
+    ctx: &Ctx<'_>,
+    id: StorageLocationId,
+) -> Result<(StoreId, String)> {
+    let (store, name, active) = load(ctx, id)?;
+    if !active {
+        return Err(Error::conflict(format!(
+            "storage location '{name}' is retired; reactivate it or choose another"
+        )));
+    }
+    Ok((store, name))
 }
 
 pub(crate) fn get_location(ctx: &Ctx<'_>, id: StorageLocationId) -> Result<StorageLocation> {
@@ -188,7 +209,8 @@ pub(crate) fn get_location(ctx: &Ctx<'_>, id: StorageLocationId) -> Result<Stora
             "SELECT l.store_id, l.name, l.kind, l.instant_margin_centi, l.tolerance_minutes, l.window_minutes,
                     (SELECT celsius_centi FROM temperature_readings r WHERE r.location_id = l.id ORDER BY taken_at DESC LIMIT 1),
                     (SELECT taken_at FROM temperature_readings r WHERE r.location_id = l.id ORDER BY taken_at DESC LIMIT 1),
-                    (SELECT COUNT(*) FROM temperature_excursions e WHERE e.location_id = l.id AND e.status = 'open')
+                    (SELECT COUNT(*) FROM temperature_excursions e WHERE e.location_id = l.id AND e.status = 'open'),
+                    l.is_active
                FROM storage_locations l WHERE l.id = ?1",
         )?
         .query_row([id], |r| {
@@ -202,6 +224,7 @@ pub(crate) fn get_location(ctx: &Ctx<'_>, id: StorageLocationId) -> Result<Stora
                 r.get::<_, Option<i64>>(6)?,
                 r.get::<_, Option<String>>(7)?,
                 r.get::<_, i64>(8)?,
+                r.get::<_, bool>(9)?,
             ))
         })
         .optional()?
@@ -220,6 +243,7 @@ pub(crate) fn get_location(ctx: &Ctx<'_>, id: StorageLocationId) -> Result<Stora
         last_celsius: row.6.map(from_centi),
         last_taken_at: row.7,
         open_excursions: row.8,
+        is_active: row.9,
     })
 }
 
@@ -263,41 +287,10 @@ impl Operation for CreateStorageLocation {
     fn run(self, ctx: &Ctx<'_>) -> Result<StorageLocation> {
         let store = ctx.store(self.store_id)?;
         let name = required_text("name", &self.name, 100)?;
-        let margin = match self.instant_margin_c {
-            Some(m) if m.is_sign_negative() => {
-                return Err(Error::invalid(
-                    "instant_margin_c",
-                    "the margin cannot be negative",
-                ))
-            }
-            Some(m) => to_centi("instant_margin_c", m)?,
-            None => 200,
-        };
-        let tolerance = self.tolerance_minutes.unwrap_or(30);
-        if !(0..=10_080).contains(&tolerance) {
-            return Err(Error::invalid(
-                "tolerance_minutes",
-                "tolerance must be between 0 and 10,080 minutes (a week)",
-            ));
-        }
-        let window = self.window_minutes.unwrap_or(1440);
-        if !(1..=43_200).contains(&window) {
-            return Err(Error::invalid(
-                "window_minutes",
-                "the window must be between 1 and 43,200 minutes (30 days)",
-            ));
-        }
-        let taken: bool = ctx.tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM storage_locations WHERE store_id = ?1 AND name = ?2)",
-            params![store.id, name],
-            |r| r.get(0),
-        )?;
-        if taken {
-            return Err(Error::conflict(format!(
-                "store {} already has a storage location named '{name}'",
-                store.name
-            )));
-        }
+        let margin = margin_centi(self.instant_margin_c)?.unwrap_or(200);
+        let tolerance = tolerance(self.tolerance_minutes)?.unwrap_or(30);
+        let window = window(self.window_minutes)?.unwrap_or(1440);
+        name_free(ctx, &store, &name, None)?;
         let id = StorageLocationId::new();
         let now = ctx.now_str();
         ctx.tx.execute(
@@ -317,8 +310,186 @@ impl Operation for CreateStorageLocation {
     }
 }
 
+/// A single reading's margin in hundredths of a degree (never negative).
+fn margin_centi(m: Option<Decimal>) -> Result<Option<i64>> {
+    match m {
+        Some(m) if m.is_sign_negative() => Err(Error::invalid(
+            "instant_margin_c",
+            "the margin cannot be negative",
+        )),
+        Some(m) => to_centi("instant_margin_c", m).map(Some),
+        None => Ok(None),
+    }
+}
+
+fn tolerance(t: Option<i64>) -> Result<Option<i64>> {
+    match t {
+        Some(t) if !(0..=10_080).contains(&t) => Err(Error::invalid(
+            "tolerance_minutes",
+            "tolerance must be between 0 and 10,080 minutes (a week)",
+        )),
+        t => Ok(t),
+    }
+}
+
+fn window(w: Option<i64>) -> Result<Option<i64>> {
+    match w {
+        Some(w) if !(1..=43_200).contains(&w) => Err(Error::invalid(
+            "window_minutes",
+            "the window must be between 1 and 43,200 minutes (30 days)",
+        )),
+        w => Ok(w),
+    }
+}
+
+/// Names are unique in a store (`except` the location being renamed).
+fn name_free(
+    ctx: &Ctx<'_>,
+    store: &crate::catalogue::stores::StoreInfo,
+    name: &str,
+    except: Option<StorageLocationId>,
+) -> Result<()> {
+    let taken: bool = ctx.tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM storage_locations WHERE store_id = ?1 AND name = ?2
+                         AND (?3 IS NULL OR id <> ?3))",
+        params![store.id, name, except],
+        |r| r.get(0),
+    )?;
+    if taken {
+        return Err(Error::conflict(format!(
+            "store {} already has a storage location named '{name}'",
+            store.name
+        )));
+    }
+    Ok(())
+}
+
+/// Changes a storage location: its name, kind and excursion tolerance, or retires it
+/// (`is_active: false`) and brings it back (`true`). Only what is given changes.
+///
+/// - A new name must be free in the store (`conflict`); margins and windows follow
+///   `create_storage_location`'s rules.
+/// - A location that still holds lots with stock, or has an open excursion, cannot be
+///   retired (`conflict`: move the lots with `put_lot_in_location`, decide the excursion).
+///   A retired location takes no lots and no readings (`conflict`) and keeps its history.
+/// - Writes a `storage_location_saved` event with what changed (before → after).
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct UpdateStorageLocation {
+    /// The location.
+    pub location_id: StorageLocationId,
+    /// New name.
+    #[ts(optional)]
+    pub name: Option<String>,
+    /// New kind.
+    #[ts(optional)]
+    pub kind: Option<LocationKind>,
+    /// Margin for a single reading (°C).
+    #[ts(optional, type = "string")]
+    #[serde(default, deserialize_with = "crate::num::opt_decimal")]
+    pub instant_margin_c: Option<Decimal>,
+    /// Tolerated minutes outside the range per window.
+    #[ts(optional, type = "number")]
+    pub tolerance_minutes: Option<i64>,
+    /// Window in minutes.
+    #[ts(optional, type = "number")]
+    pub window_minutes: Option<i64>,
+    /// `false` retires the location, `true` brings it back.
+    #[ts(optional)]
+    pub is_active: Option<bool>,
+}
+
+impl Operation for UpdateStorageLocation {
+    const NAME: &'static str = "update_storage_location";
+    const SUMMARY: &'static str =
+        "Rename a storage location, change its kind or excursion tolerance, or retire it";
+    const PERMISSION: Permission = Permission::ManageStock;
+    const WRITES: bool = true;
+    type Output = StorageLocation;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<StorageLocation> {
+        let (store, _) = load_location(ctx, self.location_id)?;
+        let store = ctx.store(Some(store))?;
+        let before = get_location(ctx, self.location_id)?;
+        let name = match &self.name {
+            Some(n) => {
+                let n = required_text("name", n, 100)?;
+                name_free(ctx, &store, &n, Some(self.location_id))?;
+                Some(n)
+            }
+            None => None,
+        };
+        let margin = margin_centi(self.instant_margin_c)?;
+        let tolerance = tolerance(self.tolerance_minutes)?;
+        let window = window(self.window_minutes)?;
+        if self.is_active == Some(false) && before.is_active {
+            if !before.lots.is_empty() {
+                return Err(Error::conflict(format!(
+                    "storage location '{}' still holds {} lot(s) with stock; move them first",
+                    before.name,
+                    before.lots.len()
+                )));
+            }
+            if before.open_excursions > 0 {
+                return Err(Error::conflict(format!(
+                    "storage location '{}' has an open excursion; decide its lots first",
+                    before.name
+                )));
+            }
+        }
+        ctx.tx.execute(
+            "UPDATE storage_locations SET name = COALESCE(?2, name), kind = COALESCE(?3, kind),
+                    instant_margin_centi = COALESCE(?4, instant_margin_centi),
+                    tolerance_minutes = COALESCE(?5, tolerance_minutes),
+                    window_minutes = COALESCE(?6, window_minutes),
+                    is_active = COALESCE(?7, is_active), updated_at = ?8
+              WHERE id = ?1",
+            params![
+                self.location_id,
+                name,
+                self.kind.map(LocationKind::as_str),
+                margin,
+                tolerance,
+                window,
+                self.is_active,
+                ctx.now_str()
+            ],
+        )?;
+        let after = get_location(ctx, self.location_id)?;
+        let payload = Payload::about("storage_location", self.location_id, &after.name)
+            .with_changes(audit::diff(&Saved::of(&before), &Saved::of(&after))?);
+        audit::record(ctx, store.id, ChangeType::StorageLocationSaved, &payload)?;
+        Ok(after)
+    }
+}
+
+/// What an update may change, for the event's before → after.
+#[derive(Serialize)]
+struct Saved<'a> {
+    name: &'a str,
+    kind: LocationKind,
+    instant_margin_c: Decimal,
+    tolerance_minutes: i64,
+    window_minutes: i64,
+    is_active: bool,
+}
+
+impl<'a> Saved<'a> {
+    fn of(l: &'a StorageLocation) -> Self {
+        Saved {
+            name: &l.name,
+            kind: l.kind,
+            instant_margin_c: l.instant_margin_c,
+            tolerance_minutes: l.tolerance_minutes,
+            window_minutes: l.window_minutes,
+            is_active: l.is_active,
+        }
+    }
+}
+
 /// Lists a store's storage locations with the lots each holds, its newest reading and its
-/// open excursions.
+/// open excursions; retired ones only with `include_retired: true`.
 #[derive(Clone, Debug, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -326,6 +497,9 @@ pub struct ListStorageLocations {
     /// Store (default: the user's).
     #[ts(optional)]
     pub store_id: Option<StoreId>,
+    /// Also the retired locations (default false).
+    #[ts(optional)]
+    pub include_retired: Option<bool>,
 }
 
 impl Operation for ListStorageLocations {
@@ -341,9 +515,13 @@ impl Operation for ListStorageLocations {
         let ids = ctx
             .tx
             .prepare_cached(
-                "SELECT id FROM storage_locations WHERE store_id = ?1 AND is_active = 1 ORDER BY name",
+                "SELECT id FROM storage_locations WHERE store_id = ?1 AND (is_active = 1 OR ?2)
+                  ORDER BY is_active DESC, name",
             )?
-            .query_map([store.id], |r| r.get::<_, StorageLocationId>(0))?
+            .query_map(
+                params![store.id, self.include_retired.unwrap_or(false)],
+                |r| r.get::<_, StorageLocationId>(0),
+            )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         ids.into_iter().map(|id| get_location(ctx, id)).collect()
     }
@@ -386,7 +564,7 @@ pub(crate) fn place(
 ) -> Result<()> {
     let name = match location {
         Some(id) => {
-            let (store, name) = load_location(ctx, id)?;
+            let (store, name) = load_active_location(ctx, id)?;
             if store != b.store_id {
                 return Err(Error::invalid(
                     "location_id",

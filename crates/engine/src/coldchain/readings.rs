@@ -2,7 +2,7 @@
 
 use super::detect::{evaluate, instant};
 use super::excursions::{get_excursion, Excursion};
-use super::locations::load_location;
+use super::locations::{load_active_location, load_location};
 use super::{from_centi, to_centi};
 use crate::audit::{self, ChangeType, Payload};
 use crate::auth::Permission;
@@ -186,7 +186,7 @@ impl Operation for RecordReadings {
     type Output = ReadingsOutcome;
 
     fn run(self, ctx: &Ctx<'_>) -> Result<ReadingsOutcome> {
-        let (store, name) = load_location(ctx, self.location_id)?;
+        let (store, name) = load_active_location(ctx, self.location_id)?;
         let store = ctx.store(Some(store))?;
         if self.readings.is_empty() {
             return Err(Error::invalid("readings", "give at least one reading"));
@@ -243,7 +243,7 @@ impl Operation for ImportReadingsCsv {
     type Output = ReadingsOutcome;
 
     fn run(self, ctx: &Ctx<'_>) -> Result<ReadingsOutcome> {
-        let (store, name) = load_location(ctx, self.location_id)?;
+        let (store, name) = load_active_location(ctx, self.location_id)?;
         let store = ctx.store(Some(store))?;
         let (parsed, problems) = super::csv::parse(&self.csv, &store.tz)?;
         store_readings(

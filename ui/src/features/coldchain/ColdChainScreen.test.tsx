@@ -34,6 +34,7 @@ const FRIDGE: StorageLocation = {
   last_celsius: "12.00",
   last_taken_at: "2026-11-30T09:00:00.000Z",
   open_excursions: 1,
+  is_active: true,
 };
 
 const EXCURSION: Excursion = {
@@ -136,5 +137,33 @@ describe("ColdChainScreen", () => {
     expect(await screen.findByRole("form", { name: "Record a reading" })).toBeInTheDocument();
     const held = await screen.findByRole("table", { name: "Lots held at Vaccine fridge" });
     expect(within(held).queryByRole("button", { name: "Release…" })).toBeNull();
+  });
+
+  it("edits a location's tolerance, refusing minutes that are not whole, and retires it", async () => {
+    const calls = renderWithStore(
+      <ColdChainScreen />,
+      engine((name, input) => (name === "update_storage_location" ? { ...FRIDGE, ...input, is_active: input["is_active"] ?? true } : undefined)),
+    );
+    fireEvent.click(await screen.findByRole("button", { name: "Edit…" }));
+    const dialog = await screen.findByRole("dialog", { name: "Edit Vaccine fridge" });
+    const tolerance = within(dialog).getByLabelText("Minutes outside the range tolerated per window");
+    fireEvent.change(tolerance, { target: { value: "12.5" } });
+    expect(within(dialog).getByText("Enter whole minutes from 0 to 10080.")).toBeInTheDocument();
+    expect(within(dialog).getByRole("button", { name: "Save" })).toBeDisabled();
+    fireEvent.change(tolerance, { target: { value: "20" } });
+    fireEvent.click(within(dialog).getByRole("button", { name: "Save" }));
+    expect(await screen.findByText("Saved Vaccine fridge.")).toBeInTheDocument();
+    fireEvent.click(screen.getByRole("button", { name: "Retire" }));
+    expect(await screen.findByText("Retired Vaccine fridge.")).toBeInTheDocument();
+    expect(calls.filter((c) => c.name === "update_storage_location").map((c) => c.input)).toEqual([
+      { location_id: "l1", name: "Vaccine fridge", kind: "fridge", instant_margin_c: "2.00", tolerance_minutes: 20, window_minutes: 1440 },
+      { location_id: "l1", is_active: false },
+    ]);
+  });
+
+  it("lists retired locations only when asked", async () => {
+    const calls = renderWithStore(<ColdChainScreen />, engine());
+    fireEvent.click(await screen.findByLabelText("Show retired locations"));
+    await waitFor(() => expect(calls.some((c) => c.name === "list_storage_locations" && (c.input as { include_retired?: boolean }).include_retired === true)).toBe(true));
   });
 });

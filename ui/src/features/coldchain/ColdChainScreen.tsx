@@ -68,16 +68,20 @@ export function ColdChainScreen() {
   const [chosen, setChosen] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const [notice, setNotice] = useState("");
-  const locations = useCommandQuery("list_storage_locations", {});
+  const [showRetired, setShowRetired] = useState(false);
+  const locations = useCommandQuery("list_storage_locations", showRetired ? { include_retired: true } : {});
   const current = locations.data?.find((l) => l.location_id === chosen) ?? locations.data?.[0];
 
   const columns: readonly Column<StorageLocation>[] = [
     {
       header: t("Location"),
       cell: (l) => (
-        <button type="button" className="link" aria-pressed={l.location_id === current?.location_id} onClick={() => setChosen(l.location_id)} translate="no">
-          {l.name}
-        </button>
+        <>
+          <button type="button" className="link" aria-pressed={l.location_id === current?.location_id} onClick={() => setChosen(l.location_id)} translate="no">
+            {l.name}
+          </button>
+          {!l.is_active && <span className="badge">{t("Retired")}</span>}
+        </>
       ),
     },
     { header: t("Kind"), cell: (l) => kindLabel(t, l.kind) },
@@ -105,6 +109,9 @@ export function ColdChainScreen() {
       }
     >
       <Notice>{notice}</Notice>
+      <label className="inline">
+        <input type="checkbox" checked={showRetired} onChange={(e) => setShowRetired(e.target.checked)} /> {t("Show retired locations")}
+      </label>
       <DataTable
         label={t("Storage locations")}
         columns={columns}
@@ -117,7 +124,7 @@ export function ColdChainScreen() {
       {current && <LocationDetail location={current} onNotice={setNotice} />}
       <Excursions onNotice={setNotice} />
       {creating && (
-        <NewLocationDialog
+        <LocationDialog
           onClose={() => setCreating(false)}
           onDone={(l) => {
             setCreating(false);
@@ -135,6 +142,8 @@ function LocationDetail({ location, onNotice }: { location: StorageLocation; onN
   const f = useFormat();
   const mayRun = useMayRun();
   const [placing, setPlacing] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const update = useCommandMutation("update_storage_location");
   const readings = useCommandQuery("list_readings", { location_id: location.location_id, limit: 20 });
   const lotColumns: readonly Column<LocatedLot>[] = [
     { header: t("Product"), cell: (l) => l.product_name },
@@ -158,9 +167,34 @@ function LocationDetail({ location, onNotice }: { location: StorageLocation; onN
   ];
   return (
     <section className="panel" aria-labelledby="location-title">
-      <h2 id="location-title">
-        <span translate="no">{location.name}</span>
-      </h2>
+      <div className="toolbar">
+        <h2 id="location-title">
+          <span translate="no">{location.name}</span>
+        </h2>
+        {mayRun("update_storage_location") && (
+          <>
+            <button type="button" onClick={() => setEditing(true)}>
+              {t("Edit…")}
+            </button>
+            <button
+              type="button"
+              disabled={update.isPending}
+              onClick={() =>
+                update.mutate(
+                  { location_id: location.location_id, is_active: !location.is_active },
+                  {
+                    onSuccess: (l) =>
+                      onNotice(l.is_active ? t("{{name}} is in use again.", { name: l.name }) : t("Retired {{name}}.", { name: l.name })),
+                  },
+                )
+              }
+            >
+              {location.is_active ? t("Retire") : t("Bring back")}
+            </button>
+          </>
+        )}
+      </div>
+      <ErrorMessage error={update.error} />
       <p className="muted">
         {t("Held at once beyond {{margin}} °C outside a product's range; more than {{minutes}} minutes outside within {{window}} minutes hold too.", {
           margin: f.qty(location.instant_margin_c),
@@ -170,14 +204,14 @@ function LocationDetail({ location, onNotice }: { location: StorageLocation; onN
       </p>
       <div className="toolbar">
         <h3>{t("Lots here")}</h3>
-        {mayRun("put_lot_in_location") && (
+        {mayRun("put_lot_in_location") && location.is_active && (
           <button type="button" onClick={() => setPlacing(true)}>
             {t("Put a lot here…")}
           </button>
         )}
       </div>
       <DataTable label={t("Lots in {{name}}", { name: location.name })} columns={lotColumns} rows={location.lots} rowKey={(l) => l.batch_id} empty={t("No lots here.")} />
-      {mayRun("record_readings") && <ReadingForm location={location} onNotice={onNotice} />}
+      {mayRun("record_readings") && location.is_active && <ReadingForm location={location} onNotice={onNotice} />}
       <h3>{t("Readings")}</h3>
       <DataTable
         label={t("Readings of {{name}}", { name: location.name })}
@@ -188,6 +222,16 @@ function LocationDetail({ location, onNotice }: { location: StorageLocation; onN
         error={readings.error}
         loading={{ pending: readings.isLoading, what: t("readings") }}
       />
+      {editing && (
+        <LocationDialog
+          location={location}
+          onClose={() => setEditing(false)}
+          onDone={(l) => {
+            setEditing(false);
+            onNotice(t("Saved {{name}}.", { name: l.name }));
+          }}
+        />
+      )}
       {placing && (
         <PlaceLotDialog
           location={location}
@@ -312,14 +356,36 @@ function PlaceLotDialog({ location, onClose, onDone }: { location: StorageLocati
   );
 }
 
-function NewLocationDialog({ onClose, onDone }: { onClose: () => void; onDone: (l: StorageLocation) => void }) {
+/** A whole number of minutes in `min`..`max`, or why not. */
+function minutes(t: T, text: string, min: number, max: number): number | string {
+  const n = Number(text.trim());
+  if (text.trim() === "" || !Number.isInteger(n) || n < min || n > max) {
+    return t("Enter whole minutes from {{min}} to {{max}}.", { min, max });
+  }
+  return n;
+}
+
+/** Creates a location, or edits one (`location` given). */
+function LocationDialog({ location, onClose, onDone }: { location?: StorageLocation; onClose: () => void; onDone: (l: StorageLocation) => void }) {
   const { t } = useTranslation();
-  const [name, setName] = useState("");
-  const [kind, setKind] = useState<LocationKind>("fridge");
-  const [tolerance, setTolerance] = useState("30");
+  const [name, setName] = useState(location?.name ?? "");
+  const [kind, setKind] = useState<LocationKind>(location?.kind ?? "fridge");
+  const [margin, setMargin] = useState(location?.instant_margin_c ?? "2");
+  const [tolerance, setTolerance] = useState(String(location?.tolerance_minutes ?? 30));
+  const [windowText, setWindowText] = useState(String(location?.window_minutes ?? 1440));
   const create = useCommandMutation("create_storage_location");
+  const update = useCommandMutation("update_storage_location");
+  const tol = minutes(t, tolerance, 0, 10080);
+  const win = minutes(t, windowText, 1, 43200);
+  const pending = create.isPending || update.isPending;
+  function save() {
+    if (typeof tol === "string" || typeof win === "string") return;
+    const fields = { name: name.trim(), kind, instant_margin_c: margin.trim(), tolerance_minutes: tol, window_minutes: win };
+    if (location) update.mutate({ location_id: location.location_id, ...fields }, { onSuccess: onDone });
+    else create.mutate(fields, { onSuccess: onDone });
+  }
   return (
-    <Dialog title={t("New storage location")} onClose={onClose} size="small">
+    <Dialog title={location ? t("Edit {{name}}", { name: location.name }) : t("New storage location")} onClose={onClose} size="small">
       <Field label={t("Name")}>{(id) => <input id={id} value={name} onChange={(e) => setName(e.target.value)} autoFocus />}</Field>
       <Field label={t("Kind")}>
         {(id) => (
@@ -332,23 +398,22 @@ function NewLocationDialog({ onClose, onDone }: { onClose: () => void; onDone: (
           </select>
         )}
       </Field>
-      <Field label={t("Minutes outside the range tolerated per day")}>
+      <Field label={t("A single reading this far outside a product's range holds its lots (°C)")}>
+        {(id) => <input id={id} value={margin} onChange={(e) => setMargin(e.target.value)} inputMode="decimal" />}
+      </Field>
+      <Field label={t("Minutes outside the range tolerated per window")} error={typeof tol === "string" ? tol : undefined}>
         {(id) => <input id={id} value={tolerance} onChange={(e) => setTolerance(e.target.value)} inputMode="numeric" />}
       </Field>
-      <ErrorMessage error={create.error} />
+      <Field label={t("Window (minutes)")} error={typeof win === "string" ? win : undefined}>
+        {(id) => <input id={id} value={windowText} onChange={(e) => setWindowText(e.target.value)} inputMode="numeric" />}
+      </Field>
+      <ErrorMessage error={location ? update.error : create.error} />
       <div className="dialog-actions">
         <button type="button" onClick={onClose}>
           {t("Back")}
         </button>
-        <button
-          type="button"
-          className="primary"
-          disabled={!name.trim() || create.isPending}
-          onClick={() =>
-            create.mutate({ name: name.trim(), kind, tolerance_minutes: Number(tolerance) || 0 }, { onSuccess: (l) => onDone(l) })
-          }
-        >
-          {t("Create")}
+        <button type="button" className="primary" disabled={!name.trim() || pending || typeof tol === "string" || typeof win === "string"} onClick={save}>
+          {location ? t("Save") : t("Create")}
         </button>
       </div>
     </Dialog>

@@ -51,6 +51,21 @@ pub(super) fn evening(d: &mut Recorder, c: &Catalogue) {
         "put_lot_in_location",
         json!({"batch_id": lots[1], "location_id": fridge}),
     );
+    d.say(
+        "update_storage_location",
+        "The manager tightens the fridge's tolerance:",
+    );
+    d.call(
+        "musa",
+        "update_storage_location",
+        json!({"location_id": fridge, "tolerance_minutes": 20}),
+    );
+    d.refusal("retiring a storage location that still holds lots");
+    d.fails(
+        "musa",
+        "update_storage_location",
+        json!({"location_id": fridge, "is_active": false}),
+    );
     d.at("2026-01-15T19:30:00Z");
     d.say(
         "record_readings",
