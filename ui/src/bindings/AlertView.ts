@@ -48,6 +48,14 @@ subject_name: string,
  */
 product_id: ProductId | null, 
 /**
+ * Its name now (the alert's screen links to its stock).
+ */
+product_name: string | null, 
+/**
+ * Its SKU now.
+ */
+product_sku: string | null, 
+/**
  * Batch concerned, if any.
  */
 batch_id: BatchId | null, 

@@ -21,6 +21,7 @@ export function ProductPicker({
   error,
   allowAll = false,
   autoFocus = false,
+  initialQuery = "",
 }: {
   value: string;
   onChange: (productId: string, hit: ProductHit | null) => void;
@@ -32,10 +33,12 @@ export function ProductPicker({
   error?: string;
   allowAll?: boolean;
   autoFocus?: boolean;
+  /** What the search box starts with (so that a `value` given from elsewhere is among the matches). */
+  initialQuery?: string;
 }) {
   const { t } = useTranslation();
   const fmt = useFormat();
-  const [filter, setFilter] = useState("");
+  const [filter, setFilter] = useState(initialQuery);
   const hits = useCommandQuery("search_products", { query: filter.trim(), limit: 100 });
   const list = hits.data ?? [];
   const shown = !value || list.some((h) => h.product.id === value);

@@ -35,6 +35,10 @@ pub struct AlertView {
     pub subject_name: String,
     /// Product concerned, if any.
     pub product_id: Option<ProductId>,
+    /// Its name now (the alert's screen links to its stock).
+    pub product_name: Option<String>,
+    /// Its SKU now.
+    pub product_sku: Option<String>,
     /// Batch concerned, if any.
     pub batch_id: Option<BatchId>,
     /// Title in English (type and subject; the UI words it from the type).
@@ -70,8 +74,9 @@ pub struct AlertView {
 const VIEW_SQL: &str = "SELECT a.id, a.store_id, a.alert_type, a.severity, a.status, a.subject_kind, a.subject_id,
         a.subject_name, a.product_id, a.batch_id, a.title, a.message, a.raised_at, ur.name, a.updated_at,
         a.acknowledged_at, ua.name, a.acknowledged_note, a.resolved_at, uv.name, a.resolved_note,
-        a.dismissed_at, ud.name, a.dismissed_note
+        a.dismissed_at, ud.name, a.dismissed_note, p.name, p.sku
    FROM alerts a
+   LEFT JOIN products p ON p.id = a.product_id
    LEFT JOIN users ur ON ur.id = a.raised_by
    LEFT JOIN users ua ON ua.id = a.acknowledged_by
    LEFT JOIN users uv ON uv.id = a.resolved_by
@@ -101,6 +106,8 @@ fn read_view(r: &Row<'_>) -> rusqlite::Result<AlertView> {
         subject_id: r.get(6)?,
         subject_name: r.get(7)?,
         product_id: r.get(8)?,
+        product_name: r.get(24)?,
+        product_sku: r.get(25)?,
         batch_id: r.get(9)?,
         title: r.get(10)?,
         message: r.get(11)?,

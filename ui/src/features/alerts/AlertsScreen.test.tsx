@@ -7,6 +7,7 @@ import type { AlertView } from "../../bindings/AlertView";
 import { renderWithStore } from "../../test/renderWithStore";
 import { AlertsScreen } from "./AlertsScreen";
 import { AlertNavBadge, resetAnnounced } from "./AlertBadge";
+import { NavigationContext, type NavigationTarget } from "../../lib/navigation";
 
 afterEach(() => {
   clearMocks();
@@ -24,6 +25,8 @@ const LOW: AlertView = {
   subject_id: "p1",
   subject_name: "Amoxicillin 500mg",
   product_id: "p1",
+  product_name: "Amoxicillin 500mg",
+  product_sku: "AMX-500",
   batch_id: null,
   title: "Low stock: Amoxicillin 500mg",
   message: "Amoxicillin 500mg: 4 capsule available, reorder point 10",
@@ -55,6 +58,22 @@ const FRIDGE: AlertView = {
 const page = (rows: AlertView[]): AlertPage => ({ rows, total: rows.length, open: { critical: 1, warning: 1, info: 0 } });
 
 describe("AlertsScreen", () => {
+  it("opens the stock of the alert's product, found by its SKU", async () => {
+    const opened: NavigationTarget[] = [];
+    renderWithStore(
+      <NavigationContext.Provider value={(t) => opened.push(t)}>
+        <AlertsScreen />
+      </NavigationContext.Provider>,
+      (name) => (name === "list_alerts" ? page([FRIDGE, LOW]) : undefined),
+    );
+    fireEvent.click(await screen.findByRole("button", { name: "Amoxicillin 500mg" }));
+    fireEvent.click(screen.getByRole("button", { name: "Vaccine fridge" }));
+    expect(opened).toEqual([
+      { screen: "stock", filter: { product_id: "p1", product_query: "AMX-500" } },
+      { screen: "coldchain" },
+    ]);
+  });
+
   it("lists open alerts with their severity and filters by type", async () => {
     const calls = renderWithStore(<AlertsScreen />, (name) => (name === "list_alerts" ? page([FRIDGE, LOW]) : undefined));
     const row = (await screen.findByText("Amoxicillin 500mg")).closest("tr")!;

@@ -114,6 +114,7 @@ export function AlertsScreen() {
     if (!navigate) return;
     if (a.alert_type === "temperature_excursion") navigate({ screen: "coldchain" });
     else if (a.alert_type === "reorder_recommended") navigate({ screen: "reorder" });
+    else if (a.product_id) navigate({ screen: "stock", filter: { product_id: a.product_id, product_query: a.product_sku ?? a.product_name ?? "" } });
     else navigate({ screen: "stock" });
   }
 

@@ -173,7 +173,9 @@ export function MainLayout({
           {current === "dashboard" && <DashboardScreen />}
           {current === "till" && <TillScreen user={user} />}
           {current === "products" && <ProductsScreen initialSort={filter["sort"] as ProductSort | undefined} />}
-          {current === "stock" && <StockScreen initialWithinDays={filter["within_days"]} />}
+          {current === "stock" && (
+            <StockScreen initialWithinDays={filter["within_days"]} initialProductId={filter["product_id"]} initialProductQuery={filter["product_query"]} />
+          )}
           {current === "receiving" && <ReceivingScreen />}
           {current === "adjustments" && <AdjustmentsScreen />}
           {current === "expiry" && <ExpiryScreen initialDays={filter["within_days"] ? Number(filter["within_days"]) : undefined} />}

@@ -13,9 +13,18 @@ import { useFormat } from "../../lib/locale";
 import { useCommandQuery } from "../../lib/queries";
 import { BatchList } from "./BatchList";
 
-export function StockScreen({ initialWithinDays }: { initialWithinDays?: string }) {
+export function StockScreen({
+  initialWithinDays,
+  initialProductId,
+  initialProductQuery,
+}: {
+  initialWithinDays?: string;
+  /** A product to open with (an alert's link), found by `initialProductQuery` (its SKU). */
+  initialProductId?: string;
+  initialProductQuery?: string;
+}) {
   const { t } = useTranslation();
-  const [productId, setProductId] = useState("");
+  const [productId, setProductId] = useState(initialProductId ?? "");
   const [includeEmpty, setIncludeEmpty] = useState(false);
   const batches = useCommandQuery(
     "get_store_inventory",
@@ -26,7 +35,7 @@ export function StockScreen({ initialWithinDays }: { initialWithinDays?: string 
   return (
     <Screen title={t("Stock")}>
       <div className="toolbar">
-        <ProductPicker value={productId} onChange={setProductId} allowAll autoFocus />
+        <ProductPicker value={productId} onChange={setProductId} allowAll autoFocus initialQuery={initialProductQuery} />
         {productId && (
           <label className="checkbox">
             <input type="checkbox" checked={includeEmpty} onChange={(e) => setIncludeEmpty(e.target.checked)} />
