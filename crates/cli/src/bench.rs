@@ -20,7 +20,7 @@ use pharmapos_engine::num::{Money, Qty};
 use pharmapos_engine::setup::{initialize, InitRequest};
 use pharmapos_engine::stock::allocate::AllocateStockForSale;
 use pharmapos_engine::stock::receive::ReceiveStock;
-use pharmapos_engine::{Db, OpenOptions, Session, SyncMode};
+use pharmapos_engine::{Db, Error, OpenOptions, Session, SyncMode};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
@@ -630,6 +630,61 @@ fn lists_bench(db: &mut Db, session: &Session, a: &BenchArgs) -> anyhow::Result<
         let d = db.execute(session, GetDashboard::default())?;
         Ok(d.low_stock)
     })?;
+    // The shell's alert sweeps: the full one (sign-in, every two minutes)
+    // and the one a second after each change, here after one sale of one
+    // unit of a random product (the sale untimed). Totals: open alerts.
+    use pharmapos_engine::alerts::sweep::RunAlertSweep;
+    time("alert_sweep_full", db, &mut |db| {
+        let r = db.execute(session, RunAlertSweep::default())?;
+        Ok(i64::from(r.open.critical + r.open.warning + r.open.info))
+    })?;
+    let mut sale_rng = SplitMix64(a.seed ^ 0xa1e7);
+    let mut lat = Vec::with_capacity(20);
+    let mut open = 0;
+    for _ in 0..21 {
+        let hit = db.execute(
+            session,
+            ListProducts {
+                query: Some(format!("Product {}", 1 + sale_rng.below(a.products))),
+                limit: Some(1),
+                ..Default::default()
+            },
+        )?;
+        let Some(pid) = hit.rows.first().map(|r| r.id) else {
+            anyhow::bail!("no product to sell in the alert sweep bench");
+        };
+        // Out of stock is a fine outcome: the sweep then has an alert to raise.
+        let sold = db.execute(
+            session,
+            pharmapos_engine::stock::allocate::AllocateStockForSale {
+                product_id: pid,
+                store_id: None,
+                quantity: "1".parse()?,
+                reference_id: None,
+                allow_partial: Some(true),
+            },
+        );
+        match sold {
+            Ok(_) | Err(Error::InsufficientStock { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+        let t = Instant::now();
+        let r = db.execute(
+            session,
+            RunAlertSweep {
+                store_id: None,
+                changed_only: Some(true),
+            },
+        )?;
+        lat.push(t.elapsed().as_nanos() as u64);
+        open = i64::from(r.open.critical + r.open.warning + r.open.info);
+    }
+    lat.remove(0);
+    lat.sort_unstable();
+    out.insert(
+        "alert_sweep_after_a_sale".into(),
+        serde_json::json!({"p50_ms": round1(percentile(&lat, 50.0) / 1000.0), "p99_ms": round1(percentile(&lat, 99.0) / 1000.0), "max_ms": round1(lat.last().copied().unwrap_or(0) as f64 / 1e6), "total": open}),
+    );
     out.insert("quarantined".into(), serde_json::json!(quarantined));
     Ok(serde_json::Value::Object(out))
 }

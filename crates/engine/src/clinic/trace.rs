@@ -197,7 +197,7 @@ pub(crate) fn trace(ctx: &Ctx<'_>, batch_id: BatchId) -> Result<LotTrace> {
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let waste_rows = ctx
+    let waste = ctx
         .tx
         .prepare_cached(&format!(
             "{} WHERE w.batch_id = ?1 ORDER BY w.recorded_at DESC, w.id DESC",
@@ -205,7 +205,6 @@ pub(crate) fn trace(ctx: &Ctx<'_>, batch_id: BatchId) -> Result<LotTrace> {
         ))?
         .query_map([batch_id], super::waste::read)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let waste = super::waste::finish(waste_rows)?;
     let waste_cost = waste.iter().fold(Money::ZERO, |acc, w| acc + w.cost);
     Ok(LotTrace {
         batch_id,

@@ -227,7 +227,10 @@ impl Operation for RecordTreatment {
                     ))
                 }
             };
-            let lot = BatchRow::load(ctx.tx, batch_id)?;
+            let lot = match &s {
+                Src::Lot(b) => b.clone(),
+                Src::Vial(_) => BatchRow::load(ctx.tx, batch_id)?,
+            };
             if lot.store_id != store.id {
                 return Err(Error::invalid(
                     &field,
@@ -400,6 +403,8 @@ impl Operation for RecordTreatment {
                     (s.batch_id, Some(s.id), s.cost_per_unit_e4)
                 }
                 Src::Lot(b) => {
+                    // Read again: an earlier source of this treatment may
+                    // have drawn from the same lot.
                     let b = BatchRow::load(ctx.tx, b.id)?;
                     move_stock(
                         ctx,

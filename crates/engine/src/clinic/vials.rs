@@ -455,34 +455,56 @@ fn fefo_lot(
     units: i64,
     today: chrono::NaiveDate,
 ) -> Result<BatchRow> {
-    let id: Option<BatchId> = ctx
-        .tx
-        .query_row(
-            "SELECT id FROM batches
-              WHERE product_id = ?1 AND store_id = ?2 AND status = 'available' AND expiry_date >= ?3
-                AND on_hand_milli - reserved_milli >= ?4
-              ORDER BY expiry_date, received_date, id LIMIT 1",
-            params![product, store, today.to_string(), units],
-            |r| r.get(0),
-        )
-        .optional()?;
-    match id {
-        Some(id) => BatchRow::load(ctx.tx, id),
+    match vial_lots(ctx, store, product, today, units, 1)?.first() {
+        Some(lot) => BatchRow::load(ctx.tx, lot.batch_id),
         None => {
-            let free: i64 = ctx.tx.query_row(
-                "SELECT COALESCE(MAX(on_hand_milli - reserved_milli), 0) FROM batches
-                  WHERE product_id = ?1 AND store_id = ?2 AND status = 'available' AND expiry_date >= ?3",
-                params![product, store, today.to_string()],
-                |r| r.get(0),
-            )?;
+            let free = vial_lots(ctx, store, product, today, 1, i64::MAX)?
+                .iter()
+                .map(|l| l.free)
+                .max()
+                .unwrap_or(Qty::ZERO);
             Err(Error::InsufficientStock {
                 product_id: Some(product.to_string()),
                 batch_id: None,
                 requested: Qty::from_scaled(units).to_string(),
-                available: Qty::from_scaled(free).to_string(),
+                available: free.to_string(),
             })
         }
     }
+}
+
+/// The lots of `product` a vial may come from, FEFO first (what
+/// `suggest_vial_lots` shows and `open_vial_session` picks): available, in
+/// date, with at least `min_free_milli` not held.
+fn vial_lots(
+    ctx: &Ctx<'_>,
+    store: StoreId,
+    product: ProductId,
+    today: chrono::NaiveDate,
+    min_free_milli: i64,
+    limit: i64,
+) -> Result<Vec<VialLot>> {
+    let mut stmt = ctx.tx.prepare_cached(
+        "SELECT id, batch_number, expiry_date, on_hand_milli - reserved_milli, cost_price_e4 FROM batches
+          WHERE product_id = ?1 AND store_id = ?2 AND status = 'available' AND expiry_date >= ?3
+            AND on_hand_milli - reserved_milli >= ?4
+          ORDER BY expiry_date, received_date, id LIMIT ?5",
+    )?;
+    let rows = stmt
+        .query_map(
+            params![product, store, today.to_string(), min_free_milli, limit],
+            |r| {
+                Ok(VialLot {
+                    batch_id: r.get(0)?,
+                    batch_number: r.get(1)?,
+                    expiry_date: r.get(2)?,
+                    free: Qty::from_scaled(r.get(3)?),
+                    cost_per_unit: Money::from_scaled(r.get(4)?),
+                })
+            },
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
 }
 
 /// The lots a vial of `product_id` could be opened from, FEFO first (the
@@ -525,27 +547,7 @@ impl Operation for SuggestVialLots {
     fn run(self, ctx: &Ctx<'_>) -> Result<Vec<VialLot>> {
         let store = ctx.store(self.store_id)?;
         ClinicProduct::load(ctx, self.product_id)?;
-        let mut stmt = ctx.tx.prepare(
-            "SELECT id, batch_number, expiry_date, on_hand_milli - reserved_milli, cost_price_e4 FROM batches
-              WHERE product_id = ?1 AND store_id = ?2 AND status = 'available' AND expiry_date >= ?3
-                AND on_hand_milli > reserved_milli
-              ORDER BY expiry_date, received_date, id LIMIT 50",
-        )?;
-        let rows = stmt
-            .query_map(
-                params![self.product_id, store.id, ctx.today(&store).to_string()],
-                |r| {
-                    Ok(VialLot {
-                        batch_id: r.get(0)?,
-                        batch_number: r.get(1)?,
-                        expiry_date: r.get(2)?,
-                        free: Qty::from_scaled(r.get(3)?),
-                        cost_per_unit: Money::from_scaled(r.get(4)?),
-                    })
-                },
-            )?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+        vial_lots(ctx, store.id, self.product_id, ctx.today(&store), 1, 50)
     }
 }
 

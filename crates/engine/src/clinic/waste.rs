@@ -266,38 +266,35 @@ pub(crate) const SELECT: &str = "SELECT w.id, w.store_id, w.product_id, p.name, 
    FROM waste_records w JOIN products p ON p.id = w.product_id JOIN batches b ON b.id = w.batch_id
    LEFT JOIN users u ON u.id = w.practitioner_id";
 
-pub(crate) fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<(WasteRecord, String)> {
+pub(crate) fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<WasteRecord> {
     let reason: String = r.get(7)?;
-    Ok((
-        WasteRecord {
-            waste_id: r.get(0)?,
-            store_id: r.get(1)?,
-            product_id: r.get(2)?,
-            product_name: r.get(3)?,
-            batch_id: r.get(4)?,
-            batch_number: r.get(5)?,
-            session_id: r.get(6)?,
-            reason: WasteReason::TemperatureExcursion,
-            quantity: Qty::from_scaled(r.get(8)?),
-            cost: Money::from_scaled(r.get(9)?),
-            practitioner_id: r.get(10)?,
-            practitioner_name: r.get(11)?,
-            appointment_ref: r.get(12)?,
-            notes: r.get(13)?,
-            recorded_at: r.get(14)?,
-            recorded_by: r.get(15)?,
-        },
+    let reason = WasteReason::parse(&reason).map_err(|_| {
+        crate::error::corrupt_in_row(
+            7,
+            "waste record",
+            r.get::<_, String>(0).unwrap_or_default(),
+            "reason",
+            reason,
+        )
+    })?;
+    Ok(WasteRecord {
+        waste_id: r.get(0)?,
+        store_id: r.get(1)?,
+        product_id: r.get(2)?,
+        product_name: r.get(3)?,
+        batch_id: r.get(4)?,
+        batch_number: r.get(5)?,
+        session_id: r.get(6)?,
         reason,
-    ))
-}
-
-pub(crate) fn finish(rows: Vec<(WasteRecord, String)>) -> Result<Vec<WasteRecord>> {
-    rows.into_iter()
-        .map(|(mut w, reason)| {
-            w.reason = WasteReason::parse(&reason)?;
-            Ok(w)
-        })
-        .collect()
+        quantity: Qty::from_scaled(r.get(8)?),
+        cost: Money::from_scaled(r.get(9)?),
+        practitioner_id: r.get(10)?,
+        practitioner_name: r.get(11)?,
+        appointment_ref: r.get(12)?,
+        notes: r.get(13)?,
+        recorded_at: r.get(14)?,
+        recorded_by: r.get(15)?,
+    })
 }
 
 fn get(ctx: &Ctx<'_>, id: WasteId) -> Result<WasteRecord> {
@@ -306,8 +303,8 @@ fn get(ctx: &Ctx<'_>, id: WasteId) -> Result<WasteRecord> {
         .prepare_cached(&format!("{SELECT} WHERE w.id = ?1"))?
         .query_map([id], read)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    finish(rows)?
-        .pop()
+    rows.into_iter()
+        .next()
         .ok_or_else(|| Error::not_found("waste record", id))
 }
 
@@ -320,7 +317,7 @@ pub(crate) fn of_session(ctx: &Ctx<'_>, id: VialSessionId) -> Result<Vec<WasteRe
         ))?
         .query_map([id], read)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    finish(rows)
+    Ok(rows)
 }
 
 /// A page of waste records.
@@ -399,7 +396,7 @@ impl Operation for ListWaste {
             )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(WastePage {
-            rows: finish(rows)?,
+            rows,
             total,
             total_cost: Money::from_scaled(cost),
         })
