@@ -917,3 +917,69 @@ fn demo_makes_a_demo_store_once() {
     let again = error_of(&run(&db, &["--now", NOW, "demo"]));
     assert_eq!(again["kind"], "already_set_up");
 }
+
+/// Seed 003 writes its calls with the acting user (`adjust_stock(batch_id,
+/// quantity_change, reason, user_id, notes="")`): they work exactly as
+/// written when `user_id` is the `--user`, and any other user is refused
+/// before anything is written.
+#[test]
+fn seed_003_calls_work_as_written_with_the_acting_users_id() {
+    let s = store();
+    let users = call(&s.db, "ada", "list_users", json!({}));
+    let id_of = |name: &str| {
+        users
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["name"] == name)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (ada, cate) = (id_of("ada"), id_of("cate"));
+    let received = call(
+        &s.db,
+        "ada",
+        "receive_stock",
+        json!({"product_id": s.product, "store_id": null, "batch_number": "B2", "quantity": 10,
+               "expiry_date": "2026-09-30", "cost_price": "0.06", "supplier_id": s.supplier,
+               "reference_number": "INV-9", "notes": "", "user_id": ada}),
+    );
+    assert_eq!(received["quantity"], "10", "{received}");
+    let adjusted = call(
+        &s.db,
+        "ada",
+        "adjust_stock",
+        json!({"batch_id": s.batch, "quantity_change": -2, "reason": "damage", "user_id": ada, "notes": ""}),
+    );
+    assert_eq!(adjusted["status"], "applied", "{adjusted}");
+    let sold = call(
+        &s.db,
+        "cate",
+        "allocate_stock_for_sale",
+        json!({"product_id": s.product, "store_id": null, "quantity": 3, "user_id": cate, "reference_id": null}),
+    );
+    assert!(sold.is_object(), "{sold}");
+    // Someone else's id: refused, nothing written.
+    let before = snapshot(&s.db);
+    let out = call_raw(
+        &s.db,
+        "cate",
+        "adjust_stock",
+        &json!({"batch_id": s.batch, "quantity_change": -1, "reason": "damage", "user_id": ada})
+            .to_string(),
+    );
+    let err = error_of(&out);
+    assert_eq!(err["kind"], "invalid_input", "{err}");
+    assert_eq!(err["details"]["field"], "user_id", "{err}");
+    assert_eq!(snapshot(&s.db), before);
+    // Commands the seed writes without a user still refuse one.
+    let out = call_raw(
+        &s.db,
+        "ada",
+        "get_store_inventory",
+        &json!({"user_id": ada}).to_string(),
+    );
+    assert_eq!(error_of(&out)["kind"], "invalid_input");
+}

@@ -49,7 +49,7 @@ use pharmapos_engine::coldchain::locations::{
     CreateStorageLocation, ListStorageLocations, PutLotInLocation, UpdateStorageLocation,
 };
 use pharmapos_engine::coldchain::readings::{ImportReadingsCsv, ListReadings, RecordReadings};
-use pharmapos_engine::op::parse_request;
+use pharmapos_engine::op::parse_request_for;
 use pharmapos_engine::reports::dashboard::GetDashboard;
 use pharmapos_engine::sales::cart::{
     AddCartLine, CancelCart, GetCart, OpenCart, RemoveCartLine, UpdateCartLine,
@@ -101,6 +101,8 @@ pub struct CommandSpec {
     pub permission: Permission,
     /// Whether it changes the database (the shell emits "data-changed").
     pub writes: bool,
+    /// Whether a request may name the acting user as seed 003 does (`user_id`).
+    pub names_acting_user: bool,
     /// TypeScript declaration of the request.
     pub request_decl: fn() -> String,
     /// TypeScript name of the request type.
@@ -123,7 +125,7 @@ fn run_op<O>(db: &mut Db, session: &Session, input: Value) -> Result<Value>
 where
     O: Operation,
 {
-    let op = parse_request::<O>(input)?;
+    let op = parse_request_for::<O>(input, session)?;
     let out = db.execute(session, op)?;
     serde_json::to_value(out).map_err(|e| Error::internal(format!("encoding response: {e}")))
 }
@@ -169,6 +171,7 @@ where
         summary: O::SUMMARY,
         permission: O::PERMISSION,
         writes: O::WRITES,
+        names_acting_user: O::NAMES_ACTING_USER,
         request_decl: O::decl,
         request_name: O::name,
         response_name: <O::Output as TS>::name,

@@ -47,6 +47,13 @@ pub trait Operation: DeserializeOwned {
     const PERMISSION: Permission;
     /// Whether the operation changes the database.
     const WRITES: bool;
+    /// Seed 003 writes this operation with the acting user as an argument
+    /// (`adjust_stock(batch_id, quantity_change, reason, user_id, notes)`).
+    /// The acting user is always the session, never a field a caller could
+    /// forge; for these operations a JSON request may still carry `user_id`,
+    /// so the seed's calls work as written, and [`parse_request_for`] accepts
+    /// it only when it names the session's user.
+    const NAMES_ACTING_USER: bool = false;
     /// The response.
     type Output: Serialize;
     /// Runs inside the transaction opened by [`Db::execute`].
@@ -240,6 +247,31 @@ impl Db {
         }
         out
     }
+}
+
+/// Parses a JSON request sent by `session`'s user: [`parse_request`], after
+/// taking out the `user_id` of an operation seed 003 writes with one
+/// ([`Operation::NAMES_ACTING_USER`]) — `invalid_input` unless it is the
+/// session's user.
+pub fn parse_request_for<O: Operation>(
+    mut input: serde_json::Value,
+    session: &Session,
+) -> Result<O> {
+    if O::NAMES_ACTING_USER {
+        if let Some(claimed) = input.as_object_mut().and_then(|o| o.remove("user_id")) {
+            let acting = session.user_id.to_string();
+            if claimed.as_str() != Some(acting.as_str()) {
+                return Err(Error::invalid(
+                    "user_id",
+                    format!(
+                        "user_id must be the acting user's id ({acting}): {} runs as whoever is signed in (the CLI's --user)",
+                        O::NAME
+                    ),
+                ));
+            }
+        }
+    }
+    parse_request(input)
 }
 
 /// Parses a JSON request into an operation, turning serde's message into an

@@ -233,6 +233,13 @@ fn section(c: &CommandSpec, examples: &[Block]) -> String {
         }
     )
     .unwrap();
+    if c.names_acting_user {
+        writeln!(
+            out,
+            "- seed 003's `user_id` is accepted: it must be the acting user's id (`invalid_input` otherwise); the command runs as the signed-in user (the CLI's `--user`) either way"
+        )
+        .unwrap();
+    }
     let response = (c.response_name)();
     match (c.response_docs)().map(|d| jsdoc_text(&d)) {
         Some(doc) if !doc.is_empty() => {

@@ -189,6 +189,7 @@ impl Operation for AdjustStock {
         "Adjust a batch up or down with a reason (above the store's threshold a non-manager's change waits for approval)";
     const PERMISSION: Permission = Permission::AdjustStock;
     const WRITES: bool = true;
+    const NAMES_ACTING_USER: bool = true;
     type Output = Adjustment;
 
     fn run(self, ctx: &Ctx<'_>) -> Result<Adjustment> {
@@ -564,6 +565,7 @@ impl Operation for WriteoffBatch {
         "Write off everything left on a batch (quantity to 0) with a reason";
     const PERMISSION: Permission = Permission::ManageStock;
     const WRITES: bool = true;
+    const NAMES_ACTING_USER: bool = true;
     type Output = Adjustment;
 
     fn run(self, ctx: &Ctx<'_>) -> Result<Adjustment> {

@@ -235,6 +235,7 @@ impl Operation for AllocateStockForSale {
     const SUMMARY: &'static str = "Take stock for a sale in FEFO order; partial allocation reports the shortage and suggests a backorder";
     const PERMISSION: Permission = Permission::Sell;
     const WRITES: bool = true;
+    const NAMES_ACTING_USER: bool = true;
     type Output = AllocationResult;
 
     fn run(self, ctx: &Ctx<'_>) -> Result<AllocationResult> {

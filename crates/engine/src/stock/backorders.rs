@@ -82,6 +82,7 @@ impl Operation for CreateBackorder {
         "Record unmet demand for a customer, to fulfil when stock arrives";
     const PERMISSION: Permission = Permission::Sell;
     const WRITES: bool = true;
+    const NAMES_ACTING_USER: bool = true;
     type Output = Backorder;
 
     fn run(self, ctx: &Ctx<'_>) -> Result<Backorder> {
@@ -152,6 +153,7 @@ impl Operation for FulfillBackorder {
     const SUMMARY: &'static str = "Hand over (part of) a backorder from FEFO stock";
     const PERMISSION: Permission = Permission::Sell;
     const WRITES: bool = true;
+    const NAMES_ACTING_USER: bool = true;
     type Output = FulfillResult;
 
     fn run(self, ctx: &Ctx<'_>) -> Result<FulfillResult> {

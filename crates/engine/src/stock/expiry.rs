@@ -74,6 +74,7 @@ impl Operation for ExpireBatchesWithinDays {
         "Mark every available batch expiring within N days as expired (never sold again); dry_run previews";
     const PERMISSION: Permission = Permission::ManageStock;
     const WRITES: bool = true;
+    const NAMES_ACTING_USER: bool = true;
     type Output = ExpireResult;
 
     fn run(self, ctx: &Ctx<'_>) -> Result<ExpireResult> {

@@ -129,6 +129,7 @@ impl Operation for ReceiveStock {
     const SUMMARY: &'static str = "Receive stock from a supplier into a batch (same batch number tops up when the expiry matches)";
     const PERMISSION: Permission = Permission::ReceiveStock;
     const WRITES: bool = true;
+    const NAMES_ACTING_USER: bool = true;
     type Output = ReceiveResult;
 
     fn run(self, ctx: &Ctx<'_>) -> Result<ReceiveResult> {

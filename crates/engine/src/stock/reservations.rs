@@ -80,6 +80,7 @@ impl Operation for ReserveStock {
     const SUMMARY: &'static str = "Hold a quantity on a batch so it cannot be sold elsewhere";
     const PERMISSION: Permission = Permission::Sell;
     const WRITES: bool = true;
+    const NAMES_ACTING_USER: bool = true;
     type Output = Reservation;
 
     fn run(self, ctx: &Ctx<'_>) -> Result<Reservation> {
@@ -281,6 +282,7 @@ impl Operation for ReleaseReservation {
     const SUMMARY: &'static str = "Release a hold; its quantity becomes sellable again";
     const PERMISSION: Permission = Permission::Sell;
     const WRITES: bool = true;
+    const NAMES_ACTING_USER: bool = true;
     type Output = Reservation;
 
     fn run(self, ctx: &Ctx<'_>) -> Result<Reservation> {
@@ -316,6 +318,7 @@ impl Operation for ConfirmReservation {
     const SUMMARY: &'static str = "Turn a hold into a sale: its quantity leaves the batch";
     const PERMISSION: Permission = Permission::Sell;
     const WRITES: bool = true;
+    const NAMES_ACTING_USER: bool = true;
     type Output = Reservation;
 
     fn run(self, ctx: &Ctx<'_>) -> Result<Reservation> {
