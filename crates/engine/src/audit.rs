@@ -14,12 +14,12 @@ use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use ts_rs::TS;
 
 /// The hash a store's first event chains from.
-pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+pub use pharmapos_protocol::GENESIS_HASH;
+use pharmapos_protocol::{Canonical, FORMAT_V1, FORMAT_V2};
 
 /// What kind of change an event records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -742,18 +742,26 @@ fn insert_event(
         last_event(tx, e.store_id)?.unwrap_or((0, GENESIS_HASH.to_string()));
     let id = EventId::new();
     let seq = last_seq + 1;
+    let ids = (
+        id.to_string(),
+        e.store_id.to_string(),
+        stamp.installation.to_string(),
+        e.batch_id.map(|b| b.to_string()),
+        e.product_id.map(|p| p.to_string()),
+        stamp.user_id.to_string(),
+    );
     let canon = Canonical {
         format: FORMAT_V2,
-        id,
-        store_id: e.store_id,
-        installation_id: Some(stamp.installation),
+        id: &ids.0,
+        store_id: &ids.1,
+        installation_id: Some(&ids.2),
         seq,
-        batch_id: e.batch_id,
-        product_id: e.product_id,
+        batch_id: ids.3.as_deref(),
+        product_id: ids.4.as_deref(),
         change_type: e.change_type.as_str(),
         previous_milli: e.previous_milli,
         new_milli: e.new_milli,
-        user_id: stamp.user_id,
+        user_id: &ids.5,
         reference_id: e.reference_id,
         notes: e.notes,
         created_at: &stamp.created_at,
@@ -790,77 +798,11 @@ fn insert_event(
     Ok((id, seq, hash))
 }
 
-/// Events written before migration V6: the hash covers the stock fields.
-const FORMAT_V1: i64 = 1;
-/// Events written since: the hash also covers the installation and payload.
-const FORMAT_V2: i64 = 2;
-
-/// The fields an event's hash covers, in a fixed order. Serialised as a JSON
-/// array so that no two different events share bytes.
-struct Canonical<'a> {
-    format: i64,
-    id: EventId,
-    store_id: StoreId,
-    installation_id: Option<InstallationId>,
-    seq: i64,
-    batch_id: Option<BatchId>,
-    product_id: Option<ProductId>,
-    change_type: &'a str,
-    previous_milli: Option<i64>,
-    new_milli: Option<i64>,
-    user_id: UserId,
-    reference_id: Option<&'a str>,
-    notes: Option<&'a str>,
-    created_at: &'a str,
-    batch_prev_seq: Option<i64>,
-    payload: Option<&'a str>,
-}
-
+/// The chain's hash of one event (the protocol crate's definition, which
+/// the central server verifies with).
 fn chain_hash(prev_hash: &str, c: &Canonical<'_>) -> Result<String> {
-    let bytes = match c.format {
-        FORMAT_V1 => serde_json::to_vec(&(
-            "pharmapos-audit-v1",
-            c.id,
-            c.store_id,
-            c.seq,
-            c.batch_id,
-            c.product_id,
-            c.change_type,
-            c.previous_milli,
-            c.new_milli,
-            c.user_id,
-            c.reference_id,
-            c.notes,
-            c.created_at,
-            c.batch_prev_seq,
-        )),
-        // A tuple this long has no serde impl: nest the tail.
-        _ => serde_json::to_vec(&(
-            "pharmapos-audit-v2",
-            c.id,
-            c.store_id,
-            c.installation_id,
-            c.seq,
-            c.batch_id,
-            c.product_id,
-            c.change_type,
-            (
-                c.previous_milli,
-                c.new_milli,
-                c.user_id,
-                c.reference_id,
-                c.notes,
-                c.created_at,
-                c.batch_prev_seq,
-                c.payload,
-            ),
-        )),
-    }
-    .map_err(|e| Error::internal(format!("encoding audit event: {e}")))?;
-    let mut h = Sha256::new();
-    h.update(prev_hash.as_bytes());
-    h.update(&bytes);
-    Ok(hex::encode(h.finalize()))
+    pharmapos_protocol::chain_hash(prev_hash, c)
+        .map_err(|e| Error::internal(format!("encoding audit event: {e}")))
 }
 
 /// One event as read back.
@@ -1453,7 +1395,7 @@ pub fn verify_with_heads(
         let previous_milli: Option<i64> = r.get(6)?;
         let new_milli: Option<i64> = r.get(7)?;
         let format: i64 = r.get(14)?;
-        let installation_id: Option<InstallationId> = r.get(15)?;
+        let installation_id: Option<String> = r.get(15)?;
         let payload: Option<String> = r.get(16)?;
         let category: Option<String> = r.get(17)?;
         let (want_seq, want_prev) = match &expected {
@@ -1498,19 +1440,26 @@ pub fn verify_with_heads(
                 format!("event {seq} has an unknown kind '{change_type}'"),
             ),
         }
+        let (id, store, product, batch, user): (
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            String,
+        ) = (r.get(2)?, r.get(0)?, r.get(4)?, r.get(3)?, r.get(8)?);
         let canon = Canonical {
             format,
-            installation_id,
+            installation_id: installation_id.as_deref(),
             payload: payload.as_deref(),
-            id: r.get(2)?,
-            store_id,
+            id: &id,
+            store_id: &store,
             seq,
-            batch_id,
-            product_id: r.get(4)?,
+            batch_id: batch.as_deref(),
+            product_id: product.as_deref(),
             change_type: &change_type,
             previous_milli,
             new_milli,
-            user_id: r.get(8)?,
+            user_id: &user,
             reference_id: reference_id.as_deref(),
             notes: notes.as_deref(),
             created_at: &created_at,
