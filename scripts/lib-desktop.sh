@@ -32,6 +32,9 @@ BUILD_PACKAGES=(libwebkit2gtk-4.1-dev build-essential pkg-config file)
 # Running without a display, and the end-to-end tests.
 HEADLESS_PACKAGES=(xvfb xauth fonts-dejavu-core)
 E2E_PACKAGES=(webkit2gtk-driver imagemagick)
+# The central server's tests start a throw-away PostgreSQL cluster (Debian's
+# server binaries under /usr/lib/postgresql; runuser from util-linux).
+SERVER_PACKAGES=(postgresql)
 
 require_toolchains() {
   command -v cargo >/dev/null 2>&1 || die "Rust is not installed. Install it with rustup (https://rustup.rs), then run this again; rust-toolchain.toml picks the version."

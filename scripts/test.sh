@@ -3,7 +3,8 @@
 #   1. system packages (WebKitGTK for the desktop crate, Xvfb and the WebKit
 #      WebDriver for end-to-end tests) and the Rust toolchain;
 #   2. Rust: rustfmt check, clippy with warnings denied, every crate's tests
-#      (engine unit/property/concurrency tests, CLI black-box and crash tests),
+#      (engine unit/property/concurrency tests, CLI black-box and crash tests,
+#      the central server against a throw-away PostgreSQL cluster),
 #      rustdoc with warnings denied, a check that the UI's generated
 #      TypeScript bindings are up to date, and a short libFuzzer run of the
 #      GS1 parser (scripts/fuzz.sh; FUZZ_SECONDS, default 30);
@@ -24,7 +25,7 @@ if ! command -v cargo >/dev/null 2>&1; then
   curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal --default-toolchain none
   export PATH="$HOME/.cargo/bin:$PATH"
 fi
-apt_ensure "${BUILD_PACKAGES[@]}" git
+apt_ensure "${BUILD_PACKAGES[@]}" "${SERVER_PACKAGES[@]}" git
 
 log "rustfmt"
 cargo fmt --all -- --check
@@ -33,7 +34,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 log "Rust tests"
 cargo test --workspace --locked
 log "rustdoc of the library crates (warnings are errors)"
-RUSTDOCFLAGS="-D warnings" cargo doc -p pharmapos-protocol -p pharmapos-engine -p pharmapos-commands -p pharmapos-cli --no-deps --locked -q
+RUSTDOCFLAGS="-D warnings" cargo doc -p pharmapos-protocol -p pharmapos-engine -p pharmapos-commands -p pharmapos-cli -p pharmapos-server --no-deps --locked -q
 log "generated TypeScript bindings are committed and current"
 if [ -n "$(git status --porcelain -- ui/src/bindings)" ]; then
   git status --porcelain -- ui/src/bindings

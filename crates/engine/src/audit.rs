@@ -703,6 +703,43 @@ impl ChainHead {
     }
 }
 
+/// The events of `store_id`'s record after `after_seq`, oldest first, at most
+/// `limit`, in the form they travel to the central server (sync's push).
+pub fn record_after(
+    tx: &Transaction<'_>,
+    store_id: StoreId,
+    after_seq: i64,
+    limit: i64,
+) -> Result<Vec<pharmapos_protocol::RecordEvent>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT format, id, store_id, installation_id, seq, batch_id, product_id, change_type, previous_milli,
+                new_milli, user_id, reference_id, notes, created_at, batch_prev_seq, payload, hash
+           FROM inventory_audit WHERE store_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+    )?;
+    let rows = stmt.query_map(params![store_id, after_seq, limit], |r| {
+        Ok(pharmapos_protocol::RecordEvent {
+            format: r.get(0)?,
+            id: r.get(1)?,
+            store_id: r.get(2)?,
+            installation_id: r.get(3)?,
+            seq: r.get(4)?,
+            batch_id: r.get(5)?,
+            product_id: r.get(6)?,
+            change_type: r.get(7)?,
+            previous_milli: r.get(8)?,
+            new_milli: r.get(9)?,
+            user_id: r.get(10)?,
+            reference_id: r.get(11)?,
+            notes: r.get(12)?,
+            created_at: r.get(13)?,
+            batch_prev_seq: r.get(14)?,
+            payload: r.get(15)?,
+            hash: r.get(16)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
 /// The newest event of `store_id`'s chain (None before its first event).
 pub fn chain_head(tx: &Transaction<'_>, store_id: StoreId) -> Result<Option<ChainHead>> {
     Ok(last_event(tx, store_id)?.map(|(seq, hash)| ChainHead::new(store_id, seq, hash)))

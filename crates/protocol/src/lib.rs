@@ -218,6 +218,63 @@ pub fn verify_continuation(
     Ok(prev)
 }
 
+/// `POST /v1/push`: the store's next events, in order (at most
+/// [`MAX_EVENTS_PER_PUSH`]). The store, its installation and its secret
+/// travel in headers ([`STORE_HEADER`], [`INSTALLATION_HEADER`], a bearer
+/// token), never in the body.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushRequest {
+    /// Events after the server's acknowledged head (events at or below it
+    /// are accepted again when identical: a retried batch is harmless).
+    pub events: Vec<RecordEvent>,
+}
+
+/// The answer to a push, and to `GET /v1/head`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Head {
+    /// The store.
+    pub store_id: String,
+    /// The last event the server holds (0: none).
+    pub acknowledged_seq: i64,
+    /// Its hash ([`GENESIS_HASH`] before the first).
+    pub head_hash: String,
+    /// How many events this request stored (0 for `GET /v1/head` and for a
+    /// batch the server already had).
+    pub stored: i64,
+}
+
+/// Every refusal: `{"error": {kind, message, details, retryable}}`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: WireError,
+}
+
+/// A refusal's machine-readable kind, words and data; `retryable` says
+/// whether sending the same request later can succeed (a busy or unreachable
+/// database) or never will (a broken chain, a wrong secret).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct WireError {
+    /// `unauthenticated`, `store_not_owned`, `invalid_input`, `too_large`,
+    /// `chain_broken`, `chain_diverged`, `not_found`, `unavailable`.
+    pub kind: String,
+    /// Plain words.
+    pub message: String,
+    /// Data (e.g. `expected_seq`).
+    pub details: serde_json::Value,
+    /// Whether a retry can help.
+    pub retryable: bool,
+}
+
+/// Header naming the pushing store.
+pub const STORE_HEADER: &str = "x-pharmapos-store";
+/// Header naming the installation (database file) the store lives in.
+pub const INSTALLATION_HEADER: &str = "x-pharmapos-installation";
+/// Most events in one push: bounds the server's transaction (SYNC-NOTES:
+/// one huge transaction runs PostgreSQL out of lock memory).
+pub const MAX_EVENTS_PER_PUSH: usize = 1000;
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -255,7 +312,7 @@ mod tests {
         assert_eq!(head, Ok(b.hash.clone()));
         // Continuing from a head.
         assert_eq!(
-            verify_continuation("s1", 1, &a.hash, &[b.clone()]),
+            verify_continuation("s1", 1, &a.hash, std::slice::from_ref(&b)),
             Ok(b.hash.clone())
         );
         // A changed quantity, a gap, another store, a wrong predecessor.
@@ -265,8 +322,8 @@ mod tests {
             verify_continuation("s1", 1, &a.hash, &[altered]).map_err(|e| e.seq),
             Err(2)
         );
-        assert!(verify_continuation("s1", 0, GENESIS_HASH, &[b.clone()]).is_err());
-        assert!(verify_continuation("s2", 0, GENESIS_HASH, &[a.clone()]).is_err());
+        assert!(verify_continuation("s1", 0, GENESIS_HASH, std::slice::from_ref(&b)).is_err());
+        assert!(verify_continuation("s2", 0, GENESIS_HASH, std::slice::from_ref(&a)).is_err());
         assert!(verify_continuation("s1", 1, GENESIS_HASH, &[b]).is_err());
     }
 

@@ -13,25 +13,3 @@
 //! ([`crate::approval`]) whenever a request goes past a non-manager's limits.
 
 pub mod approvals;
-
-use crate::ids::UserId;
-use crate::op::Ctx;
-use crate::{Error, Result};
-
-/// Seed 003's operations name the acting user (`user_id`). The acting user
-/// is always the session (or the CLI's `--user`), never a field a caller can
-/// forge, so a `user_id` that comes with a request must name them: it is
-/// accepted so that the seed's calls work as written, and anything else is
-/// `invalid_input`.
-pub(crate) fn check_claimed_user(ctx: &Ctx<'_>, user_id: Option<UserId>) -> Result<()> {
-    match user_id {
-        Some(id) if id != ctx.actor.id => Err(Error::invalid(
-            "user_id",
-            format!(
-                "user_id must be the acting user ({}); the request acts as whoever is signed in",
-                ctx.actor.name
-            ),
-        )),
-        _ => Ok(()),
-    }
-}

@@ -1,0 +1,461 @@
+//! `pharmapos-server`: the central server stores push their record to
+//! (issue 13). axum over PostgreSQL, its schema applied by refinery
+//! migrations on start; stateless, so several instances can serve one
+//! database.
+//!
+//! What is here: the store directory (head office registers a store and
+//! gets its secret once; the secret is kept as its SHA-256), the binding of
+//! a store to the installation that first syncs it (a copied database file
+//! cannot push as the same store), and the push of a store's record:
+//! idempotent (a repeated batch gets the same answer), verified as it grows
+//! (each event's hash recomputed with `pharmapos_protocol`; a break is
+//! refused and reported, never stored), bounded in size
+//! ([`pharmapos_protocol::MAX_EVENTS_PER_PUSH`], [`MAX_BODY_BYTES`]).
+//! Pushes of one store are serialised by a row lock on that store, never a
+//! table lock, so stores do not wait for each other.
+//!
+//! Not yet here (issue 13 stays open): pull of transfers and catalogue,
+//! head office's web view, rate limits, TLS (run behind a reverse proxy that
+//! terminates TLS for now), the desktop app's background sync task.
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use pharmapos_protocol::{
+    verify_continuation, ErrorBody, Head, PushRequest, RecordEvent, WireError, GENESIS_HASH,
+    INSTALLATION_HEADER, MAX_EVENTS_PER_PUSH, STORE_HEADER,
+};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use tokio_postgres::NoTls;
+
+/// The largest request body accepted (a full push of
+/// [`MAX_EVENTS_PER_PUSH`] events with payloads fits well inside).
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+mod embedded {
+    refinery::embed_migrations!("migrations");
+}
+
+/// Applies the server's migrations to the database at `url`.
+pub async fn migrate(url: &str) -> anyhow::Result<()> {
+    let (mut client, connection) = tokio_postgres::connect(url, NoTls).await?;
+    let conn = tokio::spawn(connection);
+    embedded::migrations::runner()
+        .run_async(&mut client)
+        .await?;
+    drop(client);
+    conn.await??;
+    Ok(())
+}
+
+/// A connection pool to the database at `url`.
+pub fn pool(url: &str) -> anyhow::Result<Pool> {
+    let config: tokio_postgres::Config = url.parse()?;
+    let manager = Manager::from_config(
+        config,
+        NoTls,
+        ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        },
+    );
+    Ok(Pool::builder(manager).max_size(16).build()?)
+}
+
+fn sha256_hex(s: &str) -> String {
+    hex::encode(Sha256::digest(s.as_bytes()))
+}
+
+/// Registers a store (its id is the store's id in its own database) and
+/// returns its secret, which is shown this once and stored only hashed.
+/// Refused when the id is not a UUID or is already registered.
+pub async fn add_store(pool: &Pool, id: &str, name: &str) -> anyhow::Result<String> {
+    let id = uuid::Uuid::parse_str(id.trim())
+        .map_err(|_| {
+            anyhow::anyhow!(
+                "the store id must be the store's UUID, e.g. from `pharmapos call list_stores`"
+            )
+        })?
+        .to_string();
+    let name = name.trim();
+    anyhow::ensure!(!name.is_empty(), "give the store a name");
+    let mut raw = [0u8; 32];
+    getrandom::fill(&mut raw).map_err(|e| anyhow::anyhow!("no randomness for the secret: {e}"))?;
+    let secret = hex::encode(raw);
+    let client = pool.get().await?;
+    let inserted = client
+        .execute(
+            "INSERT INTO stores (id, name, secret_sha256, head_hash) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (id) DO NOTHING",
+            &[&id, &name, &sha256_hex(&secret), &GENESIS_HASH],
+        )
+        .await?;
+    anyhow::ensure!(inserted == 1, "store {id} is already registered");
+    Ok(secret)
+}
+
+/// The HTTP routes.
+pub fn router(pool: Pool) -> Router {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/v1/head", get(head))
+        .route("/v1/push", post(push))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(pool)
+}
+
+/// A refusal, as every client reads it.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    body: WireError,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, kind: &str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            body: WireError {
+                kind: kind.into(),
+                message: message.into(),
+                details: json!({}),
+                retryable: status.is_server_error(),
+            },
+        }
+    }
+
+    fn with(mut self, details: serde_json::Value) -> Self {
+        self.body.details = details;
+        self
+    }
+
+    fn unauthenticated() -> Self {
+        // One answer for an unknown store and a wrong secret: nothing to probe.
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "unknown store or wrong secret",
+        )
+    }
+}
+
+impl From<tokio_postgres::Error> for ApiError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        log::warn!("database: {e}");
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "the database did not answer; try again",
+        )
+    }
+}
+
+impl From<deadpool_postgres::PoolError> for ApiError {
+    fn from(e: deadpool_postgres::PoolError) -> Self {
+        log::warn!("database pool: {e}");
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "the database did not answer; try again",
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(ErrorBody { error: self.body })).into_response()
+    }
+}
+
+/// Who is calling: the store, its installation and its secret.
+struct Caller {
+    store_id: String,
+    installation_id: String,
+    secret: String,
+}
+
+fn caller(headers: &HeaderMap) -> Result<Caller, ApiError> {
+    let text = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    let secret = text("authorization")
+        .and_then(|a| a.strip_prefix("Bearer ").map(str::to_string))
+        .ok_or_else(ApiError::unauthenticated)?;
+    let store_id = text(STORE_HEADER).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_input",
+            format!("name the store in the {STORE_HEADER} header"),
+        )
+    })?;
+    let installation_id = text(INSTALLATION_HEADER).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_input",
+            format!("name the installation in the {INSTALLATION_HEADER} header"),
+        )
+    })?;
+    Ok(Caller {
+        store_id,
+        installation_id,
+        secret,
+    })
+}
+
+/// The store's row, locked for this transaction when `lock`.
+struct StoreRow {
+    installation_id: Option<String>,
+    acked_seq: i64,
+    head_hash: String,
+}
+
+/// Checks the caller's secret and installation. The first sync binds the
+/// store to the installation that makes it; after that any other
+/// installation (a copied file, a second PC) is refused.
+async fn authenticate(
+    tx: &tokio_postgres::Transaction<'_>,
+    who: &Caller,
+    lock: bool,
+) -> Result<StoreRow, ApiError> {
+    let sql = if lock {
+        "SELECT secret_sha256, installation_id, acked_seq, head_hash FROM stores WHERE id = $1 FOR UPDATE"
+    } else {
+        "SELECT secret_sha256, installation_id, acked_seq, head_hash FROM stores WHERE id = $1"
+    };
+    let row = tx
+        .query_opt(sql, &[&who.store_id])
+        .await?
+        .ok_or_else(ApiError::unauthenticated)?;
+    let want: String = row.get(0);
+    if !same(&want, &sha256_hex(&who.secret)) {
+        return Err(ApiError::unauthenticated());
+    }
+    let installation: Option<String> = row.get(1);
+    match &installation {
+        Some(owner) if *owner != who.installation_id => {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "store_not_owned",
+                "this store syncs from another installation; a copied database cannot push as it",
+            )
+            .with(json!({"store": who.store_id, "owner": owner})))
+        }
+        Some(_) => {}
+        None if lock => {
+            tx.execute(
+                "UPDATE stores SET installation_id = $2, bound_at = now() WHERE id = $1",
+                &[&who.store_id, &who.installation_id],
+            )
+            .await?;
+        }
+        None => {}
+    }
+    Ok(StoreRow {
+        installation_id: installation.or_else(|| lock.then(|| who.installation_id.clone())),
+        acked_seq: row.get(2),
+        head_hash: row.get(3),
+    })
+}
+
+/// Compares two hex digests in time that does not depend on where they differ.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+async fn head(State(pool): State<Pool>, headers: HeaderMap) -> Result<Json<Head>, ApiError> {
+    let who = caller(&headers)?;
+    let mut client = pool.get().await?;
+    let tx = client.transaction().await?;
+    let row = authenticate(&tx, &who, false).await?;
+    tx.commit().await?;
+    Ok(Json(Head {
+        store_id: who.store_id,
+        acknowledged_seq: row.acked_seq,
+        head_hash: row.head_hash,
+        stored: 0,
+    }))
+}
+
+async fn push(
+    State(pool): State<Pool>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Head>, ApiError> {
+    let who = caller(&headers)?;
+    let request: PushRequest = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_input",
+            format!("the push is not a list of events: {e}"),
+        )
+    })?;
+    if request.events.len() > MAX_EVENTS_PER_PUSH {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("at most {MAX_EVENTS_PER_PUSH} events per push"),
+        )
+        .with(json!({"max_events": MAX_EVENTS_PER_PUSH})));
+    }
+    let mut client = pool.get().await?;
+    let outcome = store_events(&mut client, &who, &request.events).await;
+    if let Err(e) = &outcome {
+        // Head office sees why a store's pushes fail (not for wrong
+        // secrets: that would let anyone write into a store's row).
+        if !matches!(e.body.kind.as_str(), "unauthenticated" | "unavailable") {
+            let note = format!("{}: {}", e.body.kind, e.body.message);
+            if let Err(db) = client
+                .execute(
+                    "UPDATE stores SET last_error = $2, last_error_at = now() WHERE id = $1",
+                    &[&who.store_id, &note],
+                )
+                .await
+            {
+                log::warn!("recording a refused push of {}: {db}", who.store_id);
+            }
+        }
+    }
+    outcome.map(Json)
+}
+
+fn event_of(r: &tokio_postgres::Row) -> RecordEvent {
+    RecordEvent {
+        format: r.get(0),
+        id: r.get(1),
+        store_id: r.get(2),
+        installation_id: r.get(3),
+        seq: r.get(4),
+        batch_id: r.get(5),
+        product_id: r.get(6),
+        change_type: r.get(7),
+        previous_milli: r.get(8),
+        new_milli: r.get(9),
+        user_id: r.get(10),
+        reference_id: r.get(11),
+        notes: r.get(12),
+        created_at: r.get(13),
+        batch_prev_seq: r.get(14),
+        payload: r.get(15),
+        hash: r.get(16),
+    }
+}
+
+/// Stores a push in one transaction: the store's row locked, events the
+/// server already holds checked to be the same, the rest verified as the
+/// chain's continuation and inserted, the head moved.
+async fn store_events(
+    client: &mut deadpool_postgres::Client,
+    who: &Caller,
+    events: &[RecordEvent],
+) -> Result<Head, ApiError> {
+    let tx = client.transaction().await?;
+    let row = authenticate(&tx, who, true).await?;
+    let (known, new): (Vec<&RecordEvent>, Vec<&RecordEvent>) =
+        events.iter().partition(|e| e.seq <= row.acked_seq);
+    // A retried batch: what the server holds must be exactly what comes again.
+    if !known.is_empty() {
+        let seqs: Vec<i64> = known.iter().map(|e| e.seq).collect();
+        let held = tx
+            .query(
+                "SELECT format, id, store_id, installation_id, seq, batch_id, product_id, change_type, previous_milli,
+                        new_milli, user_id, reference_id, notes, created_at, batch_prev_seq, payload, hash
+                   FROM record_events WHERE store_id = $1 AND seq = ANY($2)",
+                &[&who.store_id, &seqs],
+            )
+            .await?;
+        let held: Vec<RecordEvent> = held.iter().map(event_of).collect();
+        for e in &known {
+            // Every field, not only the hash: a rewritten event that kept
+            // its old hash is a divergence too.
+            if !held.iter().any(|h| h == *e) {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "chain_diverged",
+                    format!(
+                        "event {} differs from the one the server holds: this store's record was rewritten",
+                        e.seq
+                    ),
+                )
+                .with(json!({"seq": e.seq})));
+            }
+        }
+    }
+    let new: Vec<RecordEvent> = new.into_iter().cloned().collect();
+    if let Some(e) = new.iter().find(|e| {
+        e.installation_id
+            .as_deref()
+            .is_some_and(|i| Some(i) != row.installation_id.as_deref())
+    }) {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "chain_broken",
+            format!("event {} was written by another installation", e.seq),
+        )
+        .with(json!({"seq": e.seq})));
+    }
+    let head_hash = verify_continuation(&who.store_id, row.acked_seq, &row.head_hash, &new)
+        .map_err(|b| {
+            ApiError::new(StatusCode::CONFLICT, "chain_broken", b.reason)
+                .with(json!({"seq": b.seq, "expected_seq": row.acked_seq + 1}))
+        })?;
+    let insert = tx
+        .prepare(
+            "INSERT INTO record_events (store_id, seq, id, format, installation_id, batch_id, product_id, change_type,
+                                        previous_milli, new_milli, user_id, reference_id, notes, created_at,
+                                        batch_prev_seq, payload, hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+        )
+        .await?;
+    for e in &new {
+        tx.execute(
+            &insert,
+            &[
+                &e.store_id,
+                &e.seq,
+                &e.id,
+                &e.format,
+                &e.installation_id,
+                &e.batch_id,
+                &e.product_id,
+                &e.change_type,
+                &e.previous_milli,
+                &e.new_milli,
+                &e.user_id,
+                &e.reference_id,
+                &e.notes,
+                &e.created_at,
+                &e.batch_prev_seq,
+                &e.payload,
+                &e.hash,
+            ],
+        )
+        .await?;
+    }
+    let acked = row.acked_seq + new.len() as i64;
+    tx.execute(
+        "UPDATE stores SET acked_seq = $2, head_hash = $3, last_push_at = now(), last_error = NULL,
+                last_error_at = NULL WHERE id = $1",
+        &[&who.store_id, &acked, &head_hash],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Head {
+        store_id: who.store_id.clone(),
+        acknowledged_seq: acked,
+        head_hash,
+        stored: new.len() as i64,
+    })
+}

@@ -1,0 +1,91 @@
+//! `pharmapos-server`: migrate the central database, register stores, serve.
+//!
+//! Configuration comes from flags or the environment:
+//! `PHARMAPOS_SERVER_DATABASE_URL` (a libpq URL or key=value string) and
+//! `PHARMAPOS_SERVER_LISTEN` (default 127.0.0.1:8750). TLS: run it behind a
+//! reverse proxy that terminates TLS (nginx, Caddy) until the server takes
+//! a certificate itself.
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "pharmapos-server", version, about = "PharmaPOS central server")]
+struct Cli {
+    /// PostgreSQL connection string.
+    #[arg(long, global = true, env = "PHARMAPOS_SERVER_DATABASE_URL")]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Apply the server's migrations and exit.
+    Migrate,
+    /// Head office's store directory.
+    Store {
+        #[command(subcommand)]
+        command: StoreCmd,
+    },
+    /// Apply the migrations, then serve the sync API.
+    Serve {
+        /// Address to listen on.
+        #[arg(
+            long,
+            env = "PHARMAPOS_SERVER_LISTEN",
+            default_value = "127.0.0.1:8750"
+        )]
+        listen: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum StoreCmd {
+    /// Register a store; prints its secret once (give it to the store's installation).
+    Add {
+        /// The store's id (its UUID in the store's own database).
+        #[arg(long)]
+        id: String,
+        /// Its name.
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    let cli = Cli::parse();
+    let url = cli
+        .database_url
+        .ok_or_else(|| anyhow::anyhow!("give --database-url or PHARMAPOS_SERVER_DATABASE_URL"))?;
+    match cli.command {
+        Cmd::Migrate => pharmapos_server::migrate(&url).await,
+        Cmd::Store {
+            command: StoreCmd::Add { id, name },
+        } => {
+            pharmapos_server::migrate(&url).await?;
+            let pool = pharmapos_server::pool(&url)?;
+            let secret = pharmapos_server::add_store(&pool, &id, &name).await?;
+            println!(
+                "{}",
+                serde_json::json!({"store_id": id.trim(), "secret": secret})
+            );
+            Ok(())
+        }
+        Cmd::Serve { listen } => {
+            pharmapos_server::migrate(&url).await?;
+            let pool = pharmapos_server::pool(&url)?;
+            let listener = tokio::net::TcpListener::bind(&listen).await?;
+            log::info!("listening on {}", listener.local_addr()?);
+            axum::serve(listener, pharmapos_server::router(pool))
+                .with_graceful_shutdown(async {
+                    if let Err(e) = tokio::signal::ctrl_c().await {
+                        log::warn!("waiting for Ctrl-C: {e}");
+                    }
+                })
+                .await?;
+            Ok(())
+        }
+    }
+}
