@@ -29,6 +29,11 @@ use pharmapos_engine::catalogue::suppliers::{
     CreateSupplier, GetSupplier, ListSuppliers, UpdateSupplier,
 };
 use pharmapos_engine::catalogue::users::{CreateUser, ListUsers, UpdateUser};
+use pharmapos_engine::control::transfers::{
+    ApproveDiscrepancy, ApproveTransfer, CancelTransfer, CreateTransfer, GetPendingTransfers,
+    GetTransfer, InitiateTransfer, ListTransfers, ReceiveTransfer, RejectDiscrepancy,
+    RequestTransfer, ResolveDiscrepancy, ShipTransfer,
+};
 use pharmapos_engine::clinic::patients::{CreatePatient, ListPatients, UpdatePatient};
 use pharmapos_engine::clinic::recalls::{
     DisposeBatch, ImportFdaRecalls, ListRecalls, RecordRecall,
@@ -230,6 +235,20 @@ pub static COMMANDS: &[CommandSpec] = &[
     spec::<FulfillBackorder>(),
     spec::<CancelBackorder>(),
     spec::<ListBackorders>(),
+    // Transfers between stores (seed 000's workflow, seed 003's StockTransferService)
+    spec::<CreateTransfer>(),
+    spec::<RequestTransfer>(),
+    spec::<ApproveTransfer>(),
+    spec::<ShipTransfer>(),
+    spec::<ReceiveTransfer>(),
+    spec::<CancelTransfer>(),
+    spec::<ResolveDiscrepancy>(),
+    spec::<ApproveDiscrepancy>(),
+    spec::<RejectDiscrepancy>(),
+    spec::<ListTransfers>(),
+    spec::<GetTransfer>(),
+    spec::<InitiateTransfer>(),
+    spec::<GetPendingTransfers>(),
     // Catalogue
     spec::<CreateProduct>(),
     spec::<UpdateProduct>(),
