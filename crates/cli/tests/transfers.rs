@@ -83,7 +83,11 @@ fn the_seeds_transfer_workflow_runs_through_the_cli_as_written() {
             "Africa/Lagos",
         ],
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let init: Value = serde_json::from_slice(&out.stdout).unwrap();
     let (lekki, ada) = (s(&init, "store_id"), s(&init, "user_id"));
     // The second store: its creator (ada) is its admin, so she works in both.

@@ -29,11 +29,6 @@ use pharmapos_engine::catalogue::suppliers::{
     CreateSupplier, GetSupplier, ListSuppliers, UpdateSupplier,
 };
 use pharmapos_engine::catalogue::users::{CreateUser, ListUsers, UpdateUser};
-use pharmapos_engine::control::transfers::{
-    ApproveDiscrepancy, ApproveTransfer, CancelTransfer, CreateTransfer, GetPendingTransfers,
-    GetTransfer, InitiateTransfer, ListTransfers, ReceiveTransfer, RejectDiscrepancy,
-    RequestTransfer, ResolveDiscrepancy, ShipTransfer,
-};
 use pharmapos_engine::clinic::patients::{CreatePatient, ListPatients, UpdatePatient};
 use pharmapos_engine::clinic::recalls::{
     DisposeBatch, ImportFdaRecalls, ListRecalls, RecordRecall,
@@ -54,6 +49,11 @@ use pharmapos_engine::coldchain::locations::{
     CreateStorageLocation, ListStorageLocations, PutLotInLocation,
 };
 use pharmapos_engine::coldchain::readings::{ImportReadingsCsv, ListReadings, RecordReadings};
+use pharmapos_engine::control::transfers::{
+    ApproveDiscrepancy, ApproveTransfer, CancelTransfer, CreateTransfer, GetPendingTransfers,
+    GetTransfer, InitiateTransfer, ListTransfers, ReceiveTransfer, RejectDiscrepancy,
+    RequestTransfer, ResolveDiscrepancy, ShipTransfer,
+};
 use pharmapos_engine::op::parse_request;
 use pharmapos_engine::reports::dashboard::GetDashboard;
 use pharmapos_engine::sales::cart::{

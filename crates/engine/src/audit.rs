@@ -430,10 +430,29 @@ impl ChangeType {
             | StorageLocationSaved | LotLocated | ReadingsRecorded | ExcursionRecorded => {
                 EventCategory::Alerts
             }
-            Receipt | Allocated | Reserved | Release | ConfirmReserve | Adjustment | Writeoff
-            | Expired | TransferOut | TransferIn | Reconciliation | TreatmentUse | Waste
-            | Recall | StatusChange | Return | Void | BackorderCreated | BackorderCancelled
-            | BackorderFulfilled | AdjustmentRequested | AdjustmentRejected | ReceiptReversed
+            Receipt
+            | Allocated
+            | Reserved
+            | Release
+            | ConfirmReserve
+            | Adjustment
+            | Writeoff
+            | Expired
+            | TransferOut
+            | TransferIn
+            | Reconciliation
+            | TreatmentUse
+            | Waste
+            | Recall
+            | StatusChange
+            | Return
+            | Void
+            | BackorderCreated
+            | BackorderCancelled
+            | BackorderFulfilled
+            | AdjustmentRequested
+            | AdjustmentRejected
+            | ReceiptReversed
             | SupplierReturn
             | TransferCreated
             | TransferRequested
@@ -1313,7 +1332,9 @@ fn describe(e: &AuditEvent, payload: Option<&Payload>) -> String {
         TransferCancelled => format!("Transfer {subject} cancelled"),
         TransferDiscrepancy => format!("Discrepancy recorded on transfer {subject}"),
         TransferDiscrepancyResolved => format!("Discrepancy on transfer {subject} resolved"),
-        TransferDiscrepancyRejected => format!("Resolution of a discrepancy on transfer {subject} refused"),
+        TransferDiscrepancyRejected => {
+            format!("Resolution of a discrepancy on transfer {subject} refused")
+        }
         ProductCreated => format!("Product {subject} created"),
         ProductUpdated => format!("Product {subject} changed: {fields}"),
         ProductDeleted => format!("Product {subject} deleted"),

@@ -223,17 +223,22 @@ fn a_transfer_runs_draft_to_received_and_each_step_is_an_event_of_its_side() {
     assert_eq!(t.tracking_number.as_deref(), Some("TRK-1"));
     // FEFO: the early batch is emptied first, the rest comes from the late one.
     assert_eq!(t.lots.len(), 2);
-    assert_eq!((t.lots[0].batch_number.as_str(), t.lots[0].shipped), ("PCM-E", qi(30)));
-    assert_eq!((t.lots[1].batch_number.as_str(), t.lots[1].shipped), ("PCM-L", qi(20)));
+    assert_eq!(
+        (t.lots[0].batch_number.as_str(), t.lots[0].shipped),
+        ("PCM-E", qi(30))
+    );
+    assert_eq!(
+        (t.lots[1].batch_number.as_str(), t.lots[1].shipped),
+        ("PCM-L", qi(20))
+    );
     assert_eq!(t.lots[0].expiry_date, Some(day(60).to_string()));
     assert_eq!(w.fx.on_hand(early), qi(0));
     assert_eq!(w.fx.on_hand(late), qi(80));
     assert_eq!(w.on_hand_in(b), 0, "in transit: in neither store");
     // Awaiting receipt at B, not at A.
-    let pending = w
-        .fx
-        .as_user(w.manager_b, GetPendingTransfers { store_id: None })
-        .unwrap();
+    let pending =
+        w.fx.as_user(w.manager_b, GetPendingTransfers { store_id: None })
+            .unwrap();
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].contents, "Paracetamol 500mg ×50");
     assert!(w
@@ -484,9 +489,8 @@ fn a_transfer_is_cancelled_with_a_reason_before_it_ships_and_nothing_moves() {
         ),
         "invalid_input",
     );
-    let t = w
-        .fx
-        .as_user(
+    let t =
+        w.fx.as_user(
             m,
             CancelTransfer {
                 transfer_id: t.id,
@@ -584,16 +588,28 @@ fn receipts_come_in_parts_and_over_receipt_is_refused() {
     w.fx.receive(w.pcm, "PCM-1", day(90), 40);
     let t = w.shipped(vec![w.line(30, None)]);
     let lot = t.lots[0].clone();
-    let e = assert_kind(w.receive(t.id, vec![rl(&lot, 31, 0)], false), "invalid_input");
+    let e = assert_kind(
+        w.receive(t.id, vec![rl(&lot, 31, 0)], false),
+        "invalid_input",
+    );
     assert!(e.to_string().contains("more than"), "{e}");
-    assert_kind(w.receive(t.id, vec![rl(&lot, 20, 11)], false), "invalid_input");
-    assert_kind(w.receive(t.id, vec![rl(&lot, 0, 0)], false), "invalid_input");
+    assert_kind(
+        w.receive(t.id, vec![rl(&lot, 20, 11)], false),
+        "invalid_input",
+    );
+    assert_kind(
+        w.receive(t.id, vec![rl(&lot, 0, 0)], false),
+        "invalid_input",
+    );
     assert!(!w.receive(t.id, vec![rl(&lot, 10, 0)], false).unwrap());
     let now = w.get(t.id);
     assert_eq!(now.status, TransferStatus::PartiallyReceived);
     assert_eq!(now.lots[0].outstanding, qi(20));
     assert!(!w.receive(t.id, vec![rl(&lot, 12, 2)], false).unwrap());
-    assert_kind(w.receive(t.id, vec![rl(&lot, 7, 0)], false), "invalid_input");
+    assert_kind(
+        w.receive(t.id, vec![rl(&lot, 7, 0)], false),
+        "invalid_input",
+    );
     // Both shapes at once, or neither, is refused.
     let mb = w.manager_b;
     assert_kind(
@@ -616,11 +632,17 @@ fn receipts_come_in_parts_and_over_receipt_is_refused() {
     assert_eq!(t.status, TransferStatus::Received);
     assert_eq!(t.items[0].received, qi(22));
     assert_eq!(t.items[0].discrepancy, qi(8));
-    let kinds: Vec<(DiscrepancyKind, Qty)> =
-        t.discrepancies.iter().map(|d| (d.kind, d.quantity)).collect();
+    let kinds: Vec<(DiscrepancyKind, Qty)> = t
+        .discrepancies
+        .iter()
+        .map(|d| (d.kind, d.quantity))
+        .collect();
     assert_eq!(
         kinds,
-        vec![(DiscrepancyKind::Damaged, qi(2)), (DiscrepancyKind::Short, qi(6))]
+        vec![
+            (DiscrepancyKind::Damaged, qi(2)),
+            (DiscrepancyKind::Short, qi(6))
+        ]
     );
     assert!(t
         .discrepancies
@@ -646,12 +668,14 @@ fn discrepancies_are_resolved_by_the_source_and_big_ones_wait_for_a_manager() {
     let t = w.get(t.id);
     let damaged = t.discrepancies[0].clone();
     let short = t.discrepancies[1].clone();
-    assert_eq!((damaged.kind, damaged.quantity), (DiscrepancyKind::Damaged, qi(100)));
+    assert_eq!(
+        (damaged.kind, damaged.quantity),
+        (DiscrepancyKind::Damaged, qi(100))
+    );
     assert_eq!(short.value, "150.00".parse::<Money>().unwrap());
     // Within the threshold a cashier's word settles it: returned goes back on the batch.
-    let d = w
-        .fx
-        .as_user(
+    let d =
+        w.fx.as_user(
             c,
             ResolveDiscrepancy {
                 discrepancy_id: damaged.id,
@@ -686,12 +710,15 @@ fn discrepancies_are_resolved_by_the_source_and_big_ones_wait_for_a_manager() {
         approver_name: None,
         approver_pin: None,
     };
-    let d = w
-        .fx
-        .as_user(c, resolve(DiscrepancyResolution::Returned))
-        .unwrap();
+    let d =
+        w.fx.as_user(c, resolve(DiscrepancyResolution::Returned))
+            .unwrap();
     assert_eq!(d.status, DiscrepancyStatus::PendingApproval);
-    assert_eq!(w.fx.on_hand(batch), qi(1100), "nothing moves while it waits");
+    assert_eq!(
+        w.fx.on_hand(batch),
+        qi(1100),
+        "nothing moves while it waits"
+    );
     assert_kind(
         w.fx.as_user(
             c,
@@ -713,9 +740,8 @@ fn discrepancies_are_resolved_by_the_source_and_big_ones_wait_for_a_manager() {
         ),
         "invalid_input",
     );
-    let d = w
-        .fx
-        .as_user(
+    let d =
+        w.fx.as_user(
             m,
             RejectDiscrepancy {
                 discrepancy_id: short.id,
@@ -736,9 +762,8 @@ fn discrepancies_are_resolved_by_the_source_and_big_ones_wait_for_a_manager() {
         ),
         "conflict",
     );
-    let d = w
-        .fx
-        .as_user(
+    let d =
+        w.fx.as_user(
             m,
             ApproveDiscrepancy {
                 discrepancy_id: short.id,
@@ -757,9 +782,8 @@ fn discrepancies_are_resolved_by_the_source_and_big_ones_wait_for_a_manager() {
     let lot2 = t2.lots[0].clone();
     w.receive(t2.id, vec![rl(&lot2, 0, 0)], true).unwrap();
     let big = w.get(t2.id).discrepancies[0].id;
-    let d = w
-        .fx
-        .as_user(
+    let d =
+        w.fx.as_user(
             m,
             ResolveDiscrepancy {
                 discrepancy_id: big,
@@ -817,9 +841,8 @@ fn seed_003_initiate_receive_and_pending_work_as_the_seed_writes_them() {
         ),
         "not_found",
     );
-    let r = w
-        .fx
-        .as_user(
+    let r =
+        w.fx.as_user(
             m,
             InitiateTransfer {
                 from_store_id: a,
@@ -838,9 +861,8 @@ fn seed_003_initiate_receive_and_pending_work_as_the_seed_writes_them() {
     let pending = w.fx.run(GetPendingTransfers { store_id: Some(b) });
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].id, r.transfer_id);
-    let done = w
-        .fx
-        .as_user(
+    let done =
+        w.fx.as_user(
             m,
             ReceiveTransfer {
                 transfer_id: r.transfer_id,
@@ -853,7 +875,10 @@ fn seed_003_initiate_receive_and_pending_work_as_the_seed_writes_them() {
         )
         .unwrap();
     assert!(done);
-    assert!(w.fx.run(GetPendingTransfers { store_id: Some(b) }).is_empty());
+    assert!(w
+        .fx
+        .run(GetPendingTransfers { store_id: Some(b) })
+        .is_empty());
     let at_b = w.stock(b);
     assert_eq!(at_b[0].batch_number, "LOT-7");
     assert_eq!(at_b[0].quantity, qi(25));
@@ -913,8 +938,11 @@ enum Step {
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
         (1i64..60).prop_map(Step::Ship),
-        (0i64..=100, 0i64..4, any::<bool>())
-            .prop_map(|(pct, damaged, close)| Step::Receive { pct, damaged, close }),
+        (0i64..=100, 0i64..4, any::<bool>()).prop_map(|(pct, damaged, close)| Step::Receive {
+            pct,
+            damaged,
+            close
+        }),
         (1i64..30).prop_map(Step::SellA),
         (1i64..30).prop_map(Step::SellB),
         (0u8..3).prop_map(Step::Resolve),
@@ -1047,15 +1075,18 @@ fn run_steps(steps: Vec<Step>) -> Result<(), TestCaseError> {
             in_transit += o;
         }
         for i in &t.items {
-            prop_assert_eq!(i.shipped, i.received + i.discrepancy + {
-                let o: i64 = t
-                    .lots
-                    .iter()
-                    .filter(|l| l.item_id == i.id)
-                    .map(|l| l.outstanding.to_scaled("q").unwrap())
-                    .sum();
-                Qty::from_scaled(o)
-            });
+            prop_assert_eq!(
+                i.shipped,
+                i.received + i.discrepancy + {
+                    let o: i64 = t
+                        .lots
+                        .iter()
+                        .filter(|l| l.item_id == i.id)
+                        .map(|l| l.outstanding.to_scaled("q").unwrap())
+                        .sum();
+                    Qty::from_scaled(o)
+                }
+            );
             discrepancy += i.discrepancy.to_scaled("q").unwrap();
         }
         prop_assert_eq!(

@@ -674,7 +674,13 @@ impl Operation for CreateTransfer {
 
     fn run(self, ctx: &Ctx<'_>) -> Result<Transfer> {
         crate::control::check_claimed_user(ctx, self.user_id)?;
-        let id = create(ctx, self.from_store_id, self.to_store_id, &self.lines, self.notes.as_deref())?;
+        let id = create(
+            ctx,
+            self.from_store_id,
+            self.to_store_id,
+            &self.lines,
+            self.notes.as_deref(),
+        )?;
         load(ctx, id)
     }
 }

@@ -340,8 +340,12 @@ pub(crate) fn put_in_batch(ctx: &Ctx<'_>, i: &BatchIn<'_>) -> Result<BatchInResu
         (i.batch_number, i.expiry_date, i.quantity_milli, i.cost_e4);
     let existing: Option<BatchId> = ctx
         .tx
-        .prepare_cached("SELECT id FROM batches WHERE store_id = ?1 AND product_id = ?2 AND batch_number = ?3")?
-        .query_row(params![i.store_id, i.product_id, batch_number], |r| r.get(0))
+        .prepare_cached(
+            "SELECT id FROM batches WHERE store_id = ?1 AND product_id = ?2 AND batch_number = ?3",
+        )?
+        .query_row(params![i.store_id, i.product_id, batch_number], |r| {
+            r.get(0)
+        })
         .optional()?;
     match existing {
         Some(id) => {

@@ -50,11 +50,7 @@ pub(super) fn morning(d: &mut Recorder, c: &Catalogue, b: &Batches) {
         "list_transfers",
         "Ikeja's incoming transfers (its manager works only there):",
     );
-    d.call(
-        "kemi",
-        "list_transfers",
-        json!({"direction": "incoming"}),
-    );
+    d.call("kemi", "list_transfers", json!({"direction": "incoming"}));
     let shipped = d.call("kemi", "get_transfer", json!({"transfer_id": t}));
     let lot = |i: usize| id(&shipped["lots"][i], "id");
     d.refusal("more than is still expected of a lot");
@@ -132,11 +128,7 @@ pub(super) fn morning(d: &mut Recorder, c: &Catalogue, b: &Batches) {
         json!({"from_store_id": lekki, "to_store_id": ikeja, "product_id": c.para,
                "batch_number": "PCM-2405", "quantity": 10}),
     );
-    d.call(
-        "kemi",
-        "get_pending_transfers",
-        json!({"store_id": ikeja}),
-    );
+    d.call("kemi", "get_pending_transfers", json!({"store_id": ikeja}));
     d.quietly(
         "kemi",
         "receive_transfer",

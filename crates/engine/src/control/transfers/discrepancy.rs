@@ -91,20 +91,16 @@ fn expect(r: &Row, status: &str, action: &str) -> Result<()> {
 }
 
 fn get(ctx: &Ctx<'_>, id: TransferDiscrepancyId) -> Result<TransferDiscrepancy> {
-    Ok(ctx
-        .tx
-        .query_row(&format!("{DISC_SQL} WHERE d.id = ?1"), [id], read_discrepancy)?)
+    Ok(ctx.tx.query_row(
+        &format!("{DISC_SQL} WHERE d.id = ?1"),
+        [id],
+        read_discrepancy,
+    )?)
 }
 
 /// Settles the discrepancy now: `resolved`, and for `returned` the quantity
 /// back on the source batch (a `transfer_in` of the source's record).
-fn apply(
-    ctx: &Ctx<'_>,
-    r: &Row,
-    resolution: &str,
-    by: UserId,
-    notes: Option<&str>,
-) -> Result<()> {
+fn apply(ctx: &Ctx<'_>, r: &Row, resolution: &str, by: UserId, notes: Option<&str>) -> Result<()> {
     ctx.tx.execute(
         "UPDATE transfer_discrepancies SET status = 'resolved', resolution = ?2, resolved_by = ?3, resolved_at = ?4,
                 resolution_notes = COALESCE(?5, resolution_notes) WHERE id = ?1",

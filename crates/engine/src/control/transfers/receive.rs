@@ -161,7 +161,10 @@ impl Operation for ReceiveTransfer {
                 if items != 1 {
                     return Err(Error::invalid(
                         "received_quantity",
-                        format!("transfer {} has {items} lines: receive it by lines", h.number),
+                        format!(
+                            "transfer {} has {items} lines: receive it by lines",
+                            h.number
+                        ),
                     ));
                 }
                 let Some(first) = lots.first() else {
@@ -192,7 +195,8 @@ impl Operation for ReceiveTransfer {
                         ));
                     }
                     let l = &lots[i];
-                    let received = qty(&format!("lines[{n}].received"), l.product_id, line.received)?;
+                    let received =
+                        qty(&format!("lines[{n}].received"), l.product_id, line.received)?;
                     let damaged = qty(
                         &format!("lines[{n}].damaged"),
                         l.product_id,
@@ -219,7 +223,9 @@ impl Operation for ReceiveTransfer {
         let today = ctx.today(&dest);
         let from_name: String =
             ctx.tx
-                .query_row("SELECT name FROM stores WHERE id = ?1", [h.from], |r| r.get(0))?;
+                .query_row("SELECT name FROM stores WHERE id = ?1", [h.from], |r| {
+                    r.get(0)
+                })?;
         let note = format!("transfer {} from {from_name}", h.number);
         let reference = h.id.to_string();
         let mut discrepancies: Vec<TransferDiscrepancyId> = Vec::new();
@@ -259,7 +265,14 @@ impl Operation for ReceiveTransfer {
                 )?;
             }
             if damaged > 0 {
-                discrepancies.push(discrepancy(ctx, h.id, l.id, "damaged", damaged, notes.as_deref())?);
+                discrepancies.push(discrepancy(
+                    ctx,
+                    h.id,
+                    l.id,
+                    "damaged",
+                    damaged,
+                    notes.as_deref(),
+                )?);
             }
             lines_done.push(serde_json::json!({
                 "lot_id": l.id,

@@ -64,7 +64,8 @@ pub struct InitiatedTransfer {
 
 impl Operation for InitiateTransfer {
     const NAME: &'static str = "initiate_transfer";
-    const SUMMARY: &'static str = "Seed 003: send one batch to another store in one step (a manager; awaiting receipt after)";
+    const SUMMARY: &'static str =
+        "Seed 003: send one batch to another store in one step (a manager; awaiting receipt after)";
     const PERMISSION: Permission = Permission::ManageStock;
     const WRITES: bool = true;
     type Output = InitiatedTransfer;

@@ -171,7 +171,9 @@ pub(crate) fn ship(
     let today = ctx.today(&source);
     let to_name: String =
         ctx.tx
-            .query_row("SELECT name FROM stores WHERE id = ?1", [h.to], |r| r.get(0))?;
+            .query_row("SELECT name FROM stores WHERE id = ?1", [h.to], |r| {
+                r.get(0)
+            })?;
     let note = format!("transfer {} to {to_name}", h.number);
     let items: Vec<(TransferItemId, ProductId, Option<BatchId>, i64)> = {
         let mut stmt = ctx.tx.prepare(
