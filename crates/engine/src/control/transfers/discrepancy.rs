@@ -393,3 +393,244 @@ pub(crate) fn pending_approvals(ctx: &Ctx<'_>, store: StoreId) -> Result<Vec<App
     }
     Ok(out)
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::auth::Role;
+    use crate::catalogue::products::{CreateProduct, ProductFields};
+    use crate::catalogue::stores::CreateStore;
+    use crate::catalogue::suppliers::{CreateSupplier, SupplierFields};
+    use crate::catalogue::users::CreateUser;
+    use crate::control::transfers::*;
+    use crate::setup::{initialize, InitRequest};
+    use crate::stock::receive::ReceiveStock;
+    use crate::{Db, Session};
+
+    /// `pending_approvals` of a store, as an operation (the test's door into a `Ctx`).
+    #[derive(Deserialize)]
+    struct Pending(StoreId);
+
+    impl Operation for Pending {
+        const NAME: &'static str = "pending";
+        const SUMMARY: &'static str = "";
+        const PERMISSION: Permission = Permission::ViewInventory;
+        const WRITES: bool = false;
+        type Output = Vec<ApprovalRequest>;
+        fn run(self, ctx: &Ctx<'_>) -> Result<Vec<ApprovalRequest>> {
+            pending_approvals(ctx, self.0)
+        }
+    }
+
+    #[test]
+    fn the_source_queue_holds_requested_transfers_and_pending_resolutions() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(&dir.path().join("store.db")).unwrap();
+        let init = initialize(
+            &mut db,
+            InitRequest {
+                store_name: "Store A".into(),
+                store_code: Some("STA".into()),
+                timezone: Some("Africa/Lagos".into()),
+                currency: None,
+                locale: None,
+                admin_name: "ada".into(),
+                admin_pin: Some("1111".into()),
+            },
+        )
+        .unwrap();
+        let (a, admin) = (
+            init.store_id,
+            Session {
+                user_id: init.user_id,
+            },
+        );
+        let b = db
+            .execute(
+                &admin,
+                CreateStore {
+                    name: "Store B".into(),
+                    code: Some("STB".into()),
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+            .id;
+        let cashier = Session {
+            user_id: db
+                .execute(
+                    &admin,
+                    CreateUser {
+                        name: "cate".into(),
+                        role: Role::Cashier,
+                        pin: Some("3333".into()),
+                        store_id: Some(a),
+                        stores: None,
+                        head_office: None,
+                    },
+                )
+                .unwrap()
+                .id,
+        };
+        let supplier = db
+            .execute(
+                &admin,
+                CreateSupplier {
+                    name: "Emzor".into(),
+                    fields: SupplierFields::default(),
+                },
+            )
+            .unwrap()
+            .id;
+        let product = db
+            .execute(
+                &admin,
+                CreateProduct {
+                    sku: "PCM".into(),
+                    name: "Paracetamol".into(),
+                    fields: ProductFields {
+                        cost_price: Some("5".parse().unwrap()),
+                        ..Default::default()
+                    },
+                },
+            )
+            .unwrap()
+            .id;
+        db.execute(
+            &admin,
+            ReceiveStock {
+                product_id: product,
+                store_id: Some(a),
+                batch_number: "A1".into(),
+                quantity: Qty::from(100),
+                expiry_date: chrono::NaiveDate::from_ymd_opt(2099, 12, 31),
+                manufacture_date: None,
+                serial_number: None,
+                cost_price: None,
+                supplier_id: supplier,
+                reference_number: None,
+                location: None,
+                storage_location_id: None,
+                notes: None,
+            },
+        )
+        .unwrap();
+        let draft = |db: &mut Db| {
+            db.execute(
+                &cashier,
+                CreateTransfer {
+                    from_store_id: None,
+                    to_store_id: b,
+                    lines: vec![NewTransferLine {
+                        product_id: product,
+                        quantity: Qty::from(30),
+                        batch_id: None,
+                    }],
+                    notes: None,
+                    user_id: None,
+                },
+            )
+            .unwrap()
+            .id
+        };
+        let waiting = draft(&mut db);
+        db.execute(
+            &cashier,
+            RequestTransfer {
+                transfer_id: waiting,
+            },
+        )
+        .unwrap();
+        let short = draft(&mut db);
+        db.execute(&cashier, RequestTransfer { transfer_id: short })
+            .unwrap();
+        db.execute(
+            &admin,
+            ApproveTransfer {
+                transfer_id: short,
+                notes: None,
+            },
+        )
+        .unwrap();
+        let shipped = db
+            .execute(
+                &admin,
+                ShipTransfer {
+                    transfer_id: short,
+                    carrier: None,
+                    tracking_number: None,
+                },
+            )
+            .unwrap();
+        db.execute(
+            &admin,
+            ReceiveTransfer {
+                transfer_id: short,
+                received_quantity: None,
+                lines: Some(vec![ReceiveTransferLine {
+                    lot_id: shipped.lots[0].id,
+                    received: Qty::from(5),
+                    damaged: None,
+                }]),
+                close: Some(true),
+                notes: None,
+                user_id: None,
+            },
+        )
+        .unwrap();
+        let d = db
+            .execute(&admin, GetTransfer { transfer_id: short })
+            .unwrap()
+            .discrepancies[0]
+            .id;
+        // 25 short at 5.00 is 125.00, over the default 100.00.
+        let r = db
+            .execute(
+                &cashier,
+                ResolveDiscrepancy {
+                    discrepancy_id: d,
+                    resolution: DiscrepancyResolution::LostInTransit,
+                    notes: None,
+                    approver_name: None,
+                    approver_pin: None,
+                },
+            )
+            .unwrap();
+        assert_eq!(r.status, super::super::DiscrepancyStatus::PendingApproval);
+
+        let queue = db.execute(&admin, Pending(a)).unwrap();
+        let seen: Vec<(ApprovalKind, String, &str, Option<&str>)> = queue
+            .iter()
+            .map(|q| {
+                (
+                    q.kind,
+                    q.id.clone(),
+                    q.approve_command.as_str(),
+                    q.amount.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                (
+                    ApprovalKind::Transfer,
+                    waiting.to_string(),
+                    "approve_transfer",
+                    None
+                ),
+                (
+                    ApprovalKind::TransferDiscrepancy,
+                    d.to_string(),
+                    "approve_discrepancy",
+                    Some("125.00")
+                ),
+            ]
+        );
+        assert!(queue.iter().all(|q| q.requested_by == cashier.user_id));
+        assert!(queue[1].summary.contains("25"), "{}", queue[1].summary);
+        // The destination's queue holds none of the source's requests.
+        assert!(db.execute(&admin, Pending(b)).unwrap().is_empty());
+    }
+}
