@@ -49,6 +49,11 @@ use pharmapos_engine::coldchain::locations::{
     CreateStorageLocation, ListStorageLocations, PutLotInLocation, UpdateStorageLocation,
 };
 use pharmapos_engine::coldchain::readings::{ImportReadingsCsv, ListReadings, RecordReadings};
+use pharmapos_engine::control::transfers::{
+    ApproveDiscrepancy, ApproveTransfer, CancelTransfer, CreateTransfer, GetPendingTransfers,
+    GetTransfer, InitiateTransfer, ListTransfers, ReceiveTransfer, RejectDiscrepancy,
+    RequestTransfer, ResolveDiscrepancy, ShipTransfer,
+};
 use pharmapos_engine::op::parse_request_for;
 use pharmapos_engine::reports::dashboard::GetDashboard;
 use pharmapos_engine::sales::cart::{
@@ -234,6 +239,20 @@ pub static COMMANDS: &[CommandSpec] = &[
     spec::<FulfillBackorder>(),
     spec::<CancelBackorder>(),
     spec::<ListBackorders>(),
+    // Transfers between stores (seed 000's workflow, seed 003's StockTransferService)
+    spec::<CreateTransfer>(),
+    spec::<RequestTransfer>(),
+    spec::<ApproveTransfer>(),
+    spec::<ShipTransfer>(),
+    spec::<ReceiveTransfer>(),
+    spec::<CancelTransfer>(),
+    spec::<ResolveDiscrepancy>(),
+    spec::<ApproveDiscrepancy>(),
+    spec::<RejectDiscrepancy>(),
+    spec::<ListTransfers>(),
+    spec::<GetTransfer>(),
+    spec::<InitiateTransfer>(),
+    spec::<GetPendingTransfers>(),
     // Catalogue
     spec::<CreateProduct>(),
     spec::<UpdateProduct>(),

@@ -342,6 +342,79 @@ fn fixture() -> Fx {
     let (cart, line) = cart_with_line(&mut db);
     ids.insert("cart", cart);
     ids.insert("line", line);
+
+    // Transfers: with a third store C, so that B's users are on neither
+    // side (a transfer between A and B is B's business too). A→C ones in
+    // each state of the source's steps, with an open and a pending
+    // discrepancy; and a C→A one awaiting receipt at A.
+    let c = id(
+        &run(
+            &mut db,
+            &ada,
+            "create_store",
+            json!({"name": "Store C", "code": "STC"}),
+        ),
+        "id",
+    );
+    receive(&mut db, &c, "C1", "2030-01-01");
+    let batch2 = ids["batch2"].clone();
+    let transfer = |db: &mut Db, from: &str, to: &str, steps: &[&str]| {
+        // From A, batch A2 by name (A1 carries the other cases' holds); from C, FEFO.
+        let line = if from == a {
+            json!({"product_id": product, "quantity": "30", "batch_id": batch2})
+        } else {
+            json!({"product_id": product, "quantity": "30"})
+        };
+        let t = id(
+            &run(
+                db,
+                &ada,
+                "create_transfer",
+                json!({"from_store_id": from, "to_store_id": to, "lines": [line]}),
+            ),
+            "id",
+        );
+        for step in steps {
+            run(db, &ada, step, json!({"transfer_id": t}));
+        }
+        t
+    };
+    ids.insert("transfer_draft", transfer(&mut db, &a, &c, &[]));
+    ids.insert(
+        "transfer_requested",
+        transfer(&mut db, &a, &c, &["request_transfer"]),
+    );
+    ids.insert(
+        "transfer_approved",
+        transfer(&mut db, &a, &c, &["request_transfer", "approve_transfer"]),
+    );
+    let all = ["request_transfer", "approve_transfer", "ship_transfer"];
+    ids.insert("transfer_to_a", transfer(&mut db, &c, &a, &all));
+    let short = transfer(&mut db, &a, &c, &all);
+    let lot = id(
+        &run(&mut db, &ada, "get_transfer", json!({"transfer_id": short}))["lots"][0],
+        "id",
+    );
+    run(
+        &mut db,
+        &ada,
+        "receive_transfer",
+        json!({"transfer_id": short, "close": true,
+               "lines": [{"lot_id": lot, "received": "5", "damaged": "1"}]}),
+    );
+    let discrepancies =
+        run(&mut db, &ada, "get_transfer", json!({"transfer_id": short}))["discrepancies"].clone();
+    ids.insert("discrepancy_open", id(&discrepancies[0], "id"));
+    // 24 short at 5.00 is 120.00, over A's 100.00: a cashier's resolution waits.
+    let pending = run(
+        &mut db,
+        &a_cashier,
+        "resolve_discrepancy",
+        json!({"discrepancy_id": id(&discrepancies[1], "id"), "resolution": "lost_in_transit"}),
+    );
+    assert_eq!(pending["status"], "pending_approval");
+    ids.insert("discrepancy_pending", id(&pending, "id"));
+    ids.insert("store_c", c);
     drop(db);
     Fx {
         _dir: dir,
@@ -498,6 +571,23 @@ fn case(name: &str, ids: &BTreeMap<&'static str, String>) -> Option<Value> {
         "list_excursions" => json!({"store_id": a}),
         "decide_excursion_lot" => json!({"excursion_id": i("excursion"), "batch_id": i("cold_lot"),
                                          "decision": "release"}),
+        "create_transfer" => json!({"from_store_id": a, "to_store_id": i("store_c"),
+                                    "lines": [{"product_id": i("product"), "quantity": "1"}]}),
+        "request_transfer" => json!({"transfer_id": i("transfer_draft")}),
+        "approve_transfer" => json!({"transfer_id": i("transfer_requested")}),
+        "ship_transfer" => json!({"transfer_id": i("transfer_approved"), "carrier": "Van"}),
+        "cancel_transfer" => json!({"transfer_id": i("transfer_approved"), "reason": "not needed"}),
+        "receive_transfer" => json!({"transfer_id": i("transfer_to_a"), "received_quantity": "1"}),
+        "resolve_discrepancy" => {
+            json!({"discrepancy_id": i("discrepancy_open"), "resolution": "returned"})
+        }
+        "approve_discrepancy" => json!({"discrepancy_id": i("discrepancy_pending")}),
+        "reject_discrepancy" => json!({"discrepancy_id": i("discrepancy_pending"), "reason": "no"}),
+        "list_transfers" => json!({"store_id": a}),
+        "get_transfer" => json!({"transfer_id": i("transfer_approved")}),
+        "get_pending_transfers" => json!({"store_id": a}),
+        "initiate_transfer" => json!({"from_store_id": a, "to_store_id": i("store_c"),
+                                      "product_id": i("product"), "batch_number": "A2", "quantity": "1"}),
         // Verifies the whole file at once, store A's chain included.
         "verify" => json!({}),
         _ => return None,
@@ -697,7 +787,8 @@ fn listings_show_only_the_actors_stores() {
         .all(|e| e["store_id"] != fx.ids["store_a"].as_str()));
     // Head office sees both stores and every user.
     let stores = run(&mut db, &fx.head_office, "list_stores", json!({}));
-    assert_eq!(stores.as_array().unwrap().len(), 2);
+    // A, B and C (the transfers' third store).
+    assert_eq!(stores.as_array().unwrap().len(), 3);
     let users = run(&mut db, &fx.head_office, "list_users", json!({}));
     assert!(users
         .as_array()

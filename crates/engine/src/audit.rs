@@ -72,6 +72,25 @@ pub enum ChangeType {
     AdjustmentRejected,
     /// A receipt booked in error taken back off its batch.
     ReceiptReversed,
+    // ---- Transfers between stores (each an event of the side that owns the step)
+    /// A transfer drafted at its source (its lines).
+    TransferCreated,
+    /// A transfer asked for approval at its source.
+    TransferRequested,
+    /// A transfer approved by a manager of its source.
+    TransferApproved,
+    /// A transfer shipped: the whole shipment (lots with batch number, expiry, cost), what the destination receives from.
+    TransferShipped,
+    /// Stock of a transfer received at its destination (what arrived, what was short or damaged).
+    TransferReceived,
+    /// A transfer cancelled before it shipped.
+    TransferCancelled,
+    /// A transfer's short or damaged quantity recorded at its destination.
+    TransferDiscrepancy,
+    /// A transfer discrepancy's resolution at the source (applied, or waiting for a manager).
+    TransferDiscrepancyResolved,
+    /// A pending resolution of a transfer discrepancy refused by a manager.
+    TransferDiscrepancyRejected,
     // ---- Catalogue (head office's data; recorded in the acting store's chain)
     /// A product created.
     ProductCreated,
@@ -241,6 +260,15 @@ impl ChangeType {
             ChangeType::AdjustmentRequested => "adjustment_requested",
             ChangeType::AdjustmentRejected => "adjustment_rejected",
             ChangeType::ReceiptReversed => "receipt_reversed",
+            ChangeType::TransferCreated => "transfer_created",
+            ChangeType::TransferRequested => "transfer_requested",
+            ChangeType::TransferApproved => "transfer_approved",
+            ChangeType::TransferShipped => "transfer_shipped",
+            ChangeType::TransferReceived => "transfer_received",
+            ChangeType::TransferCancelled => "transfer_cancelled",
+            ChangeType::TransferDiscrepancy => "transfer_discrepancy",
+            ChangeType::TransferDiscrepancyResolved => "transfer_discrepancy_resolved",
+            ChangeType::TransferDiscrepancyRejected => "transfer_discrepancy_rejected",
             ChangeType::ProductCreated => "product_created",
             ChangeType::ProductUpdated => "product_updated",
             ChangeType::ProductDeleted => "product_deleted",
@@ -314,6 +342,15 @@ impl ChangeType {
         ChangeType::AdjustmentRequested,
         ChangeType::AdjustmentRejected,
         ChangeType::ReceiptReversed,
+        ChangeType::TransferCreated,
+        ChangeType::TransferRequested,
+        ChangeType::TransferApproved,
+        ChangeType::TransferShipped,
+        ChangeType::TransferReceived,
+        ChangeType::TransferCancelled,
+        ChangeType::TransferDiscrepancy,
+        ChangeType::TransferDiscrepancyResolved,
+        ChangeType::TransferDiscrepancyRejected,
         ChangeType::ProductCreated,
         ChangeType::ProductUpdated,
         ChangeType::ProductDeleted,
@@ -393,11 +430,39 @@ impl ChangeType {
             | StorageLocationSaved | LotLocated | ReadingsRecorded | ExcursionRecorded => {
                 EventCategory::Alerts
             }
-            Receipt | Allocated | Reserved | Release | ConfirmReserve | Adjustment | Writeoff
-            | Expired | TransferOut | TransferIn | Reconciliation | TreatmentUse | Waste
-            | Recall | StatusChange | Return | Void | BackorderCreated | BackorderCancelled
-            | BackorderFulfilled | AdjustmentRequested | AdjustmentRejected | ReceiptReversed
-            | SupplierReturn => EventCategory::Stock,
+            Receipt
+            | Allocated
+            | Reserved
+            | Release
+            | ConfirmReserve
+            | Adjustment
+            | Writeoff
+            | Expired
+            | TransferOut
+            | TransferIn
+            | Reconciliation
+            | TreatmentUse
+            | Waste
+            | Recall
+            | StatusChange
+            | Return
+            | Void
+            | BackorderCreated
+            | BackorderCancelled
+            | BackorderFulfilled
+            | AdjustmentRequested
+            | AdjustmentRejected
+            | ReceiptReversed
+            | SupplierReturn
+            | TransferCreated
+            | TransferRequested
+            | TransferApproved
+            | TransferShipped
+            | TransferReceived
+            | TransferCancelled
+            | TransferDiscrepancy
+            | TransferDiscrepancyResolved
+            | TransferDiscrepancyRejected => EventCategory::Stock,
         }
     }
 }
@@ -1238,6 +1303,17 @@ fn describe(e: &AuditEvent, payload: Option<&Payload>) -> String {
         AdjustmentRequested => format!("Adjustment of {product}{batch} awaits approval"),
         AdjustmentRejected => format!("Adjustment of {product}{batch} rejected"),
         ReceiptReversed => format!("Reversed a receipt of {product}{batch}{moved}"),
+        TransferCreated => format!("Transfer {subject} drafted"),
+        TransferRequested => format!("Transfer {subject} requested"),
+        TransferApproved => format!("Transfer {subject} approved"),
+        TransferShipped => format!("Transfer {subject} shipped"),
+        TransferReceived => format!("Transfer {subject} received"),
+        TransferCancelled => format!("Transfer {subject} cancelled"),
+        TransferDiscrepancy => format!("Discrepancy recorded on transfer {subject}"),
+        TransferDiscrepancyResolved => format!("Discrepancy on transfer {subject} resolved"),
+        TransferDiscrepancyRejected => {
+            format!("Resolution of a discrepancy on transfer {subject} refused")
+        }
         ProductCreated => format!("Product {subject} created"),
         ProductUpdated => format!("Product {subject} changed: {fields}"),
         ProductDeleted => format!("Product {subject} deleted"),

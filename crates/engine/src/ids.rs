@@ -78,4 +78,8 @@ id_type!(
     StorageLocationId,
     ReadingId,
     ExcursionId,
+    TransferId,
+    TransferItemId,
+    TransferLotId,
+    TransferDiscrepancyId,
 );

@@ -1590,12 +1590,16 @@ fn search_finds_word_prefixes_anywhere_names_first() {
     // V8: the return disposition and its index; V9: the store's locale, tax
     // and licence numbers; V10: the running stock totals, their triggers and
     // the list indexes; V11: the clinic's tables; V12: alerts and the cold
-    // chain; V16: the alert sweep's marks).
+    // chain; V14: transfers; V16: the alert sweep's marks).
     fx.receive(pcm, "P0", day(30), 7);
     let path = fx.path.clone();
     let raw = fx.raw();
     raw.execute_batch(
         "DROP TABLE alert_sweep_marks;
+         DROP TABLE transfer_discrepancies;
+         DROP TABLE transfer_lots;
+         DROP TABLE transfer_items;
+         DROP TABLE transfers;
          DROP TABLE product_search;
          CREATE VIRTUAL TABLE product_search USING fts5(product_id UNINDEXED, name, terms,
              tokenize = 'unicode61 remove_diacritics 2');

@@ -9,6 +9,8 @@ import type { AlertView } from "./AlertView";
 import type { AllocateStockForSale } from "./AllocateStockForSale";
 import type { AllocationResult } from "./AllocationResult";
 import type { ApproveAdjustment } from "./ApproveAdjustment";
+import type { ApproveDiscrepancy } from "./ApproveDiscrepancy";
+import type { ApproveTransfer } from "./ApproveTransfer";
 import type { AssignUserStore } from "./AssignUserStore";
 import type { AuditEvent } from "./AuditEvent";
 import type { Backorder } from "./Backorder";
@@ -16,6 +18,7 @@ import type { BatchPage } from "./BatchPage";
 import type { BatchView } from "./BatchView";
 import type { CancelBackorder } from "./CancelBackorder";
 import type { CancelCart } from "./CancelCart";
+import type { CancelTransfer } from "./CancelTransfer";
 import type { CartView } from "./CartView";
 import type { Category } from "./Category";
 import type { ClinicReport } from "./ClinicReport";
@@ -31,6 +34,7 @@ import type { CreateProduct } from "./CreateProduct";
 import type { CreateStorageLocation } from "./CreateStorageLocation";
 import type { CreateStore } from "./CreateStore";
 import type { CreateSupplier } from "./CreateSupplier";
+import type { CreateTransfer } from "./CreateTransfer";
 import type { CreateUser } from "./CreateUser";
 import type { CsvExport } from "./CsvExport";
 import type { Dashboard } from "./Dashboard";
@@ -58,6 +62,7 @@ import type { GetDashboard } from "./GetDashboard";
 import type { GetExpiredBatches } from "./GetExpiredBatches";
 import type { GetExpiringBatches } from "./GetExpiringBatches";
 import type { GetPatientHistory } from "./GetPatientHistory";
+import type { GetPendingTransfers } from "./GetPendingTransfers";
 import type { GetProduct } from "./GetProduct";
 import type { GetProductStock } from "./GetProductStock";
 import type { GetReceipt } from "./GetReceipt";
@@ -65,11 +70,14 @@ import type { GetShiftReport } from "./GetShiftReport";
 import type { GetStoreInventory } from "./GetStoreInventory";
 import type { GetSupplier } from "./GetSupplier";
 import type { GetTillSettings } from "./GetTillSettings";
+import type { GetTransfer } from "./GetTransfer";
 import type { GetVialSession } from "./GetVialSession";
 import type { HeldCart } from "./HeldCart";
 import type { HoldCart } from "./HoldCart";
 import type { ImportFdaRecalls } from "./ImportFdaRecalls";
 import type { ImportReadingsCsv } from "./ImportReadingsCsv";
+import type { InitiateTransfer } from "./InitiateTransfer";
+import type { InitiatedTransfer } from "./InitiatedTransfer";
 import type { ListAdjustments } from "./ListAdjustments";
 import type { ListAlerts } from "./ListAlerts";
 import type { ListApprovers } from "./ListApprovers";
@@ -92,6 +100,7 @@ import type { ListShifts } from "./ListShifts";
 import type { ListStorageLocations } from "./ListStorageLocations";
 import type { ListStores } from "./ListStores";
 import type { ListSuppliers } from "./ListSuppliers";
+import type { ListTransfers } from "./ListTransfers";
 import type { ListUserStores } from "./ListUserStores";
 import type { ListUsers } from "./ListUsers";
 import type { ListVialPolicies } from "./ListVialPolicies";
@@ -123,21 +132,25 @@ import type { ReceiptReversal } from "./ReceiptReversal";
 import type { ReceiveDelivery } from "./ReceiveDelivery";
 import type { ReceiveResult } from "./ReceiveResult";
 import type { ReceiveStock } from "./ReceiveStock";
+import type { ReceiveTransfer } from "./ReceiveTransfer";
 import type { ReceivedLine } from "./ReceivedLine";
 import type { RecordReadings } from "./RecordReadings";
 import type { RecordRecall } from "./RecordRecall";
 import type { RecordTreatment } from "./RecordTreatment";
 import type { RecordWaste } from "./RecordWaste";
 import type { RejectAdjustment } from "./RejectAdjustment";
+import type { RejectDiscrepancy } from "./RejectDiscrepancy";
 import type { ReleaseExpiredReservations } from "./ReleaseExpiredReservations";
 import type { ReleaseReservation } from "./ReleaseReservation";
 import type { RemoveCartLine } from "./RemoveCartLine";
 import type { RemoveUserStore } from "./RemoveUserStore";
 import type { ReorderPage } from "./ReorderPage";
+import type { RequestTransfer } from "./RequestTransfer";
 import type { Reservation } from "./Reservation";
 import type { ReservationId } from "./ReservationId";
 import type { ReserveStock } from "./ReserveStock";
 import type { ResolveAlert } from "./ResolveAlert";
+import type { ResolveDiscrepancy } from "./ResolveDiscrepancy";
 import type { ResumeCart } from "./ResumeCart";
 import type { ReturnItems } from "./ReturnItems";
 import type { ReturnResult } from "./ReturnResult";
@@ -155,6 +168,7 @@ import type { SetLineDiscount } from "./SetLineDiscount";
 import type { SetVialPolicy } from "./SetVialPolicy";
 import type { ShiftPage } from "./ShiftPage";
 import type { ShiftReport } from "./ShiftReport";
+import type { ShipTransfer } from "./ShipTransfer";
 import type { StorageLocation } from "./StorageLocation";
 import type { Store } from "./Store";
 import type { StoreApprover } from "./StoreApprover";
@@ -164,6 +178,9 @@ import type { SweepResult } from "./SweepResult";
 import type { SweepVials } from "./SweepVials";
 import type { TillSettings } from "./TillSettings";
 import type { TraceLot } from "./TraceLot";
+import type { Transfer } from "./Transfer";
+import type { TransferDiscrepancy } from "./TransferDiscrepancy";
+import type { TransferSummary } from "./TransferSummary";
 import type { Treatment } from "./Treatment";
 import type { UpdateAlertSettings } from "./UpdateAlertSettings";
 import type { UpdateCartLine } from "./UpdateCartLine";
@@ -282,6 +299,32 @@ export type Commands = {
   cancel_backorder: { request: CancelBackorder; response: Backorder };
   /** Backorders in a store (default: the open ones), oldest first (permission: view_inventory) */
   list_backorders: { request: ListBackorders; response: Array<Backorder> };
+  /** Draft a transfer of stock from this store to another (lines: product, quantity, optional batch) (permission: adjust_stock, writes) */
+  create_transfer: { request: CreateTransfer; response: Transfer };
+  /** Ask the source's manager to approve a drafted transfer (permission: adjust_stock, writes) */
+  request_transfer: { request: RequestTransfer; response: Transfer };
+  /** Approve a requested transfer (a manager of the source) (permission: manage_stock, writes) */
+  approve_transfer: { request: ApproveTransfer; response: Transfer };
+  /** Ship an approved transfer: stock leaves the source (FEFO unless a batch was chosen) (permission: manage_stock, writes) */
+  ship_transfer: { request: ShipTransfer; response: Transfer };
+  /** Receive a shipped transfer at its destination, fully or in parts (short and damaged quantities become discrepancies) (permission: receive_stock, writes) */
+  receive_transfer: { request: ReceiveTransfer; response: boolean };
+  /** Cancel a transfer before it ships (with a reason) (permission: manage_stock, writes) */
+  cancel_transfer: { request: CancelTransfer; response: Transfer };
+  /** Resolve a transfer's short or damaged quantity (lost in transit, returned, written off) at the source (permission: adjust_stock, writes) */
+  resolve_discrepancy: { request: ResolveDiscrepancy; response: TransferDiscrepancy };
+  /** Approve a transfer discrepancy's pending resolution (permission: manage_stock, writes) */
+  approve_discrepancy: { request: ApproveDiscrepancy; response: TransferDiscrepancy };
+  /** Refuse a transfer discrepancy's pending resolution (it is open again) (permission: manage_stock, writes) */
+  reject_discrepancy: { request: RejectDiscrepancy; response: TransferDiscrepancy };
+  /** Transfers from or to a store, newest first (filter by direction and status) (permission: view_inventory) */
+  list_transfers: { request: ListTransfers; response: Array<TransferSummary> };
+  /** A transfer with its lines, shipped lots and discrepancies (permission: view_inventory) */
+  get_transfer: { request: GetTransfer; response: Transfer };
+  /** Seed 003: send one batch to another store in one step (a manager; awaiting receipt after) (permission: manage_stock, writes) */
+  initiate_transfer: { request: InitiateTransfer; response: InitiatedTransfer };
+  /** Seed 003: transfers awaiting receipt at a store (permission: view_inventory) */
+  get_pending_transfers: { request: GetPendingTransfers; response: Array<TransferSummary> };
   /** Create a product (only sku and name are required) (permission: manage_catalogue, writes) */
   create_product: { request: CreateProduct; response: Product };
   /** Change a product's fields (omitted fields are kept) (permission: manage_catalogue, writes) */
@@ -468,6 +511,16 @@ export const WRITE_COMMANDS = [
   "create_backorder",
   "fulfill_backorder",
   "cancel_backorder",
+  "create_transfer",
+  "request_transfer",
+  "approve_transfer",
+  "ship_transfer",
+  "receive_transfer",
+  "cancel_transfer",
+  "resolve_discrepancy",
+  "approve_discrepancy",
+  "reject_discrepancy",
+  "initiate_transfer",
   "create_product",
   "update_product",
   "delete_product",
@@ -556,6 +609,19 @@ export const COMMAND_PERMISSION = {
   fulfill_backorder: "sell",
   cancel_backorder: "sell",
   list_backorders: "view_inventory",
+  create_transfer: "adjust_stock",
+  request_transfer: "adjust_stock",
+  approve_transfer: "manage_stock",
+  ship_transfer: "manage_stock",
+  receive_transfer: "receive_stock",
+  cancel_transfer: "manage_stock",
+  resolve_discrepancy: "adjust_stock",
+  approve_discrepancy: "manage_stock",
+  reject_discrepancy: "manage_stock",
+  list_transfers: "view_inventory",
+  get_transfer: "view_inventory",
+  initiate_transfer: "manage_stock",
+  get_pending_transfers: "view_inventory",
   create_product: "manage_catalogue",
   update_product: "manage_catalogue",
   get_product: "view_inventory",

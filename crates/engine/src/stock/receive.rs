@@ -238,88 +238,27 @@ impl Operation for ReceiveStock {
             .prepare_cached("UPDATE purchase_receipts SET total_amount_e4 = total_amount_e4 + ?2, updated_at = ?3 WHERE id = ?1")?
             .execute(params![receipt_id, line_total, now])?;
 
-        let existing: Option<BatchId> = ctx
-            .tx
-            .prepare_cached("SELECT id FROM batches WHERE store_id = ?1 AND product_id = ?2 AND batch_number = ?3")?
-            .query_row(params![store.id, self.product_id, batch_number], |r| r.get(0))
-            .optional()?;
-        let (batch_id, topped_up, cost_after) = match existing {
-            Some(id) => {
-                let b = BatchRow::load(ctx.tx, id)?;
-                if b.expiry_date != expiry {
-                    return Err(Error::conflict(format!(
-                        "batch {batch_number} is already recorded with expiry {}, not {}; check the pack",
-                        shown_expiry(&b.expiry_date),
-                        shown_expiry(&expiry)
-                    )));
-                }
-                if !matches!(b.status, BatchStatus::Available | BatchStatus::Depleted) {
-                    return Err(Error::BatchNotSellable {
-                        batch_id: Some(b.id),
-                        batch: batch_number,
-                        reason: b.status,
-                        expiry_date: None,
-                    });
-                }
-                // Weighted average: the batch's value stays the sum of what was paid.
-                let total = b.on_hand_milli + qty_milli;
-                let value = i128::from(b.cost_e4) * i128::from(b.on_hand_milli)
-                    + i128::from(cost) * i128::from(qty_milli);
-                let total = i128::from(total.max(1));
-                // Rounded half up to the money scale.
-                let weighted = (2 * value + total) / (2 * total);
-                let weighted =
-                    i64::try_from(weighted).map_err(|_| Error::internal("cost overflow"))?;
-                ctx.tx.prepare_cached("UPDATE batches SET initial_milli = initial_milli + ?2, cost_price_e4 = ?3, updated_at = ?4 WHERE id = ?1")?.execute(
-                    params![id, qty_milli, weighted, now],
-                )?;
-                move_stock(
-                    ctx,
-                    &b,
-                    b.on_hand_milli + qty_milli,
-                    ChangeType::Receipt,
-                    Some(&receipt_id.to_string()),
-                    notes.as_deref(),
-                )?;
-                (id, true, weighted)
-            }
-            None => {
-                let id = BatchId::new();
-                ctx.tx
-                    .prepare_cached(
-                        "INSERT INTO batches (id, product_id, store_id, batch_number, serial_number, expiry_date, manufacture_date,
-                                              initial_milli, on_hand_milli, cost_price_e4, supplier_id, purchase_receipt_id,
-                                              received_date, location, created_at, updated_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
-                    )?
-                    .execute(params![
-                        id,
-                        self.product_id,
-                        store.id,
-                        batch_number,
-                        serial,
-                        expiry,
-                        self.manufacture_date.map(|d| d.to_string()),
-                        qty_milli,
-                        cost,
-                        self.supplier_id,
-                        receipt_id,
-                        today.to_string(),
-                        location,
-                        now
-                    ])?;
-                let b = BatchRow::load(ctx.tx, id)?;
-                move_stock(
-                    ctx,
-                    &b,
-                    qty_milli,
-                    ChangeType::Receipt,
-                    Some(&receipt_id.to_string()),
-                    notes.as_deref(),
-                )?;
-                (id, false, cost)
-            }
-        };
+        let into = put_in_batch(
+            ctx,
+            &BatchIn {
+                store_id: store.id,
+                product_id: self.product_id,
+                batch_number: &batch_number,
+                expiry_date: &expiry,
+                manufacture_date: self.manufacture_date.map(|d| d.to_string()),
+                serial_number: serial.as_deref(),
+                cost_e4: cost,
+                quantity_milli: qty_milli,
+                supplier_id: Some(self.supplier_id),
+                purchase_receipt_id: Some(receipt_id),
+                received_date: today,
+                location: location.as_deref(),
+                change: ChangeType::Receipt,
+                reference_id: &receipt_id.to_string(),
+                notes: notes.as_deref(),
+            },
+        )?;
+        let (batch_id, topped_up, cost_after) = (into.batch_id, into.topped_up, into.cost_e4);
         // The receipt event is now the batch's newest.
         let (on_hand, receipt_event, product_name): (i64, EventId, String) = ctx
             .tx
@@ -356,6 +295,135 @@ impl Operation for ReceiveStock {
             purchase_receipt_id: receipt_id,
             pending_backorders,
         })
+    }
+}
+
+/// Stock arriving in a store as a batch: a supplier's delivery
+/// (`receive_stock`) or a transfer from another store (`receive_transfer`,
+/// which brings the source batch's number, expiry and cost).
+pub(crate) struct BatchIn<'a> {
+    pub store_id: StoreId,
+    pub product_id: ProductId,
+    pub batch_number: &'a str,
+    /// Stored expiry ([`NO_EXPIRY`] when none).
+    pub expiry_date: &'a str,
+    pub manufacture_date: Option<String>,
+    pub serial_number: Option<&'a str>,
+    pub cost_e4: i64,
+    pub quantity_milli: i64,
+    pub supplier_id: Option<SupplierId>,
+    pub purchase_receipt_id: Option<PurchaseReceiptId>,
+    pub received_date: NaiveDate,
+    pub location: Option<&'a str>,
+    /// The stock event's kind (`receipt`, `transfer_in`).
+    pub change: ChangeType,
+    pub reference_id: &'a str,
+    pub notes: Option<&'a str>,
+}
+
+/// Where [`put_in_batch`] put the stock.
+pub(crate) struct BatchInResult {
+    pub batch_id: BatchId,
+    /// An existing batch was topped up.
+    pub topped_up: bool,
+    /// The batch's unit cost after (weighted when topped up).
+    pub cost_e4: i64,
+}
+
+/// Puts stock into the store's batch of that number, creating it, or topping
+/// it up when the expiry matches (weighted-average cost): a different expiry
+/// is a `conflict` ("check the pack"), a batch that is quarantined,
+/// recalled, damaged or expired is `batch_not_sellable`. One stock event of
+/// kind `change` through [`move_stock`].
+pub(crate) fn put_in_batch(ctx: &Ctx<'_>, i: &BatchIn<'_>) -> Result<BatchInResult> {
+    let now = ctx.now_str();
+    let (batch_number, expiry, qty_milli, cost) =
+        (i.batch_number, i.expiry_date, i.quantity_milli, i.cost_e4);
+    let existing: Option<BatchId> = ctx
+        .tx
+        .prepare_cached(
+            "SELECT id FROM batches WHERE store_id = ?1 AND product_id = ?2 AND batch_number = ?3",
+        )?
+        .query_row(params![i.store_id, i.product_id, batch_number], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    match existing {
+        Some(id) => {
+            let b = BatchRow::load(ctx.tx, id)?;
+            if b.expiry_date != expiry {
+                return Err(Error::conflict(format!(
+                    "batch {batch_number} is already recorded with expiry {}, not {}; check the pack",
+                    shown_expiry(&b.expiry_date),
+                    shown_expiry(expiry)
+                )));
+            }
+            if !matches!(b.status, BatchStatus::Available | BatchStatus::Depleted) {
+                return Err(Error::BatchNotSellable {
+                    batch_id: Some(b.id),
+                    batch: batch_number.to_string(),
+                    reason: b.status,
+                    expiry_date: None,
+                });
+            }
+            // Weighted average: the batch's value stays the sum of what was paid.
+            let total = b.on_hand_milli + qty_milli;
+            let value = i128::from(b.cost_e4) * i128::from(b.on_hand_milli)
+                + i128::from(cost) * i128::from(qty_milli);
+            let total = i128::from(total.max(1));
+            // Rounded half up to the money scale.
+            let weighted = (2 * value + total) / (2 * total);
+            let weighted = i64::try_from(weighted).map_err(|_| Error::internal("cost overflow"))?;
+            ctx.tx.prepare_cached("UPDATE batches SET initial_milli = initial_milli + ?2, cost_price_e4 = ?3, updated_at = ?4 WHERE id = ?1")?.execute(
+                params![id, qty_milli, weighted, now],
+            )?;
+            move_stock(
+                ctx,
+                &b,
+                b.on_hand_milli + qty_milli,
+                i.change,
+                Some(i.reference_id),
+                i.notes,
+            )?;
+            Ok(BatchInResult {
+                batch_id: id,
+                topped_up: true,
+                cost_e4: weighted,
+            })
+        }
+        None => {
+            let id = BatchId::new();
+            ctx.tx
+                .prepare_cached(
+                    "INSERT INTO batches (id, product_id, store_id, batch_number, serial_number, expiry_date, manufacture_date,
+                                          initial_milli, on_hand_milli, cost_price_e4, supplier_id, purchase_receipt_id,
+                                          received_date, location, created_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
+                )?
+                .execute(params![
+                    id,
+                    i.product_id,
+                    i.store_id,
+                    batch_number,
+                    i.serial_number,
+                    expiry,
+                    i.manufacture_date,
+                    qty_milli,
+                    cost,
+                    i.supplier_id,
+                    i.purchase_receipt_id,
+                    i.received_date.to_string(),
+                    i.location,
+                    now
+                ])?;
+            let b = BatchRow::load(ctx.tx, id)?;
+            move_stock(ctx, &b, qty_milli, i.change, Some(i.reference_id), i.notes)?;
+            Ok(BatchInResult {
+                batch_id: id,
+                topped_up: false,
+                cost_e4: cost,
+            })
+        }
     }
 }
 

@@ -37,6 +37,7 @@ import { AlertsScreen } from "../alerts/AlertsScreen";
 import { AlertNavBadge } from "../alerts/AlertBadge";
 import { ColdChainScreen } from "../coldchain/ColdChainScreen";
 import { ReorderScreen } from "../reorder/ReorderScreen";
+import { TransfersScreen } from "../transfers/TransfersScreen";
 import { StatusBar } from "./StatusBar";
 import { UnauthenticatedContext } from "./session";
 import { StoreLocaleProvider, usableLocale, type StoreLocale } from "../../lib/locale";
@@ -190,6 +191,7 @@ export function MainLayout({
           {current === "vials" && <VialsScreen />}
           {current === "recalls" && <RecallsScreen />}
           {current === "patients" && <PatientsScreen />}
+          {current === "transfers" && <TransfersScreen storeId={store?.id} />}
           {current === "clinic-report" && <ClinicReportScreen />}
           {current === "categories" && <CategoriesScreen />}
           {current === "alerts" && <AlertsScreen />}

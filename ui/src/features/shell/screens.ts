@@ -29,7 +29,8 @@ export type ScreenId =
   | "clinic-report"
   | "alerts"
   | "coldchain"
-  | "reorder";
+  | "reorder"
+  | "transfers";
 
 /** One entry of the navigation. */
 export interface ScreenEntry {
@@ -72,6 +73,8 @@ export const SCREENS: readonly ScreenEntry[] = [
   { id: "alerts", label: "Alerts", key: "A", needs: "list_alerts" },
   { id: "coldchain", label: "Cold chain", key: "T", needs: "list_storage_locations" },
   { id: "reorder", label: "Reorder", key: "E", needs: "list_reorder_recommendations" },
+  // Stock between stores: any store staff may draft one (adjust_stock), managers ship.
+  { id: "transfers", label: "Transfers", key: "X", needs: "list_transfers" },
   // This workstation (till id, printer) and the store's settings: managers
   // change how the store sells; only admins its details and the till id.
   { id: "settings", label: "Settings", key: ",", needs: "update_till_settings" },

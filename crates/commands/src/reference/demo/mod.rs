@@ -13,6 +13,7 @@ mod clinic;
 mod cold;
 mod inventory;
 mod till;
+mod transfers;
 
 use super::recorder::{sorted, Recorder, DB_NAME};
 use pharmapos_engine::setup::{initialize, InitRequest};
@@ -32,6 +33,7 @@ pub(super) fn run() -> Recorder {
     till::day(&mut d, &c, &b);
     cold::evening(&mut d, &c);
     clinic::day(&mut d, &c);
+    transfers::morning(&mut d, &c, &b);
     d
 }
 
