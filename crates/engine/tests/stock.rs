@@ -244,6 +244,8 @@ fn test_writeoff_batch() {
         batch_id: b,
         reason: AdjustmentReason::Damage,
         notes: Some("dropped".into()),
+        approver_name: None,
+        approver_pin: None,
     });
     assert_eq!(adj.kind, "writeoff");
     assert_eq!(adj.status, "applied");
@@ -279,6 +281,8 @@ fn test_writeoff_batch() {
                 batch_id: b,
                 reason: AdjustmentReason::Loss,
                 notes: None,
+                approver_name: None,
+                approver_pin: None,
             },
         )
     });
@@ -292,6 +296,8 @@ fn test_writeoff_batch() {
                 batch_id: other,
                 reason: AdjustmentReason::Expired,
                 notes: None,
+                approver_name: None,
+                approver_pin: None,
             },
         )
     });
@@ -303,6 +309,8 @@ fn test_writeoff_batch() {
                 batch_id: BatchId::new(),
                 reason: AdjustmentReason::Loss,
                 notes: None,
+                approver_name: None,
+                approver_pin: None,
             },
         )
     });
@@ -1378,6 +1386,8 @@ fn cashier_permissions_are_enforced_by_the_engine() {
                 batch_id: b,
                 reason: AdjustmentReason::Loss,
                 notes: None,
+                approver_name: None,
+                approver_pin: None,
             },
         )
     });
@@ -1533,6 +1543,8 @@ fn products_unique_sku_barcode_search_and_soft_delete() {
         batch_id: b,
         reason: AdjustmentReason::Obsolete,
         notes: None,
+        approver_name: None,
+        approver_pin: None,
     });
     let deleted = fx.run(DeleteProduct { id: p });
     assert!(deleted.deleted_at.is_some());

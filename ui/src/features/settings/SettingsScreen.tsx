@@ -107,7 +107,7 @@ function PrinterSection() {
   if (printer.error) return <ErrorMessage error={printer.error} />;
   if (!printer.data) return <Loading what={t("the printer settings")} />;
   // The shell asks the engine (manage_stock) before saving; the form is read-only otherwise.
-  return <PrinterSettingsForm settings={printer.data} canChange={mayRun("writeoff_batch")} />;
+  return <PrinterSettingsForm settings={printer.data} canChange={mayRun("approve_adjustment")} />;
 }
 
 /** The store's details (admins) and how it sells (managers). */

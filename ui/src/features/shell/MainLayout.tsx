@@ -37,6 +37,7 @@ import { AlertsScreen } from "../alerts/AlertsScreen";
 import { AlertNavBadge } from "../alerts/AlertBadge";
 import { ColdChainScreen } from "../coldchain/ColdChainScreen";
 import { ReorderScreen } from "../reorder/ReorderScreen";
+import { ApprovalsScreen } from "../approvals/ApprovalsScreen";
 import { StatusBar } from "./StatusBar";
 import { UnauthenticatedContext } from "./session";
 import { StoreLocaleProvider, usableLocale, type StoreLocale } from "../../lib/locale";
@@ -193,6 +194,7 @@ export function MainLayout({
           {current === "alerts" && <AlertsScreen />}
           {current === "coldchain" && <ColdChainScreen />}
           {current === "reorder" && <ReorderScreen />}
+          {current === "approvals" && <ApprovalsScreen />}
         </main>
         <StatusBar status={status} user={user} />
       </div>

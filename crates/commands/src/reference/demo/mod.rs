@@ -11,6 +11,7 @@
 
 mod clinic;
 mod cold;
+mod control;
 mod inventory;
 mod till;
 
@@ -32,6 +33,7 @@ pub(super) fn run() -> Recorder {
     till::day(&mut d, &c, &b);
     cold::evening(&mut d, &c);
     clinic::day(&mut d, &c);
+    control::approvals(&mut d, &c);
     d
 }
 
