@@ -90,7 +90,7 @@ describe("ApprovalsScreen", { timeout: 30_000 }, () => {
     const reason = within(dialog).getByLabelText("Reason for rejecting (required)");
     fireEvent.change(reason, { target: { value: "no" } });
     fireEvent.click(confirm);
-    expect(await within(dialog).findByText(/already decided/)).toBeInTheDocument();
+    expect(await within(dialog).findByText("This adjustment was already decided (applied).")).toBeInTheDocument();
     fireEvent.change(reason, { target: { value: "relabel instead" } });
     fireEvent.click(confirm);
     await waitFor(() => expect(calls.filter((c) => c.name === "reject_adjustment").at(-1)?.input).toEqual({ adjustment_id: "w1", notes: "relabel instead" }));
