@@ -49,6 +49,8 @@ use pharmapos_engine::coldchain::locations::{
     CreateStorageLocation, ListStorageLocations, PutLotInLocation,
 };
 use pharmapos_engine::coldchain::readings::{ImportReadingsCsv, ListReadings, RecordReadings};
+use pharmapos_engine::control::approvals::ListApprovals;
+use pharmapos_engine::control::freeze::SetStockFreezeDate;
 use pharmapos_engine::op::parse_request;
 use pharmapos_engine::reports::dashboard::GetDashboard;
 use pharmapos_engine::sales::cart::{
@@ -64,8 +66,6 @@ use pharmapos_engine::sales::settings::{GetTillSettings, UpdateTillSettings};
 use pharmapos_engine::sales::shift_list::ListShifts;
 use pharmapos_engine::sales::shifts::{CloseShift, GetShiftReport, OpenShift};
 use pharmapos_engine::security::ListSecurityLog;
-use pharmapos_engine::control::approvals::ListApprovals;
-use pharmapos_engine::control::freeze::SetStockFreezeDate;
 use pharmapos_engine::stock::adjust::{
     AdjustStock, ApproveAdjustment, ListAdjustments, RejectAdjustment, ReturnToSupplier,
     WriteoffBatch,

@@ -10,7 +10,7 @@ use pharmapos_engine::audit::GetAuditTrail;
 use pharmapos_engine::auth::Role;
 use pharmapos_engine::catalogue::stores::CreateStore;
 use pharmapos_engine::catalogue::users::CreateUser;
-use pharmapos_engine::clinic::recalls::{DisposeBatch, Disposal};
+use pharmapos_engine::clinic::recalls::{Disposal, DisposeBatch};
 use pharmapos_engine::control::approvals::{ApprovalKind, ListApprovals};
 use pharmapos_engine::control::freeze::SetStockFreezeDate;
 use pharmapos_engine::ids::{BatchId, ProductId, StoreId};
@@ -56,8 +56,18 @@ fn adjust(batch: BatchId, change: i64) -> AdjustStock {
     }
 }
 
-fn approve(fx: &mut Fx, who: Session, id: pharmapos_engine::ids::AdjustmentId) -> pharmapos_engine::Result<pharmapos_engine::stock::adjust::Adjustment> {
-    fx.as_user(who, ApproveAdjustment { adjustment_id: id, notes: None })
+fn approve(
+    fx: &mut Fx,
+    who: Session,
+    id: pharmapos_engine::ids::AdjustmentId,
+) -> pharmapos_engine::Result<pharmapos_engine::stock::adjust::Adjustment> {
+    fx.as_user(
+        who,
+        ApproveAdjustment {
+            adjustment_id: id,
+            notes: None,
+        },
+    )
 }
 
 fn reject(
@@ -94,15 +104,25 @@ fn a_cashiers_writeoff_over_the_threshold_waits_then_is_approved_or_rejected() {
     let p = fx.paracetamol();
     // Within the thresholds (10 units, 100 in value): applied at once.
     let small = fx.receive(p, "S1", day(200), 5);
-    let a = fx.as_user(c, writeoff(small, AdjustmentReason::Expired)).unwrap();
-    assert_eq!((a.kind.as_str(), a.status.as_str()), ("writeoff", "applied"));
+    let a = fx
+        .as_user(c, writeoff(small, AdjustmentReason::Expired))
+        .unwrap();
+    assert_eq!(
+        (a.kind.as_str(), a.status.as_str()),
+        ("writeoff", "applied")
+    );
     assert_eq!(a.approved_by, Some(c.user_id));
     assert_eq!(fx.on_hand(small), qi(0));
 
     // 40 units: over the units threshold, it waits and nothing moves.
     let b = fx.receive(p, "W1", day(200), 40);
-    let w = fx.as_user(c, writeoff(b, AdjustmentReason::Damage)).unwrap();
-    assert_eq!((w.kind.as_str(), w.status.as_str()), ("writeoff", "pending"));
+    let w = fx
+        .as_user(c, writeoff(b, AdjustmentReason::Damage))
+        .unwrap();
+    assert_eq!(
+        (w.kind.as_str(), w.status.as_str()),
+        ("writeoff", "pending")
+    );
     assert_eq!(w.quantity_change, qi(-40));
     assert_eq!(w.new_quantity, None);
     assert_eq!(fx.on_hand(b), qi(40));
@@ -121,7 +141,10 @@ fn a_cashiers_writeoff_over_the_threshold_waits_then_is_approved_or_rejected() {
         BatchStatus::Damaged,
         "a damage write-off marks the batch damaged on approval"
     );
-    assert_eq!(kinds(&mut fx, p).last().map(String::as_str), Some("writeoff"));
+    assert_eq!(
+        kinds(&mut fx, p).last().map(String::as_str),
+        Some("writeoff")
+    );
 
     // Rejected with a reason: stock unchanged.
     let b2 = fx.receive(p, "W2", day(200), 30);
@@ -142,7 +165,9 @@ fn an_approved_writeoff_applies_exactly_what_was_asked_or_is_refused() {
     let (c, m) = (fx.cashier, fx.manager);
     let p = fx.paracetamol();
     let b = fx.receive(p, "W1", day(200), 40);
-    let w = fx.as_user(c, writeoff(b, AdjustmentReason::Obsolete)).unwrap();
+    let w = fx
+        .as_user(c, writeoff(b, AdjustmentReason::Obsolete))
+        .unwrap();
     // The batch loses 5 before the manager decides: 40 is no longer there.
     fx.as_user(m, adjust(b, -5)).unwrap();
     assert_kind(approve(&mut fx, m, w.id), "insufficient_stock");
@@ -194,7 +219,9 @@ fn a_managers_pin_at_the_point_of_action_approves_at_once() {
     assert_eq!(r.status, "applied");
     assert_eq!(fx.on_hand(b2), qi(15));
     // A manager's own write-off needs nobody.
-    let own = fx.as_user(m, ret(b2, 15, AdjustmentReason::Recall)).unwrap();
+    let own = fx
+        .as_user(m, ret(b2, 15, AdjustmentReason::Recall))
+        .unwrap();
     assert_eq!(own.status, "applied");
 }
 
@@ -206,7 +233,10 @@ fn returns_to_supplier_wait_over_the_threshold_and_are_approved_or_rejected() {
     let b = fx.receive(p, "R1", day(200), 50);
     // Small: at once, to the batch's supplier, a supplier_return event.
     let small = fx.as_user(c, ret(b, 4, AdjustmentReason::Damage)).unwrap();
-    assert_eq!((small.kind.as_str(), small.status.as_str()), ("supplier_return", "applied"));
+    assert_eq!(
+        (small.kind.as_str(), small.status.as_str()),
+        ("supplier_return", "applied")
+    );
     assert_eq!(small.supplier_id, Some(fx.supplier));
     assert_eq!(small.supplier_name.as_deref(), Some("Emzor Distribution"));
     assert_eq!(fx.on_hand(b), qi(46));
@@ -218,24 +248,44 @@ fn returns_to_supplier_wait_over_the_threshold_and_are_approved_or_rejected() {
     });
     let last = trail.last().unwrap();
     assert_eq!(last.change_type, "supplier_return");
-    assert!(last.notes.as_deref().unwrap_or("").contains("Emzor Distribution"));
+    assert!(last
+        .notes
+        .as_deref()
+        .unwrap_or("")
+        .contains("Emzor Distribution"));
 
     // 20 units: pending until a manager decides.
-    let big = fx.as_user(c, ret(b, 20, AdjustmentReason::Expired)).unwrap();
+    let big = fx
+        .as_user(c, ret(b, 20, AdjustmentReason::Expired))
+        .unwrap();
     assert_eq!(big.status, "pending");
     assert_eq!(fx.on_hand(b), qi(46));
     approve(&mut fx, m, big.id).unwrap();
     assert_eq!(fx.on_hand(b), qi(26));
-    let big2 = fx.as_user(c, ret(b, 20, AdjustmentReason::Expired)).unwrap();
+    let big2 = fx
+        .as_user(c, ret(b, 20, AdjustmentReason::Expired))
+        .unwrap();
     reject(&mut fx, m, big2.id, Some("supplier will not take it back")).unwrap();
     assert_eq!(fx.on_hand(b), qi(26));
 
     // Refusals.
-    assert_kind(fx.as_user(c, ret(b, 27, AdjustmentReason::Damage)), "insufficient_stock");
-    assert_kind(fx.as_user(c, ret(b, 0, AdjustmentReason::Damage)), "invalid_input");
-    let e = assert_kind(fx.as_user(c, ret(b, 1, AdjustmentReason::Found)), "invalid_input");
+    assert_kind(
+        fx.as_user(c, ret(b, 27, AdjustmentReason::Damage)),
+        "insufficient_stock",
+    );
+    assert_kind(
+        fx.as_user(c, ret(b, 0, AdjustmentReason::Damage)),
+        "invalid_input",
+    );
+    let e = assert_kind(
+        fx.as_user(c, ret(b, 1, AdjustmentReason::Found)),
+        "invalid_input",
+    );
     assert_eq!(e.details()["field"], "reason");
-    let e = assert_kind(fx.as_user(c, ret(b, 1, AdjustmentReason::Other)), "invalid_input");
+    let e = assert_kind(
+        fx.as_user(c, ret(b, 1, AdjustmentReason::Other)),
+        "invalid_input",
+    );
     assert_eq!(e.details()["field"], "notes");
     fx.assert_verified();
 }
@@ -270,7 +320,10 @@ fn dispose_batch_returns_through_the_same_writer() {
     assert_eq!(fx.on_hand(b), qi(0));
     let list = fx.run(ListAdjustments::default());
     let r = list.iter().find(|a| a.batch_id == b).unwrap();
-    assert_eq!((r.kind.as_str(), r.status.as_str()), ("supplier_return", "applied"));
+    assert_eq!(
+        (r.kind.as_str(), r.status.as_str()),
+        ("supplier_return", "applied")
+    );
     assert_eq!(r.notes.as_deref(), Some("RMA 77"));
     assert_eq!(r.supplier_id, Some(fx.supplier));
 }
@@ -327,11 +380,15 @@ fn the_queue_lists_every_kind_oldest_first_in_the_actors_stores_only() {
     // Asked in this order, a minute apart: a return, an adjustment, a write-off; and one in B.
     let t = now();
     fx.set_now(t);
-    let r = fx.as_user(c, ret(b3, 30, AdjustmentReason::Expired)).unwrap();
+    let r = fx
+        .as_user(c, ret(b3, 30, AdjustmentReason::Expired))
+        .unwrap();
     fx.set_now(t + Duration::minutes(1));
     let a = fx.as_user(c, adjust(b1, -20)).unwrap();
     fx.set_now(t + Duration::minutes(2));
-    let w = fx.as_user(c, writeoff(b2, AdjustmentReason::Damage)).unwrap();
+    let w = fx
+        .as_user(c, writeoff(b2, AdjustmentReason::Damage))
+        .unwrap();
     fx.set_now(t + Duration::minutes(3));
     let other = fx.as_user(bea, adjust(bb, -30)).unwrap();
     assert_eq!(other.status, "pending");
@@ -349,15 +406,24 @@ fn the_queue_lists_every_kind_oldest_first_in_the_actors_stores_only() {
         ],
         "oldest first, and store B's request is not the manager's"
     );
-    assert!(queue.iter().all(|q| q.approve_command == "approve_adjustment"
-        && q.reject_command == "reject_adjustment"
-        && q.requested_by == c.user_id
-        && q.requested_by_name == CASHIER));
+    assert!(queue
+        .iter()
+        .all(|q| q.approve_command == "approve_adjustment"
+            && q.reject_command == "reject_adjustment"
+            && q.requested_by == c.user_id
+            && q.requested_by_name == CASHIER));
     assert_eq!(queue[1].amount.as_deref(), Some("20"));
     assert_eq!(queue[1].limit.as_deref(), Some("10"));
-    assert!(queue[0].summary.contains("Q3") && queue[0].summary.contains("Emzor"), "{}", queue[0].summary);
+    assert!(
+        queue[0].summary.contains("Q3") && queue[0].summary.contains("Emzor"),
+        "{}",
+        queue[0].summary
+    );
     // Store B's queue is not the manager's to read.
-    assert_kind(fx.as_user(m, ListApprovals { store_id: Some(sb) }), "forbidden");
+    assert_kind(
+        fx.as_user(m, ListApprovals { store_id: Some(sb) }),
+        "forbidden",
+    );
     // The admin (of both stores) sees all four, oldest first.
     let all = fx.run(ListApprovals::default());
     assert_eq!(all.len(), 4);
@@ -371,7 +437,12 @@ fn the_queue_lists_every_kind_oldest_first_in_the_actors_stores_only() {
     assert_eq!(d.pending_approvals, 3);
     approve(&mut fx, m, a.id).unwrap();
     reject(&mut fx, m, w.id, Some("no")).unwrap();
-    assert_eq!(fx.as_user(m, GetDashboard::default()).unwrap().pending_approvals, 1);
+    assert_eq!(
+        fx.as_user(m, GetDashboard::default())
+            .unwrap()
+            .pending_approvals,
+        1
+    );
     assert_eq!(fx.as_user(m, ListApprovals::default()).unwrap().len(), 1);
 }
 
@@ -391,12 +462,21 @@ fn the_freeze_date_refuses_backdated_movements() {
     let e = assert_kind(fx.as_user(m, freeze(Some(day(1)))), "invalid_input");
     assert_eq!(e.details()["field"], "freeze_date");
     let e = assert_kind(
-        fx.as_user(m, SetStockFreezeDate { reason: " ".into(), ..freeze(Some(today())) }),
+        fx.as_user(
+            m,
+            SetStockFreezeDate {
+                reason: " ".into(),
+                ..freeze(Some(today()))
+            },
+        ),
         "invalid_input",
     );
     assert_eq!(e.details()["field"], "reason");
     let s = fx.as_user(m, freeze(Some(day(-1)))).unwrap();
-    assert_eq!(s.stock_freeze_date.as_deref(), Some(day(-1).to_string().as_str()));
+    assert_eq!(
+        s.stock_freeze_date.as_deref(),
+        Some(day(-1).to_string().as_str())
+    );
     // Later: any manager.
     let s = fx.as_user(m, freeze(Some(today()))).unwrap();
     assert_eq!(s.stock_freeze_date, Some(today().to_string()));
@@ -411,7 +491,10 @@ fn the_freeze_date_refuses_backdated_movements() {
     assert_eq!(e.details()["store_id"], fx.store.to_string());
     let req = fx.receive_req(p, "F2", day(200), qi(10));
     assert_kind(fx.as_user(m, req), "stock_frozen");
-    assert_kind(fx.as_user(m, writeoff(b, AdjustmentReason::Damage)), "stock_frozen");
+    assert_kind(
+        fx.as_user(m, writeoff(b, AdjustmentReason::Damage)),
+        "stock_frozen",
+    );
     // A pending request cannot be approved into the closed period either.
     fx.set_now(now());
     let pending = fx.as_user(c, adjust(b, -20)).unwrap();

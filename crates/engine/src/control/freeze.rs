@@ -61,7 +61,9 @@ impl Operation for SetStockFreezeDate {
             if d > today {
                 return Err(Error::invalid(
                     "freeze_date",
-                    format!("the freeze date {d} is after today ({today}): a freeze closes the past"),
+                    format!(
+                        "the freeze date {d} is after today ({today}): a freeze closes the past"
+                    ),
                 ));
             }
         }

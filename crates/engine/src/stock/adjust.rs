@@ -269,7 +269,9 @@ impl RequestKind {
             "adjustment" => Ok(RequestKind::Adjustment),
             "writeoff" => Ok(RequestKind::Writeoff),
             "supplier_return" => Ok(RequestKind::SupplierReturn),
-            other => Err(Error::internal(format!("unknown adjustment kind '{other}'"))),
+            other => Err(Error::internal(format!(
+                "unknown adjustment kind '{other}'"
+            ))),
         }
     }
 
@@ -344,7 +346,8 @@ fn over_of(change: i64, cost_e4: i64, approval_milli: i64, approval_e4: i64) -> 
 /// the batch's store and that the change leaves the batch valid.
 pub(crate) fn request(ctx: &Ctx<'_>, store: &StoreInfo, r: NewRequest<'_>) -> Result<AdjustmentId> {
     let b = r.batch;
-    let (needs_approval, over) = over_of(r.change, b.cost_e4, store.approval_milli, store.approval_e4);
+    let (needs_approval, over) =
+        over_of(r.change, b.cost_e4, store.approval_milli, store.approval_e4);
     let approver = approve(
         ctx,
         Approval {
@@ -453,7 +456,9 @@ fn apply(
     let kind = RequestKind::parse(&kind)?;
     let tail = notes.map(|n| format!(": {n}")).unwrap_or_default();
     let event_notes = match (kind, supplier) {
-        (RequestKind::SupplierReturn, Some(s)) => format!("returned to supplier {s} ({reason}){tail}"),
+        (RequestKind::SupplierReturn, Some(s)) => {
+            format!("returned to supplier {s} ({reason}){tail}")
+        }
         _ => format!("{reason}{tail}"),
     };
     ctx.tx.execute(
@@ -554,9 +559,8 @@ impl Operation for RejectAdjustment {
     fn run(self, ctx: &Ctx<'_>) -> Result<Adjustment> {
         let (batch_id, _) = pending(ctx, self.adjustment_id)?;
         let b = BatchRow::load(ctx.tx, batch_id)?;
-        let notes = optional_text("notes", self.notes.as_deref(), 1000)?.ok_or_else(|| {
-            Error::invalid("notes", "say why the request is rejected (notes)")
-        })?;
+        let notes = optional_text("notes", self.notes.as_deref(), 1000)?
+            .ok_or_else(|| Error::invalid("notes", "say why the request is rejected (notes)"))?;
         ctx.tx.execute(
             "UPDATE stock_adjustments SET status = 'rejected', approved_by = ?2, decided_at = ?3, decision_notes = ?4 WHERE id = ?1",
             params![self.adjustment_id, ctx.actor.id, ctx.now_str(), notes],
@@ -700,7 +704,6 @@ pub(crate) fn get_adjustment(ctx: &Ctx<'_>, id: AdjustmentId) -> Result<Adjustme
         .ok_or_else(|| Error::not_found("adjustment", id))
 }
 
-
 /// The store's pending adjustments, write-offs and returns to supplier for
 /// the approvals queue, oldest first, with the figure each goes past as the
 /// store's thresholds stand now.
@@ -710,7 +713,13 @@ pub(crate) fn pending_approvals(ctx: &Ctx<'_>, store: StoreId) -> Result<Vec<App
     ))?;
     let rows = stmt.query_map([store], |r| {
         let a = read_adjustment(r)?;
-        Ok((a, r.get::<_, i64>(20)?, r.get::<_, i64>(21)?, r.get::<_, i64>(22)?, r.get::<_, String>(25)?))
+        Ok((
+            a,
+            r.get::<_, i64>(20)?,
+            r.get::<_, i64>(21)?,
+            r.get::<_, i64>(22)?,
+            r.get::<_, String>(25)?,
+        ))
     })?;
     let mut out = Vec::new();
     for row in rows {

@@ -13,7 +13,9 @@
 //! `dispose_batch` (method `return_to_supplier`), so a return is one record
 //! and one `supplier_return` event whichever screen made it.
 
-use super::adjust::{get_adjustment, request, Adjustment, AdjustmentReason, NewRequest, RequestKind};
+use super::adjust::{
+    get_adjustment, request, Adjustment, AdjustmentReason, NewRequest, RequestKind,
+};
 use super::BatchRow;
 use crate::auth::Permission;
 use crate::catalogue::optional_text;

@@ -575,7 +575,9 @@ function RecentAdjustments() {
               <td>{statusWords(a.status, t)}</td>
               <td>
                 {a.user_name}
-                {a.approved_by_name ? ` ${t("(approved by {{name}})", { name: a.approved_by_name })}` : ""}
+                {a.approved_by_name
+                  ? ` ${a.status === "rejected" ? t("(rejected by {{name}})", { name: a.approved_by_name }) : t("(approved by {{name}})", { name: a.approved_by_name })}`
+                  : ""}
               </td>
             </tr>
           ))}
