@@ -169,7 +169,7 @@ pub enum Error {
     },
     /// The store's stock is frozen up to a date: no stock movement may be
     /// dated before it.
-    #[error("the store's stock books are closed before {freeze_date} (the stock freeze date): a movement dated {date} is refused")]
+    #[error("the store's stock is frozen before {freeze_date}: nothing may be dated {date}")]
     StockFrozen {
         /// Store.
         store_id: StoreId,
