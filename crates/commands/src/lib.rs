@@ -49,6 +49,8 @@ use pharmapos_engine::coldchain::locations::{
     CreateStorageLocation, ListStorageLocations, PutLotInLocation, UpdateStorageLocation,
 };
 use pharmapos_engine::coldchain::readings::{ImportReadingsCsv, ListReadings, RecordReadings};
+use pharmapos_engine::control::approvals::ListApprovals;
+use pharmapos_engine::control::freeze::SetStockFreezeDate;
 use pharmapos_engine::control::transfers::{
     ApproveDiscrepancy, ApproveTransfer, CancelTransfer, CreateTransfer, GetPendingTransfers,
     GetTransfer, InitiateTransfer, ListTransfers, ReceiveTransfer, RejectDiscrepancy,
@@ -70,7 +72,8 @@ use pharmapos_engine::sales::shift_list::ListShifts;
 use pharmapos_engine::sales::shifts::{CloseShift, GetShiftReport, OpenShift};
 use pharmapos_engine::security::ListSecurityLog;
 use pharmapos_engine::stock::adjust::{
-    AdjustStock, ApproveAdjustment, ListAdjustments, RejectAdjustment, WriteoffBatch,
+    AdjustStock, ApproveAdjustment, ListAdjustments, RejectAdjustment, ReturnToSupplier,
+    WriteoffBatch,
 };
 use pharmapos_engine::stock::allocate::AllocateStockForSale;
 use pharmapos_engine::stock::backorders::{
@@ -207,6 +210,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     spec::<RejectAdjustment>(),
     spec::<ListAdjustments>(),
     spec::<WriteoffBatch>(),
+    spec::<ReturnToSupplier>(),
     spec::<SetBatchStatus>(),
     spec::<ExpireBatchesWithinDays>(),
     spec::<GetExpiringBatches>(),
@@ -215,6 +219,9 @@ pub static COMMANDS: &[CommandSpec] = &[
     spec::<ListBatches>(),
     spec::<GetBatch>(),
     spec::<GetProductStock>(),
+    // Stock control: the approvals queue and the freeze date
+    spec::<ListApprovals>(),
+    spec::<SetStockFreezeDate>(),
     // Alerts and reorder
     spec::<ListAlerts>(),
     spec::<AcknowledgeAlert>(),

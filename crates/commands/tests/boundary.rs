@@ -455,9 +455,18 @@ fn case(name: &str, ids: &BTreeMap<&'static str, String>) -> Option<Value> {
             json!({"batch_id": i("batch"), "quantity_change": "-1", "reason": "loss"})
         }
         "approve_adjustment" => json!({"adjustment_id": i("adjustment")}),
-        "reject_adjustment" => json!({"adjustment_id": i("adjustment")}),
+        "reject_adjustment" => {
+            json!({"adjustment_id": i("adjustment"), "notes": "not today"})
+        }
         "list_adjustments" => json!({"store_id": a}),
         "writeoff_batch" => json!({"batch_id": i("batch2"), "reason": "damage"}),
+        "return_to_supplier" => {
+            json!({"batch_id": i("batch"), "quantity": "1", "reason": "damage"})
+        }
+        "list_approvals" => json!({"store_id": a}),
+        "set_stock_freeze_date" => {
+            json!({"store_id": a, "freeze_date": "2020-01-01", "reason": "closed"})
+        }
         "set_batch_status" => {
             json!({"batch_id": i("batch2"), "status": "quarantine", "reason": "check"})
         }

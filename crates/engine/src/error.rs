@@ -167,6 +167,17 @@ pub enum Error {
         /// Its name.
         name: String,
     },
+    /// The store's stock is frozen up to a date: no stock movement may be
+    /// dated before it.
+    #[error("the store's stock is frozen before {freeze_date}: nothing may be dated {date}")]
+    StockFrozen {
+        /// Store.
+        store_id: StoreId,
+        /// The freeze date (`YYYY-MM-DD`): nothing may be dated before it.
+        freeze_date: String,
+        /// The refused date (`YYYY-MM-DD`).
+        date: String,
+    },
 
     // ---- catalogue ------------------------------------------------------
     /// The product is soft-deleted.
@@ -555,6 +566,7 @@ pub enum ErrorKind {
     NotSetUp,
     AlreadySetUp,
     StoreClosed,
+    StockFrozen,
     ProductDeleted,
     ProductPendingApproval,
     ProductDiscontinued,
@@ -606,6 +618,7 @@ impl ErrorKind {
         ErrorKind::NotSetUp,
         ErrorKind::AlreadySetUp,
         ErrorKind::StoreClosed,
+        ErrorKind::StockFrozen,
         ErrorKind::ProductDeleted,
         ErrorKind::ProductPendingApproval,
         ErrorKind::ProductDiscontinued,
@@ -657,6 +670,7 @@ impl ErrorKind {
             ErrorKind::NotSetUp => "not_set_up",
             ErrorKind::AlreadySetUp => "already_set_up",
             ErrorKind::StoreClosed => "store_closed",
+            ErrorKind::StockFrozen => "stock_frozen",
             ErrorKind::ProductDeleted => "product_deleted",
             ErrorKind::ProductPendingApproval => "product_pending_approval",
             ErrorKind::ProductDiscontinued => "product_discontinued",
@@ -744,6 +758,7 @@ impl Error {
             Error::NotSetUp {} => ErrorKind::NotSetUp,
             Error::AlreadySetUp {} => ErrorKind::AlreadySetUp,
             Error::StoreClosed { .. } => ErrorKind::StoreClosed,
+            Error::StockFrozen { .. } => ErrorKind::StockFrozen,
             Error::ProductDeleted { .. } => ErrorKind::ProductDeleted,
             Error::ProductPendingApproval { .. } => ErrorKind::ProductPendingApproval,
             Error::ProductDiscontinued { .. } => ErrorKind::ProductDiscontinued,
@@ -1011,6 +1026,7 @@ impl Error {
         KindDoc { kind: "not_set_up", meaning: "no store exists yet", details: &[] },
         KindDoc { kind: "already_set_up", meaning: "setup was asked for twice", details: &[] },
         KindDoc { kind: "store_closed", meaning: "the store is closed (deactivated)", details: &["store_id", "name"] },
+        KindDoc { kind: "stock_frozen", meaning: "the store's stock is frozen: nothing may be dated before its freeze date", details: &["store_id", "freeze_date", "date"] },
         KindDoc { kind: "product_deleted", meaning: "the product is soft-deleted", details: &["product_id", "sku"] },
         KindDoc { kind: "product_pending_approval", meaning: "the product waits for a manager's approval and cannot be sold yet", details: &["product_id", "sku"] },
         KindDoc { kind: "product_discontinued", meaning: "the product is discontinued: no more stock comes in", details: &["product_id", "sku"] },
@@ -1090,6 +1106,11 @@ mod tests {
             Error::StoreClosed {
                 store_id: StoreId::new(),
                 name: "Main".into(),
+            },
+            Error::StockFrozen {
+                store_id: StoreId::new(),
+                freeze_date: "2026-01-31".into(),
+                date: "2026-01-30".into(),
             },
             Error::ProductDeleted {
                 product_id: ProductId::new(),

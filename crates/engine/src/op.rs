@@ -81,6 +81,10 @@ pub struct Ctx<'a> {
     /// The store the operation was last checked against ([`Ctx::require`]
     /// asks the role held there).
     at: Cell<Option<StoreId>>,
+    /// The store whose stock freeze date this operation's "today" already
+    /// passed ([`Ctx::check_not_frozen`]): one lookup per operation, not per
+    /// line of a sale.
+    unfrozen: Cell<Option<StoreId>>,
 }
 
 impl Ctx<'_> {
@@ -200,6 +204,51 @@ impl Ctx<'_> {
         self.now.with_timezone(&store.tz).date_naive()
     }
 
+    /// Fails with `stock_frozen` when `date` is before the store's stock
+    /// freeze date (`set_stock_freeze_date`): the books are closed up to it.
+    pub fn check_date_not_frozen(&self, store: &StoreInfo, date: NaiveDate) -> Result<()> {
+        match store.stock_freeze_date {
+            Some(freeze) if date < freeze => Err(Error::StockFrozen {
+                store_id: store.id,
+                freeze_date: freeze.to_string(),
+                date: date.to_string(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Fails with `stock_frozen` when the store's local today is before its
+    /// stock freeze date: every stock movement passes here (the stock
+    /// writer), so nothing moves dated inside the closed period, whatever
+    /// the clock says.
+    pub(crate) fn check_not_frozen(&self, store: StoreId) -> Result<()> {
+        if self.unfrozen.get() == Some(store) {
+            return Ok(());
+        }
+        let (freeze, tz): (Option<String>, String) = self
+            .tx
+            .prepare_cached("SELECT stock_freeze_date, timezone FROM stores WHERE id = ?1")?
+            .query_row([store], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+            .ok_or_else(|| Error::not_found("store", store))?;
+        if let Some(freeze) = freeze {
+            let tz = tz
+                .parse::<chrono_tz::Tz>()
+                .map_err(|_| Error::corrupt("store", store, "timezone", tz))?;
+            let today = self.now.with_timezone(&tz).date_naive();
+            // Dates are stored `YYYY-MM-DD`, so text order is date order.
+            if today.to_string() < freeze {
+                return Err(Error::StockFrozen {
+                    store_id: store,
+                    freeze_date: freeze,
+                    date: today.to_string(),
+                });
+            }
+        }
+        self.unfrozen.set(Some(store));
+        Ok(())
+    }
+
     /// Fails unless the actor holds `p` in the store the operation was
     /// checked against ([`Ctx::store`] / [`Ctx::check_store`]), or, before
     /// any store is resolved, in every store they are assigned to.
@@ -229,6 +278,7 @@ impl Db {
                 permission: O::PERMISSION,
                 writes: O::WRITES,
                 at: Cell::new(None),
+                unfrozen: Cell::new(None),
             };
             op.run(&ctx)
         };

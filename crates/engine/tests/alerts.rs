@@ -157,6 +157,8 @@ fn expiring_soon_escalates_then_becomes_expired_and_resolves_when_written_off() 
         batch_id: b,
         reason: AdjustmentReason::Expired,
         notes: None,
+        approver_name: None,
+        approver_pin: None,
     });
     sweep(&mut fx);
     assert!(open_alerts(&mut fx, AlertType::Expired).is_empty());
@@ -223,6 +225,8 @@ fn a_recall_raises_a_critical_alert_at_once() {
         batch_id: b,
         reason: AdjustmentReason::Recall,
         notes: None,
+        approver_name: None,
+        approver_pin: None,
     });
     sweep(&mut fx);
     assert!(open_alerts(&mut fx, AlertType::Recall).is_empty());
@@ -380,6 +384,8 @@ fn reorder_arithmetic_uses_net_usage_and_lead_time() {
         batch_id: b2,
         reason: AdjustmentReason::Damage,
         notes: None,
+        approver_name: None,
+        approver_pin: None,
     });
     // 140 available, lead demand 10: nothing to order.
     let none = fx.run(ListReorderRecommendations::default());

@@ -281,6 +281,8 @@ impl World {
                             batch_id: id,
                             reason: AdjustmentReason::Loss,
                             notes: None,
+                            approver_name: None,
+                            approver_pin: None,
                         },
                     )
                     .map(|_| {

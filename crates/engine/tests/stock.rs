@@ -244,6 +244,8 @@ fn test_writeoff_batch() {
         batch_id: b,
         reason: AdjustmentReason::Damage,
         notes: Some("dropped".into()),
+        approver_name: None,
+        approver_pin: None,
     });
     assert_eq!(adj.kind, "writeoff");
     assert_eq!(adj.status, "applied");
@@ -279,6 +281,8 @@ fn test_writeoff_batch() {
                 batch_id: b,
                 reason: AdjustmentReason::Loss,
                 notes: None,
+                approver_name: None,
+                approver_pin: None,
             },
         )
     });
@@ -292,6 +296,8 @@ fn test_writeoff_batch() {
                 batch_id: other,
                 reason: AdjustmentReason::Expired,
                 notes: None,
+                approver_name: None,
+                approver_pin: None,
             },
         )
     });
@@ -303,6 +309,8 @@ fn test_writeoff_batch() {
                 batch_id: BatchId::new(),
                 reason: AdjustmentReason::Loss,
                 notes: None,
+                approver_name: None,
+                approver_pin: None,
             },
         )
     });
@@ -1371,12 +1379,17 @@ fn cashier_permissions_are_enforced_by_the_engine() {
     let c = fx.cashier;
     let req = fx.receive_req(p, "P2", day(100), qi(5));
     refused(&mut fx, "forbidden", |fx| fx.as_user(c, req));
+    // A write-off is any store staff's to ask (over the threshold it waits);
+    // deciding one is a manager's.
+    let pending = fx
+        .as_user(c, adjust(b, 11, AdjustmentReason::Found))
+        .unwrap();
+    assert_eq!(pending.status, "pending");
     refused(&mut fx, "forbidden", |fx| {
         fx.as_user(
             c,
-            WriteoffBatch {
-                batch_id: b,
-                reason: AdjustmentReason::Loss,
+            ApproveAdjustment {
+                adjustment_id: pending.id,
                 notes: None,
             },
         )
@@ -1533,6 +1546,8 @@ fn products_unique_sku_barcode_search_and_soft_delete() {
         batch_id: b,
         reason: AdjustmentReason::Obsolete,
         notes: None,
+        approver_name: None,
+        approver_pin: None,
     });
     let deleted = fx.run(DeleteProduct { id: p });
     assert!(deleted.deleted_at.is_some());
@@ -1590,7 +1605,8 @@ fn search_finds_word_prefixes_anywhere_names_first() {
     // V8: the return disposition and its index; V9: the store's locale, tax
     // and licence numbers; V10: the running stock totals, their triggers and
     // the list indexes; V11: the clinic's tables; V12: alerts and the cold
-    // chain; V14: transfers; V16: the alert sweep's marks).
+    // chain; V14: transfers; V15: the stock freeze date, while its rebuild of
+    // stock_adjustments runs again on the table as it is; V16: the alert sweep's marks).
     fx.receive(pcm, "P0", day(30), 7);
     let path = fx.path.clone();
     let raw = fx.raw();
@@ -1656,6 +1672,7 @@ fn search_finds_word_prefixes_anywhere_names_first() {
          DROP TABLE clinic_vial_policies;
          DROP TABLE clinic_settings;
          DROP TABLE patients;
+         ALTER TABLE stores DROP COLUMN stock_freeze_date;
          DELETE FROM refinery_schema_history WHERE version >= 3;",
     )
     .unwrap();

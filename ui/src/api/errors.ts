@@ -30,6 +30,7 @@ export const ERROR_TITLES: Record<ErrorKind, string> = {
   not_set_up: "Not set up yet",
   already_set_up: "Already set up",
   store_closed: "Store closed",
+  stock_frozen: "Stock frozen",
   product_deleted: "Product deleted",
   product_pending_approval: "Product awaiting approval",
   product_discontinued: "Product discontinued",

@@ -5,6 +5,7 @@ import type { BatchId } from "./BatchId";
 import type { ProductId } from "./ProductId";
 import type { Qty } from "./Qty";
 import type { StoreId } from "./StoreId";
+import type { SupplierId } from "./SupplierId";
 import type { UserId } from "./UserId";
 
 /**
@@ -16,7 +17,7 @@ export type Adjustment = {
  */
 id: AdjustmentId, 
 /**
- * `adjustment` or `writeoff`.
+ * `adjustment`, `writeoff` or `supplier_return`.
  */
 kind: string, 
 /**
@@ -71,6 +72,14 @@ user_id: UserId,
  * Their name.
  */
 user_name: string, 
+/**
+ * The supplier a `supplier_return` goes back to.
+ */
+supplier_id: SupplierId | null, 
+/**
+ * Their name.
+ */
+supplier_name: string | null, 
 /**
  * Who approved/rejected.
  */

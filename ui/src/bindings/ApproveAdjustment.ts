@@ -2,9 +2,18 @@
 import type { AdjustmentId } from "./AdjustmentId";
 
 /**
- * Applies a `pending` adjustment (`invalid_state` if it is not pending), re-checking
- * that the batch does not go below 0 or below its reservations. The approver is the
- * acting user.
+ * Applies a `pending` adjustment, write-off or return to supplier
+ * (`adjustment_not_pending` if it was already decided). The approver is the acting user,
+ * a manager of the request's store; who asked stays on the record.
+ *
+ * - Applies exactly the quantity that was asked, re-checked against the batch as it is
+ *   now: a batch that no longer has it is `insufficient_stock` (a write-off asked for 40
+ *   that finds 30 is refused, not shrunk: refuse it and ask again), one that would go
+ *   below its reservations `conflict`; the request stays pending.
+ * - A write-off for `damage` marks the batch `damaged`; a return to supplier writes a
+ *   `supplier_return` event, a write-off a `writeoff` event, an adjustment an
+ *   `adjustment` event.
+ * - `stock_frozen` when the store's today is before its stock freeze date.
  */
 export type ApproveAdjustment = { 
 /**

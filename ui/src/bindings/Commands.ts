@@ -8,6 +8,7 @@ import type { AlertSettings } from "./AlertSettings";
 import type { AlertView } from "./AlertView";
 import type { AllocateStockForSale } from "./AllocateStockForSale";
 import type { AllocationResult } from "./AllocationResult";
+import type { ApprovalRequest } from "./ApprovalRequest";
 import type { ApproveAdjustment } from "./ApproveAdjustment";
 import type { ApproveDiscrepancy } from "./ApproveDiscrepancy";
 import type { ApproveTransfer } from "./ApproveTransfer";
@@ -80,6 +81,7 @@ import type { InitiateTransfer } from "./InitiateTransfer";
 import type { InitiatedTransfer } from "./InitiatedTransfer";
 import type { ListAdjustments } from "./ListAdjustments";
 import type { ListAlerts } from "./ListAlerts";
+import type { ListApprovals } from "./ListApprovals";
 import type { ListApprovers } from "./ListApprovers";
 import type { ListBackorders } from "./ListBackorders";
 import type { ListBatches } from "./ListBatches";
@@ -154,6 +156,7 @@ import type { ResolveDiscrepancy } from "./ResolveDiscrepancy";
 import type { ResumeCart } from "./ResumeCart";
 import type { ReturnItems } from "./ReturnItems";
 import type { ReturnResult } from "./ReturnResult";
+import type { ReturnToSupplier } from "./ReturnToSupplier";
 import type { ReverseReceipt } from "./ReverseReceipt";
 import type { Role } from "./Role";
 import type { RunAlertSweep } from "./RunAlertSweep";
@@ -165,6 +168,7 @@ import type { SecurityLogEntry } from "./SecurityLogEntry";
 import type { SetBatchStatus } from "./SetBatchStatus";
 import type { SetCartDiscount } from "./SetCartDiscount";
 import type { SetLineDiscount } from "./SetLineDiscount";
+import type { SetStockFreezeDate } from "./SetStockFreezeDate";
 import type { SetVialPolicy } from "./SetVialPolicy";
 import type { ShiftPage } from "./ShiftPage";
 import type { ShiftReport } from "./ShiftReport";
@@ -233,14 +237,16 @@ export type Commands = {
   list_reservations: { request: ListReservations; response: Array<Reservation> };
   /** Adjust a batch up or down with a reason (above the store's threshold a non-manager's change waits for approval) (permission: adjust_stock, writes) */
   adjust_stock: { request: AdjustStock; response: Adjustment };
-  /** Approve and apply a pending adjustment (permission: manage_stock, writes) */
+  /** Approve and apply a pending adjustment, write-off or return to supplier (permission: manage_stock, writes) */
   approve_adjustment: { request: ApproveAdjustment; response: Adjustment };
-  /** Reject a pending adjustment (stock is unchanged) (permission: manage_stock, writes) */
+  /** Reject a pending adjustment, write-off or return to supplier with a reason (stock is unchanged) (permission: manage_stock, writes) */
   reject_adjustment: { request: RejectAdjustment; response: Adjustment };
   /** Adjustments and write-offs, newest first (filter by status, e.g. pending) (permission: view_inventory) */
   list_adjustments: { request: ListAdjustments; response: Array<Adjustment> };
-  /** Write off everything left on a batch (quantity to 0) with a reason (permission: manage_stock, writes) */
+  /** Write off everything left on a batch with a reason (above the store's threshold a non-manager's write-off waits for approval) (permission: adjust_stock, writes) */
   writeoff_batch: { request: WriteoffBatch; response: Adjustment };
+  /** Return stock of a batch to its supplier (above the store's threshold a non-manager's return waits for approval) (permission: adjust_stock, writes) */
+  return_to_supplier: { request: ReturnToSupplier; response: Adjustment };
   /** Quarantine, release, recall (with class) or mark a batch damaged (permission: manage_stock, writes) */
   set_batch_status: { request: SetBatchStatus; response: BatchView };
   /** Mark every available batch expiring within N days as expired (never sold again); dry_run previews (permission: manage_stock, writes) */
@@ -257,6 +263,10 @@ export type Commands = {
   get_batch: { request: GetBatch; response: BatchView };
   /** A product's available (sellable) quantity in a store, with on-hand, reserved, expired and blocked (permission: view_inventory) */
   get_product_stock: { request: GetProductStock; response: ProductStock };
+  /** The approvals queue: every request waiting for a manager, oldest first (permission: manage_stock) */
+  list_approvals: { request: ListApprovals; response: Array<ApprovalRequest> };
+  /** Set or clear the store's stock freeze date: no stock movement may be dated before it (permission: manage_stock, writes) */
+  set_stock_freeze_date: { request: SetStockFreezeDate; response: Store };
   /** List a store's alerts (filters, paged) with its open alerts counted by severity (permission: view_inventory) */
   list_alerts: { request: ListAlerts; response: AlertPage };
   /** Acknowledge an active alert (someone is dealing with it), with a note (permission: manage_stock, writes) */
@@ -495,8 +505,10 @@ export const WRITE_COMMANDS = [
   "approve_adjustment",
   "reject_adjustment",
   "writeoff_batch",
+  "return_to_supplier",
   "set_batch_status",
   "expire_batches_within_days",
+  "set_stock_freeze_date",
   "acknowledge_alert",
   "resolve_alert",
   "dismiss_alert",
@@ -579,7 +591,8 @@ export const COMMAND_PERMISSION = {
   approve_adjustment: "manage_stock",
   reject_adjustment: "manage_stock",
   list_adjustments: "view_inventory",
-  writeoff_batch: "manage_stock",
+  writeoff_batch: "adjust_stock",
+  return_to_supplier: "adjust_stock",
   set_batch_status: "manage_stock",
   expire_batches_within_days: "manage_stock",
   get_expiring_batches: "view_inventory",
@@ -588,6 +601,8 @@ export const COMMAND_PERMISSION = {
   list_batches: "view_inventory",
   get_batch: "view_inventory",
   get_product_stock: "view_inventory",
+  list_approvals: "manage_stock",
+  set_stock_freeze_date: "manage_stock",
   list_alerts: "view_inventory",
   acknowledge_alert: "manage_stock",
   resolve_alert: "manage_stock",

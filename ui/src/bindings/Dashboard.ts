@@ -67,4 +67,8 @@ low_stock: number,
 /**
  * Adjustments waiting for approval.
  */
-pending_adjustments: number, };
+pending_adjustments: number, 
+/**
+ * Requests of every kind in the store's approvals queue.
+ */
+pending_approvals: number, };

@@ -10,8 +10,10 @@ import type { WasteReason } from "./WasteReason";
  *
  * - `quantity`: how much (default: everything free on the lot, i.e. on hand − held).
  * - `waste`: needs `waste_reason`; writes a waste record (`waste` event, cost).
- *   `return_to_supplier`: a `supplier_return` event (the lot's supplier, `notes` for the
- *   return note).
+ *   `return_to_supplier`: goes through `return_to_supplier`'s writer — an applied
+ *   `supplier_return` adjustment and event to the lot's supplier (`invalid_input` when the
+ *   lot has none), reason from the lot's status (recall, damage, expired; other for a
+ *   quarantined lot), `notes` for the return note.
  * - An available lot is refused (`invalid_input`): quarantine it first. Managers only.
  */
 export type DisposeBatch = { 

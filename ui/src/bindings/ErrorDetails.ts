@@ -124,7 +124,19 @@ store_id: StoreId,
 /**
  * Its name.
  */
-name: string, } } | { "kind": "product_deleted", "details": { 
+name: string, } } | { "kind": "stock_frozen", "details": { 
+/**
+ * Store.
+ */
+store_id: StoreId, 
+/**
+ * The freeze date (`YYYY-MM-DD`): nothing may be dated before it.
+ */
+freeze_date: string, 
+/**
+ * The refused date (`YYYY-MM-DD`).
+ */
+date: string, } } | { "kind": "product_deleted", "details": { 
 /**
  * Product.
  */

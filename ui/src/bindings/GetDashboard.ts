@@ -11,7 +11,9 @@ import type { StoreId } from "./StoreId";
  * `expired_value` over batches still `available` whose date has passed (not yet marked
  * expired). `low_stock` counts active products whose stock in `available` batches is at or
  * below their reorder point (or minimum level when no reorder point is set).
- * `pending_adjustments` counts adjustments waiting for a manager.
+ * `pending_adjustments` counts adjustments, write-offs and returns waiting for a manager;
+ * `pending_approvals` counts everything in the store's approvals queue (`list_approvals`
+ * with this store), from the same query.
  */
 export type GetDashboard = { 
 /**

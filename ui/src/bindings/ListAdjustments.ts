@@ -3,7 +3,9 @@ import type { StoreId } from "./StoreId";
 
 /**
  * `status` filters on `pending`, `applied` or `rejected`; `limit` is 1–5000 (default
- * 200). Includes write-offs (`kind: writeoff`).
+ * 200). Includes write-offs (`kind: writeoff`) and returns to supplier (`kind:
+ * supplier_return`), each with who asked (`user_name`, `created_at`) and who decided
+ * (`approved_by_name`, `decided_at`, `decision_notes`: a rejection's reason).
  */
 export type ListAdjustments = { 
 /**

@@ -2,8 +2,12 @@
 import type { AdjustmentId } from "./AdjustmentId";
 
 /**
- * Marks a `pending` adjustment `rejected` (an `adjustment_rejected` audit event); stock
- * is unchanged.
+ * Marks a `pending` adjustment, write-off or return to supplier `rejected` (an
+ * `adjustment_rejected` audit event carrying the reason); stock is unchanged.
+ *
+ * - `notes` is the reason and is required: empty or missing is `invalid_input` (field
+ *   `notes`). The record keeps who asked, who refused, when and why.
+ * - `adjustment_not_pending` if it was already decided.
  */
 export type RejectAdjustment = { 
 /**
@@ -11,6 +15,6 @@ export type RejectAdjustment = {
  */
 adjustment_id: AdjustmentId, 
 /**
- * Why.
+ * Why it is refused (required).
  */
 notes?: string, };

@@ -58,6 +58,10 @@ adjustment_approval_units: Qty,
  */
 adjustment_approval_value: Money, 
 /**
+ * No stock movement may be dated before this day (`YYYY-MM-DD`; none: no freeze).
+ */
+stock_freeze_date: string | null, 
+/**
  * Active.
  */
 is_active: boolean, 

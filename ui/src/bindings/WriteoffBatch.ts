@@ -3,9 +3,20 @@ import type { AdjustmentReason } from "./AdjustmentReason";
 import type { BatchId } from "./BatchId";
 
 /**
- * Sets the batch's on-hand to 0 (a `writeoff` audit event and an applied adjustment of
- * kind `writeoff`). Refused when the batch is already empty (`invalid_state`) or holds
- * reservations (`conflict`). With reason `damage` the batch's status becomes `damaged`.
+ * Writes off everything left on a batch (quantity to 0) with a reason.
+ *
+ * - Any store staff may ask (`adjust_stock`'s rule): within the store's
+ *   `adjustment_approval_units` and `adjustment_approval_value` (on-hand × batch cost) it
+ *   applies at once; above either a non-manager's write-off is recorded `pending` (an
+ *   `adjustment_requested` event, stock unchanged) until `approve_adjustment` /
+ *   `reject_adjustment`, unless a manager approves with `approver_name` + `approver_pin`.
+ *   A manager's or admin's own write-off applies at once.
+ * - A pending write-off records the quantity on hand when asked; approval removes exactly
+ *   that (`insufficient_stock` if the batch no longer has it).
+ * - Refused when the batch is already empty (`batch_empty`) or holds reservations
+ *   (`conflict`); reason `other` needs `notes`.
+ * - Applied: a `writeoff` event and an applied adjustment of kind `writeoff`; with reason
+ *   `damage` the batch's status becomes `damaged`.
  */
 export type WriteoffBatch = { 
 /**
@@ -19,4 +30,12 @@ reason: AdjustmentReason,
 /**
  * Notes.
  */
-notes?: string, };
+notes?: string, 
+/**
+ * A manager approving at the point of action: their name…
+ */
+approver_name?: string, 
+/**
+ * …and PIN.
+ */
+approver_pin?: string, };

@@ -69,6 +69,8 @@ export function plainSentence(e: ApiError, t: T = i18next.t, instant: (iso: stri
       return t("This database is already set up. Sign in instead.");
     case "store_closed":
       return t("The store {{name}} is closed.", { name: s("name") });
+    case "stock_frozen":
+      return t("Stock is frozen before {{freeze}}: nothing may be dated {{date}}.", { freeze: s("freeze_date"), date: s("date") });
     case "product_deleted":
       return t("Product {{sku}} has been deleted.", { sku: s("sku") });
     case "product_pending_approval":

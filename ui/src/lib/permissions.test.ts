@@ -11,7 +11,10 @@ describe("screens follow the engine's permission table", () => {
     for (const hidden of ["receiving", "expiry", "audit", "backup", "users", "security", "settings", "suppliers"]) {
       expect(ids).not.toContain(hidden);
     }
-    expect(roleMayRun("cashier", "writeoff_batch")).toBe(false);
+    // Any store staff may ask for a write-off (over the threshold it waits); only managers decide.
+    expect(roleMayRun("cashier", "writeoff_batch")).toBe(true);
+    expect(roleMayRun("cashier", "approve_adjustment")).toBe(false);
+    expect(ids).not.toContain("approvals");
     expect(firstScreen("cashier")).toBe("till");
   });
 
@@ -21,7 +24,8 @@ describe("screens follow the engine's permission table", () => {
     expect(ids).not.toContain("users");
     expect(roleMayRun("manager", "update_store")).toBe(false);
     expect(firstScreen("manager")).toBe("dashboard");
-    expect(roleMayRun("manager", "writeoff_batch")).toBe(true);
+    expect(roleMayRun("manager", "approve_adjustment")).toBe(true);
+    expect(ids).toContain("approvals");
   });
 
   it("head office reads but does not sell", () => {

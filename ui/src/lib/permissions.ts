@@ -29,7 +29,7 @@ export function roleMayRun(role: Role, command: CommandName): boolean {
 /** The signed-in user's role in the store, for `useMayRun`. */
 export const RoleContext = createContext<Role | null>(null);
 
-/** `mayRun("writeoff_batch")`: whether to show the action at all. */
+/** `mayRun("approve_adjustment")`: whether to show the action at all. */
 export function useMayRun(): (command: CommandName) => boolean {
   const role = useContext(RoleContext);
   return (command) => role !== null && roleMayRun(role, command);

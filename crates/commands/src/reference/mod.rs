@@ -36,6 +36,7 @@ const GROUPS: &[(&str, &str)] = &[
     ("alerts", "Alerts and reorder"),
     ("coldchain", "Cold chain"),
     ("control::transfers", "Transfers between stores"),
+    ("control", "Stock control"),
 ];
 
 fn group_of(c: &CommandSpec) -> String {

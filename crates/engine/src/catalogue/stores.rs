@@ -43,6 +43,8 @@ pub struct Store {
     pub adjustment_approval_units: Qty,
     /// Adjustments above this value need a manager.
     pub adjustment_approval_value: Money,
+    /// No stock movement may be dated before this day (`YYYY-MM-DD`; none: no freeze).
+    pub stock_freeze_date: Option<String>,
     /// Active.
     pub is_active: bool,
     /// The installation (database file) that owns the store: the only one
@@ -63,6 +65,8 @@ pub struct StoreInfo {
     pub approval_milli: i64,
     /// Value threshold (ten-thousandths).
     pub approval_e4: i64,
+    /// No stock movement may be dated before this day (`set_stock_freeze_date`).
+    pub stock_freeze_date: Option<chrono::NaiveDate>,
 }
 
 impl StoreInfo {
@@ -70,13 +74,15 @@ impl StoreInfo {
     pub fn load(tx: &Transaction<'_>, id: StoreId) -> Result<StoreInfo> {
         let row = tx
             .prepare_cached(
-                "SELECT name, timezone, adjustment_approval_milli, adjustment_approval_e4, is_active FROM stores WHERE id = ?1",
+                "SELECT name, timezone, adjustment_approval_milli, adjustment_approval_e4, is_active, stock_freeze_date
+                   FROM stores WHERE id = ?1",
             )?
             .query_row([id], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?, r.get::<_, bool>(4)?))
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?, r.get::<_, bool>(4)?,
+                    r.get::<_, Option<String>>(5)?))
             })
             .optional()?;
-        let (name, tz, approval_milli, approval_e4, active) =
+        let (name, tz, approval_milli, approval_e4, active, freeze) =
             row.ok_or_else(|| Error::not_found("store", id))?;
         if !active {
             return Err(Error::StoreClosed { store_id: id, name });
@@ -84,12 +90,19 @@ impl StoreInfo {
         let tz = tz
             .parse::<Tz>()
             .map_err(|_| Error::corrupt("store", id, "timezone", tz))?;
+        let stock_freeze_date = freeze
+            .map(|d| {
+                chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                    .map_err(|_| Error::corrupt("store", id, "stock_freeze_date", d))
+            })
+            .transpose()?;
         Ok(StoreInfo {
             id,
             name,
             tz,
             approval_milli,
             approval_e4,
+            stock_freeze_date,
         })
     }
 }
@@ -484,7 +497,7 @@ impl Operation for ListStores {
 pub fn get_store(tx: &Transaction<'_>, id: StoreId) -> Result<Store> {
     tx.query_row(
         "SELECT id, code, name, timezone, currency, address, phone, adjustment_approval_milli, adjustment_approval_e4, is_active,
-                installation_id, locale, tax_number, licence_number
+                installation_id, locale, tax_number, licence_number, stock_freeze_date
            FROM stores WHERE id = ?1",
         [id],
         |r| {
@@ -503,6 +516,7 @@ pub fn get_store(tx: &Transaction<'_>, id: StoreId) -> Result<Store> {
                 locale: r.get(11)?,
                 tax_number: r.get(12)?,
                 licence_number: r.get(13)?,
+                stock_freeze_date: r.get(14)?,
             })
         },
     )

@@ -17,8 +17,10 @@ use crate::catalogue::{optional_text, required_text};
 use crate::ids::{BatchId, ProductId, RecallId, StoreId, UserId, VialSessionId};
 use crate::num::Qty;
 use crate::op::{Ctx, Operation};
+use crate::stock::adjust::AdjustmentReason;
 use crate::stock::status::write_status;
-use crate::stock::{move_stock, BatchRow, BatchStatus};
+use crate::stock::writeoff::{return_stock, Return};
+use crate::stock::{BatchRow, BatchStatus};
 use crate::{Error, Result};
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
@@ -546,8 +548,10 @@ pub enum Disposal {
 ///
 /// - `quantity`: how much (default: everything free on the lot, i.e. on hand − held).
 /// - `waste`: needs `waste_reason`; writes a waste record (`waste` event, cost).
-///   `return_to_supplier`: a `supplier_return` event (the lot's supplier, `notes` for the
-///   return note).
+///   `return_to_supplier`: goes through `return_to_supplier`'s writer — an applied
+///   `supplier_return` adjustment and event to the lot's supplier (`invalid_input` when the
+///   lot has none), reason from the lot's status (recall, damage, expired; other for a
+///   quarantined lot), `notes` for the return note.
 /// - An available lot is refused (`invalid_input`): quarantine it first. Managers only.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
@@ -631,20 +635,29 @@ impl Operation for DisposeBatch {
                         "a waste reason only goes with method waste",
                     ));
                 }
-                let note = format!(
-                    "returned to supplier{}",
-                    notes
-                        .as_deref()
-                        .map(|n| format!(": {n}"))
-                        .unwrap_or_default()
-                );
-                move_stock(
+                // One writer for every return (`return_to_supplier`'s): a
+                // supplier_return record and event; a manager's own, so it
+                // applies at once.
+                let reason = match b.status {
+                    BatchStatus::Recalled => AdjustmentReason::Recall,
+                    BatchStatus::Damaged => AdjustmentReason::Damage,
+                    BatchStatus::Quarantine if !b.is_expired_on(today) => AdjustmentReason::Other,
+                    _ => AdjustmentReason::Expired,
+                };
+                let unit = super::ClinicProduct::load(ctx, b.product_id)?.unit;
+                return_stock(
                     ctx,
+                    &store,
                     &b,
-                    b.on_hand_milli - q,
-                    ChangeType::SupplierReturn,
-                    None,
-                    Some(&note),
+                    Return {
+                        quantity_milli: q,
+                        supplier_id: None,
+                        reason,
+                        notes: Some(notes.as_deref().unwrap_or("disposal of a held lot")),
+                        unit: &unit,
+                        approver_name: None,
+                        approver_pin: None,
+                    },
                 )?;
             }
         }

@@ -2,7 +2,8 @@
 //!
 //! - [`approvals`]: the one queue of stock-changing requests that wait for a
 //!   manager (adjustments, write-offs, returns to supplier, count variances,
-//!   transfer discrepancies), and the stock freeze date.
+//!   transfer discrepancies).
+//! - [`freeze`]: the stock freeze date (nothing dated before it).
 //! - `counts`: physical counts taken while the shop keeps selling, and seed
 //!   003's one-shot `reconcile_inventory`.
 //! - `transfers`: stock moved between stores, each transition an event of
@@ -13,6 +14,7 @@
 //! ([`crate::approval`]) whenever a request goes past a non-manager's limits.
 
 pub mod approvals;
+pub mod freeze;
 pub mod transfers;
 
 use crate::ids::UserId;

@@ -39,7 +39,9 @@ pub const EXPIRY_HORIZONS: [i64; 3] = [30, 60, 90];
 /// `expired_value` over batches still `available` whose date has passed (not yet marked
 /// expired). `low_stock` counts active products whose stock in `available` batches is at or
 /// below their reorder point (or minimum level when no reorder point is set).
-/// `pending_adjustments` counts adjustments waiting for a manager.
+/// `pending_adjustments` counts adjustments, write-offs and returns waiting for a manager;
+/// `pending_approvals` counts everything in the store's approvals queue (`list_approvals`
+/// with this store), from the same query.
 #[derive(Clone, Debug, Default, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -122,6 +124,8 @@ pub struct Dashboard {
     /// Adjustments waiting for approval.
     #[ts(type = "number")]
     pub pending_adjustments: i64,
+    /// Requests of every kind in the store's approvals queue.
+    pub pending_approvals: u32,
 }
 
 /// value_e7 (on hand thousandths × cost ten-thousandths) as money,
@@ -251,6 +255,9 @@ impl Operation for GetDashboard {
                 "SELECT COUNT(*) FROM stock_adjustments WHERE store_id = :store AND status = 'pending'",
             )?
             .query_row(named_params! {":store": sid}, |r| r.get(0))?;
+        let pending_approvals =
+            u32::try_from(crate::control::approvals::pending_in_store(ctx, info.id)?.len())
+                .unwrap_or(u32::MAX);
 
         Ok(Dashboard {
             store_id: info.id,
@@ -268,6 +275,7 @@ impl Operation for GetDashboard {
             expired_value: value(expired_e7),
             low_stock,
             pending_adjustments,
+            pending_approvals,
         })
     }
 }

@@ -16,6 +16,7 @@ pub mod receipts;
 pub mod receive;
 pub mod reservations;
 pub mod status;
+pub mod writeoff;
 
 use crate::audit::{self, ChangeType, NewEvent};
 use crate::ids::{BatchId, ProductId, StoreId};
@@ -382,6 +383,8 @@ fn write_move(
     // its stock moves only for a user who may run the operation in its store
     // (free when the operation already checked that store).
     ctx.check_store(batch.store_id)?;
+    // And of the stock freeze date: no movement dated before it.
+    ctx.check_not_frozen(batch.store_id)?;
     if new_milli < 0 {
         return Err(Error::InsufficientStock {
             product_id: Some(batch.product_id.to_string()),

@@ -24,7 +24,10 @@ function batch(productId: string, productName: string, number: string): BatchVie
   };
 }
 
-function renderScreen(handlers: Record<string, (input: Record<string, unknown>) => unknown> = {}): { name: string; input: Record<string, unknown> }[] {
+function renderScreen(
+  handlers: Record<string, (input: Record<string, unknown>) => unknown> = {},
+  role: "manager" | "cashier" = "manager",
+): { name: string; input: Record<string, unknown> }[] {
   const calls: { name: string; input: Record<string, unknown> }[] = [];
   mockIPC((cmd, args) => {
     if (cmd !== "call") throw new Error(`unexpected ${cmd}`);
@@ -58,9 +61,16 @@ function renderScreen(handlers: Record<string, (input: Record<string, unknown>) 
     }
     throw new Error(`unexpected call ${name}`);
   });
-  renderInStore(<AdjustmentsScreen />, { role: "manager" });
+  renderInStore(<AdjustmentsScreen />, { role });
   return calls;
 }
+
+const PENDING_WRITEOFF: Adjustment = {
+  id: "a1", kind: "writeoff", batch_id: "b-V-1", batch_number: "V-1", product_id: "p-para", product_name: "Paracetamol 500mg", store_id: "s1",
+  quantity_change: "-40", previous_quantity: null, new_quantity: null, reason: "damage", notes: null, status: "pending",
+  user_id: "u3", user_name: "Bola", approved_by: null, approved_by_name: null, created_at: "2026-11-22T10:00:00Z", decided_at: null,
+  decision_notes: null, waiting_for: null, supplier_id: null, supplier_name: null,
+};
 
 // Generous: each test walks several screens' worth of queries, and the
 // shared build machine can be slow.
@@ -149,7 +159,7 @@ describe("AdjustmentsScreen", { timeout: 30_000 }, () => {
       id, kind: "adjustment", batch_id: "b-V-1", batch_number: "V-1", product_id: "p-para", product_name: "Paracetamol 500mg", store_id: "s1",
       quantity_change: change, previous_quantity: null, new_quantity: null, reason: "damage", notes: null, status: "pending",
       user_id: "u3", user_name: "Bola", approved_by: null, approved_by_name: null, created_at: "2026-11-22T10:00:00Z", decided_at: null,
-      decision_notes: null, waiting_for,
+      decision_notes: null, waiting_for, supplier_id: null, supplier_name: null,
     });
     renderScreen({
       list_adjustments: (input) =>
@@ -172,5 +182,38 @@ describe("AdjustmentsScreen", { timeout: 30_000 }, () => {
     fireEvent.click(within(table).getAllByRole("button", { name: "Approve" })[1]!);
     const dialog = await screen.findByRole("alertdialog", { name: "Approve this adjustment?" });
     expect(dialog).toHaveTextContent("Waits for approval of12, over the limit of 10; ₦1,250.00 at cost, over the limit of ₦1,000.00");
+  });
+
+  it("refuses to reject without a reason, and sends the reason typed", async () => {
+    const calls = renderScreen({
+      list_adjustments: (input) => (input["status"] === "pending" ? [PENDING_WRITEOFF] : []),
+      reject_adjustment: () => ({ ...PENDING_WRITEOFF, status: "rejected" }),
+    });
+    const table = await screen.findByRole("table", { name: "Adjustments waiting for approval" });
+    expect(table).toHaveTextContent("write-off: Damage");
+    fireEvent.click(within(table).getByRole("button", { name: "Reject" }));
+    const dialog = await screen.findByRole("alertdialog", { name: "Reject this write-off?" });
+    const confirm = within(dialog).getByRole("button", { name: "Reject" });
+    expect(confirm).toBeDisabled();
+    fireEvent.change(within(dialog).getByLabelText("Reason for rejecting (required)"), { target: { value: "  " } });
+    expect(confirm).toBeDisabled();
+    fireEvent.change(within(dialog).getByLabelText("Reason for rejecting (required)"), { target: { value: "found on the shelf" } });
+    expect(confirm).toBeEnabled();
+    fireEvent.click(confirm);
+    await waitFor(() => expect(calls.find((c) => c.name === "reject_adjustment")?.input).toEqual({ adjustment_id: "a1", notes: "found on the shelf" }));
+  });
+
+  it("lets a cashier ask for a write-off", async () => {
+    renderScreen({ list_adjustments: (input) => (input["status"] === "pending" ? [PENDING_WRITEOFF] : []) }, "cashier");
+    fireEvent.change(screen.getByLabelText("Find product"), { target: { value: "para" } });
+    const select = screen.getByLabelText<HTMLSelectElement>("Product");
+    await within(select).findByRole("option", { name: /Paracetamol 500mg/ }, { timeout: 5000 });
+    fireEvent.change(select, { target: { value: "p-para" } });
+    fireEvent.click(await screen.findByRole("button", { name: "Select batch V-1" }));
+    expect(screen.getByRole("form", { name: "Write off the batch" })).toBeInTheDocument();
+    // Deciding stays with managers: the cashier sees what waits, without the buttons.
+    const table = await screen.findByRole("table", { name: "Adjustments waiting for approval" });
+    expect(table).toHaveTextContent("Bola");
+    expect(within(table).queryByRole("button", { name: "Reject" })).toBeNull();
   });
 });

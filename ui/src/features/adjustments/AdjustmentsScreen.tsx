@@ -2,7 +2,9 @@
 // order), then adjust it up or down with a reason or write it off. Above the
 // store's threshold a non-manager's adjustment waits for approval, unless a
 // manager approves on the spot with their name and PIN. Managers approve or
-// reject pending adjustments below. The forms show only once a batch of a
+// reject pending adjustments below (a rejection needs a reason). Cashiers may
+// write a batch off too: above the threshold the write-off waits like an
+// adjustment. The forms show only once a batch of a
 // product shown in the picker is selected (a new search clears the choice),
 // and every confirmation names product, batch and quantity. A write-off, an
 // approval and a rejection first show what they will do (batch, quantity,
@@ -52,7 +54,9 @@ function reasonWords(reason: string, t: TFunction): string {
 
 /** An adjustment's kind in words. */
 function kindWords(kind: string, t: TFunction): string {
-  return kind === "writeoff" ? t("write-off") : t("adjustment");
+  if (kind === "writeoff") return t("write-off");
+  if (kind === "supplier_return") return t("return to supplier");
+  return t("adjustment");
 }
 
 /** An adjustment's status in words. */
@@ -375,18 +379,20 @@ function PendingApprovals({ canDecide, onDone }: { canDecide: boolean; onDone: (
   const approve = useCommandMutation("approve_adjustment");
   const reject = useCommandMutation("reject_adjustment");
   const [deciding, setDeciding] = useState<Decision | null>(null);
+  const [notes, setNotes] = useState("");
   const rows = pending.data ?? [];
 
   function open(adjustment: Adjustment, yes: boolean) {
     approve.reset();
     reject.reset();
+    setNotes("");
     setDeciding({ adjustment, approve: yes });
   }
 
   async function decide({ adjustment: a, approve: yes }: Decision) {
     const facts = { kind: kindWords(a.kind, t), change: fmt.qty(a.quantity_change), batch: a.batch_number, product: a.product_name };
     const done = await (yes ? approve : reject)
-      .mutateAsync({ adjustment_id: a.id })
+      .mutateAsync({ adjustment_id: a.id, notes: optional(notes) })
       .then(() => true, () => false);
     if (done) {
       setDeciding(null);
@@ -427,7 +433,7 @@ function PendingApprovals({ canDecide, onDone }: { canDecide: boolean; onDone: (
                 <td className="num">{fmt.qty(a.quantity_change)}</td>
                 <td data-testid="waiting-for">{a.waiting_for ? waitWords(a.waiting_for, fmt, t) : ""}</td>
                 <td>
-                  {a.kind === "writeoff" ? `${t("write-off")}: ` : ""}
+                  {a.kind !== "adjustment" ? `${kindWords(a.kind, t)}: ` : ""}
                   {reasonWords(a.reason, t)}
                   {a.notes ? ` — ${a.notes}` : ""}
                 </td>
@@ -452,6 +458,8 @@ function PendingApprovals({ canDecide, onDone }: { canDecide: boolean; onDone: (
       {deciding && (
         <DecisionDialog
           decision={deciding}
+          notes={notes}
+          onNotes={setNotes}
           busy={approve.isPending || reject.isPending}
           error={approve.error ?? reject.error}
           onConfirm={() => void decide(deciding)}
@@ -465,12 +473,16 @@ function PendingApprovals({ canDecide, onDone }: { canDecide: boolean; onDone: (
 /** What approving (the stock changes) or rejecting (nothing changes) will do. */
 function DecisionDialog({
   decision: { adjustment: a, approve },
+  notes,
+  onNotes,
   busy,
   error,
   onConfirm,
   onCancel,
 }: {
   decision: Decision;
+  notes: string;
+  onNotes: (notes: string) => void;
   busy: boolean;
   error: unknown;
   onConfirm: () => void;
@@ -486,6 +498,8 @@ function DecisionDialog({
       tone={approve ? "primary" : "danger"}
       busy={busy}
       error={error}
+      confirmDisabled={!approve && notes.trim() === ""}
+      focusCancel={false}
       onConfirm={onConfirm}
       onCancel={onCancel}
     >
@@ -512,6 +526,9 @@ function DecisionDialog({
           {a.user_name}, {fmt.instant(a.created_at)}
         </dd>
       </dl>
+      <Field label={approve ? t("Note (optional)") : t("Reason for rejecting (required)")} wide error={fieldError(error, "notes", t)}>
+        {(id) => <input id={id} name="decision_notes" value={notes} onChange={(e) => onNotes(e.target.value)} required={!approve} autoFocus />}
+      </Field>
       <p>
         {approve
           ? t("The batch's stock changes by {{change}} now.", facts)
@@ -558,7 +575,9 @@ function RecentAdjustments() {
               <td>{statusWords(a.status, t)}</td>
               <td>
                 {a.user_name}
-                {a.approved_by_name ? ` ${t("(approved by {{name}})", { name: a.approved_by_name })}` : ""}
+                {a.approved_by_name
+                  ? ` ${a.status === "rejected" ? t("(rejected by {{name}})", { name: a.approved_by_name }) : t("(approved by {{name}})", { name: a.approved_by_name })}`
+                  : ""}
               </td>
             </tr>
           ))}

@@ -32,6 +32,7 @@ const DASH: Dashboard = {
   expired_value: "0",
   low_stock: 7,
   pending_adjustments: 2,
+  pending_approvals: 3,
 };
 
 describe("DashboardScreen", () => {
@@ -42,7 +43,7 @@ describe("DashboardScreen", () => {
     expect(screen.getByTestId("dash-stock-value")).toHaveTextContent("₦1,250,000.50");
     expect(screen.getByTestId("dash-expiring-30")).toHaveTextContent("₦12,000.00");
     expect(screen.getByTestId("dash-low-stock")).toHaveTextContent("7");
-    expect(screen.getByTestId("dash-pending")).toHaveTextContent("2");
+    expect(screen.getByTestId("dash-pending")).toHaveTextContent("3");
     const table = screen.getByRole("table", { name: "Sales and margin by day" });
     expect(table).toHaveTextContent("2026-11-29₦41,000.00₦15,000.00");
   });
@@ -63,7 +64,7 @@ describe("DashboardScreen", () => {
     fireEvent.click(screen.getByRole("button", { name: /Waiting for approval/ }));
     expect(opened).toEqual([
       { screen: "expiry", filter: { within_days: "60" } },
-      { screen: "adjustments", filter: { status: "pending" } },
+      { screen: "approvals" },
     ]);
   });
 });

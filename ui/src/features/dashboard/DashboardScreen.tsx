@@ -134,10 +134,10 @@ export function DashboardScreen() {
               <Tile
                 testId="dash-pending"
                 label={t("Waiting for approval")}
-                value={f.qty(String(d.pending_adjustments))}
-                detail={t("adjustments")}
-                tone={d.pending_adjustments > 0 ? "warn" : undefined}
-                target={{ screen: "adjustments", filter: { status: "pending" } }}
+                value={f.qty(String(d.pending_approvals))}
+                detail={t("requests in the approvals queue")}
+                tone={d.pending_approvals > 0 ? "warn" : undefined}
+                target={{ screen: "approvals" }}
               />
             </div>
           </div>

@@ -16,6 +16,7 @@ import { Loading, Notice, Screen } from "../../components/Screen";
 import { TILL_CONFIG_KEY, useCommandQuery, usePrinterSettings, useTillConfig } from "../../lib/queries";
 import { useMayRun } from "../../lib/permissions";
 import { StoreDetailsForm, TillSettingsForm } from "../store/StoreSettingsForms";
+import { StockFreezeForm } from "../store/StockFreezeForm";
 import { PrinterSettingsForm } from "./PrinterSettingsForm";
 
 /** The shell's rule: 1–32 letters, digits, "-" or "_". */
@@ -107,10 +108,10 @@ function PrinterSection() {
   if (printer.error) return <ErrorMessage error={printer.error} />;
   if (!printer.data) return <Loading what={t("the printer settings")} />;
   // The shell asks the engine (manage_stock) before saving; the form is read-only otherwise.
-  return <PrinterSettingsForm settings={printer.data} canChange={mayRun("writeoff_batch")} />;
+  return <PrinterSettingsForm settings={printer.data} canChange={mayRun("approve_adjustment")} />;
 }
 
-/** The store's details (admins) and how it sells (managers). */
+/** The store's details (admins), its stock freeze date and how it sells (managers). */
 function StoreSections() {
   const { t } = useTranslation();
   const mayRun = useMayRun();
@@ -122,6 +123,7 @@ function StoreSections() {
       <ErrorMessage error={stores.error ?? settings.error} />
       {(stores.isPending || settings.isPending) && <Loading what={t("the store's settings")} />}
       {store && mayRun("update_store") && <StoreDetailsForm key={store.id} store={store} />}
+      {store && mayRun("set_stock_freeze_date") && <StockFreezeForm key={`${store.id}-${store.stock_freeze_date ?? ""}`} store={store} />}
       {settings.data && <TillSettingsForm key={settings.data.store_id} settings={settings.data} />}
     </>
   );

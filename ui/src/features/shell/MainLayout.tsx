@@ -38,6 +38,7 @@ import { AlertNavBadge } from "../alerts/AlertBadge";
 import { ColdChainScreen } from "../coldchain/ColdChainScreen";
 import { ReorderScreen } from "../reorder/ReorderScreen";
 import { TransfersScreen } from "../transfers/TransfersScreen";
+import { ApprovalsScreen } from "../approvals/ApprovalsScreen";
 import { StatusBar } from "./StatusBar";
 import { UnauthenticatedContext } from "./session";
 import { StoreLocaleProvider, usableLocale, type StoreLocale } from "../../lib/locale";
@@ -197,6 +198,7 @@ export function MainLayout({
           {current === "alerts" && <AlertsScreen />}
           {current === "coldchain" && <ColdChainScreen />}
           {current === "reorder" && <ReorderScreen />}
+          {current === "approvals" && <ApprovalsScreen />}
         </main>
         <StatusBar status={status} user={user} />
       </div>

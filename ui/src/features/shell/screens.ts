@@ -30,7 +30,8 @@ export type ScreenId =
   | "alerts"
   | "coldchain"
   | "reorder"
-  | "transfers";
+  | "transfers"
+  | "approvals";
 
 /** One entry of the navigation. */
 export interface ScreenEntry {
@@ -56,8 +57,8 @@ export const SCREENS: readonly ScreenEntry[] = [
   { id: "suppliers", label: "Suppliers", key: "7", needs: "create_supplier" },
   { id: "audit", label: "Audit trail", key: "8", needs: "get_audit_trail" },
   { id: "users", label: "Users", key: "9", needs: "create_user" },
-  // The backup is the engine's AuthorizeBackup (manage_stock), same as write-offs.
-  { id: "backup", label: "Backup", key: "0", needs: "writeoff_batch" },
+  // The backup is the engine's AuthorizeBackup (manage_stock), same as deciding approvals.
+  { id: "backup", label: "Backup", key: "0", needs: "approve_adjustment" },
   { id: "security", label: "Security log", key: "S", needs: "list_security_log" },
   // This workstation's till id and the store's details (manage_stores: admins).
   { id: "shifts", label: "Shifts and reports", key: "R", needs: "list_shifts" },
@@ -75,6 +76,8 @@ export const SCREENS: readonly ScreenEntry[] = [
   { id: "reorder", label: "Reorder", key: "E", needs: "list_reorder_recommendations" },
   // Stock between stores: any store staff may draft one (adjust_stock), managers ship.
   { id: "transfers", label: "Transfers", key: "X", needs: "list_transfers" },
+  // The approvals queue: those who decide (manage_stock), the engine's list_approvals.
+  { id: "approvals", label: "Approvals", key: "Q", needs: "list_approvals" },
   // This workstation (till id, printer) and the store's settings: managers
   // change how the store sells; only admins its details and the till id.
   { id: "settings", label: "Settings", key: ",", needs: "update_till_settings" },

@@ -22,6 +22,7 @@ const STORE: Store = {
   phone: null,
   adjustment_approval_units: "10",
   adjustment_approval_value: "5000",
+  stock_freeze_date: null,
   is_active: true,
   installation_id: null,
 };

@@ -11,7 +11,7 @@ afterEach(() => clearMocks());
 
 const STORE = (id: string, code: string, name: string): Store => ({
   id, code, name, timezone: "Africa/Lagos", currency: "NGN", locale: "en-NG", tax_number: null, licence_number: null, address: null, phone: null,
-  adjustment_approval_units: "10", adjustment_approval_value: "100.00", is_active: true, installation_id: "i1",
+  adjustment_approval_units: "10", adjustment_approval_value: "100.00", stock_freeze_date: null, is_active: true, installation_id: "i1",
 });
 
 const BOLA: User = {

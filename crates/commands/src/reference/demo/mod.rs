@@ -11,6 +11,7 @@
 
 mod clinic;
 mod cold;
+mod control;
 mod inventory;
 mod till;
 mod transfers;
@@ -34,6 +35,7 @@ pub(super) fn run() -> Recorder {
     cold::evening(&mut d, &c);
     clinic::day(&mut d, &c);
     transfers::morning(&mut d, &c, &b);
+    control::approvals(&mut d, &c);
     d
 }
 
