@@ -78,4 +78,8 @@ id_type!(
     StorageLocationId,
     ReadingId,
     ExcursionId,
+    CountId,
+    CountItemId,
+    ReconciliationId,
+    ReconciliationItemId,
 );

@@ -13,6 +13,7 @@
 //! ([`crate::approval`]) whenever a request goes past a non-manager's limits.
 
 pub mod approvals;
+pub mod counts;
 
 use crate::ids::UserId;
 use crate::op::Ctx;
