@@ -23,7 +23,7 @@
 //!
 //! - [`lifecycle`]: create, start, complete, approve, cancel.
 //! - [`record`]: counting a line, by hand or by scanning.
-//! - [`post`]: posting.
+//! - [`post`]: posting a count.
 //! - [`reconcile`]: seed 003's `reconcile_inventory`.
 //! - this module: the views, `list_counts`, `get_count` and the approvals
 //!   queue's pending counts.
@@ -542,10 +542,10 @@ impl Operation for ListCounts {
         let (limit, offset) = limit_offset(self.limit, self.offset, 50)?;
         let mut f = Filter::default();
         f.and("c.store_id = :store")
-            .bind("store", store.id.to_string());
+            .bind(":store", store.id.to_string());
         if let Some(s) = self.status {
             f.and("c.status = :status")
-                .bind("status", s.as_str().to_string());
+                .bind(":status", s.as_str().to_string());
         }
         let total: i64 = ctx.tx.query_row(
             &format!("SELECT COUNT(*) FROM inventory_counts c {}", f.where_sql()),
@@ -634,7 +634,8 @@ impl Operation for GetCount {
         let count = summary(ctx, c.id)?;
         let (limit, offset) = limit_offset(self.limit, self.offset, 100)?;
         let mut f = Filter::default();
-        f.and("i.count_id = :count").bind("count", c.id.to_string());
+        f.and("i.count_id = :count")
+            .bind(":count", c.id.to_string());
         match self.lines {
             None => {}
             Some(LineFilter::Uncounted) => {
@@ -664,7 +665,7 @@ impl Operation for GetCount {
         {
             let like = format!("{}%", s.replace(['%', '_', '\\'], ""));
             f.and("(p.name LIKE :q OR p.sku LIKE :q OR b.batch_number LIKE :q)")
-                .bind("q", like);
+                .bind(":q", like);
         }
         let from = "FROM count_items i JOIN batches b ON b.id = i.batch_id JOIN products p ON p.id = i.product_id";
         let total: i64 = ctx.tx.query_row(
