@@ -49,6 +49,13 @@ use pharmapos_engine::coldchain::locations::{
     CreateStorageLocation, ListStorageLocations, PutLotInLocation,
 };
 use pharmapos_engine::coldchain::readings::{ImportReadingsCsv, ListReadings, RecordReadings};
+use pharmapos_engine::control::counts::lifecycle::{
+    ApproveCount, CancelCount, CompleteCount, CreateCount, StartCount,
+};
+use pharmapos_engine::control::counts::post::PostCount;
+use pharmapos_engine::control::counts::reconcile::ReconcileInventory;
+use pharmapos_engine::control::counts::record::RecordCount;
+use pharmapos_engine::control::counts::{GetCount, ListCounts};
 use pharmapos_engine::op::parse_request;
 use pharmapos_engine::reports::dashboard::GetDashboard;
 use pharmapos_engine::sales::cart::{
@@ -306,6 +313,17 @@ pub static COMMANDS: &[CommandSpec] = &[
     spec::<TraceLot>(),
     spec::<ExportLotTraceCsv>(),
     spec::<GetClinicReport>(),
+    // Stock control: physical counts (seed 000) and seed 003's reconciliation
+    spec::<CreateCount>(),
+    spec::<StartCount>(),
+    spec::<RecordCount>(),
+    spec::<CompleteCount>(),
+    spec::<ApproveCount>(),
+    spec::<PostCount>(),
+    spec::<CancelCount>(),
+    spec::<ListCounts>(),
+    spec::<GetCount>(),
+    spec::<ReconcileInventory>(),
     // A manager's home
     spec::<GetDashboard>(),
     // Audit

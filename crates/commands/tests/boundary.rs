@@ -342,6 +342,49 @@ fn fixture() -> Fx {
     let (cart, line) = cart_with_line(&mut db);
     ids.insert("cart", cart);
     ids.insert("line", line);
+    // Counts: a draft, one being counted and one completed with no variance.
+    let batch2 = ids["batch2"].clone();
+    let count = |db: &mut Db| {
+        id(
+            &run(
+                db,
+                &a_cashier,
+                "create_count",
+                json!({"store_id": a, "count_type": "spot", "batch_ids": [batch2]}),
+            ),
+            "id",
+        )
+    };
+    let draft = count(&mut db);
+    let open_count = count(&mut db);
+    run(
+        &mut db,
+        &a_cashier,
+        "start_count",
+        json!({"count_id": open_count}),
+    );
+    let done = count(&mut db);
+    run(
+        &mut db,
+        &a_cashier,
+        "start_count",
+        json!({"count_id": done}),
+    );
+    run(
+        &mut db,
+        &a_cashier,
+        "record_count",
+        json!({"count_id": done, "batch_id": batch2, "quantity": "100"}),
+    );
+    run(
+        &mut db,
+        &a_cashier,
+        "complete_count",
+        json!({"count_id": done}),
+    );
+    ids.insert("count_draft", draft);
+    ids.insert("count_open", open_count);
+    ids.insert("count_done", done);
     drop(db);
     Fx {
         _dir: dir,
@@ -497,6 +540,19 @@ fn case(name: &str, ids: &BTreeMap<&'static str, String>) -> Option<Value> {
         "list_excursions" => json!({"store_id": a}),
         "decide_excursion_lot" => json!({"excursion_id": i("excursion"), "batch_id": i("cold_lot"),
                                          "decision": "release"}),
+        "create_count" => json!({"store_id": a, "count_type": "full"}),
+        "start_count" => json!({"count_id": i("count_draft")}),
+        "record_count" => {
+            json!({"count_id": i("count_open"), "batch_id": i("batch2"), "quantity": "99"})
+        }
+        "complete_count" => json!({"count_id": i("count_open"), "uncounted_as_zero": true}),
+        "approve_count" => json!({"count_id": i("count_done")}),
+        "post_count" => json!({"count_id": i("count_done")}),
+        "cancel_count" => json!({"count_id": i("count_draft"), "reason": "duplicate"}),
+        "list_counts" => json!({"store_id": a}),
+        "get_count" => json!({"count_id": i("count_open")}),
+        "reconcile_inventory" => json!({"store_id": a, "notes": "",
+                                        "counts_data": [{"product_id": i("product"), "batch_id": i("batch2"), "counted_qty": 99}]}),
         // Verifies the whole file at once, store A's chain included.
         "verify" => json!({}),
         _ => return None,

@@ -35,6 +35,7 @@ const GROUPS: &[(&str, &str)] = &[
     ("audit", "Audit"),
     ("alerts", "Alerts and reorder"),
     ("coldchain", "Cold chain"),
+    ("control::counts", "Counts and reconciliation"),
 ];
 
 fn group_of(c: &CommandSpec) -> String {

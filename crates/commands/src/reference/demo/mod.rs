@@ -11,6 +11,7 @@
 
 mod clinic;
 mod cold;
+mod counts;
 mod inventory;
 mod till;
 
@@ -31,6 +32,7 @@ pub(super) fn run() -> Recorder {
     inventory::errors(&mut d, &c, &b);
     till::day(&mut d, &c, &b);
     cold::evening(&mut d, &c);
+    counts::morning(&mut d, &store, &c, &b);
     clinic::day(&mut d, &c);
     d
 }
