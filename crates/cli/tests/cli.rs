@@ -986,5 +986,9 @@ fn seed_003_reconcile_inventory_works_as_the_seed_writes_it() {
     let out = call_raw(&s.db, "cate", "reconcile_inventory", &claimed);
     assert_eq!(error_of(&out)["kind"], "forbidden");
     let out = run(&s.db, &["verify"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
