@@ -57,7 +57,7 @@ pub fn run(a: &CountBenchArgs, path: &std::path::Path) -> anyhow::Result<()> {
     }
     remove_db(path);
     let today = NaiveDate::from_ymd_opt(2026, 1, 1).context("date")?;
-    let clock = || {
+    let clock = move || {
         Arc::new(FixedClock(Utc.from_utc_datetime(
             &today.and_hms_opt(12, 0, 0).unwrap_or_default(),
         )))
