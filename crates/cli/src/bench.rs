@@ -74,7 +74,8 @@ pub struct BenchArgs {
 }
 
 /// splitmix64, as defined by the workload.
-struct SplitMix64(u64);
+/// The workload's generator (shared with `bench-count`).
+pub(crate) struct SplitMix64(pub(crate) u64);
 
 impl SplitMix64 {
     fn next_u64(&mut self) -> u64 {
@@ -84,7 +85,7 @@ impl SplitMix64 {
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     }
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         self.next_u64() % n
     }
 }
@@ -100,6 +101,55 @@ fn percentile(sorted: &[u64], p: f64) -> f64 {
 
 fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
+}
+
+/// Deletes a benchmark's database file with its -wal and -shm.
+pub(crate) fn remove_db(db_path: &std::path::Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = db_path.to_path_buf().into_os_string();
+        p.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(p));
+    }
+}
+
+/// A new benchmark store on `db_path` (at NORMAL sync, for setup speed):
+/// "Store 1" in UTC, its admin `bench` (no PIN) and one supplier.
+pub(crate) fn new_store(
+    db_path: &std::path::Path,
+    clock: Arc<FixedClock>,
+) -> anyhow::Result<(Db, Session, pharmapos_engine::ids::SupplierId)> {
+    let mut db = Db::open_with(
+        db_path,
+        OpenOptions {
+            sync: SyncMode::Normal,
+            clock,
+        },
+    )?;
+    let init = initialize(
+        &mut db,
+        InitRequest {
+            store_name: "Store 1".into(),
+            store_code: Some("S1".into()),
+            timezone: Some("UTC".into()),
+            currency: None,
+            locale: None,
+            admin_name: "bench".into(),
+            admin_pin: None,
+        },
+    )?;
+    let session = Session {
+        user_id: init.user_id,
+    };
+    let supplier = db
+        .execute(
+            &session,
+            CreateSupplier {
+                name: "Supplier 1".into(),
+                fields: SupplierFields::default(),
+            },
+        )?
+        .id;
+    Ok((db, session, supplier))
 }
 
 /// Runs the workload on `db_path` (the global `--db`; deleted first, with its -wal and -shm).
@@ -130,11 +180,7 @@ pub fn run(a: &BenchArgs, db_path: &std::path::Path) -> anyhow::Result<()> {
         println!("{out}");
         return Ok(());
     }
-    for suffix in ["", "-wal", "-shm"] {
-        let mut p = db_path.to_path_buf().into_os_string();
-        p.push(suffix);
-        let _ = std::fs::remove_file(PathBuf::from(p));
-    }
+    remove_db(db_path);
     let today = NaiveDate::from_ymd_opt(2026, 1, 1).context("date")?;
     let at = |d: NaiveDate| {
         Arc::new(FixedClock(
@@ -144,37 +190,7 @@ pub fn run(a: &BenchArgs, db_path: &std::path::Path) -> anyhow::Result<()> {
 
     // Setup (untimed): store, admin, supplier, products, at NORMAL for speed.
     let (session, supplier, products) = {
-        let mut db = Db::open_with(
-            db_path,
-            OpenOptions {
-                sync: SyncMode::Normal,
-                clock: at(today),
-            },
-        )?;
-        let init = initialize(
-            &mut db,
-            InitRequest {
-                store_name: "Store 1".into(),
-                store_code: Some("S1".into()),
-                timezone: Some("UTC".into()),
-                currency: None,
-                locale: None,
-                admin_name: "bench".into(),
-                admin_pin: None,
-            },
-        )?;
-        let session = Session {
-            user_id: init.user_id,
-        };
-        let supplier = db
-            .execute(
-                &session,
-                CreateSupplier {
-                    name: "Supplier 1".into(),
-                    fields: SupplierFields::default(),
-                },
-            )?
-            .id;
+        let (mut db, session, supplier) = new_store(db_path, at(today))?;
         let mut products: Vec<ProductId> = Vec::with_capacity(a.products as usize);
         for i in 1..=a.products {
             let fields = ProductFields {

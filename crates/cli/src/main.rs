@@ -7,6 +7,7 @@
 
 mod bench;
 mod bench_clinic;
+mod bench_count;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -108,6 +109,9 @@ enum Cmd {
     /// Years of a busy med spa's vials and treatments, then time the trace of
     /// a lot (`trace_lot`) and print one JSON line.
     BenchClinic(bench_clinic::ClinicBenchArgs),
+    /// A full count of 50,000 batches: record every line, then post it while
+    /// a second connection sells, and open the sheet paged; one JSON line.
+    BenchCount(bench_count::CountBenchArgs),
 }
 
 fn main() -> ExitCode {
@@ -322,6 +326,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             cli.db
                 .as_deref()
                 .context("--db FILE is required for `bench-clinic`")?,
+        ),
+        Cmd::BenchCount(args) => bench_count::run(
+            args,
+            cli.db
+                .as_deref()
+                .context("--db FILE is required for `bench-count`")?,
         ),
     }
 }

@@ -980,3 +980,78 @@ fn seed_003_calls_work_as_written_with_the_acting_users_id() {
     );
     assert_eq!(error_of(&out)["kind"], "invalid_input");
 }
+
+/// Seed 003's `reconcile_inventory(store_id, counts_data, user_id, notes)`,
+/// called exactly as the seed writes it: its argument names, `counted_qty`
+/// as a plain number, `user_id` naming the acting user, and the seed's
+/// answer (`reconciliation_id`, `total_variance`, `adjustments`,
+/// `variances` with `batch_id`, `system_qty`, `counted_qty`, `variance`).
+#[test]
+fn seed_003_reconcile_inventory_works_as_the_seed_writes_it() {
+    let s = store();
+    let stores = call(&s.db, "ada", "list_stores", json!({}));
+    let store_id = stores[0]["id"].as_str().unwrap().to_string();
+    let users = call(&s.db, "ada", "list_users", json!({}));
+    let ada = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["name"] == "ada")
+        .unwrap()["id"]
+        .clone();
+    let json = format!(
+        r#"{{"store_id": "{store_id}", "counts_data": [{{"product_id": "{}", "batch_id": "{}", "counted_qty": 47}}], "user_id": {ada}, "notes": "quarterly count"}}"#,
+        s.product, s.batch
+    );
+    let out = call_raw(&s.db, "ada", "reconcile_inventory", &json);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(r["reconciliation_id"].is_string(), "{r}");
+    assert_eq!(r["total_variance"], "-3");
+    assert_eq!(r["adjustments"].as_array().unwrap().len(), 1);
+    let v = &r["variances"][0];
+    assert_eq!(v["batch_id"], s.batch.as_str());
+    assert_eq!(
+        (&v["system_qty"], &v["counted_qty"], &v["variance"]),
+        (&json!("50"), &json!("47"), &json!("-3"))
+    );
+    let batch = call(&s.db, "ada", "get_batch", json!({"batch_id": s.batch}));
+    assert_eq!(batch["quantity"], "47");
+    // One `reconciliation` audit entry per variance, as the seed says.
+    let trail = call(
+        &s.db,
+        "ada",
+        "get_audit_trail",
+        json!({"batch_id": s.batch}),
+    );
+    let moves = trail
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["change_type"] == "reconciliation")
+        .count();
+    assert_eq!(moves, 1, "{trail}");
+    // Another user's id is refused, and a cashier may not reconcile.
+    let cate = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["name"] == "cate")
+        .unwrap()["id"]
+        .clone();
+    let claimed = json.replace(&ada.to_string(), &cate.to_string());
+    let out = call_raw(&s.db, "ada", "reconcile_inventory", &claimed);
+    assert_eq!(error_of(&out)["kind"], "invalid_input");
+    let out = call_raw(&s.db, "cate", "reconcile_inventory", &claimed);
+    assert_eq!(error_of(&out)["kind"], "forbidden");
+    let out = run(&s.db, &["verify"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -50,6 +50,13 @@ use pharmapos_engine::coldchain::locations::{
 };
 use pharmapos_engine::coldchain::readings::{ImportReadingsCsv, ListReadings, RecordReadings};
 use pharmapos_engine::control::approvals::ListApprovals;
+use pharmapos_engine::control::counts::lifecycle::{
+    ApproveCount, CancelCount, CompleteCount, CreateCount, StartCount,
+};
+use pharmapos_engine::control::counts::post::PostCount;
+use pharmapos_engine::control::counts::reconcile::ReconcileInventory;
+use pharmapos_engine::control::counts::record::RecordCount;
+use pharmapos_engine::control::counts::{GetCount, ListCounts};
 use pharmapos_engine::control::freeze::SetStockFreezeDate;
 use pharmapos_engine::control::transfers::{
     ApproveDiscrepancy, ApproveTransfer, CancelTransfer, CreateTransfer, GetPendingTransfers,
@@ -336,6 +343,17 @@ pub static COMMANDS: &[CommandSpec] = &[
     spec::<TraceLot>(),
     spec::<ExportLotTraceCsv>(),
     spec::<GetClinicReport>(),
+    // Stock control: physical counts (seed 000) and seed 003's reconciliation
+    spec::<CreateCount>(),
+    spec::<StartCount>(),
+    spec::<RecordCount>(),
+    spec::<CompleteCount>(),
+    spec::<ApproveCount>(),
+    spec::<PostCount>(),
+    spec::<CancelCount>(),
+    spec::<ListCounts>(),
+    spec::<GetCount>(),
+    spec::<ReconcileInventory>(),
     // A manager's home
     spec::<GetDashboard>(),
     // Audit

@@ -343,6 +343,50 @@ fn fixture() -> Fx {
     ids.insert("cart", cart);
     ids.insert("line", line);
 
+    // Counts: a draft, one being counted and one completed with no variance.
+    let batch2 = ids["batch2"].clone();
+    let count = |db: &mut Db| {
+        id(
+            &run(
+                db,
+                &a_cashier,
+                "create_count",
+                json!({"store_id": a, "count_type": "spot", "batch_ids": [batch2]}),
+            ),
+            "id",
+        )
+    };
+    let draft = count(&mut db);
+    let open_count = count(&mut db);
+    run(
+        &mut db,
+        &a_cashier,
+        "start_count",
+        json!({"count_id": open_count}),
+    );
+    let done = count(&mut db);
+    run(
+        &mut db,
+        &a_cashier,
+        "start_count",
+        json!({"count_id": done}),
+    );
+    run(
+        &mut db,
+        &a_cashier,
+        "record_count",
+        json!({"count_id": done, "batch_id": batch2, "quantity": "100"}),
+    );
+    run(
+        &mut db,
+        &a_cashier,
+        "complete_count",
+        json!({"count_id": done}),
+    );
+    ids.insert("count_draft", draft);
+    ids.insert("count_open", open_count);
+    ids.insert("count_done", done);
+
     // Transfers: with a third store C, so that B's users are on neither
     // side (a transfer between A and B is B's business too). A→C ones in
     // each state of the source's steps, with an open and a pending
@@ -597,6 +641,19 @@ fn case(name: &str, ids: &BTreeMap<&'static str, String>) -> Option<Value> {
         "get_pending_transfers" => json!({"store_id": a}),
         "initiate_transfer" => json!({"from_store_id": a, "to_store_id": i("store_c"),
                                       "product_id": i("product"), "batch_number": "A2", "quantity": "1"}),
+        "create_count" => json!({"store_id": a, "count_type": "full"}),
+        "start_count" => json!({"count_id": i("count_draft")}),
+        "record_count" => {
+            json!({"count_id": i("count_open"), "batch_id": i("batch2"), "quantity": "99"})
+        }
+        "complete_count" => json!({"count_id": i("count_open"), "uncounted_as_zero": true}),
+        "approve_count" => json!({"count_id": i("count_done")}),
+        "post_count" => json!({"count_id": i("count_done")}),
+        "cancel_count" => json!({"count_id": i("count_draft"), "reason": "duplicate"}),
+        "list_counts" => json!({"store_id": a}),
+        "get_count" => json!({"count_id": i("count_open")}),
+        "reconcile_inventory" => json!({"store_id": a, "notes": "",
+                                        "counts_data": [{"product_id": i("product"), "batch_id": i("batch2"), "counted_qty": 99}]}),
         // Verifies the whole file at once, store A's chain included.
         "verify" => json!({}),
         _ => return None,

@@ -188,6 +188,20 @@ pub enum ChangeType {
     ReadingsRecorded,
     /// A temperature excursion found: its lots held.
     ExcursionRecorded,
+    /// A physical count created (draft), with its type and scope.
+    CountCreated,
+    /// Counting started: every line's system quantity snapshotted.
+    CountStarted,
+    /// Counting finished: variances computed.
+    CountCompleted,
+    /// A count's variances approved by a manager.
+    CountApproved,
+    /// A count posted: its `reconciliation` moves written.
+    CountPosted,
+    /// A count cancelled, with the reason.
+    CountCancelled,
+    /// Seed 003's one-shot reconciliation recorded (its moves are `reconciliation` events).
+    InventoryReconciled,
 }
 
 /// The audit screen's groups of kinds.
@@ -314,6 +328,13 @@ impl ChangeType {
             ChangeType::LotLocated => "lot_located",
             ChangeType::ReadingsRecorded => "readings_recorded",
             ChangeType::ExcursionRecorded => "excursion_recorded",
+            ChangeType::CountCreated => "count_created",
+            ChangeType::CountStarted => "count_started",
+            ChangeType::CountCompleted => "count_completed",
+            ChangeType::CountApproved => "count_approved",
+            ChangeType::CountPosted => "count_posted",
+            ChangeType::CountCancelled => "count_cancelled",
+            ChangeType::InventoryReconciled => "inventory_reconciled",
         }
     }
 
@@ -396,6 +417,13 @@ impl ChangeType {
         ChangeType::LotLocated,
         ChangeType::ReadingsRecorded,
         ChangeType::ExcursionRecorded,
+        ChangeType::CountCreated,
+        ChangeType::CountStarted,
+        ChangeType::CountCompleted,
+        ChangeType::CountApproved,
+        ChangeType::CountPosted,
+        ChangeType::CountCancelled,
+        ChangeType::InventoryReconciled,
     ];
 
     /// Parses a stored kind.
@@ -462,7 +490,14 @@ impl ChangeType {
             | TransferCancelled
             | TransferDiscrepancy
             | TransferDiscrepancyResolved
-            | TransferDiscrepancyRejected => EventCategory::Stock,
+            | TransferDiscrepancyRejected
+            | CountCreated
+            | CountStarted
+            | CountCompleted
+            | CountApproved
+            | CountPosted
+            | CountCancelled
+            | InventoryReconciled => EventCategory::Stock,
         }
     }
 }
@@ -1359,6 +1394,13 @@ fn describe(e: &AuditEvent, payload: Option<&Payload>) -> String {
         LotLocated => format!("Lot {subject} put in a storage location"),
         ReadingsRecorded => format!("Temperature readings recorded for {subject}"),
         ExcursionRecorded => format!("Temperature excursion at {subject}: lots held"),
+        CountCreated => format!("Count {subject} created"),
+        CountStarted => format!("Count {subject} started"),
+        CountCompleted => format!("Count {subject} completed"),
+        CountApproved => format!("Count {subject} approved"),
+        CountPosted => format!("Count {subject} posted"),
+        CountCancelled => format!("Count {subject} cancelled"),
+        InventoryReconciled => format!("Inventory reconciled: {subject}"),
     }
 }
 

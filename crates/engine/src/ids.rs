@@ -82,4 +82,8 @@ id_type!(
     TransferItemId,
     TransferLotId,
     TransferDiscrepancyId,
+    CountId,
+    CountItemId,
+    ReconciliationId,
+    ReconciliationItemId,
 );

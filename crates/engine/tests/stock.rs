@@ -1605,7 +1605,7 @@ fn search_finds_word_prefixes_anywhere_names_first() {
     // V8: the return disposition and its index; V9: the store's locale, tax
     // and licence numbers; V10: the running stock totals, their triggers and
     // the list indexes; V11: the clinic's tables; V12: alerts and the cold
-    // chain; V14: transfers; V15: the stock freeze date, while its rebuild of
+    // chain; V13: counts; V14: transfers; V15: the stock freeze date, while its rebuild of
     // stock_adjustments runs again on the table as it is; V16: the alert sweep's marks).
     fx.receive(pcm, "P0", day(30), 7);
     let path = fx.path.clone();
@@ -1616,6 +1616,10 @@ fn search_finds_word_prefixes_anywhere_names_first() {
          DROP TABLE transfer_lots;
          DROP TABLE transfer_items;
          DROP TABLE transfers;
+         DROP TABLE reconciliation_items;
+         DROP TABLE inventory_reconciliations;
+         DROP TABLE count_items;
+         DROP TABLE inventory_counts;
          DROP TABLE product_search;
          CREATE VIRTUAL TABLE product_search USING fts5(product_id UNINDEXED, name, terms,
              tokenize = 'unicode61 remove_diacritics 2');

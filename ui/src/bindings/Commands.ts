@@ -10,6 +10,7 @@ import type { AllocateStockForSale } from "./AllocateStockForSale";
 import type { AllocationResult } from "./AllocationResult";
 import type { ApprovalRequest } from "./ApprovalRequest";
 import type { ApproveAdjustment } from "./ApproveAdjustment";
+import type { ApproveCount } from "./ApproveCount";
 import type { ApproveDiscrepancy } from "./ApproveDiscrepancy";
 import type { ApproveTransfer } from "./ApproveTransfer";
 import type { AssignUserStore } from "./AssignUserStore";
@@ -19,6 +20,7 @@ import type { BatchPage } from "./BatchPage";
 import type { BatchView } from "./BatchView";
 import type { CancelBackorder } from "./CancelBackorder";
 import type { CancelCart } from "./CancelCart";
+import type { CancelCount } from "./CancelCount";
 import type { CancelTransfer } from "./CancelTransfer";
 import type { CartView } from "./CartView";
 import type { Category } from "./Category";
@@ -26,10 +28,16 @@ import type { ClinicReport } from "./ClinicReport";
 import type { ClinicSettings } from "./ClinicSettings";
 import type { CloseShift } from "./CloseShift";
 import type { CloseVialSession } from "./CloseVialSession";
+import type { CompleteCount } from "./CompleteCount";
 import type { CompleteSale } from "./CompleteSale";
 import type { ConfirmReservation } from "./ConfirmReservation";
+import type { CountLine } from "./CountLine";
+import type { CountPage } from "./CountPage";
+import type { CountSheet } from "./CountSheet";
+import type { CountSummary } from "./CountSummary";
 import type { CreateBackorder } from "./CreateBackorder";
 import type { CreateCategory } from "./CreateCategory";
+import type { CreateCount } from "./CreateCount";
 import type { CreatePatient } from "./CreatePatient";
 import type { CreateProduct } from "./CreateProduct";
 import type { CreateStorageLocation } from "./CreateStorageLocation";
@@ -59,6 +67,7 @@ import type { GetBatch } from "./GetBatch";
 import type { GetCart } from "./GetCart";
 import type { GetClinicReport } from "./GetClinicReport";
 import type { GetClinicSettings } from "./GetClinicSettings";
+import type { GetCount } from "./GetCount";
 import type { GetDashboard } from "./GetDashboard";
 import type { GetExpiredBatches } from "./GetExpiredBatches";
 import type { GetExpiringBatches } from "./GetExpiringBatches";
@@ -86,6 +95,7 @@ import type { ListApprovers } from "./ListApprovers";
 import type { ListBackorders } from "./ListBackorders";
 import type { ListBatches } from "./ListBatches";
 import type { ListCategories } from "./ListCategories";
+import type { ListCounts } from "./ListCounts";
 import type { ListExcursions } from "./ListExcursions";
 import type { ListHeldCarts } from "./ListHeldCarts";
 import type { ListPatients } from "./ListPatients";
@@ -119,6 +129,8 @@ import type { Patient } from "./Patient";
 import type { PatientHistory } from "./PatientHistory";
 import type { PatientPage } from "./PatientPage";
 import type { Permission } from "./Permission";
+import type { PostCount } from "./PostCount";
+import type { PostedCount } from "./PostedCount";
 import type { Practitioner } from "./Practitioner";
 import type { Product } from "./Product";
 import type { ProductHit } from "./ProductHit";
@@ -136,6 +148,9 @@ import type { ReceiveResult } from "./ReceiveResult";
 import type { ReceiveStock } from "./ReceiveStock";
 import type { ReceiveTransfer } from "./ReceiveTransfer";
 import type { ReceivedLine } from "./ReceivedLine";
+import type { ReconcileInventory } from "./ReconcileInventory";
+import type { ReconcileResult } from "./ReconcileResult";
+import type { RecordCount } from "./RecordCount";
 import type { RecordReadings } from "./RecordReadings";
 import type { RecordRecall } from "./RecordRecall";
 import type { RecordTreatment } from "./RecordTreatment";
@@ -173,6 +188,7 @@ import type { SetVialPolicy } from "./SetVialPolicy";
 import type { ShiftPage } from "./ShiftPage";
 import type { ShiftReport } from "./ShiftReport";
 import type { ShipTransfer } from "./ShipTransfer";
+import type { StartCount } from "./StartCount";
 import type { StorageLocation } from "./StorageLocation";
 import type { Store } from "./Store";
 import type { StoreApprover } from "./StoreApprover";
@@ -479,6 +495,26 @@ export type Commands = {
   export_lot_trace_csv: { request: ExportLotTraceCsv; response: CsvExport };
   /** The clinic's economics over a period: usage, waste, revenue, cost and margin by product (permission: manage_stock) */
   get_clinic_report: { request: GetClinicReport; response: ClinicReport };
+  /** Create a physical count (full, cycle, spot or category) as a draft with its lines (permission: adjust_stock, writes) */
+  create_count: { request: CreateCount; response: CountSummary };
+  /** Start counting: snapshot every line's system quantity (the shop keeps selling) (permission: adjust_stock, writes) */
+  start_count: { request: StartCount; response: CountSummary };
+  /** Record a line's counted quantity, typed or scanned (GS1 finds product and batch); recount keeps history (permission: adjust_stock, writes) */
+  record_count: { request: RecordCount; response: CountLine };
+  /** Finish counting: compute variances; past the store's thresholds the count waits for approval (permission: adjust_stock, writes) */
+  complete_count: { request: CompleteCount; response: CountSummary };
+  /** Approve a completed count's variances (manager) (permission: manage_stock, writes) */
+  approve_count: { request: ApproveCount; response: CountSummary };
+  /** Post a count: apply counted + what moved since each line was counted, in one transaction (manager) (permission: manage_stock, writes) */
+  post_count: { request: PostCount; response: PostedCount };
+  /** Cancel a count with a reason (stock is unchanged) (permission: manage_stock, writes) */
+  cancel_count: { request: CancelCount; response: CountSummary };
+  /** The store's physical counts, newest first (filter by status) (permission: view_inventory) */
+  list_counts: { request: ListCounts; response: CountPage };
+  /** A count's header and figures with one page of its sheet (blind counts hide system quantities) (permission: view_inventory) */
+  get_count: { request: GetCount; response: CountSheet };
+  /** Seed 003's one-shot reconciliation: set counted batches to what was counted and record the variances (manager) (permission: manage_stock, writes) */
+  reconcile_inventory: { request: ReconcileInventory; response: ReconcileResult };
   /** A manager's home: today's sales and margin, 30 days of sales, stock and expiring value, low stock, pending approvals (permission: view_audit) */
   get_dashboard: { request: GetDashboard; response: Dashboard };
   /** Audit events filtered by store, category, kind, product, batch and time (permission: view_audit) */
@@ -572,6 +608,14 @@ export const WRITE_COMMANDS = [
   "update_clinic_settings",
   "record_recall",
   "dispose_batch",
+  "create_count",
+  "start_count",
+  "record_count",
+  "complete_count",
+  "approve_count",
+  "post_count",
+  "cancel_count",
+  "reconcile_inventory",
 ] as const;
 
 /** The permission each command needs. */
@@ -709,6 +753,16 @@ export const COMMAND_PERMISSION = {
   trace_lot: "clinical",
   export_lot_trace_csv: "clinical",
   get_clinic_report: "manage_stock",
+  create_count: "adjust_stock",
+  start_count: "adjust_stock",
+  record_count: "adjust_stock",
+  complete_count: "adjust_stock",
+  approve_count: "manage_stock",
+  post_count: "manage_stock",
+  cancel_count: "manage_stock",
+  list_counts: "view_inventory",
+  get_count: "view_inventory",
+  reconcile_inventory: "manage_stock",
   get_dashboard: "view_audit",
   get_audit_trail: "view_audit",
   export_audit_csv: "view_audit",

@@ -35,6 +35,7 @@ const GROUPS: &[(&str, &str)] = &[
     ("audit", "Audit"),
     ("alerts", "Alerts and reorder"),
     ("coldchain", "Cold chain"),
+    ("control::counts", "Counts and reconciliation"),
     ("control::transfers", "Transfers between stores"),
     ("control", "Stock control"),
 ];

@@ -73,6 +73,7 @@ pub struct ApprovalRequest {
 /// `list_approvals` and the dashboard's count.
 pub(crate) fn pending_in_store(ctx: &Ctx<'_>, store: StoreId) -> Result<Vec<ApprovalRequest>> {
     let mut out = crate::stock::adjust::pending_approvals(ctx, store)?;
+    out.extend(super::counts::pending_approvals(ctx, store)?);
     out.extend(super::transfers::pending_approvals(ctx, store)?);
     sort_oldest_first(&mut out);
     Ok(out)

@@ -14,6 +14,7 @@
 //! ([`crate::approval`]) whenever a request goes past a non-manager's limits.
 
 pub mod approvals;
+pub mod counts;
 pub mod freeze;
 pub mod transfers;
 

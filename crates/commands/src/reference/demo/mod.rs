@@ -12,6 +12,7 @@
 mod clinic;
 mod cold;
 mod control;
+mod counts;
 mod inventory;
 mod till;
 mod transfers;
@@ -33,6 +34,7 @@ pub(super) fn run() -> Recorder {
     inventory::errors(&mut d, &c, &b);
     till::day(&mut d, &c, &b);
     cold::evening(&mut d, &c);
+    counts::morning(&mut d, &store, &c, &b);
     clinic::day(&mut d, &c);
     transfers::morning(&mut d, &c, &b);
     control::approvals(&mut d, &c);
