@@ -2,7 +2,7 @@
 //! approve → (post, in `post`), and cancel.
 
 use super::{past_threshold, summary, CountRow, CountStatus, CountSummary, CountType};
-use crate::alerts::{self, AlertType, NewAlert, Severity};
+use crate::alerts::{self, AlertType};
 use crate::approval::{approve, Approval, ApprovalMeasure, IfMissing, Over};
 use crate::audit::ChangeType;
 use crate::auth::Permission;
@@ -440,23 +440,13 @@ impl Operation for CompleteCount {
             }),
         )?;
         if needs_approval {
-            let name = c.name();
-            alerts::raise(
+            c.raise_variance_alert(
                 ctx,
-                NewAlert {
-                    store_id: c.store_id,
-                    alert_type: AlertType::VarianceDetected,
-                    severity: Severity::Warning,
-                    subject_kind: "count",
-                    subject_id: &c.id.to_string(),
-                    subject_name: &name,
-                    product_id: None,
-                    batch_id: None,
-                    message: format!(
-                        "{over} line{} of {name} differ from the system past the store's thresholds; a manager approves before it is posted",
-                        if over == 1 { "" } else { "s" }
-                    ),
-                },
+                format!(
+                    "{over} line{} of {} differ from the system past the store's thresholds; a manager approves before it is posted",
+                    if over == 1 { "" } else { "s" },
+                    c.name()
+                ),
             )?;
         }
         summary(ctx, c.id)

@@ -203,6 +203,26 @@ impl CountRow {
         format!("Count {} ({})", self.number, self.count_type.as_str())
     }
 
+    /// Raises (or keeps) the count's one `variance_detected` alert with `message`.
+    pub(crate) fn raise_variance_alert(&self, ctx: &Ctx<'_>, message: String) -> Result<()> {
+        let name = self.name();
+        crate::alerts::raise(
+            ctx,
+            crate::alerts::NewAlert {
+                store_id: self.store_id,
+                alert_type: crate::alerts::AlertType::VarianceDetected,
+                severity: crate::alerts::Severity::Warning,
+                subject_kind: "count",
+                subject_id: &self.id.to_string(),
+                subject_name: &name,
+                product_id: None,
+                batch_id: None,
+                message,
+            },
+        )?;
+        Ok(())
+    }
+
     /// Fails with `conflict` unless the count is in one of `allowed`.
     pub(crate) fn expect(&self, allowed: &[CountStatus], doing: &str) -> Result<()> {
         if allowed.contains(&self.status) {

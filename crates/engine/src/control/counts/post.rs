@@ -2,7 +2,7 @@
 //! keeping everything that moved after each line was counted.
 
 use super::{line, summary, CountLine, CountRow, CountStatus, CountSummary};
-use crate::alerts::{self, AlertType, NewAlert, Severity};
+use crate::alerts::{self, AlertType};
 use crate::approval::{required, ApprovalMeasure, Over};
 use crate::audit::ChangeType;
 use crate::auth::Permission;
@@ -273,23 +273,13 @@ impl Operation for PostCount {
         )?;
         if !flagged_ids.is_empty() {
             let n = flagged_ids.len();
-            alerts::raise(
+            c.raise_variance_alert(
                 ctx,
-                NewAlert {
-                    store_id: c.store_id,
-                    alert_type: AlertType::VarianceDetected,
-                    severity: Severity::Warning,
-                    subject_kind: "count",
-                    subject_id: &c.id.to_string(),
-                    subject_name: &name,
-                    product_id: None,
-                    batch_id: None,
-                    message: format!(
-                        "{n} line{} of {name} could not be applied (stock would go below zero or below its holds): recount {} and adjust",
-                        if n == 1 { "" } else { "s" },
-                        if n == 1 { "that batch" } else { "those batches" }
-                    ),
-                },
+                format!(
+                    "{n} line{} of {name} could not be applied (stock would go below zero or below its holds): recount {} and adjust",
+                    if n == 1 { "" } else { "s" },
+                    if n == 1 { "that batch" } else { "those batches" }
+                ),
             )?;
         }
         let flagged = flagged_ids
