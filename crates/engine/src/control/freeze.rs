@@ -3,7 +3,7 @@
 //!
 //! The date lives on the store row (`stores.stock_freeze_date`). The rule is
 //! enforced in two places only: the stock writer (`stock::move_stock` asks
-//! [`Ctx::check_not_frozen`] with the store's local today, so no movement
+//! `Ctx::check_not_frozen` with the store's local today, so no movement
 //! of any kind is dated inside the closed period, whatever the clock says),
 //! and [`Ctx::check_date_not_frozen`] for an operation that takes a
 //! user-supplied date for stock (a count's or a transfer's date). Today's

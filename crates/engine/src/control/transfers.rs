@@ -25,9 +25,9 @@
 //!
 //! Stock leaves the source when shipped, FEFO unless the line names a batch,
 //! never from an expired, quarantined, recalled or damaged batch nor below
-//! what is reserved (the till's own plan, [`crate::stock::allocate::plan_fefo`]);
+//! what is reserved (the till's own plan, `stock::allocate::plan_fefo`);
 //! it arrives as the same batch number, expiry and cost through the
-//! receiving code of `receive_stock` ([`crate::stock::receive::put_in_batch`]).
+//! receiving code of `receive_stock` (`stock::receive::put_in_batch`).
 //! Per shipped lot, always: received + recorded discrepancy ≤ shipped (a
 //! CHECK), and a transfer is `received` exactly when they are equal for
 //! every lot, so nothing is counted twice or lost between the sides.

@@ -9,7 +9,7 @@
 //! Every such request is a `stock_adjustments` row of its kind
 //! (`adjustment`, `writeoff`, `supplier_return`), so `approve_adjustment`,
 //! `reject_adjustment`, `list_adjustments` and the approvals queue
-//! ([`pending_approvals`]) serve all three.
+//! (`pending_approvals`) serve all three.
 
 use super::{move_stock, BatchRow};
 use crate::approval::{approve, Approval, ApprovalMeasure, IfMissing, Over};

@@ -2,14 +2,14 @@
 //! sale, under the same rule as adjustments.
 //!
 //! Both are `stock_adjustments` rows (kinds `writeoff` and
-//! `supplier_return`) made by [`super::adjust::request`]: any store staff
+//! `supplier_return`) made by `adjust::request`: any store staff
 //! may ask; within the store's approval thresholds (units, or value at the
 //! batch's cost) it applies at once, above them a non-manager's request
 //! waits `pending` until `approve_adjustment` / `reject_adjustment`, unless
 //! a manager's name and PIN come with it. A pending request records the
 //! quantity asked; approval applies exactly that or refuses.
 //!
-//! Returns share one writer, [`return_stock`], with the clinic's
+//! Returns share one writer, `return_stock`, with the clinic's
 //! `dispose_batch` (method `return_to_supplier`), so a return is one record
 //! and one `supplier_return` event whichever screen made it.
 
