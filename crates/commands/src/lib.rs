@@ -24,7 +24,9 @@ use pharmapos_engine::catalogue::product_list::ListProducts;
 use pharmapos_engine::catalogue::products::{
     CreateProduct, DeleteProduct, GetProduct, SearchProducts, UpdateProduct,
 };
-use pharmapos_engine::catalogue::stores::{CreateStore, ListStores, UpdateStore};
+use pharmapos_engine::catalogue::stores::{
+    CreateStore, ListStoreDirectory, ListStores, UpdateStore,
+};
 use pharmapos_engine::catalogue::suppliers::{
     CreateSupplier, GetSupplier, ListSuppliers, UpdateSupplier,
 };
@@ -284,6 +286,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     spec::<CreateStore>(),
     spec::<UpdateStore>(),
     spec::<ListStores>(),
+    spec::<ListStoreDirectory>(),
     spec::<CreateUser>(),
     spec::<UpdateUser>(),
     spec::<ListUsers>(),

@@ -43,6 +43,10 @@ const EXEMPT: &[(&str, &str)] = &[
     // `listings_show_only_the_actors_stores`).
     ("list_stores", "lists only the stores the user works in"),
     (
+        "list_store_directory",
+        "addresses no store: names every active store (id, code, name, address), no settings or stock",
+    ),
+    (
         "list_users",
         "lists only the users of the stores the user manages",
     ),

@@ -11,7 +11,7 @@ mod common;
 use common::*;
 use pharmapos_engine::auth::{Role, StoreRole};
 use pharmapos_engine::catalogue::assignments::{AssignUserStore, ListUserStores, RemoveUserStore};
-use pharmapos_engine::catalogue::stores::{CreateStore, ListStores};
+use pharmapos_engine::catalogue::stores::{CreateStore, ListStoreDirectory, ListStores};
 use pharmapos_engine::catalogue::users::{CreateUser, ListUsers, UpdateUser, User};
 use pharmapos_engine::ids::StoreId;
 use pharmapos_engine::stock::adjust::{AdjustStock, AdjustmentReason};
@@ -70,6 +70,11 @@ fn the_creator_of_a_store_is_its_admin_and_others_do_not_see_it() {
     assert!(admin.iter().all(|s| s.role == Role::Admin));
     let manager_sees = fx.as_user(fx.manager, ListStores {}).unwrap();
     assert_eq!(manager_sees.len(), 1);
+    // The directory names both (to send a transfer to), with no settings.
+    let directory = fx.as_user(fx.manager, ListStoreDirectory {}).unwrap();
+    let ids: Vec<_> = directory.iter().map(|s| s.id).collect();
+    assert_eq!(directory.len(), 2);
+    assert!(ids.contains(&fx.store) && ids.contains(&b));
     assert_kind(
         fx.as_user(
             fx.manager,

@@ -110,6 +110,7 @@ import type { ListSales } from "./ListSales";
 import type { ListSecurityLog } from "./ListSecurityLog";
 import type { ListShifts } from "./ListShifts";
 import type { ListStorageLocations } from "./ListStorageLocations";
+import type { ListStoreDirectory } from "./ListStoreDirectory";
 import type { ListStores } from "./ListStores";
 import type { ListSuppliers } from "./ListSuppliers";
 import type { ListTransfers } from "./ListTransfers";
@@ -192,6 +193,7 @@ import type { StartCount } from "./StartCount";
 import type { StorageLocation } from "./StorageLocation";
 import type { Store } from "./Store";
 import type { StoreApprover } from "./StoreApprover";
+import type { StoreEntry } from "./StoreEntry";
 import type { SuggestVialLots } from "./SuggestVialLots";
 import type { Supplier } from "./Supplier";
 import type { SweepResult } from "./SweepResult";
@@ -381,6 +383,8 @@ export type Commands = {
   update_store: { request: UpdateStore; response: Store };
   /** The stores of this database you work in (every store for head office) (permission: view_inventory) */
   list_stores: { request: ListStores; response: Array<Store> };
+  /** Every active store's id, code, name and address (to pick a transfer's destination) (permission: view_inventory) */
+  list_store_directory: { request: ListStoreDirectory; response: Array<StoreEntry> };
   /** Create a user with a role in a store (cashier, practitioner, manager, admin) or head office, and a PIN (permission: manage_users, writes) */
   create_user: { request: CreateUser; response: User };
   /** Change a user's role at their home store, PIN, home store, head office or active flag (permission: manage_users, writes) */
@@ -696,6 +700,7 @@ export const COMMAND_PERMISSION = {
   create_store: "manage_stores",
   update_store: "manage_stores",
   list_stores: "view_inventory",
+  list_store_directory: "view_inventory",
   create_user: "manage_users",
   update_user: "manage_users",
   list_users: "manage_users",

@@ -493,6 +493,53 @@ impl Operation for ListStores {
     }
 }
 
+/// `list_store_directory`: every active store of the database, by name, as far as
+/// anyone who works here needs to know it — id, code, name and address — to send it a
+/// transfer or read its name on one. Unlike `list_stores` it is not limited to the
+/// stores the user works in, and it shows no settings.
+#[derive(Clone, Debug, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct ListStoreDirectory {}
+
+/// One store in the directory.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct StoreEntry {
+    /// Id.
+    pub id: StoreId,
+    /// Short code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Address.
+    pub address: Option<String>,
+}
+
+impl Operation for ListStoreDirectory {
+    const NAME: &'static str = "list_store_directory";
+    const SUMMARY: &'static str =
+        "Every active store's id, code, name and address (to pick a transfer's destination)";
+    const PERMISSION: Permission = Permission::ViewInventory;
+    const WRITES: bool = false;
+    type Output = Vec<StoreEntry>;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<Vec<StoreEntry>> {
+        let mut stmt = ctx.tx.prepare(
+            "SELECT id, code, name, address FROM stores WHERE is_active = 1 ORDER BY name, code",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(StoreEntry {
+                id: r.get(0)?,
+                code: r.get(1)?,
+                name: r.get(2)?,
+                address: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}
+
 /// Reads one store.
 pub fn get_store(tx: &Transaction<'_>, id: StoreId) -> Result<Store> {
     tx.query_row(

@@ -132,7 +132,9 @@ interface DraftLine {
 
 function NewTransferDialog({ storeId, onClose, onDone }: { storeId?: string; onClose: () => void; onDone: (t: Transfer) => void }) {
   const { t } = useTranslation();
-  const stores = useCommandQuery("list_stores", {});
+  // Every active store, not only the ones this user works in: the destination
+  // is usually a branch the sender has never signed in to.
+  const stores = useCommandQuery("list_store_directory", {});
   const create = useCommandMutation("create_transfer");
   const [to, setTo] = useState("");
   const [lines, setLines] = useState<DraftLine[]>([]);

@@ -25,6 +25,11 @@ pub(super) fn morning(d: &mut Recorder, c: &Catalogue, b: &Batches) {
         json!({"name": "kemi", "role": "manager", "store_id": ikeja, "pin": "9753"}),
     );
     d.say(
+        "list_store_directory",
+        "Kemi works only at Ikeja, so `list_stores` shows her one store; the directory shows every active store, to send a transfer to:",
+    );
+    d.call("kemi", "list_store_directory", json!({}));
+    d.say(
         "create_transfer",
         "The cashier drafts a transfer to the Ikeja branch: 40 tablets of one batch, and 4 of vitamin C by FEFO (chosen when it ships):",
     );

@@ -383,12 +383,7 @@ pub struct CountSummary {
 
 const SUMMARY_SQL: &str = "SELECT c.id, c.number, c.store_id, c.count_type, c.category_id, c.scope, c.status, c.blind,
         c.scheduled_date, c.notes, c.needs_approval, u.name, c.created_at, c.started_at, c.completed_at, a.name,
-        c.approved_at, c.posted_at, c.cancelled_at, c.cancel_reason,
-        (SELECT COUNT(*) FROM count_items i WHERE i.count_id = c.id),
-        (SELECT COUNT(*) FROM count_items i WHERE i.count_id = c.id AND i.counted_milli IS NOT NULL),
-        (SELECT COUNT(*) FROM count_items i WHERE i.count_id = c.id AND i.counted_milli <> i.snapshot_milli),
-        (SELECT COALESCE(SUM((i.counted_milli - i.snapshot_milli) * i.cost_e4 / 1000), 0) FROM count_items i
-          WHERE i.count_id = c.id AND i.counted_milli IS NOT NULL)
+        c.approved_at, c.posted_at, c.cancelled_at, c.cancel_reason
    FROM inventory_counts c JOIN users u ON u.id = c.created_by LEFT JOIN users a ON a.id = c.approved_by";
 
 fn read_summary(ctx: &Ctx<'_>, r: &rusqlite::Row<'_>) -> rusqlite::Result<CountSummary> {
@@ -401,6 +396,16 @@ fn read_summary(ctx: &Ctx<'_>, r: &rusqlite::Row<'_>) -> rusqlite::Result<CountS
     let completed_at: Option<String> = r.get(14)?;
     let show = reveals(ctx, store_id, blind, completed_at.is_some());
     let count_type = CountType::parse(&count_type).unwrap_or(CountType::Spot);
+    // The sheet's four figures in one pass over its lines (four correlated
+    // subqueries read a 50,000-line sheet four times on every page).
+    let (lines, counted_lines, variance_lines, variance_cost): (i64, i64, i64, i64) = ctx
+        .tx
+        .prepare_cached(
+            "SELECT COUNT(*), COUNT(counted_milli), COALESCE(SUM(counted_milli <> snapshot_milli), 0),
+                    COALESCE(SUM((counted_milli - snapshot_milli) * cost_e4 / 1000), 0)
+               FROM count_items WHERE count_id = ?1",
+        )?
+        .query_row([id], |f| Ok((f.get(0)?, f.get(1)?, f.get(2)?, f.get(3)?)))?;
     Ok(CountSummary {
         id,
         number,
@@ -423,12 +428,10 @@ fn read_summary(ctx: &Ctx<'_>, r: &rusqlite::Row<'_>) -> rusqlite::Result<CountS
         posted_at: r.get(17)?,
         cancelled_at: r.get(18)?,
         cancel_reason: r.get(19)?,
-        lines: r.get(20)?,
-        counted_lines: r.get(21)?,
-        variance_lines: show.then(|| r.get(22)).transpose()?,
-        variance_cost: show
-            .then(|| r.get::<_, i64>(23).map(Money::from_scaled))
-            .transpose()?,
+        lines,
+        counted_lines,
+        variance_lines: show.then_some(variance_lines),
+        variance_cost: show.then(|| Money::from_scaled(variance_cost)),
         reveals: show,
     })
 }
@@ -677,17 +680,23 @@ impl Operation for GetCount {
                 f.and("i.status = 'flagged'");
             }
         }
-        if let Some(s) = self
+        let search = self
             .search
             .as_deref()
             .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+            .filter(|s| !s.is_empty());
+        if let Some(s) = search {
             let like = format!("{}%", s.replace(['%', '_', '\\'], ""));
             f.and("(p.name LIKE :q OR p.sku LIKE :q OR b.batch_number LIKE :q)")
                 .bind(":q", like);
         }
-        let from = "FROM count_items i JOIN batches b ON b.id = i.batch_id JOIN products p ON p.id = i.product_id";
+        // Only a search reads the batch and product: without one the total is
+        // counted from the sheet's own index.
+        let from = if search.is_some() {
+            "FROM count_items i JOIN batches b ON b.id = i.batch_id JOIN products p ON p.id = i.product_id"
+        } else {
+            "FROM count_items i"
+        };
         let total: i64 = ctx.tx.query_row(
             &format!("SELECT COUNT(*) {from} {}", f.where_sql()),
             f.params(&[]).as_slice(),

@@ -148,7 +148,7 @@ impl Operation for ReconcileInventory {
                 rules.allow_fractional,
                 &rules.unit,
             )?;
-            if let Some(why) = refusal(&b, counted) {
+            if let Some(why) = refusal(&b.batch_number, b.reserved_milli, counted) {
                 return Err(Error::conflict(why));
             }
             checked.push((b, counted));
