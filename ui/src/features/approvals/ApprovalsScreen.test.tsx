@@ -97,6 +97,19 @@ describe("ApprovalsScreen", { timeout: 30_000 }, () => {
     await waitFor(() => expect(screen.queryByRole("alertdialog")).toBeNull());
   });
 
+  it("decides a count's variances here: approve_count, and a refusal cancels the count with the reason", async () => {
+    const count: ApprovalRequest = { ...REQUESTS[2]!, approve_command: "approve_count", reject_command: "cancel_count" };
+    const calls = mock({ list_approvals: () => [count], cancel_count: () => ({}) });
+    renderInStore(<ApprovalsScreen />, { role: "manager" });
+    const table = await screen.findByRole("table", { name: "Requests waiting for approval" });
+    expect(within(table).getByRole("button", { name: `Approve: ${count.summary}` })).toBeInTheDocument();
+    fireEvent.click(within(table).getByRole("button", { name: `Reject: ${count.summary}` }));
+    const dialog = await screen.findByRole("alertdialog", { name: "Reject this request?" });
+    fireEvent.change(within(dialog).getByLabelText("Reason for rejecting (required)"), { target: { value: "recount shelf B" } });
+    fireEvent.click(within(dialog).getByRole("button", { name: "Reject" }));
+    await waitFor(() => expect(calls.find((c) => c.name === "cancel_count")?.input).toEqual({ count_id: "c1", reason: "recount shelf B" }));
+  });
+
   it("links a request it cannot decide to its own screen", async () => {
     mock();
     const opened: NavigationTarget[] = [];

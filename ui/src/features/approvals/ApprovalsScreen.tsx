@@ -1,6 +1,6 @@
 // The approvals queue: every stock-changing request that waits for a manager
-// (adjustments, write-offs, returns to supplier; count variances and transfer
-// discrepancies once those areas land), oldest first, from the engine's
+// (adjustments, write-offs, returns to supplier, count variances, transfers
+// and transfer discrepancies), oldest first, from the engine's
 // list_approvals. Each request names the commands that decide it; this
 // screen knows how to call the ones listed in DECIDERS and shows any other
 // request read-only with a link to its own screen, so a request from an area
@@ -40,6 +40,9 @@ export const DECIDERS: Readonly<Record<string, Decide>> = {
   cancel_transfer: (id, notes) => call("cancel_transfer", { transfer_id: id, reason: notes ?? "" }),
   approve_discrepancy: (id, notes) => call("approve_discrepancy", { discrepancy_id: id, notes }),
   reject_discrepancy: (id, notes) => call("reject_discrepancy", { discrepancy_id: id, reason: notes ?? "" }),
+  approve_count: (id, notes) => call("approve_count", { count_id: id, notes }),
+  // Refusing a count's variances cancels the count, with the reason (stock unchanged).
+  cancel_count: (id, notes) => call("cancel_count", { count_id: id, reason: notes ?? "" }),
 };
 
 /** Where each kind of request is handled in full (for read-only requests). */

@@ -39,6 +39,7 @@ import { ColdChainScreen } from "../coldchain/ColdChainScreen";
 import { ReorderScreen } from "../reorder/ReorderScreen";
 import { TransfersScreen } from "../transfers/TransfersScreen";
 import { ApprovalsScreen } from "../approvals/ApprovalsScreen";
+import { CountsScreen } from "../counts/CountsScreen";
 import { StatusBar } from "./StatusBar";
 import { UnauthenticatedContext } from "./session";
 import { StoreLocaleProvider, usableLocale, type StoreLocale } from "../../lib/locale";
@@ -198,6 +199,7 @@ export function MainLayout({
           {current === "alerts" && <AlertsScreen />}
           {current === "coldchain" && <ColdChainScreen />}
           {current === "reorder" && <ReorderScreen />}
+          {current === "counts" && <CountsScreen />}
           {current === "approvals" && <ApprovalsScreen />}
         </main>
         <StatusBar status={status} user={user} />

@@ -31,6 +31,7 @@ export type ScreenId =
   | "coldchain"
   | "reorder"
   | "transfers"
+  | "counts"
   | "approvals";
 
 /** One entry of the navigation. */
@@ -76,6 +77,8 @@ export const SCREENS: readonly ScreenEntry[] = [
   { id: "reorder", label: "Reorder", key: "E", needs: "list_reorder_recommendations" },
   // Stock between stores: any store staff may draft one (adjust_stock), managers ship.
   { id: "transfers", label: "Transfers", key: "X", needs: "list_transfers" },
+  // Physical counts: any store staff may count (adjust_stock), managers post.
+  { id: "counts", label: "Counts", key: "O", needs: "list_counts" },
   // The approvals queue: those who decide (manage_stock), the engine's list_approvals.
   { id: "approvals", label: "Approvals", key: "Q", needs: "list_approvals" },
   // This workstation (till id, printer) and the store's settings: managers
