@@ -28,8 +28,9 @@
 //!
 //! Times are laid out in the store's time zone from the clock's "now": the
 //! catalogue and deliveries two days ago, yesterday 08:00–20:00 at till
-//! `DEMO-1`, today from 08:00 until a few minutes ago (no sales yet before
-//! 08:30). The baskets come from a fixed pseudo-random sequence, so two
+//! `DEMO-1`, today from 08:00 until a few minutes ago. A demo made before
+//! 08:30 finds the store working through the night: today's shift opened at
+//! midnight, with sales from 00:05, so the till is open at any hour. The baskets come from a fixed pseudo-random sequence, so two
 //! demos made at the same instant are the same.
 
 use crate::auth::Role;
@@ -1228,7 +1229,13 @@ impl Seeder<'_> {
 
         // Yesterday: a full day, closed with a Z report 50 naira short.
         let yesterday = self.today - Duration::days(1);
-        let mut sales = self.shift(cashier, &products, yesterday, self.at(yesterday, 20, 0)?)?;
+        let mut sales = self.shift(
+            cashier,
+            &products,
+            self.at(yesterday, 7, 55)?,
+            self.at(yesterday, 8, 10)?,
+            self.at(yesterday, 20, 0)?,
+        )?;
         let t = self.at(yesterday, 20, 5)?;
         let x = self.exec::<GetShiftReport>(cashier, t, json!({"terminal_id": DEMO_TILL}))?;
         let expected: Money = serde_json::from_value(x["expected_cash"].clone())
@@ -1239,11 +1246,17 @@ impl Seeder<'_> {
             json!({"terminal_id": DEMO_TILL, "counted_cash": Money(expected.0 - Decimal::from(50)),
                    "notes": "50 short: change given twice on one sale (demo)"}),
         )?;
-        // Today: the shift stays open, with the sales so far.
-        let until = self.now - Duration::minutes(5);
-        if self.at(self.today, 8, 30)? <= until {
-            sales += self.shift(cashier, &products, self.today, until)?;
-        }
+        // Today: the shift stays open, with the sales so far. Before the
+        // morning's trade the demo store has worked through the night, so
+        // the till is open and today has sales at any hour of the day.
+        let until = self.now - Duration::minutes(2);
+        let (open, first) = if self.at(self.today, 8, 30)? <= until {
+            (self.at(self.today, 7, 55)?, self.at(self.today, 8, 10)?)
+        } else {
+            let midnight = self.at(self.today, 0, 0)?;
+            (midnight, midnight + Duration::minutes(5))
+        };
+        sales += self.shift(cashier, &products, open, first, until)?;
         Ok(DemoSummary {
             store_id: store,
             store_name: DEMO_STORE_NAME.into(),
@@ -1262,23 +1275,24 @@ impl Seeder<'_> {
         })
     }
 
-    /// Opens the till's shift at 07:55 on `date` and sells a basket every
-    /// 20–35 minutes from 08:10 until `until`. Returns the sales made.
+    /// Opens the till's shift at `open` and sells a basket every 20–35
+    /// minutes from `first` until `until`. Returns the sales made.
     fn shift(
         &mut self,
         cashier: Session,
         products: &[ProductId],
-        date: NaiveDate,
+        open: DateTime<Utc>,
+        first: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> Result<usize> {
-        let open = self.at(date, 7, 55)?;
+        let date = open.with_timezone(&self.tz).date_naive();
         self.exec::<OpenShift>(
             cashier,
             open,
             json!({"terminal_id": DEMO_TILL, "opening_float": "10000"}),
         )?;
         let sellable: Vec<usize> = (0..ITEMS.len()).filter(|&i| ITEMS[i].sold).collect();
-        let mut t = self.at(date, 8, 10)?;
+        let mut t = first;
         let mut sales = 0;
         while t <= until {
             let cart = self.exec::<OpenCart>(cashier, t, json!({"terminal_id": DEMO_TILL}))?;

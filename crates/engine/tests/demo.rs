@@ -228,7 +228,8 @@ fn the_demo_refuses_a_file_that_holds_anything() {
     assert!(!dir.path().join("other.sqlite.building").exists());
 
     // An existing empty file is filled in place, in the zone asked for;
-    // before 08:30 there are no sales yet today, only yesterday's.
+    // before 08:30 the store has worked through the night: today's shift
+    // opened at midnight and has sales, so the till is ready at any hour.
     let empty = dir.path().join("empty.sqlite");
     drop(Db::open_with(&empty, options_at(now())).unwrap());
     let early = chrono_tz::America::New_York
@@ -247,4 +248,29 @@ fn the_demo_refuses_a_file_that_holds_anything() {
     let mut db = Db::open_with(&empty, options_at(early)).unwrap();
     assert!(db.is_demo().unwrap());
     assert!(db.verify().unwrap().ok);
+    let (name, _, pin) = DEMO_USERS[2];
+    let cashier = auth::sign_in(
+        &mut db,
+        &SignInRequest {
+            name: name.into(),
+            pin: pin.into(),
+        },
+    )
+    .unwrap();
+    let x = call(
+        &mut db,
+        Session {
+            user_id: cashier.id,
+        },
+        "get_shift_report",
+        json!({"terminal_id": DEMO_TILL}),
+    );
+    assert_eq!(x["status"], "open");
+    assert_eq!(
+        x["opened_at"], "2026-03-10T04:00:00.000Z",
+        "midnight in New York (EDT)"
+    );
+    // 00:05 to 06:58, a basket every 20 to 35 minutes.
+    let today = x["sales_count"].as_i64().unwrap();
+    assert!((11..=21).contains(&today), "{today} sales tonight");
 }
