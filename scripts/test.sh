@@ -34,7 +34,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 log "Rust tests"
 cargo test --workspace --locked
 log "rustdoc of the library crates (warnings are errors)"
-RUSTDOCFLAGS="-D warnings" cargo doc -p pharmapos-protocol -p pharmapos-engine -p pharmapos-commands -p pharmapos-cli -p pharmapos-server --no-deps --locked -q
+RUSTDOCFLAGS="-D warnings" cargo doc -p pharmapos-protocol -p pharmapos-engine -p pharmapos-commands -p pharmapos-cli -p pharmapos-server -p pharmapos-sync --no-deps --locked -q
 log "generated TypeScript bindings are committed and current"
 if [ -n "$(git status --porcelain -- ui/src/bindings)" ]; then
   git status --porcelain -- ui/src/bindings

@@ -104,6 +104,12 @@ enum Cmd {
     },
     /// List every command with its permission and request fields.
     Commands,
+    /// Sync a store with the central server: configure its server, push its
+    /// record, show how far it got.
+    Sync {
+        #[command(subcommand)]
+        command: SyncCmd,
+    },
     /// Run the shared benchmark workload (../shared/bench) and print one JSON line.
     Bench(bench::BenchArgs),
     /// Years of a busy med spa's vials and treatments, then time the trace of
@@ -114,11 +120,125 @@ enum Cmd {
     BenchCount(bench_count::CountBenchArgs),
 }
 
+#[derive(Subcommand)]
+enum SyncCmd {
+    /// Set the central server the store pushes to (`configure_sync`, as
+    /// --user, an admin of the store).
+    Configure {
+        /// The store's id.
+        #[arg(long)]
+        store: String,
+        /// The server's base URL, e.g. `https://sync.example.com`.
+        #[arg(long)]
+        server: String,
+    },
+    /// Push the store's record to its server, in batches, up to the local
+    /// head. The store's secret comes from PHARMAPOS_SYNC_SECRET or
+    /// --secret-file; a refusal is printed with whether a retry can help.
+    Push {
+        /// The store's id.
+        #[arg(long)]
+        store: String,
+        /// A file holding the store's secret (instead of PHARMAPOS_SYNC_SECRET).
+        #[arg(long)]
+        secret_file: Option<PathBuf>,
+    },
+    /// The store's sync status (`get_sync_status`; as --user when given).
+    Status {
+        /// The store's id.
+        #[arg(long)]
+        store: String,
+    },
+}
+
+/// The store's secret: `--secret-file`, else `PHARMAPOS_SYNC_SECRET`.
+fn sync_secret(file: Option<&std::path::Path>) -> Result<String, Error> {
+    let secret = match file {
+        Some(f) => std::fs::read_to_string(f).map_err(|e| {
+            Error::invalid(
+                "secret-file",
+                format!("cannot read the secret from {}: {e}", f.display()),
+            )
+        })?,
+        None => std::env::var("PHARMAPOS_SYNC_SECRET").unwrap_or_default(),
+    };
+    let secret = secret.trim().to_string();
+    if secret.is_empty() {
+        return Err(Error::invalid(
+            "secret",
+            "the store's sync secret is missing: set PHARMAPOS_SYNC_SECRET or pass --secret-file FILE (head office's `pharmapos-server store add` printed it)",
+        ));
+    }
+    Ok(secret)
+}
+
+fn sync(cli: &Cli, command: &SyncCmd) -> anyhow::Result<()> {
+    match command {
+        SyncCmd::Configure { store, server } => {
+            let mut db = open(cli)?;
+            let user = cli
+                .user
+                .as_deref()
+                .context("--user NAME (an admin of the store) is required for `sync configure`")?;
+            let session = auth::session_for_name(&db, user)?;
+            let out = pharmapos_commands::dispatch(
+                &mut db,
+                &session,
+                "configure_sync",
+                serde_json::json!({"store_id": store, "server_url": server}),
+            )?;
+            print(&out)
+        }
+        SyncCmd::Status { store } => {
+            let mut db = open(cli)?;
+            match cli.user.as_deref() {
+                Some(user) => {
+                    let session = auth::session_for_name(&db, user)?;
+                    let out = pharmapos_commands::dispatch(
+                        &mut db,
+                        &session,
+                        "get_sync_status",
+                        serde_json::json!({"store_id": store}),
+                    )?;
+                    print(&out)
+                }
+                // The operator's view, like `verify`: whoever can open the file.
+                None => {
+                    let id: pharmapos_engine::ids::StoreId = store.parse()?;
+                    print(&pharmapos_engine::sync::status_of(&mut db, id)?)
+                }
+            }
+        }
+        SyncCmd::Push { store, secret_file } => {
+            let path = cli
+                .db
+                .as_deref()
+                .context("--db FILE (or PHARMAPOS_DB) is required")?;
+            let id: pharmapos_engine::ids::StoreId = store.parse()?;
+            let secret = sync_secret(secret_file.as_deref())?;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .context("starting the sync runtime")?;
+            let report = runtime.block_on(pharmapos_sync::push(path, id, &secret))?;
+            print(&report)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
+            // Sync's refusals say whether a retry can help.
+            let e = match e.downcast::<pharmapos_sync::SyncError>() {
+                Ok(sync) => {
+                    eprintln!("{}", sync.to_json());
+                    return ExitCode::FAILURE;
+                }
+                Err(other) => other,
+            };
             let err = match e.downcast::<Error>() {
                 Ok(engine) => engine,
                 Err(other) => Error::InvalidInput {
@@ -295,6 +415,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let (_db, report, aside) = Db::restore(backup, dest, user, opts)?;
             print(&serde_json::json!({"restored": report, "previous_file_moved_to": aside}))
         }
+        Cmd::Sync { command } => sync(&cli, command),
         Cmd::Commands => {
             use std::io::Write;
             let mut out = std::io::stdout().lock();

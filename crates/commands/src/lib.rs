@@ -101,6 +101,7 @@ use pharmapos_engine::stock::reservations::{
     ReserveStock,
 };
 use pharmapos_engine::stock::status::SetBatchStatus;
+use pharmapos_engine::sync::{ConfigureSync, GetSyncStatus};
 use pharmapos_engine::{Db, Error, ErrorKind, Operation, Result, Session};
 use serde_json::Value;
 use ts_rs::{TypeVisitor, TS};
@@ -364,6 +365,9 @@ pub static COMMANDS: &[CommandSpec] = &[
     spec::<ExportAuditCsv>(),
     spec::<Verify>(),
     spec::<ListSecurityLog>(),
+    // Sync with the central server
+    spec::<ConfigureSync>(),
+    spec::<GetSyncStatus>(),
 ];
 
 /// Looks a command up by name.

@@ -512,6 +512,8 @@ fn case(name: &str, ids: &BTreeMap<&'static str, String>) -> Option<Value> {
             json!({"batch_id": i("batch"), "quantity": "1", "reason": "damage"})
         }
         "list_approvals" => json!({"store_id": a}),
+        "configure_sync" => json!({"store_id": a, "server_url": "https://sync.example.com"}),
+        "get_sync_status" => json!({"store_id": a}),
         "set_stock_freeze_date" => {
             json!({"store_id": a, "freeze_date": "2020-01-01", "reason": "closed"})
         }

@@ -202,6 +202,9 @@ pub enum ChangeType {
     CountCancelled,
     /// Seed 003's one-shot reconciliation recorded (its moves are `reconciliation` events).
     InventoryReconciled,
+    // ---- Sync
+    /// The store's link to the central server set or changed (its URL).
+    SyncConfigured,
 }
 
 /// The audit screen's groups of kinds.
@@ -335,6 +338,7 @@ impl ChangeType {
             ChangeType::CountPosted => "count_posted",
             ChangeType::CountCancelled => "count_cancelled",
             ChangeType::InventoryReconciled => "inventory_reconciled",
+            ChangeType::SyncConfigured => "sync_configured",
         }
     }
 
@@ -424,6 +428,7 @@ impl ChangeType {
         ChangeType::CountPosted,
         ChangeType::CountCancelled,
         ChangeType::InventoryReconciled,
+        ChangeType::SyncConfigured,
     ];
 
     /// Parses a stored kind.
@@ -439,7 +444,9 @@ impl ChangeType {
             | SupplierCreated | SupplierUpdated => EventCategory::Catalogue,
             UserCreated | UserUpdated | UserRoleChanged | UserPinReset | UserDeactivated
             | UserReactivated => EventCategory::People,
-            StoreCreated | StoreUpdated | SettingsChanged => EventCategory::Settings,
+            StoreCreated | StoreUpdated | SettingsChanged | SyncConfigured => {
+                EventCategory::Settings
+            }
             ShiftOpened | ShiftClosed | SaleCompleted | SaleReturned | SaleVoided => {
                 EventCategory::Sales
             }
@@ -1401,6 +1408,7 @@ fn describe(e: &AuditEvent, payload: Option<&Payload>) -> String {
         CountPosted => format!("Count {subject} posted"),
         CountCancelled => format!("Count {subject} cancelled"),
         InventoryReconciled => format!("Inventory reconciled: {subject}"),
+        SyncConfigured => format!("Store {subject} set to sync with the central server"),
     }
 }
 

@@ -52,6 +52,7 @@ pub mod sales;
 pub mod security;
 pub mod setup;
 pub mod stock;
+pub mod sync;
 
 pub use db::{program_schema_version, Db, OpenOptions, SyncMode};
 pub use error::{AuthFailure, CsvProblem, Error, ErrorKind, KindDoc, Result, StorageProblem};

@@ -37,6 +37,9 @@ use tokio_postgres::NoTls;
 /// [`MAX_EVENTS_PER_PUSH`] events with payloads fits well inside).
 pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
+#[cfg(feature = "testing")]
+pub mod testing;
+
 mod embedded {
     refinery::embed_migrations!("migrations");
 }

@@ -30,6 +30,7 @@ import type { CloseShift } from "./CloseShift";
 import type { CloseVialSession } from "./CloseVialSession";
 import type { CompleteCount } from "./CompleteCount";
 import type { CompleteSale } from "./CompleteSale";
+import type { ConfigureSync } from "./ConfigureSync";
 import type { ConfirmReservation } from "./ConfirmReservation";
 import type { CountLine } from "./CountLine";
 import type { CountPage } from "./CountPage";
@@ -79,6 +80,7 @@ import type { GetReceipt } from "./GetReceipt";
 import type { GetShiftReport } from "./GetShiftReport";
 import type { GetStoreInventory } from "./GetStoreInventory";
 import type { GetSupplier } from "./GetSupplier";
+import type { GetSyncStatus } from "./GetSyncStatus";
 import type { GetTillSettings } from "./GetTillSettings";
 import type { GetTransfer } from "./GetTransfer";
 import type { GetVialSession } from "./GetVialSession";
@@ -198,6 +200,7 @@ import type { SuggestVialLots } from "./SuggestVialLots";
 import type { Supplier } from "./Supplier";
 import type { SweepResult } from "./SweepResult";
 import type { SweepVials } from "./SweepVials";
+import type { SyncStatus } from "./SyncStatus";
 import type { TillSettings } from "./TillSettings";
 import type { TraceLot } from "./TraceLot";
 import type { Transfer } from "./Transfer";
@@ -529,6 +532,10 @@ export type Commands = {
   verify: { request: Verify; response: VerifyReport };
   /** Failed sign-ins and failed manager approvals, newest first (permission: view_audit) */
   list_security_log: { request: ListSecurityLog; response: Array<SecurityLogEntry> };
+  /** Set the central server a store pushes its record to (permission: manage_stores, writes) */
+  configure_sync: { request: ConfigureSync; response: SyncStatus };
+  /** A store's sync with the central server: how far it is acknowledged, the backlog, the last error (permission: view_inventory) */
+  get_sync_status: { request: GetSyncStatus; response: SyncStatus };
 };
 
 /** Names of the commands that change data. */
@@ -620,6 +627,7 @@ export const WRITE_COMMANDS = [
   "post_count",
   "cancel_count",
   "reconcile_inventory",
+  "configure_sync",
 ] as const;
 
 /** The permission each command needs. */
@@ -773,6 +781,8 @@ export const COMMAND_PERMISSION = {
   export_audit_csv: "view_audit",
   verify: "view_audit",
   list_security_log: "view_audit",
+  configure_sync: "manage_stores",
+  get_sync_status: "view_inventory",
 } as const satisfies Record<keyof Commands, Permission>;
 
 /** The permissions each role holds in a store. */

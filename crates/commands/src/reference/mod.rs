@@ -38,6 +38,7 @@ const GROUPS: &[(&str, &str)] = &[
     ("control::counts", "Counts and reconciliation"),
     ("control::transfers", "Transfers between stores"),
     ("control", "Stock control"),
+    ("sync", "Sync with the central server"),
 ];
 
 fn group_of(c: &CommandSpec) -> String {

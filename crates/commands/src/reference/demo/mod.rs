@@ -14,6 +14,7 @@ mod cold;
 mod control;
 mod counts;
 mod inventory;
+mod sync;
 mod till;
 mod transfers;
 
@@ -38,6 +39,7 @@ pub(super) fn run() -> Recorder {
     clinic::day(&mut d, &c);
     transfers::morning(&mut d, &c, &b);
     control::approvals(&mut d, &c);
+    sync::setup(&mut d);
     d
 }
 

@@ -1,0 +1,280 @@
+//! Test harness shared by the server's tests and the sync client's
+//! (`pharmapos-sync`): a throw-away PostgreSQL cluster on a free port
+//! (Debian's server binaries), the server on a free port over one of its
+//! databases, and a fault proxy that cuts the line between a client and
+//! the server. Behind the cargo feature `testing`; never in a release
+//! build. Panics instead of returning errors: it is test code.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// A PostgreSQL cluster of this test run, stopped when dropped.
+pub struct Pg {
+    dir: tempfile::TempDir,
+    bin: PathBuf,
+    port: u16,
+    as_postgres: bool,
+}
+
+impl Pg {
+    /// Makes and starts a cluster (`PG_BIN` names the server binaries'
+    /// directory, else the newest under `/usr/lib/postgresql`).
+    pub fn start() -> Pg {
+        let bin = std::env::var_os("PG_BIN").map(PathBuf::from).unwrap_or_else(|| {
+            let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+                .expect("PostgreSQL is not installed (apt install postgresql); the server's tests need it")
+                .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+                .filter(|p| p.join("initdb").exists())
+                .collect();
+            found.sort();
+            found.pop().expect("no PostgreSQL server binaries under /usr/lib/postgresql")
+        });
+        let dir = tempfile::tempdir().unwrap();
+        // PostgreSQL refuses to run as root: as root, the cluster is the
+        // postgres user's.
+        let as_postgres = Command::new("id").arg("-u").output().unwrap().stdout == b"0\n";
+        if as_postgres {
+            let ok = Command::new("chown")
+                .args(["-R", "postgres:"])
+                .arg(dir.path())
+                .status()
+                .unwrap();
+            assert!(ok.success());
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let pg = Pg {
+            dir,
+            bin,
+            port,
+            as_postgres,
+        };
+        let data = pg.dir.path().join("data");
+        pg.run(
+            "initdb",
+            &[
+                "-D",
+                data.to_str().unwrap(),
+                "-A",
+                "trust",
+                "-U",
+                "pharmapos",
+                "--no-sync",
+                "-E",
+                "UTF8",
+            ],
+        );
+        let opts = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off",
+            pg.port,
+            pg.dir.path().display()
+        );
+        let log = pg.dir.path().join("log");
+        pg.run(
+            "pg_ctl",
+            &[
+                "-D",
+                data.to_str().unwrap(),
+                "-o",
+                &opts,
+                "-l",
+                log.to_str().unwrap(),
+                "-w",
+                "start",
+            ],
+        );
+        pg
+    }
+
+    fn run(&self, tool: &str, args: &[&str]) {
+        let exe = self.bin.join(tool);
+        let out = if self.as_postgres {
+            Command::new("runuser")
+                .args(["-u", "postgres", "--"])
+                .arg(&exe)
+                .args(args)
+                .output()
+        } else {
+            Command::new(&exe).args(args).output()
+        }
+        .unwrap();
+        assert!(
+            out.status.success(),
+            "{tool} failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// The connection string of database `db`.
+    pub fn url(&self, db: &str) -> String {
+        format!(
+            "host=127.0.0.1 port={} user=pharmapos dbname={db}",
+            self.port
+        )
+    }
+
+    /// A fresh database in the cluster.
+    pub async fn database(&self, name: &str) -> String {
+        let (client, conn) = tokio_postgres::connect(&self.url("postgres"), tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(conn);
+        client
+            .execute(&format!("CREATE DATABASE {name}"), &[])
+            .await
+            .unwrap();
+        self.url(name)
+    }
+}
+
+impl Drop for Pg {
+    fn drop(&mut self) {
+        let data = self.dir.path().join("data");
+        self.run(
+            "pg_ctl",
+            &["-D", data.to_str().unwrap(), "-m", "immediate", "stop"],
+        );
+    }
+}
+
+/// The server, migrated, on a free port over `url`'s database; answers its
+/// base URL (`http://127.0.0.1:PORT`). It runs until the runtime ends.
+pub async fn serve(url: &str) -> String {
+    crate::migrate(url).await.unwrap();
+    let pool = crate::pool(url).unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, crate::router(pool)).await.unwrap() });
+    format!("http://{addr}")
+}
+
+/// A TCP proxy in front of the server that can play the server going away:
+/// [`FaultProxy::cut_after_pushes`] lets `n` pushes through, forwards the
+/// next one to the server (which stores it) but drops its answer, and from
+/// then on closes every connection at once, as a stopped server would,
+/// until [`FaultProxy::restore`].
+///
+/// Requests are spotted by their request line (`POST /v1/push`) at the
+/// start of what a client writes; good enough for one client's HTTP/1.1.
+pub struct FaultProxy {
+    /// The proxy's base URL, to give the client instead of the server's.
+    pub url: String,
+    state: Arc<ProxyState>,
+}
+
+struct ProxyState {
+    upstream: String,
+    down: AtomicBool,
+    /// Pushes still let through before the cut (usize::MAX: no cut).
+    pushes_left: AtomicUsize,
+}
+
+impl FaultProxy {
+    /// A proxy to the server at `server` (its base URL), letting everything through.
+    pub async fn start(server: &str) -> FaultProxy {
+        let upstream = server
+            .strip_prefix("http://")
+            .expect("an http:// server URL")
+            .to_string();
+        let state = Arc::new(ProxyState {
+            upstream,
+            down: AtomicBool::new(false),
+            pushes_left: AtomicUsize::new(usize::MAX),
+        });
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let s = state.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((client, _)) = listener.accept().await else {
+                    return;
+                };
+                if s.down.load(Ordering::SeqCst) {
+                    drop(client);
+                    continue;
+                }
+                tokio::spawn(relay(client, s.clone()));
+            }
+        });
+        FaultProxy { url, state }
+    }
+
+    /// Lets `n` more pushes through, then stores-but-drops-the-answer of
+    /// the next and goes down.
+    pub fn cut_after_pushes(&self, n: usize) {
+        self.state.pushes_left.store(n, Ordering::SeqCst);
+    }
+
+    /// Whether the cut has happened.
+    pub fn is_down(&self) -> bool {
+        self.state.down.load(Ordering::SeqCst)
+    }
+
+    /// The server is back: connections go through again, no cut planned.
+    pub fn restore(&self) {
+        self.state.pushes_left.store(usize::MAX, Ordering::SeqCst);
+        self.state.down.store(false, Ordering::SeqCst);
+    }
+}
+
+async fn relay(client: TcpStream, s: Arc<ProxyState>) {
+    let Ok(server) = TcpStream::connect(&s.upstream).await else {
+        return;
+    };
+    let (mut cr, mut cw) = client.into_split();
+    let (mut sr, mut sw) = server.into_split();
+    let up = {
+        let s = s.clone();
+        async move {
+            let mut buf = vec![0u8; 64 * 1024];
+            loop {
+                let n = match cr.read(&mut buf).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => n,
+                };
+                if buf[..n].starts_with(b"POST /v1/push") {
+                    let left = s.pushes_left.load(Ordering::SeqCst);
+                    if left == 0 {
+                        // This push reaches the server; its answer will not.
+                        s.down.store(true, Ordering::SeqCst);
+                    } else if left != usize::MAX {
+                        s.pushes_left.store(left - 1, Ordering::SeqCst);
+                    }
+                }
+                if sw.write_all(&buf[..n]).await.is_err() {
+                    return;
+                }
+            }
+        }
+    };
+    let down = async move {
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = match sr.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => n,
+            };
+            if s.down.load(Ordering::SeqCst) {
+                return;
+            }
+            if cw.write_all(&buf[..n]).await.is_err() {
+                return;
+            }
+        }
+    };
+    // Either side ending ends the connection (dropping both halves).
+    tokio::select! {
+        () = up => {}
+        () = down => {}
+    }
+}
