@@ -28,7 +28,7 @@ apt_ensure() {
 }
 
 # Build packages for the Tauri app (WebKitGTK 4.1 and a C toolchain).
-BUILD_PACKAGES=(libwebkit2gtk-4.1-dev build-essential pkg-config file)
+BUILD_PACKAGES=(libwebkit2gtk-4.1-dev libdbus-1-dev build-essential pkg-config file)
 # Running without a display, and the end-to-end tests.
 HEADLESS_PACKAGES=(xvfb xauth fonts-dejavu-core)
 E2E_PACKAGES=(webkit2gtk-driver imagemagick)

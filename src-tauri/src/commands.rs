@@ -19,6 +19,7 @@ use tauri::{AppHandle, Emitter, Manager};
 use crate::error::ApiError;
 use crate::printer::{PrintResult, PrinterSettings};
 use crate::state::{AppState, AppStatus, SessionInfo};
+use crate::sync::SyncView;
 use crate::till::TillConfig;
 
 /// Event emitted after every committed change.
@@ -109,6 +110,9 @@ pub async fn call(app: AppHandle, name: String, input: Value) -> Result<Value, A
     let (response, writes) = blocking(&app, move |s| s.call(&name, input)).await?;
     if writes {
         notify(&app, &command);
+        if let Some(sync) = app.try_state::<crate::sync::SyncRunner>() {
+            sync.changed();
+        }
         // Alerts follow the change; the alert commands themselves change
         // only alerts, which the sweep would not look at again.
         if !command.contains("alert") {
@@ -208,4 +212,71 @@ pub async fn test_print(
     settings: Option<PrinterSettings>,
 ) -> Result<PrintResult, ApiError> {
     blocking(&app, move |s| s.test_print(settings)).await
+}
+
+/// Signed in, or `unauthenticated`.
+async fn require_session(app: &AppHandle) -> Result<(), ApiError> {
+    match blocking(app, |s| s.current_session()).await? {
+        Some(_) => Ok(()),
+        None => Err(ApiError::unauthenticated("sign in first")),
+    }
+}
+
+fn sync_runner(app: &AppHandle) -> Result<crate::sync::SyncRunner, ApiError> {
+    app.try_state::<crate::sync::SyncRunner>()
+        .map(|r| r.inner().clone())
+        .ok_or_else(|| ApiError::internal("sync", "the sync task is not running"))
+}
+
+/// What the app knows of sync (online, running, next attempt, a missing
+/// secret); the engine's side is `get_sync_status` through [`call`].
+#[tauri::command]
+pub async fn sync_view(app: AppHandle) -> Result<SyncView, ApiError> {
+    require_session(&app).await?;
+    Ok(sync_runner(&app)?.view())
+}
+
+/// "Sync now": one run at once (after the one running, if any).
+#[tauri::command]
+pub async fn sync_now(app: AppHandle) -> Result<SyncView, ApiError> {
+    require_session(&app).await?;
+    Ok(sync_runner(&app)?.run_once(&app).await)
+}
+
+/// Links the signed-in user's store to the central server at `server_url`
+/// (`configure_sync`: the engine decides who may) and keeps the store's
+/// `secret` in the OS keyring (or the secret folder), then pushes.
+/// Registering the same server again only replaces the secret. Should the
+/// secret not save (no keyring), the link stays and the view names the
+/// missing secret until it is registered again.
+#[tauri::command]
+pub async fn register_sync(
+    app: AppHandle,
+    server_url: String,
+    secret: String,
+) -> Result<SyncView, ApiError> {
+    let secret = secret.trim().to_string();
+    if secret.is_empty() {
+        return Err(ApiError::invalid_input(
+            "secret",
+            "Enter the store's secret, as head office gave it.",
+        ));
+    }
+    let runner = sync_runner(&app)?;
+    let (status, _) = blocking(&app, move |s| {
+        s.call("configure_sync", serde_json::json!({ "server_url": server_url }))
+    })
+    .await?;
+    let status: pharmapos_engine::sync::SyncStatus = serde_json::from_value(status)
+        .map_err(|e| ApiError::internal("configure_sync's answer", e))?;
+    let url = status
+        .server_url
+        .ok_or_else(|| ApiError::internal("configure_sync's answer", "no server URL"))?;
+    let secrets = runner.secrets().clone();
+    tauri::async_runtime::spawn_blocking(move || secrets.set(status.store_id, &url, &secret))
+        .await
+        .map_err(|e| ApiError::internal("saving the sync secret", e))??;
+    notify(&app, "configure_sync");
+    runner.wake();
+    Ok(runner.view())
 }

@@ -11,6 +11,8 @@
 //!   database.
 //! - [`printer`]: receipts and shift reports to an ESC/POS receipt printer.
 //! - [`timers`]: the background timer that releases lapsed holds.
+//! - [`sync`]: the background task pushing the store's record to the central
+//!   server; [`secrets`]: where the store's sync secret is kept (OS keyring).
 //! - [`state`]: the database and session, testable without a desktop.
 //! - [`display`]: whether a window can open here, asked before Tauri starts.
 //! - [`commands`]: the Tauri commands and the `data-changed` event.
@@ -21,7 +23,9 @@ pub mod display;
 pub mod error;
 pub mod options;
 pub mod printer;
+pub mod secrets;
 pub mod state;
+pub mod sync;
 pub mod till;
 pub mod timers;
 
@@ -79,6 +83,9 @@ pub fn run(options: LaunchOptions) -> Result<(), Box<dyn std::error::Error>> {
                 app.handle().clone(),
                 timers::ALERT_SWEEP_EVERY,
             ));
+            let runner = sync::SyncRunner::new(secrets::SecretStore::from_env());
+            app.manage(runner.clone());
+            tauri::async_runtime::spawn(sync::sync_forever(app.handle().clone(), runner));
             let bell = timers::ChangeBell::default();
             app.manage(bell.clone());
             tauri::async_runtime::spawn(timers::sweep_alerts_after_changes(
@@ -106,6 +113,9 @@ pub fn run(options: LaunchOptions) -> Result<(), Box<dyn std::error::Error>> {
             commands::print_receipt,
             commands::print_shift_report,
             commands::test_print,
+            commands::sync_view,
+            commands::sync_now,
+            commands::register_sync,
         ])
         .run(tauri::generate_context!())?;
     Ok(())

@@ -27,6 +27,7 @@ use chrono::{DateTime, Utc};
 use pharmapos_engine::auth::{self, SignInRequest, SignedInUser, UserSummary};
 use pharmapos_engine::clock::{Clock, SystemClock};
 use pharmapos_engine::demo::{DemoRequest, DEMO_TILL};
+use pharmapos_engine::ids::StoreId;
 use pharmapos_engine::sales::shifts::AuthorizeTillRename;
 use pharmapos_engine::setup::{self, InitRequest, InitResult};
 use pharmapos_engine::{Db, OpenOptions, Session};
@@ -449,6 +450,19 @@ impl AppState {
                 },
             )?))
         })
+    }
+
+    /// The file in use and its stores that sync with a server (none in a
+    /// demo store, which never syncs). No session is needed: pushing the
+    /// store's record is the store's bookkeeping, not a user's action.
+    pub fn sync_links(&self) -> Result<(PathBuf, Vec<(StoreId, String)>), ApiError> {
+        let links = self.with_db(|db| {
+            if !db.is_initialized()? || db.is_demo()? {
+                return Ok(Vec::new());
+            }
+            Ok(pharmapos_engine::sync::linked_stores(db)?)
+        })?;
+        Ok((self.db_path(), links))
     }
 
     /// Runs a command of the command layer as the signed-in user. Returns the

@@ -39,7 +39,8 @@ const MAX_URL_LEN: usize = 500;
 /// - For the store's admins (`manage_stores`), and only for a store this file owns
 ///   (`store_not_owned`: a store synced from another installation is not pushed from here).
 /// - Naming another server starts its acknowledged position again from 0 (the next push
-///   asks the new server where it stands); the same URL again is `invalid_input`.
+///   asks the new server where it stands); the same URL again changes nothing (no
+///   event) and answers the status, so an admin can register the store's secret again.
 /// - Recorded as a `sync_configured` event (the URL before → after).
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
@@ -107,6 +108,16 @@ pub struct GetSyncStatus {
     /// Store (default: the user's).
     #[ts(optional)]
     pub store_id: Option<StoreId>,
+}
+
+/// The stores of this file that sync, with their server: what the desktop
+/// app's background task pushes.
+pub fn linked_stores(db: &mut Db) -> Result<Vec<(StoreId, String)>> {
+    let mut stmt = db
+        .conn
+        .prepare("SELECT store_id, server_url FROM sync_links ORDER BY store_id")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 /// Checks and normalises a server URL: `http(s)://host[:port][/path]`, no
@@ -202,10 +213,9 @@ impl Operation for ConfigureSync {
             .query_row([info.id], |r| r.get(0))
             .optional()?;
         if before.as_deref() == Some(url.as_str()) {
-            return Err(Error::invalid(
-                "server_url",
-                "the store already syncs with that server",
-            ));
+            // Registering again (a new secret for the same server) keeps
+            // what the server acknowledged; nothing changes, no event.
+            return status(ctx.tx, info.id);
         }
         // Another server knows nothing of what the old one acknowledged.
         ctx.tx.execute(
