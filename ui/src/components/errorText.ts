@@ -163,8 +163,11 @@ export function plainSentence(e: ApiError, t: T = i18next.t, instant: (iso: stri
     case "internal":
       return t("Something went wrong inside PharmaPOS. Try again; if it keeps happening, tell support.");
     case "keyring_unavailable":
+      if (s("reason") === "secret_file_not_private") {
+        return t("The sync secret file {{path}} can be read by other users, so it is not used. Make it private (chmod 600), or register the store again to save the secret afresh.", { path: s("path") });
+      }
       return t(
-        "This computer has no keyring to keep the sync secret in. Start PharmaPOS with PHARMAPOS_SYNC_SECRET_DIR set to a private folder (only this user may read it), then register again.",
+        "This computer has no working keyring to keep the sync secret in. Start one (GNOME Keyring or KWallet), or start PharmaPOS with PHARMAPOS_SYNC_SECRET_DIR set to a folder only you can read, to keep the secret in a private file there; then register again.",
       );
     case "sync_secret_missing":
       return t("No sync secret is saved on this computer, so nothing can be sent. An administrator registers the store again (Settings → Sync) with the secret head office gave.");

@@ -103,8 +103,8 @@ describe("SyncSettings", () => {
       register: () => {
         throw {
           kind: "keyring_unavailable",
-          message: "no OS keyring (org.freedesktop.secrets not provided): set PHARMAPOS_SYNC_SECRET_DIR",
-          details: {},
+          message: "This PC has no working keyring to keep the store's sync secret in (Platform secure storage failure). Start one …",
+          details: { reason: "Platform secure storage failure", alternative: "PHARMAPOS_SYNC_SECRET_DIR" },
         };
       },
     });
@@ -115,7 +115,7 @@ describe("SyncSettings", () => {
     const alert = await screen.findByRole("alert");
     expect(alert).toHaveAttribute("data-kind", "keyring_unavailable");
     expect(alert).toHaveTextContent("No keyring for the sync secret");
-    expect(alert).toHaveTextContent("Check “Store secret”: This computer has no keyring to keep the sync secret in.");
+    expect(alert).toHaveTextContent("Check “Store secret”: This computer has no working keyring to keep the sync secret in.");
     expect(within(form).getByLabelText("Store secret")).toHaveAccessibleDescription(/PHARMAPOS_SYNC_SECRET_DIR/);
     expect(within(form).getByLabelText("Store secret")).toHaveAttribute("aria-invalid", "true");
   });
@@ -214,5 +214,23 @@ describe("SyncSettings", () => {
     const alert = await screen.findByRole("alert");
     expect(alert).toHaveTextContent("Sync secret missing");
     expect(alert).toHaveTextContent("An administrator registers the store again (Settings → Sync)");
+  });
+
+  it("says a secret file others can read is not used", async () => {
+    renderSync({
+      status: () => LINKED,
+      view: () => ({
+        ...IDLE,
+        secret_store: "file",
+        problem: {
+          kind: "keyring_unavailable",
+          message: "/secrets/store-1.secret can be read by other users (mode 644)",
+          details: { reason: "secret_file_not_private", path: "/secrets/store-1.secret" },
+        },
+      }),
+    });
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("The sync secret file /secrets/store-1.secret can be read by other users, so it is not used.");
+    expect(screen.getByTestId("sync-secret-store")).toHaveTextContent("in a private file");
   });
 });
