@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import axe from "axe-core";
 
 import type { Role } from "../../bindings/Role";
 import type { SyncStatus } from "../../bindings/SyncStatus";
@@ -118,7 +119,9 @@ describe("SyncSettings", () => {
     expect(alert).toHaveTextContent("Check “Store secret”: This computer has no working keyring to keep the sync secret in.");
     expect(within(form).getByLabelText("Store secret")).toHaveAccessibleDescription(/PHARMAPOS_SYNC_SECRET_DIR/);
     expect(within(form).getByLabelText("Store secret")).toHaveAttribute("aria-invalid", "true");
-  });
+    const result = await axe.run(document.body, { rules: { "color-contrast": { enabled: false } } });
+    expect(result.violations.map((v) => v.id)).toEqual([]);
+  }, 30_000);
 
   it("names a missing field and a bad address at their fields", async () => {
     const calls = renderSync({
