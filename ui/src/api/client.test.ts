@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 
-import { ApiError, appStatus, backupDatabase, call, onDataChanged, signIn, toApiError } from "./index";
+import { ApiError, appStatus, backupDatabase, call, onDataChanged, registerSync, signIn, syncNow, syncView, toApiError } from "./index";
 
 afterEach(() => clearMocks());
 
@@ -54,6 +54,31 @@ describe("typed client", () => {
   it("passes the backup path through", async () => {
     mockIPC((cmd, args) => (cmd === "backup_database" ? (args as { path: string }).path : null));
     await expect(backupDatabase("/tmp/b.db")).resolves.toBe("/tmp/b.db");
+  });
+
+  it("sends the sync commands with the shell's camelCase arguments", async () => {
+    const seen: unknown[] = [];
+    mockIPC((cmd, args) => {
+      seen.push([cmd, args]);
+      return { secret_store: "keyring", online: null, running: false, last_run_at: null, last_events_sent: 0, failures: 0, next_attempt_at: null, problem: null };
+    });
+    await syncView();
+    await syncNow();
+    await registerSync("https://sync.example.com", "s3cret");
+    expect(seen).toEqual([
+      ["sync_view", {}],
+      ["sync_now", {}],
+      ["register_sync", { serverUrl: "https://sync.example.com", secret: "s3cret" }],
+    ]);
+  });
+
+  it("keeps the shell's own kinds (no keyring, a missing sync secret)", async () => {
+    mockIPC(() => {
+      throw { kind: "keyring_unavailable", message: "no OS keyring: set PHARMAPOS_SYNC_SECRET_DIR", details: {} };
+    });
+    const err = await registerSync("https://sync.example.com", "s").catch((e: unknown) => e);
+    expect((err as ApiError).kind).toBe("keyring_unavailable");
+    expect(toApiError({ kind: "sync_secret_missing", message: "m", details: {} }).kind).toBe("sync_secret_missing");
   });
 
   it("delivers data-changed events", async () => {

@@ -22,6 +22,7 @@ import type { TillConfig } from "../bindings/shell/TillConfig";
 import type { DemoRequest } from "../bindings/DemoRequest";
 import type { PrinterSettings } from "../bindings/shell/PrinterSettings";
 import type { PrintResult } from "../bindings/shell/PrintResult";
+import type { SyncView } from "../bindings/shell/SyncView";
 import { toApiError } from "./errors";
 
 /** Every engine command's name. */
@@ -125,6 +126,25 @@ export function printShiftReport(shiftId: string): Promise<PrintResult> {
 /** Prints a test page, with `settings` when given (not saved) or the saved ones. */
 export function testPrint(settings?: PrinterSettings): Promise<PrintResult> {
   return invokeTyped<PrintResult>("test_print", settings ? { settings } : {});
+}
+
+/** What the app's sync task knows (online, running, next attempt, a missing secret); the engine's side is `get_sync_status`. */
+export function syncView(): Promise<SyncView> {
+  return invokeTyped<SyncView>("sync_view");
+}
+
+/** "Sync now": one push at once (after the running one, if any); resolves when it ends. */
+export function syncNow(): Promise<SyncView> {
+  return invokeTyped<SyncView>("sync_now");
+}
+
+/**
+ * Links the signed-in user's store to the central server (`configure_sync`:
+ * administrators) and keeps `secret` in the OS keyring (or the secret
+ * folder), then pushes. The secret is never read back.
+ */
+export function registerSync(serverUrl: string, secret: string): Promise<SyncView> {
+  return invokeTyped<SyncView>("register_sync", { serverUrl, secret });
 }
 
 /** Asks the user where to save a backup; null when cancelled. */

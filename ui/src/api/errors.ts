@@ -9,6 +9,16 @@ import type { ErrorKind } from "../bindings/ErrorKind";
 
 export type { ErrorDetails, ErrorKind };
 
+/**
+ * Kinds only the Tauri shell reports (never the engine): the OS keyring is
+ * missing (`keyring_unavailable`), or a store is linked to a sync server
+ * with no secret saved on this computer (`sync_secret_missing`).
+ */
+export type ShellErrorKind = "keyring_unavailable" | "sync_secret_missing";
+
+/** Every kind the UI can meet: the engine's and the shell's. */
+export type AppErrorKind = ErrorKind | ShellErrorKind;
+
 /** The details that come with errors of kind `K`. */
 export type DetailsOf<K extends ErrorKind> = Extract<ErrorDetails, { kind: K }>["details"];
 
@@ -16,7 +26,7 @@ export type DetailsOf<K extends ErrorKind> = Extract<ErrorDetails, { kind: K }>[
  * A short title for every kind. Typed as a full record so that a kind added
  * in Rust fails the type check here until it has a title.
  */
-export const ERROR_TITLES: Record<ErrorKind, string> = {
+export const ERROR_TITLES: Record<AppErrorKind, string> = {
   not_found: "Not found",
   invalid_input: "Please check what you entered",
   conflict: "Conflict",
@@ -64,21 +74,23 @@ export const ERROR_TITLES: Record<ErrorKind, string> = {
   not_a_database: "Not a PharmaPOS database",
   storage: "Database problem",
   internal: "Something went wrong",
+  keyring_unavailable: "No keyring for the sync secret",
+  sync_secret_missing: "Sync secret missing",
 };
 
 const KINDS: ReadonlySet<string> = new Set(Object.keys(ERROR_TITLES));
 
-/** True when `kind` is one the engine reports. */
-export function isErrorKind(kind: string): kind is ErrorKind {
+/** True when `kind` is one the engine or the shell reports. */
+export function isErrorKind(kind: string): kind is AppErrorKind {
   return KINDS.has(kind);
 }
 
 /** A failure reported by the app, with a stable kind. */
 export class ApiError extends Error {
-  readonly kind: ErrorKind;
+  readonly kind: AppErrorKind;
   readonly details: Record<string, unknown>;
 
-  constructor(kind: ErrorKind, message: string, details: Record<string, unknown> = {}) {
+  constructor(kind: AppErrorKind, message: string, details: Record<string, unknown> = {}) {
     super(message);
     this.name = "ApiError";
     this.kind = kind;

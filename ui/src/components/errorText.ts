@@ -6,15 +6,16 @@
 // support, behind "Technical details".
 import i18next, { type TFunction } from "i18next";
 
-import { toApiError, type ApiError, type ErrorKind } from "../api";
+import { toApiError, type ApiError, type AppErrorKind } from "../api";
 
 type T = TFunction;
 
 /** Kinds whose engine message is the specific reason, in plain words. */
-const REASON_IN_MESSAGE: ReadonlySet<ErrorKind> = new Set<ErrorKind>(["invalid_input", "conflict", "approval_required"]);
+const REASON_IN_MESSAGE: ReadonlySet<AppErrorKind> = new Set<AppErrorKind>(["invalid_input", "conflict", "approval_required"]);
 
 /** The form field each kind is about when the engine names none. */
-const KIND_FIELD: Partial<Record<ErrorKind, string>> = {
+const KIND_FIELD: Partial<Record<AppErrorKind, string>> = {
+  keyring_unavailable: "secret",
   no_cost_price: "cost_price",
   supplier_inactive: "supplier_id",
   prescription_required: "prescription_ref",
@@ -161,6 +162,15 @@ export function plainSentence(e: ApiError, t: T = i18next.t, instant: (iso: stri
       }
     case "internal":
       return t("Something went wrong inside PharmaPOS. Try again; if it keeps happening, tell support.");
+    case "keyring_unavailable":
+      if (s("reason") === "secret_file_not_private") {
+        return t("The sync secret file {{path}} can be read by other users, so it is not used. Make it private (chmod 600), or register the store again to save the secret afresh.", { path: s("path") });
+      }
+      return t(
+        "This computer has no working keyring to keep the sync secret in. Start one (GNOME Keyring or KWallet), or start PharmaPOS with PHARMAPOS_SYNC_SECRET_DIR set to a folder only you can read, to keep the secret in a private file there; then register again.",
+      );
+    case "sync_secret_missing":
+      return t("No sync secret is saved on this computer, so nothing can be sent. An administrator registers the store again (Settings → Sync) with the secret head office gave.");
   }
 }
 

@@ -1,6 +1,11 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { QueryClient } from "@tanstack/react-query";
+import { emit } from "@tauri-apps/api/event";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 
-import { COMMAND_KEY, staleAfter } from "./queries";
+import { COMMAND_KEY, staleAfter, SYNC_STATUS_KEY, SYNC_VIEW_KEY, TILL_CONFIG_KEY, wireDataChanged } from "./queries";
+
+afterEach(() => clearMocks());
 
 describe("staleAfter", () => {
   it("refreshes everything after a stock or money change", () => {
@@ -13,5 +18,30 @@ describe("staleAfter", () => {
     for (const c of ["add_cart_line", "update_cart_line", "remove_cart_line", "set_line_discount", "override_line_price"]) {
       expect(staleAfter(c)).toEqual({ queryKey: [COMMAND_KEY, "list_held_carts"] });
     }
+  });
+
+  it("refreshes only the sync status when a sync run starts or ends, everything after registering", () => {
+    expect(staleAfter("sync")).toEqual({ queryKey: SYNC_STATUS_KEY });
+    expect(staleAfter("configure_sync")).toEqual({ queryKey: [COMMAND_KEY] });
+  });
+});
+
+describe("wireDataChanged", () => {
+  it("refreshes the sync view when a run starts or ends and after registering, not after a sale", async () => {
+    mockIPC(() => null, { shouldMockEvents: true });
+    const client = new QueryClient();
+    const keys = [SYNC_VIEW_KEY, SYNC_STATUS_KEY, [COMMAND_KEY, "list_products", {}], TILL_CONFIG_KEY] as const;
+    for (const key of keys) client.setQueryData(key, "fresh");
+    const stale = () => keys.filter((key) => client.getQueryState(key)?.isInvalidated).map((key) => key[1]);
+    const stop = await wireDataChanged(client);
+    await emit("data-changed", { command: "complete_sale" });
+    expect(stale()).toEqual(["get_sync_status", "list_products"]);
+    for (const key of keys) client.setQueryData(key, "fresh");
+    await emit("data-changed", { command: "sync" });
+    expect(stale()).toEqual(["sync_view", "get_sync_status"]);
+    for (const key of keys) client.setQueryData(key, "fresh");
+    await emit("data-changed", { command: "configure_sync" });
+    expect(stale()).toEqual(["sync_view", "get_sync_status", "list_products"]);
+    stop();
   });
 });

@@ -2,13 +2,14 @@
 // name and input; a "data-changed" event from the shell invalidates them
 // (all of them, but for cart edits: see staleAfter), so open screens refresh
 // after any committed change without polling.
-// The shell's own reads (the till id) are keyed under SHELL_KEY.
+// The shell's own reads (the till id, the sync view) are keyed under SHELL_KEY.
 import { useEffect } from "react";
 import { useMutation, useQuery, type QueryClient, type UseQueryOptions } from "@tanstack/react-query";
 
-import { call, getPrinterSettings, onDataChanged, tillConfig, type CommandName, type CommandRequest, type CommandResponse } from "../api";
+import { call, getPrinterSettings, onDataChanged, syncView, tillConfig, type CommandName, type CommandRequest, type CommandResponse } from "../api";
 import type { TillConfig } from "../bindings/shell/TillConfig";
 import type { PrinterSettings } from "../bindings/shell/PrinterSettings";
+import type { SyncView } from "../bindings/shell/SyncView";
 import type { ApiError } from "../api";
 import { useOnUnauthenticated } from "../features/shell/session";
 
@@ -62,6 +63,30 @@ export function useTillConfig() {
   return useQuery<TillConfig, ApiError>({ queryKey: TILL_CONFIG_KEY, queryFn: tillConfig, staleTime: Infinity });
 }
 
+/** The sync task's view's query key. */
+export const SYNC_VIEW_KEY = [SHELL_KEY, "sync_view"] as const;
+/** The engine's sync status's query key (`get_sync_status` for the user's store). */
+export const SYNC_STATUS_KEY = [COMMAND_KEY, "get_sync_status"] as const;
+
+/** What the app's sync task knows; refreshed when a run starts and ends and after registering. */
+export function useSyncView() {
+  const onUnauthenticated = useOnUnauthenticated();
+  const query = useQuery<SyncView, ApiError>({ queryKey: SYNC_VIEW_KEY, queryFn: syncView, staleTime: Infinity });
+  const error = query.error;
+  useEffect(() => {
+    if (error?.kind === "unauthenticated") onUnauthenticated(error);
+  }, [error, onUnauthenticated]);
+  return query;
+}
+
+/** The engine's sync status of the user's store (every write changes its backlog). */
+export function useSyncStatus() {
+  return useCommandQuery("get_sync_status", {});
+}
+
+/** Data-changed commands after which the sync view is out of date. */
+const SYNC_VIEW_COMMANDS: ReadonlySet<string> = new Set(["sync", "configure_sync"]);
+
 /**
  * Writes that change only an open cart and answer with the whole priced
  * cart, which the till draws at once. They move no stock and no money, so
@@ -79,8 +104,13 @@ const CART_ONLY_COMMANDS: ReadonlySet<string> = new Set([
   "override_line_price",
 ]);
 
-/** What a data-changed event for `command` makes stale. */
+/**
+ * What a data-changed event for `command` makes stale. A sync run ("sync",
+ * when it starts and ends) changes only the link's bookkeeping, never the
+ * record: only the sync status is refetched, not every open screen.
+ */
 export function staleAfter(command: string): { queryKey: readonly unknown[] } {
+  if (command === "sync") return { queryKey: SYNC_STATUS_KEY };
   return CART_ONLY_COMMANDS.has(command) ? { queryKey: [COMMAND_KEY, "list_held_carts"] } : { queryKey: [COMMAND_KEY] };
 }
 
@@ -89,5 +119,6 @@ export async function wireDataChanged(client: QueryClient): Promise<() => void> 
   return onDataChanged((change) => {
     void client.invalidateQueries(staleAfter(change.command));
     if (change.command === "rename_till") void client.invalidateQueries({ queryKey: TILL_CONFIG_KEY });
+    if (SYNC_VIEW_COMMANDS.has(change.command)) void client.invalidateQueries({ queryKey: SYNC_VIEW_KEY });
   });
 }

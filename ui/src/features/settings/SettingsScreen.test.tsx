@@ -14,6 +14,8 @@ function renderSettings(config: TillConfig, rename: (tillId: string) => TillConf
   mockIPC((cmd, args) => {
     if (cmd === "till_config") return config;
     if (cmd === "get_printer_settings") return { connection: { kind: "none" }, paper_width_mm: 80, cash_drawer: false };
+    // Sync has its own tests (SyncSettings.test.tsx).
+    if (cmd === "sync_view") return new Promise(() => undefined);
     // The store's own forms have their tests (StoreSettingsForms.test.tsx): no store here.
     if (cmd === "call") return (args as { name: string }).name === "list_stores" ? [] : new Promise(() => undefined);
     if (cmd === "rename_till") {

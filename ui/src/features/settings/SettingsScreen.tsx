@@ -1,4 +1,5 @@
-// Settings (administrators): this workstation's till id. The shell keeps it
+// Settings: this workstation's till id, its printer, sync with the central
+// server (SyncSettings) and the store's own settings. The shell keeps the till id
 // (--till-id, PHARMAPOS_TILL_ID, or the config file beside the database);
 // only the config file's id can be renamed here, and not while the till's
 // shift is open (the shell refuses; the shift and its cash are filed under
@@ -18,6 +19,7 @@ import { useMayRun } from "../../lib/permissions";
 import { StoreDetailsForm, TillSettingsForm } from "../store/StoreSettingsForms";
 import { StockFreezeForm } from "../store/StockFreezeForm";
 import { PrinterSettingsForm } from "./PrinterSettingsForm";
+import { SyncSettings } from "./SyncSettings";
 
 /** The shell's rule: 1–32 letters, digits, "-" or "_". */
 export function validTillId(id: string): boolean {
@@ -96,6 +98,7 @@ export function SettingsScreen() {
         <Notice>{notice}</Notice>
       </section>
       <PrinterSection />
+      <SyncSettings />
       <StoreSections />
     </Screen>
   );
