@@ -240,7 +240,8 @@ pub async fn sync_view(app: AppHandle) -> Result<SyncView, ApiError> {
 #[tauri::command]
 pub async fn sync_now(app: AppHandle) -> Result<SyncView, ApiError> {
     require_session(&app).await?;
-    Ok(sync_runner(&app)?.run_once(&app).await)
+    let host = std::sync::Arc::new(crate::sync::AppHost(app.clone()));
+    Ok(sync_runner(&app)?.run_once(host).await)
 }
 
 /// Links the signed-in user's store to the central server at `server_url`
@@ -264,7 +265,10 @@ pub async fn register_sync(
     }
     let runner = sync_runner(&app)?;
     let (status, _) = blocking(&app, move |s| {
-        s.call("configure_sync", serde_json::json!({ "server_url": server_url }))
+        s.call(
+            "configure_sync",
+            serde_json::json!({ "server_url": server_url }),
+        )
     })
     .await?;
     let status: pharmapos_engine::sync::SyncStatus = serde_json::from_value(status)

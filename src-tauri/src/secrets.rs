@@ -155,12 +155,18 @@ mod tests {
         let id = StoreId::new();
         assert_eq!(store.get(id, "https://hq").unwrap(), None);
         store.set(id, "https://hq", "s3cret\n").unwrap();
-        assert_eq!(store.get(id, "https://hq").unwrap().as_deref(), Some("s3cret"));
+        assert_eq!(
+            store.get(id, "https://hq").unwrap().as_deref(),
+            Some("s3cret")
+        );
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             let path = file_of(&dir.path().join("secrets"), id);
-            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(
+                std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
             let e = store.get(id, "https://hq").unwrap_err();
             assert_eq!(e.kind, "keyring_unavailable");

@@ -21,19 +21,54 @@
 //!   the app knows (online, running, next attempt, a missing secret) is
 //!   [`SyncView`].
 
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{SecondsFormat, Utc};
+use pharmapos_engine::ids::StoreId;
 use pharmapos_sync::{Backoff, SyncError};
 use serde::Serialize;
-use tauri::AppHandle;
+use tauri::{AppHandle, Manager};
 use tokio::sync::Notify;
 use ts_rs::TS;
 
-use crate::commands::{blocking, notify};
+use crate::commands::notify;
 use crate::error::ApiError;
 use crate::secrets::SecretStore;
+use crate::state::AppState;
+
+/// What a run needs from around it: the file and its linked stores, and a
+/// way to tell open screens. The app's is [`AppHost`]; tests use an
+/// [`AppState`] without a window.
+pub trait SyncHost: Send + Sync + 'static {
+    /// The file in use and its stores that sync (blocking: called off the runtime).
+    fn links(&self) -> Result<(PathBuf, Vec<(StoreId, String)>), ApiError>;
+    /// A run started or ended.
+    fn changed(&self);
+}
+
+/// The running app.
+pub struct AppHost(pub AppHandle);
+
+impl SyncHost for AppHost {
+    fn links(&self) -> Result<(PathBuf, Vec<(StoreId, String)>), ApiError> {
+        match self.0.try_state::<AppState>() {
+            Some(state) => state.sync_links(),
+            None => Err(ApiError::internal("app state", "not initialised yet")),
+        }
+    }
+    fn changed(&self) {
+        notify(&self.0, "sync");
+    }
+}
+
+impl SyncHost for AppState {
+    fn links(&self) -> Result<(PathBuf, Vec<(StoreId, String)>), ApiError> {
+        self.sync_links()
+    }
+    fn changed(&self) {}
+}
 
 /// How often the task pushes with no change to wake it.
 pub const SYNC_EVERY: Duration = Duration::from_secs(60);
@@ -134,16 +169,16 @@ impl SyncRunner {
     }
 
     /// One run: every linked store of the open file, pushed in turn.
-    pub async fn run_once(&self, app: &AppHandle) -> SyncView {
-        self.run_inner(app).await;
+    pub async fn run_once(&self, host: Arc<dyn SyncHost>) -> SyncView {
+        self.run_inner(host).await;
         self.view()
     }
 
-    async fn run_inner(&self, app: &AppHandle) -> Outcome {
+    async fn run_inner(&self, host: Arc<dyn SyncHost>) -> Outcome {
         let _one_at_a_time = self.0.run.lock().await;
         self.update(|v| v.running = true);
-        notify(app, "sync");
-        let outcome = self.push_all(app).await;
+        host.changed();
+        let outcome = self.push_all(host.clone()).await;
         let now = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
         self.update(|v| {
             v.running = false;
@@ -153,12 +188,16 @@ impl SyncRunner {
                 Outcome::Retry | Outcome::Stuck => v.failures += 1,
             }
         });
-        notify(app, "sync");
+        host.changed();
         outcome
     }
 
-    async fn push_all(&self, app: &AppHandle) -> Outcome {
-        let (path, links) = match blocking(app, |s| s.sync_links()).await {
+    async fn push_all(&self, host: Arc<dyn SyncHost>) -> Outcome {
+        let found = tokio::task::spawn_blocking(move || host.links())
+            .await
+            .map_err(|e| ApiError::internal("sync", e))
+            .and_then(|r| r);
+        let (path, links) = match found {
             Ok(found) => found,
             Err(e) => {
                 self.update(|v| v.problem = Some(e));
@@ -170,7 +209,7 @@ impl SyncRunner {
         let mut sent = 0;
         for (store, url) in links {
             let secrets = self.0.secrets.clone();
-            let secret = tauri::async_runtime::spawn_blocking(move || secrets.get(store, &url))
+            let secret = tokio::task::spawn_blocking(move || secrets.get(store, &url))
                 .await
                 .map_err(|e| ApiError::internal("reading the sync secret", e))
                 .and_then(|r| r);
@@ -223,6 +262,7 @@ impl SyncRunner {
 /// Forever: waits for a change, the timer, "Sync now" or the end of a
 /// backoff, then runs.
 pub async fn sync_forever(app: AppHandle, runner: SyncRunner) {
+    let host: Arc<dyn SyncHost> = Arc::new(AppHost(app));
     let mut backoff = Backoff::new(Duration::from_secs(2), Duration::from_secs(300));
     // The first run soon after start, once the window is up.
     let mut wait = Duration::from_secs(5);
@@ -235,7 +275,7 @@ pub async fn sync_forever(app: AppHandle, runner: SyncRunner) {
                 tokio::time::sleep(SETTLE).await;
             }
         }
-        wait = match runner.run_inner(&app).await {
+        wait = match runner.run_inner(host.clone()).await {
             Outcome::Done => {
                 backoff.reset();
                 SYNC_EVERY
@@ -248,7 +288,8 @@ pub async fn sync_forever(app: AppHandle, runner: SyncRunner) {
         };
         let next = (backoff.failures() > 0).then(|| {
             let secs = i64::try_from(wait.as_secs()).unwrap_or(i64::MAX / 1000);
-            (Utc::now() + chrono::Duration::seconds(secs)).to_rfc3339_opts(SecondsFormat::Secs, true)
+            (Utc::now() + chrono::Duration::seconds(secs))
+                .to_rfc3339_opts(SecondsFormat::Secs, true)
         });
         runner.update(|v| v.next_attempt_at = next);
     }

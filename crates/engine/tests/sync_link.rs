@@ -24,7 +24,13 @@ fn a_store_is_linked_by_an_admin_to_one_server_at_a_time() {
 
     // Bad addresses and the wrong people change nothing.
     let events = fx.event_count();
-    for bad in ["", "ftp://hq.example.com", "https://", "https://u:p@hq.example.com", "hq.example.com"] {
+    for bad in [
+        "",
+        "ftp://hq.example.com",
+        "https://",
+        "https://u:p@hq.example.com",
+        "hq.example.com",
+    ] {
         let e = assert_kind(fx.as_user(fx.admin, configure(bad)), "invalid_input");
         assert_eq!(e.details()["field"], "server_url", "{bad}");
     }
@@ -40,7 +46,10 @@ fn a_store_is_linked_by_an_admin_to_one_server_at_a_time() {
     // The admin links it: one event, the URL normalised.
     let st = fx.run(configure("https://hq.example.com/sync/"));
     assert!(st.configured);
-    assert_eq!(st.server_url.as_deref(), Some("https://hq.example.com/sync"));
+    assert_eq!(
+        st.server_url.as_deref(),
+        Some("https://hq.example.com/sync")
+    );
     assert_eq!(st.acknowledged_seq, 0);
     assert_eq!(fx.event_count(), events + 1);
     assert_eq!(
@@ -69,6 +78,8 @@ fn a_store_is_linked_by_an_admin_to_one_server_at_a_time() {
     fx.assert_verified();
 
     // Every role reads the status.
-    let st = fx.as_user(fx.cashier, GetSyncStatus { store_id: None }).unwrap();
+    let st = fx
+        .as_user(fx.cashier, GetSyncStatus { store_id: None })
+        .unwrap();
     assert_eq!(st.backlog, st.local_head_seq);
 }

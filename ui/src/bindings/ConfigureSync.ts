@@ -11,7 +11,8 @@ import type { StoreId } from "./StoreId";
  * - For the store's admins (`manage_stores`), and only for a store this file owns
  *   (`store_not_owned`: a store synced from another installation is not pushed from here).
  * - Naming another server starts its acknowledged position again from 0 (the next push
- *   asks the new server where it stands); the same URL again is `invalid_input`.
+ *   asks the new server where it stands); the same URL again changes nothing (no
+ *   event) and answers the status, so an admin can register the store's secret again.
  * - Recorded as a `sync_configured` event (the URL before → after).
  */
 export type ConfigureSync = { 
