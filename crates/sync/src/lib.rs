@@ -318,11 +318,14 @@ pub async fn push(db_path: &Path, store: StoreId, secret: &str) -> Result<PushRe
         let (kind, message, retryable) = (e.kind().to_string(), e.to_string(), e.retryable());
         // The original failure is what the caller must see; a failure to
         // note it (the file itself failing) comes second.
-        let _ = local
+        if let Err(noting) = local
             .with(move |db| {
                 pharmapos_engine::sync::note_error(db, store, &kind, &message, retryable)
             })
-            .await;
+            .await
+        {
+            log::warn!("the failed push could not be noted on the store's sync link: {noting}");
+        }
     }
     outcome
 }
