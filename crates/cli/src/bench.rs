@@ -74,7 +74,7 @@ pub struct BenchArgs {
 }
 
 /// splitmix64, as defined by the workload.
-/// The workload's generator (shared with `bench-count`).
+/// The workload's generator (shared with `bench-count` and `bench-clinic`).
 pub(crate) struct SplitMix64(pub(crate) u64);
 
 impl SplitMix64 {

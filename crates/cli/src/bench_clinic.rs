@@ -41,21 +41,6 @@ pub struct ClinicBenchArgs {
     sample_lots: usize,
 }
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 /// Runs it on a new file at `path`.
 pub fn run(a: &ClinicBenchArgs, path: &Path) -> anyhow::Result<()> {
     for suffix in ["", "-wal", "-shm"] {
@@ -122,7 +107,7 @@ pub fn run(a: &ClinicBenchArgs, path: &Path) -> anyhow::Result<()> {
             },
         )?
         .id;
-    let mut rng = Rng(42);
+    let mut rng = crate::bench::SplitMix64(42);
     let mut patients: Vec<PatientId> = Vec::with_capacity(a.patients as usize);
     for i in 0..a.patients {
         patients.push(
