@@ -38,6 +38,7 @@ const GROUPS: &[(&str, &str)] = &[
     ("control::counts", "Counts and reconciliation"),
     ("control::transfers", "Transfers between stores"),
     ("control", "Stock control"),
+    ("purchasing", "Purchasing"),
 ];
 
 fn group_of(c: &CommandSpec) -> String {

@@ -14,6 +14,7 @@ mod cold;
 mod control;
 mod counts;
 mod inventory;
+mod purchasing;
 mod till;
 mod transfers;
 
@@ -38,6 +39,7 @@ pub(super) fn run() -> Recorder {
     clinic::day(&mut d, &c);
     transfers::morning(&mut d, &c, &b);
     control::approvals(&mut d, &c);
+    purchasing::orders(&mut d, &c);
     d
 }
 
