@@ -51,8 +51,8 @@ fn order(supplier: SupplierId, lines: Vec<NewOrderLine>) -> CreatePurchaseOrder 
     }
 }
 
-fn recv(item: &PurchaseOrderItem, batch: &str, qty: i64) -> ReceiptLine {
-    ReceiptLine {
+fn recv(item: &PurchaseOrderItem, batch: &str, qty: i64) -> OrderReceiptLine {
+    OrderReceiptLine {
         item_id: Some(item.id),
         scan: None,
         batch_number: Some(batch.into()),
@@ -65,7 +65,7 @@ fn recv(item: &PurchaseOrderItem, batch: &str, qty: i64) -> ReceiptLine {
     }
 }
 
-fn receive(id: PurchaseOrderId, lines: Vec<ReceiptLine>) -> ReceivePurchaseOrder {
+fn receive(id: PurchaseOrderId, lines: Vec<OrderReceiptLine>) -> ReceivePurchaseOrder {
     ReceivePurchaseOrder {
         purchase_order_id: id,
         lines,
@@ -515,11 +515,11 @@ fn an_order_walks_every_step_and_refuses_the_wrong_ones() {
     let o = fx.run(receive(
         o.id,
         vec![
-            ReceiptLine {
+            OrderReceiptLine {
                 damaged: Some(qi(1)),
                 ..recv(&o.items[0], "PCM-A", 6)
             },
-            ReceiptLine {
+            OrderReceiptLine {
                 rejected: Some(qi(2)),
                 ..recv(&o.items[1], "BTX-A", 20)
             },
@@ -668,7 +668,7 @@ fn a_gs1_scan_fills_the_receipt_line() {
         approver_name: None,
         approver_pin: None,
     });
-    let scan = ReceiptLine {
+    let scan = OrderReceiptLine {
         item_id: None,
         scan: Some("(01)05012345678900(17)270630(10)LOT9(30)5".into()),
         batch_number: None,
@@ -688,7 +688,7 @@ fn a_gs1_scan_fills_the_receipt_line() {
     assert_eq!(on_hand(&mut fx, amx), qi(5));
     assert_eq!(on_hand(&mut fx, pcm), Qty::ZERO);
     // The scan of one product on another product's line is refused.
-    let wrong = ReceiptLine {
+    let wrong = OrderReceiptLine {
         item_id: Some(o.items[1].id),
         ..scan
     };
@@ -930,7 +930,7 @@ proptest! {
                     continue;
                 }
                 want[i] += i64::from(*a);
-                lines.push(ReceiptLine {
+                lines.push(OrderReceiptLine {
                     damaged: Some(qi(i64::from(*d))),
                     rejected: Some(qi(i64::from(*rej))),
                     ..recv(&o.items[i], &format!("L{i}-{n}"), i64::from(*a))

@@ -3,7 +3,9 @@
 //! The totals are computed here, exactly, whenever a draft's lines or terms
 //! are written; after submission they never change.
 
-use super::{check_supplier, load, record, DiscountKind, Head, PurchaseOrder, PurchaseOrderStatus};
+use super::{
+    check_supplier, load, record, Head, LineDiscountKind, PurchaseOrder, PurchaseOrderStatus,
+};
 use crate::audit::ChangeType;
 use crate::auth::Permission;
 use crate::catalogue::optional_text;
@@ -146,7 +148,11 @@ fn write_lines(
                     ));
                 }
                 let value = Money(p).to_scaled(&field("discount_percent"))?;
-                (Some(DiscountKind::Percent), value, percent_of(gross, p)?)
+                (
+                    Some(LineDiscountKind::Percent),
+                    value,
+                    percent_of(gross, p)?,
+                )
             }
             (None, Some(a)) => {
                 let a = non_negative(&field("discount_amount"), Some(a))?.unwrap_or(0);
@@ -160,13 +166,13 @@ fn write_lines(
                         ),
                     ));
                 }
-                (Some(DiscountKind::Fixed), a, a)
+                (Some(LineDiscountKind::Fixed), a, a)
             }
             (None, None) => (None, 0, 0),
         };
         let kind = kind.map(|k| match k {
-            DiscountKind::Percent => "percent",
-            DiscountKind::Fixed => "fixed",
+            LineDiscountKind::Percent => "percent",
+            LineDiscountKind::Fixed => "fixed",
         });
         ctx.tx
             .prepare_cached(

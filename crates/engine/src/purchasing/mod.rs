@@ -38,7 +38,7 @@ pub use queries::{
     GetPurchaseOrder, GetVendorPerformance, ListPurchaseOrders, PurchaseOrderPage,
     PurchaseOrderSummary, VendorPerformance,
 };
-pub use receive::{ReceiptLine, ReceivePurchaseOrder};
+pub use receive::{OrderReceiptLine, ReceivePurchaseOrder};
 pub use workflow::{
     ApprovePurchaseOrder, CancelPurchaseOrder, ConfirmPurchaseOrder, RejectPurchaseOrder,
     ShipPurchaseOrder, SubmitPurchaseOrder,
@@ -107,7 +107,7 @@ impl PurchaseOrderStatus {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
-pub enum DiscountKind {
+pub enum LineDiscountKind {
     /// A percentage of the line's gross (quantity × unit cost).
     Percent,
     /// A fixed amount off the line.
@@ -136,7 +136,7 @@ pub struct PurchaseOrderItem {
     /// Unit cost agreed.
     pub unit_cost: Money,
     /// How the discount is given (none: no discount).
-    pub discount_kind: Option<DiscountKind>,
+    pub discount_kind: Option<LineDiscountKind>,
     /// The percentage, or the fixed amount.
     #[ts(type = "string | null")]
     pub discount_value: Option<Decimal>,
@@ -415,11 +415,11 @@ fn status_of(r: &Row<'_>, i: usize) -> rusqlite::Result<PurchaseOrderStatus> {
     })
 }
 
-fn discount_kind_of(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<DiscountKind>> {
+fn discount_kind_of(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<LineDiscountKind>> {
     let s: Option<String> = r.get(i)?;
     Ok(match s.as_deref() {
-        Some("percent") => Some(DiscountKind::Percent),
-        Some("fixed") => Some(DiscountKind::Fixed),
+        Some("percent") => Some(LineDiscountKind::Percent),
+        Some("fixed") => Some(LineDiscountKind::Fixed),
         _ => None,
     })
 }

@@ -33,7 +33,7 @@ pub const MAX_RECEIPT_LINES: usize = 500;
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
-pub struct ReceiptLine {
+pub struct OrderReceiptLine {
     /// The ordered line (default: the order's line for the product `scan` names).
     #[ts(optional)]
     pub item_id: Option<PurchaseOrderItemId>,
@@ -96,7 +96,7 @@ pub struct ReceivePurchaseOrder {
     /// The order.
     pub purchase_order_id: PurchaseOrderId,
     /// What arrived.
-    pub lines: Vec<ReceiptLine>,
+    pub lines: Vec<OrderReceiptLine>,
     /// Notes, kept with the receiving record.
     #[ts(optional)]
     pub notes: Option<String>,
