@@ -1,4 +1,4 @@
-//! Two days later: the spa's practitioner orders from Emzor, the manager
+//! The week after the month-end freeze: the spa's practitioner orders from Emzor, the manager
 //! approves and follows the order, it arrives in two parts (some packs
 //! crushed), and Emzor's performance is read from the history.
 
@@ -7,7 +7,7 @@ use crate::reference::recorder::{id, Recorder};
 use serde_json::json;
 
 pub(super) fn orders(d: &mut Recorder, c: &Catalogue) {
-    d.at("2026-01-19T08:00:00Z");
+    d.at("2026-02-23T08:00:00Z");
     d.say(
         "create_purchase_order",
         "Ngozi (a practitioner: she may order, a cashier may not) drafts an order to Emzor: paracetamol at 18.00 less 5 %, vitamin C less a fixed ₦100, ₦1,500 delivery. The totals are computed exactly:",
@@ -15,7 +15,7 @@ pub(super) fn orders(d: &mut Recorder, c: &Catalogue) {
     let po = d.call(
         "ngozi",
         "create_purchase_order",
-        json!({"supplier_id": c.emzor, "expected_date": "2026-01-22",
+        json!({"supplier_id": c.emzor, "expected_date": "2026-02-27",
                "vendor_notes": "Deliver to the back door",
                "shipping": "1500",
                "lines": [
@@ -62,7 +62,7 @@ pub(super) fn orders(d: &mut Recorder, c: &Catalogue) {
     d.call(
         "musa",
         "confirm_purchase_order",
-        json!({"purchase_order_id": po_id, "expected_date": "2026-01-21", "vendor_reference": "EMZ-SO-5531"}),
+        json!({"purchase_order_id": po_id, "expected_date": "2026-02-26", "vendor_reference": "EMZ-SO-5531"}),
     );
     d.call(
         "musa",
@@ -76,7 +76,7 @@ pub(super) fn orders(d: &mut Recorder, c: &Catalogue) {
     );
     let item = |i: usize| id(&items["items"][i], "id");
 
-    d.at("2026-01-20T10:00:00Z");
+    d.at("2026-02-24T10:00:00Z");
     d.say(
         "receive_purchase_order",
         "The first part arrives: 500 tablets, the paracetamol line scanned from the pack's GS1 label (batch, expiry and count filled from it), and the vitamin C with 10 tablets crushed. Accepted units go into stock exactly as `receive_stock` puts them; the order is partly received:",
@@ -96,7 +96,7 @@ pub(super) fn orders(d: &mut Recorder, c: &Catalogue) {
         json!({"purchase_order_id": po_id, "lines": [
             {"item_id": item(0), "batch_number": "PCM-2601", "expiry_date": "2028-01-31", "quantity": 301}]}),
     );
-    d.at("2026-01-21T10:00:00Z");
+    d.at("2026-02-25T10:00:00Z");
     d.call(
         "musa",
         "receive_purchase_order",
@@ -137,6 +137,17 @@ pub(super) fn orders(d: &mut Recorder, c: &Catalogue) {
         json!({"purchase_order_id": extra, "reason": "ibuprofen comes with the next transfer"}),
     );
     d.call("musa", "list_purchase_orders", json!({}));
+    // Vitamin C sells faster than its old levels said; ibuprofen gets a reorder point.
+    d.quietly(
+        "ada",
+        "update_product",
+        json!({"id": c.vitc, "thresholds": {"reorder_point": "1000", "max_level": "1500"}}),
+    );
+    d.quietly(
+        "ada",
+        "update_product",
+        json!({"id": c.ibu, "thresholds": {"reorder_point": "50", "max_level": "200"}}),
+    );
     d.say(
         "draft_orders_from_reorder",
         "What the reorder recommendations say to buy, drafted as one order per vendor (products no vendor ever delivered are listed as skipped):",
