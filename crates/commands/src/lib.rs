@@ -69,8 +69,8 @@ use pharmapos_engine::op::parse_request_for;
 use pharmapos_engine::purchasing::{
     ApprovePurchaseOrder, CancelPurchaseOrder, ConfirmPurchaseOrder, CreatePurchaseOrder,
     DraftOrdersFromReorder, GetPurchaseOrder, GetVendorPerformance, ListPurchaseOrders,
-    ReceivePurchaseOrder, RejectPurchaseOrder, ShipPurchaseOrder, SubmitPurchaseOrder,
-    UpdatePurchaseOrder,
+    ReceivePurchaseOrder, RejectPurchaseOrder, SetPurchaseOrderLimit, ShipPurchaseOrder,
+    SubmitPurchaseOrder, UpdatePurchaseOrder,
 };
 use pharmapos_engine::reports::dashboard::GetDashboard;
 use pharmapos_engine::sales::cart::{
@@ -289,6 +289,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     spec::<GetPurchaseOrder>(),
     spec::<DraftOrdersFromReorder>(),
     spec::<GetVendorPerformance>(),
+    spec::<SetPurchaseOrderLimit>(),
     // Catalogue
     spec::<CreateProduct>(),
     spec::<UpdateProduct>(),

@@ -710,6 +710,7 @@ fn case(name: &str, ids: &BTreeMap<&'static str, String>) -> Option<Value> {
         "get_purchase_order" => json!({"purchase_order_id": i("po_submitted")}),
         "draft_orders_from_reorder" => json!({"store_id": a}),
         "get_vendor_performance" => json!({"store_id": a}),
+        "set_purchase_order_limit" => json!({"store_id": a, "limit": "750"}),
         // Verifies the whole file at once, store A's chain included.
         "verify" => json!({}),
         _ => return None,

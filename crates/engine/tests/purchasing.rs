@@ -314,9 +314,32 @@ fn cashiers_cannot_order_and_only_managers_approve() {
     let o = fx
         .as_user(pat, order(fx.supplier, vec![line(pcm, 1, "1")]))
         .unwrap();
-    fx.raw()
-        .execute("UPDATE stores SET po_approval_e4 = 0", [])
-        .unwrap();
+    // Only admins set the limit, never below 0; at 0 every order of a non-manager waits.
+    assert_kind(
+        fx.as_user(
+            fx.manager,
+            SetPurchaseOrderLimit {
+                store_id: None,
+                limit: m("0"),
+            },
+        ),
+        "forbidden",
+    );
+    assert_kind(
+        fx.as_user(
+            fx.admin,
+            SetPurchaseOrderLimit {
+                store_id: None,
+                limit: m("-1"),
+            },
+        ),
+        "invalid_input",
+    );
+    let set = fx.run(SetPurchaseOrderLimit {
+        store_id: None,
+        limit: m("0"),
+    });
+    assert_eq!(set.purchase_order_limit, Money::ZERO);
     let o = fx
         .as_user(
             pat,

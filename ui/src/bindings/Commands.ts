@@ -147,6 +147,7 @@ import type { ProductHit } from "./ProductHit";
 import type { ProductPage } from "./ProductPage";
 import type { ProductStock } from "./ProductStock";
 import type { PurchaseOrder } from "./PurchaseOrder";
+import type { PurchaseOrderLimit } from "./PurchaseOrderLimit";
 import type { PurchaseOrderPage } from "./PurchaseOrderPage";
 import type { PutLotInLocation } from "./PutLotInLocation";
 import type { ReadingPage } from "./ReadingPage";
@@ -197,6 +198,7 @@ import type { SecurityLogEntry } from "./SecurityLogEntry";
 import type { SetBatchStatus } from "./SetBatchStatus";
 import type { SetCartDiscount } from "./SetCartDiscount";
 import type { SetLineDiscount } from "./SetLineDiscount";
+import type { SetPurchaseOrderLimit } from "./SetPurchaseOrderLimit";
 import type { SetStockFreezeDate } from "./SetStockFreezeDate";
 import type { SetVialPolicy } from "./SetVialPolicy";
 import type { ShiftPage } from "./ShiftPage";
@@ -396,6 +398,8 @@ export type Commands = {
   draft_orders_from_reorder: { request: DraftOrdersFromReorder; response: DraftedOrders };
   /** Each vendor's on-time rate, lead time and quality, computed from the store's purchase orders (permission: view_inventory) */
   get_vendor_performance: { request: GetVendorPerformance; response: Array<VendorPerformance> };
+  /** Set the order total above which a purchase order waits for a manager (permission: manage_stores, writes) */
+  set_purchase_order_limit: { request: SetPurchaseOrderLimit; response: PurchaseOrderLimit };
   /** Create a product (only sku and name are required) (permission: manage_catalogue, writes) */
   create_product: { request: CreateProduct; response: Product };
   /** Change a product's fields (omitted fields are kept) (permission: manage_catalogue, writes) */
@@ -626,6 +630,7 @@ export const WRITE_COMMANDS = [
   "receive_purchase_order",
   "cancel_purchase_order",
   "draft_orders_from_reorder",
+  "set_purchase_order_limit",
   "create_product",
   "update_product",
   "delete_product",
@@ -751,6 +756,7 @@ export const COMMAND_PERMISSION = {
   get_purchase_order: "view_inventory",
   draft_orders_from_reorder: "order_stock",
   get_vendor_performance: "view_inventory",
+  set_purchase_order_limit: "manage_stores",
   create_product: "manage_catalogue",
   update_product: "manage_catalogue",
   get_product: "view_inventory",

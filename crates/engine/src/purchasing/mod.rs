@@ -26,6 +26,7 @@
 //! after every receipt.
 
 mod draft;
+mod limit;
 mod queries;
 mod receive;
 mod workflow;
@@ -34,6 +35,7 @@ pub use draft::{
     CreatePurchaseOrder, DraftOrdersFromReorder, DraftedOrders, NewOrderLine, SkippedProduct,
     UpdatePurchaseOrder,
 };
+pub use limit::{PurchaseOrderLimit, SetPurchaseOrderLimit};
 pub use queries::{
     GetPurchaseOrder, GetVendorPerformance, ListPurchaseOrders, PurchaseOrderPage,
     PurchaseOrderSummary, VendorPerformance,

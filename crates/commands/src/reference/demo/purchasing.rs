@@ -9,6 +9,11 @@ use serde_json::json;
 pub(super) fn orders(d: &mut Recorder, c: &Catalogue) {
     d.at("2026-02-23T08:00:00Z");
     d.say(
+        "set_purchase_order_limit",
+        "The owner sets the order total above which a purchase order waits for a manager:",
+    );
+    d.call("ada", "set_purchase_order_limit", json!({"limit": "10000"}));
+    d.say(
         "create_purchase_order",
         "Ngozi (a practitioner: she may order, a cashier may not) drafts an order to Emzor: paracetamol at 18.00 less 5 %, vitamin C less a fixed ₦100, ₦1,500 delivery. The totals are computed exactly:",
     );
