@@ -743,6 +743,73 @@ fn cancel_before_anything_arrived_and_cancel_the_rest() {
     assert_eq!(c.status, PurchaseOrderStatus::Cancelled);
     assert!(!c.closed_short);
     assert_eq!(c.items[0].pending, Qty::ZERO);
+    // A cancelled order takes no further step.
+    assert_kind(
+        fx.as_user(
+            fx.admin,
+            CancelPurchaseOrder {
+                purchase_order_id: o.id,
+                reason: "again".into(),
+            },
+        ),
+        "conflict",
+    );
+    assert_kind(
+        fx.as_user(
+            fx.admin,
+            ShipPurchaseOrder {
+                purchase_order_id: o.id,
+                carrier: None,
+                tracking_number: None,
+                expected_date: None,
+            },
+        ),
+        "conflict",
+    );
+    assert_kind(
+        fx.as_user(fx.admin, receive(o.id, vec![recv(&o.items[0], "X", 1)])),
+        "conflict",
+    );
+    // A draft is neither shipped, received, approved nor rejected.
+    let draft = fx.run(order(fx.supplier, vec![line(pcm, 1, "0.05")]));
+    assert_kind(
+        fx.as_user(
+            fx.admin,
+            ShipPurchaseOrder {
+                purchase_order_id: draft.id,
+                carrier: None,
+                tracking_number: None,
+                expected_date: None,
+            },
+        ),
+        "conflict",
+    );
+    assert_kind(
+        fx.as_user(
+            fx.admin,
+            receive(draft.id, vec![recv(&draft.items[0], "X", 1)]),
+        ),
+        "conflict",
+    );
+    assert_kind(
+        fx.as_user(
+            fx.admin,
+            RejectPurchaseOrder {
+                purchase_order_id: draft.id,
+                reason: "no".into(),
+            },
+        ),
+        "conflict",
+    );
+    assert_kind(
+        fx.as_user(
+            fx.admin,
+            GetPurchaseOrder {
+                purchase_order_id: PurchaseOrderId::new(),
+            },
+        ),
+        "not_found",
+    );
 
     let o = fx.run(order(fx.supplier, vec![line(pcm, 10, "0.05")]));
     fx.run(SubmitPurchaseOrder {
