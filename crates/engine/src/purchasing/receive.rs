@@ -206,9 +206,15 @@ impl Operation for ReceivePurchaseOrder {
             let scanned = match &line.scan {
                 Some(code) => {
                     let code = code.trim();
-                    let (product, gs1) = product_for_code(ctx.tx, code, today).map_err(|e| {
-                        Error::invalid(&field("scan"), format!("line {}: {e}", i + 1))
-                    })?;
+                    // An unknown or malformed code is the line's fault; storage
+                    // failures pass through as they are.
+                    let (product, gs1) =
+                        product_for_code(ctx.tx, code, today).map_err(|e| match e {
+                            Error::InvalidInput { .. } | Error::NotFound { .. } => {
+                                Error::invalid(&field("scan"), format!("line {}: {e}", i + 1))
+                            }
+                            e => e,
+                        })?;
                     Some((product, gs1))
                 }
                 None => None,
