@@ -388,6 +388,19 @@ fn over_the_limit_an_order_waits_for_a_manager() {
         .unwrap();
     assert_eq!(waiting.status, PurchaseOrderStatus::PendingApproval);
     assert_eq!(waiting.order_date, None);
+    // It waits in the approvals queue with the figure and the limit it passes.
+    let queue = fx
+        .as_user(
+            fx.manager,
+            pharmapos_engine::control::approvals::ListApprovals { store_id: None },
+        )
+        .unwrap();
+    assert_eq!(queue.len(), 1);
+    assert_eq!(queue[0].id, big.id.to_string());
+    assert_eq!(queue[0].approve_command, "approve_purchase_order");
+    assert_eq!(queue[0].reject_command, "reject_purchase_order");
+    assert_eq!(queue[0].amount.as_deref(), Some("600.00"));
+    assert_eq!(queue[0].limit.as_deref(), Some("500.00"));
     // It cannot be confirmed or received while it waits.
     assert_kind(
         fx.as_user(

@@ -584,3 +584,49 @@ pub(crate) fn load(ctx: &Ctx<'_>, id: PurchaseOrderId) -> Result<PurchaseOrder> 
     }
     Ok(o)
 }
+
+/// The store's orders waiting in `pending_approval`, for the approvals queue
+/// (`list_approvals`): decided by `approve_purchase_order` or
+/// `reject_purchase_order`.
+pub(crate) fn pending_approvals(
+    ctx: &Ctx<'_>,
+    store: StoreId,
+) -> Result<Vec<crate::control::approvals::ApprovalRequest>> {
+    use crate::control::approvals::{ApprovalKind, ApprovalRequest};
+    let limit: i64 = ctx.tx.query_row(
+        "SELECT po_approval_e4 FROM stores WHERE id = ?1",
+        [store],
+        |r| r.get(0),
+    )?;
+    let mut stmt = ctx.tx.prepare_cached(
+        "SELECT o.id, o.number, s.code, su.name, o.total_e4, o.submitted_by, u.name, o.submitted_at
+           FROM purchase_orders o JOIN stores s ON s.id = o.store_id JOIN suppliers su ON su.id = o.supplier_id
+           JOIN users u ON u.id = o.submitted_by
+          WHERE o.store_id = ?1 AND o.status = 'pending_approval' ORDER BY o.submitted_at",
+    )?;
+    let rows = stmt.query_map([store], |r| {
+        let id: PurchaseOrderId = r.get(0)?;
+        let code: String = r.get(2)?;
+        let supplier: String = r.get(3)?;
+        let total: i64 = r.get(4)?;
+        Ok(ApprovalRequest {
+            kind: ApprovalKind::PurchaseOrder,
+            id: id.to_string(),
+            store_id: store,
+            summary: format!(
+                "Purchase order {} to {supplier}: {}",
+                label(&code, r.get(1)?),
+                Money::from_scaled(total)
+            ),
+            requested_by: r.get(5)?,
+            requested_by_name: r.get(6)?,
+            requested_at: r.get(7)?,
+            measure: Some(crate::approval::ApprovalMeasure::Money),
+            amount: Some(Money::from_scaled(total).to_string()),
+            limit: (total > limit).then(|| Money::from_scaled(limit).to_string()),
+            approve_command: "approve_purchase_order".into(),
+            reject_command: "reject_purchase_order".into(),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
