@@ -66,6 +66,12 @@ use pharmapos_engine::control::transfers::{
     RequestTransfer, ResolveDiscrepancy, ShipTransfer,
 };
 use pharmapos_engine::op::parse_request_for;
+use pharmapos_engine::purchasing::{
+    ApprovePurchaseOrder, CancelPurchaseOrder, ConfirmPurchaseOrder, CreatePurchaseOrder,
+    DraftOrdersFromReorder, GetPurchaseOrder, GetVendorPerformance, ListPurchaseOrders,
+    ReceivePurchaseOrder, RejectPurchaseOrder, SetPurchaseOrderLimit, ShipPurchaseOrder,
+    SubmitPurchaseOrder, UpdatePurchaseOrder,
+};
 use pharmapos_engine::reports::dashboard::GetDashboard;
 use pharmapos_engine::sales::cart::{
     AddCartLine, CancelCart, GetCart, OpenCart, RemoveCartLine, UpdateCartLine,
@@ -270,6 +276,21 @@ pub static COMMANDS: &[CommandSpec] = &[
     spec::<GetTransfer>(),
     spec::<InitiateTransfer>(),
     spec::<GetPendingTransfers>(),
+    // Purchasing: orders to vendors and receiving against them (seed 000, issue 14)
+    spec::<CreatePurchaseOrder>(),
+    spec::<UpdatePurchaseOrder>(),
+    spec::<SubmitPurchaseOrder>(),
+    spec::<ApprovePurchaseOrder>(),
+    spec::<RejectPurchaseOrder>(),
+    spec::<ConfirmPurchaseOrder>(),
+    spec::<ShipPurchaseOrder>(),
+    spec::<ReceivePurchaseOrder>(),
+    spec::<CancelPurchaseOrder>(),
+    spec::<ListPurchaseOrders>(),
+    spec::<GetPurchaseOrder>(),
+    spec::<DraftOrdersFromReorder>(),
+    spec::<GetVendorPerformance>(),
+    spec::<SetPurchaseOrderLimit>(),
     // Catalogue
     spec::<CreateProduct>(),
     spec::<UpdateProduct>(),

@@ -463,6 +463,40 @@ fn fixture() -> Fx {
     assert_eq!(pending["status"], "pending_approval");
     ids.insert("discrepancy_pending", id(&pending, "id"));
     ids.insert("store_c", c);
+
+    // Purchase orders of A: a draft, one waiting for a manager (600.00 is
+    // over A's 500.00, submitted by a practitioner of A) and a submitted one.
+    let a_practitioner = mk(&mut db, "a-practitioner", "practitioner", &a);
+    let (po_supplier, po_product) = (ids["supplier"].clone(), ids["product"].clone());
+    let po = |db: &mut Db, who: &Session, qty: &str| {
+        run(
+            db,
+            who,
+            "create_purchase_order",
+            json!({"store_id": a, "supplier_id": po_supplier,
+                   "lines": [{"product_id": po_product, "quantity": qty, "unit_cost": "1"}]}),
+        )
+    };
+    ids.insert("po_draft", id(&po(&mut db, &ada, "2"), "id"));
+    let pending = id(&po(&mut db, &a_practitioner, "600"), "id");
+    let waiting = run(
+        &mut db,
+        &a_practitioner,
+        "submit_purchase_order",
+        json!({"purchase_order_id": pending}),
+    );
+    assert_eq!(waiting["status"], "pending_approval");
+    ids.insert("po_pending", pending);
+    let submitted = po(&mut db, &ada, "3");
+    ids.insert("po_item", id(&submitted["items"][0], "id"));
+    let submitted = id(&submitted, "id");
+    run(
+        &mut db,
+        &ada,
+        "submit_purchase_order",
+        json!({"purchase_order_id": submitted}),
+    );
+    ids.insert("po_submitted", submitted);
     drop(db);
     Fx {
         _dir: dir,
@@ -660,6 +694,25 @@ fn case(name: &str, ids: &BTreeMap<&'static str, String>) -> Option<Value> {
         "get_count" => json!({"count_id": i("count_open")}),
         "reconcile_inventory" => json!({"store_id": a, "notes": "",
                                         "counts_data": [{"product_id": i("product"), "batch_id": i("batch2"), "counted_qty": 99}]}),
+        "create_purchase_order" => json!({"store_id": a, "supplier_id": i("supplier"),
+                                          "lines": [{"product_id": i("product"), "quantity": "1"}]}),
+        "update_purchase_order" => {
+            json!({"purchase_order_id": i("po_draft"), "vendor_notes": "hi"})
+        }
+        "submit_purchase_order" => json!({"purchase_order_id": i("po_draft")}),
+        "approve_purchase_order" => json!({"purchase_order_id": i("po_pending")}),
+        "reject_purchase_order" => json!({"purchase_order_id": i("po_pending"), "reason": "no"}),
+        "confirm_purchase_order" => json!({"purchase_order_id": i("po_submitted")}),
+        "ship_purchase_order" => json!({"purchase_order_id": i("po_submitted"), "carrier": "Van"}),
+        "receive_purchase_order" => json!({"purchase_order_id": i("po_submitted"),
+                                           "lines": [{"item_id": i("po_item"), "batch_number": "PO1",
+                                                      "expiry_date": "2030-01-01", "quantity": "1"}]}),
+        "cancel_purchase_order" => json!({"purchase_order_id": i("po_submitted"), "reason": "no"}),
+        "list_purchase_orders" => json!({"store_id": a}),
+        "get_purchase_order" => json!({"purchase_order_id": i("po_submitted")}),
+        "draft_orders_from_reorder" => json!({"store_id": a}),
+        "get_vendor_performance" => json!({"store_id": a}),
+        "set_purchase_order_limit" => json!({"store_id": a, "limit": "750"}),
         // Verifies the whole file at once, store A's chain included.
         "verify" => json!({}),
         _ => return None,

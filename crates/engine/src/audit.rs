@@ -91,6 +91,25 @@ pub enum ChangeType {
     TransferDiscrepancyResolved,
     /// A pending resolution of a transfer discrepancy refused by a manager.
     TransferDiscrepancyRejected,
+    // ---- Purchasing (the ordering store's events)
+    /// A purchase order drafted (its lines and totals).
+    PurchaseOrderCreated,
+    /// A draft purchase order changed.
+    PurchaseOrderUpdated,
+    /// A purchase order submitted to its vendor (or waiting for a manager when over the store's limit).
+    PurchaseOrderSubmitted,
+    /// A purchase order over the limit approved by a manager.
+    PurchaseOrderApproved,
+    /// A purchase order waiting for approval sent back to draft, with the reason.
+    PurchaseOrderRejected,
+    /// A purchase order confirmed by its vendor.
+    PurchaseOrderConfirmed,
+    /// A purchase order shipped by its vendor (carrier, tracking).
+    PurchaseOrderShipped,
+    /// A receipt against a purchase order (its lines; stock arrives as `receipt` events).
+    PurchaseOrderReceived,
+    /// A purchase order cancelled (or, partly received, closed: the rest cancelled).
+    PurchaseOrderCancelled,
     // ---- Catalogue (head office's data; recorded in the acting store's chain)
     /// A product created.
     ProductCreated,
@@ -286,6 +305,15 @@ impl ChangeType {
             ChangeType::TransferDiscrepancy => "transfer_discrepancy",
             ChangeType::TransferDiscrepancyResolved => "transfer_discrepancy_resolved",
             ChangeType::TransferDiscrepancyRejected => "transfer_discrepancy_rejected",
+            ChangeType::PurchaseOrderCreated => "purchase_order_created",
+            ChangeType::PurchaseOrderUpdated => "purchase_order_updated",
+            ChangeType::PurchaseOrderSubmitted => "purchase_order_submitted",
+            ChangeType::PurchaseOrderApproved => "purchase_order_approved",
+            ChangeType::PurchaseOrderRejected => "purchase_order_rejected",
+            ChangeType::PurchaseOrderConfirmed => "purchase_order_confirmed",
+            ChangeType::PurchaseOrderShipped => "purchase_order_shipped",
+            ChangeType::PurchaseOrderReceived => "purchase_order_received",
+            ChangeType::PurchaseOrderCancelled => "purchase_order_cancelled",
             ChangeType::ProductCreated => "product_created",
             ChangeType::ProductUpdated => "product_updated",
             ChangeType::ProductDeleted => "product_deleted",
@@ -376,6 +404,15 @@ impl ChangeType {
         ChangeType::TransferDiscrepancy,
         ChangeType::TransferDiscrepancyResolved,
         ChangeType::TransferDiscrepancyRejected,
+        ChangeType::PurchaseOrderCreated,
+        ChangeType::PurchaseOrderUpdated,
+        ChangeType::PurchaseOrderSubmitted,
+        ChangeType::PurchaseOrderApproved,
+        ChangeType::PurchaseOrderRejected,
+        ChangeType::PurchaseOrderConfirmed,
+        ChangeType::PurchaseOrderShipped,
+        ChangeType::PurchaseOrderReceived,
+        ChangeType::PurchaseOrderCancelled,
         ChangeType::ProductCreated,
         ChangeType::ProductUpdated,
         ChangeType::ProductDeleted,
@@ -498,6 +535,15 @@ impl ChangeType {
             | TransferDiscrepancy
             | TransferDiscrepancyResolved
             | TransferDiscrepancyRejected
+            | PurchaseOrderCreated
+            | PurchaseOrderUpdated
+            | PurchaseOrderSubmitted
+            | PurchaseOrderApproved
+            | PurchaseOrderRejected
+            | PurchaseOrderConfirmed
+            | PurchaseOrderShipped
+            | PurchaseOrderReceived
+            | PurchaseOrderCancelled
             | CountCreated
             | CountStarted
             | CountCompleted
@@ -1356,6 +1402,15 @@ fn describe(e: &AuditEvent, payload: Option<&Payload>) -> String {
         TransferDiscrepancyRejected => {
             format!("Resolution of a discrepancy on transfer {subject} refused")
         }
+        PurchaseOrderCreated => format!("Purchase order {subject} drafted"),
+        PurchaseOrderUpdated => format!("Purchase order {subject} changed"),
+        PurchaseOrderSubmitted => format!("Purchase order {subject} submitted"),
+        PurchaseOrderApproved => format!("Purchase order {subject} approved"),
+        PurchaseOrderRejected => format!("Purchase order {subject} sent back to draft"),
+        PurchaseOrderConfirmed => format!("Purchase order {subject} confirmed by the vendor"),
+        PurchaseOrderShipped => format!("Purchase order {subject} shipped"),
+        PurchaseOrderReceived => format!("Receipt against purchase order {subject}"),
+        PurchaseOrderCancelled => format!("Purchase order {subject} cancelled"),
         ProductCreated => format!("Product {subject} created"),
         ProductUpdated => format!("Product {subject} changed: {fields}"),
         ProductDeleted => format!("Product {subject} deleted"),

@@ -125,6 +125,10 @@ pub enum Permission {
     Clinical,
     /// Log fridge and shelf temperatures (every store role).
     RecordReadings,
+    /// Draft, submit and follow purchase orders to vendors (managers, and
+    /// practitioners who order their clinic's supplies; never cashiers).
+    /// Orders over the store's limit wait for a manager.
+    OrderStock,
 }
 
 impl Permission {
@@ -141,6 +145,7 @@ impl Permission {
         Permission::ViewAudit,
         Permission::Clinical,
         Permission::RecordReadings,
+        Permission::OrderStock,
     ];
 
     /// The permission's name in messages and listings.
@@ -157,6 +162,7 @@ impl Permission {
             Permission::ViewAudit => "view_audit",
             Permission::Clinical => "clinical",
             Permission::RecordReadings => "record_readings",
+            Permission::OrderStock => "order_stock",
         }
     }
 
@@ -176,7 +182,7 @@ impl Permission {
             Role::Cashier => matches!(self, ViewInventory | Sell | AdjustStock | RecordReadings),
             Role::Practitioner => matches!(
                 self,
-                ViewInventory | Sell | AdjustStock | Clinical | RecordReadings
+                ViewInventory | Sell | AdjustStock | Clinical | RecordReadings | OrderStock
             ),
             // Head office owns the shared catalogue; in a store it only
             // reads (see `Actor::check_at`).

@@ -86,4 +86,8 @@ id_type!(
     CountItemId,
     ReconciliationId,
     ReconciliationItemId,
+    PurchaseOrderId,
+    PurchaseOrderItemId,
+    ReceivingRecordId,
+    ReceivingLineId,
 );

@@ -47,6 +47,7 @@ pub mod ids;
 pub mod num;
 pub mod op;
 pub mod page;
+pub mod purchasing;
 pub mod reports;
 pub mod sales;
 pub mod security;

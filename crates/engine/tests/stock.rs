@@ -1607,12 +1607,17 @@ fn search_finds_word_prefixes_anywhere_names_first() {
     // the list indexes; V11: the clinic's tables; V12: alerts and the cold
     // chain; V13: counts; V14: transfers; V15: the stock freeze date, while its rebuild of
     // stock_adjustments runs again on the table as it is; V16: the alert sweep's marks;
-    // V17: the sync links).
+    // V17: the sync links; V18: purchase orders and the store's purchase-order limit).
     fx.receive(pcm, "P0", day(30), 7);
     let path = fx.path.clone();
     let raw = fx.raw();
     raw.execute_batch(
-        "DROP TABLE sync_links;
+        "DROP TABLE receiving_lines;
+         DROP TABLE receiving_records;
+         DROP TABLE purchase_order_items;
+         DROP TABLE purchase_orders;
+         ALTER TABLE stores DROP COLUMN po_approval_e4;
+         DROP TABLE sync_links;
          DROP TABLE alert_sweep_marks;
          DROP TABLE transfer_discrepancies;
          DROP TABLE transfer_lots;

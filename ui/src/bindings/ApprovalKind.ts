@@ -3,4 +3,4 @@
 /**
  * What kind of request waits.
  */
-export type ApprovalKind = "adjustment" | "writeoff" | "supplier_return" | "count" | "transfer" | "transfer_discrepancy";
+export type ApprovalKind = "adjustment" | "writeoff" | "supplier_return" | "count" | "transfer" | "transfer_discrepancy" | "purchase_order";

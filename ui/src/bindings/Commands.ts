@@ -12,6 +12,7 @@ import type { ApprovalRequest } from "./ApprovalRequest";
 import type { ApproveAdjustment } from "./ApproveAdjustment";
 import type { ApproveCount } from "./ApproveCount";
 import type { ApproveDiscrepancy } from "./ApproveDiscrepancy";
+import type { ApprovePurchaseOrder } from "./ApprovePurchaseOrder";
 import type { ApproveTransfer } from "./ApproveTransfer";
 import type { AssignUserStore } from "./AssignUserStore";
 import type { AuditEvent } from "./AuditEvent";
@@ -21,6 +22,7 @@ import type { BatchView } from "./BatchView";
 import type { CancelBackorder } from "./CancelBackorder";
 import type { CancelCart } from "./CancelCart";
 import type { CancelCount } from "./CancelCount";
+import type { CancelPurchaseOrder } from "./CancelPurchaseOrder";
 import type { CancelTransfer } from "./CancelTransfer";
 import type { CartView } from "./CartView";
 import type { Category } from "./Category";
@@ -31,6 +33,7 @@ import type { CloseVialSession } from "./CloseVialSession";
 import type { CompleteCount } from "./CompleteCount";
 import type { CompleteSale } from "./CompleteSale";
 import type { ConfigureSync } from "./ConfigureSync";
+import type { ConfirmPurchaseOrder } from "./ConfirmPurchaseOrder";
 import type { ConfirmReservation } from "./ConfirmReservation";
 import type { CountLine } from "./CountLine";
 import type { CountPage } from "./CountPage";
@@ -41,6 +44,7 @@ import type { CreateCategory } from "./CreateCategory";
 import type { CreateCount } from "./CreateCount";
 import type { CreatePatient } from "./CreatePatient";
 import type { CreateProduct } from "./CreateProduct";
+import type { CreatePurchaseOrder } from "./CreatePurchaseOrder";
 import type { CreateStorageLocation } from "./CreateStorageLocation";
 import type { CreateStore } from "./CreateStore";
 import type { CreateSupplier } from "./CreateSupplier";
@@ -53,6 +57,8 @@ import type { DeleteProduct } from "./DeleteProduct";
 import type { DeliveryReceived } from "./DeliveryReceived";
 import type { DismissAlert } from "./DismissAlert";
 import type { DisposeBatch } from "./DisposeBatch";
+import type { DraftOrdersFromReorder } from "./DraftOrdersFromReorder";
+import type { DraftedOrders } from "./DraftedOrders";
 import type { Excursion } from "./Excursion";
 import type { ExcursionPage } from "./ExcursionPage";
 import type { ExpireBatchesWithinDays } from "./ExpireBatchesWithinDays";
@@ -76,6 +82,7 @@ import type { GetPatientHistory } from "./GetPatientHistory";
 import type { GetPendingTransfers } from "./GetPendingTransfers";
 import type { GetProduct } from "./GetProduct";
 import type { GetProductStock } from "./GetProductStock";
+import type { GetPurchaseOrder } from "./GetPurchaseOrder";
 import type { GetReceipt } from "./GetReceipt";
 import type { GetShiftReport } from "./GetShiftReport";
 import type { GetStoreInventory } from "./GetStoreInventory";
@@ -83,6 +90,7 @@ import type { GetSupplier } from "./GetSupplier";
 import type { GetSyncStatus } from "./GetSyncStatus";
 import type { GetTillSettings } from "./GetTillSettings";
 import type { GetTransfer } from "./GetTransfer";
+import type { GetVendorPerformance } from "./GetVendorPerformance";
 import type { GetVialSession } from "./GetVialSession";
 import type { HeldCart } from "./HeldCart";
 import type { HoldCart } from "./HoldCart";
@@ -103,6 +111,7 @@ import type { ListHeldCarts } from "./ListHeldCarts";
 import type { ListPatients } from "./ListPatients";
 import type { ListPractitioners } from "./ListPractitioners";
 import type { ListProducts } from "./ListProducts";
+import type { ListPurchaseOrders } from "./ListPurchaseOrders";
 import type { ListReadings } from "./ListReadings";
 import type { ListRecalls } from "./ListRecalls";
 import type { ListReceipts } from "./ListReceipts";
@@ -139,6 +148,9 @@ import type { Product } from "./Product";
 import type { ProductHit } from "./ProductHit";
 import type { ProductPage } from "./ProductPage";
 import type { ProductStock } from "./ProductStock";
+import type { PurchaseOrder } from "./PurchaseOrder";
+import type { PurchaseOrderLimit } from "./PurchaseOrderLimit";
+import type { PurchaseOrderPage } from "./PurchaseOrderPage";
 import type { PutLotInLocation } from "./PutLotInLocation";
 import type { ReadingPage } from "./ReadingPage";
 import type { ReadingsOutcome } from "./ReadingsOutcome";
@@ -147,6 +159,7 @@ import type { RecallProposal } from "./RecallProposal";
 import type { Receipt } from "./Receipt";
 import type { ReceiptReversal } from "./ReceiptReversal";
 import type { ReceiveDelivery } from "./ReceiveDelivery";
+import type { ReceivePurchaseOrder } from "./ReceivePurchaseOrder";
 import type { ReceiveResult } from "./ReceiveResult";
 import type { ReceiveStock } from "./ReceiveStock";
 import type { ReceiveTransfer } from "./ReceiveTransfer";
@@ -160,6 +173,7 @@ import type { RecordTreatment } from "./RecordTreatment";
 import type { RecordWaste } from "./RecordWaste";
 import type { RejectAdjustment } from "./RejectAdjustment";
 import type { RejectDiscrepancy } from "./RejectDiscrepancy";
+import type { RejectPurchaseOrder } from "./RejectPurchaseOrder";
 import type { ReleaseExpiredReservations } from "./ReleaseExpiredReservations";
 import type { ReleaseReservation } from "./ReleaseReservation";
 import type { RemoveCartLine } from "./RemoveCartLine";
@@ -186,16 +200,19 @@ import type { SecurityLogEntry } from "./SecurityLogEntry";
 import type { SetBatchStatus } from "./SetBatchStatus";
 import type { SetCartDiscount } from "./SetCartDiscount";
 import type { SetLineDiscount } from "./SetLineDiscount";
+import type { SetPurchaseOrderLimit } from "./SetPurchaseOrderLimit";
 import type { SetStockFreezeDate } from "./SetStockFreezeDate";
 import type { SetVialPolicy } from "./SetVialPolicy";
 import type { ShiftPage } from "./ShiftPage";
 import type { ShiftReport } from "./ShiftReport";
+import type { ShipPurchaseOrder } from "./ShipPurchaseOrder";
 import type { ShipTransfer } from "./ShipTransfer";
 import type { StartCount } from "./StartCount";
 import type { StorageLocation } from "./StorageLocation";
 import type { Store } from "./Store";
 import type { StoreApprover } from "./StoreApprover";
 import type { StoreEntry } from "./StoreEntry";
+import type { SubmitPurchaseOrder } from "./SubmitPurchaseOrder";
 import type { SuggestVialLots } from "./SuggestVialLots";
 import type { Supplier } from "./Supplier";
 import type { SweepResult } from "./SweepResult";
@@ -212,6 +229,7 @@ import type { UpdateCartLine } from "./UpdateCartLine";
 import type { UpdateClinicSettings } from "./UpdateClinicSettings";
 import type { UpdatePatient } from "./UpdatePatient";
 import type { UpdateProduct } from "./UpdateProduct";
+import type { UpdatePurchaseOrder } from "./UpdatePurchaseOrder";
 import type { UpdateStorageLocation } from "./UpdateStorageLocation";
 import type { UpdateStore } from "./UpdateStore";
 import type { UpdateSupplier } from "./UpdateSupplier";
@@ -219,6 +237,7 @@ import type { UpdateTillSettings } from "./UpdateTillSettings";
 import type { UpdateUser } from "./UpdateUser";
 import type { User } from "./User";
 import type { UserStore } from "./UserStore";
+import type { VendorPerformance } from "./VendorPerformance";
 import type { Verify } from "./Verify";
 import type { VerifyReport } from "./VerifyReport";
 import type { VialLot } from "./VialLot";
@@ -356,6 +375,34 @@ export type Commands = {
   initiate_transfer: { request: InitiateTransfer; response: InitiatedTransfer };
   /** Seed 003: transfers awaiting receipt at a store (permission: view_inventory) */
   get_pending_transfers: { request: GetPendingTransfers; response: Array<TransferSummary> };
+  /** Draft a purchase order to a vendor (lines: product, quantity, unit cost, discount; totals computed) (permission: order_stock, writes) */
+  create_purchase_order: { request: CreatePurchaseOrder; response: PurchaseOrder };
+  /** Change a draft purchase order (vendor, lines, dates, notes, discount, tax, shipping) (permission: order_stock, writes) */
+  update_purchase_order: { request: UpdatePurchaseOrder; response: PurchaseOrder };
+  /** Submit a draft purchase order (over the store's limit it waits for a manager) (permission: order_stock, writes) */
+  submit_purchase_order: { request: SubmitPurchaseOrder; response: PurchaseOrder };
+  /** Approve a purchase order waiting for a manager (permission: manage_stock, writes) */
+  approve_purchase_order: { request: ApprovePurchaseOrder; response: PurchaseOrder };
+  /** Send a purchase order waiting for approval back to draft, with the reason (permission: manage_stock, writes) */
+  reject_purchase_order: { request: RejectPurchaseOrder; response: PurchaseOrder };
+  /** Record the vendor's confirmation of a purchase order (expected date, their reference) (permission: order_stock, writes) */
+  confirm_purchase_order: { request: ConfirmPurchaseOrder; response: PurchaseOrder };
+  /** Record that the vendor shipped a purchase order (carrier, tracking number) (permission: order_stock, writes) */
+  ship_purchase_order: { request: ShipPurchaseOrder; response: PurchaseOrder };
+  /** Receive a delivery against a purchase order, line by line (batch, expiry, cost; damaged and rejected recorded) (permission: receive_stock, writes) */
+  receive_purchase_order: { request: ReceivePurchaseOrder; response: PurchaseOrder };
+  /** Cancel a purchase order; partly received, cancel the rest (closed as received, short) (permission: order_stock, writes) */
+  cancel_purchase_order: { request: CancelPurchaseOrder; response: PurchaseOrder };
+  /** List a store's purchase orders, newest first (filter by status and vendor; paged) (permission: view_inventory) */
+  list_purchase_orders: { request: ListPurchaseOrders; response: PurchaseOrderPage };
+  /** A purchase order with its lines (ordered, received, pending) and receipts (permission: view_inventory) */
+  get_purchase_order: { request: GetPurchaseOrder; response: PurchaseOrder };
+  /** Turn the store's reorder recommendations into draft purchase orders, one per vendor (permission: order_stock, writes) */
+  draft_orders_from_reorder: { request: DraftOrdersFromReorder; response: DraftedOrders };
+  /** Each vendor's on-time rate, lead time and quality, computed from the store's purchase orders (permission: view_inventory) */
+  get_vendor_performance: { request: GetVendorPerformance; response: Array<VendorPerformance> };
+  /** Set the order total above which a purchase order waits for a manager (permission: manage_stores, writes) */
+  set_purchase_order_limit: { request: SetPurchaseOrderLimit; response: PurchaseOrderLimit };
   /** Create a product (only sku and name are required) (permission: manage_catalogue, writes) */
   create_product: { request: CreateProduct; response: Product };
   /** Change a product's fields (omitted fields are kept) (permission: manage_catalogue, writes) */
@@ -580,6 +627,17 @@ export const WRITE_COMMANDS = [
   "approve_discrepancy",
   "reject_discrepancy",
   "initiate_transfer",
+  "create_purchase_order",
+  "update_purchase_order",
+  "submit_purchase_order",
+  "approve_purchase_order",
+  "reject_purchase_order",
+  "confirm_purchase_order",
+  "ship_purchase_order",
+  "receive_purchase_order",
+  "cancel_purchase_order",
+  "draft_orders_from_reorder",
+  "set_purchase_order_limit",
   "create_product",
   "update_product",
   "delete_product",
@@ -693,6 +751,20 @@ export const COMMAND_PERMISSION = {
   get_transfer: "view_inventory",
   initiate_transfer: "manage_stock",
   get_pending_transfers: "view_inventory",
+  create_purchase_order: "order_stock",
+  update_purchase_order: "order_stock",
+  submit_purchase_order: "order_stock",
+  approve_purchase_order: "manage_stock",
+  reject_purchase_order: "manage_stock",
+  confirm_purchase_order: "order_stock",
+  ship_purchase_order: "order_stock",
+  receive_purchase_order: "receive_stock",
+  cancel_purchase_order: "order_stock",
+  list_purchase_orders: "view_inventory",
+  get_purchase_order: "view_inventory",
+  draft_orders_from_reorder: "order_stock",
+  get_vendor_performance: "view_inventory",
+  set_purchase_order_limit: "manage_stores",
   create_product: "manage_catalogue",
   update_product: "manage_catalogue",
   get_product: "view_inventory",
@@ -788,8 +860,8 @@ export const COMMAND_PERMISSION = {
 /** The permissions each role holds in a store. */
 export const ROLE_PERMISSIONS = {
   cashier: ["view_inventory", "sell", "adjust_stock", "record_readings"],
-  practitioner: ["view_inventory", "sell", "adjust_stock", "clinical", "record_readings"],
-  manager: ["view_inventory", "sell", "receive_stock", "adjust_stock", "manage_stock", "manage_catalogue", "view_audit", "clinical", "record_readings"],
-  admin: ["view_inventory", "sell", "receive_stock", "adjust_stock", "manage_stock", "manage_catalogue", "manage_users", "manage_stores", "view_audit", "clinical", "record_readings"],
+  practitioner: ["view_inventory", "sell", "adjust_stock", "clinical", "record_readings", "order_stock"],
+  manager: ["view_inventory", "sell", "receive_stock", "adjust_stock", "manage_stock", "manage_catalogue", "view_audit", "clinical", "record_readings", "order_stock"],
+  admin: ["view_inventory", "sell", "receive_stock", "adjust_stock", "manage_stock", "manage_catalogue", "manage_users", "manage_stores", "view_audit", "clinical", "record_readings", "order_stock"],
   head_office: ["view_inventory", "manage_catalogue", "view_audit"],
 } as const satisfies Record<Role, readonly Permission[]>;

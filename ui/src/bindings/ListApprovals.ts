@@ -3,8 +3,8 @@ import type { StoreId } from "./StoreId";
 
 /**
  * The approvals queue: every request waiting for a manager — adjustments, write-offs and
- * returns to supplier over the store's thresholds (then count variances and transfer
- * discrepancies) — oldest first.
+ * returns to supplier over the store's thresholds (then count variances, transfer
+ * discrepancies and purchase orders over the store's limit) — oldest first.
  *
  * - `store_id` given: that store's queue (`forbidden` unless the actor may manage stock
  *   there). Omitted: the queues of every store where the actor may (a manager of two

@@ -3,4 +3,4 @@
 /**
  * What an operation needs.
  */
-export type Permission = "view_inventory" | "sell" | "receive_stock" | "adjust_stock" | "manage_stock" | "manage_catalogue" | "manage_users" | "manage_stores" | "view_audit" | "clinical" | "record_readings";
+export type Permission = "view_inventory" | "sell" | "receive_stock" | "adjust_stock" | "manage_stock" | "manage_catalogue" | "manage_users" | "manage_stores" | "view_audit" | "clinical" | "record_readings" | "order_stock";

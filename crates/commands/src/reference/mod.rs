@@ -39,6 +39,7 @@ const GROUPS: &[(&str, &str)] = &[
     ("control::transfers", "Transfers between stores"),
     ("control", "Stock control"),
     ("sync", "Sync with the central server"),
+    ("purchasing", "Purchasing"),
 ];
 
 fn group_of(c: &CommandSpec) -> String {

@@ -37,6 +37,8 @@ pub enum ApprovalKind {
     Transfer,
     /// A transfer's short or damaged receipt whose resolution goes past the threshold.
     TransferDiscrepancy,
+    /// A purchase order whose total goes past the store's purchase-order limit.
+    PurchaseOrder,
 }
 
 /// One request waiting for a manager.
@@ -75,6 +77,7 @@ pub(crate) fn pending_in_store(ctx: &Ctx<'_>, store: StoreId) -> Result<Vec<Appr
     let mut out = crate::stock::adjust::pending_approvals(ctx, store)?;
     out.extend(super::counts::pending_approvals(ctx, store)?);
     out.extend(super::transfers::pending_approvals(ctx, store)?);
+    out.extend(crate::purchasing::pending_approvals(ctx, store)?);
     sort_oldest_first(&mut out);
     Ok(out)
 }
@@ -88,8 +91,8 @@ fn sort_oldest_first(list: &mut [ApprovalRequest]) {
 }
 
 /// The approvals queue: every request waiting for a manager — adjustments, write-offs and
-/// returns to supplier over the store's thresholds (then count variances and transfer
-/// discrepancies) — oldest first.
+/// returns to supplier over the store's thresholds (then count variances, transfer
+/// discrepancies and purchase orders over the store's limit) — oldest first.
 ///
 /// - `store_id` given: that store's queue (`forbidden` unless the actor may manage stock
 ///   there). Omitted: the queues of every store where the actor may (a manager of two

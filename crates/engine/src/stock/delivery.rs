@@ -388,7 +388,7 @@ impl Operation for ReceiveDelivery {
 
 /// A line's refusal as `invalid_input` at that line's field (see [`ReceiveDelivery`]);
 /// storage and internal failures pass through as they are.
-fn at_line(i: usize, e: Error) -> Error {
+pub(crate) fn at_line(i: usize, e: Error) -> Error {
     let field = match &e {
         Error::InvalidInput { field, .. } => field.clone().unwrap_or_else(|| "line".into()),
         Error::NotFound {

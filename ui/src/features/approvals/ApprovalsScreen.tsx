@@ -43,6 +43,9 @@ export const DECIDERS: Readonly<Record<string, Decide>> = {
   approve_count: (id, notes) => call("approve_count", { count_id: id, notes }),
   // Refusing a count's variances cancels the count, with the reason (stock unchanged).
   cancel_count: (id, notes) => call("cancel_count", { count_id: id, reason: notes ?? "" }),
+  approve_purchase_order: (id) => call("approve_purchase_order", { purchase_order_id: id }),
+  // Rejecting sends the order back to its author's drafts, with the reason.
+  reject_purchase_order: (id, notes) => call("reject_purchase_order", { purchase_order_id: id, reason: notes ?? "" }),
 };
 
 /** Where each kind of request is handled in full (for read-only requests). */
@@ -53,6 +56,8 @@ const HOME: Record<ApprovalKind, string> = {
   count: "counts",
   transfer: "transfers",
   transfer_discrepancy: "transfers",
+  // No purchasing screen yet: decided here (DECIDERS) or with the CLI.
+  purchase_order: "dashboard",
 };
 
 function kindWords(kind: ApprovalKind, t: TFunction): string {
@@ -69,6 +74,8 @@ function kindWords(kind: ApprovalKind, t: TFunction): string {
       return t("Transfer");
     case "transfer_discrepancy":
       return t("Transfer discrepancy");
+    case "purchase_order":
+      return t("Purchase order");
     default:
       return String(kind).replace(/_/g, " ");
   }

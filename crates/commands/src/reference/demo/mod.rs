@@ -14,6 +14,7 @@ mod cold;
 mod control;
 mod counts;
 mod inventory;
+mod purchasing;
 mod sync;
 mod till;
 mod transfers;
@@ -40,6 +41,7 @@ pub(super) fn run() -> Recorder {
     transfers::morning(&mut d, &c, &b);
     control::approvals(&mut d, &c);
     sync::setup(&mut d);
+    purchasing::orders(&mut d, &c);
     d
 }
 
