@@ -56,8 +56,7 @@ const HOME: Record<ApprovalKind, string> = {
   count: "counts",
   transfer: "transfers",
   transfer_discrepancy: "transfers",
-  // No purchasing screen yet: decided here (DECIDERS) or with the CLI.
-  purchase_order: "dashboard",
+  purchase_order: "purchasing",
 };
 
 function kindWords(kind: ApprovalKind, t: TFunction): string {

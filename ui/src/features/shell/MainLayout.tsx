@@ -38,6 +38,7 @@ import { AlertNavBadge } from "../alerts/AlertBadge";
 import { ColdChainScreen } from "../coldchain/ColdChainScreen";
 import { ReorderScreen } from "../reorder/ReorderScreen";
 import { TransfersScreen } from "../transfers/TransfersScreen";
+import { PurchaseOrdersScreen } from "../purchasing/PurchaseOrdersScreen";
 import { ApprovalsScreen } from "../approvals/ApprovalsScreen";
 import { CountsScreen } from "../counts/CountsScreen";
 import { StatusBar } from "./StatusBar";
@@ -194,6 +195,7 @@ export function MainLayout({
           {current === "recalls" && <RecallsScreen />}
           {current === "patients" && <PatientsScreen />}
           {current === "transfers" && <TransfersScreen storeId={store?.id} />}
+          {current === "purchasing" && <PurchaseOrdersScreen />}
           {current === "clinic-report" && <ClinicReportScreen />}
           {current === "categories" && <CategoriesScreen />}
           {current === "alerts" && <AlertsScreen />}

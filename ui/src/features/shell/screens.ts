@@ -32,7 +32,8 @@ export type ScreenId =
   | "reorder"
   | "transfers"
   | "counts"
-  | "approvals";
+  | "approvals"
+  | "purchasing";
 
 /** One entry of the navigation. */
 export interface ScreenEntry {
@@ -81,6 +82,9 @@ export const SCREENS: readonly ScreenEntry[] = [
   { id: "counts", label: "Counts", key: "O", needs: "list_counts" },
   // The approvals queue: those who decide (manage_stock), the engine's list_approvals.
   { id: "approvals", label: "Approvals", key: "Q", needs: "list_approvals" },
+  // Purchase orders to vendors: whoever may order stock (order_stock; not
+  // cashiers). list_purchase_orders only needs view_inventory, which cashiers have.
+  { id: "purchasing", label: "Purchase orders", key: "U", needs: "create_purchase_order" },
   // This workstation (till id, printer) and the store's settings: managers
   // change how the store sells; only admins its details and the till id.
   { id: "settings", label: "Settings", key: ",", needs: "update_till_settings" },
