@@ -134,6 +134,32 @@ describe("PurchaseOrdersScreen", { timeout: 30_000 }, () => {
     expect(document.getElementById(qty.getAttribute("aria-describedby") ?? "")).toHaveTextContent("120 would exceed the 100 ordered");
   });
 
+  it("fills a line from a GS1 scan and sends the code with it", async () => {
+    const calls = renderScreen({
+      list_purchase_orders: () => ({ rows: [summary("confirmed")], total: 1 }),
+      get_purchase_order: () => order("confirmed"),
+      parse_scan: () => ({
+        code: "GS1", parsed: null, product: { id: "p1", name: "Paracetamol 500mg", sku: "PCM", unit: "tablet" },
+        batch_number: "L-77", expiry_date: "2028-03-31", manufacture_date: null, serial_number: null, quantity: "30",
+        known_batch: null, pack_expired: false, expiry_differs: false,
+      }),
+      receive_purchase_order: () => order("partial_received", "30"),
+    });
+    fireEvent.click(await screen.findByRole("button", { name: "Open order STA-PO0001" }));
+    const form = await screen.findByRole("form", { name: "Receive the order" });
+    const code = within(form).getByLabelText("Scan a barcode or GS1 code");
+    fireEvent.change(code, { target: { value: "GS1" } });
+    fireEvent.keyDown(code, { key: "Enter" });
+    await waitFor(() => expect(within(form).getByLabelText<HTMLInputElement>("Batch of Paracetamol 500mg").value).toBe("L-77"));
+    expect(within(form).getByLabelText<HTMLInputElement>("Accepted of Paracetamol 500mg").value).toBe("30");
+    fireEvent.submit(form);
+    await called(calls, "receive_purchase_order");
+    expect(calls.find((c) => c.name === "receive_purchase_order")?.input).toEqual({
+      purchase_order_id: "po1",
+      lines: [{ item_id: "i1", scan: "GS1", quantity: "30", batch_number: "L-77", expiry_date: "2028-03-31" }],
+    });
+  });
+
   it("is not offered to cashiers", () => {
     expect(screensFor("cashier").some((s) => s.id === "purchasing")).toBe(false);
     expect(screensFor("manager").some((s) => s.id === "purchasing")).toBe(true);

@@ -2,8 +2,9 @@
 // damaged or refused, with the batch number, expiry (picked, never typed)
 // and unit cost. A scan (barcode or GS1, read by the engine's parse_scan as
 // ReceivingScreen reads it) finds the order's line for the product and fills
-// its batch, expiry and count. "Allow over-receipt" shows to managers only;
-// a refused line shows the engine's words at its field.
+// its batch, expiry and count; the code goes with the line as its `scan`.
+// "Allow over-receipt" shows to managers only; a refused line shows the
+// engine's words at its field.
 import { useState, type FormEvent, type KeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
 
@@ -27,6 +28,8 @@ interface Entry {
   batch_number: string;
   expiry_date: string;
   cost_price: string;
+  /** The code scanned for this line, sent as the line's `scan` (the engine fills what the line leaves out, e.g. the manufacture date). */
+  scan: string;
 }
 
 const ZERO = /^0*(\.0*)?$/;
@@ -40,7 +43,7 @@ export function ReceiveOrderForm({ o, onDone }: { o: PurchaseOrder; onDone: (m: 
   const scan = useCommandMutation("parse_scan");
   const open = o.items;
   const [entries, setEntries] = useState<Record<string, Entry>>(() =>
-    Object.fromEntries(open.map((i) => [i.id, { quantity: "", damaged: "", rejected: "", batch_number: "", expiry_date: "", cost_price: "" }])),
+    Object.fromEntries(open.map((i) => [i.id, { quantity: "", damaged: "", rejected: "", batch_number: "", expiry_date: "", cost_price: "", scan: "" }])),
   );
   const [sent, setSent] = useState<string[]>([]);
   const [code, setCode] = useState("");
@@ -73,6 +76,7 @@ export function ReceiveOrderForm({ o, onDone }: { o: PurchaseOrder; onDone: (m: 
       batch_number: s.batch_number ?? cur.batch_number,
       expiry_date: s.expiry_date ?? cur.expiry_date,
       quantity: s.quantity ?? cur.quantity,
+      scan: c,
     });
     setScanNote(t("Scanned {{name}}.", { name: s.product.name }));
   }
@@ -87,6 +91,7 @@ export function ReceiveOrderForm({ o, onDone }: { o: PurchaseOrder; onDone: (m: 
       const en = entries[i.id]!;
       return {
         item_id: i.id,
+        scan: optional(en.scan),
         quantity: optional(en.quantity),
         damaged: optional(en.damaged),
         rejected: optional(en.rejected),
