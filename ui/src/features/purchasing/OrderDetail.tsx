@@ -200,7 +200,8 @@ function Actions({ o, onDone }: { o: PurchaseOrder; onDone: (m: string) => void 
         </form>
       )}
       {["submitted", "confirmed", "shipped", "partial_received"].includes(s) && mayRun("receive_purchase_order") && (
-        <ReceiveOrderForm o={o} onDone={onDone} />
+        // A new receipt starts an empty form (no figures left over to post twice).
+        <ReceiveOrderForm key={`${o.status}-${o.receipts.length}`} o={o} onDone={onDone} />
       )}
       {cancellable && mayRun("cancel_purchase_order") && (
         <form
