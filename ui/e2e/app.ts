@@ -133,6 +133,24 @@ export async function clickButton(b: Browser, text: string, within?: string): Pr
   await el.click();
 }
 
+/** Waits until nothing matching `xpath` is displayed. Asked in one script in
+ *  the page, so an element removed between being found and being checked (a
+ *  dialog closing, a row re-rendered) cannot surface as a stale reference. */
+export async function waitGone(b: Browser, xpath: string): Promise<void> {
+  await b.waitUntil(
+    () =>
+      b.execute((x: string) => {
+        const found = document.evaluate(x, document, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+        for (let i = 0; i < found.snapshotLength; i++) {
+          const el = found.snapshotItem(i);
+          if (el instanceof Element && el.getClientRects().length > 0) return false;
+        }
+        return true;
+      }, xpath),
+    { timeoutMsg: `still displayed: ${xpath}` },
+  );
+}
+
 /** Waits until some element's text contains `text`; returns it. */
 export async function waitForText(b: Browser, text: string, selector = "*") {
   const el = b.$(`//${selector}[contains(normalize-space(.), ${xpathLiteral(text)})][not(*[contains(normalize-space(.), ${xpathLiteral(text)})])]`);

@@ -5,7 +5,7 @@
 // reason (nothing changes); the dashboard's count goes back down.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { choose, clickButton, fill, goTo, screenshot, waitForText, type AppSession } from "./app";
+import { choose, clickButton, fill, goTo, screenshot, waitForText, waitGone, type AppSession } from "./app";
 import { signInAs, startDemo } from "./demo";
 
 let app: AppSession;
@@ -100,9 +100,9 @@ describe("approvals on the demo store", () => {
     await b.$(confirm).waitForDisplayed();
     await fill(b, "Note (optional)", "Checked the damaged packs");
     await clickButton(b, "Approve", confirm);
-    await b.$(confirm).waitForDisplayed({ reverse: true });
+    await waitGone(b, confirm);
     await waitForText(b, "Approved: Adjustment");
-    await b.$(row("-20")).waitForDisplayed({ reverse: true });
+    await waitGone(b, row("-20"));
 
     await clickButton(b, "Reject", row("-15"));
     await b.$(confirm).waitForDisplayed();
@@ -110,9 +110,9 @@ describe("approvals on the demo store", () => {
     expect(await b.$(`${confirm}//button[normalize-space(.)='Reject']`).isEnabled()).toBe(false);
     await fill(b, "Reason for rejecting (required)", "Found on the back shelf");
     await clickButton(b, "Reject", confirm);
-    await b.$(confirm).waitForDisplayed({ reverse: true });
+    await waitGone(b, confirm);
     await waitForText(b, "Rejected: Adjustment");
-    await b.$(row("-15")).waitForDisplayed({ reverse: true });
+    await waitGone(b, row("-15"));
 
     expect(await pendingCount()).toBe(before);
 
