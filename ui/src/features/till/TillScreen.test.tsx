@@ -366,7 +366,7 @@ describe("TillScreen", () => {
     fireEvent.click(screen.getByRole("button", { name: /Complete sale/ }));
     expect(await screen.findByTestId("change-due-amount")).toHaveTextContent("$30.00");
     // Back to selling: the new, empty cart shows, and the change stays.
-    fireEvent.click(screen.getByRole("button", { name: /New sale/ }));
+    fireEvent.click(await screen.findByRole("button", { name: /New sale/ }));
     await screen.findByRole("table", { name: "Cart lines" });
     expect(screen.getByTestId("change-due-amount")).toHaveTextContent("$30.00");
     // The next customer's first pack ends it.
