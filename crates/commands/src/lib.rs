@@ -81,7 +81,7 @@ use pharmapos_engine::sales::discounts::{OverrideLinePrice, SetCartDiscount, Set
 use pharmapos_engine::sales::holds::{HoldCart, ListHeldCarts, ResumeCart};
 use pharmapos_engine::sales::receipt::{FindSale, GetReceipt, ListSales};
 use pharmapos_engine::sales::returns::{ReturnItems, VoidSale};
-use pharmapos_engine::sales::scan::ScanBarcode;
+use pharmapos_engine::sales::scan::{ScanBarcode, ScanToCart};
 use pharmapos_engine::sales::settings::{GetTillSettings, UpdateTillSettings};
 use pharmapos_engine::sales::shift_list::ListShifts;
 use pharmapos_engine::sales::shifts::{CloseShift, GetShiftReport, OpenShift};
@@ -320,6 +320,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     spec::<GetTillSettings>(),
     spec::<UpdateTillSettings>(),
     spec::<ScanBarcode>(),
+    spec::<ScanToCart>(),
     spec::<OpenCart>(),
     spec::<GetCart>(),
     spec::<AddCartLine>(),

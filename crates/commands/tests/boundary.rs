@@ -582,6 +582,7 @@ fn case(name: &str, ids: &BTreeMap<&'static str, String>) -> Option<Value> {
         "open_cart" => json!({"terminal_id": "T2", "store_id": a}),
         "get_cart" => json!({"cart_id": i("cart")}),
         "add_cart_line" => json!({"cart_id": i("cart"), "product_id": i("product")}),
+        "scan_to_cart" => json!({"cart_id": i("cart"), "code": "5012345678900"}),
         "update_cart_line" => json!({"cart_id": i("cart"), "line_id": i("line"), "quantity": "2"}),
         "remove_cart_line" => json!({"cart_id": i("cart"), "line_id": i("line")}),
         "set_line_discount" => json!({"cart_id": i("cart"), "line_id": i("line"),

@@ -24,7 +24,7 @@ use pharmapos_engine::sales::discounts::{OverrideLinePrice, SetCartDiscount, Set
 use pharmapos_engine::sales::holds::{HoldCart, ListHeldCarts, ResumeCart};
 use pharmapos_engine::sales::receipt::{FindSale, GetReceipt, ListSales, Receipt};
 use pharmapos_engine::sales::returns::{ReturnDisposition, ReturnItems, ReturnLineInput, VoidSale};
-use pharmapos_engine::sales::scan::{BatchDecision, Refusal, ScanBarcode};
+use pharmapos_engine::sales::scan::{BatchDecision, Refusal, ScanBarcode, ScanToCart};
 use pharmapos_engine::sales::settings::{GetTillSettings, UpdateTillSettings};
 use pharmapos_engine::sales::shifts::{CloseShift, GetShiftReport, OpenShift};
 use pharmapos_engine::sales::{Discount, DiscountKind};
@@ -305,6 +305,59 @@ fn expired_recalled_and_quarantined_packs_are_refused_and_a_scan_never_writes() 
     assert_kind(fx.as_user(c, req.clone()), "batch_not_sellable");
     req.batch_id = Some(expired);
     assert_kind(fx.as_user(c, req), "batch_not_sellable");
+}
+
+#[test]
+fn scan_to_cart_adds_a_sellable_pack_in_one_step_and_adds_nothing_otherwise() {
+    let mut fx = store_a();
+    let amx = amoxicillin(&mut fx);
+    let vit = vitamin_c(&mut fx);
+    fx.receive(vit, "VC1", day(300), 40);
+    fx.receive(amx, "ABC123", day(300), 50);
+    let rec = fx.receive(amx, "REC1", day(200), 5);
+    recall(&mut fx, rec);
+    let c = fx.cashier;
+    let id = cart(&mut fx, c, TILL);
+    let to_cart = |code: &str| ScanToCart {
+        cart_id: id,
+        code: code.into(),
+    };
+
+    // A plain EAN: FEFO line of one, the same as scan_barcode then add_cart_line.
+    let r = fx.as_user(c, to_cart("4006381333931")).unwrap();
+    assert_eq!(r.scan.product.id, vit);
+    assert_eq!(r.scan.decision, BatchDecision::Fefo);
+    let v = r.cart.expect("a sellable pack is added");
+    assert_eq!(v.lines.len(), 1);
+    assert_eq!(v.lines[0].product_id, vit);
+    assert_eq!(v.lines[0].quantity, qi(1));
+    // The same pack again: one line of two.
+    let v = fx
+        .as_user(c, to_cart("4006381333931"))
+        .unwrap()
+        .cart
+        .unwrap();
+    assert_eq!(v.lines.len(), 1);
+    assert_eq!(v.lines[0].quantity, qi(2));
+
+    // Prescription-only and refused packs: the scan comes back, nothing is added.
+    let r = fx
+        .as_user(c, to_cart("(01)09506000134352(10)ABC123"))
+        .unwrap();
+    assert!(r.scan.prescription_only);
+    assert_eq!(r.scan.decision, BatchDecision::UseBatch);
+    assert!(r.cart.is_none());
+    let r = fx
+        .as_user(c, to_cart("(01)09506000134352(10)REC1"))
+        .unwrap();
+    assert_eq!(r.scan.refusal, Some(Refusal::Recalled));
+    assert!(r.cart.is_none());
+    // Errors change nothing.
+    assert_kind(fx.as_user(c, to_cart("96385074")), "not_found");
+    assert_kind(fx.as_user(c, to_cart("4006381333932")), "invalid_input");
+    let v = fx.as_user(c, GetCart { cart_id: id }).unwrap();
+    assert_eq!(v.lines.len(), 1);
+    assert_eq!(v.lines[0].quantity, qi(2));
 }
 
 // ---------------------------------------------------------------- carts

@@ -195,6 +195,8 @@ import type { RunAlertSweep } from "./RunAlertSweep";
 import type { SaleSummary } from "./SaleSummary";
 import type { ScanBarcode } from "./ScanBarcode";
 import type { ScanResult } from "./ScanResult";
+import type { ScanToCart } from "./ScanToCart";
+import type { ScanToCartResult } from "./ScanToCartResult";
 import type { SearchProducts } from "./SearchProducts";
 import type { SecurityLogEntry } from "./SecurityLogEntry";
 import type { SetBatchStatus } from "./SetBatchStatus";
@@ -455,6 +457,8 @@ export type Commands = {
   update_till_settings: { request: UpdateTillSettings; response: TillSettings };
   /** Resolve a scan (EAN/UPC, GS1-128, DataMatrix, bracket form) to product, batch decision, quantity and price (permission: sell) */
   scan_barcode: { request: ScanBarcode; response: ScanResult };
+  /** Scan a pack into a cart: scan_barcode, then add_cart_line when it may be sold, in one step (permission: sell, writes) */
+  scan_to_cart: { request: ScanToCart; response: ScanToCartResult };
   /** The user's open cart on this till (found again after a restart), or a new one (permission: sell, writes) */
   open_cart: { request: OpenCart; response: CartView };
   /** A cart with its lines, availability, taxes and exact totals (permission: sell) */
@@ -651,6 +655,7 @@ export const WRITE_COMMANDS = [
   "assign_user_store",
   "remove_user_store",
   "update_till_settings",
+  "scan_to_cart",
   "open_cart",
   "add_cart_line",
   "update_cart_line",
@@ -791,6 +796,7 @@ export const COMMAND_PERMISSION = {
   get_till_settings: "sell",
   update_till_settings: "manage_stock",
   scan_barcode: "sell",
+  scan_to_cart: "sell",
   open_cart: "sell",
   get_cart: "sell",
   add_cart_line: "sell",

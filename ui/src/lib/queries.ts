@@ -97,6 +97,7 @@ const SYNC_VIEW_COMMANDS: ReadonlySet<string> = new Set(["sync", "configure_sync
 const CART_ONLY_COMMANDS: ReadonlySet<string> = new Set([
   "open_cart",
   "add_cart_line",
+  "scan_to_cart",
   "update_cart_line",
   "remove_cart_line",
   "set_line_discount",

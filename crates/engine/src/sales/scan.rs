@@ -13,12 +13,13 @@
 //! A scan reads only; it never writes an expiry or anything else (a pack's
 //! printed expiry that disagrees with the stored batch is reported).
 
+use super::cart::{AddCartLine, CartRow, CartView};
 use super::m;
 use crate::auth::Permission;
 use crate::catalogue::barcodes::product_for_code;
 use crate::error::tax_rate_in_row;
 use crate::gs1::Gs1Data;
-use crate::ids::{BatchId, ProductId, StoreId};
+use crate::ids::{BatchId, CartId, ProductId, StoreId};
 use crate::num::{Money, Qty};
 use crate::op::{Ctx, Operation};
 use crate::stock::allocate::shown_expiry;
@@ -328,6 +329,70 @@ impl Operation for ScanBarcode {
             message,
             quantity,
             available: Qty::from_scaled(available),
+        })
+    }
+}
+
+/// - The till's scan in one step: `scan_barcode` for the cart's store, then, when the pack
+///   may be sold and needs no prescription reference, `add_cart_line` with the scan's
+///   quantity and batch (`use_batch`) — one transaction, one round trip from the screen.
+/// - `cart` is the cart after the line was added; it is absent when nothing was added:
+///   the pack was refused (`scan.decision` = `refused`, nothing written) or the product is
+///   prescription-only (`scan.prescription_only`: the till asks for the reference and then
+///   calls `add_cart_line`).
+/// - Errors are those of `scan_barcode` and `add_cart_line`; on any error nothing is written.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct ScanToCart {
+    /// The open cart the pack goes to.
+    pub cart_id: CartId,
+    /// What the scanner sent (as `scan_barcode`'s `code`).
+    pub code: String,
+}
+
+/// The scan and, when a line was added, the cart.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct ScanToCartResult {
+    /// What the scan resolved to, as `scan_barcode` answers it.
+    pub scan: ScanResult,
+    /// The cart after the line was added; absent when nothing was added.
+    pub cart: Option<CartView>,
+}
+
+impl Operation for ScanToCart {
+    const NAME: &'static str = "scan_to_cart";
+    const SUMMARY: &'static str =
+        "Scan a pack into a cart: scan_barcode, then add_cart_line when it may be sold, in one step";
+    const PERMISSION: Permission = Permission::Sell;
+    const WRITES: bool = true;
+    type Output = ScanToCartResult;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<ScanToCartResult> {
+        let store_id = CartRow::load(ctx, self.cart_id)?.store_id;
+        let scan = ScanBarcode {
+            code: self.code,
+            store_id: Some(store_id),
+        }
+        .run(ctx)?;
+        if scan.decision == BatchDecision::Refused || scan.prescription_only {
+            return Ok(ScanToCartResult { scan, cart: None });
+        }
+        let cart = AddCartLine {
+            cart_id: self.cart_id,
+            product_id: scan.product.id,
+            quantity: Some(scan.quantity),
+            batch_id: match scan.decision {
+                BatchDecision::UseBatch => scan.batch.as_ref().map(|b| b.batch_id),
+                _ => None,
+            },
+            prescription_reference: None,
+        }
+        .run(ctx)?;
+        Ok(ScanToCartResult {
+            scan,
+            cart: Some(cart),
         })
     }
 }

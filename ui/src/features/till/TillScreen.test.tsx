@@ -97,6 +97,13 @@ function renderTill(handle: (name: string, input: Record<string, unknown>) => un
     if (cmd !== "call") throw new Error(`unexpected ${cmd}`);
     const { name, input } = args as { name: string; input: Record<string, unknown> };
     calls.push({ name, input });
+    if (name === "scan_to_cart") {
+      // As the engine answers it: the scan, then the line when the pack may be sold.
+      const scan = handle("scan_barcode", { code: input["code"] }) as ScanResult;
+      if (scan.decision === "refused" || scan.prescription_only) return { scan };
+      const batch_id = scan.decision === "use_batch" ? scan.batch?.batch_id : undefined;
+      return { scan, cart: handle("add_cart_line", { cart_id: input["cart_id"], product_id: scan.product.id, quantity: scan.quantity, batch_id }) };
+    }
     if (name === "get_shift_report") return { status: "open", opened_at: "2026-11-22T08:00:00Z", terminal_id: "till-1" };
     if (name === "get_till_settings")
       return { tenders: ["cash", "card"], receipt_show_batch: true, receipt_show_expiry: true, cashier_discount_limit_percent: "10", cashier_refund_limit: "1000" };
@@ -135,8 +142,7 @@ describe("TillScreen", () => {
     scanKeys(code);
     const row = await screen.findByRole("row", { name: /Paracetamol 500mg/ });
     expect(within(row).getByText(/Batch P-1/)).toBeInTheDocument();
-    expect(calls.find((c) => c.name === "scan_barcode")?.input).toEqual({ code });
-    expect(calls.find((c) => c.name === "add_cart_line")?.input).toMatchObject({ cart_id: "c1", product_id: "p1", batch_id: "b1", quantity: "1" });
+    expect(calls.find((c) => c.name === "scan_to_cart")?.input).toEqual({ cart_id: "c1", code });
     expect(screen.getByTestId("total-total")).toHaveTextContent("20.00");
   });
 
@@ -158,7 +164,7 @@ describe("TillScreen", () => {
     for (const key of "5901234123457") fireEvent.keyDown(box, { key });
     fireEvent.keyDown(box, { key: "Enter" });
     await screen.findByRole("row", { name: /Paracetamol 500mg/ });
-    expect(calls.find((c) => c.name === "scan_barcode")?.input).toEqual({ code: "5901234123457" });
+    expect(calls.find((c) => c.name === "scan_to_cart")?.input).toEqual({ cart_id: "c1", code: "5901234123457" });
     expect(box).toHaveValue("");
   });
 
@@ -183,15 +189,15 @@ describe("TillScreen", () => {
     fireEvent.keyDown(qty, { key: "Enter" });
     await screen.findByRole("row", { name: /Ibuprofen 200mg/ });
     expect(screen.getByLabelText("Quantity of Paracetamol 500mg")).toHaveValue("1");
-    expect(calls.find((c) => c.name === "scan_barcode")?.input).toEqual({ code });
+    expect(calls.find((c) => c.name === "scan_to_cart")?.input).toEqual({ cart_id: "c1", code });
     expect(calls.some((c) => c.name === "update_cart_line")).toBe(false);
   });
 
-  it("asks for the prescription when the engine answers prescription_required, and resends with it", async () => {
+  it("asks for the prescription reference of a scanned prescription-only pack and adds it with the reference", async () => {
     let current = cart([]);
     const calls = renderTill((name, input) => {
       if (name === "open_cart" || name === "get_cart") return current;
-      if (name === "scan_barcode") return scanResult({});
+      if (name === "scan_barcode") return scanResult({ prescription_only: true });
       if (name === "add_cart_line") {
         if (!input["prescription_reference"])
           throw { kind: "prescription_required", message: "PARA500 is prescription-only: enter the prescription reference", details: { product_id: "p1", sku: "PARA500" } };
@@ -207,8 +213,8 @@ describe("TillScreen", () => {
     fireEvent.click(within(prompt).getByRole("button", { name: "Add to cart" }));
     await screen.findByRole("row", { name: /Paracetamol 500mg/ });
     const sent = calls.filter((c) => c.name === "add_cart_line");
-    expect(sent).toHaveLength(2);
-    expect(sent[1]?.input).toMatchObject({ product_id: "p1", prescription_reference: "RX-42" });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.input).toMatchObject({ product_id: "p1", prescription_reference: "RX-42" });
   });
 
   it("shows a refused pack big and clear and adds nothing", async () => {
@@ -222,7 +228,8 @@ describe("TillScreen", () => {
     const banner = await screen.findByTestId("scan-refusal");
     expect(banner).toHaveTextContent("RECALLED — do not sell");
     expect(banner).toHaveTextContent("batch P-9 is recalled");
-    expect(calls.some((c) => c.name === "add_cart_line")).toBe(false);
+    expect(calls.filter((c) => c.name === "scan_to_cart")).toHaveLength(1);
+    expect(screen.queryByRole("row", { name: /Paracetamol 500mg/ })).toBeNull();
   });
 
   it("asks a manager picked from the list for their PIN, shows what they approve, and resends with it", async () => {

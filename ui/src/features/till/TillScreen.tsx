@@ -121,7 +121,10 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
     [mode],
   );
   const [cartId, setCartId] = useState<string | null>(null);
-  const cartQ = useCommandQuery("get_cart", { cart_id: cartId ?? "" }, { enabled: cartId !== null });
+  // Every cart command answers the whole cart, which `apply` stores: fresh until the
+  // shell says the data changed (then it is refetched), never fetched again just
+  // because it was stored.
+  const cartQ = useCommandQuery("get_cart", { cart_id: cartId ?? "" }, { enabled: cartId !== null, staleTime: Infinity });
   const cart = cartQ.data ?? null;
   const [refusal, setRefusal] = useState<ScanResult | null>(null);
   const [lastScan, setLastScan] = useState<ScanResult | null>(null);
@@ -143,7 +146,11 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
 
   const apply = useCallback(
     (v: CartView) => {
-      qc.setQueryData([COMMAND_KEY, "get_cart", { cart_id: v.cart_id }], v);
+      const queryKey = [COMMAND_KEY, "get_cart", { cart_id: v.cart_id }];
+      // A get_cart still in flight was read before this change: cancelled (it would
+      // otherwise land after, and draw the older cart until the next refetch).
+      void qc.cancelQueries({ queryKey, exact: true });
+      qc.setQueryData(queryKey, v);
       setCartId(v.cart_id);
     },
     [qc],
@@ -227,8 +234,13 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
     setRefusal(null);
     setLastScan(null);
     setError(null);
+    setNotice(null);
+    setBusy(true);
     try {
-      const r = await call("scan_barcode", { code });
+      // A scan before the till's cart has loaded: open_cart answers the same open cart.
+      const cartId = cart?.cart_id ?? (await call("open_cart", { terminal_id: terminalId })).cart_id;
+      // One round trip: the engine scans and, when the pack may be sold, adds the line.
+      const { scan: r, cart: added } = await call("scan_to_cart", { cart_id: cartId, code });
       if (r.decision === "refused") {
         sound.play("refused");
         setRefusal(r);
@@ -236,17 +248,20 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
       }
       sound.play("accepted");
       setLastScan(r);
-      await addProduct({
-        productId: r.product.id,
-        name: r.product.name,
-        prescriptionOnly: r.prescription_only,
-        quantity: r.quantity,
-        batchId: r.decision === "use_batch" ? r.batch?.batch_id : undefined,
-      });
+      if (added) apply(added);
+      else
+        setRxFor({
+          productId: r.product.id,
+          name: r.product.name,
+          quantity: r.quantity,
+          batchId: r.decision === "use_batch" ? r.batch?.batch_id : undefined,
+        });
     } catch (e) {
       const err = toApiError(e);
       sound.play("refused");
       fail(new ApiError(err.kind, t("Scan {{code}}: {{message}}", { code: printable(code), message: err.message }), err.details));
+    } finally {
+      setBusy(false);
     }
   }
 

@@ -308,10 +308,23 @@ pub(super) fn day(d: &mut Recorder, c: &Catalogue, b: &Batches) {
         &d.quietly("chidi", "open_cart", json!({"terminal_id": "TILL-1"})),
         "cart_id",
     );
-    d.quietly(
+    d.say(
+        "scan_to_cart",
+        "The walk-in customer's box of paracetamol, scanned straight into the new cart: the scan and the added line in one step (this is what the till sends for every scan):",
+    );
+    d.call(
         "chidi",
-        "add_cart_line",
-        json!({"cart_id": cart3, "product_id": vitc}),
+        "scan_to_cart",
+        json!({"cart_id": cart3, "code": "6151100012345"}),
+    );
+    d.say(
+        "scan_to_cart",
+        "A pack of the expired batch PCM-2318: refused, and nothing is added (`cart` is absent):",
+    );
+    d.call(
+        "chidi",
+        "scan_to_cart",
+        json!({"cart_id": cart3, "code": "(01)06151100012357(17)260119(10)PCM-2318"}),
     );
     d.call("chidi", "cancel_cart", json!({"cart_id": cart3}));
     d.say(
