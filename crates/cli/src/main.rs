@@ -8,6 +8,7 @@
 mod bench;
 mod bench_clinic;
 mod bench_count;
+mod bench_reports;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -118,6 +119,10 @@ enum Cmd {
     /// A full count of 50,000 batches: record every line, then post it while
     /// a second connection sells, and open the sheet paged; one JSON line.
     BenchCount(bench_count::CountBenchArgs),
+    /// On a `bench` file of a million batches: add years of till sales and
+    /// stock work through the engine, then time every report (default and
+    /// filtered shapes); one JSON line.
+    BenchReports(bench_reports::ReportsBenchArgs),
 }
 
 #[derive(Subcommand)]
@@ -453,6 +458,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             cli.db
                 .as_deref()
                 .context("--db FILE is required for `bench-count`")?,
+        ),
+        Cmd::BenchReports(args) => bench_reports::run(
+            args,
+            cli.db
+                .as_deref()
+                .context("--db FILE is required for `bench-reports`")?,
         ),
     }
 }

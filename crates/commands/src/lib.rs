@@ -72,7 +72,14 @@ use pharmapos_engine::purchasing::{
     ReceivePurchaseOrder, RejectPurchaseOrder, SetPurchaseOrderLimit, ShipPurchaseOrder,
     SubmitPurchaseOrder, UpdatePurchaseOrder,
 };
+use pharmapos_engine::reports::aging::GetBatchAging;
 use pharmapos_engine::reports::dashboard::GetDashboard;
+use pharmapos_engine::reports::expiry::GetExpiryRisk;
+use pharmapos_engine::reports::export::ExportReportCsv;
+use pharmapos_engine::reports::movements::GetMovementLog;
+use pharmapos_engine::reports::sales::GetSalesReport;
+use pharmapos_engine::reports::valuation::GetStockValuation;
+use pharmapos_engine::reports::waste::GetWasteReport;
 use pharmapos_engine::sales::cart::{
     AddCartLine, CancelCart, GetCart, OpenCart, RemoveCartLine, UpdateCartLine,
 };
@@ -382,6 +389,14 @@ pub static COMMANDS: &[CommandSpec] = &[
     spec::<ReconcileInventory>(),
     // A manager's home
     spec::<GetDashboard>(),
+    // Reports (issue 14)
+    spec::<GetStockValuation>(),
+    spec::<GetBatchAging>(),
+    spec::<GetExpiryRisk>(),
+    spec::<GetMovementLog>(),
+    spec::<GetWasteReport>(),
+    spec::<GetSalesReport>(),
+    spec::<ExportReportCsv>(),
     // Audit
     spec::<GetAuditTrail>(),
     spec::<ExportAuditCsv>(),

@@ -561,6 +561,15 @@ fn case(name: &str, ids: &BTreeMap<&'static str, String>) -> Option<Value> {
         "list_batches" => json!({"store_id": a}),
         "list_products" => json!({"store_id": a}),
         "get_dashboard" => json!({"store_id": a}),
+        "get_stock_valuation" => json!({"store_id": a}),
+        "get_batch_aging" => json!({"store_id": a}),
+        "get_expiry_risk" => json!({"store_id": a}),
+        "get_movement_log" => json!({"store_id": a}),
+        "get_waste_report" => json!({"store_id": a}),
+        "get_sales_report" => json!({"store_id": a}),
+        "export_report_csv" => {
+            json!({"report": "sales_report", "store_id": a, "group_by": "product"})
+        }
         "list_approvers" => json!({"store_id": a}),
         "list_shifts" => json!({"store_id": a}),
         "get_batch" => json!({"batch_id": i("batch")}),

@@ -1612,7 +1612,8 @@ fn search_finds_word_prefixes_anywhere_names_first() {
     let path = fx.path.clone();
     let raw = fx.raw();
     raw.execute_batch(
-        "DROP TABLE receiving_lines;
+        "DROP INDEX ix_sale_lines_product;
+         DROP TABLE receiving_lines;
          DROP TABLE receiving_records;
          DROP TABLE purchase_order_items;
          DROP TABLE purchase_orders;

@@ -17,6 +17,7 @@ import type { ApproveTransfer } from "./ApproveTransfer";
 import type { AssignUserStore } from "./AssignUserStore";
 import type { AuditEvent } from "./AuditEvent";
 import type { Backorder } from "./Backorder";
+import type { BatchAging } from "./BatchAging";
 import type { BatchPage } from "./BatchPage";
 import type { BatchView } from "./BatchView";
 import type { CancelBackorder } from "./CancelBackorder";
@@ -63,14 +64,17 @@ import type { Excursion } from "./Excursion";
 import type { ExcursionPage } from "./ExcursionPage";
 import type { ExpireBatchesWithinDays } from "./ExpireBatchesWithinDays";
 import type { ExpireResult } from "./ExpireResult";
+import type { ExpiryRisk } from "./ExpiryRisk";
 import type { ExportAuditCsv } from "./ExportAuditCsv";
 import type { ExportLotTraceCsv } from "./ExportLotTraceCsv";
+import type { ExportReportCsv } from "./ExportReportCsv";
 import type { FindSale } from "./FindSale";
 import type { FulfillBackorder } from "./FulfillBackorder";
 import type { FulfillResult } from "./FulfillResult";
 import type { GetAlertSettings } from "./GetAlertSettings";
 import type { GetAuditTrail } from "./GetAuditTrail";
 import type { GetBatch } from "./GetBatch";
+import type { GetBatchAging } from "./GetBatchAging";
 import type { GetCart } from "./GetCart";
 import type { GetClinicReport } from "./GetClinicReport";
 import type { GetClinicSettings } from "./GetClinicSettings";
@@ -78,13 +82,17 @@ import type { GetCount } from "./GetCount";
 import type { GetDashboard } from "./GetDashboard";
 import type { GetExpiredBatches } from "./GetExpiredBatches";
 import type { GetExpiringBatches } from "./GetExpiringBatches";
+import type { GetExpiryRisk } from "./GetExpiryRisk";
+import type { GetMovementLog } from "./GetMovementLog";
 import type { GetPatientHistory } from "./GetPatientHistory";
 import type { GetPendingTransfers } from "./GetPendingTransfers";
 import type { GetProduct } from "./GetProduct";
 import type { GetProductStock } from "./GetProductStock";
 import type { GetPurchaseOrder } from "./GetPurchaseOrder";
 import type { GetReceipt } from "./GetReceipt";
+import type { GetSalesReport } from "./GetSalesReport";
 import type { GetShiftReport } from "./GetShiftReport";
+import type { GetStockValuation } from "./GetStockValuation";
 import type { GetStoreInventory } from "./GetStoreInventory";
 import type { GetSupplier } from "./GetSupplier";
 import type { GetSyncStatus } from "./GetSyncStatus";
@@ -92,6 +100,7 @@ import type { GetTillSettings } from "./GetTillSettings";
 import type { GetTransfer } from "./GetTransfer";
 import type { GetVendorPerformance } from "./GetVendorPerformance";
 import type { GetVialSession } from "./GetVialSession";
+import type { GetWasteReport } from "./GetWasteReport";
 import type { HeldCart } from "./HeldCart";
 import type { HoldCart } from "./HoldCart";
 import type { ImportFdaRecalls } from "./ImportFdaRecalls";
@@ -131,6 +140,7 @@ import type { ListVialPolicies } from "./ListVialPolicies";
 import type { ListVialSessions } from "./ListVialSessions";
 import type { ListWaste } from "./ListWaste";
 import type { LotTrace } from "./LotTrace";
+import type { MovementLog } from "./MovementLog";
 import type { OpenCart } from "./OpenCart";
 import type { OpenShift } from "./OpenShift";
 import type { OpenVialSession } from "./OpenVialSession";
@@ -179,6 +189,7 @@ import type { ReleaseReservation } from "./ReleaseReservation";
 import type { RemoveCartLine } from "./RemoveCartLine";
 import type { RemoveUserStore } from "./RemoveUserStore";
 import type { ReorderPage } from "./ReorderPage";
+import type { ReportCsv } from "./ReportCsv";
 import type { RequestTransfer } from "./RequestTransfer";
 import type { Reservation } from "./Reservation";
 import type { ReservationId } from "./ReservationId";
@@ -193,6 +204,7 @@ import type { ReverseReceipt } from "./ReverseReceipt";
 import type { Role } from "./Role";
 import type { RunAlertSweep } from "./RunAlertSweep";
 import type { SaleSummary } from "./SaleSummary";
+import type { SalesReport } from "./SalesReport";
 import type { ScanBarcode } from "./ScanBarcode";
 import type { ScanResult } from "./ScanResult";
 import type { ScanToCart } from "./ScanToCart";
@@ -210,6 +222,7 @@ import type { ShiftReport } from "./ShiftReport";
 import type { ShipPurchaseOrder } from "./ShipPurchaseOrder";
 import type { ShipTransfer } from "./ShipTransfer";
 import type { StartCount } from "./StartCount";
+import type { StockValuation } from "./StockValuation";
 import type { StorageLocation } from "./StorageLocation";
 import type { Store } from "./Store";
 import type { StoreApprover } from "./StoreApprover";
@@ -251,6 +264,7 @@ import type { VialSweep } from "./VialSweep";
 import type { VoidSale } from "./VoidSale";
 import type { WastePage } from "./WastePage";
 import type { WasteRecord } from "./WasteRecord";
+import type { WasteReport } from "./WasteReport";
 import type { WriteoffBatch } from "./WriteoffBatch";
 
 /** Every command: its request and response types. */
@@ -575,6 +589,20 @@ export type Commands = {
   reconcile_inventory: { request: ReconcileInventory; response: ReconcileResult };
   /** A manager's home: today's sales and margin, 30 days of sales, stock and expiring value, low stock, pending approvals (permission: view_audit) */
   get_dashboard: { request: GetDashboard; response: Dashboard };
+  /** Stock on hand at batch cost, by store, category or product, with totals (paged by product) (permission: view_audit) */
+  get_stock_valuation: { request: GetStockValuation; response: StockValuation };
+  /** Stock by age since received (0-30 … 365+ days) and slow movers (no sale in N days), paged (permission: view_audit) */
+  get_batch_aging: { request: GetBatchAging; response: BatchAging };
+  /** Stock expired or expiring within 7/14/30/90 days with value at risk, and the batches within a horizon, paged (permission: view_audit) */
+  get_expiry_risk: { request: GetExpiryRisk; response: ExpiryRisk };
+  /** Adjustments, write-offs, supplier returns, transfers and count variances with quantity and value, newest first, paged (permission: view_audit) */
+  get_movement_log: { request: GetMovementLog; response: MovementLog };
+  /** Waste (clinic waste, write-offs, wasted returns) by reason and by product with quantity and cost (permission: view_audit) */
+  get_waste_report: { request: GetWasteReport; response: WasteReport };
+  /** Sales, returns, cost and margin by day, product or category over a period (local days) (permission: view_audit) */
+  get_sales_report: { request: GetSalesReport; response: SalesReport };
+  /** Any report (stock valuation, aging, expiry risk, movements, waste, sales) as a CSV file (permission: view_audit) */
+  export_report_csv: { request: ExportReportCsv; response: ReportCsv };
   /** Audit events filtered by store, category, kind, product, batch and time (permission: view_audit) */
   get_audit_trail: { request: GetAuditTrail; response: Array<AuditEvent> };
   /** The audit trail, filtered as get_audit_trail, as a CSV file (permission: view_audit) */
@@ -855,6 +883,13 @@ export const COMMAND_PERMISSION = {
   get_count: "view_inventory",
   reconcile_inventory: "manage_stock",
   get_dashboard: "view_audit",
+  get_stock_valuation: "view_audit",
+  get_batch_aging: "view_audit",
+  get_expiry_risk: "view_audit",
+  get_movement_log: "view_audit",
+  get_waste_report: "view_audit",
+  get_sales_report: "view_audit",
+  export_report_csv: "view_audit",
   get_audit_trail: "view_audit",
   export_audit_csv: "view_audit",
   verify: "view_audit",

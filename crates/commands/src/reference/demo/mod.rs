@@ -15,6 +15,7 @@ mod control;
 mod counts;
 mod inventory;
 mod purchasing;
+mod reports;
 mod sync;
 mod till;
 mod transfers;
@@ -42,6 +43,7 @@ pub(super) fn run() -> Recorder {
     control::approvals(&mut d, &c);
     sync::setup(&mut d);
     purchasing::orders(&mut d, &c);
+    reports::read(&mut d);
     d
 }
 
