@@ -159,51 +159,17 @@ impl Operation for ReceiveStock {
             }
             Some(_) => {}
         }
-        let expiry = match self.expiry_date {
-            Some(d) if d < today => {
-                return Err(Error::BatchNotSellable {
-                    batch_id: None,
-                    batch: batch_number,
-                    reason: BatchStatus::Expired,
-                    expiry_date: Some(d.to_string()),
-                });
-            }
-            Some(d) => d.to_string(),
-            None if product.expiry_required => {
-                return Err(Error::invalid(
-                    "expiry_date",
-                    format!(
-                        "product {} needs an expiry date on every batch",
-                        product.sku
-                    ),
-                ));
-            }
-            None => NO_EXPIRY.to_string(),
-        };
-        if let Some(m) = self.manufacture_date {
-            if m > today {
-                return Err(Error::invalid(
-                    "manufacture_date",
-                    "the manufacture date is in the future",
-                ));
-            }
-            if m.to_string() >= expiry {
-                return Err(Error::invalid(
-                    "manufacture_date",
-                    "the manufacture date is not before the expiry date",
-                ));
-            }
-        }
+        let expiry = check_receipt_dates(
+            &product,
+            &batch_number,
+            self.expiry_date,
+            self.manufacture_date,
+            today,
+        )?;
         // A receipt without its cost must not go in at 0.00: that would
         // skew the valuation of every unit on the batch.
         let (cost, cost_price_source) = match self.cost_price {
-            Some(c) if c.is_negative() => {
-                return Err(Error::invalid(
-                    "cost_price",
-                    "cost price cannot be negative",
-                ))
-            }
-            Some(c) => (c.to_scaled("cost_price")?, CostPriceSource::Request),
+            Some(c) => (check_cost("cost_price", c)?, CostPriceSource::Request),
             None => {
                 let product_cost: i64 = ctx
                     .tx
@@ -296,6 +262,65 @@ impl Operation for ReceiveStock {
             pending_backorders,
         })
     }
+}
+
+/// The dates of a batch received today: an expiry before today is refused
+/// (`batch_not_sellable`, reason `expired`), a missing one when the product
+/// needs it (`invalid_input`); a manufacture date must not be in the future
+/// and must come before the expiry. Returns the expiry as stored
+/// ([`NO_EXPIRY`] when none). Shared by `receive_stock` and the opening
+/// stock import.
+pub(crate) fn check_receipt_dates(
+    product: &ProductRules,
+    batch_number: &str,
+    expiry_date: Option<NaiveDate>,
+    manufacture_date: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<String> {
+    let expiry = match expiry_date {
+        Some(d) if d < today => {
+            return Err(Error::BatchNotSellable {
+                batch_id: None,
+                batch: batch_number.to_string(),
+                reason: BatchStatus::Expired,
+                expiry_date: Some(d.to_string()),
+            });
+        }
+        Some(d) => d.to_string(),
+        None if product.expiry_required => {
+            return Err(Error::invalid(
+                "expiry_date",
+                format!(
+                    "product {} needs an expiry date on every batch",
+                    product.sku
+                ),
+            ));
+        }
+        None => NO_EXPIRY.to_string(),
+    };
+    if let Some(m) = manufacture_date {
+        if m > today {
+            return Err(Error::invalid(
+                "manufacture_date",
+                "the manufacture date is in the future",
+            ));
+        }
+        if m.to_string() >= expiry {
+            return Err(Error::invalid(
+                "manufacture_date",
+                "the manufacture date is not before the expiry date",
+            ));
+        }
+    }
+    Ok(expiry)
+}
+
+/// A unit cost paid, as stored (ten-thousandths): never negative.
+pub(crate) fn check_cost(field: &str, c: Money) -> Result<i64> {
+    if c.is_negative() {
+        return Err(Error::invalid(field, "cost price cannot be negative"));
+    }
+    c.to_scaled(field)
 }
 
 /// Stock arriving in a store as a batch: a supplier's delivery
@@ -437,7 +462,7 @@ fn shown_expiry(e: &str) -> &str {
 
 /// Finds the purchase receipt for this supplier's reference number in this
 /// store, or starts a new one.
-fn purchase_receipt(
+pub(crate) fn purchase_receipt(
     ctx: &Ctx<'_>,
     store_id: &StoreId,
     supplier_id: SupplierId,

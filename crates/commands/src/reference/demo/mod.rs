@@ -14,6 +14,7 @@ mod cold;
 mod control;
 mod counts;
 mod inventory;
+mod onboarding;
 mod purchasing;
 mod sync;
 mod till;
@@ -42,6 +43,7 @@ pub(super) fn run() -> Recorder {
     control::approvals(&mut d, &c);
     sync::setup(&mut d);
     purchasing::orders(&mut d, &c);
+    onboarding::onboarding(&mut d);
     d
 }
 
