@@ -8,6 +8,7 @@
 mod bench;
 mod bench_clinic;
 mod bench_count;
+mod bench_import;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -118,6 +119,9 @@ enum Cmd {
     /// A full count of 50,000 batches: record every line, then post it while
     /// a second connection sells, and open the sheet paged; one JSON line.
     BenchCount(bench_count::CountBenchArgs),
+    /// Onboarding from CSV: a 100,000-row catalogue and 1,000,000 rows of
+    /// opening stock, previewed and imported; one JSON line.
+    BenchImport(bench_import::ImportBenchArgs),
 }
 
 #[derive(Subcommand)]
@@ -453,6 +457,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             cli.db
                 .as_deref()
                 .context("--db FILE is required for `bench-count`")?,
+        ),
+        Cmd::BenchImport(args) => bench_import::run(
+            args,
+            cli.db
+                .as_deref()
+                .context("--db FILE is required for `bench-import`")?,
         ),
     }
 }

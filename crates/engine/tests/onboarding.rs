@@ -4,6 +4,8 @@
 //! on hand per batch and sold FEFO; the export → import round trip; the
 //! progress entry point.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::*;

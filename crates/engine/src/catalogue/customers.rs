@@ -4,7 +4,7 @@
 //! chain's customer shops at any of its stores, and `code` names one
 //! customer across the file.
 //!
-//! The rules live in [`validate`], used by `create_customer`,
+//! The rules live in one function (`validate`), used by `create_customer`,
 //! `update_customer` and the onboarding import alike. Events name the
 //! customer and which fields changed, never the personal values themselves
 //! (the record is immutable and travels to head office).

@@ -337,16 +337,20 @@ fn checker_for(ctx: &Ctx<'_>, req: &PreviewImport) -> Result<Box<dyn Checker>> {
     })
 }
 
+/// The suggested mapping, the mapping used (field → column header), and
+/// field → column index.
+type Mapping = (
+    BTreeMap<String, String>,
+    BTreeMap<String, String>,
+    HashMap<&'static str, usize>,
+);
+
 /// Field → column index, from the suggestion and the request's overrides.
 fn resolve_mapping(
     kind: ImportKind,
     header: &[String],
     requested: Option<&BTreeMap<String, String>>,
-) -> Result<(
-    BTreeMap<String, String>,
-    BTreeMap<String, String>,
-    HashMap<&'static str, usize>,
-)> {
+) -> Result<Mapping> {
     let specs = fields::fields(kind);
     let suggested = fields::suggest(kind, header);
     let mut used = suggested.clone();
