@@ -6,9 +6,10 @@
 //! the receiving desk —, [`check_cost`], an active supplier, a discontinued
 //! product refused) and must name a batch the store does not have yet and
 //! the file names once (topping up is `receive_stock`'s business, not an
-//! opening balance's). Writing goes through the receive path's batch writer
-//! ([`put_in_batch`]): a batch row and its `receipt` event, the store's
-//! stock levels kept by the same triggers. Rows naming a supplier are
+//! opening balance's). Writing goes through the receive path's writer of
+//! new batches (`put_new_batch`, which `receive_stock` uses for a new batch
+//! number): a batch row and its `receipt` event, the store's stock levels
+//! kept by the same triggers. Rows naming a supplier are
 //! grouped into purchase receipts by supplier and reference number, as
 //! `receive_stock` groups them; the others have no purchase receipt, and
 //! their events name the import (`opening_stock:<id>`).
@@ -24,7 +25,7 @@ use crate::ids::{ProductId, PurchaseReceiptId, StoreId, SupplierId};
 use crate::num::{Money, Qty};
 use crate::op::Ctx;
 use crate::stock::receive::{
-    check_cost, check_receipt_dates, purchase_receipt, put_in_batch, BatchIn,
+    check_cost, check_receipt_dates, purchase_receipt, put_new_batch, BatchIn,
 };
 use crate::{Error, Result};
 use chrono::NaiveDate;
@@ -356,7 +357,7 @@ impl Checker for OpeningStock {
                 }
             };
             let reference = receipt.map(|r| r.to_string());
-            put_in_batch(
+            put_new_batch(
                 ctx,
                 &BatchIn {
                     store_id: self.store.id,
