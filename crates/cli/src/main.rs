@@ -9,6 +9,7 @@ mod bench;
 mod bench_clinic;
 mod bench_count;
 mod bench_reports;
+mod bench_import;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -123,6 +124,9 @@ enum Cmd {
     /// stock work through the engine, then time every report (default and
     /// filtered shapes); one JSON line.
     BenchReports(bench_reports::ReportsBenchArgs),
+    /// Onboarding from CSV: a 100,000-row catalogue and 1,000,000 rows of
+    /// opening stock, previewed and imported; one JSON line.
+    BenchImport(bench_import::ImportBenchArgs),
 }
 
 #[derive(Subcommand)]
@@ -464,6 +468,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             cli.db
                 .as_deref()
                 .context("--db FILE is required for `bench-reports`")?,
+        ),
+        Cmd::BenchImport(args) => bench_import::run(
+            args,
+            cli.db
+                .as_deref()
+                .context("--db FILE is required for `bench-import`")?,
         ),
     }
 }

@@ -20,6 +20,7 @@ use pharmapos_engine::audit::{ExportAuditCsv, GetAuditTrail, Verify};
 use pharmapos_engine::auth::{Permission, Role};
 use pharmapos_engine::catalogue::assignments::{AssignUserStore, ListUserStores, RemoveUserStore};
 use pharmapos_engine::catalogue::categories::{CreateCategory, ListCategories};
+use pharmapos_engine::catalogue::customers::{CreateCustomer, ListCustomers, UpdateCustomer};
 use pharmapos_engine::catalogue::product_list::ListProducts;
 use pharmapos_engine::catalogue::products::{
     CreateProduct, DeleteProduct, GetProduct, SearchProducts, UpdateProduct,
@@ -65,6 +66,8 @@ use pharmapos_engine::control::transfers::{
     GetTransfer, InitiateTransfer, ListTransfers, ReceiveTransfer, RejectDiscrepancy,
     RequestTransfer, ResolveDiscrepancy, ShipTransfer,
 };
+use pharmapos_engine::onboarding::export::ExportOnboardingCsv;
+use pharmapos_engine::onboarding::{PreviewImport, RunImport};
 use pharmapos_engine::op::parse_request_for;
 use pharmapos_engine::purchasing::{
     ApprovePurchaseOrder, CancelPurchaseOrder, ConfirmPurchaseOrder, CreatePurchaseOrder,
@@ -311,6 +314,13 @@ pub static COMMANDS: &[CommandSpec] = &[
     spec::<UpdateSupplier>(),
     spec::<GetSupplier>(),
     spec::<ListSuppliers>(),
+    spec::<CreateCustomer>(),
+    spec::<UpdateCustomer>(),
+    spec::<ListCustomers>(),
+    // Onboarding a store: CSV import and export
+    spec::<PreviewImport>(),
+    spec::<RunImport>(),
+    spec::<ExportOnboardingCsv>(),
     // People and stores
     spec::<CreateStore>(),
     spec::<UpdateStore>(),

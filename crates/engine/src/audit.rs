@@ -123,6 +123,10 @@ pub enum ChangeType {
     SupplierCreated,
     /// A supplier's fields changed.
     SupplierUpdated,
+    /// A customer created (typed in, or imported).
+    CustomerCreated,
+    /// A customer's details changed.
+    CustomerUpdated,
     // ---- People
     /// A user created.
     UserCreated,
@@ -320,6 +324,8 @@ impl ChangeType {
             ChangeType::CategoryCreated => "category_created",
             ChangeType::SupplierCreated => "supplier_created",
             ChangeType::SupplierUpdated => "supplier_updated",
+            ChangeType::CustomerCreated => "customer_created",
+            ChangeType::CustomerUpdated => "customer_updated",
             ChangeType::UserCreated => "user_created",
             ChangeType::UserUpdated => "user_updated",
             ChangeType::UserRoleChanged => "user_role_changed",
@@ -419,6 +425,8 @@ impl ChangeType {
         ChangeType::CategoryCreated,
         ChangeType::SupplierCreated,
         ChangeType::SupplierUpdated,
+        ChangeType::CustomerCreated,
+        ChangeType::CustomerUpdated,
         ChangeType::UserCreated,
         ChangeType::UserUpdated,
         ChangeType::UserRoleChanged,
@@ -478,7 +486,9 @@ impl ChangeType {
         use ChangeType::*;
         match self {
             ProductCreated | ProductUpdated | ProductDeleted | CategoryCreated
-            | SupplierCreated | SupplierUpdated => EventCategory::Catalogue,
+            | SupplierCreated | SupplierUpdated | CustomerCreated | CustomerUpdated => {
+                EventCategory::Catalogue
+            }
             UserCreated | UserUpdated | UserRoleChanged | UserPinReset | UserDeactivated
             | UserReactivated => EventCategory::People,
             StoreCreated | StoreUpdated | SettingsChanged | SyncConfigured => {
@@ -769,18 +779,22 @@ pub fn record_change(
     if before.is_none() {
         payload = payload.with_data(after)?;
     }
-    // The acting user's home (or only) store; head office, which has no
-    // store, records the change in every store this file owns, since the
-    // catalogue it edits applies to each of them.
-    let stores = match (ctx.actor.store_id, ctx.actor.stores.as_slice()) {
-        (Some(home), _) => vec![home],
-        (None, [only]) => vec![only.store_id],
-        _ => owned_stores(ctx.tx, ctx.installation)?,
-    };
-    for store in stores {
+    for store in change_stores(ctx)? {
         record(ctx, store, kind, &payload)?;
     }
     Ok(())
+}
+
+/// The stores whose chains record a change to a file-wide record: the
+/// acting user's home (or only) store; head office, which has no store,
+/// records the change in every store this file owns, since the catalogue it
+/// edits applies to each of them.
+pub(crate) fn change_stores(ctx: &Ctx<'_>) -> Result<Vec<StoreId>> {
+    Ok(match (ctx.actor.store_id, ctx.actor.stores.as_slice()) {
+        (Some(home), _) => vec![home],
+        (None, [only]) => vec![only.store_id],
+        _ => owned_stores(ctx.tx, ctx.installation)?,
+    })
 }
 
 /// [`record`] for writers without an operation context (setup, sign-in,
@@ -1417,6 +1431,8 @@ fn describe(e: &AuditEvent, payload: Option<&Payload>) -> String {
         CategoryCreated => format!("Category {subject} created"),
         SupplierCreated => format!("Supplier {subject} created"),
         SupplierUpdated => format!("Supplier {subject} changed: {fields}"),
+        CustomerCreated => format!("Customer {subject} created"),
+        CustomerUpdated => format!("Customer {subject} changed: {fields}"),
         UserCreated => format!("User {subject} created"),
         UserUpdated => format!("User {subject} changed: {fields}"),
         UserRoleChanged => format!("User {subject}'s role changed"),

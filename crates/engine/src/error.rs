@@ -50,6 +50,25 @@ pub enum Error {
         /// The request field at fault, when one is.
         field: Option<String>,
     },
+    /// An import file has row errors (kind `invalid_input`, with `field`
+    /// `csv`): every error found is listed with its row and field (the first
+    /// 10,000 of them; `error_count` counts them all), and nothing was
+    /// imported.
+    #[error("{}", import_summary(.import_kind, .errors, *.error_count))]
+    #[serde(rename = "invalid_input")]
+    ImportRejected {
+        /// Always `csv`: the file is at fault.
+        field: Option<String>,
+        /// What was being imported.
+        import_kind: crate::onboarding::ImportKind,
+        /// Each error, in file order (capped: see `errors_truncated`).
+        errors: Vec<crate::onboarding::RowError>,
+        /// Errors found in all.
+        #[ts(type = "number")]
+        error_count: u64,
+        /// True when `errors` holds only the first of them.
+        errors_truncated: bool,
+    },
     /// The request collides with existing data (duplicate, mismatch).
     #[error("{message}")]
     Conflict {
@@ -502,6 +521,32 @@ pub struct CsvProblem {
     pub message: String,
 }
 
+fn import_summary(
+    kind: &crate::onboarding::ImportKind,
+    errors: &[crate::onboarding::RowError],
+    count: u64,
+) -> String {
+    let mut s = format!(
+        "{count} error(s) in the {} file, nothing was imported: ",
+        kind.as_str().replace('_', " ")
+    );
+    s.push_str(
+        &errors
+            .iter()
+            .take(5)
+            .map(|e| match &e.field {
+                Some(f) => format!("row {} ({f}): {}", e.row, e.message),
+                None => format!("row {}: {}", e.row, e.message),
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+    );
+    if count > 5 {
+        s.push_str(&format!("; and {} more", count - 5));
+    }
+    s
+}
+
 fn csv_summary(problems: &[CsvProblem]) -> String {
     let mut s = problems
         .iter()
@@ -746,7 +791,7 @@ impl Error {
     pub fn error_kind(&self) -> ErrorKind {
         match self {
             Error::NotFound { .. } => ErrorKind::NotFound,
-            Error::InvalidInput { .. } => ErrorKind::InvalidInput,
+            Error::InvalidInput { .. } | Error::ImportRejected { .. } => ErrorKind::InvalidInput,
             Error::Conflict { .. } => ErrorKind::Conflict,
             Error::DatabaseRule { .. } => ErrorKind::DatabaseRule,
             Error::CorruptRecord { .. } => ErrorKind::CorruptRecord,
@@ -1014,7 +1059,7 @@ impl Error {
     /// A test below keeps it in step with [`Error::kind`].
     pub const KINDS: &'static [KindDoc] = &[
         KindDoc { kind: "not_found", meaning: "a referenced record does not exist (or is soft-deleted)", details: &["entity", "id"] },
-        KindDoc { kind: "invalid_input", meaning: "the request is malformed or breaks a validation rule", details: &["field"] },
+        KindDoc { kind: "invalid_input", meaning: "the request is malformed or breaks a validation rule; an import file with row errors lists them all (`import_kind`, `errors` with row and field, `error_count`, `errors_truncated`) and imports nothing", details: &["field", "import_kind", "errors", "error_count", "errors_truncated"] },
         KindDoc { kind: "conflict", meaning: "the request collides with existing data (duplicate, mismatch)", details: &[] },
         KindDoc { kind: "database_rule", meaning: "a database rule (CHECK constraint) refused the change: an operation's own checks missed a case", details: &["constraint"] },
         KindDoc { kind: "corrupt_record", meaning: "a value stored in the database cannot be read (edited by hand, or written by a broken tool); the record and the bad value are named", details: &["entity", "id", "field", "value"] },

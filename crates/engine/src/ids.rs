@@ -90,4 +90,5 @@ id_type!(
     PurchaseOrderItemId,
     ReceivingRecordId,
     ReceivingLineId,
+    CustomerId,
 );

@@ -45,6 +45,7 @@ mod error;
 pub mod gs1;
 pub mod ids;
 pub mod num;
+pub mod onboarding;
 pub mod op;
 pub mod page;
 pub mod purchasing;

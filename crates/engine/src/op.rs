@@ -263,6 +263,20 @@ impl Ctx<'_> {
 impl Db {
     /// Runs one operation for the session's user, in one transaction.
     pub fn execute<O: Operation>(&mut self, session: &Session, op: O) -> Result<O::Output> {
+        self.execute_as::<O, _>(session, |ctx| op.run(ctx))
+    }
+
+    /// Runs `f` exactly as [`Db::execute`] runs operation `O` — one
+    /// transaction, the acting user loaded and checked for `O`'s permission,
+    /// the security log kept — for an entry point that needs more than the
+    /// request, such as a progress sink
+    /// ([`crate::onboarding::run_import_with_progress`]). `f` must do what
+    /// `O::run` does.
+    pub(crate) fn execute_as<O: Operation, T>(
+        &mut self,
+        session: &Session,
+        f: impl FnOnce(&Ctx<'_>) -> Result<T>,
+    ) -> Result<T> {
         let now = self.now();
         let installation = self.installation();
         let incidents = RefCell::new(Vec::new());
@@ -280,7 +294,7 @@ impl Db {
                 at: Cell::new(None),
                 unfrozen: Cell::new(None),
             };
-            op.run(&ctx)
+            f(&ctx)
         };
         let out = if O::WRITES {
             self.write(run)

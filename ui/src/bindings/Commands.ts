@@ -43,6 +43,7 @@ import type { CountSummary } from "./CountSummary";
 import type { CreateBackorder } from "./CreateBackorder";
 import type { CreateCategory } from "./CreateCategory";
 import type { CreateCount } from "./CreateCount";
+import type { CreateCustomer } from "./CreateCustomer";
 import type { CreatePatient } from "./CreatePatient";
 import type { CreateProduct } from "./CreateProduct";
 import type { CreatePurchaseOrder } from "./CreatePurchaseOrder";
@@ -52,6 +53,8 @@ import type { CreateSupplier } from "./CreateSupplier";
 import type { CreateTransfer } from "./CreateTransfer";
 import type { CreateUser } from "./CreateUser";
 import type { CsvExport } from "./CsvExport";
+import type { Customer } from "./Customer";
+import type { CustomerPage } from "./CustomerPage";
 import type { Dashboard } from "./Dashboard";
 import type { DecideExcursionLot } from "./DecideExcursionLot";
 import type { DeleteProduct } from "./DeleteProduct";
@@ -67,6 +70,7 @@ import type { ExpireResult } from "./ExpireResult";
 import type { ExpiryRisk } from "./ExpiryRisk";
 import type { ExportAuditCsv } from "./ExportAuditCsv";
 import type { ExportLotTraceCsv } from "./ExportLotTraceCsv";
+import type { ExportOnboardingCsv } from "./ExportOnboardingCsv";
 import type { ExportReportCsv } from "./ExportReportCsv";
 import type { FindSale } from "./FindSale";
 import type { FulfillBackorder } from "./FulfillBackorder";
@@ -104,6 +108,8 @@ import type { GetWasteReport } from "./GetWasteReport";
 import type { HeldCart } from "./HeldCart";
 import type { HoldCart } from "./HoldCart";
 import type { ImportFdaRecalls } from "./ImportFdaRecalls";
+import type { ImportOutcome } from "./ImportOutcome";
+import type { ImportPreview } from "./ImportPreview";
 import type { ImportReadingsCsv } from "./ImportReadingsCsv";
 import type { InitiateTransfer } from "./InitiateTransfer";
 import type { InitiatedTransfer } from "./InitiatedTransfer";
@@ -115,6 +121,7 @@ import type { ListBackorders } from "./ListBackorders";
 import type { ListBatches } from "./ListBatches";
 import type { ListCategories } from "./ListCategories";
 import type { ListCounts } from "./ListCounts";
+import type { ListCustomers } from "./ListCustomers";
 import type { ListExcursions } from "./ListExcursions";
 import type { ListHeldCarts } from "./ListHeldCarts";
 import type { ListPatients } from "./ListPatients";
@@ -154,6 +161,7 @@ import type { Permission } from "./Permission";
 import type { PostCount } from "./PostCount";
 import type { PostedCount } from "./PostedCount";
 import type { Practitioner } from "./Practitioner";
+import type { PreviewImport } from "./PreviewImport";
 import type { Product } from "./Product";
 import type { ProductHit } from "./ProductHit";
 import type { ProductPage } from "./ProductPage";
@@ -203,6 +211,7 @@ import type { ReturnToSupplier } from "./ReturnToSupplier";
 import type { ReverseReceipt } from "./ReverseReceipt";
 import type { Role } from "./Role";
 import type { RunAlertSweep } from "./RunAlertSweep";
+import type { RunImport } from "./RunImport";
 import type { SaleSummary } from "./SaleSummary";
 import type { SalesReport } from "./SalesReport";
 import type { ScanBarcode } from "./ScanBarcode";
@@ -242,6 +251,7 @@ import type { Treatment } from "./Treatment";
 import type { UpdateAlertSettings } from "./UpdateAlertSettings";
 import type { UpdateCartLine } from "./UpdateCartLine";
 import type { UpdateClinicSettings } from "./UpdateClinicSettings";
+import type { UpdateCustomer } from "./UpdateCustomer";
 import type { UpdatePatient } from "./UpdatePatient";
 import type { UpdateProduct } from "./UpdateProduct";
 import type { UpdatePurchaseOrder } from "./UpdatePurchaseOrder";
@@ -443,6 +453,18 @@ export type Commands = {
   get_supplier: { request: GetSupplier; response: Supplier };
   /** Suppliers, preferred first (permission: view_inventory) */
   list_suppliers: { request: ListSuppliers; response: Array<Supplier> };
+  /** Register a customer (name, code, contact, date of birth) (permission: manage_catalogue, writes) */
+  create_customer: { request: CreateCustomer; response: Customer };
+  /** Change a customer's details, or deactivate them (permission: manage_catalogue, writes) */
+  update_customer: { request: UpdateCustomer; response: Customer };
+  /** Customers by name, searched by name, code or phone, paged (permission: sell) */
+  list_customers: { request: ListCustomers; response: CustomerPage };
+  /** Check a CSV file for import (mapping, first rows, every row error) without writing (permission: manage_catalogue) */
+  preview_import: { request: PreviewImport; response: ImportPreview };
+  /** Import a CSV file of products, suppliers, customers or opening stock, all or nothing (permission: manage_catalogue, writes) */
+  run_import: { request: RunImport; response: ImportOutcome };
+  /** Products, suppliers, customers or a store's stock as CSV, in the import's format (permission: view_inventory) */
+  export_onboarding_csv: { request: ExportOnboardingCsv; response: CsvExport };
   /** Create a store (name, code, IANA time zone, currency) (permission: manage_stores, writes) */
   create_store: { request: CreateStore; response: Store };
   /** Change a store's name, time zone, currency, locale, contact, tax and licence numbers and approval thresholds (permission: manage_stores, writes) */
@@ -676,6 +698,9 @@ export const WRITE_COMMANDS = [
   "create_category",
   "create_supplier",
   "update_supplier",
+  "create_customer",
+  "update_customer",
+  "run_import",
   "create_store",
   "update_store",
   "create_user",
@@ -810,6 +835,12 @@ export const COMMAND_PERMISSION = {
   update_supplier: "manage_catalogue",
   get_supplier: "view_inventory",
   list_suppliers: "view_inventory",
+  create_customer: "manage_catalogue",
+  update_customer: "manage_catalogue",
+  list_customers: "sell",
+  preview_import: "manage_catalogue",
+  run_import: "manage_catalogue",
+  export_onboarding_csv: "view_inventory",
   create_store: "manage_stores",
   update_store: "manage_stores",
   list_stores: "view_inventory",

@@ -9,8 +9,10 @@ import type { BatchId } from "./BatchId";
 import type { BatchStatus } from "./BatchStatus";
 import type { CartId } from "./CartId";
 import type { CsvProblem } from "./CsvProblem";
+import type { ImportKind } from "./ImportKind";
 import type { ProductId } from "./ProductId";
 import type { ReservationId } from "./ReservationId";
+import type { RowError } from "./RowError";
 import type { SaleId } from "./SaleId";
 import type { StorageProblem } from "./StorageProblem";
 import type { StoreId } from "./StoreId";
@@ -34,7 +36,27 @@ id: string, } } | { "kind": "invalid_input", "details": {
 /**
  * The request field at fault, when one is.
  */
-field: string | null, } } | { "kind": "conflict", "details": {  } } | { "kind": "database_rule", "details": { 
+field: string | null, } } | { "kind": "invalid_input", "details": { 
+/**
+ * Always `csv`: the file is at fault.
+ */
+field: string | null, 
+/**
+ * What was being imported.
+ */
+import_kind: ImportKind, 
+/**
+ * Each error, in file order (capped: see `errors_truncated`).
+ */
+errors: Array<RowError>, 
+/**
+ * Errors found in all.
+ */
+error_count: number, 
+/**
+ * True when `errors` holds only the first of them.
+ */
+errors_truncated: boolean, } } | { "kind": "conflict", "details": {  } } | { "kind": "database_rule", "details": { 
 /**
  * SQLite's description of the rule.
  */

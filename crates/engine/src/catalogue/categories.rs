@@ -27,6 +27,9 @@ pub struct Category {
     pub path: String,
 }
 
+/// Longest category name, in characters.
+pub(crate) const MAX_NAME: usize = 80;
+
 /// Names are unique among siblings; `parent_id` must exist.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
@@ -53,7 +56,7 @@ impl Operation for CreateCategory {
     type Output = Category;
 
     fn run(self, ctx: &Ctx<'_>) -> Result<Category> {
-        let name = required_text("name", &self.name, 80)?;
+        let name = required_text("name", &self.name, MAX_NAME)?;
         if let Some(p) = self.parent_id {
             let exists: bool = ctx.tx.query_row(
                 "SELECT EXISTS(SELECT 1 FROM categories WHERE id = ?1)",
@@ -119,7 +122,7 @@ impl Operation for ListCategories {
     }
 }
 
-fn list(ctx: &Ctx<'_>) -> Result<Vec<Category>> {
+pub(crate) fn list(ctx: &Ctx<'_>) -> Result<Vec<Category>> {
     let mut stmt = ctx.tx.prepare(
         "WITH RECURSIVE tree(id, path) AS (
              SELECT id, name FROM categories WHERE parent_id IS NULL

@@ -4,6 +4,7 @@
 pub mod assignments;
 pub mod barcodes;
 pub mod categories;
+pub mod customers;
 pub mod product_list;
 pub mod products;
 pub mod stores;

@@ -40,7 +40,7 @@ pub enum ProductCategory {
 }
 
 impl ProductCategory {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ProductCategory::Neurotoxin => "neurotoxin",
             ProductCategory::Filler => "filler",
@@ -70,7 +70,7 @@ pub enum ProductStatus {
 }
 
 impl ProductStatus {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ProductStatus::Active => "active",
             ProductStatus::Discontinued => "discontinued",
@@ -368,15 +368,22 @@ impl Operation for CreateProduct {
     type Output = Product;
 
     fn run(self, ctx: &Ctx<'_>) -> Result<Product> {
+        if let Some(e) = check_product(&self.sku, &self.name, &self.fields)
+            .into_iter()
+            .next()
+        {
+            return Err(e);
+        }
         let sku = required_text("sku", &self.sku, 64)?;
         let name = required_text("name", &self.name, 200)?;
         sku_free(ctx.tx, &sku, None)?;
         let id = ProductId::new();
         let now = ctx.now_str();
-        ctx.tx.execute(
-            "INSERT INTO products (id, sku, name, created_at, updated_at, created_by, updated_by) VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?5)",
-            params![id, sku, name, now, ctx.actor.id],
-        )?;
+        ctx.tx
+            .prepare_cached(
+                "INSERT INTO products (id, sku, name, created_at, updated_at, created_by, updated_by) VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?5)",
+            )?
+            .execute(params![id, sku, name, now, ctx.actor.id])?;
         apply_fields(ctx, id, self.fields)?;
         let created = get_product(ctx.tx, id)?;
         audit::record_change(
@@ -445,11 +452,11 @@ impl Operation for UpdateProduct {
 }
 
 fn sku_free(tx: &Transaction<'_>, sku: &str, except: Option<ProductId>) -> Result<()> {
-    let taken: bool = tx.query_row(
-        "SELECT EXISTS(SELECT 1 FROM products WHERE sku = ?1 AND (?2 IS NULL OR id <> ?2))",
-        params![sku, except],
-        |r| r.get(0),
-    )?;
+    let taken: bool = tx
+        .prepare_cached(
+            "SELECT EXISTS(SELECT 1 FROM products WHERE sku = ?1 AND (?2 IS NULL OR id <> ?2))",
+        )?
+        .query_row(params![sku, except], |r| r.get(0))?;
     if taken {
         return Err(Error::conflict(format!(
             "SKU '{sku}' is already used by another product"
@@ -483,11 +490,10 @@ fn apply_fields(ctx: &Ctx<'_>, id: ProductId, f: ProductFields) -> Result<()> {
     crate::refuse_unknown(&f.unknown)?;
     let tx = ctx.tx;
     let set = |col: &str, v: &dyn rusqlite::ToSql| -> Result<()> {
-        // Column names come from this function's fixed list, never from input.
-        tx.execute(
-            &format!("UPDATE products SET {col} = ?2 WHERE id = ?1"),
-            params![id, v],
-        )?;
+        // Column names come from this function's fixed list, never from
+        // input (so the cached statements are a few dozen at most).
+        tx.prepare_cached(&format!("UPDATE products SET {col} = ?2 WHERE id = ?1"))?
+            .execute(params![id, v])?;
         Ok(())
     };
     for (col, v, max) in [
@@ -544,44 +550,15 @@ fn apply_fields(ctx: &Ctx<'_>, id: ProductId, f: ProductFields) -> Result<()> {
         set("injectable", &serde_json::to_string(inj)?)?;
     }
     if let Some(st) = &f.storage {
-        if let (Some(lo), Some(hi)) = (st.temperature_min_c, st.temperature_max_c) {
-            if lo > hi {
-                return Err(Error::invalid(
-                    "storage.temperature_min_c",
-                    format!(
-                        "storage.temperature_min_c {lo} is above storage.temperature_max_c {hi}"
-                    ),
-                ));
-            }
-        }
+        check_storage(st)?;
         set("storage", &serde_json::to_string(st)?)?;
     }
     if let Some(t) = &f.thresholds {
-        let q = |field: &str, v: Option<Qty>| -> Result<Option<i64>> {
-            match v {
-                Some(q) if q.is_negative() => {
-                    Err(Error::invalid(field, format!("{field} cannot be negative")))
-                }
-                Some(q) => q.to_scaled(field).map(Some),
-                None => Ok(None),
-            }
-        };
-        let (min, max) = (
-            q("thresholds.min_level", t.min_level)?,
-            q("thresholds.max_level", t.max_level)?,
-        );
-        if let (Some(lo), Some(hi)) = (min, max) {
-            if lo > hi {
-                return Err(Error::invalid(
-                    "thresholds.min_level",
-                    "the minimum level is above the maximum",
-                ));
-            }
-        }
-        tx.execute(
+        let (reorder, min, max) = check_thresholds(t)?;
+        tx.prepare_cached(
             "UPDATE products SET reorder_point_milli = ?2, min_level_milli = ?3, max_level_milli = ?4, lead_time_days = ?5 WHERE id = ?1",
-            params![id, q("thresholds.reorder_point", t.reorder_point)?, min, max, t.lead_time_days],
-        )?;
+        )?
+        .execute(params![id, reorder, min, max, t.lead_time_days])?;
     }
     if let Some(t) = &f.tracking {
         tx.execute(
@@ -595,36 +572,126 @@ fn apply_fields(ctx: &Ctx<'_>, id: ProductId, f: ProductFields) -> Result<()> {
     if let Some(codes) = &f.barcodes {
         tx.execute("DELETE FROM product_barcodes WHERE product_id = ?1", [id])?;
         for code in codes {
-            let code = required_text("barcodes", code, 64)?;
-            if !code.bytes().all(|b| b.is_ascii_graphic()) {
-                return Err(Error::invalid(
-                    "barcodes",
-                    format!("barcode '{code}' has spaces or unprintable characters"),
-                ));
-            }
+            let code = check_barcode(code)?;
             let owner: Option<String> = tx
-                .query_row(
+                .prepare_cached(
                     "SELECT p.sku FROM product_barcodes b JOIN products p ON p.id = b.product_id WHERE b.barcode = ?1",
-                    [&code],
-                    |r| r.get(0),
-                )
+                )?
+                .query_row([&code], |r| r.get(0))
                 .optional()?;
             if let Some(owner) = owner {
                 return Err(Error::conflict(format!(
                     "barcode {code} already belongs to product {owner}"
                 )));
             }
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO product_barcodes (barcode, product_id) VALUES (?1, ?2)",
-                params![code, id],
-            )?;
+            )?
+            .execute(params![code, id])?;
         }
     }
-    tx.execute(
-        "UPDATE products SET updated_at = ?2, updated_by = ?3 WHERE id = ?1",
-        params![id, ctx.now_str(), ctx.actor.id],
-    )?;
+    tx.prepare_cached("UPDATE products SET updated_at = ?2, updated_by = ?3 WHERE id = ?1")?
+        .execute(params![id, ctx.now_str(), ctx.actor.id])?;
     reindex(tx, id)
+}
+
+/// A barcode as stored: trimmed, 1–64 printable characters, no spaces.
+pub(crate) fn check_barcode(code: &str) -> Result<String> {
+    let code = required_text("barcodes", code, 64)?;
+    if !code.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::invalid(
+            "barcodes",
+            format!("barcode '{code}' has spaces or unprintable characters"),
+        ));
+    }
+    Ok(code)
+}
+
+fn check_storage(st: &StorageRequirements) -> Result<()> {
+    if let (Some(lo), Some(hi)) = (st.temperature_min_c, st.temperature_max_c) {
+        if lo > hi {
+            return Err(Error::invalid(
+                "storage.temperature_min_c",
+                format!("storage.temperature_min_c {lo} is above storage.temperature_max_c {hi}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The thresholds as stored (reorder point, min, max in thousandths).
+#[allow(clippy::type_complexity)]
+fn check_thresholds(t: &Thresholds) -> Result<(Option<i64>, Option<i64>, Option<i64>)> {
+    let q = |field: &str, v: Option<Qty>| -> Result<Option<i64>> {
+        match v {
+            Some(q) if q.is_negative() => {
+                Err(Error::invalid(field, format!("{field} cannot be negative")))
+            }
+            Some(q) => q.to_scaled(field).map(Some),
+            None => Ok(None),
+        }
+    };
+    let (min, max) = (
+        q("thresholds.min_level", t.min_level)?,
+        q("thresholds.max_level", t.max_level)?,
+    );
+    if let (Some(lo), Some(hi)) = (min, max) {
+        if lo > hi {
+            return Err(Error::invalid(
+                "thresholds.min_level",
+                "the minimum level is above the maximum",
+            ));
+        }
+    }
+    Ok((q("thresholds.reorder_point", t.reorder_point)?, min, max))
+}
+
+/// Every rule `create_product` applies to its fields that needs no
+/// database (the SKU's and barcodes' uniqueness and the category's
+/// existence are looked up by the caller): each failure, as an
+/// `invalid_input` naming its field. The onboarding import checks each row
+/// with it, so an imported product meets the very rules of a typed one.
+pub(crate) fn check_product(sku: &str, name: &str, f: &ProductFields) -> Vec<Error> {
+    let mut errors = Vec::new();
+    let mut push = |r: Result<()>| {
+        if let Err(e) = r {
+            errors.push(e);
+        }
+    };
+    push(crate::refuse_unknown(&f.unknown));
+    push(required_text("sku", sku, 64).map(drop));
+    push(required_text("name", name, 200).map(drop));
+    for (col, v, max) in [
+        ("generic_name", &f.generic_name, 200),
+        ("brand", &f.brand, 120),
+        ("description", &f.description, 2000),
+        ("nafdac_number", &f.nafdac_number, 40),
+    ] {
+        push(optional_text(col, v.as_deref(), max).map(drop));
+    }
+    if let Some(u) = &f.unit {
+        push(required_text("unit", u, 30).map(drop));
+    }
+    for (field, v) in [
+        ("cost_price", f.cost_price),
+        ("selling_price", f.selling_price),
+        ("retail_price", f.retail_price),
+    ] {
+        push(money(field, v).map(drop));
+    }
+    push(percent("markup_percent", f.markup_percent, 10_000).map(drop));
+    push(percent("commission_rate", f.commission_rate, 100).map(drop));
+    push(percent("tax_rate", f.tax_rate, 100).map(drop));
+    if let Some(st) = &f.storage {
+        push(check_storage(st));
+    }
+    if let Some(t) = &f.thresholds {
+        push(check_thresholds(t).map(drop));
+    }
+    for code in f.barcodes.iter().flatten() {
+        push(check_barcode(code).map(drop));
+    }
+    errors
 }
 
 /// Rebuilds the product's full-text entry. The entry's rowid is the
@@ -867,12 +934,12 @@ fn fts_query(q: &str) -> String {
         .join(" ")
 }
 
-const COLUMNS: &str = "id, sku, name, generic_name, brand, description, category, category_id, nafdac_number, unit,
+pub(crate) const COLUMNS: &str = "id, sku, name, generic_name, brand, description, category, category_id, nafdac_number, unit,
     allow_fractional, prescription_only, cost_price_e4, selling_price_e4, retail_price_e4, markup_percent, commission_rate,
     tax_rate, injectable, storage, reorder_point_milli, min_level_milli, max_level_milli, lead_time_days, track_lot,
     track_serial, expiry_required, status, created_at, updated_at, deleted_at, deleted_by";
 
-fn read_row(r: &Row<'_>) -> rusqlite::Result<Product> {
+pub(crate) fn read_row(r: &Row<'_>) -> rusqlite::Result<Product> {
     let id: ProductId = r.get(0)?;
     // A stored value that does not read back names the product and the
     // value; it never turns into a default that would price or sell wrongly.

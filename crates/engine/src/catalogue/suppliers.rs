@@ -139,7 +139,40 @@ pub struct UpdateSupplier {
     pub fields: SupplierFields,
 }
 
-fn check_fields(f: &SupplierFields) -> Result<()> {
+/// Longest supplier name, and longest of its other texts, in characters.
+pub(crate) const MAX_NAME: usize = 120;
+const MAX_TEXT: usize = 300;
+
+/// Every rule `create_supplier` applies that needs no database (the
+/// name's uniqueness is looked up by the caller): each failure, as an
+/// `invalid_input` naming its field. The onboarding import checks each row
+/// with it.
+pub(crate) fn check_supplier(name: &str, f: &SupplierFields) -> Vec<Error> {
+    let mut errors = Vec::new();
+    if let Err(e) = required_text("name", name, MAX_NAME) {
+        errors.push(e);
+    }
+    if let Err(e) = check_fields(f) {
+        errors.push(e);
+    }
+    for (field, v) in [
+        ("contact_person", &f.contact_person),
+        ("email", &f.email),
+        ("phone", &f.phone),
+        ("address", &f.address),
+        ("account_number", &f.account_number),
+        ("payment_terms", &f.payment_terms),
+        ("tax_id", &f.tax_id),
+        ("notes", &f.notes),
+    ] {
+        if let Err(e) = optional_text(field, v.as_deref(), MAX_TEXT) {
+            errors.push(e);
+        }
+    }
+    errors
+}
+
+pub(crate) fn check_fields(f: &SupplierFields) -> Result<()> {
     crate::refuse_unknown(&f.unknown)?;
     if let Some(e) = f.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
         if !e.contains('@') || e.contains(' ') {
@@ -190,7 +223,7 @@ impl Operation for CreateSupplier {
     type Output = Supplier;
 
     fn run(self, ctx: &Ctx<'_>) -> Result<Supplier> {
-        let name = required_text("name", &self.name, 120)?;
+        let name = required_text("name", &self.name, MAX_NAME)?;
         check_fields(&self.fields)?;
         name_taken(ctx.tx, &name, None)?;
         let id = SupplierId::new();
@@ -223,7 +256,7 @@ impl Operation for UpdateSupplier {
         let before = get_supplier(ctx.tx, self.id)?;
         check_fields(&self.fields)?;
         if let Some(n) = &self.name {
-            let name = required_text("name", n, 120)?;
+            let name = required_text("name", n, MAX_NAME)?;
             name_taken(ctx.tx, &name, Some(self.id))?;
             ctx.tx.execute(
                 "UPDATE suppliers SET name = ?2 WHERE id = ?1",
@@ -252,7 +285,7 @@ impl Operation for UpdateSupplier {
 fn apply_fields(ctx: &Ctx<'_>, id: SupplierId, f: &SupplierFields) -> Result<()> {
     let text = |field: &str, v: &Option<String>| -> Result<Option<Option<String>>> {
         v.as_deref()
-            .map(|s| optional_text(field, Some(s), 300))
+            .map(|s| optional_text(field, Some(s), MAX_TEXT))
             .transpose()
     };
     let updates: Vec<(&str, Option<Option<String>>)> = vec![

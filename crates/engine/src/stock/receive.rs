@@ -159,51 +159,17 @@ impl Operation for ReceiveStock {
             }
             Some(_) => {}
         }
-        let expiry = match self.expiry_date {
-            Some(d) if d < today => {
-                return Err(Error::BatchNotSellable {
-                    batch_id: None,
-                    batch: batch_number,
-                    reason: BatchStatus::Expired,
-                    expiry_date: Some(d.to_string()),
-                });
-            }
-            Some(d) => d.to_string(),
-            None if product.expiry_required => {
-                return Err(Error::invalid(
-                    "expiry_date",
-                    format!(
-                        "product {} needs an expiry date on every batch",
-                        product.sku
-                    ),
-                ));
-            }
-            None => NO_EXPIRY.to_string(),
-        };
-        if let Some(m) = self.manufacture_date {
-            if m > today {
-                return Err(Error::invalid(
-                    "manufacture_date",
-                    "the manufacture date is in the future",
-                ));
-            }
-            if m.to_string() >= expiry {
-                return Err(Error::invalid(
-                    "manufacture_date",
-                    "the manufacture date is not before the expiry date",
-                ));
-            }
-        }
+        let expiry = check_receipt_dates(
+            &product,
+            &batch_number,
+            self.expiry_date,
+            self.manufacture_date,
+            today,
+        )?;
         // A receipt without its cost must not go in at 0.00: that would
         // skew the valuation of every unit on the batch.
         let (cost, cost_price_source) = match self.cost_price {
-            Some(c) if c.is_negative() => {
-                return Err(Error::invalid(
-                    "cost_price",
-                    "cost price cannot be negative",
-                ))
-            }
-            Some(c) => (c.to_scaled("cost_price")?, CostPriceSource::Request),
+            Some(c) => (check_cost("cost_price", c)?, CostPriceSource::Request),
             None => {
                 let product_cost: i64 = ctx
                     .tx
@@ -296,6 +262,65 @@ impl Operation for ReceiveStock {
             pending_backorders,
         })
     }
+}
+
+/// The dates of a batch received today: an expiry before today is refused
+/// (`batch_not_sellable`, reason `expired`), a missing one when the product
+/// needs it (`invalid_input`); a manufacture date must not be in the future
+/// and must come before the expiry. Returns the expiry as stored
+/// ([`NO_EXPIRY`] when none). Shared by `receive_stock` and the opening
+/// stock import.
+pub(crate) fn check_receipt_dates(
+    product: &ProductRules,
+    batch_number: &str,
+    expiry_date: Option<NaiveDate>,
+    manufacture_date: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<String> {
+    let expiry = match expiry_date {
+        Some(d) if d < today => {
+            return Err(Error::BatchNotSellable {
+                batch_id: None,
+                batch: batch_number.to_string(),
+                reason: BatchStatus::Expired,
+                expiry_date: Some(d.to_string()),
+            });
+        }
+        Some(d) => d.to_string(),
+        None if product.expiry_required => {
+            return Err(Error::invalid(
+                "expiry_date",
+                format!(
+                    "product {} needs an expiry date on every batch",
+                    product.sku
+                ),
+            ));
+        }
+        None => NO_EXPIRY.to_string(),
+    };
+    if let Some(m) = manufacture_date {
+        if m > today {
+            return Err(Error::invalid(
+                "manufacture_date",
+                "the manufacture date is in the future",
+            ));
+        }
+        if m.to_string() >= expiry {
+            return Err(Error::invalid(
+                "manufacture_date",
+                "the manufacture date is not before the expiry date",
+            ));
+        }
+    }
+    Ok(expiry)
+}
+
+/// A unit cost paid, as stored (ten-thousandths): never negative.
+pub(crate) fn check_cost(field: &str, c: Money) -> Result<i64> {
+    if c.is_negative() {
+        return Err(Error::invalid(field, "cost price cannot be negative"));
+    }
+    c.to_scaled(field)
 }
 
 /// Stock arriving in a store as a batch: a supplier's delivery
@@ -391,40 +416,69 @@ pub(crate) fn put_in_batch(ctx: &Ctx<'_>, i: &BatchIn<'_>) -> Result<BatchInResu
                 cost_e4: weighted,
             })
         }
-        None => {
-            let id = BatchId::new();
-            ctx.tx
-                .prepare_cached(
-                    "INSERT INTO batches (id, product_id, store_id, batch_number, serial_number, expiry_date, manufacture_date,
-                                          initial_milli, on_hand_milli, cost_price_e4, supplier_id, purchase_receipt_id,
-                                          received_date, location, created_at, updated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
-                )?
-                .execute(params![
-                    id,
-                    i.product_id,
-                    i.store_id,
-                    batch_number,
-                    i.serial_number,
-                    expiry,
-                    i.manufacture_date,
-                    qty_milli,
-                    cost,
-                    i.supplier_id,
-                    i.purchase_receipt_id,
-                    i.received_date.to_string(),
-                    i.location,
-                    now
-                ])?;
-            let b = BatchRow::load(ctx.tx, id)?;
-            move_stock(ctx, &b, qty_milli, i.change, Some(i.reference_id), i.notes)?;
-            Ok(BatchInResult {
-                batch_id: id,
-                topped_up: false,
-                cost_e4: cost,
-            })
-        }
+        None => Ok(BatchInResult {
+            batch_id: put_new_batch(ctx, i)?,
+            topped_up: false,
+            cost_e4: cost,
+        }),
     }
+}
+
+/// Creates the batch `i` describes, which the caller knows the store does
+/// not have yet (no batch of that number for the product: [`put_in_batch`]
+/// looked; the opening stock import checked the whole file against the
+/// store's batches), with its stock event: the same row and the same event
+/// as a batch created empty and then moved to its quantity, written in
+/// fewer statements — the event first (a new batch has no earlier one to
+/// link to), then the batch row holding its stock and naming that event.
+/// The checks of every stock movement apply: the actor may move stock in
+/// the store, and the store's stock is not frozen.
+pub(crate) fn put_new_batch(ctx: &Ctx<'_>, i: &BatchIn<'_>) -> Result<BatchId> {
+    ctx.check_store(i.store_id)?;
+    ctx.check_not_frozen(i.store_id)?;
+    if i.quantity_milli <= 0 {
+        return Err(Error::internal("a new batch must receive stock"));
+    }
+    let id = BatchId::new();
+    let seq = crate::audit::append_linked(
+        ctx,
+        crate::audit::NewEvent {
+            store_id: i.store_id,
+            batch_id: Some(id),
+            product_id: Some(i.product_id),
+            change_type: i.change,
+            previous_milli: Some(0),
+            new_milli: Some(i.quantity_milli),
+            reference_id: Some(i.reference_id),
+            notes: i.notes,
+        },
+        None,
+    )?;
+    ctx.tx
+        .prepare_cached(
+            "INSERT INTO batches (id, product_id, store_id, batch_number, serial_number, expiry_date, manufacture_date,
+                                  initial_milli, on_hand_milli, cost_price_e4, supplier_id, purchase_receipt_id,
+                                  received_date, location, last_event_seq, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
+        )?
+        .execute(params![
+            id,
+            i.product_id,
+            i.store_id,
+            i.batch_number,
+            i.serial_number,
+            i.expiry_date,
+            i.manufacture_date,
+            i.quantity_milli,
+            i.cost_e4,
+            i.supplier_id,
+            i.purchase_receipt_id,
+            i.received_date.to_string(),
+            i.location,
+            seq,
+            ctx.now_str()
+        ])?;
+    Ok(id)
 }
 
 fn shown_expiry(e: &str) -> &str {
@@ -437,7 +491,7 @@ fn shown_expiry(e: &str) -> &str {
 
 /// Finds the purchase receipt for this supplier's reference number in this
 /// store, or starts a new one.
-fn purchase_receipt(
+pub(crate) fn purchase_receipt(
     ctx: &Ctx<'_>,
     store_id: &StoreId,
     supplier_id: SupplierId,

@@ -14,6 +14,7 @@ mod cold;
 mod control;
 mod counts;
 mod inventory;
+mod onboarding;
 mod purchasing;
 mod reports;
 mod sync;
@@ -44,6 +45,7 @@ pub(super) fn run() -> Recorder {
     sync::setup(&mut d);
     purchasing::orders(&mut d, &c);
     reports::read(&mut d);
+    onboarding::onboarding(&mut d);
     d
 }
 
