@@ -298,19 +298,44 @@ pub(crate) fn sales_report(
     let sums =
         "SUM(g.sold) OVER (), SUM(g.returned) OVER (), SUM(g.gross) OVER (), SUM(g.refund) OVER (),
                 SUM(g.tax) OVER (), SUM(g.cost) OVER ()";
-    let sql = format!(
+    let head = format!(
         "WITH days AS (SELECT value ->> 0 AS day, value ->> 1 AS start, value ->> 2 AS stop FROM json_each(:days)),
               f AS ({FACTS}),
               g AS (SELECT {key} AS k, COUNT(DISTINCT f.sale) AS sales, SUM(f.sold) AS sold,
                            SUM(f.returned) AS returned, SUM(f.gross) AS gross, SUM(f.refund) AS refund,
                            SUM(f.tax) AS tax, SUM(f.cost) AS cost
-                      FROM f {join} {where_} GROUP BY 1)
-         SELECT g.k, {label} AS label, {sku}, g.sales, g.sold, g.returned, g.gross, g.refund, g.tax, g.cost,
-                COUNT(*) OVER (), {sums}
-           FROM g {label_join}
-          ORDER BY {order} LIMIT :limit OFFSET :offset",
+                      FROM f {join} {where_} GROUP BY 1)",
         where_ = f.where_sql()
     );
+    let sql = if group == SalesGroup::Product && sort != SalesSort::Name {
+        // By a figure: the page from the sums alone (ties by product id),
+        // then the page's names.
+        let by = match sort {
+            SalesSort::Margin => "(g.gross - g.refund - g.tax - g.cost) DESC, g.k",
+            SalesSort::Quantity => "(g.sold - g.returned) DESC, g.k",
+            _ => "(g.gross - g.refund - g.tax) DESC, g.k",
+        };
+        format!(
+            "{head}
+             SELECT x.k, pp.name, pp.sku, x.sales, x.sold, x.returned, x.gross, x.refund, x.tax, x.cost,
+                    x.n, x.s1, x.s2, x.s3, x.s4, x.s5, x.s6
+               FROM (SELECT g.*, {by_key} AS o, COUNT(*) OVER () AS n, SUM(g.sold) OVER () AS s1,
+                            SUM(g.returned) OVER () AS s2, SUM(g.gross) OVER () AS s3,
+                            SUM(g.refund) OVER () AS s4, SUM(g.tax) OVER () AS s5, SUM(g.cost) OVER () AS s6
+                       FROM g ORDER BY {by} LIMIT :limit OFFSET :offset) x
+               JOIN products pp ON pp.id = x.k
+              ORDER BY x.o DESC, x.k",
+            by_key = by.split(" DESC").next().unwrap_or("0"),
+        )
+    } else {
+        format!(
+            "{head}
+             SELECT g.k, {label} AS label, {sku}, g.sales, g.sold, g.returned, g.gross, g.refund, g.tax, g.cost,
+                    COUNT(*) OVER (), {sums}
+               FROM g {label_join}
+              ORDER BY {order} LIMIT :limit OFFSET :offset"
+        )
+    };
     let extra: [(&'static str, &dyn ToSql); 2] = [(":limit", &limit), (":offset", &offset)];
     let mut totals: Option<(i64, [i64; 6])> = None;
     let mut rows = ctx

@@ -190,10 +190,15 @@ pub(crate) fn valuation(
     .bind(":expired", req.include_expired.unwrap_or(false))
     .bind(":quarantined", req.include_quarantined.unwrap_or(false));
     let needs_product = req.category_id.is_some() || group == ValuationGroup::Category;
-    if let Some(c) = req.category_id {
-        f.and("p.category_id = :category")
-            .bind(":category", c.to_string());
-    }
+    // The category filter applies to the per-product sums (one product
+    // lookup per product, not per batch).
+    let cat_where = match req.category_id {
+        Some(c) => {
+            f.bind(":category", c.to_string());
+            "WHERE p.category_id = :category"
+        }
+        None => "",
+    };
     if let Some(p) = req.product_id {
         f.and("b.product_id = :product")
             .bind(":product", p.to_string());
@@ -202,14 +207,14 @@ pub(crate) fn valuation(
         f.and(clause).bind(":q", q);
     }
     let join = if needs_product {
-        "JOIN products p ON p.id = b.product_id"
+        "JOIN products p ON p.id = gp.k"
     } else {
         ""
     };
     let (key, products, label_join, label, extra, order) = match group {
         ValuationGroup::Store => (
-            "b.store_id",
-            "COUNT(DISTINCT b.product_id)",
+            ":store",
+            "COUNT(*)",
             "JOIN stores s ON s.id = g.k",
             "s.name",
             "NULL, NULL",
@@ -217,22 +222,19 @@ pub(crate) fn valuation(
         ),
         ValuationGroup::Category => (
             "p.category_id",
-            "COUNT(DISTINCT b.product_id)",
+            "COUNT(*)",
             "LEFT JOIN categories c ON c.id = g.k",
             "COALESCE(c.name, '(no category)')",
             "NULL, NULL",
             "g.e7 DESC, label COLLATE NOCASE",
         ),
         ValuationGroup::Product => (
-            "b.product_id",
+            "gp.k",
             "1",
             "JOIN products pp ON pp.id = g.k",
             "pp.name",
             "pp.sku, pp.unit",
-            match req.sort.unwrap_or_default() {
-                ValuationSort::Value => "g.e7 DESC, pp.name COLLATE NOCASE, g.k",
-                ValuationSort::Name => "pp.name COLLATE NOCASE, g.k",
-            },
+            "pp.name COLLATE NOCASE, g.k",
         ),
     };
     let (limit, offset) = if group == ValuationGroup::Product {
@@ -240,16 +242,41 @@ pub(crate) fn valuation(
     } else {
         (-1, 0)
     };
-    let sql = format!(
-        "WITH g AS (SELECT {key} AS k, {products} AS products, COUNT(*) AS batches,
-                           SUM(b.on_hand_milli) AS qty, SUM(b.on_hand_milli * b.cost_price_e4) AS e7
-                      FROM batches b {join} {where_} GROUP BY 1)
-         SELECT g.k, {label} AS label, {extra}, g.products, g.batches, g.qty, g.e7,
-                COUNT(*) OVER (), SUM(g.products) OVER (), SUM(g.batches) OVER (), SUM(g.e7) OVER ()
-           FROM g {label_join}
-          ORDER BY {order} LIMIT :limit OFFSET :offset",
+    // One grouped pass over the store's batches per product (the
+    // (store, product) index gives that order), then the groups asked for.
+    let groups = format!(
+        "WITH gp AS (SELECT b.product_id AS k, COUNT(*) AS batches, SUM(b.on_hand_milli) AS qty,
+                            SUM(b.on_hand_milli * b.cost_price_e4) AS e7
+                       FROM batches b {where_} GROUP BY 1),
+              g AS (SELECT {key} AS k, {products} AS products, SUM(gp.batches) AS batches,
+                           SUM(gp.qty) AS qty, SUM(gp.e7) AS e7
+                      FROM gp {join} {cat_where} GROUP BY 1)",
         where_ = f.where_sql(),
     );
+    let windows =
+        "COUNT(*) OVER (), SUM(g.products) OVER (), SUM(g.batches) OVER (), SUM(g.e7) OVER ()";
+    let sql = if group == ValuationGroup::Product
+        && req.sort.unwrap_or_default() == ValuationSort::Value
+    {
+        // Most valuable first: the page from the sums alone, then its names.
+        format!(
+            "{groups}
+             SELECT x.k, pp.name, pp.sku, pp.unit, x.products, x.batches, x.qty, x.e7, x.n, x.tp, x.tb, x.te
+               FROM (SELECT g.k, g.products, g.batches, g.qty, g.e7,
+                            COUNT(*) OVER () AS n, SUM(g.products) OVER () AS tp,
+                            SUM(g.batches) OVER () AS tb, SUM(g.e7) OVER () AS te
+                       FROM g ORDER BY g.e7 DESC, g.k LIMIT :limit OFFSET :offset) x
+               JOIN products pp ON pp.id = x.k
+              ORDER BY x.e7 DESC, x.k"
+        )
+    } else {
+        format!(
+            "{groups}
+             SELECT g.k, {label} AS label, {extra}, g.products, g.batches, g.qty, g.e7, {windows}
+               FROM g {label_join}
+              ORDER BY {order} LIMIT :limit OFFSET :offset"
+        )
+    };
     let extra_params: [(&'static str, &dyn ToSql); 2] = [(":limit", &limit), (":offset", &offset)];
     let mut stmt = ctx.tx.prepare(&sql)?;
     let mut totals = None;
@@ -280,10 +307,9 @@ pub(crate) fn valuation(
         // A page past the end: the totals from a pass without paging.
         None if offset > 0 => {
             let sql = format!(
-                "SELECT COUNT(DISTINCT b.product_id), COUNT(*), COALESCE(SUM(b.on_hand_milli * b.cost_price_e4), 0),
-                        COUNT(DISTINCT {key})
-                   FROM batches b {join} {where_}",
-                where_ = f.where_sql(),
+                "{groups}
+                 SELECT COALESCE(SUM(g.products), 0), COALESCE(SUM(g.batches), 0), COALESCE(SUM(g.e7), 0), COUNT(*)
+                   FROM g"
             );
             ctx.tx
                 .prepare(&sql)?
