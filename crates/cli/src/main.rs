@@ -8,8 +8,8 @@
 mod bench;
 mod bench_clinic;
 mod bench_count;
-mod bench_reports;
 mod bench_import;
+mod bench_reports;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
