@@ -606,3 +606,63 @@ fn started_with_demo_the_app_opens_the_demo_store() {
     assert!(!status.demo);
     assert_eq!(status.state, DbState::NeedsSetup);
 }
+
+#[test]
+fn an_import_reports_its_progress_and_is_all_or_nothing() {
+    let (dir, state) = ready(None);
+    let csv = |rows: usize, bad_row: Option<usize>| {
+        let mut s = String::from("sku,name,selling_price\n");
+        for i in 0..rows {
+            let price = if Some(i) == bad_row { "ten" } else { "150.00" };
+            s.push_str(&format!("SKU-{i:05},Product {i},{price}\n"));
+        }
+        s
+    };
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, csv(5_000, Some(4_321))).unwrap();
+    let request = |path: &std::path::Path| {
+        serde_json::from_value(json!({ "kind": "products", "path": path })).unwrap()
+    };
+    let mut reports = Vec::new();
+    // Signed out: refused before reading anything.
+    let err = state
+        .run_import(request(&bad), &mut |p| reports.push(p))
+        .unwrap_err();
+    assert_eq!(err.kind, "unauthenticated");
+    assert!(reports.is_empty());
+
+    state.sign_in(sign_in_request("2580")).unwrap();
+    let preview = state
+        .preview_import(request(&bad), &mut |p| reports.push(p))
+        .unwrap();
+    assert_eq!(preview.total_rows, 5_000);
+    assert_eq!(preview.error_count, 1);
+    assert_eq!(preview.errors[0].row, 4_323, "header is row 1, data from row 2");
+    assert!(!reports.is_empty(), "a 5,000-row check reports as it goes");
+    let percents: Vec<u8> = reports.iter().map(|p| p.percent).collect();
+    assert!(percents.windows(2).all(|w| w[0] <= w[1]), "{percents:?}");
+
+    // The file with its error: nothing written, the errors in the details.
+    let err = state.run_import(request(&bad), &mut |_| {}).unwrap_err();
+    assert_eq!(err.kind, "invalid_input");
+    assert_eq!(err.details["error_count"], 1);
+    let (products, _) = state
+        .call("search_products", json!({ "query": "SKU-00001" }))
+        .unwrap();
+    assert_eq!(products.as_array().unwrap().len(), 0, "{products}");
+
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, csv(5_000, None)).unwrap();
+    let mut reports = Vec::new();
+    let outcome = state
+        .run_import(request(&good), &mut |p| reports.push(p))
+        .unwrap();
+    assert_eq!(outcome.created.products, 5_000);
+    let last = reports.last().unwrap();
+    assert_eq!(last.percent, 100);
+    assert_eq!(last.rows_written, 5_000);
+    let (products, _) = state
+        .call("search_products", json!({ "query": "SKU-04321" }))
+        .unwrap();
+    assert_eq!(products.as_array().unwrap().len(), 1, "{products}");
+}

@@ -11,9 +11,13 @@ use std::path::PathBuf;
 use pharmapos_engine::auth::{SignInRequest, SignedInUser, UserSummary};
 use pharmapos_engine::demo::DemoRequest;
 use pharmapos_engine::ids::{SaleId, ShiftId};
+use pharmapos_engine::onboarding::{
+    ImportOutcome, ImportPreview, ImportProgress, PreviewImport, RunImport,
+};
 use pharmapos_engine::setup::{InitRequest, InitResult};
 use serde::Serialize;
 use serde_json::Value;
+use tauri::ipc::Channel;
 use tauri::{AppHandle, Emitter, Manager};
 
 use crate::error::ApiError;
@@ -109,19 +113,65 @@ pub async fn call(app: AppHandle, name: String, input: Value) -> Result<Value, A
     let command = name.clone();
     let (response, writes) = blocking(&app, move |s| s.call(&name, input)).await?;
     if writes {
-        notify(&app, &command);
-        if let Some(sync) = app.try_state::<crate::sync::SyncRunner>() {
-            sync.changed();
-        }
-        // Alerts follow the change; the alert commands themselves change
-        // only alerts, which the sweep would not look at again.
-        if !command.contains("alert") {
-            if let Some(bell) = app.try_state::<crate::timers::ChangeBell>() {
-                bell.ring();
-            }
-        }
+        changed(&app, &command);
     }
     Ok(response)
+}
+
+/// After `command` committed: open screens refresh, sync wakes, and the
+/// alert sweep looks again.
+fn changed(app: &AppHandle, command: &str) {
+    notify(app, command);
+    if let Some(sync) = app.try_state::<crate::sync::SyncRunner>() {
+        sync.changed();
+    }
+    // Alerts follow the change; the alert commands themselves change
+    // only alerts, which the sweep would not look at again.
+    if !command.contains("alert") {
+        if let Some(bell) = app.try_state::<crate::timers::ChangeBell>() {
+            bell.ring();
+        }
+    }
+}
+
+/// `preview_import` with its progress sent on `on_progress` as it goes.
+#[tauri::command]
+pub async fn preview_import_file(
+    app: AppHandle,
+    request: PreviewImport,
+    on_progress: Channel<ImportProgress>,
+) -> Result<ImportPreview, ApiError> {
+    blocking(&app, move |s| {
+        s.preview_import(request, &mut |p: ImportProgress| {
+            send_progress(&on_progress, p)
+        })
+    })
+    .await
+}
+
+/// `run_import` with its progress sent on `on_progress` as it goes; after
+/// it commits, open screens refresh as after any other change.
+#[tauri::command]
+pub async fn run_import_file(
+    app: AppHandle,
+    request: RunImport,
+    on_progress: Channel<ImportProgress>,
+) -> Result<ImportOutcome, ApiError> {
+    let outcome = blocking(&app, move |s| {
+        s.run_import(request, &mut |p: ImportProgress| {
+            send_progress(&on_progress, p)
+        })
+    })
+    .await?;
+    changed(&app, "run_import");
+    Ok(outcome)
+}
+
+/// A lost progress message (the window closed) must not fail the import.
+fn send_progress(channel: &Channel<ImportProgress>, progress: ImportProgress) {
+    if let Err(e) = channel.send(progress) {
+        log::warn!("could not send import progress: {e}");
+    }
 }
 
 /// Backs the live database up to `path` (must not exist yet).

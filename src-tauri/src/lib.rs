@@ -103,6 +103,8 @@ pub fn run(options: LaunchOptions) -> Result<(), Box<dyn std::error::Error>> {
             commands::sign_out,
             commands::current_session,
             commands::call,
+            commands::preview_import_file,
+            commands::run_import_file,
             commands::backup_database,
             commands::till_config,
             commands::rename_till,

@@ -28,6 +28,9 @@ use pharmapos_engine::auth::{self, SignInRequest, SignedInUser, UserSummary};
 use pharmapos_engine::clock::{Clock, SystemClock};
 use pharmapos_engine::demo::{DemoRequest, DEMO_TILL};
 use pharmapos_engine::ids::StoreId;
+use pharmapos_engine::onboarding::{
+    self, ImportOutcome, ImportPreview, ImportProgress, PreviewImport, RunImport,
+};
 use pharmapos_engine::sales::shifts::AuthorizeTillRename;
 use pharmapos_engine::setup::{self, InitRequest, InitResult};
 use pharmapos_engine::{Db, OpenOptions, Session};
@@ -475,22 +478,58 @@ impl AppState {
                 format!("unknown command '{name}'"),
             ));
         };
-        let session = Session {
-            user_id: self.acting_user()?.id,
-        };
+        let session = self.session()?;
         let changes = changes_data(command.writes, &input);
         let response =
             self.with_db(|db| Ok(pharmapos_commands::dispatch(db, &session, name, input)?))?;
         Ok((response, changes))
     }
 
+    /// `preview_import` with progress: the engine reports every few
+    /// thousand rows and this forwards each report to `progress` (the
+    /// window's channel). Same checks and permissions as through
+    /// [`Self::call`]; only the progress is added, because a million-row
+    /// file takes a minute and a still screen for that long reads as a hang.
+    pub fn preview_import(
+        &self,
+        request: PreviewImport,
+        progress: &mut dyn FnMut(ImportProgress),
+    ) -> Result<ImportPreview, ApiError> {
+        let session = self.session()?;
+        self.with_db(|db| {
+            Ok(onboarding::preview_import_with_progress(
+                db, &session, request, progress,
+            )?)
+        })
+    }
+
+    /// `run_import` with progress, as [`Self::preview_import`]: the same
+    /// single all-or-nothing transaction as through [`Self::call`].
+    pub fn run_import(
+        &self,
+        request: RunImport,
+        progress: &mut dyn FnMut(ImportProgress),
+    ) -> Result<ImportOutcome, ApiError> {
+        let session = self.session()?;
+        self.with_db(|db| {
+            Ok(onboarding::run_import_with_progress(
+                db, &session, request, progress,
+            )?)
+        })
+    }
+
+    /// The signed-in user's engine session.
+    fn session(&self) -> Result<Session, ApiError> {
+        Ok(Session {
+            user_id: self.acting_user()?.id,
+        })
+    }
+
     /// Copies the live database to `destination` (SQLite online backup).
     /// The copy holds everything, PIN hashes included: the engine decides
     /// who may take one.
     pub fn backup(&self, destination: &Path) -> Result<String, ApiError> {
-        let session = Session {
-            user_id: self.acting_user()?.id,
-        };
+        let session = self.session()?;
         self.with_db(|db| Ok(db.backup(&session, destination)?))?;
         log::info!("backed up to {}", destination.display());
         Ok(destination.display().to_string())

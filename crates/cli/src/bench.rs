@@ -537,6 +537,7 @@ fn lists_bench(db: &mut Db, session: &Session, a: &BenchArgs) -> anyhow::Result<
             }
         }
     }
+    eprintln!("quarantined {quarantined} batches (untimed)");
     let today = NaiveDate::from_ymd_opt(2026, 1, 1).context("date")?;
     let mut out = serde_json::Map::new();
     let mut time = |name: &str,
@@ -552,10 +553,10 @@ fn lists_bench(db: &mut Db, session: &Session, a: &BenchArgs) -> anyhow::Result<
         }
         lat.sort_unstable();
         let ms = |p: f64| round1(percentile(&lat, p) / 1000.0);
-        out.insert(
-            name.into(),
-            serde_json::json!({"p50_ms": ms(50.0), "p99_ms": ms(99.0), "max_ms": round1(lat.last().copied().unwrap_or(0) as f64 / 1e6), "total": total}),
-        );
+        let figures = serde_json::json!({"p50_ms": ms(50.0), "p99_ms": ms(99.0), "max_ms": round1(lat.last().copied().unwrap_or(0) as f64 / 1e6), "total": total});
+        // Each step as it ends: a slow one shows itself while the run goes on.
+        eprintln!("{name}: {figures}");
+        out.insert(name.into(), figures);
         Ok(())
     };
     let products = a.products;
@@ -697,6 +698,10 @@ fn lists_bench(db: &mut Db, session: &Session, a: &BenchArgs) -> anyhow::Result<
     }
     lat.remove(0);
     lat.sort_unstable();
+    eprintln!(
+        "alert_sweep_after_a_sale: p50 {} ms, open alerts {open}",
+        round1(percentile(&lat, 50.0) / 1000.0)
+    );
     out.insert(
         "alert_sweep_after_a_sale".into(),
         serde_json::json!({"p50_ms": round1(percentile(&lat, 50.0) / 1000.0), "p99_ms": round1(percentile(&lat, 99.0) / 1000.0), "max_ms": round1(lat.last().copied().unwrap_or(0) as f64 / 1e6), "total": open}),

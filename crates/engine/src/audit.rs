@@ -1163,9 +1163,7 @@ impl Operation for ExportAuditCsv {
             .unwrap_or(MAX_EXPORT_ROWS)
             .clamp(1, MAX_EXPORT_ROWS);
         let events = trail(ctx, &self.0, limit)?;
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let csv_err = |e: csv::Error| Error::internal(format!("writing CSV: {e}"));
-        w.write_record([
+        let mut out = crate::csv_out::CsvOut::new([
             "seq",
             "time",
             "store",
@@ -1181,8 +1179,7 @@ impl Operation for ExportAuditCsv {
             "reference",
             "notes",
             "hash",
-        ])
-        .map_err(csv_err)?;
+        ])?;
         for e in &events {
             let changes = e
                 .changes
@@ -1198,7 +1195,7 @@ impl Operation for ExportAuditCsv {
                 .collect::<Vec<_>>()
                 .join("; ");
             let q = |q: &Option<Qty>| q.map(|q| q.to_string()).unwrap_or_default();
-            w.write_record([
+            out.row([
                 e.seq.to_string(),
                 e.created_at.clone(),
                 e.store_id.to_string(),
@@ -1214,17 +1211,9 @@ impl Operation for ExportAuditCsv {
                 e.reference_id.clone().unwrap_or_default(),
                 e.notes.clone().unwrap_or_default(),
                 e.hash.clone(),
-            ])
-            .map_err(csv_err)?;
+            ])?;
         }
-        let bytes = w
-            .into_inner()
-            .map_err(|e| Error::internal(format!("writing CSV: {e}")))?;
-        Ok(CsvExport {
-            csv: String::from_utf8(bytes)
-                .map_err(|e| Error::internal(format!("writing CSV: {e}")))?,
-            rows: u32::try_from(events.len()).unwrap_or(u32::MAX),
-        })
+        out.finish()
     }
 }
 

@@ -39,6 +39,7 @@ pub mod clinic;
 pub mod clock;
 pub mod coldchain;
 pub mod control;
+mod csv_out;
 mod db;
 pub mod demo;
 mod error;

@@ -5,9 +5,9 @@
 // generated `Commands` map so that a wrong field name or a wrong response
 // shape is a compile error. The acting user is never sent: the shell uses
 // the signed-in session.
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
-import { save } from "@tauri-apps/plugin-dialog";
+import { open, save } from "@tauri-apps/plugin-dialog";
 
 import type { Commands } from "../bindings/Commands";
 import type { InitRequest } from "../bindings/InitRequest";
@@ -23,6 +23,11 @@ import type { DemoRequest } from "../bindings/DemoRequest";
 import type { PrinterSettings } from "../bindings/shell/PrinterSettings";
 import type { PrintResult } from "../bindings/shell/PrintResult";
 import type { SyncView } from "../bindings/shell/SyncView";
+import type { ImportOutcome } from "../bindings/ImportOutcome";
+import type { ImportPreview } from "../bindings/ImportPreview";
+import type { ImportProgress } from "../bindings/ImportProgress";
+import type { PreviewImport } from "../bindings/PreviewImport";
+import type { RunImport } from "../bindings/RunImport";
 import { toApiError } from "./errors";
 
 /** Every engine command's name. */
@@ -151,6 +156,28 @@ export function registerSync(serverUrl: string, secret: string): Promise<SyncVie
 export async function chooseBackupFile(defaultName: string): Promise<string | null> {
   try {
     return await save({ defaultPath: defaultName, filters: [{ name: "PharmaPOS backup", extensions: ["db"] }] });
+  } catch (raw) {
+    throw toApiError(raw);
+  }
+}
+
+/**
+ * `preview_import` through the shell, which sends the engine's progress
+ * (every few thousand rows) to `onProgress` while it checks.
+ */
+export function previewImportFile(request: PreviewImport, onProgress: (p: ImportProgress) => void): Promise<ImportPreview> {
+  return invokeTyped<ImportPreview>("preview_import_file", { request, onProgress: new Channel<ImportProgress>(onProgress) });
+}
+
+/** `run_import` through the shell, with progress as `previewImportFile`. */
+export function runImportFile(request: RunImport, onProgress: (p: ImportProgress) => void): Promise<ImportOutcome> {
+  return invokeTyped<ImportOutcome>("run_import_file", { request, onProgress: new Channel<ImportProgress>(onProgress) });
+}
+
+/** Asks the user for a CSV file to import; null when cancelled. */
+export async function chooseCsvFile(): Promise<string | null> {
+  try {
+    return await open({ multiple: false, directory: false, filters: [{ name: "CSV", extensions: ["csv", "txt"] }] });
   } catch (raw) {
     throw toApiError(raw);
   }

@@ -6,6 +6,7 @@
 //! pays for no extra index.
 
 use super::waste::WasteRecord;
+use crate::csv_out::CsvOut;
 use crate::auth::Permission;
 use crate::ids::{BatchId, PatientId, ProductId, StoreId, UserId, VialSessionId};
 use crate::num::{Money, Qty};
@@ -245,20 +246,15 @@ impl Operation for ExportLotTraceCsv {
 
     fn run(self, ctx: &Ctx<'_>) -> Result<crate::audit::CsvExport> {
         let t = trace(ctx, self.batch_id)?;
-        let csv_err = |e: csv::Error| Error::internal(format!("writing CSV: {e}"));
-        let mut w = csv::WriterBuilder::new()
-            .flexible(true)
-            .from_writer(Vec::new());
-        w.write_record([format!(
+        let note = format!(
             "CONFIDENTIAL: contains patient data. Trace of lot {} of {} (status {}), exported {} by {}.",
             t.batch_number,
             t.product_name,
             t.status.as_str(),
             ctx.now_str(),
             ctx.actor.name
-        )])
-        .map_err(csv_err)?;
-        w.write_record([
+        );
+        let mut out = CsvOut::with_note(&note, [
             "kind",
             "at",
             "patient",
@@ -269,11 +265,9 @@ impl Operation for ExportLotTraceCsv {
             "quantity",
             "practitioner_or_user",
             "appointment_or_reference",
-        ])
-        .map_err(csv_err)?;
-        let mut rows = 0u32;
+        ])?;
         for u in &t.uses {
-            w.write_record([
+            out.row([
                 "patient_use",
                 &u.used_at,
                 &u.patient_name,
@@ -284,12 +278,10 @@ impl Operation for ExportLotTraceCsv {
                 &u.quantity.to_string(),
                 &u.practitioner_name,
                 u.appointment_ref.as_deref().unwrap_or(""),
-            ])
-            .map_err(csv_err)?;
-            rows += 1;
+            ])?;
         }
         for s in &t.sales {
-            w.write_record([
+            out.row([
                 s.change.as_str(),
                 &s.at,
                 "",
@@ -300,13 +292,8 @@ impl Operation for ExportLotTraceCsv {
                 &s.quantity.to_string(),
                 &s.user_name,
                 s.reference.as_deref().unwrap_or(""),
-            ])
-            .map_err(csv_err)?;
-            rows += 1;
+            ])?;
         }
-        let bytes = w
-            .into_inner()
-            .map_err(|e| Error::internal(format!("writing CSV: {e}")))?;
         crate::security::patient_data(
             ctx,
             t.store_id,
@@ -316,10 +303,6 @@ impl Operation for ExportLotTraceCsv {
             ),
             true,
         );
-        Ok(crate::audit::CsvExport {
-            csv: String::from_utf8(bytes)
-                .map_err(|e| Error::internal(format!("CSV is not UTF-8: {e}")))?,
-            rows,
-        })
+        out.finish()
     }
 }

@@ -9,6 +9,7 @@
 
 use super::{fields, ImportKind};
 use crate::audit::CsvExport;
+use crate::csv_out::CsvOut;
 use crate::auth::Permission;
 use crate::catalogue::customers;
 use crate::catalogue::products::{self, Product};
@@ -46,42 +47,6 @@ fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
 
-struct Out {
-    w: csv::Writer<Vec<u8>>,
-    rows: u32,
-}
-
-impl Out {
-    fn new(kind: ImportKind) -> Result<Out> {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(fields::fields(kind).iter().map(|f| f.name))
-            .map_err(csv_err)?;
-        Ok(Out { w, rows: 0 })
-    }
-
-    fn row(&mut self, cells: &[String]) -> Result<()> {
-        self.w.write_record(cells).map_err(csv_err)?;
-        self.rows = self.rows.saturating_add(1);
-        Ok(())
-    }
-
-    fn finish(self) -> Result<CsvExport> {
-        let bytes = self
-            .w
-            .into_inner()
-            .map_err(|e| Error::internal(format!("writing CSV: {e}")))?;
-        Ok(CsvExport {
-            csv: String::from_utf8(bytes)
-                .map_err(|e| Error::internal(format!("writing CSV: {e}")))?,
-            rows: self.rows,
-        })
-    }
-}
-
-fn csv_err(e: csv::Error) -> Error {
-    Error::internal(format!("writing CSV: {e}"))
-}
-
 impl Operation for ExportOnboardingCsv {
     const NAME: &'static str = "export_onboarding_csv";
     const SUMMARY: &'static str =
@@ -100,7 +65,7 @@ impl Operation for ExportOnboardingCsv {
             }
             ctx.require(Permission::ManageCatalogue)?;
         }
-        let mut out = Out::new(self.kind)?;
+        let mut out = CsvOut::new(fields::fields(self.kind).iter().map(|f| f.name))?;
         match self.kind {
             ImportKind::Products => export_products(ctx, &mut out)?,
             ImportKind::Suppliers => export_suppliers(ctx, &mut out)?,
@@ -147,7 +112,7 @@ fn product_cells(p: &Product, categories: &HashMap<CategoryId, String>) -> Vec<S
     ]
 }
 
-fn export_products(ctx: &Ctx<'_>, out: &mut Out) -> Result<()> {
+fn export_products(ctx: &Ctx<'_>, out: &mut CsvOut) -> Result<()> {
     let categories: HashMap<CategoryId, String> = crate::catalogue::categories::list(ctx)?
         .into_iter()
         .map(|c| (c.id, c.path))
@@ -175,7 +140,7 @@ fn export_products(ctx: &Ctx<'_>, out: &mut Out) -> Result<()> {
     Ok(())
 }
 
-fn export_suppliers(ctx: &Ctx<'_>, out: &mut Out) -> Result<()> {
+fn export_suppliers(ctx: &Ctx<'_>, out: &mut CsvOut) -> Result<()> {
     let mut stmt = ctx.tx.prepare("SELECT id FROM suppliers ORDER BY name")?;
     let ids = stmt
         .query_map([], |r| r.get(0))?
@@ -203,7 +168,7 @@ fn export_suppliers(ctx: &Ctx<'_>, out: &mut Out) -> Result<()> {
     Ok(())
 }
 
-fn export_customers(ctx: &Ctx<'_>, out: &mut Out) -> Result<()> {
+fn export_customers(ctx: &Ctx<'_>, out: &mut CsvOut) -> Result<()> {
     let mut stmt = ctx.tx.prepare(&format!(
         "SELECT {} FROM customers ORDER BY name COLLATE NOCASE, id",
         customers::COLUMNS
@@ -224,7 +189,7 @@ fn export_customers(ctx: &Ctx<'_>, out: &mut Out) -> Result<()> {
     Ok(())
 }
 
-fn export_stock(ctx: &Ctx<'_>, store: Option<StoreId>, out: &mut Out) -> Result<()> {
+fn export_stock(ctx: &Ctx<'_>, store: Option<StoreId>, out: &mut CsvOut) -> Result<()> {
     let store = ctx.store(store)?;
     let mut stmt = ctx.tx.prepare(
         "SELECT p.sku, b.batch_number, b.expiry_date, b.on_hand_milli, b.cost_price_e4, b.received_date,

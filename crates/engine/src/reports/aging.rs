@@ -6,7 +6,10 @@
 //! movers are the products with stock and no completed sale (nor clinic
 //! treatment use) in the last N days: the products that did move come from
 //! the period's sales (by store and time) and treatments, a small set, and
-//! the stock side is one grouped pass over the batches. The last sale date
+//! the stock side is one grouped pass over the batches. Both passes read
+//! V21's partial index `ix_batches_store_aging` (store, product, received
+//! date, on hand, cost; batches with stock only), named with `INDEXED BY`
+//! so the plan cannot drift back to the wide table. The last sale date
 //! of each product on the page is one lookup by product (V20's index on
 //! `sale_lines(product_id)`).
 
@@ -190,7 +193,7 @@ pub(crate) fn aging(
         "SELECT CASE WHEN b.received_date >= :d0 THEN 0 WHEN b.received_date >= :d1 THEN 1
                      WHEN b.received_date >= :d2 THEN 2 WHEN b.received_date >= :d3 THEN 3 ELSE 4 END,
                 COUNT(*), SUM(b.on_hand_milli), SUM(b.on_hand_milli * b.cost_price_e4)
-           FROM batches b {join} {where_} GROUP BY 1",
+           FROM batches b INDEXED BY ix_batches_store_aging {join} {where_} GROUP BY 1",
         where_ = f.where_sql()
     );
     let extra: [(&'static str, &dyn ToSql); 4] = [
@@ -241,7 +244,7 @@ pub(crate) fn aging(
               WHERE t.store_id = :store AND t.treated_at >= :since),
          g AS (SELECT b.product_id AS k, COUNT(*) AS batches, SUM(b.on_hand_milli) AS qty,
                       SUM(b.on_hand_milli * b.cost_price_e4) AS e7, MIN(b.received_date) AS first
-                 FROM batches b {join} {where_} AND b.product_id NOT IN (SELECT product_id FROM moved)
+                 FROM batches b INDEXED BY ix_batches_store_aging {join} {where_} AND b.product_id NOT IN (SELECT product_id FROM moved)
                 GROUP BY 1)
          SELECT g.k, pp.sku, pp.name, pp.unit, g.batches, g.qty, g.e7, g.first,
                 COUNT(*) OVER (), SUM(g.e7) OVER ()

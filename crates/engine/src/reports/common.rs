@@ -87,16 +87,11 @@ pub(crate) fn page(limit: Option<u32>, offset: Option<u32>) -> Result<(i64, i64)
 
 /// Writes a CSV file: the header, then the rows.
 pub(crate) fn write_csv(header: &[&str], rows: &[Vec<String>]) -> Result<String> {
-    let csv_err = |e: csv::Error| Error::internal(format!("writing CSV: {e}"));
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(header).map_err(csv_err)?;
+    let mut out = crate::csv_out::CsvOut::new(header)?;
     for r in rows {
-        w.write_record(r).map_err(csv_err)?;
+        out.row(r)?;
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| Error::internal(format!("writing CSV: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| Error::internal(format!("writing CSV: {e}")))
+    Ok(out.finish()?.csv)
 }
 
 /// The product filter of a report: `query` (each word a prefix of the

@@ -41,6 +41,7 @@ import { TransfersScreen } from "../transfers/TransfersScreen";
 import { PurchaseOrdersScreen } from "../purchasing/PurchaseOrdersScreen";
 import { ApprovalsScreen } from "../approvals/ApprovalsScreen";
 import { CountsScreen } from "../counts/CountsScreen";
+import { ImportScreen } from "../onboarding/ImportScreen";
 import { StatusBar } from "./StatusBar";
 import { UnauthenticatedContext } from "./session";
 import { StoreLocaleProvider, usableLocale, type StoreLocale } from "../../lib/locale";
@@ -198,6 +199,7 @@ export function MainLayout({
           {current === "purchasing" && <PurchaseOrdersScreen />}
           {current === "clinic-report" && <ClinicReportScreen />}
           {current === "categories" && <CategoriesScreen />}
+          {current === "import" && <ImportScreen />}
           {current === "alerts" && <AlertsScreen />}
           {current === "coldchain" && <ColdChainScreen />}
           {current === "reorder" && <ReorderScreen />}
