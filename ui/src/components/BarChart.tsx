@@ -62,6 +62,7 @@ function draw(
   format: (value: string) => string,
   height: number,
   xLabel: string,
+  tick: (category: string) => string,
 ): uPlot {
   const xs = categories.map((_, i) => i);
   const bars = UPlot.paths?.bars?.({ size: [0.7, 40], gap: 2 });
@@ -74,7 +75,7 @@ function draw(
       scales: { x: { time: false } },
       axes: [
         {
-          values: (_u, splits) => splits.map((i) => categories[Math.round(i)]?.slice(5) ?? ""),
+          values: (_u, splits) => splits.map((i) => tick(categories[Math.round(i)] ?? "")),
           stroke: "currentColor",
           grid: { show: false },
         },
@@ -97,6 +98,16 @@ function draw(
   );
 }
 
+/** A date category "2026-11-30" on the axis: "11-30". */
+export function dayTick(category: string): string {
+  return category.slice(5);
+}
+
+/** A named category (a product category, a window) on the axis, whole. */
+export function fullTick(category: string): string {
+  return category;
+}
+
 export function BarChart({
   label,
   categories,
@@ -104,6 +115,7 @@ export function BarChart({
   format,
   height = 220,
   xLabel,
+  tickLabel = dayTick,
 }: {
   label: string;
   /** X labels, one per bar group (e.g. dates). */
@@ -114,6 +126,8 @@ export function BarChart({
   height?: number;
   /** The legend's name of the x axis (e.g. "Day"), translated by the caller. */
   xLabel: string;
+  /** The axis label of a category (default: a date's "MM-DD"; pass `fullTick` for names). */
+  tickLabel?: (category: string) => string;
 }) {
   const host = useRef<HTMLDivElement>(null);
 
@@ -127,7 +141,7 @@ export function BarChart({
     usableNavigatorLanguage();
     void import("uplot").then((mod) => {
       if (cancelled) return;
-      plot = draw(uPlotClass(mod), el, categories, series, format, height, xLabel);
+      plot = draw(uPlotClass(mod), el, categories, series, format, height, xLabel, tickLabel);
       window.addEventListener("resize", resize);
     });
     return () => {
@@ -135,7 +149,7 @@ export function BarChart({
       window.removeEventListener("resize", resize);
       plot?.destroy();
     };
-  }, [categories, series, format, height, xLabel]);
+  }, [categories, series, format, height, xLabel, tickLabel]);
 
   return (
     <figure className="chart" aria-label={label}>

@@ -33,7 +33,8 @@ export type ScreenId =
   | "transfers"
   | "counts"
   | "approvals"
-  | "purchasing";
+  | "purchasing"
+  | "reports";
 
 /** One entry of the navigation. */
 export interface ScreenEntry {
@@ -85,6 +86,9 @@ export const SCREENS: readonly ScreenEntry[] = [
   // Purchase orders to vendors: whoever may order stock (order_stock; not
   // cashiers). list_purchase_orders only needs view_inventory, which cashiers have.
   { id: "purchasing", label: "Purchase orders", key: "U", needs: "create_purchase_order" },
+  // The manager's reports (issue 14): valuation, aging, expiry risk, movements,
+  // waste, sales and vendors; every report needs view_audit, as the dashboard.
+  { id: "reports", label: "Reports", key: "G", needs: "get_stock_valuation" },
   // This workstation (till id, printer) and the store's settings: managers
   // change how the store sells; only admins its details and the till id.
   { id: "settings", label: "Settings", key: ",", needs: "update_till_settings" },
