@@ -45,6 +45,8 @@ export function SalesReport() {
     placeholderData: (previous) => previous,
   });
   const r = report.data?.group_by === groupBy ? report.data : undefined;
+  // Loading, or showing a kept page of another grouping: wait for this one.
+  const waiting = !r && !report.error;
 
   const chart = useMemo(
     () =>
@@ -178,7 +180,7 @@ export function SalesReport() {
           rowAttributes={(s) => ({ "data-key": s.key ?? "" })}
           empty={t("No sales in this period.")}
           error={report.error}
-          loading={{ pending: report.isPending, what: t("the sales report") }}
+          loading={{ pending: waiting, what: t("the sales report") }}
         />
       ) : (
         <DataTable
@@ -189,7 +191,7 @@ export function SalesReport() {
           rowAttributes={(s) => ({ "data-key": s.key ?? "" })}
           empty={t("No sales in this period.")}
           error={report.error}
-          loading={{ pending: report.isPending || (!r && !report.error), what: t("the sales report") }}
+          loading={{ pending: waiting, what: t("the sales report") }}
         />
       )}
     </>

@@ -46,6 +46,8 @@ export function StockValuationReport() {
   );
   // A page kept from another grouping is not shown as this one's.
   const r = report.data?.group_by === groupBy ? report.data : undefined;
+  // Loading, or showing a kept page of another grouping: wait for this one.
+  const waiting = !r && !report.error;
 
   const columns: Column<ValuationRow>[] = [
     {
@@ -167,7 +169,7 @@ export function StockValuationReport() {
           rowAttributes={(row) => ({ "data-key": row.key ?? "" })}
           empty={t("No stock on hand matches.")}
           error={report.error}
-          loading={{ pending: report.isPending, what: t("the stock valuation") }}
+          loading={{ pending: waiting, what: t("the stock valuation") }}
         />
       ) : (
         <DataTable
@@ -178,7 +180,7 @@ export function StockValuationReport() {
           rowAttributes={(row) => ({ "data-key": row.key ?? "" })}
           empty={t("No stock on hand matches.")}
           error={report.error}
-          loading={{ pending: report.isPending || (!r && !report.error), what: t("the stock valuation") }}
+          loading={{ pending: waiting, what: t("the stock valuation") }}
         />
       )}
     </>
