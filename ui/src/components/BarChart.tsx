@@ -116,6 +116,7 @@ export function BarChart({
   height = 220,
   xLabel,
   tickLabel = dayTick,
+  categoriesAreData = false,
 }: {
   label: string;
   /** X labels, one per bar group (e.g. dates). */
@@ -128,6 +129,8 @@ export function BarChart({
   xLabel: string;
   /** The axis label of a category (default: a date's "MM-DD"; pass `fullTick` for names). */
   tickLabel?: (category: string) => string;
+  /** The categories are the store's data (category names), not translated text: marked translate="no". */
+  categoriesAreData?: boolean;
 }) {
   const host = useRef<HTMLDivElement>(null);
 
@@ -168,7 +171,9 @@ export function BarChart({
         <tbody>
           {categories.map((c, i) => (
             <tr key={c}>
-              <th scope="row">{c}</th>
+              <th scope="row" translate={categoriesAreData ? "no" : undefined}>
+                {c}
+              </th>
               {series.map((s) => (
                 <td key={s.label}>{format(s.values[i] ?? "")}</td>
               ))}

@@ -155,6 +155,7 @@ export function StockValuationReport() {
             series={chart.series}
             format={f.money}
             tickLabel={fullTick}
+            categoriesAreData
           />
         </section>
       )}

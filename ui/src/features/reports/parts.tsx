@@ -64,7 +64,7 @@ export function CategorySelect({ value, onChange }: { value: string; onChange: (
         <select id={id} name="category_id" value={value} onChange={(e) => onChange(e.target.value)}>
           <option value="">{t("All categories")}</option>
           {(categories.data ?? []).map((c) => (
-            <option key={c.id} value={c.id}>
+            <option key={c.id} value={c.id} translate="no">
               {c.display_name ?? c.path}
             </option>
           ))}
