@@ -72,10 +72,16 @@ function draw(
       height,
       legend: { show: true },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: false } },
+      // Half a bar's room at each end, so the first and last bars show whole.
+      // Bars stand on zero: the value axis always includes it.
+      scales: {
+        x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] },
+        y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.05 : 1] },
+      },
       axes: [
         {
-          values: (_u, splits) => splits.map((i) => tick(categories[Math.round(i)] ?? "")),
+          // A label at each bar's own position only (uPlot may split between bars).
+          values: (_u, splits) => splits.map((i) => (Number.isInteger(i) ? tick(categories[i] ?? "") : "")),
           stroke: "currentColor",
           grid: { show: false },
         },

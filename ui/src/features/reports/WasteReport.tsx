@@ -13,6 +13,7 @@ import { DataTable, type Column } from "../../components/DataTable";
 import { PagedTable, type PageState } from "../../components/PagedTable";
 import { ProductPicker } from "../../components/ProductPicker";
 import { Field } from "../../components/Field";
+import { WASTE_REASONS } from "../clinic/labels";
 import { useFormat } from "../../lib/locale";
 import { useCommandQuery } from "../../lib/queries";
 import { WASTE_SOURCES, wasteReasonText, wasteSourceLabel } from "./labels";
@@ -49,6 +50,11 @@ export function WasteReport() {
   const report = useCommandQuery("get_waste_report", { ...filters, limit: page.limit, offset: page.offset }, { placeholderData: (previous) => previous });
   const r = report.data;
   const reasons = r ? (r.by_reason as unknown as ReasonRow[]) : undefined;
+  // The clinic's reasons and returns always; a write-off's reason (free text) once the report has shown it.
+  const [seen, setSeen] = useState<readonly string[]>([]);
+  const fresh = (reasons ?? []).map((x) => x.reason).filter((x) => !seen.includes(x));
+  if (fresh.length > 0) setSeen([...seen, ...fresh]);
+  const reasonChoices = [...new Set([...WASTE_REASONS, "return", ...seen, ...(reason ? [reason] : [])])];
 
   const reasonColumns: Column<ReasonRow>[] = [
     { header: t("Source"), cell: (w) => wasteSourceLabel(t, w.source) },
@@ -96,18 +102,24 @@ export function WasteReport() {
           }}
           options={[{ value: "" as const, label: t("All sources") }, ...WASTE_SOURCES.map((s) => ({ value: s, label: wasteSourceLabel(t, s) }))]}
         />
-        <Field label={t("Reason")} hint={t("As recorded, e.g. draw_up_loss, damage, return")}>
+        <Field label={t("Reason")}>
           {(id) => (
-            <input
+            <select
               id={id}
               name="reason"
-              type="search"
               value={reason}
               onChange={(e) => {
                 setReason(e.target.value);
                 first();
               }}
-            />
+            >
+              <option value="">{t("All reasons")}</option>
+              {reasonChoices.map((x) => (
+                <option key={x} value={x} translate={wasteReasonText(t, x) === x ? "no" : undefined}>
+                  {wasteReasonText(t, x)}
+                </option>
+              ))}
+            </select>
           )}
         </Field>
         <ProductPicker
