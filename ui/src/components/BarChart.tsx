@@ -62,6 +62,7 @@ function draw(
   format: (value: string) => string,
   height: number,
   xLabel: string,
+  tick: (category: string) => string,
 ): uPlot {
   const xs = categories.map((_, i) => i);
   const bars = UPlot.paths?.bars?.({ size: [0.7, 40], gap: 2 });
@@ -71,10 +72,16 @@ function draw(
       height,
       legend: { show: true },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: false } },
+      // Half a bar's room at each end, so the first and last bars show whole.
+      // Bars stand on zero: the value axis always includes it.
+      scales: {
+        x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] },
+        y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.05 : 1] },
+      },
       axes: [
         {
-          values: (_u, splits) => splits.map((i) => categories[Math.round(i)]?.slice(5) ?? ""),
+          // A label at each bar's own position only (uPlot may split between bars).
+          values: (_u, splits) => splits.map((i) => (Number.isInteger(i) ? tick(categories[i] ?? "") : "")),
           stroke: "currentColor",
           grid: { show: false },
         },
@@ -97,6 +104,16 @@ function draw(
   );
 }
 
+/** A date category "2026-11-30" on the axis: "11-30". */
+export function dayTick(category: string): string {
+  return category.slice(5);
+}
+
+/** A named category (a product category, a window) on the axis, whole. */
+export function fullTick(category: string): string {
+  return category;
+}
+
 export function BarChart({
   label,
   categories,
@@ -104,6 +121,8 @@ export function BarChart({
   format,
   height = 220,
   xLabel,
+  tickLabel = dayTick,
+  categoriesAreData = false,
 }: {
   label: string;
   /** X labels, one per bar group (e.g. dates). */
@@ -114,6 +133,10 @@ export function BarChart({
   height?: number;
   /** The legend's name of the x axis (e.g. "Day"), translated by the caller. */
   xLabel: string;
+  /** The axis label of a category (default: a date's "MM-DD"; pass `fullTick` for names). */
+  tickLabel?: (category: string) => string;
+  /** The categories are the store's data (category names), not translated text: marked translate="no". */
+  categoriesAreData?: boolean;
 }) {
   const host = useRef<HTMLDivElement>(null);
 
@@ -127,7 +150,7 @@ export function BarChart({
     usableNavigatorLanguage();
     void import("uplot").then((mod) => {
       if (cancelled) return;
-      plot = draw(uPlotClass(mod), el, categories, series, format, height, xLabel);
+      plot = draw(uPlotClass(mod), el, categories, series, format, height, xLabel, tickLabel);
       window.addEventListener("resize", resize);
     });
     return () => {
@@ -135,7 +158,7 @@ export function BarChart({
       window.removeEventListener("resize", resize);
       plot?.destroy();
     };
-  }, [categories, series, format, height, xLabel]);
+  }, [categories, series, format, height, xLabel, tickLabel]);
 
   return (
     <figure className="chart" aria-label={label}>
@@ -154,7 +177,9 @@ export function BarChart({
         <tbody>
           {categories.map((c, i) => (
             <tr key={c}>
-              <th scope="row">{c}</th>
+              <th scope="row" translate={categoriesAreData ? "no" : undefined}>
+                {c}
+              </th>
               {series.map((s) => (
                 <td key={s.label}>{format(s.values[i] ?? "")}</td>
               ))}

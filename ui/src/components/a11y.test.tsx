@@ -1,12 +1,15 @@
 // axe-core over the shared pieces as they render (jsdom cannot compute
 // colours, so contrast is checked by styles.contrast.test.ts and the
 // end-to-end run): labels, names, ARIA use, described-by links.
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { render, screen } from "@testing-library/react";
 import axe from "axe-core";
+import { clearMocks } from "@tauri-apps/api/mocks";
 
 import type { AppStatus } from "../bindings/shell/AppStatus";
+import { ReportsScreen } from "../features/reports/ReportsScreen";
 import { SetupScreen } from "../features/setup/SetupScreen";
+import { renderWithStore } from "../test/renderWithStore";
 import { ComboField } from "./ComboField";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { DateField } from "./DateField";
@@ -17,6 +20,8 @@ async function violations(root: Element = document.body): Promise<string[]> {
   const result = await axe.run(root, { rules: { "color-contrast": { enabled: false } } });
   return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
+
+afterEach(() => clearMocks());
 
 const status: AppStatus = { db_path: "/tmp/t.db", state: "needs_setup", error: null, idle_lock_seconds: 0, version: "0.1.0", demo: false };
 
@@ -44,6 +49,24 @@ describe("accessibility of the shared pieces (axe-core)", { timeout: 30_000 }, (
       </ConfirmDialog>,
     );
     await screen.findByRole("alertdialog");
+    expect(await violations()).toEqual([]);
+  });
+
+  it("the reports screen: tabs, filters, totals, a paged table", async () => {
+    renderWithStore(<ReportsScreen />, (name) => {
+      if (name === "list_categories") return [];
+      if (name === "get_stock_valuation")
+        return {
+          store_id: "s1",
+          date: "2026-11-30",
+          group_by: "product",
+          rows: [{ key: "p1", label: "Paracetamol 500mg", sku: "PCM-500", unit: "tablet", products: 1, batches: 1, on_hand: "10", value: "125" }],
+          total_rows: 1,
+          totals: { products: 1, batches: 1, value: "125" },
+        };
+      throw new Error(`unexpected ${name}`);
+    });
+    await screen.findByRole("table", { name: "Stock valuation by product" });
     expect(await violations()).toEqual([]);
   });
 

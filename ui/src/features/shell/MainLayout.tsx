@@ -42,6 +42,7 @@ import { PurchaseOrdersScreen } from "../purchasing/PurchaseOrdersScreen";
 import { ApprovalsScreen } from "../approvals/ApprovalsScreen";
 import { CountsScreen } from "../counts/CountsScreen";
 import { ImportScreen } from "../onboarding/ImportScreen";
+import { ReportsScreen } from "../reports/ReportsScreen";
 import { StatusBar } from "./StatusBar";
 import { UnauthenticatedContext } from "./session";
 import { StoreLocaleProvider, usableLocale, type StoreLocale } from "../../lib/locale";
@@ -205,6 +206,7 @@ export function MainLayout({
           {current === "reorder" && <ReorderScreen />}
           {current === "counts" && <CountsScreen />}
           {current === "approvals" && <ApprovalsScreen />}
+          {current === "reports" && <ReportsScreen />}
         </main>
         <StatusBar status={status} user={user} />
       </div>

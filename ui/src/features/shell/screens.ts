@@ -34,7 +34,8 @@ export type ScreenId =
   | "counts"
   | "approvals"
   | "purchasing"
-  | "import";
+  | "import"
+  | "reports";
 
 /** One entry of the navigation. */
 export interface ScreenEntry {
@@ -88,6 +89,9 @@ export const SCREENS: readonly ScreenEntry[] = [
   { id: "purchasing", label: "Purchase orders", key: "U", needs: "create_purchase_order" },
   // Onboarding from CSV: whoever keeps the catalogue (manage_catalogue).
   { id: "import", label: "Import", key: "I", needs: "run_import" },
+  // The manager's reports (issue 14): valuation, aging, expiry risk, movements,
+  // waste, sales and vendors; every report needs view_audit, as the dashboard.
+  { id: "reports", label: "Reports", key: "G", needs: "get_stock_valuation" },
   // This workstation (till id, printer) and the store's settings: managers
   // change how the store sells; only admins its details and the till id.
   { id: "settings", label: "Settings", key: ",", needs: "update_till_settings" },
