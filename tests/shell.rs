@@ -620,9 +620,9 @@ fn an_import_reports_its_progress_and_is_all_or_nothing() {
     };
     let bad = dir.path().join("bad.csv");
     std::fs::write(&bad, csv(5_000, Some(4_321))).unwrap();
-    let request = |path: &std::path::Path| {
+    fn request<T: serde::de::DeserializeOwned>(path: &std::path::Path) -> T {
         serde_json::from_value(json!({ "kind": "products", "path": path })).unwrap()
-    };
+    }
     let mut reports = Vec::new();
     // Signed out: refused before reading anything.
     let err = state
@@ -637,7 +637,10 @@ fn an_import_reports_its_progress_and_is_all_or_nothing() {
         .unwrap();
     assert_eq!(preview.total_rows, 5_000);
     assert_eq!(preview.error_count, 1);
-    assert_eq!(preview.errors[0].row, 4_323, "header is row 1, data from row 2");
+    assert_eq!(
+        preview.errors[0].row, 4_323,
+        "header is row 1, data from row 2"
+    );
     assert!(!reports.is_empty(), "a 5,000-row check reports as it goes");
     let percents: Vec<u8> = reports.iter().map(|p| p.percent).collect();
     assert!(percents.windows(2).all(|w| w[0] <= w[1]), "{percents:?}");

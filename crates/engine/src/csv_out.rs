@@ -90,7 +90,10 @@ mod tests {
         let mut out = CsvOut::with_note("CONFIDENTIAL: patient data", ["kind", "at"]).unwrap();
         out.row(["use", "2026-01-01"]).unwrap();
         let done = out.finish().unwrap();
-        assert_eq!(done.csv, "CONFIDENTIAL: patient data\nkind,at\nuse,2026-01-01\n");
+        assert_eq!(
+            done.csv,
+            "CONFIDENTIAL: patient data\nkind,at\nuse,2026-01-01\n"
+        );
         assert_eq!(done.rows, 1);
     }
 }

@@ -2,7 +2,7 @@
 import type { Money } from "./Money";
 import type { StoreId } from "./StoreId";
 import type { WasteByProduct } from "./WasteByProduct";
-import type { WasteByReason } from "./WasteByReason";
+import type { WasteReportReason } from "./WasteReportReason";
 
 /**
  * The waste report.
@@ -23,7 +23,7 @@ to: string,
 /**
  * By source and reason, costliest first.
  */
-by_reason: Array<WasteByReason>, 
+by_reason: Array<WasteReportReason>, 
 /**
  * A page of products, costliest first.
  */

@@ -6,13 +6,13 @@
 //! pays for no extra index.
 
 use super::waste::WasteRecord;
-use crate::csv_out::CsvOut;
 use crate::auth::Permission;
+use crate::csv_out::CsvOut;
 use crate::ids::{BatchId, PatientId, ProductId, StoreId, UserId, VialSessionId};
 use crate::num::{Money, Qty};
 use crate::op::{Ctx, Operation};
 use crate::stock::{BatchRow, BatchStatus};
-use crate::{Error, Result};
+use crate::Result;
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -254,18 +254,21 @@ impl Operation for ExportLotTraceCsv {
             ctx.now_str(),
             ctx.actor.name
         );
-        let mut out = CsvOut::with_note(&note, [
-            "kind",
-            "at",
-            "patient",
-            "date_of_birth",
-            "chart_id",
-            "phone",
-            "email",
-            "quantity",
-            "practitioner_or_user",
-            "appointment_or_reference",
-        ])?;
+        let mut out = CsvOut::with_note(
+            &note,
+            [
+                "kind",
+                "at",
+                "patient",
+                "date_of_birth",
+                "chart_id",
+                "phone",
+                "email",
+                "quantity",
+                "practitioner_or_user",
+                "appointment_or_reference",
+            ],
+        )?;
         for u in &t.uses {
             out.row([
                 "patient_use",

@@ -9,10 +9,10 @@
 
 use super::{fields, ImportKind};
 use crate::audit::CsvExport;
-use crate::csv_out::CsvOut;
 use crate::auth::Permission;
 use crate::catalogue::customers;
 use crate::catalogue::products::{self, Product};
+use crate::csv_out::CsvOut;
 use crate::ids::{CategoryId, ProductId, StoreId};
 use crate::num::{Money, Qty};
 use crate::op::{Ctx, Operation};
@@ -135,7 +135,7 @@ fn export_products(ctx: &Ctx<'_>, out: &mut CsvOut) -> Result<()> {
     for p in rows {
         let mut p = p?;
         p.barcodes = barcodes.remove(&p.id).unwrap_or_default();
-        out.row(&product_cells(&p, &categories))?;
+        out.row(product_cells(&p, &categories))?;
     }
     Ok(())
 }

@@ -98,7 +98,7 @@ pub struct GetWasteReport {
 /// Waste of one reason.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
-pub struct WasteByReason {
+pub struct WasteReportReason {
     /// Source.
     pub source: WasteSource,
     /// Reason.
@@ -146,7 +146,7 @@ pub struct WasteReport {
     #[ts(type = "string")]
     pub to: NaiveDate,
     /// By source and reason, costliest first.
-    pub by_reason: Vec<WasteByReason>,
+    pub by_reason: Vec<WasteReportReason>,
     /// A page of products, costliest first.
     pub products: Vec<WasteByProduct>,
     /// Products in all.
@@ -224,7 +224,7 @@ pub(crate) fn waste_report(
         .tx
         .prepare(&sql)?
         .query_map(f.params(&[]).as_slice(), |r| {
-            Ok(WasteByReason {
+            Ok(WasteReportReason {
                 source: WasteSource::parse(&r.get::<_, String>(0)?),
                 reason: r.get(1)?,
                 records: r.get(2)?,

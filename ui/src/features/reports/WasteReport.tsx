@@ -5,34 +5,21 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import type { GetWasteReport } from "../../bindings/GetWasteReport";
-import type { Money } from "../../bindings/Money";
-import type { Qty } from "../../bindings/Qty";
 import type { WasteByProduct } from "../../bindings/WasteByProduct";
 import type { WasteSource } from "../../bindings/WasteSource";
 import { DataTable, type Column } from "../../components/DataTable";
 import { PagedTable, type PageState } from "../../components/PagedTable";
 import { ProductPicker } from "../../components/ProductPicker";
 import { Field } from "../../components/Field";
+import type { WasteReportReason } from "../../bindings/WasteReportReason";
 import { WASTE_REASONS } from "../clinic/labels";
 import { useFormat } from "../../lib/locale";
 import { useCommandQuery } from "../../lib/queries";
 import { WASTE_SOURCES, wasteReasonText, wasteSourceLabel } from "./labels";
 import { ChoiceField, defaultPeriod, ExportButton, Filters, opt, pageOf, PeriodFields, Totals } from "./parts";
 
-/**
- * One row of `by_reason` as the engine sends it. The generated binding
- * `WasteByReason` is the clinic report's type of the same name (ts-rs wrote
- * both to one file), which lacks `source` and `quantity` and types `reason`
- * as a clinic reason only; this is the reports engine's struct
- * (crates/engine/src/reports/waste.rs).
- */
-export interface ReasonRow {
-  source: WasteSource;
-  reason: string;
-  records: number;
-  quantity: Qty;
-  cost: Money;
-}
+/** One row of `by_reason`: waste by where it came from and why. */
+type ReasonRow = WasteReportReason;
 
 export function WasteReport() {
   const { t } = useTranslation();
@@ -49,7 +36,7 @@ export function WasteReport() {
   const filters: GetWasteReport = { from: opt(from), to: opt(to), source: source || undefined, reason: opt(reason), product_id: opt(productId) };
   const report = useCommandQuery("get_waste_report", { ...filters, limit: page.limit, offset: page.offset }, { placeholderData: (previous) => previous });
   const r = report.data;
-  const reasons = r ? (r.by_reason as unknown as ReasonRow[]) : undefined;
+  const reasons = r ? r.by_reason : undefined;
   // The clinic's reasons and returns always; a write-off's reason (free text) once the report has shown it.
   const [seen, setSeen] = useState<readonly string[]>([]);
   const fresh = (reasons ?? []).map((x) => x.reason).filter((x) => !seen.includes(x));
