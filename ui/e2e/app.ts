@@ -47,9 +47,9 @@ function xpathLiteral(s: string): string {
   return s.includes('"') ? `concat("${s.split('"').join('", \'"\', "')}")` : `"${s}"`;
 }
 
-/** The control of the Field labelled `label` (exact label text). */
-export async function field(b: Browser, label: string) {
-  const el = b.$(`//label[normalize-space(.)=${xpathLiteral(label)}]/following-sibling::*[1]`);
+/** The control of the Field labelled `label` (exact label text), inside `within` (an XPath) when given. */
+export async function field(b: Browser, label: string, within = "") {
+  const el = b.$(`${within}//label[normalize-space(.)=${xpathLiteral(label)}]/following-sibling::*[1]`);
   await el.waitForDisplayed();
   return el;
 }
@@ -61,9 +61,9 @@ export async function fill(b: Browser, label: string, value: string): Promise<vo
   if (value !== "") await el.setValue(value);
 }
 
-/** Chooses the option of the select labelled `label` whose text contains `text`. */
-export async function choose(b: Browser, label: string, text: string): Promise<void> {
-  const select = await field(b, label);
+/** Chooses the option of the select labelled `label` (inside `within`) whose text contains `text`. */
+export async function choose(b: Browser, label: string, text: string, within = ""): Promise<void> {
+  const select = await field(b, label, within);
   const option = select.$(`.//option[contains(normalize-space(.), ${xpathLiteral(text)})]`);
   await option.waitForExist();
   const value = await option.getAttribute("value");

@@ -49,9 +49,9 @@ describe("a purchase order received in two parts", () => {
   it("drafts, submits and confirms an order for four packs", async () => {
     await goTo(b, "U", "Purchase orders");
     await clickButton(b, "New order");
-    await choose(b, "Supplier", "Emzor Distribution (demo)");
+    await choose(b, "Supplier", "Emzor Distribution (demo)", DIALOG);
     await fill(b, "Find product", "Paracetamol 500");
-    await choose(b, "Product", PRODUCT);
+    await choose(b, "Product", PRODUCT, DIALOG);
     await clickButton(b, "Add line", DIALOG);
     const qty = await lineInput(`Quantity of ${PRODUCT}`);
     await qty.clearValue();

@@ -72,8 +72,8 @@ use pharmapos_engine::op::parse_request_for;
 use pharmapos_engine::purchasing::{
     ApprovePurchaseOrder, CancelPurchaseOrder, ConfirmPurchaseOrder, CreatePurchaseOrder,
     DraftOrdersFromReorder, GetPurchaseOrder, GetVendorPerformance, ListPurchaseOrders,
-    ReceivePurchaseOrder, RejectPurchaseOrder, SetPurchaseOrderLimit, ShipPurchaseOrder,
-    SubmitPurchaseOrder, UpdatePurchaseOrder,
+    ReceivePurchaseOrder, RejectPurchaseOrder, SetPurchaseOrderLimit, SetPurchaseOrderPayment,
+    ShipPurchaseOrder, SubmitPurchaseOrder, UpdatePurchaseOrder,
 };
 use pharmapos_engine::reports::aging::GetBatchAging;
 use pharmapos_engine::reports::dashboard::GetDashboard;
@@ -296,6 +296,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     spec::<ShipPurchaseOrder>(),
     spec::<ReceivePurchaseOrder>(),
     spec::<CancelPurchaseOrder>(),
+    spec::<SetPurchaseOrderPayment>(),
     spec::<ListPurchaseOrders>(),
     spec::<GetPurchaseOrder>(),
     spec::<DraftOrdersFromReorder>(),

@@ -728,6 +728,9 @@ fn case(name: &str, ids: &BTreeMap<&'static str, String>) -> Option<Value> {
                                            "lines": [{"item_id": i("po_item"), "batch_number": "PO1",
                                                       "expiry_date": "2030-01-01", "quantity": "1"}]}),
         "cancel_purchase_order" => json!({"purchase_order_id": i("po_submitted"), "reason": "no"}),
+        "set_purchase_order_payment" => {
+            json!({"purchase_order_id": i("po_submitted"), "payment_status": "paid"})
+        }
         "list_purchase_orders" => json!({"store_id": a}),
         "get_purchase_order" => json!({"purchase_order_id": i("po_submitted")}),
         "draft_orders_from_reorder" => json!({"store_id": a}),

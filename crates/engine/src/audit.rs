@@ -110,6 +110,8 @@ pub enum ChangeType {
     PurchaseOrderReceived,
     /// A purchase order cancelled (or, partly received, closed: the rest cancelled).
     PurchaseOrderCancelled,
+    /// What the store has paid its vendor for an order (unpaid, partly, in full).
+    PurchaseOrderPayment,
     // ---- Catalogue (head office's data; recorded in the acting store's chain)
     /// A product created.
     ProductCreated,
@@ -318,6 +320,7 @@ impl ChangeType {
             ChangeType::PurchaseOrderShipped => "purchase_order_shipped",
             ChangeType::PurchaseOrderReceived => "purchase_order_received",
             ChangeType::PurchaseOrderCancelled => "purchase_order_cancelled",
+            ChangeType::PurchaseOrderPayment => "purchase_order_payment",
             ChangeType::ProductCreated => "product_created",
             ChangeType::ProductUpdated => "product_updated",
             ChangeType::ProductDeleted => "product_deleted",
@@ -419,6 +422,7 @@ impl ChangeType {
         ChangeType::PurchaseOrderShipped,
         ChangeType::PurchaseOrderReceived,
         ChangeType::PurchaseOrderCancelled,
+        ChangeType::PurchaseOrderPayment,
         ChangeType::ProductCreated,
         ChangeType::ProductUpdated,
         ChangeType::ProductDeleted,
@@ -554,6 +558,7 @@ impl ChangeType {
             | PurchaseOrderShipped
             | PurchaseOrderReceived
             | PurchaseOrderCancelled
+            | PurchaseOrderPayment
             | CountCreated
             | CountStarted
             | CountCompleted
@@ -1414,6 +1419,7 @@ fn describe(e: &AuditEvent, payload: Option<&Payload>) -> String {
         PurchaseOrderShipped => format!("Purchase order {subject} shipped"),
         PurchaseOrderReceived => format!("Receipt against purchase order {subject}"),
         PurchaseOrderCancelled => format!("Purchase order {subject} cancelled"),
+        PurchaseOrderPayment => format!("Payment of purchase order {subject} recorded"),
         ProductCreated => format!("Product {subject} created"),
         ProductUpdated => format!("Product {subject} changed: {fields}"),
         ProductDeleted => format!("Product {subject} deleted"),

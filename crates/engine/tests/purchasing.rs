@@ -627,6 +627,76 @@ fn an_order_walks_every_step_and_refuses_the_wrong_ones() {
 }
 
 #[test]
+fn payment_is_recorded_by_a_manager_once_the_order_went_out() {
+    let mut fx = store_a();
+    let (o, pcm, _) = submitted(&mut fx);
+    let draft = fx.run(order(fx.supplier, vec![line(pcm, 2, "1.00")]));
+    let pay = |id, status| SetPurchaseOrderPayment {
+        purchase_order_id: id,
+        payment_status: status,
+        reference: Some("TRF-1".into()),
+        notes: None,
+    };
+    assert_eq!(draft.payment_status, "unpaid");
+    // A draft owes nothing yet.
+    assert_kind(
+        fx.as_user(fx.admin, pay(draft.id, PaymentStatus::Paid)),
+        "conflict",
+    );
+
+    // The buyer's cashier may not; a manager may.
+    assert_kind(
+        fx.as_user(fx.cashier, pay(o.id, PaymentStatus::PartiallyPaid)),
+        "forbidden",
+    );
+    let part = fx
+        .as_user(fx.manager, pay(o.id, PaymentStatus::PartiallyPaid))
+        .unwrap();
+    assert_eq!(part.payment_status, "partially_paid");
+    assert_eq!(
+        part.status,
+        PurchaseOrderStatus::Submitted,
+        "payment leaves the workflow alone"
+    );
+    assert_kind(
+        fx.as_user(fx.manager, pay(o.id, PaymentStatus::PartiallyPaid)),
+        "conflict",
+    );
+    // Too long a reference: refused, nothing changed.
+    let long = SetPurchaseOrderPayment {
+        reference: Some("x".repeat(101)),
+        ..pay(o.id, PaymentStatus::Paid)
+    };
+    assert_kind(fx.as_user(fx.manager, long), "invalid_input");
+    let paid = fx
+        .as_user(fx.manager, pay(o.id, PaymentStatus::Paid))
+        .unwrap();
+    assert_eq!(paid.payment_status, "paid");
+    assert_eq!(
+        fx.run(GetPurchaseOrder {
+            purchase_order_id: o.id
+        })
+        .payment_status,
+        "paid"
+    );
+
+    let payloads: Vec<String> = fx
+        .raw()
+        .prepare("SELECT payload FROM inventory_audit WHERE change_type = 'purchase_order_payment' ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(payloads.len(), 2, "one event per recorded payment");
+    let last: serde_json::Value = serde_json::from_str(&payloads[1]).unwrap();
+    assert_eq!(last["data"]["this"]["from"], "partially_paid");
+    assert_eq!(last["data"]["this"]["to"], "paid");
+    assert_eq!(last["data"]["this"]["reference"], "TRF-1");
+    fx.assert_verified();
+}
+
+#[test]
 fn a_manager_may_allow_an_over_receipt() {
     let mut fx = store_a();
     let (o, pcm, _) = submitted(&mut fx);

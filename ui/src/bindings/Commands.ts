@@ -224,6 +224,7 @@ import type { SetBatchStatus } from "./SetBatchStatus";
 import type { SetCartDiscount } from "./SetCartDiscount";
 import type { SetLineDiscount } from "./SetLineDiscount";
 import type { SetPurchaseOrderLimit } from "./SetPurchaseOrderLimit";
+import type { SetPurchaseOrderPayment } from "./SetPurchaseOrderPayment";
 import type { SetStockFreezeDate } from "./SetStockFreezeDate";
 import type { SetVialPolicy } from "./SetVialPolicy";
 import type { ShiftPage } from "./ShiftPage";
@@ -419,6 +420,8 @@ export type Commands = {
   receive_purchase_order: { request: ReceivePurchaseOrder; response: PurchaseOrder };
   /** Cancel a purchase order; partly received, cancel the rest (closed as received, short) (permission: order_stock, writes) */
   cancel_purchase_order: { request: CancelPurchaseOrder; response: PurchaseOrder };
+  /** Record a purchase order as unpaid, partly paid or paid (with the payment's reference) (permission: manage_stock, writes) */
+  set_purchase_order_payment: { request: SetPurchaseOrderPayment; response: PurchaseOrder };
   /** List a store's purchase orders, newest first (filter by status and vendor; paged) (permission: view_inventory) */
   list_purchase_orders: { request: ListPurchaseOrders; response: PurchaseOrderPage };
   /** A purchase order with its lines (ordered, received, pending) and receipts (permission: view_inventory) */
@@ -690,6 +693,7 @@ export const WRITE_COMMANDS = [
   "ship_purchase_order",
   "receive_purchase_order",
   "cancel_purchase_order",
+  "set_purchase_order_payment",
   "draft_orders_from_reorder",
   "set_purchase_order_limit",
   "create_product",
@@ -818,6 +822,7 @@ export const COMMAND_PERMISSION = {
   ship_purchase_order: "order_stock",
   receive_purchase_order: "receive_stock",
   cancel_purchase_order: "order_stock",
+  set_purchase_order_payment: "manage_stock",
   list_purchase_orders: "view_inventory",
   get_purchase_order: "view_inventory",
   draft_orders_from_reorder: "order_stock",

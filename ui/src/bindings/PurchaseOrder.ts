@@ -65,7 +65,7 @@ tracking_number: string | null,
  */
 vendor_reference: string | null, 
 /**
- * `unpaid`, `partially_paid` or `paid` (recorded, not yet settled here).
+ * `unpaid`, `partially_paid` or `paid` (`set_purchase_order_payment`).
  */
 payment_status: string, 
 /**

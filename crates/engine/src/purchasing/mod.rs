@@ -43,8 +43,8 @@ pub use queries::{
 pub use receive::{OrderReceiptLine, ReceivePurchaseOrder};
 pub use reorder::{DraftOrdersFromReorder, DraftedOrders, SkippedProduct};
 pub use workflow::{
-    ApprovePurchaseOrder, CancelPurchaseOrder, ConfirmPurchaseOrder, RejectPurchaseOrder,
-    ShipPurchaseOrder, SubmitPurchaseOrder,
+    ApprovePurchaseOrder, CancelPurchaseOrder, ConfirmPurchaseOrder, PaymentStatus,
+    RejectPurchaseOrder, SetPurchaseOrderPayment, ShipPurchaseOrder, SubmitPurchaseOrder,
 };
 
 use crate::audit::{self, ChangeType, Payload};
@@ -242,7 +242,7 @@ pub struct PurchaseOrder {
     pub tracking_number: Option<String>,
     /// The vendor's own reference (given when confirmed).
     pub vendor_reference: Option<String>,
-    /// `unpaid`, `partially_paid` or `paid` (recorded, not yet settled here).
+    /// `unpaid`, `partially_paid` or `paid` (`set_purchase_order_payment`).
     pub payment_status: String,
     /// Payment terms (default: the supplier's).
     pub payment_terms: Option<String>,

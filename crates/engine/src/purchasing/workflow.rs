@@ -11,7 +11,7 @@ use crate::catalogue::{optional_text, required_text};
 use crate::ids::PurchaseOrderId;
 use crate::num::Money;
 use crate::op::{Ctx, Operation};
-use crate::Result;
+use crate::{Error, Result};
 use chrono::NaiveDate;
 use rusqlite::params;
 use serde::Deserialize;
@@ -364,6 +364,101 @@ impl Operation for CancelPurchaseOrder {
             Some(serde_json::json!({
                 "reason": reason,
                 "outcome": if short { "closed_short" } else { "cancelled" },
+            })),
+        )?;
+        Ok(o)
+    }
+}
+
+/// What the store has paid its vendor for an order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum PaymentStatus {
+    /// Nothing paid yet.
+    Unpaid,
+    /// Part of the total paid.
+    PartiallyPaid,
+    /// Paid in full.
+    Paid,
+}
+
+impl PaymentStatus {
+    /// As stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaymentStatus::Unpaid => "unpaid",
+            PaymentStatus::PartiallyPaid => "partially_paid",
+            PaymentStatus::Paid => "paid",
+        }
+    }
+}
+
+/// Records what the store has paid its vendor for an order: `payment_status`
+/// `unpaid`, `partially_paid` or `paid`, with the payment's `reference` (a
+/// transfer or cheque number) and `notes` kept in the event.
+/// - The order must have gone to its vendor: a `draft` or `pending_approval` order is
+///   `conflict` (nothing is owed yet); so is a status the order already has.
+/// - A cancelled order may still be marked: a deposit paid before it was cancelled.
+/// - Permission `manage_stock` (managers and admins: paying vendors is theirs, not the
+///   buyer's); a `purchase_order_payment` event with the status before and after.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct SetPurchaseOrderPayment {
+    /// The order.
+    pub purchase_order_id: PurchaseOrderId,
+    /// Unpaid, partly or fully paid.
+    pub payment_status: PaymentStatus,
+    /// The payment's reference (transfer or cheque number).
+    #[ts(optional)]
+    pub reference: Option<String>,
+    /// Notes.
+    #[ts(optional)]
+    pub notes: Option<String>,
+}
+
+impl Operation for SetPurchaseOrderPayment {
+    const NAME: &'static str = "set_purchase_order_payment";
+    const SUMMARY: &'static str =
+        "Record a purchase order as unpaid, partly paid or paid (with the payment's reference)";
+    const PERMISSION: Permission = Permission::ManageStock;
+    const WRITES: bool = true;
+    type Output = PurchaseOrder;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<PurchaseOrder> {
+        let reference = optional_text("reference", self.reference.as_deref(), 100)?;
+        let notes = optional_text("notes", self.notes.as_deref(), 1000)?;
+        let h = Head::load(ctx, self.purchase_order_id)?;
+        let before = load(ctx, h.id)?;
+        if matches!(before.status, S::Draft | S::PendingApproval) {
+            return Err(Error::conflict(format!(
+                "purchase order {} has not gone to its vendor yet (it is {}): nothing is owed",
+                before.label,
+                before.status.as_str()
+            )));
+        }
+        let to = self.payment_status.as_str();
+        if before.payment_status == to {
+            return Err(Error::conflict(format!(
+                "purchase order {} is already {to}",
+                before.label
+            )));
+        }
+        ctx.tx.execute(
+            "UPDATE purchase_orders SET payment_status = ?2, updated_at = ?3 WHERE id = ?1",
+            params![h.id, to, ctx.now_str()],
+        )?;
+        let o = load(ctx, h.id)?;
+        record(
+            ctx,
+            ChangeType::PurchaseOrderPayment,
+            &o,
+            Some(serde_json::json!({
+                "from": before.payment_status,
+                "to": to,
+                "reference": reference,
+                "notes": notes,
             })),
         )?;
         Ok(o)

@@ -18,6 +18,7 @@ import { useFormat } from "../../lib/locale";
 import { useMayRun } from "../../lib/permissions";
 import { useCommandMutation, useCommandQuery } from "../../lib/queries";
 import { OrderDialog } from "./OrderDialog";
+import { PaymentForm, paymentText } from "./PaymentForm";
 import { ReceiveOrderForm } from "./ReceiveOrderForm";
 import { PoStatusBadge } from "./status";
 
@@ -36,7 +37,8 @@ export function OrderDetail({ id, onClose, onDone }: { id: string; onClose: () =
       {o && (
         <>
           <p>
-            {o.supplier_name} · <PoStatusBadge status={o.status} />
+            {o.supplier_name} · <PoStatusBadge status={o.status} /> · {paymentText(t, o.payment_status)}
+            {o.payment_terms && ` (${o.payment_terms})`}
             {o.closed_short && ` · ${t("Closed short")}`}
             {o.expected_date && ` · ${t("Expected")}: ${fmt.date(o.expected_date)}`}
             {o.carrier && ` · ${t("Carrier")}: ${o.carrier}`}
@@ -223,6 +225,7 @@ function Actions({ o, onDone }: { o: PurchaseOrder; onDone: (m: string) => void 
           <button type="submit">{cancelLabel}</button>
         </form>
       )}
+      {!["draft", "pending_approval"].includes(s) && mayRun("set_purchase_order_payment") && <PaymentForm key={o.payment_status} o={o} onDone={onDone} />}
       {editing && (
         <OrderDialog
           order={o}

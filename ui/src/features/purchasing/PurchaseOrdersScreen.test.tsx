@@ -114,6 +114,37 @@ describe("PurchaseOrdersScreen", { timeout: 30_000 }, () => {
     expect(await screen.findByText("Order STA-PO0001 closed with what came.")).toBeInTheDocument();
   });
 
+  it("records a payment with its reference", async () => {
+    let current = order("received", "100");
+    const calls = renderScreen({
+      list_purchase_orders: () => ({ rows: [summary(current.status)], total: 1 }),
+      get_purchase_order: () => current,
+      set_purchase_order_payment: () => (current = order("received", "100", { payment_status: "paid" })),
+    });
+    fireEvent.click(await screen.findByRole("button", { name: "Open order STA-PO0001" }));
+    const dialog = await screen.findByRole("dialog");
+    // The order's line says what is paid.
+    expect(await within(dialog).findByText((_, el) => el?.tagName === "P" && / · Unpaid · /.test(el.textContent ?? ""))).toBeInTheDocument();
+    const form = await screen.findByRole("form", { name: "Record a payment" });
+    // The status it has is not offered again; paid is the first choice.
+    expect(within(form).getByLabelText("Payment")).toHaveValue("paid");
+    fireEvent.change(within(form).getByLabelText("Payment reference"), { target: { value: "GTB-TRF-1" } });
+    fireEvent.submit(form);
+    await called(calls, "set_purchase_order_payment");
+    expect(calls.find((c) => c.name === "set_purchase_order_payment")?.input).toEqual({ purchase_order_id: "po1", payment_status: "paid", reference: "GTB-TRF-1" });
+    expect(await screen.findByText("Order STA-PO0001 marked paid.")).toBeInTheDocument();
+  });
+
+  it("offers no payment on a draft", async () => {
+    renderScreen({
+      list_purchase_orders: () => ({ rows: [summary("draft")], total: 1 }),
+      get_purchase_order: () => order("draft"),
+    });
+    fireEvent.click(await screen.findByRole("button", { name: "Open order STA-PO0001" }));
+    await screen.findByRole("button", { name: "Submit" });
+    expect(screen.queryByRole("form", { name: "Record a payment" })).not.toBeInTheDocument();
+  });
+
   it("shows an over-receipt refusal at its field", async () => {
     const calls = renderScreen({
       list_purchase_orders: () => ({ rows: [summary("shipped")], total: 1 }),

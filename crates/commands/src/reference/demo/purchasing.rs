@@ -110,6 +110,15 @@ pub(super) fn orders(d: &mut Recorder, c: &Catalogue) {
             {"item_id": item(1), "batch_number": "VC-2601", "expiry_date": "2027-12-31", "quantity": 60}]}),
     );
     d.say(
+        "set_purchase_order_payment",
+        "The store pays the vendor on its terms; the manager records the transfer against the order:",
+    );
+    d.call(
+        "musa",
+        "set_purchase_order_payment",
+        json!({"purchase_order_id": po_id, "payment_status": "paid", "reference": "GTB-TRF-88231"}),
+    );
+    d.say(
         "get_purchase_order",
         "The order with each line's ordered, received, damaged and pending quantities and its two receipts:",
     );
