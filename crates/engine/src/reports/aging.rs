@@ -2,14 +2,13 @@
 //! the products that stopped moving.
 //!
 //! Age is days since a batch was received (`received_date`, the store's
-//! local date), bucketed in SQL over the store's batches with stock. Slow
-//! movers are the products with stock and no completed sale (nor clinic
-//! treatment use) in the last N days: the products that did move come from
-//! the period's sales (by store and time) and treatments, a small set, and
-//! the stock side is one grouped pass over the batches. Both passes read
-//! V21's partial index `ix_batches_store_aging` (store, product, received
-//! date, on hand, cost; batches with stock only), named with `INDEXED BY`
-//! so the plan cannot drift back to the wide table. The last sale date
+//! local date). One pass over the store's batches with stock feeds both
+//! parts: the buckets, and each product's stock for the slow movers (the
+//! products with stock and no completed sale nor clinic treatment use in
+//! the last N days; the products that did move come from the period's sales
+//! and treatments, a small set). The sums are made here, not by SQL's GROUP
+//! BY, because grouping a million batches by product meant sorting them;
+//! no index helps without being written by every sale. The last sale date
 //! of each product on the page is one lookup by product (V20's index on
 //! `sale_lines(product_id)`).
 
@@ -21,8 +20,8 @@ use crate::op::{Ctx, Operation};
 use crate::page::Filter;
 use crate::{Error, Result};
 use chrono::{Duration, NaiveDate};
-use rusqlite::{OptionalExtension, ToSql};
 use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
 use ts_rs::TS;
 
 /// Days without a sale that make a slow mover, when the request names none.
@@ -189,19 +188,6 @@ pub(crate) fn aging(
         .iter()
         .map(|d| (today - Duration::days(*d)).to_string())
         .collect();
-    let sql = format!(
-        "SELECT CASE WHEN b.received_date >= :d0 THEN 0 WHEN b.received_date >= :d1 THEN 1
-                     WHEN b.received_date >= :d2 THEN 2 WHEN b.received_date >= :d3 THEN 3 ELSE 4 END,
-                COUNT(*), SUM(b.on_hand_milli), SUM(b.on_hand_milli * b.cost_price_e4)
-           FROM batches b INDEXED BY ix_batches_store_aging {join} {where_} GROUP BY 1",
-        where_ = f.where_sql()
-    );
-    let extra: [(&'static str, &dyn ToSql); 4] = [
-        (":d0", &bounds[0]),
-        (":d1", &bounds[1]),
-        (":d2", &bounds[2]),
-        (":d3", &bounds[3]),
-    ];
     let mut buckets: Vec<AgingBucket> = (0..=AGE_BUCKETS.len())
         .map(|i| {
             let min = if i == 0 { 0 } else { AGE_BUCKETS[i - 1] + 1 };
@@ -219,79 +205,121 @@ pub(crate) fn aging(
             }
         })
         .collect();
+
+    // The products that moved since `since`: a window's sales and
+    // treatments, a small set next to the store's batches.
+    let since = today - Duration::days(i64::from(slow_days) - 1);
+    let since_utc = crate::clock::day_start_utc(&info.tz, since);
+    let moved: HashSet<String> = ctx
+        .tx
+        .prepare_cached(
+            "SELECT l.product_id FROM sales s JOIN sale_lines l ON l.sale_id = s.id
+              WHERE s.store_id = ?1 AND s.created_at >= ?2 AND s.status = 'completed'
+             UNION
+             SELECT u.product_id FROM treatments t JOIN lot_usages u ON u.treatment_id = t.id
+              WHERE t.store_id = ?1 AND t.treated_at >= ?2",
+        )?
+        .query_map(rusqlite::params![sid, since_utc], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+
+    // One pass over the store's batches with stock feeds both parts: the
+    // buckets, and each product's stock for the slow movers. Summed here
+    // rather than by SQL's GROUP BY, which sorted a million rows by product
+    // for the slow movers after a separate scan for the buckets (1.4 s on a
+    // million batches; docs/benchmarks.md).
+    let sql = format!(
+        "SELECT b.product_id, b.received_date, b.on_hand_milli, b.cost_price_e4
+           FROM batches b {join} {where_}",
+        where_ = f.where_sql()
+    );
+    let mut bucket_sums = [(0i64, 0i128, 0i128); AGE_BUCKETS.len() + 1];
+    let mut products: HashMap<String, Stock> = HashMap::new();
     {
         let mut stmt = ctx.tx.prepare(&sql)?;
-        let mut rows = stmt.query(f.params(&extra).as_slice())?;
+        let mut rows = stmt.query(f.params(&[]).as_slice())?;
         while let Some(r) = rows.next()? {
-            let i = usize::try_from(r.get::<_, i64>(0)?).unwrap_or(usize::MAX);
-            if let Some(b) = buckets.get_mut(i) {
-                b.batches = r.get(1)?;
-                b.on_hand = Qty::from_scaled(r.get(2)?);
-                b.value = value_e7(r.get(3)?);
+            let received = text(r, 1)?;
+            let qty: i64 = r.get(2)?;
+            let e7 = i128::from(qty) * i128::from(r.get::<_, i64>(3)?);
+            let i = bounds
+                .iter()
+                .position(|d| received >= d.as_str())
+                .unwrap_or(AGE_BUCKETS.len());
+            let sum = &mut bucket_sums[i];
+            sum.0 += 1;
+            sum.1 += i128::from(qty);
+            sum.2 += e7;
+            let product = text(r, 0)?;
+            if moved.contains(product) {
+                continue;
+            }
+            match products.get_mut(product) {
+                Some(p) => p.add(qty, e7, received),
+                None => {
+                    let mut p = Stock::new(received);
+                    p.add(qty, e7, received);
+                    products.insert(product.to_string(), p);
+                }
             }
         }
     }
+    for (b, (n, qty, e7)) in buckets.iter_mut().zip(bucket_sums) {
+        b.batches = n;
+        b.on_hand = Qty::from_scaled(narrow(qty)?);
+        b.value = value_e7(narrow(e7)?);
+    }
 
-    // Slow movers: stock of products that did not move since `since`.
-    let since = today - Duration::days(i64::from(slow_days) - 1);
-    let since_utc = crate::clock::day_start_utc(&info.tz, since);
-    let sql = format!(
-        "WITH moved AS (
-             SELECT l.product_id FROM sales s JOIN sale_lines l ON l.sale_id = s.id
-              WHERE s.store_id = :store AND s.created_at >= :since AND s.status = 'completed'
-             UNION
-             SELECT u.product_id FROM treatments t JOIN lot_usages u ON u.treatment_id = t.id
-              WHERE t.store_id = :store AND t.treated_at >= :since),
-         g AS (SELECT b.product_id AS k, COUNT(*) AS batches, SUM(b.on_hand_milli) AS qty,
-                      SUM(b.on_hand_milli * b.cost_price_e4) AS e7, MIN(b.received_date) AS first
-                 FROM batches b INDEXED BY ix_batches_store_aging {join} {where_} AND b.product_id NOT IN (SELECT product_id FROM moved)
-                GROUP BY 1)
-         SELECT g.k, pp.sku, pp.name, pp.unit, g.batches, g.qty, g.e7, g.first,
-                COUNT(*) OVER (), SUM(g.e7) OVER ()
-           FROM g JOIN products pp ON pp.id = g.k
-          ORDER BY g.e7 DESC, pp.name COLLATE NOCASE, g.k LIMIT :limit OFFSET :offset",
-        where_ = f.where_sql()
-    );
-    let extra: [(&'static str, &dyn ToSql); 3] = [
-        (":since", &since_utc),
-        (":limit", &limit),
-        (":offset", &offset),
-    ];
-    let mut totals = None;
-    let mut slow_movers = {
-        let mut stmt = ctx.tx.prepare(&sql)?;
-        let rows = stmt
-            .query_map(f.params(&extra).as_slice(), |r| {
-                totals = Some((r.get::<_, i64>(8)?, r.get::<_, i64>(9)?));
-                Ok(SlowMover {
-                    product_id: r.get(0)?,
-                    sku: r.get(1)?,
-                    name: r.get(2)?,
-                    unit: r.get(3)?,
-                    batches: r.get(4)?,
-                    on_hand: Qty::from_scaled(r.get(5)?),
-                    value: value_e7(r.get(6)?),
-                    oldest_received: r.get(7)?,
-                    last_sale_at: None,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        rows
-    };
-    let (slow_total, slow_e7) = match totals {
-        Some(t) => t,
-        None if offset > 0 => {
-            // A page past the end: count without paging.
-            let sql = sql.replace("LIMIT :limit OFFSET :offset", "LIMIT 1");
-            let extra: [(&'static str, &dyn ToSql); 1] = [(":since", &since_utc)];
-            ctx.tx
-                .prepare(&sql)?
-                .query_row(f.params(&extra).as_slice(), |r| Ok((r.get(8)?, r.get(9)?)))
-                .optional()?
-                .unwrap_or((0, 0))
+    // Slow movers, most valuable first, then by name (as SQLite's NOCASE:
+    // ASCII letters folded) and id, so that pages never overlap.
+    // Names for the order: one read of the catalogue, cheaper than a
+    // lookup per product when most products are slow.
+    let mut slow: Vec<(String, Stock, String)> = Vec::with_capacity(products.len());
+    {
+        let mut stmt = ctx.tx.prepare_cached("SELECT id, name FROM products")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            if let Some((id, stock)) = products.remove_entry(text(r, 0)?) {
+                slow.push((id, stock, r.get(1)?));
+            }
         }
-        None => (0, 0),
-    };
+    }
+    if !products.is_empty() {
+        return Err(Error::internal(format!(
+            "{} batches' products are not in the catalogue",
+            products.len()
+        )));
+    }
+    slow.sort_by(|a, b| {
+        b.1.e7
+            .cmp(&a.1.e7)
+            .then_with(|| nocase(&a.2).cmp(&nocase(&b.2)))
+            .then_with(|| a.0.cmp(&b.0))
+    });
+    let mut names = ctx
+        .tx
+        .prepare_cached("SELECT sku, unit FROM products WHERE id = ?1")?;
+    let slow_total = i64::try_from(slow.len()).unwrap_or(i64::MAX);
+    let slow_e7 = narrow(slow.iter().map(|s| s.1.e7).sum())?;
+    let start = usize::try_from(offset).unwrap_or(usize::MAX);
+    let count = usize::try_from(limit).unwrap_or(0);
+    let mut slow_movers = Vec::with_capacity(count.min(slow.len()));
+    for (id, stock, name) in slow.into_iter().skip(start).take(count) {
+        let (sku, unit): (String, String) =
+            names.query_row([&id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        slow_movers.push(SlowMover {
+            product_id: id.parse().map_err(|e| {
+                Error::internal(format!("a batch's product id {id} is not an id: {e}"))
+            })?,
+            sku,
+            name,
+            unit,
+            batches: stock.batches,
+            on_hand: Qty::from_scaled(narrow(stock.qty)?),
+            value: value_e7(narrow(stock.e7)?),
+            oldest_received: stock.first,
+            last_sale_at: None,
+        });
+    }
     let mut last = ctx.tx.prepare_cached(
         "SELECT MAX(s.created_at) FROM sale_lines l INDEXED BY ix_sale_lines_product
            JOIN sales s ON s.id = l.sale_id
@@ -343,4 +371,51 @@ pub(crate) fn csv_rows(a: &BatchAging) -> Vec<Vec<String>> {
             ]
         })
         .collect()
+}
+
+/// One product's stock with no recent movement, summed batch by batch.
+struct Stock {
+    batches: i64,
+    qty: i128,
+    e7: i128,
+    first: String,
+}
+
+impl Stock {
+    fn new(received: &str) -> Stock {
+        Stock {
+            batches: 0,
+            qty: 0,
+            e7: 0,
+            first: received.to_string(),
+        }
+    }
+
+    fn add(&mut self, qty: i64, e7: i128, received: &str) {
+        self.batches += 1;
+        self.qty += i128::from(qty);
+        self.e7 += e7;
+        if received < self.first.as_str() {
+            self.first = received.to_string();
+        }
+    }
+}
+
+/// A sum back to the scaled integer the money and quantity types hold.
+fn narrow(v: i128) -> Result<i64> {
+    i64::try_from(v).map_err(|_| Error::internal(format!("a stock total overflows: {v}")))
+}
+
+/// A name as SQLite's NOCASE collation compares it (ASCII letters folded).
+fn nocase(s: &str) -> impl Ord + '_ {
+    s.bytes()
+        .map(|b| b.to_ascii_lowercase())
+        .collect::<Vec<u8>>()
+}
+
+/// A text column read in place (no copy per row of a million).
+fn text<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> Result<&'r str> {
+    r.get_ref(i)?
+        .as_str()
+        .map_err(|e| Error::internal(format!("column {i} is not text: {e}")))
 }
