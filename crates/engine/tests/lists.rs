@@ -1302,6 +1302,47 @@ fn verify_recomputes_the_running_totals_the_lists_read() {
 /// till's per-product lookups keep the FEFO index, and the lists' orders
 /// come from an index, not a sort, whatever the data (checked on the plan,
 /// since a 5-batch test file is fast either way).
+/// Finding a subject's open alert is an index seek with its kind and
+/// without it (V21): a sweep runs it once per alert it wants, so a scan of
+/// the type's open alerts here made a full sweep quadratic (40,000 expiring
+/// batches: minutes). The statements are `alerts::open_alert`'s.
+#[test]
+fn an_open_alert_is_found_by_seek_with_or_without_its_kind() {
+    let fx = store_a();
+    let raw = fx.raw();
+    let plan = |sql: &str| -> String {
+        let mut stmt = raw.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let rows = stmt
+            .query_map(
+                rusqlite::params!["s", "expiring_soon", "b", None::<String>],
+                |r| r.get::<_, String>(3),
+            )
+            .unwrap()
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .unwrap();
+        rows.join(" | ")
+    };
+    let with_kind = plan(
+        "SELECT id, severity, subject_kind FROM alerts
+          WHERE store_id = ?1 AND alert_type = ?2 AND subject_kind = ?4 AND subject_id = ?3
+            AND status IN ('active', 'acknowledged')",
+    );
+    assert!(
+        with_kind.contains("ux_alerts_open_subject (store_id=? AND alert_type=? AND subject_kind=? AND subject_id=?)"),
+        "{with_kind}"
+    );
+    let without = plan(
+        "SELECT id, severity, subject_kind FROM alerts INDEXED BY ix_alerts_open_subject_id
+          WHERE store_id = ?1 AND alert_type = ?2 AND subject_id = ?3 AND ?4 IS NULL
+            AND status IN ('active', 'acknowledged')",
+    );
+    assert!(
+        without
+            .contains("ix_alerts_open_subject_id (store_id=? AND alert_type=? AND subject_id=?)"),
+        "{without}"
+    );
+}
+
 #[test]
 fn the_till_keeps_its_fefo_index_and_the_lists_walk_theirs() {
     let fx = store_a();

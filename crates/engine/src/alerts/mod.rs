@@ -204,14 +204,22 @@ fn open_alert(
     subject_kind: Option<&str>,
     subject_id: &str,
 ) -> Result<Option<(AlertId, Severity, String)>> {
+    // One statement per shape, each an index seek: with the kind, the
+    // unique index of open alerts; without it, V21's index by subject id
+    // (an "or kind is null" in one statement made SQLite scan every open
+    // alert of the type).
+    let sql = if subject_kind.is_some() {
+        "SELECT id, severity, subject_kind FROM alerts
+          WHERE store_id = ?1 AND alert_type = ?2 AND subject_kind = ?4 AND subject_id = ?3
+            AND status IN ('active', 'acknowledged')"
+    } else {
+        "SELECT id, severity, subject_kind FROM alerts INDEXED BY ix_alerts_open_subject_id
+          WHERE store_id = ?1 AND alert_type = ?2 AND subject_id = ?3 AND ?4 IS NULL
+            AND status IN ('active', 'acknowledged')"
+    };
     let row = ctx
         .tx
-        .prepare_cached(
-            "SELECT id, severity, subject_kind FROM alerts
-              WHERE store_id = ?1 AND alert_type = ?2 AND subject_id = ?3
-                AND (?4 IS NULL OR subject_kind = ?4)
-                AND status IN ('active', 'acknowledged')",
-        )?
+        .prepare_cached(sql)?
         .query_row(params![store, t.as_str(), subject_id, subject_kind], |r| {
             Ok((
                 r.get::<_, AlertId>(0)?,
