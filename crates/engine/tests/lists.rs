@@ -1341,6 +1341,25 @@ fn an_open_alert_is_found_by_seek_with_or_without_its_kind() {
             .contains("ix_alerts_open_subject_id (store_id=? AND alert_type=? AND subject_id=?)"),
         "{without}"
     );
+    // The sweep after a sale: the touched products' open alerts (V22).
+    let mut stmt = raw
+        .prepare(
+            "EXPLAIN QUERY PLAN SELECT alert_type, subject_id FROM alerts
+              WHERE store_id = ?1 AND status IN ('active', 'acknowledged')
+                AND subject_kind <> 'vial_session'
+                AND product_id IN (SELECT value FROM json_each(?2)) AND alert_type <> 'reorder_recommended'",
+        )
+        .unwrap();
+    let scoped = stmt
+        .query_map(rusqlite::params!["s", "[\"p\"]"], |r| r.get::<_, String>(3))
+        .unwrap()
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .unwrap()
+        .join(" | ");
+    assert!(
+        scoped.contains("ix_alerts_open_product (store_id=? AND product_id=?)"),
+        "{scoped}"
+    );
 }
 
 #[test]

@@ -103,6 +103,19 @@ fn load_settings(ctx: &Ctx<'_>, store: StoreId) -> Result<AlertSettings> {
 /// array for `json_each` (a `changed_only` sweep).
 type Scope = Option<String>;
 
+/// The condition that keeps a statement to the sweep's products: `column`
+/// in the JSON array bound at `?param` when the sweep is scoped, else a
+/// condition that is always true (the parameter is still bound, as NULL).
+/// Two statements rather than one "`?n` IS NULL OR …": SQLite plans a
+/// statement once, and with the OR it planned a scan of the whole store
+/// even for the one product a sale touched.
+fn in_scope(scope: &Scope, column: &str, param: u8) -> String {
+    match scope {
+        Some(_) => format!("{column} IN (SELECT value FROM json_each(?{param}))"),
+        None => format!("?{param} IS NULL"),
+    }
+}
+
 /// The products the store's record names after `after_seq`, as a JSON array.
 fn changed_since(ctx: &Ctx<'_>, store: StoreId, after_seq: i64) -> Result<String> {
     let mut stmt = ctx.tx.prepare_cached(
@@ -146,15 +159,16 @@ fn wanted(ctx: &Ctx<'_>, store: &StoreInfo, scope: &Scope) -> Result<Vec<Wanted>
     let today = ctx.today(store);
     let mut out = Vec::new();
     // Stock levels: V10's running totals, one row per product and store.
-    let mut stmt = ctx.tx.prepare_cached(
+    let mut stmt = ctx.tx.prepare_cached(&format!(
         "SELECT sl.product_id, p.name, p.unit, sl.available_milli, sl.reorder_milli
            FROM stock_levels sl JOIN products p ON p.id = sl.product_id
           WHERE sl.store_id = ?1
-            AND (?2 IS NULL OR sl.product_id IN (SELECT value FROM json_each(?2)))
+            AND {}
             AND ((sl.reorder_milli IS NOT NULL AND sl.available_milli <= sl.reorder_milli)
               OR (sl.available_milli = 0 AND p.deleted_at IS NULL AND p.status = 'active'
                   AND EXISTS (SELECT 1 FROM batches b WHERE b.product_id = sl.product_id AND b.store_id = sl.store_id)))",
-    )?;
+        in_scope(scope, "sl.product_id", 2)
+    ))?;
     let rows = stmt.query_map(params![store.id, scope], |r| {
         Ok((
             r.get::<_, ProductId>(0)?,
@@ -197,13 +211,14 @@ fn wanted(ctx: &Ctx<'_>, store: &StoreInfo, scope: &Scope) -> Result<Vec<Wanted>
     // Lots with stock: expiring within the window, expired, recalled.
     let horizon = (today + Duration::days(settings.expiry_alert_days)).to_string();
     let today_s = today.to_string();
-    let mut stmt = ctx.tx.prepare_cached(
+    let mut stmt = ctx.tx.prepare_cached(&format!(
         "SELECT b.id, b.product_id, b.batch_number, p.name, b.expiry_date, b.status, b.on_hand_milli, p.unit
            FROM batches b JOIN products p ON p.id = b.product_id
           WHERE b.store_id = ?1 AND b.on_hand_milli > 0
             AND (b.expiry_date <= ?2 OR b.status = 'recalled')
-            AND (?3 IS NULL OR b.product_id IN (SELECT value FROM json_each(?3)))",
-    )?;
+            AND {}",
+        in_scope(scope, "b.product_id", 3)
+    ))?;
     let rows = stmt.query_map(params![store.id, horizon, scope], |r| {
         Ok((
             r.get::<_, BatchId>(0)?,
@@ -354,13 +369,18 @@ impl Operation for RunAlertSweep {
         }
         let mut open: Vec<(AlertType, String)> = Vec::new();
         {
-            let mut stmt = ctx.tx.prepare_cached(
+            let mut stmt = ctx.tx.prepare_cached(&format!(
                 "SELECT alert_type, subject_id FROM alerts
                   WHERE store_id = ?1 AND status IN ('active', 'acknowledged')
                     AND subject_kind <> 'vial_session'
-                    AND (?2 IS NULL OR (product_id IN (SELECT value FROM json_each(?2))
-                                        AND alert_type <> 'reorder_recommended'))",
-            )?;
+                    AND {}{}",
+                in_scope(&scope, "product_id", 2),
+                if scope.is_some() {
+                    " AND alert_type <> 'reorder_recommended'"
+                } else {
+                    ""
+                }
+            ))?;
             let rows = stmt.query_map(params![store.id, scope], |r| {
                 Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
             })?;
