@@ -1360,6 +1360,19 @@ fn an_open_alert_is_found_by_seek_with_or_without_its_kind() {
         scoped.contains("ix_alerts_open_product (store_id=? AND product_id=?)"),
         "{scoped}"
     );
+    // The open alerts by severity, from the index alone (V22).
+    let counts: String = raw
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT severity, COUNT(*) FROM alerts
+              WHERE store_id = 's' AND status IN ('active', 'acknowledged') GROUP BY severity",
+            [],
+            |r| r.get(3),
+        )
+        .unwrap();
+    assert!(
+        counts.contains("COVERING INDEX ix_alerts_open_severity"),
+        "{counts}"
+    );
 }
 
 #[test]

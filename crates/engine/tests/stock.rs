@@ -1608,12 +1608,13 @@ fn search_finds_word_prefixes_anywhere_names_first() {
     // chain; V13: counts; V14: transfers; V15: the stock freeze date, while its rebuild of
     // stock_adjustments runs again on the table as it is; V16: the alert sweep's marks;
     // V17: the sync links; V18: purchase orders and the store's purchase-order limit;
-    // V19: customers; V20: the reports' sales-line index; V21, V22: open alerts by subject id and by product).
+    // V19: customers; V20: the reports' sales-line index; V21, V22: open alerts by subject id, product and severity).
     fx.receive(pcm, "P0", day(30), 7);
     let path = fx.path.clone();
     let raw = fx.raw();
     raw.execute_batch(
-        "DROP INDEX ix_alerts_open_product;
+        "DROP INDEX ix_alerts_open_severity;
+         DROP INDEX ix_alerts_open_product;
          DROP INDEX ix_alerts_open_subject_id;
          DROP INDEX ix_sale_lines_product;
          DROP TABLE customers;

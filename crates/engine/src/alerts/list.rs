@@ -240,25 +240,31 @@ impl Operation for ListAlerts {
         let rows = stmt
             .query_map(&*f.params(&extra), read_view)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut open = SeverityCounts::default();
-        let mut stmt = ctx.tx.prepare_cached(
-            "SELECT severity, COUNT(*) FROM alerts
-              WHERE store_id = ?1 AND status IN ('active', 'acknowledged') GROUP BY severity",
-        )?;
-        let counts = stmt
-            .query_map([store.id], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        for (s, n) in counts {
-            match Severity::parse(&s)? {
-                Severity::Critical => open.critical = n,
-                Severity::Warning => open.warning = n,
-                Severity::Info => open.info = n,
-            }
-        }
+        let open = open_counts(ctx, store.id)?;
         Ok(AlertPage { rows, total, open })
     }
+}
+
+/// A store's open alerts by severity (read from V22's index alone).
+pub(crate) fn open_counts(ctx: &Ctx<'_>, store: StoreId) -> Result<SeverityCounts> {
+    let mut open = SeverityCounts::default();
+    let mut stmt = ctx.tx.prepare_cached(
+        "SELECT severity, COUNT(*) FROM alerts
+          WHERE store_id = ?1 AND status IN ('active', 'acknowledged') GROUP BY severity",
+    )?;
+    let counts = stmt
+        .query_map([store], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (s, n) in counts {
+        match Severity::parse(&s)? {
+            Severity::Critical => open.critical = n,
+            Severity::Warning => open.warning = n,
+            Severity::Info => open.info = n,
+        }
+    }
+    Ok(open)
 }
 
 /// Loads an alert for a step, checking the actor may act in its store. A

@@ -402,12 +402,7 @@ impl Operation for RunAlertSweep {
         }
         // After the sweep's own events: what it wrote itself needs no second look.
         mark_swept(ctx, store.id, newest_seq(ctx, store.id)?)?;
-        let page = super::list::ListAlerts {
-            store_id: Some(store.id),
-            limit: Some(1),
-            ..Default::default()
-        };
-        let open = crate::op::Operation::run(page, ctx)?.open;
+        let open = super::list::open_counts(ctx, store.id)?;
         Ok(SweepResult {
             store_id: store.id,
             raised,
