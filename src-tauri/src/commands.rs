@@ -174,6 +174,25 @@ fn send_progress(channel: &Channel<ImportProgress>, progress: ImportProgress) {
     }
 }
 
+/// Saves an export the UI holds (CSV text the engine made) as `file_name`
+/// in the Downloads folder (or `PHARMAPOS_EXPORT_DIR`), never over an
+/// existing file, and returns the full path written.
+#[tauri::command]
+pub async fn save_export(
+    app: AppHandle,
+    file_name: String,
+    contents: String,
+) -> Result<String, ApiError> {
+    require_session(&app).await?;
+    let dir = crate::export::export_dir(app.path().download_dir().ok())?;
+    let path = tauri::async_runtime::spawn_blocking(move || {
+        crate::export::save(&dir, &file_name, &contents)
+    })
+    .await
+    .map_err(|e| ApiError::internal("saving an export", e))??;
+    Ok(path.display().to_string())
+}
+
 /// Backs the live database up to `path` (must not exist yet).
 #[tauri::command]
 pub async fn backup_database(app: AppHandle, path: String) -> Result<String, ApiError> {

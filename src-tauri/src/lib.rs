@@ -17,10 +17,12 @@
 //! - [`display`]: whether a window can open here, asked before Tauri starts.
 //! - [`commands`]: the Tauri commands and the `data-changed` event.
 //! - [`error`]: the `{kind, message, details}` error the UI receives.
+//! - [`export`]: saving an export in the Downloads folder.
 
 pub mod commands;
 pub mod display;
 pub mod error;
+pub mod export;
 pub mod options;
 pub mod printer;
 pub mod secrets;
@@ -106,6 +108,7 @@ pub fn run(options: LaunchOptions) -> Result<(), Box<dyn std::error::Error>> {
             commands::preview_import_file,
             commands::run_import_file,
             commands::backup_database,
+            commands::save_export,
             commands::till_config,
             commands::rename_till,
             commands::open_demo,

@@ -152,6 +152,15 @@ export function registerSync(serverUrl: string, secret: string): Promise<SyncVie
   return invokeTyped<SyncView>("register_sync", { serverUrl, secret });
 }
 
+/**
+ * Saves an export's text as `fileName` in the Downloads folder (or
+ * PHARMAPOS_EXPORT_DIR); an existing file is never overwritten ("name (2).csv").
+ * Resolves to the full path written.
+ */
+export function saveExport(fileName: string, contents: string): Promise<string> {
+  return invokeTyped<string>("save_export", { fileName, contents });
+}
+
 /** Asks the user where to save a backup; null when cancelled. */
 export async function chooseBackupFile(defaultName: string): Promise<string | null> {
   try {

@@ -1,20 +1,22 @@
-// Saving a file the app made (an export) from the webview: a Blob behind a
-// download link, clicked once and let go, so no file dialog or shell command
-// is needed for a text export.
+// Saving a file the app made (an export): the shell writes it to the
+// Downloads folder (or PHARMAPOS_EXPORT_DIR) under the given name, never
+// over an existing file, and says where. A webview's own Blob download
+// lands wherever WebKitGTK decides (the app's working directory on Linux),
+// where a manager never finds it.
+import { useMutation } from "@tanstack/react-query";
 
-/** Offers `text` to the user as a file named `fileName`. */
-export function downloadText(text: string, fileName: string, type = "text/plain"): void {
-  const url = URL.createObjectURL(new Blob([text], { type: `${type};charset=utf-8` }));
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = fileName;
-  link.style.display = "none";
-  document.body.appendChild(link);
-  try {
-    link.click();
-  } finally {
-    link.remove();
-    // Some webviews read the Blob after click() returns: let it go a moment later.
-    window.setTimeout(() => URL.revokeObjectURL(url), 1000);
-  }
+import { saveExport, type ApiError } from "../api";
+
+/** What to save: the text and the file's name. */
+export interface SaveRequest {
+  text: string;
+  fileName: string;
+}
+
+/**
+ * Saves files through the shell. `mutateAsync({text, fileName})` resolves to
+ * the full path written; a failure is the mutation's `error` (show it).
+ */
+export function useSaveText() {
+  return useMutation<string, ApiError, SaveRequest>({ mutationFn: ({ text, fileName }) => saveExport(fileName, text) });
 }

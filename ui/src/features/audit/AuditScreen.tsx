@@ -17,7 +17,7 @@ import { ErrorMessage } from "../../components/ErrorMessage";
 import { DateFilter, Field, LatestLimit } from "../../components/Field";
 import { ProductPicker } from "../../components/ProductPicker";
 import { Notice, Screen } from "../../components/Screen";
-import { downloadText } from "../../lib/download";
+import { useSaveText } from "../../lib/download";
 import { useFormat, type Formatters } from "../../lib/locale";
 import { COMMAND_KEY, useCommandMutation } from "../../lib/queries";
 import { useOnUnauthenticated } from "../shell/session";
@@ -143,14 +143,14 @@ export function AuditScreen() {
   };
   const trail = useAuditPages(filter, limit);
   const exporter = useMutation<AuditCsv, ApiError, AuditCsvFilter>({ mutationFn: exportAuditCsv });
+  const saver = useSaveText();
 
   async function exportCsv() {
     setNotice("");
     const out = await exporter.mutateAsync(filter).catch(() => null);
     if (!out) return;
-    const name = `audit-${fmt.today()}.csv`;
-    downloadText(out.csv, name, "text/csv");
-    setNotice(t("Exported {{count}} events to {{name}}.", { count: out.rows, name }));
+    const path = await saver.mutateAsync({ text: out.csv, fileName: `audit-${fmt.today()}.csv` }).catch(() => null);
+    if (path) setNotice(t("Exported {{count}} events to {{name}}.", { count: out.rows, name: path }));
   }
 
   return (
@@ -164,7 +164,7 @@ export function AuditScreen() {
     >
       <Verification />
       <Notice>{notice}</Notice>
-      <ErrorMessage error={exporter.error} />
+      <ErrorMessage error={exporter.error ?? saver.error} />
       <div className="toolbar">
         <Field label={t("Area")}>
           {(id) => (

@@ -1,19 +1,13 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { clearMocks } from "@tauri-apps/api/mocks";
 
 import type { LotTrace } from "../../bindings/LotTrace";
 import type { Recall } from "../../bindings/Recall";
-import { renderWithStore } from "../../test/renderWithStore";
+import { DOWNLOADS, renderWithStore, saved } from "../../test/renderWithStore";
 import { RecallsScreen } from "./RecallsScreen";
 
-vi.mock("../../lib/download", () => ({ downloadText: vi.fn() }));
-import { downloadText } from "../../lib/download";
-
-afterEach(() => {
-  clearMocks();
-  vi.mocked(downloadText).mockClear();
-});
+afterEach(() => clearMocks());
 
 const RECALL: Recall = {
   recall_id: "r1",
@@ -79,7 +73,8 @@ describe("RecallsScreen", () => {
     expect(within(patients).getByText("12.5")).toBeInTheDocument();
     expect(within(patients).getAllByText("0803 555")).toHaveLength(3);
     fireEvent.click(within(dialog).getByRole("button", { name: "Export CSV" }));
-    await waitFor(() => expect(downloadText).toHaveBeenCalledWith("# contains patient data\npatient\n", "trace-LOT-B1.csv", "text/csv"));
+    await waitFor(() => expect(saved).toEqual([{ fileName: "trace-LOT-B1.csv", contents: "# contains patient data\npatient\n" }]));
+    expect(await within(dialog).findByText(`Saved to ${DOWNLOADS}/trace-LOT-B1.csv.`)).toBeInTheDocument();
     expect(calls.find((c) => c.name === "export_lot_trace_csv")?.input).toEqual({ batch_id: "b1" });
   });
 

@@ -3,6 +3,7 @@
 // Print gives the print-styled view; Export CSV saves the engine's CSV
 // (headed as holding patient data). The view and the export are logged by
 // the engine.
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import type { LotTrace } from "../../bindings/LotTrace";
@@ -10,7 +11,7 @@ import { DataTable } from "../../components/DataTable";
 import { Dialog } from "../../components/Dialog";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Loading } from "../../components/Screen";
-import { downloadText } from "../../lib/download";
+import { useSaveText } from "../../lib/download";
 import { useFormat } from "../../lib/locale";
 import { useCommandMutation, useCommandQuery } from "../../lib/queries";
 import { wasteReasonLabel } from "./labels";
@@ -19,11 +20,14 @@ export function TraceDialog({ batchId, onClose }: { batchId: string; onClose: ()
   const { t } = useTranslation();
   const trace = useCommandQuery("trace_lot", { batch_id: batchId });
   const exportCsv = useCommandMutation("export_lot_trace_csv");
+  const saver = useSaveText();
+  const [saved, setSaved] = useState("");
   const d = trace.data;
   return (
     <Dialog title={d ? t("Trace of lot {{lot}} ({{product}})", { lot: d.batch_number, product: d.product_name }) : t("Trace")} onClose={onClose} size="large">
       {trace.isLoading && <Loading what={t("the trace")} />}
-      <ErrorMessage error={trace.error ?? exportCsv.error} />
+      <ErrorMessage error={trace.error ?? exportCsv.error ?? saver.error} />
+      {saved && <p role="status">{t("Saved to {{path}}.", { path: saved })}</p>}
       {d && <TraceBody d={d} />}
       <div className="dialog-actions no-print">
         <button type="button" onClick={onClose}>
@@ -33,7 +37,11 @@ export function TraceDialog({ batchId, onClose }: { batchId: string; onClose: ()
           type="button"
           disabled={!d || exportCsv.isPending}
           onClick={() =>
-            d && exportCsv.mutate({ batch_id: batchId }, { onSuccess: (r) => downloadText(r.csv, `trace-${d.batch_number}.csv`, "text/csv") })
+            d &&
+            exportCsv.mutate(
+              { batch_id: batchId },
+              { onSuccess: (r) => void saver.mutateAsync({ text: r.csv, fileName: `trace-${d.batch_number}.csv` }).then(setSaved, () => null) },
+            )
           }
         >
           {t("Export CSV")}

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 
@@ -150,16 +150,16 @@ describe("ImportScreen", () => {
     expect(screen.queryByTestId("import-summary")).not.toBeInTheDocument();
   });
 
-  it("exports the chosen kind in the import's format", async () => {
-    const created = vi.fn(() => "blob:x");
-    Object.assign(URL, { createObjectURL: created, revokeObjectURL: vi.fn() });
+  it("exports the chosen kind in the import's format and says where the file went", async () => {
     const calls = renderImport((cmd, args) => {
       if (cmd === "call" && args["name"] === "export_onboarding_csv") return { csv: "name,phone\r\n", rows: 0 };
+      if (cmd === "save_export") return `/home/till/Downloads/${String(args["fileName"])}`;
       throw new Error(cmd);
     });
     fireEvent.change(screen.getByLabelText("What the file holds"), { target: { value: "suppliers" } });
     fireEvent.click(screen.getByRole("button", { name: "Export suppliers as CSV" }));
-    await waitFor(() => expect(created).toHaveBeenCalled());
+    expect(await screen.findByText("Saved to /home/till/Downloads/pharmapos-suppliers.csv.")).toBeInTheDocument();
     expect(calls).toContainEqual({ cmd: "call", args: { name: "export_onboarding_csv", input: { kind: "suppliers" } } });
+    expect(calls).toContainEqual({ cmd: "save_export", args: { fileName: "pharmapos-suppliers.csv", contents: "name,phone\r\n" } });
   });
 });

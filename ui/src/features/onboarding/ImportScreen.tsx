@@ -21,7 +21,7 @@ import { DataTable } from "../../components/DataTable";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field } from "../../components/Field";
 import { Notice, Screen } from "../../components/Screen";
-import { downloadText } from "../../lib/download";
+import { useSaveText } from "../../lib/download";
 import { useFormat } from "../../lib/locale";
 import { useCommandMutation } from "../../lib/queries";
 import { csvOf } from "../../lib/csv";
@@ -53,6 +53,8 @@ export function ImportScreen() {
   const [runErrors, setRunErrors] = useState<{ errors: RowError[]; count: number } | null>(null);
   const [outcome, setOutcome] = useState<ImportOutcome | null>(null);
   const exportCsv = useCommandMutation("export_onboarding_csv");
+  const saver = useSaveText();
+  const [saved, setSaved] = useState("");
 
   function reset(next: { kind?: ImportKind; path?: string }) {
     if (next.kind !== undefined) setKind(next.kind);
@@ -126,7 +128,11 @@ export function ImportScreen() {
   }
 
   function exportKind() {
-    exportCsv.mutate({ kind }, { onSuccess: (r) => downloadText(r.csv, `pharmapos-${kind.replace("_", "-")}.csv`, "text/csv") });
+    setSaved("");
+    exportCsv.mutate(
+      { kind },
+      { onSuccess: (r) => void saver.mutateAsync({ text: r.csv, fileName: `pharmapos-${kind.replace("_", "-")}.csv` }).then(setSaved, () => null) },
+    );
   }
 
   const errors = runErrors ?? (preview ? { errors: preview.errors, count: preview.error_count } : null);
@@ -212,7 +218,8 @@ export function ImportScreen() {
         <button type="button" onClick={exportKind} disabled={exportCsv.isPending}>
           {t("Export {{what}} as CSV", { what: kindLabel[kind].toLowerCase() })}
         </button>
-        <ErrorMessage error={exportCsv.error} />
+        {saved && <p role="status">{t("Saved to {{path}}.", { path: saved })}</p>}
+        <ErrorMessage error={exportCsv.error ?? saver.error} />
       </section>
     </Screen>
   );
@@ -301,24 +308,27 @@ function ErrorList({ errors, count, kind }: { errors: RowError[]; count: number;
   const { t } = useTranslation();
   const f = useFormat();
   const shown = errors.slice(0, ERRORS_SHOWN);
+  const saver = useSaveText();
   function download() {
     const csv = csvOf(
       ["row", "line", "field", "column", "value", "message"],
       errors.map((e) => [String(e.row), String(e.line), e.field ?? "", e.column ?? "", e.value ?? "", e.message]),
     );
-    downloadText(csv, `pharmapos-${kind.replace("_", "-")}-errors.csv`, "text/csv");
+    saver.mutate({ text: csv, fileName: `pharmapos-${kind.replace("_", "-")}-errors.csv` });
   }
   return (
     <section aria-labelledby="import-errors">
       <h2 id="import-errors">{t("Errors")}</h2>
       <p>
         {count > shown.length
-          ? t("Showing {{shown}} of {{count}} errors; the download lists {{listed}}.", { shown: f.qty(String(shown.length)), count: f.qty(String(count)), listed: f.qty(String(errors.length)) })
+          ? t("Showing {{shown}} of {{count}} errors; the saved file lists {{listed}}.", { shown: f.qty(String(shown.length)), count: f.qty(String(count)), listed: f.qty(String(errors.length)) })
           : t("{{count}} errors.", { count: f.qty(String(count)) })}{" "}
         <button type="button" onClick={download}>
-          {t("Download the errors (CSV)")}
+          {t("Save the errors (CSV)")}
         </button>
       </p>
+      {saver.data && <p role="status">{t("Saved to {{path}}.", { path: saver.data })}</p>}
+      <ErrorMessage error={saver.error} />
       <DataTable
         label={t("Errors in the file")}
         rows={shown}

@@ -1,18 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { clearMocks } from "@tauri-apps/api/mocks";
 
-vi.mock("../../lib/download", () => ({ downloadText: vi.fn() }));
-import { downloadText } from "../../lib/download";
 
 import { makeFormatters } from "../../lib/locale";
 import { NGN_STORE } from "../../test-utils";
-import { renderWithStore, type Calls } from "../../test/renderWithStore";
+import { DOWNLOADS, renderWithStore, saved, type Calls } from "../../test/renderWithStore";
 import { SCREENS } from "../shell/screens";
 import { CSV, engine } from "./fixtures";
 import { ReportsScreen } from "./ReportsScreen";
 
-beforeEach(() => vi.mocked(downloadText).mockClear());
 afterEach(() => clearMocks());
 
 /** The inputs sent with `name`, in order. */
@@ -118,9 +115,9 @@ describe("ReportsScreen", { timeout: 30_000 }, () => {
     select("Group by", "category", panel);
     fireEvent.change(within(panel).getByLabelText("Product"), { target: { value: "amox" } });
     fireEvent.click(within(panel).getByRole("button", { name: "Export CSV" }));
-    await waitFor(() => expect(downloadText).toHaveBeenCalledWith(CSV.csv, "stock_valuation-2026-11-30.csv", "text/csv"));
+    await waitFor(() => expect(saved).toEqual([{ fileName: "stock_valuation-2026-11-30.csv", contents: CSV.csv }]));
     expect(sent(calls, "export_report_csv")).toEqual([{ report: "stock_valuation", group_by: "category", query: "amox" }]);
-    expect(await within(panel).findByText("Exported 2 rows to stock_valuation-2026-11-30.csv.")).toBeInTheDocument();
+    expect(await within(panel).findByText(`Exported 2 rows to ${DOWNLOADS}/stock_valuation-2026-11-30.csv.`)).toBeInTheDocument();
   });
 
   it("shows batch aging's buckets and slow movers, and sends slow days", async () => {
@@ -190,11 +187,11 @@ describe("ReportsScreen", { timeout: 30_000 }, () => {
     fireEvent.click(within(panel).getByRole("button", { name: "Export CSV" }));
     expect(
       await within(panel).findByText(
-        "Exported the first 100,000 of 123,456 rows to movement_log-2026-11-30.csv: the file stops at the export limit; narrow the filters for the rest.",
+        `Exported the first 100,000 of 123,456 rows to ${DOWNLOADS}/movement_log-2026-11-30.csv: the file stops at the export limit; narrow the filters for the rest.`,
       ),
     ).toBeInTheDocument();
     expect(sent(calls, "export_report_csv")).toEqual([{ report: "movement_log", from, to: TODAY, kind: "writeoff" }]);
-    expect(downloadText).toHaveBeenCalledWith("x\n", "movement_log-2026-11-30.csv", "text/csv");
+    expect(saved).toEqual([{ fileName: "movement_log-2026-11-30.csv", contents: "x\n" }]);
   });
 
   it("shows waste by source and reason and per product, and sends source and reason", async () => {

@@ -11,7 +11,7 @@ import { DateField } from "../../components/DateField";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field } from "../../components/Field";
 import { Notice } from "../../components/Screen";
-import { downloadText } from "../../lib/download";
+import { useSaveText } from "../../lib/download";
 import { useFormat, type Formatters } from "../../lib/locale";
 import { useCommandMutation, useCommandQuery } from "../../lib/queries";
 
@@ -155,21 +155,23 @@ export function ExportButton({ request, disabled }: { request: ReportRequest; di
   const { t } = useTranslation();
   const f = useFormat();
   const exporter = useCommandMutation("export_report_csv");
+  const saver = useSaveText();
   const [notice, setNotice] = useState("");
 
   async function run() {
     setNotice("");
     const out = await exporter.mutateAsync(request).catch(() => null);
     if (!out) return;
-    downloadText(out.csv, out.file_name, "text/csv");
+    const path = await saver.mutateAsync({ text: out.csv, fileName: out.file_name }).catch(() => null);
+    if (!path) return;
     setNotice(
       out.capped
         ? t("Exported the first {{rows}} of {{total}} rows to {{name}}: the file stops at the export limit; narrow the filters for the rest.", {
             rows: f.qty(String(out.rows)),
             total: f.qty(String(out.total_rows)),
-            name: out.file_name,
+            name: path,
           })
-        : t("Exported {{count}} rows to {{name}}.", { count: out.rows, name: out.file_name }),
+        : t("Exported {{count}} rows to {{name}}.", { count: out.rows, name: path }),
     );
   }
 
@@ -179,7 +181,7 @@ export function ExportButton({ request, disabled }: { request: ReportRequest; di
         {exporter.isPending ? t("Exporting…") : t("Export CSV")}
       </button>
       <Notice>{notice}</Notice>
-      <ErrorMessage error={exporter.error} onDismiss={() => exporter.reset()} />
+      <ErrorMessage error={exporter.error ?? saver.error} onDismiss={() => (exporter.reset(), saver.reset())} />
     </div>
   );
 }
