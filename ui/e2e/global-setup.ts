@@ -41,8 +41,10 @@ export default async function setup(): Promise<() => Promise<void>> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   // The webview's own data (cache, local storage) goes to a throwaway folder.
   const xdg = mkdtempSync(join(tmpdir(), "pharmapos-e2e-xdg-"));
+  // Exports go to a throwaway folder too, not this machine's Downloads.
+  const exports = mkdtempSync(join(tmpdir(), "pharmapos-e2e-exports-"));
   const driver = spawn(tauriDriver(), ["--port", String(DRIVER_PORT), "--native-port", String(NATIVE_PORT)], {
-    env: { ...process.env, XDG_DATA_HOME: xdg, PHARMAPOS_DB: "" },
+    env: { ...process.env, XDG_DATA_HOME: xdg, PHARMAPOS_DB: "", PHARMAPOS_EXPORT_DIR: exports },
     stdio: ["ignore", "inherit", "inherit"],
   });
   await waitForPort(DRIVER_PORT, driver, 20_000);
@@ -51,5 +53,6 @@ export default async function setup(): Promise<() => Promise<void>> {
     await new Promise((r) => setTimeout(r, 300));
     if (driver.exitCode === null) driver.kill("SIGKILL");
     rmSync(xdg, { recursive: true, force: true });
+    rmSync(exports, { recursive: true, force: true });
   };
 }

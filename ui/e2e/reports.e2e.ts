@@ -2,6 +2,7 @@
 // the Reports screen opens and shows the engine's figures in a table (no
 // error, nothing left loading), the sales report exports its rows as CSV,
 // and the valuation's total matches the sum of its rows.
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { choose, clickButton, goTo, screenshot, waitForText, type AppSession } from "./app";
@@ -45,8 +46,13 @@ describe("the reports", () => {
     await openTab("Sales");
     await clickButton(b, "Export CSV", PANEL);
     const notice = await waitForText(b, "rows to ");
-    const rows = Number(((await notice.getText()).match(/Exported (\d[\d,]*) rows?/)?.[1] ?? "0").replace(/,/g, ""));
+    const said = (await notice.getText()).match(/Exported (\d[\d,]*) rows? to (.+\.csv)\./);
+    const rows = Number((said?.[1] ?? "0").replace(/,/g, ""));
     expect(rows).toBeGreaterThan(0);
+    // The file is where the notice says, header first, one line a row.
+    const lines = readFileSync(said?.[2] ?? "", "utf8").trimEnd().split(/\r?\n/);
+    expect(lines[0]).toContain("revenue");
+    expect(lines).toHaveLength(rows + 1);
     await screenshot(b, "reports-sales");
   });
 
