@@ -265,7 +265,15 @@ impl Checker for OpeningStock {
             }
         };
         let Some(batch) = batch else { return Ok(()) };
-        let stored_expiry =
+        // A date cell that did not read as a date is its own error already:
+        // "needs an expiry date" on top of it would only repeat it.
+        let unreadable = c
+            .errors
+            .iter()
+            .any(|e| matches!(e.field.as_deref(), Some("expiry_date" | "manufacture_date")));
+        let stored_expiry = if unreadable {
+            None
+        } else {
             match check_receipt_dates(&p.rules, &batch, expiry, manufacture, self.today) {
                 Ok(e) => Some(e),
                 Err(e) => {
@@ -276,7 +284,8 @@ impl Checker for OpeningStock {
                     c.error(&field, e.to_string());
                     None
                 }
-            };
+            }
+        };
         let key = (p.rules.id, batch.clone());
         match self.batches.get(&key) {
             Some(0) => c.error(
