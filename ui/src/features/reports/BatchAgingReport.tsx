@@ -11,7 +11,7 @@ import { DataTable, type Column } from "../../components/DataTable";
 import { PagedTable, type PageState } from "../../components/PagedTable";
 import { useFormat } from "../../lib/locale";
 import { useCommandQuery } from "../../lib/queries";
-import { CategorySelect, ChoiceField, ExportButton, Filters, opt, pageOf, ProductQueryField, Totals } from "./parts";
+import { CategorySelect, ChoiceField, ExportButton, Filters, opt, pageOf, ProductQueryField, Totals, andFirstPage } from "./parts";
 
 const SLOW_DAYS = ["30", "60", "90", "180", "365"] as const;
 type SlowDays = (typeof SLOW_DAYS)[number];
@@ -63,26 +63,17 @@ export function BatchAgingReport() {
       <Filters label={t("Batch aging filters")}>
         <CategorySelect
           value={category}
-          onChange={(c) => {
-            setCategory(c);
-            first();
-          }}
+          onChange={andFirstPage(setCategory, first)}
         />
         <ProductQueryField
           value={query}
-          onChange={(q) => {
-            setQuery(q);
-            first();
-          }}
+          onChange={andFirstPage(setQuery, first)}
         />
         <ChoiceField
           label={t("Slow: no sale for")}
           name="slow_days"
           value={slowDays}
-          onChange={(d) => {
-            setSlowDays(d);
-            first();
-          }}
+          onChange={andFirstPage(setSlowDays, first)}
           options={SLOW_DAYS.map((d) => ({ value: d, label: t("{{count}} days", { count: Number(d) }) }))}
         />
       </Filters>

@@ -12,7 +12,7 @@ import { DataTable, type Column } from "../../components/DataTable";
 import { PagedTable, type PageState } from "../../components/PagedTable";
 import { useFormat } from "../../lib/locale";
 import { useCommandQuery } from "../../lib/queries";
-import { CategorySelect, CheckField, ChoiceField, ExportButton, Filters, opt, pageOf, ProductQueryField, Totals } from "./parts";
+import { CategorySelect, CheckField, ChoiceField, ExportButton, Filters, opt, pageOf, ProductQueryField, Totals, andFirstPage } from "./parts";
 
 const HORIZONS = ["7", "14", "30", "90", "180", "365"] as const;
 type Horizon = (typeof HORIZONS)[number];
@@ -80,36 +80,24 @@ export function ExpiryRiskReport() {
       <Filters label={t("Expiry risk filters")}>
         <CategorySelect
           value={category}
-          onChange={(c) => {
-            setCategory(c);
-            first();
-          }}
+          onChange={andFirstPage(setCategory, first)}
         />
         <ProductQueryField
           value={query}
-          onChange={(q) => {
-            setQuery(q);
-            first();
-          }}
+          onChange={andFirstPage(setQuery, first)}
         />
         <ChoiceField
           label={t("List batches expiring within")}
           name="horizon_days"
           value={horizon}
-          onChange={(h) => {
-            setHorizon(h);
-            first();
-          }}
+          onChange={andFirstPage(setHorizon, first)}
           options={HORIZONS.map((h) => ({ value: h, label: t("{{count}} days", { count: Number(h) }) }))}
         />
         <CheckField
           label={t("List expired batches too")}
           name="include_expired"
           checked={withExpired}
-          onChange={(v) => {
-            setWithExpired(v);
-            first();
-          }}
+          onChange={andFirstPage(setWithExpired, first)}
         />
       </Filters>
       <ExportButton request={{ report: "expiry_risk", ...filters }} />

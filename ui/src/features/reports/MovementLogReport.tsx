@@ -13,7 +13,7 @@ import { ProductPicker } from "../../components/ProductPicker";
 import { useFormat } from "../../lib/locale";
 import { useCommandQuery } from "../../lib/queries";
 import { MOVEMENT_KINDS, movementKindLabel } from "./labels";
-import { ChoiceField, defaultPeriod, ExportButton, Filters, opt, pageOf, PeriodFields, Totals } from "./parts";
+import { ChoiceField, defaultPeriod, ExportButton, Filters, opt, pageOf, PeriodFields, Totals, andFirstPage } from "./parts";
 
 export function MovementLogReport() {
   const { t } = useTranslation();
@@ -55,32 +55,20 @@ export function MovementLogReport() {
         <PeriodFields
           from={from}
           to={to}
-          onFrom={(v) => {
-            setFrom(v);
-            first();
-          }}
-          onTo={(v) => {
-            setTo(v);
-            first();
-          }}
+          onFrom={andFirstPage(setFrom, first)}
+          onTo={andFirstPage(setTo, first)}
         />
         <ChoiceField
           label={t("Kind")}
           name="kind"
           value={kind}
-          onChange={(k) => {
-            setKind(k);
-            first();
-          }}
+          onChange={andFirstPage(setKind, first)}
           options={[{ value: "" as const, label: t("All kinds") }, ...MOVEMENT_KINDS.map((k) => ({ value: k, label: movementKindLabel(t, k) }))]}
         />
         <ProductPicker
           value={productId}
           allowAll
-          onChange={(id) => {
-            setProductId(id);
-            first();
-          }}
+          onChange={andFirstPage(setProductId, first)}
         />
       </Filters>
       <ExportButton request={{ report: "movement_log", ...filters }} />

@@ -15,7 +15,7 @@ import { ProductPicker } from "../../components/ProductPicker";
 import { useFormat } from "../../lib/locale";
 import { useCommandQuery } from "../../lib/queries";
 import { salesGroupLabel, salesSortLabel } from "./labels";
-import { CategorySelect, ChoiceField, defaultPeriod, ExportButton, Filters, opt, pageOf, PeriodFields, Totals } from "./parts";
+import { CategorySelect, ChoiceField, defaultPeriod, ExportButton, Filters, opt, pageOf, PeriodFields, Totals, andFirstPage } from "./parts";
 
 const GROUPS: readonly SalesGroup[] = ["day", "product", "category"];
 const SORTS: readonly SalesSort[] = ["revenue", "margin", "quantity", "name"];
@@ -96,23 +96,14 @@ export function SalesReport() {
         <PeriodFields
           from={from}
           to={to}
-          onFrom={(v) => {
-            setFrom(v);
-            first();
-          }}
-          onTo={(v) => {
-            setTo(v);
-            first();
-          }}
+          onFrom={andFirstPage(setFrom, first)}
+          onTo={andFirstPage(setTo, first)}
         />
         <ChoiceField
           label={t("Group by")}
           name="group_by"
           value={groupBy}
-          onChange={(g) => {
-            setGroupBy(g);
-            first();
-          }}
+          onChange={andFirstPage(setGroupBy, first)}
           options={GROUPS.map((g) => ({ value: g, label: salesGroupLabel(t, g) }))}
         />
         {groupBy !== "day" && (
@@ -126,18 +117,12 @@ export function SalesReport() {
         )}
         <CategorySelect
           value={category}
-          onChange={(c) => {
-            setCategory(c);
-            first();
-          }}
+          onChange={andFirstPage(setCategory, first)}
         />
         <ProductPicker
           value={productId}
           allowAll
-          onChange={(id) => {
-            setProductId(id);
-            first();
-          }}
+          onChange={andFirstPage(setProductId, first)}
         />
       </Filters>
       <ExportButton request={{ report: "sales_report", ...filters }} />

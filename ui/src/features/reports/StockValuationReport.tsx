@@ -14,7 +14,7 @@ import { PagedTable, type PageState } from "../../components/PagedTable";
 import { useFormat } from "../../lib/locale";
 import { useCommandQuery } from "../../lib/queries";
 import { valuationGroupLabel, valuationSortLabel } from "./labels";
-import { CategorySelect, CheckField, ChoiceField, ExportButton, Filters, opt, pageOf, ProductQueryField, Totals } from "./parts";
+import { CategorySelect, CheckField, ChoiceField, ExportButton, Filters, opt, pageOf, ProductQueryField, Totals, andFirstPage } from "./parts";
 
 const GROUPS: readonly ValuationGroup[] = ["product", "category", "store"];
 const SORTS: readonly ValuationSort[] = ["value", "name"];
@@ -83,25 +83,16 @@ export function StockValuationReport() {
           label={t("Group by")}
           name="group_by"
           value={groupBy}
-          onChange={(g) => {
-            setGroupBy(g);
-            first();
-          }}
+          onChange={andFirstPage(setGroupBy, first)}
           options={GROUPS.map((g) => ({ value: g, label: valuationGroupLabel(t, g) }))}
         />
         <CategorySelect
           value={category}
-          onChange={(c) => {
-            setCategory(c);
-            first();
-          }}
+          onChange={andFirstPage(setCategory, first)}
         />
         <ProductQueryField
           value={query}
-          onChange={(q) => {
-            setQuery(q);
-            first();
-          }}
+          onChange={andFirstPage(setQuery, first)}
         />
         {groupBy === "product" && (
           <ChoiceField
@@ -116,19 +107,13 @@ export function StockValuationReport() {
           label={t("Include expired stock")}
           name="include_expired"
           checked={expired}
-          onChange={(v) => {
-            setExpired(v);
-            first();
-          }}
+          onChange={andFirstPage(setExpired, first)}
         />
         <CheckField
           label={t("Include quarantined, recalled and damaged stock")}
           name="include_quarantined"
           checked={quarantined}
-          onChange={(v) => {
-            setQuarantined(v);
-            first();
-          }}
+          onChange={andFirstPage(setQuarantined, first)}
         />
       </Filters>
       <ExportButton request={{ report: "stock_valuation", ...filters }} />

@@ -16,7 +16,7 @@ import { WASTE_REASONS } from "../clinic/labels";
 import { useFormat } from "../../lib/locale";
 import { useCommandQuery } from "../../lib/queries";
 import { WASTE_SOURCES, wasteReasonText, wasteSourceLabel } from "./labels";
-import { ChoiceField, defaultPeriod, ExportButton, Filters, opt, pageOf, PeriodFields, Totals } from "./parts";
+import { ChoiceField, defaultPeriod, ExportButton, Filters, opt, pageOf, PeriodFields, Totals, andFirstPage } from "./parts";
 
 /** One row of `by_reason`: waste by where it came from and why. */
 type ReasonRow = WasteReportReason;
@@ -70,23 +70,14 @@ export function WasteReport() {
         <PeriodFields
           from={from}
           to={to}
-          onFrom={(v) => {
-            setFrom(v);
-            first();
-          }}
-          onTo={(v) => {
-            setTo(v);
-            first();
-          }}
+          onFrom={andFirstPage(setFrom, first)}
+          onTo={andFirstPage(setTo, first)}
         />
         <ChoiceField
           label={t("Source")}
           name="source"
           value={source}
-          onChange={(s) => {
-            setSource(s);
-            first();
-          }}
+          onChange={andFirstPage(setSource, first)}
           options={[{ value: "" as const, label: t("All sources") }, ...WASTE_SOURCES.map((s) => ({ value: s, label: wasteSourceLabel(t, s) }))]}
         />
         <Field label={t("Reason")}>
@@ -112,10 +103,7 @@ export function WasteReport() {
         <ProductPicker
           value={productId}
           allowAll
-          onChange={(id) => {
-            setProductId(id);
-            first();
-          }}
+          onChange={andFirstPage(setProductId, first)}
         />
       </Filters>
       <ExportButton request={{ report: "waste_report", ...filters }} />

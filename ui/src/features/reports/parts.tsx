@@ -186,6 +186,14 @@ export function ExportButton({ request, disabled }: { request: ReportRequest; di
   );
 }
 
+/** A filter's setter that also goes back to the first page (a new filter, new pages). */
+export function andFirstPage<T>(set: (v: T) => void, first: () => void): (v: T) => void {
+  return (v) => {
+    set(v);
+    first();
+  };
+}
+
 /** A page of rows as PagedTable takes it. */
 export function pageOf<T>(rows: readonly T[] | undefined, total: number | undefined): { rows: readonly T[]; total: number } | undefined {
   return rows === undefined ? undefined : { rows, total: total ?? rows.length };
