@@ -63,7 +63,7 @@ describe("importing a catalogue", () => {
     expect(await b.$(`${ERRORS}//tr[@data-row='4']`).getText()).toContain("twelve");
     const importButton = b.$("//button[starts-with(normalize-space(.), 'Import 4 rows')]");
     expect(await importButton.isEnabled()).toBe(false);
-    await screenshot(b, "import-errors");
+    await screenshot(b, "52-import-errors");
   });
 
   it("imports the fixed file with its progress, then the products are in the catalogue", async () => {

@@ -76,7 +76,7 @@ describe("a purchase order received in two parts", () => {
     await clickButton(b, "Receive", RECEIVE);
     await waitForText(b, `Order ${label} partly received.`);
     await b.waitUntil(() => receivedShown("2"), { timeoutMsg: "the lines should show 2 received" });
-    await screenshot(b, "purchase-order-partly-received");
+    await screenshot(b, "53-purchase-order-partly-received");
   });
 
   it("receives the other two from a second batch: the order is received, both receipts listed", async () => {

@@ -53,7 +53,7 @@ describe("the reports", () => {
     const lines = readFileSync(said?.[2] ?? "", "utf8").trimEnd().split(/\r?\n/);
     expect(lines[0]).toContain("revenue");
     expect(lines).toHaveLength(rows + 1);
-    await screenshot(b, "reports-sales");
+    await screenshot(b, "50-reports-sales");
   });
 
   it("shows stock valuation by category, its total the sum of the rows", async () => {
@@ -72,6 +72,6 @@ describe("the reports", () => {
     const total = await b.$("[data-testid='valuation-total-value']").getText();
     expect(total).toContain("₦");
     expect(sum).toBe(kobo(total));
-    await screenshot(b, "reports-valuation");
+    await screenshot(b, "51-reports-valuation");
   });
 });

@@ -191,14 +191,21 @@ export function ImportScreen() {
                   errors: f.qty(String(preview.error_count)),
                 })}
           </p>
+        </section>
+      )}
+
+      {/* The errors first: they are what the user has to act on. */}
+      {errors && errors.count > 0 && <ErrorList errors={errors.errors} count={errors.count} kind={kind} />}
+
+      {preview && (
+        <section aria-labelledby="import-mapping">
+          <h2 id="import-mapping">{t("Column mapping")}</h2>
           <MappingTable preview={preview} onMap={map} disabled={busy !== null} />
           {preview.unmapped_columns.length > 0 && (
             <p className="muted">{t("Columns not imported: {{columns}}.", { columns: preview.unmapped_columns.join(", ") })}</p>
           )}
         </section>
       )}
-
-      {errors && errors.count > 0 && <ErrorList errors={errors.errors} count={errors.count} kind={kind} />}
 
       {preview && preview.rows.length > 0 && <RowsPreview preview={preview} />}
 
