@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { QueryClient } from "@tanstack/react-query";
+import { QueryClient, QueryObserver } from "@tanstack/react-query";
 import { emit } from "@tauri-apps/api/event";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 
@@ -10,19 +10,55 @@ afterEach(() => clearMocks());
 describe("staleAfter", () => {
   it("refreshes everything after a stock or money change", () => {
     for (const c of ["complete_sale", "receive_stock", "hold_cart", "return_items", "void_sale", "close_shift"]) {
-      expect(staleAfter(c)).toEqual({ queryKey: [COMMAND_KEY] });
+      expect(staleAfter(c)).toEqual([{ queryKey: [COMMAND_KEY] }]);
     }
   });
 
   it("refreshes only the held carts after a cart edit the till has already drawn", () => {
     for (const c of ["add_cart_line", "update_cart_line", "remove_cart_line", "set_line_discount", "override_line_price"]) {
-      expect(staleAfter(c)).toEqual({ queryKey: [COMMAND_KEY, "list_held_carts"] });
+      expect(staleAfter(c)).toEqual([{ queryKey: [COMMAND_KEY, "list_held_carts"] }]);
     }
   });
 
   it("refreshes only the sync status when a sync run starts or ends, everything after registering", () => {
-    expect(staleAfter("sync")).toEqual({ queryKey: SYNC_STATUS_KEY });
-    expect(staleAfter("configure_sync")).toEqual({ queryKey: [COMMAND_KEY] });
+    expect(staleAfter("sync")).toEqual([{ queryKey: SYNC_STATUS_KEY }]);
+    expect(staleAfter("configure_sync")).toEqual([{ queryKey: [COMMAND_KEY] }]);
+  });
+
+  it("after a cancelled cart marks every read stale but refetches only the held carts and the sync backlog", async () => {
+    mockIPC(() => null, { shouldMockEvents: true });
+    const client = new QueryClient({ defaultOptions: { queries: { staleTime: Infinity, retry: false } } });
+    const fetched: string[] = [];
+    // The till's open reads: an observer each, as a mounted screen has.
+    const open = ["get_shift_report", "list_alerts", "list_held_carts", "get_sync_status"];
+    const unsubscribe = open.map((name) => {
+      client.setQueryData([COMMAND_KEY, name, {}], "fresh");
+      const observer = new QueryObserver(client, {
+        queryKey: [COMMAND_KEY, name, {}],
+        queryFn: () => {
+          fetched.push(name);
+          return "new";
+        },
+      });
+      return observer.subscribe(() => undefined);
+    });
+    // A screen that is not open.
+    client.setQueryData([COMMAND_KEY, "list_products", {}], "fresh");
+    const stop = await wireDataChanged(client);
+    await emit("data-changed", { command: "cancel_cart" });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(fetched.sort()).toEqual(["get_sync_status", "list_held_carts"]);
+    // The rest are stale, refetched when their screen next asks.
+    for (const name of ["get_shift_report", "list_alerts", "list_products"]) {
+      expect(client.getQueryState([COMMAND_KEY, name, {}])?.isInvalidated, name).toBe(true);
+    }
+    // A sale, by contrast, refetches every open read.
+    fetched.length = 0;
+    await emit("data-changed", { command: "complete_sale" });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(fetched.sort()).toEqual([...open].sort());
+    stop();
+    unsubscribe.forEach((u) => u());
   });
 });
 

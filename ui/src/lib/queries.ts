@@ -106,19 +106,39 @@ const CART_ONLY_COMMANDS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Writes that end a cart without a sale. Its holds go back to stock, which
+ * screens away from the till show (availability), so every read is marked
+ * stale — refetched when its screen opens — but of what the till has open
+ * only the held carts and the sync backlog can have changed. Refetching the
+ * till's other reads at once queued them on the shell's one database
+ * connection ahead of the next customer's first scan.
+ */
+const CART_END_COMMANDS: ReadonlySet<string> = new Set(["cancel_cart"]);
+
+/** One invalidation: which queries, and whether the open ones refetch now. */
+export interface Staleness {
+  queryKey: readonly unknown[];
+  refetchType?: "none";
+}
+
+/**
  * What a data-changed event for `command` makes stale. A sync run ("sync",
  * when it starts and ends) changes only the link's bookkeeping, never the
  * record: only the sync status is refetched, not every open screen.
  */
-export function staleAfter(command: string): { queryKey: readonly unknown[] } {
-  if (command === "sync") return { queryKey: SYNC_STATUS_KEY };
-  return CART_ONLY_COMMANDS.has(command) ? { queryKey: [COMMAND_KEY, "list_held_carts"] } : { queryKey: [COMMAND_KEY] };
+export function staleAfter(command: string): Staleness[] {
+  if (command === "sync") return [{ queryKey: SYNC_STATUS_KEY }];
+  if (CART_ONLY_COMMANDS.has(command)) return [{ queryKey: [COMMAND_KEY, "list_held_carts"] }];
+  if (CART_END_COMMANDS.has(command)) {
+    return [{ queryKey: [COMMAND_KEY], refetchType: "none" }, { queryKey: [COMMAND_KEY, "list_held_carts"] }, { queryKey: SYNC_STATUS_KEY }];
+  }
+  return [{ queryKey: [COMMAND_KEY] }];
 }
 
 /** Subscribes the query cache to the shell's data-changed event. */
 export async function wireDataChanged(client: QueryClient): Promise<() => void> {
   return onDataChanged((change) => {
-    void client.invalidateQueries(staleAfter(change.command));
+    for (const filter of staleAfter(change.command)) void client.invalidateQueries(filter);
     if (change.command === "rename_till") void client.invalidateQueries({ queryKey: TILL_CONFIG_KEY });
     if (SYNC_VIEW_COMMANDS.has(change.command)) void client.invalidateQueries({ queryKey: SYNC_VIEW_KEY });
   });
