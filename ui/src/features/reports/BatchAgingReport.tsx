@@ -61,14 +61,8 @@ export function BatchAgingReport() {
   return (
     <>
       <Filters label={t("Batch aging filters")}>
-        <CategorySelect
-          value={category}
-          onChange={andFirstPage(setCategory, first)}
-        />
-        <ProductQueryField
-          value={query}
-          onChange={andFirstPage(setQuery, first)}
-        />
+        <CategorySelect value={category} onChange={andFirstPage(setCategory, first)} />
+        <ProductQueryField value={query} onChange={andFirstPage(setQuery, first)} />
         <ChoiceField
           label={t("Slow: no sale for")}
           name="slow_days"

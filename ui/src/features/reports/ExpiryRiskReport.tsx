@@ -78,14 +78,8 @@ export function ExpiryRiskReport() {
   return (
     <>
       <Filters label={t("Expiry risk filters")}>
-        <CategorySelect
-          value={category}
-          onChange={andFirstPage(setCategory, first)}
-        />
-        <ProductQueryField
-          value={query}
-          onChange={andFirstPage(setQuery, first)}
-        />
+        <CategorySelect value={category} onChange={andFirstPage(setCategory, first)} />
+        <ProductQueryField value={query} onChange={andFirstPage(setQuery, first)} />
         <ChoiceField
           label={t("List batches expiring within")}
           name="horizon_days"

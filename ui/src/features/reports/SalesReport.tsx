@@ -115,10 +115,7 @@ export function SalesReport() {
             options={SORTS.map((s) => ({ value: s, label: salesSortLabel(t, s) }))}
           />
         )}
-        <CategorySelect
-          value={category}
-          onChange={andFirstPage(setCategory, first)}
-        />
+        <CategorySelect value={category} onChange={andFirstPage(setCategory, first)} />
         <ProductPicker
           value={productId}
           allowAll

@@ -86,14 +86,8 @@ export function StockValuationReport() {
           onChange={andFirstPage(setGroupBy, first)}
           options={GROUPS.map((g) => ({ value: g, label: valuationGroupLabel(t, g) }))}
         />
-        <CategorySelect
-          value={category}
-          onChange={andFirstPage(setCategory, first)}
-        />
-        <ProductQueryField
-          value={query}
-          onChange={andFirstPage(setQuery, first)}
-        />
+        <CategorySelect value={category} onChange={andFirstPage(setCategory, first)} />
+        <ProductQueryField value={query} onChange={andFirstPage(setQuery, first)} />
         {groupBy === "product" && (
           <ChoiceField
             label={t("Sort by")}
