@@ -46,6 +46,8 @@ pub trait SyncHost: Send + Sync + 'static {
     fn links(&self) -> Result<(PathBuf, Vec<(StoreId, String)>), ApiError>;
     /// A run started or ended.
     fn changed(&self);
+    /// A run applied changes pulled from the server (transfers, receipts).
+    fn applied(&self);
 }
 
 /// The running app.
@@ -61,6 +63,9 @@ impl SyncHost for AppHost {
     fn changed(&self) {
         notify(&self.0, "sync");
     }
+    fn applied(&self) {
+        notify(&self.0, "sync_pull");
+    }
 }
 
 impl SyncHost for AppState {
@@ -68,6 +73,7 @@ impl SyncHost for AppState {
         self.sync_links()
     }
     fn changed(&self) {}
+    fn applied(&self) {}
 }
 
 /// How often the task pushes with no change to wake it.
@@ -193,7 +199,8 @@ impl SyncRunner {
     }
 
     async fn push_all(&self, host: Arc<dyn SyncHost>) -> Outcome {
-        let found = tokio::task::spawn_blocking(move || host.links())
+        let links_of = host.clone();
+        let found = tokio::task::spawn_blocking(move || links_of.links())
             .await
             .map_err(|e| ApiError::internal("sync", e))
             .and_then(|r| r);
@@ -232,9 +239,13 @@ impl SyncRunner {
                     continue;
                 }
             };
-            match pharmapos_sync::push(&path, store, &secret).await {
+            match pharmapos_sync::sync(&path, store, &secret).await {
                 Ok(report) => {
-                    sent += report.events_sent;
+                    sent += report.push.events_sent;
+                    if report.pull.applied > 0 {
+                        // Transfers arrived or moved on: every open screen reads again.
+                        host.applied();
+                    }
                     self.update(|v| v.online = Some(true));
                 }
                 Err(e) => {

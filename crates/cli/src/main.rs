@@ -152,12 +152,57 @@ enum SyncCmd {
         #[arg(long)]
         secret_file: Option<PathBuf>,
     },
+    /// Pull what other stores sent the store through its server (incoming
+    /// transfers, receipts of its own, the directory of stores) and apply
+    /// it; a change that cannot be applied is kept with its reason. The
+    /// secret as for `push`.
+    Pull {
+        /// The store's id.
+        #[arg(long)]
+        store: String,
+        /// A file holding the store's secret (instead of PHARMAPOS_SYNC_SECRET).
+        #[arg(long)]
+        secret_file: Option<PathBuf>,
+    },
+    /// Push, then pull: what the desktop app's background task does.
+    Run {
+        /// The store's id.
+        #[arg(long)]
+        store: String,
+        /// A file holding the store's secret (instead of PHARMAPOS_SYNC_SECRET).
+        #[arg(long)]
+        secret_file: Option<PathBuf>,
+    },
     /// The store's sync status (`get_sync_status`; as --user when given).
     Status {
         /// The store's id.
         #[arg(long)]
         store: String,
     },
+}
+
+/// What a sync command needs: the file, the store, its secret and a runtime.
+fn sync_parts<'a>(
+    cli: &'a Cli,
+    store: &str,
+    secret_file: Option<&std::path::Path>,
+) -> anyhow::Result<(
+    &'a std::path::Path,
+    pharmapos_engine::ids::StoreId,
+    String,
+    tokio::runtime::Runtime,
+)> {
+    let path = cli
+        .db
+        .as_deref()
+        .context("--db FILE (or PHARMAPOS_DB) is required")?;
+    let id: pharmapos_engine::ids::StoreId = store.parse()?;
+    let secret = sync_secret(secret_file)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the sync runtime")?;
+    Ok((path, id, secret, runtime))
 }
 
 /// The store's secret: `--secret-file`, else `PHARMAPOS_SYNC_SECRET`.
@@ -219,18 +264,16 @@ fn sync(cli: &Cli, command: &SyncCmd) -> anyhow::Result<()> {
             }
         }
         SyncCmd::Push { store, secret_file } => {
-            let path = cli
-                .db
-                .as_deref()
-                .context("--db FILE (or PHARMAPOS_DB) is required")?;
-            let id: pharmapos_engine::ids::StoreId = store.parse()?;
-            let secret = sync_secret(secret_file.as_deref())?;
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .context("starting the sync runtime")?;
-            let report = runtime.block_on(pharmapos_sync::push(path, id, &secret))?;
-            print(&report)
+            let (path, id, secret, runtime) = sync_parts(cli, &store, secret_file.as_deref())?;
+            print(&runtime.block_on(pharmapos_sync::push(path, id, &secret))?)
+        }
+        SyncCmd::Pull { store, secret_file } => {
+            let (path, id, secret, runtime) = sync_parts(cli, &store, secret_file.as_deref())?;
+            print(&runtime.block_on(pharmapos_sync::pull(path, id, &secret))?)
+        }
+        SyncCmd::Run { store, secret_file } => {
+            let (path, id, secret, runtime) = sync_parts(cli, &store, secret_file.as_deref())?;
+            print(&runtime.block_on(pharmapos_sync::sync(path, id, &secret))?)
         }
     }
 }

@@ -91,6 +91,13 @@ pub enum ChangeType {
     TransferDiscrepancyResolved,
     /// A pending resolution of a transfer discrepancy refused by a manager.
     TransferDiscrepancyRejected,
+    /// A transfer shipped to this store from another database file, arrived
+    /// through the central server (the destination's copy made).
+    TransferIncoming,
+    /// The other end's step on a transfer between files applied here (the
+    /// destination's receipt at the source; the source's resolution of a
+    /// discrepancy at the destination).
+    TransferSynced,
     // ---- Purchasing (the ordering store's events)
     /// A purchase order drafted (its lines and totals).
     PurchaseOrderCreated,
@@ -311,6 +318,8 @@ impl ChangeType {
             ChangeType::TransferDiscrepancy => "transfer_discrepancy",
             ChangeType::TransferDiscrepancyResolved => "transfer_discrepancy_resolved",
             ChangeType::TransferDiscrepancyRejected => "transfer_discrepancy_rejected",
+            ChangeType::TransferIncoming => "transfer_incoming",
+            ChangeType::TransferSynced => "transfer_synced",
             ChangeType::PurchaseOrderCreated => "purchase_order_created",
             ChangeType::PurchaseOrderUpdated => "purchase_order_updated",
             ChangeType::PurchaseOrderSubmitted => "purchase_order_submitted",
@@ -413,6 +422,8 @@ impl ChangeType {
         ChangeType::TransferDiscrepancy,
         ChangeType::TransferDiscrepancyResolved,
         ChangeType::TransferDiscrepancyRejected,
+        ChangeType::TransferIncoming,
+        ChangeType::TransferSynced,
         ChangeType::PurchaseOrderCreated,
         ChangeType::PurchaseOrderUpdated,
         ChangeType::PurchaseOrderSubmitted,
@@ -549,6 +560,8 @@ impl ChangeType {
             | TransferDiscrepancy
             | TransferDiscrepancyResolved
             | TransferDiscrepancyRejected
+            | TransferIncoming
+            | TransferSynced
             | PurchaseOrderCreated
             | PurchaseOrderUpdated
             | PurchaseOrderSubmitted
@@ -1410,6 +1423,8 @@ fn describe(e: &AuditEvent, payload: Option<&Payload>) -> String {
         TransferDiscrepancyRejected => {
             format!("Resolution of a discrepancy on transfer {subject} refused")
         }
+        TransferIncoming => format!("Transfer {subject} on its way here (from the server)"),
+        TransferSynced => format!("Transfer {subject} brought up to date from the other store"),
         PurchaseOrderCreated => format!("Purchase order {subject} drafted"),
         PurchaseOrderUpdated => format!("Purchase order {subject} changed"),
         PurchaseOrderSubmitted => format!("Purchase order {subject} submitted"),
@@ -1834,10 +1849,11 @@ fn check_running_totals(tx: &Transaction<'_>, problems: &mut Vec<VerifyProblem>)
            FROM stores s CROSS JOIN products p
            LEFT JOIN stock_levels sl ON sl.store_id = s.id AND sl.product_id = p.id
            LEFT JOIN t ON t.store_id = s.id AND t.product_id = p.id
-          WHERE sl.on_hand_milli IS NOT COALESCE(t.on_hand, 0)
+          WHERE s.installation_id IS (SELECT id FROM installation)
+            AND (sl.on_hand_milli IS NOT COALESCE(t.on_hand, 0)
              OR sl.available_milli IS NOT COALESCE(t.available, 0)
              OR sl.reorder_milli IS NOT (CASE WHEN p.deleted_at IS NULL AND p.status = 'active'
-                                              THEN COALESCE(p.reorder_point_milli, p.min_level_milli) END)
+                                              THEN COALESCE(p.reorder_point_milli, p.min_level_milli) END))
           LIMIT 100",
     )?;
     let rows = stmt.query_map([], |r| {

@@ -83,7 +83,7 @@ impl Db {
         preflight(path)?;
         let mut conn = Connection::open(path)?;
         configure(&conn, opts.sync)?;
-        embedded::migrations::runner().run(&mut conn)?;
+        migrate(&mut conn)?;
         // Made by migration V6 with the file (or at its first open by this
         // release); a file without one was damaged or hand-edited.
         let installation = conn
@@ -195,6 +195,38 @@ fn begin(conn: &mut Connection, behavior: TransactionBehavior) -> Result<Transac
 
 /// Pages of WAL after which a commit checkpoints it (SQLite's default: 1,000).
 const WAL_AUTOCHECKPOINT_PAGES: i64 = 10_000;
+
+/// Applies the migrations this file lacks. They run with foreign keys off,
+/// as SQLite's procedure for rebuilding a table asks (a transaction cannot
+/// switch them, and a table cannot lose a foreign key otherwise: V23), and
+/// every key is checked before the file is used; a violation leaves the
+/// file unopened with the rows named.
+fn migrate(conn: &mut Connection) -> Result<()> {
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let report = embedded::migrations::runner().run(conn)?;
+    if !report.applied_migrations().is_empty() {
+        let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
+        let broken = stmt
+            .query_map([], |r| {
+                Ok(format!(
+                    "{} row {} → {}",
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<i64>>(1)?.unwrap_or_default(),
+                    r.get::<_, String>(2)?
+                ))
+            })?
+            .take(10)
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        if !broken.is_empty() {
+            return Err(Error::storage(format!(
+                "after migrating, rows name records that do not exist: {}",
+                broken.join("; ")
+            )));
+        }
+    }
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
 
 fn configure(conn: &Connection, sync: SyncMode) -> Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;

@@ -148,7 +148,11 @@ impl Ctx<'_> {
     /// file: for what reads or changes the whole file at once (verifying the
     /// ledger, an audit trail that names no store).
     pub fn check_every_store(&self) -> Result<()> {
-        let mut stmt = self.tx.prepare_cached("SELECT id, name FROM stores")?;
+        // The stores this file owns: another installation's store (the
+        // directory) holds nothing here to read or change.
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT id, name FROM stores WHERE installation_id IS (SELECT id FROM installation)",
+        )?;
         let stores = stmt
             .query_map([], |r| {
                 Ok((r.get::<_, StoreId>(0)?, r.get::<_, String>(1)?))

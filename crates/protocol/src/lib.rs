@@ -275,6 +275,113 @@ pub const INSTALLATION_HEADER: &str = "x-pharmapos-installation";
 /// one huge transaction runs PostgreSQL out of lock memory).
 pub const MAX_EVENTS_PER_PUSH: usize = 1000;
 
+/// Most changes in one page of a pull.
+pub const MAX_CHANGES_PER_PULL: usize = 500;
+
+/// Where a pull starts: the position of the last change the store took, as
+/// the server wrote it (`"<transaction>.<row>"`, opaque to the client).
+/// A new store starts at [`PULL_START`].
+pub const PULL_START: &str = "0.0";
+
+/// The event kinds that another store must hear of, and which store that
+/// is: a shipment (`transfer_shipped`) goes to its destination, a receipt
+/// (`transfer_received`, full or short) back to its source, and a
+/// discrepancy's resolution at the source (`transfer_discrepancy_resolved`,
+/// `transfer_discrepancy_rejected`) to the destination that recorded it. Both the server (which routes on
+/// push) and the engine (which applies on pull) read this one list.
+pub const ROUTED_KINDS: [&str; 4] = [
+    "transfer_shipped",
+    "transfer_received",
+    "transfer_discrepancy_resolved",
+    "transfer_discrepancy_rejected",
+];
+
+/// The store an event is addressed to, read from its payload (the
+/// transfer's `from_store_id` / `to_store_id`), or `None` for an event no
+/// other store needs. `Err` when a routed kind lacks its addressee: such an
+/// event would never arrive, so the server refuses it.
+pub fn addressed_to(e: &RecordEvent) -> Result<Option<String>, String> {
+    let field = match e.change_type.as_str() {
+        "transfer_shipped" | "transfer_discrepancy_resolved" | "transfer_discrepancy_rejected" => {
+            "to_store_id"
+        }
+        "transfer_received" => "from_store_id",
+        _ => return Ok(None),
+    };
+    let payload: serde_json::Value = e
+        .payload
+        .as_deref()
+        .map(serde_json::from_str)
+        .transpose()
+        .map_err(|err| format!("event {} has a payload that is not JSON: {err}", e.seq))?
+        .unwrap_or(serde_json::Value::Null);
+    let to = payload
+        .pointer(&format!("/data/transfer/{field}"))
+        .and_then(|v| v.as_str())
+        .ok_or_else(|| {
+            format!(
+                "event {} ({}) does not name the transfer's {field}",
+                e.seq, e.change_type
+            )
+        })?;
+    if to == e.store_id {
+        // A transfer's two ends are never one store; nothing to deliver.
+        return Ok(None);
+    }
+    Ok(Some(to.to_string()))
+}
+
+/// One change addressed to a store: another store's event, as it pushed it
+/// (so the receiver can check its hash), at `cursor` in the store's mailbox.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PulledChange {
+    /// The change's position: pass the last one taken as `after`.
+    pub cursor: String,
+    /// The event, from the sending store's record.
+    pub event: RecordEvent,
+}
+
+/// `GET /v1/pull?after=<cursor>&limit=<n>`: the changes addressed to the
+/// calling store after `after`, in order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullAnswer {
+    /// The store.
+    pub store_id: String,
+    /// The changes, oldest first (at most the limit asked for and
+    /// [`MAX_CHANGES_PER_PULL`]).
+    pub changes: Vec<PulledChange>,
+    /// Where the next pull starts (the last change's cursor, or `after` when
+    /// there is none).
+    pub next_cursor: String,
+    /// Whether more changes were ready when this page was read.
+    pub more: bool,
+}
+
+/// A store in head office's directory (`GET /v1/stores`): what another
+/// store needs to address a transfer to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DirectoryEntry {
+    /// The store's id (its id in its own file).
+    pub id: String,
+    /// Its code (short, unique in the directory).
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// Its IANA time zone.
+    pub timezone: String,
+    /// Its currency (ISO 4217).
+    pub currency: String,
+}
+
+/// The directory of stores.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Directory {
+    /// Every registered store, by code.
+    pub stores: Vec<DirectoryEntry>,
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -325,6 +432,23 @@ mod tests {
         assert!(verify_continuation("s1", 0, GENESIS_HASH, std::slice::from_ref(&b)).is_err());
         assert!(verify_continuation("s2", 0, GENESIS_HASH, std::slice::from_ref(&a)).is_err());
         assert!(verify_continuation("s1", 1, GENESIS_HASH, &[b]).is_err());
+    }
+
+    #[test]
+    fn routed_events_name_the_other_end() {
+        let mut e = event(1, GENESIS_HASH);
+        assert_eq!(addressed_to(&e), Ok(None));
+        e.change_type = "transfer_shipped".into();
+        e.payload =
+            Some(r#"{"data":{"transfer":{"from_store_id":"s1","to_store_id":"s2"}}}"#.into());
+        assert_eq!(addressed_to(&e), Ok(Some("s2".into())));
+        e.change_type = "transfer_received".into();
+        e.store_id = "s2".into();
+        assert_eq!(addressed_to(&e), Ok(Some("s1".into())));
+        e.payload = Some("{}".into());
+        assert!(addressed_to(&e).is_err());
+        e.payload = Some("not json".into());
+        assert!(addressed_to(&e).is_err());
     }
 
     #[test]

@@ -19,15 +19,16 @@
 //! terminates TLS for now), the desktop app's background sync task.
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use pharmapos_protocol::{
-    verify_continuation, ErrorBody, Head, PushRequest, RecordEvent, WireError, GENESIS_HASH,
-    INSTALLATION_HEADER, MAX_EVENTS_PER_PUSH, STORE_HEADER,
+    addressed_to, verify_continuation, Directory, DirectoryEntry, ErrorBody, Head, PullAnswer,
+    PulledChange, PushRequest, RecordEvent, WireError, GENESIS_HASH, INSTALLATION_HEADER,
+    MAX_CHANGES_PER_PULL, MAX_EVENTS_PER_PUSH, PULL_START, STORE_HEADER,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -73,31 +74,117 @@ fn sha256_hex(s: &str) -> String {
     hex::encode(Sha256::digest(s.as_bytes()))
 }
 
+/// A store as head office registers it.
+#[derive(Clone, Debug)]
+pub struct NewStore {
+    /// The store's id (its UUID in its own database).
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its short code; made from the name when not given.
+    pub code: Option<String>,
+    /// Its IANA time zone (`UTC` when not given).
+    pub timezone: Option<String>,
+    /// Its currency, ISO 4217 (`NGN` when not given, as in the store app).
+    pub currency: Option<String>,
+}
+
 /// Registers a store (its id is the store's id in its own database) and
 /// returns its secret, which is shown this once and stored only hashed.
-/// Refused when the id is not a UUID or is already registered.
 pub async fn add_store(pool: &Pool, id: &str, name: &str) -> anyhow::Result<String> {
-    let id = uuid::Uuid::parse_str(id.trim())
+    register_store(
+        pool,
+        &NewStore {
+            id: id.into(),
+            name: name.into(),
+            code: None,
+            timezone: None,
+            currency: None,
+        },
+    )
+    .await
+}
+
+/// Registers a store and returns its secret (shown once, stored hashed).
+/// Refused when the id is not a UUID, the id or the code is already
+/// registered, or the code, time zone or currency is malformed.
+pub async fn register_store(pool: &Pool, s: &NewStore) -> anyhow::Result<String> {
+    let id = uuid::Uuid::parse_str(s.id.trim())
         .map_err(|_| {
             anyhow::anyhow!(
                 "the store id must be the store's UUID, e.g. from `pharmapos call list_stores`"
             )
         })?
         .to_string();
-    let name = name.trim();
+    let name = s.name.trim();
     anyhow::ensure!(!name.is_empty(), "give the store a name");
+    let code = match s.code.as_deref().map(str::trim) {
+        Some(c) => c.to_ascii_uppercase(),
+        None => name
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(8)
+            .collect::<String>()
+            .to_ascii_uppercase(),
+    };
+    anyhow::ensure!(
+        !code.is_empty()
+            && code.len() <= 32
+            && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
+        "the store code must be 1 to 32 letters, digits or '-'"
+    );
+    let timezone = s.timezone.as_deref().unwrap_or("UTC").trim().to_string();
+    anyhow::ensure!(
+        timezone.parse::<chrono_tz::Tz>().is_ok(),
+        "'{timezone}' is not an IANA time zone (e.g. Africa/Lagos)"
+    );
+    let currency = s
+        .currency
+        .as_deref()
+        .unwrap_or("NGN")
+        .trim()
+        .to_ascii_uppercase();
+    anyhow::ensure!(
+        currency.len() == 3 && currency.chars().all(|c| c.is_ascii_uppercase()),
+        "'{currency}' is not an ISO 4217 currency code (e.g. NGN)"
+    );
     let mut raw = [0u8; 32];
     getrandom::fill(&mut raw).map_err(|e| anyhow::anyhow!("no randomness for the secret: {e}"))?;
     let secret = hex::encode(raw);
     let client = pool.get().await?;
-    let inserted = client
-        .execute(
-            "INSERT INTO stores (id, name, secret_sha256, head_hash) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (id) DO NOTHING",
-            &[&id, &name, &sha256_hex(&secret), &GENESIS_HASH],
+    let taken = client
+        .query_opt(
+            "SELECT id FROM stores WHERE id = $1 OR code = $2",
+            &[&id, &code],
         )
         .await?;
-    anyhow::ensure!(inserted == 1, "store {id} is already registered");
+    if let Some(row) = taken {
+        let other: String = row.get(0);
+        anyhow::bail!(if other == id {
+            format!("store {id} is already registered")
+        } else {
+            format!("the code {code} is already another store's; give --code")
+        });
+    }
+    let inserted = client
+        .execute(
+            "INSERT INTO stores (id, name, code, timezone, currency, secret_sha256, head_hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+            &[
+                &id,
+                &name,
+                &code,
+                &timezone,
+                &currency,
+                &sha256_hex(&secret),
+                &GENESIS_HASH,
+            ],
+        )
+        .await?;
+    anyhow::ensure!(
+        inserted == 1,
+        "store {id} or code {code} is already registered"
+    );
     Ok(secret)
 }
 
@@ -107,6 +194,8 @@ pub fn router(pool: Pool) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/v1/head", get(head))
         .route("/v1/push", post(push))
+        .route("/v1/pull", get(pull))
+        .route("/v1/stores", get(directory))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(pool)
 }
@@ -414,6 +503,17 @@ async fn store_events(
             ApiError::new(StatusCode::CONFLICT, "chain_broken", b.reason)
                 .with(json!({"seq": b.seq, "expected_seq": row.acked_seq + 1}))
         })?;
+    // Who must hear of each new event (a shipment, a receipt): a routed
+    // event that names nobody would never arrive, so it is refused.
+    let mut deliveries: Vec<(String, &RecordEvent)> = Vec::new();
+    for e in &new {
+        if let Some(to) = addressed_to(e).map_err(|reason| {
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", reason)
+                .with(json!({"seq": e.seq}))
+        })? {
+            deliveries.push((to, e));
+        }
+    }
     let insert = tx
         .prepare(
             "INSERT INTO record_events (store_id, seq, id, format, installation_id, batch_id, product_id, change_type,
@@ -447,6 +547,25 @@ async fn store_events(
         )
         .await?;
     }
+    if !deliveries.is_empty() {
+        let deliver = tx
+            .prepare(
+                "INSERT INTO mailbox (to_store_id, from_store_id, event_id, change_type, event)
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (to_store_id, event_id) DO NOTHING",
+            )
+            .await?;
+        for (to, e) in &deliveries {
+            let text = serde_json::to_string(e).map_err(|err| {
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    format!("encoding event {}: {err}", e.seq),
+                )
+            })?;
+            tx.execute(&deliver, &[to, &e.store_id, &e.id, &e.change_type, &text])
+                .await?;
+        }
+    }
     let acked = row.acked_seq + new.len() as i64;
     tx.execute(
         "UPDATE stores SET acked_seq = $2, head_hash = $3, last_push_at = now(), last_error = NULL,
@@ -461,4 +580,124 @@ async fn store_events(
         head_hash,
         stored: new.len() as i64,
     })
+}
+
+/// `GET /v1/pull` parameters.
+#[derive(Debug, serde::Deserialize)]
+struct PullQuery {
+    /// The last change taken ([`PULL_START`] for none).
+    after: Option<String>,
+    /// Most changes wanted (at most [`MAX_CHANGES_PER_PULL`]).
+    limit: Option<usize>,
+}
+
+/// A cursor: the writing transaction's id and the row's (see migration V2).
+fn parse_cursor(s: &str) -> Option<(u64, i64)> {
+    let (xid, id) = s.split_once('.')?;
+    Some((xid.parse().ok()?, id.parse().ok()?))
+}
+
+/// The changes addressed to the caller after its cursor. Only rows written
+/// by transactions older than every transaction still running are handed
+/// out (`pg_snapshot_xmin`), so a row committed later can never land behind
+/// a cursor already given: the pull never skips, and never locks a table.
+async fn pull(
+    State(pool): State<Pool>,
+    headers: HeaderMap,
+    Query(q): Query<PullQuery>,
+) -> Result<Json<PullAnswer>, ApiError> {
+    let who = caller(&headers)?;
+    let after = q.after.unwrap_or_else(|| PULL_START.to_string());
+    let (xid, id) = parse_cursor(&after).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_input",
+            format!("'{after}' is not a pull cursor (the next_cursor of an earlier pull, or {PULL_START})"),
+        )
+    })?;
+    let limit = q.limit.unwrap_or(MAX_CHANGES_PER_PULL);
+    if limit == 0 || limit > MAX_CHANGES_PER_PULL {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_input",
+            format!("limit must be 1 to {MAX_CHANGES_PER_PULL}"),
+        )
+        .with(json!({"max": MAX_CHANGES_PER_PULL})));
+    }
+    let mut client = pool.get().await?;
+    let tx = client
+        .build_transaction()
+        .read_only(true)
+        .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+        .start()
+        .await?;
+    authenticate(&tx, &who, false).await?;
+    // One row more than asked says whether there is more.
+    let want = (limit + 1) as i64;
+    let rows = tx
+        .query(
+            "SELECT xid::text, id, event FROM mailbox
+              WHERE to_store_id = $1
+                AND (xid, id) > ($2::text::xid8, $3)
+                AND xid < pg_snapshot_xmin(pg_current_snapshot())
+              ORDER BY xid, id
+              LIMIT $4",
+            &[&who.store_id, &xid.to_string(), &id, &want],
+        )
+        .await?;
+    tx.commit().await?;
+    let more = rows.len() > limit;
+    let mut changes = Vec::with_capacity(rows.len().min(limit));
+    for r in rows.iter().take(limit) {
+        let (x, i, text): (String, i64, String) = (r.get(0), r.get(1), r.get(2));
+        let event: RecordEvent = serde_json::from_str(&text).map_err(|e| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                format!("a stored change cannot be read: {e}"),
+            )
+        })?;
+        changes.push(PulledChange {
+            cursor: format!("{x}.{i}"),
+            event,
+        });
+    }
+    let next_cursor = changes.last().map_or(after, |c| c.cursor.clone());
+    Ok(Json(PullAnswer {
+        store_id: who.store_id,
+        changes,
+        next_cursor,
+        more,
+    }))
+}
+
+/// Head office's directory of stores, for any registered store: what a
+/// store needs to address a transfer to another.
+async fn directory(
+    State(pool): State<Pool>,
+    headers: HeaderMap,
+) -> Result<Json<Directory>, ApiError> {
+    let who = caller(&headers)?;
+    let mut client = pool.get().await?;
+    let tx = client.transaction().await?;
+    authenticate(&tx, &who, false).await?;
+    let rows = tx
+        .query(
+            "SELECT id, code, name, timezone, currency FROM stores ORDER BY code",
+            &[],
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(Json(Directory {
+        stores: rows
+            .iter()
+            .map(|r| DirectoryEntry {
+                id: r.get(0),
+                code: r.get(1),
+                name: r.get(2),
+                timezone: r.get(3),
+                currency: r.get(4),
+            })
+            .collect(),
+    }))
 }

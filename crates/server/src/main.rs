@@ -49,6 +49,15 @@ enum StoreCmd {
         /// Its name.
         #[arg(long)]
         name: String,
+        /// Its short code in the directory (default: from the name).
+        #[arg(long)]
+        code: Option<String>,
+        /// Its IANA time zone (default: UTC).
+        #[arg(long)]
+        timezone: Option<String>,
+        /// Its currency, ISO 4217 (default: NGN).
+        #[arg(long)]
+        currency: Option<String>,
     },
 }
 
@@ -62,11 +71,28 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Cmd::Migrate => pharmapos_server::migrate(&url).await,
         Cmd::Store {
-            command: StoreCmd::Add { id, name },
+            command:
+                StoreCmd::Add {
+                    id,
+                    name,
+                    code,
+                    timezone,
+                    currency,
+                },
         } => {
             pharmapos_server::migrate(&url).await?;
             let pool = pharmapos_server::pool(&url)?;
-            let secret = pharmapos_server::add_store(&pool, &id, &name).await?;
+            let secret = pharmapos_server::register_store(
+                &pool,
+                &pharmapos_server::NewStore {
+                    id: id.clone(),
+                    name,
+                    code,
+                    timezone,
+                    currency,
+                },
+            )
+            .await?;
             println!(
                 "{}",
                 serde_json::json!({"store_id": id.trim(), "secret": secret})

@@ -30,14 +30,15 @@
 use pharmapos_engine::ids::StoreId;
 use pharmapos_engine::Db;
 use pharmapos_protocol::{
-    ErrorBody, Head, PushRequest, RecordEvent, INSTALLATION_HEADER, STORE_HEADER,
+    Directory, ErrorBody, Head, PullAnswer, PushRequest, RecordEvent, INSTALLATION_HEADER,
+    STORE_HEADER,
 };
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-pub use pharmapos_protocol::MAX_EVENTS_PER_PUSH;
+pub use pharmapos_protocol::{MAX_CHANGES_PER_PULL, MAX_EVENTS_PER_PUSH};
 
 mod backoff;
 pub use backoff::Backoff;
@@ -176,7 +177,7 @@ impl Client {
 
     /// `GET /v1/head`: how far the server holds the store's record.
     pub async fn head(&self) -> Result<Head, SyncError> {
-        self.send(self.http.get(format!("{}/v1/head", self.base)))
+        self.send_head(self.http.get(format!("{}/v1/head", self.base)))
             .await
     }
 
@@ -186,7 +187,7 @@ impl Client {
             events: events.to_vec(),
         })
         .map_err(|e| SyncError::BadAnswer(format!("encoding the push: {e}")))?;
-        self.send(
+        self.send_head(
             self.http
                 .post(format!("{}/v1/push", self.base))
                 .header("content-type", "application/json")
@@ -195,7 +196,44 @@ impl Client {
         .await
     }
 
-    async fn send(&self, r: reqwest::RequestBuilder) -> Result<Head, SyncError> {
+    /// `GET /v1/pull`: at most `limit` changes addressed to the store after `after`.
+    pub async fn pull(&self, after: &str, limit: usize) -> Result<PullAnswer, SyncError> {
+        let answer: PullAnswer = self
+            .send(
+                // A cursor is the server's `<digits>.<digits>`: nothing to escape.
+                self.http
+                    .get(format!("{}/v1/pull?after={after}&limit={limit}", self.base)),
+            )
+            .await?;
+        self.check_store(&answer.store_id)?;
+        Ok(answer)
+    }
+
+    /// `GET /v1/stores`: head office's directory of stores.
+    pub async fn directory(&self) -> Result<Directory, SyncError> {
+        self.send(self.http.get(format!("{}/v1/stores", self.base)))
+            .await
+    }
+
+    fn check_store(&self, answered: &str) -> Result<(), SyncError> {
+        if answered != self.store {
+            return Err(SyncError::BadAnswer(format!(
+                "the server answered for store {answered}"
+            )));
+        }
+        Ok(())
+    }
+
+    async fn send_head(&self, r: reqwest::RequestBuilder) -> Result<Head, SyncError> {
+        let head: Head = self.send(r).await?;
+        self.check_store(&head.store_id)?;
+        Ok(head)
+    }
+
+    async fn send<T: serde::de::DeserializeOwned>(
+        &self,
+        r: reqwest::RequestBuilder,
+    ) -> Result<T, SyncError> {
         let res = r
             .bearer_auth(&self.secret)
             .header(STORE_HEADER, &self.store)
@@ -205,15 +243,8 @@ impl Client {
         let status = res.status();
         let bytes = res.bytes().await?;
         if status.is_success() {
-            let head: Head = serde_json::from_slice(&bytes)
-                .map_err(|e| SyncError::BadAnswer(format!("{status}: {e}: {}", snippet(&bytes))))?;
-            if head.store_id != self.store {
-                return Err(SyncError::BadAnswer(format!(
-                    "the server answered for store {}",
-                    head.store_id
-                )));
-            }
-            return Ok(head);
+            return serde_json::from_slice(&bytes)
+                .map_err(|e| SyncError::BadAnswer(format!("{status}: {e}: {}", snippet(&bytes))));
         }
         match serde_json::from_slice::<ErrorBody>(&bytes) {
             Ok(body) => Err(SyncError::Refused {
@@ -307,13 +338,31 @@ async fn blocking<T: Send + 'static>(
 /// the link was read is noted on the link (`get_sync_status` shows it).
 pub async fn push(db_path: &Path, store: StoreId, secret: &str) -> Result<PushReport, SyncError> {
     let mut local = Local::open(db_path.to_path_buf()).await?;
+    push_with(&mut local, store, secret).await
+}
+
+async fn push_with(
+    local: &mut Local,
+    store: StoreId,
+    secret: &str,
+) -> Result<PushReport, SyncError> {
     let start = local
         .with(move |db| pharmapos_engine::sync::push_start(db, store))
         .await?;
     local
         .with(move |db| pharmapos_engine::sync::note_attempt(db, store))
         .await?;
-    let outcome = push_from(&mut local, store, secret, &start).await;
+    let outcome = push_from(local, store, secret, &start).await;
+    noted(local, store, outcome).await
+}
+
+/// Notes a failure on the store's link (the status screen shows it) and
+/// passes the outcome on.
+async fn noted<T>(
+    local: &mut Local,
+    store: StoreId,
+    outcome: Result<T, SyncError>,
+) -> Result<T, SyncError> {
     if let Err(e) = &outcome {
         let (kind, message, retryable) = (e.kind().to_string(), e.to_string(), e.retryable());
         // The original failure is what the caller must see; a failure to
@@ -419,4 +468,142 @@ async fn push_from(
         .await?;
     report.backlog = status.backlog;
     Ok(report)
+}
+
+/// What a pull did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PullReport {
+    /// The store.
+    pub store_id: String,
+    /// Where the pull started (the server's cursor).
+    pub cursor_before: String,
+    /// Where it ended.
+    pub cursor: String,
+    /// Pages fetched.
+    pub pages: u32,
+    /// Changes received (a page fetched again after a lost answer counts again).
+    pub changes_received: usize,
+    /// Of them, new here.
+    pub changes_staged: usize,
+    /// Stores of other files added to or changed in the directory here.
+    pub directory: pharmapos_engine::sync::DirectoryReport,
+    /// Changes applied (this run, including ones that had failed before).
+    pub applied: usize,
+    /// Changes that could not be applied (kept, tried again next time).
+    pub failed: usize,
+    /// Why, for each change still failing.
+    pub failures: Vec<pharmapos_engine::sync::SyncInboxFailure>,
+}
+
+/// Pulls what other stores sent `store` through its server: head office's
+/// directory of stores, then every change addressed to the store after its
+/// cursor, page by page, each page staged in the file together with the
+/// cursor (one short transaction; the network is never waited on inside
+/// one), then applies every staged change not applied yet, each in a
+/// transaction of its own. A change that cannot be applied is kept with its
+/// reason and does not stop the rest; a failure of the line or the server
+/// stops the pull, noted on the link, and the next pull resumes from the
+/// last staged page.
+pub async fn pull(db_path: &Path, store: StoreId, secret: &str) -> Result<PullReport, SyncError> {
+    let mut local = Local::open(db_path.to_path_buf()).await?;
+    pull_with(&mut local, store, secret).await
+}
+
+async fn pull_with(
+    local: &mut Local,
+    store: StoreId,
+    secret: &str,
+) -> Result<PullReport, SyncError> {
+    let start = local
+        .with(move |db| pharmapos_engine::sync::pull_start(db, store))
+        .await?;
+    let outcome = pull_from(local, store, secret, &start).await;
+    noted(local, store, outcome).await
+}
+
+async fn pull_from(
+    local: &mut Local,
+    store: StoreId,
+    secret: &str,
+    start: &pharmapos_engine::sync::PullStart,
+) -> Result<PullReport, SyncError> {
+    let client = Client::new(
+        &start.server_url,
+        store,
+        &start.installation_id.to_string(),
+        secret,
+    )?;
+    let directory = client.directory().await?;
+    let directory = local
+        .with(move |db| pharmapos_engine::sync::update_directory(db, &directory.stores))
+        .await
+        .map_err(bad_local_answer)?;
+    let mut report = PullReport {
+        store_id: store.to_string(),
+        cursor_before: start.cursor.clone(),
+        cursor: start.cursor.clone(),
+        pages: 0,
+        changes_received: 0,
+        changes_staged: 0,
+        directory,
+        applied: 0,
+        failed: 0,
+        failures: Vec::new(),
+    };
+    loop {
+        let page = client.pull(&report.cursor, MAX_CHANGES_PER_PULL).await?;
+        report.pages += 1;
+        report.changes_received += page.changes.len();
+        if page.changes.is_empty() && page.next_cursor == report.cursor {
+            break;
+        }
+        let next = page.next_cursor.clone();
+        let more = page.more;
+        report.changes_staged += local
+            .with(move |db| {
+                pharmapos_engine::sync::stage(db, store, &page.changes, &page.next_cursor)
+            })
+            .await
+            .map_err(bad_local_answer)?;
+        report.cursor = next;
+        if !more {
+            break;
+        }
+    }
+    let applied = local
+        .with(move |db| pharmapos_engine::sync::apply_staged(db, store))
+        .await?;
+    report.applied = applied.applied;
+    report.failed = applied.failed;
+    report.failures = applied.failures;
+    Ok(report)
+}
+
+/// The file refusing what the server sent as malformed is the server's
+/// fault, not the store's: a bad answer (retryable), nothing staged.
+fn bad_local_answer(e: SyncError) -> SyncError {
+    match e {
+        SyncError::Local(pharmapos_engine::Error::InvalidInput { message, .. }) => {
+            SyncError::BadAnswer(message)
+        }
+        other => other,
+    }
+}
+
+/// What one sync of a store did: its record up, then what is addressed to it down.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SyncReport {
+    /// The push.
+    pub push: PushReport,
+    /// The pull.
+    pub pull: PullReport,
+}
+
+/// Syncs `store`: pushes its record, then pulls (push always before pull,
+/// so the server knows the store's own steps before answering for it).
+pub async fn sync(db_path: &Path, store: StoreId, secret: &str) -> Result<SyncReport, SyncError> {
+    let mut local = Local::open(db_path.to_path_buf()).await?;
+    let push = push_with(&mut local, store, secret).await?;
+    let pull = pull_with(&mut local, store, secret).await?;
+    Ok(SyncReport { push, pull })
 }

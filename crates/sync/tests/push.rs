@@ -7,81 +7,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::{call, configure, demo, local_head, open, status, Store};
 use pharmapos_engine::ids::StoreId;
-use pharmapos_engine::{Db, OpenOptions, Session, SyncMode};
 use pharmapos_server::testing::{serve, FaultProxy, Pg};
 use pharmapos_sync::{push, SyncError, MAX_EVENTS_PER_PUSH};
-use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
-
-/// A demo store's file, its store and its admin.
-struct Store {
-    _dir: tempfile::TempDir,
-    path: PathBuf,
-    id: StoreId,
-}
-
-fn demo() -> Store {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("demo.sqlite");
-    let summary = pharmapos_engine::demo::create(
-        &path,
-        pharmapos_engine::demo::DemoRequest { timezone: None },
-        OpenOptions::default(),
-    )
-    .unwrap();
-    Store {
-        _dir: dir,
-        path,
-        id: summary.store_id,
-    }
-}
-
-fn open(path: &Path) -> Db {
-    // Many small writes: no fsync per commit (the data is throw-away).
-    Db::open_with(
-        path,
-        OpenOptions {
-            sync: SyncMode::Normal,
-            ..OpenOptions::default()
-        },
-    )
-    .unwrap()
-}
-
-fn call(db: &mut Db, user: &str, name: &str, req: Value) -> Value {
-    let session: Session = pharmapos_engine::auth::session_for_name(db, user).unwrap();
-    pharmapos_commands::dispatch(db, &session, name, req).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
-fn configure(s: &Store, url: &str) {
-    let mut db = open(&s.path);
-    call(
-        &mut db,
-        "Demo Admin",
-        "configure_sync",
-        json!({"store_id": s.id, "server_url": url}),
-    );
-}
-
-fn status(s: &Store) -> Value {
-    let mut db = open(&s.path);
-    call(
-        &mut db,
-        "Demo Cashier",
-        "get_sync_status",
-        json!({"store_id": s.id}),
-    )
-}
-
-fn local_head(s: &Store) -> (i64, String) {
-    let mut db = open(&s.path);
-    let head = db
-        .read(|tx| pharmapos_engine::audit::chain_head(tx, s.id))
-        .unwrap()
-        .unwrap();
-    (head.seq, head.hash)
-}
+use serde_json::json;
 
 /// `n` events of the store's record (till settings changed back and forth).
 fn settings_changes(s: &Store, n: usize) {

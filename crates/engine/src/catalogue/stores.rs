@@ -109,7 +109,7 @@ impl StoreInfo {
 
 /// The store to use when a request names none and the user has no home store.
 pub fn only_store(tx: &Transaction<'_>) -> Result<StoreId> {
-    let mut stmt = tx.prepare_cached("SELECT id FROM stores WHERE is_active = 1 LIMIT 2")?;
+    let mut stmt = tx.prepare_cached("SELECT id FROM stores WHERE is_active = 1 AND installation_id IS (SELECT id FROM installation) LIMIT 2")?;
     let ids = stmt
         .query_map([], |r| r.get::<_, StoreId>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -482,7 +482,11 @@ impl Operation for ListStores {
     type Output = Vec<Store>;
 
     fn run(self, ctx: &Ctx<'_>) -> Result<Vec<Store>> {
-        let mut stmt = ctx.tx.prepare("SELECT id FROM stores ORDER BY name")?;
+        // Stores of other installations (the directory pulled from head
+        // office) are listed by `list_store_directory`, not here.
+        let mut stmt = ctx.tx.prepare(
+            "SELECT id FROM stores WHERE installation_id IS (SELECT id FROM installation) ORDER BY name",
+        )?;
         let ids = stmt
             .query_map([], |r| r.get::<_, StoreId>(0))?
             .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -34,6 +34,7 @@
 
 mod discrepancy;
 mod receive;
+mod remote;
 mod seed;
 mod ship;
 
@@ -45,6 +46,7 @@ pub use discrepancy::{
 #[allow(unused_imports)]
 pub(crate) use discrepancy::pending_approvals;
 pub use receive::{ReceiveTransfer, ReceiveTransferLine};
+pub(crate) use remote::apply as apply_remote;
 pub use seed::{GetPendingTransfers, InitiateTransfer, InitiatedTransfer};
 pub use ship::{ApproveTransfer, CancelTransfer, RequestTransfer, ShipTransfer};
 
@@ -467,8 +469,12 @@ fn enum_of<T: serde::de::DeserializeOwned>(r: &Row<'_>, i: usize) -> rusqlite::R
 
 /// Loads a whole transfer (no permission check: callers have checked a side).
 pub(crate) fn load(ctx: &Ctx<'_>, id: TransferId) -> Result<Transfer> {
-    let mut t = ctx
-        .tx
+    load_tx(ctx.tx, id)
+}
+
+/// [`load`] on a bare transaction (the sync client's apply has no actor).
+pub(crate) fn load_tx(tx: &rusqlite::Transaction<'_>, id: TransferId) -> Result<Transfer> {
+    let mut t = tx
         .prepare_cached(&format!("{HEAD_SQL} WHERE t.id = ?1"))?
         .query_row([id], |r| {
             let code: String = r.get(2)?;
@@ -506,7 +512,7 @@ pub(crate) fn load(ctx: &Ctx<'_>, id: TransferId) -> Result<Transfer> {
         })
         .optional()?
         .ok_or_else(|| Error::not_found("transfer", id))?;
-    let mut stmt = ctx.tx.prepare_cached(
+    let mut stmt = tx.prepare_cached(
         "SELECT i.id, i.line_no, i.product_id, p.name, p.sku, p.unit, i.batch_id, b.batch_number, i.requested_milli,
                 i.approved_milli, i.shipped_milli, i.received_milli, i.discrepancy_milli, i.unit_cost_e4
            FROM transfer_items i JOIN products p ON p.id = i.product_id LEFT JOIN batches b ON b.id = i.batch_id
@@ -532,7 +538,7 @@ pub(crate) fn load(ctx: &Ctx<'_>, id: TransferId) -> Result<Transfer> {
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut stmt = ctx.tx.prepare_cached(
+    let mut stmt = tx.prepare_cached(
         "SELECT l.id, l.item_id, i.product_id, p.name, p.unit, l.source_batch_id, l.batch_number, l.expiry_date,
                 l.manufacture_date, l.cost_e4, l.shipped_milli, l.received_milli, l.discrepancy_milli, l.dest_batch_id
            FROM transfer_lots l JOIN transfer_items i ON i.id = l.item_id JOIN products p ON p.id = i.product_id
@@ -560,7 +566,7 @@ pub(crate) fn load(ctx: &Ctx<'_>, id: TransferId) -> Result<Transfer> {
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut stmt = ctx.tx.prepare_cached(&format!(
+    let mut stmt = tx.prepare_cached(&format!(
         "{DISC_SQL} WHERE d.transfer_id = ?1 ORDER BY d.recorded_at, d.rowid"
     ))?;
     t.discrepancies = stmt

@@ -13,7 +13,7 @@ use crate::num::Qty;
 use crate::op::{Ctx, Operation};
 use crate::stock::receive::{put_in_batch, BatchIn};
 use crate::{Error, Result};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use ts_rs::TS;
@@ -233,12 +233,17 @@ impl Operation for ReceiveTransfer {
         for &(i, received, damaged) in &plan {
             let l = &lots[i];
             if received > 0 {
-                // The source batch's supplier, when this file knows it.
-                let supplier: Option<SupplierId> = ctx.tx.query_row(
-                    "SELECT supplier_id FROM batches WHERE id = ?1",
-                    [l.source_batch_id],
-                    |r| r.get(0),
-                )?;
+                // The source batch's supplier, when this file holds the source
+                // batch (not for a transfer from another file).
+                let supplier: Option<SupplierId> = ctx
+                    .tx
+                    .query_row(
+                        "SELECT supplier_id FROM batches WHERE id = ?1",
+                        [l.source_batch_id],
+                        |r| r.get(0),
+                    )
+                    .optional()?
+                    .flatten();
                 let into = put_in_batch(
                     ctx,
                     &BatchIn {

@@ -27,6 +27,11 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+mod pull;
+pub use pull::{
+    apply_staged, pull_start, stage, update_directory, ApplyReport, DirectoryReport, PullStart,
+};
+
 /// Longest server URL accepted.
 const MAX_URL_LEN: usize = 500;
 
@@ -78,6 +83,38 @@ pub struct SyncStatus {
     pub last_success_at: Option<String>,
     /// Why the last attempt failed (cleared by the next success).
     pub last_error: Option<SyncErrorNote>,
+    /// When changes addressed to the store (transfers, receipts) were last pulled.
+    pub last_pull_at: Option<String>,
+    /// Pulled changes not applied yet (waiting, or failed and to be tried again).
+    #[ts(type = "number")]
+    pub inbox_waiting: i64,
+    /// The pulled changes that could not be applied, with why (the oldest 20).
+    pub inbox_failures: Vec<SyncInboxFailure>,
+}
+
+/// A pulled change that could not be applied: kept, tried again on every sync.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SyncInboxFailure {
+    /// The other store's event.
+    pub event_id: String,
+    /// The store that sent it.
+    pub from_store_id: String,
+    /// Its name, when this file knows the store.
+    pub from_store_name: Option<String>,
+    /// The step (`transfer_shipped`, `transfer_received`, …).
+    pub change_type: String,
+    /// The transfer it concerns, as the sender labels it.
+    pub subject: Option<String>,
+    /// Why it could not be applied (`not_found`, `invalid_input`, …).
+    pub error_kind: String,
+    /// In words.
+    pub error_message: String,
+    /// How many times it was tried.
+    #[ts(type = "number")]
+    pub attempts: i64,
+    /// When last tried.
+    pub last_attempt_at: Option<String>,
 }
 
 /// A failed push as the store sees it.
@@ -261,13 +298,14 @@ struct LinkRow {
     last_attempt_at: Option<String>,
     last_success_at: Option<String>,
     last_error: Option<SyncErrorNote>,
+    last_pull_at: Option<String>,
 }
 
 fn link_row(tx: &Transaction<'_>, store: StoreId) -> Result<Option<LinkRow>> {
     Ok(tx
         .prepare_cached(
             "SELECT server_url, acked_seq, acked_hash, last_attempt_at, last_success_at,
-                    last_error_kind, last_error_message, last_error_retryable, last_error_at
+                    last_error_kind, last_error_message, last_error_retryable, last_error_at, last_pull_at
                FROM sync_links WHERE store_id = ?1",
         )?
         .query_row([store], |r| {
@@ -288,6 +326,7 @@ fn link_row(tx: &Transaction<'_>, store: StoreId) -> Result<Option<LinkRow>> {
                 last_attempt_at: r.get(3)?,
                 last_success_at: r.get(4)?,
                 last_error,
+                last_pull_at: r.get(9)?,
             })
         })
         .optional()?)
@@ -299,9 +338,69 @@ fn local_head(tx: &Transaction<'_>, store: StoreId) -> Result<(i64, String)> {
         .unwrap_or((0, GENESIS_HASH.to_string())))
 }
 
+/// The oldest 20 pulled changes of `store` that could not be applied.
+pub(crate) fn inbox_failures(
+    tx: &Transaction<'_>,
+    store: StoreId,
+) -> Result<Vec<SyncInboxFailure>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT i.event_id, i.from_store_id, s.name, i.change_type,
+                json_extract(json_extract(i.event, '$.payload'), '$.subject.name'),
+                i.error_kind, i.error_message, i.attempts, i.last_attempt_at
+           FROM sync_inbox i LEFT JOIN stores s ON s.id = i.from_store_id
+          WHERE i.store_id = ?1 AND i.status = 'failed'
+          ORDER BY i.position LIMIT 20",
+    )?;
+    let rows = stmt.query_map([store], |r| {
+        Ok(SyncInboxFailure {
+            event_id: r.get(0)?,
+            from_store_id: r.get(1)?,
+            from_store_name: r.get(2)?,
+            change_type: r.get(3)?,
+            subject: r.get(4)?,
+            error_kind: r.get(5)?,
+            error_message: r.get(6)?,
+            attempts: r.get(7)?,
+            last_attempt_at: r.get(8)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Fails unless `store` is this file's (`store_not_owned`) and has a sync
+/// link (`not_found`).
+fn owned_link(tx: &Transaction<'_>, store: StoreId, installation: InstallationId) -> Result<()> {
+    let owner: Option<InstallationId> = tx
+        .prepare_cached("SELECT installation_id FROM stores WHERE id = ?1")?
+        .query_row([store], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| Error::not_found("store", store))?;
+    if owner != Some(installation) {
+        return Err(Error::StoreNotOwned {
+            store: store.to_string(),
+            owner: owner.map_or_else(|| "none".to_string(), |o| o.to_string()),
+        });
+    }
+    let linked: bool = tx.query_row(
+        "SELECT EXISTS(SELECT 1 FROM sync_links WHERE store_id = ?1)",
+        [store],
+        |r| r.get(0),
+    )?;
+    if !linked {
+        return Err(Error::not_found("sync_link", store));
+    }
+    Ok(())
+}
+
 fn status(tx: &Transaction<'_>, store: StoreId) -> Result<SyncStatus> {
     let (head, _) = local_head(tx, store)?;
     let link = link_row(tx, store)?;
+    let inbox_waiting: i64 = tx
+        .prepare_cached(
+            "SELECT COUNT(*) FROM sync_inbox WHERE store_id = ?1 AND status <> 'applied'",
+        )?
+        .query_row([store], |r| r.get(0))?;
+    let inbox_failures = inbox_failures(tx, store)?;
     Ok(match link {
         Some(l) => SyncStatus {
             store_id: store,
@@ -313,6 +412,9 @@ fn status(tx: &Transaction<'_>, store: StoreId) -> Result<SyncStatus> {
             last_attempt_at: l.last_attempt_at,
             last_success_at: l.last_success_at,
             last_error: l.last_error,
+            last_pull_at: l.last_pull_at,
+            inbox_waiting,
+            inbox_failures,
         },
         None => SyncStatus {
             store_id: store,
@@ -324,6 +426,9 @@ fn status(tx: &Transaction<'_>, store: StoreId) -> Result<SyncStatus> {
             last_attempt_at: None,
             last_success_at: None,
             last_error: None,
+            last_pull_at: None,
+            inbox_waiting,
+            inbox_failures,
         },
     })
 }
@@ -352,17 +457,7 @@ pub struct PushStart {
 pub fn push_start(db: &mut Db, store: StoreId) -> Result<PushStart> {
     let installation = db.installation();
     db.read(|tx| {
-        let owner: Option<InstallationId> = tx
-            .prepare_cached("SELECT installation_id FROM stores WHERE id = ?1")?
-            .query_row([store], |r| r.get(0))
-            .optional()?
-            .ok_or_else(|| Error::not_found("store", store))?;
-        if owner != Some(installation) {
-            return Err(Error::StoreNotOwned {
-                store: store.to_string(),
-                owner: owner.map_or_else(|| "none".to_string(), |o| o.to_string()),
-            });
-        }
+        owned_link(tx, store, installation)?;
         let link = link_row(tx, store)?.ok_or_else(|| Error::not_found("sync_link", store))?;
         let (head, head_hash) = local_head(tx, store)?;
         Ok(PushStart {

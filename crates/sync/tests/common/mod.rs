@@ -1,0 +1,79 @@
+//! What the sync client's tests share: a demo store's file (the engine's
+//! demo: a store with stock, users and a day of sales) and calls into it as
+//! its users.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use pharmapos_engine::ids::StoreId;
+use pharmapos_engine::{Db, OpenOptions, Session, SyncMode};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+
+/// A demo store's file, its store and its admin.
+pub struct Store {
+    pub _dir: tempfile::TempDir,
+    pub path: PathBuf,
+    pub id: StoreId,
+}
+
+pub fn demo() -> Store {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.sqlite");
+    let summary = pharmapos_engine::demo::create(
+        &path,
+        pharmapos_engine::demo::DemoRequest { timezone: None },
+        OpenOptions::default(),
+    )
+    .unwrap();
+    Store {
+        _dir: dir,
+        path,
+        id: summary.store_id,
+    }
+}
+
+pub fn open(path: &Path) -> Db {
+    // Many small writes: no fsync per commit (the data is throw-away).
+    Db::open_with(
+        path,
+        OpenOptions {
+            sync: SyncMode::Normal,
+            ..OpenOptions::default()
+        },
+    )
+    .unwrap()
+}
+
+pub fn call(db: &mut Db, user: &str, name: &str, req: Value) -> Value {
+    let session: Session = pharmapos_engine::auth::session_for_name(db, user).unwrap();
+    pharmapos_commands::dispatch(db, &session, name, req).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+pub fn configure(s: &Store, url: &str) {
+    let mut db = open(&s.path);
+    call(
+        &mut db,
+        "Demo Admin",
+        "configure_sync",
+        json!({"store_id": s.id, "server_url": url}),
+    );
+}
+
+pub fn status(s: &Store) -> Value {
+    let mut db = open(&s.path);
+    call(
+        &mut db,
+        "Demo Cashier",
+        "get_sync_status",
+        json!({"store_id": s.id}),
+    )
+}
+
+pub fn local_head(s: &Store) -> (i64, String) {
+    let mut db = open(&s.path);
+    let head = db
+        .read(|tx| pharmapos_engine::audit::chain_head(tx, s.id))
+        .unwrap()
+        .unwrap();
+    (head.seq, head.hash)
+}
