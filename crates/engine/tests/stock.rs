@@ -1608,12 +1608,17 @@ fn search_finds_word_prefixes_anywhere_names_first() {
     // chain; V13: counts; V14: transfers; V15: the stock freeze date, while its rebuild of
     // stock_adjustments runs again on the table as it is; V16: the alert sweep's marks;
     // V17: the sync links; V18: purchase orders and the store's purchase-order limit;
-    // V19: customers; V20: the reports' sales-line index; V21, V22: open alerts by subject id, product and severity).
+    // V19: customers; V20: the reports' sales-line index; V21, V22: open alerts by subject id, product and severity;
+    // V23: the sync inbox and pull cursor, and the stock-levels triggers that name installations, whose
+    // V10 versions come back with V10).
     fx.receive(pcm, "P0", day(30), 7);
     let path = fx.path.clone();
     let raw = fx.raw();
     raw.execute_batch(
-        "DROP INDEX ix_alerts_open_severity;
+        "DROP TABLE sync_inbox;
+         DROP TRIGGER stock_levels_product;
+         DROP TRIGGER stock_levels_store;
+         DROP INDEX ix_alerts_open_severity;
          DROP INDEX ix_alerts_open_product;
          DROP INDEX ix_alerts_open_subject_id;
          DROP INDEX ix_sale_lines_product;
@@ -1655,9 +1660,7 @@ fn search_finds_word_prefixes_anywhere_names_first() {
          ALTER TABLE stores DROP COLUMN locale;
          ALTER TABLE stores DROP COLUMN tax_number;
          ALTER TABLE stores DROP COLUMN licence_number;
-         DROP TRIGGER stock_levels_product;
          DROP TRIGGER stock_levels_product_rules;
-         DROP TRIGGER stock_levels_store;
          DROP TRIGGER stock_levels_batch_insert;
          DROP TRIGGER stock_levels_batch_update;
          DROP TRIGGER stock_levels_batch_delete;

@@ -38,6 +38,9 @@ use tokio_postgres::NoTls;
 /// [`MAX_EVENTS_PER_PUSH`] events with payloads fits well inside).
 pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
+mod admin;
+pub use admin::{add_admin, require_admin};
+
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -70,7 +73,7 @@ pub fn pool(url: &str) -> anyhow::Result<Pool> {
     Ok(Pool::builder(manager).max_size(16).build()?)
 }
 
-fn sha256_hex(s: &str) -> String {
+pub(crate) fn sha256_hex(s: &str) -> String {
     hex::encode(Sha256::digest(s.as_bytes()))
 }
 
@@ -208,7 +211,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: StatusCode, kind: &str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(status: StatusCode, kind: &str, message: impl Into<String>) -> Self {
         ApiError {
             status,
             body: WireError {
@@ -220,7 +223,7 @@ impl ApiError {
         }
     }
 
-    fn with(mut self, details: serde_json::Value) -> Self {
+    pub(crate) fn with(mut self, details: serde_json::Value) -> Self {
         self.body.details = details;
         self
     }

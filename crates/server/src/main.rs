@@ -27,6 +27,11 @@ enum Cmd {
         #[command(subcommand)]
         command: StoreCmd,
     },
+    /// Head office's admins (the admin API and the web view).
+    Admin {
+        #[command(subcommand)]
+        command: AdminCmd,
+    },
     /// Apply the migrations, then serve the sync API.
     Serve {
         /// Address to listen on.
@@ -58,6 +63,16 @@ enum StoreCmd {
         /// Its currency, ISO 4217 (default: NGN).
         #[arg(long)]
         currency: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCmd {
+    /// Add an admin; prints their token once.
+    Add {
+        /// Their name (shown in the catalogue's history).
+        #[arg(long)]
+        name: String,
     },
 }
 
@@ -96,6 +111,18 @@ async fn main() -> anyhow::Result<()> {
             println!(
                 "{}",
                 serde_json::json!({"store_id": id.trim(), "secret": secret})
+            );
+            Ok(())
+        }
+        Cmd::Admin {
+            command: AdminCmd::Add { name },
+        } => {
+            pharmapos_server::migrate(&url).await?;
+            let pool = pharmapos_server::pool(&url)?;
+            let token = pharmapos_server::add_admin(&pool, &name).await?;
+            println!(
+                "{}",
+                serde_json::json!({"admin": name.trim(), "token": token})
             );
             Ok(())
         }

@@ -14,6 +14,9 @@ const STATUS: SyncStatus = {
   last_attempt_at: null,
   last_success_at: "2026-11-30T09:42:00Z",
   last_error: null,
+  last_pull_at: null,
+  inbox_waiting: 0,
+  inbox_failures: [],
 };
 const VIEW: SyncView = {
   secret_store: "keyring",

@@ -68,6 +68,8 @@ const CHANGE_TYPES: readonly ChangeType[] = [
   "transfer_discrepancy",
   "transfer_discrepancy_resolved",
   "transfer_discrepancy_rejected",
+  "transfer_incoming",
+  "transfer_synced",
   "reconciliation",
   "treatment_use",
   "waste",

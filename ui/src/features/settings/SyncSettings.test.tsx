@@ -21,6 +21,9 @@ const NOT_LINKED: SyncStatus = {
   last_attempt_at: null,
   last_success_at: null,
   last_error: null,
+  last_pull_at: null,
+  inbox_waiting: 0,
+  inbox_failures: [],
 };
 
 const LINKED: SyncStatus = {
@@ -204,6 +207,42 @@ describe("SyncSettings", () => {
     expect(screen.getByTestId("sync-backlog")).toHaveTextContent("120");
     expect(screen.getByTestId("sync-next-attempt")).toHaveTextContent("3 failed in a row");
     expect(screen.getByTestId("sync-secret-store")).toHaveTextContent("PHARMAPOS_SYNC_SECRET_DIR");
+  });
+
+  it("lists changes from other stores that could not be applied, with why, and when it last received", async () => {
+    renderSync({
+      status: () => ({
+        ...LINKED,
+        last_pull_at: "2026-11-30T10:00:00Z",
+        inbox_waiting: 1,
+        inbox_failures: [
+          {
+            event_id: "ev-1",
+            from_store_id: "store-2",
+            from_store_name: "Lekki Pharmacy",
+            change_type: "transfer_shipped",
+            subject: "LEKKI-T0007",
+            error_kind: "not_found",
+            error_message: "product Amoxicillin 500mg (p-1) not found",
+            attempts: 2,
+            last_attempt_at: "2026-11-30T10:00:00Z",
+          },
+        ],
+      }),
+    });
+    const failure = await screen.findByTestId("sync-inbox-failure");
+    expect(failure).toHaveTextContent("a shipment to this store from Lekki Pharmacy (LEKKI-T0007)");
+    expect(failure).toHaveTextContent("Amoxicillin 500mg");
+    expect(failure).toHaveTextContent("tried 2 times");
+    expect(screen.getByTestId("sync-inbox-waiting")).toHaveTextContent("1");
+    expect(screen.getByTestId("sync-last-pull")).not.toHaveTextContent("never");
+  });
+
+  it("shows no failures section when every pulled change applied", async () => {
+    renderSync({ status: () => LINKED });
+    await screen.findByTestId("sync-facts");
+    expect(screen.queryByTestId("sync-inbox-failures")).toBeNull();
+    expect(screen.getByTestId("sync-last-pull")).toHaveTextContent("never");
   });
 
   it("shows a link with no secret saved as a problem, in words", async () => {

@@ -6,10 +6,12 @@
 // the OS keyring (or a private file under PHARMAPOS_SYNC_SECRET_DIR); it is
 // never read back, and the field is cleared once it is saved.
 import { useState, type FormEvent } from "react";
+import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import { useQueryClient } from "@tanstack/react-query";
 
 import { ApiError, registerSync, syncNow, toApiError } from "../../api";
+import type { SyncInboxFailure } from "../../bindings/SyncInboxFailure";
 import type { SyncStatus } from "../../bindings/SyncStatus";
 import type { SyncView } from "../../bindings/shell/SyncView";
 import { ErrorMessage } from "../../components/ErrorMessage";
@@ -73,6 +75,18 @@ function SyncFacts({ status, view }: { status: SyncStatus; view: SyncView | unde
           <dt>{t("Events waiting")}</dt>
           <dd data-testid="sync-backlog">{fmt.qty(String(status.backlog))}</dd>
         </>
+        {status.configured && (
+          <>
+            <dt>{t("Last received")}</dt>
+            <dd data-testid="sync-last-pull">{status.last_pull_at ? fmt.instant(status.last_pull_at) : t("never")}</dd>
+          </>
+        )}
+        {status.inbox_waiting > 0 && (
+          <>
+            <dt>{t("Changes from other stores not applied yet")}</dt>
+            <dd data-testid="sync-inbox-waiting">{fmt.qty(String(status.inbox_waiting))}</dd>
+          </>
+        )}
         {view && (
           <>
             <dt>{t("Secret kept")}</dt>
@@ -111,7 +125,50 @@ function SyncFacts({ status, view }: { status: SyncStatus; view: SyncView | unde
         </div>
       )}
       {view?.problem && <ErrorMessage error={view.problem} />}
+      {status.inbox_failures.length > 0 && <InboxFailures failures={status.inbox_failures} />}
     </>
+  );
+}
+
+/** What another store's step is, in words. */
+function stepWords(changeType: string, t: TFunction): string {
+  switch (changeType) {
+    case "transfer_shipped":
+      return t("a shipment to this store");
+    case "transfer_received":
+      return t("the receipt of a transfer this store sent");
+    default:
+      return t("how a transfer's discrepancy was resolved");
+  }
+}
+
+/**
+ * Changes other stores sent that could not be applied here (most often a
+ * product this store's catalogue lacks). Each is kept and tried again on
+ * every sync; none holds up the others.
+ */
+function InboxFailures({ failures }: { failures: SyncInboxFailure[] }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  return (
+    <div className="sync-inbox-failures" data-testid="sync-inbox-failures">
+      <h3>{t("Not applied yet")}</h3>
+      <p className="muted small">{t("These changes from other stores are kept and tried again at every sync. Fix the cause (usually a product missing from this store's catalogue), then press Sync now.")}</p>
+      <ul>
+        {failures.map((f) => (
+          <li key={f.event_id} data-testid="sync-inbox-failure">
+            <strong>
+              {t("{{step}} from {{store}}", { step: stepWords(f.change_type, t), store: f.from_store_name ?? f.from_store_id })}
+              {f.subject ? ` (${f.subject})` : ""}
+            </strong>
+            : {f.error_message}{" "}
+            <span className="muted small">
+              {t("tried {{count}} times, last {{when}}", { count: f.attempts, when: f.last_attempt_at ? fmt.instant(f.last_attempt_at) : t("never") })}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 

@@ -21,6 +21,9 @@ const LINKED: SyncStatus = {
   last_attempt_at: "2026-11-30T09:42:00Z",
   last_success_at: "2026-11-30T09:42:00Z",
   last_error: null,
+  last_pull_at: null,
+  inbox_waiting: 0,
+  inbox_failures: [],
 };
 
 const IDLE: SyncView = {
