@@ -264,15 +264,15 @@ fn sync(cli: &Cli, command: &SyncCmd) -> anyhow::Result<()> {
             }
         }
         SyncCmd::Push { store, secret_file } => {
-            let (path, id, secret, runtime) = sync_parts(cli, &store, secret_file.as_deref())?;
+            let (path, id, secret, runtime) = sync_parts(cli, store, secret_file.as_deref())?;
             print(&runtime.block_on(pharmapos_sync::push(path, id, &secret))?)
         }
         SyncCmd::Pull { store, secret_file } => {
-            let (path, id, secret, runtime) = sync_parts(cli, &store, secret_file.as_deref())?;
+            let (path, id, secret, runtime) = sync_parts(cli, store, secret_file.as_deref())?;
             print(&runtime.block_on(pharmapos_sync::pull(path, id, &secret))?)
         }
         SyncCmd::Run { store, secret_file } => {
-            let (path, id, secret, runtime) = sync_parts(cli, &store, secret_file.as_deref())?;
+            let (path, id, secret, runtime) = sync_parts(cli, store, secret_file.as_deref())?;
             print(&runtime.block_on(pharmapos_sync::sync(path, id, &secret))?)
         }
     }

@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use pharmapos_server::testing::{serve, Pg};
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -185,4 +185,26 @@ async fn sync_configure_push_and_status() {
     );
     assert!(st["last_error"].is_null());
     assert!(st["last_success_at"].is_string());
+
+    // Pull alone, then a whole run (push, then pull): the directory holds
+    // only this store, nothing is addressed to it yet.
+    let pulled = ok(&pharmapos(&db, &["sync", "pull", "--store", &store], Some(&secret)).await);
+    assert_eq!(
+        (
+            pulled["changes_received"].as_i64(),
+            pulled["applied"].as_i64(),
+            pulled["failed"].as_i64()
+        ),
+        (Some(0), Some(0), Some(0)),
+        "{pulled}"
+    );
+    let run = ok(&pharmapos(&db, &["sync", "run", "--store", &store], Some(&secret)).await);
+    assert_eq!(run["push"]["backlog"], json!(0), "{run}");
+    assert_eq!(run["pull"]["failed"], json!(0), "{run}");
+    let st = ok(&pharmapos(&db, &["sync", "status", "--store", &store], None).await);
+    assert!(st["last_pull_at"].is_string(), "{st}");
+    assert_eq!(st["inbox_waiting"], json!(0));
+    // A pull with no secret is refused before anything is sent.
+    let e = err(&pharmapos(&db, &["sync", "pull", "--store", &store], None).await);
+    assert_eq!(e["kind"], "invalid_input");
 }

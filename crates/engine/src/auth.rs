@@ -237,6 +237,10 @@ pub fn display_role(home: Option<StoreId>, stores: &[StoreRole], head_office: bo
         })
 }
 
+/// Who acts when head office's catalogue is applied by sync: no user of
+/// the file (the nil UUID), named "Head office" in the record.
+pub const HEAD_OFFICE_USER: UserId = UserId(uuid::Uuid::nil());
+
 /// The acting user of an operation, with every store they are assigned to.
 ///
 /// What the user may do is decided per store: [`Actor::check_at`] asks the

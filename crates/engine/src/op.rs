@@ -87,6 +87,47 @@ pub struct Ctx<'a> {
     unfrozen: Cell<Option<StoreId>>,
 }
 
+impl<'a> Ctx<'a> {
+    /// The context of what head office does to a store through sync (its
+    /// catalogue applied): no signed-in user; the actor is
+    /// [`crate::auth::HEAD_OFFICE_USER`], managing the catalogue of `store`
+    /// only, and its events go to `store`'s record.
+    pub(crate) fn head_office(
+        tx: &'a Transaction<'a>,
+        now: DateTime<Utc>,
+        installation: InstallationId,
+        incidents: &'a RefCell<Vec<crate::security::Incident>>,
+        store: StoreId,
+    ) -> Ctx<'a> {
+        Ctx {
+            tx,
+            actor: Actor {
+                id: crate::auth::HEAD_OFFICE_USER,
+                name: "Head office".into(),
+                role: Role::Admin,
+                store_id: Some(store),
+                head_office: false,
+                stores: vec![crate::auth::StoreRole {
+                    store_id: store,
+                    role: Role::Admin,
+                }],
+            },
+            now,
+            installation,
+            incidents,
+            permission: Permission::ManageCatalogue,
+            writes: true,
+            at: Cell::new(None),
+            unfrozen: Cell::new(None),
+        }
+    }
+
+    /// Whether head office itself acts (its catalogue applied by sync).
+    pub(crate) fn is_head_office(&self) -> bool {
+        self.actor.id == crate::auth::HEAD_OFFICE_USER
+    }
+}
+
 impl Ctx<'_> {
     /// `now` as stored (RFC 3339, UTC, milliseconds).
     pub fn now_str(&self) -> String {

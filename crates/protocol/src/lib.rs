@@ -269,6 +269,9 @@ pub struct WireError {
 
 /// Header naming the pushing store.
 pub const STORE_HEADER: &str = "x-pharmapos-store";
+/// Header with the store's own newest event (`GET /v1/head`): head office
+/// sees how far behind the server is.
+pub const LOCAL_HEAD_HEADER: &str = "x-pharmapos-local-head";
 /// Header naming the installation (database file) the store lives in.
 pub const INSTALLATION_HEADER: &str = "x-pharmapos-installation";
 /// Most events in one push: bounds the server's transaction (SYNC-NOTES:
@@ -382,6 +385,167 @@ pub struct Directory {
     pub stores: Vec<DirectoryEntry>,
 }
 
+/// A product of head office's catalogue as stores apply it: the fields
+/// head office owns (identity, description, how it is sold, its price).
+/// Everything else of a store's product row (cost, reorder levels, storage,
+/// location) is the store's. Quantities and money travel as decimal text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogueProduct {
+    /// The product's id (UUID), the same in every store's file.
+    pub id: String,
+    /// Its version, from 1; a store applies a version once, in order.
+    pub version: i64,
+    /// Stock-keeping code, unique.
+    pub sku: String,
+    /// Name.
+    pub name: String,
+    /// Generic (INN) name.
+    #[serde(default)]
+    pub generic_name: Option<String>,
+    /// Brand.
+    #[serde(default)]
+    pub brand: Option<String>,
+    /// Description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// `neurotoxin`, `filler`, `skincare`, `device`, `consumable`,
+    /// `supplement`, `medicine` or `other`.
+    pub category: String,
+    /// Regulator's registration number (NAFDAC).
+    #[serde(default)]
+    pub nafdac_number: Option<String>,
+    /// Barcodes (GTIN/EAN/UPC), each in one product only.
+    #[serde(default)]
+    pub barcodes: Vec<String>,
+    /// Unit it is counted in (`tablet`, `ml`, `unit`…).
+    pub unit: String,
+    /// Whether fractional quantities are allowed (12.5 units).
+    pub allow_fractional: bool,
+    /// Prescription only.
+    pub prescription_only: bool,
+    /// Selling price, decimal text with at most 4 places (`"1250.00"`).
+    pub selling_price: String,
+    /// Tax rate in percent, decimal text (`"7.5"`).
+    pub tax_rate: String,
+    /// `active` or `discontinued`.
+    pub status: String,
+    /// When head office published this version (RFC 3339).
+    pub updated_at: String,
+    /// Which admin published it.
+    pub updated_by: String,
+}
+
+/// The categories a catalogue product may have.
+pub const PRODUCT_CATEGORIES: [&str; 8] = [
+    "neurotoxin",
+    "filler",
+    "skincare",
+    "device",
+    "consumable",
+    "supplement",
+    "medicine",
+    "other",
+];
+
+fn decimal_text(s: &str, places: usize) -> bool {
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    !int.is_empty()
+        && int.len() <= 12
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.len() <= places
+        && frac.bytes().all(|b| b.is_ascii_digit())
+        && (frac.is_empty() != s.contains('.'))
+}
+
+impl CatalogueProduct {
+    /// What is wrong with the product's shape, field by field (`(field,
+    /// words)`); empty when none. The store's engine applies its own rules
+    /// again when it applies the product.
+    pub fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        let mut text = |field: &'static str, v: &str, max: usize, required: bool| {
+            if required && v.trim().is_empty() {
+                out.push((field, format!("give the {field}")));
+            } else if v.chars().count() > max {
+                out.push((field, format!("{field} is longer than {max} characters")));
+            }
+        };
+        text("sku", &self.sku, 64, true);
+        text("name", &self.name, 200, true);
+        text("unit", &self.unit, 30, true);
+        for (field, v, max) in [
+            ("generic_name", &self.generic_name, 200),
+            ("brand", &self.brand, 120),
+            ("description", &self.description, 2000),
+            ("nafdac_number", &self.nafdac_number, 40),
+        ] {
+            if let Some(v) = v {
+                text(field, v, max, false);
+            }
+        }
+        if !PRODUCT_CATEGORIES.contains(&self.category.as_str()) {
+            out.push((
+                "category",
+                format!("category must be one of {}", PRODUCT_CATEGORIES.join(", ")),
+            ));
+        }
+        if !decimal_text(&self.selling_price, 4) {
+            out.push((
+                "selling_price",
+                "the selling price is a number ≥ 0 with at most 4 decimal places (e.g. 1250.00)"
+                    .into(),
+            ));
+        }
+        if !decimal_text(&self.tax_rate, 4)
+            || self
+                .tax_rate
+                .split('.')
+                .next()
+                .and_then(|i| i.parse::<u64>().ok())
+                .is_none_or(|i| i > 100)
+        {
+            out.push((
+                "tax_rate",
+                "the tax rate is a percentage from 0 to 100".into(),
+            ));
+        }
+        if !matches!(self.status.as_str(), "active" | "discontinued") {
+            out.push(("status", "status is active or discontinued".into()));
+        }
+        for b in &self.barcodes {
+            if b.is_empty() || b.len() > 64 || !b.bytes().all(|c| c.is_ascii_alphanumeric()) {
+                out.push(("barcodes", format!("'{b}' is not a barcode")));
+            }
+        }
+        if self.version < 1 {
+            out.push(("version", "versions start at 1".into()));
+        }
+        out
+    }
+}
+
+/// One product of the catalogue feed at its position.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogueEntry {
+    /// Its position in the feed: pass the last one taken as `after`.
+    pub cursor: String,
+    /// The product at its newest version.
+    pub product: CatalogueProduct,
+}
+
+/// `GET /v1/catalogue?after=<cursor>&limit=<n>`: head office's products
+/// changed after `after` (each once, at its newest version), in order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CataloguePage {
+    /// The products.
+    pub products: Vec<CatalogueEntry>,
+    /// Where the next page starts.
+    pub next_cursor: String,
+    /// Whether more were ready.
+    pub more: bool,
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -449,6 +613,92 @@ mod tests {
         assert!(addressed_to(&e).is_err());
         e.payload = Some("not json".into());
         assert!(addressed_to(&e).is_err());
+    }
+
+    #[test]
+    fn catalogue_products_are_checked_field_by_field() {
+        let good = CatalogueProduct {
+            id: "p1".into(),
+            version: 1,
+            sku: "AMX500".into(),
+            name: "Amoxicillin 500mg".into(),
+            generic_name: None,
+            brand: None,
+            description: None,
+            category: "medicine".into(),
+            nafdac_number: None,
+            barcodes: vec!["5012345678900".into()],
+            unit: "capsule".into(),
+            allow_fractional: false,
+            prescription_only: true,
+            selling_price: "1250.50".into(),
+            tax_rate: "7.5".into(),
+            status: "active".into(),
+            updated_at: "2026-12-01T10:00:00Z".into(),
+            updated_by: "hq".into(),
+        };
+        assert!(good.problems().is_empty());
+        for (field, bad) in [
+            (
+                "selling_price",
+                CatalogueProduct {
+                    selling_price: "-1".into(),
+                    ..good.clone()
+                },
+            ),
+            (
+                "selling_price",
+                CatalogueProduct {
+                    selling_price: "1.23456".into(),
+                    ..good.clone()
+                },
+            ),
+            (
+                "selling_price",
+                CatalogueProduct {
+                    selling_price: "1.".into(),
+                    ..good.clone()
+                },
+            ),
+            (
+                "tax_rate",
+                CatalogueProduct {
+                    tax_rate: "101".into(),
+                    ..good.clone()
+                },
+            ),
+            (
+                "category",
+                CatalogueProduct {
+                    category: "food".into(),
+                    ..good.clone()
+                },
+            ),
+            (
+                "sku",
+                CatalogueProduct {
+                    sku: " ".into(),
+                    ..good.clone()
+                },
+            ),
+            (
+                "status",
+                CatalogueProduct {
+                    status: "deleted".into(),
+                    ..good.clone()
+                },
+            ),
+            (
+                "barcodes",
+                CatalogueProduct {
+                    barcodes: vec!["12 34".into()],
+                    ..good.clone()
+                },
+            ),
+        ] {
+            let p = bad.problems();
+            assert_eq!(p.first().map(|p| p.0), Some(field), "{p:?}");
+        }
     }
 
     #[test]

@@ -24,11 +24,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use deadpool_postgres::{Manager, ManagerConfig, RecyclingMethod};
 use pharmapos_protocol::{
     addressed_to, verify_continuation, Directory, DirectoryEntry, ErrorBody, Head, PullAnswer,
     PulledChange, PushRequest, RecordEvent, WireError, GENESIS_HASH, INSTALLATION_HEADER,
-    MAX_CHANGES_PER_PULL, MAX_EVENTS_PER_PUSH, PULL_START, STORE_HEADER,
+    LOCAL_HEAD_HEADER, MAX_CHANGES_PER_PULL, MAX_EVENTS_PER_PUSH, PULL_START, STORE_HEADER,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -40,6 +40,10 @@ pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 mod admin;
 pub use admin::{add_admin, require_admin};
+/// The server's connection pool (what [`pool`] makes).
+pub use deadpool_postgres::Pool;
+mod catalogue;
+pub use catalogue::{publish_product, ProductInput, ProductList};
 
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -199,6 +203,7 @@ pub fn router(pool: Pool) -> Router {
         .route("/v1/push", post(push))
         .route("/v1/pull", get(pull))
         .route("/v1/stores", get(directory))
+        .merge(catalogue::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(pool)
 }
@@ -267,13 +272,13 @@ impl IntoResponse for ApiError {
 }
 
 /// Who is calling: the store, its installation and its secret.
-struct Caller {
+pub(crate) struct Caller {
     store_id: String,
     installation_id: String,
     secret: String,
 }
 
-fn caller(headers: &HeaderMap) -> Result<Caller, ApiError> {
+pub(crate) fn caller(headers: &HeaderMap) -> Result<Caller, ApiError> {
     let text = |name: &str| {
         headers
             .get(name)
@@ -307,7 +312,7 @@ fn caller(headers: &HeaderMap) -> Result<Caller, ApiError> {
 }
 
 /// The store's row, locked for this transaction when `lock`.
-struct StoreRow {
+pub(crate) struct StoreRow {
     installation_id: Option<String>,
     acked_seq: i64,
     head_hash: String,
@@ -316,7 +321,7 @@ struct StoreRow {
 /// Checks the caller's secret and installation. The first sync binds the
 /// store to the installation that makes it; after that any other
 /// installation (a copied file, a second PC) is refused.
-async fn authenticate(
+pub(crate) async fn authenticate(
     tx: &tokio_postgres::Transaction<'_>,
     who: &Caller,
     lock: bool,
@@ -375,6 +380,19 @@ async fn head(State(pool): State<Pool>, headers: HeaderMap) -> Result<Json<Head>
     let mut client = pool.get().await?;
     let tx = client.transaction().await?;
     let row = authenticate(&tx, &who, false).await?;
+    // The store's own head, when it says (head office's view shows the backlog).
+    if let Some(local) = headers
+        .get(LOCAL_HEAD_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .filter(|v| *v >= 0)
+    {
+        tx.execute(
+            "UPDATE stores SET reported_head = $2 WHERE id = $1",
+            &[&who.store_id, &local],
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(Json(Head {
         store_id: who.store_id,
@@ -595,7 +613,7 @@ struct PullQuery {
 }
 
 /// A cursor: the writing transaction's id and the row's (see migration V2).
-fn parse_cursor(s: &str) -> Option<(u64, i64)> {
+pub(crate) fn parse_cursor(s: &str) -> Option<(u64, i64)> {
     let (xid, id) = s.split_once('.')?;
     Some((xid.parse().ok()?, id.parse().ok()?))
 }
@@ -649,6 +667,13 @@ async fn pull(
         )
         .await?;
     tx.commit().await?;
+    // For head office's view: when each store last asked.
+    client
+        .execute(
+            "UPDATE stores SET last_pull_at = now() WHERE id = $1",
+            &[&who.store_id],
+        )
+        .await?;
     let more = rows.len() > limit;
     let mut changes = Vec::with_capacity(rows.len().min(limit));
     for r in rows.iter().take(limit) {

@@ -45,7 +45,8 @@ fn event_text(from: &str, n: usize) -> (String, String) {
     (e.id.clone(), serde_json::to_string(&e).unwrap())
 }
 
-const INSERT: &str = "INSERT INTO mailbox (to_store_id, from_store_id, event_id, change_type, event)
+const INSERT: &str =
+    "INSERT INTO mailbox (to_store_id, from_store_id, event_id, change_type, event)
                       VALUES ($1, $2, $3, 'transfer_shipped', $4)";
 
 async fn connect(url: &str) -> tokio_postgres::Client {
@@ -102,16 +103,24 @@ async fn a_pull_never_skips_a_change_committed_late_and_pages_end_exactly() {
     // A transaction takes its place first but commits last.
     let tx = early.transaction().await.unwrap();
     let (id1, e1) = event_text(&a.id, 1);
-    tx.execute(INSERT, &[&b.id, &a.id, &id1, &e1]).await.unwrap();
+    tx.execute(INSERT, &[&b.id, &a.id, &id1, &e1])
+        .await
+        .unwrap();
     let (id2, e2) = event_text(&a.id, 2);
-    late.execute(INSERT, &[&b.id, &a.id, &id2, &e2]).await.unwrap();
+    late.execute(INSERT, &[&b.id, &a.id, &id2, &e2])
+        .await
+        .unwrap();
     // Change 2 is committed, but handing it out now would put the cursor
     // past change 1 for good: it waits.
-    let p = pull(&base, &b.id, &b_secret, PULL_START, 500).await.unwrap();
+    let p = pull(&base, &b.id, &b_secret, PULL_START, 500)
+        .await
+        .unwrap();
     assert!(p.changes.is_empty(), "{p:?}");
     assert_eq!(p.next_cursor, PULL_START);
     tx.commit().await.unwrap();
-    let p = pull(&base, &b.id, &b_secret, PULL_START, 500).await.unwrap();
+    let p = pull(&base, &b.id, &b_secret, PULL_START, 500)
+        .await
+        .unwrap();
     assert_eq!(notes(&p), ["change 1", "change 2"]);
     assert!(!p.more);
     let cursor = p.next_cursor.clone();
@@ -121,7 +130,9 @@ async fn a_pull_never_skips_a_change_committed_late_and_pages_end_exactly() {
     assert_eq!(again.next_cursor, cursor);
 
     // Nothing is addressed to the sender.
-    let p = pull(&base, &a.id, &a_secret, PULL_START, 500).await.unwrap();
+    let p = pull(&base, &a.id, &a_secret, PULL_START, 500)
+        .await
+        .unwrap();
     assert!(p.changes.is_empty());
 
     // Exactly two pages of 500: the second says there is no more, and the

@@ -30,8 +30,8 @@
 use pharmapos_engine::ids::StoreId;
 use pharmapos_engine::Db;
 use pharmapos_protocol::{
-    Directory, ErrorBody, Head, PullAnswer, PushRequest, RecordEvent, INSTALLATION_HEADER,
-    STORE_HEADER,
+    CataloguePage, Directory, ErrorBody, Head, PullAnswer, PushRequest, RecordEvent,
+    INSTALLATION_HEADER, LOCAL_HEAD_HEADER, STORE_HEADER,
 };
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -175,10 +175,15 @@ impl Client {
         })
     }
 
-    /// `GET /v1/head`: how far the server holds the store's record.
-    pub async fn head(&self) -> Result<Head, SyncError> {
-        self.send_head(self.http.get(format!("{}/v1/head", self.base)))
-            .await
+    /// `GET /v1/head`: how far the server holds the store's record (telling
+    /// it the store's own head, for head office's view of the backlog).
+    pub async fn head(&self, local_head: i64) -> Result<Head, SyncError> {
+        self.send_head(
+            self.http
+                .get(format!("{}/v1/head", self.base))
+                .header(LOCAL_HEAD_HEADER, local_head.to_string()),
+        )
+        .await
     }
 
     /// `POST /v1/push` of `events` (at most [`MAX_EVENTS_PER_PUSH`]).
@@ -207,6 +212,15 @@ impl Client {
             .await?;
         self.check_store(&answer.store_id)?;
         Ok(answer)
+    }
+
+    /// `GET /v1/catalogue`: head office's products changed after `after`.
+    pub async fn catalogue(&self, after: &str, limit: usize) -> Result<CataloguePage, SyncError> {
+        self.send(self.http.get(format!(
+            "{}/v1/catalogue?after={after}&limit={limit}",
+            self.base
+        )))
+        .await
     }
 
     /// `GET /v1/stores`: head office's directory of stores.
@@ -391,7 +405,7 @@ async fn push_from(
         &start.installation_id.to_string(),
         secret,
     )?;
-    let head = client.head().await?;
+    let head = client.head(start.local_head_seq).await?;
     // The server's head is where this push starts (an answer lost on the
     // way back leaves it ahead of the link), once it is known to be this
     // record's.
@@ -481,6 +495,10 @@ pub struct PullReport {
     pub cursor: String,
     /// Pages fetched.
     pub pages: u32,
+    /// Head office's products received (each at its newest version).
+    pub catalogue_received: usize,
+    /// Of them, new here.
+    pub catalogue_staged: usize,
     /// Changes received (a page fetched again after a lost answer counts again).
     pub changes_received: usize,
     /// Of them, new here.
@@ -543,6 +561,8 @@ async fn pull_from(
         cursor_before: start.cursor.clone(),
         cursor: start.cursor.clone(),
         pages: 0,
+        catalogue_received: 0,
+        catalogue_staged: 0,
         changes_received: 0,
         changes_staged: 0,
         directory,
@@ -550,6 +570,34 @@ async fn pull_from(
         failed: 0,
         failures: Vec::new(),
     };
+    // Head office's catalogue first: a shipment of a new product then finds
+    // the product here.
+    let mut cursor = start.catalogue_cursor.clone();
+    loop {
+        let page = client.catalogue(&cursor, MAX_CHANGES_PER_PULL).await?;
+        report.pages += 1;
+        report.catalogue_received += page.products.len();
+        if page.products.is_empty() && page.next_cursor == cursor {
+            break;
+        }
+        let next = page.next_cursor.clone();
+        let more = page.more;
+        report.catalogue_staged += local
+            .with(move |db| {
+                pharmapos_engine::sync::stage_catalogue(
+                    db,
+                    store,
+                    &page.products,
+                    &page.next_cursor,
+                )
+            })
+            .await
+            .map_err(bad_local_answer)?;
+        cursor = next;
+        if !more {
+            break;
+        }
+    }
     loop {
         let page = client.pull(&report.cursor, MAX_CHANGES_PER_PULL).await?;
         report.pages += 1;
@@ -572,6 +620,9 @@ async fn pull_from(
     }
     let applied = local
         .with(move |db| pharmapos_engine::sync::apply_staged(db, store))
+        .await?;
+    local
+        .with(move |db| pharmapos_engine::sync::note_pulled(db, store))
         .await?;
     report.applied = applied.applied;
     report.failed = applied.failed;

@@ -1,8 +1,8 @@
 //! A transfer between two stores in two database files, through a real
 //! server over a real PostgreSQL: shipped at Lekki (the engine's demo
 //! store), it reaches Ikeja's file by pull; a change Ikeja cannot apply yet
-//! (a product its file lacks) is kept with its reason and applied once the
-//! product is there; Ikeja's short receipt travels back and closes it at
+//! (a product its file lacks) is kept with its reason and applied once head
+//! office publishes the product; Ikeja's short receipt travels back and closes it at
 //! Lekki; Lekki's resolution of the shortage travels to Ikeja. Every step
 //! applied exactly once: pulling again, or from the start, changes nothing;
 //! both chains verify and the stock is conserved.
@@ -96,20 +96,37 @@ fn transfer(path: &Path, user: &str, id: &str) -> Value {
     call(&mut db, user, "get_transfer", json!({"transfer_id": id}))
 }
 
-/// Head office's catalogue, until stores pull it: the product copied into
-/// Ikeja's file with its id (without its category, which Ikeja lacks).
-fn copy_product(from: &Path, to: &Path, product: &str) {
-    let conn = rusqlite::Connection::open(to).unwrap();
-    conn.execute("ATTACH DATABASE ?1 AS a", [from.to_str().unwrap()])
-        .unwrap();
-    conn.execute(
-        "CREATE TEMP TABLE p AS SELECT * FROM a.products WHERE id = ?1",
-        [product],
+/// Head office publishes `product` as Lekki's file has it (its id, SKU,
+/// name, unit, price): how a chain's catalogue starts from its first store.
+async fn publish_from(pool: &pharmapos_server::Pool, path: &Path, product: &str) {
+    let p = {
+        let mut db = open(path);
+        call(&mut db, "Demo Admin", "get_product", json!({"id": product}))
+    };
+    let text = |k: &str| p[k].as_str().map(str::to_string);
+    pharmapos_server::publish_product(
+        pool,
+        "hq",
+        product,
+        pharmapos_server::ProductInput {
+            expected_version: None,
+            sku: text("sku").unwrap(),
+            name: text("name").unwrap(),
+            generic_name: text("generic_name"),
+            brand: text("brand"),
+            description: text("description"),
+            category: text("category").unwrap(),
+            nafdac_number: text("nafdac_number"),
+            barcodes: serde_json::from_value(p["barcodes"].clone()).unwrap(),
+            unit: text("unit").unwrap(),
+            allow_fractional: p["allow_fractional"].as_bool().unwrap(),
+            prescription_only: p["prescription_only"].as_bool().unwrap(),
+            selling_price: text("selling_price").unwrap(),
+            tax_rate: text("tax_rate").unwrap(),
+            status: "active".into(),
+        },
     )
-    .unwrap();
-    conn.execute_batch(
-        "UPDATE p SET category_id = NULL; INSERT INTO main.products SELECT * FROM p; DETACH DATABASE a;",
-    )
+    .await
     .unwrap();
 }
 
@@ -224,14 +241,20 @@ async fn a_transfer_between_two_files_travels_through_the_server_exactly_once() 
     );
     assert_eq!(events_of(&ikeja.path, ikeja.id, "transfer_incoming"), 0);
 
-    // Once the product is there, the next sync applies it: in transit.
-    copy_product(&lekki.path, &ikeja.path, &product);
+    // Head office publishes the product (with the id Lekki's file uses):
+    // Lekki's own product becomes head office's, and Ikeja's next sync
+    // brings the product first, then applies the waiting shipment.
+    pharmapos_server::add_admin(&pool, "hq").await.unwrap();
+    publish_from(&pool, &lekki.path, &product).await;
+    let r = sync(&lekki.path, lekki.id, &lekki_secret).await.unwrap();
+    assert_eq!((r.pull.catalogue_received, r.pull.applied), (1, 1), "{r:?}");
     let r = sync(&ikeja.path, ikeja.id, &ikeja_secret).await.unwrap();
     assert_eq!(
-        (r.pull.changes_received, r.pull.applied, r.pull.failed),
-        (0, 1, 0),
+        (r.pull.changes_received, r.pull.catalogue_received),
+        (0, 1),
         "{r:?}"
     );
+    assert_eq!((r.pull.applied, r.pull.failed), (2, 0), "{r:?}");
     assert_eq!(ikeja_status(&ikeja)["inbox_waiting"], json!(0));
     let t = transfer(&ikeja.path, "Ike Admin", &transfer_id);
     assert_eq!(t["status"], json!("in_transit"), "{t}");

@@ -124,4 +124,10 @@ deleted_at: string | null,
 /**
  * Soft-deleted by.
  */
-deleted_by: string | null, };
+deleted_by: string | null, 
+/**
+ * Head office's version of this product when it is head office's
+ * (its identity, description, unit, selling price and tax are then
+ * changed only there); none for the store's own products.
+ */
+catalogue_version: number | null, };

@@ -231,6 +231,11 @@ pub struct Product {
     pub deleted_at: Option<String>,
     /// Soft-deleted by.
     pub deleted_by: Option<String>,
+    /// Head office's version of this product when it is head office's
+    /// (its identity, description, unit, selling price and tax are then
+    /// changed only there); none for the store's own products.
+    #[ts(type = "number | null")]
+    pub catalogue_version: Option<i64>,
 }
 
 /// The editable product fields (everything optional; `create_product` needs
@@ -412,6 +417,17 @@ impl Operation for UpdateProduct {
                 sku: cur.sku,
             });
         }
+        if cur.catalogue_version.is_some() && !ctx.is_head_office() {
+            if let Some(field) = head_office_field(&self) {
+                return Err(Error::invalid(
+                    field,
+                    format!(
+                        "head office owns the {field} of {}: change it in head office's catalogue (this store may change its cost, reorder levels, storage and tracking)",
+                        cur.name
+                    ),
+                ));
+            }
+        }
         if let Some(s) = &self.sku {
             let sku = required_text("sku", s, 64)?;
             sku_free(ctx.tx, &sku, Some(self.id))?;
@@ -449,6 +465,128 @@ impl Operation for UpdateProduct {
         )?;
         Ok(after)
     }
+}
+
+/// The first field of `u` that head office owns on its products, if any.
+fn head_office_field(u: &UpdateProduct) -> Option<&'static str> {
+    let f = &u.fields;
+    [
+        ("sku", u.sku.is_some()),
+        ("name", u.name.is_some()),
+        ("generic_name", f.generic_name.is_some()),
+        ("brand", f.brand.is_some()),
+        ("description", f.description.is_some()),
+        ("category", f.category.is_some()),
+        ("nafdac_number", f.nafdac_number.is_some()),
+        ("barcodes", f.barcodes.is_some()),
+        ("unit", f.unit.is_some()),
+        ("allow_fractional", f.allow_fractional.is_some()),
+        ("prescription_only", f.prescription_only.is_some()),
+        ("selling_price", f.selling_price.is_some()),
+        ("tax_rate", f.tax_rate.is_some()),
+        ("status", f.status.is_some()),
+    ]
+    .into_iter()
+    .find(|(_, set)| *set)
+    .map(|(field, _)| field)
+}
+
+/// Applies head office's product `p` to this file (sync's pull, in the
+/// store's transaction `ctx`, acting as head office): created with its id
+/// when new, else head office's fields brought to `p`'s version; the
+/// store's own fields are never touched. An older or the same version
+/// changes nothing. A store product of this file with the same SKU (made
+/// before the store joined head office's catalogue) or a barcode another
+/// product holds is a `conflict`: the change waits until someone merges
+/// them. Returns what was done, in words.
+pub(crate) fn apply_catalogue(
+    ctx: &Ctx<'_>,
+    p: &pharmapos_protocol::CatalogueProduct,
+) -> Result<String> {
+    if let Some((field, message)) = p.problems().into_iter().next() {
+        return Err(Error::invalid(field, message));
+    }
+    let id: ProductId = p.id.parse()?;
+    fn enum_of<T: serde::de::DeserializeOwned>(field: &str, v: &str) -> Result<T> {
+        serde_json::from_value(serde_json::Value::String(v.to_string()))
+            .map_err(|_| Error::invalid(field, format!("'{v}' is not a {field}")))
+    }
+    let fields = ProductFields {
+        generic_name: Some(p.generic_name.clone().unwrap_or_default()),
+        brand: Some(p.brand.clone().unwrap_or_default()),
+        description: Some(p.description.clone().unwrap_or_default()),
+        category: Some(enum_of("category", &p.category)?),
+        nafdac_number: Some(p.nafdac_number.clone().unwrap_or_default()),
+        barcodes: Some(p.barcodes.clone()),
+        unit: Some(p.unit.clone()),
+        allow_fractional: Some(p.allow_fractional),
+        prescription_only: Some(p.prescription_only),
+        selling_price: Some(enum_of("selling_price", &p.selling_price)?),
+        tax_rate: Some(
+            p.tax_rate
+                .parse()
+                .map_err(|_| Error::invalid("tax_rate", "not a number"))?,
+        ),
+        status: Some(enum_of("status", &p.status)?),
+        ..ProductFields::default()
+    };
+    let here: Option<Option<i64>> = ctx
+        .tx
+        .query_row(
+            "SELECT catalogue_version FROM products WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let words = match here {
+        Some(Some(v)) if v >= p.version => {
+            return Ok(format!("{} is already at version {v}", p.name));
+        }
+        Some(_) => {
+            let update = UpdateProduct {
+                id,
+                sku: Some(p.sku.clone()),
+                name: Some(p.name.clone()),
+                fields,
+            };
+            update.run(ctx)?;
+            format!("{} brought to head office's version {}", p.name, p.version)
+        }
+        None => {
+            let taken: Option<String> = ctx
+                .tx
+                .query_row("SELECT name FROM products WHERE sku = ?1", [&p.sku], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            if let Some(local) = taken {
+                return Err(Error::conflict(format!(
+                    "this store's own product {local} has head office's SKU {}: merge them (or change the store's SKU), then sync again",
+                    p.sku
+                )));
+            }
+            ctx.tx.execute(
+                "INSERT INTO products (id, sku, name, created_at, updated_at, created_by, updated_by)
+                 VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?5)",
+                params![id, p.sku, p.name, ctx.now_str(), ctx.actor.id],
+            )?;
+            apply_fields(ctx, id, fields)?;
+            let created = get_product(ctx.tx, id)?;
+            audit::record_change(
+                ctx,
+                ChangeType::ProductCreated,
+                ("product", &id.to_string(), &created.name),
+                None::<&Product>,
+                &created,
+            )?;
+            format!("{} added from head office (version {})", p.name, p.version)
+        }
+    };
+    ctx.tx.execute(
+        "UPDATE products SET catalogue_version = ?2 WHERE id = ?1",
+        params![id, p.version],
+    )?;
+    Ok(words)
 }
 
 fn sku_free(tx: &Transaction<'_>, sku: &str, except: Option<ProductId>) -> Result<()> {
@@ -761,6 +899,15 @@ impl Operation for DeleteProduct {
                 sku: p.sku,
             });
         }
+        if p.catalogue_version.is_some() {
+            return Err(Error::invalid(
+                "id",
+                format!(
+                    "{} is head office's product: head office discontinues it in its catalogue",
+                    p.name
+                ),
+            ));
+        }
         let on_hand: i64 = ctx.tx.query_row(
             "SELECT COALESCE(SUM(on_hand_milli), 0) FROM batches WHERE product_id = ?1",
             [self.id],
@@ -937,7 +1084,7 @@ fn fts_query(q: &str) -> String {
 pub(crate) const COLUMNS: &str = "id, sku, name, generic_name, brand, description, category, category_id, nafdac_number, unit,
     allow_fractional, prescription_only, cost_price_e4, selling_price_e4, retail_price_e4, markup_percent, commission_rate,
     tax_rate, injectable, storage, reorder_point_milli, min_level_milli, max_level_milli, lead_time_days, track_lot,
-    track_serial, expiry_required, status, created_at, updated_at, deleted_at, deleted_by";
+    track_serial, expiry_required, status, created_at, updated_at, deleted_at, deleted_by, catalogue_version";
 
 pub(crate) fn read_row(r: &Row<'_>) -> rusqlite::Result<Product> {
     let id: ProductId = r.get(0)?;
@@ -1004,6 +1151,7 @@ pub(crate) fn read_row(r: &Row<'_>) -> rusqlite::Result<Product> {
         updated_at: r.get(29)?,
         deleted_at: r.get(30)?,
         deleted_by: r.get(31)?,
+        catalogue_version: r.get(32)?,
     })
 }
 

@@ -29,7 +29,8 @@ use ts_rs::TS;
 
 mod pull;
 pub use pull::{
-    apply_staged, pull_start, stage, update_directory, ApplyReport, DirectoryReport, PullStart,
+    apply_staged, note_pulled, pull_start, stage, stage_catalogue, update_directory, ApplyReport,
+    DirectoryReport, PullStart, CATALOGUE_PRODUCT, HEAD_OFFICE,
 };
 
 /// Longest server URL accepted.
@@ -344,8 +345,10 @@ pub(crate) fn inbox_failures(
     store: StoreId,
 ) -> Result<Vec<SyncInboxFailure>> {
     let mut stmt = tx.prepare_cached(
-        "SELECT i.event_id, i.from_store_id, s.name, i.change_type,
-                json_extract(json_extract(i.event, '$.payload'), '$.subject.name'),
+        "SELECT i.event_id, i.from_store_id,
+                COALESCE(s.name, CASE WHEN i.from_store_id = 'head-office' THEN 'Head office' END), i.change_type,
+                COALESCE(json_extract(json_extract(i.event, '$.payload'), '$.subject.name'),
+                         json_extract(i.event, '$.name')),
                 i.error_kind, i.error_message, i.attempts, i.last_attempt_at
            FROM sync_inbox i LEFT JOIN stores s ON s.id = i.from_store_id
           WHERE i.store_id = ?1 AND i.status = 'failed'

@@ -7,6 +7,9 @@
 //! - [`update_directory`]: head office's directory of stores, so that a
 //!   transfer can be addressed to a store of another file (such a store is
 //!   a `stores` row with no installation of this file: read, never written);
+//! - [`stage_catalogue`]: a page of head office's catalogue (products and
+//!   prices, each at its newest version) lands in `sync_inbox` together with
+//!   the catalogue cursor;
 //! - [`stage`]: a page of changes lands in `sync_inbox` **together with the
 //!   cursor** (migration V23), so a crash before or after loses and doubles
 //!   nothing;
@@ -22,10 +25,14 @@
 
 use super::{now_str, owned_link, SyncInboxFailure};
 use crate::ids::{InstallationId, StoreId};
+use crate::op::Ctx;
 use crate::{Db, Error, Result};
-use pharmapos_protocol::{addressed_to, DirectoryEntry, PulledChange, RecordEvent};
+use pharmapos_protocol::{
+    addressed_to, CatalogueEntry, CatalogueProduct, DirectoryEntry, PulledChange, RecordEvent,
+};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
+use std::cell::RefCell;
 
 /// Where a store's pull starts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,6 +43,8 @@ pub struct PullStart {
     pub installation_id: InstallationId,
     /// The server's cursor of the last change taken.
     pub cursor: String,
+    /// The server's cursor of the last catalogue product taken.
+    pub catalogue_cursor: String,
 }
 
 /// The link and the pull cursor of `store` (`not_found` when never
@@ -44,15 +53,16 @@ pub fn pull_start(db: &mut Db, store: StoreId) -> Result<PullStart> {
     let installation = db.installation();
     db.read(|tx| {
         owned_link(tx, store, installation)?;
-        let (server_url, cursor) = tx.query_row(
-            "SELECT server_url, pull_cursor FROM sync_links WHERE store_id = ?1",
+        let (server_url, cursor, catalogue_cursor) = tx.query_row(
+            "SELECT server_url, pull_cursor, catalogue_cursor FROM sync_links WHERE store_id = ?1",
             [store],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
         Ok(PullStart {
             server_url,
             installation_id: installation,
             cursor,
+            catalogue_cursor,
         })
     })
 }
@@ -167,40 +177,100 @@ pub fn stage(
     }
     db.write(|tx| {
         owned_link(tx, store, installation)?;
-        let mut position: i64 = tx.query_row(
-            "SELECT COALESCE(MAX(position), 0) FROM sync_inbox WHERE store_id = ?1",
-            [store],
-            |r| r.get(0),
-        )?;
         let mut new = 0;
         for c in changes {
             let text = serde_json::to_string(&c.event)
                 .map_err(|e| Error::internal(format!("encoding a pulled event: {e}")))?;
-            position += 1;
-            let n = tx.execute(
-                "INSERT INTO sync_inbox (store_id, cursor, position, event_id, from_store_id, change_type, event, received_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (store_id, event_id) DO NOTHING",
-                params![
-                    store,
-                    c.cursor,
-                    position,
-                    c.event.id,
-                    c.event.store_id,
-                    c.event.change_type,
-                    text,
-                    now
-                ],
+            new += insert_staged(
+                tx,
+                store,
+                &c.cursor,
+                &c.event.id,
+                &c.event.store_id,
+                &c.event.change_type,
+                &text,
+                &now,
             )?;
-            if n == 0 {
-                position -= 1;
-            }
-            new += n;
         }
         tx.execute(
             "UPDATE sync_links SET pull_cursor = ?2, last_pull_at = ?3 WHERE store_id = ?1",
             params![store, next_cursor, now],
         )?;
         Ok(new)
+    })
+}
+
+/// The sender of head office's catalogue in `sync_inbox`.
+pub const HEAD_OFFICE: &str = "head-office";
+/// The inbox kind of a catalogue product.
+pub const CATALOGUE_PRODUCT: &str = "catalogue_product";
+
+/// Stages a page of head office's catalogue for `store` and moves its
+/// catalogue cursor, in one transaction (as [`stage`]); each product version
+/// is staged once. Returns how many were new.
+pub fn stage_catalogue(
+    db: &mut Db,
+    store: StoreId,
+    entries: &[CatalogueEntry],
+    next_cursor: &str,
+) -> Result<usize> {
+    let installation = db.installation();
+    let now = now_str(db);
+    db.write(|tx| {
+        owned_link(tx, store, installation)?;
+        let mut new = 0;
+        for e in entries {
+            let text = serde_json::to_string(&e.product)
+                .map_err(|err| Error::internal(format!("encoding a catalogue product: {err}")))?;
+            new += insert_staged(
+                tx,
+                store,
+                &e.cursor,
+                &format!("catalogue:{}:{}", e.product.id, e.product.version),
+                HEAD_OFFICE,
+                CATALOGUE_PRODUCT,
+                &text,
+                &now,
+            )?;
+        }
+        tx.execute(
+            "UPDATE sync_links SET catalogue_cursor = ?2, last_pull_at = ?3 WHERE store_id = ?1",
+            params![store, next_cursor, now],
+        )?;
+        Ok(new)
+    })
+}
+
+/// Stages one change after the store's last (kept once per event id).
+#[allow(clippy::too_many_arguments)]
+fn insert_staged(
+    tx: &Transaction<'_>,
+    store: StoreId,
+    cursor: &str,
+    event_id: &str,
+    from: &str,
+    kind: &str,
+    text: &str,
+    now: &str,
+) -> Result<usize> {
+    Ok(tx.execute(
+        "INSERT INTO sync_inbox (store_id, cursor, position, event_id, from_store_id, change_type, event, received_at)
+         VALUES (?1, ?2, (SELECT COALESCE(MAX(position), 0) + 1 FROM sync_inbox WHERE store_id = ?1), ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (store_id, event_id) DO NOTHING",
+        params![store, cursor, event_id, from, kind, text, now],
+    )?)
+}
+
+/// Notes that a pull of `store` ended well now (Settings → Sync, head
+/// office's view), whether or not anything was addressed to it.
+pub fn note_pulled(db: &mut Db, store: StoreId) -> Result<()> {
+    let now = now_str(db);
+    db.write(|tx| {
+        tx.execute(
+            "UPDATE sync_links SET last_pull_at = ?2 WHERE store_id = ?1",
+            params![store, now],
+        )?;
+        Ok(())
     })
 }
 
@@ -215,29 +285,41 @@ pub struct ApplyReport {
     pub failures: Vec<SyncInboxFailure>,
 }
 
-/// Applies every staged change of `store` not applied yet, oldest first,
+/// Applies every staged change of `store` not applied yet — head office's
+/// products first, then the other stores' steps, each group oldest first —
 /// each in a transaction of its own that also marks it applied. A change
 /// refused by the store's rules is marked failed with its kind and words
 /// (its attempts counted) and the next one is tried; a failure of the file
 /// itself (storage) stops the run and is returned.
 pub fn apply_staged(db: &mut Db, store: StoreId) -> Result<ApplyReport> {
     let installation = db.installation();
-    let waiting: Vec<(i64, String)> = db.read(|tx| {
+    let waiting: Vec<(i64, String, String)> = db.read(|tx| {
         owned_link(tx, store, installation)?;
         let mut stmt = tx.prepare(
-            "SELECT position, event FROM sync_inbox WHERE store_id = ?1 AND status <> 'applied' ORDER BY position",
+            // Head office's products first: a shipment staged before its
+            // product arrived then finds it.
+            "SELECT position, change_type, event FROM sync_inbox WHERE store_id = ?1 AND status <> 'applied'
+              ORDER BY change_type <> 'catalogue_product', position",
         )?;
-        let rows = stmt.query_map([store], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let rows = stmt.query_map([store], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     })?;
     let mut report = ApplyReport::default();
-    for (position, text) in waiting {
+    for (position, kind, text) in waiting {
+        let at = db.now();
         let now = now_str(db);
         let outcome = db.write(|tx| {
-            let event: RecordEvent = serde_json::from_str(&text).map_err(|e| {
-                Error::invalid("event", format!("a staged change cannot be read: {e}"))
-            })?;
-            let did = crate::control::transfers::apply_remote(tx, installation, &now, store, &event)?;
+            let unreadable =
+                |e: serde_json::Error| Error::invalid("event", format!("a staged change cannot be read: {e}"));
+            let did = if kind == CATALOGUE_PRODUCT {
+                let product: CatalogueProduct = serde_json::from_str(&text).map_err(unreadable)?;
+                let incidents = RefCell::new(Vec::new());
+                let ctx = Ctx::head_office(tx, at, installation, &incidents, store);
+                crate::catalogue::products::apply_catalogue(&ctx, &product)?
+            } else {
+                let event: RecordEvent = serde_json::from_str(&text).map_err(unreadable)?;
+                crate::control::transfers::apply_remote(tx, installation, &now, store, &event)?
+            };
             tx.execute(
                 "UPDATE sync_inbox SET status = 'applied', attempts = attempts + 1, error_kind = NULL,
                         error_message = NULL, last_attempt_at = ?3, applied_at = ?3, outcome = ?4

@@ -9,7 +9,18 @@ import { fieldError } from "../../components/errorText";
 import { Field, Kbd } from "../../components/Field";
 import { useCommandMutation, useCommandQuery } from "../../lib/queries";
 import { useShortcut } from "../../lib/useShortcut";
-import { CATEGORIES, categoryWords, draftFromProduct, EMPTY_PRODUCT, fieldsFromDraft, STATUSES, statusWords, type ProductDraft } from "./productDraft";
+import {
+  CATEGORIES,
+  categoryWords,
+  draftFromProduct,
+  EMPTY_PRODUCT,
+  fieldsFromDraft,
+  isHeadOfficeField,
+  STATUSES,
+  statusWords,
+  storeOwnFields,
+  type ProductDraft,
+} from "./productDraft";
 
 type TextKey = { [K in keyof ProductDraft]: ProductDraft[K] extends string ? K : never }[keyof ProductDraft];
 type FlagKey = { [K in keyof ProductDraft]: ProductDraft[K] extends boolean ? K : never }[keyof ProductDraft];
@@ -31,6 +42,10 @@ export function ProductForm({
   const busy = create.isPending || update.isPending;
   const error = create.error ?? update.error;
   useShortcut("escape", onCancel);
+  // A product of head office's catalogue: its identity, units, selling price,
+  // tax and status are head office's (read-only here, never sent).
+  const managed = product?.catalogue_version != null;
+  const locked = (k: string) => managed && isHeadOfficeField(k);
   // The fields the engine may name in an error, with their labels.
   const labels: Partial<Record<keyof ProductDraft | "sku" | "name", string>> = {};
 
@@ -45,7 +60,8 @@ export function ProductForm({
             value={d[k]}
             onChange={(e: ChangeEvent<HTMLInputElement>) => setD((x) => ({ ...x, [k]: e.target.value }))}
             required={extra?.required}
-            autoFocus={extra?.autoFocus}
+            autoFocus={extra?.autoFocus && !locked(k)}
+            disabled={locked(k)}
             inputMode={extra?.inputMode}
           />
         )}
@@ -57,7 +73,7 @@ export function ProductForm({
     return (
       <Field label={label} error={fieldError(error, k, t)}>
         {(id) => (
-          <select id={id} name={k} value={d[k]} onChange={(e) => setD((x) => ({ ...x, [k]: e.target.value }))}>
+          <select id={id} name={k} value={d[k]} disabled={locked(k)} onChange={(e) => setD((x) => ({ ...x, [k]: e.target.value }))}>
             {options.map((o) => (
               <option key={o.value} value={o.value}>
                 {o.label}
@@ -70,7 +86,7 @@ export function ProductForm({
   };
   const flag = (k: FlagKey, label: string) => (
     <label className="checkbox">
-      <input type="checkbox" name={k} checked={d[k]} onChange={(e) => setD((x) => ({ ...x, [k]: e.target.checked }))} />
+      <input type="checkbox" name={k} checked={d[k]} disabled={locked(k)} onChange={(e) => setD((x) => ({ ...x, [k]: e.target.checked }))} />
       {label}
     </label>
   );
@@ -78,7 +94,10 @@ export function ProductForm({
   async function submit(e: FormEvent) {
     e.preventDefault();
     const fields = fieldsFromDraft(d);
-    if (product) {
+    if (product && managed) {
+      const saved = await update.mutateAsync({ id: product.id, ...storeOwnFields(fields) }).catch(() => null);
+      if (saved) onSaved(saved, false);
+    } else if (product) {
       const saved = await update.mutateAsync({ id: product.id, sku: d.sku.trim(), name: d.name.trim(), ...fields }).catch(() => null);
       if (saved) onSaved(saved, false);
     } else {
@@ -90,6 +109,13 @@ export function ProductForm({
   return (
     <form className="panel" onSubmit={submit} aria-label={product ? t("Edit product {{name}}", { name: product.name }) : t("New product")}>
       <h2>{product ? t("Edit {{name}}", { name: product.name }) : t("New product")}</h2>
+      {managed && (
+        <p className="notice" data-testid="head-office-product">
+          {t("Head office manages this product (version {{version}}): its name, codes, unit, selling price, tax and status change in head office's catalogue. This store sets its cost, reorder levels, storage and tracking.", {
+            version: product.catalogue_version,
+          })}
+        </p>
+      )}
       <fieldset>
         <legend>{t("Identity")}</legend>
         <div className="grid four">
@@ -109,7 +135,9 @@ export function ProductForm({
           {text("nafdac_number", t("NAFDAC number"), t("Regulatory registration number"))}
           {text("barcodes", t("Barcodes"), t("Separate several with commas"))}
           <Field label={t("Description")} wide error={fieldError(error, "description", t)}>
-            {(id) => <textarea id={id} name="description" rows={2} value={d.description} onChange={(e) => setD((x) => ({ ...x, description: e.target.value }))} />}
+            {(id) => (
+              <textarea id={id} name="description" rows={2} value={d.description} disabled={locked("description")} onChange={(e) => setD((x) => ({ ...x, description: e.target.value }))} />
+            )}
           </Field>
         </div>
       </fieldset>

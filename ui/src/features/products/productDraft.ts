@@ -239,3 +239,35 @@ export function fieldsFromDraft(d: ProductDraft): ProductFields {
     injectable,
   };
 }
+
+/**
+ * The fields head office owns on a product of its catalogue
+ * (`catalogue_version` set): the engine refuses local changes to them, so
+ * the form shows them read-only and never sends them.
+ */
+export const HEAD_OFFICE_FIELDS = [
+  "sku",
+  "name",
+  "generic_name",
+  "brand",
+  "description",
+  "category",
+  "nafdac_number",
+  "barcodes",
+  "unit",
+  "allow_fractional",
+  "prescription_only",
+  "selling_price",
+  "tax_rate",
+  "status",
+] as const;
+
+/** Whether head office owns `field` of a product managed by head office. */
+export function isHeadOfficeField(field: string): boolean {
+  return (HEAD_OFFICE_FIELDS as readonly string[]).includes(field);
+}
+
+/** `fields` without head office's: what the store may change on a product of head office's catalogue. */
+export function storeOwnFields(fields: ProductFields): ProductFields {
+  return Object.fromEntries(Object.entries(fields).filter(([k]) => !isHeadOfficeField(k))) as ProductFields;
+}

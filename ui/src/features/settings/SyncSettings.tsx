@@ -137,6 +137,8 @@ function stepWords(changeType: string, t: TFunction): string {
       return t("a shipment to this store");
     case "transfer_received":
       return t("the receipt of a transfer this store sent");
+    case "catalogue_product":
+      return t("a product of head office's catalogue");
     default:
       return t("how a transfer's discrepancy was resolved");
   }
@@ -153,7 +155,7 @@ function InboxFailures({ failures }: { failures: SyncInboxFailure[] }) {
   return (
     <div className="sync-inbox-failures" data-testid="sync-inbox-failures">
       <h3>{t("Not applied yet")}</h3>
-      <p className="muted small">{t("These changes from other stores are kept and tried again at every sync. Fix the cause (usually a product missing from this store's catalogue), then press Sync now.")}</p>
+      <p className="muted small">{t("These changes from other stores are kept and tried again at every sync. Fix the cause (a product missing from this store's catalogue, or one of the store's own products with head office's SKU), then press Sync now.")}</p>
       <ul>
         {failures.map((f) => (
           <li key={f.event_id} data-testid="sync-inbox-failure">

@@ -1,0 +1,242 @@
+//! Head office's catalogue against a real server over a real PostgreSQL:
+//! an admin publishes products (versioned; a stale edit refused), a store
+//! pulls them with their ids, head office's fields are refused locally
+//! while the store's own (reorder levels) stay the store's, a product that
+//! clashes with a store's own SKU waits with its reason without holding up
+//! the rest, and pulling again changes nothing.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{call, open, Store};
+use pharmapos_engine::Session;
+use pharmapos_server::testing::{serve, Pg};
+use pharmapos_sync::sync;
+use serde_json::{json, Value};
+
+fn ikeja() -> Store {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ikeja.sqlite");
+    let mut db = open(&path);
+    let r = pharmapos_engine::setup::initialize(
+        &mut db,
+        pharmapos_engine::setup::InitRequest {
+            store_name: "Ikeja Pharmacy".into(),
+            store_code: Some("IKEJA".into()),
+            timezone: Some("Africa/Lagos".into()),
+            currency: None,
+            locale: None,
+            admin_name: "Ike Admin".into(),
+            admin_pin: None,
+        },
+    )
+    .unwrap();
+    Store {
+        _dir: dir,
+        path,
+        id: r.store_id,
+    }
+}
+
+/// `PUT /v1/admin/products/{id}` as an admin (or with any token).
+async fn put(base: &str, token: &str, id: &str, body: Value) -> (u16, Value) {
+    let res = reqwest::Client::new()
+        .put(format!("{base}/v1/admin/products/{id}"))
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    (
+        status,
+        serde_json::from_slice(&res.bytes().await.unwrap()).unwrap(),
+    )
+}
+
+fn amoxicillin(price: &str) -> Value {
+    json!({"sku": "AMX500", "name": "Amoxicillin 500mg", "generic_name": "amoxicillin",
+           "category": "medicine", "barcodes": ["5012345678900"], "unit": "capsule",
+           "prescription_only": true, "selling_price": price, "tax_rate": "0"})
+}
+
+/// Runs `name` as Ike Admin; the error's kind and field on refusal.
+fn try_call(s: &Store, name: &str, req: Value) -> Result<Value, (String, Value)> {
+    let mut db = open(&s.path);
+    let session: Session = pharmapos_engine::auth::session_for_name(&db, "Ike Admin").unwrap();
+    pharmapos_commands::dispatch(&mut db, &session, name, req)
+        .map_err(|e| (e.kind().to_string(), e.details()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn head_office_publishes_its_catalogue_and_stores_apply_it_by_ownership() {
+    let pg = Pg::start();
+    let url = pg.database("sync_catalogue").await;
+    let base = serve(&url).await;
+    let pool = pharmapos_server::pool(&url).unwrap();
+    let token = pharmapos_server::add_admin(&pool, "hq").await.unwrap();
+    let s = ikeja();
+    let secret = pharmapos_server::add_store(&pool, &s.id.to_string(), "Ikeja Pharmacy")
+        .await
+        .unwrap();
+    {
+        let mut db = open(&s.path);
+        call(
+            &mut db,
+            "Ike Admin",
+            "configure_sync",
+            json!({"store_id": s.id, "server_url": base}),
+        );
+    }
+
+    // Publishing: refused without an admin's token (a store's secret is not
+    // one), and field by field when malformed; a new product is version 1.
+    let amx = pharmapos_engine::ids::ProductId::new().to_string();
+    let (status, e) = put(&base, &secret, &amx, amoxicillin("1250")).await;
+    assert_eq!(
+        (status, e["error"]["kind"].as_str()),
+        (401, Some("unauthenticated"))
+    );
+    let (status, e) = put(&base, &token, &amx, amoxicillin("12.34567")).await;
+    assert_eq!(status, 400, "{e}");
+    assert_eq!(e["error"]["details"]["field"], json!("selling_price"));
+    let (status, p) = put(&base, &token, &amx, amoxicillin("1250")).await;
+    assert_eq!((status, p["version"].as_i64()), (200, Some(1)), "{p}");
+    assert_eq!(p["updated_by"], json!("hq"));
+
+    // The store pulls it: the same id, head office's fields.
+    let r = sync(&s.path, s.id, &secret).await.unwrap();
+    assert_eq!(
+        (r.pull.catalogue_received, r.pull.applied, r.pull.failed),
+        (1, 1, 0),
+        "{r:?}"
+    );
+    let got = try_call(&s, "get_product", json!({"id": amx})).unwrap();
+    assert_eq!(got["sku"], json!("AMX500"));
+    assert_eq!(got["selling_price"], json!("1250.00"));
+    assert_eq!(got["barcodes"], json!(["5012345678900"]));
+    assert_eq!(got["catalogue_version"], json!(1));
+    assert!(got["prescription_only"].as_bool().unwrap());
+
+    // Head office's fields are not the store's to change; its own are.
+    let (kind, details) = try_call(
+        &s,
+        "update_product",
+        json!({"id": amx, "selling_price": "999"}),
+    )
+    .unwrap_err();
+    assert_eq!(
+        (kind.as_str(), &details["field"]),
+        ("invalid_input", &json!("selling_price"))
+    );
+    let (kind, _) = try_call(&s, "delete_product", json!({"id": amx})).unwrap_err();
+    assert_eq!(kind, "invalid_input");
+    try_call(
+        &s,
+        "update_product",
+        json!({"id": amx, "thresholds": {"reorder_point": "40"}}),
+    )
+    .unwrap();
+
+    // A new price: version 2. An edit from version 1 made meanwhile by
+    // another admin is refused; the same content again is no new version.
+    let mut v2 = amoxicillin("1300");
+    v2["expected_version"] = json!(1);
+    let (status, p) = put(&base, &token, &amx, v2.clone()).await;
+    assert_eq!((status, p["version"].as_i64()), (200, Some(2)), "{p}");
+    let (status, e) = put(&base, &token, &amx, v2).await;
+    assert_eq!(
+        (status, e["error"]["kind"].as_str()),
+        (409, Some("version_conflict"))
+    );
+    let (status, p) = put(&base, &token, &amx, amoxicillin("1300")).await;
+    assert_eq!((status, p["version"].as_i64()), (200, Some(2)));
+
+    // A product whose SKU is one of the store's own, and another beside it.
+    try_call(
+        &s,
+        "create_product",
+        json!({"sku": "ORS1", "name": "Oral rehydration salts (local)"}),
+    )
+    .unwrap();
+    let ors = pharmapos_engine::ids::ProductId::new().to_string();
+    let (status, _) = put(
+        &base,
+        &token,
+        &ors,
+        json!({"sku": "ORS1", "name": "ORS sachet", "category": "medicine", "unit": "sachet",
+               "selling_price": "300"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let pcm = pharmapos_engine::ids::ProductId::new().to_string();
+    let (status, _) = put(
+        &base,
+        &token,
+        &pcm,
+        json!({"sku": "PCM500", "name": "Paracetamol 500mg", "category": "medicine",
+               "unit": "tablet", "selling_price": "50", "tax_rate": "7.5"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+
+    let r = sync(&s.path, s.id, &secret).await.unwrap();
+    assert_eq!(
+        (r.pull.catalogue_received, r.pull.applied, r.pull.failed),
+        (3, 2, 1),
+        "{r:?}"
+    );
+    let got = try_call(&s, "get_product", json!({"id": amx})).unwrap();
+    assert_eq!(got["selling_price"], json!("1300.00"));
+    assert_eq!(got["catalogue_version"], json!(2));
+    assert_eq!(
+        got["thresholds"]["reorder_point"],
+        json!("40"),
+        "the store's own field kept"
+    );
+    assert_eq!(
+        try_call(&s, "get_product", json!({"id": pcm})).unwrap()["tax_rate"],
+        json!("7.5")
+    );
+    let status = try_call(&s, "get_sync_status", json!({"store_id": s.id})).unwrap();
+    let f = &status["inbox_failures"][0];
+    assert_eq!(f["error_kind"], json!("conflict"), "{status}");
+    assert_eq!(f["from_store_name"], json!("Head office"));
+    assert_eq!(f["subject"], json!("ORS sachet"));
+    assert!(f["error_message"].as_str().unwrap().contains("ORS1"), "{f}");
+
+    // Pulling again, even from the start, changes nothing; the clash is
+    // tried again and still waits.
+    let conn = rusqlite::Connection::open(&s.path).unwrap();
+    conn.execute("UPDATE sync_links SET catalogue_cursor = '0.0'", [])
+        .unwrap();
+    drop(conn);
+    let before = {
+        let mut db = open(&s.path);
+        db.read(|tx| pharmapos_engine::audit::chain_head(tx, s.id))
+            .unwrap()
+            .unwrap()
+            .seq
+    };
+    let r = sync(&s.path, s.id, &secret).await.unwrap();
+    assert_eq!(
+        (
+            r.pull.catalogue_received,
+            r.pull.catalogue_staged,
+            r.pull.applied,
+            r.pull.failed
+        ),
+        (3, 0, 0, 1),
+        "{r:?}"
+    );
+    let after = {
+        let mut db = open(&s.path);
+        db.read(|tx| pharmapos_engine::audit::chain_head(tx, s.id))
+            .unwrap()
+            .unwrap()
+            .seq
+    };
+    assert_eq!(after, before);
+}
