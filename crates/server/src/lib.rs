@@ -14,8 +14,11 @@
 //! Pushes of one store are serialised by a row lock on that store, never a
 //! table lock, so stores do not wait for each other.
 //!
+//! Head office's view (the admin API under `/v1/admin/`, the page at
+//! `/ho/`) is in `ho.rs`; see docs/head-office.md.
+//!
 //! Not yet here (issue 13 stays open): pull of transfers and catalogue,
-//! head office's web view, rate limits, TLS (run behind a reverse proxy that
+//! rate limits, TLS (run behind a reverse proxy that
 //! terminates TLS for now), the desktop app's background sync task.
 
 use axum::body::Bytes;
@@ -40,6 +43,7 @@ pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 mod admin;
 pub use admin::{add_admin, require_admin};
+mod ho;
 
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -199,6 +203,7 @@ pub fn router(pool: Pool) -> Router {
         .route("/v1/push", post(push))
         .route("/v1/pull", get(pull))
         .route("/v1/stores", get(directory))
+        .merge(ho::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(pool)
 }

@@ -1,0 +1,714 @@
+//! Head office's view against a real PostgreSQL (a throw-away cluster:
+//! `pharmapos_server::testing`) and a real store's record (the engine's
+//! demo store, pushed as a store pushes it): the admin API's every answer
+//! checked against the store's own file, its refusals, and the web page in
+//! a real browser (headless Debian Chromium over WebDriver).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use fantoccini::{Client as Browser, ClientBuilder, Locator};
+use pharmapos_protocol::{PushRequest, RecordEvent, INSTALLATION_HEADER, STORE_HEADER};
+use pharmapos_server::testing::{serve, Pg};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The demo store's file, its id and its record.
+struct DemoStore {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+    id: String,
+    events: Vec<RecordEvent>,
+}
+
+fn demo_store() -> DemoStore {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lekki.sqlite");
+    let summary = pharmapos_engine::demo::create(
+        &path,
+        pharmapos_engine::demo::DemoRequest {
+            timezone: Some("Africa/Lagos".into()),
+        },
+        pharmapos_engine::OpenOptions::default(),
+    )
+    .unwrap();
+    let mut db = pharmapos_engine::Db::open(&path).unwrap();
+    let events = db
+        .read(|tx| pharmapos_engine::audit::record_after(tx, summary.store_id, 0, i64::MAX))
+        .unwrap();
+    DemoStore {
+        _dir: dir,
+        path,
+        id: summary.store_id.to_string(),
+        events,
+    }
+}
+
+/// The store's own on-hand per product (thousandths) and product names,
+/// read from its file.
+fn engine_stock(path: &Path, store: &str) -> BTreeMap<String, (i64, String)> {
+    let mut db = pharmapos_engine::Db::open(path).unwrap();
+    db.read(|tx| {
+        let mut stmt = tx.prepare(
+            "SELECT b.product_id, SUM(b.on_hand_milli), p.name FROM batches b JOIN products p ON p.id = b.product_id
+              WHERE b.store_id = ?1 GROUP BY b.product_id, p.name",
+        )?;
+        let rows = stmt.query_map([store], |r| {
+            Ok((r.get::<_, String>(0)?, (r.get::<_, i64>(1)?, r.get::<_, String>(2)?)))
+        })?;
+        Ok(rows.collect::<Result<BTreeMap<_, _>, _>>()?)
+    })
+    .unwrap()
+}
+
+/// An exact decimal string as thousandths ("12.5" → 12500).
+fn milli(text: &str) -> i64 {
+    let (neg, digits) = match text.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, text),
+    };
+    let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    assert!(frac.len() <= 3, "{text}");
+    let m = whole.parse::<i64>().unwrap() * 1000 + format!("{frac:0<3}").parse::<i64>().unwrap();
+    if neg {
+        -m
+    } else {
+        m
+    }
+}
+
+/// Pushes `events` as the store at `base` (raw HTTP, as a store does).
+async fn push(
+    http: &reqwest::Client,
+    base: &str,
+    store: &str,
+    secret: &str,
+    events: &[RecordEvent],
+) -> (u16, Value) {
+    let installation = events[0].installation_id.clone().unwrap();
+    let res = http
+        .post(format!("{base}/v1/push"))
+        .header("authorization", format!("Bearer {secret}"))
+        .header(STORE_HEADER, store)
+        .header(INSTALLATION_HEADER, installation)
+        .header("content-type", "application/json")
+        .body(
+            serde_json::to_vec(&PushRequest {
+                events: events.to_vec(),
+            })
+            .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.json().await.unwrap())
+}
+
+/// A server with two stores: Lekki (the demo store, its whole record
+/// pushed) and Ikeja (registered, never pushed successfully: one refused
+/// push noted), and an admin.
+struct World {
+    _pg: Pg,
+    url: String,
+    base: String,
+    lekki: DemoStore,
+    lekki_secret: String,
+    ikeja: String,
+    admin: String,
+}
+
+async fn world(db: &str) -> World {
+    let pg = Pg::start();
+    let url = pg.database(db).await;
+    let base = serve(&url).await;
+    let pool = pharmapos_server::pool(&url).unwrap();
+    let lekki = demo_store();
+    let ikeja = uuid::Uuid::now_v7().to_string();
+    let register = |id: &str, name: &str, code: &str| pharmapos_server::NewStore {
+        id: id.into(),
+        name: name.into(),
+        code: Some(code.into()),
+        timezone: Some("Africa/Lagos".into()),
+        currency: None,
+    };
+    let lekki_secret =
+        pharmapos_server::register_store(&pool, &register(&lekki.id, "Lekki Pharmacy", "LEKKI"))
+            .await
+            .unwrap();
+    let ikeja_secret =
+        pharmapos_server::register_store(&pool, &register(&ikeja, "Ikeja Pharmacy", "IKEJA"))
+            .await
+            .unwrap();
+    let http = reqwest::Client::new();
+    for chunk in lekki.events.chunks(pharmapos_protocol::MAX_EVENTS_PER_PUSH) {
+        let (status, body) = push(&http, &base, &lekki.id, &lekki_secret, chunk).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    // Ikeja pushing Lekki's events: refused, and noted for head office.
+    let (status, body) = push(&http, &base, &ikeja, &ikeja_secret, &lekki.events[..2]).await;
+    assert_eq!((status, body["error"]["kind"].as_str()), (409, Some("chain_broken")));
+    let admin = pharmapos_server::add_admin(&pool, "Head Office").await.unwrap();
+    World {
+        _pg: pg,
+        url,
+        base,
+        lekki,
+        lekki_secret,
+        ikeja,
+        admin,
+    }
+}
+
+/// GET `path` with `token` (none: no Authorization header).
+async fn get(base: &str, path: &str, token: Option<&str>) -> (u16, Value) {
+    let mut r = reqwest::Client::new().get(format!("{base}{path}"));
+    if let Some(t) = token {
+        r = r.header("authorization", format!("Bearer {t}"));
+    }
+    let res = r.send().await.unwrap();
+    let status = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {status} {e}: {text}")),
+    )
+}
+
+fn error_kind(v: &Value) -> &str {
+    v["error"]["kind"].as_str().unwrap_or("")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn head_office_reads_every_store_from_what_they_pushed() {
+    let w = world("ho_api").await;
+    let (base, token) = (w.base.as_str(), Some(w.admin.as_str()));
+    let lekki = &w.lekki;
+    let n = lekki.events.len() as i64;
+    assert!(n > 60, "the demo writes a day of events ({n})");
+
+    // Every admin route: 401 with no token, a wrong one, or a store's secret
+    // (and before any input is looked at).
+    let routes = [
+        "/v1/admin/stores".to_string(),
+        format!("/v1/admin/stores/{}/verify", lekki.id),
+        "/v1/admin/stock".into(),
+        "/v1/admin/stock?limit=0".into(),
+        "/v1/admin/events".into(),
+        "/v1/admin/events?before=nonsense".into(),
+        "/v1/admin/change-types".into(),
+    ];
+    let wrong = "0".repeat(64);
+    for route in &routes {
+        for t in [None, Some(wrong.as_str()), Some(w.lekki_secret.as_str())] {
+            let (status, body) = get(base, route, t).await;
+            assert_eq!(
+                (status, error_kind(&body)),
+                (401, "unauthenticated"),
+                "{route} {t:?}"
+            );
+        }
+        assert_eq!(get(base, route.as_str(), token).await.0 / 100, {
+            if route.contains("limit=0") || route.contains("nonsense") {
+                4
+            } else {
+                2
+            }
+        });
+    }
+
+    // Stores: both, with their sync and their record.
+    let (status, stores) = get(base, "/v1/admin/stores", token).await;
+    assert_eq!(status, 200, "{stores}");
+    let stores = stores["stores"].as_array().unwrap();
+    assert_eq!(stores.len(), 2);
+    let (ikeja, lekki_row) = (&stores[0], &stores[1]);
+    assert_eq!(lekki_row["code"], "LEKKI");
+    assert_eq!(lekki_row["id"], json!(lekki.id));
+    assert_eq!(lekki_row["events"], json!(n));
+    assert_eq!(lekki_row["acked_seq"], json!(n));
+    assert_eq!(lekki_row["head_hash"], json!(lekki.events.last().unwrap().hash));
+    assert_eq!(
+        lekki_row["installation_id"],
+        json!(lekki.events[0].installation_id)
+    );
+    assert!(lekki_row["last_push_at"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(lekki_row["last_error"], Value::Null);
+    assert_eq!(lekki_row["timezone"], "Africa/Lagos");
+    // The store has not reported its head: the backlog is unknown, not 0.
+    assert_eq!(lekki_row["reported_head"], Value::Null);
+    assert_eq!(lekki_row["backlog"], Value::Null);
+    assert_eq!(ikeja["code"], "IKEJA");
+    assert_eq!((ikeja["events"].as_i64(), ikeja["acked_seq"].as_i64()), (Some(0), Some(0)));
+    assert_eq!(ikeja["installation_id"], Value::Null, "a refused push binds nothing");
+    assert!(
+        ikeja["last_error"].as_str().unwrap().starts_with("chain_broken: "),
+        "{ikeja}"
+    );
+    assert!(ikeja["last_error_at"].is_string());
+    // With a reported head, the backlog is known.
+    {
+        let (client, conn) = tokio_postgres::connect(&w.url, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(conn);
+        client
+            .execute(
+                "UPDATE stores SET reported_head = $2 WHERE id = $1",
+                &[&lekki.id, &(n + 12)],
+            )
+            .await
+            .unwrap();
+        let (_, stores) = get(base, "/v1/admin/stores", token).await;
+        assert_eq!(stores["stores"][1]["backlog"], json!(12));
+        client
+            .execute(
+                "UPDATE stores SET reported_head = NULL WHERE id = $1",
+                &[&lekki.id],
+            )
+            .await
+            .unwrap();
+    }
+
+    // Verify: the chain recomputed on the server.
+    let (status, v) = get(base, &format!("/v1/admin/stores/{}/verify", lekki.id), token).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["ok"], true, "{v}");
+    assert_eq!(v["events_checked"], json!(n));
+    assert_eq!(v["head_hash"], json!(lekki.events.last().unwrap().hash));
+    assert_eq!(v["problem"], Value::Null);
+    let (_, v) = get(base, &format!("/v1/admin/stores/{}/verify", w.ikeja), token).await;
+    assert_eq!((v["ok"].as_bool(), v["events_checked"].as_i64()), (Some(true), Some(0)));
+    let (status, v) = get(base, "/v1/admin/stores/nope/verify", token).await;
+    assert_eq!((status, error_kind(&v)), (404, "not_found"));
+    // A record altered on the server (written behind the API's back) is found.
+    {
+        let pool = pharmapos_server::pool(&w.url).unwrap();
+        let forged = uuid::Uuid::now_v7().to_string();
+        pharmapos_server::add_store(&pool, &forged, "Forged").await.unwrap();
+        let client = pool.get().await.unwrap();
+        for e in &lekki.events[..3] {
+            client
+                .execute(
+                    "INSERT INTO record_events (store_id, seq, id, format, change_type, user_id, created_at, hash)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    &[&forged, &e.seq, &uuid::Uuid::now_v7().to_string(), &e.format, &e.change_type,
+                      &e.user_id, &e.created_at, &e.hash],
+                )
+                .await
+                .unwrap();
+        }
+        let (_, v) = get(base, &format!("/v1/admin/stores/{forged}/verify"), token).await;
+        assert_eq!(v["ok"], false, "{v}");
+        assert_eq!((v["problem"]["seq"].as_i64(), v["events_checked"].as_i64()), (Some(1), Some(0)));
+        assert!(v["problem"]["reason"].as_str().unwrap().contains("hash"), "{v}");
+        assert_eq!(v["head_hash"], Value::Null);
+    }
+
+    // Stock rebuilt from the events equals the store's own, product for
+    // product, through pages of 7.
+    let want = engine_stock(&lekki.path, &lekki.id);
+    assert!(want.len() > 5, "{want:?}");
+    let mut got: BTreeMap<String, (i64, String)> = BTreeMap::new();
+    let mut offset = 0;
+    loop {
+        let (status, page) = get(
+            base,
+            &format!("/v1/admin/stock?store_id={}&limit=7&offset={offset}", lekki.id),
+            token,
+        )
+        .await;
+        assert_eq!(status, 200, "{page}");
+        for r in page["rows"].as_array().unwrap() {
+            assert_eq!(r["store_id"], json!(lekki.id));
+            assert_eq!(r["store_code"], "LEKKI");
+            let before = got.insert(
+                r["product_id"].as_str().unwrap().into(),
+                (
+                    milli(r["on_hand"].as_str().unwrap()),
+                    r["product_name"].as_str().unwrap_or("").into(),
+                ),
+            );
+            assert!(before.is_none(), "each product once: {r}");
+        }
+        // One store: each total is its one row.
+        for (t, r) in page["totals"].as_array().unwrap().iter().zip(page["rows"].as_array().unwrap()) {
+            assert_eq!((&t["product_id"], &t["on_hand"], &t["stores"]), (&r["product_id"], &r["on_hand"], &json!(1)));
+        }
+        assert_eq!(page["products"], json!(want.len()));
+        offset += 7;
+        if !page["more"].as_bool().unwrap() {
+            break;
+        }
+    }
+    assert_eq!(got, want, "on hand and names, from the events = the store's own");
+    // Across stores (Ikeja has none): the same, and one product alone.
+    let (_, all) = get(base, "/v1/admin/stock?limit=500", token).await;
+    assert_eq!(all["rows"].as_array().unwrap().len(), want.len());
+    assert_eq!(all["more"], false);
+    let (product, (on_hand, name)) = want.iter().max_by_key(|(_, (q, _))| *q).unwrap();
+    let (_, one) = get(base, &format!("/v1/admin/stock?product_id={product}"), token).await;
+    assert_eq!(one["totals"][0]["product_name"], json!(name));
+    assert_eq!(milli(one["totals"][0]["on_hand"].as_str().unwrap()), *on_hand);
+    assert_eq!(one["products"], 1);
+    let (_, none) = get(base, &format!("/v1/admin/stock?store_id={}", w.ikeja), token).await;
+    assert_eq!((none["products"].as_i64(), none["rows"].as_array().map(Vec::len)), (Some(0), Some(0)));
+    for (bad, status, kind) in [
+        ("limit=0", 400, "invalid_input"),
+        ("limit=501", 400, "invalid_input"),
+        ("limit=ten", 400, "invalid_input"),
+        ("offset=-1", 400, "invalid_input"),
+        ("store_id=nope", 404, "not_found"),
+    ] {
+        let (s, e) = get(base, &format!("/v1/admin/stock?{bad}"), token).await;
+        assert_eq!((s, error_kind(&e)), (status, kind), "{bad}: {e}");
+        assert!(e["error"]["message"].as_str().unwrap().len() > 10);
+    }
+
+    // The trail: every event once, newest first, through pages of 7.
+    let mut seen = HashSet::new();
+    let mut before: Option<String> = None;
+    let mut last: Option<(String, String, i64)> = None;
+    loop {
+        let path = match &before {
+            Some(b) => format!("/v1/admin/events?limit=7&before={b}"),
+            None => "/v1/admin/events?limit=7".into(),
+        };
+        let (status, page) = get(base, &path, token).await;
+        assert_eq!(status, 200, "{page}");
+        for e in page["events"].as_array().unwrap() {
+            let key = (
+                e["received_at"].as_str().unwrap().to_string(),
+                e["store_id"].as_str().unwrap().to_string(),
+                e["seq"].as_i64().unwrap(),
+            );
+            if let Some(l) = &last {
+                assert!(key < *l, "newest first: {key:?} after {l:?}");
+            }
+            assert!(seen.insert((key.1.clone(), key.2)), "once: {e}");
+            last = Some(key);
+        }
+        if !page["more"].as_bool().unwrap() {
+            assert_eq!(page["next_before"], Value::Null);
+            break;
+        }
+        before = Some(page["next_before"].as_str().unwrap().to_string());
+    }
+    assert_eq!(seen.len() as i64, n, "every event of the record, once");
+
+    // Sales: the filter, and a sale found by its number.
+    let sales: Vec<&RecordEvent> = lekki
+        .events
+        .iter()
+        .filter(|e| e.change_type == "sale_completed")
+        .collect();
+    assert!(!sales.is_empty());
+    let (_, page) = get(base, "/v1/admin/events?change_type=sale_completed&limit=200", token).await;
+    let rows = page["events"].as_array().unwrap();
+    assert_eq!(rows.len(), sales.len());
+    assert!(rows.iter().all(|e| e["change_type"] == "sale_completed" && e["subject_type"] == "sale"));
+    let sale = sales[sales.len() / 2];
+    let number: String = serde_json::from_str::<Value>(sale.payload.as_deref().unwrap()).unwrap()
+        ["subject"]["name"]
+        .as_str()
+        .unwrap()
+        .into();
+    let (_, found) = get(base, &format!("/v1/admin/events?q={}", number.to_lowercase()), token).await;
+    let found = found["events"].as_array().unwrap();
+    assert!(
+        found
+            .iter()
+            .any(|e| e["seq"] == json!(sale.seq) && e["subject_name"] == json!(number) && e["store_code"] == "LEKKI"),
+        "{number}: {found:?}"
+    );
+    // A stock event reads in decimals with its product's name.
+    let moved = lekki.events.iter().find(|e| e.change_type == "receipt").unwrap();
+    let (_, page) = get(
+        base,
+        &format!("/v1/admin/events?store_id={}&change_type=receipt&limit=200", lekki.id),
+        token,
+    )
+    .await;
+    let row = page["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["seq"] == json!(moved.seq))
+        .unwrap();
+    assert_eq!(milli(row["new_quantity"].as_str().unwrap()), moved.new_milli.unwrap());
+    assert_eq!(
+        row["product_name"],
+        json!(want[moved.product_id.as_deref().unwrap()].1)
+    );
+    // Wildcards are searched for as text.
+    let (_, page) = get(base, "/v1/admin/events?q=%25%25%25zz", token).await;
+    assert_eq!(page["events"].as_array().unwrap().len(), 0);
+    let (_, kinds) = get(base, "/v1/admin/change-types", token).await;
+    let sale_kind = kinds["change_types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["change_type"] == "sale_completed")
+        .unwrap();
+    assert_eq!(sale_kind["events"], json!(sales.len()));
+    let long = "x".repeat(201);
+    for (bad, status, kind) in [
+        ("limit=0".to_string(), 400, "invalid_input"),
+        ("limit=201".into(), 400, "invalid_input"),
+        ("before=12".into(), 400, "invalid_input"),
+        ("before=x:y:z".into(), 400, "invalid_input"),
+        ("change_type=Sale%20Completed".into(), 400, "invalid_input"),
+        (format!("q={long}"), 400, "invalid_input"),
+        ("store_id=nope".into(), 404, "not_found"),
+    ] {
+        let (s, e) = get(base, &format!("/v1/admin/events?{bad}"), token).await;
+        assert_eq!((s, error_kind(&e)), (status, kind), "{bad}: {e}");
+    }
+
+    // The page itself is public (it asks for the token); its API is not.
+    let res = reqwest::get(format!("{base}/ho/")).await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(res.headers().contains_key("content-security-policy"));
+    assert!(res.text().await.unwrap().contains("Admin token"));
+    for asset in ["app.js", "style.css"] {
+        let res = reqwest::get(format!("{base}/ho/{asset}")).await.unwrap();
+        assert_eq!(res.status().as_u16(), 200, "{asset}");
+    }
+}
+
+// ---- the page in a real browser ------------------------------------------
+
+/// chromedriver on a free port, killed (by its handle) when dropped.
+struct Driver {
+    child: std::process::Child,
+    url: String,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn browser() -> (Driver, Browser) {
+    let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    assert!(
+        Path::new(&chromedriver).exists() && Path::new(&chromium).exists(),
+        "the browser test needs Debian's chromium and chromium-driver (apt install chromium chromium-driver)"
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = std::process::Command::new(&chromedriver)
+        .arg(format!("--port={port}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let driver = Driver {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+        _profile: profile,
+    };
+    // Ready when it answers its status.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(r) = reqwest::get(format!("{}/status", driver.url)).await {
+            if r.status().is_success() {
+                break;
+            }
+        }
+        assert!(Instant::now() < deadline, "chromedriver did not start on port {port}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": chromium,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,900",
+                format!("--user-data-dir={}", driver._profile.path().display()),
+            ],
+        }),
+    );
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .unwrap_or_else(|e| panic!("chromium did not start under chromedriver: {e}"));
+    (driver, client)
+}
+
+/// Waits until the element at `css` has text for which `ok` holds; its text.
+async fn wait_text(b: &Browser, css: &str, ok: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut last = String::new();
+    loop {
+        if let Ok(e) = b.find(Locator::Css(css)).await {
+            if let Ok(t) = e.text().await {
+                if ok(&t) {
+                    return t;
+                }
+                last = t;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{css}: still '{last}' after 20 s"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// "12345.5" with its digits grouped, as the page shows it.
+fn grouped(decimal: &str) -> String {
+    let (whole, frac) = decimal.split_once('.').map_or((decimal, None), |(w, f)| (w, Some(f)));
+    let mut out = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn head_office_page_in_a_real_browser() {
+    let w = std::sync::Arc::new(world("ho_browser").await);
+    let (driver, b) = browser().await;
+    // On a task of its own, so that the browser is closed (and the driver
+    // killed) whatever happens, and only then the failure reported.
+    let result = tokio::spawn(use_the_page(w.clone(), b.clone())).await;
+    b.close().await.ok();
+    drop(driver);
+    if let Err(e) = result {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+async fn use_the_page(w: std::sync::Arc<World>, b: Browser) {
+    let lekki = &w.lekki;
+    {
+        b.goto(&format!("{}/ho/", w.base)).await.unwrap();
+        b.wait().for_element(Locator::Css("body[data-ready]")).await.unwrap();
+
+        // A wrong token: an error, in words, where the user is looking.
+        let token = b.find(Locator::Id("token")).await.unwrap();
+        token.send_keys("not-a-token").await.unwrap();
+        b.find(Locator::Css("#sign-in-form button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_text(&b, "#sign-in-error", |t| t.contains("not accepted")).await;
+        assert!(b.find(Locator::Id("sign-in")).await.unwrap().is_displayed().await.unwrap());
+        assert!(!b.find(Locator::Id("app")).await.unwrap().is_displayed().await.unwrap());
+
+        // The right one: the Stores table with the demo store and its events.
+        let token = b.find(Locator::Id("token")).await.unwrap();
+        token.clear().await.unwrap();
+        token.send_keys(&w.admin).await.unwrap();
+        b.find(Locator::Css("#sign-in-form button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let row = format!("#stores-table tr[data-store-id='{}']", lekki.id);
+        let events = lekki.events.len().to_string();
+        wait_text(&b, &format!("{row} td.events"), |t| t == events).await;
+        wait_text(&b, &format!("{row} th"), |t| t.contains("LEKKI") && t.contains("Lekki Pharmacy")).await;
+        let ikeja = format!("#stores-table tr[data-store-id='{}']", w.ikeja);
+        wait_text(&b, &format!("{ikeja} td.last-error"), |t| {
+            t.contains("did not continue") && t.contains("belongs to store")
+        })
+        .await;
+        wait_text(&b, &format!("{row} td.backlog"), |t| t.starts_with("unknown")).await;
+
+        // Verify chain: OK, with the count.
+        b.find(Locator::Css(&format!("{row} button")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let verified = wait_text(&b, &format!("{row} .verify-result"), |t| t.starts_with("Chain")).await;
+        assert_eq!(verified, format!("Chain OK: {events} events verified"));
+
+        // Stock: a known product with the store's own quantity.
+        let want = engine_stock(&lekki.path, &lekki.id);
+        let (product, (on_hand, name)) = want.iter().max_by_key(|(_, (q, _))| *q).unwrap();
+        let text = pharmapos_decimal(*on_hand);
+        b.find(Locator::Id("tab-stock")).await.unwrap().click().await.unwrap();
+        let cell = format!("#stock-table tr[data-product-id='{product}'][data-store-id='{}'] td.on-hand", lekki.id);
+        let shown = wait_text(&b, &cell, |t| !t.is_empty()).await;
+        assert_eq!(shown, grouped(&text), "{name}");
+        wait_text(&b, &format!("#stock-table tbody[data-product-id='{product}'] th[scope=rowgroup]"), |t| {
+            t.contains(name.as_str())
+        })
+        .await;
+
+        // Activity: a sale found by its number, with "Sales only".
+        let sale = lekki.events.iter().rev().find(|e| e.change_type == "sale_completed").unwrap();
+        let number: String = serde_json::from_str::<Value>(sale.payload.as_deref().unwrap()).unwrap()
+            ["subject"]["name"]
+            .as_str()
+            .unwrap()
+            .into();
+        b.find(Locator::Id("tab-activity")).await.unwrap().click().await.unwrap();
+        wait_text(&b, "#activity-status", |t| t.contains("events shown")).await;
+        b.find(Locator::Id("activity-kind"))
+            .await
+            .unwrap()
+            .select_by_value("sale_completed")
+            .await
+            .unwrap();
+        let q = b.find(Locator::Id("activity-q")).await.unwrap();
+        q.send_keys(&number).await.unwrap();
+        b.find(Locator::Css("#activity-filter button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let hit = format!(
+            "#activity-table tr[data-store-id='{}'][data-seq='{}'] td.about",
+            lekki.id, sale.seq
+        );
+        wait_text(&b, &hit, |t| t.contains(&number)).await;
+        let kinds = b
+            .find_all(Locator::Css("#activity-table tbody tr td.kind"))
+            .await
+            .unwrap();
+        assert!(!kinds.is_empty());
+        for k in kinds {
+            assert_eq!(k.text().await.unwrap(), "sale completed");
+        }
+    }
+}
+
+/// Thousandths as the API writes them ("12.5").
+fn pharmapos_decimal(milli: i64) -> String {
+    let (whole, frac) = (milli / 1000, (milli % 1000).abs());
+    if frac == 0 {
+        whole.to_string()
+    } else {
+        format!("{whole}.{}", format!("{frac:03}").trim_end_matches('0'))
+    }
+}
