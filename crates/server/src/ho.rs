@@ -524,6 +524,9 @@ pub struct EventRow {
     pub subject_type: Option<String>,
     /// Its name or number (a sale's number, a product's name).
     pub subject_name: Option<String>,
+    /// The document's total as its payload states it (a sale's, in the
+    /// store's currency): a decimal string.
+    pub document_total: Option<String>,
 }
 
 /// `GET /v1/admin/events`: a page of the trail, newest first.
@@ -643,8 +646,10 @@ async fn events(
                 e.user_id, e.notes, e.product_id,
                 CASE WHEN e.product_id IS NOT NULL THEN ho_product_name(e.product_id) END,
                 e.batch_id, e.reference_id, e.previous_milli, e.new_milli,
-                ho_json(e.payload)->'subject'->>'type', ho_json(e.payload)->'subject'->>'name'
+                j.payload->'subject'->>'type', j.payload->'subject'->>'name', j.payload->'data'->>'total'
            FROM record_events e JOIN stores s ON s.id = e.store_id
+           -- OFFSET 0: the payload is parsed once per row, not once per use.
+           LEFT JOIN LATERAL (SELECT ho_json(e.payload) AS payload OFFSET 0) j ON true
           {where_}
           ORDER BY e.received_at DESC, e.store_id DESC, e.seq DESC
           LIMIT {want}",
@@ -692,6 +697,7 @@ async fn events(
             new_quantity: quantity(14),
             subject_type: r.get(15),
             subject_name: r.get(16),
+            document_total: r.get(17),
         });
     }
     Ok(Json(EventsAnswer {

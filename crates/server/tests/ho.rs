@@ -394,7 +394,9 @@ async fn head_office_reads_every_store_from_what_they_pushed() {
         }
         before = Some(page["next_before"].as_str().unwrap().to_string());
     }
-    assert_eq!(seen.len() as i64, n, "every event of the record, once");
+    let of_lekki = seen.iter().filter(|(s, _)| *s == lekki.id).count() as i64;
+    assert_eq!(of_lekki, n, "every event of Lekki's record, once");
+    assert_eq!(seen.len() as i64, n + 3, "and the forged store's three");
 
     // Sales: the filter, and a sale found by its number.
     let sales: Vec<&RecordEvent> = lekki
@@ -415,12 +417,16 @@ async fn head_office_reads_every_store_from_what_they_pushed() {
         .into();
     let (_, found) = get(base, &format!("/v1/admin/events?q={}", number.to_lowercase()), token).await;
     let found = found["events"].as_array().unwrap();
-    assert!(
-        found
-            .iter()
-            .any(|e| e["seq"] == json!(sale.seq) && e["subject_name"] == json!(number) && e["store_code"] == "LEKKI"),
-        "{number}: {found:?}"
-    );
+    let row = found
+        .iter()
+        .find(|e| e["seq"] == json!(sale.seq) && e["store_code"] == "LEKKI")
+        .unwrap_or_else(|| panic!("{number}: {found:?}"));
+    assert_eq!(row["subject_name"], json!(number));
+    let receipt: Value = serde_json::from_str(sale.payload.as_deref().unwrap()).unwrap();
+    let total = receipt["data"]["total"].as_str().unwrap();
+    assert_eq!(row["document_total"], json!(total));
+    assert_eq!(row["user_id"], json!(sale.user_id));
+    assert_eq!(row["created_at"], json!(sale.created_at));
     // A stock event reads in decimals with its product's name.
     let moved = lekki.events.iter().find(|e| e.change_type == "receipt").unwrap();
     let (_, page) = get(
@@ -570,6 +576,15 @@ async fn wait_text(b: &Browser, css: &str, ok: impl Fn(&str) -> bool) -> String 
     }
 }
 
+/// Saves a screenshot as `<HO_SCREENSHOTS>/<name>.png` when that variable
+/// names a folder (to look at the page; the test does not need them).
+async fn snap(b: &Browser, name: &str) {
+    if let Some(dir) = std::env::var_os("HO_SCREENSHOTS") {
+        let png = b.screenshot().await.unwrap();
+        std::fs::write(Path::new(&dir).join(format!("{name}.png")), png).unwrap();
+    }
+}
+
 /// "12345.5" with its digits grouped, as the page shows it.
 fn grouped(decimal: &str) -> String {
     let (whole, frac) = decimal.split_once('.').map_or((decimal, None), |(w, f)| (w, Some(f)));
@@ -617,6 +632,7 @@ async fn use_the_page(w: std::sync::Arc<World>, b: Browser) {
             .await
             .unwrap();
         wait_text(&b, "#sign-in-error", |t| t.contains("not accepted")).await;
+        snap(&b, "ho-sign-in-refused").await;
         assert!(b.find(Locator::Id("sign-in")).await.unwrap().is_displayed().await.unwrap());
         assert!(!b.find(Locator::Id("app")).await.unwrap().is_displayed().await.unwrap());
 
@@ -650,6 +666,7 @@ async fn use_the_page(w: std::sync::Arc<World>, b: Browser) {
             .unwrap();
         let verified = wait_text(&b, &format!("{row} .verify-result"), |t| t.starts_with("Chain")).await;
         assert_eq!(verified, format!("Chain OK: {events} events verified"));
+        snap(&b, "ho-stores").await;
 
         // Stock: a known product with the store's own quantity.
         let want = engine_stock(&lekki.path, &lekki.id);
@@ -663,6 +680,7 @@ async fn use_the_page(w: std::sync::Arc<World>, b: Browser) {
             t.contains(name.as_str())
         })
         .await;
+        snap(&b, "ho-stock").await;
 
         // Activity: a sale found by its number, with "Sales only".
         let sale = lekki.events.iter().rev().find(|e| e.change_type == "sale_completed").unwrap();
@@ -692,6 +710,7 @@ async fn use_the_page(w: std::sync::Arc<World>, b: Browser) {
             lekki.id, sale.seq
         );
         wait_text(&b, &hit, |t| t.contains(&number)).await;
+        snap(&b, "ho-activity-sale").await;
         let kinds = b
             .find_all(Locator::Css("#activity-table tbody tr td.kind"))
             .await

@@ -83,7 +83,8 @@ function when(iso, zone) {
   let text;
   try {
     text = new Intl.DateTimeFormat("en-GB", {
-      timeZone: zone || "UTC", dateStyle: "medium", timeStyle: "medium",
+      timeZone: zone || "UTC", day: "numeric", month: "short", year: "numeric",
+      hour: "2-digit", minute: "2-digit", second: "2-digit", timeZoneName: "short",
     }).format(d);
   } catch {
     text = iso;
@@ -210,7 +211,7 @@ function fillStoreFilters(stores) {
 function backlogText(s) {
   if (s.backlog === null || s.backlog === undefined) return "unknown (the store has not reported its head)";
   if (s.backlog === 0) return "none";
-  return `${s.backlog} waiting`;
+  return `${count(s.backlog, "event", "events")} waiting`;
 }
 
 async function verifyChain(store, button, out) {
@@ -221,10 +222,10 @@ async function verifyChain(store, button, out) {
     const v = await api(`/v1/admin/stores/${encodeURIComponent(store.id)}/verify`);
     if (v.ok) {
       out.classList.add("ok");
-      out.textContent = `Chain OK: ${v.events_checked} events verified`;
+      out.textContent = `Chain OK: ${count(v.events_checked, "event", "events")} verified`;
     } else {
       out.classList.add("error");
-      out.textContent = `Chain broken at event ${v.problem.seq}: ${v.problem.reason} (${v.events_checked} events verified before it)`;
+      out.textContent = `Chain broken at event ${v.problem.seq}: ${v.problem.reason} (${count(v.events_checked, "event", "events")} verified before it)`;
     }
   } catch (e) {
     out.classList.add("error");
@@ -262,7 +263,7 @@ async function loadStores() {
     body.append(el("tr", {}, el("td", { colspan: "7" }, "No stores yet: register one with pharmapos-server store add.")));
   }
   fillStoreFilters(answer.stores);
-  setStatus("stores-status", `${answer.stores.length} stores`);
+  setStatus("stores-status", count(answer.stores.length, "store", "stores"));
 }
 
 async function refreshStores() {
@@ -319,7 +320,7 @@ async function loadStock(append) {
     $("stock-more").hidden = !answer.more;
     setStatus("stock-status", answer.products === 0
       ? "No stock events yet."
-      : `${stockOffset} of ${answer.products} products shown`);
+      : `${stockOffset} of ${count(answer.products, "product", "products")} shown`);
   } catch (e) {
     setStatus("stock-status", e.message, true);
   }
@@ -341,9 +342,18 @@ function kindText(kind) {
   return kind.replaceAll("_", " ");
 }
 
+/** "3 events", "1 event". */
+function count(n, one, many) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 function eventRow(e) {
   const zone = storeZone(e.store_id);
-  const about = e.subject_name ? `${e.subject_type ? `${e.subject_type} ` : ""}${e.subject_name}` : (e.reference_id || "");
+  let about = e.subject_name ? `${e.subject_type ? `${e.subject_type} ` : ""}${e.subject_name}` : (e.reference_id || "");
+  if (e.document_total) {
+    const currency = storesById.get(e.store_id)?.currency ?? "";
+    about += ` · ${[currency, groupDigits(e.document_total)].filter(Boolean).join(" ")}`;
+  }
   return el("tr", { "data-store-id": e.store_id, "data-seq": String(e.seq), "data-change-type": e.change_type },
     el("td", {}, when(e.received_at, zone)),
     el("td", {}, e.store_code),
@@ -375,7 +385,7 @@ async function loadActivity(append) {
     activityBefore = answer.next_before;
     $("activity-more").hidden = !answer.more;
     const shown = body.rows.length;
-    setStatus("activity-status", shown === 0 ? "Nothing matches." : `${shown} events shown${answer.more ? ", more below" : ""}`);
+    setStatus("activity-status", shown === 0 ? "Nothing matches." : `${count(shown, "event", "events")} shown${answer.more ? ", more below" : ""}`);
   } catch (e) {
     setStatus("activity-status", e.message, true);
   }
