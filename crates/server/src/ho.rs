@@ -89,8 +89,12 @@ fn unknown_store(id: &str) -> ApiError {
 /// The query string, once the caller is known to be an admin: a query
 /// that cannot be read is bad input, in the API's own error shape.
 fn params<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
-    q.map(|Query(t)| t)
-        .map_err(|e| invalid(format!("the query string cannot be read: {}", e.body_text())))
+    q.map(|Query(t)| t).map_err(|e| {
+        invalid(format!(
+            "the query string cannot be read: {}",
+            e.body_text()
+        ))
+    })
 }
 
 /// An optional whole number in `min..=max`, `default` when absent.
@@ -255,7 +259,8 @@ pub struct VerifyAnswer {
     pub problem: Option<ChainProblem>,
 }
 
-const EVENT_COLUMNS: &str = "format, id, store_id, installation_id, seq, batch_id, product_id, change_type, previous_milli,
+const EVENT_COLUMNS: &str =
+    "format, id, store_id, installation_id, seq, batch_id, product_id, change_type, previous_milli,
      new_milli, user_id, reference_id, notes, created_at, batch_prev_seq, payload, hash";
 
 async fn verify(
@@ -775,7 +780,14 @@ mod tests {
             (store.as_str(), seq),
             ("0193a1c2-0000-7000-8000-0000000000ff", 42)
         );
-        for bad in ["", "1:2", "x:s:1", "1::1", "1:s:x", "99999999999999999999:s:1"] {
+        for bad in [
+            "",
+            "1:2",
+            "x:s:1",
+            "1::1",
+            "1:s:x",
+            "99999999999999999999:s:1",
+        ] {
             assert!(parse_before(bad).is_none(), "{bad}");
         }
         assert_eq!(contains_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");

@@ -147,8 +147,13 @@ async fn world(db: &str) -> World {
     }
     // Ikeja pushing Lekki's events: refused, and noted for head office.
     let (status, body) = push(&http, &base, &ikeja, &ikeja_secret, &lekki.events[..2]).await;
-    assert_eq!((status, body["error"]["kind"].as_str()), (409, Some("chain_broken")));
-    let admin = pharmapos_server::add_admin(&pool, "Head Office").await.unwrap();
+    assert_eq!(
+        (status, body["error"]["kind"].as_str()),
+        (409, Some("chain_broken"))
+    );
+    let admin = pharmapos_server::add_admin(&pool, "Head Office")
+        .await
+        .unwrap();
     World {
         _pg: pg,
         url,
@@ -227,7 +232,10 @@ async fn head_office_reads_every_store_from_what_they_pushed() {
     assert_eq!(lekki_row["id"], json!(lekki.id));
     assert_eq!(lekki_row["events"], json!(n));
     assert_eq!(lekki_row["acked_seq"], json!(n));
-    assert_eq!(lekki_row["head_hash"], json!(lekki.events.last().unwrap().hash));
+    assert_eq!(
+        lekki_row["head_hash"],
+        json!(lekki.events.last().unwrap().hash)
+    );
     assert_eq!(
         lekki_row["installation_id"],
         json!(lekki.events[0].installation_id)
@@ -239,10 +247,20 @@ async fn head_office_reads_every_store_from_what_they_pushed() {
     assert_eq!(lekki_row["reported_head"], Value::Null);
     assert_eq!(lekki_row["backlog"], Value::Null);
     assert_eq!(ikeja["code"], "IKEJA");
-    assert_eq!((ikeja["events"].as_i64(), ikeja["acked_seq"].as_i64()), (Some(0), Some(0)));
-    assert_eq!(ikeja["installation_id"], Value::Null, "a refused push binds nothing");
+    assert_eq!(
+        (ikeja["events"].as_i64(), ikeja["acked_seq"].as_i64()),
+        (Some(0), Some(0))
+    );
+    assert_eq!(
+        ikeja["installation_id"],
+        Value::Null,
+        "a refused push binds nothing"
+    );
     assert!(
-        ikeja["last_error"].as_str().unwrap().starts_with("chain_broken: "),
+        ikeja["last_error"]
+            .as_str()
+            .unwrap()
+            .starts_with("chain_broken: "),
         "{ikeja}"
     );
     assert!(ikeja["last_error_at"].is_string());
@@ -271,21 +289,31 @@ async fn head_office_reads_every_store_from_what_they_pushed() {
     }
 
     // Verify: the chain recomputed on the server.
-    let (status, v) = get(base, &format!("/v1/admin/stores/{}/verify", lekki.id), token).await;
+    let (status, v) = get(
+        base,
+        &format!("/v1/admin/stores/{}/verify", lekki.id),
+        token,
+    )
+    .await;
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["ok"], true, "{v}");
     assert_eq!(v["events_checked"], json!(n));
     assert_eq!(v["head_hash"], json!(lekki.events.last().unwrap().hash));
     assert_eq!(v["problem"], Value::Null);
     let (_, v) = get(base, &format!("/v1/admin/stores/{}/verify", w.ikeja), token).await;
-    assert_eq!((v["ok"].as_bool(), v["events_checked"].as_i64()), (Some(true), Some(0)));
+    assert_eq!(
+        (v["ok"].as_bool(), v["events_checked"].as_i64()),
+        (Some(true), Some(0))
+    );
     let (status, v) = get(base, "/v1/admin/stores/nope/verify", token).await;
     assert_eq!((status, error_kind(&v)), (404, "not_found"));
     // A record altered on the server (written behind the API's back) is found.
     {
         let pool = pharmapos_server::pool(&w.url).unwrap();
         let forged = uuid::Uuid::now_v7().to_string();
-        pharmapos_server::add_store(&pool, &forged, "Forged").await.unwrap();
+        pharmapos_server::add_store(&pool, &forged, "Forged")
+            .await
+            .unwrap();
         let client = pool.get().await.unwrap();
         for e in &lekki.events[..3] {
             client
@@ -300,8 +328,14 @@ async fn head_office_reads_every_store_from_what_they_pushed() {
         }
         let (_, v) = get(base, &format!("/v1/admin/stores/{forged}/verify"), token).await;
         assert_eq!(v["ok"], false, "{v}");
-        assert_eq!((v["problem"]["seq"].as_i64(), v["events_checked"].as_i64()), (Some(1), Some(0)));
-        assert!(v["problem"]["reason"].as_str().unwrap().contains("hash"), "{v}");
+        assert_eq!(
+            (v["problem"]["seq"].as_i64(), v["events_checked"].as_i64()),
+            (Some(1), Some(0))
+        );
+        assert!(
+            v["problem"]["reason"].as_str().unwrap().contains("hash"),
+            "{v}"
+        );
         assert_eq!(v["head_hash"], Value::Null);
     }
 
@@ -314,7 +348,10 @@ async fn head_office_reads_every_store_from_what_they_pushed() {
     loop {
         let (status, page) = get(
             base,
-            &format!("/v1/admin/stock?store_id={}&limit=7&offset={offset}", lekki.id),
+            &format!(
+                "/v1/admin/stock?store_id={}&limit=7&offset={offset}",
+                lekki.id
+            ),
             token,
         )
         .await;
@@ -332,8 +369,16 @@ async fn head_office_reads_every_store_from_what_they_pushed() {
             assert!(before.is_none(), "each product once: {r}");
         }
         // One store: each total is its one row.
-        for (t, r) in page["totals"].as_array().unwrap().iter().zip(page["rows"].as_array().unwrap()) {
-            assert_eq!((&t["product_id"], &t["on_hand"], &t["stores"]), (&r["product_id"], &r["on_hand"], &json!(1)));
+        for (t, r) in page["totals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(page["rows"].as_array().unwrap())
+        {
+            assert_eq!(
+                (&t["product_id"], &t["on_hand"], &t["stores"]),
+                (&r["product_id"], &r["on_hand"], &json!(1))
+            );
         }
         assert_eq!(page["products"], json!(want.len()));
         offset += 7;
@@ -341,18 +386,40 @@ async fn head_office_reads_every_store_from_what_they_pushed() {
             break;
         }
     }
-    assert_eq!(got, want, "on hand and names, from the events = the store's own");
+    assert_eq!(
+        got, want,
+        "on hand and names, from the events = the store's own"
+    );
     // Across stores (Ikeja has none): the same, and one product alone.
     let (_, all) = get(base, "/v1/admin/stock?limit=500", token).await;
     assert_eq!(all["rows"].as_array().unwrap().len(), want.len());
     assert_eq!(all["more"], false);
     let (product, (on_hand, name)) = want.iter().max_by_key(|(_, (q, _))| *q).unwrap();
-    let (_, one) = get(base, &format!("/v1/admin/stock?product_id={product}"), token).await;
+    let (_, one) = get(
+        base,
+        &format!("/v1/admin/stock?product_id={product}"),
+        token,
+    )
+    .await;
     assert_eq!(one["totals"][0]["product_name"], json!(name));
-    assert_eq!(milli(one["totals"][0]["on_hand"].as_str().unwrap()), *on_hand);
+    assert_eq!(
+        milli(one["totals"][0]["on_hand"].as_str().unwrap()),
+        *on_hand
+    );
     assert_eq!(one["products"], 1);
-    let (_, none) = get(base, &format!("/v1/admin/stock?store_id={}", w.ikeja), token).await;
-    assert_eq!((none["products"].as_i64(), none["rows"].as_array().map(Vec::len)), (Some(0), Some(0)));
+    let (_, none) = get(
+        base,
+        &format!("/v1/admin/stock?store_id={}", w.ikeja),
+        token,
+    )
+    .await;
+    assert_eq!(
+        (
+            none["products"].as_i64(),
+            none["rows"].as_array().map(Vec::len)
+        ),
+        (Some(0), Some(0))
+    );
     for (bad, status, kind) in [
         ("limit=0", 400, "invalid_input"),
         ("limit=501", 400, "invalid_input"),
@@ -405,17 +472,29 @@ async fn head_office_reads_every_store_from_what_they_pushed() {
         .filter(|e| e.change_type == "sale_completed")
         .collect();
     assert!(!sales.is_empty());
-    let (_, page) = get(base, "/v1/admin/events?change_type=sale_completed&limit=200", token).await;
+    let (_, page) = get(
+        base,
+        "/v1/admin/events?change_type=sale_completed&limit=200",
+        token,
+    )
+    .await;
     let rows = page["events"].as_array().unwrap();
     assert_eq!(rows.len(), sales.len());
-    assert!(rows.iter().all(|e| e["change_type"] == "sale_completed" && e["subject_type"] == "sale"));
+    assert!(rows
+        .iter()
+        .all(|e| e["change_type"] == "sale_completed" && e["subject_type"] == "sale"));
     let sale = sales[sales.len() / 2];
     let number: String = serde_json::from_str::<Value>(sale.payload.as_deref().unwrap()).unwrap()
         ["subject"]["name"]
         .as_str()
         .unwrap()
         .into();
-    let (_, found) = get(base, &format!("/v1/admin/events?q={}", number.to_lowercase()), token).await;
+    let (_, found) = get(
+        base,
+        &format!("/v1/admin/events?q={}", number.to_lowercase()),
+        token,
+    )
+    .await;
     let found = found["events"].as_array().unwrap();
     let row = found
         .iter()
@@ -428,10 +507,17 @@ async fn head_office_reads_every_store_from_what_they_pushed() {
     assert_eq!(row["user_id"], json!(sale.user_id));
     assert_eq!(row["created_at"], json!(sale.created_at));
     // A stock event reads in decimals with its product's name.
-    let moved = lekki.events.iter().find(|e| e.change_type == "receipt").unwrap();
+    let moved = lekki
+        .events
+        .iter()
+        .find(|e| e.change_type == "receipt")
+        .unwrap();
     let (_, page) = get(
         base,
-        &format!("/v1/admin/events?store_id={}&change_type=receipt&limit=200", lekki.id),
+        &format!(
+            "/v1/admin/events?store_id={}&change_type=receipt&limit=200",
+            lekki.id
+        ),
         token,
     )
     .await;
@@ -441,7 +527,10 @@ async fn head_office_reads_every_store_from_what_they_pushed() {
         .iter()
         .find(|e| e["seq"] == json!(moved.seq))
         .unwrap();
-    assert_eq!(milli(row["new_quantity"].as_str().unwrap()), moved.new_milli.unwrap());
+    assert_eq!(
+        milli(row["new_quantity"].as_str().unwrap()),
+        moved.new_milli.unwrap()
+    );
     assert_eq!(
         row["product_name"],
         json!(want[moved.product_id.as_deref().unwrap()].1)
@@ -474,7 +563,10 @@ async fn head_office_reads_every_store_from_what_they_pushed() {
     // The page itself is public (it asks for the token); its API is not.
     let res = reqwest::get(format!("{base}/ho/")).await.unwrap();
     assert_eq!(res.status().as_u16(), 200);
-    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
     assert!(res.headers().contains_key("content-security-policy"));
     assert!(res.text().await.unwrap().contains("Admin token"));
     for asset in ["app.js", "style.css"] {
@@ -500,7 +592,8 @@ impl Drop for Driver {
 }
 
 async fn browser() -> (Driver, Browser) {
-    let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+    let chromedriver =
+        std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     assert!(
         Path::new(&chromedriver).exists() && Path::new(&chromium).exists(),
@@ -531,7 +624,10 @@ async fn browser() -> (Driver, Browser) {
                 break;
             }
         }
-        assert!(Instant::now() < deadline, "chromedriver did not start on port {port}");
+        assert!(
+            Instant::now() < deadline,
+            "chromedriver did not start on port {port}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let mut caps = serde_json::Map::new();
@@ -587,7 +683,9 @@ async fn snap(b: &Browser, name: &str) {
 
 /// "12345.5" with its digits grouped, as the page shows it.
 fn grouped(decimal: &str) -> String {
-    let (whole, frac) = decimal.split_once('.').map_or((decimal, None), |(w, f)| (w, Some(f)));
+    let (whole, frac) = decimal
+        .split_once('.')
+        .map_or((decimal, None), |(w, f)| (w, Some(f)));
     let mut out = String::new();
     for (i, c) in whole.chars().enumerate() {
         if i > 0 && (whole.len() - i) % 3 == 0 {
@@ -620,7 +718,10 @@ async fn use_the_page(w: std::sync::Arc<World>, b: Browser) {
     let lekki = &w.lekki;
     {
         b.goto(&format!("{}/ho/", w.base)).await.unwrap();
-        b.wait().for_element(Locator::Css("body[data-ready]")).await.unwrap();
+        b.wait()
+            .for_element(Locator::Css("body[data-ready]"))
+            .await
+            .unwrap();
 
         // A wrong token: an error, in words, where the user is looking.
         let token = b.find(Locator::Id("token")).await.unwrap();
@@ -633,8 +734,20 @@ async fn use_the_page(w: std::sync::Arc<World>, b: Browser) {
             .unwrap();
         wait_text(&b, "#sign-in-error", |t| t.contains("not accepted")).await;
         snap(&b, "ho-sign-in-refused").await;
-        assert!(b.find(Locator::Id("sign-in")).await.unwrap().is_displayed().await.unwrap());
-        assert!(!b.find(Locator::Id("app")).await.unwrap().is_displayed().await.unwrap());
+        assert!(b
+            .find(Locator::Id("sign-in"))
+            .await
+            .unwrap()
+            .is_displayed()
+            .await
+            .unwrap());
+        assert!(!b
+            .find(Locator::Id("app"))
+            .await
+            .unwrap()
+            .is_displayed()
+            .await
+            .unwrap());
 
         // The right one: the Stores table with the demo store and its events.
         let token = b.find(Locator::Id("token")).await.unwrap();
@@ -649,13 +762,19 @@ async fn use_the_page(w: std::sync::Arc<World>, b: Browser) {
         let row = format!("#stores-table tr[data-store-id='{}']", lekki.id);
         let events = lekki.events.len().to_string();
         wait_text(&b, &format!("{row} td.events"), |t| t == events).await;
-        wait_text(&b, &format!("{row} th"), |t| t.contains("LEKKI") && t.contains("Lekki Pharmacy")).await;
+        wait_text(&b, &format!("{row} th"), |t| {
+            t.contains("LEKKI") && t.contains("Lekki Pharmacy")
+        })
+        .await;
         let ikeja = format!("#stores-table tr[data-store-id='{}']", w.ikeja);
         wait_text(&b, &format!("{ikeja} td.last-error"), |t| {
             t.contains("did not continue") && t.contains("belongs to store")
         })
         .await;
-        wait_text(&b, &format!("{row} td.backlog"), |t| t.starts_with("unknown")).await;
+        wait_text(&b, &format!("{row} td.backlog"), |t| {
+            t.starts_with("unknown")
+        })
+        .await;
 
         // Verify chain: OK, with the count.
         b.find(Locator::Css(&format!("{row} button")))
@@ -664,7 +783,10 @@ async fn use_the_page(w: std::sync::Arc<World>, b: Browser) {
             .click()
             .await
             .unwrap();
-        let verified = wait_text(&b, &format!("{row} .verify-result"), |t| t.starts_with("Chain")).await;
+        let verified = wait_text(&b, &format!("{row} .verify-result"), |t| {
+            t.starts_with("Chain")
+        })
+        .await;
         assert_eq!(verified, format!("Chain OK: {events} events verified"));
         snap(&b, "ho-stores").await;
 
@@ -672,24 +794,44 @@ async fn use_the_page(w: std::sync::Arc<World>, b: Browser) {
         let want = engine_stock(&lekki.path, &lekki.id);
         let (product, (on_hand, name)) = want.iter().max_by_key(|(_, (q, _))| *q).unwrap();
         let text = pharmapos_decimal(*on_hand);
-        b.find(Locator::Id("tab-stock")).await.unwrap().click().await.unwrap();
-        let cell = format!("#stock-table tr[data-product-id='{product}'][data-store-id='{}'] td.on-hand", lekki.id);
+        b.find(Locator::Id("tab-stock"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let cell = format!(
+            "#stock-table tr[data-product-id='{product}'][data-store-id='{}'] td.on-hand",
+            lekki.id
+        );
         let shown = wait_text(&b, &cell, |t| !t.is_empty()).await;
         assert_eq!(shown, grouped(&text), "{name}");
-        wait_text(&b, &format!("#stock-table tbody[data-product-id='{product}'] th[scope=rowgroup]"), |t| {
-            t.contains(name.as_str())
-        })
+        wait_text(
+            &b,
+            &format!("#stock-table tbody[data-product-id='{product}'] th[scope=rowgroup]"),
+            |t| t.contains(name.as_str()),
+        )
         .await;
         snap(&b, "ho-stock").await;
 
         // Activity: a sale found by its number, with "Sales only".
-        let sale = lekki.events.iter().rev().find(|e| e.change_type == "sale_completed").unwrap();
-        let number: String = serde_json::from_str::<Value>(sale.payload.as_deref().unwrap()).unwrap()
-            ["subject"]["name"]
+        let sale = lekki
+            .events
+            .iter()
+            .rev()
+            .find(|e| e.change_type == "sale_completed")
+            .unwrap();
+        let number: String = serde_json::from_str::<Value>(sale.payload.as_deref().unwrap())
+            .unwrap()["subject"]["name"]
             .as_str()
             .unwrap()
             .into();
-        b.find(Locator::Id("tab-activity")).await.unwrap().click().await.unwrap();
+        b.find(Locator::Id("tab-activity"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
         wait_text(&b, "#activity-status", |t| t.contains("events shown")).await;
         b.find(Locator::Id("activity-kind"))
             .await

@@ -24,7 +24,10 @@ const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; conn
 pub(super) fn routes() -> Router<Pool> {
     Router::new()
         .route("/ho", get(|| async { Redirect::permanent("/ho/") }))
-        .route("/ho/", get(|| async { asset("text/html; charset=utf-8", INDEX_HTML) }))
+        .route(
+            "/ho/",
+            get(|| async { asset("text/html; charset=utf-8", INDEX_HTML) }),
+        )
         .route(
             "/ho/app.js",
             get(|| async { asset("text/javascript; charset=utf-8", APP_JS) }),
