@@ -560,6 +560,48 @@ async fn head_office_reads_every_store_from_what_they_pushed() {
         assert_eq!((s, error_kind(&e)), (status, kind), "{bad}: {e}");
     }
 
+    // A large record: verified across chunks of 5,000, and its stock
+    // (one of Lekki's products) totalled across both stores.
+    {
+        let pool = pharmapos_server::pool(&w.url).unwrap();
+        let bulk = uuid::Uuid::now_v7().to_string();
+        let secret = pharmapos_server::add_store(&pool, &bulk, "Bulk")
+            .await
+            .unwrap();
+        let (events, bulk_milli) = synthetic_record(&bulk, product, 5_001);
+        let http = reqwest::Client::new();
+        for chunk in events.chunks(pharmapos_protocol::MAX_EVENTS_PER_PUSH) {
+            let (status, body) = push(&http, base, &bulk, &secret, chunk).await;
+            assert_eq!(status, 200, "{body}");
+        }
+        let (_, v) = get(base, &format!("/v1/admin/stores/{bulk}/verify"), token).await;
+        assert_eq!(v["ok"], true, "{v}");
+        assert_eq!(v["events_checked"], 5_001);
+        assert_eq!(v["head_hash"], json!(events.last().unwrap().hash));
+        let (_, one) = get(
+            base,
+            &format!("/v1/admin/stock?product_id={product}"),
+            token,
+        )
+        .await;
+        let rows = one["rows"].as_array().unwrap();
+        assert_eq!(rows.len(), 2, "{one}");
+        let of = |store: &str| {
+            milli(
+                rows.iter().find(|r| r["store_id"] == json!(store)).unwrap()["on_hand"]
+                    .as_str()
+                    .unwrap(),
+            )
+        };
+        assert_eq!((of(&lekki.id), of(&bulk)), (*on_hand, bulk_milli));
+        assert_eq!(
+            milli(one["totals"][0]["on_hand"].as_str().unwrap()),
+            on_hand + bulk_milli
+        );
+        assert_eq!(one["totals"][0]["stores"], 2);
+        assert_eq!(one["totals"][0]["product_name"], json!(name));
+    }
+
     // The page itself is public (it asks for the token); its API is not.
     let res = reqwest::get(format!("{base}/ho/")).await.unwrap();
     assert_eq!(res.status().as_u16(), 200);
@@ -573,6 +615,55 @@ async fn head_office_reads_every_store_from_what_they_pushed() {
         let res = reqwest::get(format!("{base}/ho/{asset}")).await.unwrap();
         assert_eq!(res.status().as_u16(), 200, "{asset}");
     }
+}
+
+/// A record made here for `store`: `n` events moving three batches of
+/// `product` (every fifth one linked to its batch with no quantity, as a
+/// reservation is), validly chained. Returns it and the store's on-hand of
+/// the product at its end (thousandths).
+fn synthetic_record(store: &str, product: &str, n: i64) -> (Vec<RecordEvent>, i64) {
+    let installation = uuid::Uuid::now_v7().to_string();
+    let batches: Vec<String> = (0..3).map(|_| uuid::Uuid::now_v7().to_string()).collect();
+    let mut on_hand = [0i64; 3];
+    let mut last_seq: [Option<i64>; 3] = [None; 3];
+    let mut prev = pharmapos_protocol::GENESIS_HASH.to_string();
+    let mut events = Vec::new();
+    for seq in 1..=n {
+        let b = (seq % 3) as usize;
+        let quantity = (seq % 5 != 0).then(|| (seq * 7919) % 100_000);
+        let mut e = RecordEvent {
+            format: pharmapos_protocol::FORMAT_V2,
+            id: uuid::Uuid::now_v7().to_string(),
+            store_id: store.into(),
+            installation_id: Some(installation.clone()),
+            seq,
+            batch_id: Some(batches[b].clone()),
+            product_id: Some(product.into()),
+            change_type: if quantity.is_some() {
+                "adjustment"
+            } else {
+                "reserved"
+            }
+            .into(),
+            previous_milli: quantity.map(|_| on_hand[b]),
+            new_milli: quantity,
+            user_id: "bulk-user".into(),
+            reference_id: None,
+            notes: Some(format!("bulk {seq}")),
+            created_at: "2026-12-01T10:00:00.000Z".into(),
+            batch_prev_seq: last_seq[b],
+            payload: None,
+            hash: String::new(),
+        };
+        e.hash = pharmapos_protocol::chain_hash(&prev, &e.canonical()).unwrap();
+        prev = e.hash.clone();
+        if let Some(q) = quantity {
+            on_hand[b] = q;
+        }
+        last_seq[b] = Some(seq);
+        events.push(e);
+    }
+    (events, on_hand.iter().sum())
 }
 
 // ---- the page in a real browser ------------------------------------------
