@@ -12,6 +12,10 @@ let storesById = new Map();
 /** Where the next page of each list starts (null: no more). */
 let stockOffset = 0;
 let activityBefore = null;
+/** The latest load of each list: an answer to an older one is dropped, so
+ *  a slow answer never overwrites a newer search. */
+let stockLoad = 0;
+let activityLoad = 0;
 
 class ApiFailure extends Error {
   constructor(status, kind, message) {
@@ -311,8 +315,10 @@ async function loadStock(append) {
   const store = $("stock-store").value;
   if (store) params.set("store_id", store);
   setStatus("stock-status", "Loading…");
+  const mine = ++stockLoad;
   try {
     const answer = await api(`/v1/admin/stock?${params}`);
+    if (mine !== stockLoad) return;
     const table = $("stock-table");
     if (!append) for (const b of [...table.tBodies]) b.remove();
     table.append(...stockGroups(answer));
@@ -322,7 +328,7 @@ async function loadStock(append) {
       ? "No stock events yet."
       : `${stockOffset} of ${count(answer.products, "product", "products")} shown`);
   } catch (e) {
-    setStatus("stock-status", e.message, true);
+    if (mine === stockLoad) setStatus("stock-status", e.message, true);
   }
 }
 
@@ -377,8 +383,10 @@ async function loadActivity(append) {
   if (store) params.set("store_id", store);
   if (append && activityBefore) params.set("before", activityBefore);
   setStatus("activity-status", "Loading…");
+  const mine = ++activityLoad;
   try {
     const answer = await api(`/v1/admin/events?${params}`);
+    if (mine !== activityLoad) return;
     const body = $("activity-table").tBodies[0];
     if (!append) body.replaceChildren();
     body.append(...answer.events.map(eventRow));
@@ -387,7 +395,7 @@ async function loadActivity(append) {
     const shown = body.rows.length;
     setStatus("activity-status", shown === 0 ? "Nothing matches." : `${count(shown, "event", "events")} shown${answer.more ? ", more below" : ""}`);
   } catch (e) {
-    setStatus("activity-status", e.message, true);
+    if (mine === activityLoad) setStatus("activity-status", e.message, true);
   }
 }
 

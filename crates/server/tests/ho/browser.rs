@@ -3,6 +3,7 @@
 //! with fantoccini, against the server and record of [`super::world`].
 
 use super::{engine_stock, world, World};
+use fantoccini::key::Key;
 use fantoccini::{Client as Browser, ClientBuilder, Locator};
 use serde_json::{json, Value};
 use std::path::Path;
@@ -282,6 +283,8 @@ async fn use_the_page(w: std::sync::Arc<World>, b: Browser) {
             "#activity-table tr[data-store-id='{}'][data-seq='{}'] td.about",
             lekki.id, sale.seq
         );
+        // The search's answer, not the kind filter's (which also lists it).
+        wait_text(&b, "#activity-status", |t| t == "1 event shown").await;
         wait_text(&b, &hit, |t| t.contains(&number)).await;
         snap(&b, "ho-activity-sale").await;
         let kinds = b
@@ -292,6 +295,45 @@ async fn use_the_page(w: std::sync::Arc<World>, b: Browser) {
         for k in kinds {
             assert_eq!(k.text().await.unwrap(), "sale completed");
         }
+
+        // Accessible: every control has a name, every header cell a scope;
+        // the tabs answer the keyboard and show where the focus is.
+        let unnamed = b
+            .execute(
+                "return [...document.querySelectorAll('input, select, button, textarea')]
+                   .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
+                                && !e.textContent.trim())
+                   .map(e => e.id || e.outerHTML);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(unnamed, json!([]), "controls without a label");
+        let unscoped = b
+            .execute(
+                "return [...document.querySelectorAll('th')].filter(t => !t.getAttribute('scope'))
+                   .map(t => t.textContent);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(unscoped, json!([]), "header cells without a scope");
+        b.find(Locator::Id("tab-activity"))
+            .await
+            .unwrap()
+            .send_keys(&(Key::Home + ""))
+            .await
+            .unwrap();
+        let focus = b
+            .execute(
+                "const e = document.activeElement; const s = getComputedStyle(e);
+                 return [e.id, e.getAttribute('aria-selected'), s.outlineStyle, s.outlineWidth,
+                         document.getElementById('panel-stores').hidden];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(focus, json!(["tab-stores", "true", "solid", "3px", false]));
     }
 }
 
