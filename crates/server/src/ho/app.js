@@ -42,7 +42,7 @@ async function api(path) {
   if (!res.ok) {
     const e = body && body.error;
     if (res.status === 401) {
-      signOut("That admin token was not accepted. Check it and sign in again.");
+      signOut("That admin token was not accepted. Check it and try again.");
     }
     throw new ApiFailure(res.status, e ? e.kind : "unavailable", e ? e.message : `The server answered ${res.status}.`);
   }
