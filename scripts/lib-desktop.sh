@@ -35,6 +35,9 @@ E2E_PACKAGES=(webkit2gtk-driver imagemagick)
 # The central server's tests start a throw-away PostgreSQL cluster (Debian's
 # server binaries under /usr/lib/postgresql; runuser from util-linux).
 SERVER_PACKAGES=(postgresql)
+# Head office's page is tested in a real browser: headless Chromium driven
+# over WebDriver (crates/server/tests/ho.rs).
+HO_BROWSER_PACKAGES=(chromium chromium-driver)
 
 require_toolchains() {
   command -v cargo >/dev/null 2>&1 || die "Rust is not installed. Install it with rustup (https://rustup.rs), then run this again; rust-toolchain.toml picks the version."

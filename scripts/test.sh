@@ -4,7 +4,8 @@
 #      WebDriver for end-to-end tests) and the Rust toolchain;
 #   2. Rust: rustfmt check, clippy with warnings denied, every crate's tests
 #      (engine unit/property/concurrency tests, CLI black-box and crash tests,
-#      the central server against a throw-away PostgreSQL cluster),
+#      the central server against a throw-away PostgreSQL cluster, head
+#      office's page in headless Chromium),
 #      rustdoc with warnings denied, a check that the UI's generated
 #      TypeScript bindings are up to date, and a short libFuzzer run of the
 #      GS1 parser (scripts/fuzz.sh; FUZZ_SECONDS, default 30);
@@ -25,7 +26,7 @@ if ! command -v cargo >/dev/null 2>&1; then
   curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal --default-toolchain none
   export PATH="$HOME/.cargo/bin:$PATH"
 fi
-apt_ensure "${BUILD_PACKAGES[@]}" "${SERVER_PACKAGES[@]}" git
+apt_ensure "${BUILD_PACKAGES[@]}" "${SERVER_PACKAGES[@]}" "${HO_BROWSER_PACKAGES[@]}" git
 
 log "rustfmt"
 cargo fmt --all -- --check

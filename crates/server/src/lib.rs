@@ -14,9 +14,15 @@
 //! Pushes of one store are serialised by a row lock on that store, never a
 //! table lock, so stores do not wait for each other.
 //!
-//! Not yet here (issue 13 stays open): pull of transfers and catalogue,
-//! head office's web view, rate limits, TLS (run behind a reverse proxy that
-//! terminates TLS for now), the desktop app's background sync task.
+//! Head office's view (the admin API under `/v1/admin/`, the page at
+//! `/ho/`) is in `ho.rs`; see docs/head-office.md.
+//!
+//! Pull: each store's mailbox (transfers between files, routed on push) and
+//! the directory of stores, both gap-free by transaction id (`pull`,
+//! `directory`); head office's catalogue and its feed are in `catalogue.rs`.
+//!
+//! Not yet here (issue 13 stays open): rate limits, TLS (run behind a
+//! reverse proxy that terminates TLS for now).
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Query, State};
@@ -44,6 +50,7 @@ pub use admin::{add_admin, require_admin};
 pub use deadpool_postgres::Pool;
 mod catalogue;
 pub use catalogue::{publish_product, ProductInput, ProductList};
+mod ho;
 
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -204,6 +211,7 @@ pub fn router(pool: Pool) -> Router {
         .route("/v1/pull", get(pull))
         .route("/v1/stores", get(directory))
         .merge(catalogue::routes())
+        .merge(ho::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(pool)
 }
