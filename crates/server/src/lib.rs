@@ -543,35 +543,40 @@ async fn store_events(
             deliveries.push((to, e));
         }
     }
-    let insert = tx
-        .prepare(
+    // One statement for the whole batch (a column array each, unnested),
+    // not a round trip per event: the batch is at most MAX_EVENTS_PER_PUSH.
+    if !new.is_empty() {
+        let text = |f: fn(&RecordEvent) -> Option<&str>| -> Vec<Option<&str>> {
+            new.iter().map(f).collect()
+        };
+        let int = |f: fn(&RecordEvent) -> Option<i64>| -> Vec<Option<i64>> {
+            new.iter().map(f).collect()
+        };
+        tx.execute(
             "INSERT INTO record_events (store_id, seq, id, format, installation_id, batch_id, product_id, change_type,
                                         previous_milli, new_milli, user_id, reference_id, notes, created_at,
                                         batch_prev_seq, payload, hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
-        )
-        .await?;
-    for e in &new {
-        tx.execute(
-            &insert,
+             SELECT * FROM unnest($1::text[], $2::int8[], $3::text[], $4::int8[], $5::text[], $6::text[],
+                                  $7::text[], $8::text[], $9::int8[], $10::int8[], $11::text[], $12::text[],
+                                  $13::text[], $14::text[], $15::int8[], $16::text[], $17::text[])",
             &[
-                &e.store_id,
-                &e.seq,
-                &e.id,
-                &e.format,
-                &e.installation_id,
-                &e.batch_id,
-                &e.product_id,
-                &e.change_type,
-                &e.previous_milli,
-                &e.new_milli,
-                &e.user_id,
-                &e.reference_id,
-                &e.notes,
-                &e.created_at,
-                &e.batch_prev_seq,
-                &e.payload,
-                &e.hash,
+                &text(|e| Some(&e.store_id)),
+                &int(|e| Some(e.seq)),
+                &text(|e| Some(&e.id)),
+                &int(|e| Some(e.format)),
+                &text(|e| e.installation_id.as_deref()),
+                &text(|e| e.batch_id.as_deref()),
+                &text(|e| e.product_id.as_deref()),
+                &text(|e| Some(&e.change_type)),
+                &int(|e| e.previous_milli),
+                &int(|e| e.new_milli),
+                &text(|e| Some(&e.user_id)),
+                &text(|e| e.reference_id.as_deref()),
+                &text(|e| e.notes.as_deref()),
+                &text(|e| Some(&e.created_at)),
+                &int(|e| e.batch_prev_seq),
+                &text(|e| e.payload.as_deref()),
+                &text(|e| Some(&e.hash)),
             ],
         )
         .await?;
