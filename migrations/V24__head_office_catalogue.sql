@@ -9,3 +9,6 @@ ALTER TABLE products ADD COLUMN catalogue_version INTEGER CHECK (catalogue_versi
 
 -- Where the store's pull of the catalogue feed stands (the server's cursor).
 ALTER TABLE sync_links ADD COLUMN catalogue_cursor TEXT NOT NULL DEFAULT '0.0';
+
+-- Where the store's pull of head office's directory of stores stands.
+ALTER TABLE sync_links ADD COLUMN directory_cursor TEXT NOT NULL DEFAULT '0.0';

@@ -378,11 +378,16 @@ pub struct DirectoryEntry {
     pub currency: String,
 }
 
-/// The directory of stores.
+/// `GET /v1/stores?after=<cursor>&limit=<n>`: the stores registered or
+/// changed after `after`, in order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Directory {
-    /// Every registered store, by code.
+    /// The stores.
     pub stores: Vec<DirectoryEntry>,
+    /// Where the next page starts.
+    pub next_cursor: String,
+    /// Whether more were ready.
+    pub more: bool,
 }
 
 /// A product of head office's catalogue as stores apply it: the fields

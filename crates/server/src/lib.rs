@@ -717,18 +717,48 @@ async fn pull(
 async fn directory(
     State(pool): State<Pool>,
     headers: HeaderMap,
+    Query(q): Query<PullQuery>,
 ) -> Result<Json<Directory>, ApiError> {
     let who = caller(&headers)?;
+    let after = q.after.unwrap_or_else(|| PULL_START.to_string());
+    let (xid, seq) = parse_cursor(&after).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_input",
+            format!("'{after}' is not a directory cursor"),
+        )
+    })?;
+    let limit = q.limit.unwrap_or(MAX_CHANGES_PER_PULL);
+    if limit == 0 || limit > MAX_CHANGES_PER_PULL {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_input",
+            format!("limit must be 1 to {MAX_CHANGES_PER_PULL}"),
+        ));
+    }
     let mut client = pool.get().await?;
-    let tx = client.transaction().await?;
+    let tx = client
+        .build_transaction()
+        .read_only(true)
+        .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+        .start()
+        .await?;
     authenticate(&tx, &who, false).await?;
     let rows = tx
         .query(
-            "SELECT id, code, name, timezone, currency FROM stores ORDER BY code",
-            &[],
+            "SELECT id, code, name, timezone, currency, dir_xid::text, dir_seq FROM stores
+              WHERE (dir_xid, dir_seq) > ($1::text::xid8, $2)
+                AND dir_xid < pg_snapshot_xmin(pg_current_snapshot())
+              ORDER BY dir_xid, dir_seq LIMIT $3",
+            &[&xid.to_string(), &seq, &((limit + 1) as i64)],
         )
         .await?;
     tx.commit().await?;
+    let more = rows.len() > limit;
+    let rows = &rows[..rows.len().min(limit)];
+    let next_cursor = rows.last().map_or(after, |r| {
+        format!("{}.{}", r.get::<_, String>(5), r.get::<_, i64>(6))
+    });
     Ok(Json(Directory {
         stores: rows
             .iter()
@@ -740,5 +770,7 @@ async fn directory(
                 currency: r.get(4),
             })
             .collect(),
+        next_cursor,
+        more,
     }))
 }

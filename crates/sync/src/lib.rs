@@ -223,10 +223,14 @@ impl Client {
         .await
     }
 
-    /// `GET /v1/stores`: head office's directory of stores.
-    pub async fn directory(&self) -> Result<Directory, SyncError> {
-        self.send(self.http.get(format!("{}/v1/stores", self.base)))
-            .await
+    /// `GET /v1/stores`: the stores of head office's directory registered
+    /// or changed after `after`.
+    pub async fn directory(&self, after: &str, limit: usize) -> Result<Directory, SyncError> {
+        self.send(self.http.get(format!(
+            "{}/v1/stores?after={after}&limit={limit}",
+            self.base
+        )))
+        .await
     }
 
     fn check_store(&self, answered: &str) -> Result<(), SyncError> {
@@ -551,11 +555,27 @@ async fn pull_from(
         &start.installation_id.to_string(),
         secret,
     )?;
-    let directory = client.directory().await?;
-    let directory = local
-        .with(move |db| pharmapos_engine::sync::update_directory(db, &directory.stores))
-        .await
-        .map_err(bad_local_answer)?;
+    let mut directory = pharmapos_engine::sync::DirectoryReport::default();
+    let mut cursor = start.directory_cursor.clone();
+    loop {
+        let page = client.directory(&cursor, MAX_CHANGES_PER_PULL).await?;
+        if page.stores.is_empty() && page.next_cursor == cursor {
+            break;
+        }
+        let (next, more) = (page.next_cursor.clone(), page.more);
+        let done = local
+            .with(move |db| {
+                pharmapos_engine::sync::update_directory(db, store, &page.stores, &page.next_cursor)
+            })
+            .await
+            .map_err(bad_local_answer)?;
+        directory.added += done.added;
+        directory.updated += done.updated;
+        cursor = next;
+        if !more {
+            break;
+        }
+    }
     let mut report = PullReport {
         store_id: store.to_string(),
         cursor_before: start.cursor.clone(),

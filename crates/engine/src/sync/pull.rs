@@ -45,6 +45,8 @@ pub struct PullStart {
     pub cursor: String,
     /// The server's cursor of the last catalogue product taken.
     pub catalogue_cursor: String,
+    /// The server's cursor of the last store of the directory taken.
+    pub directory_cursor: String,
 }
 
 /// The link and the pull cursor of `store` (`not_found` when never
@@ -53,16 +55,17 @@ pub fn pull_start(db: &mut Db, store: StoreId) -> Result<PullStart> {
     let installation = db.installation();
     db.read(|tx| {
         owned_link(tx, store, installation)?;
-        let (server_url, cursor, catalogue_cursor) = tx.query_row(
-            "SELECT server_url, pull_cursor, catalogue_cursor FROM sync_links WHERE store_id = ?1",
+        let (server_url, cursor, catalogue_cursor, directory_cursor) = tx.query_row(
+            "SELECT server_url, pull_cursor, catalogue_cursor, directory_cursor FROM sync_links WHERE store_id = ?1",
             [store],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )?;
         Ok(PullStart {
             server_url,
             installation_id: installation,
             cursor,
             catalogue_cursor,
+            directory_cursor,
         })
     })
 }
@@ -76,15 +79,28 @@ pub struct DirectoryReport {
     pub updated: usize,
 }
 
-/// Takes head office's directory: every store not in this file is added
+/// Takes a page of head office's directory (pulled by `store`, whose
+/// directory cursor moves to `next_cursor` in the same transaction): every
+/// store not in this file is added
 /// (owned by no installation of this file, so it is never written), every
 /// one added before is kept up to date, and this file's own stores are left
 /// as they are (this file is their writer). A code already used here by
 /// another store gets the store's id's first digits after it. Refused
 /// whole, changing nothing, when an entry is malformed.
-pub fn update_directory(db: &mut Db, entries: &[DirectoryEntry]) -> Result<DirectoryReport> {
+pub fn update_directory(
+    db: &mut Db,
+    store: StoreId,
+    entries: &[DirectoryEntry],
+    next_cursor: &str,
+) -> Result<DirectoryReport> {
+    let installation = db.installation();
     let now = now_str(db);
     db.write(|tx| {
+        owned_link(tx, store, installation)?;
+        tx.execute(
+            "UPDATE sync_links SET directory_cursor = ?2 WHERE store_id = ?1",
+            params![store, next_cursor],
+        )?;
         let mut report = DirectoryReport::default();
         for e in entries {
             let id: StoreId = e.id.parse().map_err(|_| {
