@@ -703,4 +703,36 @@ async fn use_the_catalogue(w: &World, b: &Browser) {
     fill(b, "catalogue-q", "").await;
     click(b, "#catalogue-filter button[type=submit]").await;
     wait_text(b, "#catalogue-status", |t| t == "2 of 2 products shown").await;
+
+    // Pages of 50: with 51 products, "Load more" brings the last one.
+    for i in 0..49 {
+        let (status, body) = put(
+            base,
+            &format!("/v1/admin/products/{}", uuid::Uuid::now_v7()),
+            admin,
+            &json!({"sku": format!("HO-BULK-{i:02}"), "name": format!("Bulk item {i:02}"),
+                    "category": "consumable", "unit": "unit", "selling_price": "10"}),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    click(b, "#catalogue-filter button[type=submit]").await;
+    wait_text(b, "#catalogue-status", |t| t == "50 of 51 products shown").await;
+    assert!(b
+        .find(Locator::Id("catalogue-more"))
+        .await
+        .unwrap()
+        .is_displayed()
+        .await
+        .unwrap());
+    click(b, "#catalogue-more").await;
+    wait_text(b, "#catalogue-status", |t| t == "51 of 51 products shown").await;
+    let rows = js(
+        b,
+        "const r = [...document.querySelectorAll('#catalogue-table tbody tr')];
+         return [r.length, new Set(r.map(x => x.dataset.productId)).size,
+                 document.getElementById('catalogue-more').hidden];",
+    )
+    .await;
+    assert_eq!(rows, json!([51, 51, true]), "each product once");
 }
