@@ -89,7 +89,7 @@ export function startCatalogue({ $, el, api, groupDigits, when, count, setStatus
       el("td", {}, p.unit),
       el("td", { class: "num price", "data-value": p.selling_price }, groupDigits(p.selling_price)),
       el("td", { class: "num tax", "data-value": p.tax_rate }, p.tax_rate),
-      el("td", { class: `status-${p.status}` }, p.status === "active" ? "active" : "discontinued"),
+      el("td", { class: `status-${p.status}` }, p.status),
       el("td", { class: "num version" }, String(p.version)),
       el("td", { class: "edited" }, p.updated_by, el("span", { class: "store-name" }, when(p.updated_at, localZone))),
       el("td", {}, edit),
@@ -107,7 +107,10 @@ export function startCatalogue({ $, el, api, groupDigits, when, count, setStatus
       if (mine !== load) return;
       const body = $("catalogue-table").tBodies[0];
       if (!append) body.replaceChildren();
-      body.append(...answer.products.map(productRow));
+      // Pages are by name and offset: a product renamed meanwhile may come
+      // again on the next page; it is listed once.
+      const listed = new Set([...body.rows].map((r) => r.dataset.productId));
+      body.append(...answer.products.filter((p) => !listed.has(p.id)).map(productRow));
       offset = (append ? offset : 0) + answer.products.length;
       const shown = body.rows.length;
       $("catalogue-more").hidden = shown >= answer.total || answer.products.length === 0;
@@ -181,7 +184,6 @@ export function startCatalogue({ $, el, api, groupDigits, when, count, setStatus
     dialog.showModal();
     if (id) {
       busy(true, "Loading…");
-      $("pf-save").disabled = true;
       try {
         const p = await api(`/v1/admin/products/${encodeURIComponent(id)}`);
         if (!editing || editing.id !== id) return;
@@ -264,7 +266,9 @@ export function startCatalogue({ $, el, api, groupDigits, when, count, setStatus
       } else {
         await loadCatalogue(false);
       }
-      setStatus("catalogue-status", `Saved ${p.name}: version ${p.version}.`);
+      setStatus("catalogue-status", p.version === target.version
+        ? `Nothing changed in ${p.name}: still version ${p.version}.`
+        : `Saved ${p.name}: version ${p.version}.`);
       if (editing !== target) return;
       busy(false);
       $("product-dialog").close();

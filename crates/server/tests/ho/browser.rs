@@ -410,6 +410,23 @@ async fn focused(b: &Browser) -> String {
     .to_string()
 }
 
+/// Waits until the focus is on `want` (as [`focused`] names it): the
+/// dialog's `close` event, which gives it back, comes after `close()`.
+async fn wait_focus(b: &Browser, want: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let got = focused(b).await;
+        if got == want {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the focus is on {got}, not {want}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// Waits until the form shows the product at `version` (read from the API).
 async fn form_at(b: &Browser, version: i64) {
     wait_js(
@@ -441,7 +458,7 @@ async fn use_the_catalogue(w: &World, b: &Browser) {
         js(b, "return document.getElementById('product-dialog').open;").await,
         json!(true)
     );
-    assert_eq!(focused(b).await, "pf-sku");
+    wait_focus(b, "pf-sku").await;
     for (id, text) in [
         ("pf-sku", "HO-PARA-500"),
         ("pf-name", "Paracetamol 500 mg"),
@@ -474,11 +491,7 @@ async fn use_the_catalogue(w: &World, b: &Browser) {
         js(b, "return document.getElementById('product-dialog').open;").await,
         json!(false)
     );
-    assert_eq!(
-        focused(b).await,
-        "catalogue-new",
-        "focus back on the button"
-    );
+    wait_focus(b, "catalogue-new").await;
     let price = b
         .find(Locator::Css(&format!("{row} td.price")))
         .await
@@ -539,7 +552,7 @@ async fn use_the_catalogue(w: &World, b: &Browser) {
     // Edit its price: version 2, focus back on its Edit button.
     click(b, &format!("{row} button.edit")).await;
     form_at(b, 1).await;
-    assert_eq!(focused(b).await, "pf-sku");
+    wait_focus(b, "pf-sku").await;
     assert_eq!(
         js(
             b,
@@ -552,7 +565,7 @@ async fn use_the_catalogue(w: &World, b: &Browser) {
     click(b, "#pf-save").await;
     wait_text(b, &format!("{row} td.version"), |t| t == "2").await;
     wait_text(b, &format!("{row} td.price"), |t| t == "1,300").await;
-    assert_eq!(focused(b).await, "row:HO-PARA-500:secondary edit");
+    wait_focus(b, "row:HO-PARA-500:secondary edit").await;
 
     // A bad price: refused at the price field, in words; Esc closes.
     click(b, &format!("{row} button.edit")).await;
@@ -592,7 +605,7 @@ async fn use_the_catalogue(w: &World, b: &Browser) {
         json!(false),
     )
     .await;
-    assert_eq!(focused(b).await, "row:HO-PARA-500:secondary edit");
+    wait_focus(b, "row:HO-PARA-500:secondary edit").await;
     wait_text(b, &format!("{row} td.version"), |t| t == "2").await;
 
     // Another product, made through the API; its SKU in the form: refused
@@ -615,9 +628,9 @@ async fn use_the_catalogue(w: &World, b: &Browser) {
     click(b, "#pf-save").await;
     let said = wait_text(b, "#pf-sku-error", |t| !t.is_empty()).await;
     assert!(said.contains("belongs to one product only"), "{said}");
-    assert_eq!(focused(b).await, "pf-sku");
+    wait_focus(b, "pf-sku").await;
     click(b, "#pf-cancel").await;
-    assert_eq!(focused(b).await, "catalogue-new");
+    wait_focus(b, "catalogue-new").await;
 
     // A version conflict: changed through the API behind the form's back.
     click(b, &format!("{row} button.edit")).await;
@@ -637,7 +650,7 @@ async fn use_the_catalogue(w: &World, b: &Browser) {
         t == "Someone changed this product meanwhile (now version 3). Reload it and make your change again."
     })
     .await;
-    assert_eq!(focused(b).await, "pf-reload");
+    wait_focus(b, "pf-reload").await;
     snap(b, "ho-catalogue-conflict").await;
     click(b, "#pf-reload").await;
     form_at(b, 3).await;
@@ -688,6 +701,16 @@ async fn use_the_catalogue(w: &World, b: &Browser) {
         (&now["version"], &now["selling_price"]),
         (&json!(5), &json!("1375.25"))
     );
+
+    // Saved with nothing changed: no new version, and the page says so.
+    click(b, &format!("{row} button.edit")).await;
+    form_at(b, 5).await;
+    click(b, "#pf-save").await;
+    wait_text(b, "#catalogue-status", |t| {
+        t == "Nothing changed in Paracetamol 500 mg tablets: still version 5."
+    })
+    .await;
+    wait_text(b, &format!("{row} td.version"), |t| t == "5").await;
 
     // Search by SKU.
     fill(b, "catalogue-q", "ho-para").await;
