@@ -9,7 +9,9 @@
 #[path = "ho/browser.rs"]
 mod browser;
 
-use pharmapos_protocol::{PushRequest, RecordEvent, INSTALLATION_HEADER, STORE_HEADER};
+use pharmapos_protocol::{
+    PushRequest, RecordEvent, INSTALLATION_HEADER, LOCAL_HEAD_HEADER, STORE_HEADER,
+};
 use pharmapos_server::testing::{serve, Pg};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashSet};
@@ -181,6 +183,38 @@ async fn get(base: &str, path: &str, token: Option<&str>) -> (u16, Value) {
     )
 }
 
+/// PUT `body` to `path` as an admin with `token`.
+async fn put(base: &str, path: &str, token: &str, body: &Value) -> (u16, Value) {
+    let res = reqwest::Client::new()
+        .put(format!("{base}{path}"))
+        .header("authorization", format!("Bearer {token}"))
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap())
+}
+
+/// `GET /v1/head` as the store, saying its own head is `local` (what a
+/// store's sync does before it pushes): the server's head for it.
+async fn report_head(base: &str, store: &DemoStore, secret: &str, local: &str) -> (u16, Value) {
+    let res = reqwest::Client::new()
+        .get(format!("{base}/v1/head"))
+        .header("authorization", format!("Bearer {secret}"))
+        .header(STORE_HEADER, &store.id)
+        .header(
+            INSTALLATION_HEADER,
+            store.events[0].installation_id.as_deref().unwrap(),
+        )
+        .header(LOCAL_HEAD_HEADER, local)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap())
+}
+
 fn error_kind(v: &Value) -> &str {
     v["error"]["kind"].as_str().unwrap_or("")
 }
@@ -203,6 +237,8 @@ async fn head_office_reads_every_store_from_what_they_pushed() {
         "/v1/admin/events".into(),
         "/v1/admin/events?before=nonsense".into(),
         "/v1/admin/change-types".into(),
+        "/v1/admin/products?q=para".into(),
+        format!("/v1/admin/products/{}", uuid::Uuid::now_v7()),
     ];
     let wrong = "0".repeat(64);
     for route in &routes {
@@ -215,7 +251,10 @@ async fn head_office_reads_every_store_from_what_they_pushed() {
             );
         }
         assert_eq!(get(base, route.as_str(), token).await.0 / 100, {
-            if route.contains("limit=0") || route.contains("nonsense") {
+            if route.contains("limit=0")
+                || route.contains("nonsense")
+                || route.starts_with("/v1/admin/products/")
+            {
                 4
             } else {
                 2
@@ -265,28 +304,78 @@ async fn head_office_reads_every_store_from_what_they_pushed() {
         "{ikeja}"
     );
     assert!(ikeja["last_error_at"].is_string());
-    // With a reported head, the backlog is known.
+    // With a reported head (the store's sync sends it on `GET /v1/head`),
+    // the backlog is known; a header that is not a count changes nothing.
     {
-        let (client, conn) = tokio_postgres::connect(&w.url, tokio_postgres::NoTls)
-            .await
-            .unwrap();
-        tokio::spawn(conn);
-        client
-            .execute(
-                "UPDATE stores SET reported_head = $2 WHERE id = $1",
-                &[&lekki.id, &(n + 12)],
-            )
-            .await
-            .unwrap();
+        let (status, head) = report_head(base, lekki, &w.lekki_secret, &(n + 12).to_string()).await;
+        assert_eq!(status, 200, "{head}");
+        assert_eq!(head["acknowledged_seq"], json!(n));
+        let (_, stores) = get(base, "/v1/admin/stores", token).await;
+        let row = &stores["stores"][1];
+        assert_eq!(
+            (&row["reported_head"], &row["backlog"]),
+            (&json!(n + 12), &json!(12))
+        );
+        let (status, _) = report_head(base, lekki, &w.lekki_secret, "lots").await;
+        assert_eq!(status, 200);
         let (_, stores) = get(base, "/v1/admin/stores", token).await;
         assert_eq!(stores["stores"][1]["backlog"], json!(12));
-        client
-            .execute(
-                "UPDATE stores SET reported_head = NULL WHERE id = $1",
-                &[&lekki.id],
-            )
-            .await
-            .unwrap();
+        // Everything pushed: no backlog (0, not unknown).
+        report_head(base, lekki, &w.lekki_secret, &n.to_string()).await;
+        let (_, stores) = get(base, "/v1/admin/stores", token).await;
+        assert_eq!(stores["stores"][1]["backlog"], json!(0));
+    }
+
+    // The catalogue's refusals as the page reads them: every problem with
+    // its field, the current version on a conflict, the field an SKU or
+    // barcode clash is at.
+    {
+        let admin = w.admin.as_str();
+        let id = uuid::Uuid::now_v7().to_string();
+        let path = format!("/v1/admin/products/{id}");
+        let product = json!({
+            "expected_version": 0, "sku": "HO-1", "name": "Amoxicillin 250 mg", "category": "medicine",
+            "unit": "capsule", "selling_price": "1250.50", "tax_rate": "7.5", "barcodes": ["5012345678900"],
+        });
+        let mut bad = product.clone();
+        bad["name"] = json!(" ");
+        bad["selling_price"] = json!("12,50");
+        let (status, e) = put(base, &path, admin, &bad).await;
+        assert_eq!((status, error_kind(&e)), (400, "invalid_input"), "{e}");
+        let fields: Vec<&str> = e["error"]["details"]["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, ["name", "selling_price"], "{e}");
+        let (status, p) = put(base, &path, admin, &product).await;
+        assert_eq!(status, 200, "{p}");
+        assert_eq!(
+            (&p["version"], &p["selling_price"], &p["tax_rate"]),
+            (&json!(1), &json!("1250.50"), &json!("7.5")),
+            "prices as typed, as text"
+        );
+        assert_eq!(p["updated_by"], "Head Office");
+        let (status, e) = put(base, &path, admin, &product).await;
+        assert_eq!((status, error_kind(&e)), (409, "version_conflict"), "{e}");
+        assert_eq!(e["error"]["details"]["current_version"], json!(1));
+        let other = format!("/v1/admin/products/{}", uuid::Uuid::now_v7());
+        let mut clash = product.clone();
+        clash["barcodes"] = json!([]);
+        let (status, e) = put(base, &other, admin, &clash).await;
+        assert_eq!((status, error_kind(&e)), (409, "conflict"), "{e}");
+        assert_eq!(e["error"]["details"]["field"], "sku");
+        clash["sku"] = json!("HO-2");
+        clash["barcodes"] = json!(["5012345678900"]);
+        let (status, e) = put(base, &other, admin, &clash).await;
+        assert_eq!((status, error_kind(&e)), (409, "conflict"), "{e}");
+        assert_eq!(e["error"]["details"]["field"], "barcodes");
+        let (status, one) = get(base, &path, token).await;
+        assert_eq!((status, &one["version"]), (200, &json!(1)));
+        let (_, list) = get(base, "/v1/admin/products?q=ho-1", token).await;
+        assert_eq!(list["total"], 1, "found by SKU, whatever its case");
+        assert_eq!(list["products"][0]["id"], json!(id));
     }
 
     // Verify: the chain recomputed on the server.
@@ -612,7 +701,7 @@ async fn head_office_reads_every_store_from_what_they_pushed() {
         .starts_with("text/html"));
     assert!(res.headers().contains_key("content-security-policy"));
     assert!(res.text().await.unwrap().contains("Admin token"));
-    for asset in ["app.js", "style.css"] {
+    for asset in ["app.js", "catalogue.js", "style.css"] {
         let res = reqwest::get(format!("{base}/ho/{asset}")).await.unwrap();
         assert_eq!(res.status().as_u16(), 200, "{asset}");
     }

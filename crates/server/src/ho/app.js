@@ -1,8 +1,11 @@
 // Head office's page: signs in with an admin token (kept in this tab's
 // sessionStorage, sent as `Authorization: Bearer`), then reads the admin
-// API (/v1/admin/...). Everything a store wrote is set as text, never as
-// HTML. Quantities arrive as decimal strings and are shown as they are
-// (digits grouped by string work, never through a JS number).
+// API (/v1/admin/...) and edits head office's catalogue through it.
+// Everything a store or an admin wrote is set as text, never as HTML.
+// Quantities and prices arrive and leave as decimal strings and are shown
+// as they are (digits grouped by string work, never through a JS number).
+
+import { startCatalogue } from "./catalogue.js";
 
 const TOKEN_KEY = "pharmapos-ho-token";
 const $ = (id) => document.getElementById(id);
@@ -18,18 +21,23 @@ let stockLoad = 0;
 let activityLoad = 0;
 
 class ApiFailure extends Error {
-  constructor(status, kind, message) {
+  constructor(status, kind, message, details = null) {
     super(message);
     this.status = status;
     this.kind = kind;
+    this.details = details;
   }
 }
 
-async function api(path) {
+/** A request to the admin API: its JSON answer, or an ApiFailure. `send`
+ *  (an object) goes as the JSON body, with `method` (PUT). */
+async function api(path, { method = "GET", send = undefined } = {}) {
   const token = sessionStorage.getItem(TOKEN_KEY) || "";
+  const headers = { Authorization: `Bearer ${token}`, Accept: "application/json" };
+  if (send !== undefined) headers["Content-Type"] = "application/json";
   let res;
   try {
-    res = await fetch(path, { headers: { Authorization: `Bearer ${token}`, Accept: "application/json" } });
+    res = await fetch(path, { method, headers, body: send === undefined ? undefined : JSON.stringify(send) });
   } catch {
     throw new ApiFailure(0, "unreachable", "The server did not answer. Check the connection and try again.");
   }
@@ -44,7 +52,8 @@ async function api(path) {
     if (res.status === 401) {
       signOut("That admin token was not accepted. Check it and try again.");
     }
-    throw new ApiFailure(res.status, e ? e.kind : "unavailable", e ? e.message : `The server answered ${res.status}.`);
+    throw new ApiFailure(res.status, e ? e.kind : "unavailable", e ? e.message : `The server answered ${res.status}.`,
+      e ? e.details : null);
   }
   return body;
 }
@@ -130,6 +139,7 @@ function showApp(signedIn) {
 
 function signOut(message = "") {
   sessionStorage.removeItem(TOKEN_KEY);
+  catalogue.close();
   loaded.clear();
   selectTab("stores");
   showApp(false);
@@ -167,7 +177,7 @@ async function signIn(event) {
 
 // ---- tabs ---------------------------------------------------------------
 
-const TABS = ["stores", "stock", "activity"];
+const TABS = ["stores", "stock", "activity", "catalogue"];
 const loaded = new Set();
 
 function selectTab(name, focus = false) {
@@ -183,6 +193,7 @@ function selectTab(name, focus = false) {
     loaded.add(name);
     if (name === "stock") refreshStock();
     if (name === "activity") refreshActivity();
+    if (name === "catalogue") catalogue.refresh();
   }
 }
 
@@ -458,5 +469,6 @@ const observer = new MutationObserver(() => {
   }
 });
 
+const catalogue = startCatalogue({ $, el, api, groupDigits, when, count, setStatus });
 start();
 observer.observe($("app"), { attributes: true, attributeFilter: ["hidden"] });

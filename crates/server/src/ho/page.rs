@@ -1,5 +1,5 @@
-//! Head office's web page: one HTML file, one style sheet and one
-//! ES-module script, embedded in the binary (`include_str!`), so the
+//! Head office's web page: one HTML file, one style sheet and two
+//! ES-module scripts (`app.js`, and `catalogue.js` for the Catalogue tab), embedded in the binary (`include_str!`), so the
 //! server needs no files beside it, no build step and no CDN. The page is
 //! public; everything it shows comes from the admin API, which needs the
 //! admin token the page asks for (kept in the tab's sessionStorage).
@@ -16,6 +16,7 @@ use deadpool_postgres::Pool;
 
 const INDEX_HTML: &str = include_str!("index.html");
 const APP_JS: &str = include_str!("app.js");
+const CATALOGUE_JS: &str = include_str!("catalogue.js");
 const STYLE_CSS: &str = include_str!("style.css");
 
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; \
@@ -31,6 +32,10 @@ pub(super) fn routes() -> Router<Pool> {
         .route(
             "/ho/app.js",
             get(|| async { asset("text/javascript; charset=utf-8", APP_JS) }),
+        )
+        .route(
+            "/ho/catalogue.js",
+            get(|| async { asset("text/javascript; charset=utf-8", CATALOGUE_JS) }),
         )
         .route(
             "/ho/style.css",
@@ -52,4 +57,44 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
         body,
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The form's "Kind" offers exactly the catalogue's categories.
+    #[test]
+    fn the_kind_select_offers_every_category() {
+        let select = INDEX_HTML
+            .split("<select id=\"pf-category\"")
+            .nth(1)
+            .and_then(|s| s.split("</select>").next())
+            .unwrap_or_default();
+        let offered: Vec<&str> = select
+            .split("<option value=\"")
+            .skip(1)
+            .filter_map(|o| o.split('"').next())
+            .collect();
+        let mut offered_sorted = offered.clone();
+        offered_sorted.sort_unstable();
+        let mut want = pharmapos_protocol::PRODUCT_CATEGORIES.to_vec();
+        want.sort_unstable();
+        assert_eq!(offered_sorted, want, "{offered:?}");
+    }
+
+    /// Every id of the page is one element's (labels and scripts find
+    /// their element by it).
+    #[test]
+    fn ids_are_unique() {
+        let mut ids: Vec<&str> = INDEX_HTML
+            .split(" id=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .collect();
+        let n = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "an id used twice in index.html");
+    }
 }

@@ -2,7 +2,7 @@
 //! driven over WebDriver (`chromedriver` on a free port, killed at the end)
 //! with fantoccini, against the server and record of [`super::world`].
 
-use super::{engine_stock, world, World};
+use super::{engine_stock, get, put, report_head, world, World};
 use fantoccini::key::Key;
 use fantoccini::{Client as Browser, ClientBuilder, Locator};
 use serde_json::{json, Value};
@@ -207,6 +207,16 @@ async fn use_the_page(w: std::sync::Arc<World>, b: Browser) {
             t.starts_with("unknown")
         })
         .await;
+        // Once the store reports its head (its sync does, on GET /v1/head),
+        // Refresh shows the backlog.
+        let ahead = (lekki.events.len() + 12).to_string();
+        let (status, _) = report_head(&w.base, lekki, &w.lekki_secret, &ahead).await;
+        assert_eq!(status, 200);
+        click(&b, "#stores-refresh").await;
+        wait_text(&b, &format!("{row} td.backlog"), |t| {
+            t == "12 events waiting"
+        })
+        .await;
 
         // Verify chain: OK, with the count.
         b.find(Locator::Css(&format!("{row} button")))
@@ -296,6 +306,8 @@ async fn use_the_page(w: std::sync::Arc<World>, b: Browser) {
             assert_eq!(k.text().await.unwrap(), "sale completed");
         }
 
+        use_the_catalogue(&w, &b).await;
+
         // Accessible: every control has a name, every header cell a scope;
         // the tabs answer the keyboard and show where the focus is.
         let unnamed = b
@@ -345,4 +357,405 @@ fn pharmapos_decimal(milli: i64) -> String {
     } else {
         format!("{whole}.{}", format!("{frac:03}").trim_end_matches('0'))
     }
+}
+
+async fn click(b: &Browser, css: &str) {
+    b.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+}
+
+/// Replaces the text of the input with id `id`.
+async fn fill(b: &Browser, id: &str, text: &str) {
+    let e = b.find(Locator::Id(id)).await.unwrap();
+    e.clear().await.unwrap();
+    if !text.is_empty() {
+        e.send_keys(text).await.unwrap();
+    }
+}
+
+/// Runs `script` until it returns `want` (20 s at most).
+async fn wait_js(b: &Browser, script: &str, want: Value) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let got = b.execute(script, vec![]).await.unwrap();
+        if got == want {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{script}: still {got} after 20 s, not {want}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn js(b: &Browser, script: &str) -> Value {
+    b.execute(script, vec![]).await.unwrap()
+}
+
+/// The id of the focused element, or the SKU of the row it is in.
+async fn focused(b: &Browser) -> String {
+    js(
+        b,
+        "const e = document.activeElement; const r = e.closest('tr');
+         return e.id || (r ? `row:${r.dataset.sku}:${e.className}` : e.tagName);",
+    )
+    .await
+    .as_str()
+    .unwrap()
+    .to_string()
+}
+
+/// Waits until the focus is on `want` (as [`focused`] names it): the
+/// dialog's `close` event, which gives it back, comes after `close()`.
+async fn wait_focus(b: &Browser, want: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let got = focused(b).await;
+        if got == want {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the focus is on {got}, not {want}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Waits until the form shows the product at `version` (read from the API).
+async fn form_at(b: &Browser, version: i64) {
+    wait_js(
+        b,
+        &format!(
+            "return document.getElementById('pf-about').textContent.startsWith('Version {version},')
+                && document.getElementById('pf-progress').textContent !== 'Loading…'
+                && !document.getElementById('pf-save').disabled;"
+        ),
+        json!(true),
+    )
+    .await;
+}
+
+/// The Catalogue tab: a product made through the form, listed at version 1;
+/// its price edited (version 2); a bad price refused at its field; an SKU
+/// clash at its field; a change made meanwhile through the API refused as
+/// a version conflict and reloaded; a double submit saved once; found by
+/// its SKU.
+async fn use_the_catalogue(w: &World, b: &Browser) {
+    let (base, admin) = (w.base.as_str(), w.admin.as_str());
+    let row = "#catalogue-table tr[data-sku='HO-PARA-500']";
+    click(b, "#tab-catalogue").await;
+    wait_text(b, "#catalogue-status", |t| t.starts_with("No products yet")).await;
+
+    // New product: the form opens on its first field.
+    click(b, "#catalogue-new").await;
+    assert_eq!(
+        js(b, "return document.getElementById('product-dialog').open;").await,
+        json!(true)
+    );
+    wait_focus(b, "pf-sku").await;
+    for (id, text) in [
+        ("pf-sku", "HO-PARA-500"),
+        ("pf-name", "Paracetamol 500 mg"),
+        ("pf-generic_name", "paracetamol"),
+        ("pf-brand", "Emzor"),
+        ("pf-description", "For pain and fever"),
+        ("pf-nafdac_number", "A4-1234"),
+        ("pf-barcodes", "5012345678917, 5012345678900"),
+        ("pf-unit", "tablet"),
+        ("pf-selling_price", "1250.50"),
+        ("pf-tax_rate", "7.5"),
+    ] {
+        fill(b, id, text).await;
+    }
+    b.find(Locator::Id("pf-category"))
+        .await
+        .unwrap()
+        .select_by_value("medicine")
+        .await
+        .unwrap();
+    click(b, "#pf-prescription_only").await;
+    snap(b, "ho-catalogue-new").await;
+    click(b, "#pf-save").await;
+    wait_text(b, &format!("{row} td.version"), |t| t == "1").await;
+    wait_text(b, "#catalogue-status", |t| {
+        t == "Saved Paracetamol 500 mg: version 1."
+    })
+    .await;
+    assert_eq!(
+        js(b, "return document.getElementById('product-dialog').open;").await,
+        json!(false)
+    );
+    wait_focus(b, "catalogue-new").await;
+    let price = b
+        .find(Locator::Css(&format!("{row} td.price")))
+        .await
+        .unwrap();
+    assert_eq!(price.text().await.unwrap(), "1,250.50");
+    assert_eq!(
+        price.attr("data-value").await.unwrap().as_deref(),
+        Some("1250.50")
+    );
+    wait_text(b, &format!("{row} td.edited"), |t| {
+        t.starts_with("Head Office")
+    })
+    .await;
+    // As the API holds it: every field as typed, prices as text.
+    let (_, list) = get(base, "/v1/admin/products?q=HO-PARA-500", Some(admin)).await;
+    let p = list["products"][0].clone();
+    let id = p["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        uuid::Uuid::parse_str(&id).unwrap().get_version_num(),
+        7,
+        "{id}"
+    );
+    assert_eq!(
+        (
+            &p["selling_price"],
+            &p["tax_rate"],
+            &p["barcodes"],
+            &p["prescription_only"],
+            &p["allow_fractional"]
+        ),
+        (
+            &json!("1250.50"),
+            &json!("7.5"),
+            &json!(["5012345678900", "5012345678917"]),
+            &json!(true),
+            &json!(false)
+        )
+    );
+    assert_eq!(
+        (
+            &p["generic_name"],
+            &p["brand"],
+            &p["description"],
+            &p["nafdac_number"]
+        ),
+        (
+            &json!("paracetamol"),
+            &json!("Emzor"),
+            &json!("For pain and fever"),
+            &json!("A4-1234")
+        )
+    );
+    assert_eq!(
+        (&p["category"], &p["unit"], &p["status"]),
+        (&json!("medicine"), &json!("tablet"), &json!("active"))
+    );
+
+    // Edit its price: version 2, focus back on its Edit button.
+    click(b, &format!("{row} button.edit")).await;
+    form_at(b, 1).await;
+    wait_focus(b, "pf-sku").await;
+    assert_eq!(
+        js(
+            b,
+            "return document.getElementById('pf-selling_price').value;"
+        )
+        .await,
+        json!("1250.50")
+    );
+    fill(b, "pf-selling_price", "1300").await;
+    click(b, "#pf-save").await;
+    wait_text(b, &format!("{row} td.version"), |t| t == "2").await;
+    wait_text(b, &format!("{row} td.price"), |t| t == "1,300").await;
+    wait_focus(b, "row:HO-PARA-500:secondary edit").await;
+
+    // A bad price: refused at the price field, in words; Esc closes.
+    click(b, &format!("{row} button.edit")).await;
+    form_at(b, 2).await;
+    fill(b, "pf-selling_price", "12,50").await;
+    click(b, "#pf-save").await;
+    let said = wait_text(b, "#pf-selling_price-error", |t| !t.is_empty()).await;
+    assert!(said.starts_with("The selling price is a number"), "{said}");
+    let field = js(
+        b,
+        "const e = document.getElementById('pf-selling_price');
+         return [e.getAttribute('aria-invalid'), e.getAttribute('aria-describedby'), document.activeElement.id,
+                 document.getElementById('pf-error').textContent,
+                 document.getElementById('pf-name').getAttribute('aria-invalid')];",
+    )
+    .await;
+    assert_eq!(
+        field,
+        json!([
+            "true",
+            "pf-selling_price-hint pf-selling_price-error",
+            "pf-selling_price",
+            "Not saved: check the fields marked below.",
+            null
+        ])
+    );
+    snap(b, "ho-catalogue-bad-price").await;
+    b.find(Locator::Id("pf-selling_price"))
+        .await
+        .unwrap()
+        .send_keys(&(Key::Escape + ""))
+        .await
+        .unwrap();
+    wait_js(
+        b,
+        "return document.getElementById('product-dialog').open;",
+        json!(false),
+    )
+    .await;
+    wait_focus(b, "row:HO-PARA-500:secondary edit").await;
+    wait_text(b, &format!("{row} td.version"), |t| t == "2").await;
+
+    // Another product, made through the API; its SKU in the form: refused
+    // at the SKU field.
+    let other = uuid::Uuid::now_v7();
+    let (status, body) = put(
+        base,
+        &format!("/v1/admin/products/{other}"),
+        admin,
+        &json!({"sku": "HO-AMOX-250", "name": "Amoxicillin 250 mg", "category": "medicine",
+                "unit": "capsule", "selling_price": "900"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    click(b, "#catalogue-new").await;
+    fill(b, "pf-sku", "ho-amox-250").await;
+    fill(b, "pf-name", "Amoxicillin again").await;
+    fill(b, "pf-unit", "capsule").await;
+    fill(b, "pf-selling_price", "950").await;
+    click(b, "#pf-save").await;
+    let said = wait_text(b, "#pf-sku-error", |t| !t.is_empty()).await;
+    assert!(said.contains("belongs to one product only"), "{said}");
+    wait_focus(b, "pf-sku").await;
+    click(b, "#pf-cancel").await;
+    wait_focus(b, "catalogue-new").await;
+
+    // A version conflict: changed through the API behind the form's back.
+    click(b, &format!("{row} button.edit")).await;
+    form_at(b, 2).await;
+    let (_, mut meanwhile) = get(base, &format!("/v1/admin/products/{id}"), Some(admin)).await;
+    for gone in ["id", "version", "updated_at", "updated_by"] {
+        meanwhile.as_object_mut().unwrap().remove(gone);
+    }
+    meanwhile["expected_version"] = json!(2);
+    meanwhile["name"] = json!("Paracetamol 500 mg tablets");
+    meanwhile["selling_price"] = json!("1400");
+    let (status, body) = put(base, &format!("/v1/admin/products/{id}"), admin, &meanwhile).await;
+    assert_eq!((status, &body["version"]), (200, &json!(3)), "{body}");
+    fill(b, "pf-selling_price", "1350").await;
+    click(b, "#pf-save").await;
+    wait_text(b, "#pf-error", |t| {
+        t == "Someone changed this product meanwhile (now version 3). Reload it and make your change again."
+    })
+    .await;
+    wait_focus(b, "pf-reload").await;
+    snap(b, "ho-catalogue-conflict").await;
+    click(b, "#pf-reload").await;
+    form_at(b, 3).await;
+    wait_js(
+        b,
+        "return [document.getElementById('pf-name').value, document.getElementById('pf-selling_price').value,
+                 document.getElementById('pf-error').textContent, document.getElementById('pf-reload').hidden];",
+        json!(["Paracetamol 500 mg tablets", "1400", "", true]),
+    )
+    .await;
+    // The change made again, on version 3.
+    fill(b, "pf-selling_price", "1350").await;
+    click(b, "#pf-save").await;
+    wait_text(b, &format!("{row} td.version"), |t| t == "4").await;
+    wait_text(b, &format!("{row} th"), |t| {
+        t.starts_with("Paracetamol 500 mg tablets")
+    })
+    .await;
+    wait_text(b, &format!("{row} td.price"), |t| t == "1,350").await;
+
+    // Two submits at once: one request, one new version.
+    click(b, &format!("{row} button.edit")).await;
+    form_at(b, 4).await;
+    fill(b, "pf-selling_price", "1375.25").await;
+    let disabled = js(
+        b,
+        "performance.clearResourceTimings();
+         const f = document.getElementById('product-form');
+         f.requestSubmit();
+         const d = document.getElementById('pf-save').disabled;
+         f.requestSubmit();
+         return d;",
+    )
+    .await;
+    assert_eq!(disabled, json!(true), "Save is disabled while saving");
+    wait_text(b, &format!("{row} td.version"), |t| t == "5").await;
+    let requests = js(
+        b,
+        &format!(
+            "return performance.getEntriesByType('resource')
+               .filter(e => e.name.endsWith('/v1/admin/products/{id}')).length;"
+        ),
+    )
+    .await;
+    assert_eq!(requests, json!(1), "one PUT");
+    let (_, now) = get(base, &format!("/v1/admin/products/{id}"), Some(admin)).await;
+    assert_eq!(
+        (&now["version"], &now["selling_price"]),
+        (&json!(5), &json!("1375.25"))
+    );
+
+    // Saved with nothing changed: no new version, and the page says so.
+    click(b, &format!("{row} button.edit")).await;
+    form_at(b, 5).await;
+    click(b, "#pf-save").await;
+    wait_text(b, "#catalogue-status", |t| {
+        t == "Nothing changed in Paracetamol 500 mg tablets: still version 5."
+    })
+    .await;
+    wait_text(b, &format!("{row} td.version"), |t| t == "5").await;
+
+    // Search by SKU.
+    fill(b, "catalogue-q", "ho-para").await;
+    click(b, "#catalogue-filter button[type=submit]").await;
+    wait_text(b, "#catalogue-status", |t| t == "1 of 1 product shown").await;
+    let skus = js(
+        b,
+        "return [...document.querySelectorAll('#catalogue-table tbody tr')].map(r => r.dataset.sku);",
+    )
+    .await;
+    assert_eq!(skus, json!(["HO-PARA-500"]));
+    snap(b, "ho-catalogue-search").await;
+    fill(b, "catalogue-q", "").await;
+    click(b, "#catalogue-filter button[type=submit]").await;
+    wait_text(b, "#catalogue-status", |t| t == "2 of 2 products shown").await;
+
+    // Pages of 50: with 51 products, "Load more" brings the last one.
+    for i in 0..49 {
+        let (status, body) = put(
+            base,
+            &format!("/v1/admin/products/{}", uuid::Uuid::now_v7()),
+            admin,
+            &json!({"sku": format!("HO-BULK-{i:02}"), "name": format!("Bulk item {i:02}"),
+                    "category": "consumable", "unit": "unit", "selling_price": "10"}),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    click(b, "#catalogue-filter button[type=submit]").await;
+    wait_text(b, "#catalogue-status", |t| t == "50 of 51 products shown").await;
+    assert!(b
+        .find(Locator::Id("catalogue-more"))
+        .await
+        .unwrap()
+        .is_displayed()
+        .await
+        .unwrap());
+    click(b, "#catalogue-more").await;
+    wait_text(b, "#catalogue-status", |t| t == "51 of 51 products shown").await;
+    let rows = js(
+        b,
+        "const r = [...document.querySelectorAll('#catalogue-table tbody tr')];
+         return [r.length, new Set(r.map(x => x.dataset.productId)).size,
+                 document.getElementById('catalogue-more').hidden];",
+    )
+    .await;
+    assert_eq!(rows, json!([51, 51, true]), "each product once");
 }
