@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 
 const SECRET: &str = "capacity-bench-secret-capacity-bench-secret-capacity-bench-00";
 const EVENTS_PER_CYCLE: i64 = 24;
-const HISTORY: i64 = 200;
+const HISTORY: i64 = 20;
 const MAILBOX_PER_STORE: i64 = 20;
 
 /// A simulated store: its id, installation and the head of its chain.
@@ -92,31 +92,46 @@ async fn setup(url: &str, base: &str, n: usize) -> Vec<Arc<Mutex<Sim>>> {
         .await
         .unwrap();
     // Changes addressed to every store, from the first (a transfer a day).
+    let shipped = {
+        let mut from = Sim {
+            id: ids[0].clone(),
+            installation: "x".into(),
+            seq: 0,
+            hash: GENESIS_HASH.into(),
+        };
+        let mut e = next_events(&mut from, 1).remove(0);
+        e.change_type = "transfer_shipped".into();
+        serde_json::to_string(&e).unwrap()
+    };
     client
         .execute(
             "INSERT INTO mailbox (to_store_id, from_store_id, event_id, change_type, event)
-             SELECT s.id, $1, s.id || '-' || g, 'transfer_shipped', '{}'
+             SELECT s.id, $1, s.id || '-' || g, 'transfer_shipped', $3
                FROM stores s CROSS JOIN generate_series(1, $2::int) AS g",
-            &[&ids[0], &(MAILBOX_PER_STORE as i32)],
+            &[&ids[0], &(MAILBOX_PER_STORE as i32), &shipped],
         )
         .await
         .unwrap();
     let http = reqwest::Client::new();
-    for id in ids {
-        let mut s = Sim {
-            id,
-            installation: uuid::Uuid::now_v7().to_string(),
-            seq: 0,
-            hash: GENESIS_HASH.into(),
-        };
-        let events = next_events(&mut s, HISTORY);
-        let res = request(&http, base, &s, "POST", "/v1/push")
-            .body(serde_json::to_vec(&PushRequest { events }).unwrap())
-            .send()
-            .await
-            .unwrap();
-        assert!(res.status().is_success());
-        sims.push(Arc::new(Mutex::new(s)));
+    for chunk in ids.chunks(16) {
+        let mut pushes = Vec::new();
+        for id in chunk {
+            let mut s = Sim {
+                id: id.clone(),
+                installation: uuid::Uuid::now_v7().to_string(),
+                seq: 0,
+                hash: GENESIS_HASH.into(),
+            };
+            let events = next_events(&mut s, HISTORY);
+            let r = request(&http, base, &s, "POST", "/v1/push")
+                .body(serde_json::to_vec(&PushRequest { events }).unwrap())
+                .send();
+            pushes.push(tokio::spawn(async move { ok(r.await.unwrap()).await }));
+            sims.push(Arc::new(Mutex::new(s)));
+        }
+        for p in pushes {
+            p.await.unwrap();
+        }
     }
     sims
 }
