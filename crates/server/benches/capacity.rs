@@ -136,7 +136,13 @@ async fn setup(url: &str, base: &str, n: usize) -> Vec<Arc<Mutex<Sim>>> {
     sims
 }
 
-fn request(http: &reqwest::Client, base: &str, s: &Sim, method: &str, path: &str) -> reqwest::RequestBuilder {
+fn request(
+    http: &reqwest::Client,
+    base: &str,
+    s: &Sim,
+    method: &str,
+    path: &str,
+) -> reqwest::RequestBuilder {
     let r = if method == "POST" {
         http.post(format!("{base}{path}"))
             .header("content-type", "application/json")
@@ -179,11 +185,21 @@ async fn cycle(http: &reqwest::Client, base: &str, sim: &Mutex<Sim>) -> Duration
         // A store that synced before asks from its cursor; the bench asks
         // from the start of the catalogue and mailbox (worst case: the
         // whole mailbox page every time) and from the end of the directory.
-        let after = if path == "/v1/stores" { "18446744073709551615.0" } else { PULL_START };
-        ok(request(http, base, &who, "GET", &format!("{path}?after={after}&limit=500"))
-            .send()
-            .await
-            .unwrap())
+        let after = if path == "/v1/stores" {
+            "18446744073709551615.0"
+        } else {
+            PULL_START
+        };
+        ok(request(
+            http,
+            base,
+            &who,
+            "GET",
+            &format!("{path}?after={after}&limit=500"),
+        )
+        .send()
+        .await
+        .unwrap())
         .await;
     }
     started.elapsed()
@@ -192,7 +208,11 @@ async fn cycle(http: &reqwest::Client, base: &str, sim: &Mutex<Sim>) -> Duration
 async fn ok(r: reqwest::Response) {
     let status = r.status();
     let body = r.bytes().await.unwrap();
-    assert!(status.is_success(), "{status}: {}", String::from_utf8_lossy(&body));
+    assert!(
+        status.is_success(),
+        "{status}: {}",
+        String::from_utf8_lossy(&body)
+    );
 }
 
 fn p(v: &mut [Duration], q: f64) -> f64 {

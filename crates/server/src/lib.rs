@@ -21,8 +21,11 @@
 //! the directory of stores, both gap-free by transaction id (`pull`,
 //! `directory`); head office's catalogue and its feed are in `catalogue.rs`.
 //!
-//! Not yet here (issue 13 stays open): rate limits, TLS (run behind a
-//! reverse proxy that terminates TLS for now).
+//! Limits: a rate per caller ([`limits`]), a body size ([`MAX_BODY_BYTES`])
+//! and events per push.
+//!
+//! Not yet here (issue 13 stays open): TLS (run behind a reverse proxy that
+//! terminates TLS for now).
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Query, State};
@@ -51,6 +54,8 @@ pub use deadpool_postgres::Pool;
 mod catalogue;
 pub use catalogue::{publish_product, ProductInput, ProductList};
 mod ho;
+pub mod limits;
+pub use limits::RateLimit;
 
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -202,8 +207,13 @@ pub async fn register_store(pool: &Pool, s: &NewStore) -> anyhow::Result<String>
     Ok(secret)
 }
 
-/// The HTTP routes.
+/// The HTTP routes, with the default rate limit per caller.
 pub fn router(pool: Pool) -> Router {
+    router_with(pool, RateLimit::default())
+}
+
+/// The HTTP routes with `limit` per caller ([`limits`]).
+pub fn router_with(pool: Pool, limit: RateLimit) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/v1/head", get(head))
@@ -214,6 +224,10 @@ pub fn router(pool: Pool) -> Router {
         .merge(ho::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(pool)
+        .layer(axum::middleware::from_fn_with_state(
+            limits::Limiter::new(limit),
+            limits::limit,
+        ))
 }
 
 /// A refusal, as every client reads it.
@@ -234,6 +248,13 @@ impl ApiError {
                 retryable: status.is_server_error(),
             },
         }
+    }
+
+    /// Marks the refusal as one a later retry can get past (a 4xx that is
+    /// not the caller's fault, e.g. a rate limit).
+    pub(crate) fn retryable(mut self) -> Self {
+        self.body.retryable = true;
+        self
     }
 
     pub(crate) fn with(mut self, details: serde_json::Value) -> Self {

@@ -41,6 +41,12 @@ enum Cmd {
             default_value = "127.0.0.1:8750"
         )]
         listen: String,
+        /// Requests a second each caller (a store, an admin) may make.
+        #[arg(long, env = "PHARMAPOS_SERVER_RATE", default_value_t = 50)]
+        rate: u32,
+        /// Requests a caller may make at once above that rate.
+        #[arg(long, env = "PHARMAPOS_SERVER_BURST", default_value_t = 100)]
+        burst: u32,
     },
 }
 
@@ -126,12 +132,20 @@ async fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Cmd::Serve { listen } => {
+        Cmd::Serve {
+            listen,
+            rate,
+            burst,
+        } => {
             pharmapos_server::migrate(&url).await?;
             let pool = pharmapos_server::pool(&url)?;
             let listener = tokio::net::TcpListener::bind(&listen).await?;
             log::info!("listening on {}", listener.local_addr()?);
-            axum::serve(listener, pharmapos_server::router(pool))
+            let limit = pharmapos_server::RateLimit {
+                per_second: rate,
+                burst,
+            };
+            axum::serve(listener, pharmapos_server::router_with(pool, limit))
                 .with_graceful_shutdown(async {
                     if let Err(e) = tokio::signal::ctrl_c().await {
                         log::warn!("waiting for Ctrl-C: {e}");

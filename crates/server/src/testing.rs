@@ -149,12 +149,30 @@ impl Drop for Pg {
 
 /// The server, migrated, on a free port over `url`'s database; answers its
 /// base URL (`http://127.0.0.1:PORT`). It runs until the runtime ends.
+/// Its rate limit is far above what tests and benchmarks make
+/// ([`serve_limited`] to test the limit itself).
 pub async fn serve(url: &str) -> String {
+    serve_limited(
+        url,
+        crate::RateLimit {
+            per_second: 1_000_000,
+            burst: 1_000_000,
+        },
+    )
+    .await
+}
+
+/// [`serve`] with `limit` per caller.
+pub async fn serve_limited(url: &str, limit: crate::RateLimit) -> String {
     crate::migrate(url).await.unwrap();
     let pool = crate::pool(url).unwrap();
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, crate::router(pool)).await.unwrap() });
+    tokio::spawn(async move {
+        axum::serve(listener, crate::router_with(pool, limit))
+            .await
+            .unwrap()
+    });
     format!("http://{addr}")
 }
 

@@ -252,14 +252,38 @@ impl Client {
         &self,
         r: reqwest::RequestBuilder,
     ) -> Result<T, SyncError> {
-        let res = r
+        let mut r = r
             .bearer_auth(&self.secret)
             .header(STORE_HEADER, &self.store)
-            .header(INSTALLATION_HEADER, &self.installation)
-            .send()
-            .await?;
-        let status = res.status();
-        let bytes = res.bytes().await?;
+            .header(INSTALLATION_HEADER, &self.installation);
+        // Every request is idempotent: over the server's rate limit, wait as
+        // long as it says and send the same request again (a few times),
+        // instead of failing a catch-up halfway.
+        let mut waits = 0;
+        let (status, bytes) = loop {
+            let again = r.try_clone();
+            let res = r.send().await?;
+            let status = res.status();
+            let bytes = res.bytes().await?;
+            let wait = (status.as_u16() == 429)
+                .then(|| serde_json::from_slice::<ErrorBody>(&bytes).ok())
+                .flatten()
+                .filter(|b| b.error.kind == "rate_limited")
+                .and_then(|b| {
+                    b.error
+                        .details
+                        .get("retry_after_ms")
+                        .and_then(Value::as_u64)
+                });
+            match (wait, again) {
+                (Some(ms), Some(again)) if waits < 5 => {
+                    waits += 1;
+                    tokio::time::sleep(Duration::from_millis(ms.clamp(10, 10_000))).await;
+                    r = again;
+                }
+                _ => break (status, bytes),
+            }
+        };
         if status.is_success() {
             return serde_json::from_slice(&bytes)
                 .map_err(|e| SyncError::BadAnswer(format!("{status}: {e}: {}", snippet(&bytes))));
