@@ -18,15 +18,13 @@
 //!   newest version; rows are handed out only below the oldest running
 //!   transaction (as the mailbox), so a reader never skips one.
 
-use crate::{authenticate, caller, parse_cursor, require_admin, ApiError};
+use crate::{caller, feed_snapshot, require_admin, ApiError, FeedPage};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::get;
 use axum::{Json, Router};
 use deadpool_postgres::Pool;
-use pharmapos_protocol::{
-    CatalogueEntry, CataloguePage, CatalogueProduct, MAX_CHANGES_PER_PULL, PULL_START,
-};
+use pharmapos_protocol::{CatalogueEntry, CataloguePage, CatalogueProduct};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -343,64 +341,35 @@ async fn list(
     Ok(Json(ProductList { products, total }))
 }
 
-/// `GET /v1/catalogue` parameters.
-#[derive(Debug, Deserialize)]
-struct FeedQuery {
-    after: Option<String>,
-    limit: Option<usize>,
-}
-
 async fn feed(
     State(pool): State<Pool>,
     headers: HeaderMap,
-    Query(q): Query<FeedQuery>,
+    Query(q): Query<crate::PullQuery>,
 ) -> Result<Json<CataloguePage>, ApiError> {
     let who = caller(&headers)?;
-    let after = q.after.unwrap_or_else(|| PULL_START.to_string());
-    let (xid, seq) = parse_cursor(&after).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_input",
-            format!("'{after}' is not a catalogue cursor"),
-        )
-    })?;
-    let limit = q.limit.unwrap_or(MAX_CHANGES_PER_PULL);
-    if limit == 0 || limit > MAX_CHANGES_PER_PULL {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_input",
-            format!("limit must be 1 to {MAX_CHANGES_PER_PULL}"),
-        ));
-    }
+    let page = FeedPage::new(q.after, q.limit, "catalogue")?;
     let mut client = pool.get().await?;
-    let tx = client
-        .build_transaction()
-        .read_only(true)
-        .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
-        .start()
-        .await?;
-    authenticate(&tx, &who, false).await?;
-    let want = (limit + 1) as i64;
+    let tx = feed_snapshot(&mut client, &who).await?;
     let rows = tx
         .query(
             "SELECT xid::text, seq, body FROM catalogue_products
               WHERE (xid, seq) > ($1::text::xid8, $2)
                 AND xid < pg_snapshot_xmin(pg_current_snapshot())
               ORDER BY xid, seq LIMIT $3",
-            &[&xid.to_string(), &seq, &want],
+            &[&page.xid, &page.id, &page.fetch()],
         )
         .await?;
     tx.commit().await?;
-    let more = rows.len() > limit;
-    let mut products = Vec::with_capacity(rows.len().min(limit));
-    for r in rows.iter().take(limit) {
+    let more = rows.len() > page.limit;
+    let mut products = Vec::with_capacity(rows.len().min(page.limit));
+    for r in rows.iter().take(page.limit) {
         let (x, s, body): (String, i64, String) = (r.get(0), r.get(1), r.get(2));
         products.push(CatalogueEntry {
             cursor: format!("{x}.{s}"),
             product: serde_json::from_str(&body).map_err(internal)?,
         });
     }
-    let next_cursor = products.last().map_or(after, |p| p.cursor.clone());
+    let next_cursor = products.last().map_or(page.after, |p| p.cursor.clone());
     Ok(Json(CataloguePage {
         products,
         next_cursor,

@@ -637,19 +637,87 @@ async fn store_events(
     })
 }
 
-/// `GET /v1/pull` parameters.
+/// The parameters of every feed (`GET /v1/pull`, `/v1/stores`, `/v1/catalogue`).
 #[derive(Debug, serde::Deserialize)]
-struct PullQuery {
-    /// The last change taken ([`PULL_START`] for none).
-    after: Option<String>,
-    /// Most changes wanted (at most [`MAX_CHANGES_PER_PULL`]).
-    limit: Option<usize>,
+pub(crate) struct PullQuery {
+    /// The last row taken ([`PULL_START`] for none).
+    pub(crate) after: Option<String>,
+    /// Most rows wanted (at most [`MAX_CHANGES_PER_PULL`]).
+    pub(crate) limit: Option<usize>,
 }
 
 /// A cursor: the writing transaction's id and the row's (see migration V2).
 pub(crate) fn parse_cursor(s: &str) -> Option<(u64, i64)> {
     let (xid, id) = s.split_once('.')?;
     Some((xid.parse().ok()?, id.parse().ok()?))
+}
+
+/// A feed request checked (the mailbox, the directory, the catalogue):
+/// where it starts and how many rows it wants.
+pub(crate) struct FeedPage {
+    /// The cursor as given ([`PULL_START`] when none).
+    pub after: String,
+    /// Its transaction id, as text for `::xid8`.
+    pub xid: String,
+    /// Its row.
+    pub id: i64,
+    /// Rows wanted.
+    pub limit: usize,
+}
+
+impl FeedPage {
+    /// Checks `after` and `limit` (1 to [`MAX_CHANGES_PER_PULL`]); `what`
+    /// names the feed in the refusal.
+    pub(crate) fn new(
+        after: Option<String>,
+        limit: Option<usize>,
+        what: &str,
+    ) -> Result<FeedPage, ApiError> {
+        let after = after.unwrap_or_else(|| PULL_START.to_string());
+        let (xid, id) = parse_cursor(&after).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_input",
+                format!("'{after}' is not a {what} cursor (the next_cursor of an earlier answer, or {PULL_START})"),
+            )
+        })?;
+        let limit = limit.unwrap_or(MAX_CHANGES_PER_PULL);
+        if limit == 0 || limit > MAX_CHANGES_PER_PULL {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_input",
+                format!("limit must be 1 to {MAX_CHANGES_PER_PULL}"),
+            )
+            .with(json!({"max": MAX_CHANGES_PER_PULL})));
+        }
+        Ok(FeedPage {
+            after,
+            xid: xid.to_string(),
+            id,
+            limit,
+        })
+    }
+
+    /// One row more than the page: whether there is more.
+    pub(crate) fn fetch(&self) -> i64 {
+        self.limit as i64 + 1
+    }
+}
+
+/// A read-only snapshot for reading a feed (its `pg_current_snapshot` is
+/// what the gap-free rule compares with), the caller authenticated in it.
+pub(crate) async fn feed_snapshot<'a>(
+    client: &'a mut deadpool_postgres::Client,
+    who: &Caller,
+) -> Result<deadpool_postgres::Transaction<'a>, ApiError> {
+    let tx = client
+        .build_transaction()
+        .read_only(true)
+        .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+        .start()
+        .await?;
+    authenticate(&tx, who, false).await?;
+    Ok(tx)
 }
 
 /// The changes addressed to the caller after its cursor. Only rows written
@@ -662,33 +730,9 @@ async fn pull(
     Query(q): Query<PullQuery>,
 ) -> Result<Json<PullAnswer>, ApiError> {
     let who = caller(&headers)?;
-    let after = q.after.unwrap_or_else(|| PULL_START.to_string());
-    let (xid, id) = parse_cursor(&after).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_input",
-            format!("'{after}' is not a pull cursor (the next_cursor of an earlier pull, or {PULL_START})"),
-        )
-    })?;
-    let limit = q.limit.unwrap_or(MAX_CHANGES_PER_PULL);
-    if limit == 0 || limit > MAX_CHANGES_PER_PULL {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_input",
-            format!("limit must be 1 to {MAX_CHANGES_PER_PULL}"),
-        )
-        .with(json!({"max": MAX_CHANGES_PER_PULL})));
-    }
+    let page = FeedPage::new(q.after, q.limit, "pull")?;
     let mut client = pool.get().await?;
-    let tx = client
-        .build_transaction()
-        .read_only(true)
-        .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
-        .start()
-        .await?;
-    authenticate(&tx, &who, false).await?;
-    // One row more than asked says whether there is more.
-    let want = (limit + 1) as i64;
+    let tx = feed_snapshot(&mut client, &who).await?;
     let rows = tx
         .query(
             "SELECT xid::text, id, event FROM mailbox
@@ -697,7 +741,7 @@ async fn pull(
                 AND xid < pg_snapshot_xmin(pg_current_snapshot())
               ORDER BY xid, id
               LIMIT $4",
-            &[&who.store_id, &xid.to_string(), &id, &want],
+            &[&who.store_id, &page.xid, &page.id, &page.fetch()],
         )
         .await?;
     tx.commit().await?;
@@ -708,9 +752,9 @@ async fn pull(
             &[&who.store_id],
         )
         .await?;
-    let more = rows.len() > limit;
-    let mut changes = Vec::with_capacity(rows.len().min(limit));
-    for r in rows.iter().take(limit) {
+    let more = rows.len() > page.limit;
+    let mut changes = Vec::with_capacity(rows.len().min(page.limit));
+    for r in rows.iter().take(page.limit) {
         let (x, i, text): (String, i64, String) = (r.get(0), r.get(1), r.get(2));
         let event: RecordEvent = serde_json::from_str(&text).map_err(|e| {
             ApiError::new(
@@ -724,7 +768,7 @@ async fn pull(
             event,
         });
     }
-    let next_cursor = changes.last().map_or(after, |c| c.cursor.clone());
+    let next_cursor = changes.last().map_or(page.after, |c| c.cursor.clone());
     Ok(Json(PullAnswer {
         store_id: who.store_id,
         changes,
@@ -741,43 +785,22 @@ async fn directory(
     Query(q): Query<PullQuery>,
 ) -> Result<Json<Directory>, ApiError> {
     let who = caller(&headers)?;
-    let after = q.after.unwrap_or_else(|| PULL_START.to_string());
-    let (xid, seq) = parse_cursor(&after).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_input",
-            format!("'{after}' is not a directory cursor"),
-        )
-    })?;
-    let limit = q.limit.unwrap_or(MAX_CHANGES_PER_PULL);
-    if limit == 0 || limit > MAX_CHANGES_PER_PULL {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_input",
-            format!("limit must be 1 to {MAX_CHANGES_PER_PULL}"),
-        ));
-    }
+    let page = FeedPage::new(q.after, q.limit, "directory")?;
     let mut client = pool.get().await?;
-    let tx = client
-        .build_transaction()
-        .read_only(true)
-        .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
-        .start()
-        .await?;
-    authenticate(&tx, &who, false).await?;
+    let tx = feed_snapshot(&mut client, &who).await?;
     let rows = tx
         .query(
             "SELECT id, code, name, timezone, currency, dir_xid::text, dir_seq FROM stores
               WHERE (dir_xid, dir_seq) > ($1::text::xid8, $2)
                 AND dir_xid < pg_snapshot_xmin(pg_current_snapshot())
               ORDER BY dir_xid, dir_seq LIMIT $3",
-            &[&xid.to_string(), &seq, &((limit + 1) as i64)],
+            &[&page.xid, &page.id, &page.fetch()],
         )
         .await?;
     tx.commit().await?;
-    let more = rows.len() > limit;
-    let rows = &rows[..rows.len().min(limit)];
-    let next_cursor = rows.last().map_or(after, |r| {
+    let more = rows.len() > page.limit;
+    let rows = &rows[..rows.len().min(page.limit)];
+    let next_cursor = rows.last().map_or(page.after, |r| {
         format!("{}.{}", r.get::<_, String>(5), r.get::<_, i64>(6))
     });
     Ok(Json(Directory {

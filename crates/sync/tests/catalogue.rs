@@ -9,35 +9,11 @@
 
 mod common;
 
-use common::{call, open, Store};
+use common::{call, ikeja, open, Store};
 use pharmapos_engine::Session;
 use pharmapos_server::testing::{serve, Pg};
 use pharmapos_sync::sync;
 use serde_json::{json, Value};
-
-fn ikeja() -> Store {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("ikeja.sqlite");
-    let mut db = open(&path);
-    let r = pharmapos_engine::setup::initialize(
-        &mut db,
-        pharmapos_engine::setup::InitRequest {
-            store_name: "Ikeja Pharmacy".into(),
-            store_code: Some("IKEJA".into()),
-            timezone: Some("Africa/Lagos".into()),
-            currency: None,
-            locale: None,
-            admin_name: "Ike Admin".into(),
-            admin_pin: None,
-        },
-    )
-    .unwrap();
-    Store {
-        _dir: dir,
-        path,
-        id: r.store_id,
-    }
-}
 
 /// `PUT /v1/admin/products/{id}` as an admin (or with any token).
 async fn put(base: &str, token: &str, id: &str, body: Value) -> (u16, Value) {

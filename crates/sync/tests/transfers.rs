@@ -11,37 +11,12 @@
 
 mod common;
 
-use common::{call, configure, demo, open, Store};
+use common::{call, configure, demo, ikeja, open, Store};
 use pharmapos_engine::ids::StoreId;
 use pharmapos_server::testing::{serve, Pg};
 use pharmapos_sync::{pull, sync};
 use serde_json::{json, Value};
 use std::path::Path;
-
-/// A new store in a file of its own: Ikeja, its admin "Ike Admin".
-fn ikeja() -> Store {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("ikeja.sqlite");
-    let mut db = open(&path);
-    let r = pharmapos_engine::setup::initialize(
-        &mut db,
-        pharmapos_engine::setup::InitRequest {
-            store_name: "Ikeja Pharmacy".into(),
-            store_code: Some("IKEJA".into()),
-            timezone: Some("Africa/Lagos".into()),
-            currency: None,
-            locale: None,
-            admin_name: "Ike Admin".into(),
-            admin_pin: None,
-        },
-    )
-    .unwrap();
-    Store {
-        _dir: dir,
-        path,
-        id: r.store_id,
-    }
-}
 
 /// On hand of `product` in `store` (thousandths), from the batches.
 fn on_hand(path: &Path, store: StoreId, product: &str) -> i64 {

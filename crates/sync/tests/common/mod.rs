@@ -77,3 +77,29 @@ pub fn local_head(s: &Store) -> (i64, String) {
         .unwrap();
     (head.seq, head.hash)
 }
+
+/// A new store in a file of its own: Ikeja (code IKEJA, Africa/Lagos), its
+/// admin "Ike Admin" (no PIN: tests act as them by name).
+pub fn ikeja() -> Store {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ikeja.sqlite");
+    let mut db = open(&path);
+    let r = pharmapos_engine::setup::initialize(
+        &mut db,
+        pharmapos_engine::setup::InitRequest {
+            store_name: "Ikeja Pharmacy".into(),
+            store_code: Some("IKEJA".into()),
+            timezone: Some("Africa/Lagos".into()),
+            currency: None,
+            locale: None,
+            admin_name: "Ike Admin".into(),
+            admin_pin: None,
+        },
+    )
+    .unwrap();
+    Store {
+        _dir: dir,
+        path,
+        id: r.store_id,
+    }
+}
