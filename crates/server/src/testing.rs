@@ -233,6 +233,12 @@ impl FaultProxy {
         self.state.pushes_left.store(n, Ordering::SeqCst);
     }
 
+    /// The server goes away now: every connection is refused, and answers
+    /// in flight are dropped, until [`FaultProxy::restore`].
+    pub fn go_down(&self) {
+        self.state.down.store(true, Ordering::SeqCst);
+    }
+
     /// Whether the cut has happened.
     pub fn is_down(&self) -> bool {
         self.state.down.load(Ordering::SeqCst)
