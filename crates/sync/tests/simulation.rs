@@ -22,7 +22,7 @@
 
 mod common;
 
-use common::{call, demo, ikeja, open, Store};
+use common::{call, demo, ikeja, open, product_input, Store};
 use pharmapos_engine::ids::StoreId;
 use pharmapos_server::testing::{serve, FaultProxy, Pg};
 use serde_json::{json, Value};
@@ -164,28 +164,7 @@ async fn stores_selling_transferring_and_syncing_through_faults_keep_every_invar
         })
         .unwrap()
     };
-    let p: Value = {
-        let mut db = open(&lekki_t.path);
-        call(&mut db, "Demo Admin", "get_product", json!({"id": product}))
-    };
-    let text = |k: &str| p[k].as_str().map(str::to_string);
-    let input = pharmapos_server::ProductInput {
-        expected_version: None,
-        sku: text("sku").unwrap(),
-        name: text("name").unwrap(),
-        generic_name: text("generic_name"),
-        brand: text("brand"),
-        description: text("description"),
-        category: text("category").unwrap(),
-        nafdac_number: text("nafdac_number"),
-        barcodes: serde_json::from_value(p["barcodes"].clone()).unwrap(),
-        unit: text("unit").unwrap(),
-        allow_fractional: p["allow_fractional"].as_bool().unwrap(),
-        prescription_only: p["prescription_only"].as_bool().unwrap(),
-        selling_price: text("selling_price").unwrap(),
-        tax_rate: text("tax_rate").unwrap(),
-        status: "active".into(),
-    };
+    let input = product_input(&lekki_t.path, &product);
 
     let (mut faulted, mut transfers, mut shorts) = (0, 0i64, 0);
     for seed in first..first + seeds {

@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{call, configure, demo, ikeja, open, Store};
+use common::{call, configure, demo, ikeja, open, product_input, Store};
 use pharmapos_engine::ids::StoreId;
 use pharmapos_server::testing::{serve, Pg};
 use pharmapos_sync::{pull, sync};
@@ -74,35 +74,9 @@ fn transfer(path: &Path, user: &str, id: &str) -> Value {
 /// Head office publishes `product` as Lekki's file has it (its id, SKU,
 /// name, unit, price): how a chain's catalogue starts from its first store.
 async fn publish_from(pool: &pharmapos_server::Pool, path: &Path, product: &str) {
-    let p = {
-        let mut db = open(path);
-        call(&mut db, "Demo Admin", "get_product", json!({"id": product}))
-    };
-    let text = |k: &str| p[k].as_str().map(str::to_string);
-    pharmapos_server::publish_product(
-        pool,
-        "hq",
-        product,
-        pharmapos_server::ProductInput {
-            expected_version: None,
-            sku: text("sku").unwrap(),
-            name: text("name").unwrap(),
-            generic_name: text("generic_name"),
-            brand: text("brand"),
-            description: text("description"),
-            category: text("category").unwrap(),
-            nafdac_number: text("nafdac_number"),
-            barcodes: serde_json::from_value(p["barcodes"].clone()).unwrap(),
-            unit: text("unit").unwrap(),
-            allow_fractional: p["allow_fractional"].as_bool().unwrap(),
-            prescription_only: p["prescription_only"].as_bool().unwrap(),
-            selling_price: text("selling_price").unwrap(),
-            tax_rate: text("tax_rate").unwrap(),
-            status: "active".into(),
-        },
-    )
-    .await
-    .unwrap();
+    pharmapos_server::publish_product(pool, "hq", product, product_input(path, product))
+        .await
+        .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

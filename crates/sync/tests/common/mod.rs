@@ -103,3 +103,31 @@ pub fn ikeja() -> Store {
         id: r.store_id,
     }
 }
+
+/// Head office's input for `product` as the demo store's file has it (its
+/// SKU, name, unit, price…): how a chain's catalogue starts from its first
+/// store.
+pub fn product_input(path: &Path, product: &str) -> pharmapos_server::ProductInput {
+    let p = {
+        let mut db = open(path);
+        call(&mut db, "Demo Admin", "get_product", json!({"id": product}))
+    };
+    let text = |k: &str| p[k].as_str().map(str::to_string);
+    pharmapos_server::ProductInput {
+        expected_version: None,
+        sku: text("sku").unwrap(),
+        name: text("name").unwrap(),
+        generic_name: text("generic_name"),
+        brand: text("brand"),
+        description: text("description"),
+        category: text("category").unwrap(),
+        nafdac_number: text("nafdac_number"),
+        barcodes: serde_json::from_value(p["barcodes"].clone()).unwrap(),
+        unit: text("unit").unwrap(),
+        allow_fractional: p["allow_fractional"].as_bool().unwrap(),
+        prescription_only: p["prescription_only"].as_bool().unwrap(),
+        selling_price: text("selling_price").unwrap(),
+        tax_rate: text("tax_rate").unwrap(),
+        status: "active".into(),
+    }
+}
