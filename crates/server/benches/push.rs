@@ -1,5 +1,5 @@
 //! Push throughput of the central server against a real PostgreSQL (the
-//! test harness's throw-away cluster, default settings: fsync on), beside
+//! test harness's throw-away cluster: fsync and full-page writes off), beside
 //! PostgreSQL's own `COPY` of the same rows into a table with the same keys
 //! on the same machine — the floor any insert path is measured against.
 //!
