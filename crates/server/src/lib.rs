@@ -417,7 +417,8 @@ async fn head(State(pool): State<Pool>, headers: HeaderMap) -> Result<Json<Head>
         .filter(|v| *v >= 0)
     {
         tx.execute(
-            "UPDATE stores SET reported_head = $2 WHERE id = $1",
+            // Written only when it moved: most heads repeat the last one.
+            "UPDATE stores SET reported_head = $2 WHERE id = $1 AND reported_head IS DISTINCT FROM $2",
             &[&who.store_id, &local],
         )
         .await?;

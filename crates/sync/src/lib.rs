@@ -579,89 +579,56 @@ async fn pull_from(
         &start.installation_id.to_string(),
         secret,
     )?;
+    let client = &client;
     let mut directory = pharmapos_engine::sync::DirectoryReport::default();
-    let mut cursor = start.directory_cursor.clone();
-    loop {
-        let page = client.directory(&cursor, MAX_CHANGES_PER_PULL).await?;
-        if page.stores.is_empty() && page.next_cursor == cursor {
-            break;
-        }
-        let (next, more) = (page.next_cursor.clone(), page.more);
-        let done = local
-            .with(move |db| {
-                pharmapos_engine::sync::update_directory(db, store, &page.stores, &page.next_cursor)
-            })
-            .await
-            .map_err(bad_local_answer)?;
-        directory.added += done.added;
-        directory.updated += done.updated;
-        cursor = next;
-        if !more {
-            break;
-        }
-    }
+    drain(
+        local,
+        store,
+        &start.directory_cursor,
+        |cursor| async move { client.directory(&cursor, MAX_CHANGES_PER_PULL).await },
+        pharmapos_engine::sync::update_directory,
+        |done| {
+            directory.added += done.added;
+            directory.updated += done.updated;
+        },
+    )
+    .await?;
+    // Head office's catalogue first: a shipment of a new product then finds
+    // the product here.
+    let mut catalogue_staged = 0;
+    let catalogue = drain(
+        local,
+        store,
+        &start.catalogue_cursor,
+        |cursor| async move { client.catalogue(&cursor, MAX_CHANGES_PER_PULL).await },
+        pharmapos_engine::sync::stage_catalogue,
+        |n| catalogue_staged += n,
+    )
+    .await?;
+    let mut changes_staged = 0;
+    let changes = drain(
+        local,
+        store,
+        &start.cursor,
+        |cursor| async move { client.pull(&cursor, MAX_CHANGES_PER_PULL).await },
+        pharmapos_engine::sync::stage,
+        |n| changes_staged += n,
+    )
+    .await?;
     let mut report = PullReport {
         store_id: store.to_string(),
         cursor_before: start.cursor.clone(),
-        cursor: start.cursor.clone(),
-        pages: 0,
-        catalogue_received: 0,
-        catalogue_staged: 0,
-        changes_received: 0,
-        changes_staged: 0,
+        cursor: changes.cursor,
+        pages: catalogue.pages + changes.pages,
+        catalogue_received: catalogue.rows,
+        catalogue_staged,
+        changes_received: changes.rows,
+        changes_staged,
         directory,
         applied: 0,
         failed: 0,
         failures: Vec::new(),
     };
-    // Head office's catalogue first: a shipment of a new product then finds
-    // the product here.
-    let mut cursor = start.catalogue_cursor.clone();
-    loop {
-        let page = client.catalogue(&cursor, MAX_CHANGES_PER_PULL).await?;
-        report.pages += 1;
-        report.catalogue_received += page.products.len();
-        if page.products.is_empty() && page.next_cursor == cursor {
-            break;
-        }
-        let next = page.next_cursor.clone();
-        let more = page.more;
-        report.catalogue_staged += local
-            .with(move |db| {
-                pharmapos_engine::sync::stage_catalogue(
-                    db,
-                    store,
-                    &page.products,
-                    &page.next_cursor,
-                )
-            })
-            .await
-            .map_err(bad_local_answer)?;
-        cursor = next;
-        if !more {
-            break;
-        }
-    }
-    loop {
-        let page = client.pull(&report.cursor, MAX_CHANGES_PER_PULL).await?;
-        report.pages += 1;
-        report.changes_received += page.changes.len();
-        if page.changes.is_empty() && page.next_cursor == report.cursor {
-            break;
-        }
-        let next = page.next_cursor.clone();
-        let more = page.more;
-        report.changes_staged += local
-            .with(move |db| {
-                pharmapos_engine::sync::stage(db, store, &page.changes, &page.next_cursor)
-            })
-            .await
-            .map_err(bad_local_answer)?;
-        report.cursor = next;
-        if !more {
-            break;
-        }
-    }
     let applied = local
         .with(move |db| pharmapos_engine::sync::apply_staged(db, store))
         .await?;
@@ -672,6 +639,87 @@ async fn pull_from(
     report.failed = applied.failed;
     report.failures = applied.failures;
     Ok(report)
+}
+
+/// A page of one of the server's feeds (the directory, the catalogue, the
+/// mailbox).
+trait Page: Send + 'static {
+    type Row: Send + 'static;
+    fn rows(&self) -> &[Self::Row];
+    fn next_cursor(&self) -> &str;
+    fn more(&self) -> bool;
+}
+
+macro_rules! page {
+    ($page:ty, $rows:ident, $row:ty) => {
+        impl Page for $page {
+            type Row = $row;
+            fn rows(&self) -> &[$row] {
+                &self.$rows
+            }
+            fn next_cursor(&self) -> &str {
+                &self.next_cursor
+            }
+            fn more(&self) -> bool {
+                self.more
+            }
+        }
+    };
+}
+page!(Directory, stores, pharmapos_protocol::DirectoryEntry);
+page!(CataloguePage, products, pharmapos_protocol::CatalogueEntry);
+page!(PullAnswer, changes, pharmapos_protocol::PulledChange);
+
+/// How the file takes a page of a feed in, with the cursor it ends at
+/// (`pharmapos_engine::sync::stage`, `stage_catalogue`, `update_directory`).
+type Take<Row, R> = fn(&mut Db, StoreId, &[Row], &str) -> pharmapos_engine::Result<R>;
+
+/// How far [`drain`] read a feed.
+struct Drained {
+    cursor: String,
+    pages: u32,
+    rows: usize,
+}
+
+/// Reads a feed from `cursor` to its end: each page fetched, then taken in
+/// by the file together with the cursor it ends at (`take`, one short
+/// transaction; its answer given to `tally`), so a failure midway resumes
+/// from the last page taken.
+async fn drain<
+    P: Page,
+    R: Send + 'static,
+    F: std::future::Future<Output = Result<P, SyncError>>,
+>(
+    local: &mut Local,
+    store: StoreId,
+    cursor: &str,
+    fetch: impl Fn(String) -> F,
+    take: Take<P::Row, R>,
+    mut tally: impl FnMut(R),
+) -> Result<Drained, SyncError> {
+    let mut at = Drained {
+        cursor: cursor.to_string(),
+        pages: 0,
+        rows: 0,
+    };
+    loop {
+        let page = fetch(at.cursor.clone()).await?;
+        at.pages += 1;
+        at.rows += page.rows().len();
+        if page.rows().is_empty() && page.next_cursor() == at.cursor {
+            return Ok(at);
+        }
+        let (next, more) = (page.next_cursor().to_string(), page.more());
+        let taken = local
+            .with(move |db| take(db, store, page.rows(), page.next_cursor()))
+            .await
+            .map_err(bad_local_answer)?;
+        tally(taken);
+        at.cursor = next;
+        if !more {
+            return Ok(at);
+        }
+    }
 }
 
 /// The file refusing what the server sent as malformed is the server's
