@@ -1,7 +1,8 @@
 //! # pharmapos-sync
 //!
 //! The client side of sync (issue 13): pushes a store's record from its
-//! SQLite file to the central server (`pharmapos-server`).
+//! SQLite file to the central server (`pharmapos-server`) and pulls what is
+//! addressed to the store.
 //!
 //! [`push`] asks the server where the store's record stands (`GET
 //! /v1/head`), checks that the server's head is this record's (same hash at
@@ -22,8 +23,17 @@
 //! position left as it was. [`Backoff`] spaces retries (exponential with
 //! full jitter, capped).
 //!
-//! Not here yet: the desktop app's background task and the OS keyring (the
-//! caller passes the secret), and pull.
+//! [`pull`] takes what is addressed to the store — head office's directory
+//! of stores, its catalogue, then the store's mailbox (transfers from other
+//! files, receipts of its own) — page by page, each page staged in the file
+//! together with its cursor, then applies what was staged
+//! (`pharmapos_engine::sync::apply_staged`). [`sync`] pushes, pulls, and
+//! pushes again what applying wrote. Over the server's rate limit a request
+//! waits as long as the server says and is sent again.
+//!
+//! The caller passes the secret: the desktop app's background task keeps it
+//! in the OS keyring (`src-tauri/src/secrets.rs`), the CLI reads it from the
+//! environment or a file.
 
 #![forbid(unsafe_code)]
 
