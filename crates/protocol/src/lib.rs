@@ -530,21 +530,138 @@ impl CatalogueProduct {
     }
 }
 
-/// One product of the catalogue feed at its position.
+/// A vendor (supplier) of head office's catalogue as stores apply it: the
+/// fields head office owns (who the vendor is, how to reach them, their
+/// terms, whether they may be ordered from). The store keeps its own
+/// account number with the vendor, its preferred flag, its notes and the
+/// performance it measured.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogueVendor {
+    /// The vendor's id (UUID), the same in every store's file.
+    pub id: String,
+    /// Its version, from 1; a store applies a version once, in order.
+    pub version: i64,
+    /// Name, unique in the catalogue (case aside).
+    pub name: String,
+    /// Contact person.
+    #[serde(default)]
+    pub contact_person: Option<String>,
+    /// Email.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Phone.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Address.
+    #[serde(default)]
+    pub address: Option<String>,
+    /// Payment terms (`Net 30`, `COD`).
+    #[serde(default)]
+    pub payment_terms: Option<String>,
+    /// Tax id.
+    #[serde(default)]
+    pub tax_id: Option<String>,
+    /// Specialisations (what they supply).
+    #[serde(default)]
+    pub categories: Vec<String>,
+    /// `active` or `inactive` (stores can no longer receive from it).
+    pub status: String,
+    /// When head office published this version (RFC 3339).
+    pub updated_at: String,
+    /// Which admin published it.
+    pub updated_by: String,
+}
+
+impl CatalogueVendor {
+    /// What is wrong with the vendor's shape, field by field (`(field,
+    /// words)`); empty when none. The store's engine applies its own rules
+    /// again when it applies the vendor.
+    pub fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        if self.name.trim().is_empty() {
+            out.push(("name", "give the name".to_string()));
+        } else if self.name.chars().count() > 120 {
+            out.push(("name", "name is longer than 120 characters".to_string()));
+        }
+        for (field, v) in [
+            ("contact_person", &self.contact_person),
+            ("email", &self.email),
+            ("phone", &self.phone),
+            ("address", &self.address),
+            ("payment_terms", &self.payment_terms),
+            ("tax_id", &self.tax_id),
+        ] {
+            if v.as_ref().is_some_and(|v| v.chars().count() > 300) {
+                out.push((field, format!("{field} is longer than 300 characters")));
+            }
+        }
+        if let Some(e) = &self.email {
+            if !e.contains('@') || e.contains(' ') {
+                out.push(("email", format!("'{e}' is not an email address")));
+            }
+        }
+        if self
+            .categories
+            .iter()
+            .any(|c| c.trim().is_empty() || c.chars().count() > 60)
+        {
+            out.push((
+                "categories",
+                "each specialisation is 1 to 60 characters".to_string(),
+            ));
+        }
+        if !matches!(self.status.as_str(), "active" | "inactive") {
+            out.push(("status", "status is active or inactive".into()));
+        }
+        if self.version < 1 {
+            out.push(("version", "versions start at 1".into()));
+        }
+        out
+    }
+}
+
+/// What one entry of the catalogue feed carries: a product or a vendor,
+/// each at its newest version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CatalogueItem {
+    /// A product with its price.
+    Product(CatalogueProduct),
+    /// A vendor.
+    Vendor(CatalogueVendor),
+}
+
+impl CatalogueItem {
+    /// The item's id and version, as `catalogue:<id>:<version>` (a
+    /// product: the form stores have staged since products came alone) or
+    /// `vendor:<id>:<version>`: the same version is staged once.
+    pub fn key(&self) -> String {
+        match self {
+            CatalogueItem::Product(p) => format!("catalogue:{}:{}", p.id, p.version),
+            CatalogueItem::Vendor(v) => format!("vendor:{}:{}", v.id, v.version),
+        }
+    }
+}
+
+/// One entry of the catalogue feed at its position: `{"cursor": …,
+/// "product": {…}}` or `{"cursor": …, "vendor": {…}}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CatalogueEntry {
     /// Its position in the feed: pass the last one taken as `after`.
     pub cursor: String,
-    /// The product at its newest version.
-    pub product: CatalogueProduct,
+    /// The product or vendor at its newest version.
+    #[serde(flatten)]
+    pub item: CatalogueItem,
 }
 
-/// `GET /v1/catalogue?after=<cursor>&limit=<n>`: head office's products
-/// changed after `after` (each once, at its newest version), in order.
+/// `GET /v1/catalogue?after=<cursor>&limit=<n>`: head office's products and
+/// vendors changed after `after` (each once, at its newest version), in
+/// order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CataloguePage {
-    /// The products.
-    pub products: Vec<CatalogueEntry>,
+    /// The products and vendors.
+    pub entries: Vec<CatalogueEntry>,
     /// Where the next page starts.
     pub next_cursor: String,
     /// Whether more were ready.
@@ -704,6 +821,71 @@ mod tests {
             let p = bad.problems();
             assert_eq!(p.first().map(|p| p.0), Some(field), "{p:?}");
         }
+    }
+
+    #[test]
+    fn catalogue_vendors_are_checked_and_entries_keep_their_shape() {
+        let good = CatalogueVendor {
+            id: "v1".into(),
+            version: 2,
+            name: "Emzor Pharmaceuticals".into(),
+            contact_person: None,
+            email: Some("orders@emzor.example".into()),
+            phone: None,
+            address: None,
+            payment_terms: Some("Net 30".into()),
+            tax_id: None,
+            categories: vec!["medicine".into()],
+            status: "active".into(),
+            updated_at: "2026-12-01T10:00:00Z".into(),
+            updated_by: "hq".into(),
+        };
+        assert!(good.problems().is_empty());
+        for (field, bad) in [
+            (
+                "name",
+                CatalogueVendor {
+                    name: " ".into(),
+                    ..good.clone()
+                },
+            ),
+            (
+                "email",
+                CatalogueVendor {
+                    email: Some("orders".into()),
+                    ..good.clone()
+                },
+            ),
+            (
+                "categories",
+                CatalogueVendor {
+                    categories: vec![String::new()],
+                    ..good.clone()
+                },
+            ),
+            (
+                "status",
+                CatalogueVendor {
+                    status: "closed".into(),
+                    ..good.clone()
+                },
+            ),
+        ] {
+            let p = bad.problems();
+            assert_eq!(p.first().map(|p| p.0), Some(field), "{p:?}");
+        }
+        let entry = CatalogueEntry {
+            cursor: "7.3".into(),
+            item: CatalogueItem::Vendor(good),
+        };
+        let text = serde_json::to_value(&entry).unwrap();
+        assert_eq!(text["cursor"], "7.3");
+        assert_eq!(text["vendor"]["name"], "Emzor Pharmaceuticals");
+        assert_eq!(
+            serde_json::from_value::<CatalogueEntry>(text).unwrap(),
+            entry
+        );
+        assert_eq!(entry.item.key(), "vendor:v1:2");
     }
 
     #[test]

@@ -19,7 +19,8 @@
 //!
 //! Pull: each store's mailbox (transfers between files, routed on push) and
 //! the directory of stores, both gap-free by transaction id (`pull`,
-//! `directory`); head office's catalogue and its feed are in `catalogue.rs`.
+//! `directory`); head office's catalogue (products, vendors) and its feed are
+//! in `catalogue.rs`.
 //!
 //! Limits: a rate per caller ([`limits`]), a body size ([`MAX_BODY_BYTES`])
 //! and events per push.
@@ -52,7 +53,7 @@ pub use admin::{add_admin, require_admin};
 /// The server's connection pool (what [`pool`] makes).
 pub use deadpool_postgres::Pool;
 mod catalogue;
-pub use catalogue::{publish_product, ProductInput, ProductList};
+pub use catalogue::{publish_product, publish_vendor, ProductInput, VendorInput};
 mod ho;
 pub mod limits;
 pub use limits::RateLimit;

@@ -677,7 +677,7 @@ macro_rules! page {
     };
 }
 page!(Directory, stores, pharmapos_protocol::DirectoryEntry);
-page!(CataloguePage, products, pharmapos_protocol::CatalogueEntry);
+page!(CataloguePage, entries, pharmapos_protocol::CatalogueEntry);
 page!(PullAnswer, changes, pharmapos_protocol::PulledChange);
 
 /// How the file takes a page of a feed in, with the cursor it ends at

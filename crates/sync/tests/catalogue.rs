@@ -3,7 +3,8 @@
 //! pulls them with their ids, head office's fields are refused locally
 //! while the store's own (reorder levels) stay the store's, a product that
 //! clashes with a store's own SKU waits with its reason without holding up
-//! the rest, and pulling again changes nothing.
+//! the rest, and pulling again changes nothing. Head office's vendors
+//! travel the same way.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -17,8 +18,13 @@ use serde_json::{json, Value};
 
 /// `PUT /v1/admin/products/{id}` as an admin (or with any token).
 async fn put(base: &str, token: &str, id: &str, body: Value) -> (u16, Value) {
+    put_at(base, token, &format!("products/{id}"), body).await
+}
+
+/// `PUT /v1/admin/{path}`.
+async fn put_at(base: &str, token: &str, path: &str, body: Value) -> (u16, Value) {
     let res = reqwest::Client::new()
-        .put(format!("{base}/v1/admin/products/{id}"))
+        .put(format!("{base}/v1/admin/{path}"))
         .header("authorization", format!("Bearer {token}"))
         .header("content-type", "application/json")
         .body(body.to_string())
@@ -215,4 +221,170 @@ async fn head_office_publishes_its_catalogue_and_stores_apply_it_by_ownership() 
             .seq
     };
     assert_eq!(after, before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn head_office_vendors_reach_stores_and_stay_head_offices() {
+    let pg = Pg::start();
+    let url = pg.database("sync_vendors").await;
+    let base = serve(&url).await;
+    let pool = pharmapos_server::pool(&url).unwrap();
+    let token = pharmapos_server::add_admin(&pool, "hq").await.unwrap();
+    let s = ikeja();
+    let secret = pharmapos_server::add_store(&pool, &s.id.to_string(), "Ikeja Pharmacy")
+        .await
+        .unwrap();
+    {
+        let mut db = open(&s.path);
+        call(
+            &mut db,
+            "Ike Admin",
+            "configure_sync",
+            json!({"store_id": s.id, "server_url": base}),
+        );
+    }
+    let emzor = pharmapos_engine::ids::SupplierId::new().to_string();
+    let vendor = |terms: &str| {
+        json!({"name": "Emzor Pharmaceuticals", "contact_person": "Ada Obi",
+               "email": "orders@emzor.example", "payment_terms": terms,
+               "categories": ["medicine"]})
+    };
+    // Refused field by field; then version 1.
+    let mut bad = vendor("Net 30");
+    bad["email"] = json!("orders");
+    let (status, e) = put_at(&base, &token, &format!("vendors/{emzor}"), bad).await;
+    assert_eq!(status, 400, "{e}");
+    assert_eq!(e["error"]["details"]["field"], json!("email"));
+    let (status, v) = put_at(&base, &token, &format!("vendors/{emzor}"), vendor("Net 30")).await;
+    assert_eq!((status, v["version"].as_i64()), (200, Some(1)), "{v}");
+    // A second vendor with the same name (case aside) is refused.
+    let (status, e) = put_at(
+        &base,
+        &token,
+        &format!("vendors/{}", pharmapos_engine::ids::SupplierId::new()),
+        json!({"name": "EMZOR PHARMACEUTICALS"}),
+    )
+    .await;
+    assert_eq!(
+        (status, e["error"]["kind"].as_str()),
+        (409, Some("conflict")),
+        "{e}"
+    );
+    // A vendor whose name one of the store's own suppliers has.
+    try_call(&s, "create_supplier", json!({"name": "Fidson Healthcare"})).unwrap();
+    let fidson = pharmapos_engine::ids::SupplierId::new().to_string();
+    let (status, _) = put_at(
+        &base,
+        &token,
+        &format!("vendors/{fidson}"),
+        json!({"name": "Fidson Healthcare", "payment_terms": "COD"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+
+    let r = sync(&s.path, s.id, &secret).await.unwrap();
+    assert_eq!(
+        (r.pull.catalogue_received, r.pull.applied, r.pull.failed),
+        (2, 1, 1),
+        "{r:?}"
+    );
+    let got = try_call(&s, "get_supplier", json!({"id": emzor})).unwrap();
+    assert_eq!(got["name"], json!("Emzor Pharmaceuticals"));
+    assert_eq!(got["payment_terms"], json!("Net 30"));
+    assert_eq!(got["catalogue_version"], json!(1));
+    let status = try_call(&s, "get_sync_status", json!({"store_id": s.id})).unwrap();
+    let f = &status["inbox_failures"][0];
+    assert_eq!(
+        (&f["change_type"], &f["error_kind"], &f["subject"]),
+        (
+            &json!("catalogue_vendor"),
+            &json!("conflict"),
+            &json!("Fidson Healthcare")
+        ),
+        "{status}"
+    );
+
+    // Head office's fields are not the store's; its account number and
+    // preferred flag are.
+    let (kind, details) = try_call(
+        &s,
+        "update_supplier",
+        json!({"id": emzor, "payment_terms": "COD"}),
+    )
+    .unwrap_err();
+    assert_eq!(
+        (kind.as_str(), &details["field"]),
+        ("invalid_input", &json!("payment_terms"))
+    );
+    let (kind, details) = try_call(
+        &s,
+        "update_supplier",
+        json!({"id": emzor, "is_active": false}),
+    )
+    .unwrap_err();
+    assert_eq!(
+        (kind.as_str(), &details["field"]),
+        ("invalid_input", &json!("is_active"))
+    );
+    try_call(
+        &s,
+        "update_supplier",
+        json!({"id": emzor, "account_number": "IKJ-0042", "is_preferred": true}),
+    )
+    .unwrap();
+
+    // Version 2: new terms, and head office stops the vendor.
+    let mut v2 = vendor("Net 60");
+    v2["expected_version"] = json!(1);
+    v2["status"] = json!("inactive");
+    let (status, v) = put_at(&base, &token, &format!("vendors/{emzor}"), v2).await;
+    assert_eq!((status, v["version"].as_i64()), (200, Some(2)), "{v}");
+    // The store renames its own supplier: head office's vendor then lands.
+    try_call(
+        &s,
+        "update_supplier",
+        json!({"id": try_call(&s, "list_suppliers", json!({})).unwrap()
+                   .as_array().unwrap().iter()
+                   .find(|x| x["name"] == json!("Fidson Healthcare")).unwrap()["id"],
+               "name": "Fidson Healthcare (old account)"}),
+    )
+    .unwrap();
+    let r = sync(&s.path, s.id, &secret).await.unwrap();
+    assert_eq!(
+        (r.pull.catalogue_received, r.pull.applied, r.pull.failed),
+        (1, 2, 0),
+        "{r:?}"
+    );
+    let got = try_call(&s, "get_supplier", json!({"id": emzor})).unwrap();
+    assert_eq!(
+        (
+            &got["payment_terms"],
+            &got["is_active"],
+            &got["account_number"],
+            &got["is_preferred"]
+        ),
+        (
+            &json!("Net 60"),
+            &json!(false),
+            &json!("IKJ-0042"),
+            &json!(true)
+        ),
+        "head office's fields moved, the store's stayed: {got}"
+    );
+    assert_eq!(
+        try_call(&s, "get_supplier", json!({"id": fidson})).unwrap()["payment_terms"],
+        json!("COD")
+    );
+    // The admin list finds vendors by name.
+    let list: Value = reqwest::Client::new()
+        .get(format!("{base}/v1/admin/vendors?q=emz"))
+        .header("authorization", format!("Bearer {token}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], json!(1), "{list}");
+    assert_eq!(list["vendors"][0]["version"], json!(2));
 }

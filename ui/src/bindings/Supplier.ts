@@ -76,4 +76,9 @@ created_at: string,
 /**
  * Last changed.
  */
-updated_at: string, };
+updated_at: string, 
+/**
+ * The version of head office's catalogue this vendor is at; `None` for
+ * the store's own suppliers. Head office's fields are then read-only here.
+ */
+catalogue_version: number | null, };

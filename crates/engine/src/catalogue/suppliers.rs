@@ -1,6 +1,11 @@
 //! Suppliers (seed 003) and vendors (seed 000) are one record: contact,
 //! address, account, payment terms, tax id, preferred flag, specialisations,
 //! performance metrics. Every receipt must link to an active supplier.
+//!
+//! A vendor of head office's catalogue (`catalogue_version` set, applied by
+//! sync's pull with [`apply_catalogue`]) is head office's for its name,
+//! contacts, terms, tax id, specialisations and status; the store keeps its
+//! account number, preferred flag, notes and measured performance.
 
 use super::{optional_text, required_text};
 use crate::auth::Permission;
@@ -54,6 +59,10 @@ pub struct Supplier {
     pub created_at: String,
     /// Last changed.
     pub updated_at: String,
+    /// The version of head office's catalogue this vendor is at; `None` for
+    /// the store's own suppliers. Head office's fields are then read-only here.
+    #[ts(type = "number | null")]
+    pub catalogue_version: Option<i64>,
 }
 
 /// The editable fields of a supplier (all optional for updates).
@@ -254,6 +263,17 @@ impl Operation for UpdateSupplier {
 
     fn run(self, ctx: &Ctx<'_>) -> Result<Supplier> {
         let before = get_supplier(ctx.tx, self.id)?;
+        if before.catalogue_version.is_some() && !ctx.is_head_office() {
+            if let Some(field) = head_office_field(&self) {
+                return Err(Error::invalid(
+                    field,
+                    format!(
+                        "head office owns the {field} of {}: change it in head office's catalogue (this store may change its account number, preferred flag, notes and performance figures)",
+                        before.name
+                    ),
+                ));
+            }
+        }
         check_fields(&self.fields)?;
         if let Some(n) = &self.name {
             let name = required_text("name", n, MAX_NAME)?;
@@ -280,6 +300,118 @@ impl Operation for UpdateSupplier {
         )?;
         Ok(after)
     }
+}
+
+/// The first field of `u` that head office owns on its vendors, if any.
+fn head_office_field(u: &UpdateSupplier) -> Option<&'static str> {
+    let f = &u.fields;
+    [
+        ("name", u.name.is_some()),
+        ("is_active", u.is_active.is_some()),
+        ("contact_person", f.contact_person.is_some()),
+        ("email", f.email.is_some()),
+        ("phone", f.phone.is_some()),
+        ("address", f.address.is_some()),
+        ("payment_terms", f.payment_terms.is_some()),
+        ("tax_id", f.tax_id.is_some()),
+        ("categories", f.categories.is_some()),
+    ]
+    .into_iter()
+    .find(|(_, set)| *set)
+    .map(|(field, _)| field)
+}
+
+/// Applies head office's vendor `v` to this file (sync's pull, in the
+/// store's transaction `ctx`, acting as head office): created with its id
+/// when new, else head office's fields brought to `v`'s version; the
+/// store's own fields are never touched. An older or the same version
+/// changes nothing. A store supplier of this file with the same name (made
+/// before the store joined head office's catalogue) is a `conflict`: the
+/// change waits until someone renames or merges them. Returns what was
+/// done, in words.
+pub(crate) fn apply_catalogue(
+    ctx: &Ctx<'_>,
+    v: &pharmapos_protocol::CatalogueVendor,
+) -> Result<String> {
+    if let Some((field, message)) = v.problems().into_iter().next() {
+        return Err(Error::invalid(field, message));
+    }
+    let id: SupplierId = v.id.parse()?;
+    // Every field head office owns, blank where it has none (a blank clears).
+    let text = |t: &Option<String>| Some(t.clone().unwrap_or_default());
+    let fields = SupplierFields {
+        contact_person: text(&v.contact_person),
+        email: text(&v.email),
+        phone: text(&v.phone),
+        address: text(&v.address),
+        payment_terms: text(&v.payment_terms),
+        tax_id: text(&v.tax_id),
+        categories: Some(v.categories.clone()),
+        ..SupplierFields::default()
+    };
+    let active = v.status == "active";
+    let here: Option<Option<i64>> = ctx
+        .tx
+        .query_row(
+            "SELECT catalogue_version FROM suppliers WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let words = match here {
+        Some(Some(at)) if at >= v.version => {
+            return Ok(format!("{} is already at version {at}", v.name));
+        }
+        Some(_) => {
+            UpdateSupplier {
+                id,
+                name: Some(v.name.clone()),
+                is_active: Some(active),
+                fields,
+            }
+            .run(ctx)?;
+            format!("{} brought to head office's version {}", v.name, v.version)
+        }
+        None => {
+            let taken: Option<String> = ctx
+                .tx
+                .query_row(
+                    "SELECT name FROM suppliers WHERE name = ?1",
+                    [v.name.trim()],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(local) = taken {
+                return Err(Error::conflict(format!(
+                    "this store's own supplier {local} has the name of head office's vendor {}: rename the store's supplier (or merge them), then sync again",
+                    v.name
+                )));
+            }
+            let name = required_text("name", &v.name, MAX_NAME)?;
+            check_fields(&fields)?;
+            let now = ctx.now_str();
+            ctx.tx.execute(
+                "INSERT INTO suppliers (id, name, is_active, created_at, updated_at, created_by, updated_by)
+                 VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?5)",
+                params![id, name, active, now, ctx.actor.id],
+            )?;
+            apply_fields(ctx, id, &fields)?;
+            let created = get_supplier(ctx.tx, id)?;
+            crate::audit::record_change(
+                ctx,
+                crate::audit::ChangeType::SupplierCreated,
+                ("supplier", &id.to_string(), &created.name),
+                None::<&Supplier>,
+                &created,
+            )?;
+            format!("{} added from head office (version {})", v.name, v.version)
+        }
+    };
+    ctx.tx.execute(
+        "UPDATE suppliers SET catalogue_version = ?2 WHERE id = ?1",
+        params![id, v.version],
+    )?;
+    Ok(words)
 }
 
 fn apply_fields(ctx: &Ctx<'_>, id: SupplierId, f: &SupplierFields) -> Result<()> {
@@ -397,7 +529,8 @@ impl Operation for GetSupplier {
 }
 
 const COLUMNS: &str = "id, name, contact_person, email, phone, address, account_number, payment_terms, tax_id, is_preferred,
-    categories, on_time_delivery_rate, quality_rating, average_lead_time_days, notes, is_active, created_at, updated_at";
+    categories, on_time_delivery_rate, quality_rating, average_lead_time_days, notes, is_active, created_at, updated_at,
+    catalogue_version";
 
 fn read_row(r: &Row<'_>) -> rusqlite::Result<Supplier> {
     let dec = |s: Option<String>| s.and_then(|s| s.parse::<Decimal>().ok());
@@ -420,6 +553,7 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<Supplier> {
         is_active: r.get(15)?,
         created_at: r.get(16)?,
         updated_at: r.get(17)?,
+        catalogue_version: r.get(18)?,
     })
 }
 

@@ -30,7 +30,7 @@ use ts_rs::TS;
 mod pull;
 pub use pull::{
     apply_staged, note_pulled, pull_start, stage, stage_catalogue, update_directory, ApplyReport,
-    DirectoryReport, PullStart, CATALOGUE_PRODUCT, HEAD_OFFICE,
+    DirectoryReport, PullStart, CATALOGUE_PRODUCT, CATALOGUE_VENDOR, HEAD_OFFICE,
 };
 
 /// Longest server URL accepted.

@@ -8,7 +8,7 @@
 //!   transfer can be addressed to a store of another file (such a store is
 //!   a `stores` row with no installation of this file: read, never written);
 //! - [`stage_catalogue`]: a page of head office's catalogue (products and
-//!   prices, each at its newest version) lands in `sync_inbox` together with
+//!   prices, and vendors, each at its newest version) lands in `sync_inbox` together with
 //!   the catalogue cursor;
 //! - [`stage`]: a page of changes lands in `sync_inbox` **together with the
 //!   cursor** (migration V23), so a crash before or after loses and doubles
@@ -28,7 +28,8 @@ use crate::ids::{InstallationId, StoreId};
 use crate::op::Ctx;
 use crate::{Db, Error, Result};
 use pharmapos_protocol::{
-    addressed_to, CatalogueEntry, CatalogueProduct, DirectoryEntry, PulledChange, RecordEvent,
+    addressed_to, CatalogueEntry, CatalogueItem, CatalogueProduct, CatalogueVendor, DirectoryEntry,
+    PulledChange, RecordEvent,
 };
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
@@ -220,10 +221,12 @@ pub fn stage(
 pub const HEAD_OFFICE: &str = "head-office";
 /// The inbox kind of a catalogue product.
 pub const CATALOGUE_PRODUCT: &str = "catalogue_product";
+/// The inbox kind of a catalogue vendor.
+pub const CATALOGUE_VENDOR: &str = "catalogue_vendor";
 
-/// Stages a page of head office's catalogue for `store` and moves its
-/// catalogue cursor, in one transaction (as [`stage`]); each product version
-/// is staged once. Returns how many were new.
+/// Stages a page of head office's catalogue (products and vendors) for
+/// `store` and moves its catalogue cursor, in one transaction (as
+/// [`stage`]); each version is staged once. Returns how many were new.
 pub fn stage_catalogue(
     db: &mut Db,
     store: StoreId,
@@ -236,15 +239,19 @@ pub fn stage_catalogue(
         owned_link(tx, store, installation)?;
         let mut new = 0;
         for e in entries {
-            let text = serde_json::to_string(&e.product)
-                .map_err(|err| Error::internal(format!("encoding a catalogue product: {err}")))?;
+            let (kind, text) = match &e.item {
+                CatalogueItem::Product(p) => (CATALOGUE_PRODUCT, serde_json::to_string(p)),
+                CatalogueItem::Vendor(v) => (CATALOGUE_VENDOR, serde_json::to_string(v)),
+            };
+            let text =
+                text.map_err(|err| Error::internal(format!("encoding a catalogue entry: {err}")))?;
             new += insert_staged(
                 tx,
                 store,
                 &e.cursor,
-                &format!("catalogue:{}:{}", e.product.id, e.product.version),
+                &e.item.key(),
                 HEAD_OFFICE,
-                CATALOGUE_PRODUCT,
+                kind,
                 &text,
                 &now,
             )?;
@@ -312,10 +319,10 @@ pub fn apply_staged(db: &mut Db, store: StoreId) -> Result<ApplyReport> {
     let waiting: Vec<(i64, String, String)> = db.read(|tx| {
         owned_link(tx, store, installation)?;
         let mut stmt = tx.prepare(
-            // Head office's products first: a shipment staged before its
+            // Head office's catalogue first: a shipment staged before its
             // product arrived then finds it.
             "SELECT position, change_type, event FROM sync_inbox WHERE store_id = ?1 AND status <> 'applied'
-              ORDER BY change_type <> 'catalogue_product', position",
+              ORDER BY change_type NOT IN ('catalogue_product', 'catalogue_vendor'), position",
         )?;
         let rows = stmt.query_map([store], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -327,11 +334,15 @@ pub fn apply_staged(db: &mut Db, store: StoreId) -> Result<ApplyReport> {
         let outcome = db.write(|tx| {
             let unreadable =
                 |e: serde_json::Error| Error::invalid("event", format!("a staged change cannot be read: {e}"));
+            let incidents = RefCell::new(Vec::new());
             let did = if kind == CATALOGUE_PRODUCT {
                 let product: CatalogueProduct = serde_json::from_str(&text).map_err(unreadable)?;
-                let incidents = RefCell::new(Vec::new());
                 let ctx = Ctx::head_office(tx, at, installation, &incidents, store);
                 crate::catalogue::products::apply_catalogue(&ctx, &product)?
+            } else if kind == CATALOGUE_VENDOR {
+                let vendor: CatalogueVendor = serde_json::from_str(&text).map_err(unreadable)?;
+                let ctx = Ctx::head_office(tx, at, installation, &incidents, store);
+                crate::catalogue::suppliers::apply_catalogue(&ctx, &vendor)?
             } else {
                 let event: RecordEvent = serde_json::from_str(&text).map_err(unreadable)?;
                 crate::control::transfers::apply_remote(tx, installation, &now, store, &event)?

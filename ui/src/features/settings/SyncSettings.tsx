@@ -139,6 +139,8 @@ function stepWords(changeType: string, t: TFunction): string {
       return t("the receipt of a transfer this store sent");
     case "catalogue_product":
       return t("a product of head office's catalogue");
+    case "catalogue_vendor":
+      return t("a vendor of head office's catalogue");
     default:
       return t("how a transfer's discrepancy was resolved");
   }
@@ -155,7 +157,7 @@ function InboxFailures({ failures }: { failures: SyncInboxFailure[] }) {
   return (
     <div className="sync-inbox-failures" data-testid="sync-inbox-failures">
       <h3>{t("Not applied yet")}</h3>
-      <p className="muted small">{t("These changes from other stores are kept and tried again at every sync. Fix the cause (a product missing from this store's catalogue, or one of the store's own products with head office's SKU), then press Sync now.")}</p>
+      <p className="muted small">{t("These changes from other stores are kept and tried again at every sync. Fix the cause (a product missing from this store's catalogue, one of the store's own products with head office's SKU, or one of its own suppliers with the name of head office's vendor), then press Sync now.")}</p>
       <ul>
         {failures.map((f) => (
           <li key={f.event_id} data-testid="sync-inbox-failure">

@@ -1,5 +1,6 @@
 // Suppliers (vendors): list, search, create, edit, deactivate (after a
-// confirmation that says what deactivating does).
+// confirmation that says what deactivating does). A vendor of head office's
+// catalogue shows head office's fields read-only and never sends them.
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 
@@ -58,6 +59,17 @@ function toDraft(s: Supplier): Draft {
   };
 }
 
+/**
+ * The fields head office owns on a vendor of its catalogue
+ * (`catalogue_version` set): the engine refuses local changes to them.
+ */
+export const HEAD_OFFICE_VENDOR_FIELDS: readonly (keyof Draft)[] = ["name", "contact_person", "email", "phone", "address", "payment_terms", "tax_id", "categories"];
+
+/** `fields` without head office's: what a store may change on head office's vendor. */
+function storeOwnFields(fields: SupplierFields): SupplierFields {
+  return Object.fromEntries(Object.entries(fields).filter(([k]) => !(HEAD_OFFICE_VENDOR_FIELDS as readonly string[]).includes(k))) as SupplierFields;
+}
+
 function toFields(d: Draft): SupplierFields {
   const lead = optional(d.average_lead_time_days);
   return {
@@ -99,7 +111,8 @@ export function SuppliersScreen() {
       header: t("Name"),
       cell: (s) => (
         <>
-          {s.name} {s.is_preferred && <span className="badge ok">{t("preferred")}</span>}
+          {s.name} {s.is_preferred && <span className="badge ok">{t("preferred")}</span>}{" "}
+          {s.catalogue_version != null && <span className="badge">{t("head office")}</span>}
         </>
       ),
     },
@@ -182,6 +195,8 @@ function SupplierForm({
   const busy = create.isPending || update.isPending;
   const error = create.error ?? (confirmingActive ? null : update.error);
   useShortcut("escape", onCancel, !confirmingActive);
+  const managed = supplier?.catalogue_version != null;
+  const locked = (k: keyof Draft) => managed && HEAD_OFFICE_VENDOR_FIELDS.includes(k);
 
   const labels: Record<keyof Draft, string> = {
     name: t("Supplier name"),
@@ -204,7 +219,10 @@ function SupplierForm({
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (supplier) {
+    if (supplier && managed) {
+      const saved = await update.mutateAsync({ id: supplier.id, ...storeOwnFields(toFields(draft)) }).catch(() => null);
+      if (saved) onDone(t("Saved supplier {{name}}.", { name: saved.name }));
+    } else if (supplier) {
       const saved = await update.mutateAsync({ id: supplier.id, name: draft.name.trim(), ...toFields(draft) }).catch(() => null);
       if (saved) onDone(t("Saved supplier {{name}}.", { name: saved.name }));
     } else {
@@ -224,13 +242,30 @@ function SupplierForm({
 
   const text = (k: keyof Draft, hint?: string, extra?: { required?: boolean; autoFocus?: boolean }) => (
     <Field label={labels[k]} hint={hint} error={fieldError(error, k, t)}>
-      {(id) => <input id={id} name={k} value={String(draft[k])} onChange={set(k)} required={extra?.required} autoFocus={extra?.autoFocus} />}
+      {(id) => (
+        <input
+          id={id}
+          name={k}
+          value={String(draft[k])}
+          onChange={set(k)}
+          required={extra?.required}
+          autoFocus={extra?.autoFocus && !locked(k)}
+          disabled={locked(k)}
+        />
+      )}
     </Field>
   );
 
   return (
     <form className="panel" onSubmit={submit} aria-label={supplier ? t("Edit supplier {{name}}", { name: supplier.name }) : t("New supplier")}>
       <h2>{supplier ? t("Edit {{name}}", { name: supplier.name }) : t("New supplier")}</h2>
+      {managed && (
+        <p className="notice" data-testid="head-office-vendor">
+          {t("Head office manages this vendor (version {{version}}): its name, contacts, payment terms, tax id, specialisations and whether it is active change in head office's catalogue. This store sets its account number, preferred flag, notes and performance figures.", {
+            version: supplier.catalogue_version,
+          })}
+        </p>
+      )}
       <fieldset>
         <legend>{t("Contact")}</legend>
         <div className="grid three">
@@ -268,7 +303,7 @@ function SupplierForm({
         <button type="button" onClick={onCancel}>
           {t("Cancel")} <Kbd>Esc</Kbd>
         </button>
-        {supplier && (
+        {supplier && !managed && (
           <button
             type="button"
             className="danger"
