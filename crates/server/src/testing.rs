@@ -9,8 +9,9 @@
 
 use std::path::PathBuf;
 use std::process::Command;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -195,6 +196,10 @@ struct ProxyState {
     down: AtomicBool,
     /// Pushes still let through before the cut (usize::MAX: no cut).
     pushes_left: AtomicUsize,
+    /// Pushes forwarded to the server so far.
+    pushes_forwarded: AtomicUsize,
+    /// A slow link: each piece forwarded either way waits this long (ms).
+    delay_ms: AtomicU64,
 }
 
 impl FaultProxy {
@@ -208,6 +213,8 @@ impl FaultProxy {
             upstream,
             down: AtomicBool::new(false),
             pushes_left: AtomicUsize::new(usize::MAX),
+            pushes_forwarded: AtomicUsize::new(0),
+            delay_ms: AtomicU64::new(0),
         });
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
@@ -244,9 +251,23 @@ impl FaultProxy {
         self.state.down.load(Ordering::SeqCst)
     }
 
-    /// The server is back: connections go through again, no cut planned.
+    /// A slow link: every piece forwarded, either way, waits `delay`
+    /// (until [`FaultProxy::restore`]).
+    pub fn slow(&self, delay: Duration) {
+        let ms = u64::try_from(delay.as_millis()).unwrap();
+        self.state.delay_ms.store(ms, Ordering::SeqCst);
+    }
+
+    /// How many pushes have reached the server through the proxy.
+    pub fn pushes_forwarded(&self) -> usize {
+        self.state.pushes_forwarded.load(Ordering::SeqCst)
+    }
+
+    /// The server is back: connections go through again at full speed, no
+    /// cut planned.
     pub fn restore(&self) {
         self.state.pushes_left.store(usize::MAX, Ordering::SeqCst);
+        self.state.delay_ms.store(0, Ordering::SeqCst);
         self.state.down.store(false, Ordering::SeqCst);
     }
 }
@@ -266,7 +287,9 @@ async fn relay(client: TcpStream, s: Arc<ProxyState>) {
                     Ok(0) | Err(_) => return,
                     Ok(n) => n,
                 };
-                if buf[..n].starts_with(b"POST /v1/push") {
+                s.pause().await;
+                let push = buf[..n].starts_with(b"POST /v1/push");
+                if push {
                     let left = s.pushes_left.load(Ordering::SeqCst);
                     if left == 0 {
                         // This push reaches the server; its answer will not.
@@ -278,6 +301,9 @@ async fn relay(client: TcpStream, s: Arc<ProxyState>) {
                 if sw.write_all(&buf[..n]).await.is_err() {
                     return;
                 }
+                if push {
+                    s.pushes_forwarded.fetch_add(1, Ordering::SeqCst);
+                }
             }
         }
     };
@@ -288,6 +314,7 @@ async fn relay(client: TcpStream, s: Arc<ProxyState>) {
                 Ok(0) | Err(_) => return,
                 Ok(n) => n,
             };
+            s.pause().await;
             if s.down.load(Ordering::SeqCst) {
                 return;
             }
@@ -300,5 +327,101 @@ async fn relay(client: TcpStream, s: Arc<ProxyState>) {
     tokio::select! {
         () = up => {}
         () = down => {}
+    }
+}
+
+impl ProxyState {
+    /// The slow link's wait, if any.
+    async fn pause(&self) {
+        let ms = self.delay_ms.load(Ordering::SeqCst);
+        if ms > 0 {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+        }
+    }
+}
+
+/// The server in a runtime of its own, so that it can crash as a process
+/// does ([`Server::crash`]: every task, connection and open transaction
+/// dropped at once, wherever it was) and start again on the same port
+/// ([`Server::start_again`]).
+pub struct Server {
+    /// Its base URL (`http://127.0.0.1:PORT`), the same across restarts.
+    pub url: String,
+    addr: std::net::SocketAddr,
+    db_url: String,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl Server {
+    /// Migrates `url`'s database and starts the server on a free port.
+    pub async fn start(url: &str) -> Server {
+        crate::migrate(url).await.unwrap();
+        let addr = TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let mut server = Server {
+            url: format!("http://{addr}"),
+            addr,
+            db_url: url.to_string(),
+            runtime: None,
+        };
+        server.start_again().await;
+        server
+    }
+
+    /// Stops the server at once: its runtime is shut down without waiting,
+    /// so requests in flight end where they are (a transaction not yet
+    /// committed is rolled back by PostgreSQL when its connection drops).
+    pub fn crash(&mut self) {
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
+
+    /// Starts the server again (after [`Server::crash`]) on its port,
+    /// waiting for the port to be free and the server to listen.
+    pub async fn start_again(&mut self) {
+        self.crash();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let (ready, listening) = tokio::sync::oneshot::channel();
+        let (addr, url) = (self.addr, self.db_url.clone());
+        rt.spawn(async move {
+            let pool = crate::pool(&url).unwrap();
+            let deadline = std::time::Instant::now() + Duration::from_secs(10);
+            let listener = loop {
+                match TcpListener::bind(addr).await {
+                    Ok(l) => break l,
+                    // The crashed runtime's listener may still be closing.
+                    Err(_) if std::time::Instant::now() < deadline => {
+                        tokio::time::sleep(Duration::from_millis(5)).await;
+                    }
+                    Err(e) => panic!("the server cannot listen on {addr} again: {e}"),
+                }
+            };
+            ready.send(()).unwrap();
+            let limit = crate::RateLimit {
+                per_second: 1_000_000,
+                burst: 1_000_000,
+            };
+            axum::serve(listener, crate::router_with(pool, limit))
+                .await
+                .unwrap();
+        });
+        listening
+            .await
+            .expect("the server's runtime ended before it listened");
+        self.runtime = Some(rt);
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.crash();
     }
 }

@@ -81,18 +81,24 @@ pub fn local_head(s: &Store) -> (i64, String) {
 /// A new store in a file of its own: Ikeja (code IKEJA, Africa/Lagos), its
 /// admin "Ike Admin" (no PIN: tests act as them by name).
 pub fn ikeja() -> Store {
+    new_store("Ikeja Pharmacy", "IKEJA", "Ike Admin")
+}
+
+/// A new store named `name` (code `code`, Africa/Lagos) in a file of its
+/// own, with one user, its admin `admin` (no PIN).
+pub fn new_store(name: &str, code: &str, admin: &str) -> Store {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("ikeja.sqlite");
+    let path = dir.path().join(format!("{}.sqlite", code.to_lowercase()));
     let mut db = open(&path);
     let r = pharmapos_engine::setup::initialize(
         &mut db,
         pharmapos_engine::setup::InitRequest {
-            store_name: "Ikeja Pharmacy".into(),
-            store_code: Some("IKEJA".into()),
+            store_name: name.into(),
+            store_code: Some(code.into()),
             timezone: Some("Africa/Lagos".into()),
             currency: None,
             locale: None,
-            admin_name: "Ike Admin".into(),
+            admin_name: admin.into(),
             admin_pin: None,
         },
     )
