@@ -48,6 +48,9 @@ fi
 if [ "${SKIP_E2E:-0}" != 1 ]; then
   step "build the app (tauri build --debug --no-bundle)"
   tauri_cli build --debug --no-bundle
+  # Beside it: the CLI (tests prepare files with it) and the central server
+  # (the sync test runs it over a throw-away PostgreSQL cluster).
+  cargo build --quiet -p pharmapos-cli -p pharmapos-server
   export PHARMAPOS_APP
   PHARMAPOS_APP="$(app_binary debug)"
   step "end-to-end tests under Xvfb"

@@ -43,8 +43,11 @@ export default async function setup(): Promise<() => Promise<void>> {
   const xdg = mkdtempSync(join(tmpdir(), "pharmapos-e2e-xdg-"));
   // Exports go to a throwaway folder too, not this machine's Downloads.
   const exports = mkdtempSync(join(tmpdir(), "pharmapos-e2e-exports-"));
+  // No keyring service runs under Xvfb: a store's sync secret goes to the
+  // documented alternative, a private folder (mkdtemp makes it 0700).
+  const secrets = mkdtempSync(join(tmpdir(), "pharmapos-e2e-secrets-"));
   const driver = spawn(tauriDriver(), ["--port", String(DRIVER_PORT), "--native-port", String(NATIVE_PORT)], {
-    env: { ...process.env, XDG_DATA_HOME: xdg, PHARMAPOS_DB: "", PHARMAPOS_EXPORT_DIR: exports },
+    env: { ...process.env, XDG_DATA_HOME: xdg, PHARMAPOS_DB: "", PHARMAPOS_EXPORT_DIR: exports, PHARMAPOS_SYNC_SECRET_DIR: secrets },
     stdio: ["ignore", "inherit", "inherit"],
   });
   await waitForPort(DRIVER_PORT, driver, 20_000);
@@ -54,5 +57,6 @@ export default async function setup(): Promise<() => Promise<void>> {
     if (driver.exitCode === null) driver.kill("SIGKILL");
     rmSync(xdg, { recursive: true, force: true });
     rmSync(exports, { recursive: true, force: true });
+    rmSync(secrets, { recursive: true, force: true });
   };
 }

@@ -15,10 +15,10 @@ export function Screen({ title, actions, children }: { title: string; actions?: 
 }
 
 /** A short success note after a change. */
-export function Notice({ children }: { children: ReactNode }) {
+export function Notice({ children, tone = "ok" }: { children: ReactNode; tone?: "ok" | "warn" }) {
   if (!children) return null;
   return (
-    <p className="notice" role="status">
+    <p className={tone === "warn" ? "notice warn" : "notice"} role="status">
       {children}
     </p>
   );

@@ -182,7 +182,7 @@ function SyncNow({ status, view }: { status: SyncStatus; view: SyncView | undefi
   const onUnauthenticated = useOnUnauthenticated();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<{ text: string; failed: boolean } | null>(null);
 
   async function run() {
     setBusy(true);
@@ -191,11 +191,11 @@ function SyncNow({ status, view }: { status: SyncStatus; view: SyncView | undefi
     try {
       const after = await syncNow();
       qc.setQueryData(SYNC_VIEW_KEY, after);
-      setNotice(
-        after.problem || after.failures > 0
-          ? t("The push did not finish: see above.")
-          : t("Sync finished: {{count}} events sent.", { count: after.last_events_sent }),
-      );
+      const failed = Boolean(after.problem) || after.failures > 0;
+      setNotice({
+        text: failed ? t("The sync did not finish: see above.") : t("Sync finished: {{count}} events sent.", { count: after.last_events_sent }),
+        failed,
+      });
     } catch (err) {
       const e = toApiError(err);
       if (e.kind === "unauthenticated") onUnauthenticated(e);
@@ -213,7 +213,7 @@ function SyncNow({ status, view }: { status: SyncStatus; view: SyncView | undefi
         {running ? t("Syncing…") : t("Sync now")}
       </button>
       <ErrorMessage error={error} onDismiss={() => setError(null)} />
-      <Notice>{notice}</Notice>
+      <Notice tone={notice?.failed ? "warn" : "ok"}>{notice?.text}</Notice>
     </div>
   );
 }
