@@ -135,7 +135,13 @@ backend servers
 
 fn haproxy_bin() -> PathBuf {
     if let Some(p) = std::env::var_os("HAPROXY_BIN") {
-        return PathBuf::from(p);
+        let p = PathBuf::from(p);
+        assert!(
+            p.is_file(),
+            "HAPROXY_BIN names {}, which is not a file",
+            p.display()
+        );
+        return p;
     }
     let mut candidates = vec![PathBuf::from("/usr/sbin/haproxy")];
     if let Some(path) = std::env::var_os("PATH") {
