@@ -33,8 +33,10 @@ BUILD_PACKAGES=(libwebkit2gtk-4.1-dev libdbus-1-dev build-essential pkg-config f
 HEADLESS_PACKAGES=(xvfb xauth fonts-dejavu-core)
 E2E_PACKAGES=(webkit2gtk-driver imagemagick)
 # The central server's tests start a throw-away PostgreSQL cluster (Debian's
-# server binaries under /usr/lib/postgresql; runuser from util-linux).
-SERVER_PACKAGES=(postgresql)
+# server binaries under /usr/lib/postgresql; runuser from util-linux) and
+# its streaming replicas, and HAProxy in front of two servers
+# (crates/server/tests/scale.rs, docs/scaling.md).
+SERVER_PACKAGES=(postgresql haproxy)
 # Head office's page is tested in a real browser: headless Chromium driven
 # over WebDriver (crates/server/tests/ho.rs).
 HO_BROWSER_PACKAGES=(chromium chromium-driver)

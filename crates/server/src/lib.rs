@@ -25,6 +25,11 @@
 //! Limits: a rate per caller ([`limits`]), a body size ([`MAX_BODY_BYTES`])
 //! and events per push.
 //!
+//! Scaling (docs/scaling.md): the event tables are partitioned by store
+//! (migration V7); head office's reads can go to a streaming replica
+//! ([`router_with_reads`]); several instances can serve one database
+//! behind a load balancer.
+//!
 //! Not yet here (issue 13 stays open): TLS (run behind a reverse proxy that
 //! terminates TLS for now).
 
@@ -80,6 +85,28 @@ pub async fn migrate(url: &str) -> anyhow::Result<()> {
 /// A connection pool to the database at `url`.
 pub fn pool(url: &str) -> anyhow::Result<Pool> {
     let config: tokio_postgres::Config = url.parse()?;
+    let manager = Manager::from_config(
+        config,
+        NoTls,
+        ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        },
+    );
+    Ok(Pool::builder(manager).max_size(16).build()?)
+}
+
+/// A pool for head office's reads, to a streaming replica at `url`
+/// (`serve --read-url`). Its sessions are read-only
+/// (`default_transaction_read_only`), so a write sent to it by mistake is
+/// refused even when `url` names a primary, rather than made on the wrong
+/// server.
+pub fn read_pool(url: &str) -> anyhow::Result<Pool> {
+    let mut config: tokio_postgres::Config = url.parse()?;
+    let options = match config.get_options() {
+        Some(o) => format!("{o} -c default_transaction_read_only=on"),
+        None => "-c default_transaction_read_only=on".to_string(),
+    };
+    config.options(&options);
     let manager = Manager::from_config(
         config,
         NoTls,
@@ -215,6 +242,15 @@ pub fn router(pool: Pool) -> Router {
 
 /// The HTTP routes with `limit` per caller ([`limits`]).
 pub fn router_with(pool: Pool, limit: RateLimit) -> Router {
+    router_with_reads(pool.clone(), pool, limit)
+}
+
+/// The HTTP routes with head office's read-only views (`/v1/admin/stores`,
+/// `…/verify`, `…/stock`, `…/events`, `…/change-types`) on `reads` (a
+/// streaming replica's [`read_pool`]) and everything else — stores' push
+/// and pull, the catalogue, every write — on `pool`, the primary. Head
+/// office then sees what the replica has replayed, a moment behind.
+pub fn router_with_reads(pool: Pool, reads: Pool, limit: RateLimit) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/v1/head", get(head))
@@ -222,7 +258,7 @@ pub fn router_with(pool: Pool, limit: RateLimit) -> Router {
         .route("/v1/pull", get(pull))
         .route("/v1/stores", get(directory))
         .merge(catalogue::routes())
-        .merge(ho::routes())
+        .merge(ho::routes().with_state(reads))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(pool)
         .layer(axum::middleware::from_fn_with_state(

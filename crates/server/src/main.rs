@@ -2,7 +2,9 @@
 //!
 //! Configuration comes from flags or the environment:
 //! `PHARMAPOS_SERVER_DATABASE_URL` (a libpq URL or key=value string) and
-//! `PHARMAPOS_SERVER_LISTEN` (default 127.0.0.1:8750). TLS: run it behind a
+//! `PHARMAPOS_SERVER_LISTEN` (default 127.0.0.1:8750), and for `serve`
+//! optionally `PHARMAPOS_SERVER_READ_URL` (a streaming replica for head
+//! office's reads, docs/scaling.md). TLS: run it behind a
 //! reverse proxy that terminates TLS (nginx, Caddy) until the server takes
 //! a certificate itself.
 
@@ -47,6 +49,11 @@ enum Cmd {
         /// Requests a caller may make at once above that rate.
         #[arg(long, env = "PHARMAPOS_SERVER_BURST", default_value_t = 100)]
         burst: u32,
+        /// A streaming replica's connection string: head office's read-only
+        /// views read there; stores' sync and every write use the primary
+        /// (--database-url). Without it, everything uses the primary.
+        #[arg(long, env = "PHARMAPOS_SERVER_READ_URL")]
+        read_url: Option<String>,
     },
 }
 
@@ -136,22 +143,33 @@ async fn main() -> anyhow::Result<()> {
             listen,
             rate,
             burst,
+            read_url,
         } => {
             pharmapos_server::migrate(&url).await?;
             let pool = pharmapos_server::pool(&url)?;
+            let reads = match &read_url {
+                Some(r) => {
+                    log::info!("head office's views read from the replica (--read-url)");
+                    pharmapos_server::read_pool(r)?
+                }
+                None => pool.clone(),
+            };
             let listener = tokio::net::TcpListener::bind(&listen).await?;
             log::info!("listening on {}", listener.local_addr()?);
             let limit = pharmapos_server::RateLimit {
                 per_second: rate,
                 burst,
             };
-            axum::serve(listener, pharmapos_server::router_with(pool, limit))
-                .with_graceful_shutdown(async {
-                    if let Err(e) = tokio::signal::ctrl_c().await {
-                        log::warn!("waiting for Ctrl-C: {e}");
-                    }
-                })
-                .await?;
+            axum::serve(
+                listener,
+                pharmapos_server::router_with_reads(pool, reads, limit),
+            )
+            .with_graceful_shutdown(async {
+                if let Err(e) = tokio::signal::ctrl_c().await {
+                    log::warn!("waiting for Ctrl-C: {e}");
+                }
+            })
+            .await?;
             Ok(())
         }
     }

@@ -1,9 +1,11 @@
 //! Test harness shared by the server's tests and the sync client's
 //! (`pharmapos-sync`): a throw-away PostgreSQL cluster on a free port
-//! (Debian's server binaries), the server on a free port over one of its
-//! databases, and a fault proxy that cuts the line between a client and
-//! the server. Behind the cargo feature `testing`; never in a release
-//! build. Panics instead of returning errors: it is test code.
+//! (Debian's server binaries) and its streaming replicas, the server on a
+//! free port over one of its databases (also as a handle that stops and
+//! starts again), a fault proxy that cuts the line between a client and
+//! the server, and HAProxy in front of several servers ([`scale`]).
+//! Behind the cargo feature `testing`; never in a release build. Panics
+//! instead of returning errors: it is test code.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -15,18 +17,85 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-/// A PostgreSQL cluster of this test run, stopped when dropped.
+pub mod scale;
+pub use scale::{LoadBalancer, Server};
+
+/// A PostgreSQL cluster of this test run (a primary, or a streaming
+/// replica of one), stopped when dropped.
 pub struct Pg {
     dir: tempfile::TempDir,
     bin: PathBuf,
     port: u16,
     as_postgres: bool,
+    /// Stopped already ([`Pg::stop_immediate`]): nothing to stop on drop.
+    stopped: bool,
+}
+
+/// A free TCP port on 127.0.0.1 (free when asked; the caller binds it soon).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 impl Pg {
     /// Makes and starts a cluster (`PG_BIN` names the server binaries'
-    /// directory, else the newest under `/usr/lib/postgresql`).
+    /// directory, else the newest under `/usr/lib/postgresql`). It streams
+    /// its WAL to replicas ([`Pg::start_replica`]): `wal_level=replica`, and
+    /// initdb's `trust` rules let replication connections in from 127.0.0.1.
     pub fn start() -> Pg {
+        let pg = Pg::new();
+        let data = pg.data();
+        pg.run(
+            "initdb",
+            &[
+                "-D",
+                data.to_str().unwrap(),
+                "-A",
+                "trust",
+                "-U",
+                "pharmapos",
+                "--no-sync",
+                "-E",
+                "UTF8",
+            ],
+        );
+        pg.pg_ctl_start();
+        pg
+    }
+
+    /// A streaming replica of `primary` (a hot standby, read-only, on a
+    /// free port): `pg_basebackup -R` of the running primary, started.
+    pub fn start_replica(primary: &Pg) -> Pg {
+        let pg = Pg::new();
+        let data = pg.data();
+        pg.run(
+            "pg_basebackup",
+            &[
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &primary.port.to_string(),
+                "-U",
+                "pharmapos",
+                "-D",
+                data.to_str().unwrap(),
+                "-R",
+                "-X",
+                "stream",
+                "-c",
+                "fast",
+                "--no-sync",
+            ],
+        );
+        pg.pg_ctl_start();
+        pg
+    }
+
+    /// A cluster's directory and port, nothing in it yet.
+    fn new() -> Pg {
         let bin = std::env::var_os("PG_BIN").map(PathBuf::from).unwrap_or_else(|| {
             let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
                 .expect("PostgreSQL is not installed (apt install postgresql); the server's tests need it")
@@ -48,43 +117,32 @@ impl Pg {
                 .unwrap();
             assert!(ok.success());
         }
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let pg = Pg {
+        Pg {
             dir,
             bin,
-            port,
+            port: free_port(),
             as_postgres,
-        };
-        let data = pg.dir.path().join("data");
-        pg.run(
-            "initdb",
-            &[
-                "-D",
-                data.to_str().unwrap(),
-                "-A",
-                "trust",
-                "-U",
-                "pharmapos",
-                "--no-sync",
-                "-E",
-                "UTF8",
-            ],
-        );
+            stopped: false,
+        }
+    }
+
+    fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    fn pg_ctl_start(&self) {
         let opts = format!(
-            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off",
-            pg.port,
-            pg.dir.path().display()
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off \
+             -c wal_level=replica",
+            self.port,
+            self.dir.path().display()
         );
-        let log = pg.dir.path().join("log");
-        pg.run(
+        let log = self.dir.path().join("log");
+        self.run(
             "pg_ctl",
             &[
                 "-D",
-                data.to_str().unwrap(),
+                self.data().to_str().unwrap(),
                 "-o",
                 &opts,
                 "-l",
@@ -93,7 +151,92 @@ impl Pg {
                 "start",
             ],
         );
-        pg
+    }
+
+    /// Stops the cluster at once, as a crash would (`pg_ctl stop -m
+    /// immediate`): what it had not streamed to a replica is lost to it.
+    pub fn stop_immediate(&mut self) {
+        self.run(
+            "pg_ctl",
+            &[
+                "-D",
+                self.data().to_str().unwrap(),
+                "-m",
+                "immediate",
+                "stop",
+            ],
+        );
+        self.stopped = true;
+    }
+
+    /// Promotes this replica to a primary (`pg_ctl promote`, waiting until
+    /// it takes writes).
+    pub fn promote(&self) {
+        self.run(
+            "pg_ctl",
+            &["-D", self.data().to_str().unwrap(), "-w", "promote"],
+        );
+    }
+
+    /// Cuts this replica off its primary, as a network cut between the two
+    /// would: it stops receiving WAL (its `primary_conninfo` emptied and
+    /// the configuration reloaded) and keeps what it has. Returns once its
+    /// WAL receiver has stopped.
+    pub async fn detach_replica(&self) {
+        use std::io::Write;
+        let auto = self.data().join("postgresql.auto.conf");
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&auto)
+            .unwrap();
+        // The last setting in the file wins.
+        writeln!(f, "primary_conninfo = ''").unwrap();
+        drop(f);
+        self.run("pg_ctl", &["-D", self.data().to_str().unwrap(), "reload"]);
+        let client = self.connect("postgres").await;
+        poll("the replica's WAL receiver to stop", || async {
+            let n: i64 = client
+                .query_one("SELECT count(*) FROM pg_stat_wal_receiver", &[])
+                .await
+                .unwrap()
+                .get(0);
+            n == 0
+        })
+        .await;
+    }
+
+    /// Waits until this replica has replayed everything `primary` had
+    /// written when this was called (`pg_last_wal_replay_lsn()` at or past
+    /// the primary's `pg_current_wal_lsn()`).
+    pub async fn wait_replayed(&self, primary: &Pg) {
+        let lsn: String = primary
+            .connect("postgres")
+            .await
+            .query_one("SELECT pg_current_wal_lsn()::text", &[])
+            .await
+            .unwrap()
+            .get(0);
+        let client = self.connect("postgres").await;
+        poll("the replica to replay the primary's WAL", || async {
+            client
+                .query_one(
+                    "SELECT COALESCE(pg_last_wal_replay_lsn() >= $1::text::pg_lsn, false)",
+                    &[&lsn],
+                )
+                .await
+                .unwrap()
+                .get::<_, bool>(0)
+        })
+        .await;
+    }
+
+    /// A connection to database `db`.
+    pub async fn connect(&self, db: &str) -> tokio_postgres::Client {
+        let (client, conn) = tokio_postgres::connect(&self.url(db), tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(conn);
+        client
     }
 
     fn run(&self, tool: &str, args: &[&str]) {
@@ -140,12 +283,67 @@ impl Pg {
 
 impl Drop for Pg {
     fn drop(&mut self) {
-        let data = self.dir.path().join("data");
+        if self.stopped {
+            return;
+        }
+        let data = self.data();
+        if std::thread::panicking() {
+            // A second panic here would abort and hide the first: report only.
+            let exe = self.bin.join("pg_ctl");
+            let args = ["-D", data.to_str().unwrap(), "-m", "immediate", "stop"];
+            let out = if self.as_postgres {
+                Command::new("runuser")
+                    .args(["-u", "postgres", "--"])
+                    .arg(&exe)
+                    .args(args)
+                    .output()
+            } else {
+                Command::new(&exe).args(args).output()
+            };
+            if !matches!(&out, Ok(o) if o.status.success()) {
+                eprintln!("stopping the test cluster in {}: {out:?}", data.display());
+            }
+            return;
+        }
         self.run(
             "pg_ctl",
             &["-D", data.to_str().unwrap(), "-m", "immediate", "stop"],
         );
     }
+}
+
+/// Polls `ready` (every 20 ms) until it holds; panics after 30 s naming
+/// `what` was awaited.
+pub async fn poll<F, Fut>(what: &str, mut ready: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !ready().await {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "gave up after 30 s waiting for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+/// Applies the server's migrations to `url`'s database up to and
+/// including `version` only (to test a migration over rows an older
+/// schema holds).
+pub async fn migrate_to(url: &str, version: i32) {
+    let (mut client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    let conn = tokio::spawn(connection);
+    crate::embedded::migrations::runner()
+        .set_target(refinery::Target::Version(version))
+        .run_async(&mut client)
+        .await
+        .unwrap();
+    drop(client);
+    conn.await.unwrap().unwrap();
 }
 
 /// The server, migrated, on a free port over `url`'s database; answers its
@@ -337,91 +535,5 @@ impl ProxyState {
         if ms > 0 {
             tokio::time::sleep(Duration::from_millis(ms)).await;
         }
-    }
-}
-
-/// The server in a runtime of its own, so that it can crash as a process
-/// does ([`Server::crash`]: every task, connection and open transaction
-/// dropped at once, wherever it was) and start again on the same port
-/// ([`Server::start_again`]).
-pub struct Server {
-    /// Its base URL (`http://127.0.0.1:PORT`), the same across restarts.
-    pub url: String,
-    addr: std::net::SocketAddr,
-    db_url: String,
-    runtime: Option<tokio::runtime::Runtime>,
-}
-
-impl Server {
-    /// Migrates `url`'s database and starts the server on a free port.
-    pub async fn start(url: &str) -> Server {
-        crate::migrate(url).await.unwrap();
-        let addr = TcpListener::bind("127.0.0.1:0")
-            .await
-            .unwrap()
-            .local_addr()
-            .unwrap();
-        let mut server = Server {
-            url: format!("http://{addr}"),
-            addr,
-            db_url: url.to_string(),
-            runtime: None,
-        };
-        server.start_again().await;
-        server
-    }
-
-    /// Stops the server at once: its runtime is shut down without waiting,
-    /// so requests in flight end where they are (a transaction not yet
-    /// committed is rolled back by PostgreSQL when its connection drops).
-    pub fn crash(&mut self) {
-        if let Some(rt) = self.runtime.take() {
-            rt.shutdown_background();
-        }
-    }
-
-    /// Starts the server again (after [`Server::crash`]) on its port,
-    /// waiting for the port to be free and the server to listen.
-    pub async fn start_again(&mut self) {
-        self.crash();
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let (ready, listening) = tokio::sync::oneshot::channel();
-        let (addr, url) = (self.addr, self.db_url.clone());
-        rt.spawn(async move {
-            let pool = crate::pool(&url).unwrap();
-            let deadline = std::time::Instant::now() + Duration::from_secs(10);
-            let listener = loop {
-                match TcpListener::bind(addr).await {
-                    Ok(l) => break l,
-                    // The crashed runtime's listener may still be closing.
-                    Err(_) if std::time::Instant::now() < deadline => {
-                        tokio::time::sleep(Duration::from_millis(5)).await;
-                    }
-                    Err(e) => panic!("the server cannot listen on {addr} again: {e}"),
-                }
-            };
-            ready.send(()).unwrap();
-            let limit = crate::RateLimit {
-                per_second: 1_000_000,
-                burst: 1_000_000,
-            };
-            axum::serve(listener, crate::router_with(pool, limit))
-                .await
-                .unwrap();
-        });
-        listening
-            .await
-            .expect("the server's runtime ended before it listened");
-        self.runtime = Some(rt);
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.crash();
     }
 }

@@ -229,7 +229,7 @@ async fn stores_selling_transferring_and_syncing_through_faults_keep_every_invar
     let mut transfers = 0i64;
     for seed in first..first + seeds {
         let url = pg.database(&format!("sim_{seed}")).await;
-        let mut server = Server::start(&url).await;
+        let mut server = Server::start(&url, None).await;
         let proxy = FaultProxy::start(&server.url).await;
         let pool = pharmapos_server::pool(&url).unwrap();
         let (pgc, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
