@@ -1,5 +1,6 @@
 //! Push throughput of the central server against a real PostgreSQL (the
-//! test harness's throw-away cluster: fsync and full-page writes off), beside
+//! test harness's throw-away cluster: fsync and full-page writes off, or on
+//! with `PG_DURABLE=1`), beside
 //! PostgreSQL's own `COPY` of the same rows into a table with the same keys
 //! on the same machine — the floor any insert path is measured against.
 //!

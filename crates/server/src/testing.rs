@@ -130,12 +130,20 @@ impl Pg {
         self.dir.path().join("data")
     }
 
+    /// Starts the server. Throw-away clusters skip flushing to disk
+    /// (`fsync=off`, `full_page_writes=off`) unless `PG_DURABLE=1`, which
+    /// benchmarks set to measure durable commits.
     fn pg_ctl_start(&self) {
+        let durable = std::env::var("PG_DURABLE").is_ok_and(|v| v == "1");
         let opts = format!(
-            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off \
-             -c wal_level=replica",
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c wal_level=replica{}",
             self.port,
-            self.dir.path().display()
+            self.dir.path().display(),
+            if durable {
+                ""
+            } else {
+                " -c fsync=off -c full_page_writes=off"
+            }
         );
         let log = self.dir.path().join("log");
         self.run(

@@ -4,7 +4,8 @@
 //! operations (open cart, add lines, complete with exact cash), then one
 //! timed `pharmapos_sync::sync` — the push of the week's record and the pull
 //! after it — against a real server over a real PostgreSQL (the test
-//! harness's throw-away cluster: fsync and full-page writes off).
+//! harness's throw-away cluster: fsync and full-page writes off, or on with
+//! `PG_DURABLE=1`).
 //!
 //! ```text
 //! cargo bench -p pharmapos-sync --bench catch_up -- [SALES_PER_DAY] [LINES] [DAYS]
