@@ -59,6 +59,7 @@ pub struct Db {
     pub(crate) clock: Arc<dyn Clock>,
     path: PathBuf,
     installation: InstallationId,
+    sync: SyncMode,
 }
 
 /// The newest schema version this program knows.
@@ -84,6 +85,7 @@ impl Db {
         let mut conn = Connection::open(path)?;
         configure(&conn, opts.sync)?;
         migrate(&mut conn)?;
+        guard_record(&conn)?;
         // Made by migration V6 with the file (or at its first open by this
         // release); a file without one was damaged or hand-edited.
         let installation = conn
@@ -97,6 +99,7 @@ impl Db {
             clock: opts.clock,
             path: path.to_path_buf(),
             installation,
+            sync: opts.sync,
         })
     }
 
@@ -162,6 +165,56 @@ impl Db {
         Ok(out)
     }
 
+    /// [`Db::write`] for a change whose loss in a power cut costs only doing
+    /// it again (a line scanned into a cart): at [`SyncMode::Full`] it
+    /// commits without waiting for the disk (`synchronous=NORMAL` for this
+    /// transaction), which on this hardware is most of a scan's time (about
+    /// 4 ms p50 of 4.1 ms; docs/benchmarks.md, session 13). The WAL is one
+    /// sequence, so the next durable commit (the sale) syncs it together
+    /// with everything before it, and a power cut can only lose a suffix of
+    /// such changes, never a durable commit after them. It may not write to
+    /// the store's record: an event must never exist on the server and not
+    /// on the disk, so one written here is refused and rolled back (an
+    /// `internal` error that [`is_deferred_refusal`] recognises; the
+    /// operation is then run again durably).
+    pub fn write_deferred<T>(
+        &mut self,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        if self.sync != SyncMode::Full {
+            return self.write_without_events(f);
+        }
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        let out = self.write_without_events(f);
+        // Back to FULL whatever happened: every other commit is durable.
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        out
+    }
+
+    /// [`Db::write`] with this connection's guard on the store's record up
+    /// (see [`guard_record`]).
+    fn write_without_events<T>(
+        &mut self,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        self.write(|tx| {
+            let guard = |on: bool| -> Result<()> {
+                tx.prepare_cached("UPDATE temp.deferred_write SET active = ?1")?
+                    .execute([on])?;
+                Ok(())
+            };
+            guard(true)?;
+            let out = f(tx).map_err(|e| match e {
+                Error::Storage { message, .. } if message.contains(DEFERRED_REFUSAL) => {
+                    Error::internal(DEFERRED_REFUSAL)
+                }
+                e => e,
+            })?;
+            guard(false)?;
+            Ok(out)
+        })
+    }
+
     /// Runs `f` in one read transaction (a consistent snapshot).
     pub fn read<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let tx = begin(&mut self.conn, TransactionBehavior::Deferred)?;
@@ -225,6 +278,31 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         }
     }
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+/// What the record's guard says when a deferred write adds an event.
+const DEFERRED_REFUSAL: &str =
+    "a change committed without waiting for the disk wrote to the store's record";
+
+/// Whether `e` is [`Db::write_deferred`] refusing a change that wrote to
+/// the store's record.
+pub(crate) fn is_deferred_refusal(e: &Error) -> bool {
+    matches!(e, Error::Internal { message } if message == DEFERRED_REFUSAL)
+}
+
+/// This connection's guard on the store's record: while a deferred write
+/// ([`Db::write_deferred`]) runs, adding an event aborts it. Temporary
+/// objects are the connection's own; another connection writes as usual.
+fn guard_record(conn: &Connection) -> Result<()> {
+    conn.execute_batch(&format!(
+        "CREATE TEMP TABLE deferred_write (active INTEGER NOT NULL);
+         INSERT INTO temp.deferred_write VALUES (0);
+         CREATE TEMP TRIGGER record_not_deferred BEFORE INSERT ON main.inventory_audit
+           WHEN (SELECT active FROM temp.deferred_write)
+         BEGIN SELECT RAISE(ABORT, '{DEFERRED_REFUSAL}'); END;",
+        DEFERRED_REFUSAL = DEFERRED_REFUSAL.replace('\'', "''")
+    ))?;
     Ok(())
 }
 
@@ -449,6 +527,64 @@ mod tests {
         assert_eq!(sync, 2, "synchronous=FULL by default");
         assert_eq!(fks, 1);
         assert!(mmap > 0, "reads go through a memory map (got {mmap})");
+    }
+
+    /// A deferred write commits without waiting for the disk and leaves the
+    /// connection durable again; one that writes to the store's record is
+    /// refused and rolled back.
+    #[test]
+    fn deferred_writes_stay_out_of_the_record_and_restore_full_sync() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = Db::open(&dir.path().join("store.db")).unwrap();
+        crate::setup::initialize(
+            &mut db,
+            crate::setup::InitRequest {
+                store_name: "Lekki".into(),
+                store_code: None,
+                timezone: None,
+                currency: None,
+                locale: None,
+                admin_name: "Ada".into(),
+                admin_pin: None,
+            },
+        )
+        .unwrap();
+        let sync = |db: &mut Db| {
+            db.read(|tx| Ok(tx.query_row("PRAGMA synchronous", [], |r| r.get::<_, i64>(0))?))
+                .unwrap()
+        };
+        let inside = db
+            .write_deferred(
+                |tx| Ok(tx.query_row("PRAGMA synchronous", [], |r| r.get::<_, i64>(0))?),
+            )
+            .unwrap();
+        assert_eq!((inside, sync(&mut db)), (1, 2), "NORMAL inside, FULL after");
+        let events = |db: &mut Db| {
+            db.read(|tx| {
+                Ok(
+                    tx.query_row("SELECT COUNT(*) FROM inventory_audit", [], |r| {
+                        r.get::<_, i64>(0)
+                    })?,
+                )
+            })
+            .unwrap()
+        };
+        let before = events(&mut db);
+        assert!(before > 0);
+        let e = db
+            .write_deferred(|tx| {
+                tx.execute(
+                    "INSERT INTO inventory_audit (store_id, seq, id, change_type, user_id, created_at, hash, format)
+                     SELECT store_id, seq + 1, id || '-again', change_type, user_id, created_at, hash, format
+                       FROM inventory_audit ORDER BY seq DESC LIMIT 1",
+                    [],
+                )?;
+                Ok(())
+            })
+            .unwrap_err();
+        assert_eq!(e.kind(), "internal", "{e}");
+        assert_eq!(events(&mut db), before, "rolled back");
+        assert_eq!(sync(&mut db), 2);
     }
 
     /// V7 gives every existing user their role at their home store, a user

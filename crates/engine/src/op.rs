@@ -54,6 +54,17 @@ pub trait Operation: DeserializeOwned {
     /// so the seed's calls work as written, and [`parse_request_for`] accepts
     /// it only when it names the session's user.
     const NAMES_ACTING_USER: bool = false;
+    /// For a write whose loss in a power cut costs only doing it again (a
+    /// cart's lines): a copy of the request. [`Db::execute`] then commits
+    /// it without waiting for the disk ([`Db::write_deferred`]); should it
+    /// write to the store's record after all (a resumed cart giving its
+    /// holds back), that attempt is rolled back and the copy runs durably.
+    fn deferred_copy(&self) -> Option<Self>
+    where
+        Self: Sized,
+    {
+        None
+    }
     /// The response.
     type Output: Serialize;
     /// Runs inside the transaction opened by [`Db::execute`].
@@ -308,6 +319,14 @@ impl Ctx<'_> {
 impl Db {
     /// Runs one operation for the session's user, in one transaction.
     pub fn execute<O: Operation>(&mut self, session: &Session, op: O) -> Result<O::Output> {
+        if let Some(again) = op.deferred_copy() {
+            match self.run_op::<O, _>(session, Commit::Deferred, |ctx| op.run(ctx)) {
+                Err(e) if crate::db::is_deferred_refusal(&e) => {
+                    return self.execute_as::<O, _>(session, |ctx| again.run(ctx));
+                }
+                other => return other,
+            }
+        }
         self.execute_as::<O, _>(session, |ctx| op.run(ctx))
     }
 
@@ -320,6 +339,20 @@ impl Db {
     pub(crate) fn execute_as<O: Operation, T>(
         &mut self,
         session: &Session,
+        f: impl FnOnce(&Ctx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let commit = if O::WRITES {
+            Commit::Durable
+        } else {
+            Commit::Read
+        };
+        self.run_op::<O, T>(session, commit, f)
+    }
+
+    fn run_op<O: Operation, T>(
+        &mut self,
+        session: &Session,
+        commit: Commit,
         f: impl FnOnce(&Ctx<'_>) -> Result<T>,
     ) -> Result<T> {
         let now = self.now();
@@ -341,12 +374,16 @@ impl Db {
             };
             f(&ctx)
         };
-        let out = if O::WRITES {
-            self.write(run)
-        } else {
-            self.read(run)
+        let out = match commit {
+            Commit::Deferred => self.write_deferred(run),
+            Commit::Durable => self.write(run),
+            Commit::Read => self.read(run),
         };
         let incidents = incidents.take();
+        if matches!(&out, Err(e) if crate::db::is_deferred_refusal(e)) {
+            // Rolled back, to be run again durably: its incidents come again.
+            return out;
+        }
         if !incidents.is_empty() {
             let logged =
                 self.write(|tx| crate::security::persist(tx, now, installation, &incidents));
@@ -356,6 +393,17 @@ impl Db {
         }
         out
     }
+}
+
+/// How an operation's transaction ends.
+#[derive(Clone, Copy)]
+enum Commit {
+    /// A read: nothing to commit.
+    Read,
+    /// Committed and on the disk before the answer ([`Db::write`]).
+    Durable,
+    /// Committed without waiting for the disk ([`Db::write_deferred`]).
+    Deferred,
 }
 
 /// Parses a JSON request sent by `session`'s user: [`parse_request`], after

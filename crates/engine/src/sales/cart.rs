@@ -313,6 +313,9 @@ impl Operation for OpenCart {
         "The user's open cart on this till (found again after a restart), or a new one";
     const PERMISSION: Permission = Permission::Sell;
     const WRITES: bool = true;
+    fn deferred_copy(&self) -> Option<Self> {
+        Some(self.clone())
+    }
     type Output = CartView;
 
     fn run(self, ctx: &Ctx<'_>) -> Result<CartView> {
@@ -405,6 +408,10 @@ impl Operation for AddCartLine {
         "Add a product to a cart (a repeat scan of the same product and batch adds to its line)";
     const PERMISSION: Permission = Permission::Sell;
     const WRITES: bool = true;
+    // A cart is redone by scanning again; the sale that completes it is durable.
+    fn deferred_copy(&self) -> Option<Self> {
+        Some(self.clone())
+    }
     type Output = CartView;
 
     fn run(self, ctx: &Ctx<'_>) -> Result<CartView> {
@@ -535,6 +542,9 @@ impl Operation for UpdateCartLine {
         "Change a cart line's quantity, prescription reference or batch (a chosen batch, or back to FEFO)";
     const PERMISSION: Permission = Permission::Sell;
     const WRITES: bool = true;
+    fn deferred_copy(&self) -> Option<Self> {
+        Some(self.clone())
+    }
     type Output = CartView;
 
     fn run(self, ctx: &Ctx<'_>) -> Result<CartView> {
@@ -630,6 +640,9 @@ impl Operation for RemoveCartLine {
     const SUMMARY: &'static str = "Remove a line from a cart";
     const PERMISSION: Permission = Permission::Sell;
     const WRITES: bool = true;
+    fn deferred_copy(&self) -> Option<Self> {
+        Some(self.clone())
+    }
     type Output = CartView;
 
     fn run(self, ctx: &Ctx<'_>) -> Result<CartView> {

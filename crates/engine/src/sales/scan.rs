@@ -367,6 +367,10 @@ impl Operation for ScanToCart {
         "Scan a pack into a cart: scan_barcode, then add_cart_line when it may be sold, in one step";
     const PERMISSION: Permission = Permission::Sell;
     const WRITES: bool = true;
+    // A cart is redone by scanning again; the sale that completes it is durable.
+    fn deferred_copy(&self) -> Option<Self> {
+        Some(self.clone())
+    }
     type Output = ScanToCartResult;
 
     fn run(self, ctx: &Ctx<'_>) -> Result<ScanToCartResult> {
