@@ -52,10 +52,19 @@ fn try_call(s: &Store, name: &str, req: Value) -> Result<Value, (String, Value)>
         .map_err(|e| (e.kind().to_string(), e.details()))
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn head_office_publishes_its_catalogue_and_stores_apply_it_by_ownership() {
+/// A server over a fresh database with an admin ("hq"), and Ikeja's file
+/// registered and linked to it.
+struct Setup {
+    _pg: Pg,
+    base: String,
+    token: String,
+    s: Store,
+    secret: String,
+}
+
+async fn setup(db: &str) -> Setup {
     let pg = Pg::start();
-    let url = pg.database("sync_catalogue").await;
+    let url = pg.database(db).await;
     let base = serve(&url).await;
     let pool = pharmapos_server::pool(&url).unwrap();
     let token = pharmapos_server::add_admin(&pool, "hq").await.unwrap();
@@ -63,15 +72,30 @@ async fn head_office_publishes_its_catalogue_and_stores_apply_it_by_ownership() 
     let secret = pharmapos_server::add_store(&pool, &s.id.to_string(), "Ikeja Pharmacy")
         .await
         .unwrap();
-    {
-        let mut db = open(&s.path);
-        call(
-            &mut db,
-            "Ike Admin",
-            "configure_sync",
-            json!({"store_id": s.id, "server_url": base}),
-        );
+    call(
+        &mut open(&s.path),
+        "Ike Admin",
+        "configure_sync",
+        json!({"store_id": s.id, "server_url": base}),
+    );
+    Setup {
+        _pg: pg,
+        base,
+        token,
+        s,
+        secret,
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn head_office_publishes_its_catalogue_and_stores_apply_it_by_ownership() {
+    let Setup {
+        _pg,
+        base,
+        token,
+        s,
+        secret,
+    } = setup("sync_catalogue").await;
 
     // Publishing: refused without an admin's token (a store's secret is not
     // one), and field by field when malformed; a new product is version 1.
@@ -225,24 +249,13 @@ async fn head_office_publishes_its_catalogue_and_stores_apply_it_by_ownership() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn head_office_vendors_reach_stores_and_stay_head_offices() {
-    let pg = Pg::start();
-    let url = pg.database("sync_vendors").await;
-    let base = serve(&url).await;
-    let pool = pharmapos_server::pool(&url).unwrap();
-    let token = pharmapos_server::add_admin(&pool, "hq").await.unwrap();
-    let s = ikeja();
-    let secret = pharmapos_server::add_store(&pool, &s.id.to_string(), "Ikeja Pharmacy")
-        .await
-        .unwrap();
-    {
-        let mut db = open(&s.path);
-        call(
-            &mut db,
-            "Ike Admin",
-            "configure_sync",
-            json!({"store_id": s.id, "server_url": base}),
-        );
-    }
+    let Setup {
+        _pg,
+        base,
+        token,
+        s,
+        secret,
+    } = setup("sync_vendors").await;
     let emzor = pharmapos_engine::ids::SupplierId::new().to_string();
     let vendor = |terms: &str| {
         json!({"name": "Emzor Pharmaceuticals", "contact_person": "Ada Obi",

@@ -235,23 +235,33 @@ impl Operation for CreateSupplier {
         let name = required_text("name", &self.name, MAX_NAME)?;
         check_fields(&self.fields)?;
         name_taken(ctx.tx, &name, None)?;
-        let id = SupplierId::new();
-        let now = ctx.now_str();
-        ctx.tx.execute(
-            "INSERT INTO suppliers (id, name, created_at, updated_at, created_by, updated_by) VALUES (?1, ?2, ?3, ?3, ?4, ?4)",
-            params![id, name, now, ctx.actor.id],
-        )?;
-        apply_fields(ctx, id, &self.fields)?;
-        let created = get_supplier(ctx.tx, id)?;
-        crate::audit::record_change(
-            ctx,
-            crate::audit::ChangeType::SupplierCreated,
-            ("supplier", &id.to_string(), &created.name),
-            None::<&Supplier>,
-            &created,
-        )?;
-        Ok(created)
+        insert_supplier(ctx, SupplierId::new(), &name, true, &self.fields)
     }
+}
+
+/// Adds supplier `id` with its fields and records its creation.
+fn insert_supplier(
+    ctx: &Ctx<'_>,
+    id: SupplierId,
+    name: &str,
+    active: bool,
+    fields: &SupplierFields,
+) -> Result<Supplier> {
+    ctx.tx.execute(
+        "INSERT INTO suppliers (id, name, is_active, created_at, updated_at, created_by, updated_by)
+         VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?5)",
+        params![id, name, active, ctx.now_str(), ctx.actor.id],
+    )?;
+    apply_fields(ctx, id, fields)?;
+    let created = get_supplier(ctx.tx, id)?;
+    crate::audit::record_change(
+        ctx,
+        crate::audit::ChangeType::SupplierCreated,
+        ("supplier", &id.to_string(), &created.name),
+        None::<&Supplier>,
+        &created,
+    )?;
+    Ok(created)
 }
 
 impl Operation for UpdateSupplier {
@@ -389,21 +399,7 @@ pub(crate) fn apply_catalogue(
             }
             let name = required_text("name", &v.name, MAX_NAME)?;
             check_fields(&fields)?;
-            let now = ctx.now_str();
-            ctx.tx.execute(
-                "INSERT INTO suppliers (id, name, is_active, created_at, updated_at, created_by, updated_by)
-                 VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?5)",
-                params![id, name, active, now, ctx.actor.id],
-            )?;
-            apply_fields(ctx, id, &fields)?;
-            let created = get_supplier(ctx.tx, id)?;
-            crate::audit::record_change(
-                ctx,
-                crate::audit::ChangeType::SupplierCreated,
-                ("supplier", &id.to_string(), &created.name),
-                None::<&Supplier>,
-                &created,
-            )?;
+            insert_supplier(ctx, id, &name, active, &fields)?;
             format!("{} added from head office (version {})", v.name, v.version)
         }
     };
