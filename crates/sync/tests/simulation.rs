@@ -17,7 +17,7 @@
 //! At the end, with the faults gone, two rounds of syncs bring both sides of
 //! every transfer to the same figures and leave nothing waiting.
 //!
-//! `SIM_SEEDS` seeds (default 80) of `SIM_STEPS` steps (default 24) with
+//! `SIM_SEEDS` seeds (default 200) of `SIM_STEPS` steps (default 24) with
 //! `SIM_STORES` stores (default 3, at most 6) from `SIM_FIRST_SEED`
 //! (default 1): a failing seed prints itself and runs again the same way
 //! with `SIM_FIRST_SEED=<seed> SIM_SEEDS=1`. The choices replay exactly;
@@ -188,7 +188,7 @@ fn shippable_batch(s: &Store, product: &str) -> Option<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stores_selling_transferring_and_syncing_through_faults_keep_every_invariant() {
-    let seeds = env("SIM_SEEDS", 80);
+    let seeds = env("SIM_SEEDS", 200);
     let first = env("SIM_FIRST_SEED", 1);
     let steps = env("SIM_STEPS", 24);
     let n_stores = usize::try_from(env("SIM_STORES", 3)).unwrap();
