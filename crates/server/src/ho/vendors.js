@@ -60,7 +60,7 @@ export function startVendors(helpers) {
   }
 
   /** Another vendor has the name (compared case aside). */
-  function clash(e, sent) {
+  function clash(_error, sent) {
     return `Another vendor is already called “${sent.name}” (capitals aside). A name belongs to one vendor only: choose another, or edit that vendor instead.`;
   }
 

@@ -331,7 +331,21 @@ async fn use_the_page(w: std::sync::Arc<World>, b: Browser) {
             .await
             .unwrap();
         assert_eq!(unscoped, json!([]), "header cells without a scope");
+        // End selects the last tab, Vendors; Home, from there, Stores.
         b.find(Locator::Id("tab-activity"))
+            .await
+            .unwrap()
+            .send_keys(&(Key::End + ""))
+            .await
+            .unwrap();
+        let last = js(
+            &b,
+            "return [document.activeElement.id, document.getElementById('panel-vendors').hidden,
+                     document.getElementById('panel-activity').hidden];",
+        )
+        .await;
+        assert_eq!(last, json!(["tab-vendors", false, true]));
+        b.find(Locator::Id("tab-vendors"))
             .await
             .unwrap()
             .send_keys(&(Key::Home + ""))
