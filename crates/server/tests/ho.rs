@@ -699,11 +699,26 @@ async fn head_office_reads_every_store_from_what_they_pushed() {
         .to_str()
         .unwrap()
         .starts_with("text/html"));
-    assert!(res.headers().contains_key("content-security-policy"));
+    let csp = res.headers()["content-security-policy"].clone();
+    assert!(csp.to_str().unwrap().contains("script-src 'self'"));
     assert!(res.text().await.unwrap().contains("Admin token"));
-    for asset in ["app.js", "catalogue.js", "style.css"] {
+    // Every file of the page, with the page's own policy and headers.
+    for (asset, kind) in [
+        ("app.js", "text/javascript"),
+        ("editor.js", "text/javascript"),
+        ("catalogue.js", "text/javascript"),
+        ("vendors.js", "text/javascript"),
+        ("style.css", "text/css"),
+    ] {
         let res = reqwest::get(format!("{base}/ho/{asset}")).await.unwrap();
         assert_eq!(res.status().as_u16(), 200, "{asset}");
+        let h = res.headers();
+        assert!(
+            h["content-type"].to_str().unwrap().starts_with(kind),
+            "{asset}"
+        );
+        assert_eq!(h["content-security-policy"], csp, "{asset}");
+        assert_eq!(h["x-content-type-options"], "nosniff", "{asset}");
     }
 }
 

@@ -1,11 +1,13 @@
 // Head office's page: signs in with an admin token (kept in this tab's
 // sessionStorage, sent as `Authorization: Bearer`), then reads the admin
-// API (/v1/admin/...) and edits head office's catalogue through it.
+// API (/v1/admin/...) and edits head office's catalogue through it (its
+// products: catalogue.js; its vendors: vendors.js; both through editor.js).
 // Everything a store or an admin wrote is set as text, never as HTML.
 // Quantities and prices arrive and leave as decimal strings and are shown
 // as they are (digits grouped by string work, never through a JS number).
 
 import { startCatalogue } from "./catalogue.js";
+import { startVendors } from "./vendors.js";
 
 const TOKEN_KEY = "pharmapos-ho-token";
 const $ = (id) => document.getElementById(id);
@@ -140,6 +142,7 @@ function showApp(signedIn) {
 function signOut(message = "") {
   sessionStorage.removeItem(TOKEN_KEY);
   catalogue.close();
+  vendors.close();
   loaded.clear();
   selectTab("stores");
   showApp(false);
@@ -177,7 +180,7 @@ async function signIn(event) {
 
 // ---- tabs ---------------------------------------------------------------
 
-const TABS = ["stores", "stock", "activity", "catalogue"];
+const TABS = ["stores", "stock", "activity", "catalogue", "vendors"];
 const loaded = new Set();
 
 function selectTab(name, focus = false) {
@@ -194,6 +197,7 @@ function selectTab(name, focus = false) {
     if (name === "stock") refreshStock();
     if (name === "activity") refreshActivity();
     if (name === "catalogue") catalogue.refresh();
+    if (name === "vendors") vendors.refresh();
   }
 }
 
@@ -469,6 +473,8 @@ const observer = new MutationObserver(() => {
   }
 });
 
-const catalogue = startCatalogue({ $, el, api, groupDigits, when, count, setStatus });
+const helpers = { $, el, api, groupDigits, when, count, setStatus };
+const catalogue = startCatalogue(helpers);
+const vendors = startVendors(helpers);
 start();
 observer.observe($("app"), { attributes: true, attributeFilter: ["hidden"] });

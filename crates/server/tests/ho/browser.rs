@@ -307,6 +307,7 @@ async fn use_the_page(w: std::sync::Arc<World>, b: Browser) {
         }
 
         use_the_catalogue(&w, &b).await;
+        use_the_vendors(&w, &b).await;
 
         // Accessible: every control has a name, every header cell a scope;
         // the tabs answer the keyboard and show where the focus is.
@@ -330,7 +331,21 @@ async fn use_the_page(w: std::sync::Arc<World>, b: Browser) {
             .await
             .unwrap();
         assert_eq!(unscoped, json!([]), "header cells without a scope");
+        // End selects the last tab, Vendors; Home, from there, Stores.
         b.find(Locator::Id("tab-activity"))
+            .await
+            .unwrap()
+            .send_keys(&(Key::End + ""))
+            .await
+            .unwrap();
+        let last = js(
+            &b,
+            "return [document.activeElement.id, document.getElementById('panel-vendors').hidden,
+                     document.getElementById('panel-activity').hidden];",
+        )
+        .await;
+        assert_eq!(last, json!(["tab-vendors", false, true]));
+        b.find(Locator::Id("tab-vendors"))
             .await
             .unwrap()
             .send_keys(&(Key::Home + ""))
@@ -397,12 +412,13 @@ async fn js(b: &Browser, script: &str) -> Value {
     b.execute(script, vec![]).await.unwrap()
 }
 
-/// The id of the focused element, or the SKU of the row it is in.
+/// The id of the focused element, or the SKU (a vendor: the name) of the
+/// row it is in.
 async fn focused(b: &Browser) -> String {
     js(
         b,
         "const e = document.activeElement; const r = e.closest('tr');
-         return e.id || (r ? `row:${r.dataset.sku}:${e.className}` : e.tagName);",
+         return e.id || (r ? `row:${r.dataset.sku ?? r.dataset.name}:${e.className}` : e.tagName);",
     )
     .await
     .as_str()
@@ -427,14 +443,15 @@ async fn wait_focus(b: &Browser, want: &str) {
     }
 }
 
-/// Waits until the form shows the product at `version` (read from the API).
-async fn form_at(b: &Browser, version: i64) {
+/// Waits until the form whose ids start with `form` (`pf`: the product's,
+/// `vf`: the vendor's) shows its item at `version` (read from the API).
+async fn form_at(b: &Browser, form: &str, version: i64) {
     wait_js(
         b,
         &format!(
-            "return document.getElementById('pf-about').textContent.startsWith('Version {version},')
-                && document.getElementById('pf-progress').textContent !== 'Loading…'
-                && !document.getElementById('pf-save').disabled;"
+            "return document.getElementById('{form}-about').textContent.startsWith('Version {version},')
+                && document.getElementById('{form}-progress').textContent !== 'Loading…'
+                && !document.getElementById('{form}-save').disabled;"
         ),
         json!(true),
     )
@@ -551,7 +568,7 @@ async fn use_the_catalogue(w: &World, b: &Browser) {
 
     // Edit its price: version 2, focus back on its Edit button.
     click(b, &format!("{row} button.edit")).await;
-    form_at(b, 1).await;
+    form_at(b, "pf", 1).await;
     wait_focus(b, "pf-sku").await;
     assert_eq!(
         js(
@@ -569,7 +586,7 @@ async fn use_the_catalogue(w: &World, b: &Browser) {
 
     // A bad price: refused at the price field, in words; Esc closes.
     click(b, &format!("{row} button.edit")).await;
-    form_at(b, 2).await;
+    form_at(b, "pf", 2).await;
     fill(b, "pf-selling_price", "12,50").await;
     click(b, "#pf-save").await;
     let said = wait_text(b, "#pf-selling_price-error", |t| !t.is_empty()).await;
@@ -634,7 +651,7 @@ async fn use_the_catalogue(w: &World, b: &Browser) {
 
     // A version conflict: changed through the API behind the form's back.
     click(b, &format!("{row} button.edit")).await;
-    form_at(b, 2).await;
+    form_at(b, "pf", 2).await;
     let (_, mut meanwhile) = get(base, &format!("/v1/admin/products/{id}"), Some(admin)).await;
     for gone in ["id", "version", "updated_at", "updated_by"] {
         meanwhile.as_object_mut().unwrap().remove(gone);
@@ -653,7 +670,7 @@ async fn use_the_catalogue(w: &World, b: &Browser) {
     wait_focus(b, "pf-reload").await;
     snap(b, "ho-catalogue-conflict").await;
     click(b, "#pf-reload").await;
-    form_at(b, 3).await;
+    form_at(b, "pf", 3).await;
     wait_js(
         b,
         "return [document.getElementById('pf-name').value, document.getElementById('pf-selling_price').value,
@@ -673,7 +690,7 @@ async fn use_the_catalogue(w: &World, b: &Browser) {
 
     // Two submits at once: one request, one new version.
     click(b, &format!("{row} button.edit")).await;
-    form_at(b, 4).await;
+    form_at(b, "pf", 4).await;
     fill(b, "pf-selling_price", "1375.25").await;
     let disabled = js(
         b,
@@ -704,7 +721,7 @@ async fn use_the_catalogue(w: &World, b: &Browser) {
 
     // Saved with nothing changed: no new version, and the page says so.
     click(b, &format!("{row} button.edit")).await;
-    form_at(b, 5).await;
+    form_at(b, "pf", 5).await;
     click(b, "#pf-save").await;
     wait_text(b, "#catalogue-status", |t| {
         t == "Nothing changed in Paracetamol 500 mg tablets: still version 5."
@@ -758,4 +775,274 @@ async fn use_the_catalogue(w: &World, b: &Browser) {
     )
     .await;
     assert_eq!(rows, json!([51, 51, true]), "each product once");
+}
+
+/// Signs in on the page already open in the current window.
+async fn sign_in(b: &Browser, base: &str, admin: &str) {
+    b.goto(&format!("{base}/ho/")).await.unwrap();
+    b.wait()
+        .for_element(Locator::Css("body[data-ready]"))
+        .await
+        .unwrap();
+    fill(b, "token", admin).await;
+    click(b, "#sign-in-form button[type=submit]").await;
+    wait_js(
+        b,
+        "return document.getElementById('app').hidden;",
+        json!(false),
+    )
+    .await;
+}
+
+/// The Vendors tab: a vendor made through the form (a bad email refused at
+/// its field first), listed at version 1 and stored as typed; found by a
+/// search for its name; another vendor's name refused at the name field;
+/// two admins edit it at once (a second window): the first save makes
+/// version 2 (inactive, Net 45), the second is refused with the conflict
+/// message, version 2 stays stored, and Reload brings it.
+async fn use_the_vendors(w: &World, b: &Browser) {
+    let (base, admin) = (w.base.as_str(), w.admin.as_str());
+    let name = "Emzor Pharmaceutical Industries";
+    let row = format!("#vendors-table tr[data-name='{name}']");
+    click(b, "#tab-vendors").await;
+    wait_text(b, "#vendors-status", |t| t.starts_with("No vendors yet")).await;
+
+    // New vendor: the form opens on its name.
+    click(b, "#vendors-new").await;
+    assert_eq!(
+        js(b, "return document.getElementById('vendor-dialog').open;").await,
+        json!(true)
+    );
+    wait_focus(b, "vf-name").await;
+    assert_eq!(
+        js(
+            b,
+            "return document.getElementById('vendor-dialog-title').textContent;"
+        )
+        .await,
+        json!("New vendor")
+    );
+    for (id, text) in [
+        ("vf-name", name),
+        ("vf-contact_person", "Ada Obi"),
+        ("vf-email", "orders at emzor"),
+        ("vf-phone", "+234 803 555 0100"),
+        ("vf-address", "Plot 3C, Oshodi, Lagos"),
+        ("vf-payment_terms", "Net 30"),
+        ("vf-tax_id", "TIN-01234567"),
+        ("vf-categories", "analgesics, antimalarials"),
+    ] {
+        fill(b, id, text).await;
+    }
+    // A bad email: refused under the email field, in words.
+    click(b, "#vf-save").await;
+    let said = wait_text(b, "#vf-email-error", |t| !t.is_empty()).await;
+    assert_eq!(said, "'orders at emzor' is not an email address.");
+    let field = js(
+        b,
+        "const e = document.getElementById('vf-email');
+         return [e.getAttribute('aria-invalid'), e.getAttribute('aria-describedby'), document.activeElement.id,
+                 document.getElementById('vf-error').textContent,
+                 document.getElementById('vf-name').getAttribute('aria-invalid')];",
+    )
+    .await;
+    assert_eq!(
+        field,
+        json!([
+            "true",
+            "vf-email-error",
+            "vf-email",
+            "Not saved: check the fields marked below.",
+            null
+        ])
+    );
+    snap(b, "ho-vendors-bad-email").await;
+    let (_, none) = get(base, "/v1/admin/vendors", Some(admin)).await;
+    assert_eq!(none["total"], json!(0), "nothing stored: {none}");
+    fill(b, "vf-email", "orders@emzor.example").await;
+    click(b, "#vf-save").await;
+    wait_text(b, &format!("{row} td.version"), |t| t == "1").await;
+    wait_text(b, "#vendors-status", |t| {
+        t == format!("Saved {name}: version 1.")
+    })
+    .await;
+    assert_eq!(
+        js(b, "return document.getElementById('vendor-dialog').open;").await,
+        json!(false)
+    );
+    wait_focus(b, "vendors-new").await;
+    wait_text(b, &format!("{row} td.status"), |t| t == "active").await;
+    wait_text(b, &format!("{row} td.categories"), |t| {
+        t == "analgesics, antimalarials"
+    })
+    .await;
+    wait_text(b, &format!("{row} td.edited"), |t| {
+        t.starts_with("Head Office")
+    })
+    .await;
+    // As the API holds it: every field as typed.
+    let (_, list) = get(base, "/v1/admin/vendors?q=emzor", Some(admin)).await;
+    assert_eq!(list["total"], json!(1), "{list}");
+    let v = list["vendors"][0].clone();
+    let id = v["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        uuid::Uuid::parse_str(&id).unwrap().get_version_num(),
+        7,
+        "{id}"
+    );
+    assert_eq!(
+        [
+            &v["name"],
+            &v["contact_person"],
+            &v["email"],
+            &v["phone"],
+            &v["address"],
+            &v["payment_terms"],
+            &v["tax_id"],
+            &v["categories"],
+            &v["status"],
+            &v["version"],
+        ],
+        [
+            &json!(name),
+            &json!("Ada Obi"),
+            &json!("orders@emzor.example"),
+            &json!("+234 803 555 0100"),
+            &json!("Plot 3C, Oshodi, Lagos"),
+            &json!("Net 30"),
+            &json!("TIN-01234567"),
+            &json!(["analgesics", "antimalarials"]),
+            &json!("active"),
+            &json!(1),
+        ]
+    );
+
+    // Another vendor, made through the API: a search by name finds each
+    // alone; its name (in other capitals) in the form is refused at the name.
+    let other = uuid::Uuid::now_v7();
+    let (status, body) = put(
+        base,
+        &format!("/v1/admin/vendors/{other}"),
+        admin,
+        &json!({"name": "Fidson Healthcare", "payment_terms": "COD"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    fill(b, "vendors-q", "EMZOR").await;
+    click(b, "#vendors-filter button[type=submit]").await;
+    wait_text(b, "#vendors-status", |t| t == "1 of 1 vendor shown").await;
+    let names = js(
+        b,
+        "return [...document.querySelectorAll('#vendors-table tbody tr')].map(r => r.dataset.name);",
+    )
+    .await;
+    assert_eq!(names, json!([name]));
+    snap(b, "ho-vendors-search").await;
+    fill(b, "vendors-q", "nobody").await;
+    click(b, "#vendors-filter button[type=submit]").await;
+    wait_text(b, "#vendors-status", |t| t == "No vendor matches.").await;
+    fill(b, "vendors-q", "").await;
+    click(b, "#vendors-filter button[type=submit]").await;
+    wait_text(b, "#vendors-status", |t| t == "2 of 2 vendors shown").await;
+    click(b, "#vendors-new").await;
+    wait_focus(b, "vf-name").await;
+    fill(b, "vf-name", "fidson HEALTHCARE").await;
+    click(b, "#vf-save").await;
+    let said = wait_text(b, "#vf-name-error", |t| !t.is_empty()).await;
+    assert!(
+        said.starts_with("Another vendor is already called “fidson HEALTHCARE”")
+            && said.contains("A name belongs to one vendor only"),
+        "{said}"
+    );
+    wait_focus(b, "vf-name").await;
+    click(b, "#vf-cancel").await;
+    wait_focus(b, "vendors-new").await;
+    let (_, two) = get(base, "/v1/admin/vendors", Some(admin)).await;
+    assert_eq!(two["total"], json!(2), "{two}");
+
+    // Two admins at once. The second, in a window of its own, opens the
+    // vendor at version 1 and changes its phone…
+    let first = b.window().await.unwrap();
+    let second = b.new_window(false).await.unwrap().handle;
+    b.switch_to_window(second.clone()).await.unwrap();
+    sign_in(b, base, admin).await;
+    click(b, "#tab-vendors").await;
+    wait_text(b, &format!("{row} td.version"), |t| t == "1").await;
+    click(b, &format!("{row} button.edit")).await;
+    form_at(b, "vf", 1).await;
+    fill(b, "vf-phone", "+234 803 555 0199").await;
+
+    // …while the first edits it through the form: version 2, inactive.
+    b.switch_to_window(first.clone()).await.unwrap();
+    click(b, &format!("{row} button.edit")).await;
+    form_at(b, "vf", 1).await;
+    wait_focus(b, "vf-name").await;
+    assert_eq!(
+        js(
+            b,
+            "return [document.getElementById('vendor-dialog-title').textContent,
+                       document.getElementById('vf-payment_terms').value,
+                       document.getElementById('vf-categories').value];"
+        )
+        .await,
+        json!([
+            format!("Edit {name}"),
+            "Net 30",
+            "analgesics, antimalarials"
+        ])
+    );
+    fill(b, "vf-payment_terms", "Net 45").await;
+    b.find(Locator::Id("vf-status"))
+        .await
+        .unwrap()
+        .select_by_value("inactive")
+        .await
+        .unwrap();
+    click(b, "#vf-save").await;
+    wait_text(b, &format!("{row} td.version"), |t| t == "2").await;
+    wait_text(b, &format!("{row} td.status"), |t| t == "inactive").await;
+    wait_text(b, &format!("{row} td.terms"), |t| t == "Net 45").await;
+    wait_focus(b, &format!("row:{name}:secondary edit")).await;
+    snap(b, "ho-vendors").await;
+
+    // The second saves its stale form: refused, in words, with Reload.
+    b.switch_to_window(second.clone()).await.unwrap();
+    click(b, "#vf-save").await;
+    wait_text(b, "#vf-error", |t| {
+        t == "Someone changed this vendor meanwhile (now version 2). Reload it and make your change again."
+    })
+    .await;
+    wait_focus(b, "vf-reload").await;
+    snap(b, "ho-vendors-conflict").await;
+    // Version 2 is what the server holds: the first admin's, not the stale one.
+    let (status, now) = get(base, &format!("/v1/admin/vendors/{id}"), Some(admin)).await;
+    assert_eq!(status, 200, "{now}");
+    assert_eq!(
+        (
+            &now["version"],
+            &now["status"],
+            &now["payment_terms"],
+            &now["phone"]
+        ),
+        (
+            &json!(2),
+            &json!("inactive"),
+            &json!("Net 45"),
+            &json!("+234 803 555 0100")
+        )
+    );
+    // Reload brings version 2 into the form.
+    click(b, "#vf-reload").await;
+    form_at(b, "vf", 2).await;
+    wait_js(
+        b,
+        "return [document.getElementById('vf-phone').value, document.getElementById('vf-payment_terms').value,
+                 document.getElementById('vf-status').value, document.getElementById('vf-error').textContent,
+                 document.getElementById('vf-reload').hidden];",
+        json!(["+234 803 555 0100", "Net 45", "inactive", "", true]),
+    )
+    .await;
+    b.close_window().await.unwrap();
+    b.switch_to_window(first).await.unwrap();
+    wait_text(b, &format!("{row} td.version"), |t| t == "2").await;
 }
