@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use pharmapos_desktop::printer::{PrinterConnection, PrinterSettings};
-use pharmapos_desktop::state::AppState;
+use pharmapos_desktop::state::{AppState, Changed};
 use serde_json::{json, Value};
 
 const INIT: &[u8] = &[0x1B, b'@'];
@@ -91,6 +91,35 @@ fn sell(state: &AppState, quantity: u32, tender: &str, amount: &str) -> Value {
         "complete_sale",
         json!({"sale_id": sale_id, "cart_id": cart["cart_id"], "payments": [{"tender": tender, "amount": amount}]}),
     )
+}
+
+/// A cart's edits change only the cart (screens refresh; sync and the
+/// alert sweep are not woken); the sale changes the store's record.
+#[test]
+fn a_carts_edits_change_only_the_cart_and_the_sale_the_record() {
+    let (_dir, state) = store();
+    let product = call(&state, "search_products", json!({"query": "paracetamol"}))[0]["product"]
+        ["id"]
+        .clone();
+    let (cart, changed) = state
+        .call("open_cart", json!({"terminal_id": "TILL-1"}))
+        .unwrap();
+    assert_eq!(changed, Changed::CartOnly);
+    let (_, changed) = state
+        .call(
+            "add_cart_line",
+            json!({"cart_id": cart["cart_id"], "product_id": product, "quantity": 2}),
+        )
+        .unwrap();
+    assert_eq!(changed, Changed::CartOnly);
+    let (_, changed) = state
+        .call(
+            "complete_sale",
+            json!({"sale_id": uuid_v7(), "cart_id": cart["cart_id"],
+                   "payments": [{"tender": "cash", "amount": "2500"}]}),
+        )
+        .unwrap();
+    assert_eq!(changed, Changed::Record);
 }
 
 fn uuid_v7() -> String {

@@ -9,7 +9,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use pharmapos_desktop::state::{AppState, DbState};
+use pharmapos_desktop::state::{AppState, Changed, DbState};
 use pharmapos_desktop::till::TillIdSource;
 use pharmapos_engine::auth::SignInRequest;
 use pharmapos_engine::clock::Clock;
@@ -71,9 +71,9 @@ fn commands_need_a_signed_in_user() {
     let user = state.sign_in(sign_in_request("2580")).unwrap();
     assert_eq!(user.name, "Ada");
     assert_eq!(state.current_session().unwrap().unwrap().user.name, "Ada");
-    let (list, writes) = state.call("list_suppliers", json!({})).unwrap();
+    let (list, changed) = state.call("list_suppliers", json!({})).unwrap();
     assert_eq!(list, json!([]));
-    assert!(!writes);
+    assert_eq!(changed, Changed::Nothing);
 
     state.sign_out().unwrap();
     assert_eq!(
@@ -86,10 +86,10 @@ fn commands_need_a_signed_in_user() {
 fn write_commands_are_flagged_and_errors_keep_their_kind() {
     let (_dir, state) = ready(None);
     state.sign_in(sign_in_request("2580")).unwrap();
-    let (supplier, writes) = state
+    let (supplier, changed) = state
         .call("create_supplier", json!({ "name": "Emzor" }))
         .unwrap();
-    assert!(writes);
+    assert_eq!(changed, Changed::Record);
     assert_eq!(supplier["name"], "Emzor");
     let bad = state
         .call("create_supplier", json!({ "name": "" }))
@@ -150,10 +150,10 @@ fn the_alert_sweep_runs_as_whoever_is_signed_in_and_not_without_them() {
         (1, 0),
         "low stock of the product just received"
     );
-    let (alerts, writes) = state
+    let (alerts, changed) = state
         .call("list_alerts", json!({"alert_type": "low_stock"}))
         .unwrap();
-    assert!(!writes);
+    assert_eq!(changed, Changed::Nothing);
     assert_eq!(alerts["total"], 2);
 }
 

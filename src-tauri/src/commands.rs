@@ -111,9 +111,14 @@ pub async fn current_session(app: AppHandle) -> Result<Option<SessionInfo>, ApiE
 #[tauri::command]
 pub async fn call(app: AppHandle, name: String, input: Value) -> Result<Value, ApiError> {
     let command = name.clone();
-    let (response, writes) = blocking(&app, move |s| s.call(&name, input)).await?;
-    if writes {
-        changed(&app, &command);
+    let (response, what) = blocking(&app, move |s| s.call(&name, input)).await?;
+    match what {
+        crate::state::Changed::Nothing => {}
+        // A scan at the till: screens refresh, but there is nothing for
+        // sync to send and no stock for the alert sweep to look at, so the
+        // till's next scan does not queue behind them.
+        crate::state::Changed::CartOnly => notify(&app, &command),
+        crate::state::Changed::Record => changed(&app, &command),
     }
     Ok(response)
 }

@@ -469,9 +469,10 @@ impl AppState {
     }
 
     /// Runs a command of the command layer as the signed-in user. Returns the
-    /// response and whether the command changes data (so the caller can tell
-    /// open screens to refresh).
-    pub fn call(&self, name: &str, input: Value) -> Result<(Value, bool), ApiError> {
+    /// response and what it changed (so the caller can tell open screens to
+    /// refresh, and wake sync and the alert sweep only when the store's
+    /// record moved).
+    pub fn call(&self, name: &str, input: Value) -> Result<(Value, Changed), ApiError> {
         let Some(command) = pharmapos_commands::COMMANDS.iter().find(|c| c.name == name) else {
             return Err(ApiError::invalid_input(
                 "name",
@@ -480,9 +481,16 @@ impl AppState {
         };
         let session = self.session()?;
         let changes = changes_data(command.writes, &input);
-        let response =
-            self.with_db(|db| Ok(pharmapos_commands::dispatch(db, &session, name, input)?))?;
-        Ok((response, changes))
+        let (response, deferred) = self.with_db(|db| {
+            let response = pharmapos_commands::dispatch(db, &session, name, input)?;
+            Ok((response, db.last_op_deferred()))
+        })?;
+        let changed = match (changes, deferred) {
+            (false, _) => Changed::Nothing,
+            (true, true) => Changed::CartOnly,
+            (true, false) => Changed::Record,
+        };
+        Ok((response, changed))
     }
 
     /// `preview_import` with progress: the engine reports every few
@@ -608,6 +616,18 @@ fn make_demo(
 /// answers what it would do and changes nothing (the engine's convention,
 /// e.g. `expire_batches_within_days`): no data-changed, or the preview a
 /// screen just asked for would refetch every open list.
+/// What a command changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Changed {
+    /// Nothing (a read, a dry run).
+    Nothing,
+    /// A cart's lines only, committed without waiting for the disk: no
+    /// event to send, no stock moved.
+    CartOnly,
+    /// Data that may include the store's record and its stock.
+    Record,
+}
+
 fn changes_data(writes: bool, input: &Value) -> bool {
     writes && input.get("dry_run").and_then(Value::as_bool) != Some(true)
 }

@@ -60,6 +60,8 @@ pub struct Db {
     path: PathBuf,
     installation: InstallationId,
     sync: SyncMode,
+    /// Whether the last operation committed without waiting for the disk.
+    pub(crate) last_deferred: bool,
 }
 
 /// The newest schema version this program knows.
@@ -100,6 +102,7 @@ impl Db {
             path: path.to_path_buf(),
             installation,
             sync: opts.sync,
+            last_deferred: false,
         })
     }
 
@@ -213,6 +216,14 @@ impl Db {
             guard(false)?;
             Ok(out)
         })
+    }
+
+    /// Whether the last operation [`Db::execute`] ran was a deferred write
+    /// that committed (a cart edit that touched nothing of the store's
+    /// record and moved no stock): nothing for sync to send, no alert to
+    /// look at again.
+    pub fn last_op_deferred(&self) -> bool {
+        self.last_deferred
     }
 
     /// Runs `f` in one read transaction (a consistent snapshot).

@@ -379,6 +379,7 @@ impl Db {
             Commit::Durable => self.write(run),
             Commit::Read => self.read(run),
         };
+        self.last_deferred = matches!(commit, Commit::Deferred) && out.is_ok();
         let incidents = incidents.take();
         if matches!(&out, Err(e) if crate::db::is_deferred_refusal(e)) {
             // Rolled back, to be run again durably: its incidents come again.
