@@ -11,10 +11,10 @@
 //! type; relative paths in it are relative to the file's folder. An
 //! environment variable set to the empty string counts as not set.
 //!
-//! Every key is declared once, in the `settings!` list at the bottom: its
+//! Every key is declared once, in the `settings!` list below: its
 //! name (the TOML key; the flag is the same with `-`), its type and its
-//! environment variable. Adding a key is one line there, plus its use in
-//! [`Settings`] if it needs more than an `Option`.
+//! environment variable. Adding a key is one entry there (its help line
+//! and its declaration), plus its use in [`Settings`].
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -59,18 +59,20 @@ macro_rules! settings {
     };
 }
 
+// `#[doc = "…"]` rather than `///`: the text also makes the flag's help
+// (with its variable appended), where `///`'s leading space would show.
 settings! {
-    /// PostgreSQL connection string (a libpq URL or key=value string).
+    #[doc = "PostgreSQL connection string (a libpq URL or key=value string)"]
     database_url: String = "PHARMAPOS_SERVER_DATABASE_URL",
-    /// Address to listen on [default: 127.0.0.1:8750].
+    #[doc = "Address to listen on [default: 127.0.0.1:8750]"]
     listen: String = "PHARMAPOS_SERVER_LISTEN",
-    /// Requests a second each caller (a store, an admin) may make [default: 50].
+    #[doc = "Requests a second each caller (a store, an admin) may make [default: 50]"]
     rate: u32 = "PHARMAPOS_SERVER_RATE",
-    /// Requests a caller may make at once above that rate [default: 100].
+    #[doc = "Requests a caller may make at once above that rate [default: 100]"]
     burst: u32 = "PHARMAPOS_SERVER_BURST",
-    /// The server's TLS certificate chain (PEM); with --tls-key, serve HTTPS.
+    #[doc = "The server's TLS certificate chain (PEM); with --tls-key, serve HTTPS"]
     tls_cert: PathBuf = "PHARMAPOS_SERVER_TLS_CERT",
-    /// The private key of --tls-cert (PEM).
+    #[doc = "The private key of --tls-cert (PEM)"]
     tls_key: PathBuf = "PHARMAPOS_SERVER_TLS_KEY",
 }
 
