@@ -40,6 +40,10 @@ SERVER_PACKAGES=(postgresql haproxy)
 # Head office's page is tested in a real browser: headless Chromium driven
 # over WebDriver (crates/server/tests/ho.rs).
 HO_BROWSER_PACKAGES=(chromium chromium-driver)
+# The desktop crate's test of the OS keyring: a Secret Service (GNOME
+# Keyring) on a private session bus (dbus-run-session, in Debian's and
+# Ubuntu's dbus packages) (scripts/test-keyring.sh).
+KEYRING_PACKAGES=(gnome-keyring dbus)
 
 require_toolchains() {
   command -v cargo >/dev/null 2>&1 || die "Rust is not installed. Install it with rustup (https://rustup.rs), then run this again; rust-toolchain.toml picks the version."

@@ -5,7 +5,8 @@
 #   2. Rust: rustfmt check, clippy with warnings denied, every crate's tests
 #      (engine unit/property/concurrency tests, CLI black-box and crash tests,
 #      the central server against a throw-away PostgreSQL cluster, head
-#      office's page in headless Chromium),
+#      office's page in headless Chromium), the desktop crate's keyring test
+#      against GNOME Keyring in a private D-Bus session (scripts/test-keyring.sh),
 #      rustdoc with warnings denied, a check that the UI's generated
 #      TypeScript bindings are up to date, and a short libFuzzer run of the
 #      GS1 parser (scripts/fuzz.sh; FUZZ_SECONDS, default 30);
@@ -26,7 +27,7 @@ if ! command -v cargo >/dev/null 2>&1; then
   curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal --default-toolchain none
   export PATH="$HOME/.cargo/bin:$PATH"
 fi
-apt_ensure "${BUILD_PACKAGES[@]}" "${SERVER_PACKAGES[@]}" "${HO_BROWSER_PACKAGES[@]}" git
+apt_ensure "${BUILD_PACKAGES[@]}" "${SERVER_PACKAGES[@]}" "${HO_BROWSER_PACKAGES[@]}" "${KEYRING_PACKAGES[@]}" git
 
 log "rustfmt"
 cargo fmt --all -- --check
@@ -34,6 +35,8 @@ log "clippy (warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 log "Rust tests"
 cargo test --workspace --locked
+log "the store's sync secret in a real OS keyring (GNOME Keyring in a private D-Bus session)"
+scripts/test-keyring.sh
 log "rustdoc of the library crates (warnings are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc -p pharmapos-protocol -p pharmapos-engine -p pharmapos-commands -p pharmapos-cli -p pharmapos-server -p pharmapos-sync --no-deps --locked -q
 log "generated TypeScript bindings are committed and current"

@@ -173,4 +173,40 @@ mod tests {
             assert_eq!(e.details["reason"], "secret_file_not_private");
         }
     }
+
+    /// Against a real Secret Service (GNOME Keyring on a session bus):
+    /// ignored by a plain `cargo test`, run by scripts/test-keyring.sh
+    /// with `--ignored`, where a keyring that is missing or locked fails
+    /// it rather than skipping it.
+    #[test]
+    #[ignore = "needs a Secret Service on the session bus: run scripts/test-keyring.sh"]
+    fn the_os_keyring_stores_reads_replaces_and_deletes_a_secret() {
+        let store = SecretStore::Keyring;
+        let id = StoreId::new();
+        let url = "https://hq.example.test";
+        let e = entry(id, url).unwrap();
+        // The real Secret Service, not keyring's in-memory mock.
+        assert!(
+            e.get_credential()
+                .downcast_ref::<keyring::secret_service::SsCredential>()
+                .is_some(),
+            "the keyring crate is not using the Secret Service"
+        );
+        assert_eq!(store.get(id, url).unwrap(), None);
+        store.set(id, url, "first-secret").unwrap();
+        assert_eq!(store.get(id, url).unwrap().as_deref(), Some("first-secret"));
+        // Another store's entry is apart.
+        assert_eq!(store.get(StoreId::new(), url).unwrap(), None);
+        store.set(id, url, "second-secret").unwrap();
+        assert_eq!(
+            store.get(id, url).unwrap().as_deref(),
+            Some("second-secret")
+        );
+        e.delete_credential().unwrap();
+        assert_eq!(store.get(id, url).unwrap(), None);
+        assert!(matches!(
+            e.delete_credential(),
+            Err(keyring::Error::NoEntry)
+        ));
+    }
 }

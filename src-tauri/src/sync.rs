@@ -11,7 +11,11 @@
 //!   fix (a wrong secret, a copied file) waits for the slow timer.
 //! - Each push is [`pharmapos_sync::push`] on its own connection to the
 //!   file (the engine stays synchronous; the till's connection is never
-//!   shared with the network), one short transaction per step.
+//!   shared with the network), one short transaction per step. An https
+//!   server's certificate must chain to the PC's roots or, when the app is
+//!   started with `PHARMAPOS_SYNC_CA_FILE=<pem>`, to head office's own CA
+//!   (read by `pharmapos_sync::sync` itself; a refused certificate is
+//!   `untrusted_server`, a person's to fix).
 //! - The secret comes from [`crate::secrets`] (the OS keyring, or the
 //!   explicit secret folder); a store linked with no secret saved is shown
 //!   as a problem, not skipped in silence.

@@ -151,6 +151,10 @@ enum SyncCmd {
         /// A file holding the store's secret (instead of PHARMAPOS_SYNC_SECRET).
         #[arg(long)]
         secret_file: Option<PathBuf>,
+        /// A PEM file of CA certificates to trust for an https server besides
+        /// the system's (head office's own CA).
+        #[arg(long, env = pharmapos_sync::CA_FILE_ENV)]
+        ca_file: Option<PathBuf>,
     },
     /// Pull what other stores sent the store through its server (incoming
     /// transfers, receipts of its own, the directory of stores) and apply
@@ -163,6 +167,10 @@ enum SyncCmd {
         /// A file holding the store's secret (instead of PHARMAPOS_SYNC_SECRET).
         #[arg(long)]
         secret_file: Option<PathBuf>,
+        /// A PEM file of CA certificates to trust for an https server besides
+        /// the system's (head office's own CA).
+        #[arg(long, env = pharmapos_sync::CA_FILE_ENV)]
+        ca_file: Option<PathBuf>,
     },
     /// Push, then pull: what the desktop app's background task does.
     Run {
@@ -172,6 +180,10 @@ enum SyncCmd {
         /// A file holding the store's secret (instead of PHARMAPOS_SYNC_SECRET).
         #[arg(long)]
         secret_file: Option<PathBuf>,
+        /// A PEM file of CA certificates to trust for an https server besides
+        /// the system's (head office's own CA).
+        #[arg(long, env = pharmapos_sync::CA_FILE_ENV)]
+        ca_file: Option<PathBuf>,
     },
     /// The store's sync status (`get_sync_status`; as --user when given).
     Status {
@@ -226,6 +238,17 @@ fn sync_secret(file: Option<&std::path::Path>) -> Result<String, Error> {
     Ok(secret)
 }
 
+/// The roots trusted for an https server: the system's, plus the CA file
+/// given (`--ca-file` or PHARMAPOS_SYNC_CA_FILE; empty counts as not given).
+fn trust(
+    ca_file: Option<&std::path::Path>,
+) -> Result<pharmapos_sync::Trust, pharmapos_sync::SyncError> {
+    match ca_file {
+        Some(path) if !path.as_os_str().is_empty() => pharmapos_sync::Trust::with_ca_file(path),
+        _ => Ok(pharmapos_sync::Trust::system()),
+    }
+}
+
 fn sync(cli: &Cli, command: &SyncCmd) -> anyhow::Result<()> {
     match command {
         SyncCmd::Configure { store, server } => {
@@ -263,17 +286,32 @@ fn sync(cli: &Cli, command: &SyncCmd) -> anyhow::Result<()> {
                 }
             }
         }
-        SyncCmd::Push { store, secret_file } => {
+        SyncCmd::Push {
+            store,
+            secret_file,
+            ca_file,
+        } => {
             let (path, id, secret, runtime) = sync_parts(cli, store, secret_file.as_deref())?;
-            print(&runtime.block_on(pharmapos_sync::push(path, id, &secret))?)
+            let trust = trust(ca_file.as_deref())?;
+            print(&runtime.block_on(pharmapos_sync::push_trusting(path, id, &secret, &trust))?)
         }
-        SyncCmd::Pull { store, secret_file } => {
+        SyncCmd::Pull {
+            store,
+            secret_file,
+            ca_file,
+        } => {
             let (path, id, secret, runtime) = sync_parts(cli, store, secret_file.as_deref())?;
-            print(&runtime.block_on(pharmapos_sync::pull(path, id, &secret))?)
+            let trust = trust(ca_file.as_deref())?;
+            print(&runtime.block_on(pharmapos_sync::pull_trusting(path, id, &secret, &trust))?)
         }
-        SyncCmd::Run { store, secret_file } => {
+        SyncCmd::Run {
+            store,
+            secret_file,
+            ca_file,
+        } => {
             let (path, id, secret, runtime) = sync_parts(cli, store, secret_file.as_deref())?;
-            print(&runtime.block_on(pharmapos_sync::sync(path, id, &secret))?)
+            let trust = trust(ca_file.as_deref())?;
+            print(&runtime.block_on(pharmapos_sync::sync_trusting(path, id, &secret, &trust))?)
         }
     }
 }

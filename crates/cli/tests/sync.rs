@@ -1,24 +1,34 @@
 //! `pharmapos sync …` against a real server over a real PostgreSQL
 //! (`pharmapos_server::testing`): configure, push (the secret from the
-//! environment or a file; missing or wrong, a clear error), status.
+//! environment or a file; missing or wrong, a clear error), status; and
+//! against the server's own HTTPS with a private CA, trusted by
+//! `--ca-file` or `PHARMAPOS_SYNC_CA_FILE` and refused without.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use pharmapos_server::testing::{serve, Pg};
+use pharmapos_server::testing::{serve, serve_tls, Pg, TestPki};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// Runs the binary on a blocking thread (the server answers on the runtime).
 async fn pharmapos(db: &Path, args: &[&str], secret: Option<&str>) -> Output {
+    let env: Vec<(&str, &str)> = secret
+        .map(|s| ("PHARMAPOS_SYNC_SECRET", s))
+        .into_iter()
+        .collect();
+    pharmapos_with(db, args, &env).await
+}
+
+/// [`pharmapos`] with these environment variables (and no other sync ones).
+async fn pharmapos_with(db: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_pharmapos"));
     cmd.arg("--db")
         .arg(db)
         .args(args)
-        .env_remove("PHARMAPOS_SYNC_SECRET");
-    if let Some(s) = secret {
-        cmd.env("PHARMAPOS_SYNC_SECRET", s);
-    }
+        .env_remove("PHARMAPOS_SYNC_SECRET")
+        .env_remove("PHARMAPOS_SYNC_CA_FILE")
+        .envs(env.iter().copied());
     tokio::task::spawn_blocking(move || cmd.output().unwrap())
         .await
         .unwrap()
@@ -207,4 +217,88 @@ async fn sync_configure_push_and_status() {
     // A pull with no secret is refused before anything is sent.
     let e = err(&pharmapos(&db, &["sync", "pull", "--store", &store], None).await);
     assert_eq!(e["kind"], "invalid_input");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_over_https_trusts_head_offices_ca_only_when_given() {
+    let pki = TestPki::new();
+    let pg = Pg::start();
+    let url = pg.database("cli_sync_tls").await;
+    let base = serve_tls(&url, &pki.cert, &pki.key).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db: PathBuf = dir.path().join("demo.sqlite");
+    let demo = ok(&pharmapos(&db, &["demo"], None).await);
+    let store = demo["store_id"].as_str().unwrap().to_string();
+    let pool = pharmapos_server::pool(&url).unwrap();
+    let secret = pharmapos_server::add_store(&pool, &store, "Demo Pharmacy")
+        .await
+        .unwrap();
+    let st = ok(&pharmapos(
+        &db,
+        &[
+            "--user",
+            "Demo Admin",
+            "sync",
+            "configure",
+            "--store",
+            &store,
+            "--server",
+            &base,
+        ],
+        None,
+    )
+    .await);
+    let head = st["local_head_seq"].as_i64().unwrap();
+    let ca = pki.ca.to_str().unwrap();
+    let push = ["sync", "push", "--store", &store];
+
+    // No CA given: refused in words, not retryable, nothing acknowledged.
+    let e = err(&pharmapos(&db, &push, Some(&secret)).await);
+    assert_eq!(
+        (e["kind"].as_str(), e["retryable"].as_bool()),
+        (Some("untrusted_server"), Some(false)),
+        "{e}"
+    );
+    assert!(
+        e["message"].as_str().unwrap().contains("certificate"),
+        "{e}"
+    );
+    // A CA file that cannot be used: said so, not ignored.
+    let missing = dir.path().join("missing-ca.pem");
+    let e = err(&pharmapos_with(
+        &db,
+        &push,
+        &[
+            ("PHARMAPOS_SYNC_SECRET", &secret),
+            ("PHARMAPOS_SYNC_CA_FILE", missing.to_str().unwrap()),
+        ],
+    )
+    .await);
+    assert_eq!(e["kind"], "ca_file_unusable", "{e}");
+    let st = ok(&pharmapos(&db, &["sync", "status", "--store", &store], None).await);
+    assert_eq!(st["acknowledged_seq"], 0);
+
+    // The CA from the environment: the whole record goes up.
+    let r = ok(&pharmapos_with(
+        &db,
+        &push,
+        &[
+            ("PHARMAPOS_SYNC_SECRET", &secret),
+            ("PHARMAPOS_SYNC_CA_FILE", ca),
+        ],
+    )
+    .await);
+    assert_eq!(r["acknowledged_seq"], head, "{r}");
+    // Or from the flag: a run (push, then pull) over the same https.
+    let r = ok(&pharmapos(
+        &db,
+        &["sync", "run", "--store", &store, "--ca-file", ca],
+        Some(&secret),
+    )
+    .await);
+    assert!(
+        r["push"]["acknowledged_seq"].as_i64().unwrap() >= head,
+        "{r}"
+    );
+    assert_eq!(r["push"]["backlog"], 0, "{r}");
 }

@@ -30,8 +30,10 @@
 //! ([`router_with_reads`]); several instances can serve one database
 //! behind a load balancer.
 //!
-//! Not yet here (issue 13 stays open): TLS (run behind a reverse proxy that
-//! terminates TLS for now).
+//! TLS: the server serves HTTPS itself with rustls when given a certificate
+//! and key ([`serve_tls`], [`tls`]), or plain HTTP behind a reverse proxy
+//! that terminates TLS. Its settings come from flags, the environment and a
+//! configuration file ([`config`]).
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Query, State};
@@ -62,6 +64,9 @@ pub use catalogue::{publish_product, publish_vendor, ProductInput, VendorInput};
 mod ho;
 pub mod limits;
 pub use limits::RateLimit;
+pub mod config;
+pub mod tls;
+pub use tls::serve_tls;
 
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -1,21 +1,30 @@
 //! `pharmapos-server`: migrate the central database, register stores, serve.
 //!
-//! Configuration comes from flags or the environment:
-//! `PHARMAPOS_SERVER_DATABASE_URL` (a libpq URL or key=value string) and
-//! `PHARMAPOS_SERVER_LISTEN` (default 127.0.0.1:8750), and for `serve`
-//! optionally `PHARMAPOS_SERVER_READ_URL` (a streaming replica for head
-//! office's reads, docs/scaling.md). TLS: run it behind a
-//! reverse proxy that terminates TLS (nginx, Caddy) until the server takes
-//! a certificate itself.
+//! Settings (`pharmapos_server::config`) come from flags, then the
+//! environment (`PHARMAPOS_SERVER_*`), then a TOML file (`--config` or
+//! `PHARMAPOS_SERVER_CONFIG`), then defaults: `database_url` (a libpq URL
+//! or key=value string), `listen` (default 127.0.0.1:8750), `rate`,
+//! `burst`, `tls_cert`, `tls_key` and `read_url` (a streaming replica for
+//! head office's read-only views, docs/scaling.md).
+//!
+//! TLS: with `--tls-cert` and `--tls-key` (both or neither) `serve` speaks
+//! HTTPS itself (rustls); a certificate or key it cannot use stops it
+//! before it starts, with one line saying why. Without them it speaks
+//! plain HTTP, for a reverse proxy that terminates TLS (nginx, Caddy) in
+//! front of it. See docs/sync.md.
 
 use clap::{Parser, Subcommand};
+use std::path::PathBuf;
 
 #[derive(Parser)]
 #[command(name = "pharmapos-server", version, about = "PharmaPOS central server")]
 struct Cli {
-    /// PostgreSQL connection string.
-    #[arg(long, global = true, env = "PHARMAPOS_SERVER_DATABASE_URL")]
-    database_url: Option<String>,
+    /// A TOML file of settings (the keys are the flags' names with `_`);
+    /// flags and the environment override it [env: PHARMAPOS_SERVER_CONFIG].
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(flatten)]
+    settings: pharmapos_server::config::Layer,
     #[command(subcommand)]
     command: Cmd,
 }
@@ -34,27 +43,9 @@ enum Cmd {
         #[command(subcommand)]
         command: AdminCmd,
     },
-    /// Apply the migrations, then serve the sync API.
-    Serve {
-        /// Address to listen on.
-        #[arg(
-            long,
-            env = "PHARMAPOS_SERVER_LISTEN",
-            default_value = "127.0.0.1:8750"
-        )]
-        listen: String,
-        /// Requests a second each caller (a store, an admin) may make.
-        #[arg(long, env = "PHARMAPOS_SERVER_RATE", default_value_t = 50)]
-        rate: u32,
-        /// Requests a caller may make at once above that rate.
-        #[arg(long, env = "PHARMAPOS_SERVER_BURST", default_value_t = 100)]
-        burst: u32,
-        /// A streaming replica's connection string: head office's read-only
-        /// views read there; stores' sync and every write use the primary
-        /// (--database-url). Without it, everything uses the primary.
-        #[arg(long, env = "PHARMAPOS_SERVER_READ_URL")]
-        read_url: Option<String>,
-    },
+    /// Apply the migrations, then serve the sync API (HTTPS with --tls-cert
+    /// and --tls-key, else plain HTTP).
+    Serve,
 }
 
 #[derive(Subcommand)]
@@ -93,9 +84,11 @@ enum AdminCmd {
 async fn main() -> anyhow::Result<()> {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     let cli = Cli::parse();
-    let url = cli
-        .database_url
-        .ok_or_else(|| anyhow::anyhow!("give --database-url or PHARMAPOS_SERVER_DATABASE_URL"))?;
+    let settings =
+        pharmapos_server::config::resolve(cli.config.as_deref(), cli.settings, |name: &str| {
+            std::env::var_os(name)
+        })?;
+    let url = settings.database_url.clone();
     match cli.command {
         Cmd::Migrate => pharmapos_server::migrate(&url).await,
         Cmd::Store {
@@ -139,38 +132,49 @@ async fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Cmd::Serve {
-            listen,
-            rate,
-            burst,
-            read_url,
-        } => {
-            pharmapos_server::migrate(&url).await?;
-            let pool = pharmapos_server::pool(&url)?;
-            let reads = match &read_url {
-                Some(r) => {
-                    log::info!("head office's views read from the replica (--read-url)");
-                    pharmapos_server::read_pool(r)?
-                }
-                None => pool.clone(),
-            };
-            let listener = tokio::net::TcpListener::bind(&listen).await?;
-            log::info!("listening on {}", listener.local_addr()?);
-            let limit = pharmapos_server::RateLimit {
-                per_second: rate,
-                burst,
-            };
-            axum::serve(
-                listener,
-                pharmapos_server::router_with_reads(pool, reads, limit),
-            )
-            .with_graceful_shutdown(async {
-                if let Err(e) = tokio::signal::ctrl_c().await {
-                    log::warn!("waiting for Ctrl-C: {e}");
-                }
-            })
-            .await?;
-            Ok(())
+        Cmd::Serve => serve(settings).await,
+    }
+}
+
+async fn serve(settings: pharmapos_server::config::Settings) -> anyhow::Result<()> {
+    // A certificate or key the server cannot use stops it before it
+    // touches the database or the port.
+    let tls = match &settings.tls {
+        Some(files) => Some(pharmapos_server::tls::load(&files.cert, &files.key)?),
+        None => None,
+    };
+    pharmapos_server::migrate(&settings.database_url).await?;
+    let pool = pharmapos_server::pool(&settings.database_url)?;
+    let reads = match &settings.read_url {
+        Some(r) => {
+            log::info!("head office's views read from the replica (read_url)");
+            pharmapos_server::read_pool(r)?
+        }
+        None => pool.clone(),
+    };
+    let listener = tokio::net::TcpListener::bind(&settings.listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.listen))?;
+    let router = pharmapos_server::router_with_reads(pool, reads, settings.limit);
+    let shutdown = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            log::warn!("waiting for Ctrl-C: {e}");
+        }
+    };
+    match tls {
+        Some(tls) => {
+            log::info!("listening on https://{}", listener.local_addr()?);
+            pharmapos_server::serve_tls(listener, router, tls, shutdown).await?;
+        }
+        None => {
+            log::info!(
+                "listening on http://{} (plain HTTP: put a proxy that terminates TLS in front)",
+                listener.local_addr()?
+            );
+            axum::serve(listener, router)
+                .with_graceful_shutdown(shutdown)
+                .await?;
         }
     }
+    Ok(())
 }

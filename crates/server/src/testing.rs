@@ -383,6 +383,116 @@ pub async fn serve_limited(url: &str, limit: crate::RateLimit) -> String {
     format!("http://{addr}")
 }
 
+/// The server, migrated, serving HTTPS ([`crate::serve_tls`], the code
+/// `pharmapos-server serve --tls-cert --tls-key` runs) on a free port of
+/// 127.0.0.1 over `url`'s database, with the certificate chain and key in
+/// these PEM files; answers its base URL (`https://127.0.0.1:PORT`). It
+/// runs until the runtime ends.
+pub async fn serve_tls(url: &str, cert: &std::path::Path, key: &std::path::Path) -> String {
+    let tls = crate::tls::load(cert, key).unwrap();
+    crate::migrate(url).await.unwrap();
+    let pool = crate::pool(url).unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let router = crate::router_with(
+        pool,
+        crate::RateLimit {
+            per_second: 1_000_000,
+            burst: 1_000_000,
+        },
+    );
+    tokio::spawn(async move {
+        crate::serve_tls(listener, router, tls, std::future::pending())
+            .await
+            .unwrap()
+    });
+    format!("https://{addr}")
+}
+
+/// Certificates made for one test, as PEM files in a temporary folder
+/// (removed when dropped): head office's own CA, a server certificate it
+/// issued for `127.0.0.1` and `localhost`, that certificate's key, and a
+/// second CA that issued nothing here (a store trusting only it must refuse
+/// the server).
+pub struct TestPki {
+    _dir: tempfile::TempDir,
+    /// The CA's certificate (what a store is given to trust).
+    pub ca: PathBuf,
+    /// The server's certificate, issued by the CA.
+    pub cert: PathBuf,
+    /// The server certificate's private key.
+    pub key: PathBuf,
+    /// Another CA's certificate.
+    pub other_ca: PathBuf,
+    /// A private key that is not the server certificate's.
+    pub other_key: PathBuf,
+}
+
+impl TestPki {
+    /// Makes the certificates and keys.
+    pub fn new() -> TestPki {
+        use rcgen::{CertificateParams, DnType, Issuer, KeyPair};
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, pem: String| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, pem).unwrap();
+            path
+        };
+        let ca_key = KeyPair::generate().unwrap();
+        let head_office = ca_params("PharmaPOS test head office CA");
+        let ca = write("ca.pem", head_office.self_signed(&ca_key).unwrap().pem());
+        let issuer = Issuer::new(head_office, ca_key);
+        let server_key = KeyPair::generate().unwrap();
+        let mut server =
+            CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()]).unwrap();
+        server
+            .distinguished_name
+            .push(DnType::CommonName, "pharmapos-server test");
+        let cert = write(
+            "server.pem",
+            server.signed_by(&server_key, &issuer).unwrap().pem(),
+        );
+        let key = write("server-key.pem", server_key.serialize_pem());
+        let other_key = KeyPair::generate().unwrap();
+        let other_ca = write(
+            "other-ca.pem",
+            ca_params("Some other CA")
+                .self_signed(&other_key)
+                .unwrap()
+                .pem(),
+        );
+        let other_key = write("other-key.pem", other_key.serialize_pem());
+        TestPki {
+            _dir: dir,
+            ca,
+            cert,
+            key,
+            other_ca,
+            other_key,
+        }
+    }
+}
+
+/// A CA certificate's parameters: `name`, allowed to sign certificates.
+fn ca_params(name: &str) -> rcgen::CertificateParams {
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, name);
+    params.key_usages = vec![
+        rcgen::KeyUsagePurpose::KeyCertSign,
+        rcgen::KeyUsagePurpose::CrlSign,
+    ];
+    params
+}
+
+impl Default for TestPki {
+    fn default() -> Self {
+        TestPki::new()
+    }
+}
+
 /// A TCP proxy in front of the server that can play the server going away:
 /// [`FaultProxy::cut_after_pushes`] lets `n` pushes through, forwards the
 /// next one to the server (which stores it) but drops its answer, and from

@@ -31,6 +31,12 @@
 //! pushes again what applying wrote. Over the server's rate limit a request
 //! waits as long as the server says and is sent again.
 //!
+//! Over https the server's certificate must chain to a root the PC trusts
+//! or to head office's own CA when one is given ([`Trust`]: the file
+//! [`CA_FILE_ENV`] names, read by [`push`], [`pull`] and [`sync`]; the
+//! `*_trusting` variants take it from the caller). Verification is never
+//! turned off; an untrusted server is [`SyncError::Untrusted`].
+//!
 //! The caller passes the secret: the desktop app's background task keeps it
 //! in the OS keyring (`src-tauri/src/secrets.rs`), the CLI reads it from the
 //! environment or a file.
@@ -52,6 +58,8 @@ pub use pharmapos_protocol::{MAX_CHANGES_PER_PULL, MAX_EVENTS_PER_PUSH};
 
 mod backoff;
 pub use backoff::Backoff;
+mod trust;
+pub use trust::{Trust, CA_FILE_ENV};
 
 /// Why a push failed, and whether trying again later can help.
 #[derive(Debug, thiserror::Error)]
@@ -84,6 +92,20 @@ pub enum SyncError {
     /// someone must look.
     #[error("{0}")]
     Diverged(String),
+    /// The server's certificate does not chain to a root this PC trusts
+    /// (nor to head office's CA, if one was given), or is expired or for
+    /// another name. Not retryable: someone must give the CA or fix the
+    /// certificate.
+    #[error("the server's certificate is not trusted: {0} (if head office runs its own certificate authority, give its certificate in PHARMAPOS_SYNC_CA_FILE)")]
+    Untrusted(String),
+    /// The CA file given to trust cannot be used. Not retryable.
+    #[error("the CA file {} cannot be used: {reason}", path.display())]
+    CaFile {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// The store's own file refused (not configured, not owned here,
     /// storage).
     #[error(transparent)]
@@ -98,6 +120,8 @@ impl SyncError {
             SyncError::Unreachable(_) => "unreachable",
             SyncError::BadAnswer(_) => "bad_answer",
             SyncError::Diverged(_) => "chain_diverged",
+            SyncError::Untrusted(_) => "untrusted_server",
+            SyncError::CaFile { .. } => "ca_file_unusable",
             SyncError::Local(e) => e.kind(),
         }
     }
@@ -107,7 +131,7 @@ impl SyncError {
         match self {
             SyncError::Refused { retryable, .. } => *retryable,
             SyncError::Unreachable(_) | SyncError::BadAnswer(_) => true,
-            SyncError::Diverged(_) => false,
+            SyncError::Diverged(_) | SyncError::Untrusted(_) | SyncError::CaFile { .. } => false,
             SyncError::Local(e) => e.kind() == "storage",
         }
     }
@@ -120,6 +144,7 @@ impl SyncError {
                 status, details, ..
             } => json!({"status": status, "server": details}),
             SyncError::Local(e) => e.details(),
+            SyncError::CaFile { path, .. } => json!({"path": path.display().to_string()}),
             _ => json!({}),
         };
         json!({"error": {
@@ -134,15 +159,18 @@ impl SyncError {
 impl From<reqwest::Error> for SyncError {
     fn from(e: reqwest::Error) -> Self {
         if e.is_decode() {
-            SyncError::BadAnswer(e.to_string())
+            return SyncError::BadAnswer(e.to_string());
+        }
+        let mut text = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            text.push_str(&format!(": {s}"));
+            source = s.source();
+        }
+        if trust::certificate_refused(&e) {
+            SyncError::Untrusted(text)
         } else {
             // Connect, timeout, reset, incomplete answer: the line, not the store.
-            let mut text = e.to_string();
-            let mut source = std::error::Error::source(&e);
-            while let Some(s) = source {
-                text.push_str(&format!(": {s}"));
-                source = s.source();
-            }
             SyncError::Unreachable(text)
         }
     }
@@ -161,19 +189,33 @@ pub struct Client {
 }
 
 impl Client {
-    /// A client of the server at `base_url` for `store` of `installation`.
+    /// A client of the server at `base_url` for `store` of `installation`,
+    /// trusting the system's roots.
     pub fn new(
         base_url: &str,
         store: StoreId,
         installation: &str,
         secret: &str,
     ) -> Result<Client, SyncError> {
-        let http = reqwest::Client::builder()
+        Client::trusting(base_url, store, installation, secret, &Trust::system())
+    }
+
+    /// [`Client::new`] trusting `trust`'s roots for an https server.
+    pub fn trusting(
+        base_url: &str,
+        store: StoreId,
+        installation: &str,
+        secret: &str,
+        trust: &Trust,
+    ) -> Result<Client, SyncError> {
+        let builder = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
             // Progress, not a deadline (SYNC-NOTES: fixed timeouts were
             // raised again and again): a read may wait this long for bytes.
             .read_timeout(Duration::from_secs(60))
-            .user_agent(concat!("pharmapos-sync/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!("pharmapos-sync/", env!("CARGO_PKG_VERSION")));
+        let http = trust
+            .apply(builder)
             .build()
             .map_err(|e| SyncError::Unreachable(format!("no HTTP client: {e}")))?;
         Ok(Client {
@@ -388,15 +430,34 @@ async fn blocking<T: Send + 'static>(
 /// sync link names (`configure_sync`), authenticated by the store's
 /// `secret`. See the crate's documentation for the steps. A failure after
 /// the link was read is noted on the link (`get_sync_status` shows it).
+/// The server's certificate is trusted as [`Trust::from_env`] says.
 pub async fn push(db_path: &Path, store: StoreId, secret: &str) -> Result<PushReport, SyncError> {
     let mut local = Local::open(db_path.to_path_buf()).await?;
-    push_with(&mut local, store, secret).await
+    let trust = from_env(&mut local, store).await?;
+    push_with(&mut local, store, secret, &trust).await
+}
+
+/// [`push`] trusting `trust`'s roots for an https server.
+pub async fn push_trusting(
+    db_path: &Path,
+    store: StoreId,
+    secret: &str,
+    trust: &Trust,
+) -> Result<PushReport, SyncError> {
+    let mut local = Local::open(db_path.to_path_buf()).await?;
+    push_with(&mut local, store, secret, trust).await
+}
+
+/// [`Trust::from_env`], a failure noted on the store's link.
+async fn from_env(local: &mut Local, store: StoreId) -> Result<Trust, SyncError> {
+    noted(local, store, Trust::from_env()).await
 }
 
 async fn push_with(
     local: &mut Local,
     store: StoreId,
     secret: &str,
+    trust: &Trust,
 ) -> Result<PushReport, SyncError> {
     let start = local
         .with(move |db| pharmapos_engine::sync::push_start(db, store))
@@ -404,7 +465,7 @@ async fn push_with(
     local
         .with(move |db| pharmapos_engine::sync::note_attempt(db, store))
         .await?;
-    let outcome = push_from(local, store, secret, &start).await;
+    let outcome = push_from(local, store, secret, trust, &start).await;
     noted(local, store, outcome).await
 }
 
@@ -435,13 +496,15 @@ async fn push_from(
     local: &mut Local,
     store: StoreId,
     secret: &str,
+    trust: &Trust,
     start: &pharmapos_engine::sync::PushStart,
 ) -> Result<PushReport, SyncError> {
-    let client = Client::new(
+    let client = Client::trusting(
         &start.server_url,
         store,
         &start.installation_id.to_string(),
         secret,
+        trust,
     )?;
     let head = client.head(start.local_head_seq).await?;
     // The server's head is where this push starts (an answer lost on the
@@ -560,20 +623,34 @@ pub struct PullReport {
 /// reason and does not stop the rest; a failure of the line or the server
 /// stops the pull, noted on the link, and the next pull resumes from the
 /// last staged page.
+/// The server's certificate is trusted as [`Trust::from_env`] says.
 pub async fn pull(db_path: &Path, store: StoreId, secret: &str) -> Result<PullReport, SyncError> {
     let mut local = Local::open(db_path.to_path_buf()).await?;
-    pull_with(&mut local, store, secret).await
+    let trust = from_env(&mut local, store).await?;
+    pull_with(&mut local, store, secret, &trust).await
+}
+
+/// [`pull`] trusting `trust`'s roots for an https server.
+pub async fn pull_trusting(
+    db_path: &Path,
+    store: StoreId,
+    secret: &str,
+    trust: &Trust,
+) -> Result<PullReport, SyncError> {
+    let mut local = Local::open(db_path.to_path_buf()).await?;
+    pull_with(&mut local, store, secret, trust).await
 }
 
 async fn pull_with(
     local: &mut Local,
     store: StoreId,
     secret: &str,
+    trust: &Trust,
 ) -> Result<PullReport, SyncError> {
     let start = local
         .with(move |db| pharmapos_engine::sync::pull_start(db, store))
         .await?;
-    let outcome = pull_from(local, store, secret, &start).await;
+    let outcome = pull_from(local, store, secret, trust, &start).await;
     noted(local, store, outcome).await
 }
 
@@ -581,13 +658,15 @@ async fn pull_from(
     local: &mut Local,
     store: StoreId,
     secret: &str,
+    trust: &Trust,
     start: &pharmapos_engine::sync::PullStart,
 ) -> Result<PullReport, SyncError> {
-    let client = Client::new(
+    let client = Client::trusting(
         &start.server_url,
         store,
         &start.installation_id.to_string(),
         secret,
+        trust,
     )?;
     let client = &client;
     let mut directory = pharmapos_engine::sync::DirectoryReport::default();
@@ -757,12 +836,34 @@ pub struct SyncReport {
 /// What the pull applied writes events of the store's own (a transfer
 /// arrived, a receipt recorded); those are pushed too before this returns,
 /// so one sync leaves nothing of the store's behind.
+/// The server's certificate is trusted as [`Trust::from_env`] says.
 pub async fn sync(db_path: &Path, store: StoreId, secret: &str) -> Result<SyncReport, SyncError> {
     let mut local = Local::open(db_path.to_path_buf()).await?;
-    let mut push = push_with(&mut local, store, secret).await?;
-    let pull = pull_with(&mut local, store, secret).await?;
+    let trust = from_env(&mut local, store).await?;
+    sync_with(&mut local, store, secret, &trust).await
+}
+
+/// [`sync`] trusting `trust`'s roots for an https server.
+pub async fn sync_trusting(
+    db_path: &Path,
+    store: StoreId,
+    secret: &str,
+    trust: &Trust,
+) -> Result<SyncReport, SyncError> {
+    let mut local = Local::open(db_path.to_path_buf()).await?;
+    sync_with(&mut local, store, secret, trust).await
+}
+
+async fn sync_with(
+    local: &mut Local,
+    store: StoreId,
+    secret: &str,
+    trust: &Trust,
+) -> Result<SyncReport, SyncError> {
+    let mut push = push_with(local, store, secret, trust).await?;
+    let pull = pull_with(local, store, secret, trust).await?;
     if pull.applied > 0 {
-        let again = push_with(&mut local, store, secret).await?;
+        let again = push_with(local, store, secret, trust).await?;
         push.batches += again.batches;
         push.events_sent += again.events_sent;
         push.events_stored += again.events_stored;
