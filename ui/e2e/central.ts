@@ -23,7 +23,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-function listening(port: number): Promise<boolean> {
+/** Whether something listens on `port` of 127.0.0.1. */
+export function portOpen(port: number): Promise<boolean> {
   return new Promise((res) => {
     const socket = connect(port, "127.0.0.1");
     socket.once("connect", () => {
@@ -93,7 +94,7 @@ export async function startCentral(): Promise<Central> {
   const start = async () => {
     child = spawn(server, ["--database-url", dbUrl, "serve", "--listen", `127.0.0.1:${port}`], { stdio: ["ignore", "ignore", "inherit"] });
     const deadline = Date.now() + 20_000;
-    while (!(await listening(port))) {
+    while (!(await portOpen(port))) {
       if (child.exitCode !== null) throw new Error(`pharmapos-server exited with code ${child.exitCode}`);
       if (Date.now() > deadline) throw new Error("pharmapos-server did not listen within 20 s");
       await new Promise((r) => setTimeout(r, 100));

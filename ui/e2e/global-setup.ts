@@ -3,22 +3,12 @@
 // opens its own app with its own fresh database file.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, mkdirSync, rmSync } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+import { portOpen } from "./central";
 import { appBinary, DRIVER_PORT, NATIVE_PORT, SCREENSHOTS, tauriDriver } from "./paths";
 
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((res) => {
-    const socket = connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      res(true);
-    });
-    socket.once("error", () => res(false));
-  });
-}
 
 async function waitForPort(port: number, child: ChildProcess, ms: number): Promise<void> {
   const deadline = Date.now() + ms;

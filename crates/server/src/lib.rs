@@ -89,15 +89,7 @@ pub async fn migrate(url: &str) -> anyhow::Result<()> {
 
 /// A connection pool to the database at `url`.
 pub fn pool(url: &str) -> anyhow::Result<Pool> {
-    let config: tokio_postgres::Config = url.parse()?;
-    let manager = Manager::from_config(
-        config,
-        NoTls,
-        ManagerConfig {
-            recycling_method: RecyclingMethod::Fast,
-        },
-    );
-    Ok(Pool::builder(manager).max_size(16).build()?)
+    pool_of(url.parse()?)
 }
 
 /// A pool for head office's reads, to a streaming replica at `url`
@@ -112,6 +104,10 @@ pub fn read_pool(url: &str) -> anyhow::Result<Pool> {
         None => "-c default_transaction_read_only=on".to_string(),
     };
     config.options(&options);
+    pool_of(config)
+}
+
+fn pool_of(config: tokio_postgres::Config) -> anyhow::Result<Pool> {
     let manager = Manager::from_config(
         config,
         NoTls,

@@ -72,16 +72,7 @@ mod tests {
     /// The form's "Kind" offers exactly the catalogue's categories.
     #[test]
     fn the_kind_select_offers_every_category() {
-        let select = INDEX_HTML
-            .split("<select id=\"pf-category\"")
-            .nth(1)
-            .and_then(|s| s.split("</select>").next())
-            .unwrap_or_default();
-        let offered: Vec<&str> = select
-            .split("<option value=\"")
-            .skip(1)
-            .filter_map(|o| o.split('"').next())
-            .collect();
+        let offered = options_of("pf-category");
         let mut offered_sorted = offered.clone();
         offered_sorted.sort_unstable();
         let mut want = pharmapos_protocol::PRODUCT_CATEGORIES.to_vec();
@@ -92,17 +83,20 @@ mod tests {
     /// The vendor form's "Status" offers what a vendor's status may be.
     #[test]
     fn the_vendor_status_select_offers_active_and_inactive() {
-        let select = INDEX_HTML
-            .split("<select id=\"vf-status\"")
+        assert_eq!(options_of("vf-status"), ["active", "inactive"]);
+    }
+
+    /// The values the page's `<select id="{id}">` offers, in order.
+    fn options_of(id: &str) -> Vec<&'static str> {
+        INDEX_HTML
+            .split(&format!("<select id=\"{id}\""))
             .nth(1)
             .and_then(|s| s.split("</select>").next())
-            .unwrap_or_default();
-        let offered: Vec<&str> = select
+            .unwrap_or_default()
             .split("<option value=\"")
             .skip(1)
             .filter_map(|o| o.split('"').next())
-            .collect();
-        assert_eq!(offered, ["active", "inactive"]);
+            .collect()
     }
 
     /// Every module a script imports is one the server serves (a missing
