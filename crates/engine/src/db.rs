@@ -178,7 +178,7 @@ impl Db {
     /// such changes, never a durable commit after them. It may not write to
     /// the store's record: an event must never exist on the server and not
     /// on the disk, so one written here is refused and rolled back (an
-    /// `internal` error that [`is_deferred_refusal`] recognises; the
+    /// `internal` error that `is_deferred_refusal` recognises; the
     /// operation is then run again durably).
     pub fn write_deferred<T>(
         &mut self,

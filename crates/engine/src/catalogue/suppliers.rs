@@ -3,7 +3,7 @@
 //! performance metrics. Every receipt must link to an active supplier.
 //!
 //! A vendor of head office's catalogue (`catalogue_version` set, applied by
-//! sync's pull with [`apply_catalogue`]) is head office's for its name,
+//! sync's pull with `apply_catalogue`) is head office's for its name,
 //! contacts, terms, tax id, specialisations and status; the store keeps its
 //! account number, preferred flag, notes and measured performance.
 
