@@ -277,7 +277,15 @@ describe("till", () => {
     // and shows the recalled one as unsellable.
     await b.keys(["F2"]);
     await fill(b, "Search products", "Amoxi");
-    await b.$("//ul[@aria-label='Matching products']/li[@data-sku='AMOX500']").waitForDisplayed();
+    const hit = b.$("//ul[@aria-label='Matching products']/li[@data-sku='AMOX500']");
+    await hit.waitForDisplayed();
+    // Enter acts on the chosen hit of the query as typed: wait until the
+    // field names it (its results have arrived), not only until a hit shows.
+    const hitId = await hit.getAttribute("id");
+    const search = await field(b, "Search products");
+    await b.waitUntil(async () => (await search.getValue()) === "Amoxi" && (await search.getAttribute("aria-activedescendant")) === hitId, {
+      timeoutMsg: "the search never chose Amoxicillin",
+    });
     await b.keys(["Shift", "Enter"]);
     await b.keys(["Shift"]);
     const picker = "//section[@aria-label='Batches of Amoxicillin 500mg']";
