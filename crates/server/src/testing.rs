@@ -655,3 +655,35 @@ impl ProxyState {
         }
     }
 }
+
+/// A valid record of `n` sale events of `store`, written by `installation`
+/// (each hashed with `pharmapos_protocol`, chained from the genesis hash).
+pub fn chain(store: &str, installation: &str, n: i64) -> Vec<pharmapos_protocol::RecordEvent> {
+    let mut prev = pharmapos_protocol::GENESIS_HASH.to_string();
+    (1..=n)
+        .map(|seq| {
+            let mut e = pharmapos_protocol::RecordEvent {
+                format: pharmapos_protocol::FORMAT_V2,
+                id: uuid::Uuid::now_v7().to_string(),
+                store_id: store.into(),
+                installation_id: Some(installation.into()),
+                seq,
+                batch_id: None,
+                product_id: None,
+                change_type: "sale_completed".into(),
+                previous_milli: None,
+                new_milli: None,
+                user_id: "u".into(),
+                reference_id: Some(format!("sale-{seq}")),
+                notes: None,
+                created_at: "2026-12-01T10:00:00.000Z".into(),
+                batch_prev_seq: None,
+                payload: Some(format!(r#"{{"n":{seq}}}"#)),
+                hash: String::new(),
+            };
+            e.hash = pharmapos_protocol::chain_hash(&prev, &e.canonical()).unwrap();
+            prev = e.hash.clone();
+            e
+        })
+        .collect()
+}

@@ -6,40 +6,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use pharmapos_protocol::{
-    chain_hash, ErrorBody, Head, PushRequest, RecordEvent, FORMAT_V2, GENESIS_HASH,
-    INSTALLATION_HEADER, STORE_HEADER,
+    ErrorBody, Head, PushRequest, RecordEvent, INSTALLATION_HEADER, STORE_HEADER,
 };
-use pharmapos_server::testing::{serve, Pg};
-
-fn chain(store: &str, installation: &str, n: i64) -> Vec<RecordEvent> {
-    let mut prev = GENESIS_HASH.to_string();
-    (1..=n)
-        .map(|seq| {
-            let mut e = RecordEvent {
-                format: FORMAT_V2,
-                id: uuid::Uuid::now_v7().to_string(),
-                store_id: store.into(),
-                installation_id: Some(installation.into()),
-                seq,
-                batch_id: None,
-                product_id: None,
-                change_type: "sale_completed".into(),
-                previous_milli: None,
-                new_milli: None,
-                user_id: "u".into(),
-                reference_id: Some(format!("sale-{seq}")),
-                notes: None,
-                created_at: "2026-12-01T10:00:00.000Z".into(),
-                batch_prev_seq: None,
-                payload: Some(format!(r#"{{"n":{seq}}}"#)),
-                hash: String::new(),
-            };
-            e.hash = chain_hash(&prev, &e.canonical()).unwrap();
-            prev = e.hash.clone();
-            e
-        })
-        .collect()
-}
+use pharmapos_server::testing::{chain, serve, Pg};
 
 struct Store {
     base: String,

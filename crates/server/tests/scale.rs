@@ -7,45 +7,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use pharmapos_protocol::{
-    chain_hash, Head, PushRequest, RecordEvent, FORMAT_V2, GENESIS_HASH, INSTALLATION_HEADER,
-    STORE_HEADER,
-};
-use pharmapos_server::testing::{free_port, migrate_to, poll, LoadBalancer, Pg};
+use pharmapos_protocol::{Head, PushRequest, RecordEvent, INSTALLATION_HEADER, STORE_HEADER};
+use pharmapos_server::testing::{chain, free_port, migrate_to, poll, LoadBalancer, Pg};
 use serde_json::Value;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
-
-fn chain(store: &str, installation: &str, n: i64) -> Vec<RecordEvent> {
-    let mut prev = GENESIS_HASH.to_string();
-    (1..=n)
-        .map(|seq| {
-            let mut e = RecordEvent {
-                format: FORMAT_V2,
-                id: uuid::Uuid::now_v7().to_string(),
-                store_id: store.into(),
-                installation_id: Some(installation.into()),
-                seq,
-                batch_id: None,
-                product_id: None,
-                change_type: "sale_completed".into(),
-                previous_milli: None,
-                new_milli: None,
-                user_id: "u".into(),
-                reference_id: Some(format!("sale-{seq}")),
-                notes: None,
-                created_at: "2026-12-01T10:00:00.000Z".into(),
-                batch_prev_seq: None,
-                payload: Some(format!(r#"{{"n":{seq}}}"#)),
-                hash: String::new(),
-            };
-            e.hash = chain_hash(&prev, &e.canonical()).unwrap();
-            prev = e.hash.clone();
-            e
-        })
-        .collect()
-}
 
 /// A store that pushes over raw HTTP, its whole record made up front.
 struct Store {
