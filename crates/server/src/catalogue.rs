@@ -23,7 +23,8 @@
 //!   the oldest running transaction (as the mailbox), so a reader never
 //!   skips one.
 
-use crate::{caller, feed_snapshot, require_admin, ApiError, FeedPage};
+use crate::feed::{feed_query, FeedPage};
+use crate::{caller, require_admin, ApiError};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::get;
@@ -436,6 +437,7 @@ async fn publish<I: Input>(
             "INSERT INTO {table} (id, {key}, version, body, updated_by) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (id) DO UPDATE SET {key} = EXCLUDED.{key}, version = EXCLUDED.version, body = EXCLUDED.body,
                     updated_by = EXCLUDED.updated_by, updated_at = now(), xid = pg_current_xact_id(),
+                    tl = pharmapos_timeline(),
                     seq = nextval('catalogue_seq')"
         ),
         &[&id, &item.key(), &version, &text, &admin],
@@ -566,20 +568,17 @@ async fn feed(
     let who = caller(&headers)?;
     let page = FeedPage::new(q.after, q.limit, "catalogue")?;
     let mut client = pool.get().await?;
-    let tx = feed_snapshot(&mut client, &who).await?;
+    let (tx, page) = page.open(&mut client, &who).await?;
     // Products and vendors share the feed's sequence: one order, one cursor.
+    let cols = ["xid", "seq", "tl"];
     let rows = tx
         .query(
-            "SELECT xid::text, seq, kind, body FROM (
-                 SELECT xid, seq, 'product' AS kind, body FROM catalogue_products
-                  WHERE (xid, seq) > ($1::text::xid8, $2)
-                    AND xid < pg_snapshot_xmin(pg_current_snapshot())
-                 UNION ALL
-                 SELECT xid, seq, 'vendor', body FROM catalogue_vendors
-                  WHERE (xid, seq) > ($1::text::xid8, $2)
-                    AND xid < pg_snapshot_xmin(pg_current_snapshot())
-             ) feed ORDER BY xid, seq LIMIT $3",
-            &[&page.xid, &page.id, &page.fetch()],
+            &format!(
+                "SELECT xid::text, seq, kind, body FROM ({} UNION ALL {}) feed ORDER BY xid, seq LIMIT $4",
+                feed_query("xid, seq, 'product' AS kind, body", "catalogue_products", "TRUE", cols, 1),
+                feed_query("xid, seq, 'vendor' AS kind, body", "catalogue_vendors", "TRUE", cols, 1),
+            ),
+            &[&page.xid, &page.id, &page.since, &page.fetch()],
         )
         .await?;
     tx.commit().await?;
@@ -594,11 +593,11 @@ async fn feed(
             CatalogueItem::Product(serde_json::from_str(body).map_err(internal)?)
         };
         entries.push(CatalogueEntry {
-            cursor: format!("{x}.{s}"),
+            cursor: page.cursor(&x, s),
             item,
         });
     }
-    let next_cursor = entries.last().map_or(page.after, |e| e.cursor.clone());
+    let next_cursor = page.next(entries.last().map(|e| &e.cursor));
     Ok(Json(CataloguePage {
         entries,
         next_cursor,

@@ -45,7 +45,7 @@ use deadpool_postgres::{Manager, ManagerConfig, RecyclingMethod};
 use pharmapos_protocol::{
     addressed_to, verify_continuation, Directory, DirectoryEntry, ErrorBody, Head, PullAnswer,
     PulledChange, PushRequest, RecordEvent, WireError, GENESIS_HASH, INSTALLATION_HEADER,
-    LOCAL_HEAD_HEADER, MAX_CHANGES_PER_PULL, MAX_EVENTS_PER_PUSH, PULL_START, STORE_HEADER,
+    LOCAL_HEAD_HEADER, MAX_EVENTS_PER_PUSH, STORE_HEADER,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -60,7 +60,9 @@ pub use admin::{add_admin, require_admin};
 /// The server's connection pool (what [`pool`] makes).
 pub use deadpool_postgres::Pool;
 mod catalogue;
+mod feed;
 pub use catalogue::{publish_product, publish_vendor, ProductInput, VendorInput};
+use feed::{feed_query, FeedPage};
 mod ho;
 pub mod limits;
 pub use limits::RateLimit;
@@ -679,90 +681,14 @@ async fn store_events(
 /// The parameters of every feed (`GET /v1/pull`, `/v1/stores`, `/v1/catalogue`).
 #[derive(Debug, serde::Deserialize)]
 pub(crate) struct PullQuery {
-    /// The last row taken ([`PULL_START`] for none).
+    /// The last row taken ([`pharmapos_protocol::PULL_START`] for none).
     pub(crate) after: Option<String>,
-    /// Most rows wanted (at most [`MAX_CHANGES_PER_PULL`]).
+    /// Most rows wanted (at most [`pharmapos_protocol::MAX_CHANGES_PER_PULL`]).
     pub(crate) limit: Option<usize>,
 }
 
-/// A cursor: the writing transaction's id and the row's (see migration V2).
-pub(crate) fn parse_cursor(s: &str) -> Option<(u64, i64)> {
-    let (xid, id) = s.split_once('.')?;
-    Some((xid.parse().ok()?, id.parse().ok()?))
-}
-
-/// A feed request checked (the mailbox, the directory, the catalogue):
-/// where it starts and how many rows it wants.
-pub(crate) struct FeedPage {
-    /// The cursor as given ([`PULL_START`] when none).
-    pub after: String,
-    /// Its transaction id, as text for `::xid8`.
-    pub xid: String,
-    /// Its row.
-    pub id: i64,
-    /// Rows wanted.
-    pub limit: usize,
-}
-
-impl FeedPage {
-    /// Checks `after` and `limit` (1 to [`MAX_CHANGES_PER_PULL`]); `what`
-    /// names the feed in the refusal.
-    pub(crate) fn new(
-        after: Option<String>,
-        limit: Option<usize>,
-        what: &str,
-    ) -> Result<FeedPage, ApiError> {
-        let after = after.unwrap_or_else(|| PULL_START.to_string());
-        let (xid, id) = parse_cursor(&after).ok_or_else(|| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_input",
-                format!("'{after}' is not a {what} cursor (the next_cursor of an earlier answer, or {PULL_START})"),
-            )
-        })?;
-        let limit = limit.unwrap_or(MAX_CHANGES_PER_PULL);
-        if limit == 0 || limit > MAX_CHANGES_PER_PULL {
-            return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_input",
-                format!("limit must be 1 to {MAX_CHANGES_PER_PULL}"),
-            )
-            .with(json!({"max": MAX_CHANGES_PER_PULL})));
-        }
-        Ok(FeedPage {
-            after,
-            xid: xid.to_string(),
-            id,
-            limit,
-        })
-    }
-
-    /// One row more than the page: whether there is more.
-    pub(crate) fn fetch(&self) -> i64 {
-        self.limit as i64 + 1
-    }
-}
-
-/// A read-only snapshot for reading a feed (its `pg_current_snapshot` is
-/// what the gap-free rule compares with), the caller authenticated in it.
-pub(crate) async fn feed_snapshot<'a>(
-    client: &'a mut deadpool_postgres::Client,
-    who: &Caller,
-) -> Result<deadpool_postgres::Transaction<'a>, ApiError> {
-    let tx = client
-        .build_transaction()
-        .read_only(true)
-        .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
-        .start()
-        .await?;
-    authenticate(&tx, who, false).await?;
-    Ok(tx)
-}
-
-/// The changes addressed to the caller after its cursor. Only rows written
-/// by transactions older than every transaction still running are handed
-/// out (`pg_snapshot_xmin`), so a row committed later can never land behind
-/// a cursor already given: the pull never skips, and never locks a table.
+/// The changes addressed to the caller after its cursor, gap-free and
+/// across failovers as every feed is (`feed.rs`).
 async fn pull(
     State(pool): State<Pool>,
     headers: HeaderMap,
@@ -771,16 +697,26 @@ async fn pull(
     let who = caller(&headers)?;
     let page = FeedPage::new(q.after, q.limit, "pull")?;
     let mut client = pool.get().await?;
-    let tx = feed_snapshot(&mut client, &who).await?;
+    let (tx, page) = page.open(&mut client, &who).await?;
     let rows = tx
         .query(
-            "SELECT xid::text, id, event FROM mailbox
-              WHERE to_store_id = $1
-                AND (xid, id) > ($2::text::xid8, $3)
-                AND xid < pg_snapshot_xmin(pg_current_snapshot())
-              ORDER BY xid, id
-              LIMIT $4",
-            &[&who.store_id, &page.xid, &page.id, &page.fetch()],
+            &format!(
+                "SELECT xid::text, id, event FROM ({}) f ORDER BY xid, id LIMIT $5",
+                feed_query(
+                    "xid, id, event",
+                    "mailbox",
+                    "to_store_id = $1",
+                    ["xid", "id", "tl"],
+                    2
+                )
+            ),
+            &[
+                &who.store_id,
+                &page.xid,
+                &page.id,
+                &page.since,
+                &page.fetch(),
+            ],
         )
         .await?;
     tx.commit().await?;
@@ -794,8 +730,8 @@ async fn pull(
     let more = rows.len() > page.limit;
     let mut changes = Vec::with_capacity(rows.len().min(page.limit));
     for r in rows.iter().take(page.limit) {
-        let (x, i, text): (String, i64, String) = (r.get(0), r.get(1), r.get(2));
-        let event: RecordEvent = serde_json::from_str(&text).map_err(|e| {
+        let (x, i, text): (&str, i64, &str) = (r.get(0), r.get(1), r.get(2));
+        let event: RecordEvent = serde_json::from_str(text).map_err(|e| {
             ApiError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -803,11 +739,11 @@ async fn pull(
             )
         })?;
         changes.push(PulledChange {
-            cursor: format!("{x}.{i}"),
+            cursor: page.cursor(x, i),
             event,
         });
     }
-    let next_cursor = changes.last().map_or(page.after, |c| c.cursor.clone());
+    let next_cursor = page.next(changes.last().map(|c| &c.cursor));
     Ok(Json(PullAnswer {
         store_id: who.store_id,
         changes,
@@ -826,22 +762,31 @@ async fn directory(
     let who = caller(&headers)?;
     let page = FeedPage::new(q.after, q.limit, "directory")?;
     let mut client = pool.get().await?;
-    let tx = feed_snapshot(&mut client, &who).await?;
+    let (tx, page) = page.open(&mut client, &who).await?;
     let rows = tx
         .query(
-            "SELECT id, code, name, timezone, currency, dir_xid::text, dir_seq FROM stores
-              WHERE (dir_xid, dir_seq) > ($1::text::xid8, $2)
-                AND dir_xid < pg_snapshot_xmin(pg_current_snapshot())
-              ORDER BY dir_xid, dir_seq LIMIT $3",
-            &[&page.xid, &page.id, &page.fetch()],
+            &format!(
+                "SELECT id, code, name, timezone, currency, dir_xid::text, dir_seq FROM ({}) f
+                  ORDER BY dir_xid, dir_seq LIMIT $4",
+                feed_query(
+                    "id, code, name, timezone, currency, dir_xid, dir_seq",
+                    "stores",
+                    "TRUE",
+                    ["dir_xid", "dir_seq", "dir_tl"],
+                    1
+                )
+            ),
+            &[&page.xid, &page.id, &page.since, &page.fetch()],
         )
         .await?;
     tx.commit().await?;
     let more = rows.len() > page.limit;
     let rows = &rows[..rows.len().min(page.limit)];
-    let next_cursor = rows.last().map_or(page.after, |r| {
-        format!("{}.{}", r.get::<_, String>(5), r.get::<_, i64>(6))
-    });
+    let next_cursor = page.next(
+        rows.last()
+            .map(|r| page.cursor(r.get(5), r.get(6)))
+            .as_ref(),
+    );
     Ok(Json(Directory {
         stores: rows
             .iter()

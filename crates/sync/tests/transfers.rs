@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{call, configure, demo, ikeja, open, product_input, Store};
+use common::{call, configure, demo, events_of, ikeja, open, publish_from, transfer, Store};
 use pharmapos_engine::ids::StoreId;
 use pharmapos_server::testing::{serve, Pg};
 use pharmapos_sync::{pull, sync};
@@ -38,18 +38,6 @@ fn head(path: &Path, store: StoreId) -> i64 {
         .map_or(0, |h| h.seq)
 }
 
-fn events_of(path: &Path, store: StoreId, kind: &str) -> usize {
-    let mut db = open(path);
-    db.read(|tx| {
-        Ok(tx.query_row(
-            "SELECT COUNT(*) FROM inventory_audit WHERE store_id = ?1 AND change_type = ?2",
-            rusqlite::params![store, kind],
-            |r| r.get::<_, i64>(0),
-        )?)
-    })
-    .unwrap() as usize
-}
-
 fn ikeja_status(s: &Store) -> Value {
     let mut db = open(&s.path);
     call(
@@ -64,19 +52,6 @@ fn verify(path: &Path, user: &str) {
     let mut db = open(path);
     let v = call(&mut db, user, "verify", json!({}));
     assert_eq!(v["ok"], json!(true), "{v}");
-}
-
-fn transfer(path: &Path, user: &str, id: &str) -> Value {
-    let mut db = open(path);
-    call(&mut db, user, "get_transfer", json!({"transfer_id": id}))
-}
-
-/// Head office publishes `product` as Lekki's file has it (its id, SKU,
-/// name, unit, price): how a chain's catalogue starts from its first store.
-async fn publish_from(pool: &pharmapos_server::Pool, path: &Path, product: &str) {
-    pharmapos_server::publish_product(pool, "hq", product, product_input(path, product))
-        .await
-        .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

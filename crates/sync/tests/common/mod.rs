@@ -137,3 +137,31 @@ pub fn product_input(path: &Path, product: &str) -> pharmapos_server::ProductInp
         status: "active".into(),
     }
 }
+
+/// How many events of `kind` the store's record holds.
+pub fn events_of(path: &Path, store: StoreId, kind: &str) -> usize {
+    let mut db = open(path);
+    db.read(|tx| {
+        Ok(tx.query_row(
+            "SELECT COUNT(*) FROM inventory_audit WHERE store_id = ?1 AND change_type = ?2",
+            rusqlite::params![store, kind],
+            |r| r.get::<_, i64>(0),
+        )?)
+    })
+    .unwrap() as usize
+}
+
+/// A transfer as `user` of the file sees it.
+pub fn transfer(path: &Path, user: &str, id: &str) -> Value {
+    let mut db = open(path);
+    call(&mut db, user, "get_transfer", json!({"transfer_id": id}))
+}
+
+/// Head office publishes `product` as the file at `path` has it (its id,
+/// SKU, name, unit, price): how a chain's catalogue starts from its first
+/// store.
+pub async fn publish_from(pool: &pharmapos_server::Pool, path: &Path, product: &str) {
+    pharmapos_server::publish_product(pool, "hq", product, product_input(path, product))
+        .await
+        .unwrap();
+}
