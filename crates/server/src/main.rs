@@ -140,7 +140,10 @@ async fn serve(settings: pharmapos_server::config::Settings) -> anyhow::Result<(
     // A certificate or key the server cannot use stops it before it
     // touches the database or the port.
     let tls = match &settings.tls {
-        Some(files) => Some(pharmapos_server::tls::load(&files.cert, &files.key)?),
+        Some(files) => Some(pharmapos_server::tls::Certificates::open(
+            &files.cert,
+            &files.key,
+        )?),
         None => None,
     };
     pharmapos_server::migrate(&settings.database_url).await?;
@@ -163,6 +166,7 @@ async fn serve(settings: pharmapos_server::config::Settings) -> anyhow::Result<(
     };
     match tls {
         Some(tls) => {
+            reload_on_hangup(tls.clone());
             log::info!("listening on https://{}", listener.local_addr()?);
             pharmapos_server::serve_tls(listener, router, tls, shutdown).await?;
         }
@@ -177,4 +181,34 @@ async fn serve(settings: pharmapos_server::config::Settings) -> anyhow::Result<(
         }
     }
     Ok(())
+}
+
+/// Reads the certificate and key again on each SIGHUP (what a renewal
+/// hook such as certbot's `--deploy-hook` sends), saying in the log whether
+/// the new one is served or why the previous one still is.
+fn reload_on_hangup(tls: std::sync::Arc<pharmapos_server::tls::Certificates>) {
+    #[cfg(unix)]
+    tokio::spawn(async move {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut hangups = match signal(SignalKind::hangup()) {
+            Ok(s) => s,
+            Err(e) => {
+                log::warn!("cannot listen for SIGHUP (the certificate is read at start only): {e}");
+                return;
+            }
+        };
+        while hangups.recv().await.is_some() {
+            match tls.reload() {
+                Ok(()) => log::info!(
+                    "SIGHUP: TLS certificate reloaded from {}",
+                    tls.cert_path().display()
+                ),
+                Err(e) => log::error!(
+                    "SIGHUP: TLS certificate not reloaded, still serving the previous one: {e}"
+                ),
+            }
+        }
+    });
+    #[cfg(not(unix))]
+    let _ = tls;
 }

@@ -389,7 +389,7 @@ pub async fn serve_limited(url: &str, limit: crate::RateLimit) -> String {
 /// these PEM files; answers its base URL (`https://127.0.0.1:PORT`). It
 /// runs until the runtime ends.
 pub async fn serve_tls(url: &str, cert: &std::path::Path, key: &std::path::Path) -> String {
-    let tls = crate::tls::load(cert, key).unwrap();
+    let tls = crate::tls::Certificates::open(cert, key).unwrap();
     crate::migrate(url).await.unwrap();
     let pool = crate::pool(url).unwrap();
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();

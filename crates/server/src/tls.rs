@@ -7,6 +7,11 @@
 //! that is not the certificate's. The server checks this before it
 //! touches the database or the port, so a bad file stops it at once.
 //!
+//! [`Certificates`] holds what [`load`] read and reads the files again on
+//! [`Certificates::reload`] (the binary does on SIGHUP): a renewed
+//! certificate is served without a restart, and a reload that fails keeps
+//! the certificate in use.
+//!
 //! [`serve_tls`] serves a router on a bound listener. Handshakes run
 //! concurrently (one slow or silent client cannot hold up the others) and
 //! are given [`HANDSHAKE_TIMEOUT`]; a failed handshake (plain HTTP sent to
@@ -17,8 +22,8 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::path::Path;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 use axum::Router;
@@ -76,18 +81,65 @@ pub fn load(cert: &Path, key: &Path) -> anyhow::Result<Arc<ServerConfig>> {
     Ok(Arc::new(config))
 }
 
+/// The server's certificate and key, as read from their files, which can be
+/// read again while the server runs: certificates are renewed every few
+/// months (every 60 to 90 days with Let's Encrypt), and a restart for each
+/// would drop the requests in flight.
+pub struct Certificates {
+    cert: PathBuf,
+    key: PathBuf,
+    current: RwLock<Arc<ServerConfig>>,
+}
+
+impl Certificates {
+    /// Reads the certificate chain and key ([`load`], with its errors).
+    pub fn open(cert: &Path, key: &Path) -> anyhow::Result<Arc<Certificates>> {
+        Ok(Arc::new(Certificates {
+            cert: cert.to_path_buf(),
+            key: key.to_path_buf(),
+            current: RwLock::new(load(cert, key)?),
+        }))
+    }
+
+    /// Reads the same files again. Handshakes from now on present what
+    /// they hold; connections already open keep what they began with. On
+    /// an error (a file half written, a key that is not the certificate's)
+    /// nothing changes: the server goes on with the certificate it has.
+    pub fn reload(&self) -> anyhow::Result<()> {
+        let next = load(&self.cert, &self.key)?;
+        // A panic cannot happen while the lock is held (an assignment), so
+        // a poisoned lock still holds a whole value.
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = next;
+        Ok(())
+    }
+
+    /// The certificate file (for messages).
+    pub fn cert_path(&self) -> &Path {
+        &self.cert
+    }
+
+    fn acceptor(&self) -> TlsAcceptor {
+        TlsAcceptor::from(
+            self.current
+                .read()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone(),
+        )
+    }
+}
+
 /// Serves `router` over HTTPS on `listener` with `tls` until `shutdown`
-/// completes, then lets the requests in flight finish.
+/// completes, then lets the requests in flight finish. Each handshake uses
+/// the certificate `tls` holds at the time.
 pub async fn serve_tls(
     listener: TcpListener,
     router: Router,
-    tls: Arc<ServerConfig>,
+    tls: Arc<Certificates>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let local = listener.local_addr()?;
     let (tx, rx) = mpsc::channel(64);
-    let acceptor = TlsAcceptor::from(tls);
-    let accepting = tokio::spawn(accept_loop(listener, acceptor, tx));
+    let accepting = tokio::spawn(accept_loop(listener, tls, tx));
     let served = axum::serve(
         TlsListener {
             handshaken: rx,
@@ -107,7 +159,7 @@ pub async fn serve_tls(
 /// finished ones go to `tx`. Ends when the server drops the other end.
 async fn accept_loop(
     listener: TcpListener,
-    acceptor: TlsAcceptor,
+    tls: Arc<Certificates>,
     tx: mpsc::Sender<(TlsStream<TcpStream>, SocketAddr)>,
 ) {
     loop {
@@ -124,7 +176,7 @@ async fn accept_loop(
                 }
             },
         };
-        let acceptor = acceptor.clone();
+        let acceptor = tls.acceptor();
         let tx = tx.clone();
         tokio::spawn(async move {
             match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {

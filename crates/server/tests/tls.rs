@@ -4,6 +4,8 @@
 //! client that trusts the CA, refuses one that does not and plain HTTP, and
 //! stops cleanly on Ctrl-C; a certificate or key it cannot use stops it
 //! before it starts, with one line saying why; `tls::load` names each fault.
+//! On SIGHUP it serves a renewed certificate, and keeps the one it has when
+//! the new files are unusable.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -11,6 +13,8 @@ use pharmapos_server::testing::{Pg, TestPki};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 
 /// The server binary, killed if still running when dropped.
 struct Server {
@@ -46,7 +50,13 @@ fn server() -> Command {
 
 /// Starts `cmd` and waits for its "listening on" line; answers the server
 /// and the URL it printed.
-fn start(mut cmd: Command) -> (Server, String) {
+fn start(cmd: Command) -> (Server, String) {
+    let (server, url, _log) = start_logged(cmd);
+    (server, url)
+}
+
+/// [`start`], with the rest of the server's log, line by line.
+fn start_logged(mut cmd: Command) -> (Server, String, mpsc::Receiver<String>) {
     let mut child = cmd
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -64,8 +74,25 @@ fn start(mut cmd: Command) -> (Server, String) {
         }
     };
     // Keep reading its log so it never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    (server, url)
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    (server, url, rx)
+}
+
+/// Waits (10 s at most) for a log line containing `needle`.
+fn wait_for(log: &mpsc::Receiver<String>, needle: &str) -> String {
+    loop {
+        let line = log
+            .recv_timeout(Duration::from_secs(10))
+            .unwrap_or_else(|e| panic!("no log line with '{needle}': {e}"));
+        if line.contains(needle) {
+            return line;
+        }
+    }
 }
 
 fn client(ca: Option<&Path>) -> reqwest::Client {
@@ -167,6 +194,67 @@ async fn without_tls_settings_the_binary_serves_plain_http() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_sighup_the_binary_serves_a_renewed_certificate_and_keeps_its_own_if_the_new_is_bad() {
+    let (first, renewed) = (TestPki::new(), TestPki::new());
+    let pg = Pg::start();
+    let db = pg.database("server_tls_reload").await;
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    let install = |c: &Path, k: &Path| {
+        std::fs::copy(c, &cert).unwrap();
+        std::fs::copy(k, &key).unwrap();
+    };
+    install(&first.cert, &first.key);
+    let mut cmd = server();
+    cmd.args(["serve", "--listen", "127.0.0.1:0", "--database-url", &db])
+        .arg("--tls-cert")
+        .arg(&cert)
+        .arg("--tls-key")
+        .arg(&key);
+    let (server, url, log) = start_logged(cmd);
+    let served_to = |ca: &Path| {
+        let (ca, url) = (ca.to_path_buf(), url.clone());
+        async move {
+            client(Some(&ca))
+                .get(format!("{url}/healthz"))
+                .send()
+                .await
+                .is_ok()
+        }
+    };
+    let hangup = || {
+        let pid = server.child.id().to_string();
+        assert!(Command::new("kill")
+            .args(["-HUP", &pid])
+            .status()
+            .unwrap()
+            .success());
+    };
+    assert!(served_to(&first.ca).await);
+    assert!(!served_to(&renewed.ca).await);
+
+    // Renewed: the new files in place, then SIGHUP.
+    install(&renewed.cert, &renewed.key);
+    hangup();
+    let line = wait_for(&log, "SIGHUP");
+    assert!(line.contains("TLS certificate reloaded"), "{line}");
+    assert!(served_to(&renewed.ca).await);
+    assert!(!served_to(&first.ca).await);
+
+    // A bad renewal (the key is another certificate's): said, and the
+    // certificate in use stays.
+    install(&first.cert, &renewed.key);
+    hangup();
+    let line = wait_for(&log, "SIGHUP");
+    assert!(
+        line.contains("not reloaded") && line.contains("cannot serve the certificate"),
+        "{line}"
+    );
+    assert!(served_to(&renewed.ca).await);
+    assert!(!served_to(&first.ca).await);
 }
 
 /// Runs the binary to its end; its exit status and standard error.
