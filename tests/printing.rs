@@ -93,8 +93,8 @@ fn sell(state: &AppState, quantity: u32, tender: &str, amount: &str) -> Value {
     )
 }
 
-/// A cart's edits change only the cart (screens refresh; sync and the
-/// alert sweep are not woken); the sale changes the store's record.
+/// A cart's edits change only the cart (no screen refreshes, and sync and
+/// the alert sweep are not woken); the sale changes the store's record.
 #[test]
 fn a_carts_edits_change_only_the_cart_and_the_sale_the_record() {
     let (_dir, state) = store();

@@ -7,6 +7,7 @@
 //! session held here; no command takes a user id from the UI.
 
 use std::path::PathBuf;
+use std::time::Instant;
 
 use pharmapos_engine::auth::{SignInRequest, SignedInUser, UserSummary};
 use pharmapos_engine::demo::DemoRequest;
@@ -50,6 +51,40 @@ where
     })
     .await
     .map_err(|e| ApiError::internal("background task", e))?
+}
+
+/// [`blocking`], timed: logs the shell's share of `what` at debug level
+/// (`RUST_LOG=pharmapos::ipc=debug`): how long it waited for a blocking
+/// thread, then for the database, and ran. The till's webview benchmark
+/// reads these to tell where a slow round trip spent its time.
+pub(crate) async fn timed_blocking<T, F>(app: &AppHandle, what: &str, f: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
+{
+    let entered = Instant::now();
+    let (result, queued, waited, ran) = blocking(app, move |s| {
+        let queued = entered.elapsed();
+        crate::state::take_db_wait();
+        let started = Instant::now();
+        let result = f(s);
+        Ok((
+            result,
+            queued,
+            crate::state::take_db_wait(),
+            started.elapsed(),
+        ))
+    })
+    .await?;
+    log::debug!(
+        target: "pharmapos::ipc",
+        "{what} queued_us={} waited_us={} ran_us={} shell_us={}",
+        queued.as_micros(),
+        waited.as_micros(),
+        ran.as_micros(),
+        entered.elapsed().as_micros()
+    );
+    result
 }
 
 /// Emits [`DATA_CHANGED`] for `command`.
@@ -111,13 +146,15 @@ pub async fn current_session(app: AppHandle) -> Result<Option<SessionInfo>, ApiE
 #[tauri::command]
 pub async fn call(app: AppHandle, name: String, input: Value) -> Result<Value, ApiError> {
     let command = name.clone();
-    let (response, what) = blocking(&app, move |s| s.call(&name, input)).await?;
+    let (response, what) = timed_blocking(&app, &command, move |s| s.call(&name, input)).await?;
     match what {
         crate::state::Changed::Nothing => {}
-        // A scan at the till: screens refresh, but there is nothing for
-        // sync to send and no stock for the alert sweep to look at, so the
-        // till's next scan does not queue behind them.
-        crate::state::Changed::CartOnly => notify(&app, &command),
+        // A scan at the till: the till draws the cart from the answer, and
+        // nothing else shows an open cart (held carts are not open ones),
+        // so no screen refreshes, sync has nothing to send and the alert
+        // sweep no stock to look at. An event here cost every scan a hop
+        // through the window's main thread and a read of the held carts.
+        crate::state::Changed::CartOnly => {}
         crate::state::Changed::Record => changed(&app, &command),
     }
     Ok(response)

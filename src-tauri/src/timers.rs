@@ -1,5 +1,5 @@
-//! The shell's background timers. Alerts: soon after start and every two
-//! minutes, run the alert sweep as whoever is signed in
+//! The shell's background timers. Alerts: every two minutes, run the alert
+//! sweep as whoever is signed in
 //! ([`AppState::sweep_alerts`]; sign-in runs one too), a second after any
 //! change a sweep of only what changed (so the sale that empties a shelf
 //! raises its alert at once, while the sale itself stays as short as it
@@ -20,7 +20,7 @@ use tauri::AppHandle;
 use tokio::sync::Notify;
 use tokio::time::MissedTickBehavior;
 
-use crate::commands::{blocking, notify};
+use crate::commands::{notify, timed_blocking};
 use crate::state::AppState;
 
 /// How often lapsed holds are released.
@@ -33,7 +33,11 @@ pub async fn release_lapsed_holds_every(app: AppHandle, period: Duration) {
     ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
-        match blocking(&app, |s: &AppState| s.release_lapsed_holds()).await {
+        match timed_blocking(&app, "timer:release_lapsed_holds", |s: &AppState| {
+            s.release_lapsed_holds()
+        })
+        .await
+        {
             Ok(0) => {}
             Ok(n) => {
                 log::info!("released {n} lapsed hold(s)");
@@ -41,7 +45,11 @@ pub async fn release_lapsed_holds_every(app: AppHandle, period: Duration) {
             }
             Err(e) => log::warn!("releasing lapsed holds failed: {e}"),
         }
-        match blocking(&app, |s: &AppState| s.sweep_open_vials()).await {
+        match timed_blocking(&app, "timer:sweep_open_vials", |s: &AppState| {
+            s.sweep_open_vials()
+        })
+        .await
+        {
             Ok(0) => {}
             Ok(n) => {
                 log::info!("closed {n} vial(s) past their window");
@@ -62,7 +70,12 @@ pub async fn sweep_alerts_once(app: &AppHandle) {
 }
 
 async fn sweep(app: &AppHandle, changed_only: bool) {
-    match blocking(app, move |s: &AppState| s.sweep_alerts(changed_only)).await {
+    let what = if changed_only {
+        "timer:alert_sweep_changed"
+    } else {
+        "timer:alert_sweep"
+    };
+    match timed_blocking(app, what, move |s: &AppState| s.sweep_alerts(changed_only)).await {
         Ok(Some(r)) if r.raised > 0 || r.resolved > 0 => {
             log::info!("alert sweep: {} raised, {} resolved", r.raised, r.resolved);
             notify(app, "run_alert_sweep");
@@ -72,10 +85,12 @@ async fn sweep(app: &AppHandle, changed_only: bool) {
     }
 }
 
-/// Ticks forever: the first sweep a few seconds after start, then every
-/// `period`.
+/// Ticks forever, a sweep every `period`. The first is one period after
+/// start: nobody is signed in before then (a sweep runs as someone), and
+/// signing in runs one; a tick a few seconds after start ran a second full
+/// sweep right behind it.
 pub async fn sweep_alerts_every(app: AppHandle, period: Duration) {
-    let first = tokio::time::Instant::now() + Duration::from_secs(5);
+    let first = tokio::time::Instant::now() + period;
     let mut ticks = tokio::time::interval_at(first, period);
     ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
     loop {

@@ -349,6 +349,17 @@ impl Db {
         self.run_op::<O, T>(session, commit, f)
     }
 
+    /// Runs `f` as [`Db::execute_as`] does, checked for `O`'s permission,
+    /// but in a read transaction: the first step of an operation split in
+    /// two ([`crate::alerts::sweep::SweepPlan`]).
+    pub(crate) fn read_as<O: Operation, T>(
+        &mut self,
+        session: &Session,
+        f: impl FnOnce(&Ctx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        self.run_op::<O, T>(session, Commit::Read, f)
+    }
+
     fn run_op<O: Operation, T>(
         &mut self,
         session: &Session,

@@ -10,7 +10,7 @@ use chrono::Duration;
 use common::*;
 use pharmapos_engine::alerts::list::{AcknowledgeAlert, DismissAlert, ListAlerts, ResolveAlert};
 use pharmapos_engine::alerts::reorder::ListReorderRecommendations;
-use pharmapos_engine::alerts::sweep::{RunAlertSweep, UpdateAlertSettings};
+use pharmapos_engine::alerts::sweep::{RunAlertSweep, SweepPlan, UpdateAlertSettings};
 use pharmapos_engine::alerts::{AlertStatus, AlertType, Severity};
 use pharmapos_engine::catalogue::products::{ProductFields, Thresholds};
 use pharmapos_engine::ids::ProductId;
@@ -26,6 +26,27 @@ fn open_alerts(fx: &mut Fx, t: AlertType) -> Vec<pharmapos_engine::alerts::list:
         ..Default::default()
     })
     .rows
+}
+
+/// V26's running counts of open alerts agree with counting them.
+fn counts_agree(fx: &Fx) {
+    let raw = fx.raw();
+    let rows = |sql: &str| -> Vec<(String, String, i64)> {
+        raw.prepare(sql)
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let counted = rows(
+        "SELECT store_id, severity, COUNT(*) FROM alerts WHERE status IN ('active', 'acknowledged')
+          GROUP BY 1, 2 ORDER BY 1, 2",
+    );
+    let kept =
+        rows("SELECT store_id, severity, n FROM alert_open_counts WHERE n > 0 ORDER BY 1, 2");
+    assert!(!counted.is_empty(), "nothing open to count");
+    assert_eq!(kept, counted);
 }
 
 fn sweep(fx: &mut Fx) -> pharmapos_engine::alerts::sweep::SweepResult {
@@ -148,11 +169,13 @@ fn expiring_soon_escalates_then_becomes_expired_and_resolves_when_written_off() 
     assert_eq!(soon.len(), 1);
     assert_eq!(soon[0].severity, Severity::Warning);
     assert_eq!(soon[0].alert_id, soon[0].alert_id);
+    counts_agree(&fx);
     // Past its date: expiring_soon resolves, expired is raised.
     fx.set_now(now() + Duration::days(21));
     sweep(&mut fx);
     assert!(open_alerts(&mut fx, AlertType::ExpiringSoon).is_empty());
     assert_eq!(open_alerts(&mut fx, AlertType::Expired).len(), 1);
+    counts_agree(&fx);
     fx.run(WriteoffBatch {
         batch_id: b,
         reason: AdjustmentReason::Expired,
@@ -281,6 +304,7 @@ fn people_acknowledge_resolve_and_dismiss_with_notes() {
     );
     // The sweep leaves an acknowledged alert as it is (still one open).
     assert_eq!(sweep(&mut fx).raised, 0);
+    counts_agree(&fx);
     let resolved = fx
         .as_user(
             m,
@@ -313,6 +337,8 @@ fn people_acknowledge_resolve_and_dismiss_with_notes() {
     );
     // The cause is still there: the next sweep raises new alerts.
     assert_eq!(sweep(&mut fx).raised, 2);
+    counts_agree(&fx);
+    assert_eq!(sweep(&mut fx).open.warning, 2);
     // Every step is an event of the store's record.
     let kinds: Vec<String> = fx
         .raw()
@@ -481,5 +507,89 @@ fn a_sweep_of_what_changed_looks_only_at_products_moved_since_the_last_sweep() {
     let r = sweep_changed(&mut fx);
     assert!(r.resolved >= 1);
     assert!(open_alerts(&mut fx, AlertType::LowStock).is_empty());
+    fx.assert_verified();
+}
+
+/// The full sweep in steps of `chunk`, as the cashier.
+fn sweep_in_steps(fx: &mut Fx, chunk: usize) -> pharmapos_engine::alerts::sweep::SweepResult {
+    let s = fx.cashier;
+    let mut plan = SweepPlan::read(&mut fx.db, &s, None).unwrap();
+    let mut steps = 0;
+    loop {
+        steps += 1;
+        if let Some(r) = plan.step(&mut fx.db, &s, chunk).unwrap() {
+            assert_eq!(plan.remaining(), 0);
+            assert!(steps >= 1);
+            return r;
+        }
+    }
+}
+
+/// Every open alert as (type, subject, severity, status), in order.
+fn open_set(fx: &Fx) -> Vec<(String, String, String, String)> {
+    fx.raw()
+        .prepare(
+            "SELECT alert_type, subject_id, severity, status FROM alerts
+              WHERE status IN ('active', 'acknowledged') ORDER BY 1, 2",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[test]
+fn the_full_sweep_in_steps_leaves_what_the_sweep_in_one_would() {
+    let mut fx = store_a();
+    let mut low = Vec::new();
+    for i in 0..5 {
+        let p = with_levels(&mut fx, &format!("ST-{i}"), 10, None, None);
+        fx.receive(p, &format!("S{i}"), day(365), 5);
+        low.push(p);
+    }
+    let p = fx.paracetamol();
+    fx.receive(p, "E1", day(20), 10);
+    // Two at a time: raises spread over several transactions.
+    let r = sweep_in_steps(&mut fx, 2);
+    assert_eq!(
+        r.raised,
+        6 + 5,
+        "5 low, 1 expiring, 5 reorder recommendations"
+    );
+    assert_eq!(r.resolved, 0);
+    let after_steps = open_set(&fx);
+    // The sweep in one transaction finds nothing left to do.
+    let again = sweep(&mut fx);
+    assert_eq!((again.raised, again.resolved), (0, 0));
+    assert_eq!(again.open, r.open);
+    assert_eq!(open_set(&fx), after_steps);
+    counts_agree(&fx);
+
+    // Days pass (the lot comes within a week) and one product is restocked:
+    // in steps of one, the expiring alert escalates and the low one resolves.
+    fx.set_now(now() + Duration::days(15));
+    fx.receive(low[0], "S0-2", day(365), 50);
+    let r = sweep_in_steps(&mut fx, 1);
+    assert_eq!(r.raised, 0);
+    assert!(r.resolved >= 1, "{r:?}");
+    let soon = open_alerts(&mut fx, AlertType::ExpiringSoon);
+    assert_eq!(soon[0].severity, Severity::Warning);
+    assert!(open_alerts(&mut fx, AlertType::LowStock)
+        .iter()
+        .all(|a| a.product_id != Some(low[0])));
+    let after_steps = open_set(&fx);
+    let again = sweep(&mut fx);
+    assert_eq!((again.raised, again.resolved), (0, 0));
+    assert_eq!(open_set(&fx), after_steps);
+    counts_agree(&fx);
+
+    // Its mark is the record as first read: a sale after it is swept by
+    // the sweep of what changed.
+    sell(&mut fx, low[1], 5);
+    assert_eq!(sweep_changed(&mut fx).raised, 1, "out of stock");
+    let s = fx.cashier;
+    let mut plan = SweepPlan::read(&mut fx.db, &s, None).unwrap();
+    assert_kind(plan.step(&mut fx.db, &s, 0), "invalid_input");
     fx.assert_verified();
 }

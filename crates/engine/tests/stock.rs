@@ -1610,12 +1610,17 @@ fn search_finds_word_prefixes_anywhere_names_first() {
     // V17: the sync links; V18: purchase orders and the store's purchase-order limit;
     // V19: customers; V20: the reports' sales-line index; V21, V22: open alerts by subject id, product and severity;
     // V23: the sync inbox and pull cursor, and the stock-levels triggers that name installations, whose
-    // V10 versions come back with V10; V24: head office's catalogue version on products; V25: on suppliers).
+    // V10 versions come back with V10; V24: head office's catalogue version on products; V25: on suppliers;
+    // V26: the open alerts' running counts).
     fx.receive(pcm, "P0", day(30), 7);
     let path = fx.path.clone();
     let raw = fx.raw();
     raw.execute_batch(
-        "ALTER TABLE suppliers DROP COLUMN catalogue_version;
+        "DROP TRIGGER alert_open_counts_insert;
+         DROP TRIGGER alert_open_counts_update;
+         DROP TRIGGER alert_open_counts_delete;
+         DROP TABLE alert_open_counts;
+         ALTER TABLE suppliers DROP COLUMN catalogue_version;
          ALTER TABLE products DROP COLUMN catalogue_version;
          DROP TABLE sync_inbox;
          DROP TRIGGER stock_levels_product;

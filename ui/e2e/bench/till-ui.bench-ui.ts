@@ -7,7 +7,10 @@
 // Inputs (environment): BENCH_DB (the database, used in place), BENCH_USER /
 // BENCH_PIN (a cashier), BENCH_PRODUCTS, BENCH_BURSTS (default 200),
 // BENCH_SALES (default 20), BENCH_SEED, BENCH_OUT (JSON written there too),
-// PHARMAPOS_APP (the app binary; the script passes the release build).
+// PHARMAPOS_APP (the app binary; the script passes the release build),
+// BENCH_APP_LOG (the app's log with RUST_LOG=pharmapos::ipc=debug: the
+// shell's share of each command, set against the webview's round trip).
+import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -86,6 +89,14 @@ describe("till at 100,000 products", () => {
     app = await startApp({ dbPath: DB, dataDir: dirname(DB), args: ["--till-id", "BENCH-1"] });
     const b = app.browser;
     await b.$("//h1[normalize-space(.)='Sign in']").waitForDisplayed({ timeout: 120_000 });
+    // Start-up: from the app's process start to the sign-in screen listing
+    // its users (the screen's User Timing mark, on the same wall clock).
+    await b.waitUntil(async () => (await b.execute(() => performance.getEntriesByName("pharmapos:sign-in-ready").length)) > 0, { timeout: 60_000 });
+    const readyAt = await b.execute(() => {
+      const m = performance.getEntriesByName("pharmapos:sign-in-ready")[0];
+      return m ? performance.timeOrigin + m.startTime : NaN;
+    });
+    const startToSignIn = readyAt - processStartedAt(process.env["PHARMAPOS_APP"] ?? "");
     await b.$(`//label[contains(., '${USER}')]`).click();
     await fill(b, "PIN", PIN);
     await b.keys(["Enter"]);
@@ -246,15 +257,31 @@ describe("till at 100,000 products", () => {
       BURSTS,
     )) as PageResult;
     const loadAfter = loadavg();
+    const shell = shellTimings();
+    // The Nth scan in the page is the Nth in the shell's log (scans are
+    // sent one after another): what the round trip spent outside the shell
+    // (the webview's IPC and the main thread's hops), call by call.
+    const pageScans = r.ipc["scan_to_cart"] ?? [];
+    const shellScans = shell["scan_to_cart"]?.["shell"] ?? [];
+    const outside =
+      pageScans.length === shellScans.length ? pageScans.map((ms, i) => ms - (shellScans[i] ?? 0)) : [];
+    if (shell["scan_to_cart"] && pageScans.length !== shellScans.length) {
+      r.failures.push(`scan_to_cart: ${pageScans.length} round trips in the page, ${shellScans.length} in the shell's log`);
+    }
     const out = {
       products: PRODUCTS,
       build: process.env["BENCH_BUILD"] ?? "unknown",
       bursts: r.scanToDom.length,
+      start_to_sign_in_ms: Math.round(startToSignIn),
       scan_to_line_dom_ms: stats(r.scanToDom),
       scan_to_line_next_frame_ms: stats(r.scanToFrame),
       five_line_sale_first_scan_to_receipt_ms: stats(r.sales),
       skipped_sales: r.skippedSales,
       ipc_ms: Object.fromEntries(Object.entries(r.ipc).map(([k, v]) => [k, stats(v)])),
+      shell_ms: Object.fromEntries(
+        Object.entries(shell).map(([k, v]) => [k, Object.fromEntries(Object.entries(v).map(([part, ms]) => [part, stats(ms)]))]),
+      ),
+      scan_to_cart_outside_shell_ms: outside.length ? stats(outside) : null,
       failures: r.failures,
       wall_s: Math.round((Date.now() - started) / 100) / 10,
       loadavg_before: loadBefore,
@@ -265,6 +292,32 @@ describe("till at 100,000 products", () => {
     expect(r.scanToDom.length).toBeGreaterThanOrEqual(Math.min(BURSTS, 200));
   });
 });
+
+/** The shell's timings by command from BENCH_APP_LOG (ms), in log order: `<what> key_us=N…`. */
+function shellTimings(): Record<string, Record<string, number[]>> {
+  const path = process.env["BENCH_APP_LOG"];
+  if (!path) return {};
+  const out: Record<string, Record<string, number[]>> = {};
+  const line = /pharmapos::ipc\] (\S+) (.*)$/;
+  for (const l of readFileSync(path, "utf8").split("\n")) {
+    const m = line.exec(l);
+    if (!m) continue;
+    const t = (out[m[1] ?? ""] ??= {});
+    for (const [, key, us] of (m[2] ?? "").matchAll(/(\w+)_us=(\d+)/g)) (t[key ?? ""] ??= []).push(Number(us) / 1000);
+  }
+  return out;
+}
+
+/** When the newest process running `binary` started (epoch ms, to 10 ms), from /proc. */
+function processStartedAt(binary: string): number {
+  const pid = execFileSync("pgrep", ["-n", "-f", binary], { encoding: "utf8" }).trim();
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name (which may hold spaces): the 22nd field, start time, is the 20th of these.
+  const startTicks = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
+  const ticksPerSecond = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
+  const uptime = Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]);
+  return Date.now() - (uptime - startTicks / ticksPerSecond) * 1000;
+}
 
 function loadavg(): string {
   try {

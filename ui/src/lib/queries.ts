@@ -92,7 +92,10 @@ const SYNC_VIEW_COMMANDS: ReadonlySet<string> = new Set(["sync", "configure_sync
  * cart, which the till draws at once. They move no stock and no money, so
  * only the held-carts list can be out of date. Refetching every open query
  * on each scan (cart, shift report, settings, stores) queued those reads on
- * the shell's one database connection ahead of the next scan.
+ * the shell's one database connection ahead of the next scan. (A scan
+ * committed without waiting for the disk sends no event at all: the shell
+ * knows it changed only the open cart. These come here when one ran
+ * durably, e.g. on a resumed cart giving its holds back.)
  */
 const CART_ONLY_COMMANDS: ReadonlySet<string> = new Set([
   "open_cart",

@@ -136,7 +136,7 @@ pub(crate) fn get_alert(ctx: &Ctx<'_>, id: AlertId) -> Result<AlertView> {
 }
 
 /// Open alerts by severity (the navigation's badge).
-#[derive(Clone, Debug, Default, Serialize, TS)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct SeverityCounts {
     /// Open critical alerts.
@@ -245,13 +245,13 @@ impl Operation for ListAlerts {
     }
 }
 
-/// A store's open alerts by severity (read from V22's index alone).
+/// A store's open alerts by severity: V26's running counts, which triggers keep
+/// with the alerts (counting half a million open alerts took 55 ms).
 pub(crate) fn open_counts(ctx: &Ctx<'_>, store: StoreId) -> Result<SeverityCounts> {
     let mut open = SeverityCounts::default();
-    let mut stmt = ctx.tx.prepare_cached(
-        "SELECT severity, COUNT(*) FROM alerts
-          WHERE store_id = ?1 AND status IN ('active', 'acknowledged') GROUP BY severity",
-    )?;
+    let mut stmt = ctx
+        .tx
+        .prepare_cached("SELECT severity, n FROM alert_open_counts WHERE store_id = ?1")?;
     let counts = stmt
         .query_map([store], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?))

@@ -24,6 +24,12 @@
 //! Each alert is raised once (`raise` returns the open one, and
 //! raises its severity when it grew) and resolves itself with a note when
 //! its condition no longer holds.
+//!
+//! [`SweepPlan`] is the full sweep in steps for a caller beside a till (the
+//! desktop shell's timer): it reads in a read transaction, then writes only
+//! what changed, a few hundred alerts per transaction. On the
+//! 100,000-product benchmark store the full sweep reads for seconds; in one
+//! transaction on the till's connection that froze the till each time.
 
 use super::list::SeverityCounts;
 use super::{raise_counted, resolve_subject, AlertType, NewAlert, Severity};
@@ -409,6 +415,144 @@ impl Operation for RunAlertSweep {
             resolved,
             open,
         })
+    }
+}
+
+/// The full sweep of [`RunAlertSweep`] in steps, for a caller that must not
+/// hold its connection for long (the desktop shell's timer, beside the
+/// till): [`SweepPlan::read`] reads the store's stock and open alerts in one
+/// read transaction (in WAL mode, on a connection of its own, it holds
+/// nothing a write waits for); then each [`SweepPlan::step`] raises and
+/// resolves a few of the alerts it found to change, in a transaction of
+/// its own with their events (an alert raised or resolved meanwhile is left
+/// as it is). The last step marks the sweep at the record as first read, so
+/// whatever happened between the steps is looked at again by the next
+/// sweep of what changed. Same permission and result as `RunAlertSweep`.
+pub struct SweepPlan {
+    store: StoreId,
+    seq: i64,
+    raise: std::vec::IntoIter<Wanted>,
+    resolve: std::vec::IntoIter<(AlertType, String)>,
+    raised: u32,
+    resolved: u32,
+}
+
+impl SweepPlan {
+    /// The first step: what the sweep would raise (alerts not open, or open
+    /// at a lower severity) and resolve in `store` (default: the user's).
+    pub fn read(
+        db: &mut crate::Db,
+        session: &crate::Session,
+        store: Option<StoreId>,
+    ) -> Result<SweepPlan> {
+        db.read_as::<RunAlertSweep, _>(session, |ctx| {
+            let store = ctx.store(store)?;
+            let seq = newest_seq(ctx, store.id)?;
+            let wanted = wanted(ctx, &store, &None)?;
+            let mut open: std::collections::HashMap<(AlertType, String), Severity> =
+                std::collections::HashMap::new();
+            let mut stmt = ctx.tx.prepare_cached(
+                "SELECT alert_type, subject_id, severity FROM alerts
+                  WHERE store_id = ?1 AND status IN ('active', 'acknowledged')
+                    AND subject_kind <> 'vial_session'",
+            )?;
+            let rows = stmt.query_map([store.id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })?;
+            for row in rows {
+                let (t, id, severity) = row?;
+                let t = AlertType::parse(&t)?;
+                if SWEPT.contains(&t) {
+                    open.insert((t, id), Severity::parse(&severity)?);
+                }
+            }
+            let mut raise = Vec::new();
+            for w in wanted {
+                match open.remove(&(w.t, w.id.clone())) {
+                    Some(now) if now >= w.severity => {}
+                    _ => raise.push(w),
+                }
+            }
+            // What is left open is wanted no more.
+            let resolve: Vec<_> = open.into_keys().collect();
+            Ok(SweepPlan {
+                store: store.id,
+                seq,
+                raise: raise.into_iter(),
+                resolve: resolve.into_iter(),
+                raised: 0,
+                resolved: 0,
+            })
+        })
+    }
+
+    /// Alerts still to raise and resolve.
+    pub fn remaining(&self) -> usize {
+        self.raise.len() + self.resolve.len()
+    }
+
+    /// Writes up to `chunk` (at least 1) of what is left, in one
+    /// transaction; once nothing is left, marks the sweep and answers its
+    /// result.
+    pub fn step(
+        &mut self,
+        db: &mut crate::Db,
+        session: &crate::Session,
+        chunk: usize,
+    ) -> Result<Option<SweepResult>> {
+        if chunk == 0 {
+            return Err(Error::invalid("chunk", "must be at least 1"));
+        }
+        let (store, seq) = (self.store, self.seq);
+        let done = self.remaining() <= chunk;
+        let (raise, resolve) = (&mut self.raise, &mut self.resolve);
+        let (r, s, open) = db.execute_as::<RunAlertSweep, _>(session, |ctx| {
+            ctx.check_store(store)?;
+            let (mut r, mut s) = (0, 0);
+            let mut left = chunk;
+            for w in raise.by_ref().take(left) {
+                left -= 1;
+                let (_, new) = raise_counted(
+                    ctx,
+                    NewAlert {
+                        store_id: store,
+                        alert_type: w.t,
+                        severity: w.severity,
+                        subject_kind: w.kind,
+                        subject_id: &w.id,
+                        subject_name: &w.name,
+                        product_id: w.product,
+                        batch_id: w.batch,
+                        message: w.message,
+                    },
+                )?;
+                r += u32::from(new);
+            }
+            for (t, id) in resolve.by_ref().take(left) {
+                if resolve_subject(ctx, store, t, &id, "cause went away (sweep)")? {
+                    s += 1;
+                }
+            }
+            let open = if done {
+                mark_swept(ctx, store, seq)?;
+                Some(super::list::open_counts(ctx, store)?)
+            } else {
+                None
+            };
+            Ok((r, s, open))
+        })?;
+        self.raised += r;
+        self.resolved += s;
+        Ok(open.map(|open| SweepResult {
+            store_id: store,
+            raised: self.raised,
+            resolved: self.resolved,
+            open,
+        }))
     }
 }
 
