@@ -6,7 +6,7 @@
 //! data folder (which only Tauri knows, so it is resolved late, in
 //! [`crate::run`]). Tests and stores that keep their data elsewhere use the
 //! first two. `--demo` opens the demo store instead, a separate file beside
-//! that database ([`crate::demo`]); the store's own file is never touched.
+//! that database ([`crate::state::demo_path`]); the store's own file is never touched.
 //!
 //! Till id precedence: `--till-id <id>`, then `PHARMAPOS_TILL_ID`, then the
 //! config file beside the database ([`crate::till`]). An invalid value given

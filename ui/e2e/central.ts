@@ -67,12 +67,24 @@ export interface Central {
   start: () => Promise<void>;
   /** An admin GET of `path` on the server. */
   admin: <T>(path: string) => Promise<T>;
+  /** An admin PUT of `body` to `path` (head office publishing); the answer. */
+  put: <T>(path: string, body: object) => Promise<T>;
   /** Stops everything and removes the cluster. */
   close: () => Promise<void>;
 }
 
 function serverBinary(): string {
   return process.env["PHARMAPOS_SERVER"] ?? join(dirname(appBinary()), "pharmapos-server");
+}
+
+async function adminRequest<T>(url: string, token: string, method: string, path: string, body?: object): Promise<T> {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
 }
 
 export async function startCentral(): Promise<Central> {
@@ -115,11 +127,8 @@ export async function startCentral(): Promise<Central> {
     addStore: (id, name) => (JSON.parse(run(["store", "add", "--id", id, "--name", name])) as { secret: string }).secret,
     stop,
     start,
-    admin: async <T>(path: string) => {
-      const res = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${adminToken}` } });
-      if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
-      return (await res.json()) as T;
-    },
+    admin: <T>(path: string) => adminRequest<T>(url, adminToken, "GET", path),
+    put: <T>(path: string, body: object) => adminRequest<T>(url, adminToken, "PUT", path, body),
     close: async () => {
       await stop();
       try {

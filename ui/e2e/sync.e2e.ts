@@ -5,7 +5,10 @@
 // server goes away, the store keeps working and says it is offline, with
 // the events waiting counted; the server comes back and "Sync now" catches
 // up. The server then holds exactly the store's record, and its chain
-// verifies there.
+// verifies there. Head office publishes a vendor: the next sync brings it,
+// and the Suppliers screen shows head office's fields read-only while the
+// store still keeps its own account number for it.
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -125,5 +128,36 @@ describe("sync with the central server", () => {
     expect(verified).toMatchObject({ ok: true, events_checked: localHead() });
     await b.$("//section[@aria-label='Sync']").scrollIntoView();
     await screenshot(b, "sync-settings");
+  });
+
+  it("brings head office's vendor, whose head-office fields the store cannot change", async () => {
+    const vendor = randomUUID();
+    await central.put(`/v1/admin/vendors/${vendor}`, {
+      name: "Fidson Healthcare",
+      contact_person: "Bola Ade",
+      phone: "+234 1 555 0101",
+      payment_terms: "Net 45",
+      categories: ["injectables"],
+    });
+    await clickButton(b, "Sync now");
+    // The list refreshes when the run applies what it pulled.
+    await b.$("nav.nav [data-screen='suppliers']").click();
+    const edit = b.$("//button[@aria-label='Edit Fidson Healthcare']");
+    await edit.waitForClickable({ timeout: 30_000, timeoutMsg: "head office's vendor did not arrive" });
+    await edit.click();
+    await b.$("[data-testid='head-office-vendor']").waitForDisplayed();
+    for (const own of ["name", "contact_person", "phone", "payment_terms", "tax_id", "categories"]) {
+      expect(await b.$(`form input[name='${own}']`).isEnabled(), own).toBe(false);
+    }
+    expect(await b.$("form input[name='name']").getValue()).toBe("Fidson Healthcare");
+    expect(await b.$("form input[name='payment_terms']").getValue()).toBe("Net 45");
+    await fill(b, "Account number", "FID-0042");
+    await screenshot(b, "suppliers-head-office");
+    await clickButton(b, "Save supplier");
+    await waitForText(b, "Saved supplier Fidson Healthcare.");
+    const saved = call<{ id: string; account_number: string | null; catalogue_version: number | null; payment_terms: string | null }[]>("list_suppliers", {}).find(
+      (s) => s.id === vendor,
+    );
+    expect(saved).toMatchObject({ account_number: "FID-0042", catalogue_version: 1, payment_terms: "Net 45" });
   });
 });
