@@ -302,6 +302,25 @@ fn wanted(ctx: &Ctx<'_>, store: &StoreInfo, scope: &Scope) -> Result<Vec<Wanted>
     Ok(out)
 }
 
+/// Raises `w` (or raises the open one's severity); whether it is new.
+fn raise_wanted(ctx: &Ctx<'_>, store: StoreId, w: Wanted) -> Result<bool> {
+    let (_, new) = raise_counted(
+        ctx,
+        NewAlert {
+            store_id: store,
+            alert_type: w.t,
+            severity: w.severity,
+            subject_kind: w.kind,
+            subject_id: &w.id,
+            subject_name: &w.name,
+            product_id: w.product,
+            batch_id: w.batch,
+            message: w.message,
+        },
+    )?;
+    Ok(new)
+}
+
 /// What a sweep did.
 #[derive(Clone, Debug, Serialize, TS)]
 #[ts(export)]
@@ -357,21 +376,7 @@ impl Operation for RunAlertSweep {
         let mut keep: HashSet<(AlertType, String)> = HashSet::new();
         for w in wanted {
             keep.insert((w.t, w.id.clone()));
-            let (_, new) = raise_counted(
-                ctx,
-                NewAlert {
-                    store_id: store.id,
-                    alert_type: w.t,
-                    severity: w.severity,
-                    subject_kind: w.kind,
-                    subject_id: &w.id,
-                    subject_name: &w.name,
-                    product_id: w.product,
-                    batch_id: w.batch,
-                    message: w.message,
-                },
-            )?;
-            raised += u32::from(new);
+            raised += u32::from(raise_wanted(ctx, store.id, w)?);
         }
         let mut open: Vec<(AlertType, String)> = Vec::new();
         {
@@ -516,21 +521,7 @@ impl SweepPlan {
             let mut left = chunk;
             for w in raise.by_ref().take(left) {
                 left -= 1;
-                let (_, new) = raise_counted(
-                    ctx,
-                    NewAlert {
-                        store_id: store,
-                        alert_type: w.t,
-                        severity: w.severity,
-                        subject_kind: w.kind,
-                        subject_id: &w.id,
-                        subject_name: &w.name,
-                        product_id: w.product,
-                        batch_id: w.batch,
-                        message: w.message,
-                    },
-                )?;
-                r += u32::from(new);
+                r += u32::from(raise_wanted(ctx, store, w)?);
             }
             for (t, id) in resolve.by_ref().take(left) {
                 if resolve_subject(ctx, store, t, &id, "cause went away (sweep)")? {
