@@ -42,7 +42,7 @@ use crate::{Error, Result};
 use chrono::Duration;
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
+use std::collections::HashMap;
 use ts_rs::TS;
 
 /// Types the sweep raises and resolves.
@@ -302,23 +302,85 @@ fn wanted(ctx: &Ctx<'_>, store: &StoreInfo, scope: &Scope) -> Result<Vec<Wanted>
     Ok(out)
 }
 
-/// Raises `w` (or raises the open one's severity); whether it is new.
-fn raise_wanted(ctx: &Ctx<'_>, store: StoreId, w: Wanted) -> Result<bool> {
-    let (_, new) = raise_counted(
-        ctx,
-        NewAlert {
-            store_id: store,
-            alert_type: w.t,
-            severity: w.severity,
-            subject_kind: w.kind,
-            subject_id: &w.id,
-            subject_name: &w.name,
-            product_id: w.product,
-            batch_id: w.batch,
-            message: w.message,
-        },
-    )?;
-    Ok(new)
+/// An alert's type and subject id: what a sweep raises and resolves by.
+type Subject = (AlertType, String);
+
+/// What a sweep of `scope` would change in `store`: the alerts to raise
+/// (not open, or open at a lower severity) and the open ones whose cause is
+/// gone. A scoped sweep leaves `reorder_recommended` alone.
+fn changes(ctx: &Ctx<'_>, store: &StoreInfo, scope: &Scope) -> Result<(Vec<Wanted>, Vec<Subject>)> {
+    let wanted = wanted(ctx, store, scope)?;
+    let mut open: HashMap<Subject, Severity> = HashMap::new();
+    let mut stmt = ctx.tx.prepare_cached(&format!(
+        "SELECT alert_type, subject_id, severity FROM alerts
+          WHERE store_id = ?1 AND status IN ('active', 'acknowledged')
+            AND subject_kind <> 'vial_session'
+            AND {}{}",
+        in_scope(scope, "product_id", 2),
+        if scope.is_some() {
+            " AND alert_type <> 'reorder_recommended'"
+        } else {
+            ""
+        }
+    ))?;
+    let rows = stmt.query_map(params![store.id, scope], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    for row in rows {
+        let (t, id, severity) = row?;
+        let t = AlertType::parse(&t)?;
+        if SWEPT.contains(&t) {
+            open.insert((t, id), Severity::parse(&severity)?);
+        }
+    }
+    let mut raise = Vec::new();
+    for w in wanted {
+        match open.remove(&(w.t, w.id.clone())) {
+            Some(now) if now >= w.severity => {}
+            _ => raise.push(w),
+        }
+    }
+    // What is left open is wanted no more.
+    Ok((raise, open.into_keys().collect()))
+}
+
+/// Raises (or escalates) `raise` and resolves `resolve` in `store`; how many
+/// were newly raised and resolved. One raised or resolved meanwhile is left
+/// as it is.
+fn apply(
+    ctx: &Ctx<'_>,
+    store: StoreId,
+    raise: impl IntoIterator<Item = Wanted>,
+    resolve: impl IntoIterator<Item = Subject>,
+) -> Result<(u32, u32)> {
+    let (mut raised, mut resolved) = (0, 0);
+    for w in raise {
+        let (_, new) = raise_counted(
+            ctx,
+            NewAlert {
+                store_id: store,
+                alert_type: w.t,
+                severity: w.severity,
+                subject_kind: w.kind,
+                subject_id: &w.id,
+                subject_name: &w.name,
+                product_id: w.product,
+                batch_id: w.batch,
+                message: w.message,
+            },
+        )?;
+        raised += u32::from(new);
+    }
+    for (t, id) in resolve {
+        if resolve_subject(ctx, store, t, &id, "cause went away (sweep)")? {
+            resolved += 1;
+        }
+    }
+    Ok((raised, resolved))
 }
 
 /// What a sweep did.
@@ -371,46 +433,8 @@ impl Operation for RunAlertSweep {
             (Some(true), Some(after)) => Some(changed_since(ctx, store.id, after)?),
             _ => None,
         };
-        let wanted = wanted(ctx, &store, &scope)?;
-        let mut raised = 0;
-        let mut keep: HashSet<(AlertType, String)> = HashSet::new();
-        for w in wanted {
-            keep.insert((w.t, w.id.clone()));
-            raised += u32::from(raise_wanted(ctx, store.id, w)?);
-        }
-        let mut open: Vec<(AlertType, String)> = Vec::new();
-        {
-            let mut stmt = ctx.tx.prepare_cached(&format!(
-                "SELECT alert_type, subject_id FROM alerts
-                  WHERE store_id = ?1 AND status IN ('active', 'acknowledged')
-                    AND subject_kind <> 'vial_session'
-                    AND {}{}",
-                in_scope(&scope, "product_id", 2),
-                if scope.is_some() {
-                    " AND alert_type <> 'reorder_recommended'"
-                } else {
-                    ""
-                }
-            ))?;
-            let rows = stmt.query_map(params![store.id, scope], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-            })?;
-            for row in rows {
-                let (t, id) = row?;
-                let t = AlertType::parse(&t)?;
-                if SWEPT.contains(&t) {
-                    open.push((t, id));
-                }
-            }
-        }
-        let mut resolved = 0;
-        for (t, id) in open {
-            if !keep.contains(&(t, id.clone()))
-                && resolve_subject(ctx, store.id, t, &id, "cause went away (sweep)")?
-            {
-                resolved += 1;
-            }
-        }
+        let (raise, resolve) = changes(ctx, &store, &scope)?;
+        let (raised, resolved) = apply(ctx, store.id, raise, resolve)?;
         // After the sweep's own events: what it wrote itself needs no second look.
         mark_swept(ctx, store.id, newest_seq(ctx, store.id)?)?;
         let open = super::list::open_counts(ctx, store.id)?;
@@ -437,7 +461,7 @@ pub struct SweepPlan {
     store: StoreId,
     seq: i64,
     raise: std::vec::IntoIter<Wanted>,
-    resolve: std::vec::IntoIter<(AlertType, String)>,
+    resolve: std::vec::IntoIter<Subject>,
     raised: u32,
     resolved: u32,
 }
@@ -453,37 +477,7 @@ impl SweepPlan {
         db.read_as::<RunAlertSweep, _>(session, |ctx| {
             let store = ctx.store(store)?;
             let seq = newest_seq(ctx, store.id)?;
-            let wanted = wanted(ctx, &store, &None)?;
-            let mut open: std::collections::HashMap<(AlertType, String), Severity> =
-                std::collections::HashMap::new();
-            let mut stmt = ctx.tx.prepare_cached(
-                "SELECT alert_type, subject_id, severity FROM alerts
-                  WHERE store_id = ?1 AND status IN ('active', 'acknowledged')
-                    AND subject_kind <> 'vial_session'",
-            )?;
-            let rows = stmt.query_map([store.id], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            })?;
-            for row in rows {
-                let (t, id, severity) = row?;
-                let t = AlertType::parse(&t)?;
-                if SWEPT.contains(&t) {
-                    open.insert((t, id), Severity::parse(&severity)?);
-                }
-            }
-            let mut raise = Vec::new();
-            for w in wanted {
-                match open.remove(&(w.t, w.id.clone())) {
-                    Some(now) if now >= w.severity => {}
-                    _ => raise.push(w),
-                }
-            }
-            // What is left open is wanted no more.
-            let resolve: Vec<_> = open.into_keys().collect();
+            let (raise, resolve) = changes(ctx, &store, &None)?;
             Ok(SweepPlan {
                 store: store.id,
                 seq,
@@ -517,17 +511,10 @@ impl SweepPlan {
         let (raise, resolve) = (&mut self.raise, &mut self.resolve);
         let (r, s, open) = db.execute_as::<RunAlertSweep, _>(session, |ctx| {
             ctx.check_store(store)?;
-            let (mut r, mut s) = (0, 0);
-            let mut left = chunk;
-            for w in raise.by_ref().take(left) {
-                left -= 1;
-                r += u32::from(raise_wanted(ctx, store, w)?);
-            }
-            for (t, id) in resolve.by_ref().take(left) {
-                if resolve_subject(ctx, store, t, &id, "cause went away (sweep)")? {
-                    s += 1;
-                }
-            }
+            // What the raises leave of the chunk goes to resolving.
+            let raise: Vec<Wanted> = raise.by_ref().take(chunk).collect();
+            let resolve = resolve.by_ref().take(chunk - raise.len());
+            let (r, s) = apply(ctx, store, raise, resolve)?;
             let open = if done {
                 mark_swept(ctx, store, seq)?;
                 Some(super::list::open_counts(ctx, store)?)
