@@ -7,7 +7,7 @@
 //! session held here; no command takes a user id from the UI.
 
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use pharmapos_engine::auth::{SignInRequest, SignedInUser, UserSummary};
 use pharmapos_engine::demo::DemoRequest;
@@ -55,14 +55,19 @@ where
 
 /// [`blocking`], timed: logs the shell's share of `what` at debug level
 /// (`RUST_LOG=pharmapos::ipc=debug`): how long it waited for a blocking
-/// thread, then for the database, and ran. The till's webview benchmark
-/// reads these to tell where a slow round trip spent its time.
+/// thread, then for the database, and ran, and when it arrived (`at_us`,
+/// microseconds since the Unix epoch). The till's webview benchmark reads
+/// these to tell where a slow round trip spent its time: before the shell,
+/// in it, or after it, and whether a full alert sweep was running.
 pub(crate) async fn timed_blocking<T, F>(app: &AppHandle, what: &str, f: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
     F: FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
 {
     let entered = Instant::now();
+    let at = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
     let (result, queued, waited, ran) = blocking(app, move |s| {
         let queued = entered.elapsed();
         crate::state::take_db_wait();
@@ -78,7 +83,8 @@ where
     .await?;
     log::debug!(
         target: "pharmapos::ipc",
-        "{what} queued_us={} waited_us={} ran_us={} shell_us={}",
+        "{what} at_us={} queued_us={} waited_us={} ran_us={} shell_us={}",
+        at.as_micros(),
         queued.as_micros(),
         waited.as_micros(),
         ran.as_micros(),

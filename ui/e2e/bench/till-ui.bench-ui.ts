@@ -11,7 +11,7 @@
 // BENCH_APP_LOG (the app's log with RUST_LOG=pharmapos::ipc=debug: the
 // shell's share of each command, set against the webview's round trip).
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
@@ -76,6 +76,10 @@ interface PageResult {
   skippedSales: number;
   failures: string[];
   ipc: Record<string, number[]>;
+  /** Each timed scan: its first key, its scan_to_cart's request and answer, the line in the DOM (performance.now()). */
+  scans: { key: number; sent: number; answered: number; dom: number }[];
+  /** performance.timeOrigin: page times + this = the wall clock (epoch ms), as the shell's log. */
+  origin: number;
 }
 
 let app: AppSession | null = null;
@@ -114,10 +118,22 @@ describe("till at 100,000 products", () => {
     const scanGroups = groups(Math.ceil(BURSTS / LINES_PER_CART), LINES_PER_CART, next);
     const saleGroups = groups(SALES, LINES_PER_CART, next);
     const loadBefore = loadavg();
+    const cpuBefore = cpuByThread();
     const started = Date.now();
     const r = (await b.executeAsync(
       (scanGroupsIn: Item[][], saleGroupsIn: Item[][], bursts: number, done: (r: PageResult) => void) => {
-        const result: PageResult = { scanToDom: [], scanToFrame: [], sales: [], skippedSales: 0, failures: [], ipc: {} };
+        const result: PageResult = {
+          scanToDom: [],
+          scanToFrame: [],
+          sales: [],
+          skippedSales: 0,
+          failures: [],
+          ipc: {},
+          scans: [],
+          origin: performance.timeOrigin,
+        };
+        /** The latest scan_to_cart: when it was sent and answered. */
+        let lastScanIpc: { sent: number; answered: number } | null = null;
         // Time every IPC round trip by command (engine + IPC): Tauri's IPC
         // is a fetch of ipc://localhost/<command> (the engine command's name
         // is in the body of "call"), looked up on window at each call.
@@ -136,7 +152,11 @@ describe("till at 100,000 products", () => {
           const t = performance.now();
           const p = originalFetch(input, init);
           p.then(
-            () => (result.ipc[name] ??= []).push(performance.now() - t),
+            () => {
+              const now = performance.now();
+              (result.ipc[name] ??= []).push(now - t);
+              if (name === "scan_to_cart") lastScanIpc = { sent: t, answered: now };
+            },
             () => undefined,
           );
           return p;
@@ -195,12 +215,16 @@ describe("till at 100,000 products", () => {
               if (done_ >= bursts) break;
               await pause(30); // a cashier's gap between packs
               const t0 = performance.now();
+              lastScanIpc = null;
               burst(item.code);
               const t1 = await until(() => qty(item.sku) === "1");
               if (t1 === null) {
                 result.failures.push(`scan ${item.code}: no line within 10 s`);
                 continue;
               }
+              const ipc = lastScanIpc as { sent: number; answered: number } | null;
+              if (ipc) result.scans.push({ key: t0, sent: ipc.sent, answered: ipc.answered, dom: t1 });
+              else result.failures.push(`scan ${item.code}: its scan_to_cart was not seen`);
               const t2 = await nextFrame();
               result.scanToDom.push(t1 - t0);
               result.scanToFrame.push(t2 - t0);
@@ -257,6 +281,7 @@ describe("till at 100,000 products", () => {
       BURSTS,
     )) as PageResult;
     const loadAfter = loadavg();
+    const cpu = cpuSeconds(cpuBefore, cpuByThread());
     const shell = shellTimings();
     // The Nth scan in the page is the Nth in the shell's log (scans are
     // sent one after another): what the round trip spent outside the shell
@@ -268,6 +293,7 @@ describe("till at 100,000 products", () => {
     if (shell["scan_to_cart"] && pageScans.length !== shellScans.length) {
       r.failures.push(`scan_to_cart: ${pageScans.length} round trips in the page, ${shellScans.length} in the shell's log`);
     }
+    const parts = scanParts(r, shellLog());
     const out = {
       products: PRODUCTS,
       build: process.env["BENCH_BUILD"] ?? "unknown",
@@ -282,8 +308,18 @@ describe("till at 100,000 products", () => {
         Object.entries(shell).map(([k, v]) => [k, Object.fromEntries(Object.entries(v).map(([part, ms]) => [part, stats(ms)]))]),
       ),
       scan_to_cart_outside_shell_ms: outside.length ? stats(outside) : null,
+      // Each timed scan in five parts (wall clock: the page's and the
+      // shell's log), and scan → DOM for the scans made while a full alert
+      // sweep ran (its window in the log) and for the rest.
+      scan_parts_ms: parts
+        ? Object.fromEntries(Object.entries(parts.parts).map(([k, v]) => [k, stats(v)]))
+        : null,
+      scan_to_line_dom_during_full_sweep_ms: parts ? stats(parts.duringSweep) : null,
+      scan_to_line_dom_outside_full_sweep_ms: parts ? stats(parts.outsideSweep) : null,
+      full_sweeps_s: parts?.sweeps ?? null,
       failures: r.failures,
       wall_s: Math.round((Date.now() - started) / 100) / 10,
+      cpu_s_by_thread: cpu,
       loadavg_before: loadBefore,
       loadavg_after: loadAfter,
     };
@@ -293,19 +329,85 @@ describe("till at 100,000 products", () => {
   });
 });
 
-/** The shell's timings by command from BENCH_APP_LOG (ms), in log order: `<what> key_us=N…`. */
-function shellTimings(): Record<string, Record<string, number[]>> {
+/** One timed call in the shell's log (`<what> at_us=… queued_us=… shell_us=…`), in ms. */
+interface ShellCall {
+  what: string;
+  us: Record<string, number>;
+}
+
+/** The shell's timed calls from BENCH_APP_LOG, in log order (empty without it). */
+function shellLog(): ShellCall[] {
   const path = process.env["BENCH_APP_LOG"];
-  if (!path) return {};
-  const out: Record<string, Record<string, number[]>> = {};
+  if (!path) return [];
   const line = /pharmapos::ipc\] (\S+) (.*)$/;
+  const calls: ShellCall[] = [];
   for (const l of readFileSync(path, "utf8").split("\n")) {
     const m = line.exec(l);
     if (!m) continue;
-    const t = (out[m[1] ?? ""] ??= {});
-    for (const [, key, us] of (m[2] ?? "").matchAll(/(\w+)_us=(\d+)/g)) (t[key ?? ""] ??= []).push(Number(us) / 1000);
+    const us: Record<string, number> = {};
+    for (const [, key, n] of (m[2] ?? "").matchAll(/(\w+)_us=(\d+)/g)) us[key ?? ""] = Number(n);
+    calls.push({ what: m[1] ?? "", us });
+  }
+  return calls;
+}
+
+/** The shell's timings by command (ms), in log order. */
+function shellTimings(): Record<string, Record<string, number[]>> {
+  const out: Record<string, Record<string, number[]>> = {};
+  for (const c of shellLog()) {
+    const t = (out[c.what] ??= {});
+    for (const [key, us] of Object.entries(c.us)) if (key !== "at") (t[key] ??= []).push(us / 1000);
   }
   return out;
+}
+
+/**
+ * Each timed scan in parts: key → request sent (the page), sent → in the
+ * shell, the shell, shell → answer in the page, answer → line in the DOM;
+ * and scan → DOM split by whether a full alert sweep's window (from the log)
+ * overlapped it. The timed scans are matched to the last scan_to_cart calls
+ * in the log whose arrival falls in each scan's window. Null without the log.
+ */
+function scanParts(
+  r: PageResult,
+  log: ShellCall[],
+): { parts: Record<string, number[]>; duringSweep: number[]; outsideSweep: number[]; sweeps: number[][] } | null {
+  if (!log.length) return null;
+  const wall = (t: number) => r.origin + t;
+  const scans = log.filter((c) => c.what === "scan_to_cart" && c.us["at"] !== undefined);
+  const sweeps = log
+    .filter((c) => c.what === "timer:alert_sweep")
+    .map((c) => [(c.us["at"] ?? 0) / 1000, ((c.us["at"] ?? 0) + (c.us["shell"] ?? 0)) / 1000] as const);
+  const parts: Record<string, number[]> = { before_request: [], to_shell: [], shell: [], from_shell: [], answer_to_dom: [] };
+  const duringSweep: number[] = [];
+  const outsideSweep: number[] = [];
+  for (const s of r.scans) {
+    const [key, sent, answered, dom] = [wall(s.key), wall(s.sent), wall(s.answered), wall(s.dom)];
+    // Clocks agree to about a millisecond: allow that much either side.
+    const call = scans.find((c) => {
+      const at = (c.us["at"] ?? 0) / 1000;
+      return at >= sent - 2 && at <= answered + 2;
+    });
+    if (!call) {
+      r.failures.push(`a scan at ${new Date(key).toISOString()}: no scan_to_cart in the shell's log in its window`);
+      continue;
+    }
+    const at = (call.us["at"] ?? 0) / 1000;
+    const shell = (call.us["shell"] ?? 0) / 1000;
+    parts["before_request"]?.push(sent - key);
+    parts["to_shell"]?.push(at - sent);
+    parts["shell"]?.push(shell);
+    parts["from_shell"]?.push(answered - (at + shell));
+    parts["answer_to_dom"]?.push(dom - answered);
+    const overlaps = sweeps.some(([from, to]) => from <= dom && to >= key);
+    (overlaps ? duringSweep : outsideSweep).push(dom - key);
+  }
+  return {
+    parts,
+    duringSweep,
+    outsideSweep,
+    sweeps: sweeps.map(([from, to]) => [Math.round((from - wall(r.scans[0]?.key ?? 0)) / 100) / 10, Math.round((to - from) / 100) / 10]),
+  };
 }
 
 /** When the newest process running `binary` started (epoch ms, to 10 ms), from /proc. */
@@ -317,6 +419,46 @@ function processStartedAt(binary: string): number {
   const ticksPerSecond = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
   const uptime = Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]);
   return Date.now() - (uptime - startTicks / ticksPerSecond) * 1000;
+}
+
+/** CPU ticks by "process/thread" name (threads of one name summed), from /proc. */
+function cpuByThread(): Map<string, number> {
+  const out = new Map<string, number>();
+  let pids: string[] = [];
+  try {
+    pids = readdirSync("/proc").filter((d) => /^\d+$/.test(d));
+  } catch {
+    return out;
+  }
+  for (const pid of pids) {
+    try {
+      const proc = readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+        const thread = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+        // utime and stime: fields 14 and 15, the 12th and 13th after the name.
+        const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        const key = `${proc}/${thread}`;
+        out.set(key, (out.get(key) ?? 0) + Number(f[11]) + Number(f[12]));
+      }
+    } catch {
+      // the process ended while being read
+    }
+  }
+  return out;
+}
+
+/** The 15 biggest CPU users between two snapshots, in seconds. */
+function cpuSeconds(before: Map<string, number>, after: Map<string, number>): Record<string, number> {
+  const hz = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
+  return Object.fromEntries(
+    [...after]
+      .map(([k, v]) => [k, (v - (before.get(k) ?? 0)) / hz] as const)
+      .filter(([, s]) => s > 0)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 15)
+      .map(([k, s]) => [k, Math.round(s * 100) / 100]),
+  );
 }
 
 function loadavg(): string {

@@ -99,10 +99,12 @@ function renderTill(handle: (name: string, input: Record<string, unknown>) => un
     calls.push({ name, input });
     if (name === "scan_to_cart") {
       // As the engine answers it: the scan, then the line when the pack may be sold.
-      const scan = handle("scan_barcode", { code: input["code"] }) as ScanResult;
-      if (scan.decision === "refused" || scan.prescription_only) return { scan };
-      const batch_id = scan.decision === "use_batch" ? scan.batch?.batch_id : undefined;
-      return { scan, cart: handle("add_cart_line", { cart_id: input["cart_id"], product_id: scan.product.id, quantity: scan.quantity, batch_id }) };
+      return (async () => {
+        const scan = (await handle("scan_barcode", { code: input["code"] })) as ScanResult;
+        if (scan.decision === "refused" || scan.prescription_only) return { scan };
+        const batch_id = scan.decision === "use_batch" ? scan.batch?.batch_id : undefined;
+        return { scan, cart: await handle("add_cart_line", { cart_id: input["cart_id"], product_id: scan.product.id, quantity: scan.quantity, batch_id }) };
+      })();
     }
     if (name === "get_shift_report") return { status: "open", opened_at: "2026-11-22T08:00:00Z", terminal_id: "till-1" };
     if (name === "get_till_settings")
@@ -144,6 +146,66 @@ describe("TillScreen", () => {
     expect(within(row).getByText(/Batch P-1/)).toBeInTheDocument();
     expect(calls.find((c) => c.name === "scan_to_cart")?.input).toEqual({ cart_id: "c1", code });
     expect(screen.getByTestId("total-total")).toHaveTextContent("20.00");
+  });
+
+  it("sends the next scan only after the answer in flight, and shows the cart busy only when an answer is slow", async () => {
+    let current = cart([]);
+    let release: () => void = () => undefined;
+    const slow = new Promise<void>((r) => (release = r));
+    const calls = renderTill(async (name, input) => {
+      if (name === "open_cart" || name === "get_cart") return current;
+      if (name === "scan_barcode")
+        return input["code"] === "5901234123457"
+          ? scanResult({})
+          : scanResult({ product: { ...scanResult({}).product, id: "p2", sku: "IBU200", name: "Ibuprofen 200mg" } });
+      if (name === "add_cart_line") {
+        const first = input["product_id"] === "p1";
+        if (first) await slow;
+        const added = first
+          ? line({})
+          : line({ line_id: "l2", line_no: 2, product_id: "p2", sku: "IBU200", name: "Ibuprofen 200mg", total: "30", gross: "30" });
+        current = cart([...current.lines, added], first ? "20" : "50");
+        return current;
+      }
+      throw new Error(`unexpected call ${name}`);
+    });
+    await screen.findByRole("table", { name: "Cart lines" });
+    scanKeys("5901234123457");
+    await waitFor(() => expect(calls.filter((c) => c.name === "scan_to_cart")).toHaveLength(1));
+    scanKeys("4006381333931");
+    // The first answer is slow: after a moment the cart's buttons say so.
+    await waitFor(() => expect(screen.getByRole("button", { name: /Cancel cart/ })).toBeDisabled());
+    expect(calls.filter((c) => c.name === "scan_to_cart")).toHaveLength(1);
+    release();
+    await screen.findByRole("row", { name: /Ibuprofen 200mg/ });
+    expect(calls.filter((c) => c.name === "scan_to_cart").map((c) => c.input["code"])).toEqual(["5901234123457", "4006381333931"]);
+    expect(screen.getAllByRole("row", { name: /Paracetamol 500mg|Ibuprofen 200mg/ })).toHaveLength(2);
+    expect(screen.getByTestId("total-total")).toHaveTextContent("50.00");
+    await waitFor(() => expect(screen.getByRole("button", { name: /Cancel cart/ })).toBeEnabled());
+  });
+
+  it("keeps the cart's buttons as they are while a quick scan is answered", async () => {
+    let current = cart([line({})], "20");
+    renderTill((name) => {
+      if (name === "open_cart" || name === "get_cart") return current;
+      if (name === "scan_barcode") return scanResult({ product: { ...scanResult({}).product, id: "p2", sku: "IBU200", name: "Ibuprofen 200mg" } });
+      if (name === "add_cart_line") {
+        current = cart([...current.lines, line({ line_id: "l2", line_no: 2, product_id: "p2", sku: "IBU200", name: "Ibuprofen 200mg" })], "40");
+        return current;
+      }
+      throw new Error(`unexpected call ${name}`);
+    });
+    await screen.findByRole("row", { name: /Paracetamol 500mg/ });
+    const pay = screen.getByRole("button", { name: /Pay/ });
+    // Every state the Pay button passes through, from the scan to its line.
+    const states: boolean[] = [];
+    const watch = new MutationObserver(() => states.push((pay as HTMLButtonElement).disabled));
+    watch.observe(pay, { attributes: true, attributeFilter: ["disabled"] });
+    scanKeys("4006381333931");
+    await screen.findByRole("row", { name: /Ibuprofen 200mg/ });
+    watch.disconnect();
+    expect(states).toEqual([]);
+    expect(pay).toBeEnabled();
   });
 
   it("takes a burst typed into the search box as a scan and clears the box", async () => {

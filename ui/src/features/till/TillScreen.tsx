@@ -5,7 +5,7 @@
 // F8 returns; F9 shift; Esc goes back. Prompts, warnings and search
 // results open in dialogs or popovers and messages in a strip at the
 // bottom, so the cart and the Pay button never move under the cashier.
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 
@@ -48,6 +48,9 @@ import { CounterPrint } from "./CounterPrint";
 type CartCommand = { [K in CommandName]: CommandResponse<K> extends CartView ? K : never }[CommandName];
 
 type Mode = "sale" | "pay" | "receipt" | "held" | "returns" | "shift";
+
+/** How long a cart command runs before the cart's buttons show it busy. */
+const BUSY_SHOWN_AFTER_MS = 150;
 
 const MODES: { id: Mode; label: () => string; key: string }[] = [
   { id: "sale", label: () => i18next.t("Sale"), key: "Esc" },
@@ -125,7 +128,12 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
   // shell says the data changed (then it is refetched), never fetched again just
   // because it was stored.
   const cartQ = useCommandQuery("get_cart", { cart_id: cartId ?? "" }, { enabled: cartId !== null, staleTime: Infinity });
-  const cart = cartQ.data ?? null;
+  // The cart a command just answered, drawn in the same render as the rest of
+  // that answer (the query cache tells its readers a task later: a scan's
+  // line would wait for a second render). A refetch after it wins.
+  const [answered, setAnswered] = useState<{ view: CartView; at: number } | null>(null);
+  const cart =
+    answered && answered.view.cart_id === cartId && answered.at >= cartQ.dataUpdatedAt ? answered.view : (cartQ.data ?? null);
   const [refusal, setRefusal] = useState<ScanResult | null>(null);
   const [lastScan, setLastScan] = useState<ScanResult | null>(null);
   const [approval, setApproval] = useState<PendingApproval | null>(null);
@@ -139,7 +147,34 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
   // effect, so the scan that adds the line paints once.
   if (lastChange && cart && cart.cart_id !== lastChange.cartId && cart.lines.length > 0) setLastChange(null);
   const sound = useScanSound();
+  // Cart commands run one at a time, in order: the next (a scan, an edit, Pay)
+  // waits for the answer in flight, so an older cart never lands on a newer
+  // one. The cart's buttons show busy only when an answer is slow: a scan's
+  // few milliseconds would flash every button disabled and back, repainting
+  // the cart twice while the answer is on its way.
   const [busy, setBusy] = useState(false);
+  const inFlight = useRef<Promise<unknown> | null>(null);
+  const serialised = useCallback(<T,>(work: () => Promise<T>): Promise<T> => {
+    const before = inFlight.current;
+    let run: Promise<T> | null = null;
+    run = (async () => {
+      if (before) await before.catch(() => undefined);
+      const shown = window.setTimeout(() => setBusy(true), BUSY_SHOWN_AFTER_MS);
+      try {
+        return await work();
+      } finally {
+        window.clearTimeout(shown);
+        if (inFlight.current === run) {
+          inFlight.current = null;
+          setBusy(false);
+        }
+      }
+    })();
+    inFlight.current = run;
+    return run;
+  }, []);
+  /** Runs `then` once the cart command in flight (if any) has answered. */
+  const afterInFlight = (then: () => void) => void (inFlight.current ?? Promise.resolve()).catch(() => undefined).then(then);
   const [search, setSearch] = useState("");
   /** The batch picker: for a search hit (adds a line) or for a cart line (changes its batch). */
   const [pickFor, setPickFor] = useState<{ hit: ProductHit; line?: undefined } | { line: CartLineView; hit?: undefined } | null>(null);
@@ -150,7 +185,9 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
       // A get_cart still in flight was read before this change: cancelled (it would
       // otherwise land after, and draw the older cart until the next refetch).
       void qc.cancelQueries({ queryKey, exact: true });
-      qc.setQueryData(queryKey, v);
+      const at = Date.now();
+      qc.setQueryData(queryKey, v, { updatedAt: at });
+      setAnswered({ view: v, at });
       setCartId(v.cart_id);
     },
     [qc],
@@ -190,9 +227,8 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
   ): Promise<boolean> {
     setError(null);
     setNotice(null);
-    setBusy(true);
     try {
-      apply(await call(name, input));
+      apply(await serialised(() => call(name, input)));
       return true;
     } catch (e) {
       const err = toApiError(e);
@@ -209,8 +245,6 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
         setRxFor({ productId: i.product_id, name: t("this product"), quantity: i.quantity, batchId: i.batch_id });
       } else fail(err);
       return false;
-    } finally {
-      setBusy(false);
     }
   }
 
@@ -231,18 +265,21 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
       setReceipt(null);
       setMode("sale");
     }
+    // (The last scan's note stays until this scan's answer replaces it: clearing
+    // it here would cost a render and a paint while the answer is on its way.)
     setRefusal(null);
-    setLastScan(null);
     setError(null);
     setNotice(null);
-    setBusy(true);
     try {
-      // A scan before the till's cart has loaded: open_cart answers the same open cart.
-      const cartId = cart?.cart_id ?? (await call("open_cart", { terminal_id: terminalId })).cart_id;
-      // One round trip: the engine scans and, when the pack may be sold, adds the line.
-      const { scan: r, cart: added } = await call("scan_to_cart", { cart_id: cartId, code });
+      const { scan: r, cart: added } = await serialised(async () => {
+        // A scan before the till's cart has loaded: open_cart answers the same open cart.
+        const cartId = cart?.cart_id ?? (await call("open_cart", { terminal_id: terminalId })).cart_id;
+        // One round trip: the engine scans and, when the pack may be sold, adds the line.
+        return call("scan_to_cart", { cart_id: cartId, code });
+      });
       if (r.decision === "refused") {
         sound.play("refused");
+        setLastScan(null);
         setRefusal(r);
         return;
       }
@@ -259,9 +296,8 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
     } catch (e) {
       const err = toApiError(e);
       sound.play("refused");
+      setLastScan(null);
       fail(new ApiError(err.kind, t("Scan {{code}}: {{message}}", { code: printable(code), message: err.message }), err.details));
-    } finally {
-      setBusy(false);
     }
   }
 
@@ -277,7 +313,7 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
   };
   useShortcut("f2", focusSearch);
   useShortcut("/", focusSearch, mode === "sale");
-  useShortcut("f4", () => cart && cart.lines.length > 0 && setMode("pay"), mode === "sale");
+  useShortcut("f4", () => cart && cart.lines.length > 0 && afterInFlight(() => setMode("pay")), mode === "sale");
   useShortcut("f7", () => setMode("held"));
   useShortcut("f8", () => setMode("returns"));
   useShortcut("f9", () => setMode("shift"));
@@ -559,7 +595,7 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
             {cart && (
               <>
                 <TotalDue cart={cart} />
-                <PayButton cart={cart} busy={busy} onPay={() => setMode("pay")} />
+                <PayButton cart={cart} busy={busy} onPay={() => afterInFlight(() => setMode("pay"))} />
                 <Totals cart={cart} />
                 <CartActions
                   cart={cart}
