@@ -75,6 +75,9 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/pharmapos-till-ui-XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 cp "$db" "$work/store.db"
 for ext in -wal -shm; do [ -f "$db$ext" ] && cp "$db$ext" "$work/store.db$ext"; done
+# The copy's 2 GB on their way to disk: written now, not by the kernel's
+# writeback threads on the two cores while the till is measured.
+sync "$work"/store.db*
 
 log "measure in the webview ($BUILD build; load: $(cut -d' ' -f1-3 /proc/loadavg))"
 export PHARMAPOS_APP="$app" BENCH_DB="$work/store.db" BENCH_OUT="$work/result.json" BENCH_BUILD="$BUILD" \

@@ -61,6 +61,31 @@ pub fn check() -> Result<(), String> {
     Ok(())
 }
 
+/// How the web view draws. By default on the CPU (WebKit's "never"
+/// hardware-acceleration policy, its non-composited mode): the till's
+/// screens are forms and tables, which the CPU draws in a few milliseconds
+/// on any PC, whereas WebKit's default composites with OpenGL, and on a PC
+/// without a usable graphics driver (a virtual machine, a remote session,
+/// an old till, Xvfb) Mesa runs that OpenGL in software. There the webview
+/// bench (`scripts/bench-till-ui.sh`) measured Mesa's two llvmpipe threads
+/// taking 14 s of CPU in an 19 s run on the 2-core PC and the scan → line
+/// p99 at 24 ms against 15 ms on the CPU (docs/benchmarks.md, session 15).
+/// `--gpu` keeps WebKit's own policy for a PC whose graphics card helps.
+#[cfg(target_os = "linux")]
+pub fn configure_webview(webview: &webkit2gtk::WebView, gpu: bool) {
+    use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
+    if gpu {
+        log::info!("--gpu: the web view may draw with the graphics card");
+        return;
+    }
+    match WebViewExt::settings(webview) {
+        Some(settings) => {
+            settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never)
+        }
+        None => log::warn!("the web view has no settings: it draws as WebKit decides"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -64,6 +64,15 @@ pub fn run(options: LaunchOptions) -> Result<(), Box<dyn std::error::Error>> {
             if options.demo {
                 log::info!("--demo: opening {}", state::demo_path(&db_path).display());
             }
+            #[cfg(target_os = "linux")]
+            {
+                let gpu = options.gpu;
+                for window in app.webview_windows().into_values() {
+                    window.with_webview(move |webview| {
+                        display::configure_webview(&webview.inner(), gpu)
+                    })?;
+                }
+            }
             let state =
                 AppState::new(db_path, idle_lock_from_env()).with_till_id(options.till_id.clone());
             app.manage(if options.demo { state.in_demo() } else { state });

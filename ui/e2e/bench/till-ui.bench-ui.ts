@@ -317,6 +317,7 @@ describe("till at 100,000 products", () => {
       scan_to_line_dom_during_full_sweep_ms: parts ? stats(parts.duringSweep) : null,
       scan_to_line_dom_outside_full_sweep_ms: parts ? stats(parts.outsideSweep) : null,
       full_sweeps_s: parts?.sweeps ?? null,
+      slowest_scans_ms: parts?.slowest ?? null,
       failures: r.failures,
       wall_s: Math.round((Date.now() - started) / 100) / 10,
       cpu_s_by_thread: cpu,
@@ -371,7 +372,13 @@ function shellTimings(): Record<string, Record<string, number[]>> {
 function scanParts(
   r: PageResult,
   log: ShellCall[],
-): { parts: Record<string, number[]>; duringSweep: number[]; outsideSweep: number[]; sweeps: number[][] } | null {
+): {
+  parts: Record<string, number[]>;
+  duringSweep: number[];
+  outsideSweep: number[];
+  sweeps: number[][];
+  slowest: Record<string, number | boolean>[];
+} | null {
   if (!log.length) return null;
   const wall = (t: number) => r.origin + t;
   const scans = log.filter((c) => c.what === "scan_to_cart" && c.us["at"] !== undefined);
@@ -381,6 +388,8 @@ function scanParts(
   const parts: Record<string, number[]> = { before_request: [], to_shell: [], shell: [], from_shell: [], answer_to_dom: [] };
   const duringSweep: number[] = [];
   const outsideSweep: number[] = [];
+  const rows: Record<string, number | boolean>[] = [];
+  const ms = (x: number) => Math.round(x * 10) / 10;
   for (const s of r.scans) {
     const [key, sent, answered, dom] = [wall(s.key), wall(s.sent), wall(s.answered), wall(s.dom)];
     // Clocks agree to about a millisecond: allow that much either side.
@@ -401,11 +410,22 @@ function scanParts(
     parts["answer_to_dom"]?.push(dom - answered);
     const overlaps = sweeps.some(([from, to]) => from <= dom && to >= key);
     (overlaps ? duringSweep : outsideSweep).push(dom - key);
+    rows.push({
+      at_s: ms((key - wall(r.scans[0]?.key ?? 0)) / 1000),
+      total: ms(dom - key),
+      before_request: ms(sent - key),
+      to_shell: ms(at - sent),
+      shell: ms(shell),
+      from_shell: ms(answered - (at + shell)),
+      answer_to_dom: ms(dom - answered),
+      during_full_sweep: overlaps,
+    });
   }
   return {
     parts,
     duringSweep,
     outsideSweep,
+    slowest: rows.sort((a, b) => Number(b["total"]) - Number(a["total"])).slice(0, 5),
     sweeps: sweeps.map(([from, to]) => [Math.round((from - wall(r.scans[0]?.key ?? 0)) / 100) / 10, Math.round((to - from) / 100) / 10]),
   };
 }

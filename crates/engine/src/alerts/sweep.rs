@@ -160,7 +160,38 @@ fn mark_swept(ctx: &Ctx<'_>, store: StoreId, seq: i64) -> Result<()> {
     Ok(())
 }
 
-fn wanted(ctx: &Ctx<'_>, store: &StoreInfo, scope: &Scope) -> Result<Vec<Wanted>> {
+/// Column `i` of `r` as text, borrowed from SQLite (no copy).
+fn text<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
+    r.get_ref(i)?.as_str().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+/// The open alerts a sweep looks after, by type, then subject id: their
+/// severity. (Half a million on the benchmark store: foldhash, seeded per
+/// map like SipHash, hashes their ids in a fraction of SipHash's time.)
+type Open = HashMap<AlertType, HashMap<String, Severity, foldhash::fast::RandomState>>;
+
+/// Whether a wanted alert must be raised: it is not open, or open at a lower
+/// severity. Either way it is taken out of `open`, so what is left there at
+/// the end is wanted no more.
+fn must_raise(open: &mut Open, t: AlertType, id: &str, severity: Severity) -> bool {
+    match open.get_mut(&t).and_then(|ids| ids.remove(id)) {
+        Some(now) => now < severity,
+        None => true,
+    }
+}
+
+/// The alerts `scope`'s stock calls for that are not open as they should
+/// be (see [`must_raise`]), taking every wanted one out of `open`.
+///
+/// Each row is first checked by its subject id, as SQLite hands it over;
+/// only an alert to raise is decoded and worded. On the benchmark store
+/// half a million alerts are wanted and all but a few are open already:
+/// decoding and wording each of them, and keying a map with a copy of each
+/// id, was most of the full sweep's time and memory (and its allocations
+/// slowed the till's threads in the same process).
+fn wanted(ctx: &Ctx<'_>, store: &StoreInfo, scope: &Scope, open: &mut Open) -> Result<Vec<Wanted>> {
     let settings = load_settings(ctx, store.id)?;
     let today = ctx.today(store);
     let mut out = Vec::new();
@@ -175,32 +206,30 @@ fn wanted(ctx: &Ctx<'_>, store: &StoreInfo, scope: &Scope) -> Result<Vec<Wanted>
                   AND EXISTS (SELECT 1 FROM batches b WHERE b.product_id = sl.product_id AND b.store_id = sl.store_id)))",
         in_scope(scope, "sl.product_id", 2)
     ))?;
-    let rows = stmt.query_map(params![store.id, scope], |r| {
-        Ok((
+    let mut rows = stmt.query(params![store.id, scope])?;
+    while let Some(r) = rows.next()? {
+        let available: i64 = r.get(3)?;
+        let (t, severity) = if available == 0 {
+            (AlertType::OutOfStock, Severity::Critical)
+        } else {
+            (AlertType::LowStock, Severity::Warning)
+        };
+        if !must_raise(open, t, text(r, 0)?, severity) {
+            continue;
+        }
+        let (p, name, unit, reorder) = (
             r.get::<_, ProductId>(0)?,
             r.get::<_, String>(1)?,
             r.get::<_, String>(2)?,
-            r.get::<_, i64>(3)?,
             r.get::<_, Option<i64>>(4)?,
-        ))
-    })?;
-    for row in rows {
-        let (p, name, unit, available, reorder) = row?;
-        let (t, severity, message) = if available == 0 {
-            (
-                AlertType::OutOfStock,
-                Severity::Critical,
-                format!("{name}: nothing available"),
-            )
+        );
+        let message = if t == AlertType::OutOfStock {
+            format!("{name}: nothing available")
         } else {
-            (
-                AlertType::LowStock,
-                Severity::Warning,
-                format!(
-                    "{name}: {} {unit} available, reorder point {}",
-                    Qty::from_scaled(available),
-                    Qty::from_scaled(reorder.unwrap_or(0))
-                ),
+            format!(
+                "{name}: {} {unit} available, reorder point {}",
+                Qty::from_scaled(available),
+                Qty::from_scaled(reorder.unwrap_or(0))
             )
         };
         out.push(Wanted {
@@ -217,6 +246,7 @@ fn wanted(ctx: &Ctx<'_>, store: &StoreInfo, scope: &Scope) -> Result<Vec<Wanted>
     // Lots with stock: expiring within the window, expired, recalled.
     let horizon = (today + Duration::days(settings.expiry_alert_days)).to_string();
     let today_s = today.to_string();
+    let soon = (today + Duration::days(7)).to_string();
     let mut stmt = ctx.tx.prepare_cached(&format!(
         "SELECT b.id, b.product_id, b.batch_number, p.name, b.expiry_date, b.status, b.on_hand_milli, p.unit
            FROM batches b JOIN products p ON p.id = b.product_id
@@ -225,23 +255,52 @@ fn wanted(ctx: &Ctx<'_>, store: &StoreInfo, scope: &Scope) -> Result<Vec<Wanted>
             AND {}",
         in_scope(scope, "b.product_id", 3)
     ))?;
-    let rows = stmt.query_map(params![store.id, horizon, scope], |r| {
-        Ok((
+    let mut rows = stmt.query(params![store.id, horizon, scope])?;
+    while let Some(r) = rows.next()? {
+        let id = text(r, 0)?;
+        let expiry = text(r, 4)?;
+        // At most two per lot: a recall, and its expiry.
+        let mut lot = [None, None];
+        if text(r, 5)? == "recalled" {
+            lot[0] = Some((AlertType::Recall, Severity::Critical));
+        }
+        if expiry < today_s.as_str() {
+            lot[1] = Some((AlertType::Expired, Severity::Warning));
+        } else if expiry <= horizon.as_str() {
+            let severity = if expiry <= soon.as_str() {
+                Severity::Warning
+            } else {
+                Severity::Info
+            };
+            lot[1] = Some((AlertType::ExpiringSoon, severity));
+        }
+        let lot: Vec<(AlertType, Severity)> = lot
+            .into_iter()
+            .flatten()
+            .filter(|&(t, severity)| must_raise(open, t, id, severity))
+            .collect();
+        if lot.is_empty() {
+            continue;
+        }
+        let (b, p, number, name, expiry, on_hand, unit) = (
             r.get::<_, BatchId>(0)?,
             r.get::<_, ProductId>(1)?,
             r.get::<_, String>(2)?,
             r.get::<_, String>(3)?,
             r.get::<_, String>(4)?,
-            r.get::<_, String>(5)?,
             r.get::<_, i64>(6)?,
             r.get::<_, String>(7)?,
-        ))
-    })?;
-    for row in rows {
-        let (b, p, number, name, expiry, status, on_hand, unit) = row?;
+        );
         let label = format!("{name} lot {number}");
         let qty = Qty::from_scaled(on_hand);
-        let mut push = |t, severity, message: String| {
+        for (t, severity) in lot {
+            let message = match t {
+                AlertType::Recall => format!("{label} is recalled and still holds {qty} {unit}"),
+                AlertType::Expired => {
+                    format!("{label} expired on {expiry} and still holds {qty} {unit}")
+                }
+                _ => format!("{label} expires on {expiry} ({qty} {unit} left)"),
+            };
             out.push(Wanted {
                 t,
                 severity,
@@ -251,32 +310,7 @@ fn wanted(ctx: &Ctx<'_>, store: &StoreInfo, scope: &Scope) -> Result<Vec<Wanted>
                 product: Some(p),
                 batch: Some(b),
                 message,
-            })
-        };
-        if status == "recalled" {
-            push(
-                AlertType::Recall,
-                Severity::Critical,
-                format!("{label} is recalled and still holds {qty} {unit}"),
-            );
-        }
-        if expiry.as_str() < today_s.as_str() {
-            push(
-                AlertType::Expired,
-                Severity::Warning,
-                format!("{label} expired on {expiry} and still holds {qty} {unit}"),
-            );
-        } else if expiry.as_str() <= horizon.as_str() {
-            let soon = (today + Duration::days(7)).to_string();
-            push(
-                AlertType::ExpiringSoon,
-                if expiry.as_str() <= soon.as_str() {
-                    Severity::Warning
-                } else {
-                    Severity::Info
-                },
-                format!("{label} expires on {expiry} ({qty} {unit} left)"),
-            );
+            });
         }
     }
     let reorder = if scope.is_none() {
@@ -285,11 +319,15 @@ fn wanted(ctx: &Ctx<'_>, store: &StoreInfo, scope: &Scope) -> Result<Vec<Wanted>
         Vec::new()
     };
     for r in reorder {
+        let id = r.product_id.to_string();
+        if !must_raise(open, AlertType::ReorderRecommended, &id, Severity::Info) {
+            continue;
+        }
         out.push(Wanted {
             t: AlertType::ReorderRecommended,
             severity: Severity::Info,
             kind: "product",
-            id: r.product_id.to_string(),
+            id,
             message: format!(
                 "{}: order {} {} ({} available, about {} a day used)",
                 r.name, r.recommended_quantity, r.unit, r.available, r.average_daily_usage
@@ -309,8 +347,7 @@ type Subject = (AlertType, String);
 /// (not open, or open at a lower severity) and the open ones whose cause is
 /// gone. A scoped sweep leaves `reorder_recommended` alone.
 fn changes(ctx: &Ctx<'_>, store: &StoreInfo, scope: &Scope) -> Result<(Vec<Wanted>, Vec<Subject>)> {
-    let wanted = wanted(ctx, store, scope)?;
-    let mut open: HashMap<Subject, Severity> = HashMap::new();
+    let mut open: Open = HashMap::new();
     let mut stmt = ctx.tx.prepare_cached(&format!(
         "SELECT alert_type, subject_id, severity FROM alerts
           WHERE store_id = ?1 AND status IN ('active', 'acknowledged')
@@ -323,29 +360,21 @@ fn changes(ctx: &Ctx<'_>, store: &StoreInfo, scope: &Scope) -> Result<(Vec<Wante
             ""
         }
     ))?;
-    let rows = stmt.query_map(params![store.id, scope], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-        ))
-    })?;
-    for row in rows {
-        let (t, id, severity) = row?;
-        let t = AlertType::parse(&t)?;
+    let mut rows = stmt.query(params![store.id, scope])?;
+    while let Some(r) = rows.next()? {
+        let t = AlertType::parse(text(r, 0)?)?;
         if SWEPT.contains(&t) {
-            open.insert((t, id), Severity::parse(&severity)?);
+            let severity = Severity::parse(text(r, 2)?)?;
+            open.entry(t).or_default().insert(r.get(1)?, severity);
         }
     }
-    let mut raise = Vec::new();
-    for w in wanted {
-        match open.remove(&(w.t, w.id.clone())) {
-            Some(now) if now >= w.severity => {}
-            _ => raise.push(w),
-        }
-    }
+    let raise = wanted(ctx, store, scope, &mut open)?;
     // What is left open is wanted no more.
-    Ok((raise, open.into_keys().collect()))
+    let resolve = open
+        .into_iter()
+        .flat_map(|(t, ids)| ids.into_keys().map(move |id| (t, id)))
+        .collect();
+    Ok((raise, resolve))
 }
 
 /// Raises (or escalates) `raise` and resolves `resolve` in `store`; how many

@@ -15,11 +15,20 @@ afterEach(() => clearMocks());
 
 /** A fake Web Audio: records each tone (waveform and frequency). */
 const tones: { type: string; frequency: number }[] = [];
+/** How many times an audio context was suspended. */
+const contexts = { suspended: 0, resumed: 0 };
 class FakeAudioContext {
   state = "running";
   currentTime = 0;
   destination = {};
-  resume = vi.fn(async () => undefined);
+  resume = vi.fn(async () => {
+    this.state = "running";
+    contexts.resumed++;
+  });
+  suspend = vi.fn(async () => {
+    this.state = "suspended";
+    contexts.suspended++;
+  });
   close = vi.fn(async () => undefined);
   createOscillator() {
     const osc = {
@@ -37,6 +46,8 @@ class FakeAudioContext {
 }
 beforeEach(() => {
   tones.length = 0;
+  contexts.suspended = 0;
+  contexts.resumed = 0;
   localStorage.clear();
   vi.stubGlobal("AudioContext", FakeAudioContext);
 });
@@ -460,10 +471,16 @@ describe("TillScreen", () => {
     scanKeys("5901234123457");
     await screen.findByRole("row", { name: /Paracetamol 500mg/ });
     expect(tones).toEqual([{ type: "sine", frequency: 1400 }]);
+    // The audio is made suspended when the till opens, resumed by the scan's
+    // key event, and suspended again once the tone has played (no audio
+    // thread running between scans).
+    expect(contexts.resumed).toBe(1);
+    await waitFor(() => expect(contexts.suspended).toBe(2));
 
     refuse = true;
     scanKeys("5901234123457");
     await screen.findByTestId("scan-refusal");
+    expect(contexts.resumed).toBe(2);
     expect(tones[1]).toEqual({ type: "square", frequency: 180 });
     fireEvent.click(screen.getByRole("button", { name: /Understood/ }));
 

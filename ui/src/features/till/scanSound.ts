@@ -3,9 +3,11 @@
 // cashier need not look up after every scan. Web Audio oscillators, no
 // audio files. On or off per workstation (localStorage), on by default.
 //
-// The AudioContext is made (or resumed) once, inside the scan's own key
-// event: WebKit lets audio start only from a user gesture, and the beep
-// itself comes after the engine's answer. Nothing runs per keystroke.
+// The AudioContext is made (or resumed) inside the scan's own key event:
+// WebKit lets audio start only from a user gesture, and the beep itself
+// comes after the engine's answer. Nothing runs per keystroke. Once a tone
+// has played the context is suspended: a running one renders silence
+// without end, an audio thread busy on the till's two cores.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
 /** localStorage key of this workstation's choice ("on" / "off"). */
@@ -36,6 +38,9 @@ function audioContextClass(): AudioContextClass | null {
   const w = window as unknown as { AudioContext?: AudioContextClass; webkitAudioContext?: AudioContextClass };
   return w.AudioContext ?? w.webkitAudioContext ?? null;
 }
+
+/** How long after a tone ends the audio is suspended (the next scan resumes it). */
+const SUSPEND_AFTER_TONE_MS = 250;
 
 /** The tones: [waveform, frequency Hz, seconds]. */
 const TONES: Record<ScanSound, [OscillatorType, number, number]> = {
@@ -70,16 +75,37 @@ export function useScanSound(): {
 } {
   const [on, setOn] = useState(readChoice);
   const ctx = useRef<AudioContext | null>(null);
+  const idle = useRef<number | null>(null);
+  const stopIdleTimer = () => {
+    if (idle.current !== null) window.clearTimeout(idle.current);
+    idle.current = null;
+  };
   useEffect(
     () => () => {
+      stopIdleTimer();
       void ctx.current?.close().catch(() => undefined);
       ctx.current = null;
     },
     [],
   );
+  // Made when the till opens, and suspended at once: making one starts the
+  // audio pipeline (tens of milliseconds in WebKitGTK), which the first
+  // scan's key event would otherwise wait for. The scan resumes it.
+  useEffect(() => {
+    if (!on || ctx.current) return;
+    const Ctor = audioContextClass();
+    if (!Ctor) return;
+    try {
+      ctx.current = new Ctor();
+      void ctx.current.suspend().catch(() => undefined);
+    } catch {
+      // No audio here: prime() tries again at the first scan.
+    }
+  }, [on]);
 
   const prime = useCallback(() => {
     if (!on) return;
+    stopIdleTimer();
     if (!ctx.current) {
       const Ctor = audioContextClass();
       if (!Ctor) return;
@@ -96,12 +122,21 @@ export function useScanSound(): {
     (sound: ScanSound) => {
       if (!on) return;
       prime();
-      if (ctx.current) {
+      const c = ctx.current;
+      if (c) {
         try {
-          playTone(ctx.current, sound);
+          playTone(c, sound);
         } catch {
           // No audio device: the till works silently.
         }
+        stopIdleTimer();
+        idle.current = window.setTimeout(
+          () => {
+            idle.current = null;
+            void c.suspend().catch(() => undefined);
+          },
+          TONES[sound][2] * 1000 + SUSPEND_AFTER_TONE_MS,
+        );
       }
     },
     [on, prime],
