@@ -78,6 +78,17 @@ for ext in -wal -shm; do [ -f "$db$ext" ] && cp "$db$ext" "$work/store.db$ext"; 
 # The copy's 2 GB on their way to disk: written now, not by the kernel's
 # writeback threads on the two cores while the till is measured.
 sync "$work"/store.db*
+# The kernel finishes that write after sync returns (ext4's extent
+# conversion took seconds of CPU in some runs): wait until the machine is
+# quiet, at least 90 % idle over a second (at most a minute).
+for _ in $(seq 60); do
+  read -r _ u1 n1 s1 i1 w1 _ < /proc/stat
+  sleep 1
+  read -r _ u2 n2 s2 i2 w2 _ < /proc/stat
+  busy=$(((u2 + n2 + s2 + w2) - (u1 + n1 + s1 + w1)))
+  idle=$((i2 - i1))
+  [ $((idle * 100)) -ge $(((idle + busy) * 90)) ] && break
+done
 
 log "measure in the webview ($BUILD build; load: $(cut -d' ' -f1-3 /proc/loadavg))"
 export PHARMAPOS_APP="$app" BENCH_DB="$work/store.db" BENCH_OUT="$work/result.json" BENCH_BUILD="$BUILD" \
