@@ -75,12 +75,12 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/pharmapos-till-ui-XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 cp "$db" "$work/store.db"
 for ext in -wal -shm; do [ -f "$db$ext" ] && cp "$db$ext" "$work/store.db$ext"; done
-# The copy's 2 GB on their way to disk: written now, not by the kernel's
-# writeback threads on the two cores while the till is measured.
-sync "$work"/store.db*
-# The kernel finishes that write after sync returns (ext4's extent
-# conversion took seconds of CPU in some runs): wait until the machine is
-# quiet, at least 90 % idle over a second (at most a minute).
+# The copy's 3 GB and the build's output on their way to disk: written now,
+# not by the kernel's writeback threads on the two cores while the till is
+# measured (they start 30 s after a write and took 3-10 s of CPU during
+# some runs). Then wait until the machine is quiet, at least 90 % idle over
+# a second (at most a minute).
+sync
 for _ in $(seq 60); do
   read -r _ u1 n1 s1 i1 w1 _ < /proc/stat
   sleep 1

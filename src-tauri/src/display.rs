@@ -68,7 +68,7 @@ pub fn check() -> Result<(), String> {
 /// without a usable graphics driver (a virtual machine, a remote session,
 /// an old till, Xvfb) Mesa runs that OpenGL in software. There the webview
 /// bench (`scripts/bench-till-ui.sh`) measured Mesa's two llvmpipe threads
-/// taking 14 s of CPU in an 19 s run on the 2-core PC and the scan → line
+/// taking 14 s of CPU in a 19 s run on the 2-core PC and the scan → line
 /// p99 at 24 ms against 15 ms on the CPU (docs/benchmarks.md, session 15).
 /// `--gpu` keeps WebKit's own policy for a PC whose graphics card helps.
 #[cfg(target_os = "linux")]

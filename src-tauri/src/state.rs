@@ -137,10 +137,13 @@ fn lower_this_threads_priority() {
     }
 }
 
-/// Alerts raised or resolved per transaction by the background sweep: on
-/// the benchmark store a few hundred take tens of milliseconds, about as
-/// long as a till's write may wait.
-const SWEEP_STEP: usize = 200;
+/// Alerts raised or resolved per transaction by the background sweep. A
+/// scan that comes during a step waits for it: on the benchmark store,
+/// the morning after 3,900 alerts changed, steps of 200 held the
+/// connection for 23–55 ms each (0.12–0.28 ms an alert), and the scans that
+/// waited for them were the slowest of the webview bench's run
+/// (docs/benchmarks.md, session 15). Forty keep a step near 10 ms.
+const SWEEP_STEP: usize = 40;
 
 thread_local! {
     /// Time this thread spent waiting for the database lock since the last
