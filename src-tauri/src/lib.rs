@@ -65,12 +65,9 @@ pub fn run(options: LaunchOptions) -> Result<(), Box<dyn std::error::Error>> {
                 log::info!("--demo: opening {}", state::demo_path(&db_path).display());
             }
             #[cfg(target_os = "linux")]
-            {
-                let gpu = options.gpu;
+            if options.no_gpu {
                 for window in app.webview_windows().into_values() {
-                    window.with_webview(move |webview| {
-                        display::configure_webview(&webview.inner(), gpu)
-                    })?;
+                    window.with_webview(|webview| display::configure_webview(&webview.inner()))?;
                 }
             }
             let state =

@@ -12,8 +12,8 @@
 //! config file beside the database ([`crate::till`]). An invalid value given
 //! here stops the app at launch with a message, like a bad `--db`.
 //!
-//! Rendering: WebKit draws the page on the CPU unless `--gpu` is given
-//! ([`crate::display::configure_webview`] says why).
+//! Rendering: `--no-gpu` has WebKit draw the page on the CPU
+//! ([`crate::display::configure_webview`] says when that helps).
 //!
 //! The binary is a program like any other: `--help` and `--version` answer
 //! on the terminal and an unknown option is refused, all before anything
@@ -30,7 +30,8 @@ use crate::till::{validate_till_id, TillIdSource};
 pub const DEFAULT_DB_FILE: &str = "pharmapos.db";
 
 /// Usage, as `--help` prints it (and, first line, after a bad option).
-pub const USAGE: &str = "usage: pharmapos-desktop [--db <file>] [--till-id <id>] [--demo] [--gpu]";
+pub const USAGE: &str =
+    "usage: pharmapos-desktop [--db <file>] [--till-id <id>] [--demo] [--no-gpu]";
 
 /// What `--help` prints.
 pub fn help_text() -> String {
@@ -46,9 +47,9 @@ Options:
                     else the <db>.till.json file beside the database)
   --demo            open the demo store (demo.sqlite beside the database,
                     created with sample products, stock and a day of sales)
-  --gpu             let the web view draw with the graphics card (by default
-                    it draws on the CPU: on a PC without a usable graphics
-                    driver, software OpenGL took two cores and slowed scans)
+  --no-gpu          draw the web view on the CPU, for a PC without a usable
+                    graphics driver (there WebKit's OpenGL runs in software,
+                    took two cores and slowed scans)
   -h, --help        print this help and exit
   -V, --version     print the version and exit
 
@@ -101,8 +102,8 @@ pub struct LaunchOptions {
     pub till_id: Option<(String, TillIdSource)>,
     /// `--demo`: open the demo store's file instead of the store's.
     pub demo: bool,
-    /// `--gpu`: let WebKit use hardware acceleration (its own default).
-    pub gpu: bool,
+    /// `--no-gpu`: WebKit draws on the CPU (no hardware acceleration).
+    pub no_gpu: bool,
 }
 
 impl LaunchOptions {
@@ -117,7 +118,7 @@ impl LaunchOptions {
         let mut db_path = None;
         let mut till_id = None;
         let mut demo = false;
-        let mut gpu = false;
+        let mut no_gpu = false;
         let mut iter = args.iter();
         while let Some(arg) = iter.next() {
             if arg == "--db" {
@@ -132,8 +133,8 @@ impl LaunchOptions {
                 till_id = Some((till(value, "--till-id")?, TillIdSource::Argument));
             } else if arg == "--demo" {
                 demo = true;
-            } else if arg == "--gpu" {
-                gpu = true;
+            } else if arg == "--no-gpu" {
+                no_gpu = true;
             } else if arg.starts_with("-psn_") {
                 // macOS adds a process serial number when started from Finder.
             } else if arg.starts_with('-') {
@@ -160,7 +161,7 @@ impl LaunchOptions {
             db_path,
             till_id,
             demo,
-            gpu,
+            no_gpu,
         })
     }
 }
@@ -252,16 +253,16 @@ mod tests {
         match launch(&["--demo", "--db", "/a.db"]).unwrap() {
             Launch::Run(o) => {
                 assert!(o.demo);
-                assert!(!o.gpu, "the CPU draws unless --gpu is given");
+                assert!(!o.no_gpu, "WebKit's own drawing unless --no-gpu is given");
                 assert_eq!(o.db_path, Some(PathBuf::from("/a.db")));
             }
             other => panic!("{other:?}"),
         }
-        match launch(&["--gpu"]).unwrap() {
-            Launch::Run(o) => assert!(o.gpu && !o.demo),
+        match launch(&["--no-gpu"]).unwrap() {
+            Launch::Run(o) => assert!(o.no_gpu && !o.demo),
             other => panic!("{other:?}"),
         }
-        assert!(launch(&["--gpu=yes"]).is_err());
+        assert!(launch(&["--no-gpu=yes"]).is_err());
         assert!(help_text().contains(USAGE));
         assert!(help_text().contains(env!("CARGO_PKG_VERSION")));
     }

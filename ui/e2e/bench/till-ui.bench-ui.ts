@@ -90,7 +90,7 @@ afterAll(async () => {
 describe("till at 100,000 products", () => {
   it("measures scan → line and a five-line sale in the webview", async () => {
     expect(DB, "BENCH_DB names the prepared database").not.toBe("");
-    app = await startApp({ dbPath: DB, dataDir: dirname(DB), args: ["--till-id", "BENCH-1"] });
+    app = await startApp({ dbPath: DB, dataDir: dirname(DB), args: ["--till-id", "BENCH-1", "--no-gpu"] });
     const b = app.browser;
     await b.$("//h1[normalize-space(.)='Sign in']").waitForDisplayed({ timeout: 120_000 });
     // Start-up: from the app's process start to the sign-in screen listing
