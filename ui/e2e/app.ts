@@ -71,6 +71,16 @@ export async function choose(b: Browser, label: string, text: string, within = "
 }
 
 /**
+ * Types `text` into the focused element one key at a time. WebdriverIO's
+ * `keys` presses every key of its list before releasing any (a chord), so a
+ * character repeated in one call is pressed again while still down, and a
+ * date segment took "22" as "2" (the journey failed on dates like the 22nd).
+ */
+export async function typeText(b: Browser, text: string): Promise<void> {
+  for (const key of text) await b.keys([key]);
+}
+
+/**
  * Types `value` into the searchable picker (React Aria ComboBox) labelled
  * `label` and picks the listed option that is exactly `value` (typing an
  * option's exact text already picks it and closes the list).
@@ -82,7 +92,7 @@ export async function pick(b: Browser, label: string, value: string): Promise<vo
   await b.keys(["Control", "a"]);
   await b.keys(["Control"]);
   await b.keys(["Backspace"]);
-  await b.keys(value.split(""));
+  await typeText(b, value);
   const option = b.$(`//*[@role='option'][.//*[normalize-space(.)=${xpathLiteral(value)}]]`);
   if (await option.isDisplayed()) await option.click();
   await b.waitUntil(async () => (await input.getAttribute("aria-expanded")) !== "true" && (await input.getValue()) === value, {
@@ -110,19 +120,24 @@ export async function fillDate(b: Browser, label: string, iso: string): Promise<
   for (const type of order) {
     const part = parts[type];
     if (part === undefined) throw new Error(`unexpected date segment ${type}`);
-    await b.keys(part.split(""));
+    await typeText(b, part);
   }
   // Every segment shows its part; a named field's form value is the ISO date.
   const hidden = group.$("./parent::*//input[@type='hidden']");
-  await b.waitUntil(
-    async () => {
+  // What the field last showed goes into the failure message.
+  let last = "";
+  await b
+    .waitUntil(async () => {
       const shown: Record<string, string> = {};
       for (const s of await group.$$("[role='spinbutton'][data-type]")) shown[(await s.getAttribute("data-type")) ?? ""] = await s.getText();
+      const form = (await hidden.isExisting()) ? await hidden.getValue() : null;
+      last = `segments ${JSON.stringify(shown)}, form value ${JSON.stringify(form)}`;
       const parts = Number(shown["year"]) === Number(y) && Number(shown["month"]) === Number(m) && Number(shown["day"]) === Number(d);
-      return parts && (!(await hidden.isExisting()) || (await hidden.getValue()) === iso);
-    },
-    { timeoutMsg: `${label} should show ${iso}` },
-  );
+      return parts && (form === null || form === iso);
+    })
+    .catch((e: unknown) => {
+      throw new Error(`${label} should show ${iso} (typed ${order.join("/")}); it showed ${last}`, { cause: e });
+    });
 }
 
 /** Clicks the enabled button whose accessible text contains `text`. */

@@ -85,4 +85,34 @@ describe("DateField", () => {
     expect(ids).toContain(error.id);
     expect(day).toHaveAttribute("aria-invalid", "true");
   });
+
+  it("takes every typed digit of a date entered again after the form reset it", async () => {
+    const user = userEvent.setup();
+    function Reset() {
+      const [value, setValue] = useState("");
+      return (
+        <StoreLocaleProvider store={{ locale: "en-GB", currency: "GBP", timeZone: "Europe/London" }}>
+          <DateField label="Expiry date" name="expiry_date" value={value} onChange={setValue} />
+          <button type="button" onClick={() => setValue("")}>
+            Next line
+          </button>
+          <output data-testid="value">{value}</output>
+        </StoreLocaleProvider>
+      );
+    }
+    render(<Reset />);
+    const segments = () => within(screen.getByRole("group", { name: "Expiry date" })).getAllByRole("spinbutton");
+    for (const [typed, iso] of [
+      ["20062027", "2027-06-20"],
+      ["07122026", "2026-12-07"],
+      ["22122026", "2026-12-22"],
+    ] as const) {
+      await user.click(segments()[0]!);
+      await user.keyboard(typed);
+      expect(screen.getByTestId("value")).toHaveTextContent(iso);
+      expect(segments().map((s) => s.textContent)).toEqual([iso.slice(8), iso.slice(5, 7), iso.slice(0, 4)]);
+      await user.click(screen.getByRole("button", { name: "Next line" }));
+      expect(screen.getByTestId("value")).toHaveTextContent("");
+    }
+  });
 });
