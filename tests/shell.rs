@@ -669,3 +669,29 @@ fn an_import_reports_its_progress_and_is_all_or_nothing() {
         .unwrap();
     assert_eq!(products.as_array().unwrap().len(), 1, "{products}");
 }
+
+#[test]
+fn the_wal_is_checkpointed_off_the_tills_connection_and_never_creates_the_file() {
+    let (dir, state) = fresh(None);
+    assert_eq!(state.checkpoint_wal().unwrap(), None, "nothing open yet");
+    assert!(
+        !dir.path().join("data").join("store.db").exists(),
+        "a checkpoint before the file is opened must not create it"
+    );
+    state.setup_store(init_request()).unwrap();
+    state.sign_in(sign_in_request("2580")).unwrap();
+    state
+        .call("create_supplier", json!({ "name": "Emzor" }))
+        .unwrap();
+    let done = state.checkpoint_wal().unwrap().expect("the file is open");
+    assert!(!done.busy);
+    assert!(
+        done.wal_pages > 0,
+        "setup's commits are in the WAL: {done:?}"
+    );
+    assert_eq!(done.copied_pages, done.wal_pages, "{done:?}");
+    // The till's connection goes on after it.
+    state
+        .call("create_supplier", json!({ "name": "Fidson" }))
+        .unwrap();
+}

@@ -8,6 +8,9 @@
 //! the binary with its own one-line message naming the missing library.)
 
 use std::ffi::OsString;
+use std::path::Path;
+
+use crate::options::Drawing;
 
 /// The problem with the environment's display variables, if any: on Linux
 /// and the BSDs a window needs `WAYLAND_DISPLAY` or `DISPLAY`.
@@ -61,22 +64,39 @@ pub fn check() -> Result<(), String> {
     Ok(())
 }
 
-/// `--no-gpu`: the web view draws on the CPU (WebKit's "never"
-/// hardware-acceleration policy, its non-composited mode). The till's
-/// screens are forms and tables, which the CPU draws in a few milliseconds;
-/// WebKit's default composites with OpenGL, and on a PC without a usable
-/// graphics driver (a virtual machine, a remote session, an old till, Xvfb)
-/// Mesa runs that OpenGL in software. There the webview bench
-/// (`scripts/bench-till-ui.sh`, which passes `--no-gpu`) measured Mesa's
-/// two llvmpipe threads taking 14 s of CPU in a 19 s run on the 2-core PC,
-/// and the scan → line p99 at 24 ms against 15 ms on the CPU
-/// (docs/benchmarks.md, session 15). It is not the default: WebKitWebDriver's
-/// screenshots hang in that mode (the end-to-end tests take them), and it
-/// is untested on PCs with a graphics card.
+/// Whether the web view should draw on the CPU. WebKit's default composites
+/// the page with OpenGL, and on a PC without a usable graphics driver (a
+/// virtual machine, a remote session, an old till, Xvfb) Mesa runs that
+/// OpenGL in software. There the webview bench (`scripts/bench-till-ui.sh`)
+/// measured Mesa's two llvmpipe threads taking 14 s of CPU in a 19 s run on
+/// the 2-core PC, and the scan → line p99 at 24 ms against 15–21 ms on the
+/// CPU (docs/benchmarks.md, session 15): the till's screens are forms and
+/// tables, which the CPU draws in a few milliseconds. Such a PC is told by
+/// having no render node in `dri` (`/dev/dri/renderD*`, which every
+/// hardware OpenGL driver on Linux opens). `--gpu` keeps WebKit's drawing
+/// regardless: WebKitWebDriver's screenshots hang in the non-composited
+/// mode, so the end-to-end tests pass it.
+pub fn draws_on_cpu(drawing: Drawing, dri: &Path) -> bool {
+    match drawing {
+        Drawing::Cpu => true,
+        Drawing::Gpu => false,
+        Drawing::Auto => !has_render_node(dri),
+    }
+}
+
+fn has_render_node(dri: &Path) -> bool {
+    std::fs::read_dir(dri).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with("renderD"))
+    })
+}
+
+/// Has the web view draw on the CPU (WebKit's "never" hardware-acceleration
+/// policy, its non-composited mode); see [`draws_on_cpu`].
 #[cfg(target_os = "linux")]
 pub fn configure_webview(webview: &webkit2gtk::WebView) {
     use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
-    log::info!("--no-gpu: the web view draws on the CPU");
     match WebViewExt::settings(webview) {
         Some(settings) => {
             settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never)
@@ -86,6 +106,7 @@ pub fn configure_webview(webview: &webkit2gtk::WebView) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -97,5 +118,23 @@ mod tests {
         assert!(missing_display(Some("wayland-0".into()), None).is_none());
         let message = missing_display(None, None).unwrap_or_default();
         assert!(!message.contains('\n'), "one line: {message}");
+    }
+
+    #[test]
+    fn the_cpu_draws_where_there_is_no_render_node_unless_told() {
+        let dir = tempfile::tempdir().unwrap();
+        let dri = dir.path().join("dri");
+        assert!(draws_on_cpu(Drawing::Auto, &dri), "no /dev/dri at all");
+        std::fs::create_dir(&dri).unwrap();
+        std::fs::write(dri.join("card0"), "").unwrap();
+        assert!(
+            draws_on_cpu(Drawing::Auto, &dri),
+            "a display card but no render node"
+        );
+        std::fs::write(dri.join("renderD128"), "").unwrap();
+        assert!(!draws_on_cpu(Drawing::Auto, &dri));
+        assert!(draws_on_cpu(Drawing::Cpu, &dri));
+        std::fs::remove_file(dri.join("renderD128")).unwrap();
+        assert!(!draws_on_cpu(Drawing::Gpu, &dri));
     }
 }

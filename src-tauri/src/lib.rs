@@ -65,7 +65,8 @@ pub fn run(options: LaunchOptions) -> Result<(), Box<dyn std::error::Error>> {
                 log::info!("--demo: opening {}", state::demo_path(&db_path).display());
             }
             #[cfg(target_os = "linux")]
-            if options.no_gpu {
+            if display::draws_on_cpu(options.drawing, std::path::Path::new("/dev/dri")) {
+                log::info!("the web view draws on the CPU ({:?})", options.drawing);
                 for window in app.webview_windows().into_values() {
                     window.with_webview(|webview| display::configure_webview(&webview.inner()))?;
                 }
@@ -86,6 +87,10 @@ pub fn run(options: LaunchOptions) -> Result<(), Box<dyn std::error::Error>> {
             tauri::async_runtime::spawn(timers::release_lapsed_holds_every(
                 app.handle().clone(),
                 timers::HOLD_RELEASE_EVERY,
+            ));
+            tauri::async_runtime::spawn(timers::checkpoint_wal_every(
+                app.handle().clone(),
+                timers::WAL_CHECKPOINT_EVERY,
             ));
             tauri::async_runtime::spawn(timers::sweep_alerts_every(
                 app.handle().clone(),

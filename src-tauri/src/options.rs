@@ -12,8 +12,10 @@
 //! config file beside the database ([`crate::till`]). An invalid value given
 //! here stops the app at launch with a message, like a bad `--db`.
 //!
-//! Rendering: `--no-gpu` has WebKit draw the page on the CPU
-//! ([`crate::display::configure_webview`] says when that helps).
+//! Rendering ([`Drawing`]): by default the page is drawn on the CPU when
+//! the PC has no GPU render node (Mesa would run WebKit's OpenGL in
+//! software), else as WebKit decides; `--no-gpu` and `--gpu` force either
+//! ([`crate::display::configure_webview`] says why).
 //!
 //! The binary is a program like any other: `--help` and `--version` answer
 //! on the terminal and an unknown option is refused, all before anything
@@ -31,7 +33,7 @@ pub const DEFAULT_DB_FILE: &str = "pharmapos.db";
 
 /// Usage, as `--help` prints it (and, first line, after a bad option).
 pub const USAGE: &str =
-    "usage: pharmapos-desktop [--db <file>] [--till-id <id>] [--demo] [--no-gpu]";
+    "usage: pharmapos-desktop [--db <file>] [--till-id <id>] [--demo] [--no-gpu | --gpu]";
 
 /// What `--help` prints.
 pub fn help_text() -> String {
@@ -47,9 +49,10 @@ Options:
                     else the <db>.till.json file beside the database)
   --demo            open the demo store (demo.sqlite beside the database,
                     created with sample products, stock and a day of sales)
-  --no-gpu          draw the web view on the CPU, for a PC without a usable
-                    graphics driver (there WebKit's OpenGL runs in software,
-                    took two cores and slowed scans)
+  --no-gpu          draw the web view on the CPU (the default on a PC with
+                    no GPU render node in /dev/dri, where WebKit's OpenGL
+                    runs in software, took two cores and slowed scans)
+  --gpu             draw as WebKit decides (OpenGL) even without one
   -h, --help        print this help and exit
   -V, --version     print the version and exit
 
@@ -102,8 +105,22 @@ pub struct LaunchOptions {
     pub till_id: Option<(String, TillIdSource)>,
     /// `--demo`: open the demo store's file instead of the store's.
     pub demo: bool,
-    /// `--no-gpu`: WebKit draws on the CPU (no hardware acceleration).
-    pub no_gpu: bool,
+    /// How the web view draws.
+    pub drawing: Drawing,
+}
+
+/// How the web view draws ([`crate::display::configure_webview`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Drawing {
+    /// On the CPU if the PC has no GPU render node, else as WebKit decides.
+    #[default]
+    Auto,
+    /// `--no-gpu`: on the CPU (WebKit's non-composited mode).
+    Cpu,
+    /// `--gpu`: as WebKit decides (composited with OpenGL), even in
+    /// software; the end-to-end tests need it (WebKitWebDriver's
+    /// screenshots hang in non-composited mode).
+    Gpu,
 }
 
 impl LaunchOptions {
@@ -118,7 +135,7 @@ impl LaunchOptions {
         let mut db_path = None;
         let mut till_id = None;
         let mut demo = false;
-        let mut no_gpu = false;
+        let mut drawing = None;
         let mut iter = args.iter();
         while let Some(arg) = iter.next() {
             if arg == "--db" {
@@ -133,8 +150,16 @@ impl LaunchOptions {
                 till_id = Some((till(value, "--till-id")?, TillIdSource::Argument));
             } else if arg == "--demo" {
                 demo = true;
-            } else if arg == "--no-gpu" {
-                no_gpu = true;
+            } else if arg == "--no-gpu" || arg == "--gpu" {
+                let asked = if arg == "--gpu" {
+                    Drawing::Gpu
+                } else {
+                    Drawing::Cpu
+                };
+                if drawing.is_some_and(|d| d != asked) {
+                    return Err("--gpu and --no-gpu contradict each other".to_string());
+                }
+                drawing = Some(asked);
             } else if arg.starts_with("-psn_") {
                 // macOS adds a process serial number when started from Finder.
             } else if arg.starts_with('-') {
@@ -161,7 +186,7 @@ impl LaunchOptions {
             db_path,
             till_id,
             demo,
-            no_gpu,
+            drawing: drawing.unwrap_or_default(),
         })
     }
 }
@@ -253,15 +278,21 @@ mod tests {
         match launch(&["--demo", "--db", "/a.db"]).unwrap() {
             Launch::Run(o) => {
                 assert!(o.demo);
-                assert!(!o.no_gpu, "WebKit's own drawing unless --no-gpu is given");
+                assert_eq!(o.drawing, Drawing::Auto);
                 assert_eq!(o.db_path, Some(PathBuf::from("/a.db")));
             }
             other => panic!("{other:?}"),
         }
         match launch(&["--no-gpu"]).unwrap() {
-            Launch::Run(o) => assert!(o.no_gpu && !o.demo),
+            Launch::Run(o) => assert!(o.drawing == Drawing::Cpu && !o.demo),
             other => panic!("{other:?}"),
         }
+        match launch(&["--gpu", "--gpu"]).unwrap() {
+            Launch::Run(o) => assert_eq!(o.drawing, Drawing::Gpu),
+            other => panic!("{other:?}"),
+        }
+        let e = launch(&["--gpu", "--no-gpu"]).unwrap_err();
+        assert!(e.contains("contradict"), "{e}");
         assert!(launch(&["--no-gpu=yes"]).is_err());
         assert!(help_text().contains(USAGE));
         assert!(help_text().contains(env!("CARGO_PKG_VERSION")));

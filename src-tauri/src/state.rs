@@ -34,7 +34,7 @@ use pharmapos_engine::onboarding::{
 };
 use pharmapos_engine::sales::shifts::AuthorizeTillRename;
 use pharmapos_engine::setup::{self, InitRequest, InitResult};
-use pharmapos_engine::{Db, OpenOptions, Session};
+use pharmapos_engine::{Db, OpenOptions, Session, WalCheckpoint};
 use serde::Serialize;
 use serde_json::Value;
 use ts_rs::TS;
@@ -111,9 +111,10 @@ pub struct AppState {
     store_path: PathBuf,
     idle_lock: Option<Duration>,
     file: Mutex<OpenFile>,
-    /// A second connection to the file in use (and its path), for the full
-    /// alert sweep: it reads for seconds on a big store, and on `file`'s
-    /// connection the till waited for all of it.
+    /// A second connection to the file in use (and its path), for
+    /// background work that would hold up the till on `file`'s: the full
+    /// alert sweep's reading (seconds on a big store) and the WAL's
+    /// checkpoints.
     background: Mutex<Option<(PathBuf, Db)>>,
     session: Mutex<Option<ActiveSession>>,
     /// A till id fixed for the run (`--till-id`), for whichever file.
@@ -144,6 +145,15 @@ fn lower_this_threads_priority() {
 /// waited for them were the slowest of the webview bench's run
 /// (docs/benchmarks.md, session 15). Forty keep a step near 10 ms.
 const SWEEP_STEP: usize = 40;
+
+/// WAL pages after which a commit on the till's connection checkpoints the
+/// WAL itself (~160 MiB), a backstop only: [`AppState::checkpoint_wal`]
+/// copies it from the background connection well before, every
+/// [`crate::timers::WAL_CHECKPOINT_EVERY`]. At the engine's 10,000 the
+/// commit that crossed it, a sale or an alert sweep's step, held the till's
+/// connection for the copy and its syncs: one scan in the webview bench
+/// waited 99 ms for it (docs/benchmarks.md, session 15).
+const TILL_WAL_AUTOCHECKPOINT_PAGES: u32 = 40_000;
 
 thread_local! {
     /// Time this thread spent waiting for the database lock since the last
@@ -255,7 +265,10 @@ impl AppState {
             if let (Some(request), false) = (&file.demo, file.path.exists()) {
                 make_demo(&file.path, &file.till, request.clone(), options.clone())?;
             }
-            match Db::open_with(&file.path, options) {
+            match Db::open_with(&file.path, options).and_then(|db| {
+                db.set_wal_autocheckpoint(TILL_WAL_AUTOCHECKPOINT_PAGES)
+                    .map(|()| db)
+            }) {
                 Ok(db) => *guard = Some(db),
                 Err(e) => {
                     let err = ApiError::from(e);
@@ -521,9 +534,18 @@ impl AppState {
         }
     }
 
-    /// The full sweep's first step, on the background connection (opened on
-    /// `path`, the file in use, or opened again when that changed).
+    /// The full sweep's first step, on the background connection.
     fn plan_full_sweep(&self, path: &Path, session: &Session) -> Result<SweepPlan, ApiError> {
+        self.with_background_db(path, |db| Ok(SweepPlan::read(db, session, None)?))
+    }
+
+    /// Runs `f` on the background connection to `path`, the file in use
+    /// (opened on first use, and again when the file in use changed).
+    fn with_background_db<T>(
+        &self,
+        path: &Path,
+        f: impl FnOnce(&mut Db) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
         let mut background = lock(&self.background, "background database lock")?;
         if background.as_ref().is_none_or(|(open, _)| open != path) {
             let options = OpenOptions {
@@ -535,7 +557,22 @@ impl AppState {
         let Some((_, db)) = background.as_mut() else {
             return Err(ApiError::internal("background database", "not open"));
         };
-        Ok(SweepPlan::read(db, session, None)?)
+        f(db)
+    }
+
+    /// Copies the WAL into the database from the background connection
+    /// (a passive checkpoint: the till's connection goes on reading and
+    /// writing meanwhile). Nothing is done, and `None` returned, while the
+    /// file in use is not open: the background connection would create it.
+    pub fn checkpoint_wal(&self) -> Result<Option<WalCheckpoint>, ApiError> {
+        let path = {
+            let file = lock(&self.file, "database lock")?;
+            if file.db.is_none() {
+                return Ok(None);
+            }
+            file.path.clone()
+        };
+        self.with_background_db(&path, |db| Ok(Some(db.checkpoint_wal()?)))
     }
 
     /// The file in use and its stores that sync with a server (none in a

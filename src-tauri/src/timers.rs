@@ -10,7 +10,8 @@
 //! close, their remainder wasted). The work itself is [`AppState::release_lapsed_holds`]
 //! (tested there with a moved clock, no sleeping); this module only ticks,
 //! moves the call off the async runtime and tells open screens when
-//! something changed.
+//! something changed. The WAL: every 30 s, checkpoint it from the
+//! background connection, not at a till's commit.
 
 use std::time::Duration;
 
@@ -23,14 +24,21 @@ use tokio::time::MissedTickBehavior;
 use crate::commands::{notify, timed_blocking};
 use crate::state::AppState;
 
+/// Ticks every `period`, the first one period from now; a tick missed while
+/// the machine slept comes once on waking.
+fn ticks_every(period: Duration) -> tokio::time::Interval {
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+    ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    ticks
+}
+
 /// How often lapsed holds are released.
 pub const HOLD_RELEASE_EVERY: Duration = Duration::from_secs(60);
 
 /// Ticks forever (the task ends with the app). The first run is one period
 /// after start; a tick missed while the machine slept runs once on waking.
 pub async fn release_lapsed_holds_every(app: AppHandle, period: Duration) {
-    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
-    ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let mut ticks = ticks_every(period);
     loop {
         ticks.tick().await;
         match timed_blocking(&app, "timer:release_lapsed_holds", |s: &AppState| {
@@ -56,6 +64,33 @@ pub async fn release_lapsed_holds_every(app: AppHandle, period: Duration) {
                 notify(&app, "sweep_vials");
             }
             Err(e) => log::warn!("sweeping open vials failed: {e}"),
+        }
+    }
+}
+
+/// How often the WAL is checkpointed from the background connection.
+pub const WAL_CHECKPOINT_EVERY: Duration = Duration::from_secs(30);
+
+/// Ticks forever, checkpointing the WAL every `period` on the background
+/// connection ([`AppState::checkpoint_wal`]), so the till's commits never
+/// pay for it (a busy store writes a few MiB of WAL in that time).
+pub async fn checkpoint_wal_every(app: AppHandle, period: Duration) {
+    let mut ticks = ticks_every(period);
+    loop {
+        ticks.tick().await;
+        match timed_blocking(&app, "timer:checkpoint_wal", |s: &AppState| {
+            s.checkpoint_wal()
+        })
+        .await
+        {
+            Ok(Some(c)) if c.busy => log::info!("WAL checkpoint: another one was running"),
+            Ok(Some(c)) if c.copied_pages < c.wal_pages => log::info!(
+                "WAL checkpoint: {} of {} pages copied (a reader needs the rest)",
+                c.copied_pages,
+                c.wal_pages
+            ),
+            Ok(_) => {}
+            Err(e) => log::warn!("WAL checkpoint failed: {e}"),
         }
     }
 }
@@ -90,9 +125,7 @@ async fn sweep(app: &AppHandle, changed_only: bool) {
 /// signing in runs one; a tick a few seconds after start ran a second full
 /// sweep right behind it.
 pub async fn sweep_alerts_every(app: AppHandle, period: Duration) {
-    let first = tokio::time::Instant::now() + period;
-    let mut ticks = tokio::time::interval_at(first, period);
-    ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let mut ticks = ticks_every(period);
     loop {
         ticks.tick().await;
         sweep_alerts_once(&app).await;

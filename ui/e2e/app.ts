@@ -17,8 +17,15 @@ export interface AppSession {
   close: () => Promise<void>;
 }
 
-/** Starts the app on `dbPath` (default: a fresh temporary folder), with extra command-line `args`. */
-export async function startApp(options: { dbPath?: string; dataDir?: string; args?: string[] } = {}): Promise<AppSession> {
+/**
+ * Starts the app on `dbPath` (default: a fresh temporary folder), with extra
+ * command-line `args`. It draws with `--gpu` unless `drawing` is "auto":
+ * on a PC without a GPU render node (this one) the app would otherwise draw
+ * on the CPU, where WebKitWebDriver's screenshots hang.
+ */
+export async function startApp(
+  options: { dbPath?: string; dataDir?: string; args?: string[]; drawing?: "gpu" | "auto" } = {},
+): Promise<AppSession> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "pharmapos-e2e-"));
   const dbPath = options.dbPath ?? join(dataDir, "store.db");
   const browser = await remote({
@@ -29,7 +36,7 @@ export async function startApp(options: { dbPath?: string; dataDir?: string; arg
     connectionRetryCount: 1,
     capabilities: {
       // @ts-expect-error tauri-driver's own capability
-      "tauri:options": { application: appBinary(), args: ["--db", dbPath, ...(options.args ?? [])] },
+      "tauri:options": { application: appBinary(), args: ["--db", dbPath, ...(options.drawing === "auto" ? [] : ["--gpu"]), ...(options.args ?? [])] },
     },
   });
   return {

@@ -53,6 +53,18 @@ impl Default for OpenOptions {
     }
 }
 
+/// What a passive checkpoint did ([`Db::checkpoint_wal`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WalCheckpoint {
+    /// Another connection held the checkpoint lock; nothing was copied.
+    pub busy: bool,
+    /// Pages in the WAL.
+    pub wal_pages: i64,
+    /// Pages of it now copied into the database (all of them unless a
+    /// reader still needs older pages).
+    pub copied_pages: i64,
+}
+
 /// An open store database. One per thread; `Send` but not `Sync`.
 pub struct Db {
     pub(crate) conn: Connection,
@@ -131,6 +143,37 @@ impl Db {
     /// Replaces the clock (the CLI's `--now`, tests).
     pub fn set_clock(&mut self, clock: Arc<dyn Clock>) {
         self.clock = clock;
+    }
+
+    /// Sets how many pages of WAL make a commit on this connection
+    /// checkpoint it (0: never). The app's interactive connection raises it
+    /// so that the till's commits do not pay for checkpoints, and checkpoints
+    /// from a background connection instead ([`Db::checkpoint_wal`]).
+    pub fn set_wal_autocheckpoint(&self, pages: u32) -> Result<()> {
+        self.conn
+            .pragma_update(None, "wal_autocheckpoint", i64::from(pages))?;
+        Ok(())
+    }
+
+    /// Copies what it can of the WAL into the database without waiting for
+    /// any other connection (SQLite's passive checkpoint): readers and
+    /// writers on other connections go on meanwhile, and a later commit
+    /// starts the WAL over once all of it is copied.
+    pub fn checkpoint_wal(&self) -> Result<WalCheckpoint> {
+        let (busy, wal_pages, copied_pages) =
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, i64>(2)?,
+                    ))
+                })?;
+        Ok(WalCheckpoint {
+            busy: busy != 0,
+            wal_pages,
+            copied_pages,
+        })
     }
 
     /// True once the first store and its administrator exist.
@@ -538,6 +581,44 @@ mod tests {
         assert_eq!(sync, 2, "synchronous=FULL by default");
         assert_eq!(fks, 1);
         assert!(mmap > 0, "reads go through a memory map (got {mmap})");
+    }
+
+    /// With autocheckpoint off on the writing connection, its commits leave
+    /// the WAL to another connection's passive checkpoint, which copies all
+    /// of it; the next commit starts the WAL over.
+    #[test]
+    fn another_connection_checkpoints_the_wal() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.db");
+        let mut till = Db::open(&path).unwrap();
+        let background = Db::open(&path).unwrap();
+        till.set_wal_autocheckpoint(0).unwrap();
+        background.checkpoint_wal().unwrap();
+        for i in 0..50 {
+            till.write(|tx| {
+                tx.execute(
+                    "CREATE TABLE IF NOT EXISTS wal_probe (n INTEGER, pad TEXT)",
+                    [],
+                )?;
+                tx.execute("INSERT INTO wal_probe VALUES (?1, zeroblob(3000))", [i])?;
+                Ok(())
+            })
+            .unwrap();
+        }
+        let done = background.checkpoint_wal().unwrap();
+        assert!(!done.busy);
+        assert!(
+            done.wal_pages >= 50,
+            "the till's 50 commits stayed in the WAL: {done:?}"
+        );
+        assert_eq!(done.copied_pages, done.wal_pages, "{done:?}");
+        till.write(|tx| Ok(tx.execute("INSERT INTO wal_probe VALUES (0, '')", [])?))
+            .unwrap();
+        let after = background.checkpoint_wal().unwrap();
+        assert!(
+            after.wal_pages < done.wal_pages,
+            "the WAL started over: {done:?} then {after:?}"
+        );
     }
 
     /// A deferred write commits without waiting for the disk and leaves the

@@ -57,7 +57,7 @@ pub mod setup;
 pub mod stock;
 pub mod sync;
 
-pub use db::{program_schema_version, Db, OpenOptions, SyncMode};
+pub use db::{program_schema_version, Db, OpenOptions, SyncMode, WalCheckpoint};
 pub use error::{AuthFailure, CsvProblem, Error, ErrorKind, KindDoc, Result, StorageProblem};
 pub use op::{Ctx, Operation, Session};
 

@@ -90,7 +90,7 @@ afterAll(async () => {
 describe("till at 100,000 products", () => {
   it("measures scan → line and a five-line sale in the webview", async () => {
     expect(DB, "BENCH_DB names the prepared database").not.toBe("");
-    app = await startApp({ dbPath: DB, dataDir: dirname(DB), args: ["--till-id", "BENCH-1", "--no-gpu"] });
+    app = await startApp({ dbPath: DB, dataDir: dirname(DB), args: ["--till-id", "BENCH-1"], drawing: "auto" });
     const b = app.browser;
     await b.$("//h1[normalize-space(.)='Sign in']").waitForDisplayed({ timeout: 120_000 });
     // Start-up: from the app's process start to the sign-in screen listing
@@ -320,6 +320,8 @@ describe("till at 100,000 products", () => {
       slowest_scans_ms: parts?.slowest ?? null,
       failures: r.failures,
       wall_s: Math.round((Date.now() - started) / 100) / 10,
+      // What the app chose at start (no flag: on the CPU where there is no GPU render node).
+      draws_on_cpu: appLogSays("the web view draws on the CPU"),
       cpu_s_by_thread: cpu,
       loadavg_before: loadBefore,
       loadavg_after: loadAfter,
@@ -337,6 +339,12 @@ interface ShellCall {
 }
 
 /** The shell's timed calls from BENCH_APP_LOG, in log order (empty without it). */
+/** Whether the app's log (BENCH_APP_LOG) has `text`; null without a log. */
+function appLogSays(text: string): boolean | null {
+  const path = process.env["BENCH_APP_LOG"];
+  return path ? readFileSync(path, "utf8").includes(text) : null;
+}
+
 function shellLog(): ShellCall[] {
   const path = process.env["BENCH_APP_LOG"];
   if (!path) return [];
