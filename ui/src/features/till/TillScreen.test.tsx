@@ -375,6 +375,39 @@ describe("TillScreen", () => {
     expect(calls.find((c) => c.name === "complete_sale")?.input["payments"]).toEqual([{ tender: "cash", amount: "50" }]);
   });
 
+  it("sends a scan made right after a sale to the next cart, not the one sold", async () => {
+    const sold = cart([line({})], "20");
+    const opening: ((v: CartView) => void)[] = [];
+    let sales = 0;
+    const calls = renderTill((name, input) => {
+      if (name === "get_cart") return sold;
+      if (name === "open_cart") {
+        if (sales === 0) return sold;
+        // The next cart opens slowly: the scan comes before it is drawn.
+        return new Promise<CartView>((resolve) => opening.push(resolve));
+      }
+      if (name === "complete_sale") {
+        sales++;
+        return receipt({ sale_number: "LEK-S-000008" });
+      }
+      if (name === "scan_barcode") return scanResult({ code: String(input["code"]) });
+      if (name === "add_cart_line") return { ...cart([line({})], "20"), cart_id: String(input["cart_id"]) };
+      throw new Error(`unexpected call ${name}`);
+    });
+    fireEvent.click(await screen.findByRole("button", { name: /Pay/ }));
+    fireEvent.click(await screen.findByRole("button", { name: /^Cash/ }));
+    fireEvent.change(screen.getByLabelText("Cash amount"), { target: { value: "20" } });
+    fireEvent.click(screen.getByRole("button", { name: /Complete sale/ }));
+    expect(await screen.findByTestId("sale-number")).toHaveTextContent("LEK-S-000008");
+    scanKeys("5901234123457");
+    // The till's own open_cart after the sale, and the scan's.
+    await waitFor(() => expect(opening).toHaveLength(2));
+    for (const open of opening) open({ ...cart([]), cart_id: "c2" });
+    await waitFor(() => expect(calls.some((c) => c.name === "scan_to_cart")).toBe(true));
+    const scans = calls.filter((c) => c.name === "scan_to_cart");
+    expect(scans.map((c) => c.input["cart_id"])).toEqual(["c2"]);
+  });
+
   it("changes a line's batch from the batch picker, and back to FEFO", async () => {
     let current = cart([line({})], "20");
     const calls = renderTill((name, input) => {

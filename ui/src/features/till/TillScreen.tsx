@@ -179,8 +179,14 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
   /** The batch picker: for a search hit (adds a line) or for a cart line (changes its batch). */
   const [pickFor, setPickFor] = useState<{ hit: ProductHit; line?: undefined } | { line: CartLineView; hit?: undefined } | null>(null);
 
+  // The till's current cart as the last answer named it (null after a sale,
+  // until the next cart is open). A scan reads it when its turn comes, not
+  // from the render it started in: one queued behind Pay would otherwise go
+  // to the cart just sold.
+  const currentCartId = useRef<string | null>(null);
   const apply = useCallback(
     (v: CartView) => {
+      currentCartId.current = v.cart_id;
       const queryKey = [COMMAND_KEY, "get_cart", { cart_id: v.cart_id }];
       // A get_cart still in flight was read before this change: cancelled (it would
       // otherwise land after, and draw the older cart until the next refetch).
@@ -272,8 +278,9 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
     setNotice(null);
     try {
       const { scan: r, cart: added } = await serialised(async () => {
-        // A scan before the till's cart has loaded: open_cart answers the same open cart.
-        const cartId = cart?.cart_id ?? (await call("open_cart", { terminal_id: terminalId })).cart_id;
+        // A scan before the till's cart has loaded, or right after a sale: open_cart
+        // answers the till's open cart (the same one the till is opening).
+        const cartId = currentCartId.current ?? (await call("open_cart", { terminal_id: terminalId })).cart_id;
         // One round trip: the engine scans and, when the pack may be sold, adds the line.
         return call("scan_to_cart", { cart_id: cartId, code });
       });
@@ -545,6 +552,7 @@ function TillSession({ user, terminalId, onClosed }: { user: SignedInUser; termi
             setLastChange({ cartId: cart.cart_id, saleNumber: r.sale_number, change: r.change, paid: r.paid, total: r.total });
             setMode("receipt");
             setLastScan(null);
+            currentCartId.current = null;
             void openCart();
           }}
         />
