@@ -346,7 +346,7 @@ pub struct CreateProduct {
 }
 
 /// Omitted fields are kept; `barcodes` and each nested group replace what was there. A
-/// deleted product cannot be updated (`invalid_state`). Switching `allow_fractional` off
+/// deleted product cannot be updated (`product_deleted`). Switching `allow_fractional` off
 /// is refused while a batch holds a fractional quantity (`conflict`).
 #[derive(Clone, Debug, Deserialize, TS)]
 #[ts(export)]

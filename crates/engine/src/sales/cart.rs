@@ -371,18 +371,18 @@ impl Operation for GetCart {
 }
 
 /// - The quantity follows the product's unit (whole unless `allow_fractional`); a
-///   prescription-only product needs `prescription_reference` (`invalid_input`), kept
-///   with the sale line. A discontinued product can still be sold from stock; one
-///   `pending_approval` cannot (`invalid_state`).
+///   prescription-only product needs `prescription_reference` (`prescription_required`),
+///   kept with the sale line. A discontinued product can still be sold from stock; one
+///   `pending_approval` cannot (`product_pending_approval`).
 /// - `batch_id` pins the line to that batch (a scan's `use_batch`): it must be the
-///   product's, in the cart's store, and sellable today (`expired_batch`,
-///   `batch_unavailable`). Without it, FEFO picks at completion.
+///   product's, in the cart's store, and sellable today (`batch_not_sellable`, with
+///   `details.reason`). Without it, FEFO picks at completion.
 /// - The line keeps the price it was added at. Adding the same product and batch again
 ///   (no discount, no override) adds to that line.
 /// - A shortage does not refuse the line: it is flagged `short` (and `available` says how
 ///   much there is); the sale itself is all or nothing.
 /// - Only the cart's owner or a manager can change a cart (`forbidden`); only an `open`
-///   cart can change (`invalid_state`). Changing a resumed cart releases its holds.
+///   cart can change (`cart_not_open`). Changing a resumed cart releases its holds.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -505,10 +505,11 @@ pub(crate) fn line_of(ctx: &Ctx<'_>, cart: CartId, line: CartLineId) -> Result<L
 ///   rules as `add_cart_line`.
 /// - `batch_id` pins the line to a batch chosen by hand; `use_fefo: true` unpins it (both
 ///   at once is `invalid_input`). A pinned batch must be this product's in the cart's
-///   store (`invalid_input`), exist (`not_found`), be sellable today (`expired_batch`, or
-///   `batch_unavailable` with `details.status`) and have the line's quantity free after
-///   other holds and the cart's other lines pinned to it (`insufficient_stock`); unlike
-///   `add_cart_line`, a hand-picked batch that cannot fill the line is refused at once.
+///   store (`invalid_input`), exist (`not_found`), be sellable today (`batch_not_sellable`
+///   with `details.reason`: `expired` or the batch's status) and have the line's quantity
+///   free after other holds and the cart's other lines pinned to it (`insufficient_stock`);
+///   unlike `add_cart_line`, a hand-picked batch that cannot fill the line is refused at
+///   once.
 ///   The line is not merged with another line of the same batch.
 /// - A refusal changes nothing.
 #[derive(Clone, Debug, Deserialize, TS)]
@@ -660,7 +661,7 @@ impl Operation for RemoveCartLine {
 }
 
 /// An `open` cart (its owner or a manager) or a `held` one (anyone who sells) becomes
-/// `cancelled` and its holds are released. A sold or cancelled cart is `invalid_state`.
+/// `cancelled` and its holds are released. A sold or cancelled cart is `cart_closed`.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]

@@ -544,7 +544,7 @@ pub struct SaleSummary {
     pub lines: i64,
 }
 
-/// Give `shift_id`, or `terminal_id` for that till's open shift (`invalid_state` when it
+/// Give `shift_id`, or `terminal_id` for that till's open shift (`no_open_shift` when it
 /// has none; neither is `invalid_input`). Completed and voided sales, newest first;
 /// `limit` 1–1000 (default 50).
 #[derive(Clone, Debug, Default, Deserialize, TS)]

@@ -119,10 +119,11 @@ pub struct ReturnLineInput {
 ///   refund is rounded to the store's increment. `tender` (default `cash`) must be
 ///   enabled.
 /// - `disposition`: `restock` puts it back onto its original batch (refused,
-///   `invalid_state`, while that batch is expired, recalled or quarantined); `quarantine`
-///   onto the original batch when it is already unsellable, else onto a quarantined
-///   `<batch>-RET` batch beside it; `waste` writes a `waste` event and nothing comes
-///   back. Stock coming back is a `return` event referencing the sale number.
+///   `batch_not_sellable` with `details.reason`, while that batch is expired, recalled or
+///   quarantined); `quarantine` onto the original batch when it is already unsellable,
+///   else onto a quarantined `<batch>-RET` batch beside it; `waste` writes a `waste`
+///   event and nothing comes back. Stock coming back is a `return` event referencing the
+///   sale number.
 /// - A refund above the store's `cashier_refund_limit` needs a manager (as for discounts;
 ///   `approved_by`). The refund leaves the drawer of `terminal_id`, which needs an open
 ///   shift.
@@ -623,9 +624,10 @@ fn quarantine_batch(ctx: &Ctx<'_>, b: &BatchRow, sale: &str, today: &str) -> Res
 }
 
 /// Always a manager (the acting user, or `approver_name` + `approver_pin`). Only a
-/// `completed` sale whose shift is still open and that has no returns (`invalid_state`:
-/// take a return instead). Every unit goes back onto the batch it came from (`void`
-/// events); the sale's payments leave the shift's takings. `reason` is required.
+/// `completed` sale (`sale_not_completed`) whose shift is still open (`sale_shift_closed`:
+/// take a return instead) and that has no returns (`sale_has_returns`: return the rest
+/// instead). Every unit goes back onto the batch it came from (`void` events); the sale's
+/// payments leave the shift's takings. `reason` is required.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]

@@ -126,7 +126,7 @@ impl Operation for CreateBackorder {
 /// Takes the quantity from FEFO stock (all or nothing: `insufficient_stock` when short),
 /// writes `backorder_fulfilled` audit events and moves the backorder to `partial` or
 /// `fulfilled`. More than is still owed is `invalid_input`; a fulfilled or cancelled
-/// backorder is `invalid_state`.
+/// backorder is `backorder_closed`.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]

@@ -49,8 +49,8 @@ pub struct Reservation {
     pub created_at: String,
 }
 
-/// - The batch must be sellable (`expired_batch` / `batch_unavailable` otherwise) and
-///   have enough unreserved stock (`insufficient_stock`).
+/// - The batch must be sellable (`batch_not_sellable`, with `details.reason`, otherwise)
+///   and have enough unreserved stock (`insufficient_stock`).
 /// - `batch_id` is accepted as an alias of `product_batch_id`.
 /// - A second *active* hold on the same batch with the same `reason` and `reference_id`
 ///   is a `conflict`.
@@ -267,8 +267,8 @@ fn end_hold(ctx: &Ctx<'_>, id: ReservationId, b: &BatchRow, q: i64, status: &str
     Ok(())
 }
 
-/// Only an `active` hold can be released (`invalid_state` otherwise). Writes a `release`
-/// audit event; on-hand is unchanged.
+/// Only an `active` hold can be released (`reservation_not_active` otherwise). Writes a
+/// `release` audit event; on-hand is unchanged.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
