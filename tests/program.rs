@@ -63,6 +63,15 @@ fn a_bad_option_is_refused_with_the_usage() {
     let out = run(&["--till-id", "has space"], &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).starts_with("pharmapos-desktop: --till-id:"));
+
+    // A bad idle lock stops the launch rather than locking after the default.
+    let out = run(&[], &[("PHARMAPOS_IDLE_LOCK_SECS", "5m")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.starts_with("pharmapos-desktop: PHARMAPOS_IDLE_LOCK_SECS: '5m' is not a whole number"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -438,6 +438,53 @@ fn the_hold_timer_waits_for_a_signed_in_user_and_is_not_activity() {
     assert_eq!(state2.release_lapsed_holds().unwrap(), 1);
 }
 
+fn expired_events(state: &AppState) -> Vec<serde_json::Value> {
+    state
+        .call(
+            "get_audit_trail",
+            json!({ "change_type": "expired", "limit": 10 }),
+        )
+        .unwrap()
+        .0
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn the_expiry_timer_marks_lapsed_batches_as_a_stock_manager_only() {
+    let (_dir, state, clock) = with_a_held_cart(None);
+    // In date: nothing to mark.
+    assert_eq!(state.expire_lapsed_batches().unwrap(), 0);
+    state
+        .call(
+            "create_user",
+            json!({ "name": "Cate", "role": "cashier", "pin": "4680" }),
+        )
+        .unwrap();
+    clock.advance(Duration::from_secs(201 * 86_400));
+
+    // A cashier's session leaves it for a manager (the till refuses the
+    // batch by its date meanwhile).
+    state
+        .sign_in(serde_json::from_value(json!({ "name": "Cate", "pin": "4680" })).unwrap())
+        .unwrap();
+    assert_eq!(state.expire_lapsed_batches().unwrap(), 0);
+    state.sign_out().unwrap();
+    // Nobody signed in: nothing runs.
+    assert_eq!(state.expire_lapsed_batches().unwrap(), 0);
+
+    state.sign_in(sign_in_request("2580")).unwrap();
+    assert!(expired_events(&state).is_empty(), "nothing ran before");
+    assert_eq!(state.expire_lapsed_batches().unwrap(), 1);
+    let events = expired_events(&state);
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0]["user_name"], "Ada");
+    // Done once: the next tick finds nothing.
+    assert_eq!(state.expire_lapsed_batches().unwrap(), 0);
+    assert_eq!(expired_events(&state).len(), 1);
+}
+
 #[test]
 fn the_timer_sweeps_open_vials_past_their_window_as_the_signed_in_user() {
     let dir = tempfile::tempdir().unwrap();

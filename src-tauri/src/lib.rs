@@ -31,24 +31,10 @@ pub mod sync;
 pub mod till;
 pub mod timers;
 
-use std::time::Duration;
-
 use tauri::Manager;
 
 pub use options::LaunchOptions;
-use state::{AppState, DEFAULT_IDLE_LOCK};
-
-/// Idle lock from `PHARMAPOS_IDLE_LOCK_SECS` (0 disables), else the default.
-fn idle_lock_from_env() -> Option<Duration> {
-    match std::env::var("PHARMAPOS_IDLE_LOCK_SECS")
-        .ok()
-        .and_then(|v| v.trim().parse::<u64>().ok())
-    {
-        Some(0) => None,
-        Some(secs) => Some(Duration::from_secs(secs)),
-        None => Some(DEFAULT_IDLE_LOCK),
-    }
-}
+use state::AppState;
 
 /// Builds and runs the app until its window closes.
 pub fn run(options: LaunchOptions) -> Result<(), Box<dyn std::error::Error>> {
@@ -71,8 +57,8 @@ pub fn run(options: LaunchOptions) -> Result<(), Box<dyn std::error::Error>> {
                     window.with_webview(|webview| display::configure_webview(&webview.inner()))?;
                 }
             }
-            let state =
-                AppState::new(db_path, idle_lock_from_env()).with_till_id(options.till_id.clone());
+            let state = AppState::new(db_path, options.idle_lock.limit())
+                .with_till_id(options.till_id.clone());
             app.manage(if options.demo { state.in_demo() } else { state });
             if options.demo {
                 // Make the demo while the window loads, not on the UI's
@@ -87,6 +73,10 @@ pub fn run(options: LaunchOptions) -> Result<(), Box<dyn std::error::Error>> {
             tauri::async_runtime::spawn(timers::release_lapsed_holds_every(
                 app.handle().clone(),
                 timers::HOLD_RELEASE_EVERY,
+            ));
+            tauri::async_runtime::spawn(timers::expire_lapsed_batches_every(
+                app.handle().clone(),
+                timers::EXPIRE_LAPSED_EVERY,
             ));
             tauri::async_runtime::spawn(timers::checkpoint_wal_every(
                 app.handle().clone(),

@@ -4,21 +4,18 @@
 //! the `PHARMAPOS_DB` environment variable, which wins over the default in the
 //! app's data folder. `--till-id <id>` (or `PHARMAPOS_TILL_ID`) fixes this
 //! till's id for the run; without it the config file beside the database
-//! holds it. `--demo` opens the demo store. `--help` and `--version` answer
+//! holds it. `PHARMAPOS_IDLE_LOCK_SECS` sets the idle lock (a bad value
+//! stops the launch). `--demo` opens the demo store. `--help` and `--version` answer
 //! without a display; without one the app says so in one line and exits 1.
 
 // No console window on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-use pharmapos_desktop::options::{help_text, Launch, USAGE};
+use pharmapos_desktop::options::{help_text, Launch, LaunchEnv, USAGE};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let launch = Launch::from_args(
-        &args,
-        std::env::var_os("PHARMAPOS_DB"),
-        std::env::var_os(pharmapos_desktop::till::TILL_ID_ENV),
-    );
+    let launch = Launch::from_args(&args, LaunchEnv::from_process());
     let options = match launch {
         Ok(Launch::Run(options)) => options,
         Ok(Launch::Help) => {

@@ -17,6 +17,11 @@
 //! software), else as WebKit decides; `--no-gpu` and `--gpu` force either
 //! ([`crate::display::configure_webview`] says why).
 //!
+//! Idle lock: `PHARMAPOS_IDLE_LOCK_SECS` (whole seconds, `0` never locks,
+//! at most a day) or five minutes ([`IdleLock`]). A value that is not one
+//! of those stops the launch with a message rather than quietly locking
+//! after the default.
+//!
 //! The binary is a program like any other: `--help` and `--version` answer
 //! on the terminal and an unknown option is refused, all before anything
 //! needs a display ([`Launch`]). WebKitWebDriver (the end-to-end tests)
@@ -25,8 +30,63 @@
 
 use std::ffi::OsString;
 use std::path::PathBuf;
+use std::time::Duration;
 
+use crate::state::DEFAULT_IDLE_LOCK;
 use crate::till::{validate_till_id, TillIdSource};
+
+/// The environment variable that sets the idle lock.
+pub const IDLE_LOCK_ENV: &str = "PHARMAPOS_IDLE_LOCK_SECS";
+
+/// Longest idle lock accepted. The page's own timer (`setTimeout`) fires
+/// at once past about 24.8 days, and a till left signed in for longer
+/// than a day is not locked at all in any sense a store means.
+pub const MAX_IDLE_LOCK_SECS: u64 = 24 * 60 * 60;
+
+/// How long a signed-in session may sit idle before it locks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IdleLock {
+    /// Locks after this long without activity.
+    After(Duration),
+    /// `0`: never locks.
+    Never,
+}
+
+impl Default for IdleLock {
+    fn default() -> Self {
+        IdleLock::After(DEFAULT_IDLE_LOCK)
+    }
+}
+
+impl IdleLock {
+    /// Reads the value of [`IDLE_LOCK_ENV`]; unset or empty is the default.
+    pub fn from_env(value: Option<OsString>) -> Result<IdleLock, String> {
+        let Some(value) = value.filter(|v| !v.is_empty()) else {
+            return Ok(IdleLock::default());
+        };
+        let text = value
+            .into_string()
+            .map_err(|_| format!("{IDLE_LOCK_ENV}: not valid text"))?;
+        let secs: u64 = text.trim().parse().map_err(|_| {
+            format!("{IDLE_LOCK_ENV}: '{text}' is not a whole number of seconds (0 never locks)")
+        })?;
+        match secs {
+            0 => Ok(IdleLock::Never),
+            1..=MAX_IDLE_LOCK_SECS => Ok(IdleLock::After(Duration::from_secs(secs))),
+            _ => Err(format!(
+                "{IDLE_LOCK_ENV}: {secs} seconds is more than a day (at most {MAX_IDLE_LOCK_SECS}; 0 never locks)"
+            )),
+        }
+    }
+
+    /// The limit, or `None` for never.
+    pub fn limit(self) -> Option<Duration> {
+        match self {
+            IdleLock::After(d) => Some(d),
+            IdleLock::Never => None,
+        }
+    }
+}
 
 /// File name of the store database inside the app's data folder.
 pub const DEFAULT_DB_FILE: &str = "pharmapos.db";
@@ -57,7 +117,8 @@ Options:
   -V, --version     print the version and exit
 
 Environment: PHARMAPOS_DB, PHARMAPOS_TILL_ID, PHARMAPOS_IDLE_LOCK_SECS
-(seconds before the session locks, 0 never), RUST_LOG (log level).
+(seconds before the session locks, default 300, at most 86400, 0 never),
+RUST_LOG (log level).
 The app needs a graphical session (DISPLAY or WAYLAND_DISPLAY) and WebKitGTK.
 ",
         version = env!("CARGO_PKG_VERSION")
@@ -76,22 +137,41 @@ pub enum Launch {
 }
 
 impl Launch {
-    /// Parses the arguments (without the program name) and the values of
-    /// `PHARMAPOS_DB` and `PHARMAPOS_TILL_ID`. `--help` and `--version` win
-    /// over everything else, even a bad option before them; an unknown
-    /// option or a stray argument is an error.
-    pub fn from_args(
-        args: &[String],
-        env_db: Option<OsString>,
-        env_till_id: Option<OsString>,
-    ) -> Result<Launch, String> {
+    /// Parses the arguments (without the program name) and the environment's
+    /// values. `--help` and `--version` win over everything else, even a bad
+    /// option before them; an unknown option, a stray argument or a bad
+    /// value in the environment is an error.
+    pub fn from_args(args: &[String], env: LaunchEnv) -> Result<Launch, String> {
         if args.iter().any(|a| a == "--help" || a == "-h") {
             return Ok(Launch::Help);
         }
         if args.iter().any(|a| a == "--version" || a == "-V") {
             return Ok(Launch::Version);
         }
-        LaunchOptions::from_args(args, env_db, env_till_id).map(Launch::Run)
+        LaunchOptions::from_args(args, env).map(Launch::Run)
+    }
+}
+
+/// The environment variables a launch reads, passed in so that tests need
+/// not change the process's environment.
+#[derive(Clone, Debug, Default)]
+pub struct LaunchEnv {
+    /// `PHARMAPOS_DB`.
+    pub db: Option<OsString>,
+    /// `PHARMAPOS_TILL_ID`.
+    pub till_id: Option<OsString>,
+    /// `PHARMAPOS_IDLE_LOCK_SECS`.
+    pub idle_lock_secs: Option<OsString>,
+}
+
+impl LaunchEnv {
+    /// This process's values.
+    pub fn from_process() -> LaunchEnv {
+        LaunchEnv {
+            db: std::env::var_os("PHARMAPOS_DB"),
+            till_id: std::env::var_os(crate::till::TILL_ID_ENV),
+            idle_lock_secs: std::env::var_os(IDLE_LOCK_ENV),
+        }
     }
 }
 
@@ -107,6 +187,8 @@ pub struct LaunchOptions {
     pub demo: bool,
     /// How the web view draws.
     pub drawing: Drawing,
+    /// When an idle session locks.
+    pub idle_lock: IdleLock,
 }
 
 /// How the web view draws ([`crate::display::configure_webview`]).
@@ -124,14 +206,10 @@ pub enum Drawing {
 }
 
 impl LaunchOptions {
-    /// Parses the arguments (without the program name) and the values of
-    /// `PHARMAPOS_DB` and `PHARMAPOS_TILL_ID`; an unknown option or a stray
-    /// argument is an error (see [`Launch::from_args`] for `--help`).
-    pub fn from_args(
-        args: &[String],
-        env_db: Option<OsString>,
-        env_till_id: Option<OsString>,
-    ) -> Result<LaunchOptions, String> {
+    /// Parses the arguments (without the program name) and the
+    /// environment's values; an unknown option, a stray argument or a bad
+    /// value is an error (see [`Launch::from_args`] for `--help`).
+    pub fn from_args(args: &[String], env: LaunchEnv) -> Result<LaunchOptions, String> {
         let mut db_path = None;
         let mut till_id = None;
         let mut demo = false;
@@ -169,10 +247,10 @@ impl LaunchOptions {
             }
         }
         if db_path.is_none() {
-            db_path = env_db.filter(|v| !v.is_empty()).map(PathBuf::from);
+            db_path = env.db.filter(|v| !v.is_empty()).map(PathBuf::from);
         }
         if till_id.is_none() {
-            if let Some(value) = env_till_id.filter(|v| !v.is_empty()) {
+            if let Some(value) = env.till_id.filter(|v| !v.is_empty()) {
                 let value = value
                     .into_string()
                     .map_err(|_| format!("{}: not valid text", crate::till::TILL_ID_ENV))?;
@@ -187,6 +265,7 @@ impl LaunchOptions {
             till_id,
             demo,
             drawing: drawing.unwrap_or_default(),
+            idle_lock: IdleLock::from_env(env.idle_lock_secs)?,
         })
     }
 }
@@ -212,58 +291,70 @@ mod tests {
         list.iter().map(|s| s.to_string()).collect()
     }
 
+    fn env(db: Option<OsString>, till_id: Option<OsString>) -> LaunchEnv {
+        LaunchEnv {
+            db,
+            till_id,
+            idle_lock_secs: None,
+        }
+    }
+
     #[test]
     fn argument_wins_over_environment() {
-        let o = LaunchOptions::from_args(&args(&["--db", "/a.db"]), Some("/b.db".into()), None)
-            .unwrap();
+        let o =
+            LaunchOptions::from_args(&args(&["--db", "/a.db"]), env(Some("/b.db".into()), None))
+                .unwrap();
         assert_eq!(o.db_path, Some(PathBuf::from("/a.db")));
-        let o = LaunchOptions::from_args(&args(&["--db=/c.db"]), None, None).unwrap();
+        let o = LaunchOptions::from_args(&args(&["--db=/c.db"]), env(None, None)).unwrap();
         assert_eq!(o.db_path, Some(PathBuf::from("/c.db")));
     }
 
     #[test]
     fn environment_then_default() {
-        let o = LaunchOptions::from_args(&[], Some("/b.db".into()), None).unwrap();
+        let o = LaunchOptions::from_args(&[], env(Some("/b.db".into()), None)).unwrap();
         assert_eq!(o.db_path, Some(PathBuf::from("/b.db")));
-        let o = LaunchOptions::from_args(&[], Some("".into()), None).unwrap();
+        let o = LaunchOptions::from_args(&[], env(Some("".into()), None)).unwrap();
         assert_eq!(o.db_path, None);
     }
 
     #[test]
     fn missing_value_is_an_error() {
-        assert!(LaunchOptions::from_args(&args(&["--db"]), None, None).is_err());
-        assert!(LaunchOptions::from_args(&args(&["--db="]), None, None).is_err());
-        assert!(LaunchOptions::from_args(&args(&["--till-id"]), None, None).is_err());
+        assert!(LaunchOptions::from_args(&args(&["--db"]), env(None, None)).is_err());
+        assert!(LaunchOptions::from_args(&args(&["--db="]), env(None, None)).is_err());
+        assert!(LaunchOptions::from_args(&args(&["--till-id"]), env(None, None)).is_err());
     }
 
     #[test]
     fn till_id_argument_then_environment_then_none() {
-        let o =
-            LaunchOptions::from_args(&args(&["--till-id", "FRONT-1"]), None, Some("ENV-1".into()))
-                .unwrap();
+        let o = LaunchOptions::from_args(
+            &args(&["--till-id", "FRONT-1"]),
+            env(None, Some("ENV-1".into())),
+        )
+        .unwrap();
         assert_eq!(o.till_id, Some(("FRONT-1".into(), TillIdSource::Argument)));
-        let o = LaunchOptions::from_args(&args(&["--till-id=BACK_2"]), None, None).unwrap();
+        let o = LaunchOptions::from_args(&args(&["--till-id=BACK_2"]), env(None, None)).unwrap();
         assert_eq!(o.till_id, Some(("BACK_2".into(), TillIdSource::Argument)));
-        let o = LaunchOptions::from_args(&[], None, Some("ENV-1".into())).unwrap();
+        let o = LaunchOptions::from_args(&[], env(None, Some("ENV-1".into()))).unwrap();
         assert_eq!(o.till_id, Some(("ENV-1".into(), TillIdSource::Environment)));
         // Empty environment: the config file decides.
-        let o = LaunchOptions::from_args(&[], None, Some("".into())).unwrap();
+        let o = LaunchOptions::from_args(&[], env(None, Some("".into()))).unwrap();
         assert_eq!(o.till_id, None);
     }
 
     #[test]
     fn an_invalid_till_id_stops_the_launch() {
-        let e = LaunchOptions::from_args(&args(&["--till-id", "till 1"]), None, None).unwrap_err();
+        let e =
+            LaunchOptions::from_args(&args(&["--till-id", "till 1"]), env(None, None)).unwrap_err();
         assert!(e.starts_with("--till-id:"), "{e}");
-        let e = LaunchOptions::from_args(&args(&["--till-id="]), None, None).unwrap_err();
+        let e = LaunchOptions::from_args(&args(&["--till-id="]), env(None, None)).unwrap_err();
         assert!(e.contains("enter a till id"), "{e}");
-        let e = LaunchOptions::from_args(&[], None, Some("x".repeat(33).into())).unwrap_err();
+        let e = LaunchOptions::from_args(&[], env(None, Some("x".repeat(33).into()))).unwrap_err();
         assert!(e.starts_with("PHARMAPOS_TILL_ID:"), "{e}");
     }
 
     #[test]
     fn help_and_version_win_and_bad_options_are_refused() {
-        let launch = |list: &[&str]| Launch::from_args(&args(list), None, None);
+        let launch = |list: &[&str]| Launch::from_args(&args(list), LaunchEnv::default());
         assert_eq!(launch(&["--help"]).unwrap(), Launch::Help);
         assert_eq!(launch(&["--db", "/a.db", "-h"]).unwrap(), Launch::Help);
         // Help even after a bad option: the user is asking how to fix it.
@@ -296,5 +387,55 @@ mod tests {
         assert!(launch(&["--no-gpu=yes"]).is_err());
         assert!(help_text().contains(USAGE));
         assert!(help_text().contains(env!("CARGO_PKG_VERSION")));
+    }
+
+    #[test]
+    fn idle_lock_from_the_environment_or_refused() {
+        let idle = |v: &str| {
+            LaunchOptions::from_args(
+                &[],
+                LaunchEnv {
+                    idle_lock_secs: Some(v.into()),
+                    ..LaunchEnv::default()
+                },
+            )
+            .map(|o| o.idle_lock)
+        };
+        assert_eq!(
+            LaunchOptions::from_args(&[], LaunchEnv::default())
+                .unwrap()
+                .idle_lock,
+            IdleLock::After(DEFAULT_IDLE_LOCK)
+        );
+        assert_eq!(idle("").unwrap(), IdleLock::After(DEFAULT_IDLE_LOCK));
+        assert_eq!(idle("0").unwrap(), IdleLock::Never);
+        assert_eq!(IdleLock::Never.limit(), None);
+        assert_eq!(
+            idle(" 90 ").unwrap(),
+            IdleLock::After(Duration::from_secs(90))
+        );
+        assert_eq!(
+            idle("86400").unwrap().limit(),
+            Some(Duration::from_secs(86_400))
+        );
+        for bad in ["5m", "-1", "1.5", "ten"] {
+            let e = idle(bad).unwrap_err();
+            assert!(
+                e.starts_with("PHARMAPOS_IDLE_LOCK_SECS:") && e.contains("whole number"),
+                "{bad}: {e}"
+            );
+        }
+        let e = idle("86401").unwrap_err();
+        assert!(e.contains("more than a day"), "{e}");
+        // A bad value is refused even when the command line is fine.
+        let e = Launch::from_args(
+            &args(&["--demo"]),
+            LaunchEnv {
+                idle_lock_secs: Some("soon".into()),
+                ..LaunchEnv::default()
+            },
+        )
+        .unwrap_err();
+        assert!(e.contains("'soon'"), "{e}");
     }
 }

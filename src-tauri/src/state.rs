@@ -146,6 +146,10 @@ fn lower_this_threads_priority() {
 /// (docs/benchmarks.md, session 15). Forty keep a step near 10 ms.
 const SWEEP_STEP: usize = 40;
 
+/// Batches the daily expiry run marks per step (each one transaction with
+/// its events, a few milliseconds), giving the connection back between.
+const EXPIRE_STEP: u32 = 50;
+
 /// WAL pages after which a commit on the till's connection checkpoints the
 /// WAL itself (~160 MiB), a backstop only: [`AppState::checkpoint_wal`]
 /// copies it from the background connection well before, every
@@ -483,6 +487,35 @@ impl AppState {
         };
         let session = Session { user_id: user.id };
         self.with_db(|db| Ok(pharmapos_engine::clinic::vials::sweep_for(db, &session)?))
+    }
+
+    /// What the shell's expiry timer runs: marks expired the store's
+    /// batches already past their expiry date (`expire_batches_within_days`
+    /// with `days: 0`), as the signed-in user, a step at a time so a till
+    /// waiting for the connection waits for one step at most. Returns how
+    /// many it marked. With nobody signed in, or a user who may not manage
+    /// stock, it does nothing: the till already refuses those batches by
+    /// their date, and the next manager's session catches up.
+    pub fn expire_lapsed_batches(&self) -> Result<usize, ApiError> {
+        let Some(user) = self.background_user()? else {
+            return Ok(0);
+        };
+        let session = Session { user_id: user.id };
+        let mut total = 0;
+        loop {
+            let n = self.with_db(|db| {
+                Ok(pharmapos_engine::stock::expiry::expire_lapsed_step(
+                    db,
+                    &session,
+                    EXPIRE_STEP,
+                )?)
+            })?;
+            total += n;
+            if n < EXPIRE_STEP as usize {
+                return Ok(total);
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
     }
 
     /// Runs the alert sweep (`run_alert_sweep`) as the signed-in user, in

@@ -10,8 +10,13 @@
 //! close, their remainder wasted). The work itself is [`AppState::release_lapsed_holds`]
 //! (tested there with a moved clock, no sleeping); this module only ticks,
 //! moves the call off the async runtime and tells open screens when
-//! something changed. The WAL: every 30 s, checkpoint it from the
-//! background connection, not at a till's commit.
+//! something changed. Expiry: every 15 minutes, mark expired the batches
+//! past their expiry date ([`AppState::expire_lapsed_batches`], as a signed-in
+//! user who may manage stock), so the stock lists, reports and the expired
+//! list show them as expired without anyone pressing "Mark expired" (the
+//! seed's auto-expire scheduled job); selling never waited for it, since the
+//! till refuses a batch past its date. The WAL: every 30 s, checkpoint it
+//! from the background connection, not at a till's commit.
 
 use std::time::Duration;
 
@@ -64,6 +69,31 @@ pub async fn release_lapsed_holds_every(app: AppHandle, period: Duration) {
                 notify(&app, "sweep_vials");
             }
             Err(e) => log::warn!("sweeping open vials failed: {e}"),
+        }
+    }
+}
+
+/// How often batches past their expiry date are marked expired.
+pub const EXPIRE_LAPSED_EVERY: Duration = Duration::from_secs(15 * 60);
+
+/// Ticks forever, marking expired what has passed its date
+/// ([`AppState::expire_lapsed_batches`]) and telling open screens when it
+/// marked any. The first run is one period after start.
+pub async fn expire_lapsed_batches_every(app: AppHandle, period: Duration) {
+    let mut ticks = ticks_every(period);
+    loop {
+        ticks.tick().await;
+        match timed_blocking(&app, "timer:expire_lapsed_batches", |s: &AppState| {
+            s.expire_lapsed_batches()
+        })
+        .await
+        {
+            Ok(0) => {}
+            Ok(n) => {
+                log::info!("marked {n} batch(es) past their expiry date as expired");
+                notify(&app, "expire_batches_within_days");
+            }
+            Err(e) => log::warn!("marking lapsed batches expired failed: {e}"),
         }
     }
 }

@@ -12,7 +12,9 @@
 
 #![forbid(unsafe_code)]
 
-use pharmapos_engine::alerts::list::{AcknowledgeAlert, DismissAlert, ListAlerts, ResolveAlert};
+use pharmapos_engine::alerts::list::{
+    AcknowledgeAlert, DismissAlert, ListAlerts, RecordAlertNotification, ResolveAlert,
+};
 use pharmapos_engine::alerts::reorder::ListReorderRecommendations;
 use pharmapos_engine::alerts::sweep::{GetAlertSettings, RunAlertSweep, UpdateAlertSettings};
 use pharmapos_engine::approval::ListApprovers;
@@ -251,6 +253,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     // Alerts and reorder
     spec::<ListAlerts>(),
     spec::<AcknowledgeAlert>(),
+    spec::<RecordAlertNotification>(),
     spec::<ResolveAlert>(),
     spec::<DismissAlert>(),
     spec::<RunAlertSweep>(),

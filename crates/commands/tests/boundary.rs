@@ -668,6 +668,9 @@ fn case(name: &str, ids: &BTreeMap<&'static str, String>) -> Option<Value> {
         "acknowledge_alert" | "resolve_alert" | "dismiss_alert" => {
             json!({"alert_id": i("alert"), "note": "seen"})
         }
+        "record_alert_notification" => {
+            json!({"alert_id": i("alert"), "channel": "desktop", "terminal_id": "TILL-1"})
+        }
         "run_alert_sweep" => json!({"store_id": a}),
         "get_alert_settings" => json!({"store_id": a}),
         "update_alert_settings" => json!({"store_id": a, "expiry_alert_days": 60}),

@@ -212,6 +212,9 @@ pub enum ChangeType {
     AlertResolved,
     /// An alert dismissed.
     AlertDismissed,
+    /// An alert announced to someone outside the alert centre (a desktop
+    /// notification): who, on which channel, at which till.
+    AlertNotified,
     /// A storage location created or changed.
     StorageLocationSaved,
     /// A lot put in a storage location.
@@ -373,6 +376,7 @@ impl ChangeType {
             ChangeType::AlertAcknowledged => "alert_acknowledged",
             ChangeType::AlertResolved => "alert_resolved",
             ChangeType::AlertDismissed => "alert_dismissed",
+            ChangeType::AlertNotified => "alert_notified",
             ChangeType::StorageLocationSaved => "storage_location_saved",
             ChangeType::LotLocated => "lot_located",
             ChangeType::ReadingsRecorded => "readings_recorded",
@@ -477,6 +481,7 @@ impl ChangeType {
         ChangeType::AlertAcknowledged,
         ChangeType::AlertResolved,
         ChangeType::AlertDismissed,
+        ChangeType::AlertNotified,
         ChangeType::StorageLocationSaved,
         ChangeType::LotLocated,
         ChangeType::ReadingsRecorded,
@@ -524,9 +529,8 @@ impl ChangeType {
             | RecallRecorded
             | ClinicSettingsChanged => EventCategory::Clinic,
             AlertRaised | AlertEscalated | AlertAcknowledged | AlertResolved | AlertDismissed
-            | StorageLocationSaved | LotLocated | ReadingsRecorded | ExcursionRecorded => {
-                EventCategory::Alerts
-            }
+            | AlertNotified | StorageLocationSaved | LotLocated | ReadingsRecorded
+            | ExcursionRecorded => EventCategory::Alerts,
             Receipt
             | Allocated
             | Reserved
@@ -1478,6 +1482,7 @@ fn describe(e: &AuditEvent, payload: Option<&Payload>) -> String {
         AlertAcknowledged => format!("Alert acknowledged: {subject}"),
         AlertResolved => format!("Alert resolved: {subject}"),
         AlertDismissed => format!("Alert dismissed: {subject}"),
+        AlertNotified => format!("Alert announced: {subject}"),
         StorageLocationSaved => format!("Storage location {subject} saved: {fields}"),
         LotLocated => format!("Lot {subject} put in a storage location"),
         ReadingsRecorded => format!("Temperature readings recorded for {subject}"),

@@ -8,7 +8,10 @@ mod common;
 
 use chrono::Duration;
 use common::*;
-use pharmapos_engine::alerts::list::{AcknowledgeAlert, DismissAlert, ListAlerts, ResolveAlert};
+use pharmapos_engine::alerts::list::{
+    AcknowledgeAlert, DismissAlert, ListAlerts, NotificationChannel, RecordAlertNotification,
+    ResolveAlert,
+};
 use pharmapos_engine::alerts::reorder::ListReorderRecommendations;
 use pharmapos_engine::alerts::sweep::{RunAlertSweep, SweepPlan, UpdateAlertSettings};
 use pharmapos_engine::alerts::{AlertStatus, AlertType, Severity};
@@ -356,6 +359,124 @@ fn people_acknowledge_resolve_and_dismiss_with_notes() {
     );
     assert_eq!(kinds.iter().filter(|k| *k == "alert_resolved").count(), 1);
     assert_eq!(kinds.iter().filter(|k| *k == "alert_dismissed").count(), 1);
+    fx.assert_verified();
+}
+
+/// Notification tracking: each announcement is kept on the alert (first,
+/// last, how many) and in the record (who, channel, till); `notified`
+/// filters the list, which is how the desktop announces an alert once.
+#[test]
+fn announcements_are_tracked_on_the_alert_and_in_the_record() {
+    let mut fx = store_a();
+    let p = fx.paracetamol();
+    let b = fx.receive(p, "N1", day(300), 10);
+    fx.run(SetBatchStatus {
+        batch_id: b,
+        status: BatchStatus::Recalled,
+        reason: Some("FDA class I".into()),
+        recall_class: Some("I".into()),
+    });
+    let unannounced = |fx: &mut Fx| {
+        fx.run(ListAlerts {
+            severity: Some(Severity::Critical),
+            open_only: Some(true),
+            notified: Some(false),
+            ..Default::default()
+        })
+    };
+    let page = unannounced(&mut fx);
+    assert_eq!(page.total, 1);
+    let alert = page.rows[0].clone();
+    assert_eq!((alert.notified_count, alert.notified_at.clone()), (0, None));
+
+    // A cashier at the till sees it: alerts are theirs to see.
+    let c = fx.cashier;
+    let told = fx
+        .as_user(
+            c,
+            RecordAlertNotification {
+                alert_id: alert.alert_id,
+                channel: NotificationChannel::Desktop,
+                terminal_id: Some("TILL-1".into()),
+            },
+        )
+        .unwrap();
+    assert_eq!(told.notified_count, 1);
+    assert!(told.notified_at.is_some());
+    assert_eq!(told.last_notified_at, told.notified_at);
+    assert_eq!(
+        told.status,
+        AlertStatus::Active,
+        "announcing is not acknowledging"
+    );
+    assert_eq!(unannounced(&mut fx).total, 0);
+    let announced = fx.run(ListAlerts {
+        notified: Some(true),
+        ..Default::default()
+    });
+    assert_eq!(announced.total, 1);
+
+    // Again (another till): the first time stays, the count grows.
+    let m = fx.manager;
+    let again = fx
+        .as_user(
+            m,
+            RecordAlertNotification {
+                alert_id: alert.alert_id,
+                channel: NotificationChannel::Desktop,
+                terminal_id: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(again.notified_count, 2);
+    assert_eq!(again.notified_at, told.notified_at);
+
+    let events: Vec<(String, String)> = fx
+        .raw()
+        .prepare(
+            "SELECT u.name, a.payload FROM inventory_audit a JOIN users u ON u.id = a.user_id
+              WHERE a.change_type = 'alert_notified' ORDER BY a.seq",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[0].0, CASHIER);
+    let data: serde_json::Value = serde_json::from_str(&events[0].1).unwrap();
+    assert_eq!(data["data"]["channel"], "desktop");
+    assert_eq!(data["data"]["terminal_id"], "TILL-1");
+    assert_eq!(data["data"]["alert_id"], alert.alert_id.to_string());
+
+    // Bad input changes nothing.
+    assert_kind(
+        fx.as_user(
+            c,
+            RecordAlertNotification {
+                alert_id: pharmapos_engine::ids::AlertId::new(),
+                channel: NotificationChannel::Desktop,
+                terminal_id: None,
+            },
+        ),
+        "not_found",
+    );
+    assert_kind(
+        fx.as_user(
+            c,
+            RecordAlertNotification {
+                alert_id: alert.alert_id,
+                channel: NotificationChannel::Desktop,
+                terminal_id: Some("T".repeat(65)),
+            },
+        ),
+        "invalid_input",
+    );
+    assert_eq!(
+        fx.run(ListAlerts::default()).rows[0].notified_count,
+        2,
+        "refused calls counted nothing"
+    );
     fx.assert_verified();
 }
 

@@ -335,6 +335,7 @@ impl World {
                         store_id: None,
                         days,
                         dry_run: None,
+                        limit: None,
                     },
                 )
                 .map(|_| ()),

@@ -25,7 +25,7 @@ use pharmapos_engine::stock::adjust::{
 use pharmapos_engine::stock::allocate::{AllocateStockForSale, AllocationResult, SkipReason};
 use pharmapos_engine::stock::backorders::{CreateBackorder, FulfillBackorder};
 use pharmapos_engine::stock::expiry::{
-    ExpireBatchesWithinDays, GetExpiredBatches, GetExpiringBatches,
+    expire_lapsed_step, ExpireBatchesWithinDays, GetExpiredBatches, GetExpiringBatches,
 };
 use pharmapos_engine::stock::queries::{GetProductStock, ProductStock};
 use pharmapos_engine::stock::receipts::{ListReceipts, ReceivedLine, ReverseReceipt};
@@ -958,6 +958,7 @@ fn expire_batches_within_days_and_expiry_lists() {
         store_id: None,
         days: 7,
         dry_run: Some(true),
+        limit: None,
     });
     assert!(preview.dry_run);
     assert_eq!(preview.count, 2);
@@ -996,6 +997,7 @@ fn expire_batches_within_days_and_expiry_lists() {
         store_id: None,
         days: 7,
         dry_run: None,
+        limit: None,
     });
     assert!(!res.dry_run);
     assert_eq!(res.batch_ids, preview.batch_ids, "the preview was right");
@@ -1076,6 +1078,7 @@ fn expire_batches_within_days_and_expiry_lists() {
             store_id: None,
             days: 7,
             dry_run: None,
+            limit: None,
         })
         .count,
         0
@@ -1088,6 +1091,7 @@ fn expire_batches_within_days_and_expiry_lists() {
                 store_id: None,
                 days: -1,
                 dry_run: Some(true),
+                limit: None,
             },
         )
     });
@@ -1099,9 +1103,67 @@ fn expire_batches_within_days_and_expiry_lists() {
                 store_id: None,
                 days: 30,
                 dry_run: Some(true),
+                limit: None,
             },
         )
     });
+    fx.assert_verified();
+}
+
+/// The desktop's daily expiry run: steps of at most `limit` batches,
+/// earliest expiry first, as a user who may manage stock; a cashier's
+/// session does nothing (the till refuses those batches by date anyway).
+#[test]
+fn the_daily_expiry_run_works_in_steps_and_only_for_a_stock_manager() {
+    let mut fx = store_a();
+    let p = fx.paracetamol();
+    let oldest = fx.receive_backdated(p, "OLD-1", day(-9), 1);
+    let older = fx.receive_backdated(p, "OLD-2", day(-5), 1);
+    let old = fx.receive_backdated(p, "OLD-3", day(-1), 1);
+    let today = fx.receive(p, "TODAY", day(0), 1);
+
+    let cashier = fx.cashier;
+    let events = fx.event_count();
+    assert_eq!(
+        expire_lapsed_step(&mut fx.db, &cashier, 2).unwrap(),
+        0,
+        "a cashier's till leaves it for a manager"
+    );
+    assert_eq!(fx.event_count(), events);
+
+    let admin = fx.admin;
+    assert_eq!(expire_lapsed_step(&mut fx.db, &admin, 2).unwrap(), 2);
+    assert_eq!(fx.batch(oldest).status, BatchStatus::Expired);
+    assert_eq!(fx.batch(older).status, BatchStatus::Expired);
+    assert_eq!(
+        fx.batch(old).status,
+        BatchStatus::Available,
+        "the next step's"
+    );
+    assert_eq!(expire_lapsed_step(&mut fx.db, &admin, 2).unwrap(), 1);
+    assert_eq!(fx.batch(old).status, BatchStatus::Expired);
+    assert_eq!(
+        expire_lapsed_step(&mut fx.db, &admin, 2).unwrap(),
+        0,
+        "sellable on its expiry date, so not expired yet"
+    );
+    assert_eq!(fx.batch(today).status, BatchStatus::Available);
+    assert_eq!(fx.event_count(), events + 3, "one expired event per batch");
+
+    for bad in [0, 501] {
+        refused(&mut fx, "invalid_input", |fx| {
+            let s = fx.admin;
+            fx.db.execute(
+                &s,
+                ExpireBatchesWithinDays {
+                    store_id: None,
+                    days: 0,
+                    dry_run: None,
+                    limit: Some(bad),
+                },
+            )
+        });
+    }
     fx.assert_verified();
 }
 
@@ -1611,7 +1673,7 @@ fn search_finds_word_prefixes_anywhere_names_first() {
     // V19: customers; V20: the reports' sales-line index; V21, V22: open alerts by subject id, product and severity;
     // V23: the sync inbox and pull cursor, and the stock-levels triggers that name installations, whose
     // V10 versions come back with V10; V24: head office's catalogue version on products; V25: on suppliers;
-    // V26: the open alerts' running counts).
+    // V26: the open alerts' running counts; V27's notification columns go with the alerts).
     fx.receive(pcm, "P0", day(30), 7);
     let path = fx.path.clone();
     let raw = fx.raw();

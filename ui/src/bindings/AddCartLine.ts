@@ -6,18 +6,18 @@ import type { Qty } from "./Qty";
 
 /**
  * - The quantity follows the product's unit (whole unless `allow_fractional`); a
- *   prescription-only product needs `prescription_reference` (`invalid_input`), kept
- *   with the sale line. A discontinued product can still be sold from stock; one
- *   `pending_approval` cannot (`invalid_state`).
+ *   prescription-only product needs `prescription_reference` (`prescription_required`),
+ *   kept with the sale line. A discontinued product can still be sold from stock; one
+ *   `pending_approval` cannot (`product_pending_approval`).
  * - `batch_id` pins the line to that batch (a scan's `use_batch`): it must be the
- *   product's, in the cart's store, and sellable today (`expired_batch`,
- *   `batch_unavailable`). Without it, FEFO picks at completion.
+ *   product's, in the cart's store, and sellable today (`batch_not_sellable`, with
+ *   `details.reason`). Without it, FEFO picks at completion.
  * - The line keeps the price it was added at. Adding the same product and batch again
  *   (no discount, no override) adds to that line.
  * - A shortage does not refuse the line: it is flagged `short` (and `available` says how
  *   much there is); the sale itself is all or nothing.
  * - Only the cart's owner or a manager can change a cart (`forbidden`); only an `open`
- *   cart can change (`invalid_state`). Changing a resumed cart releases its holds.
+ *   cart can change (`cart_not_open`). Changing a resumed cart releases its holds.
  */
 export type AddCartLine = { 
 /**

@@ -114,4 +114,16 @@ dismissed_by: string | null,
 /**
  * Note given when dismissing.
  */
-dismissed_note: string | null, };
+dismissed_note: string | null, 
+/**
+ * First announced outside the alert centre (`record_alert_notification`).
+ */
+notified_at: string | null, 
+/**
+ * Last announced.
+ */
+last_notified_at: string | null, 
+/**
+ * Times announced.
+ */
+notified_count: number, };

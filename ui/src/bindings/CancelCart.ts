@@ -3,7 +3,7 @@ import type { CartId } from "./CartId";
 
 /**
  * An `open` cart (its owner or a manager) or a `held` one (anyone who sells) becomes
- * `cancelled` and its holds are released. A sold or cancelled cart is `invalid_state`.
+ * `cancelled` and its holds are released. A sold or cancelled cart is `cart_closed`.
  */
 export type CancelCart = { 
 /**

@@ -3,7 +3,7 @@ import type { Money } from "./Money";
 import type { StoreId } from "./StoreId";
 
 /**
- * Closes the till's open shift (`invalid_state` when there is none); the opener or a
+ * Closes the till's open shift (`no_open_shift` when there is none); the opener or a
  * manager (`forbidden` otherwise). Answers the Z report with `counted_cash` and
  * `over_short` = counted − expected (negative: short).
  */

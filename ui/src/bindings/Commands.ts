@@ -184,6 +184,7 @@ import type { ReceiveTransfer } from "./ReceiveTransfer";
 import type { ReceivedLine } from "./ReceivedLine";
 import type { ReconcileInventory } from "./ReconcileInventory";
 import type { ReconcileResult } from "./ReconcileResult";
+import type { RecordAlertNotification } from "./RecordAlertNotification";
 import type { RecordCount } from "./RecordCount";
 import type { RecordReadings } from "./RecordReadings";
 import type { RecordRecall } from "./RecordRecall";
@@ -338,6 +339,8 @@ export type Commands = {
   list_alerts: { request: ListAlerts; response: AlertPage };
   /** Acknowledge an active alert (someone is dealing with it), with a note (permission: manage_stock, writes) */
   acknowledge_alert: { request: AcknowledgeAlert; response: AlertView };
+  /** Record that an alert was announced to the signed-in user (a desktop notification) (permission: view_inventory, writes) */
+  record_alert_notification: { request: RecordAlertNotification; response: AlertView };
   /** Resolve an open alert (dealt with), with a note (permission: manage_stock, writes) */
   resolve_alert: { request: ResolveAlert; response: AlertView };
   /** Dismiss an open alert (needs no action), with a note (permission: manage_stock, writes) */
@@ -661,6 +664,7 @@ export const WRITE_COMMANDS = [
   "expire_batches_within_days",
   "set_stock_freeze_date",
   "acknowledge_alert",
+  "record_alert_notification",
   "resolve_alert",
   "dismiss_alert",
   "run_alert_sweep",
@@ -781,6 +785,7 @@ export const COMMAND_PERMISSION = {
   set_stock_freeze_date: "manage_stock",
   list_alerts: "view_inventory",
   acknowledge_alert: "manage_stock",
+  record_alert_notification: "view_inventory",
   resolve_alert: "manage_stock",
   dismiss_alert: "manage_stock",
   run_alert_sweep: "view_inventory",

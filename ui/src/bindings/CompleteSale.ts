@@ -7,7 +7,7 @@ import type { SaleId } from "./SaleId";
  * - One transaction, **idempotent on `sale_id`**: the till mints a UUID when "pay" is
  *   pressed and resends it on a retry; a sale id already used for this cart returns the
  *   same receipt and sells nothing again, for another cart it is a `conflict`.
- * - Needs the till's open shift (`invalid_state`). Everything is checked again:
+ * - Needs the till's open shift (`no_open_shift`). Everything is checked again:
  *   products, quantities, prescriptions, pinned batches (a batch recalled since the scan
  *   is refused), discounts against the limit.
  * - Stock is planned for all lines first: the cart's own holds, then the pinned batch or

@@ -8,7 +8,9 @@ import type { StoreId } from "./StoreId";
  * hand (write it off with `writeoff_batch`) but is never sold again. One `expired` audit
  * event per batch. With `dry_run: true` it only answers which batches it would mark and
  * their value at cost, changing nothing (no event, no status, no hold released): the
- * preview a confirmation shows.
+ * preview a confirmation shows. `limit` takes at most that many (1–500), earliest expiry
+ * first: the desktop's daily expiry run works through a large backlog in short steps so a
+ * till waiting for the database never waits long.
  */
 export type ExpireBatchesWithinDays = { 
 /**
@@ -23,4 +25,8 @@ days: number,
 /**
  * Only say what would be marked; change nothing (default false).
  */
-dry_run?: boolean, };
+dry_run?: boolean, 
+/**
+ * At most this many batches, earliest expiry first (1–500; default: all).
+ */
+limit?: number, };

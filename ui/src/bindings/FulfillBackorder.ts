@@ -6,7 +6,7 @@ import type { Qty } from "./Qty";
  * Takes the quantity from FEFO stock (all or nothing: `insufficient_stock` when short),
  * writes `backorder_fulfilled` audit events and moves the backorder to `partial` or
  * `fulfilled`. More than is still owed is `invalid_input`; a fulfilled or cancelled
- * backorder is `invalid_state`.
+ * backorder is `backorder_closed`.
  */
 export type FulfillBackorder = { 
 /**

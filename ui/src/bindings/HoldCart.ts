@@ -5,7 +5,7 @@ import type { CartId } from "./CartId";
  * - Reserves each line's stock exactly as the sale would take it (the pinned batch, else
  *   FEFO) with reason `pending_sale` and the cart id as reference, one reservation per
  *   batch, for the store's `hold_ttl_minutes`; a second till cannot sell it meanwhile.
- *   An empty cart cannot be held (`invalid_state`).
+ *   An empty cart cannot be held (`empty_cart`).
  * - Lapsed holds are released by `release_expired_reservations` (also run by
  *   `hold_cart`, `resume_cart` and `complete_sale`); the cart stays held and can still
  *   be resumed and sold from free stock.

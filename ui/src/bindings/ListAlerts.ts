@@ -36,6 +36,10 @@ status?: AlertStatus,
  */
 open_only?: boolean, 
 /**
+ * Only alerts already announced (true) or never announced (false).
+ */
+notified?: boolean, 
+/**
  * Page size (1–500, default 100).
  */
 limit?: number, 

@@ -3,7 +3,7 @@ import type { ShiftId } from "./ShiftId";
 import type { StoreId } from "./StoreId";
 
 /**
- * Give `shift_id`, or `terminal_id` for that till's open shift (`invalid_state` when it
+ * Give `shift_id`, or `terminal_id` for that till's open shift (`no_open_shift` when it
  * has none; neither is `invalid_input`). Completed and voided sales, newest first;
  * `limit` 1–1000 (default 50).
  */

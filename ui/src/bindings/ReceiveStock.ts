@@ -8,16 +8,16 @@ import type { SupplierId } from "./SupplierId";
 
 /**
  * - The store's local date (its IANA time zone, at `--now`) is "today": an `expiry_date`
- *   before today is refused with `expired_batch`; a `manufacture_date` after today or
- *   not before the expiry is `invalid_input`.
+ *   before today is refused with `batch_not_sellable` (reason `expired`); a
+ *   `manufacture_date` after today or not before the expiry is `invalid_input`.
  * - `expiry_date` is required when the product's `tracking.expiry_required` is true (the
  *   default); a product that does not track expiry gets batches that never expire
  *   (`expiry_date: null`).
  * - A batch number already in the store for that product is *topped up* when the expiry
  *   matches (`topped_up: true`, weighted-average `cost_price`); a different expiry is a
  *   `conflict` ("check the pack"); a batch that is quarantined, recalled, damaged or
- *   expired is `batch_unavailable`.
- * - The supplier must exist (`not_found`) and be active (`invalid_state`); a
+ *   expired is `batch_not_sellable` (`details.reason` = its status).
+ * - The supplier must exist (`not_found`) and be active (`supplier_inactive`); a
  *   discontinued or deleted product is refused.
  * - Receipts with the same supplier and `reference_number` share one purchase receipt
  *   (`purchase_receipt_id`).

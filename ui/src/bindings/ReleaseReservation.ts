@@ -2,8 +2,8 @@
 import type { ReservationId } from "./ReservationId";
 
 /**
- * Only an `active` hold can be released (`invalid_state` otherwise). Writes a `release`
- * audit event; on-hand is unchanged.
+ * Only an `active` hold can be released (`reservation_not_active` otherwise). Writes a
+ * `release` audit event; on-hand is unchanged.
  */
 export type ReleaseReservation = { 
 /**

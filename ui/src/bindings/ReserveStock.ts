@@ -3,8 +3,8 @@ import type { BatchId } from "./BatchId";
 import type { Qty } from "./Qty";
 
 /**
- * - The batch must be sellable (`expired_batch` / `batch_unavailable` otherwise) and
- *   have enough unreserved stock (`insufficient_stock`).
+ * - The batch must be sellable (`batch_not_sellable`, with `details.reason`, otherwise)
+ *   and have enough unreserved stock (`insufficient_stock`).
  * - `batch_id` is accepted as an alias of `product_batch_id`.
  * - A second *active* hold on the same batch with the same `reason` and `reference_id`
  *   is a `conflict`.

@@ -11,10 +11,11 @@ import type { SaleId } from "./SaleId";
  *   refund is rounded to the store's increment. `tender` (default `cash`) must be
  *   enabled.
  * - `disposition`: `restock` puts it back onto its original batch (refused,
- *   `invalid_state`, while that batch is expired, recalled or quarantined); `quarantine`
- *   onto the original batch when it is already unsellable, else onto a quarantined
- *   `<batch>-RET` batch beside it; `waste` writes a `waste` event and nothing comes
- *   back. Stock coming back is a `return` event referencing the sale number.
+ *   `batch_not_sellable` with `details.reason`, while that batch is expired, recalled or
+ *   quarantined); `quarantine` onto the original batch when it is already unsellable,
+ *   else onto a quarantined `<batch>-RET` batch beside it; `waste` writes a `waste`
+ *   event and nothing comes back. Stock coming back is a `return` event referencing the
+ *   sale number.
  * - A refund above the store's `cashier_refund_limit` needs a manager (as for discounts;
  *   `approved_by`). The refund leaves the drawer of `terminal_id`, which needs an open
  *   shift.

@@ -5,8 +5,8 @@ import type { BatchStatus } from "./BatchStatus";
 /**
  * - `status` can be set to `quarantine`, `recalled`, `damaged` or `available`;
  *   `available` only releases a quarantined batch, and not one past its expiry
- *   (`expired_batch`). `expired` and `depleted` are set by the engine
- *   (`expire_batches_within_days`, stock reaching 0).
+ *   (`batch_not_sellable`, reason `expired`). `expired` and `depleted` are set by the
+ *   engine (`expire_batches_within_days`, stock reaching 0).
  * - `recall_class` (`I`, `II` or `III`) only with `recalled`.
  * - A batch that stops being sellable loses its active holds. Quantities are unchanged.
  *   Writes a `recall` or `status_change` audit event; a recall of a lot with stock also

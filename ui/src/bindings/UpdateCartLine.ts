@@ -17,10 +17,11 @@ import type { Qty } from "./Qty";
  *   rules as `add_cart_line`.
  * - `batch_id` pins the line to a batch chosen by hand; `use_fefo: true` unpins it (both
  *   at once is `invalid_input`). A pinned batch must be this product's in the cart's
- *   store (`invalid_input`), exist (`not_found`), be sellable today (`expired_batch`, or
- *   `batch_unavailable` with `details.status`) and have the line's quantity free after
- *   other holds and the cart's other lines pinned to it (`insufficient_stock`); unlike
- *   `add_cart_line`, a hand-picked batch that cannot fill the line is refused at once.
+ *   store (`invalid_input`), exist (`not_found`), be sellable today (`batch_not_sellable`
+ *   with `details.reason`: `expired` or the batch's status) and have the line's quantity
+ *   free after other holds and the cart's other lines pinned to it (`insufficient_stock`);
+ *   unlike `add_cart_line`, a hand-picked batch that cannot fill the line is refused at
+ *   once.
  *   The line is not merged with another line of the same batch.
  * - A refusal changes nothing.
  */

@@ -11,7 +11,7 @@ import type { Tracking } from "./Tracking";
 
 /**
  * Omitted fields are kept; `barcodes` and each nested group replace what was there. A
- * deleted product cannot be updated (`invalid_state`). Switching `allow_fractional` off
+ * deleted product cannot be updated (`product_deleted`). Switching `allow_fractional` off
  * is refused while a batch holds a fractional quantity (`conflict`).
  */
 export type UpdateProduct = { 

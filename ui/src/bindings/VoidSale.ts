@@ -3,9 +3,10 @@ import type { SaleId } from "./SaleId";
 
 /**
  * Always a manager (the acting user, or `approver_name` + `approver_pin`). Only a
- * `completed` sale whose shift is still open and that has no returns (`invalid_state`:
- * take a return instead). Every unit goes back onto the batch it came from (`void`
- * events); the sale's payments leave the shift's takings. `reason` is required.
+ * `completed` sale (`sale_not_completed`) whose shift is still open (`sale_shift_closed`:
+ * take a return instead) and that has no returns (`sale_has_returns`: return the rest
+ * instead). Every unit goes back onto the batch it came from (`void` events); the sale's
+ * payments leave the shift's takings. `reason` is required.
  */
 export type VoidSale = { 
 /**

@@ -1,6 +1,6 @@
-//! `list_alerts` (the alert centre and the navigation's counts) and the
-//! steps a manager takes on an alert: `acknowledge_alert`, `resolve_alert`,
-//! `dismiss_alert`.
+//! `list_alerts` (the alert centre and the navigation's counts), the
+//! steps a manager takes on an alert (`acknowledge_alert`, `resolve_alert`,
+//! `dismiss_alert`) and notification tracking (`record_alert_notification`).
 
 use super::{close, AlertStatus, AlertType, Severity};
 use crate::auth::Permission;
@@ -69,12 +69,20 @@ pub struct AlertView {
     pub dismissed_by: Option<String>,
     /// Note given when dismissing.
     pub dismissed_note: Option<String>,
+    /// First announced outside the alert centre (`record_alert_notification`).
+    pub notified_at: Option<String>,
+    /// Last announced.
+    pub last_notified_at: Option<String>,
+    /// Times announced.
+    #[ts(type = "number")]
+    pub notified_count: i64,
 }
 
 const VIEW_SQL: &str = "SELECT a.id, a.store_id, a.alert_type, a.severity, a.status, a.subject_kind, a.subject_id,
         a.subject_name, a.product_id, a.batch_id, a.title, a.message, a.raised_at, ur.name, a.updated_at,
         a.acknowledged_at, ua.name, a.acknowledged_note, a.resolved_at, uv.name, a.resolved_note,
-        a.dismissed_at, ud.name, a.dismissed_note, p.name, p.sku
+        a.dismissed_at, ud.name, a.dismissed_note, p.name, p.sku,
+        a.notified_at, a.last_notified_at, a.notified_count
    FROM alerts a
    LEFT JOIN products p ON p.id = a.product_id
    LEFT JOIN users ur ON ur.id = a.raised_by
@@ -123,6 +131,9 @@ fn read_view(r: &Row<'_>) -> rusqlite::Result<AlertView> {
         dismissed_at: r.get(21)?,
         dismissed_by: r.get(22)?,
         dismissed_note: r.get(23)?,
+        notified_at: r.get(26)?,
+        last_notified_at: r.get(27)?,
+        notified_count: r.get(28)?,
     })
 }
 
@@ -174,6 +185,9 @@ pub struct ListAlerts {
     /// Only active and acknowledged alerts.
     #[ts(optional)]
     pub open_only: Option<bool>,
+    /// Only alerts already announced (true) or never announced (false).
+    #[ts(optional)]
+    pub notified: Option<bool>,
     /// Page size (1–500, default 100).
     #[ts(optional)]
     pub limit: Option<u32>,
@@ -226,6 +240,15 @@ impl Operation for ListAlerts {
                 f.and("a.status IN ('active', 'acknowledged')");
             }
             (None, false) => {}
+        }
+        match self.notified {
+            Some(true) => {
+                f.and("a.notified_count > 0");
+            }
+            Some(false) => {
+                f.and("a.notified_count = 0");
+            }
+            None => {}
         }
         let where_sql = f.where_sql();
         let total: i64 = ctx.tx.query_row(
@@ -350,3 +373,83 @@ alert_step!(
     AlertStatus::Dismissed,
     "Dismisses an open alert as needing no action, with who, when and the note; otherwise `alert_not_open`. Writes an `alert_dismissed` event."
 );
+
+/// Where an alert was announced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum NotificationChannel {
+    /// A desktop notification from the app, in the PC's notification area.
+    Desktop,
+}
+
+impl NotificationChannel {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotificationChannel::Desktop => "desktop",
+        }
+    }
+}
+
+/// Records that an alert was announced to the signed-in user outside the alert centre (a
+/// desktop notification): the alert keeps when it was first and last announced and how many
+/// times (`notified_at`, `last_notified_at`, `notified_count`), and an `alert_notified` event
+/// says to whom, on which channel and at which till. The desktop announces a critical alert
+/// only while it has none recorded, so a restart or a second till does not announce it
+/// again; `list_alerts` filters on `notified`. The alert may be in any status: the record says
+/// what was shown, and an alert can close between the announcement and this call.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct RecordAlertNotification {
+    /// Alert.
+    pub alert_id: AlertId,
+    /// Where it was shown.
+    pub channel: NotificationChannel,
+    /// The till it was shown on (up to 64 characters).
+    #[ts(optional)]
+    pub terminal_id: Option<String>,
+}
+
+impl Operation for RecordAlertNotification {
+    const NAME: &'static str = "record_alert_notification";
+    const SUMMARY: &'static str =
+        "Record that an alert was announced to the signed-in user (a desktop notification)";
+    const PERMISSION: Permission = Permission::ViewInventory;
+    const WRITES: bool = true;
+    type Output = AlertView;
+
+    fn run(self, ctx: &Ctx<'_>) -> Result<AlertView> {
+        let terminal = optional_text("terminal_id", self.terminal_id.as_deref(), 64)?;
+        let alert = get_alert(ctx, self.alert_id)?;
+        ctx.check_store(alert.store_id)?;
+        let now = ctx.now_str();
+        ctx.tx
+            .prepare_cached(
+                "UPDATE alerts SET notified_at = COALESCE(notified_at, ?2), last_notified_at = ?2,
+                    notified_count = notified_count + 1 WHERE id = ?1",
+            )?
+            .execute(rusqlite::params![self.alert_id, now])?;
+        let payload = crate::audit::Payload::about(
+            &alert.subject_kind,
+            &alert.subject_id,
+            &alert.subject_name,
+        )
+        .with_data(serde_json::json!({
+            "alert_id": self.alert_id,
+            "alert_type": alert.alert_type.as_str(),
+            "severity": alert.severity.as_str(),
+            "channel": self.channel.as_str(),
+            "terminal_id": terminal,
+            "times": alert.notified_count + 1,
+        }))?;
+        crate::audit::record(
+            ctx,
+            alert.store_id,
+            crate::audit::ChangeType::AlertNotified,
+            &payload,
+        )?;
+        get_alert(ctx, self.alert_id)
+    }
+}

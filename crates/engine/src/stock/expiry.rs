@@ -34,7 +34,9 @@ fn horizon(days: Option<i64>, default: i64) -> Result<i64> {
 /// hand (write it off with `writeoff_batch`) but is never sold again. One `expired` audit
 /// event per batch. With `dry_run: true` it only answers which batches it would mark and
 /// their value at cost, changing nothing (no event, no status, no hold released): the
-/// preview a confirmation shows.
+/// preview a confirmation shows. `limit` takes at most that many (1–500), earliest expiry
+/// first: the desktop's daily expiry run works through a large backlog in short steps so a
+/// till waiting for the database never waits long.
 #[derive(Clone, Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
@@ -49,6 +51,9 @@ pub struct ExpireBatchesWithinDays {
     /// Only say what would be marked; change nothing (default false).
     #[ts(optional)]
     pub dry_run: Option<bool>,
+    /// At most this many batches, earliest expiry first (1–500; default: all).
+    #[ts(optional)]
+    pub limit: Option<u32>,
 }
 
 /// What was expired (or, on a dry run, would be).
@@ -82,12 +87,26 @@ impl Operation for ExpireBatchesWithinDays {
         let today = ctx.today(&store);
         let cutoff = (today + Duration::days(horizon(Some(self.days), 0)?)).to_string();
         let dry_run = self.dry_run.unwrap_or(false);
+        // -1: SQLite's "no limit".
+        let limit = match self.limit {
+            None => -1,
+            Some(n) if (1..=crate::page::MAX_LIMIT).contains(&n) => i64::from(n),
+            Some(n) => {
+                return Err(Error::invalid(
+                    "limit",
+                    format!(
+                        "limit must be between 1 and {} (got {n})",
+                        crate::page::MAX_LIMIT
+                    ),
+                ))
+            }
+        };
         let mut stmt = ctx.tx.prepare(&format!(
             "{VIEW_SQL} WHERE b.store_id = ?1 AND b.status <> 'depleted' AND b.status = 'available' AND b.on_hand_milli > 0
-                AND b.expiry_date < ?2 ORDER BY b.expiry_date, b.rowid"
+                AND b.expiry_date < ?2 ORDER BY b.expiry_date, b.rowid LIMIT ?3"
         ))?;
         let batches = stmt
-            .query_map(params![store.id, cutoff], |r| read_view(r, today))?
+            .query_map(params![store.id, cutoff, limit], |r| read_view(r, today))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let value = batches
             .iter()
@@ -130,6 +149,33 @@ impl Operation for ExpireBatchesWithinDays {
             value,
         })
     }
+}
+
+/// One step of what a front end's daily expiry run does: marks expired, as the session's
+/// user, up to `step` batches already past their expiry date
+/// (`expire_batches_within_days` with `days: 0` and `limit: step`). Returns how many it
+/// marked; the run repeats while a step comes back full. When the user, as the database
+/// holds them now, may not (a cashier, someone deactivated), it does nothing and returns
+/// 0: a timer has nobody to show a refusal to, the till already refuses those batches by
+/// their date, and the next manager's session catches up.
+pub fn expire_lapsed_step(
+    db: &mut crate::Db,
+    session: &crate::Session,
+    step: u32,
+) -> Result<usize> {
+    if !crate::auth::may(db, session, ExpireBatchesWithinDays::PERMISSION)? {
+        return Ok(0);
+    }
+    let done = db.execute(
+        session,
+        ExpireBatchesWithinDays {
+            store_id: None,
+            days: 0,
+            dry_run: None,
+            limit: Some(step),
+        },
+    )?;
+    Ok(done.batch_ids.len())
 }
 
 /// Available batches with stock whose expiry date is between the store's today and

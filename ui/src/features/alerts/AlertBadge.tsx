@@ -1,19 +1,23 @@
 // The navigation's alert badge and desktop notifications for critical
-// alerts. One query (the store's open critical alerts, newest first, and
-// the open counts by severity) refreshed by the shell's "data-changed"
-// events, the sweep's included, and once a minute.
+// alerts. One query (the store's open critical alerts not yet announced,
+// newest first, and the open counts by severity) refreshed by the shell's
+// "data-changed" events, the sweep's included, and once a minute.
 //
-// Notifications use the webview's Notification API (docs/ui.md says why):
-// each critical alert is announced once per app session; where the webview
-// has no notifications or the user refused them, the badge is the signal.
+// Notifications use the webview's Notification API (docs/ui.md says why).
+// Each one shown is recorded (`record_alert_notification`: when, who, which
+// till), so an alert is announced once, not again after a restart or on a
+// second till; where the webview has no notifications or the user refused
+// them, nothing is recorded and the badge is the signal.
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 
 import type { SeverityCounts } from "../../bindings/SeverityCounts";
 import { useMayRun } from "../../lib/permissions";
-import { useCommandQuery } from "../../lib/queries";
+import { useCommandMutation, useCommandQuery, useTillConfig } from "../../lib/queries";
 import { alertTypeLabel } from "./AlertsScreen";
 
+// Announced in this app session and not yet seen as recorded by the query:
+// keeps a refetch that lands before the record from announcing it twice.
 const announced = new Set<string>();
 
 /** Forgets what was announced (tests). */
@@ -21,20 +25,18 @@ export function resetAnnounced() {
   announced.clear();
 }
 
-function notify(title: string, body: string) {
-  if (typeof window === "undefined" || !("Notification" in window)) return;
-  const show = () => {
-    try {
-      new Notification(title, { body });
-    } catch {
-      // Some webviews expose the constructor but refuse it: the badge stays.
-    }
-  };
-  if (Notification.permission === "granted") show();
-  else if (Notification.permission === "default") {
-    void Notification.requestPermission().then((p) => {
-      if (p === "granted") show();
-    });
+/** Shows a desktop notification; true when it was shown. */
+async function notify(title: string, body: string): Promise<boolean> {
+  if (typeof window === "undefined" || !("Notification" in window)) return false;
+  let permission = Notification.permission;
+  if (permission === "default") permission = await Notification.requestPermission();
+  if (permission !== "granted") return false;
+  try {
+    new Notification(title, { body });
+    return true;
+  } catch {
+    // Some webviews expose the constructor but refuse it: the badge stays.
+    return false;
   }
 }
 
@@ -43,15 +45,34 @@ export function useAlertBadge(): SeverityCounts | undefined {
   const { t } = useTranslation();
   const mayRun = useMayRun();
   const allowed = mayRun("list_alerts");
-  const q = useCommandQuery("list_alerts", { severity: "critical", open_only: true, limit: 5 }, { enabled: allowed, refetchInterval: 60_000 });
+  const q = useCommandQuery(
+    "list_alerts",
+    { severity: "critical", open_only: true, notified: false, limit: 5 },
+    { enabled: allowed, refetchInterval: 60_000 },
+  );
+  // The till's id goes with the record; a shell without one (or still
+  // answering) must not hold the announcement back for long.
+  const till = useTillConfig();
+  const terminal = till.data?.till_id;
+  const tillKnown = !till.isPending;
+  const { mutate } = useCommandMutation("record_alert_notification");
   const rows = q.data?.rows;
   useEffect(() => {
+    if (!tillKnown) return;
     for (const a of rows ?? []) {
       if (a.status !== "active" || announced.has(a.alert_id)) continue;
       announced.add(a.alert_id);
-      notify(t("Critical alert: {{type}}", { type: alertTypeLabel(t, a.alert_type) }), a.message);
+      void notify(t("Critical alert: {{type}}", { type: alertTypeLabel(t, a.alert_type) }), a.message).then((shown) => {
+        if (!shown) return;
+        // Unrecorded, it is announced again after a restart: worth a line
+        // in the log, not an interruption at the till.
+        mutate(
+          { alert_id: a.alert_id, channel: "desktop", ...(terminal ? { terminal_id: terminal } : {}) },
+          { onError: (e) => console.warn("recording an alert notification failed", e) },
+        );
+      });
     }
-  }, [rows, t]);
+  }, [rows, t, tillKnown, terminal, mutate]);
   return allowed ? q.data?.open : undefined;
 }
 

@@ -42,6 +42,9 @@ const LOW: AlertView = {
   dismissed_at: null,
   dismissed_by: null,
   dismissed_note: null,
+  notified_at: null,
+  last_notified_at: null,
+  notified_count: 0,
 };
 
 const FRIDGE: AlertView = {
@@ -115,7 +118,7 @@ describe("AlertsScreen", () => {
 });
 
 describe("AlertNavBadge", () => {
-  it("shows the critical count and announces each critical alert once", async () => {
+  it("shows the critical count, announces an unannounced critical alert and records it", async () => {
     const shown: { title: string; body?: string }[] = [];
     class FakeNotification {
       static permission = "granted";
@@ -125,9 +128,36 @@ describe("AlertNavBadge", () => {
       }
     }
     vi.stubGlobal("Notification", FakeNotification);
-    renderWithStore(<AlertNavBadge />, (name) => (name === "list_alerts" ? page([FRIDGE]) : undefined));
+    const calls = renderWithStore(<AlertNavBadge />, (name) => {
+      if (name === "list_alerts") return page([FRIDGE]);
+      if (name === "record_alert_notification") return { ...FRIDGE, notified_count: 1 };
+      return undefined;
+    });
     expect(await screen.findByRole("status", { name: "1 critical, 1 warnings, 0 for information" })).toHaveTextContent("1");
     await waitFor(() => expect(shown).toEqual([{ title: "Critical alert: Temperature excursion", body: FRIDGE.message }]));
+    expect(calls[0]).toEqual({ name: "list_alerts", input: expect.objectContaining({ severity: "critical", open_only: true, notified: false }) });
+    await waitFor(() =>
+      expect(calls.filter((c) => c.name === "record_alert_notification")).toEqual([
+        { name: "record_alert_notification", input: { alert_id: "a2", channel: "desktop" } },
+      ]),
+    );
+  });
+
+  it("records nothing when notifications are refused", async () => {
+    const requestPermission = vi.fn(() => Promise.resolve("denied"));
+    class RefusedNotification {
+      static permission = "default";
+      static requestPermission = requestPermission;
+      constructor() {
+        throw new Error("never constructed");
+      }
+    }
+    vi.stubGlobal("Notification", RefusedNotification);
+    const calls = renderWithStore(<AlertNavBadge />, (name) => (name === "list_alerts" ? page([FRIDGE]) : undefined));
+    expect(await screen.findByRole("status", { name: "1 critical, 1 warnings, 0 for information" })).toBeInTheDocument();
+    await waitFor(() => expect(requestPermission).toHaveBeenCalledTimes(1));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(calls.map((c) => c.name)).not.toContain("record_alert_notification");
   });
 
   it("shows nothing when no alert is open", async () => {

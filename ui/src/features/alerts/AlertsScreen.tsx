@@ -147,6 +147,12 @@ export function AlertsScreen() {
             {statusLabel(t, a.status)}
             {who && <span className="muted"> · {who}</span>}
             {note && <span className="muted"> · {note}</span>}
+            {a.notified_at && (
+              <span className="muted">
+                {" · "}
+                {t("announced {{when}}", { when: f.instant(a.notified_at) })}
+              </span>
+            )}
           </span>
         );
       },

@@ -147,5 +147,20 @@ pub(super) fn evening(d: &mut Recorder, c: &Catalogue) {
         "dismiss_alert",
         json!({"alert_id": other, "note": "seasonal product"}),
     );
+    d.say(
+        "record_alert_notification",
+        "The desktop announces each critical alert nobody was told of yet, then records it:",
+    );
+    let unannounced = d.call(
+        "musa",
+        "list_alerts",
+        json!({"severity": "critical", "open_only": true, "notified": false, "limit": 1}),
+    );
+    let critical = id(&unannounced["rows"][0], "alert_id");
+    d.call(
+        "musa",
+        "record_alert_notification",
+        json!({"alert_id": critical, "channel": "desktop", "terminal_id": "TILL-1"}),
+    );
     d.call("musa", "list_reorder_recommendations", json!({"limit": 3}));
 }
