@@ -46,30 +46,59 @@ pub async fn release_lapsed_holds_every(app: AppHandle, period: Duration) {
     let mut ticks = ticks_every(period);
     loop {
         ticks.tick().await;
-        match timed_blocking(&app, "timer:release_lapsed_holds", |s: &AppState| {
-            s.release_lapsed_holds()
-        })
-        .await
-        {
-            Ok(0) => {}
-            Ok(n) => {
-                log::info!("released {n} lapsed hold(s)");
-                notify(&app, "release_expired_reservations");
-            }
-            Err(e) => log::warn!("releasing lapsed holds failed: {e}"),
+        count_off_the_runtime(&app, &RELEASE_LAPSED_HOLDS, AppState::release_lapsed_holds).await;
+        count_off_the_runtime(&app, &SWEEP_OPEN_VIALS, AppState::sweep_open_vials).await;
+    }
+}
+
+/// A timer's job that counts what it did, in the words of its log lines.
+struct CountedJob {
+    /// The name `timed_blocking` logs its timing under.
+    timer: &'static str,
+    /// What it did, after the count ("3 lapsed hold(s) released").
+    did: &'static str,
+    /// The command open screens refresh as after it did something.
+    changed: &'static str,
+    /// What failed, for the warning.
+    failed: &'static str,
+}
+
+const RELEASE_LAPSED_HOLDS: CountedJob = CountedJob {
+    timer: "timer:release_lapsed_holds",
+    did: "lapsed hold(s) released",
+    changed: "release_expired_reservations",
+    failed: "releasing lapsed holds",
+};
+
+const SWEEP_OPEN_VIALS: CountedJob = CountedJob {
+    timer: "timer:sweep_open_vials",
+    did: "vial(s) past their window closed",
+    changed: "sweep_vials",
+    failed: "sweeping open vials",
+};
+
+const EXPIRE_LAPSED_BATCHES: CountedJob = CountedJob {
+    timer: "timer:expire_lapsed_batches",
+    did: "batch(es) past their expiry date marked expired",
+    changed: "expire_batches_within_days",
+    failed: "marking lapsed batches expired",
+};
+
+/// Runs `run` on a blocking thread, logs what it did and tells open
+/// screens when it did anything; a failure is logged (a timer has nobody
+/// to show it to) and the next tick tries again.
+async fn count_off_the_runtime(
+    app: &AppHandle,
+    job: &'static CountedJob,
+    run: fn(&AppState) -> Result<usize, crate::error::ApiError>,
+) {
+    match timed_blocking(app, job.timer, run).await {
+        Ok(0) => {}
+        Ok(n) => {
+            log::info!("{n} {}", job.did);
+            notify(app, job.changed);
         }
-        match timed_blocking(&app, "timer:sweep_open_vials", |s: &AppState| {
-            s.sweep_open_vials()
-        })
-        .await
-        {
-            Ok(0) => {}
-            Ok(n) => {
-                log::info!("closed {n} vial(s) past their window");
-                notify(&app, "sweep_vials");
-            }
-            Err(e) => log::warn!("sweeping open vials failed: {e}"),
-        }
+        Err(e) => log::warn!("{} failed: {e}", job.failed),
     }
 }
 
@@ -83,18 +112,12 @@ pub async fn expire_lapsed_batches_every(app: AppHandle, period: Duration) {
     let mut ticks = ticks_every(period);
     loop {
         ticks.tick().await;
-        match timed_blocking(&app, "timer:expire_lapsed_batches", |s: &AppState| {
-            s.expire_lapsed_batches()
-        })
-        .await
-        {
-            Ok(0) => {}
-            Ok(n) => {
-                log::info!("marked {n} batch(es) past their expiry date as expired");
-                notify(&app, "expire_batches_within_days");
-            }
-            Err(e) => log::warn!("marking lapsed batches expired failed: {e}"),
-        }
+        count_off_the_runtime(
+            &app,
+            &EXPIRE_LAPSED_BATCHES,
+            AppState::expire_lapsed_batches,
+        )
+        .await;
     }
 }
 
