@@ -87,19 +87,10 @@ impl Operation for ExpireBatchesWithinDays {
         let today = ctx.today(&store);
         let cutoff = (today + Duration::days(horizon(Some(self.days), 0)?)).to_string();
         let dry_run = self.dry_run.unwrap_or(false);
-        // -1: SQLite's "no limit".
+        // The lists' check of a limit; without one, -1 (SQLite's "no limit").
         let limit = match self.limit {
             None => -1,
-            Some(n) if (1..=crate::page::MAX_LIMIT).contains(&n) => i64::from(n),
-            Some(n) => {
-                return Err(Error::invalid(
-                    "limit",
-                    format!(
-                        "limit must be between 1 and {} (got {n})",
-                        crate::page::MAX_LIMIT
-                    ),
-                ))
-            }
+            Some(n) => crate::page::limit_offset(Some(n), None, n)?.0,
         };
         let mut stmt = ctx.tx.prepare(&format!(
             "{VIEW_SQL} WHERE b.store_id = ?1 AND b.status <> 'depleted' AND b.status = 'available' AND b.on_hand_milli > 0
